@@ -1,0 +1,69 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+# Debian packages: HarfBuzz subsetting (fast Chinese PDFs), CJK fonts, pdftoppm/pdftotext, gettext for the
+# translation catalogue, chromium for the browser tests.
+APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-packages messages lint format migrate demo worker beat
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: system-packages $(VENV)/.installed messages
+
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends --no-upgrade $$missing; \
+	  else \
+	    echo "Missing Debian packages. Run as root:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends --no-upgrade $$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	mkdir -p var
+	touch $@
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# With REDIS_URL set: the worker and the beat scheduler (see README).
+worker:
+	$(VENV)/bin/celery -A hallservice worker -l info
+
+beat:
+	$(VENV)/bin/celery -A hallservice beat -l info --schedule var/celerybeat-schedule

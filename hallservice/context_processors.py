@@ -1,0 +1,33 @@
+"""Navigation and banners shared by every staff page."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.roles import Role, user_roles
+
+from .workdays import missing_calendar_years
+
+# (label, url name, roles that see it; None = every signed-in user). Features add their entries here.
+NAV_ITEMS = [
+    (_("Home"), "home", None),
+    (_("Service catalogue"), "matter-list", None),
+    (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
+    (_("Administration"), "admin:index", {Role.ADMIN}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    items = []
+    for label, url_name, allowed in NAV_ITEMS:
+        if allowed is None or roles & allowed or user.is_superuser:
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "active": request.path == url})
+    context = {"nav_items": items}
+    if user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
+        context["missing_calendar_years"] = missing_calendar_years(timezone.localdate())
+    return context

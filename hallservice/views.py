@@ -1,0 +1,35 @@
+"""Site pages: the home page of each role and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from staff.roles import Role, user_roles
+from staff.selectors import departments_short_of_specialists
+
+from .health import broker_status, database_status
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = all(value in ("ok", "eager") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+def home(request):
+    roles = user_roles(request.user)
+    member = getattr(request.user, "staff_member", None)
+    context = {
+        "member": member,
+        "today": timezone.localdate(),
+        "roles": [Role(r).label for r in Role.values if r in roles],
+    }
+    if request.user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
+        context["short_departments"] = list(departments_short_of_specialists().order_by("code"))
+    return render(request, "home.html", context)

@@ -1,0 +1,104 @@
+"""Working days by the Chinese statutory calendar (holidays and adjusted workdays), with admin overrides.
+
+`chinese-calendar` knows a fixed span of years (2004–2026 in 1.11) and raises for any other year. Deadlines
+computed late in a year already cross into the next one, so for a year the library does not know we count
+Monday to Friday as working days, apply the admin's overrides, and tell supervisors (see
+`missing_calendar_years`) so they enter the State Council's holiday notice.
+
+Overrides win over the library everywhere. A `WorkingCalendar` loads overrides one year at a time and keeps
+them for its own lifetime only, so a page that computes many deadlines builds one calendar and runs a
+constant number of queries; nothing is cached across requests or processes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
+
+from .models import CalendarOverride
+
+__all__ = [
+    "WorkingCalendar",
+    "add_working_days",
+    "working_days_between",
+    "is_working_day",
+    "library_years",
+    "missing_calendar_years",
+]
+
+ONE_DAY = timedelta(days=1)
+
+
+@cache
+def library_years() -> frozenset[int]:
+    """Years for which the installed chinese-calendar has the State Council's data (read-only, per process)."""
+    return frozenset(d.year for d in chinese_calendar.holidays) | frozenset(d.year for d in chinese_calendar.workdays)
+
+
+class WorkingCalendar:
+    """Answers working-day questions; holds the overrides of the years it has been asked about."""
+
+    def __init__(self) -> None:
+        self._overrides: dict[int, dict[date, bool]] = {}
+
+    def _overrides_of(self, year: int) -> dict[date, bool]:
+        if year not in self._overrides:
+            self._overrides[year] = dict(
+                CalendarOverride.objects.filter(date__year=year).values_list("date", "is_working_day")
+            )
+        return self._overrides[year]
+
+    def is_working_day(self, day: date) -> bool:
+        override = self._overrides_of(day.year).get(day)
+        if override is not None:
+            return override
+        if day.year in library_years():
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (``start`` itself not counted); n < 0 counts backwards."""
+        step = ONE_DAY if n >= 0 else -ONE_DAY
+        day = start
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days d with a < d <= b; negative when b is before a. Inverse of add_working_days."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        count = 0
+        day = a
+        while day < b:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def year_is_known(self, year: int) -> bool:
+        """Known if the library has the year or an admin has entered any override for it."""
+        return year in library_years() or bool(self._overrides_of(year))
+
+
+def is_working_day(day: date) -> bool:
+    return WorkingCalendar().is_working_day(day)
+
+
+def add_working_days(start: date, n: int) -> date:
+    return WorkingCalendar().add_working_days(start, n)
+
+
+def working_days_between(a: date, b: date) -> int:
+    return WorkingCalendar().working_days_between(a, b)
+
+
+def missing_calendar_years(today: date) -> list[int]:
+    """This year and next year, where neither the library nor the admins have entered holidays."""
+    cal = WorkingCalendar()
+    return [year for year in (today.year, today.year + 1) if not cal.year_is_known(year)]

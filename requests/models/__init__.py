@@ -1,0 +1,3 @@
+from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
+
+__all__ = ["HandlingType", "Matter", "MatterQuerySet", "RequiredMaterial", "SubmissionForm"]

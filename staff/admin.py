@@ -1,0 +1,86 @@
+"""Admin for the organisation's reference data."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, ServiceCentre, StaffMember, Window
+from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
+
+
+class ChildCentreInline(admin.TabularInline):
+    model = ServiceCentre
+    fk_name = "parent"
+    fields = ["code", "name", "level"]
+    extra = 0
+    show_change_link = True
+
+
+class WindowInline(admin.TabularInline):
+    model = Window
+    fields = ["number", "name", "floor", "department", "is_help_desk", "is_active"]
+    extra = 0
+
+
+@admin.register(ServiceCentre)
+class ServiceCentreAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "opening_time"]
+    list_filter = ["level", "parent"]
+    search_fields = ["code", "name", "address"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    inlines = [ChildCentreInline, WindowInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "chief_representative", "is_high_volume", "specialists"]
+    list_filter = ["is_high_volume"]
+    search_fields = ["code", "name", "short_name", "chief_representative"]
+
+    def get_queryset(self, request):
+        return departments_with_specialist_counts()
+
+    @admin.display(description=_("specialists (coordinator / worker)"))
+    def specialists(self, obj):
+        ok = obj.specialist_count >= REQUIRED_SPECIALISTS and obj.coordinator_count and obj.worker_count
+        mark = "✔" if ok else "⚠"
+        return f"{mark} {obj.specialist_count} ({obj.coordinator_count} / {obj.worker_count})"
+
+    def changelist_view(self, request, extra_context=None):
+        short = list(departments_short_of_specialists().values_list("name", flat=True))
+        if short:
+            self.message_user(
+                request,
+                gettext("These departments have not registered two specialists (one coordinator, one worker): %s")
+                % "、".join(short),
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "centre", "floor", "department", "is_help_desk", "is_active"]
+    list_filter = ["centre", "floor", "is_help_desk", "department", "is_active"]
+    search_fields = ["number", "name", "department__name"]
+    list_select_related = ["centre", "department"]
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "centre",
+        "department",
+        "window",
+        "specialist_role",
+        "is_party_member",
+        "is_active",
+    ]
+    list_filter = ["kind", "centre", "department", "specialist_role", "is_party_member", "is_active"]
+    search_fields = ["name", "user__username", "business_scope", "dispatch_company"]
+    list_select_related = ["centre", "department", "window"]
+    autocomplete_fields = ["user", "window"]
+    raw_id_fields = []

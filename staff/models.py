@@ -1,0 +1,226 @@
+"""Organisation: service centres (a tree), departments, windows and the staff who work in them."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CentreLevel(models.TextChoices):
+    DISTRICT = "district", _("District hall")
+    TOWN = "town", _("Town / street centre")
+    VILLAGE = "village", _("Village / community station")
+
+
+# The parent a centre of each level must have (seed 003: district + towns/streets + villages/communities).
+PARENT_LEVEL = {
+    CentreLevel.DISTRICT: None,
+    CentreLevel.TOWN: CentreLevel.DISTRICT,
+    CentreLevel.VILLAGE: CentreLevel.TOWN,
+}
+
+
+class ServiceCentreQuerySet(models.QuerySet):
+    def subtree_of(self, centre: ServiceCentre) -> ServiceCentreQuerySet:
+        """The centre and everything below it. The tree is at most three levels deep."""
+        return self.filter(Q(pk=centre.pk) | Q(parent_id=centre.pk) | Q(parent__parent_id=centre.pk))
+
+    def visible_to(self, user) -> ServiceCentreQuerySet:
+        from .scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user, "pk"))
+
+
+class ServiceCentre(models.Model):
+    """A service hall, town/street centre or village/community station."""
+
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, help_text=_("Short code used in request numbers, e.g. XH")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=CentreLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("service phone"), max_length=30, blank=True)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=30, blank=True)
+    opening_time = models.TimeField(_("opening time"), default=time(9, 0))
+    closing_time = models.TimeField(_("closing time"), default=time(17, 0))
+
+    objects = ServiceCentreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "code"]
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=CentreLevel.DISTRICT, parent__isnull=True)
+                | (~Q(level=CentreLevel.DISTRICT) & Q(parent__isnull=False)),
+                name="centre_parent_matches_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .services import centre_validate_parent
+
+        centre_validate_parent(centre=self, parent=self.parent, level=self.level)
+
+    def ancestors(self) -> list[ServiceCentre]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Department(models.Model):
+    """A department (bureau) stationed in the hall."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    chief_representative = models.CharField(
+        _("chief representative"), max_length=50, blank=True, help_text=_("The department's contact in the hall")
+    )
+    is_high_volume = models.BooleanField(
+        _("high volume"),
+        default=False,
+        help_text=_(
+            "Real estate, housing fund, business registration, public security: stations helpers in the help area"
+        ),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WindowQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WindowQuerySet:
+        from .scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user))
+
+
+class Window(models.Model):
+    """A counter in a centre; help desks are the windows where helpers receive citizens."""
+
+    centre = models.ForeignKey(
+        ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="windows"
+    )
+    number = models.CharField(_("number"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    floor = models.PositiveSmallIntegerField(_("floor"), default=1)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="windows",
+    )
+    is_help_desk = models.BooleanField(_("help desk"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = WindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "floor", "number"]
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class StaffKind(models.TextChoices):
+    FULL_TIME_HELPER = "full_time_helper", _("Full-time helper")
+    WINDOW_HELPER = "window_helper", _("Window helper")
+    DUTY_LEADER = "duty_leader", _("Duty leader")
+    SPECIALIST = "specialist", _("Department specialist")
+
+
+class SpecialistRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    WORKER = "worker", _("Worker")
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def active(self) -> StaffMemberQuerySet:
+        return self.filter(is_active=True)
+
+    def visible_to(self, user) -> StaffMemberQuerySet:
+        from .scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user))
+
+
+class StaffMember(models.Model):
+    """A person who works at the help desk or for a department, tied one-to-one to a login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_member"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=StaffKind.choices)
+    centre = models.ForeignKey(ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="staff")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
+    )
+    specialist_role = models.CharField(_("specialist role"), max_length=12, choices=SpecialistRole.choices, blank=True)
+    business_scope = models.CharField(_("business scope"), max_length=200, blank=True)
+    phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    dispatch_company = models.CharField(
+        _("labour-dispatch company"), max_length=100, blank=True, help_text=_("For purchased-service staff")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "kind", "name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=StaffKind.SPECIALIST, department__isnull=False) | ~Q(kind=StaffKind.SPECIALIST),
+                name="specialist_has_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .services import staff_validate
+
+        staff_validate(
+            kind=self.kind,
+            centre=self.centre if self.centre_id else None,
+            department=self.department,
+            window=self.window,
+            specialist_role=self.specialist_role,
+        )

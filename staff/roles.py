@@ -1,0 +1,87 @@
+"""Roles are Django groups; this module says which permissions each one holds.
+
+`sync_roles()` creates the groups and sets their permissions. A data migration runs it once, and a
+post_migrate hook (staff.apps) runs it again after every migrate so permissions added by later features
+reach the groups without another hand-written migration.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", _("Front desk")
+    DUTY_LEADER = "duty_leader", _("Duty leader")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    DEPARTMENT_USER = "department_user", _("Department user")
+    ADMIN = "admin", _("Administrator")
+
+
+_VIEW_REFERENCE = [
+    "staff.view_servicecentre",
+    "staff.view_department",
+    "staff.view_window",
+    "staff.view_staffmember",
+    "requests.view_matter",
+    "requests.view_requiredmaterial",
+    "hallservice.view_calendaroverride",
+]
+
+_MANAGE_REFERENCE = [
+    f"{app}.{verb}_{model}"
+    for app, model in [
+        ("staff", "servicecentre"),
+        ("staff", "department"),
+        ("staff", "window"),
+        ("staff", "staffmember"),
+        ("requests", "matter"),
+        ("requests", "requiredmaterial"),
+        ("hallservice", "calendaroverride"),
+    ]
+    for verb in ("add", "change", "delete", "view")
+] + ["auth.view_user", "auth.add_user", "auth.change_user"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.FRONT_DESK: _VIEW_REFERENCE,
+    Role.DUTY_LEADER: _VIEW_REFERENCE,
+    Role.SUPERVISOR: [*_VIEW_REFERENCE, "staff.change_staffmember"],
+    Role.DEPARTMENT_USER: _VIEW_REFERENCE,
+    Role.ADMIN: _MANAGE_REFERENCE,
+}
+
+
+def user_roles(user) -> set[str]:
+    """Role names of a user, read once per user object (the set is kept on the instance)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_hall_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True)) & set(Role.values)
+        user._hall_roles = cached
+    return cached
+
+
+def user_has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def sync_roles(group_model=None, permission_model=None) -> None:
+    """Create one group per role and give it exactly its permissions (those that exist yet)."""
+    if group_model is None:
+        from django.contrib.auth.models import Group as group_model  # noqa: N813
+    if permission_model is None:
+        from django.contrib.auth.models import Permission as permission_model  # noqa: N813
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=str(role.value if hasattr(role, "value") else role))
+        wanted = set()
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            wanted.update(
+                permission_model.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
+                    "pk", flat=True
+                )
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,88 @@
+"""Shared fixtures.
+
+Tests that need PostgreSQL or a real Celery worker on Redis use the `require_postgres` / `require_redis`
+fixtures: without the service they skip, but under REQUIRE_SERVICES=1 (CI) they fail instead.
+"""
+
+import os
+
+import pytest
+
+from hallservice.celery import app as celery_app
+from staff.roles import Role
+
+from .factories import DistrictFactory, StaffMemberFactory, TownFactory, UserFactory, VillageFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def missing_service(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    # Even when REDIS_URL is set (CI), ordinary tests run tasks in-process; only the worker test opts out.
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def require_postgres(django_db_blocker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing_service("the database is not PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def require_redis():
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        missing_service("REDIS_URL is not set")
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        missing_service(f"Redis at REDIS_URL does not answer: {exc}")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def hall(db):
+    """A small tree: district hall, one town under it, one village under the town."""
+    district = DistrictFactory(code="XH", name="新华区政务服务中心")
+    town = TownFactory(code="JD", name="焦店镇便民服务中心", parent=district)
+    village = VillageFactory(code="JDC", name="焦店村便民服务站", parent=town)
+    return {"district": district, "town": town, "village": village}
+
+
+def make_staff_user(*, role, centre, username, **member_fields):
+    user = UserFactory(username=username, roles=[role] if role else [])
+    StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def front_desk_user(hall):
+    return make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="clerk")
+
+
+@pytest.fixture
+def supervisor_user(hall):
+    return make_staff_user(role=Role.SUPERVISOR, centre=hall["district"], username="supervisor")
+
+
+@pytest.fixture
+def admin_user_role(hall):
+    user = make_staff_user(role=Role.ADMIN, centre=hall["district"], username="hall-admin")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user

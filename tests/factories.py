@@ -1,0 +1,99 @@
+"""factory_boy factories that always satisfy the models' constraints."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from requests.models import HandlingType, Matter, RequiredMaterial
+from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCentre
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"D{n:02d}")
+    name = factory.Sequence(lambda n: f"第{n}区政务服务大厅")
+    level = CentreLevel.DISTRICT
+    parent = None
+
+
+class TownFactory(DistrictFactory):
+    code = factory.Sequence(lambda n: f"T{n:02d}")
+    name = factory.Sequence(lambda n: f"第{n}镇便民服务中心")
+    level = CentreLevel.TOWN
+    parent = factory.SubFactory(DistrictFactory)
+
+
+class VillageFactory(DistrictFactory):
+    code = factory.Sequence(lambda n: f"V{n:02d}")
+    name = factory.Sequence(lambda n: f"第{n}村便民服务站")
+    level = CentreLevel.VILLAGE
+    parent = factory.SubFactory(TownFactory)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    code = factory.Sequence(lambda n: f"DEP{n:03d}")
+    name = factory.Sequence(lambda n: f"第{n}部门")
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Window
+
+    centre = factory.SubFactory(DistrictFactory)
+    number = factory.Sequence(lambda n: f"{n:02d}")
+    name = factory.Sequence(lambda n: f"综合窗口{n}")
+    floor = 1
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set([Group.objects.get(name=str(role)) for role in extracted])
+        if create:
+            self.save()
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"员工{n}")
+    kind = StaffKind.FULL_TIME_HELPER
+    centre = factory.SubFactory(DistrictFactory)
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Matter
+
+    code = factory.Sequence(lambda n: f"M{n:05d}")
+    main_item = factory.Sequence(lambda n: f"事项{n}")
+    department = factory.SubFactory(DepartmentFactory)
+    handling_type = HandlingType.PENDING
+    time_limit_days = 5
+
+
+class RequiredMaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequiredMaterial
+
+    matter = factory.SubFactory(MatterFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"材料{n}")
