@@ -34,6 +34,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Key for personal data encrypted at rest (ID numbers, phones). Separate from SECRET_KEY so that rotating
 # the session key does not make stored data unreadable. Several keys may be given, newest first.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [SECRET_KEY]
+# Key of the keyed hashes that make encrypted ID numbers and phones searchable; never rotate it casually.
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY") or FIELD_ENCRYPTION_KEYS[-1]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

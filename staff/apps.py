@@ -9,7 +9,9 @@ def _sync_roles_after_migrate(sender, **kwargs):
     # without a hand-written migration per feature.
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # Django sends post_migrate only for apps that have a models module.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from .roles import sync_roles
 

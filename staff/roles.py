@@ -43,12 +43,43 @@ _MANAGE_REFERENCE = [
     for verb in ("add", "change", "delete", "view")
 ] + ["auth.view_user", "auth.add_user", "auth.change_user"]
 
+_VIEW_REQUESTS = [
+    "requests.view_servicerequest",
+    "requests.view_consultation",
+    "requests.view_keyproject",
+    "requests.view_requestevent",
+]
+
+# Front-desk work: register, accept and carry requests to the end, archive them.
+_DESK = [
+    "requests.register_request",
+    "requests.handle_request",
+    "requests.archive_request",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FRONT_DESK: _VIEW_REFERENCE,
-    Role.DUTY_LEADER: _VIEW_REFERENCE,
-    Role.SUPERVISOR: [*_VIEW_REFERENCE, "staff.change_staffmember"],
-    Role.DEPARTMENT_USER: _VIEW_REFERENCE,
-    Role.ADMIN: _MANAGE_REFERENCE,
+    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK],
+    Role.DUTY_LEADER: [
+        *_VIEW_REFERENCE,
+        *_VIEW_REQUESTS,
+        *_DESK,
+        "requests.reassign_request",
+        "requests.convene_joint_meeting",
+        "requests.manage_key_project",
+    ],
+    Role.SUPERVISOR: [
+        *_VIEW_REFERENCE,
+        *_VIEW_REQUESTS,
+        "staff.change_staffmember",
+        "requests.reassign_request",
+        "requests.approve_extension",
+        "requests.follow_up_evaluation",
+        "requests.convene_joint_meeting",
+        "requests.manage_key_project",
+        "requests.view_personal_data",
+    ],
+    Role.DEPARTMENT_USER: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, "requests.claim_department_task"],
+    Role.ADMIN: [*_MANAGE_REFERENCE, *_VIEW_REQUESTS],
 }
 
 

@@ -23,6 +23,12 @@ def missing_service(reason: str):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s a user; tests create many users and do not test hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     # Even when REDIS_URL is set (CI), ordinary tests run tasks in-process; only the worker test opts out.
     previous = celery_app.conf.task_always_eager

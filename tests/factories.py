@@ -97,3 +97,30 @@ class RequiredMaterialFactory(factory.django.DjangoModelFactory):
     matter = factory.SubFactory(MatterFactory)
     position = factory.Sequence(lambda n: n + 1)
     name = factory.Sequence(lambda n: f"材料{n}")
+
+
+VALID_ID_NUMBERS = ["410402199003150023", "110105198001011238", "11010519491231002X"]
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    """A request in any status (set ``status``); open statuses get a deadline, agency a signed commission."""
+
+    class Meta:
+        model = "requests.ServiceRequest"
+
+    number = factory.Sequence(lambda n: f"XH-20261123-{n:04d}")
+    kind = "assist"
+    applicant_name = factory.Sequence(lambda n: f"申请人{n}")
+    applicant_id_number = VALID_ID_NUMBERS[0]
+    applicant_id_masked = "4104**********0023"
+    applicant_phone = "13812345678"
+    applicant_phone_masked = "138****5678"
+    matter = factory.SubFactory(MatterFactory)
+    centre = factory.SubFactory(DistrictFactory)
+    origin_centre = factory.SelfAttribute("centre")
+    helper = factory.SubFactory(StaffMemberFactory, centre=factory.SelfAttribute("..centre"))
+    lead_department = factory.SelfAttribute("matter.department")
+    lookup_code = "ABCD2345"
+    created_by = factory.SelfAttribute("helper.user")
+    deadline = factory.LazyFunction(lambda: __import__("datetime").date(2026, 12, 4))
+    commission_signed = True

@@ -1,3 +1,74 @@
-from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
+"""Models of the requests app: catalogue, requests and what happens to them."""
 
-__all__ = ["HandlingType", "Matter", "MatterQuerySet", "RequiredMaterial", "SubmissionForm"]
+from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
+from .closing import POOR_RATINGS, Delivery, DeliveryMethod, Evaluation, Rating, Summary
+from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
+from .handling import (
+    Assignment,
+    DepartmentTask,
+    Extension,
+    ExtensionStatus,
+    Handover,
+    JointMeeting,
+    MaterialCheck,
+    MaterialStatus,
+    ProgressReport,
+    Suspension,
+    SuspensionReason,
+    TaskStatus,
+    WorkLogEntry,
+)
+from .service_request import (
+    CLOSED_STATUSES,
+    INTAKE_STATUSES,
+    OPEN_STATUSES,
+    ApplicantType,
+    Category,
+    Channel,
+    KeyProject,
+    Kind,
+    RequestEvent,
+    ServiceRequest,
+    Status,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "INTAKE_STATUSES",
+    "OPEN_STATUSES",
+    "POOR_RATINGS",
+    "ApplicantType",
+    "Assignment",
+    "Category",
+    "Channel",
+    "Consultation",
+    "ConsultationChannel",
+    "ConsultationOutcome",
+    "Delivery",
+    "DeliveryMethod",
+    "DepartmentTask",
+    "Evaluation",
+    "Extension",
+    "ExtensionStatus",
+    "HandlingType",
+    "Handover",
+    "JointMeeting",
+    "KeyProject",
+    "Kind",
+    "Matter",
+    "MatterQuerySet",
+    "MaterialCheck",
+    "MaterialStatus",
+    "ProgressReport",
+    "Rating",
+    "RequestEvent",
+    "RequiredMaterial",
+    "ServiceRequest",
+    "Status",
+    "SubmissionForm",
+    "Summary",
+    "Suspension",
+    "SuspensionReason",
+    "TaskStatus",
+    "WorkLogEntry",
+]

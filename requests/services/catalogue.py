@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from ..models import Matter
 

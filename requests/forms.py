@@ -1,0 +1,364 @@
+"""Input forms of the request pages and actions. They check the shape of input; services decide the rules.
+
+Each action of the transition table has one form here (`ACTION_FORMS`); the HTML views render them and the
+API validates its JSON with the same classes, so both answer bad input with the same field messages.
+Field names are the services' keyword arguments.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Department, StaffMember
+
+from .models import (
+    ApplicantType,
+    Category,
+    Channel,
+    ConsultationChannel,
+    DeliveryMethod,
+    ExtensionStatus,
+    KeyProject,
+    Kind,
+    MaterialStatus,
+    Rating,
+    SuspensionReason,
+    TaskStatus,
+)
+from .services import TERMINATION_REASONS
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class ActionForm(forms.Form):
+    """A form for one action on one request; ``req`` and ``user`` let it offer only sensible choices."""
+
+    def __init__(self, *args, req=None, user=None, **kwargs):
+        self.req, self.user = req, user
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(ActionForm):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXTAREA)
+
+
+class EmptyForm(ActionForm):
+    pass
+
+
+class ReviewMaterialsForm(ActionForm):
+    """One status per material of the request (and a promised date for a tolerant waiver)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(s.value, s.label) for s in MaterialStatus if s != MaterialStatus.UNCHECKED]
+        self.checks = list(self.req.material_checks.all()) if self.req else []
+        for check in self.checks:
+            self.fields[f"status_{check.pk}"] = forms.ChoiceField(
+                label=check.name, choices=choices, initial=check.status if check.status in dict(choices) else None
+            )
+            self.fields[f"promised_by_{check.pk}"] = forms.DateField(
+                label=_("Promised by"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                initial=check.promised_by,
+            )
+            self.fields[f"note_{check.pk}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=300, initial=check.note
+            )
+
+    def rows(self):
+        for check in self.checks:
+            yield check, self[f"status_{check.pk}"], self[f"promised_by_{check.pk}"], self[f"note_{check.pk}"]
+
+    def service_kwargs(self) -> dict:
+        return {
+            "reviews": [
+                {
+                    "check_id": check.pk,
+                    "status": self.cleaned_data[f"status_{check.pk}"],
+                    "promised_by": self.cleaned_data[f"promised_by_{check.pk}"],
+                    "note": self.cleaned_data[f"note_{check.pk}"],
+                }
+                for check in self.checks
+            ]
+        }
+
+    @staticmethod
+    def data_from_api(data) -> dict:
+        """The API sends ``{"reviews": [{"check_id", "status", "promised_by", "note"}]}``."""
+        flat = {}
+        for review in data.get("reviews") or []:
+            if isinstance(review, dict) and "check_id" in review:
+                key = review["check_id"]
+                flat[f"status_{key}"] = review.get("status", "")
+                flat[f"promised_by_{key}"] = review.get("promised_by") or ""
+                flat[f"note_{key}"] = review.get("note") or ""
+        return flat
+
+
+class HandoverForm(ActionForm):
+    items = forms.CharField(label=_("Materials received"), max_length=2000, widget=TEXTAREA)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class AcceptForm(ActionForm):
+    handover_items = forms.CharField(
+        label=_("Materials handed over (agency)"), required=False, max_length=2000, widget=TEXTAREA
+    )
+    commission_signed = forms.BooleanField(label=_("Commission letter signed by the applicant"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class RefuseForm(ActionForm):
+    reason = forms.CharField(label=_("Reason told to the applicant"), max_length=500, widget=TEXTAREA)
+
+
+class SupplyMaterialsForm(ActionForm):
+    check_ids = forms.TypedMultipleChoiceField(
+        label=_("Materials supplied"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.req is not None:
+            self.fields["check_ids"].choices = [
+                (c.pk, c.name) for c in self.req.material_checks.all() if c.status != MaterialStatus.PROVIDED
+            ]
+
+
+class ConvertToAgencyForm(ActionForm):
+    reason = forms.CharField(label=_("Why the applicant needs agency"), max_length=300)
+    handover_items = forms.CharField(
+        label=_("Materials handed over"), required=False, max_length=2000, widget=TEXTAREA
+    )
+    commission_signed = forms.BooleanField(label=_("Commission letter signed by the applicant"), required=False)
+
+
+class WorkLogForm(ActionForm):
+    text = forms.CharField(label=_("Work done"), max_length=2000, widget=TEXTAREA)
+    problem = forms.CharField(label=_("Problem met"), required=False, max_length=2000, widget=TEXTAREA)
+    resolution = forms.CharField(label=_("How it was solved"), required=False, max_length=2000, widget=TEXTAREA)
+
+
+class ProgressForm(ActionForm):
+    text = forms.CharField(label=_("Progress for the applicant"), max_length=1000, widget=TEXTAREA)
+
+
+class DepartmentTaskForm(ActionForm):
+    department_id = forms.TypedChoiceField(label=_("Department"), coerce=int)
+    description = forms.CharField(label=_("Its part"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = set(self.req.department_tasks.values_list("department_id", flat=True)) if self.req else set()
+        self.fields["department_id"].choices = [
+            (d.pk, d.name) for d in Department.objects.order_by("code") if d.pk not in taken
+        ]
+
+
+class TaskChoiceForm(ActionForm):
+    """Pick one of the request's department tasks that belongs to the user's department."""
+
+    task_statuses: tuple[str, ...] = (TaskStatus.OPEN,)
+    task_id = forms.TypedChoiceField(label=_("Part"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        member = getattr(self.user, "staff_member", None)
+        tasks = self.req.department_tasks.select_related("department") if self.req else []
+        self.fields["task_id"].choices = [
+            (t.pk, f"{t.department.name}：{t.description}")
+            for t in tasks
+            if t.status in self.task_statuses and (member is None or member.department_id == t.department_id)
+        ]
+
+
+class ClaimTaskForm(TaskChoiceForm):
+    pass
+
+
+class FinishTaskForm(TaskChoiceForm):
+    task_statuses = (TaskStatus.CLAIMED, TaskStatus.BLOCKED)
+    done = forms.TypedChoiceField(
+        label=_("Result"),
+        coerce=lambda v: v in (True, "True", "true", "1"),
+        choices=[("true", _("Done")), ("false", _("Blocked"))],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class JointMeetingForm(ActionForm):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), max_length=500)
+    minutes = forms.CharField(label=_("Minutes"), max_length=5000, widget=TEXTAREA)
+    decisions = forms.CharField(label=_("Decisions"), required=False, max_length=2000, widget=TEXTAREA)
+
+
+class SuspendForm(ActionForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=SuspensionReason.choices)
+    resume_by = forms.DateField(label=_("Resume by"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("What the applicant must do"), required=False, max_length=500, widget=TEXTAREA)
+
+
+class ExtensionRequestForm(ActionForm):
+    working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ExtensionDecisionForm(ActionForm):
+    extension_id = forms.TypedChoiceField(label=_("Extension"), coerce=int)
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v in (True, "True", "true", "1"),
+        choices=[("true", _("Approve")), ("false", _("Reject"))],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = self.req.extensions.filter(status=ExtensionStatus.PENDING) if self.req else []
+        self.fields["extension_id"].choices = [(e.pk, f"+{e.working_days}：{e.reason}") for e in pending]
+
+
+class ReassignForm(ActionForm):
+    helper_id = forms.TypedChoiceField(label=_("New dedicated helper"), coerce=int)
+    reason = forms.CharField(label=_("Reason told to the applicant"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.req is not None:
+            staff = StaffMember.objects.active().filter(centre_id__in=(self.req.centre_id, self.req.origin_centre_id))
+            self.fields["helper_id"].choices = [
+                (m.pk, m.name) for m in staff.exclude(pk=self.req.helper_id).order_by("name")
+            ]
+
+
+class KeyProjectForm(ActionForm):
+    key_project_id = forms.TypedChoiceField(label=_("Key project"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_project_id"].choices = [(p.pk, p.name) for p in KeyProject.objects.order_by("name")]
+
+
+class CompleteForm(ActionForm):
+    result = forms.CharField(label=_("Result"), max_length=1000, widget=TEXTAREA)
+
+
+class DeliverForm(ActionForm):
+    method = forms.ChoiceField(label=_("Delivery"), choices=DeliveryMethod.choices)
+    signer = forms.CharField(label=_("Signed by"), required=False, max_length=50)
+    recipient = forms.CharField(label=_("Recipient"), required=False, max_length=50)
+    address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
+    carrier = forms.CharField(label=_("Carrier"), required=False, max_length=50)
+    tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=50)
+    result = forms.CharField(label=_("Result handed over (on the spot)"), required=False, max_length=1000)
+
+
+class TerminateForm(ActionForm):
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[(k, v) for k, v in TERMINATION_REASONS.items() if k != "suspension_expired"]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXTAREA)
+
+
+class EvaluateForm(ActionForm):
+    rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, choices=Rating.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000, widget=TEXTAREA)
+
+
+class FollowUpForm(ActionForm):
+    note = forms.CharField(label=_("What was done"), max_length=1000, widget=TEXTAREA)
+
+
+class SummaryForm(ActionForm):
+    text = forms.CharField(label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        summary = getattr(self.req, "summary", None) if self.req else None
+        if summary is not None:
+            self.fields["text"].initial = summary.text
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "review_materials": ReviewMaterialsForm,
+    "record_handover": HandoverForm,
+    "accept": AcceptForm,
+    "issue_deficiency_notice": NoteForm,
+    "refuse": RefuseForm,
+    "supply_materials": SupplyMaterialsForm,
+    "convert_to_agency": ConvertToAgencyForm,
+    "forward": NoteForm,
+    "start": NoteForm,
+    "log_work": WorkLogForm,
+    "report_progress": ProgressForm,
+    "add_department_task": DepartmentTaskForm,
+    "claim_task": ClaimTaskForm,
+    "finish_task": FinishTaskForm,
+    "record_joint_meeting": JointMeetingForm,
+    "suspend": SuspendForm,
+    "resume": NoteForm,
+    "request_extension": ExtensionRequestForm,
+    "decide_extension": ExtensionDecisionForm,
+    "reassign": ReassignForm,
+    "link_key_project": KeyProjectForm,
+    "complete": CompleteForm,
+    "deliver": DeliverForm,
+    "confirm_receipt": NoteForm,
+    "terminate": TerminateForm,
+    "evaluate": EvaluateForm,
+    "follow_up": FollowUpForm,
+    "write_summary": SummaryForm,
+    "archive": EmptyForm,
+}
+
+
+# --- Registration and consultation ------------------------------------------------------------------------
+
+
+class RegistrationForm(forms.Form):
+    """Walk-in registration: matter, applicant, kind and category, and the materials already at hand."""
+
+    matter_id = forms.IntegerField(label=_("Matter"), widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("Service"), choices=Kind.choices, initial=Kind.ASSIST, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.HALL)
+    category = forms.ChoiceField(label=_("Applicant category"), choices=Category.choices, initial=Category.OTHER)
+    applicant_type = forms.ChoiceField(
+        label=_("Applicant type"),
+        choices=ApplicantType.choices,
+        initial=ApplicantType.PERSON,
+        widget=forms.RadioSelect,
+    )
+    applicant_name = forms.CharField(label=_("Name"), max_length=200)
+    applicant_id_number = forms.CharField(label=_("ID number / credit code"), max_length=30)
+    applicant_phone = forms.CharField(label=_("Phone"), max_length=20)
+    contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=50)
+    applicant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    reason = forms.CharField(label=_("Reason for help"), required=False, max_length=300)
+    provided_material_ids = forms.TypedMultipleChoiceField(
+        label=_("Materials at hand"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    consultation_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, matter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if matter is not None:
+            self.fields["provided_material_ids"].choices = [(m.pk, m.name) for m in matter.materials.all()]
+
+
+class ConsultationForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ConsultationChannel.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    contact = forms.CharField(label=_("Contact"), required=False, max_length=40)
+    question = forms.CharField(label=_("Question"), max_length=2000, widget=TEXTAREA)
+    answer = forms.CharField(label=_("Answer"), required=False, max_length=4000, widget=TEXTAREA)
+    matter_id = forms.IntegerField(label=_("Matter"), required=False)
+
+
+def today_iso() -> str:
+    return timezone.localdate().isoformat()

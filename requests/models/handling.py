@@ -1,0 +1,267 @@
+"""What happens to a request between application and completion (F-REQ-3 … F-REQ-7)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .service_request import ServiceRequest
+
+
+class MaterialStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked yet")
+    PROVIDED = "provided", _("Provided")
+    MISSING = "missing", _("Missing")
+    WAIVED = "waived", _("Waived under tolerant acceptance")
+    NEEDS_CORRECTION = "needs_correction", _("Needs correction")
+
+
+class MaterialCheck(models.Model):
+    """The pre-review of one required material for one request (a row of the deficiency notice)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="material_checks")
+    material = models.ForeignKey(
+        "requests.RequiredMaterial", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    # Copied from the catalogue at registration so later catalogue edits do not rewrite history.
+    name = models.CharField(_("material"), max_length=200)
+    how_to_obtain = models.CharField(_("how to obtain"), max_length=300, blank=True)
+    tolerant_waivable = models.BooleanField(_("tolerant acceptance may waive"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MaterialStatus.choices, default=MaterialStatus.UNCHECKED
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    promised_by = models.DateField(_("promised supply date"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["request", "position", "pk"]
+        verbose_name = _("material check")
+        verbose_name_plural = _("material checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=MaterialStatus.WAIVED) | Q(promised_by__isnull=False),
+                name="waived_material_has_promised_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Handover(models.Model):
+    """The record of materials an agency helper received from the applicant."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="handovers")
+    received_by = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.TextField(_("materials received"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("material hand-over")
+        verbose_name_plural = _("material hand-overs")
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.at:%Y-%m-%d}"
+
+
+class Assignment(models.Model):
+    """A change of dedicated helper, with the reason the applicant was told."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="assignments")
+    helper = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="+"
+    )
+    previous_helper = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("previous helper"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.request} → {self.helper}"
+
+
+class WorkLogEntry(models.Model):
+    """A line of the helper's work log: what was done, a problem met and how it was solved."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("work done"))
+    problem = models.TextField(_("problem"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("work log entry")
+        verbose_name_plural = _("work log")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ProgressReport(models.Model):
+    """A progress report the applicant sees on their status page."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("progress"))
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Waiting to be claimed")
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class DepartmentTask(models.Model):
+    """A participating department's part of a multi-department request, claimed and reported by that department."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="department_tasks")
+    department = models.ForeignKey("staff.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    description = models.CharField(_("part to do"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    claimed_by = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["request", "pk"]
+        verbose_name = _("department task")
+        verbose_name_plural = _("department tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "department"], name="one_task_per_department_per_request")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.department}"
+
+
+class JointMeeting(models.Model):
+    """Minutes of a joint meeting the duty leader convened for a multi-department request."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="joint_meetings")
+    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("held on"))
+    attendees = models.CharField(_("attendees"), max_length=500)
+    minutes = models.TextField(_("minutes"))
+    decisions = models.TextField(_("decisions"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.held_on}"
+
+
+class SuspensionReason(models.TextChoices):
+    MATERIALS_OVERDUE = "materials_overdue", _("Materials not supplied in time")
+    FEES_UNPAID = "fees_unpaid", _("Fees not paid")
+    APPLICANT_ASKED = "applicant_asked", _("Applicant asked to pause")
+    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+
+
+class Suspension(models.Model):
+    """A pause of the request (and of its deadline clock) with the date by which it must resume."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.CharField(_("reason"), max_length=20, choices=SuspensionReason.choices)
+    note = models.CharField(_("what the applicant must do"), max_length=500, blank=True)
+    started_on = models.DateField(_("suspended on"))
+    resume_by = models.DateField(_("resume by"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(ended_on__isnull=True), name="one_open_suspension_per_request"
+            ),
+            models.CheckConstraint(condition=Q(resume_by__gt=models.F("started_on")), name="resume_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.started_on}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Extension(models.Model):
+    """A request to extend the promised deadline (延期), decided by a supervisor."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="extensions")
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(condition=Q(working_days__gt=0), name="extension_positive"),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="pending"), name="one_pending_extension_per_request"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} +{self.working_days}"

@@ -1,0 +1,257 @@
+"""A request for assist or agency, its key project and its event log (F-REQ-2, F-REQ-11, F-REQ-12)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hallservice.crypto import EncryptedCharField
+
+
+class Kind(models.TextChoices):
+    ASSIST = "assist", _("Assist")
+    AGENCY = "agency", _("Agency")
+
+
+class Channel(models.TextChoices):
+    HALL = "hall", _("Hall")
+    WINDOW = "window", _("Window")
+    ONLINE = "online", _("Online")
+    PHONE = "phone", _("Phone")
+    DOOR_TO_DOOR = "door_to_door", _("Door to door")
+
+
+class Category(models.TextChoices):
+    KEY_PROJECT = "key_project", _("Key project or enterprise")
+    TALENT_CARD = "talent_card", _("Talent card holder")
+    SPECIAL_CARE = "special_care", _("Elderly, disabled or pregnant")
+    MILITARY = "military", _("Military green channel")
+    INSPECTION = "inspection", _("Inspection or emergency")
+    COMPLAINT = "complaint", _("Complaint special handling")
+    OTHER = "other", _("Other")
+
+
+class ApplicantType(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DEFICIENT = "deficient", _("Waiting for materials")
+    REFUSED = "refused", _("Refused")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    DELIVERED = "delivered", _("Delivered")
+    TERMINATED = "terminated", _("Terminated")
+    ARCHIVED = "archived", _("Archived")
+
+
+# States in which the promised deadline runs (or is paused) and the request still needs work.
+OPEN_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUSPENDED)
+# States before acceptance: no deadline yet.
+INTAKE_STATUSES = (Status.APPLIED, Status.DEFICIENT)
+CLOSED_STATUSES = (Status.REFUSED, Status.COMPLETED, Status.DELIVERED, Status.TERMINATED, Status.ARCHIVED)
+
+
+class KeyProject(models.Model):
+    """A provincial or municipal priority project with a dedicated agent chosen from the duty leaders."""
+
+    name = models.CharField(_("name"), max_length=200)
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    agent = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("dedicated agent"), on_delete=models.PROTECT, related_name="key_projects"
+    )
+    enterprise = models.CharField(_("enterprise"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, blank=True, help_text=_("provincial / municipal"))
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceRequestQuerySet:
+        """Requests of the user's centres, and those their centre registered and forwarded upwards."""
+        from staff.scoping import visible_centre_filter
+
+        current = visible_centre_filter(user)
+        if not current:  # an empty Q means "everything" (admins); OR-ing it would silently narrow it
+            return self.all()
+        return self.filter(current | visible_centre_filter(user, "origin_centre"))
+
+    def open(self) -> ServiceRequestQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today) -> ServiceRequestQuerySet:
+        # A suspended request's deadline is frozen until it resumes, so it is never overdue while paused.
+        return self.filter(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), deadline__lt=today)
+
+
+class ServiceRequest(models.Model):
+    """One applicant's request for assist or agency with one matter, from application to archive."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=15, choices=Channel.choices, default=Channel.HALL)
+    category = models.CharField(
+        _("applicant category"), max_length=15, choices=Category.choices, default=Category.OTHER
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
+    )
+
+    applicant_type = models.CharField(
+        _("applicant type"), max_length=12, choices=ApplicantType.choices, default=ApplicantType.PERSON
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200, db_index=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    # Personal data: encrypted at rest, searchable by keyed hash, listed only in masked form.
+    applicant_id_number = EncryptedCharField(_("ID number / credit code"))
+    applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    applicant_id_masked = models.CharField(_("ID number / credit code"), max_length=32, blank=True, editable=False)
+    applicant_phone = EncryptedCharField(_("phone"))
+    applicant_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    applicant_phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False, db_index=True)
+    applicant_address = EncryptedCharField(_("address"))
+
+    matter = models.ForeignKey("requests.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="requests"
+    )
+    origin_centre = models.ForeignKey(
+        "staff.ServiceCentre",
+        verbose_name=_("registered at"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the request was first registered; differs from the centre after forwarding"),
+    )
+    helper = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("dedicated helper"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    lead_department = models.ForeignKey(
+        "staff.Department", verbose_name=_("lead department"), on_delete=models.PROTECT, related_name="+"
+    )
+    key_project = models.ForeignKey(
+        KeyProject,
+        verbose_name=_("key project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    reason = models.CharField(_("reason for help"), max_length=300, blank=True, help_text=_("受理理由 in the ledger"))
+    commission_signed = models.BooleanField(_("commission letter signed"), default=False)
+    lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
+
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("promised deadline"), null=True, blank=True, db_index=True)
+    paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
+    extension_working_days = models.PositiveIntegerField(_("extension working days"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    termination_reason = models.CharField(_("termination reason"), max_length=20, blank=True)
+    # Timer bookkeeping, so each warning is sent once (tasks must be idempotent).
+    deadline_warned_on = models.DateField(null=True, blank=True, editable=False)
+    overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    summary_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        indexes = [models.Index(fields=["centre", "status", "deadline"]), models.Index(fields=["helper", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=[s.value for s in OPEN_STATUSES]) | Q(deadline__isnull=False),
+                name="open_request_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.AGENCY, status__in=[s.value for s in OPEN_STATUSES])
+                | Q(commission_signed=True),
+                name="agency_in_progress_has_commission",
+            ),
+        ]
+        permissions = [
+            ("register_request", _("Can register consultations and requests")),
+            ("handle_request", _("Can accept and handle requests")),
+            ("reassign_request", _("Can reassign requests to another helper")),
+            ("approve_extension", _("Can approve deadline extensions")),
+            ("archive_request", _("Can archive requests")),
+            ("claim_department_task", _("Can claim and report a department's part")),
+            ("manage_key_project", _("Can manage key projects")),
+            ("follow_up_evaluation", _("Can follow up poor evaluations")),
+            ("convene_joint_meeting", _("Can convene joint meetings")),
+            ("view_personal_data", _("Can see unmasked personal data of requests in scope")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("request-detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == Status.ARCHIVED
+
+
+class RequestEvent(models.Model):
+    """One change to a request: who, what, from which state to which, when; public ones form the citizen's timeline."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the system's timers"),
+    )
+    verb = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.verb}"

@@ -1,0 +1,90 @@
+"""What every request service does first: lock the row, check the actor and the state, and log an event."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+
+from ..models import RequestEvent, ServiceRequest, Status
+from .transitions import ACTIONS, TRANSITIONS
+
+
+def lock_request(request_id: int) -> ServiceRequest:
+    """Re-read the request under a row lock: two clerks must not act on one request at once."""
+    return (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("matter", "centre", "helper", "lead_department")
+        .get(pk=request_id)
+    )
+
+
+def is_visible_to(actor, req: ServiceRequest) -> bool:
+    return ServiceRequest.objects.visible_to(actor).filter(pk=req.pk).exists()
+
+
+def ensure_action(actor, req: ServiceRequest, action_name: str) -> None:
+    """Refuse an action the actor may not take (403) or that the request's state does not allow (409)."""
+    action = ACTIONS[action_name]
+    if actor is not None and (not actor.has_perm(action.permission) or not is_visible_to(actor, req)):
+        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    if req.status == Status.ARCHIVED:
+        raise TransitionNotAllowed(
+            _("Request %(number)s is archived and can no longer change.") % {"number": req.number}
+        )
+    if req.status not in action.allowed_in:
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while the request is “%(status)s”.")
+            % {"action": action.label, "status": Status(req.status).label}
+        )
+
+
+def ensure_transition(req: ServiceRequest, target: Status) -> None:
+    if target not in TRANSITIONS[Status(req.status)]:
+        raise TransitionNotAllowed(
+            _("A request that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": Status(req.status).label, "target": Status(target).label}
+        )
+
+
+def move(req: ServiceRequest, target: Status, *, fields: tuple[str, ...] = ()) -> Status:
+    """Change the status after checking the table; returns the previous status for the event."""
+    ensure_transition(req, target)
+    previous = Status(req.status)
+    req.status = target
+    req.save(update_fields=["status", "updated_at", *fields])
+    return previous
+
+
+def record_event(
+    req: ServiceRequest,
+    *,
+    actor,
+    verb: str,
+    note: str = "",
+    public: bool = False,
+    from_status: str = "",
+    to_status: str = "",
+) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=req,
+        actor=actor,
+        verb=verb,
+        note=note,
+        public=public,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def require(value, message: str, *, field: str) -> None:
+    """A required input of a service is empty: refuse with a field error."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise DomainError(message, field=field)
+
+
+def staff_of(actor):
+    member = getattr(actor, "staff_member", None)
+    if member is None:
+        raise PermissionDenied(_("Only staff members of a centre can do this."))
+    return member

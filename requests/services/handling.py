@@ -1,0 +1,343 @@
+"""Handling an accepted request: work log, progress, departments, meetings, pauses, extensions, helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.workdays import WorkingCalendar
+from staff.models import Department, StaffKind, StaffMember
+
+from ..models import (
+    Assignment,
+    DepartmentTask,
+    Extension,
+    ExtensionStatus,
+    JointMeeting,
+    KeyProject,
+    ProgressReport,
+    ServiceRequest,
+    Status,
+    Suspension,
+    SuspensionReason,
+    TaskStatus,
+    WorkLogEntry,
+)
+from .base import ensure_action, lock_request, move, record_event, require, staff_of
+
+
+@transaction.atomic
+def request_start(*, actor, request_id: int, note: str = "") -> ServiceRequest:
+    req = lock_request(request_id)
+    ensure_action(actor, req, "start")
+    previous = move(req, Status.IN_PROGRESS)
+    record_event(
+        req, actor=actor, verb="started", public=True, from_status=previous, to_status=Status.IN_PROGRESS, note=note
+    )
+    return req
+
+
+@transaction.atomic
+def request_log_work(*, actor, request_id: int, text: str, problem: str = "", resolution: str = "") -> WorkLogEntry:
+    req = lock_request(request_id)
+    ensure_action(actor, req, "log_work")
+    require(text, _("Say what was done."), field="text")
+    entry = WorkLogEntry.objects.create(
+        request=req, author=actor, text=text.strip(), problem=problem.strip(), resolution=resolution.strip()
+    )
+    record_event(req, actor=actor, verb="work_logged", note=text.strip())
+    return entry
+
+
+@transaction.atomic
+def request_report_progress(*, actor, request_id: int, text: str) -> ProgressReport:
+    """A progress report for the applicant; it appears on their status page."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "report_progress")
+    require(text, _("Write the progress report."), field="text")
+    report = ProgressReport.objects.create(request=req, author=actor, text=text.strip())
+    record_event(req, actor=actor, verb="progress_reported", public=True, note=text.strip())
+    return report
+
+
+# --- Several departments ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_add_department_task(*, actor, request_id: int, department_id: int, description: str) -> DepartmentTask:
+    """Ask a participating department to take its part of a multi-department matter (parallel handling)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "add_department_task")
+    require(description, _("Describe the department's part."), field="description")
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise DomainError(_("Unknown department."), field="department")
+    if req.department_tasks.filter(department=department).exists():
+        raise DomainError(
+            _("%(dept)s already has a part in this request.") % {"dept": department.name}, field="department"
+        )
+    task = DepartmentTask.objects.create(request=req, department=department, description=description.strip())
+    record_event(
+        req,
+        actor=actor,
+        verb="department_task_added",
+        public=True,
+        note=_("%(dept)s takes part: %(what)s") % {"dept": department.name, "what": description.strip()},
+    )
+    return task
+
+
+def _lock_task(actor, task_id: int, action: str) -> tuple[DepartmentTask, ServiceRequest]:
+    task = DepartmentTask.objects.select_related("department").get(pk=task_id)
+    req = lock_request(task.request_id)
+    task = DepartmentTask.objects.select_for_update().select_related("department").get(pk=task_id)
+    ensure_action(actor, req, action)
+    member = staff_of(actor)
+    if member.department_id != task.department_id:
+        raise PermissionDenied(_("Only staff of %(dept)s can report this part.") % {"dept": task.department.name})
+    return task, req
+
+
+@transaction.atomic
+def department_task_claim(*, actor, task_id: int) -> DepartmentTask:
+    task, req = _lock_task(actor, task_id, "claim_task")
+    if task.status != TaskStatus.OPEN:
+        raise TransitionNotAllowed(_("This part has already been claimed."))
+    task.status, task.claimed_by, task.claimed_at = TaskStatus.CLAIMED, staff_of(actor), timezone.now()
+    task.save(update_fields=["status", "claimed_by", "claimed_at"])
+    record_event(req, actor=actor, verb="department_task_claimed", note=task.department.name)
+    return task
+
+
+@transaction.atomic
+def department_task_finish(*, actor, task_id: int, done: bool, note: str = "") -> DepartmentTask:
+    """The department reports its part done, or blocked with the reason."""
+    task, req = _lock_task(actor, task_id, "finish_task")
+    if task.status not in (TaskStatus.CLAIMED, TaskStatus.BLOCKED):
+        raise TransitionNotAllowed(_("Claim the part before reporting on it."))
+    if not done:
+        require(note, _("Say what blocks the department's part."), field="note")
+    task.status = TaskStatus.DONE if done else TaskStatus.BLOCKED
+    task.finished_at = timezone.now() if done else None
+    task.note = note.strip()
+    task.save(update_fields=["status", "finished_at", "note"])
+    record_event(
+        req,
+        actor=actor,
+        verb="department_task_done" if done else "department_task_blocked",
+        public=done,
+        note=f"{task.department.name} {note.strip()}".strip(),
+    )
+    return task
+
+
+@transaction.atomic
+def request_record_joint_meeting(
+    *, actor, request_id: int, held_on: date, attendees: str, minutes: str, decisions: str = ""
+) -> JointMeeting:
+    req = lock_request(request_id)
+    ensure_action(actor, req, "record_joint_meeting")
+    require(attendees, _("List who attended."), field="attendees")
+    require(minutes, _("Write the minutes."), field="minutes")
+    if held_on > timezone.localdate():
+        raise DomainError(_("A meeting's minutes are recorded after it is held."), field="held_on")
+    meeting = JointMeeting.objects.create(
+        request=req,
+        convened_by=actor,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        minutes=minutes.strip(),
+        decisions=decisions.strip(),
+    )
+    record_event(req, actor=actor, verb="joint_meeting", note=decisions.strip() or minutes.strip()[:200])
+    return meeting
+
+
+# --- Suspension and the deadline clock -----------------------------------------------------------------
+
+
+@transaction.atomic
+def request_suspend(*, actor, request_id: int, reason: str, resume_by: date, note: str = "") -> ServiceRequest:
+    """Pause the request and its deadline clock until the cause is gone (代办服务中止)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "suspend")
+    if reason not in SuspensionReason.values:
+        raise DomainError(_("Choose why the request is suspended."), field="reason")
+    today = timezone.localdate()
+    if resume_by is None or resume_by <= today:
+        raise DomainError(_("The resumption deadline must be after today."), field="resume_by")
+    Suspension.objects.create(
+        request=req, reason=reason, note=note.strip(), started_on=today, resume_by=resume_by, by=actor
+    )
+    previous = move(req, Status.SUSPENDED)
+    record_event(
+        req,
+        actor=actor,
+        verb="suspended",
+        public=True,
+        from_status=previous,
+        to_status=Status.SUSPENDED,
+        note=_("%(reason)s. Resume by %(date)s. %(note)s")
+        % {"reason": SuspensionReason(reason).label, "date": f"{resume_by:%Y-%m-%d}", "note": note.strip()},
+    )
+    return req
+
+
+def _end_suspension(req: ServiceRequest, today: date) -> tuple[Suspension, int]:
+    suspension = req.suspensions.select_for_update().get(ended_on__isnull=True)
+    # The working days after the day of suspension up to and including today do not count against the deadline.
+    paused = WorkingCalendar().working_days_between(suspension.started_on, today)
+    suspension.ended_on, suspension.paused_working_days = today, max(paused, 0)
+    suspension.save(update_fields=["ended_on", "paused_working_days"])
+    return suspension, suspension.paused_working_days
+
+
+@transaction.atomic
+def request_resume(*, actor, request_id: int, note: str = "") -> ServiceRequest:
+    """The cause of the pause is gone: handling goes on and the deadline moves by the paused working days."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "resume")
+    today = timezone.localdate()
+    _suspension, paused = _end_suspension(req, today)
+    if paused:
+        req.deadline = WorkingCalendar().add_working_days(req.deadline, paused)
+        req.paused_working_days += paused
+    previous = move(req, Status.IN_PROGRESS, fields=("deadline", "paused_working_days"))
+    record_event(
+        req,
+        actor=actor,
+        verb="resumed",
+        public=True,
+        from_status=previous,
+        to_status=Status.IN_PROGRESS,
+        note=(
+            _("Resumed; paused %(days)d working days, promised date moved to %(deadline)s.")
+            % {"days": paused, "deadline": f"{req.deadline:%Y-%m-%d}"}
+            + (f" {note.strip()}" if note.strip() else "")
+        ),
+    )
+    return req
+
+
+@transaction.atomic
+def request_request_extension(*, actor, request_id: int, working_days: int, reason: str) -> Extension:
+    """Ask a supervisor to extend the promised deadline (延期)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "request_extension")
+    if not isinstance(working_days, int) or working_days <= 0 or working_days > 60:
+        raise DomainError(_("An extension is 1 to 60 working days."), field="working_days")
+    require(reason, _("Give the reason for the extension."), field="reason")
+    if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise DomainError(_("An extension is already waiting for approval."), field="working_days")
+    extension = Extension.objects.create(
+        request=req, working_days=working_days, reason=reason.strip(), requested_by=actor
+    )
+    record_event(
+        req,
+        actor=actor,
+        verb="extension_requested",
+        note=_("%(days)d working days: %(reason)s") % {"days": working_days, "reason": reason.strip()},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "") -> Extension:
+    """A supervisor approves (the deadline moves) or rejects an extension, with a note for the record."""
+    extension = Extension.objects.get(pk=extension_id)
+    req = lock_request(extension.request_id)
+    extension = Extension.objects.select_for_update().get(pk=extension_id)
+    ensure_action(actor, req, "decide_extension")
+    if extension.status != ExtensionStatus.PENDING:
+        raise TransitionNotAllowed(_("This extension has already been decided."))
+    if not approve:
+        require(note, _("Say why the extension is rejected."), field="note")
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note.strip()
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        req.deadline = WorkingCalendar().add_working_days(req.deadline, extension.working_days)
+        req.extension_working_days += extension.working_days
+        req.save(update_fields=["deadline", "extension_working_days", "updated_at"])
+        record_event(
+            req,
+            actor=actor,
+            verb="extension_approved",
+            public=True,
+            note=_("Extended by %(days)d working days to %(deadline)s: %(reason)s")
+            % {"days": extension.working_days, "deadline": f"{req.deadline:%Y-%m-%d}", "reason": extension.reason},
+        )
+    else:
+        record_event(req, actor=actor, verb="extension_rejected", note=note.strip())
+    return extension
+
+
+# --- People ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> Assignment:
+    """Change the dedicated helper, only with a reason the applicant is told (一对一, seed 004)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "reassign")
+    require(reason, _("Give the reason for the change; the applicant will be told."), field="reason")
+    helper = StaffMember.objects.filter(
+        pk=helper_id, is_active=True, centre_id__in=(req.centre_id, req.origin_centre_id)
+    ).first()
+    if helper is None:
+        raise DomainError(_("The new helper must be an active staff member of the request's centre."), field="helper")
+    if helper.pk == req.helper_id:
+        raise DomainError(_("This helper already has the request."), field="helper")
+    assignment = Assignment.objects.create(
+        request=req, helper=helper, previous_helper=req.helper, reason=reason.strip(), by=actor
+    )
+    req.helper = helper
+    req.save(update_fields=["helper", "updated_at"])
+    record_event(
+        req,
+        actor=actor,
+        verb="reassigned",
+        public=True,
+        note=_("Your dedicated helper is now %(helper)s. Reason: %(reason)s")
+        % {"helper": helper.name, "reason": reason.strip()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def key_project_create(
+    *, actor, name: str, agent_id: int, enterprise: str = "", level: str = "", description: str = ""
+) -> KeyProject:
+    """A key project gets a dedicated agent chosen from the duty leaders (seed 000 三.4)."""
+    if not actor.has_perm("requests.manage_key_project"):
+        raise PermissionDenied(_("You may not manage key projects."))
+    member = staff_of(actor)
+    require(name, _("Enter the project's name."), field="name")
+    agent = StaffMember.objects.filter(pk=agent_id, kind=StaffKind.DUTY_LEADER, is_active=True).first()
+    if agent is None:
+        raise DomainError(_("The dedicated agent of a key project must be a duty leader."), field="agent")
+    return KeyProject.objects.create(
+        name=name.strip(),
+        centre=member.centre,
+        agent=agent,
+        enterprise=enterprise.strip(),
+        level=level.strip(),
+        description=description.strip(),
+    )
+
+
+@transaction.atomic
+def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> ServiceRequest:
+    req = lock_request(request_id)
+    ensure_action(actor, req, "link_key_project")
+    project = KeyProject.objects.filter(pk=key_project_id).first()
+    if project is None:
+        raise DomainError(_("Unknown key project."), field="key_project")
+    req.key_project = project
+    req.save(update_fields=["key_project", "updated_at"])
+    record_event(req, actor=actor, verb="key_project_linked", note=project.name)
+    return req

@@ -1,0 +1,477 @@
+"""Consultation, registration and acceptance: from the first question to an accepted request (F-REQ-1 … 4)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from hallservice.crypto import blind_index, mask_id_number, mask_phone, normalise
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.services import sequence_next
+from hallservice.workdays import WorkingCalendar
+from staff.models import StaffMember
+
+from ..models import (
+    ApplicantType,
+    Category,
+    Channel,
+    Consultation,
+    ConsultationChannel,
+    ConsultationOutcome,
+    Handover,
+    KeyProject,
+    Kind,
+    MaterialCheck,
+    MaterialStatus,
+    Matter,
+    ServiceRequest,
+    Status,
+)
+from .base import ensure_action, lock_request, move, record_event, require, staff_of
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
+PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+
+
+def validate_phone(phone: str, *, field: str = "applicant_phone") -> str:
+    phone = normalise(phone) if phone else ""
+    raw = phone
+    if raw and not PHONE_PATTERN.match(raw):
+        raise DomainError(_("Enter an 11-digit mobile number or a landline with its area code."), field=field)
+    return raw
+
+
+def validate_applicant_id(applicant_type: str, id_number: str) -> str:
+    """A resident ID number (cn.ric) for a person, a unified social credit code (cn.uscc) for an organisation."""
+    value = normalise(id_number)
+    if not value:
+        raise DomainError(_("Enter the applicant's ID number or credit code."), field="applicant_id_number")
+    try:
+        if applicant_type == ApplicantType.ORGANISATION:
+            return uscc.validate(value)
+        return ric.validate(value)
+    except StdnumError:
+        if applicant_type == ApplicantType.ORGANISATION:
+            message = _("This is not a valid unified social credit code (18 characters, check digit).")
+        else:
+            message = _("This is not a valid resident ID number (18 digits, birth date and check digit).")
+        raise DomainError(message, field="applicant_id_number") from None
+
+
+def _new_number(centre) -> str:
+    today = timezone.localdate()
+    seq = sequence_next(key=f"request:{centre.code}:{today:%Y%m%d}")
+    return f"{centre.code}-{today:%Y%m%d}-{seq:04d}"
+
+
+def _lookup_code() -> str:
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8))
+
+
+# --- Consultations ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_create(
+    *,
+    actor,
+    channel: str,
+    name: str,
+    contact: str = "",
+    question: str,
+    answer: str = "",
+    matter_id: int | None = None,
+) -> Consultation:
+    """Record a question; the staff member who took it owns it (first-inquiry responsibility)."""
+    if not actor.has_perm("requests.register_request"):
+        raise PermissionDenied(_("You may not record consultations."))
+    owner = staff_of(actor)
+    require(name, _("Enter the name of the person asking."), field="name")
+    require(question, _("Enter the question."), field="question")
+    if channel not in ConsultationChannel.values:
+        raise DomainError(_("Choose how the question came in."), field="channel")
+    contact = contact.strip()
+    return Consultation.objects.create(
+        centre=owner.centre,
+        channel=channel,
+        name=name.strip(),
+        contact=contact,
+        contact_masked=mask_phone(contact) if contact else "",
+        question=question.strip(),
+        answer=answer.strip(),
+        matter=Matter.objects.get(pk=matter_id) if matter_id else None,
+        owner=owner,
+        outcome=ConsultationOutcome.ANSWERED if answer.strip() else ConsultationOutcome.OPEN,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def consultation_answer(*, actor, consultation_id: int, answer: str, referred: bool = False) -> Consultation:
+    consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
+    if (
+        not actor.has_perm("requests.register_request")
+        or not Consultation.objects.visible_to(actor).filter(pk=consultation.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not answer this consultation."))
+    if consultation.outcome == ConsultationOutcome.CONVERTED:
+        raise TransitionNotAllowed(_("This consultation has already become a request."))
+    require(answer, _("Enter the answer."), field="answer")
+    consultation.answer = answer.strip()
+    consultation.outcome = ConsultationOutcome.REFERRED if referred else ConsultationOutcome.ANSWERED
+    consultation.save(update_fields=["answer", "outcome"])
+    return consultation
+
+
+# --- Registration -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_register(
+    *,
+    actor,
+    kind: str,
+    matter_id: int,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    applicant_type: str = ApplicantType.PERSON,
+    applicant_address: str = "",
+    contact_person: str = "",
+    channel: str = Channel.HALL,
+    category: str = Category.OTHER,
+    reason: str = "",
+    helper_id: int | None = None,
+    key_project_id: int | None = None,
+    provided_material_ids: list[int] | tuple[int, ...] = (),
+    consultation_id: int | None = None,
+) -> ServiceRequest:
+    """Register an application (登记表 entry) with its material checklist taken from the matter."""
+    if not actor.has_perm("requests.register_request"):
+        raise PermissionDenied(_("You may not register requests."))
+    member = staff_of(actor)
+    if kind not in Kind.values:
+        raise DomainError(_("Choose assist or agency."), field="kind")
+    if channel not in Channel.values:
+        raise DomainError(_("Choose a valid channel."), field="channel")
+    if category not in Category.values:
+        raise DomainError(_("Choose a valid applicant category."), field="category")
+    if applicant_type not in ApplicantType.values:
+        raise DomainError(_("Choose person or organisation."), field="applicant_type")
+    require(applicant_name, _("Enter the applicant's name."), field="applicant_name")
+    id_number = validate_applicant_id(applicant_type, applicant_id_number)
+    require(applicant_phone, _("Enter a phone number to reach the applicant."), field="applicant_phone")
+    phone = validate_phone(applicant_phone)
+    if applicant_type == ApplicantType.ORGANISATION:
+        require(contact_person, _("Enter the organisation's contact person."), field="contact_person")
+
+    matter = Matter.objects.filter(pk=matter_id, is_active=True).select_related("department").first()
+    if matter is None:
+        raise DomainError(_("Choose a matter from the catalogue."), field="matter")
+    helper = member
+    if helper_id is not None:
+        helper = StaffMember.objects.filter(pk=helper_id, is_active=True, centre=member.centre).first()
+        if helper is None:
+            raise DomainError(_("The dedicated helper must be an active staff member of your centre."), field="helper")
+    key_project = None
+    if key_project_id is not None:
+        key_project = KeyProject.objects.filter(pk=key_project_id).first()
+        if key_project is None:
+            raise DomainError(_("Unknown key project."), field="key_project")
+    consultation = None
+    if consultation_id is not None:
+        consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
+        if consultation is None or not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
+            raise DomainError(_("Unknown consultation."), field="consultation")
+        if consultation.outcome == ConsultationOutcome.CONVERTED:
+            raise TransitionNotAllowed(_("This consultation has already become a request."))
+
+    req = ServiceRequest.objects.create(
+        number=_new_number(member.centre),
+        kind=kind,
+        channel=channel,
+        category=Category.KEY_PROJECT if key_project and category == Category.OTHER else category,
+        applicant_type=applicant_type,
+        applicant_name=applicant_name.strip(),
+        contact_person=contact_person.strip(),
+        applicant_id_number=id_number,
+        applicant_id_hash=blind_index(id_number, purpose="id"),
+        applicant_id_masked=mask_id_number(id_number),
+        applicant_phone=phone,
+        applicant_phone_hash=blind_index(phone, purpose="phone"),
+        applicant_phone_masked=mask_phone(phone),
+        applicant_address=applicant_address.strip(),
+        matter=matter,
+        centre=member.centre,
+        origin_centre=member.centre,
+        helper=helper,
+        lead_department=matter.department,
+        key_project=key_project,
+        reason=reason.strip(),
+        lookup_code=_lookup_code(),
+        created_by=actor,
+    )
+    provided = set(provided_material_ids)
+    MaterialCheck.objects.bulk_create(
+        MaterialCheck(
+            request=req,
+            material=material,
+            position=material.position,
+            name=material.name,
+            how_to_obtain=material.how_to_obtain,
+            tolerant_waivable=material.tolerant_waivable,
+            status=MaterialStatus.PROVIDED if material.pk in provided else MaterialStatus.UNCHECKED,
+            checked_at=timezone.now() if material.pk in provided else None,
+        )
+        for material in matter.materials.all()
+    )
+    record_event(
+        req,
+        actor=actor,
+        verb="registered",
+        public=True,
+        to_status=Status.APPLIED,
+        note=_("%(kind)s request for “%(matter)s” registered; dedicated helper %(helper)s.")
+        % {"kind": Kind(kind).label, "matter": matter.name, "helper": helper.name},
+    )
+    if consultation is not None:
+        consultation.outcome = ConsultationOutcome.CONVERTED
+        consultation.request = req
+        consultation.save(update_fields=["outcome", "request"])
+    return req
+
+
+# --- Material pre-review ------------------------------------------------------------------------------
+
+CHECKABLE = {MaterialStatus.PROVIDED, MaterialStatus.MISSING, MaterialStatus.WAIVED, MaterialStatus.NEEDS_CORRECTION}
+
+
+@transaction.atomic
+def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> ServiceRequest:
+    """Set the pre-review result of each material: provided, missing, waived (tolerant) or needs correction.
+
+    ``reviews``: ``[{"check_id": 1, "status": "waived", "promised_by": date, "note": ""}, …]``.
+    """
+    req = lock_request(request_id)
+    ensure_action(actor, req, "review_materials")
+    checks = {c.pk: c for c in req.material_checks.select_for_update()}
+    today = timezone.localdate()
+    changed = []
+    for review in reviews:
+        check = checks.get(review.get("check_id"))
+        if check is None:
+            raise DomainError(_("A material does not belong to this request."), field="reviews")
+        status = review.get("status")
+        if status not in CHECKABLE:
+            raise DomainError(_("Choose provided, missing, waived or needs correction."), field="reviews")
+        promised_by: date | None = review.get("promised_by")
+        if status == MaterialStatus.WAIVED:
+            if not check.tolerant_waivable:
+                raise DomainError(
+                    _("“%(name)s” may not be waived under tolerant acceptance.") % {"name": check.name},
+                    field="reviews",
+                )
+            if promised_by is None or promised_by <= today:
+                raise DomainError(
+                    _("Give the date after today by which “%(name)s” will be supplied.") % {"name": check.name},
+                    field="reviews",
+                )
+        else:
+            promised_by = None
+        check.status, check.promised_by = status, promised_by
+        check.note = (review.get("note") or "").strip()
+        check.checked_at = timezone.now()
+        changed.append(check)
+    MaterialCheck.objects.bulk_update(changed, ["status", "promised_by", "note", "checked_at"])
+    record_event(
+        req,
+        actor=actor,
+        verb="materials_reviewed",
+        note="；".join(f"{c.name}：{MaterialStatus(c.status).label}" for c in changed),
+    )
+    return req
+
+
+@transaction.atomic
+def request_supply_materials(*, actor, request_id: int, check_ids: list[int], note: str = "") -> ServiceRequest:
+    """Record that the applicant supplied or corrected materials (after a deficiency notice or a tolerant waiver)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "supply_materials")
+    checks = list(
+        req.material_checks.select_for_update().filter(pk__in=check_ids).exclude(status=MaterialStatus.PROVIDED)
+    )
+    if not checks:
+        raise DomainError(_("Choose the materials the applicant has supplied."), field="check_ids")
+    for check in checks:
+        check.status, check.promised_by, check.checked_at = MaterialStatus.PROVIDED, None, timezone.now()
+    MaterialCheck.objects.bulk_update(checks, ["status", "promised_by", "checked_at"])
+    record_event(
+        req,
+        actor=actor,
+        verb="materials_supplied",
+        public=True,
+        note=_("Materials received: %(names)s.") % {"names": "、".join(c.name for c in checks)}
+        + (f" {note.strip()}" if note.strip() else ""),
+    )
+    return req
+
+
+@transaction.atomic
+def request_record_handover(*, actor, request_id: int, items: str, note: str = "") -> Handover:
+    """The agency helper received the applicant's materials (交接)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "record_handover")
+    require(items, _("List the materials received."), field="items")
+    handover = Handover.objects.create(
+        request=req, received_by=staff_of(actor), items=items.strip(), note=note.strip()
+    )
+    record_event(req, actor=actor, verb="handover_recorded", public=True, note=items.strip())
+    return handover
+
+
+def _ensure_agency_ready(req: ServiceRequest) -> None:
+    if not req.handovers.exists():
+        raise DomainError(_("Agency needs a record of the materials handed over."), field="handover_items")
+    if not req.commission_signed:
+        raise DomainError(_("Agency needs the commission letter signed by the applicant."), field="commission_signed")
+
+
+@transaction.atomic
+def request_accept(
+    *, actor, request_id: int, handover_items: str = "", commission_signed: bool | None = None, note: str = ""
+) -> ServiceRequest:
+    """Accept: every material provided or waived; for agency, a hand-over record and a signed commission.
+
+    The promised deadline starts now: the matter's time limit in working days from today.
+    """
+    req = lock_request(request_id)
+    ensure_action(actor, req, "accept")
+    outstanding = [
+        c.name for c in req.material_checks.all() if c.status not in (MaterialStatus.PROVIDED, MaterialStatus.WAIVED)
+    ]
+    if outstanding:
+        raise DomainError(
+            _("These materials are not provided yet: %(names)s. Issue a deficiency notice or record them as supplied.")
+            % {"names": "、".join(outstanding)},
+            field="materials",
+        )
+    if req.kind == Kind.AGENCY:
+        if handover_items.strip():
+            Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
+        if commission_signed:
+            req.commission_signed = True
+        _ensure_agency_ready(req)
+    today = timezone.localdate()
+    req.accepted_at = timezone.now()
+    req.accepted_by = actor
+    req.deadline = WorkingCalendar().add_working_days(today, req.matter.time_limit_days)
+    previous = move(req, Status.ACCEPTED, fields=("accepted_at", "accepted_by", "deadline", "commission_signed"))
+    waived = [c.name for c in req.material_checks.all() if c.status == MaterialStatus.WAIVED]
+    text = _("Accepted; promised by %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"}
+    if waived:
+        text += " " + _("Accepted under tolerant acceptance; still to supply: %(names)s.") % {
+            "names": "、".join(waived)
+        }
+    record_event(
+        req,
+        actor=actor,
+        verb="accepted",
+        public=True,
+        from_status=previous,
+        to_status=Status.ACCEPTED,
+        note=f"{text} {note.strip()}".strip(),
+    )
+    return req
+
+
+@transaction.atomic
+def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -> ServiceRequest:
+    """Materials are missing: list, once, everything still needed and how to get it (一次性告知)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "issue_deficiency_notice")
+    checks = list(req.material_checks.all())
+    unchecked = [c.name for c in checks if c.status == MaterialStatus.UNCHECKED]
+    if unchecked:
+        raise DomainError(
+            _("Review every material first, so the notice lists everything at once: %(names)s.")
+            % {"names": "、".join(unchecked)},
+            field="materials",
+        )
+    missing = [c for c in checks if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)]
+    if not missing:
+        raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
+    previous = move(req, Status.DEFICIENT)
+    listing = "；".join(f"{c.name}（{c.how_to_obtain or MaterialStatus(c.status).label}）" for c in missing)
+    record_event(
+        req,
+        actor=actor,
+        verb="deficiency_notice",
+        public=True,
+        from_status=previous,
+        to_status=Status.DEFICIENT,
+        note=(_("Please supply: %(list)s.") % {"list": listing} + (f" {note.strip()}" if note.strip() else "")),
+    )
+    return req
+
+
+@transaction.atomic
+def request_refuse(*, actor, request_id: int, reason: str) -> ServiceRequest:
+    """The request does not meet the conditions for assist or agency; the applicant is told why."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "refuse")
+    require(reason, _("Give the reason for refusing, to tell the applicant."), field="reason")
+    req.closed_at = timezone.now()
+    previous = move(req, Status.REFUSED, fields=("closed_at",))
+    record_event(
+        req, actor=actor, verb="refused", public=True, from_status=previous, to_status=Status.REFUSED, note=reason
+    )
+    return req
+
+
+@transaction.atomic
+def request_convert_to_agency(
+    *, actor, request_id: int, reason: str, handover_items: str = "", commission_signed: bool = False
+) -> ServiceRequest:
+    """The applicant finds the matter too hard to do with assistance: the helper takes it over (帮办转代办)."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "convert_to_agency")
+    if req.kind != Kind.ASSIST:
+        raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
+    require(reason, _("Say why the request becomes agency."), field="reason")
+    if handover_items.strip():
+        Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
+    if commission_signed:
+        req.commission_signed = True
+    if req.status in (Status.ACCEPTED, Status.IN_PROGRESS):
+        _ensure_agency_ready(req)  # already running: the agency conditions must hold from now on
+    req.kind = Kind.AGENCY
+    req.save(update_fields=["kind", "commission_signed", "updated_at"])
+    record_event(req, actor=actor, verb="converted_to_agency", public=True, note=reason.strip())
+    return req
+
+
+@transaction.atomic
+def request_forward(*, actor, request_id: int, note: str = "") -> ServiceRequest:
+    """A town or village centre passes the request to its parent centre; its helper keeps carrying it."""
+    req = lock_request(request_id)
+    ensure_action(actor, req, "forward")
+    parent = req.centre.parent
+    if parent is None:
+        raise TransitionNotAllowed(_("The district hall has no parent centre to forward to."))
+    req.centre = parent
+    req.save(update_fields=["centre", "updated_at"])
+    record_event(
+        req,
+        actor=actor,
+        verb="forwarded",
+        public=True,
+        note=(_("Forwarded to %(centre)s.") % {"centre": parent.name} + (f" {note.strip()}" if note.strip() else "")),
+    )
+    return req

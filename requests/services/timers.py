@@ -1,0 +1,155 @@
+"""The lifecycle's timers, run daily by Celery beat; each is idempotent (safe to run twice on one day).
+
+Each works through the same state checks as a clerk's action, with the system as actor (events with no
+actor), and returns the ids it touched so the task can report them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallservice.workdays import WorkingCalendar
+
+from ..models import MaterialCheck, MaterialStatus, ServiceRequest, Status
+from .base import lock_request, record_event
+from .closing import _terminate
+
+
+def warn_deadlines(today: date) -> list[int]:
+    """Warn once when a running request is N working days or fewer from its promised deadline."""
+    cal = WorkingCalendar()
+    horizon = cal.add_working_days(today, settings.DEADLINE_WARNING_WORKING_DAYS)
+    candidates = ServiceRequest.objects.filter(
+        status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
+        deadline__gte=today,
+        deadline__lte=horizon,
+        deadline_warned_on__isnull=True,
+    ).values_list("pk", flat=True)
+    touched = []
+    for pk in candidates:
+        with transaction.atomic():
+            req = lock_request(pk)
+            if req.deadline_warned_on or req.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
+                continue
+            days = cal.working_days_between(today, req.deadline)
+            req.deadline_warned_on = today
+            req.save(update_fields=["deadline_warned_on"])
+            record_event(
+                req,
+                actor=None,
+                verb="deadline_warning",
+                note=_("%(days)d working days left until the promised date %(deadline)s.")
+                % {"days": days, "deadline": f"{req.deadline:%Y-%m-%d}"},
+            )
+            touched.append(pk)
+    return touched
+
+
+def flag_overdue(today: date) -> list[int]:
+    """Flag, once, each running request past its promised deadline."""
+    touched = []
+    for pk in (
+        ServiceRequest.objects.overdue(today).filter(overdue_flagged_on__isnull=True).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            req = lock_request(pk)
+            if (
+                req.overdue_flagged_on
+                or req.status not in (Status.ACCEPTED, Status.IN_PROGRESS)
+                or req.deadline >= today
+            ):
+                continue
+            req.overdue_flagged_on = today
+            req.save(update_fields=["overdue_flagged_on"])
+            record_event(
+                req,
+                actor=None,
+                verb="overdue",
+                note=_("Past the promised date %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"},
+            )
+            touched.append(pk)
+    return touched
+
+
+def expire_suspensions(today: date) -> list[int]:
+    """A suspension past its resumption deadline ends the service (seed 004: 超过续办期限的，视为服务终止)."""
+    touched = []
+    expired = ServiceRequest.objects.filter(
+        status=Status.SUSPENDED, suspensions__ended_on__isnull=True, suspensions__resume_by__lt=today
+    ).values_list("pk", flat=True)
+    for pk in expired:
+        with transaction.atomic():
+            req = lock_request(pk)
+            if req.status != Status.SUSPENDED:
+                continue
+            suspension = req.suspensions.filter(ended_on__isnull=True).first()
+            if suspension is None or suspension.resume_by >= today:
+                continue
+            _terminate(
+                req,
+                actor=None,
+                reason="suspension_expired",
+                today=today,
+                note=_("Not resumed by %(date)s.") % {"date": f"{suspension.resume_by:%Y-%m-%d}"},
+            )
+            touched.append(pk)
+    return touched
+
+
+def flag_missing_summaries(today: date) -> list[int]:
+    """Tell the supervisor about finished requests still without a summary 2 working days after completion."""
+    cal = WorkingCalendar()
+    touched = []
+    candidates = ServiceRequest.objects.filter(
+        status__in=(Status.COMPLETED, Status.DELIVERED),
+        completed_at__isnull=False,
+        summary__isnull=True,
+        summary_flagged_on__isnull=True,
+    ).values_list("pk", "completed_at")
+    for pk, completed_at in candidates:
+        due = cal.add_working_days(timezone.localdate(completed_at), 2)
+        if today <= due:
+            continue
+        with transaction.atomic():
+            req = lock_request(pk)
+            if req.summary_flagged_on or hasattr(req, "summary"):
+                continue
+            req.summary_flagged_on = today
+            req.save(update_fields=["summary_flagged_on"])
+            record_event(
+                req,
+                actor=None,
+                verb="summary_overdue",
+                note=_("No summary by %(due)s (2 working days after completion).") % {"due": f"{due:%Y-%m-%d}"},
+            )
+            touched.append(pk)
+    return touched
+
+
+def remind_tolerant_materials(today: date) -> list[int]:
+    """Materials waived under tolerant acceptance and not supplied by the promised date: remind once."""
+    touched = []
+    checks = MaterialCheck.objects.filter(
+        status=MaterialStatus.WAIVED, promised_by__lt=today, reminded_on__isnull=True
+    ).exclude(request__status__in=(Status.ARCHIVED, Status.TERMINATED, Status.REFUSED))
+    for check in checks.select_related("request"):
+        with transaction.atomic():
+            req = lock_request(check.request_id)
+            updated = MaterialCheck.objects.filter(pk=check.pk, reminded_on__isnull=True).update(reminded_on=today)
+            if not updated:
+                continue
+            record_event(
+                req,
+                actor=None,
+                verb="material_reminder",
+                public=True,
+                note=_("“%(name)s” was promised by %(date)s and has not been supplied yet.")
+                % {"name": check.name, "date": f"{check.promised_by:%Y-%m-%d}"},
+            )
+            touched.append(check.pk)
+    return touched

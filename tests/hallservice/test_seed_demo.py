@@ -1,0 +1,162 @@
+"""`manage.py seed_demo` builds a believable, valid hall and can be run again without changing it."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from hallservice.demo import DEMO_PASSWORD, SHORT_OF_SPECIALISTS, seed_demo
+from requests.models import HandlingType, Matter, RequiredMaterial
+from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
+from staff.roles import Role
+from staff.selectors import departments_short_of_specialists
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ROLE_USERS = {
+    "frontdesk": Role.FRONT_DESK,
+    "dutyleader": Role.DUTY_LEADER,
+    "supervisor": Role.SUPERVISOR,
+    "department": Role.DEPARTMENT_USER,
+    "admin": Role.ADMIN,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.4 s a hash; the seed and the login checks below would spend most of the run on it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded():
+    return seed_demo()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (ServiceCentre, Department, Window, get_user_model(), StaffMember, Matter, RequiredMaterial)
+    }
+
+
+def test_demo_hall_has_the_centre_tree(seeded):
+    district = ServiceCentre.objects.get(code="XH")
+    assert district.name == "新华区政务服务中心"
+    assert district.level == CentreLevel.DISTRICT
+    assert district.opening_time.strftime("%H:%M") == "09:00"
+    assert district.phone and district.complaint_phone and district.address
+    towns = ServiceCentre.objects.filter(level=CentreLevel.TOWN)
+    assert towns.count() >= 2
+    assert set(towns.values_list("parent", flat=True)) == {district.pk}
+    villages = ServiceCentre.objects.filter(level=CentreLevel.VILLAGE)
+    assert villages.count() >= 3
+    assert all(v.parent.level == CentreLevel.TOWN for v in villages)
+
+
+def test_demo_hall_has_departments_windows_and_help_desks_on_every_floor(seeded):
+    assert Department.objects.count() >= 8
+    assert set(Department.objects.filter(is_high_volume=True).values_list("code", flat=True)) == {
+        "BDC",
+        "GJJ",
+        "SCJG",
+        "GA",
+    }
+    hall_windows = Window.objects.filter(centre__code="XH")
+    assert hall_windows.count() >= 16
+    assert set(hall_windows.filter(is_help_desk=True).values_list("floor", flat=True)) == {1, 2, 3}
+    assert not hall_windows.filter(is_help_desk=False, department__isnull=True).exists()
+    for town in ServiceCentre.objects.filter(level=CentreLevel.TOWN):
+        assert town.windows.count() >= 2
+
+
+def test_demo_staff_covers_every_kind(seeded):
+    staff = StaffMember.objects.all()
+    assert staff.count() >= 40
+    assert set(staff.values_list("kind", flat=True)) == set(StaffKind.values)
+    helpers = staff.filter(kind=StaffKind.FULL_TIME_HELPER).exclude(dispatch_company="")
+    assert helpers.count() >= 12
+    assert staff.filter(kind=StaffKind.DUTY_LEADER).count() >= 6
+    assert staff.filter(is_party_member=True).exists()
+    for department in Department.objects.all():
+        window_helpers = staff.filter(kind=StaffKind.WINDOW_HELPER, department=department, centre__code="XH")
+        assert 1 <= window_helpers.count() <= 2
+        assert all(m.window.department_id == department.pk for m in window_helpers)
+    assert staff.exclude(centre__code="XH").filter(centre__level=CentreLevel.TOWN).exists()
+    assert staff.filter(centre__level=CentreLevel.VILLAGE).exists()
+
+
+def test_every_matter_is_catalogued_with_materials(seeded):
+    matters = Matter.objects.all()
+    assert matters.count() >= 30
+    for matter in matters:
+        assert 2 <= matter.materials.count() <= 6, matter.code
+        assert matter.contact_helper.kind == StaffKind.WINDOW_HELPER
+        assert matter.contact_helper.department_id == matter.department_id
+        assert matter.legal_basis and matter.process and matter.fees and matter.accepting_window
+        assert (matter.handling_type == HandlingType.IMMEDIATE) == (matter.time_limit_days == 0)
+    assert matters.filter(handling_type=HandlingType.IMMEDIATE).exists()
+    assert RequiredMaterial.objects.filter(tolerant_waivable=True).exists()
+
+
+def test_each_demo_role_user_is_in_its_group(seeded):
+    users = get_user_model().objects.filter(username__in=[*DEMO_ROLE_USERS, "towndesk"])
+    for user in users:
+        role = DEMO_ROLE_USERS.get(user.username, Role.FRONT_DESK)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password(DEMO_PASSWORD)
+    assert users.count() == len(DEMO_ROLE_USERS) + 1
+    assert all(u.staff_member.centre.code == "XH" for u in users if u.username in DEMO_ROLE_USERS)
+    assert users.get(username="towndesk").staff_member.centre.level == CentreLevel.TOWN
+
+
+def test_admin_login_opens_django_admin_without_being_superuser(seeded, client):
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and not admin.is_superuser
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/staff/window/").status_code == 200
+
+
+def test_running_twice_creates_nothing_and_keeps_changed_passwords(seeded):
+    user = get_user_model().objects.get(username="frontdesk")
+    user.set_password("changed-during-demo")
+    user.save()
+    before = _counts()
+
+    again = seed_demo()
+
+    assert _counts() == before
+    assert sum(again["created"].values()) == 0
+    user.refresh_from_db()
+    assert user.check_password("changed-during-demo")
+
+
+def test_every_seeded_row_passes_full_clean(seeded):
+    for model in (ServiceCentre, Department, Window, StaffMember, Matter, RequiredMaterial):
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+def test_only_the_intended_department_is_short_of_specialists(seeded):
+    assert [d.code for d in departments_short_of_specialists()] == [SHORT_OF_SPECIALISTS]
+
+
+def test_pinyin_search_finds_the_real_estate_matters(seeded):
+    found = Matter.objects.search("bdc")
+    real_estate = set(Matter.objects.filter(department__code="BDC").values_list("code", flat=True))
+    assert real_estate <= set(found.values_list("code", flat=True))
+    assert all("不动产" in matter.name for matter in found)
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_command_prints_the_password_only_in_debug(settings, debug):
+    settings.DEBUG = debug
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    output = out.getvalue()
+    assert "frontdesk" in output and "admin" in output
+    assert (DEMO_PASSWORD in output) is debug
