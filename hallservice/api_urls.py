@@ -2,9 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
-from requests.api import MatterViewSet
+from requests.api import ConsultationViewSet, MatterViewSet, ServiceRequestViewSet
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("requests", ServiceRequestViewSet, basename="request")
 
 urlpatterns = router.urls

@@ -192,6 +192,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RequestChannelEnum": "requests.models.Channel",
+        "ConsultationChannelEnum": "requests.models.ConsultationChannel",
+    },
 }
 
 # --- Logging: never log personal data; request bodies are not logged at all -------------------------

@@ -1,13 +1,32 @@
-"""REST API of the requests app (DRF + django-filter); the same selectors and services as the HTML views."""
+"""REST API of the requests app (DRF + django-filter + drf-spectacular).
+
+The same forms validate input as on the HTML pages and the same services decide, so the API and the pages
+cannot disagree. Another centre's request is a 404 (the queryset is scoped), a role without the permission
+a 403, an action the state does not allow a 409, bad input a 400 with field messages.
+"""
 
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from .models import Matter, RequiredMaterial
-from .selectors import matter_list
+from hallservice.form_schema import serializer_for_form
+from hallservice.workdays import WorkingCalendar
+
+from . import services as svc
+from .actions import allowed_actions, can_see_personal_data, check_action, perform_action
+from .filters import RequestFilter
+from .forms import ACTION_FORMS, ConsultationForm, RegistrationForm, ReviewMaterialsForm
+from .models import Consultation, Matter, RequiredMaterial, ServiceRequest, Status
+from .selectors import matter_list, request_detail_queryset, request_events
+from .services.transitions import ACTIONS
+
+# --- Catalogue ------------------------------------------------------------------------------------------
 
 
 class RequiredMaterialOutput(serializers.ModelSerializer):
@@ -63,3 +82,334 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return matter_list(search=self.request.query_params.get("q", "")).prefetch_related("materials")
+
+
+# --- Input handling shared by the viewsets -----------------------------------------------------------
+
+
+def _validated(form) -> None:
+    """Raise DRF's 400 with the form's field messages when the input is bad."""
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+
+
+# --- Consultations ------------------------------------------------------------------------------------
+
+
+class ConsultationOutput(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "centre",
+            "channel",
+            "name",
+            "contact_masked",
+            "question",
+            "answer",
+            "matter",
+            "owner",
+            "owner_name",
+            "outcome",
+            "request",
+            "created_at",
+        ]
+
+
+ConsultationInput = serializer_for_form(ConsultationForm, "ConsultationInput")
+
+
+class ConsultationAnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+    referred = serializers.BooleanField(required=False, default=False)
+
+
+class ConsultationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Consultations of the user's centre(s); the staff member who records one owns it (首问负责制)."""
+
+    serializer_class = ConsultationOutput
+    filterset_fields = ["channel", "outcome", "matter"]
+
+    def get_queryset(self):
+        return Consultation.objects.visible_to(self.request.user).select_related("owner").order_by("-created_at")
+
+    @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
+    def create(self, request, *args, **kwargs):
+        form = ConsultationForm(data=request.data)
+        _validated(form)
+        consultation = svc.consultation_create(actor=request.user, **form.cleaned_data)
+        return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConsultationAnswerInput, responses=ConsultationOutput)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        consultation = self.get_object()
+        data = ConsultationAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = svc.consultation_answer(
+            actor=request.user, consultation_id=consultation.pk, **data.validated_data
+        )
+        return Response(ConsultationOutput(consultation).data)
+
+
+# --- Requests -------------------------------------------------------------------------------------------
+
+
+class RequestListOutput(serializers.ModelSerializer):
+    """A request as lists show it: personal data masked."""
+
+    matter_name = serializers.CharField(source="matter.name", read_only=True)
+    helper_name = serializers.CharField(source="helper.name", read_only=True)
+    department_name = serializers.CharField(source="lead_department.name", read_only=True)
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    working_days_left = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "status",
+            "channel",
+            "category",
+            "applicant_type",
+            "applicant_name",
+            "applicant_id_masked",
+            "applicant_phone_masked",
+            "matter",
+            "matter_name",
+            "centre",
+            "centre_name",
+            "helper",
+            "helper_name",
+            "lead_department",
+            "department_name",
+            "key_project",
+            "applied_at",
+            "accepted_at",
+            "deadline",
+            "working_days_left",
+            "overdue",
+        ]
+
+    def _calendar(self) -> WorkingCalendar:
+        # One calendar per response: overrides are read once per year, whatever the page size.
+        if "calendar" not in self.context:
+            self.context["calendar"] = WorkingCalendar()
+        return self.context["calendar"]
+
+    def get_working_days_left(self, obj) -> int | None:
+        if obj.deadline is None or obj.status not in (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUSPENDED):
+            return None
+        return self._calendar().working_days_between(self.context["today"], obj.deadline)
+
+    def get_overdue(self, obj) -> bool:
+        return (
+            obj.deadline is not None
+            and obj.status in (Status.ACCEPTED, Status.IN_PROGRESS)
+            and obj.deadline < self.context["today"]
+        )
+
+
+class MaterialCheckOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    how_to_obtain = serializers.CharField()
+    tolerant_waivable = serializers.BooleanField()
+    status = serializers.CharField()
+    promised_by = serializers.DateField(allow_null=True)
+    note = serializers.CharField()
+
+
+class DepartmentTaskOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    department = serializers.IntegerField(source="department_id")
+    department_name = serializers.CharField(source="department.name")
+    description = serializers.CharField()
+    status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class ExtensionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    working_days = serializers.IntegerField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+
+
+class RequestDetailOutput(RequestListOutput):
+    """A request with its parts; ID number, phone and address unmasked only for the helper and supervisors."""
+
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    applicant_address = serializers.SerializerMethodField()
+    material_checks = MaterialCheckOutput(many=True, read_only=True)
+    department_tasks = DepartmentTaskOutput(many=True, read_only=True)
+    extensions = ExtensionOutput(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(RequestListOutput.Meta):
+        fields = [
+            *RequestListOutput.Meta.fields,
+            "contact_person",
+            "applicant_id_number",
+            "applicant_phone",
+            "applicant_address",
+            "origin_centre",
+            "reason",
+            "commission_signed",
+            "paused_working_days",
+            "extension_working_days",
+            "completed_at",
+            "result",
+            "delivered_at",
+            "closed_at",
+            "archived_at",
+            "termination_reason",
+            "material_checks",
+            "department_tasks",
+            "extensions",
+            "allowed_actions",
+        ]
+
+    def _unmasked(self, obj) -> bool:
+        return can_see_personal_data(self.context["request"].user, obj)
+
+    def get_applicant_id_number(self, obj) -> str:
+        return obj.applicant_id_number if self._unmasked(obj) else obj.applicant_id_masked
+
+    def get_applicant_phone(self, obj) -> str:
+        return obj.applicant_phone if self._unmasked(obj) else obj.applicant_phone_masked
+
+    def get_applicant_address(self, obj) -> str:
+        return obj.applicant_address if self._unmasked(obj) else ("***" if obj.applicant_address else "")
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return [a.name for a in allowed_actions(self.context["request"].user, obj)]
+
+
+class EventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    verb = serializers.CharField()
+    verb_label = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+    public = serializers.BooleanField()
+    actor = serializers.SerializerMethodField()
+    at = serializers.DateTimeField()
+
+    def get_actor(self, obj) -> str:
+        if obj.actor is None:
+            return "system"
+        member = getattr(obj.actor, "staff_member", None)
+        return member.name if member else obj.actor.get_username()
+
+
+RegistrationInput = serializer_for_form(RegistrationForm, "RegistrationInput")
+ReviewMaterialsInput = inline_serializer(
+    "ReviewMaterialsInput",
+    {
+        "reviews": serializers.ListField(
+            child=inline_serializer(
+                "MaterialReview",
+                {
+                    "check_id": serializers.IntegerField(),
+                    "status": serializers.ChoiceField(choices=["provided", "missing", "waived", "needs_correction"]),
+                    "promised_by": serializers.DateField(required=False, allow_null=True),
+                    "note": serializers.CharField(required=False, allow_blank=True),
+                },
+            )
+        )
+    },
+)
+
+
+def _action_input(name: str):
+    if name == "review_materials":
+        return ReviewMaterialsInput
+    return serializer_for_form(ACTION_FORMS[name], "".join(p.title() for p in name.split("_")) + "Input")
+
+
+@extend_schema_view(
+    list=extend_schema(responses=RequestListOutput(many=True)),
+    retrieve=extend_schema(responses=RequestDetailOutput),
+)
+class ServiceRequestViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Requests of the user's centre(s): list with the queue's filters, register, detail, events and actions."""
+
+    filterset_class = RequestFilter
+
+    def get_queryset(self):
+        if self.action == "list":
+            return (
+                ServiceRequest.objects.visible_to(self.request.user)
+                .select_related("matter", "helper", "lead_department", "centre")
+                .order_by("-applied_at", "-pk")
+            )
+        return request_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        return RequestListOutput if self.action == "list" else RequestDetailOutput
+
+    def get_serializer_context(self):
+        from django.utils import timezone
+
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(request=RegistrationInput, responses={201: RequestDetailOutput})
+    def create(self, request, *args, **kwargs):
+        matter = Matter.objects.filter(pk=request.data.get("matter_id") or 0).first()
+        form = RegistrationForm(data=request.data, matter=matter)
+        _validated(form)
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "provided_material_ids"}
+        req = svc.request_register(actor=request.user, **data)
+        req = request_detail_queryset(user=request.user).get(pk=req.pk)
+        return Response(self.get_serializer(req).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=EventOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        req = self.get_object()
+        return Response(EventOutput(request_events(req=req), many=True).data)
+
+    def run_action(self, request, name: str):
+        req = self.get_object()
+        check_action(name, actor=request.user, req=req)
+        data = request.data
+        if name == "review_materials":
+            data = ReviewMaterialsForm.data_from_api(request.data)
+        form = ACTION_FORMS[name](data=data, req=req, user=request.user)
+        _validated(form)
+        perform_action(name, actor=request.user, req=req, form=form)
+        req = get_object_or_404(self.get_queryset(), pk=req.pk)
+        return Response(RequestDetailOutput(req, context=self.get_serializer_context()).data)
+
+
+def _make_action(name: str):
+    def handler(self, request, pk=None):
+        return self.run_action(request, name)
+
+    handler.__name__ = name
+    handler.__doc__ = (
+        f"{ACTIONS[name].label} (allowed in: {', '.join(sorted(s.value for s in ACTIONS[name].allowed_in))})."
+    )
+    handler = extend_schema(
+        request=_action_input(name),
+        responses={200: RequestDetailOutput, 400: None, 403: None, 404: None, 409: None},
+        summary=str(ACTIONS[name].label),
+    )(handler)
+    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(handler)
+
+
+# One POST endpoint per action of the transition table: /api/v1/requests/{id}/<action>/.
+for _name in ACTIONS:
+    setattr(ServiceRequestViewSet, _name, _make_action(_name))

@@ -154,10 +154,11 @@ class DepartmentTaskForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        taken = set(self.req.department_tasks.values_list("department_id", flat=True)) if self.req else set()
-        self.fields["department_id"].choices = [
-            (d.pk, d.name) for d in Department.objects.order_by("code") if d.pk not in taken
-        ]
+        if self.req is not None:  # without a request (API schema) no query runs
+            taken = set(self.req.department_tasks.values_list("department_id", flat=True))
+            self.fields["department_id"].choices = [
+                (d.pk, d.name) for d in Department.objects.order_by("code") if d.pk not in taken
+            ]
 
 
 class TaskChoiceForm(ActionForm):
@@ -242,7 +243,8 @@ class KeyProjectForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_project_id"].choices = [(p.pk, p.name) for p in KeyProject.objects.order_by("name")]
+        if self.req is not None:
+            self.fields["key_project_id"].choices = [(p.pk, p.name) for p in KeyProject.objects.order_by("name")]
 
 
 class CompleteForm(ActionForm):

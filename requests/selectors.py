@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .models import Matter
+from .models import Matter, ServiceRequest
 
 
 def matter_list(*, search: str = "", department_id: int | None = None, active_only: bool = True) -> QuerySet[Matter]:
@@ -22,3 +22,59 @@ def matter_list(*, search: str = "", department_id: int | None = None, active_on
 
 def matter_detail(*, pk: int) -> Matter:
     return Matter.objects.select_related("department", "contact_helper").prefetch_related("materials").get(pk=pk)
+
+
+def request_filter(*, user, filters: dict | None = None):
+    """A RequestFilter over the requests the user may see, with what list pages show joined in.
+
+    ``.qs`` is the filtered queryset (constant query count per page), ``.form`` the filter form, ``.errors``
+    the messages for bad filter input.
+    """
+    from .filters import RequestFilter
+
+    queryset = (
+        ServiceRequest.objects.visible_to(user)
+        .select_related("matter", "helper", "lead_department", "centre")
+        .order_by("-applied_at", "-pk")
+    )
+    return RequestFilter(filters or {}, queryset=queryset, user=user)
+
+
+def request_detail_queryset(*, user):
+    """Requests visible to the user, with everything the detail page and its actions look at."""
+    return (
+        ServiceRequest.objects.visible_to(user)
+        .select_related(
+            "matter",
+            "matter__department",
+            "helper",
+            "lead_department",
+            "centre",
+            "centre__parent",
+            "origin_centre",
+            "key_project",
+            "delivery",
+            "evaluation",
+            "summary",
+            "created_by",
+            "accepted_by",
+        )
+        .prefetch_related(
+            "material_checks",
+            "department_tasks__department",
+            "department_tasks__claimed_by",
+            "extensions",
+            "suspensions",
+            "handovers__received_by",
+            "assignments__helper",
+            "assignments__previous_helper",
+            "work_log__author",
+            "progress_reports",
+            "joint_meetings",
+        )
+    )
+
+
+def request_events(*, req, public_only: bool = False):
+    events = req.events.select_related("actor", "actor__staff_member")
+    return events.filter(public=True) if public_only else events

@@ -228,6 +228,49 @@ class ServiceRequest(models.Model):
         return self.status == Status.ARCHIVED
 
 
+EVENT_VERBS = {
+    "registered": _("Registered"),
+    "materials_reviewed": _("Materials reviewed"),
+    "materials_supplied": _("Materials supplied"),
+    "handover_recorded": _("Materials handed over"),
+    "accepted": _("Accepted"),
+    "deficiency_notice": _("Deficiency notice issued"),
+    "refused": _("Refused"),
+    "converted_to_agency": _("Converted to agency"),
+    "forwarded": _("Forwarded to the parent centre"),
+    "started": _("Handling started"),
+    "work_logged": _("Work log"),
+    "progress_reported": _("Progress report"),
+    "department_task_added": _("Department asked to take part"),
+    "department_task_claimed": _("Department claimed its part"),
+    "department_task_done": _("Department finished its part"),
+    "department_task_blocked": _("Department's part blocked"),
+    "joint_meeting": _("Joint meeting"),
+    "suspended": _("Suspended"),
+    "resumed": _("Resumed"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_rejected": _("Extension rejected"),
+    "reassigned": _("Dedicated helper changed"),
+    "key_project_linked": _("Linked to a key project"),
+    "completed": _("Completed"),
+    "posted": _("Result posted"),
+    "delivered": _("Result delivered"),
+    "receipt_confirmed": _("Receipt confirmed"),
+    "terminated": _("Terminated"),
+    "evaluated": _("Evaluated"),
+    "follow_up_opened": _("Follow-up opened"),
+    "followed_up": _("Followed up"),
+    "summary_written": _("Summary written"),
+    "summary_revised": _("Summary revised"),
+    "archived": _("Archived"),
+    "deadline_warning": _("Deadline approaching"),
+    "overdue": _("Overdue"),
+    "summary_overdue": _("Summary overdue"),
+    "material_reminder": _("Reminder: promised material"),
+}
+
+
 class RequestEvent(models.Model):
     """One change to a request: who, what, from which state to which, when; public ones form the citizen's timeline."""
 
@@ -255,3 +298,7 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.verb}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(EVENT_VERBS.get(self.verb, self.verb))

@@ -1,0 +1,246 @@
+"""The request API: both flows end to end, and the answers for bad input, wrong role, wrong centre, wrong state."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from requests.models import DepartmentTask, Extension, RequestEvent, ServiceRequest, Status
+from requests.services import ACTIONS
+from staff.models import SpecialistRole, StaffKind
+from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory, StaffMemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def api_as(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def at(y, m, d):
+    return time_machine.travel(datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
+
+
+def registration(matter, **extra):
+    return {
+        "matter_id": matter.pk,
+        "kind": "assist",
+        "channel": "hall",
+        "category": "special_care",
+        "applicant_type": "person",
+        "applicant_name": "张三",
+        "applicant_id_number": VALID_ID_NUMBERS[0],
+        "applicant_phone": "13812345678",
+        "applicant_address": "新华区建设路 1 号",
+        "provided_material_ids": [m.pk for m in matter.materials.all()],
+        **extra,
+    }
+
+
+def post(client, req_id, action, body=None):
+    return client.post(f"/api/v1/requests/{req_id}/{action}/", body or {}, format="json")
+
+
+def test_assist_flow_through_the_api(people, matter):
+    api = api_as(people["desk"])
+    with at(2026, 11, 23):
+        created = api.post("/api/v1/requests/", registration(matter), format="json")
+        assert created.status_code == 201, created.json()
+        body = created.json()
+        rid = body["id"]
+        assert body["number"] == "XH-20261123-0001" and body["status"] == "applied"
+        assert "accept" in body["allowed_actions"]
+        assert post(api, rid, "accept").json()["deadline"] == "2026-11-30"
+        assert post(api, rid, "start").status_code == 200
+        assert post(api, rid, "log_work", {"text": "陪同递交"}).status_code == 200
+        assert post(api, rid, "report_progress", {"text": "窗口审核中"}).status_code == 200
+        assert post(api, rid, "complete", {"result": "不动产权证书"}).json()["status"] == "completed"
+        delivered = post(api, rid, "deliver", {"method": "in_person", "signer": "张三"})
+        assert delivered.json()["status"] == "delivered"
+        assert post(api, rid, "evaluate", {"rating": 5, "comment": "满意"}).status_code == 200
+        assert post(api, rid, "write_summary", {"text": "三日办结"}).status_code == 200
+        archived = post(api, rid, "archive")
+    assert archived.status_code == 200 and archived.json()["status"] == "archived"
+    assert archived.json()["allowed_actions"] == []
+    events = api.get(f"/api/v1/requests/{rid}/events/").json()
+    assert [e["verb"] for e in events][:3] == ["registered", "accepted", "started"]
+    assert all(e["actor"] == "王帮办" for e in events)
+
+
+def test_agency_flow_through_the_api(people, matter):
+    api = api_as(people["desk"])
+    with at(2026, 11, 23):
+        rid = api.post(
+            "/api/v1/requests/", registration(matter, kind="agency", provided_material_ids=[]), format="json"
+        ).json()["id"]
+        checks = ServiceRequest.objects.get(pk=rid).material_checks.all()
+        reviews = [{"check_id": c.pk, "status": "missing" if c.name == "身份证明" else "provided"} for c in checks]
+        assert post(api, rid, "review_materials", {"reviews": reviews}).status_code == 200
+        assert post(api, rid, "issue_deficiency_notice").json()["status"] == "deficient"
+        missing = [c.pk for c in checks if c.name == "身份证明"]
+        assert post(api, rid, "supply_materials", {"check_ids": missing}).status_code == 200
+        refused = post(api, rid, "accept")
+        assert refused.status_code == 400 and "handover_items" in refused.json()
+        accepted = post(api, rid, "accept", {"handover_items": "全部材料原件", "commission_signed": True})
+        assert accepted.json()["status"] == "accepted"
+        post(api, rid, "start")
+        suspended = post(api, rid, "suspend", {"reason": "fees_unpaid", "resume_by": "2026-12-10"})
+        assert suspended.json()["status"] == "suspended"
+    with at(2026, 11, 25):
+        resumed = post(api, rid, "resume")
+    assert resumed.json()["deadline"] == "2026-12-02" and resumed.json()["paused_working_days"] == 2
+    with at(2026, 11, 26):
+        post(api, rid, "complete", {"result": "证书"})
+        posted = post(
+            api,
+            rid,
+            "deliver",
+            {
+                "method": "post",
+                "recipient": "张三",
+                "address": "建设路 1 号",
+                "carrier": "EMS",
+                "tracking_number": "EA123",
+            },
+        )
+        assert posted.json()["status"] == "completed" and "confirm_receipt" in posted.json()["allowed_actions"]
+        assert post(api, rid, "confirm_receipt").json()["status"] == "delivered"
+
+
+def test_bad_input_is_a_400_with_field_messages_and_changes_nothing(people, matter):
+    api = api_as(people["desk"])
+    bad = api.post("/api/v1/requests/", registration(matter, applicant_id_number="410402199003150024"), format="json")
+    assert bad.status_code == 400 and list(bad.json()) == ["applicant_id_number"]
+    missing = api.post("/api/v1/requests/", {"matter_id": matter.pk}, format="json")
+    assert missing.status_code == 400 and "applicant_name" in missing.json()
+    assert not ServiceRequest.objects.exists()
+    rid = api.post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    post(api, rid, "accept")
+    post(api, rid, "start")
+    past = post(api, rid, "suspend", {"reason": "fees_unpaid", "resume_by": "2020-01-01"})
+    assert past.status_code == 400 and "resume_by" in past.json()
+    unknown_reason = post(api, rid, "suspend", {"reason": "bored", "resume_by": "2099-01-01"})
+    assert unknown_reason.status_code == 400 and "reason" in unknown_reason.json()
+    assert ServiceRequest.objects.get(pk=rid).status == Status.IN_PROGRESS
+
+
+def test_roles_without_permission_get_403(people, matter):
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    assert post(api_as(people["dept_user"]), rid, "accept").status_code == 403
+    assert post(api_as(people["nobody"]), rid, "accept").status_code == 403
+    assert (
+        api_as(people["dept_user"]).post("/api/v1/requests/", registration(matter), format="json").status_code == 403
+    )
+    assert post(api_as(people["desk"]), rid, "reassign", {"helper_id": 1, "reason": "x"}).status_code == 403
+    assert ServiceRequest.objects.get(pk=rid).status == Status.APPLIED
+
+
+def test_other_centre_gets_404(people, matter):
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    town = api_as(people["town_desk"])
+    assert town.get(f"/api/v1/requests/{rid}/").status_code == 404
+    assert post(town, rid, "accept").status_code == 404
+    assert town.get("/api/v1/requests/").json()["count"] == 0
+
+
+def test_anonymous_gets_401_or_403_and_token_auth_works(people, matter):
+    assert APIClient().get("/api/v1/requests/").status_code in (401, 403)
+    token = Token.objects.create(user=people["desk"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/requests/").status_code == 200
+
+
+def test_personal_data_masked_except_for_helper_and_supervisor(people, matter):
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    colleague = api_as(people["desk2"]).get(f"/api/v1/requests/{rid}/").json()
+    assert colleague["applicant_id_number"] == "4104**********0023"
+    assert colleague["applicant_phone"] == "138****5678" and colleague["applicant_address"] == "***"
+    for user in (people["desk"], people["supervisor"]):
+        detail = api_as(user).get(f"/api/v1/requests/{rid}/").json()
+        assert detail["applicant_id_number"] == VALID_ID_NUMBERS[0] and detail["applicant_phone"] == "13812345678"
+    listing = api_as(people["desk"]).get("/api/v1/requests/").content.decode()
+    assert VALID_ID_NUMBERS[0] not in listing and "13812345678" not in listing
+
+
+def test_list_filters_and_search(people, matter):
+    api = api_as(people["desk"])
+    api.post("/api/v1/requests/", registration(matter), format="json")
+    api.post(
+        "/api/v1/requests/",
+        registration(matter, applicant_name="李四", applicant_phone="13900001111", kind="agency"),
+        format="json",
+    )
+    assert api.get("/api/v1/requests/", {"q": "1111"}).json()["count"] == 1
+    assert api.get("/api/v1/requests/", {"q": "13812345678"}).json()["count"] == 1
+    assert api.get("/api/v1/requests/", {"kind": "agency"}).json()["results"][0]["applicant_name"] == "李四"
+    assert api.get("/api/v1/requests/", {"status": ["applied"]}).json()["count"] == 2
+    assert api.get("/api/v1/requests/", {"view": "mine"}).json()["count"] == 2
+    assert api.get("/api/v1/requests/", {"status": "nonsense"}).status_code == 400
+
+
+def test_list_runs_constant_queries(people, matter, django_assert_max_num_queries):
+    helper = people["desk"].staff_member
+    api = api_as(people["desk"])
+    ServiceRequestFactory.create_batch(3, centre=helper.centre, helper=helper, matter=matter, status="in_progress")
+    with django_assert_max_num_queries(12) as few:
+        api.get("/api/v1/requests/")
+    ServiceRequestFactory.create_batch(40, centre=helper.centre, helper=helper, matter=matter, status="in_progress")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert api.get("/api/v1/requests/").json()["count"] == 43
+
+
+FORBIDDEN = [(s, name) for s in Status for name, action in ACTIONS.items() if s not in action.allowed_in]
+
+
+@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=[f"{s.value}-{a}" for s, a in FORBIDDEN])
+def test_every_action_outside_the_table_answers_409(hall, status, action):
+    user = UserFactory(username="root", is_superuser=True)
+    req = ServiceRequestFactory(centre=hall["district"], status=status)
+    StaffMemberFactory(
+        user=user,
+        centre=hall["district"],
+        kind=StaffKind.SPECIALIST,
+        department=req.lead_department,
+        specialist_role=SpecialistRole.WORKER,
+    )
+    DepartmentTask.objects.create(request=req, department=req.lead_department, description="x")
+    Extension.objects.create(request=req, working_days=1, reason="x", requested_by=user)
+    before = RequestEvent.objects.count()
+    response = post(api_as(user), req.pk, action)
+    assert response.status_code == 409, response.content
+    req.refresh_from_db()
+    assert req.status == status and RequestEvent.objects.count() == before
+
+
+def test_openapi_lists_every_action(client, people):
+    client.force_login(people["supervisor"])
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for name in ACTIONS:
+        assert f"/api/v1/requests/{{id}}/{name}/" in schema["paths"], name
+    assert "/api/v1/requests/{id}/events/" in schema["paths"]
+
+
+def test_consultations_api(people, matter):
+    api = api_as(people["desk"])
+    created = api.post(
+        "/api/v1/consultations/",
+        {"channel": "phone", "name": "王五", "contact": "13700001234", "question": "公积金怎么提取？"},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["contact_masked"] == "137****1234"
+    cid = created.json()["id"]
+    answered = api.post(f"/api/v1/consultations/{cid}/answer/", {"answer": "带身份证和购房合同"}, format="json")
+    assert answered.json()["outcome"] == "answered"
+    assert (
+        api.post("/api/v1/consultations/", {"channel": "fax", "name": "x", "question": "y"}, format="json").status_code
+        == 400
+    )
+    assert api_as(people["town_desk"]).get(f"/api/v1/consultations/{cid}/").status_code == 404
+    assert "13700001234" not in api.get("/api/v1/consultations/").content.decode()

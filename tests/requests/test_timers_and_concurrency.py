@@ -1,0 +1,62 @@
+"""The daily timer task, and two clerks accepting one request at the same moment on PostgreSQL."""
+
+import threading
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connections
+
+from hallservice.errors import TransitionNotAllowed
+from requests import services as svc
+from requests.models import ServiceRequest, Status
+from requests.tasks import request_deadline_timers
+
+
+@pytest.mark.django_db
+def test_daily_task_runs_every_timer_and_is_idempotent(register, people):
+    desk = people["desk"]
+    with time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        req = register()
+        svc.request_accept(actor=desk, request_id=req.pk)
+        svc.request_start(actor=desk, request_id=req.pk)
+        svc.request_suspend(actor=desk, request_id=req.pk, reason="applicant_asked", resume_by=date(2026, 11, 25))
+    first = request_deadline_timers.delay("2026-11-26").get()
+    assert first["expired_suspensions"] == [req.pk]
+    second = request_deadline_timers.delay("2026-11-26").get()
+    assert all(value == [] for value in second.values())
+    req.refresh_from_db()
+    assert req.status == Status.TERMINATED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_accepts_exactly_one_succeeds(require_postgres, register, people):
+    req = register()
+    clerks = [people["desk"], people["desk2"]]
+    barrier = threading.Barrier(len(clerks))
+    outcomes = []
+
+    def accept(actor):
+        try:
+            barrier.wait()
+            svc.request_accept(actor=actor, request_id=req.pk)
+            outcomes.append("accepted")
+        except TransitionNotAllowed:
+            outcomes.append("refused")
+        except Exception as exc:  # surfaced in the assertion below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(clerk,)) for clerk in clerks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["accepted", "refused"]
+    req.refresh_from_db()
+    assert req.status == Status.ACCEPTED
+    assert req.events.filter(verb="accepted").count() == 1
+    assert ServiceRequest.objects.count() == 1
