@@ -80,6 +80,14 @@ class KeyProject(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from staff.models import StaffKind
+
+        if self.agent_id and self.agent.kind != StaffKind.DUTY_LEADER:
+            raise ValidationError({"agent": _("The dedicated agent of a key project must be a duty leader.")})
+
 
 class ServiceRequestQuerySet(models.QuerySet):
     def visible_to(self, user) -> ServiceRequestQuerySet:
@@ -176,7 +184,7 @@ class ServiceRequest(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
-    termination_reason = models.CharField(_("termination reason"), max_length=20, blank=True)
+    termination_reason = models.CharField(_("termination reason"), max_length=30, blank=True)
     # Timer bookkeeping, so each warning is sent once (tasks must be idempotent).
     deadline_warned_on = models.DateField(null=True, blank=True, editable=False)
     overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)

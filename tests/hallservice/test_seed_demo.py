@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from hallservice.demo import DEMO_PASSWORD, SHORT_OF_SPECIALISTS, seed_demo
 from requests.models import HandlingType, Matter, RequiredMaterial
@@ -155,8 +155,15 @@ def test_command_prints_the_password_only_in_debug(settings, debug):
     settings.DEBUG = debug
     out = StringIO()
 
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out, allow_without_debug=not debug)
 
     output = out.getvalue()
     assert "frontdesk" in output and "admin" in output
     assert (DEMO_PASSWORD in output) is debug
+
+
+def test_command_refuses_without_debug_unless_told(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.filter(username="frontdesk").exists()
