@@ -3,6 +3,7 @@
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
 from .closing import POOR_RATINGS, Delivery, DeliveryMethod, Evaluation, Rating, Summary
 from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
+from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
 from .handling import (
     Assignment,
     DepartmentTask,
@@ -27,6 +28,7 @@ from .service_request import (
     Channel,
     KeyProject,
     Kind,
+    PickupMethod,
     RequestEvent,
     ServiceRequest,
     Status,
@@ -45,6 +47,10 @@ __all__ = [
     "ConsultationChannel",
     "ConsultationOutcome",
     "Delivery",
+    "DocumentKind",
+    "ExportStatus",
+    "IssuedDocument",
+    "LedgerExport",
     "DeliveryMethod",
     "DepartmentTask",
     "Evaluation",
@@ -56,6 +62,7 @@ __all__ = [
     "KeyProject",
     "Kind",
     "Matter",
+    "PickupMethod",
     "MatterQuerySet",
     "MaterialCheck",
     "MaterialStatus",

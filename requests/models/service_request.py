@@ -39,6 +39,11 @@ class ApplicantType(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class PickupMethod(models.TextChoices):
+    HALL = "hall", _("Pick up in the hall")
+    POST = "post", _("Free postal delivery")
+
+
 class Status(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DEFICIENT = "deficient", _("Waiting for materials")
@@ -164,6 +169,13 @@ class ServiceRequest(models.Model):
     )
     reason = models.CharField(_("reason for help"), max_length=300, blank=True, help_text=_("受理理由 in the ledger"))
     commission_signed = models.BooleanField(_("commission letter signed"), default=False)
+    # How the applicant wants the result (commission letter): hall pick-up or free postal delivery.
+    pickup_method = models.CharField(
+        _("result pick-up"), max_length=10, choices=PickupMethod.choices, default=PickupMethod.HALL
+    )
+    pickup_recipient = models.CharField(_("recipient"), max_length=50, blank=True)
+    pickup_address = EncryptedCharField(_("postal address"))
+    pickup_phone = EncryptedCharField(_("recipient phone"))
     lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
 
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
@@ -276,6 +288,8 @@ EVENT_VERBS = {
     "overdue": _("Overdue"),
     "summary_overdue": _("Summary overdue"),
     "material_reminder": _("Reminder: promised material"),
+    "document_issued": _("Document issued"),
+    "pickup_chosen": _("Result pick-up chosen"),
 }
 
 

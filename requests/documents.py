@@ -1,0 +1,288 @@
+"""Printed forms as PDF (WeasyPrint): pure functions from a request, or a plain context, to PDF bytes.
+
+Forms are rendered in Simplified Chinese whatever the user's language (they are official texts) with a
+Chinese serif font from the system (Noto Serif CJK SC, sans fallback); WeasyPrint embeds and subsets the
+fonts. Storing, numbering and hashing issued copies is a service (requests.services.documents).
+
+Personal data on printed copies is masked, except on the signing copy the dedicated helper prints for the
+applicant's signature (commission letter and acceptance form).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import qrcode
+import qrcode.image.svg
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import (
+    DeliveryMethod,
+    DocumentKind,
+    Kind,
+    MaterialStatus,
+    PickupMethod,
+    Rating,
+    ServiceRequest,
+    SuspensionReason,
+)
+
+TEMPLATES = {kind: f"requests/documents/{kind.value}.html" for kind in DocumentKind}
+TITLES = {
+    DocumentKind.COMMISSION_LETTER: "政务服务大厅代办服务委托书",
+    DocumentKind.NOTICE_OF_DUTIES: "帮办代办服务告知书",
+    DocumentKind.DEFICIENCY_NOTICE: "一次性告知单",
+    DocumentKind.ACCEPTANCE_FORM: "代办事项受理单",
+    DocumentKind.COMPLETION_FORM: "帮办代办服务办结单",
+    DocumentKind.SUSPENSION_NOTICE: "帮办代办服务中止告知单",
+    DocumentKind.TERMINATION_NOTICE: "帮办代办服务办结（终止）单",
+}
+# Choice labels printed on the forms: the seeds' own wording, not UI translations, so a form reads the same
+# whatever language the clerk's screen is in.
+KIND_LABELS = {Kind.ASSIST: "帮办", Kind.AGENCY: "代办"}
+DELIVERY_LABELS = {
+    DeliveryMethod.ON_THE_SPOT: "当场办结领取",
+    DeliveryMethod.IN_PERSON: "当面递交",
+    DeliveryMethod.POST: "免费邮寄送达",
+}
+RATING_LABELS = {
+    Rating.VERY_SATISFIED: "非常满意",
+    Rating.SATISFIED: "满意",
+    Rating.BASICALLY_SATISFIED: "基本满意",
+    Rating.DISSATISFIED: "不满意",
+    Rating.VERY_DISSATISFIED: "非常不满意",
+}
+# Seed 004 服务中止与续办.
+SUSPENSION_LABELS = {
+    SuspensionReason.MATERIALS_OVERDUE: "服务对象未在规定期限内提交办理材料，或催促后仍未提交，不能按时补正的",
+    SuspensionReason.FEES_UNPAID: "服务对象未及时缴纳各类行政事业性收费或按规定需缴纳的其他费用",
+    SuspensionReason.APPLICANT_ASKED: "服务对象提出暂停委托代办服务",
+    SuspensionReason.FORCE_MAJEURE: "因不可抗力因素导致服务无法继续",
+}
+# Seed 003 帮办代办服务告知书 三, plus the two ways the system itself ends a service.
+TERMINATION_LABELS = {
+    "withdrawn": "委托人主动提出书面终止委托代办服务",
+    "false_materials": "委托人提供虚假材料或申请材料不符合法定条件、标准",
+    "cannot_complete": "事项在办理过程中出现不具备办结条件的情况，已书面通知委托人并注明原因",
+    "materials_not_supplied": "委托人未按一次性告知补齐材料",
+    "suspension_expired": "中止后超过续办期限，视为服务终止",
+    "other": "其他造成代办服务终止的情形",
+}
+
+# Forms with a blank printable version for the counter (seed forms 1–4).
+BLANK_KINDS = (
+    DocumentKind.COMMISSION_LETTER,
+    DocumentKind.NOTICE_OF_DUTIES,
+    DocumentKind.DEFICIENCY_NOTICE,
+    DocumentKind.ACCEPTANCE_FORM,
+)
+# Forms whose signing copy may carry unmasked ID numbers and phones.
+SIGNING_KINDS = (DocumentKind.COMMISSION_LETTER, DocumentKind.ACCEPTANCE_FORM)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies one printed copy: its code, version, QR link and whether it is the signing copy."""
+
+    code: str
+    version: int
+    track_url: str
+    signing_copy: bool = False
+    issued_at: datetime | None = None
+    officer: str = ""
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (generated locally; no network)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return re.sub(r"^<\?xml[^>]*\?>\s*", "", buffer.getvalue().decode())
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override("zh-hans"):
+        html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()
+
+
+def _d(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d}"
+
+
+def _people(req: ServiceRequest, unmasked: bool) -> tuple[dict, dict]:
+    principal = {
+        "name": req.applicant_name if not req.contact_person else f"{req.applicant_name}（{req.contact_person}）",
+        "id_number": req.applicant_id_number if unmasked else req.applicant_id_masked,
+        "phone": req.applicant_phone if unmasked else req.applicant_phone_masked,
+    }
+    agent = {"name": req.helper.name, "id_number": "", "phone": req.helper.phone or req.centre.phone}
+    return principal, agent
+
+
+def request_context(kind: DocumentKind, req: ServiceRequest, stamp: Stamp) -> dict:
+    """Everything a form prints about one request."""
+    unmasked = stamp.signing_copy and kind in SIGNING_KINDS
+    principal, agent = _people(req, unmasked)
+    with translation.override("zh-hans"):
+        context = {
+            "title": TITLES[kind],
+            "number": req.number,
+            "code": stamp.code,
+            "version": stamp.version,
+            "signing_copy": unmasked,
+            "qr_svg": qr_svg(stamp.track_url) if stamp.track_url else "",
+            "principal": principal,
+            "agent": agent,
+            "matter": req.matter.name,
+            "centre": req.centre.name,
+            "team_name": req.centre.name,
+            "complaint_phone": req.centre.complaint_phone,
+            "applied_at": _d(req.applied_at),
+            "accepted_at": _d(req.accepted_at),
+            "completed_at": _d(req.completed_at),
+            "closed_at": _d(req.closed_at),
+            "accepted_by": _staff_name(req.accepted_by),
+            "handler": req.helper.name,
+            "promise": _promise(req),
+            "form_date": timezone.localdate(stamp.issued_at) if stamp.issued_at else timezone.localdate(),
+            "officer": stamp.officer,
+            "kind": req.kind,
+            "kinds": list(KIND_LABELS.items()),
+            "result": req.result,
+        }
+        context.update(_kind_context(kind, req, unmasked))
+    return context
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return ""
+    member = getattr(user, "staff_member", None)
+    return member.name if member else user.get_username()
+
+
+def _promise(req: ServiceRequest) -> str:
+    if req.deadline is None:
+        days = req.matter.time_limit_days
+        return f"{days} 个工作日" if days else "即办"
+    return f"{req.matter.time_limit_days} 个工作日（{req.deadline:%Y-%m-%d} 前）"
+
+
+def _kind_context(kind: DocumentKind, req: ServiceRequest, unmasked: bool) -> dict:
+    if kind == DocumentKind.COMMISSION_LETTER:
+        return {
+            "pickup": req.pickup_method,
+            "recipient": {
+                "name": req.pickup_recipient,
+                "address": req.pickup_address if req.pickup_method == PickupMethod.POST else "",
+                "phone": req.pickup_phone if unmasked else _mask_phone(req.pickup_phone),
+            },
+        }
+    if kind == DocumentKind.DEFICIENCY_NOTICE:
+        checks = list(req.material_checks.all())
+        received = timezone.localtime(req.applied_at).date()
+        return {
+            "received": received,
+            "accepted": [
+                {"name": c.name, "remark": c.note or _waiver_remark(c)}
+                for c in checks
+                if c.status in (MaterialStatus.PROVIDED, MaterialStatus.WAIVED)
+            ],
+            "missing": [
+                {
+                    "name": c.name,
+                    "correction": c.status == MaterialStatus.NEEDS_CORRECTION,
+                    "remark": "；".join(x for x in (c.how_to_obtain, c.note) if x),
+                }
+                for c in checks
+                if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)
+            ],
+            "blank_rows": range(3),
+        }
+    if kind == DocumentKind.COMPLETION_FORM:
+        delivery = getattr(req, "delivery", None)
+        evaluation = getattr(req, "evaluation", None)
+        tracking = ""
+        if delivery is not None and delivery.method == DeliveryMethod.POST:
+            tracking = f"{delivery.carrier} 运单号 {delivery.tracking_number}，收件人 {delivery.recipient}"
+        return {
+            "deliveries": list(DELIVERY_LABELS.items()),
+            "delivery_method": delivery.method if delivery else "",
+            "tracking": tracking,
+            "signer": delivery.signer if delivery else "",
+            "ratings": list(RATING_LABELS.items()),
+            "rating": evaluation.rating if evaluation else None,
+        }
+    if kind == DocumentKind.SUSPENSION_NOTICE:
+        suspension = req.suspensions.order_by("-started_on", "-pk").first()
+        return {
+            "reasons": list(SUSPENSION_LABELS.items()),
+            "reason": suspension.reason if suspension else "",
+            "started_on": _d(suspension.started_on) if suspension else "",
+            "resume_by": _d(suspension.resume_by) if suspension else "",
+            "todo": suspension.note if suspension else "",
+        }
+    if kind == DocumentKind.TERMINATION_NOTICE:
+        event = req.events.filter(verb="terminated").order_by("-at").first()
+        return {
+            "reasons": list(TERMINATION_LABELS.items()),
+            "reason": req.termination_reason,
+            "note": event.note if event else "",
+        }
+    return {}
+
+
+def _waiver_remark(check) -> str:
+    if check.status == MaterialStatus.WAIVED and check.promised_by:
+        return f"容缺受理，承诺 {check.promised_by:%Y-%m-%d} 前补交"
+    return ""
+
+
+def _mask_phone(value: str) -> str:
+    from hallservice.crypto import mask_phone
+
+    return mask_phone(value) if value else ""
+
+
+def render_document(kind: DocumentKind, req: ServiceRequest, stamp: Stamp) -> bytes:
+    return render_pdf(TEMPLATES[DocumentKind(kind)], request_context(DocumentKind(kind), req, stamp))
+
+
+def render_blank(kind: DocumentKind) -> bytes:
+    """An empty form for the counter: every field left for handwriting."""
+    kind = DocumentKind(kind)
+    context = {
+        "title": TITLES[kind],
+        "principal": {},
+        "agent": {},
+        "recipient": {},
+        "received": {},
+        "blank_rows": range(5),
+        "form_date": {"year": "　　", "month": "　", "day": "　"},
+        "team_name": "　　　　",
+    }
+    return render_pdf(TEMPLATES[kind], context)
+
+
+def render_ledger(*, centre_name: str, date_from: date, date_to: date, rows: list[dict]) -> bytes:
+    """The registration ledger (seed 004 表 A.1): landscape pages, repeated header, page x of y."""
+    context = {
+        "title": "帮办代办服务事项登记表",
+        "team_name": centre_name,
+        "centre": centre_name,
+        "date_from": f"{date_from:%Y-%m-%d}",
+        "date_to": f"{date_to:%Y-%m-%d}",
+        "rows": rows,
+    }
+    return render_pdf("requests/documents/ledger.html", context)

@@ -1,0 +1,88 @@
+"""Documents issued for requests (F-DOC): every version kept with its hash, and ledger exports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .service_request import ServiceRequest
+
+
+class DocumentKind(models.TextChoices):
+    COMMISSION_LETTER = "commission_letter", _("Commission letter")
+    NOTICE_OF_DUTIES = "notice_of_duties", _("Notice of duties")
+    DEFICIENCY_NOTICE = "deficiency_notice", _("One-time deficiency notice")
+    ACCEPTANCE_FORM = "acceptance_form", _("Acceptance form")
+    COMPLETION_FORM = "completion_form", _("Completion form")
+    SUSPENSION_NOTICE = "suspension_notice", _("Suspension notice")
+    TERMINATION_NOTICE = "termination_notice", _("Termination notice")
+
+
+def document_path(instance: IssuedDocument, filename: str) -> str:
+    return f"documents/{instance.request.number}/{instance.kind}-v{instance.version}.pdf"
+
+
+class IssuedDocument(models.Model):
+    """One printed version of one form for one request; issuing again adds a version, nothing is overwritten."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("Printed on the form, e.g. the deficiency notice's code")
+    )
+    signing_copy = models.BooleanField(
+        _("signing copy"), default=False, help_text=_("Printed with unmasked ID numbers for signature")
+    )
+    file = models.FileField(_("file"), upload_to=document_path)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "kind", "version"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "version"], name="document_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Rendering")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class LedgerExport(models.Model):
+    """A registration-ledger PDF for one centre and period, rendered in the background."""
+
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="ledgers/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ledger export")
+        verbose_name_plural = _("ledger exports")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(date_from__lte=models.F("date_to")), name="ledger_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.date_from}–{self.date_to}"

@@ -1,0 +1,164 @@
+"""Issuing printed forms: each issue renders a new numbered version, stores it with its SHA-256, logs an event."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+
+from ..models import DocumentKind, IssuedDocument, Kind, MaterialStatus, PickupMethod, ServiceRequest, Status
+from .base import is_visible_to, lock_request, record_event
+
+TRACK_SALT = "hallservice.track.document"
+
+# Short codes printed in each form's code: <request number>-<code><version>.
+KIND_CODES = {
+    DocumentKind.COMMISSION_LETTER: "WT",
+    DocumentKind.NOTICE_OF_DUTIES: "GZ",
+    DocumentKind.DEFICIENCY_NOTICE: "YC",
+    DocumentKind.ACCEPTANCE_FORM: "SL",
+    DocumentKind.COMPLETION_FORM: "BJ",
+    DocumentKind.SUSPENSION_NOTICE: "ZZ",
+    DocumentKind.TERMINATION_NOTICE: "ZJ",
+}
+
+_BEFORE_COMPLETION = (Status.APPLIED, Status.DEFICIENT, Status.ACCEPTED, Status.IN_PROGRESS, Status.SUSPENDED)
+
+
+def document_refusal(kind: DocumentKind, req: ServiceRequest) -> str | None:
+    """Why this form makes no sense for the request now, or None when it may be issued."""
+    if req.status == Status.ARCHIVED:
+        return _("The request is archived; its documents can no longer be issued.")
+    if kind in (DocumentKind.COMMISSION_LETTER, DocumentKind.NOTICE_OF_DUTIES):
+        if req.kind != Kind.AGENCY:
+            return _("Commission letters and notices of duties are for agency requests.")
+        if req.status not in _BEFORE_COMPLETION:
+            return _("The commission is signed before the request is completed.")
+    elif kind == DocumentKind.DEFICIENCY_NOTICE:
+        missing = [
+            c
+            for c in req.material_checks.all()
+            if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)
+        ]
+        if not missing:
+            return _("Nothing is missing: there is no deficiency notice to print.")
+    elif kind == DocumentKind.ACCEPTANCE_FORM:
+        if req.accepted_at is None:
+            return _("The acceptance form is printed once the request is accepted.")
+    elif kind == DocumentKind.COMPLETION_FORM:
+        if req.status not in (Status.COMPLETED, Status.DELIVERED):
+            return _("The completion form is printed once the request is completed.")
+    elif kind == DocumentKind.SUSPENSION_NOTICE:
+        if req.status != Status.SUSPENDED:
+            return _("The suspension notice is printed while the request is suspended.")
+    elif kind == DocumentKind.TERMINATION_NOTICE and req.status != Status.TERMINATED:
+        return _("The termination form is printed once the request is terminated.")
+    return None
+
+
+def track_token(*, request_id: int, kind: str, version: int) -> str:
+    """The signed token in a form's QR code: it names the request, the form and the version, nothing personal."""
+    return signing.dumps([request_id, kind, version], salt=TRACK_SALT, compress=True)
+
+
+def read_track_token(token: str) -> tuple[int, str, int]:
+    request_id, kind, version = signing.loads(token, salt=TRACK_SALT)
+    return int(request_id), str(kind), int(version)
+
+
+def track_url(token: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("track-document", args=[token])
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    actor,
+    request_id: int,
+    kind: str,
+    signing_copy: bool = False,
+    pickup_method: str | None = None,
+    pickup_recipient: str = "",
+    pickup_address: str = "",
+    pickup_phone: str = "",
+) -> IssuedDocument:
+    """Render and keep a new version of a form; the commission letter also records the pick-up choice."""
+    from ..documents import SIGNING_KINDS, Stamp, render_document
+
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Unknown document."), field="kind")
+    kind = DocumentKind(kind)
+    req = lock_request(request_id)
+    if not actor.has_perm("requests.handle_request") or not is_visible_to(actor, req):
+        raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
+    refusal = document_refusal(kind, req)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    if signing_copy:
+        member = getattr(actor, "staff_member", None)
+        if kind not in SIGNING_KINDS:
+            raise DomainError(
+                _("Only the commission letter and acceptance form have a signing copy."), field="signing_copy"
+            )
+        if not actor.is_superuser and (member is None or member.pk != req.helper_id):
+            raise PermissionDenied(_("Only the dedicated helper prints the signing copy with full ID numbers."))
+    if kind == DocumentKind.COMMISSION_LETTER and pickup_method is not None:
+        _record_pickup(req, actor, pickup_method, pickup_recipient, pickup_address, pickup_phone)
+
+    version = (IssuedDocument.objects.filter(request=req, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    code = f"{req.number}-{KIND_CODES[kind]}{version:02d}"
+    now = timezone.now()
+    member = getattr(actor, "staff_member", None)
+    stamp = Stamp(
+        code=code,
+        version=version,
+        track_url=track_url(track_token(request_id=req.pk, kind=kind, version=version)),
+        signing_copy=signing_copy,
+        issued_at=now,
+        officer=member.name if member else "",
+    )
+    pdf = render_document(kind, req, stamp)
+    document = IssuedDocument(
+        request=req,
+        kind=kind,
+        version=version,
+        code=code,
+        signing_copy=signing_copy,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        issued_by=actor,
+    )
+    document.file.save(f"{kind}-v{version}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    record_event(
+        req,
+        actor=actor,
+        verb="document_issued",
+        note=f"{DocumentKind(kind).label} {code}" + (f" ({_('signing copy')})" if signing_copy else ""),
+    )
+    return document
+
+
+def _record_pickup(req, actor, method: str, recipient: str, address: str, phone: str) -> None:
+    if method not in PickupMethod.values:
+        raise DomainError(_("Choose hall pick-up or free postal delivery."), field="pickup_method")
+    if method == PickupMethod.POST:
+        if not recipient.strip():
+            raise DomainError(_("Enter the recipient."), field="pickup_recipient")
+        if not address.strip():
+            raise DomainError(_("Enter the postal address."), field="pickup_address")
+        if not phone.strip():
+            raise DomainError(_("Enter the recipient's phone."), field="pickup_phone")
+    req.pickup_method, req.pickup_recipient = method, recipient.strip()
+    req.pickup_address, req.pickup_phone = address.strip(), phone.strip()
+    req.save(update_fields=["pickup_method", "pickup_recipient", "pickup_address", "pickup_phone", "updated_at"])
+    record_event(req, actor=actor, verb="pickup_chosen", note=str(PickupMethod(method).label))
