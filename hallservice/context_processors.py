@@ -11,6 +11,10 @@ from .workdays import missing_calendar_years
 # (label, url name, roles that see it; None = every signed-in user). Features add their entries here.
 NAV_ITEMS = [
     (_("Home"), "home", None),
+    (_("Queue"), "request-queue", None),
+    (_("Register"), "request-register", {Role.FRONT_DESK, Role.DUTY_LEADER}),
+    (_("Consultations"), "consultations", None),
+    (_("Ledger"), "request-ledger", None),
     (_("Service catalogue"), "matter-list", None),
     (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),

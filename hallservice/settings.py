@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestChannelEnum": "requests.models.Channel",
         "ConsultationChannelEnum": "requests.models.ConsultationChannel",
+        "RequestKindEnum": "requests.models.Kind",
+        "DocumentKindEnum": "requests.models.DocumentKind",
     },
 }
 

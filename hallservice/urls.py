@@ -28,7 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("hallservice.api_urls")),
+    # Namespaced: the router's names (request-detail, matter-list…) must not shadow the HTML pages' names.
+    path("api/v1/", include(("hallservice.api_urls", "api"), namespace="api")),
 ]
 
 if settings.DEBUG:

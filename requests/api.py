@@ -8,7 +8,11 @@ a 403, an action the state does not allow a 409, bad input a 400 with field mess
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -22,8 +26,18 @@ from . import services as svc
 from .actions import allowed_actions, can_see_personal_data, check_action, perform_action
 from .filters import RequestFilter
 from .forms import ACTION_FORMS, ConsultationForm, RegistrationForm, ReviewMaterialsForm
-from .models import Consultation, Matter, RequiredMaterial, ServiceRequest, Status
+from .models import (
+    Consultation,
+    DocumentKind,
+    IssuedDocument,
+    Matter,
+    PickupMethod,
+    RequiredMaterial,
+    ServiceRequest,
+    Status,
+)
 from .selectors import matter_list, request_detail_queryset, request_events
+from .services.documents import document_issue
 from .services.transitions import ACTIONS
 
 # --- Catalogue ------------------------------------------------------------------------------------------
@@ -392,6 +406,98 @@ class ServiceRequestViewSet(
         perform_action(name, actor=request.user, req=req, form=form)
         req = get_object_or_404(self.get_queryset(), pk=req.pk)
         return Response(RequestDetailOutput(req, context=self.get_serializer_context()).data)
+
+
+class DocumentOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedDocument
+        fields = [
+            "id",
+            "request",
+            "kind",
+            "version",
+            "code",
+            "signing_copy",
+            "sha256",
+            "size",
+            "issued_by",
+            "issued_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api:document-download", args=[obj.pk])
+
+
+class DocumentIssueInput(serializers.Serializer):
+    signing_copy = serializers.BooleanField(required=False, default=False)
+    pickup_method = serializers.ChoiceField(choices=PickupMethod.choices, required=False)
+    pickup_recipient = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    pickup_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    pickup_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+def _documents_of(request, req):
+    documents = req.documents.all()
+    if not can_see_personal_data(request.user, req):
+        documents = documents.exclude(signing_copy=True)
+    return documents
+
+
+@extend_schema(responses=DocumentOutput(many=True))
+@action(detail=True, methods=["get"])
+def documents(self, request, pk=None):
+    """Every issued version of every form of the request (signing copies only for those who may see them)."""
+    req = self.get_object()
+    return Response(DocumentOutput(_documents_of(request, req), many=True).data)
+
+
+@extend_schema(
+    request=DocumentIssueInput,
+    responses={201: DocumentOutput, 400: None, 403: None, 404: None, 409: None},
+    parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values)],
+)
+@action(detail=True, methods=["post"], url_path=r"documents/(?P<kind>[a-z_]+)", url_name="issue-document")
+def issue_document(self, request, pk=None, kind=None):
+    """Print a new version of a form; 409 when the form makes no sense in the request's state."""
+    req = self.get_object()
+    data = DocumentIssueInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data.validated_data)
+    return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+
+
+# Defined here, after the document serializers, and attached to the request viewset.
+ServiceRequestViewSet.documents = documents
+ServiceRequestViewSet.issue_document = issue_document
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Issued documents of the requests the user may see; the PDF itself at /download/."""
+
+    serializer_class = DocumentOutput
+    filterset_fields = ["kind", "request"]
+
+    def get_queryset(self):
+        documents = IssuedDocument.objects.filter(
+            request__in=ServiceRequest.objects.visible_to(self.request.user)
+        ).order_by("-issued_at", "-pk")
+        if not self.request.user.has_perm("requests.view_personal_data"):
+            member = getattr(self.request.user, "staff_member", None)
+            documents = documents.exclude(Q(signing_copy=True) & ~Q(request__helper_id=getattr(member, "pk", None)))
+        return documents
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = self.get_object()
+        return FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"{document.code}-v{document.version}.pdf",
+        )
 
 
 def _make_action(name: str):

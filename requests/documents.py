@@ -10,13 +10,12 @@ applicant's signature (commission letter and acceptance form).
 
 from __future__ import annotations
 
+import base64
 import io
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import qrcode
-import qrcode.image.svg
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -96,12 +95,17 @@ class Stamp:
     officer: str = ""
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (generated locally; no network)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
+def qr_image(url: str) -> str:
+    """An <img> with the QR code as an inline PNG (generated locally; no network).
+
+    A raster image costs WeasyPrint a few milliseconds; the same code as SVG costs ~100 ms of vector drawing.
+    8 px per module prints at over 300 dpi in the 22 mm box.
+    """
+    image = qrcode.make(url, border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
     buffer = io.BytesIO()
-    image.save(buffer)
-    return re.sub(r"^<\?xml[^>]*\?>\s*", "", buffer.getvalue().decode())
+    image.save(buffer, format="PNG")
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<img class="qr-code" alt="QR" src="data:image/png;base64,{data}">'
 
 
 def render_pdf(template: str, context: dict) -> bytes:
@@ -141,7 +145,7 @@ def request_context(kind: DocumentKind, req: ServiceRequest, stamp: Stamp) -> di
             "code": stamp.code,
             "version": stamp.version,
             "signing_copy": unmasked,
-            "qr_svg": qr_svg(stamp.track_url) if stamp.track_url else "",
+            "qr_image": qr_image(stamp.track_url) if stamp.track_url else "",
             "principal": principal,
             "agent": agent,
             "matter": req.matter.name,

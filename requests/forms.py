@@ -8,7 +8,6 @@ Field names are the services' keyword arguments.
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import Department, StaffMember
@@ -362,5 +361,8 @@ class ConsultationForm(forms.Form):
     matter_id = forms.IntegerField(label=_("Matter"), required=False)
 
 
-def today_iso() -> str:
-    return timezone.localdate().isoformat()
+class ConsultationAnswerForm(forms.Form):
+    """The one-time answer to a consultation, or a referral to a department."""
+
+    answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    referred = forms.BooleanField(label=_("Referred to a department"), required=False)

@@ -23,3 +23,11 @@ def request_deadline_timers(day: str | None = None) -> dict:
         "missing_summaries": timers.flag_missing_summaries(today),
         "material_reminders": timers.remind_tolerant_materials(today),
     }
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def ledger_export_render(export_id: int) -> str:
+    """Render a queued registration-ledger PDF; the ledger page polls its progress."""
+    from .services.documents import ledger_export_render as render
+
+    return render(export_id=export_id).status

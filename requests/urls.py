@@ -1,8 +1,30 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 urlpatterns = [
     path("matters/", views.matter_list_view, name="matter-list"),
     path("matters/<int:pk>/", views.matter_detail_view, name="matter-detail"),
+    path("requests/", views.request_queue_view, name="request-queue"),
+    path("requests/new/", views.request_register_view, name="request-register"),
+    path("requests/ledger/", views.request_ledger_view, name="request-ledger"),
+    path("requests/matter-search/", views.matter_search_view, name="matter-search"),
+    path("requests/matter-materials/<int:pk>/", views.matter_materials_view, name="matter-materials"),
+    path("requests/<int:pk>/", views.request_detail_view, name="request-detail"),
+    path("requests/<int:pk>/act/<slug:action>/", views.request_act_view, name="request-act"),
+    path("requests/<int:pk>/documents/<slug:kind>/", views_documents.document_issue_view, name="document-issue"),
+    path("requests/<int:pk>/archive.zip", views_documents.request_archive_zip_view, name="request-archive-zip"),
+    path("documents/<int:pk>/download/", views_documents.document_download_view, name="document-download"),
+    path("documents/blank/", views_documents.blank_forms_view, name="blank-forms"),
+    path("documents/blank/<slug:kind>.pdf", views_documents.blank_form_pdf_view, name="blank-form"),
+    path("requests/ledger/pdf/", views_documents.ledger_pdf_view, name="ledger-pdf"),
+    path("requests/ledger/pdf/<int:pk>/", views_documents.ledger_export_view, name="ledger-export"),
+    path(
+        "requests/ledger/pdf/<int:pk>/download/",
+        views_documents.ledger_export_download_view,
+        name="ledger-export-download",
+    ),
+    path("consultations/", views.consultation_list_view, name="consultations"),
+    path("consultations/new/", views.consultation_create_view, name="consultation-create"),
+    path("consultations/<int:pk>/answer/", views.consultation_answer_view, name="consultation-answer"),
 ]

@@ -1,15 +1,113 @@
-"""Staff pages of the requests app."""
+"""Staff pages of the requests app: catalogue, queue, registration, the request page, consultations, ledger.
 
+Views stay thin: lists go through the scoped selectors, writes through the services (request actions through
+`requests.actions.perform_action`), and the services' errors come back to the clerk as form errors or
+messages — a DomainError on the field it names, 409 for an action the request's state does not allow now,
+403 for one the user may not take.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.workdays import WorkingCalendar
 from staff.models import Department
 
-from .models import Matter
-from .selectors import matter_list
+from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, perform_action
+from .filters import QUEUE_VIEWS
+from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
+from .ledger import (
+    deadline_info,
+    ledger_filename,
+    ledger_period,
+    ledger_queryset,
+    ledger_rows,
+    ledger_workbook,
+    list_queryset,
+    queue_rows,
+)
+from .models import Consultation, ConsultationOutcome, Matter
+from .selectors import matter_list, request_detail_queryset, request_events, request_filter
+from .services import ACTIONS, TERMINATION_REASONS, consultation_answer, consultation_create, request_register
+from .views_documents import issuable_documents
 
 MATTERS_PER_PAGE = 30
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+MATTER_MATCHES = 10
+MATERIAL_ACTIONS = ("review_materials", "supply_materials")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Shared pieces ----------------------------------------------------------------------------------------
+
+
+def _page(request, queryset, per_page: int = PAGE_SIZE):
+    """One page of a list; ``page_size`` may ask for up to MAX_PAGE_SIZE rows."""
+    size = request.GET.get("page_size", "")
+    per_page = int(size) if size.isdigit() else per_page
+    per_page = min(max(per_page, 1), MAX_PAGE_SIZE)
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _attach_error(form, exc: DomainError) -> None:
+    """A service's error goes on the field it names (or its ``<field>_id`` input), else on the whole form."""
+    field = exc.field
+    if field and f"{field}_id" in form.fields:
+        field = f"{field}_id"
+    if field not in form.fields:
+        field = None
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+    form.add_error(field, str(exc))
+
+
+def _request_filter(request):
+    """The RequestFilter of the queue and the ledger, its form dressed for the page."""
+    request_filter_set = request_filter(user=request.user, filters=request.GET)
+    fields = request_filter_set.form.fields
+    fields["q"].widget.input_type = "search"
+    fields["q"].widget.attrs.update(
+        {"placeholder": _("Number, applicant or last 4 phone digits"), "autocomplete": "off"}
+    )
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    for name in ("applied_from", "applied_to"):
+        fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return request_filter_set
+
+
+def _list_context(request, request_filter_set) -> dict:
+    return {
+        "filter": request_filter_set,
+        "queue_views": QUEUE_VIEWS,
+        "current_view": request.GET.get("view", ""),
+        "more_filters_open": bool(request_filter_set.form.errors) or _more_filters_set(request, request_filter_set),
+    }
+
+
+def _more_filters_set(request, request_filter_set) -> bool:
+    """Whether a filter of the folded part of the form is in use, so the page shows it open."""
+    folded = [name for name in request_filter_set.form.fields if name not in ("q", "view")]
+    return any(request.GET.get(name) not in (None, "", "unknown") for name in folded)
+
+
+def _partial_wanted(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+# --- Catalogue ----------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -37,3 +135,313 @@ def matter_detail_view(request, pk: int):
         Matter.objects.select_related("department", "contact_helper").prefetch_related("materials"), pk=pk
     )
     return render(request, "requests/matter_detail.html", {"matter": matter})
+
+
+# --- Queue --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def request_queue_view(request):
+    request_filter_set = _request_filter(request)
+    page = _page(request, list_queryset(request_filter_set.qs))
+    context = {**_list_context(request, request_filter_set), "page": page, "rows": queue_rows(page)}
+    template = "requests/partials/queue_results.html" if _partial_wanted(request) else "requests/queue.html"
+    return render(request, template, context)
+
+
+# --- Registration -------------------------------------------------------------------------------------------
+
+
+def _matter_with_materials(value) -> Matter | None:
+    if not str(value or "").isdigit():
+        return None
+    return Matter.objects.active().select_related("department").prefetch_related("materials").filter(pk=value).first()
+
+
+def _matter_matches(text: str):
+    text = (text or "").strip()
+    if not text:
+        return []
+    return list(Matter.objects.active().search(text).select_related("department")[:MATTER_MATCHES])
+
+
+@login_required
+@require_GET
+def matter_search_view(request):
+    """The registration page's matter picker: a few active matters matching a name, code or pinyin initials."""
+    text = request.GET.get("q", "").strip()
+    context = {"matches": _matter_matches(text), "searched": bool(text)}
+    return render(request, "requests/partials/matter_search_results.html", context)
+
+
+@login_required
+@require_GET
+def matter_materials_view(request, pk: int):
+    """The chosen matter with its material checklist, swapped into the registration form."""
+    matter = _matter_with_materials(pk)
+    if matter is None:
+        raise Http404
+    context = {"matter": matter, "materials": matter.materials.all(), "checked": set(), "clear_matches": True}
+    return render(request, "requests/partials/matter_materials.html", context)
+
+
+def _checked_ids(values) -> set[int]:
+    return {int(v) for v in values or [] if str(v).isdigit()}
+
+
+def _consultation_to_convert(request) -> Consultation | None:
+    value = request.GET.get("consultation") or request.POST.get("consultation_id")
+    if not str(value or "").isdigit():
+        return None
+    return (
+        Consultation.objects.visible_to(request.user)
+        .exclude(outcome=ConsultationOutcome.CONVERTED)
+        .select_related("matter")
+        .filter(pk=value)
+        .first()
+    )
+
+
+@login_required
+def request_register_view(request):
+    consultation = _consultation_to_convert(request)
+    status = 200
+    if request.method == "POST":
+        matter = _matter_with_materials(request.POST.get("pick_matter") or request.POST.get("matter_id"))
+        if "pick_matter" in request.POST or "find_matter" in request.POST:
+            # Without JavaScript the clerk picks a matter by submitting the form: show it again, no errors yet.
+            form = RegistrationForm(initial=_initial_from_post(request.POST), matter=matter)
+        else:
+            form = RegistrationForm(request.POST, matter=matter)
+            status = 400
+            if form.is_valid():
+                try:
+                    req = request_register(actor=request.user, **form.cleaned_data)
+                except TransitionNotAllowed as exc:
+                    _attach_error(form, exc)
+                    status = 409
+                except DomainError as exc:
+                    _attach_error(form, exc)
+                except PermissionDenied as exc:
+                    messages.error(request, str(exc))
+                    status = 403
+                else:
+                    messages.success(request, _("Request %(number)s registered.") % {"number": req.number})
+                    return redirect(req)
+        checked = _checked_ids(request.POST.getlist("provided_material_ids"))
+        matches = _matter_matches(request.POST.get("q")) if matter is None else []
+    else:
+        initial = {}
+        matter = None
+        if consultation is not None:
+            initial = {"applicant_name": consultation.name, "consultation_id": consultation.pk}
+            if consultation.contact:
+                initial["applicant_phone"] = consultation.contact
+            matter = _matter_with_materials(consultation.matter_id)
+        form = RegistrationForm(initial=initial, matter=matter)
+        checked, matches = set(), []
+    context = {
+        "form": form,
+        "matter": matter,
+        "materials": matter.materials.all() if matter else [],
+        "checked": checked,
+        "matches": matches,
+        "search": request.POST.get("q", "") if request.method == "POST" else "",
+        "searched": request.method == "POST" and bool(request.POST.get("q", "").strip()) and matter is None,
+        "consultation": consultation,
+    }
+    return render(request, "requests/register.html", context, status=status)
+
+
+def _initial_from_post(data) -> dict:
+    initial = {key: data.get(key) for key in RegistrationForm.base_fields if key in data}
+    initial["provided_material_ids"] = data.getlist("provided_material_ids")
+    return initial
+
+
+# --- The request page and its actions ---------------------------------------------------------------------
+
+
+def _detail_queryset(user):
+    # The page also names the authors of log entries and reports.
+    return request_detail_queryset(user=user).prefetch_related(
+        "work_log__author__staff_member", "progress_reports__author__staff_member"
+    )
+
+
+def _action_form(name: str, req, user, data=None):
+    # One page holds many action forms with the same field names: give each its own HTML ids.
+    return ACTION_FORMS[name](data, req=req, user=user, auto_id=f"id_{name}_%s")
+
+
+def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
+    user = request.user
+    calendar = WorkingCalendar()
+    action_forms = [
+        (action, failed[1] if failed and failed[0] == action.name else _action_form(action.name, req, user))
+        for action in allowed_actions(user, req)
+    ]
+    # Material actions sit under the checklist they change, where their table has room.
+    material_forms = [(action, form) for action, form in action_forms if action.name in MATERIAL_ACTIONS]
+    personal = can_see_personal_data(user, req)
+    context = {
+        "req": req,
+        "events": request_events(req=req),
+        "action_forms": [(action, form) for action, form in action_forms if action.name not in MATERIAL_ACTIONS],
+        "material_forms": material_forms,
+        "open_action": failed[0] if failed else "",
+        "personal": personal,
+        "deadline": deadline_info(req, calendar=calendar, today=timezone.localdate()),
+        "delivery": getattr(req, "delivery", None),
+        "evaluation": getattr(req, "evaluation", None),
+        "summary": getattr(req, "summary", None),
+        "consultation": getattr(req, "consultation", None),
+        "termination_reason": TERMINATION_REASONS.get(req.termination_reason, req.termination_reason),
+        "documents": req.documents.select_related("issued_by__staff_member"),
+        "issuable": issuable_documents(user, req),
+    }
+    return render(request, "requests/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def request_detail_view(request, pk: int):
+    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    return _render_request(request, req)
+
+
+@login_required
+@require_POST
+def request_act_view(request, pk: int, action: str):
+    """Run one action of the transition table on the request; the service decides whether it may happen."""
+    if action not in ACTION_FORMS:
+        raise Http404
+    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    form = _action_form(action, req, request.user, request.POST)
+    try:
+        # Who may act and whether the state allows it are answered before the input is looked at.
+        check_action(action, actor=request.user, req=req)
+        if not form.is_valid():
+            return _render_request(request, req, failed=(action, form), status=400)
+        perform_action(action, actor=request.user, req=req, form=form)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        status = 409
+    except DomainError as exc:
+        _attach_error(form, exc)
+        status = 400
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this with this request."))
+        status = 403
+    else:
+        messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action].label})
+        return redirect(req)
+    req = get_object_or_404(_detail_queryset(request.user), pk=pk)  # as it is now, for the page
+    return _render_request(request, req, failed=(action, form), status=status)
+
+
+# --- Consultations ------------------------------------------------------------------------------------------
+
+
+def _render_consultations(request, *, failed: tuple[int, forms.Form] | None = None, status: int = 200):
+    consultations = (
+        Consultation.objects.visible_to(request.user)
+        .select_related("owner", "matter", "request")
+        .defer("contact")
+        .order_by("-created_at", "-pk")
+    )
+    page = _page(request, consultations)
+    rows = [
+        (c, failed[1] if failed and failed[0] == c.pk else ConsultationAnswerForm(auto_id=f"id_answer_{c.pk}_%s"))
+        for c in page
+    ]
+    context = {"page": page, "rows": rows, "open_answer": failed[0] if failed else None}
+    return render(request, "requests/consultation_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def consultation_list_view(request):
+    return _render_consultations(request)
+
+
+def _matter_choices() -> list:
+    """Active matters grouped by department, for a plain select."""
+    groups: dict[str, list] = {}
+    for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
+        groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
+    return [("", "—"), *groups.items()]
+
+
+@login_required
+def consultation_create_view(request):
+    form = ConsultationForm(request.POST or None)
+    form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                consultation = consultation_create(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _attach_error(form, exc)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                status = 403
+            else:
+                messages.success(request, _("Consultation of %(name)s recorded.") % {"name": consultation.name})
+                if "then_register" in request.POST:
+                    return redirect(f"{reverse('request-register')}?consultation={consultation.pk}")
+                return redirect("consultations")
+    return render(request, "requests/consultation_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def consultation_answer_view(request, pk: int):
+    consultation = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
+    form = ConsultationAnswerForm(request.POST, auto_id=f"id_answer_{pk}_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            consultation_answer(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except DomainError as exc:
+            _attach_error(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
+        else:
+            messages.success(request, _("Answer to %(name)s saved.") % {"name": consultation.name})
+            return redirect("consultations")
+    return _render_consultations(request, failed=(consultation.pk, form), status=status)
+
+
+# --- Ledger -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def request_ledger_view(request):
+    """The registration ledger on screen, or with ``?format=xlsx`` every filtered row as a spreadsheet."""
+    request_filter_set = _request_filter(request)
+    queryset = ledger_queryset(request_filter_set.qs)
+    calendar = WorkingCalendar()
+    if request.GET.get("format") == "xlsx":
+        rows = list(ledger_rows(queryset.iterator(chunk_size=500), calendar=calendar))
+        dates = request_filter_set.form.cleaned_data
+        period = ledger_period(rows, date_from=dates.get("applied_from"), date_to=dates.get("applied_to"))
+        return FileResponse(
+            BytesIO(ledger_workbook(rows, period=period)),
+            as_attachment=True,
+            filename=ledger_filename(timezone.localdate()),
+            content_type=XLSX,
+        )
+    page = _page(request, queryset)
+    rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
+    context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}
+    template = "requests/partials/ledger_results.html" if _partial_wanted(request) else "requests/ledger.html"
+    return render(request, template, context)

@@ -10,12 +10,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 
-from ..models import DocumentKind, IssuedDocument, Kind, MaterialStatus, PickupMethod, ServiceRequest, Status
+from ..models import (
+    DocumentKind,
+    ExportStatus,
+    IssuedDocument,
+    Kind,
+    LedgerExport,
+    MaterialStatus,
+    PickupMethod,
+    ServiceRequest,
+    Status,
+)
 from .base import is_visible_to, lock_request, record_event
 
 TRACK_SALT = "hallservice.track.document"
@@ -162,3 +172,95 @@ def _record_pickup(req, actor, method: str, recipient: str, address: str, phone:
     req.pickup_address, req.pickup_phone = address.strip(), phone.strip()
     req.save(update_fields=["pickup_method", "pickup_recipient", "pickup_address", "pickup_phone", "updated_at"])
     record_event(req, actor=actor, verb="pickup_chosen", note=str(PickupMethod(method).label))
+
+
+# --- The registration ledger as PDF, rendered in the background ------------------------------------------
+
+
+@transaction.atomic
+def ledger_export_create(*, actor, centre_id: int, date_from, date_to) -> LedgerExport:
+    """Queue a registration-ledger PDF for a centre and period; a Celery task renders it."""
+    from staff.models import ServiceCentre
+
+    if not actor.has_perm("requests.view_servicerequest"):
+        raise PermissionDenied(_("You may not export the ledger."))
+    centre = ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).first()
+    if centre is None:
+        raise DomainError(_("Choose one of your centres."), field="centre")
+    if date_from is None or date_to is None or date_from > date_to:
+        raise DomainError(_("The period must start before it ends."), field="date_from")
+    if (date_to - date_from).days > 366:
+        raise DomainError(_("Export at most one year at a time."), field="date_to")
+    export = LedgerExport.objects.create(centre=centre, date_from=date_from, date_to=date_to, requested_by=actor)
+    transaction.on_commit(lambda: _queue_ledger_render(export.pk))
+    return export
+
+
+def _queue_ledger_render(export_id: int) -> None:
+    from ..tasks import ledger_export_render
+
+    ledger_export_render.delay(export_id)
+
+
+def _progress(export: LedgerExport, percent: int, **fields) -> None:
+    for name, value in fields.items():
+        setattr(export, name, value)
+    export.progress = percent
+    export.save(update_fields=["progress", *fields])
+
+
+def ledger_export_render(*, export_id: int) -> LedgerExport:
+    """Render a queued export (idempotent: a finished export is left as it is)."""
+    from ..documents import render_ledger
+    from ..ledger import ledger_queryset, ledger_rows
+
+    export = LedgerExport.objects.select_related("centre", "requested_by").get(pk=export_id)
+    if export.status == ExportStatus.DONE:
+        return export
+    _progress(export, 5, status=ExportStatus.RUNNING)
+    try:
+        requests_in_period = ledger_queryset(
+            ServiceRequest.objects.filter(
+                centre=export.centre,
+                applied_at__date__gte=export.date_from,
+                applied_at__date__lte=export.date_to,
+            ).order_by("applied_at", "pk")
+        )
+        with translation.override("zh-hans"):
+            rows = [
+                {
+                    "matter": r.matter,
+                    "reason": r.reason,
+                    "mode": r.handling,
+                    "time": r.handling_time,
+                    "result": r.outcome,
+                    "applicant": f"{r.applicant} {r.phone_masked}".strip(),
+                    "rating": r.evaluation,
+                    "remark": r.remarks,
+                }
+                for r in ledger_rows(requests_in_period)
+            ]
+        _progress(export, 30, rows=len(rows))
+        pdf = render_ledger(
+            centre_name=export.centre.name, date_from=export.date_from, date_to=export.date_to, rows=rows
+        )
+        _progress(export, 90)
+        export.file.save(
+            f"ledger-{export.centre.code}-{export.date_from:%Y%m%d}-{export.date_to:%Y%m%d}-{export.pk}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        export.sha256 = hashlib.sha256(pdf).hexdigest()
+        export.finished_at = timezone.now()
+        _progress(
+            export,
+            100,
+            status=ExportStatus.DONE,
+            file=export.file,
+            sha256=export.sha256,
+            finished_at=export.finished_at,
+        )
+    except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
+        _progress(export, export.progress, status=ExportStatus.FAILED, error=type(exc).__name__)
+        raise
+    return export

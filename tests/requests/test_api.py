@@ -244,3 +244,36 @@ def test_consultations_api(people, matter):
     )
     assert api_as(people["town_desk"]).get(f"/api/v1/consultations/{cid}/").status_code == 404
     assert "13700001234" not in api.get("/api/v1/consultations/").content.decode()
+
+
+def test_documents_api_issue_list_and_download(people, matter, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    desk = api_as(people["desk"])
+    rid = desk.post("/api/v1/requests/", registration(matter, kind="agency"), format="json").json()["id"]
+    issued = desk.post(
+        f"/api/v1/requests/{rid}/documents/commission_letter/",
+        {"signing_copy": True, "pickup_method": "hall"},
+        format="json",
+    )
+    assert issued.status_code == 201 and issued.json()["version"] == 1 and issued.json()["signing_copy"]
+    again = desk.post(f"/api/v1/requests/{rid}/documents/notice_of_duties/", {}, format="json")
+    assert again.status_code == 201
+    refused = desk.post(f"/api/v1/requests/{rid}/documents/completion_form/", {}, format="json")
+    assert refused.status_code == 409
+    assert desk.post(f"/api/v1/requests/{rid}/documents/nonsense/", {}, format="json").status_code == 400
+    assert [d["kind"] for d in desk.get(f"/api/v1/requests/{rid}/documents/").json()] == [
+        "commission_letter",
+        "notice_of_duties",
+    ]
+    download = desk.get(issued.json()["download_url"])
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    colleague = api_as(people["desk2"])
+    assert [d["kind"] for d in colleague.get(f"/api/v1/requests/{rid}/documents/").json()] == ["notice_of_duties"]
+    assert colleague.get(issued.json()["download_url"]).status_code == 404
+    assert api_as(people["town_desk"]).get(f"/api/v1/requests/{rid}/documents/").status_code == 404
+    assert (
+        api_as(people["dept_user"])
+        .post(f"/api/v1/requests/{rid}/documents/notice_of_duties/", {}, format="json")
+        .status_code
+        == 403
+    )

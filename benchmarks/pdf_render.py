@@ -1,0 +1,124 @@
+"""Print the cold (first in process) and warm median render time of each printed form and of a 1,000-row ledger.
+
+    .venv/bin/python benchmarks/pdf_render.py [--repeat 10]
+
+Target on this machine: one-page forms warm ≤ 150 ms. Uses a scratch SQLite database under var/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallservice.settings")
+os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench-pdf.sqlite3'}"
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    (ROOT / "var" / "bench-pdf.sqlite3").unlink(missing_ok=True)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from requests import services as svc
+    from requests.documents import Stamp, render_blank, render_document, render_ledger
+    from requests.models import DocumentKind, MaterialStatus, Matter
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    desk = get_user_model().objects.get(username="frontdesk")
+    matter = Matter.objects.filter(materials__isnull=False).distinct().first()
+    req = svc.request_register(
+        actor=desk,
+        kind="agency",
+        matter_id=matter.pk,
+        applicant_name="欧阳𠮷堃",
+        applicant_id_number="410402199003150023",
+        applicant_phone="13812345678",
+    )
+    checks = list(req.material_checks.all())
+    svc.request_review_materials(
+        actor=desk,
+        request_id=req.pk,
+        reviews=[
+            {"check_id": c.pk, "status": MaterialStatus.MISSING if i else MaterialStatus.PROVIDED}
+            for i, c in enumerate(checks)
+        ],
+    )
+    stamp = Stamp(code=f"{req.number}-X01", version=1, track_url="https://hall.example.cn/track/d/token/")
+    kinds = [
+        DocumentKind.DEFICIENCY_NOTICE,
+        DocumentKind.COMMISSION_LETTER,
+        DocumentKind.NOTICE_OF_DUTIES,
+        DocumentKind.ACCEPTANCE_FORM,
+        DocumentKind.COMPLETION_FORM,
+        DocumentKind.SUSPENSION_NOTICE,
+        DocumentKind.TERMINATION_NOTICE,
+    ]
+    rows = [
+        {
+            "matter": f"不动产登记（国有建设用地使用权及房屋所有权首次登记）{i}",
+            "reason": "申请人年老行动不便",
+            "mode": "代办 · 大厅",
+            "time": "2026-11-23 / 2026-11-24",
+            "result": "已办结：不动产权证书",
+            "applicant": f"张*（138****{i % 10000:04d}）",
+            "rating": "非常满意",
+            "remark": "按期办结",
+        }
+        for i in range(1000)
+    ]
+
+    first = True
+    print(f"{'document':28s} {'cold ms':>9s} {'warm median ms':>15s}")
+    for kind in kinds:
+        cold = timed(lambda k=kind: render_document(k, req, stamp))
+        label = "(first in process)" if first else ""
+        first = False
+        warm = statistics.median(timed(lambda k=kind: render_document(k, req, stamp)) for _ in range(args.repeat))
+        print(f"{kind.value:28s} {cold:9.0f} {warm:15.0f} {label}")
+    blank_warm = statistics.median(timed(lambda: render_blank(DocumentKind.COMMISSION_LETTER)) for _ in range(5))
+    print(f"{'blank commission letter':28s} {'':9s} {blank_warm:15.0f}")
+    ledger_times = [
+        timed(
+            lambda: render_ledger(
+                centre_name="新华区政务服务中心", date_from=date(2026, 1, 1), date_to=date(2026, 12, 31), rows=rows
+            )
+        )
+        for _ in range(3)
+    ]
+    pdf = render_ledger(
+        centre_name="新华区政务服务中心", date_from=date(2026, 1, 1), date_to=date(2026, 12, 31), rows=rows
+    )
+    import io
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    print(
+        f"{'ledger, 1,000 rows':28s} {ledger_times[0]:9.0f} {statistics.median(ledger_times):15.0f}"
+        f"  ({pages} pages, {len(pdf) // 1024} KiB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

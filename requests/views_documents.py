@@ -1,0 +1,183 @@
+"""Staff pages for printed forms: issue, download, blank forms, the request's archive zip, the ledger PDF."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from staff.models import ServiceCentre
+
+from .actions import can_see_personal_data
+from .archive import archive_bundle
+from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
+from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest
+from .services.documents import document_issue, document_refusal, ledger_export_create
+
+
+class IssueForm(forms.Form):
+    """Options when printing a form; the pick-up choice only matters for the commission letter."""
+
+    signing_copy = forms.BooleanField(label=gettext_lazy("Signing copy with full ID numbers"), required=False)
+    pickup_method = forms.ChoiceField(
+        label=gettext_lazy("Result pick-up"), choices=PickupMethod.choices, required=False
+    )
+    pickup_recipient = forms.CharField(label=gettext_lazy("Recipient"), required=False, max_length=50)
+    pickup_address = forms.CharField(label=gettext_lazy("Postal address"), required=False, max_length=300)
+    pickup_phone = forms.CharField(label=gettext_lazy("Recipient phone"), required=False, max_length=20)
+
+
+def issuable_documents(user, req: ServiceRequest) -> list[dict]:
+    """The forms that make sense for the request now, for the request page."""
+    if not user.has_perm("requests.handle_request"):
+        return []
+    helper = getattr(user, "staff_member", None)
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "title": TITLES[kind],
+            "signing": kind in SIGNING_KINDS and (user.is_superuser or (helper and helper.pk == req.helper_id)),
+            "pickup": kind == DocumentKind.COMMISSION_LETTER,
+        }
+        for kind in DocumentKind
+        if document_refusal(kind, req) is None
+    ]
+
+
+@login_required
+@require_POST
+def document_issue_view(request, pk: int, kind: str):
+    req = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    form = IssueForm(request.POST)
+    if not form.is_valid() or kind not in DocumentKind.values:
+        messages.error(request, _("The document options are not valid."))
+        return redirect(req)
+    data = form.cleaned_data
+    options = {"signing_copy": data["signing_copy"]}
+    if kind == DocumentKind.COMMISSION_LETTER and data["pickup_method"]:
+        options.update({k: data[k] for k in ("pickup_method", "pickup_recipient", "pickup_address", "pickup_phone")})
+    try:
+        document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **options)
+    except (DomainError, TransitionNotAllowed, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return redirect(req)
+    messages.success(
+        request, _("%(title)s %(code)s issued.") % {"title": TITLES[DocumentKind(kind)], "code": document.code}
+    )
+    return redirect(f"{req.get_absolute_url()}#documents")
+
+
+@login_required
+@require_GET
+def document_download_view(request, pk: int):
+    document = get_object_or_404(
+        IssuedDocument.objects.select_related("request").filter(
+            request__in=ServiceRequest.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if document.signing_copy and not can_see_personal_data(request.user, document.request):
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"), content_type="application/pdf", filename=f"{document.code}-v{document.version}.pdf"
+    )
+
+
+@login_required
+@require_GET
+def request_archive_zip_view(request, pk: int):
+    req = get_object_or_404(
+        ServiceRequest.objects.visible_to(request.user).select_related("matter", "helper", "summary"), pk=pk
+    )
+    data = archive_bundle(req, include_signing_copies=can_see_personal_data(request.user, req))
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{req.number}.zip"'
+    return response
+
+
+@login_required
+@require_GET
+def blank_forms_view(request):
+    return render(request, "requests/blank_forms.html", {"kinds": [(k, TITLES[k]) for k in BLANK_KINDS]})
+
+
+@login_required
+@require_GET
+def blank_form_pdf_view(request, kind: str):
+    if kind not in [k.value for k in BLANK_KINDS]:
+        raise Http404
+    response = HttpResponse(render_blank(kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="blank-{kind}.pdf"'
+    return response
+
+
+class LedgerExportForm(forms.Form):
+    centre = forms.ModelChoiceField(label=gettext_lazy("Centre"), queryset=ServiceCentre.objects.none())
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = ServiceCentre.objects.visible_to(user).order_by("level", "code")
+
+
+@login_required
+def ledger_pdf_view(request):
+    """Ask for a ledger PDF (rendered by a Celery task) and list this user's recent exports."""
+    form = LedgerExportForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "date_from": timezone.localdate().replace(day=1),
+            "date_to": timezone.localdate(),
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                export = ledger_export_create(
+                    actor=request.user,
+                    centre_id=form.cleaned_data["centre"].pk,
+                    date_from=form.cleaned_data["date_from"],
+                    date_to=form.cleaned_data["date_to"],
+                )
+            except (DomainError, PermissionDenied) as exc:
+                form.add_error(
+                    getattr(exc, "field", None) if getattr(exc, "field", None) in form.fields else None, str(exc)
+                )
+                status = 400
+            else:
+                return redirect("ledger-export", pk=export.pk)
+        else:
+            status = 400
+    exports = LedgerExport.objects.filter(requested_by=request.user).select_related("centre")[:10]
+    return render(request, "requests/ledger_pdf.html", {"form": form, "exports": exports}, status=status)
+
+
+@login_required
+@require_GET
+def ledger_export_view(request, pk: int):
+    """The export's progress; htmx polls the fragment until it is done."""
+    export = get_object_or_404(LedgerExport.objects.select_related("centre"), pk=pk, requested_by=request.user)
+    template = "requests/partials/ledger_export_status.html" if request.htmx else "requests/ledger_export.html"
+    return render(request, template, {"export": export})
+
+
+@login_required
+@require_GET
+def ledger_export_download_view(request, pk: int):
+    export = get_object_or_404(LedgerExport, pk=pk, requested_by=request.user, status="done")
+    return FileResponse(
+        export.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"ledger-{export.date_from:%Y%m%d}-{export.date_to:%Y%m%d}.pdf",
+    )

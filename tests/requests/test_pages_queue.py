@@ -1,0 +1,153 @@
+"""The queue: tabs, filters, search, deadline highlights, masking and a constant number of queries."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(y, m, d):
+    return time_machine.travel(datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
+
+
+def numbers(response) -> list[str]:
+    return [row.req.number for row in response.context["rows"]]
+
+
+def test_queue_lists_the_centres_requests_with_masked_contact(client, people, matter, register):
+    req = register()
+    other = register(actor=people["town_desk"])
+    client.force_login(people["desk"])
+    response = client.get(reverse("request-queue"))
+    assert response.status_code == 200
+    assert numbers(response) == [req.number]
+    html = response.content.decode()
+    assert req.number in html and other.number not in html
+    assert "138****5678" in html and "张三" in html and matter.name in html
+    assert "13812345678" not in html and VALID_ID_NUMBERS[0] not in html and "建设路" not in html
+
+
+def test_tabs_mine_and_waiting_for_materials(client, people, matter):
+    desk, desk2 = people["desk"].staff_member, people["desk2"].staff_member
+    mine = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="applied")
+    theirs = ServiceRequestFactory(centre=desk.centre, helper=desk2, matter=matter, status="deficient")
+    client.force_login(people["desk"])
+    url = reverse("request-queue")
+    assert set(numbers(client.get(url))) == {mine.number, theirs.number}
+    assert numbers(client.get(url, {"view": "mine"})) == [mine.number]
+    assert numbers(client.get(url, {"view": "deficient"})) == [theirs.number]
+    assert set(numbers(client.get(url, {"view": "centre"}))) == {mine.number, theirs.number}
+
+
+def test_search_by_number_name_and_last_four_phone_digits(client, people, matter):
+    desk = people["desk"].staff_member
+    first = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, applicant_name="王五")
+    second = ServiceRequestFactory(
+        centre=desk.centre, helper=desk, matter=matter, applicant_name="赵六", applicant_phone_masked="139****4321"
+    )
+    client.force_login(people["desk"])
+    url = reverse("request-queue")
+    assert numbers(client.get(url, {"q": "4321"})) == [second.number]
+    assert numbers(client.get(url, {"q": "王五"})) == [first.number]
+    assert numbers(client.get(url, {"q": first.number})) == [first.number]
+
+
+def test_filters_by_status_kind_and_helper(client, people, matter):
+    desk, desk2 = people["desk"].staff_member, people["desk2"].staff_member
+    agency = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, kind="agency", status="accepted")
+    assist = ServiceRequestFactory(centre=desk.centre, helper=desk2, matter=matter, status="in_progress")
+    client.force_login(people["desk"])
+    url = reverse("request-queue")
+    assert numbers(client.get(url, {"kind": "agency"})) == [agency.number]
+    assert numbers(client.get(url, {"status": ["in_progress", "suspended"]})) == [assist.number]
+    assert numbers(client.get(url, {"helper": desk2.pk})) == [assist.number]
+
+
+def test_deadlines_show_working_days_left_and_highlight_overdue_and_soon(client, people, matter):
+    desk = people["desk"].staff_member
+    with at(2026, 11, 23):  # Monday
+        late = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="in_progress")
+        soon = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="accepted")
+        fine = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="in_progress")
+        paused = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="suspended")
+        for req, deadline in [
+            (late, date(2026, 11, 19)),
+            (soon, date(2026, 11, 25)),
+            (fine, date(2026, 12, 4)),
+            (paused, date(2026, 11, 20)),
+        ]:
+            req.deadline = deadline
+            req.save(update_fields=["deadline"])
+        client.force_login(people["desk"])
+        response = client.get(reverse("request-queue"))
+        overdue_only = client.get(reverse("request-queue"), {"overdue": "true"})
+    rows = {row.req.number: row.deadline for row in response.context["rows"]}
+    assert rows[late.number].days_left == -2 and rows[late.number].level == "overdue"
+    assert rows[soon.number].days_left == 2 and rows[soon.number].level == "soon"
+    assert rows[fine.number].days_left == 9 and rows[fine.number].level == ""
+    assert rows[paused.number].paused and rows[paused.number].level == ""
+    html = response.content.decode()
+    assert 'class="overdue"' in html and 'class="soon"' in html
+    assert numbers(overdue_only) == [late.number]
+
+
+def test_invalid_filter_input_shows_errors_not_a_500(client, people, register):
+    register()
+    client.force_login(people["desk"])
+    response = client.get(reverse("request-queue"), {"status": "nonsense", "applied_from": "yesterday-ish"})
+    assert response.status_code == 200
+    errors = response.context["filter"].form.errors
+    assert "status" in errors and "applied_from" in errors
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_page_size_is_capped_and_pages_keep_the_filters(client, people, matter):
+    desk = people["desk"].staff_member
+    ServiceRequestFactory.create_batch(3, centre=desk.centre, helper=desk, matter=matter, kind="agency")
+    client.force_login(people["desk"])
+    response = client.get(reverse("request-queue"), {"page_size": "1000"})
+    assert response.context["page"].paginator.per_page == 100
+    response = client.get(reverse("request-queue"), {"page_size": "2", "kind": "agency"})
+    assert response.context["page"].paginator.num_pages == 2
+    assert "kind=agency" in response.content.decode().split('class="pager"')[1]
+    assert client.get(reverse("request-queue"), {"page_size": "x", "page": "99"}).status_code == 200
+
+
+def test_htmx_search_returns_only_the_results(client, people, register):
+    req = register()
+    client.force_login(people["desk"])
+    response = client.get(reverse("request-queue"), {"q": "张三"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert req.number in html and "<html" not in html
+
+
+def test_queue_runs_a_constant_number_of_queries(client, people, matter, django_assert_max_num_queries):
+    desk = people["desk"].staff_member
+    client.force_login(people["desk"])
+    url = reverse("request-queue")
+    ServiceRequestFactory.create_batch(5, centre=desk.centre, helper=desk, matter=matter, status="in_progress")
+    with CaptureQueriesContext(connection) as five:
+        assert len(client.get(url, {"page_size": 100}).context["rows"]) == 5
+    ServiceRequestFactory.create_batch(55, centre=desk.centre, helper=desk, matter=matter, status="accepted")
+    with django_assert_max_num_queries(len(five)):
+        assert len(client.get(url, {"page_size": 100}).context["rows"]) == 60
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_register"), [("desk", True), ("leader", True), ("supervisor", False), ("dept_user", False)]
+)
+def test_navigation_offers_the_request_pages(client, people, who, sees_register):
+    client.force_login(people[who])
+    html = client.get(reverse("home")).content.decode()
+    for name in ["request-queue", "consultations", "request-ledger", "matter-list"]:
+        assert f'href="{reverse(name)}"' in html
+    assert (f'href="{reverse("request-register")}"' in html) is sees_register
