@@ -15,6 +15,7 @@ NAV_ITEMS = [
     (_("Register"), "request-register", {Role.FRONT_DESK, Role.DUTY_LEADER}),
     (_("Consultations"), "consultations", None),
     (_("Ledger"), "request-ledger", None),
+    (_("Key projects"), "key-projects", {Role.DUTY_LEADER, Role.SUPERVISOR}),
     (_("Service catalogue"), "matter-list", None),
     (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_projects
 
 urlpatterns = [
     path("matters/", views.matter_list_view, name="matter-list"),
@@ -24,6 +24,8 @@ urlpatterns = [
         views_documents.ledger_export_download_view,
         name="ledger-export-download",
     ),
+    path("key-projects/", views_projects.key_project_list_view, name="key-projects"),
+    path("key-projects/<int:pk>/", views_projects.key_project_detail_view, name="key-project-detail"),
     path("consultations/", views.consultation_list_view, name="consultations"),
     path("consultations/new/", views.consultation_create_view, name="consultation-create"),
     path("consultations/<int:pk>/answer/", views.consultation_answer_view, name="consultation-answer"),

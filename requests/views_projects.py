@@ -1,0 +1,86 @@
+"""Key projects (重点项目): a list, a form to create one with its dedicated agent, and its requests end to end."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hallservice.errors import DomainError, PermissionDenied
+from staff.models import StaffKind, StaffMember
+from staff.scoping import visible_centre_filter
+
+from .models import OPEN_STATUSES, KeyProject, ServiceRequest
+from .services import key_project_create
+
+
+class KeyProjectForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Project"), max_length=200)
+    enterprise = forms.CharField(label=gettext_lazy("Enterprise"), max_length=200, required=False)
+    level = forms.ChoiceField(
+        label=gettext_lazy("Level"),
+        choices=[("provincial", gettext_lazy("Provincial")), ("municipal", gettext_lazy("Municipal"))],
+    )
+    agent_id = forms.TypedChoiceField(label=gettext_lazy("Dedicated agent (duty leader)"), coerce=int)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        leaders = StaffMember.objects.visible_to(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
+        self.fields["agent_id"].choices = [(m.pk, m.name) for m in leaders]
+
+
+def _projects(user):
+    return KeyProject.objects.filter(visible_centre_filter(user)).select_related("agent", "centre")
+
+
+@login_required
+def key_project_list_view(request):
+    can_manage = request.user.has_perm("requests.manage_key_project")
+    form = KeyProjectForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("You may not manage key projects."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = key_project_create(actor=request.user, **data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Key project “%(name)s” created.") % {"name": project.name})
+                return redirect("key-project-detail", pk=project.pk)
+        status = 400
+    projects = (
+        _projects(request.user)
+        .annotate(
+            request_count=Count("requests"),
+            open_count=Count("requests", filter=Q(requests__status__in=OPEN_STATUSES)),
+        )
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "requests/key_projects.html",
+        {"projects": projects, "form": form if can_manage else None},
+        status=status,
+    )
+
+
+@login_required
+def key_project_detail_view(request, pk: int):
+    project = get_object_or_404(_projects(request.user), pk=pk)
+    requests_of_project = (
+        ServiceRequest.objects.visible_to(request.user)
+        .filter(key_project=project)
+        .select_related("matter", "helper", "lead_department")
+        .order_by("applied_at")
+    )
+    return render(request, "requests/key_project_detail.html", {"project": project, "requests": requests_of_project})
