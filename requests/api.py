@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hallservice.form_schema import serializer_for_form
+from hallservice.pagination import IdFirstPagination
 from hallservice.workdays import WorkingCalendar
 
 from . import services as svc
@@ -361,6 +362,7 @@ class ServiceRequestViewSet(
     """Requests of the user's centre(s): list with the queue's filters, register, detail, events and actions."""
 
     filterset_class = RequestFilter
+    pagination_class = IdFirstPagination
 
     def get_queryset(self):
         if self.action == "list":

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.pagination import KeysetFirstPaginator
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department
 
@@ -59,7 +60,7 @@ def _page(request, queryset, per_page: int = PAGE_SIZE):
     size = request.GET.get("page_size", "")
     per_page = int(size) if size.isdigit() else per_page
     per_page = min(max(per_page, 1), MAX_PAGE_SIZE)
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return KeysetFirstPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _attach_error(form, exc: DomainError) -> None:
