@@ -74,6 +74,7 @@ def main() -> None:
                     applicant_id_masked=mask_id_number("410402199003150023"),
                     applicant_id_hash=blind_index(f"{n}", purpose="id"),
                     applicant_phone_masked=mask_phone(f"138{n:08d}"[:11]),
+                    applicant_phone_tail=f"138{n:08d}"[7:11],
                     matter=matters[n % len(matters)],
                     centre=clerk.centre,
                     origin_centre=clerk.centre,

@@ -57,7 +57,7 @@ class RequestFilter(django_filters.FilterSet):
         digits = re.sub(r"\D", "", value)
         condition = Q(number__icontains=value) | Q(applicant_name__icontains=value)
         if len(digits) == 4 and digits == value:
-            condition |= Q(applicant_phone_masked__endswith=digits)
+            condition |= Q(applicant_phone_tail=digits)
         if len(value) >= 11:
             condition |= Q(applicant_phone_hash=blind_index(value, purpose="phone"))
             condition |= Q(applicant_id_hash=blind_index(value, purpose="id"))

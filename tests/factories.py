@@ -115,6 +115,7 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     applicant_id_masked = "4104**********0023"
     applicant_phone = "13812345678"
     applicant_phone_masked = "138****5678"
+    applicant_phone_tail = factory.LazyAttribute(lambda o: o.applicant_phone_masked[-4:])
     matter = factory.SubFactory(MatterFactory)
     centre = factory.SubFactory(DistrictFactory)
     origin_centre = factory.SelfAttribute("centre")

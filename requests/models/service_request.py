@@ -136,7 +136,9 @@ class ServiceRequest(models.Model):
     applicant_id_masked = models.CharField(_("ID number / credit code"), max_length=32, blank=True, editable=False)
     applicant_phone = EncryptedCharField(_("phone"))
     applicant_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    applicant_phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False, db_index=True)
+    applicant_phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    # The last four digits, which clerks search by ("尾号 5678"); indexed, unlike a LIKE '%5678' on the mask.
+    applicant_phone_tail = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
     applicant_address = EncryptedCharField(_("address"))
 
     matter = models.ForeignKey("requests.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+")

@@ -207,6 +207,7 @@ def request_register(
         applicant_phone=phone,
         applicant_phone_hash=blind_index(phone, purpose="phone"),
         applicant_phone_masked=mask_phone(phone),
+        applicant_phone_tail=phone[-4:],
         applicant_address=applicant_address.strip(),
         matter=matter,
         centre=member.centre,
