@@ -62,6 +62,8 @@ def document_refusal(kind: DocumentKind, req: ServiceRequest) -> str | None:
         if not missing:
             return _("Nothing is missing: there is no deficiency notice to print.")
     elif kind == DocumentKind.ACCEPTANCE_FORM:
+        if req.kind != Kind.AGENCY:
+            return _("The acceptance form (代办事项受理单) is for agency requests.")
         if req.accepted_at is None:
             return _("The acceptance form is printed once the request is accepted.")
     elif kind == DocumentKind.COMPLETION_FORM:

@@ -85,3 +85,8 @@ def test_front_desk_cannot_open_admin(client, front_desk_user):
     client.force_login(front_desk_user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html and "登录" in html
