@@ -120,13 +120,21 @@ def main() -> None:
     from requests.documents import render_ledger
 
     rows = [
-        {"matter": matter.name, "reason": "申请人年老行动不便" if i % 2 else "企业开办全程代办", "mode": "代办（大厅）",
-         "time": "2026-11-02 / 2026-11-03", "result": "已办结：不动产权证书", "applicant": f"张{i}* 138****{i:04d}",
-         "rating": "非常满意", "remark": "期限 2026-11-10；新华区政务服务中心"}
+        {
+            "matter": matter.name,
+            "reason": "申请人年老行动不便" if i % 2 else "企业开办全程代办",
+            "mode": "代办（大厅）",
+            "time": "2026-11-02 / 2026-11-03",
+            "result": "已办结：不动产权证书",
+            "applicant": f"张{i}* 138****{i:04d}",
+            "rating": "非常满意",
+            "remark": "期限 2026-11-10；新华区政务服务中心",
+        }
         for i in range(60)
     ]
-    ledger = render_ledger(centre_name="新华区政务服务中心", date_from=date(2026, 11, 1), date_to=date(2026, 11, 30),
-                           rows=rows)
+    ledger = render_ledger(
+        centre_name="新华区政务服务中心", date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), rows=rows
+    )
 
     OUT.mkdir(parents=True, exist_ok=True)
     png(ledger, "document-ledger", pages=2)

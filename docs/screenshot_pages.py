@@ -18,10 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "var" / "docs-pages.sqlite3"
 OUT = ROOT / "docs" / "screenshots"
 BASE = "http://127.0.0.1:8013"
-ENV = {**os.environ, "DATABASE_URL": f"sqlite:///{DB}", "MEDIA_ROOT": str(ROOT / "var" / "docs-media"),
-       "DJANGO_DEBUG": "1"}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"sqlite:///{DB}",
+    "MEDIA_ROOT": str(ROOT / "var" / "docs-media"),
+    "DJANGO_DEBUG": "1",
+}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 SETUP = """
 from django.contrib.auth import get_user_model
@@ -53,8 +64,15 @@ print(first.pk, second.pk)
 
 
 def manage(*args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, input=stdin,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout
 
 
@@ -65,8 +83,13 @@ def main() -> None:
     manage("migrate", "--noinput")
     manage("seed_demo")
     first, second = manage("shell", stdin=SETUP).split()[-2:]
-    server = subprocess.Popen([sys.executable, "manage.py", "runserver", "127.0.0.1:8013", "--noreload"],
-                              cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "127.0.0.1:8013", "--noreload"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(3)
         with sync_playwright() as p:
@@ -77,8 +100,12 @@ def main() -> None:
             page.fill("#id_username", "frontdesk")
             page.fill("#id_password", "Hall-demo-2026")
             page.click("button[type=submit]")
-            for name, url in [("queue", "/requests/"), ("register", "/requests/new/"),
-                              ("request", f"/requests/{first}/"), ("request-deficient", f"/requests/{second}/")]:
+            for name, url in [
+                ("queue", "/requests/"),
+                ("register", "/requests/new/"),
+                ("request", f"/requests/{first}/"),
+                ("request-deficient", f"/requests/{second}/"),
+            ]:
                 page.goto(BASE + url)
                 page.screenshot(path=str(OUT / f"page-{name}.png"), full_page=name.startswith("request"))
             phone = browser.new_page(viewport={"width": 375, "height": 780})
