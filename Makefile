@@ -12,6 +12,7 @@ PORT ?= 8000
 .PHONY: run test install system-packages messages lint format migrate demo worker beat
 
 run: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -56,6 +57,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 migrate: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
