@@ -3,11 +3,23 @@
 from rest_framework.routers import DefaultRouter
 
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
+from rosters.api import (
+    CheckInViewSet,
+    DutyDayViewSet,
+    RotationPlanViewSet,
+    SubstitutionViewSet,
+    UnavailabilityViewSet,
+)
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("requests", ServiceRequestViewSet, basename="request")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("rosters/plans", RotationPlanViewSet, basename="rotation-plan")
+router.register("rosters/duty-days", DutyDayViewSet, basename="duty-day")
+router.register("rosters/substitutions", SubstitutionViewSet, basename="substitution")
+router.register("rosters/check-ins", CheckInViewSet, basename="check-in")
+router.register("rosters/unavailability", UnavailabilityViewSet, basename="unavailability")
 
 urlpatterns = router.urls

@@ -13,6 +13,16 @@ app.autodiscover_tasks()
 
 # Only real tasks are scheduled here; each feature adds its timers when it arrives.
 app.conf.beat_schedule = {
+    # Rosters: daily, next month's draft from ROSTERS_DRAFT_DAY on (a missed day catches up the next night).
+    "rosters-draft-next-month": {
+        "task": "rosters.tasks.rosters_draft_next_month",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    # Rosters: centres open between 07:00 and 11:00; once a centre has opened, mark who has not checked in.
+    "rosters-mark-absentees": {
+        "task": "rosters.tasks.rosters_mark_absentees",
+        "schedule": crontab(minute="*/5", hour="7-11"),
+    },
     # Shortly after midnight, before the hall opens: today's warnings are ready for the morning queue.
     "request-deadline-timers": {
         "task": "requests.tasks.request_deadline_timers",

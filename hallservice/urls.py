@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("requests.urls")),
+    path("rosters/", include("rosters.urls")),
     path("track/", include("requests.public_urls")),
     path(
         "accounts/login/",

@@ -139,6 +139,13 @@ class Window(models.Model):
     )
     is_help_desk = models.BooleanField(_("help desk"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Staffing bounds for the monthly rotation of full-time helpers (rosters); 0 lets a window go without one.
+    min_staff = models.PositiveSmallIntegerField(
+        _("minimum helpers"), default=1, help_text=_("Full-time helpers the monthly rotation must put here")
+    )
+    max_staff = models.PositiveSmallIntegerField(
+        _("maximum helpers"), default=2, help_text=_("Full-time helpers the monthly rotation may put here")
+    )
 
     objects = WindowQuerySet.as_manager()
 
@@ -146,7 +153,10 @@ class Window(models.Model):
         ordering = ["centre", "floor", "number"]
         verbose_name = _("window")
         verbose_name_plural = _("windows")
-        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre"),
+            models.CheckConstraint(condition=Q(min_staff__lte=models.F("max_staff")), name="window_min_staff_lte_max"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -57,8 +57,28 @@ _DESK = [
     "requests.archive_request",
 ]
 
+# Rosters (F-ROS): everyone with a staff record checks in and files substitutions for their own duties
+# (the services check the staff record); these permissions add what goes beyond that.
+_ROSTERS_VIEW = ["rosters.view_rotationplan"]
+_ROSTERS_DUTY = [*_ROSTERS_VIEW, "rosters.record_duty", "rosters.view_duty_dashboard"]
+_ROSTERS_SUPERVISE = [
+    *_ROSTERS_DUTY,
+    "rosters.manage_rotation",
+    "rosters.decide_substitution",
+    "rosters.view_checkin",
+    "rosters.add_unavailability",
+    "rosters.change_unavailability",
+    "rosters.delete_unavailability",
+    "rosters.view_unavailability",
+]
+_ROSTERS_ADMIN = [
+    *_ROSTERS_VIEW,
+    *[f"rosters.{verb}_bureauleader" for verb in ("add", "change", "delete", "view")],
+    "rosters.view_unavailability",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK],
+    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK, *_ROSTERS_VIEW],
     Role.DUTY_LEADER: [
         *_VIEW_REFERENCE,
         *_VIEW_REQUESTS,
@@ -66,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.reassign_request",
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
+        *_ROSTERS_DUTY,
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,
@@ -77,9 +98,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
         "requests.view_personal_data",
+        *_ROSTERS_SUPERVISE,
     ],
-    Role.DEPARTMENT_USER: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, "requests.claim_department_task"],
-    Role.ADMIN: [*_MANAGE_REFERENCE, *_VIEW_REQUESTS],
+    Role.DEPARTMENT_USER: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, "requests.claim_department_task", *_ROSTERS_VIEW],
+    Role.ADMIN: [*_MANAGE_REFERENCE, *_VIEW_REQUESTS, *_ROSTERS_ADMIN],
 }
 
 

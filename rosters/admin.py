@@ -1,0 +1,99 @@
+"""Admin for the rosters app: bureau leaders are reference data; everything else is read-only here, because
+plans, substitutions and check-ins change only through the services (with their checks and events)."""
+
+from django.contrib import admin
+
+from .models import (
+    BureauLeader,
+    CheckIn,
+    DutyDay,
+    DutySummary,
+    RosterEvent,
+    RotationAssignment,
+    RotationPlan,
+    Substitution,
+    Unavailability,
+)
+
+
+@admin.register(BureauLeader)
+class BureauLeaderAdmin(admin.ModelAdmin):
+    list_display = ["staff", "title"]
+    list_select_related = ["staff", "staff__centre"]
+    search_fields = ["staff__name", "title"]
+    autocomplete_fields = ["staff"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = RotationAssignment
+    fields = ["helper", "window", "reason", "is_repeat"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RotationPlan)
+class RotationPlanAdmin(ReadOnlyAdmin):
+    list_display = ["month", "centre", "status", "published_at"]
+    list_filter = ["status", "centre"]
+    date_hierarchy = "month"
+    inlines = [AssignmentInline]
+
+
+@admin.register(DutyDay)
+class DutyDayAdmin(ReadOnlyAdmin):
+    list_display = ["day", "centre", "leader", "planned_leader", "week_leader"]
+    list_filter = ["centre", "plan__status"]
+    list_select_related = ["centre", "leader", "planned_leader", "week_leader"]
+    date_hierarchy = "day"
+
+
+@admin.register(Substitution)
+class SubstitutionAdmin(ReadOnlyAdmin):
+    list_display = ["day", "duty", "absent", "substitute", "status", "requested_at"]
+    list_filter = ["status", "duty", "centre"]
+    list_select_related = ["absent", "substitute"]
+    date_hierarchy = "day"
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["day", "staff", "status", "checked_in_at", "badge_worn", "source"]
+    list_filter = ["status", "source", "centre"]
+    list_select_related = ["staff"]
+    date_hierarchy = "day"
+
+
+@admin.register(Unavailability)
+class UnavailabilityAdmin(ReadOnlyAdmin):
+    list_display = ["staff", "kind", "start", "end", "source"]
+    list_filter = ["kind"]
+    search_fields = ["staff__name", "source"]
+    list_select_related = ["staff"]
+
+
+@admin.register(DutySummary)
+class DutySummaryAdmin(ReadOnlyAdmin):
+    list_display = ["duty_day", "filed_at", "consultations", "assists", "agencies", "late", "absent"]
+    list_select_related = ["duty_day", "duty_day__leader"]
+
+
+@admin.register(RosterEvent)
+class RosterEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "centre", "actor", "verb", "note"]
+    list_filter = ["verb", "centre"]
+    list_select_related = ["centre", "actor"]

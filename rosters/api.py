@@ -1,0 +1,494 @@
+"""REST API of the rosters app under /api/v1/rosters/ (DRF + django-filter + drf-spectacular).
+
+Serializers check the shape of the input; the services decide. Another centre's object is a 404 (querysets are
+scoped), a missing permission a 403, an action the state does not allow a 409, bad input a 400 with field
+messages (the project's exception handler maps the services' errors).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import services as svc
+from .models import (
+    CheckIn,
+    CheckInSource,
+    CheckInStatus,
+    Duty,
+    DutyDay,
+    PlanStatus,
+    RotationAssignment,
+    RotationPlan,
+    Substitution,
+    SubstitutionStatus,
+    Unavailability,
+    UnavailabilityKind,
+)
+from .selectors import month_start, plan_check, visible_centres
+
+
+def enum_field_class(choices, component: str) -> type[serializers.ChoiceField]:
+    """A choice field documented as its own named enum, so it cannot collide with another app's "status".
+
+    An annotated class, not an instance: DRF rebuilds declared fields from their arguments for every
+    serializer, which would drop an annotation set on the instance.
+    """
+
+    class EnumField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices.choices, **kwargs)
+
+    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
+    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
+
+
+PlanStatusField = enum_field_class(PlanStatus, "RotationPlanStatusEnum")
+DutyField = enum_field_class(Duty, "DutyEnum")
+SubstitutionStatusField = enum_field_class(SubstitutionStatus, "SubstitutionStatusEnum")
+CheckInStatusField = enum_field_class(CheckInStatus, "CheckInStatusEnum")
+CheckInSourceField = enum_field_class(CheckInSource, "CheckInSourceEnum")
+UnavailabilityKindField = enum_field_class(UnavailabilityKind, "UnavailabilityKindEnum")
+
+
+# --- Plans ------------------------------------------------------------------------------------------------
+
+
+class AssignmentOutput(serializers.ModelSerializer):
+    helper_name = serializers.CharField(source="helper.name", read_only=True)
+    window_number = serializers.CharField(source="window.number", read_only=True)
+
+    class Meta:
+        model = RotationAssignment
+        fields = ["id", "helper", "helper_name", "window", "window_number", "reason", "is_repeat"]
+
+
+class PlanOutput(serializers.ModelSerializer):
+    centre_name = serializers.CharField(source="centre.name", read_only=True)
+    status = PlanStatusField(read_only=True)
+
+    class Meta:
+        model = RotationPlan
+        fields = ["id", "centre", "centre_name", "month", "status", "generated_at", "published_at"]
+
+
+class PlanDetailOutput(PlanOutput):
+    assignments = AssignmentOutput(many=True, read_only=True)
+
+    class Meta(PlanOutput.Meta):
+        fields = [*PlanOutput.Meta.fields, "assignments"]
+
+
+class ProblemOutput(serializers.Serializer):
+    level = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    window = serializers.IntegerField(source="window_id", allow_null=True)
+    helper = serializers.IntegerField(source="helper_id", allow_null=True)
+    day = serializers.DateField(allow_null=True)
+
+
+class PlanInput(serializers.Serializer):
+    centre = serializers.IntegerField()
+    month = serializers.DateField(help_text="Any day of the month; the plan is for the whole month")
+
+
+class AssignInput(serializers.Serializer):
+    helper = serializers.IntegerField()
+    window = serializers.IntegerField(allow_null=True, help_text="null takes the helper off every window")
+
+
+class PlanFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
+    month = django_filters.DateFilter(method="filter_month")
+
+    class Meta:
+        model = RotationPlan
+        fields = ["centre", "status", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=month_start(value))
+
+
+def _visible_centre_id(user, centre_id: int) -> int:
+    """An input centre must be one the user sees; say so on the field rather than leaking that it exists."""
+    if not visible_centres(user).filter(pk=centre_id).exists():
+        raise ValidationError({"centre": ["Unknown centre."]})
+    return centre_id
+
+
+class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Monthly rosters of the user's centres (drafts only for the supervision section)."""
+
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        qs = RotationPlan.objects.visible_to(self.request.user).select_related("centre").order_by("-month", "centre")
+        if self.action != "list":
+            qs = qs.prefetch_related("assignments__helper", "assignments__window")
+        return qs
+
+    def get_serializer_class(self):
+        return PlanOutput if self.action == "list" else PlanDetailOutput
+
+    @extend_schema(request=PlanInput, responses={201: PlanDetailOutput})
+    def create(self, request):
+        data = PlanInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        centre_id = _visible_centre_id(request.user, data.validated_data["centre"])
+        plan = svc.rotation_plan_generate(actor=request.user, centre_id=centre_id, month=data.validated_data["month"])
+        return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PlanDetailOutput)
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, pk=None):
+        plan = svc.rotation_plan_regenerate(actor=request.user, plan_id=self.get_object().pk)
+        return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=AssignInput, responses=PlanDetailOutput)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        plan = self.get_object()
+        data = AssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        svc.rotation_assignment_set(
+            actor=request.user,
+            plan_id=plan.pk,
+            helper_id=data.validated_data["helper"],
+            window_id=data.validated_data["window"],
+        )
+        return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(request=None, responses=PlanDetailOutput)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        plan = svc.rotation_plan_publish(actor=request.user, plan_id=self.get_object().pk)
+        return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
+
+    @extend_schema(responses=ProblemOutput(many=True))
+    @action(detail=True, methods=["get"])
+    def problems(self, request, pk=None):
+        problems, _covers, _inputs = plan_check(self.get_object())
+        return Response(ProblemOutput(problems, many=True).data)
+
+
+# --- Duty days ---------------------------------------------------------------------------------------------
+
+
+class DutyDayOutput(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.name", read_only=True)
+    week_leader_name = serializers.CharField(source="week_leader.name", read_only=True, default=None)
+    substituted = serializers.BooleanField(source="is_substituted", read_only=True)
+    plan_status = serializers.CharField(source="plan.status", read_only=True)
+
+    class Meta:
+        model = DutyDay
+        fields = [
+            "id",
+            "centre",
+            "day",
+            "leader",
+            "leader_name",
+            "planned_leader",
+            "substituted",
+            "week_leader",
+            "week_leader_name",
+            "reason",
+            "plan",
+            "plan_status",
+        ]
+
+
+class DutyDayInput(serializers.Serializer):
+    plan = serializers.IntegerField()
+    day = serializers.DateField()
+    leader = serializers.IntegerField()
+
+
+class LeaderInput(serializers.Serializer):
+    leader = serializers.IntegerField()
+
+
+class DutyDayFilter(django_filters.FilterSet):
+    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte")
+    day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte")
+
+    class Meta:
+        model = DutyDay
+        fields = ["centre", "day", "leader", "week_leader", "plan"]
+
+
+class DutyDayViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The duty leader of each working day (published plans; drafts too for the supervision section)."""
+
+    serializer_class = DutyDayOutput
+    filterset_class = DutyDayFilter
+
+    def get_queryset(self):
+        return (
+            DutyDay.objects.visible_to(self.request.user)
+            .select_related("leader", "week_leader", "plan")
+            .order_by("day", "centre")
+        )
+
+    @extend_schema(request=DutyDayInput, responses={201: DutyDayOutput})
+    def create(self, request):
+        data = DutyDayInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = RotationPlan.objects.visible_to(request.user).filter(pk=data.validated_data["plan"]).first()
+        if plan is None:
+            raise ValidationError({"plan": ["Unknown plan."]})
+        duty_day = svc.duty_day_create(
+            actor=request.user,
+            plan_id=plan.pk,
+            day=data.validated_data["day"],
+            leader_id=data.validated_data["leader"],
+        )
+        return Response(DutyDayOutput(self.get_queryset().get(pk=duty_day.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LeaderInput, responses=DutyDayOutput)
+    @action(detail=True, methods=["post"], url_path="set-leader")
+    def set_leader(self, request, pk=None):
+        data = LeaderInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        duty_day = svc.duty_day_set_leader(
+            actor=request.user, duty_day_id=self.get_object().pk, leader_id=data.validated_data["leader"]
+        )
+        return Response(DutyDayOutput(self.get_queryset().get(pk=duty_day.pk)).data)
+
+
+# --- Substitutions ---------------------------------------------------------------------------------------
+
+
+class SubstitutionOutput(serializers.ModelSerializer):
+    duty = DutyField(read_only=True)
+    status = SubstitutionStatusField(read_only=True)
+    absent_name = serializers.CharField(source="absent.name", read_only=True)
+    substitute_name = serializers.CharField(source="substitute.name", read_only=True)
+    allowed_statuses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Substitution
+        fields = [
+            "id",
+            "centre",
+            "day",
+            "duty",
+            "absent",
+            "absent_name",
+            "substitute",
+            "substitute_name",
+            "window",
+            "reason",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decision_note",
+            "allowed_statuses",
+        ]
+
+    def get_allowed_statuses(self, obj) -> list[str]:
+        return sorted(obj.allowed_statuses())
+
+
+class SubstitutionInput(serializers.Serializer):
+    absent = serializers.IntegerField()
+    substitute = serializers.IntegerField()
+    day = serializers.DateField()
+    duty = DutyField()
+    reason = serializers.CharField(max_length=200)
+
+
+class DecisionInput(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class SubstitutionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SubstitutionStatus.choices)
+    duty = django_filters.ChoiceFilter(choices=Duty.choices)
+    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte")
+    day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte")
+
+    class Meta:
+        model = Substitution
+        fields = ["centre", "status", "duty", "day", "absent", "substitute"]
+
+
+def _own_unless(user, perms: tuple[str, ...], qs, *fields: str):
+    """Centre-wide for those with one of ``perms``; otherwise only rows about the user themselves."""
+    if any(user.has_perm(p) for p in perms):
+        return qs
+    member = getattr(user, "staff_member", None)
+    if member is None:
+        return qs.none()
+    mine = Q()
+    for field in fields:
+        mine |= Q(**{field: member})
+    return qs.filter(mine)
+
+
+class SubstitutionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Substitutions (替岗) filed with the supervision section."""
+
+    serializer_class = SubstitutionOutput
+    filterset_class = SubstitutionFilter
+
+    def get_queryset(self):
+        qs = Substitution.objects.visible_to(self.request.user).select_related("absent", "substitute")
+        qs = _own_unless(
+            self.request.user,
+            ("rosters.decide_substitution", "rosters.record_duty"),
+            qs,
+            "absent",
+            "substitute",
+            "requested_by__staff_member",
+        )
+        return qs.order_by("-day", "-requested_at")
+
+    @extend_schema(request=SubstitutionInput, responses={201: SubstitutionOutput})
+    def create(self, request):
+        data = SubstitutionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        sub = svc.substitution_request(
+            actor=request.user,
+            absent_id=v["absent"],
+            substitute_id=v["substitute"],
+            day=v["day"],
+            duty=v["duty"],
+            reason=v["reason"],
+        )
+        return Response(SubstitutionOutput(sub).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        sub = svc.substitution_approve(actor=request.user, substitution_id=self.get_object().pk, **data.validated_data)
+        return Response(SubstitutionOutput(sub).data)
+
+    @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        sub = svc.substitution_reject(actor=request.user, substitution_id=self.get_object().pk, **data.validated_data)
+        return Response(SubstitutionOutput(sub).data)
+
+    @extend_schema(request=None, responses=SubstitutionOutput)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        sub = svc.substitution_withdraw(actor=request.user, substitution_id=self.get_object().pk)
+        return Response(SubstitutionOutput(sub).data)
+
+
+# --- Check-ins ------------------------------------------------------------------------------------------
+
+
+class CheckInOutput(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    status = CheckInStatusField(read_only=True)
+    source = CheckInSourceField(read_only=True)
+
+    class Meta:
+        model = CheckIn
+        fields = ["id", "staff", "staff_name", "centre", "day", "status", "checked_in_at", "badge_worn", "source"]
+
+
+class CheckInInput(serializers.Serializer):
+    staff = serializers.IntegerField(required=False, allow_null=True, help_text="Someone else (duty leaders only)")
+    badge_worn = serializers.BooleanField(default=False)
+
+
+class CheckInFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CheckInStatus.choices)
+    day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte")
+    day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte")
+
+    class Meta:
+        model = CheckIn
+        fields = ["centre", "day", "status", "staff"]
+
+
+class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Arrivals; POST checks the user in now (or, for duty leaders, someone else)."""
+
+    serializer_class = CheckInOutput
+    filterset_class = CheckInFilter
+
+    def get_queryset(self):
+        qs = CheckIn.objects.visible_to(self.request.user).select_related("staff")
+        qs = _own_unless(self.request.user, ("rosters.record_duty", "rosters.view_checkin"), qs, "staff")
+        return qs.order_by("-day", "staff__name")
+
+    @extend_schema(request=CheckInInput, responses={201: CheckInOutput})
+    def create(self, request):
+        data = CheckInInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        check_in = svc.checkin_record(
+            actor=request.user, staff_id=data.validated_data.get("staff"), badge_worn=data.validated_data["badge_worn"]
+        )
+        return Response(CheckInOutput(check_in).data, status=status.HTTP_201_CREATED)
+
+
+# --- Unavailability ---------------------------------------------------------------------------------------
+
+
+class UnavailabilityOutput(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    kind = UnavailabilityKindField(read_only=True)
+
+    class Meta:
+        model = Unavailability
+        fields = ["id", "staff", "staff_name", "start", "end", "kind", "note", "source"]
+
+
+class UnavailabilityInput(serializers.Serializer):
+    staff = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    kind = UnavailabilityKindField()
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class UnavailabilityFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=UnavailabilityKind.choices)
+    on = django_filters.DateFilter(method="filter_on", label="Covers this day")
+
+    class Meta:
+        model = Unavailability
+        fields = ["staff", "kind", "on"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.covering(value)
+
+
+class UnavailabilityViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Leave, travel, meetings and off-post study days."""
+
+    serializer_class = UnavailabilityOutput
+    filterset_class = UnavailabilityFilter
+
+    def get_queryset(self):
+        qs = Unavailability.objects.visible_to(self.request.user).select_related("staff")
+        return _own_unless(self.request.user, ("rosters.view_unavailability",), qs, "staff").order_by("-start")
+
+    @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})
+    def create(self, request):
+        data = UnavailabilityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        record = svc.unavailability_record(
+            actor=request.user, staff_id=v["staff"], start=v["start"], end=v["end"], kind=v["kind"], note=v["note"]
+        )
+        return Response(UnavailabilityOutput(record).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, pk=None):
+        svc.unavailability_cancel(actor=request.user, unavailability_id=self.get_object().pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,116 @@
+"""Forms of the roster pages: they check the shape of the input, the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Duty, UnavailabilityKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MonthField(forms.DateField):
+    """A month as the browser's month picker sends it (2026-12); any date is accepted too."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class PlanCreateForm(forms.Form):
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = [(c.pk, c.name) for c in centres]
+
+
+class AssignForm(forms.Form):
+    """One cell of the grid: ``cell`` is "helper:window" (window empty = no window) from the no-JS form."""
+
+    cell = forms.RegexField(regex=r"^\d+:\d*$")
+
+    def clean(self):
+        data = super().clean()
+        if "cell" in data:
+            helper, window = data["cell"].split(":")
+            data["helper_id"] = int(helper)
+            data["window_id"] = int(window) if window else None
+        return data
+
+
+class LeaderForm(forms.Form):
+    leader = forms.TypedChoiceField(label=_("Duty leader"), coerce=int)
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].choices = [(p.pk, p.name) for p in leaders]
+
+
+class WeekLeaderForm(forms.Form):
+    week = forms.DateField()
+    leader = forms.TypedChoiceField(label=_("Leading bureau leader"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].choices = [("", "—"), *[(p.pk, p.name) for p in leaders]]
+
+
+class TurnForm(forms.Form):
+    helper = forms.TypedChoiceField(label=_("Helper"), coerce=int)
+
+    def __init__(self, *args, helpers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["helper"].choices = [(p.pk, p.name) for p in helpers]
+
+
+class CheckInForm(forms.Form):
+    badge_worn = forms.BooleanField(label=_("I am wearing my badge"), required=False)
+
+
+class RecordCheckInForm(forms.Form):
+    staff = forms.IntegerField(widget=forms.HiddenInput)
+    badge_worn = forms.BooleanField(label=_("Badge worn"), required=False)
+
+
+class SubstitutionForm(forms.Form):
+    absent = forms.TypedChoiceField(label=_("Who is away"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    duty = forms.ChoiceField(label=_("Duty"), choices=Duty.choices)
+    substitute = forms.TypedChoiceField(label=_("Who stands in"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=200, help_text=_("Business travel, a meeting, …"))
+
+    def __init__(self, *args, absent_choices=(), substitute_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["absent"].choices = [(p.pk, p.name) for p in absent_choices]
+        self.fields["substitute"].choices = [(p.pk, f"{p.name}（{p.get_kind_display()}）") for p in substitute_choices]
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class UnavailabilityForm(forms.Form):
+    staff = forms.TypedChoiceField(label=_("Staff member"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnavailabilityKind.choices)
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].choices = [(p.pk, f"{p.name}（{p.get_kind_display()}）") for p in staff]
+
+
+class DutySummaryForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Patrols, complex matters handled, incidents, joint meetings"),
+    )

@@ -1,0 +1,482 @@
+"""Rosters and duty (F-ROS): monthly rotation, help-area turns, daily duty leaders, substitutions, check-ins.
+
+A `RotationPlan` is a centre's roster for one month. It holds the full-time helpers' windows
+(`RotationAssignment`), the day covers frozen at publication (`RotationCover`), the high-volume departments'
+help-area turns (`HelpAreaTurn`) and the duty leader of every working day (`DutyDay`). A draft is edited
+freely by the supervision section; a published plan changes only through approved substitutions. The rules
+the plan must satisfy are in `rosters.planning`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# --- Unavailability -----------------------------------------------------------------------------------------
+
+
+class UnavailabilityKind(models.TextChoices):
+    LEAVE = "leave", _("Leave")
+    TRAVEL = "travel", _("Business travel")
+    MEETING = "meeting", _("Meeting")
+    STUDY = "study", _("Off-post study")
+
+
+class UnavailabilityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UnavailabilityQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user, "staff__centre"))
+
+    def overlapping(self, start, end) -> UnavailabilityQuerySet:
+        return self.filter(start__lte=end, end__gte=start)
+
+    def covering(self, day) -> UnavailabilityQuerySet:
+        return self.filter(start__lte=day, end__gte=day)
+
+
+class Unavailability(models.Model):
+    """A span of days on which a staff member is off duty: leave, travel, a meeting or off-post study."""
+
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unavailability"
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    kind = models.CharField(_("kind"), max_length=10, choices=UnavailabilityKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Who wrote it when it was not a person at this app's pages, e.g. "training:test-2026-11" for study days;
+    # part of the idempotency key so the training app can write the same day again without a duplicate.
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = UnavailabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "staff"]
+        verbose_name = _("unavailability")
+        verbose_name_plural = _("unavailability")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="unavailability_end_after_start"),
+            models.UniqueConstraint(fields=["staff", "start", "end", "kind", "source"], name="unavailability_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_kind_display()} {self.start}–{self.end}"
+
+
+# --- Plans --------------------------------------------------------------------------------------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+# A draft may be published; a published plan changes only through substitutions.
+PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
+    PlanStatus.DRAFT: frozenset({PlanStatus.PUBLISHED}),
+    PlanStatus.PUBLISHED: frozenset(),
+}
+
+
+class RotationPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RotationPlanQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        qs = self.filter(visible_centre_filter(user))
+        # Drafts are the supervision section's working copy; everyone else sees published plans only.
+        if not user.has_perm("rosters.manage_rotation"):
+            qs = qs.filter(status=PlanStatus.PUBLISHED)
+        return qs
+
+    def published(self) -> RotationPlanQuerySet:
+        return self.filter(status=PlanStatus.PUBLISHED)
+
+
+class RotationPlan(models.Model):
+    """A centre's roster for one month: windows of the full-time helpers, help-area turns, duty leaders."""
+
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="rotation_plans"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month"))
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RotationPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "centre"]
+        verbose_name = _("rotation plan")
+        verbose_name_plural = _("rotation plans")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "month"], name="rotation_plan_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="rotation_plan_month_is_first_day"),
+            models.CheckConstraint(
+                condition=Q(status=PlanStatus.DRAFT) | Q(published_at__isnull=False),
+                name="rotation_plan_published_has_time",
+            ),
+        ]
+        permissions = [
+            ("manage_rotation", _("Can draft, edit and publish rotation plans and duty schedules")),
+            ("decide_substitution", _("Can approve or reject substitutions")),
+            ("record_duty", _("Can record others' check-ins and file duty summaries")),
+            ("view_duty_dashboard", _("Can see the duty dashboard")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rosters:plan-detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class RotationAssignment(models.Model):
+    """One full-time helper's window for the month of a plan, with the generator's (or editor's) reason."""
+
+    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="assignments")
+    helper = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="rotation_assignments"
+    )
+    window = models.ForeignKey(
+        "staff.Window", verbose_name=_("window"), on_delete=models.PROTECT, related_name="rotation_assignments"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Back at a window before the helper has worked every window of the centre: only when nothing else works.
+    is_repeat = models.BooleanField(_("repeat before the cycle is complete"), default=False)
+
+    class Meta:
+        ordering = ["plan", "window", "helper"]
+        verbose_name = _("rotation assignment")
+        verbose_name_plural = _("rotation assignments")
+        constraints = [models.UniqueConstraint(fields=["plan", "helper"], name="rotation_one_window_per_helper")]
+
+    def __str__(self) -> str:
+        return f"{self.helper} → {self.window}"
+
+
+class RotationCover(models.Model):
+    """On one day a helper stands at another window whose own helpers are away (frozen at publication)."""
+
+    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="covers")
+    day = models.DateField(_("day"))
+    helper = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.ForeignKey("staff.Window", verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day", "window"]
+        verbose_name = _("day cover")
+        verbose_name_plural = _("day covers")
+        constraints = [models.UniqueConstraint(fields=["plan", "day", "helper"], name="rotation_cover_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.helper} → {self.window}"
+
+
+class HelpAreaTurn(models.Model):
+    """A high-volume department's window helper stationed in the help area on one working day."""
+
+    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="help_area_turns")
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    helper = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="help_area_turns"
+    )
+    # Whom the plan named; differs from `helper` after an approved substitution.
+    planned_helper = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("planned helper"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day", "department", "helper"]
+        verbose_name = _("help-area turn")
+        verbose_name_plural = _("help-area turns")
+        constraints = [models.UniqueConstraint(fields=["plan", "day", "helper"], name="help_area_turn_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department} {self.helper}"
+
+
+class BureauLeader(models.Model):
+    """A bureau leader who takes the weekly lead over the daily duty leaders in turn (局领导带班)."""
+
+    staff = models.OneToOneField(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="bureau_leader"
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["staff__centre", "staff__name"]
+        verbose_name = _("bureau leader")
+        verbose_name_plural = _("bureau leaders")
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.title}".strip()
+
+
+class DutyDayQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DutyDayQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        qs = self.filter(visible_centre_filter(user))
+        if not user.has_perm("rosters.manage_rotation"):
+            qs = qs.filter(plan__status=PlanStatus.PUBLISHED)
+        return qs
+
+    def published(self) -> DutyDayQuerySet:
+        return self.filter(plan__status=PlanStatus.PUBLISHED)
+
+
+class DutyDay(models.Model):
+    """The duty leader at the help desk on one working day of a centre, and the week's leading bureau leader."""
+
+    plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="duty_days")
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    day = models.DateField(_("day"))
+    leader = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("duty leader"), on_delete=models.PROTECT, related_name="duty_days"
+    )
+    # Whom the plan named; differs from `leader` after an approved substitution.
+    planned_leader = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("planned duty leader"), on_delete=models.PROTECT, related_name="+"
+    )
+    week_leader = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("leading bureau leader of the week"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_duty_days",
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = DutyDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("duty day")
+        verbose_name_plural = _("duty days")
+        # One duty leader a day per centre (seed 000 二.3): a second one is refused by the database too.
+        constraints = [models.UniqueConstraint(fields=["centre", "day"], name="duty_day_one_leader_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.leader}"
+
+    @property
+    def is_substituted(self) -> bool:
+        return self.leader_id != self.planned_leader_id
+
+
+# --- Substitutions -----------------------------------------------------------------------------------------
+
+
+class Duty(models.TextChoices):
+    DUTY_LEADER = "duty_leader", _("Duty leader")
+    WINDOW = "window", _("Window post")
+    HELP_AREA = "help_area", _("Help-area turn")
+
+
+class SubstitutionStatus(models.TextChoices):
+    REQUESTED = "requested", _("Filed, awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+SUBSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SubstitutionStatus.REQUESTED: frozenset(
+        {SubstitutionStatus.APPROVED, SubstitutionStatus.REJECTED, SubstitutionStatus.WITHDRAWN}
+    ),
+    SubstitutionStatus.APPROVED: frozenset(),
+    SubstitutionStatus.REJECTED: frozenset(),
+    SubstitutionStatus.WITHDRAWN: frozenset(),
+}
+LIVE_SUBSTITUTION = (SubstitutionStatus.REQUESTED, SubstitutionStatus.APPROVED)
+
+
+class SubstitutionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SubstitutionQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user))
+
+    def approved(self) -> SubstitutionQuerySet:
+        return self.filter(status=SubstitutionStatus.APPROVED)
+
+
+class Substitution(models.Model):
+    """Someone else covers one day's duty (替岗), filed with the supervision section, who decide on it."""
+
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    day = models.DateField(_("day"))
+    duty = models.CharField(_("duty"), max_length=12, choices=Duty.choices)
+    absent = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("absent"), on_delete=models.PROTECT, related_name="substituted_duties"
+    )
+    substitute = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("substitute"), on_delete=models.PROTECT, related_name="substitutions"
+    )
+    # The window of a window post, taken from the plan when the substitution is filed.
+    window = models.ForeignKey(
+        "staff.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    objects = SubstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-requested_at"]
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        constraints = [
+            models.CheckConstraint(condition=~Q(absent=F("substitute")), name="substitution_not_oneself"),
+            # A duty of a day is covered once: a second live substitution for it is refused.
+            models.UniqueConstraint(
+                fields=["absent", "day", "duty"],
+                condition=Q(status__in=LIVE_SUBSTITUTION),
+                name="substitution_one_live_per_duty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.absent} → {self.substitute}"
+
+    def allowed_statuses(self) -> frozenset[str]:
+        return SUBSTITUTION_TRANSITIONS[self.status]
+
+
+# --- Check-ins and duty summaries ------------------------------------------------------------------------
+
+
+class CheckInStatus(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")
+
+
+class CheckInSource(models.TextChoices):
+    SELF = "self", _("Checked in themselves")
+    LEADER = "leader", _("Recorded by the duty leader")
+    SYSTEM = "system", _("Marked at opening")
+
+
+class CheckInQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CheckInQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user))
+
+
+class CheckIn(models.Model):
+    """A staff member's arrival on a working day, or the absence marked at opening when nobody came."""
+
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="check_ins"
+    )
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=8, choices=CheckInStatus.choices)
+    checked_in_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    badge_worn = models.BooleanField(_("badge worn"), default=False)
+    source = models.CharField(_("recorded"), max_length=8, choices=CheckInSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "staff"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "day"], name="check_in_once_a_day"),
+            models.CheckConstraint(
+                condition=Q(status=CheckInStatus.ABSENT, checked_in_at__isnull=True)
+                | (~Q(status=CheckInStatus.ABSENT) & Q(checked_in_at__isnull=False)),
+                name="check_in_time_unless_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.staff} {self.get_status_display()}"
+
+
+class DutySummary(models.Model):
+    """The duty leader's summary of the help-desk records at the end of a duty day (seed 000 二.4)."""
+
+    duty_day = models.OneToOneField(DutyDay, on_delete=models.CASCADE, related_name="summary")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    # Counts taken from the help desk's records when the summary is filed, so later edits do not change it.
+    consultations = models.PositiveIntegerField(_("consultations"), default=0)
+    assists = models.PositiveIntegerField(_("assist requests"), default=0)
+    agencies = models.PositiveIntegerField(_("agency requests"), default=0)
+    late = models.PositiveIntegerField(_("late arrivals"), default=0)
+    absent = models.PositiveIntegerField(_("absences"), default=0)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Patrols, complex matters, incidents"))
+
+    class Meta:
+        ordering = ["-duty_day__day"]
+        verbose_name = _("duty summary")
+        verbose_name_plural = _("duty summaries")
+
+    def __str__(self) -> str:
+        return f"{self.duty_day}"
+
+
+# --- Events ----------------------------------------------------------------------------------------------
+
+
+class RosterEvent(models.Model):
+    """One change to a roster (generated, edited, published, substitution filed or decided, check-in)."""
+
+    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(_("what"), max_length=40)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    plan = models.ForeignKey(RotationPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    substitution = models.ForeignKey(
+        Substitution, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("roster event")
+        verbose_name_plural = _("roster events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"

@@ -1,0 +1,667 @@
+"""Read queries of the rosters app, shared by the services, HTML views, API, exports and the dashboard.
+
+Everything a page shows is fetched in a constant number of queries: plan inputs load each table once and
+the planning module (`rosters.planning`) does the rest in memory.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+
+from hallservice.workdays import WorkingCalendar
+from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Window
+
+from . import planning
+from .models import (
+    CheckIn,
+    CheckInStatus,
+    Duty,
+    DutyDay,
+    HelpAreaTurn,
+    PlanStatus,
+    RotationAssignment,
+    RotationCover,
+    RotationPlan,
+    Substitution,
+    SubstitutionStatus,
+    Unavailability,
+)
+
+# How many window helpers of a high-volume department stand in the help area each working day (1–2).
+HELP_AREA_PER_DAY_DEFAULT = 1
+# History that counts for spreading duties and turns fairly over time.
+FAIRNESS_MONTHS = 12
+
+
+def help_area_per_day() -> int:
+    return min(max(int(getattr(settings, "ROSTERS_HELP_AREA_PER_DAY", HELP_AREA_PER_DAY_DEFAULT)), 1), 2)
+
+
+# --- Calendar -------------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_days(month: date) -> list[date]:
+    return [month + timedelta(days=i) for i in range(month_end(month).day)]
+
+
+def month_working_days(month: date, calendar: WorkingCalendar | None = None) -> list[date]:
+    calendar = calendar or WorkingCalendar()
+    return [d for d in month_days(month) if calendar.is_working_day(d)]
+
+
+# --- Unavailability -------------------------------------------------------------------------------------
+
+
+def unavailable_staff_ids(centre: ServiceCentre | int, day: date) -> set[int]:
+    """Staff of the centre who are on leave, travelling, in a meeting or at off-post study on ``day``."""
+    centre_id = centre if isinstance(centre, int) else centre.pk
+    return set(
+        Unavailability.objects.covering(day).filter(staff__centre_id=centre_id).values_list("staff_id", flat=True)
+    )
+
+
+def away_days(*, centre_id: int, start: date, end: date) -> dict[int, frozenset[date]]:
+    """Each staff member's days away between start and end (inclusive), from one query."""
+    days: dict[int, set[date]] = defaultdict(set)
+    rows = (
+        Unavailability.objects.overlapping(start, end)
+        .filter(staff__centre_id=centre_id)
+        .values_list("staff_id", "start", "end")
+    )
+    for staff_id, first, last in rows:
+        day = max(first, start)
+        while day <= min(last, end):
+            days[staff_id].add(day)
+            day += timedelta(days=1)
+    return {staff_id: frozenset(d) for staff_id, d in days.items()}
+
+
+def unavailability_list(*, user, month: date | None = None) -> QuerySet[Unavailability]:
+    qs = Unavailability.objects.visible_to(user).select_related("staff", "staff__centre")
+    if month is not None:
+        qs = qs.overlapping(month, month_end(month))
+    return qs.order_by("start", "staff__name")
+
+
+# --- Who takes part -------------------------------------------------------------------------------------
+
+
+def rotation_windows(centre_id: int) -> list[Window]:
+    return list(Window.objects.filter(centre_id=centre_id, is_active=True).order_by("floor", "number"))
+
+
+def rotation_helpers(centre_id: int) -> QuerySet[StaffMember]:
+    return StaffMember.objects.active().filter(centre_id=centre_id, kind=StaffKind.FULL_TIME_HELPER).order_by("name")
+
+
+def duty_leader_pool(centre_id: int) -> QuerySet[StaffMember]:
+    """The centre's duty leaders who take daily duties: bureau leaders lead weekly instead."""
+    return (
+        StaffMember.objects.active()
+        .filter(centre_id=centre_id, kind=StaffKind.DUTY_LEADER, bureau_leader__isnull=True)
+        .order_by("name")
+    )
+
+
+def bureau_leader_pool(centre_id: int) -> QuerySet[StaffMember]:
+    return StaffMember.objects.active().filter(centre_id=centre_id, bureau_leader__isnull=False).order_by("name")
+
+
+def help_area_departments(centre_id: int) -> list[tuple[Department, list[StaffMember]]]:
+    """High-volume departments with window helpers in the centre, each with those helpers."""
+    helpers = (
+        StaffMember.objects.active()
+        .filter(centre_id=centre_id, kind=StaffKind.WINDOW_HELPER, department__is_high_volume=True)
+        .select_related("department")
+        .order_by("department__code", "name")
+    )
+    grouped: dict[int, tuple[Department, list[StaffMember]]] = {}
+    for helper in helpers:
+        grouped.setdefault(helper.department_id, (helper.department, []))[1].append(helper)
+    return list(grouped.values())
+
+
+# --- Plan inputs ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanInputs:
+    """Everything the generator and the checks need about one centre and month, loaded once."""
+
+    centre_id: int
+    month: date
+    working_days: list[date]
+    windows: list[Window]
+    window_specs: list[planning.WindowSpec]
+    helpers: dict[int, StaffMember]
+    helper_specs: list[planning.HelperSpec]
+    leaders: dict[int, StaffMember]
+    leader_specs: list[planning.PersonSpec]
+    bureau: dict[int, StaffMember]
+    bureau_specs: list[planning.PersonSpec]
+    departments: list[tuple[Department, list[planning.PersonSpec]]]
+    window_helpers: dict[int, StaffMember]
+    carried_week_leaders: dict[date, int]
+    away: dict[int, frozenset[date]] = field(default_factory=dict)
+
+    @property
+    def turn(self) -> int:
+        return planning.month_turn(self.month)
+
+    def person_specs(self) -> dict[int, planning.PersonSpec]:
+        return {p.id: p for _d, specs in self.departments for p in specs}
+
+
+def rotation_history(centre_id: int, before: date, helper_id: int | None = None) -> dict[int, list[int]]:
+    """Each helper's windows in the centre's published plans before ``before``, oldest first."""
+    history: dict[int, list[int]] = defaultdict(list)
+    rows = RotationAssignment.objects.filter(
+        plan__centre_id=centre_id, plan__status=PlanStatus.PUBLISHED, plan__month__lt=before
+    )
+    if helper_id is not None:
+        rows = rows.filter(helper_id=helper_id)
+    rows = rows.order_by("plan__month").values_list("helper_id", "window_id")
+    for helper_id, window_id in rows:
+        history[helper_id].append(window_id)
+    return history
+
+
+def _past_turns(qs: QuerySet, person_field: str) -> dict[int, tuple[int, date]]:
+    return {
+        row[person_field]: (row["n"], row["last"])
+        for row in qs.values(person_field).annotate(n=Count("pk"), last=Max("day"))
+    }
+
+
+def plan_inputs(centre_id: int, month: date, calendar: WorkingCalendar | None = None) -> PlanInputs:
+    month = month_start(month)
+    working_days = month_working_days(month, calendar)
+    away = away_days(centre_id=centre_id, start=month, end=month_end(month))
+    windows = rotation_windows(centre_id)
+    helpers = {h.pk: h for h in rotation_helpers(centre_id)}
+    history = rotation_history(centre_id, month)
+    since = add_months(month, -FAIRNESS_MONTHS)
+    published_before = Q(plan__status=PlanStatus.PUBLISHED, day__lt=month, day__gte=since)
+
+    leaders = {p.pk: p for p in duty_leader_pool(centre_id)}
+    duties = _past_turns(DutyDay.objects.filter(published_before, centre_id=centre_id), "leader")
+    bureau = {p.pk: p for p in bureau_leader_pool(centre_id)}
+    # Weeks led: count distinct Mondays via the days led (a week leader leads all days of the week).
+    led_days = (
+        DutyDay.objects.filter(published_before, centre_id=centre_id, week_leader__isnull=False)
+        .values_list("week_leader_id", "day")
+        .order_by("day")
+    )
+    weeks: dict[int, set[date]] = defaultdict(set)
+    for leader_id, day in led_days:
+        weeks[leader_id].add(planning.week_start(day))
+    # A week that began last month keeps its leader.
+    carried = dict(
+        DutyDay.objects.filter(
+            centre_id=centre_id,
+            plan__status=PlanStatus.PUBLISHED,
+            day__gte=planning.week_start(month),
+            day__lt=month,
+            week_leader__isnull=False,
+        ).values_list("day", "week_leader_id")
+    )
+    carried_weeks = {planning.week_start(day): leader for day, leader in carried.items()}
+
+    departments = help_area_departments(centre_id)
+    turns = _past_turns(HelpAreaTurn.objects.filter(published_before, plan__centre_id=centre_id), "helper")
+
+    def person(member: StaffMember, past: dict[int, tuple[int, date]]) -> planning.PersonSpec:
+        n, last = past.get(member.pk, (0, None))
+        return planning.PersonSpec(member.pk, member.name, away.get(member.pk, frozenset()), n, last)
+
+    return PlanInputs(
+        centre_id=centre_id,
+        month=month,
+        working_days=working_days,
+        windows=windows,
+        window_specs=[planning.WindowSpec(w.pk, w.number, w.min_staff, w.max_staff) for w in windows],
+        helpers=helpers,
+        helper_specs=[
+            planning.HelperSpec(h.pk, h.name, tuple(history.get(h.pk, ())), away.get(h.pk, frozenset()))
+            for h in helpers.values()
+        ],
+        leaders=leaders,
+        leader_specs=[person(p, duties) for p in leaders.values()],
+        bureau=bureau,
+        bureau_specs=[
+            planning.PersonSpec(
+                p.pk,
+                p.name,
+                away.get(p.pk, frozenset()),
+                len(weeks.get(p.pk, ())),
+                max(weeks[p.pk]) if weeks.get(p.pk) else None,
+            )
+            for p in bureau.values()
+        ],
+        departments=[(d, [person(h, turns) for h in hs]) for d, hs in departments],
+        window_helpers={h.pk: h for _d, hs in departments for h in hs},
+        carried_week_leaders=carried_weeks,
+        away=away,
+    )
+
+
+def plan_check(plan: RotationPlan, inputs: PlanInputs | None = None):
+    """(problems, covers, inputs) of a plan as it stands: what the grid shows and what publishing enforces."""
+    inputs = inputs or plan_inputs(plan.centre_id, plan.month)
+    assignments = dict(plan.assignments.values_list("helper_id", "window_id"))
+    duty = dict(plan.duty_days.values_list("day", "leader_id"))
+    turns = list(plan.help_area_turns.values_list("day", "department_id", "helper_id"))
+    problems, covers = planning.check_plan(
+        windows=inputs.window_specs,
+        helpers=inputs.helper_specs,
+        assignments=assignments,
+        working_days=inputs.working_days,
+        leaders=inputs.leader_specs,
+        duty=duty,
+        turns=turns,
+        departments={d.pk: d.name for d, _specs in inputs.departments},
+        window_helpers=inputs.person_specs(),
+        turn=inputs.turn,
+    )
+    return problems, covers, inputs
+
+
+# --- Plans ----------------------------------------------------------------------------------------------
+
+
+def plan_list(*, user, centre_id: int | None = None) -> QuerySet[RotationPlan]:
+    qs = (
+        RotationPlan.objects.visible_to(user)
+        .select_related("centre", "published_by")
+        .annotate(helper_count=Count("assignments", distinct=True))
+        .order_by("-month", "centre__code")
+    )
+    return qs.filter(centre_id=centre_id) if centre_id else qs
+
+
+def plan_for(centre_id: int, day: date, *, published: bool = True) -> RotationPlan | None:
+    qs = RotationPlan.objects.filter(centre_id=centre_id, month=month_start(day))
+    if published:
+        qs = qs.filter(status=PlanStatus.PUBLISHED)
+    return qs.first()
+
+
+@dataclass
+class GridRow:
+    helper: StaffMember
+    window_id: int | None
+    reason: str
+    is_repeat: bool
+    worked: set[int]
+    remaining: frozenset[int]
+    away_days: int
+    away_all_month: bool
+
+
+@dataclass
+class PlanGrid:
+    plan: RotationPlan
+    inputs: PlanInputs
+    rows: list[GridRow]
+    counts: dict[int, int]
+    problems: list[planning.Problem]
+    covers: list[planning.Cover]
+    duty_days: list[DutyDay]
+    help_area: dict[date, list[HelpAreaTurn]]
+    weeks: list[tuple[date, StaffMember | None]]
+
+    @property
+    def errors(self) -> list[planning.Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[planning.Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def problem_windows(self) -> set[int]:
+        return {p.window_id for p in self.errors if p.window_id}
+
+
+def plan_grid(plan: RotationPlan) -> PlanGrid:
+    """The grid editor's data: helpers × windows, counts against min/max, problems, covers, duty and turns."""
+    inputs = plan_inputs(plan.centre_id, plan.month)
+    problems, covers, _inputs = plan_check(plan, inputs)
+    assignments = {a.helper_id: a for a in plan.assignments.all()}
+    history = {spec.id: spec.history for spec in inputs.helper_specs}
+    window_ids = [w.pk for w in inputs.windows]
+    days = set(inputs.working_days)
+    # Helpers assigned in the draft but no longer active rotation helpers still show, so they can be removed.
+    helpers = dict(inputs.helpers)
+    missing = [a.helper_id for a in assignments.values() if a.helper_id not in helpers]
+    if missing:
+        helpers.update({m.pk: m for m in StaffMember.objects.filter(pk__in=missing)})
+    rows = []
+    for helper in sorted(helpers.values(), key=lambda h: h.name):
+        assignment = assignments.get(helper.pk)
+        remaining, _last, _done = planning.cycle_state(history.get(helper.pk, ()), window_ids)
+        away = inputs.away.get(helper.pk, frozenset()) & days
+        rows.append(
+            GridRow(
+                helper=helper,
+                window_id=assignment.window_id if assignment else None,
+                reason=assignment.reason if assignment else "",
+                is_repeat=assignment.is_repeat if assignment else False,
+                worked=set(window_ids) - remaining,
+                remaining=remaining,
+                away_days=len(away),
+                away_all_month=bool(days) and len(away) == len(days),
+            )
+        )
+    counts = dict.fromkeys(window_ids, 0)
+    for a in assignments.values():
+        if a.window_id in counts:
+            counts[a.window_id] += 1
+    duty_days = list(plan.duty_days.select_related("leader", "planned_leader", "week_leader").order_by("day"))
+    help_area: dict[date, list[HelpAreaTurn]] = defaultdict(list)
+    for t in plan.help_area_turns.select_related("helper", "department").order_by("day", "department__code"):
+        help_area[t.day].append(t)
+    weeks: dict[date, StaffMember | None] = {}
+    for d in duty_days:
+        weeks.setdefault(planning.week_start(d.day), d.week_leader)
+    return PlanGrid(
+        plan=plan,
+        inputs=inputs,
+        rows=rows,
+        counts=counts,
+        problems=problems,
+        covers=covers,
+        duty_days=duty_days,
+        help_area=dict(help_area),
+        weeks=sorted(weeks.items()),
+    )
+
+
+@dataclass
+class CoverageRow:
+    helper: StaffMember
+    months: dict[int, list[date]]
+    remaining: frozenset[int]
+    cycles: int
+
+
+def coverage(centre_id: int) -> tuple[list[Window], list[CoverageRow]]:
+    """For each full-time helper: the months they worked each window, and what is left in their cycle."""
+    windows = rotation_windows(centre_id)
+    window_ids = [w.pk for w in windows]
+    worked: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
+    history: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        RotationAssignment.objects.filter(plan__centre_id=centre_id, plan__status=PlanStatus.PUBLISHED)
+        .order_by("plan__month")
+        .values_list("helper_id", "window_id", "plan__month")
+    )
+    for helper_id, window_id, month in rows:
+        worked[helper_id][window_id].append(month)
+        history[helper_id].append(window_id)
+    result = []
+    for helper in rotation_helpers(centre_id):
+        remaining, _last, cycles = planning.cycle_state(history.get(helper.pk, ()), window_ids)
+        result.append(CoverageRow(helper, dict(worked.get(helper.pk, {})), remaining, cycles))
+    return windows, result
+
+
+# --- One day ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Post:
+    """Who stands at a window on a day, and how they come to be there."""
+
+    window: Window
+    staff: list[tuple[StaffMember, str]] = field(default_factory=list)
+    away: list[StaffMember] = field(default_factory=list)
+
+    @property
+    def short(self) -> bool:
+        return len(self.staff) < self.window.min_staff
+
+
+@dataclass
+class DayRoster:
+    """A centre's duty on one day as the published plan and approved substitutions make it."""
+
+    centre: ServiceCentre
+    day: date
+    is_working_day: bool
+    plan: RotationPlan | None
+    duty_day: DutyDay | None
+    posts: list[Post]
+    help_area: list[HelpAreaTurn]
+    substitutions: list[Substitution]
+    away: dict[int, Unavailability]
+    check_ins: dict[int, CheckIn]
+    expected: dict[int, tuple[StaffMember, str]]
+
+    def status_of(self, staff_id: int) -> str:
+        check_in = self.check_ins.get(staff_id)
+        return check_in.status if check_in else ""
+
+
+def day_roster(centre: ServiceCentre, day: date, calendar: WorkingCalendar | None = None) -> DayRoster:
+    """Who is on duty where on ``day`` (constant queries, whatever the size of the centre)."""
+    calendar = calendar or WorkingCalendar()
+    plan = plan_for(centre.pk, day)
+    away = {
+        u.staff_id: u
+        for u in Unavailability.objects.covering(day).filter(staff__centre_id=centre.pk).select_related("staff")
+    }
+    substitutions = list(
+        Substitution.objects.filter(centre_id=centre.pk, day=day)
+        .select_related("absent", "substitute", "window")
+        .order_by("requested_at")
+    )
+    check_ins = {c.staff_id: c for c in CheckIn.objects.filter(centre_id=centre.pk, day=day).select_related("staff")}
+    posts: list[Post] = []
+    help_area: list[HelpAreaTurn] = []
+    duty_day = None
+    expected: dict[int, tuple[StaffMember, str]] = {}
+    if plan is not None:
+        windows = {w.pk: Post(w) for w in rotation_windows(centre.pk)}
+        standing: dict[int, tuple[int, StaffMember, str]] = {}
+        for a in plan.assignments.select_related("helper"):
+            standing[a.helper_id] = (a.window_id, a.helper, "assigned")
+        for c in RotationCover.objects.filter(plan=plan, day=day).select_related("helper"):
+            standing[c.helper_id] = (c.window_id, c.helper, "cover")
+        for s in substitutions:
+            if s.status == SubstitutionStatus.APPROVED and s.duty == Duty.WINDOW and s.window_id:
+                standing.pop(s.absent_id, None)
+                standing[s.substitute_id] = (s.window_id, s.substitute, "substitute")
+        for staff_id, (window_id, member, how) in standing.items():
+            post = windows.get(window_id)
+            if post is None:
+                continue
+            if staff_id in away:
+                post.away.append(member)
+            else:
+                post.staff.append((member, how))
+        posts = list(windows.values())
+        for post in posts:
+            post.staff.sort(key=lambda pair: pair[0].name)
+        help_area = list(
+            plan.help_area_turns.filter(day=day)
+            .select_related("helper", "planned_helper", "department")
+            .order_by("department__code")
+        )
+        duty_day = plan.duty_days.filter(day=day).select_related("leader", "planned_leader", "week_leader").first()
+        if duty_day is not None and duty_day.leader_id not in away:
+            expected[duty_day.leader_id] = (duty_day.leader, Duty.DUTY_LEADER)
+        for post in posts:
+            for member, _how in post.staff:
+                expected.setdefault(member.pk, (member, Duty.WINDOW))
+        for t in help_area:
+            if t.helper_id not in away:
+                expected.setdefault(t.helper_id, (t.helper, Duty.HELP_AREA))
+    return DayRoster(
+        centre=centre,
+        day=day,
+        is_working_day=calendar.is_working_day(day),
+        plan=plan,
+        duty_day=duty_day,
+        posts=posts,
+        help_area=help_area,
+        substitutions=substitutions,
+        away=away,
+        check_ins=check_ins,
+        expected=expected,
+    )
+
+
+def staff_post(centre: ServiceCentre, day: date, staff_id: int) -> list[tuple[str, str]]:
+    """The duties of one person on a day, as (duty, label) pairs — for their check-in page."""
+    roster = day_roster(centre, day)
+    duties = []
+    if roster.duty_day and roster.duty_day.leader_id == staff_id:
+        duties.append((Duty.DUTY_LEADER, str(Duty.DUTY_LEADER.label)))
+    for post in roster.posts:
+        if any(member.pk == staff_id for member, _how in post.staff):
+            duties.append((Duty.WINDOW, str(post.window)))
+    for t in roster.help_area:
+        if t.helper_id == staff_id:
+            duties.append((Duty.HELP_AREA, f"{Duty.HELP_AREA.label} · {t.department.short_name or t.department}"))
+    return duties
+
+
+# --- Month views and reports --------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_working_day: bool
+    duty_day: DutyDay | None = None
+    substitutions: int = 0
+
+
+@dataclass
+class CalendarWeek:
+    days: list[CalendarDay]
+    week_leader: StaffMember | None
+
+
+def month_calendar(centre_id: int, month: date, calendar: WorkingCalendar | None = None) -> list[CalendarWeek]:
+    """Weeks (Monday first) of the month with each day's duty leader, approved substitutions, week leader."""
+    calendar = calendar or WorkingCalendar()
+    month = month_start(month)
+    duty = {
+        d.day: d
+        for d in DutyDay.objects.published()
+        .filter(centre_id=centre_id, day__gte=month, day__lte=month_end(month))
+        .select_related("leader", "week_leader")
+    }
+    subs = dict(
+        Substitution.objects.approved()
+        .filter(centre_id=centre_id, day__gte=month, day__lte=month_end(month))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    first = planning.week_start(month)
+    last = month_end(month)
+    weeks, day = [], first
+    while day <= last:
+        week = []
+        for _ in range(7):
+            week.append(
+                CalendarDay(
+                    day, day.month == month.month, calendar.is_working_day(day), duty.get(day), subs.get(day, 0)
+                )
+            )
+            day += timedelta(days=1)
+        leader = next((d.duty_day.week_leader for d in week if d.duty_day and d.duty_day.week_leader), None)
+        weeks.append(CalendarWeek(week, leader))
+    return weeks
+
+
+@dataclass
+class AttendanceRow:
+    staff: StaffMember
+    on_time: int
+    late: int
+    absent: int
+    no_badge: int
+    late_days: list[date]
+    absent_days: list[date]
+
+
+def attendance_report(centre_id: int, month: date) -> list[AttendanceRow]:
+    """Lateness and absence per staff member in a month (F-ROS-5), worst first."""
+    month = month_start(month)
+    rows: dict[int, AttendanceRow] = {}
+    check_ins = (
+        CheckIn.objects.filter(centre_id=centre_id, day__gte=month, day__lte=month_end(month))
+        .select_related("staff")
+        .order_by("day")
+    )
+    for c in check_ins:
+        row = rows.setdefault(c.staff_id, AttendanceRow(c.staff, 0, 0, 0, 0, [], []))
+        if c.status == CheckInStatus.ON_TIME:
+            row.on_time += 1
+        elif c.status == CheckInStatus.LATE:
+            row.late += 1
+            row.late_days.append(c.day)
+        else:
+            row.absent += 1
+            row.absent_days.append(c.day)
+        if c.status != CheckInStatus.ABSENT and not c.badge_worn:
+            row.no_badge += 1
+    return sorted(rows.values(), key=lambda r: (-r.absent, -r.late, r.staff.name))
+
+
+def substitution_list(*, user, filters: dict | None = None) -> QuerySet[Substitution]:
+    filters = filters or {}
+    qs = Substitution.objects.visible_to(user).select_related(
+        "centre", "absent", "substitute", "window", "requested_by"
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    return qs.order_by("-day", "-requested_at")
+
+
+def visible_centres(user) -> QuerySet[ServiceCentre]:
+    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
+
+
+def centre_for(user, centre_id) -> ServiceCentre | None:
+    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
+    centres = visible_centres(user)
+    if str(centre_id or "").isdigit():
+        found = centres.filter(pk=int(centre_id)).first()
+        if found is not None:
+            return found
+    member = getattr(user, "staff_member", None)
+    if member is not None:
+        return centres.filter(pk=member.centre_id).first()
+    return centres.first()
+
+
+def staff_choices(centre_id: int, kinds: Iterable[str] | None = None) -> QuerySet[StaffMember]:
+    qs = StaffMember.objects.active().filter(centre_id=centre_id)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return qs.order_by("kind", "name")

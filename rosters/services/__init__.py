@@ -1,0 +1,51 @@
+"""Every write of the rosters app. Import from here: `from rosters.services import rotation_plan_publish`.
+
+plans.py           drafting, editing and publishing the monthly roster
+unavailability.py  leave, travel, meetings, off-post study (also written by the training app)
+substitutions.py   替岗: filing, approving, rejecting, withdrawing
+attendance.py      check-in, absences at opening, the duty summary
+"""
+
+from .attendance import (
+    checkin_deadline,
+    checkin_lead,
+    checkin_mark_absentees,
+    checkin_record,
+    checkin_status,
+    duty_summary_file,
+)
+from .plans import (
+    duty_day_create,
+    duty_day_set_leader,
+    duty_week_leader_set,
+    help_area_turn_set,
+    rotation_assignment_set,
+    rotation_plan_generate,
+    rotation_plan_publish,
+    rotation_plan_regenerate,
+)
+from .substitutions import substitution_approve, substitution_reject, substitution_request, substitution_withdraw
+from .unavailability import unavailability_cancel, unavailability_record
+
+__all__ = [
+    "checkin_deadline",
+    "checkin_lead",
+    "checkin_mark_absentees",
+    "checkin_record",
+    "checkin_status",
+    "duty_summary_file",
+    "duty_day_create",
+    "duty_day_set_leader",
+    "duty_week_leader_set",
+    "help_area_turn_set",
+    "rotation_assignment_set",
+    "rotation_plan_generate",
+    "rotation_plan_publish",
+    "rotation_plan_regenerate",
+    "substitution_approve",
+    "substitution_reject",
+    "substitution_request",
+    "substitution_withdraw",
+    "unavailability_cancel",
+    "unavailability_record",
+]

@@ -1,0 +1,232 @@
+"""Substitutions (替岗): someone else covers a day's duty, filed with and decided by the supervision section."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from staff.models import StaffKind, StaffMember
+
+from ..models import (
+    LIVE_SUBSTITUTION,
+    SUBSTITUTION_TRANSITIONS,
+    Duty,
+    DutyDay,
+    HelpAreaTurn,
+    RotationCover,
+    Substitution,
+    SubstitutionStatus,
+    Unavailability,
+)
+from ..selectors import day_roster, plan_for
+from .common import ensure_centre, ensure_perm, record_event, require, staff_of
+
+# Who may stand in for each duty.
+SUBSTITUTE_KINDS = {
+    Duty.DUTY_LEADER: (StaffKind.DUTY_LEADER,),
+    Duty.WINDOW: (StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER),
+    Duty.HELP_AREA: (StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER),
+}
+
+
+def _held_duty(absent: StaffMember, day: date, duty: str) -> int | None:
+    """Check that ``absent`` holds ``duty`` on ``day`` in the published plan; returns the window of a post."""
+    plan = plan_for(absent.centre_id, day)
+    if plan is None:
+        raise DomainError(_("There is no published roster for %(day)s yet.") % {"day": day}, field="day")
+    if duty == Duty.DUTY_LEADER:
+        if not DutyDay.objects.filter(plan=plan, day=day, leader=absent).exists():
+            raise DomainError(
+                _("%(name)s is not the duty leader on %(day)s.") % {"name": absent.name, "day": day}, field="absent"
+            )
+        return None
+    if duty == Duty.HELP_AREA:
+        if not HelpAreaTurn.objects.filter(plan=plan, day=day, helper=absent).exists():
+            raise DomainError(
+                _("%(name)s has no help-area turn on %(day)s.") % {"name": absent.name, "day": day}, field="absent"
+            )
+        return None
+    cover = RotationCover.objects.filter(plan=plan, day=day, helper=absent).values_list("window_id", flat=True)
+    standing_in = Substitution.objects.filter(
+        day=day, duty=Duty.WINDOW, substitute=absent, status=SubstitutionStatus.APPROVED
+    ).values_list("window_id", flat=True)
+    assigned = plan.assignments.filter(helper=absent).values_list("window_id", flat=True)
+    for window_ids in (cover, standing_in, assigned):
+        window_id = window_ids.first()
+        if window_id is not None:
+            return window_id
+    raise DomainError(_("%(name)s has no window post on %(day)s.") % {"name": absent.name, "day": day}, field="absent")
+
+
+def _check_substitute(absent: StaffMember, substitute: StaffMember, day: date, duty: str) -> None:
+    if substitute.pk == absent.pk:
+        raise DomainError(_("Someone else must stand in."), field="substitute")
+    if substitute.kind not in SUBSTITUTE_KINDS[duty]:
+        raise DomainError(
+            _("A %(kind)s cannot stand in for this duty.") % {"kind": substitute.get_kind_display()},
+            field="substitute",
+        )
+    away = Unavailability.objects.covering(day).filter(staff=substitute).first()
+    if away is not None:
+        raise DomainError(
+            _("%(name)s is away on %(day)s (%(kind)s) and cannot stand in.")
+            % {"name": substitute.name, "day": day, "kind": away.get_kind_display()},
+            field="substitute",
+        )
+    roster = day_roster(absent.centre, day)
+    if duty == Duty.DUTY_LEADER:
+        busy = roster.duty_day is not None and roster.duty_day.leader_id == substitute.pk
+    elif duty == Duty.HELP_AREA:
+        busy = any(t.helper_id == substitute.pk for t in roster.help_area)
+    else:
+        busy = any(member.pk == substitute.pk for post in roster.posts for member, _how in post.staff)
+    if busy:
+        raise DomainError(
+            _("%(name)s already has this duty on %(day)s.") % {"name": substitute.name, "day": day},
+            field="substitute",
+        )
+
+
+@transaction.atomic
+def substitution_request(
+    *, actor, absent_id: int, substitute_id: int, day: date, duty: str, reason: str
+) -> Substitution:
+    """File a substitution with the supervision section: who is away from which duty, who stands in, why."""
+    member = staff_of(actor)
+    if not StaffMember.objects.visible_to(actor).filter(pk=absent_id).exists():
+        raise DomainError(_("Choose a staff member of your centre."), field="absent")
+    # Lock the absent person's row (by key alone: PostgreSQL cannot lock across the visibility filter's outer
+    # joins): two filings for the same duty must not race past the check below.
+    absent = StaffMember.objects.select_for_update().select_related("centre").get(pk=absent_id)
+    if absent.pk != member.pk and not (
+        actor.has_perm("rosters.record_duty") or actor.has_perm("rosters.manage_rotation")
+    ):
+        raise PermissionDenied(_("Only a duty leader or the supervision section may file for someone else."))
+    if duty not in Duty.values:
+        raise DomainError(_("Choose the duty to be covered."), field="duty")
+    require(reason, _("Give the reason (travel, meeting, …)."), field="reason")
+    if day < timezone.localdate():
+        raise DomainError(_("A substitution is filed for today or a later day."), field="day")
+    window_id = _held_duty(absent, day, duty)
+    substitute = StaffMember.objects.active().filter(pk=substitute_id, centre_id=absent.centre_id).first()
+    if substitute is None:
+        raise DomainError(_("The substitute must be an active staff member of the same centre."), field="substitute")
+    _check_substitute(absent, substitute, day, duty)
+    if Substitution.objects.filter(absent=absent, day=day, duty=duty, status__in=LIVE_SUBSTITUTION).exists():
+        raise TransitionNotAllowed(_("A substitution for this duty on that day is already filed."))
+    substitution = Substitution.objects.create(
+        centre_id=absent.centre_id,
+        day=day,
+        duty=duty,
+        absent=absent,
+        substitute=substitute,
+        window_id=window_id,
+        reason=reason.strip()[:200],
+        requested_by=actor,
+    )
+    record_event(
+        centre_id=absent.centre_id,
+        actor=actor,
+        verb="substitution_filed",
+        substitution=substitution,
+        note=f"{day} {absent.name} → {substitute.name}",
+    )
+    return substitution
+
+
+def _lock(substitution_id: int) -> Substitution:
+    return (
+        Substitution.objects.select_for_update(of=("self",))
+        .select_related("absent", "absent__centre", "substitute")
+        .get(pk=substitution_id)
+    )
+
+
+def _ensure_transition(substitution: Substitution, target: str) -> None:
+    if target not in SUBSTITUTION_TRANSITIONS[substitution.status]:
+        raise TransitionNotAllowed(
+            _("A substitution that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": SubstitutionStatus(substitution.status).label,
+                "target": SubstitutionStatus(target).label,
+            }
+        )
+
+
+def _decide(actor, substitution: Substitution, target: str, note: str) -> None:
+    substitution.status = target
+    substitution.decided_by = actor
+    substitution.decided_at = timezone.now()
+    substitution.decision_note = note.strip()[:200]
+    substitution.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+@transaction.atomic
+def substitution_approve(*, actor, substitution_id: int, note: str = "") -> Substitution:
+    """Approve a filed substitution; the day's duty changes at once (duty leader, help area, window post)."""
+    substitution = _lock(substitution_id)
+    ensure_perm(actor, "rosters.decide_substitution", _("Only the supervision section decides on substitutions."))
+    ensure_centre(actor, substitution.centre_id)
+    _ensure_transition(substitution, SubstitutionStatus.APPROVED)
+    # Check again: leave may have been recorded, or the duty changed, since it was filed.
+    window_id = _held_duty(substitution.absent, substitution.day, substitution.duty)
+    _check_substitute(substitution.absent, substitution.substitute, substitution.day, substitution.duty)
+    if substitution.duty == Duty.DUTY_LEADER:
+        duty_day = DutyDay.objects.select_for_update().get(centre_id=substitution.centre_id, day=substitution.day)
+        duty_day.leader = substitution.substitute
+        duty_day.save(update_fields=["leader"])
+    elif substitution.duty == Duty.HELP_AREA:
+        turn = HelpAreaTurn.objects.select_for_update(of=("self",)).get(
+            plan__centre_id=substitution.centre_id, day=substitution.day, helper=substitution.absent
+        )
+        turn.helper = substitution.substitute
+        turn.save(update_fields=["helper"])
+    elif window_id != substitution.window_id:
+        substitution.window_id = window_id
+        substitution.save(update_fields=["window"])
+    _decide(actor, substitution, SubstitutionStatus.APPROVED, note)
+    record_event(
+        centre_id=substitution.centre_id,
+        actor=actor,
+        verb="substitution_approved",
+        substitution=substitution,
+        note=note,
+    )
+    return substitution
+
+
+@transaction.atomic
+def substitution_reject(*, actor, substitution_id: int, note: str) -> Substitution:
+    substitution = _lock(substitution_id)
+    ensure_perm(actor, "rosters.decide_substitution", _("Only the supervision section decides on substitutions."))
+    ensure_centre(actor, substitution.centre_id)
+    _ensure_transition(substitution, SubstitutionStatus.REJECTED)
+    require(note, _("Say why the substitution is rejected."), field="note")
+    _decide(actor, substitution, SubstitutionStatus.REJECTED, note)
+    record_event(
+        centre_id=substitution.centre_id,
+        actor=actor,
+        verb="substitution_rejected",
+        substitution=substitution,
+        note=note,
+    )
+    return substitution
+
+
+@transaction.atomic
+def substitution_withdraw(*, actor, substitution_id: int) -> Substitution:
+    """The person who filed it (or who is away) takes back a substitution not yet decided."""
+    substitution = _lock(substitution_id)
+    member = staff_of(actor)
+    if substitution.requested_by_id != actor.pk and substitution.absent_id != member.pk:
+        raise PermissionDenied(_("Only whoever filed the substitution, or the person away, may withdraw it."))
+    _ensure_transition(substitution, SubstitutionStatus.WITHDRAWN)
+    _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "")
+    record_event(
+        centre_id=substitution.centre_id, actor=actor, verb="substitution_withdrawn", substitution=substitution
+    )
+    return substitution

@@ -1,0 +1,694 @@
+"""Roster pages: plans and the grid editor, coverage, duty dashboard, check-in, substitutions, absences, reports.
+
+Views stay thin: reads through rosters.selectors, writes through rosters.services. A service's error comes back
+as a form error (DomainError on the field it names), a message with 409 (state does not allow it) or 403.
+Another centre's plan is a 404: every lookup goes through a scoped queryset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.workdays import WorkingCalendar
+from staff.models import StaffKind, StaffMember
+
+from . import exports, selectors
+from . import services as svc
+from .forms import (
+    AssignForm,
+    CheckInForm,
+    DecisionForm,
+    DutySummaryForm,
+    LeaderForm,
+    PlanCreateForm,
+    RecordCheckInForm,
+    SubstitutionForm,
+    TurnForm,
+    UnavailabilityForm,
+    WeekLeaderForm,
+)
+from .models import (
+    CheckInStatus,
+    Duty,
+    DutyDay,
+    DutySummary,
+    HelpAreaTurn,
+    RotationPlan,
+    Substitution,
+    SubstitutionStatus,
+)
+
+# --- Shared pieces -----------------------------------------------------------------------------------------
+
+
+def _attach_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+    form.add_error(field, str(exc))
+
+
+def _attempt(request, call, form=None):
+    """Run a service. Returns (result, HTTP status); its errors land on the form or in the messages."""
+    try:
+        return call(), 200
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return None, 409
+    except DomainError as exc:
+        if form is not None:
+            _attach_error(form, exc)
+        else:
+            messages.error(request, str(exc))
+        return None, 400
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+        return None, 403
+
+
+def _centre(request):
+    centre = selectors.centre_for(request.user, request.GET.get("centre") or request.POST.get("centre"))
+    if centre is None:
+        raise Http404
+    return centre
+
+
+def _month(request) -> date:
+    value = request.GET.get("month", "")
+    for fmt in ("%Y-%m", "%Y-%m-%d"):
+        try:
+            return timezone.datetime.strptime(value, fmt).date().replace(day=1)
+        except ValueError:
+            continue
+    return selectors.month_start(timezone.localdate())
+
+
+def _day(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _xlsx(content: bytes, name: str) -> FileResponse:
+    return FileResponse(BytesIO(content), as_attachment=True, filename=name, content_type=exports.XLSX)
+
+
+def _member(request):
+    return getattr(request.user, "staff_member", None)
+
+
+def _next_url(request, default: str) -> str:
+    """Where a POST form asks to go back to, if it is a page of this site (no open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
+
+
+# --- Plans -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("rosters.view_rotationplan", raise_exception=True)
+def plan_list_view(request):
+    centre = _centre(request)
+    can_manage = request.user.has_perm("rosters.manage_rotation")
+    centres = list(selectors.visible_centres(request.user))
+    next_month = selectors.add_months(selectors.month_start(timezone.localdate()), 1)
+    form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            plan, status = _attempt(
+                request,
+                lambda: svc.rotation_plan_generate(
+                    actor=request.user, centre_id=form.cleaned_data["centre"], month=form.cleaned_data["month"]
+                ),
+                form,
+            )
+            if plan is not None:
+                messages.success(request, _("Draft for %(month)s generated.") % {"month": f"{plan.month:%Y-%m}"})
+                return redirect(plan)
+    context = {
+        "centre": centre,
+        "centres": centres,
+        "plans": selectors.plan_list(user=request.user, centre_id=centre.pk),
+        "form": form if can_manage else None,
+    }
+    return render(request, "rosters/plan_list.html", context, status=status)
+
+
+@dataclass
+class Cell:
+    window_id: int
+    number: str
+    state: str  # "here", "worked" (in this cycle already) or "open"
+
+
+def _plan_context(request, plan: RotationPlan) -> dict:
+    grid = selectors.plan_grid(plan)
+    windows = grid.inputs.windows
+    rows = []
+    for row in grid.rows:
+        cells = [
+            Cell(w.pk, w.number, "here" if row.window_id == w.pk else "worked" if w.pk in row.worked else "open")
+            for w in windows
+        ]
+        rows.append((row, cells))
+    # Help area as a matrix: one row a day, one column a high-volume department, its turns in the cell.
+    departments = [(d, helpers) for d, helpers in selectors.help_area_departments(plan.centre_id)]
+    help_area_rows = []
+    for day, turns in sorted(grid.help_area.items()):
+        cells = [[(t, helpers) for t in turns if t.department_id == d.pk] for d, helpers in departments]
+        help_area_rows.append((day, cells))
+    return {
+        "plan": plan,
+        "grid": grid,
+        "windows": windows,
+        "window_counts": [(w, grid.counts.get(w.pk, 0)) for w in windows],
+        "rows": rows,
+        "problem_windows": grid.problem_windows(),
+        "editable": plan.is_draft and request.user.has_perm("rosters.manage_rotation"),
+        "leaders": sorted(grid.inputs.leaders.values(), key=lambda p: p.name),
+        "bureau": sorted(grid.inputs.bureau.values(), key=lambda p: p.name),
+        "help_area_departments": [d for d, _helpers in departments],
+        "help_area_rows": help_area_rows,
+        "covers_by_day": _covers_by_day(grid),
+    }
+
+
+def _covers_by_day(grid) -> list[tuple[date, list]]:
+    names = {row.helper.pk: row.helper.name for row in grid.rows}
+    numbers = {w.pk: w.number for w in grid.inputs.windows}
+    days: dict[date, list] = {}
+    for c in grid.covers:
+        days.setdefault(c.day, []).append((names.get(c.helper_id, ""), numbers.get(c.window_id, ""), c.reason))
+    return sorted(days.items())
+
+
+def _plan(request, pk: int) -> RotationPlan:
+    return get_object_or_404(RotationPlan.objects.visible_to(request.user).select_related("centre"), pk=pk)
+
+
+@login_required
+@require_GET
+def plan_detail_view(request, pk: int):
+    plan = _plan(request, pk)
+    return render(request, "rosters/plan_detail.html", _plan_context(request, plan))
+
+
+def _after_edit(request, plan: RotationPlan, status: int):
+    """htmx: the refreshed grid, duty and problems; otherwise back to the page (errors are in the messages)."""
+    if request.htmx:
+        plan.refresh_from_db()
+        return render(request, "rosters/partials/plan_body.html", _plan_context(request, plan), status=status)
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_assign_view(request, pk: int):
+    plan = _plan(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose a helper and a window."))
+    _result, status = _attempt(
+        request,
+        lambda: svc.rotation_assignment_set(
+            actor=request.user,
+            plan_id=plan.pk,
+            helper_id=form.cleaned_data["helper_id"],
+            window_id=form.cleaned_data["window_id"],
+        ),
+    )
+    return _after_edit(request, plan, status)
+
+
+@login_required
+@require_POST
+def duty_leader_set_view(request, pk: int, duty_day_pk: int):
+    plan = _plan(request, pk)
+    duty_day = get_object_or_404(DutyDay, pk=duty_day_pk, plan=plan)
+    form = LeaderForm(request.POST, leaders=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
+    status = 400
+    if form.is_valid():
+        _r, status = _attempt(
+            request,
+            lambda: svc.duty_day_set_leader(
+                actor=request.user, duty_day_id=duty_day.pk, leader_id=form.cleaned_data["leader"]
+            ),
+        )
+    else:
+        messages.error(request, _("Choose a duty leader."))
+    return _after_edit(request, plan, status)
+
+
+@login_required
+@require_POST
+def week_leader_set_view(request, pk: int):
+    plan = _plan(request, pk)
+    form = WeekLeaderForm(request.POST, leaders=selectors.bureau_leader_pool(plan.centre_id))
+    status = 400
+    if form.is_valid():
+        _r, status = _attempt(
+            request,
+            lambda: svc.duty_week_leader_set(
+                actor=request.user,
+                plan_id=plan.pk,
+                week=form.cleaned_data["week"],
+                leader_id=form.cleaned_data["leader"],
+            ),
+        )
+    else:
+        messages.error(request, _("Choose a bureau leader."))
+    return _after_edit(request, plan, status)
+
+
+@login_required
+@require_POST
+def turn_set_view(request, pk: int, turn_pk: int):
+    plan = _plan(request, pk)
+    turn = get_object_or_404(HelpAreaTurn, pk=turn_pk, plan=plan)
+    form = TurnForm(
+        request.POST,
+        helpers=StaffMember.objects.filter(centre_id=plan.centre_id, department_id=turn.department_id),
+    )
+    status = 400
+    if form.is_valid():
+        _r, status = _attempt(
+            request,
+            lambda: svc.help_area_turn_set(actor=request.user, turn_id=turn.pk, helper_id=form.cleaned_data["helper"]),
+        )
+    else:
+        messages.error(request, _("Choose a window helper."))
+    return _after_edit(request, plan, status)
+
+
+@login_required
+@require_POST
+def plan_publish_view(request, pk: int):
+    plan = _plan(request, pk)
+    result, status = _attempt(request, lambda: svc.rotation_plan_publish(actor=request.user, plan_id=plan.pk))
+    if result is not None:
+        messages.success(request, _("The plan for %(month)s is published.") % {"month": f"{plan.month:%Y-%m}"})
+        return redirect(plan)
+    return render(request, "rosters/plan_detail.html", _plan_context(request, plan), status=status)
+
+
+@login_required
+@require_POST
+def plan_regenerate_view(request, pk: int):
+    plan = _plan(request, pk)
+    result, status = _attempt(request, lambda: svc.rotation_plan_regenerate(actor=request.user, plan_id=plan.pk))
+    if result is not None:
+        messages.success(request, _("The draft was generated again."))
+    return redirect(plan)
+
+
+@login_required
+@require_GET
+def plan_export_view(request, pk: int):
+    plan = _plan(request, pk)
+    grid = selectors.plan_grid(plan)
+    return _xlsx(exports.plan_workbook(grid), exports.filename("rotation", plan.centre.code, plan.month))
+
+
+@login_required
+@permission_required("rosters.view_rotationplan", raise_exception=True)
+@require_GET
+def duty_schedule_export_view(request):
+    centre = _centre(request)
+    month = _month(request)
+    duty_days = list(
+        DutyDay.objects.visible_to(request.user)
+        .published()
+        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .select_related("leader", "planned_leader", "week_leader")
+        .order_by("day")
+    )
+    substitutions = list(
+        Substitution.objects.approved()
+        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .select_related("absent", "substitute")
+        .order_by("day", "pk")
+    )
+    content = exports.duty_schedule_workbook(
+        centre_name=centre.name, month=month, duty_days=duty_days, substitutions=substitutions
+    )
+    return _xlsx(content, exports.filename("duty", centre.code, month))
+
+
+@login_required
+@permission_required("rosters.view_rotationplan", raise_exception=True)
+@require_GET
+def coverage_view(request):
+    centre = _centre(request)
+    windows, rows = selectors.coverage(centre.pk)
+    table = [
+        (
+            row,
+            [(w, row.months.get(w.pk, []), w.pk in row.remaining) for w in windows],
+            len(windows) - len(row.remaining),
+        )
+        for row in rows
+    ]
+    context = {
+        "centre": centre,
+        "centres": selectors.visible_centres(request.user),
+        "windows": windows,
+        "table": table,
+    }
+    return render(request, "rosters/coverage.html", context)
+
+
+# --- Duty dashboard ---------------------------------------------------------------------------------------
+
+
+def _dashboard_context(request) -> dict:
+    centre = _centre(request)
+    day = _day(request)
+    calendar = WorkingCalendar()
+    roster = selectors.day_roster(centre, day, calendar)
+    today = timezone.localdate()
+    member = _member(request)
+    attendance = []
+    for staff_id, (staff, duty) in sorted(roster.expected.items(), key=lambda item: item[1][0].name):
+        attendance.append((staff, Duty(duty).label, roster.check_ins.get(staff_id)))
+    # Also those who checked in without a duty on the roster (e.g. a substitute for a colleague).
+    for staff_id, check_in in roster.check_ins.items():
+        if staff_id not in roster.expected:
+            attendance.append((check_in.staff, "", check_in))
+    tally = {s: 0 for s in CheckInStatus.values}
+    for _staff, _duty, check_in in attendance:
+        if check_in:
+            tally[check_in.status] += 1
+    summary = None
+    if roster.duty_day is not None:
+        summary = DutySummary.objects.filter(duty_day=roster.duty_day).first()
+    return {
+        "centre": centre,
+        "centres": selectors.visible_centres(request.user),
+        "day": day,
+        "today": today,
+        "roster": roster,
+        "attendance": attendance,
+        "tally": tally,
+        "pending": sum(1 for _s, _d, c in attendance if c is None),
+        "deadline": svc.checkin_deadline(centre, day),
+        "can_record": day == today and request.user.has_perm("rosters.record_duty"),
+        "is_leader_today": bool(member and roster.duty_day and roster.duty_day.leader_id == member.pk),
+        "summary": summary,
+        "weeks": selectors.month_calendar(centre.pk, day, calendar),
+        "month": selectors.month_start(day),
+        "refresh_seconds": 30,
+        "open_substitutions": sum(1 for s in roster.substitutions if s.status == SubstitutionStatus.REQUESTED),
+    }
+
+
+@login_required
+@permission_required("rosters.view_duty_dashboard", raise_exception=True)
+@require_GET
+def dashboard_view(request):
+    context = _dashboard_context(request)
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "rosters/partials/dashboard_live.html", context)
+    return render(request, "rosters/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def record_check_in_view(request):
+    """The duty leader records a colleague's arrival from the dashboard."""
+    form = RecordCheckInForm(request.POST)
+    if form.is_valid():
+        check_in, _status = _attempt(
+            request,
+            lambda: svc.checkin_record(
+                actor=request.user, staff_id=form.cleaned_data["staff"], badge_worn=form.cleaned_data["badge_worn"]
+            ),
+        )
+        if check_in is not None:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.") % {"name": check_in.staff.name, "status": check_in.get_status_display()},
+            )
+    return redirect(f"{reverse('rosters:dashboard')}?centre={request.POST.get('centre', '')}")
+
+
+# --- My check-in -------------------------------------------------------------------------------------------
+
+
+@login_required
+def check_in_view(request):
+    member = _member(request)
+    if member is None:
+        raise Http404
+    today = timezone.localdate()
+    form = CheckInForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        check_in, status = _attempt(
+            request,
+            lambda: svc.checkin_record(actor=request.user, badge_worn=bool(request.POST.get("badge_worn"))),
+            form,
+        )
+        if check_in is not None:
+            if check_in.status == CheckInStatus.ON_TIME:
+                messages.success(request, _("Checked in on time. Thank you!"))
+            else:
+                messages.warning(request, _("Checked in — late."))
+            return redirect("rosters:check-in")
+    check_in = member.check_ins.filter(day=today).first()
+    context = {
+        "member": member,
+        "today": today,
+        "is_working_day": WorkingCalendar().is_working_day(today),
+        "duties": selectors.staff_post(member.centre, today, member.pk),
+        "check_in": check_in,
+        "deadline": svc.checkin_deadline(member.centre, today),
+        "form": form,
+        "away": selectors.unavailable_staff_ids(member.centre_id, today) & {member.pk},
+        "upcoming": member.substitutions.filter(day__gte=today, status=SubstitutionStatus.APPROVED)
+        .select_related("absent")
+        .order_by("day")[:5],
+    }
+    return render(request, "rosters/check_in.html", context, status=status)
+
+
+# --- Substitutions -----------------------------------------------------------------------------------------
+
+
+def _substitution_form(request, data=None):
+    member = _member(request)
+    centre_id = member.centre_id
+    for_others = request.user.has_perm("rosters.record_duty") or request.user.has_perm("rosters.manage_rotation")
+    absent_choices = selectors.staff_choices(centre_id) if for_others else [member]
+    substitute_choices = selectors.staff_choices(
+        centre_id, [StaffKind.DUTY_LEADER, StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER]
+    )
+    initial = {
+        "absent": member.pk,
+        "day": request.GET.get("day") or timezone.localdate(),
+        "duty": request.GET.get("duty"),
+    }
+    return SubstitutionForm(
+        data, absent_choices=absent_choices, substitute_choices=substitute_choices, initial=initial
+    )
+
+
+def _render_substitutions(request, status: int = 200):
+    status_filter = request.GET.get("status", "")
+    if status_filter not in SubstitutionStatus.values:
+        status_filter = ""
+    qs = selectors.substitution_list(user=request.user, filters={"status": status_filter})
+    member = _member(request)
+    if not (request.user.has_perm("rosters.decide_substitution") or request.user.has_perm("rosters.record_duty")):
+        # Clerks see the substitutions that concern them.
+        qs = qs.filter(Q(absent=member) | Q(substitute=member) | Q(requested_by=request.user))
+    context = {
+        "substitutions": qs[:200],
+        "status_filter": status_filter,
+        "statuses": SubstitutionStatus.choices,
+        "can_decide": request.user.has_perm("rosters.decide_substitution"),
+        "member": member,
+    }
+    return render(request, "rosters/substitution_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def substitution_list_view(request):
+    return _render_substitutions(request)
+
+
+@login_required
+def substitution_create_view(request):
+    if _member(request) is None:
+        raise Http404
+    form = _substitution_form(request, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            sub, status = _attempt(
+                request,
+                lambda: svc.substitution_request(
+                    actor=request.user,
+                    absent_id=data["absent"],
+                    substitute_id=data["substitute"],
+                    day=data["day"],
+                    duty=data["duty"],
+                    reason=data["reason"],
+                ),
+                form,
+            )
+            if sub is not None:
+                messages.success(request, _("Substitution filed with the supervision section."))
+                return redirect("rosters:substitutions")
+    return render(request, "rosters/substitution_form.html", {"form": form}, status=status)
+
+
+SUBSTITUTION_ACTIONS = {
+    "approve": lambda actor, pk, note: svc.substitution_approve(actor=actor, substitution_id=pk, note=note),
+    "reject": lambda actor, pk, note: svc.substitution_reject(actor=actor, substitution_id=pk, note=note),
+    "withdraw": lambda actor, pk, note: svc.substitution_withdraw(actor=actor, substitution_id=pk),
+}
+
+
+@login_required
+@require_POST
+def substitution_act_view(request, pk: int, action: str):
+    if action not in SUBSTITUTION_ACTIONS:
+        raise Http404
+    sub = get_object_or_404(Substitution.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    result, status = _attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
+    if result is None:
+        return _render_substitutions(request, status)
+    messages.success(request, _("Substitution: %(status)s.") % {"status": result.get_status_display()})
+    return redirect(_next_url(request, reverse("rosters:substitutions")))
+
+
+# --- Unavailability -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("rosters.view_unavailability", raise_exception=True)
+def unavailability_view(request):
+    centre = _centre(request)
+    month = _month(request)
+    form = UnavailabilityForm(request.POST or None, staff=selectors.staff_choices(centre.pk))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            record, status = _attempt(
+                request,
+                lambda: svc.unavailability_record(
+                    actor=request.user,
+                    staff_id=data["staff"],
+                    start=data["start"],
+                    end=data["end"],
+                    kind=data["kind"],
+                    note=data["note"],
+                ),
+                form,
+            )
+            if record is not None:
+                messages.success(request, _("Recorded: %(record)s") % {"record": record})
+                return redirect(f"{reverse('rosters:unavailability')}?centre={centre.pk}&month={month:%Y-%m}")
+    records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
+    context = {
+        "centre": centre,
+        "centres": selectors.visible_centres(request.user),
+        "month": month,
+        "previous": selectors.add_months(month, -1),
+        "next": selectors.add_months(month, 1),
+        "records": records,
+        "form": form,
+        "can_edit": request.user.has_perm("rosters.add_unavailability"),
+    }
+    return render(request, "rosters/unavailability.html", context, status=status)
+
+
+@login_required
+@require_POST
+def unavailability_delete_view(request, pk: int):
+    _r, _status = _attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
+    return redirect(_next_url(request, reverse("rosters:unavailability")))
+
+
+# --- Reports and the duty summary -----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("rosters.view_duty_dashboard", raise_exception=True)
+@require_GET
+def attendance_view(request):
+    centre = _centre(request)
+    month = _month(request)
+    rows = selectors.attendance_report(centre.pk, month)
+    if request.GET.get("format") == "xlsx":
+        content = exports.attendance_workbook(centre_name=centre.name, month=month, rows=rows)
+        return _xlsx(content, exports.filename("attendance", centre.code, month))
+    summaries = (
+        DutySummary.objects.filter(
+            duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=selectors.month_end(month)
+        )
+        .select_related("duty_day", "duty_day__leader")
+        .order_by("duty_day__day")
+    )
+    context = {
+        "centre": centre,
+        "centres": selectors.visible_centres(request.user),
+        "month": month,
+        "previous": selectors.add_months(month, -1),
+        "next": selectors.add_months(month, 1),
+        "rows": rows,
+        "summaries": summaries,
+    }
+    return render(request, "rosters/attendance.html", context)
+
+
+@login_required
+def duty_summary_view(request, pk: int):
+    duty_day = get_object_or_404(
+        DutyDay.objects.visible_to(request.user).published().select_related("leader", "centre", "week_leader"), pk=pk
+    )
+    existing = DutySummary.objects.filter(duty_day=duty_day).select_related("filed_by").first()
+    form = DutySummaryForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            summary, status = _attempt(
+                request,
+                lambda: svc.duty_summary_file(
+                    actor=request.user, duty_day_id=duty_day.pk, notes=form.cleaned_data["notes"]
+                ),
+                form,
+            )
+            if summary is not None:
+                messages.success(request, _("Duty summary filed."))
+                return redirect(f"{reverse('rosters:dashboard')}?centre={duty_day.centre_id}&day={duty_day.day}")
+    context = {"duty_day": duty_day, "summary": existing, "form": form}
+    return render(request, "rosters/duty_summary.html", context, status=status)
