@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from requests.selectors import my_work_counts, open_department_tasks, pending_extensions
 from staff.roles import Role, user_roles
 from staff.selectors import departments_short_of_specialists
 
@@ -30,6 +31,13 @@ def home(request):
         "today": timezone.localdate(),
         "roles": [Role(r).label for r in Role.values if r in roles],
     }
-    if request.user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
+    user = request.user
+    if user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
         context["short_departments"] = list(departments_short_of_specialists().order_by("code"))
+    if user.has_perm("requests.handle_request"):
+        context["my_work"] = my_work_counts(user=user, today=context["today"])
+    if user.has_perm("requests.approve_extension"):
+        context["pending_extensions"] = list(pending_extensions(user=user)[:20])
+    if user.has_perm("requests.claim_department_task"):
+        context["department_tasks"] = list(open_department_tasks(user=user)[:20])
     return render(request, "home.html", context)

@@ -78,3 +78,50 @@ def request_detail_queryset(*, user):
 def request_events(*, req, public_only: bool = False):
     events = req.events.select_related("actor", "actor__staff_member")
     return events.filter(public=True) if public_only else events
+
+
+def my_work_counts(*, user, today) -> dict[str, int]:
+    """What waits for a helper, for the home page: their open requests, overdue ones, those missing materials."""
+    from django.db.models import Count, Q
+
+    from .models import OPEN_STATUSES, Status
+
+    member = getattr(user, "staff_member", None)
+    if member is None:
+        return {}
+    mine = ServiceRequest.objects.filter(helper=member)
+    return mine.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), deadline__lt=today)),
+        deficient=Count("pk", filter=Q(status=Status.DEFICIENT)),
+        applied=Count("pk", filter=Q(status=Status.APPLIED)),
+    )
+
+
+def pending_extensions(*, user):
+    """Extensions waiting for a supervisor's decision, in the supervisor's centres."""
+    from .models import Extension, ExtensionStatus
+
+    return (
+        Extension.objects.filter(status=ExtensionStatus.PENDING, request__in=ServiceRequest.objects.visible_to(user))
+        .select_related("request", "request__matter", "requested_by__staff_member")
+        .order_by("requested_at")
+    )
+
+
+def open_department_tasks(*, user):
+    """Parts of multi-department requests waiting for (or claimed by) the user's department."""
+    from .models import DepartmentTask, TaskStatus
+
+    member = getattr(user, "staff_member", None)
+    if member is None or member.department_id is None:
+        return DepartmentTask.objects.none()
+    return (
+        DepartmentTask.objects.filter(
+            department_id=member.department_id,
+            status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.BLOCKED),
+            request__in=ServiceRequest.objects.visible_to(user),
+        )
+        .select_related("request", "request__matter")
+        .order_by("request__deadline", "pk")
+    )

@@ -90,3 +90,30 @@ def test_front_desk_cannot_open_admin(client, front_desk_user):
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in html and "登录" in html
+
+
+def test_home_shows_a_helpers_work_and_a_supervisors_pending_extensions(client, hall):
+    from requests import services as svc
+    from tests.factories import MatterFactory, RequiredMaterialFactory
+
+    clerk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="home-clerk", name="王帮办")
+    supervisor = make_staff_user(role=Role.SUPERVISOR, centre=hall["district"], username="home-sup")
+    matter = MatterFactory(time_limit_days=5)
+    material = RequiredMaterialFactory(matter=matter)
+    req = svc.request_register(
+        actor=clerk,
+        kind="assist",
+        matter_id=matter.pk,
+        applicant_name="张三",
+        applicant_id_number="410402199003150023",
+        applicant_phone="13812345678",
+        provided_material_ids=[material.pk],
+    )
+    svc.request_accept(actor=clerk, request_id=req.pk)
+    svc.request_request_extension(actor=clerk, request_id=req.pk, working_days=3, reason="需要现场勘验")
+    client.force_login(clerk)
+    html = client.get("/").content.decode()
+    assert 'class="count">1<' in html  # one request being handled
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert req.number in html and "需要现场勘验" in html
