@@ -10,6 +10,14 @@ from rosters.api import (
     SubstitutionViewSet,
     UnavailabilityViewSet,
 )
+from training.api import (
+    MonthlyTestViewSet,
+    PaperViewSet,
+    QuestionViewSet,
+    ScoreViewSet,
+    TrainingAttendanceViewSet,
+    TrainingSessionViewSet,
+)
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
@@ -21,5 +29,11 @@ router.register("rosters/duty-days", DutyDayViewSet, basename="duty-day")
 router.register("rosters/substitutions", SubstitutionViewSet, basename="substitution")
 router.register("rosters/check-ins", CheckInViewSet, basename="check-in")
 router.register("rosters/unavailability", UnavailabilityViewSet, basename="unavailability")
+router.register("training/sessions", TrainingSessionViewSet, basename="training-session")
+router.register("training/attendance", TrainingAttendanceViewSet, basename="training-attendance")
+router.register("training/questions", QuestionViewSet, basename="training-question")
+router.register("training/tests", MonthlyTestViewSet, basename="training-test")
+router.register("training/papers", PaperViewSet, basename="training-paper")
+router.register("training/scores", ScoreViewSet, basename="training-score")
 
 urlpatterns = router.urls

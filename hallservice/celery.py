@@ -13,6 +13,25 @@ app.autodiscover_tasks()
 
 # Only real tasks are scheduled here; each feature adds its timers when it arrives.
 app.conf.beat_schedule = {
+    # Shortly after midnight, before the hall opens: today's warnings are ready for the morning queue.
+    "request-deadline-timers": {
+        "task": "requests.tasks.request_deadline_timers",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Citizens: applicants' messages for new public events (and lost ones again), every minute.
+    "notifications-sweep": {
+        "task": "requests.tasks.notifications_sweep",
+        "schedule": 60.0,
+    },
+    # Citizens: complaint and poor-rating limits, checked after the day's end (before the hall opens).
+    "complaint-timers": {
+        "task": "requests.tasks.complaint_timers",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "calendar-next-year-check": {
+        "task": "hallservice.tasks.calendar_next_year_check",
+        "schedule": 60 * 60 * 24,
+    },
     # Rosters: daily, next month's draft from ROSTERS_DRAFT_DAY on (a missed day catches up the next night).
     "rosters-draft-next-month": {
         "task": "rosters.tasks.rosters_draft_next_month",
@@ -23,13 +42,10 @@ app.conf.beat_schedule = {
         "task": "rosters.tasks.rosters_mark_absentees",
         "schedule": crontab(minute="*/5", hour="7-11"),
     },
-    # Shortly after midnight, before the hall opens: today's warnings are ready for the morning queue.
-    "request-deadline-timers": {
-        "task": "requests.tasks.request_deadline_timers",
-        "schedule": crontab(hour=0, minute=20),
-    },
-    "calendar-next-year-check": {
-        "task": "hallservice.tasks.calendar_next_year_check",
-        "schedule": 60 * 60 * 24,
+    # Training: every five minutes, grade papers whose time ran out and close tests whose window is over
+    # (closing queues the study days and recommendations); a missed run catches up on the next.
+    "training-tests-tick": {
+        "task": "training.tasks.training_tests_tick",
+        "schedule": crontab(minute="*/5"),
     },
 }

@@ -20,6 +20,9 @@ NAV_ITEMS = [
     (_("Rosters"), "rosters:plans", None),
     (_("My check-in"), "rosters:check-in", None),
     (_("Service catalogue"), "matter-list", None),
+    (_("Training"), "training:home", None),
+    (_("Complaints"), "complaints", {Role.SUPERVISOR, Role.DUTY_LEADER}),
+    (_("Poor ratings"), "evaluations", {Role.SUPERVISOR, Role.DUTY_LEADER, Role.FRONT_DESK}),
     (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),
 ]

@@ -220,3 +220,58 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.
 DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAYS", "2"))
+
+# --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
+# Messages to applicants and staff go through hallservice.notifications; the SMS backend is a gateway class
+# (dotted path). The console backend logs masked recipients only and suits development.
+NOTIFICATION_BACKENDS = {
+    "sms": os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend"),
+    "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.notifications.EmailBackend"),
+}
+# The sweeper turns public request events of the last N hours into messages (older ones are never sent).
+NOTIFICATION_LOOKBACK_HOURS = int(os.environ.get("NOTIFICATION_LOOKBACK_HOURS", "24"))
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hall-service@localhost")
+
+# Rate limits of the public pages, "<count>/<seconds>", counted in the cache (Redis when REDIS_URL is set, so
+# every web process shares them). Failed status lookups count per client address and per request number.
+PUBLIC_THROTTLE_RATES = {
+    "lookup_address": os.environ.get("THROTTLE_LOOKUP_ADDRESS", "20/3600"),
+    "lookup_number": os.environ.get("THROTTLE_LOOKUP_NUMBER", "5/900"),
+    "complaint_address": os.environ.get("THROTTLE_COMPLAINT_ADDRESS", "5/3600"),
+    "consultation_address": os.environ.get("THROTTLE_CONSULTATION_ADDRESS", "10/3600"),
+    "evaluation_address": os.environ.get("THROTTLE_EVALUATION_ADDRESS", "20/3600"),
+}
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
+PUBLIC_TRUSTED_PROXY_COUNT = int(os.environ.get("PUBLIC_TRUSTED_PROXY_COUNT", "0"))
+# How long a status link (after a lookup, or in a message) stays valid; QR codes on printed forms never expire.
+PUBLIC_STATUS_LINK_MAX_AGE = int(os.environ.get("PUBLIC_STATUS_LINK_MAX_AGE", str(60 * 60 * 24 * 30)))
+# Appointments may be asked for on the next N working days.
+APPOINTMENT_WORKING_DAYS_AHEAD = int(os.environ.get("APPOINTMENT_WORKING_DAYS_AHEAD", "10"))
+
+# Complaint time limits in working days (GB/T 36113 style), and how long a response waits for feedback.
+COMPLAINT_ACCEPT_WORKING_DAYS = int(os.environ.get("COMPLAINT_ACCEPT_WORKING_DAYS", "1"))
+COMPLAINT_RESPOND_WORKING_DAYS = int(os.environ.get("COMPLAINT_RESPOND_WORKING_DAYS", "5"))
+COMPLAINT_FEEDBACK_WORKING_DAYS = int(os.environ.get("COMPLAINT_FEEDBACK_WORKING_DAYS", "5"))
+COMPLAINT_MAX_LENGTH = int(os.environ.get("COMPLAINT_MAX_LENGTH", "2000"))
+# A poor evaluation: return visit within N working days, rectification within M working days of the rating.
+EVALUATION_RETURN_VISIT_WORKING_DAYS = int(os.environ.get("EVALUATION_RETURN_VISIT_WORKING_DAYS", "1"))
+EVALUATION_RECTIFY_WORKING_DAYS = int(os.environ.get("EVALUATION_RECTIFY_WORKING_DAYS", "5"))
+
+# --- Training (issue 6, seed 000 四.2): the monthly test and its consequences --------------------------------
+# Below the pass mark: a day of off-post study; this many failed tests in a row: a recommendation letter.
+TRAINING_PASS_MARK = int(os.environ.get("TRAINING_PASS_MARK", "85"))
+TRAINING_FAIL_STREAK = int(os.environ.get("TRAINING_FAIL_STREAK", "3"))
+# Seconds after a paper's deadline in which answers and the submission are still accepted (network delay).
+TRAINING_SUBMIT_GRACE_SECONDS = int(os.environ.get("TRAINING_SUBMIT_GRACE_SECONDS", "10"))
+# Largest training material (slides, handouts) that may be attached to a session.
+TRAINING_MATERIAL_MAX_MB = int(os.environ.get("TRAINING_MATERIAL_MAX_MB", "20"))

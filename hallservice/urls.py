@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("requests.urls")),
     path("rosters/", include("rosters.urls")),
+    path("training/", include("training.urls")),
     path("track/", include("requests.public_urls")),
     path(
         "accounts/login/",

@@ -2,7 +2,20 @@
 
 from django.contrib import admin
 
-from .models import Consultation, KeyProject, Matter, RequestEvent, RequiredMaterial, ServiceRequest
+from .models import (
+    Complaint,
+    ComplaintEvent,
+    Consultation,
+    Evaluation,
+    EvaluationAppeal,
+    KeyProject,
+    Matter,
+    Notification,
+    OnlineConsultation,
+    RequestEvent,
+    RequiredMaterial,
+    ServiceRequest,
+)
 from .services import matter_save
 
 
@@ -132,3 +145,70 @@ class KeyProjectAdmin(admin.ModelAdmin):
     list_filter = ["level", "centre"]
     search_fields = ["name", "enterprise"]
     autocomplete_fields = ["agent"]
+
+
+# --- Citizens: complaints, evaluations, online consultations, messages (read-only: services write them) ------
+
+
+class ComplaintEventInline(admin.TabularInline):
+    model = ComplaintEvent
+    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin):
+    """Masked contact only; supervisors see the number on the complaint page."""
+
+    list_display = ["number", "status", "category", "source", "centre", "registered_at", "escalated"]
+    list_filter = ["status", "category", "source", "escalated", "centre"]
+    search_fields = ["number", "request_number_given"]
+    list_select_related = ["centre"]
+    date_hierarchy = "registered_at"
+    exclude = ["contact"]
+    inlines = [ComplaintEventInline]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "request",
+        "rating",
+        "efficiency",
+        "service_level",
+        "attitude",
+        "follow_up_rating",
+        "is_invalid",
+        "at",
+    ]
+    list_filter = ["rating", "needs_follow_up", "is_invalid"]
+    search_fields = ["request__number"]
+    list_select_related = ["request"]
+
+
+@admin.register(EvaluationAppeal)
+class EvaluationAppealAdmin(ReadOnlyAdmin):
+    list_display = ["evaluation", "decision", "filed_by", "filed_at", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+
+
+@admin.register(OnlineConsultation)
+class OnlineConsultationAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "is_appointment", "preferred_date", "slot", "created_at"]
+    list_filter = ["is_appointment", "slot"]
+    search_fields = ["reference"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox: what was sent to whom (masked) and whether it went."""
+
+    list_display = ["template", "channel", "recipient_masked", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "template"]
+    search_fields = ["key"]
+    exclude = ["recipient"]

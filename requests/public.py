@@ -1,60 +1,549 @@
-"""Public pages for citizens (no login): what a QR code on a printed form opens.
+"""Public pages for citizens (no login) under /track/: status lookup, the status page (also opened by a form's QR
+code), online consultation and appointment, evaluation, and the complaint channel.
 
-Only what the applicant may see: the stage, the promised date, the helper's name, the public timeline, and
-whether the printed form is the latest version. Never ID numbers, phones, addresses or internal notes.
+Only what the applicant may see, built by requests.services.public: the stage, the promised date, the helper's
+name and desk, missing materials and the public timeline. Never ID numbers, phones, addresses or internal
+notes. Failed lookups and submissions are rate-limited (requests.throttle) and answered 429 with the wait.
+Every page has the elder-friendly switch (适老化, F-PUB-5), remembered in a cookie on the device.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from hallservice.workdays import WorkingCalendar
+from hallservice.errors import DomainError, TransitionNotAllowed
+from staff.models import CentreLevel, ServiceCentre
 
-from .models import IssuedDocument, ServiceRequest, Status
+from . import throttle
+from .models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintSource,
+    IssuedDocument,
+    Matter,
+    Rating,
+    ServiceRequest,
+    TimeSlot,
+)
+from .services.closing import evaluation_rate_again
+from .services.complaints import complaint_feedback, complaint_register, normalise_number
 from .services.documents import read_track_token
+from .services.public import (
+    COMPLAINT,
+    REQUEST,
+    STEPS,
+    appointment_dates,
+    complaint_public_status,
+    complaint_status_url,
+    consultation_submit_online,
+    lookup,
+    public_request_queryset,
+    read_status_token,
+    request_evaluate_online,
+    request_public_status,
+    request_status_url,
+    status_token,
+)
+
+ELDER_COOKIE = "hall_elder"
+ELDER_COOKIE_AGE = 60 * 60 * 24 * 365
+NOT_FOUND = gettext_lazy(
+    "No request or complaint matches this number and lookup code. Check both against your form and try again."
+)
+RATING_CHOICES = [(r.value, r.label) for r in sorted(Rating, key=lambda r: -r.value)]
 
 
-def masked_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***; organisations keep their name (it is public)."""
-    if len(name) <= 1:
-        return name
-    if len(name) > 6:  # an organisation's name
-        return name
-    return name[0] + "*" * (len(name) - 1)
+# --- Forms (shape only; the services decide) --------------------------------------------------------------
+
+
+class PublicForm(forms.Form):
+    """Ties each field to its help text and error message for screen readers (aria-describedby, aria-invalid)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe(errors={})
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe(errors=self._errors or {})
+
+    def _describe(self, *, errors) -> None:
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_help"] if field.help_text else []
+            if name in errors:
+                ids.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class LookupForm(PublicForm):
+    number = forms.CharField(
+        label=gettext_lazy("Request or complaint number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=gettext_lazy("Printed at the top of your forms, e.g. XH-20261123-0001."),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Lookup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=gettext_lazy("8 letters and digits, printed beside the number."),
+    )
+
+
+def _centre_choices():
+    return [(c.pk, c.name) for c in ServiceCentre.objects.order_by("level", "code")]
+
+
+def _default_centre():
+    return ServiceCentre.objects.filter(level=CentreLevel.DISTRICT).order_by("code").first()
+
+
+class ConsultForm(PublicForm):
+    appointment = forms.TypedChoiceField(
+        label=gettext_lazy("What would you like?"),
+        coerce=lambda v: v == "appointment",
+        choices=[
+            ("question", gettext_lazy("Ask a question (we call you back)")),
+            ("appointment", gettext_lazy("Book a visit with a helper")),
+        ],
+        initial="question",
+        widget=forms.RadioSelect,
+    )
+    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
+    matter_id = forms.TypedChoiceField(
+        label=gettext_lazy("Matter (if you know it)"), coerce=int, required=False, empty_value=None
+    )
+    preferred_date = forms.TypedChoiceField(
+        label=gettext_lazy("Preferred day (appointment)"),
+        required=False,
+        empty_value=None,
+        coerce=date.fromisoformat,
+    )
+    slot = forms.ChoiceField(
+        label=gettext_lazy("Time (appointment)"), required=False, choices=TimeSlot.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile or landline"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    question = forms.CharField(
+        label=gettext_lazy("Your question"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre_id"].choices = _centre_choices()
+        default = _default_centre()
+        if default is not None:
+            self.fields["centre_id"].initial = default.pk
+        groups: dict[str, list] = {}
+        for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
+            groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
+        self.fields["matter_id"].choices = [("", gettext_lazy("Not sure")), *groups.items()]
+        self.fields["preferred_date"].choices = [("", "—")] + [
+            (day.isoformat(), f"{formats.date_format(day, 'MONTH_DAY_FORMAT')} {formats.date_format(day, 'l')}")
+            for day in appointment_dates()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("appointment"):
+            if not data.get("preferred_date"):
+                self.add_error("preferred_date", _("Choose the day you would like to come."))
+            if not data.get("slot"):
+                self.add_error("slot", _("Choose morning or afternoon."))
+        return data
+
+
+class ComplaintForm(PublicForm):
+    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
+    request_number = forms.CharField(
+        label=gettext_lazy("Request number (if any)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("What is it about?"), choices=ComplaintCategory.choices, widget=forms.RadioSelect
+    )
+    content = forms.CharField(
+        label=gettext_lazy("What happened?"),
+        max_length=settings.COMPLAINT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMPLAINT_MAX_LENGTH}),
+        help_text=gettext_lazy("Say when, where and what; do not write your ID number."),
+    )
+    anonymous = forms.BooleanField(label=gettext_lazy("Complain anonymously"), required=False)
+    name = forms.CharField(label=gettext_lazy("Your name (optional)"), required=False, max_length=50)
+    contact = forms.CharField(
+        label=gettext_lazy("Phone for our answer (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    via_status = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre_id"].choices = _centre_choices()
+        default = _default_centre()
+        if default is not None:
+            self.fields["centre_id"].initial = default.pk
+
+
+def _rating_field(label):
+    return forms.TypedChoiceField(label=label, coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect)
+
+
+class EvaluationForm(PublicForm):
+    rating = _rating_field(gettext_lazy("Overall, how satisfied are you?"))
+    efficiency = _rating_field(gettext_lazy("How quickly was it done?"))
+    service_level = _rating_field(gettext_lazy("How well did the helper know the matter?"))
+    attitude = _rating_field(gettext_lazy("How were you treated?"))
+    comment = forms.CharField(
+        label=gettext_lazy("Anything else (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class RateAgainForm(PublicForm):
+    rating = _rating_field(gettext_lazy("After the rectification, how satisfied are you now?"))
+    comment = forms.CharField(
+        label=gettext_lazy("Anything else (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class FeedbackForm(PublicForm):
+    satisfied = forms.TypedChoiceField(
+        label=gettext_lazy("Are you satisfied with the answer?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", gettext_lazy("Yes, satisfied")), ("no", gettext_lazy("No, please look again"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Anything to add (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+# --- Shared pieces -----------------------------------------------------------------------------------------
+
+
+def render_public(request, template: str, context: dict | None = None, *, status: int = 200):
+    """Render a citizen page with what every one of them needs (elder mode, the hall's phones)."""
+    hall = _default_centre()
+    base = {
+        "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
+        "hall": hall,
+        "here": request.get_full_path(),
+    }
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+def _throttled(request, exc: throttle.Throttled):
+    minutes = max(1, -(-exc.retry_after // 60))
+    response = render_public(request, "requests/public/throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _attach(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else f"{exc.field}_id" if f"{exc.field}_id" in form.fields else None
+    form.add_error(field, str(exc))
+
+
+def _request_from(token: str) -> ServiceRequest:
+    try:
+        pk = read_status_token(token, kind=REQUEST)
+    except signing.BadSignature:
+        raise Http404 from None
+    req = public_request_queryset().filter(pk=pk).first()
+    if req is None:
+        raise Http404
+    return req
+
+
+def _complaint_from(token: str) -> Complaint:
+    try:
+        pk = read_status_token(token, kind=COMPLAINT)
+    except signing.BadSignature:
+        raise Http404 from None
+    complaint = Complaint.objects.select_related("centre").filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+# --- Lookup and status ---------------------------------------------------------------------------------------
+
+
+@never_cache
+def track_home(request):
+    """The lookup form: number plus lookup code. Unknown number and wrong code get the same answer."""
+    form = LookupForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            number = normalise_number(form.cleaned_data["number"])
+            address = throttle.client_address(request)
+            try:
+                throttle.check("lookup_address", address)
+                throttle.check("lookup_number", number)
+            except throttle.Throttled as exc:
+                return _throttled(request, exc)
+            found = lookup(number=number, code=form.cleaned_data["code"])
+            if isinstance(found, ServiceRequest):
+                return redirect(request_status_url(found))
+            if isinstance(found, Complaint):
+                return redirect(complaint_status_url(found))
+            throttle.hit("lookup_address", address)
+            throttle.hit("lookup_number", number)
+            form.add_error(None, NOT_FOUND)
+            status = 404
+    return render_public(request, "requests/public/home.html", {"form": form}, status=status)
+
+
+@never_cache
+def track_request(request, token: str):
+    req = _request_from(token)
+    context = {"status": request_public_status(req), "token": token, "steps": STEPS}
+    return render_public(request, "requests/public/status.html", context)
 
 
 @never_cache
 def track_document(request, token: str):
+    """What a QR code on a printed form opens: which form and version it is, and the request's status."""
     try:
         request_id, kind, version = read_track_token(token)
     except signing.BadSignature:
         raise Http404 from None
-    document = (
-        IssuedDocument.objects.select_related("request", "request__matter", "request__helper", "request__centre")
-        .filter(request_id=request_id, kind=kind, version=version)
-        .first()
-    )
-    if document is None:
+    document = IssuedDocument.objects.filter(request_id=request_id, kind=kind, version=version).first()
+    req = public_request_queryset().filter(pk=request_id).first()
+    if document is None or req is None:
         raise Http404
-    req: ServiceRequest = document.request
     latest = (
         IssuedDocument.objects.filter(request=req, kind=kind).order_by("-version").values_list("version", flat=True)
     )
-    today = timezone.localdate()
-    days_left = None
-    if req.deadline and req.status in (Status.ACCEPTED, Status.IN_PROGRESS):
-        days_left = WorkingCalendar().working_days_between(today, req.deadline)
     context = {
         "document": document,
         "is_latest": latest.first() == document.version,
         "latest_version": latest.first(),
-        "req": req,
-        "applicant": masked_name(req.applicant_name),
-        "days_left": days_left,
-        "events": req.events.filter(public=True).order_by("at"),
+        "status": request_public_status(req),
+        "token": status_token(kind=REQUEST, pk=req.pk),
+        "steps": STEPS,
     }
-    return render(request, "requests/public/document_check.html", context)
+    return render_public(request, "requests/public/document_check.html", context)
+
+
+# --- Evaluation ---------------------------------------------------------------------------------------------
+
+
+@never_cache
+def track_evaluate(request, token: str):
+    """Rate the service once after delivery (four indicators), or rate again after a poor rating's rectification."""
+    req = _request_from(token)
+    status_view = request_public_status(req)
+    again = status_view.can_rate_again
+    form_class = RateAgainForm if again else EvaluationForm
+    form = form_class(request.POST or None) if (status_view.can_evaluate or again) else None
+    status = 200
+    if request.method == "POST":
+        try:
+            throttle.check("evaluation_address", throttle.client_address(request))
+        except throttle.Throttled as exc:
+            return _throttled(request, exc)
+        if form is None:
+            status = 409  # the page says why: not handed over yet, or already rated
+        elif form.is_valid():
+            try:
+                if again:
+                    evaluation_rate_again(request_id=req.pk, **form.cleaned_data)
+                else:
+                    request_evaluate_online(request_id=req.pk, **form.cleaned_data)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                status = 409
+            except DomainError as exc:
+                _attach(form, exc)
+                status = 400
+            else:
+                throttle.hit("evaluation_address", throttle.client_address(request))
+                messages.success(request, _("Thank you for your rating."))
+                return redirect(request_status_url(req))
+        else:
+            status = 400
+    context = {"status": status_view, "form": form, "again": again, "token": token}
+    return render_public(request, "requests/public/evaluate.html", context, status=status)
+
+
+# --- Consultation and appointment -------------------------------------------------------------------------------
+
+
+@never_cache
+def track_consult(request):
+    form = ConsultForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        address = throttle.client_address(request)
+        try:
+            throttle.check("consultation_address", address)
+        except throttle.Throttled as exc:
+            return _throttled(request, exc)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                online = consultation_submit_online(
+                    centre_id=data["centre_id"],
+                    matter_id=data["matter_id"],
+                    appointment=data["appointment"],
+                    preferred_date=data["preferred_date"],
+                    slot=data["slot"],
+                    name=data["name"],
+                    phone=data["phone"],
+                    question=data["question"],
+                )
+            except DomainError as exc:
+                _attach(form, exc)
+            else:
+                throttle.hit("consultation_address", address)
+                request.session["track_consultation"] = online.pk
+                return redirect("track-consult-done")
+    return render_public(request, "requests/public/consult.html", {"form": form}, status=status)
+
+
+@never_cache
+def track_consult_done(request):
+    from .models import OnlineConsultation
+
+    pk = request.session.get("track_consultation")
+    online = (
+        OnlineConsultation.objects.select_related("consultation", "consultation__centre").filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if online is None:
+        return redirect("track-home")
+    return render_public(request, "requests/public/consult_done.html", {"online": online})
+
+
+# --- Complaints ----------------------------------------------------------------------------------------------
+
+
+@never_cache
+def track_complain(request):
+    initial = {}
+    if request.GET.get("number"):
+        initial = {"request_number": request.GET["number"][:32], "via_status": request.GET.get("from") == "status"}
+    form = ComplaintForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        address = throttle.client_address(request)
+        try:
+            throttle.check("complaint_address", address)
+        except throttle.Throttled as exc:
+            return _throttled(request, exc)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = complaint_register(
+                    actor=None,
+                    source=ComplaintSource.STATUS_PAGE if data["via_status"] else ComplaintSource.ONLINE,
+                    category=data["category"],
+                    content=data["content"],
+                    centre_id=data["centre_id"],
+                    request_number=data["request_number"],
+                    anonymous=data["anonymous"],
+                    name=data["name"],
+                    contact=data["contact"],
+                )
+            except DomainError as exc:
+                _attach(form, exc)
+            else:
+                throttle.hit("complaint_address", address)
+                # The code is shown once, on the next page, then forgotten by the session.
+                request.session["track_complaint"] = complaint.pk
+                return redirect("track-complain-done")
+    return render_public(request, "requests/public/complain.html", {"form": form}, status=status)
+
+
+@never_cache
+def track_complain_done(request):
+    pk = request.session.pop("track_complaint", None)
+    complaint = Complaint.objects.select_related("centre").filter(pk=pk).first() if pk else None
+    if complaint is None:
+        return redirect("track-home")
+    context = {"complaint": complaint, "link": complaint_status_url(complaint)}
+    return render_public(request, "requests/public/complain_done.html", context)
+
+
+@never_cache
+def track_complaint(request, token: str):
+    """The complainant's page: the answer, the timeline, and the feedback form once answered."""
+    complaint = _complaint_from(token)
+    form = FeedbackForm(request.POST or None) if request.method == "POST" else FeedbackForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                complaint_feedback(actor=None, complaint_id=complaint.pk, **form.cleaned_data)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                status = 409
+            except DomainError as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, _("Thank you: your feedback has been recorded."))
+                return redirect(complaint_status_url(complaint))
+        complaint.refresh_from_db()
+    context = {"complaint": complaint_public_status(complaint), "form": form}
+    return render_public(request, "requests/public/complaint.html", context, status=status)
+
+
+# --- Elder-friendly mode -------------------------------------------------------------------------------------
+
+
+@require_POST
+def track_mode(request):
+    """Switch elder-friendly mode on or off; remembered in a cookie on this device."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith(
+        "/track/"
+    ):
+        target = reverse("track-home")
+    response = redirect(target)
+    if request.POST.get("elder") == "1":
+        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_COOKIE_AGE, samesite="Lax")
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax")
+    return response

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from hallservice.notifications import TemporaryFailure
+
 from .services import timers
 
 
@@ -31,3 +33,41 @@ def ledger_export_render(export_id: int) -> str:
     from .services.documents import ledger_export_render as render
 
     return render(export_id=export_id).status
+
+
+# --- Citizens: messages, complaint and evaluation timers (issue 7) ------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(ConnectionError, TemporaryFailure),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def notification_send(notification_id: int) -> str:
+    """Send one queued message (SMS or e-mail); a message already sent is not sent again."""
+    from .notifications import deliver
+
+    return deliver(notification_id=notification_id)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def notifications_sweep() -> dict:
+    """Every minute: messages for new public request events, and again for messages whose task was lost."""
+    from .notifications import requeue_stale, sweep_request_events
+
+    return {"queued": sweep_request_events(), "requeued": requeue_stale()}
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def complaint_timers(day: str | None = None) -> dict:
+    """Daily: complaints and poor ratings past their limits are flagged and escalated; stale responses close."""
+    from .services.closing import evaluation_flag_overdue
+    from .services.complaints import complaint_close_without_feedback, complaint_flag_overdue
+
+    today = _today(day)
+    return {
+        "complaints_overdue": complaint_flag_overdue(today),
+        "complaints_closed": complaint_close_without_feedback(today),
+        "evaluations_overdue": evaluation_flag_overdue(today),
+    }

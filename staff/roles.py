@@ -77,8 +77,18 @@ _ROSTERS_ADMIN = [
     "rosters.view_unavailability",
 ]
 
+# Citizens (F-PUB, F-SUP-2): desks take complaints at the window and by phone and may appeal a rating; duty
+# leaders also follow the complaint list; supervisors handle complaints, follow up poor ratings, review appeals.
+_COMPLAINTS_TAKE = ["requests.register_complaint", "requests.appeal_evaluation"]
+_COMPLAINTS_HANDLE = [
+    "requests.register_complaint",
+    "requests.view_complaint",
+    "requests.handle_complaint",
+    "requests.review_evaluation_appeal",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK, *_ROSTERS_VIEW],
+    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK, *_ROSTERS_VIEW, *_COMPLAINTS_TAKE],
     Role.DUTY_LEADER: [
         *_VIEW_REFERENCE,
         *_VIEW_REQUESTS,
@@ -87,6 +97,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
         *_ROSTERS_DUTY,
+        *_COMPLAINTS_TAKE,
+        "requests.view_complaint",
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,
@@ -99,10 +111,27 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.manage_key_project",
         "requests.view_personal_data",
         *_ROSTERS_SUPERVISE,
+        *_COMPLAINTS_HANDLE,
     ],
     Role.DEPARTMENT_USER: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, "requests.claim_department_task", *_ROSTERS_VIEW],
     Role.ADMIN: [*_MANAGE_REFERENCE, *_VIEW_REQUESTS, *_ROSTERS_ADMIN],
 }
+
+# Training (F-TRN): supervisors plan trainings and record attendance, keep the question bank, set the monthly
+# tests and read the reports; department users add their own department's short trainings; admins keep the
+# topics. Taking tests and seeing one's own history need only a staff record (the services check it).
+_TRAINING = {
+    Role.SUPERVISOR: [
+        "training.manage_sessions",
+        "training.manage_bank",
+        "training.manage_tests",
+        "training.view_training_reports",
+    ],
+    Role.DEPARTMENT_USER: ["training.add_department_session"],
+    Role.ADMIN: [f"training.{verb}_topic" for verb in ("add", "change", "view")],
+}
+for _role, _perms in _TRAINING.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
 
 
 def user_roles(user) -> set[str]:

@@ -1,7 +1,33 @@
 """Models of the requests app: catalogue, requests and what happens to them."""
 
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
-from .closing import POOR_RATINGS, Delivery, DeliveryMethod, Evaluation, Rating, Summary
+from .closing import (
+    POOR_RATINGS,
+    RECTIFICATION_STAGES,
+    AppealDecision,
+    Delivery,
+    DeliveryMethod,
+    Evaluation,
+    EvaluationAppeal,
+    Rating,
+    Summary,
+)
+from .complaints import (
+    COMPLAINT_DONE_STATUSES,
+    COMPLAINT_OPEN_STATUSES,
+    COMPLAINT_RESPONSE_STATUSES,
+    PUBLIC_SOURCES,
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintSource,
+    ComplaintStatus,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    OnlineConsultation,
+    TimeSlot,
+)
 from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
 from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
 from .handling import (
@@ -35,6 +61,23 @@ from .service_request import (
 )
 
 __all__ = [
+    "COMPLAINT_DONE_STATUSES",
+    "COMPLAINT_OPEN_STATUSES",
+    "COMPLAINT_RESPONSE_STATUSES",
+    "PUBLIC_SOURCES",
+    "RECTIFICATION_STAGES",
+    "AppealDecision",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintEvent",
+    "ComplaintSource",
+    "ComplaintStatus",
+    "EvaluationAppeal",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
+    "OnlineConsultation",
+    "TimeSlot",
     "CLOSED_STATUSES",
     "INTAKE_STATUSES",
     "OPEN_STATUSES",

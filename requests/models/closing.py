@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.crypto import EncryptedCharField
 
-from .service_request import ServiceRequest
+from .service_request import EVENT_VERBS, ServiceRequest
 
 
 class DeliveryMethod(models.TextChoices):
@@ -61,10 +61,16 @@ POOR_RATINGS = (Rating.DISSATISFIED, Rating.VERY_DISSATISFIED)
 
 
 class Evaluation(models.Model):
-    """The applicant's rating of the service (好差评); a poor rating needs a follow-up."""
+    """The applicant's rating of the service (好差评) with the offline indicators; a poor rating opens a
+    rectification case: a return visit within 1 working day, rectification within a set limit, then the applicant
+    may rate again. Only an appeal review (EvaluationAppeal) can make a rating invalid.
+    """
 
     request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="evaluation")
-    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    rating = models.PositiveSmallIntegerField(_("overall satisfaction"), choices=Rating.choices)
+    efficiency = models.PositiveSmallIntegerField(_("efficiency"), choices=Rating.choices, null=True, blank=True)
+    service_level = models.PositiveSmallIntegerField(_("service level"), choices=Rating.choices, null=True, blank=True)
+    attitude = models.PositiveSmallIntegerField(_("attitude"), choices=Rating.choices, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -76,18 +82,131 @@ class Evaluation(models.Model):
         help_text=_("Empty when the applicant rated online"),
     )
     needs_follow_up = models.BooleanField(_("needs follow-up"), default=False)
+    # The rectification case of a poor rating: return visit, rectification, the applicant's follow-up rating.
+    return_visit_due = models.DateField(_("return visit by"), null=True, blank=True)
     follow_up_note = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    rectify_due = models.DateField(_("rectify by"), null=True, blank=True)
+    rectification_note = models.TextField(_("rectification"), blank=True)
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up_rating = models.PositiveSmallIntegerField(
+        _("rating after rectification"), choices=Rating.choices, null=True, blank=True
+    )
+    follow_up_comment = models.TextField(_("comment after rectification"), blank=True)
+    follow_up_rated_at = models.DateTimeField(_("rated again at"), null=True, blank=True)
+    is_invalid = models.BooleanField(_("invalid (after appeal)"), default=False)
+    # Timer bookkeeping, so each overdue warning is raised once.
+    return_visit_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    rectify_flagged_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_rating__isnull=True) | Q(needs_follow_up=True, rectified_at__isnull=False),
+                name="follow_up_rating_after_rectification",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectified_at__isnull=True) | Q(followed_up_at__isnull=False),
+                name="rectification_after_return_visit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request} {self.get_rating_display()}"
+
+    @property
+    def is_poor(self) -> bool:
+        return self.rating in POOR_RATINGS
+
+    @property
+    def final_rating(self) -> int:
+        """The rating that counts after rectification: the follow-up rating once given."""
+        return self.follow_up_rating or self.rating
+
+    @property
+    def rectification_stage(self) -> str:
+        """Empty without a case, else return_visit, rectifying, awaiting_rating, closed or invalid."""
+        if not self.needs_follow_up:
+            return ""
+        if self.is_invalid:
+            return "invalid"
+        if self.followed_up_at is None:
+            return "return_visit"
+        if self.rectified_at is None:
+            return "rectifying"
+        if self.follow_up_rating is None:
+            return "awaiting_rating"
+        return "closed"
+
+
+RECTIFICATION_STAGES = {
+    "return_visit": _("Return visit due"),
+    "rectifying": _("Being rectified"),
+    "awaiting_rating": _("Rectified; the applicant may rate again"),
+    "closed": _("Rated again after rectification"),
+    "invalid": _("Rating invalid after appeal"),
+}
+
+
+class AppealDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    INVALID = "invalid", _("Rating invalid")
+    UPHELD = "upheld", _("Rating stands")
+
+
+class EvaluationAppeal(models.Model):
+    """A staff member's appeal against a rating (e.g. malicious or about another matter), decided by a supervisor."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="appeal")
+    reasons = models.TextField(_("reasons for the appeal"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    decision = models.CharField(
+        _("decision"), max_length=8, choices=AppealDecision.choices, default=AppealDecision.PENDING
+    )
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation appeal")
+        verbose_name_plural = _("evaluation appeals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=AppealDecision.PENDING) | (~Q(decision_reasons="") & Q(decided_by__isnull=False)),
+                name="decided_appeal_has_reasons",
+            ),
+        ]
+        permissions = [
+            ("appeal_evaluation", _("Can appeal against an evaluation")),
+            ("review_evaluation_appeal", _("Can review evaluation appeals")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} {self.get_decision_display()}"
+
+
+# Events of the rectification case, beside the model they belong to (EVENT_VERBS labels every request event).
+EVENT_VERBS.update(
+    {
+        "rectified": _("Rectification done"),
+        "re_evaluated": _("Rated again after rectification"),
+        "appeal_filed": _("Appeal against the rating"),
+        "appeal_decided": _("Appeal decided"),
+        "follow_up_overdue": _("Return visit overdue"),
+        "rectification_overdue": _("Rectification overdue"),
+    }
+)
 
 
 class Summary(models.Model):

@@ -4,7 +4,11 @@ from .catalogue import matter_pinyin, matter_save
 from .catalogue_import import import_matters as import_matters
 from .closing import (
     TERMINATION_REASONS,
+    evaluation_appeal,
+    evaluation_appeal_decide,
     evaluation_follow_up,
+    evaluation_rate_again,
+    evaluation_rectify,
     request_archive,
     request_complete,
     request_confirm_receipt,
@@ -12,6 +16,20 @@ from .closing import (
     request_evaluate,
     request_terminate,
     request_write_summary,
+)
+from .complaints import (
+    COMPLAINT_ACTIONS,
+    COMPLAINT_TRANSITIONS,
+    complaint_accept,
+    complaint_add_note,
+    complaint_close,
+    complaint_feedback,
+    complaint_investigate,
+    complaint_link,
+    complaint_register,
+    complaint_reject,
+    complaint_reopen,
+    complaint_respond,
 )
 from .handling import (
     department_task_claim,
@@ -45,6 +63,22 @@ from .intake import (
 from .transitions import ACTIONS, TRANSITIONS, Action, transition_allowed
 
 __all__ = [
+    "COMPLAINT_ACTIONS",
+    "COMPLAINT_TRANSITIONS",
+    "complaint_accept",
+    "complaint_add_note",
+    "complaint_close",
+    "complaint_feedback",
+    "complaint_investigate",
+    "complaint_link",
+    "complaint_register",
+    "complaint_reject",
+    "complaint_reopen",
+    "complaint_respond",
+    "evaluation_appeal",
+    "evaluation_appeal_decide",
+    "evaluation_rate_again",
+    "evaluation_rectify",
     "ACTIONS",
     "TERMINATION_REASONS",
     "TRANSITIONS",

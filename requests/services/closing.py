@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.errors import DomainError, TransitionNotAllowed
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.workdays import WorkingCalendar
 
 from ..models import (
     POOR_RATINGS,
+    AppealDecision,
     Delivery,
     DeliveryMethod,
     Evaluation,
+    EvaluationAppeal,
     Kind,
     Rating,
     ServiceRequest,
@@ -21,7 +28,7 @@ from ..models import (
     Summary,
     TaskStatus,
 )
-from .base import ensure_action, lock_request, move, record_event, require
+from .base import ensure_action, is_visible_to, lock_request, move, record_event, require
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -192,29 +199,89 @@ def _terminate(req: ServiceRequest, *, actor, reason: str, note: str, today=None
     return req
 
 
+INDICATORS = ("efficiency", "service_level", "attitude")
+
+
+def _rating_value(value, *, field: str, required: bool = True) -> int | None:
+    if value in (None, "") and not required:
+        return None
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = None
+    if value not in Rating.values:
+        raise DomainError(_("Choose a rating from very satisfied to very dissatisfied."), field=field)
+    return value
+
+
 @transaction.atomic
-def request_evaluate(*, actor, request_id: int, rating: int, comment: str = "") -> Evaluation:
-    """The applicant's rating (好差评); 不满意 and 非常不满意 open a follow-up. ``actor`` is None online."""
+def request_evaluate(
+    *,
+    actor,
+    request_id: int,
+    rating: int,
+    comment: str = "",
+    efficiency: int | None = None,
+    service_level: int | None = None,
+    attitude: int | None = None,
+) -> Evaluation:
+    """The applicant's rating (好差评): overall satisfaction plus the offline indicators (efficiency, service level,
+    attitude). ``actor`` is None online. 不满意 and 非常不满意 open a rectification case: a return visit within
+    EVALUATION_RETURN_VISIT_WORKING_DAYS and rectification within EVALUATION_RECTIFY_WORKING_DAYS.
+    """
     req = lock_request(request_id)
     ensure_action(actor, req, "evaluate")
-    if rating not in Rating.values:
-        raise DomainError(_("Choose a rating from very satisfied to very dissatisfied."), field="rating")
+    rating = _rating_value(rating, field="rating")
+    indicators = {
+        name: _rating_value(value, field=name, required=False)
+        for name, value in (("efficiency", efficiency), ("service_level", service_level), ("attitude", attitude))
+    }
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise DomainError(_("At most %(max)d characters, please.") % {"max": 1000}, field="comment")
     if hasattr(req, "evaluation"):
         raise TransitionNotAllowed(_("This request has already been evaluated."))
     poor = rating in POOR_RATINGS
+    today = timezone.localdate()
+    calendar = WorkingCalendar()
     evaluation = Evaluation.objects.create(
-        request=req, rating=rating, comment=comment.strip(), recorded_by=actor, needs_follow_up=poor
+        request=req,
+        rating=rating,
+        comment=comment,
+        recorded_by=actor,
+        needs_follow_up=poor,
+        return_visit_due=calendar.add_working_days(today, settings.EVALUATION_RETURN_VISIT_WORKING_DAYS)
+        if poor
+        else None,
+        rectify_due=calendar.add_working_days(today, settings.EVALUATION_RECTIFY_WORKING_DAYS) if poor else None,
+        **indicators,
     )
-    record_event(
-        req, actor=actor, verb="evaluated", public=True, note=f"{Rating(rating).label} {comment.strip()}".strip()
-    )
+    record_event(req, actor=actor, verb="evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip())
     if poor:
-        record_event(req, actor=actor, verb="follow_up_opened", note=_("Poor rating: a supervisor must follow it up."))
+        record_event(
+            req,
+            actor=actor,
+            verb="follow_up_opened",
+            note=_("Poor rating: return visit by %(visit)s, rectification by %(rectify)s.")
+            % {"visit": f"{evaluation.return_visit_due:%Y-%m-%d}", "rectify": f"{evaluation.rectify_due:%Y-%m-%d}"},
+        )
     return evaluation
+
+
+def _lock_case(actor, request_id: int, *, permission: str) -> tuple[ServiceRequest, Evaluation]:
+    """The request and its evaluation under row locks, after checking the actor may work on the case."""
+    req = lock_request(request_id)
+    if not actor.has_perm(permission) or not is_visible_to(actor, req):
+        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
+    if evaluation is None:
+        raise TransitionNotAllowed(_("This request has not been evaluated."))
+    return req, evaluation
 
 
 @transaction.atomic
 def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
+    """The return visit (回访) of a poor rating: talk to the applicant, apologise, find out what went wrong."""
     req = lock_request(request_id)
     ensure_action(actor, req, "follow_up")
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
@@ -222,6 +289,8 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
         raise TransitionNotAllowed(_("There is no poor evaluation to follow up."))
     if evaluation.followed_up_at:
         raise TransitionNotAllowed(_("This evaluation has already been followed up."))
+    if evaluation.is_invalid:
+        raise TransitionNotAllowed(_("This rating was found invalid on appeal."))
     require(note, _("Say what was done about the applicant's complaint."), field="note")
     evaluation.follow_up_note, evaluation.followed_up_at, evaluation.followed_up_by = (
         note.strip(),
@@ -231,6 +300,120 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
     evaluation.save(update_fields=["follow_up_note", "followed_up_at", "followed_up_by"])
     record_event(req, actor=actor, verb="followed_up", note=note.strip())
     return evaluation
+
+
+@transaction.atomic
+def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
+    """Record what was put right after the return visit; the applicant may then rate again."""
+    req, evaluation = _lock_case(actor, request_id, permission="requests.follow_up_evaluation")
+    if evaluation.rectification_stage != "rectifying":
+        raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
+    require(note, _("Say what was put right."), field="note")
+    evaluation.rectification_note, evaluation.rectified_at, evaluation.rectified_by = (
+        note.strip()[:2000],
+        timezone.now(),
+        actor,
+    )
+    evaluation.save(update_fields=["rectification_note", "rectified_at", "rectified_by"])
+    record_event(req, actor=actor, verb="rectified", public=True, note=note.strip()[:2000])
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_rate_again(*, request_id: int, rating: int, comment: str = "") -> Evaluation:
+    """The applicant's follow-up rating after rectification (online, once). Both ratings are kept."""
+    req = lock_request(request_id)
+    evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
+    if evaluation is None or evaluation.rectification_stage != "awaiting_rating":
+        raise TransitionNotAllowed(_("A rating after rectification is possible once, after the rectification."))
+    rating = _rating_value(rating, field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise DomainError(_("At most %(max)d characters, please.") % {"max": 1000}, field="comment")
+    evaluation.follow_up_rating, evaluation.follow_up_comment, evaluation.follow_up_rated_at = (
+        rating,
+        comment,
+        timezone.now(),
+    )
+    evaluation.save(update_fields=["follow_up_rating", "follow_up_comment", "follow_up_rated_at"])
+    record_event(req, actor=None, verb="re_evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip())
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_appeal(*, actor, request_id: int, reasons: str) -> EvaluationAppeal:
+    """Staff appeal against a rating (malicious, about another matter…); only the appeal review can void it."""
+    req, evaluation = _lock_case(actor, request_id, permission="requests.appeal_evaluation")
+    if evaluation.is_invalid or EvaluationAppeal.objects.filter(evaluation=evaluation).exists():
+        raise TransitionNotAllowed(_("This rating has already been appealed."))
+    require(reasons, _("Give the reasons for the appeal."), field="reasons")
+    appeal = EvaluationAppeal.objects.create(evaluation=evaluation, reasons=reasons.strip()[:2000], filed_by=actor)
+    record_event(req, actor=actor, verb="appeal_filed", note=appeal.reasons)
+    return appeal
+
+
+@transaction.atomic
+def evaluation_appeal_decide(*, actor, request_id: int, invalid: bool, reasons: str) -> EvaluationAppeal:
+    """A supervisor reviews the appeal, with reasons: the rating is invalid (not counted) or it stands."""
+    req, evaluation = _lock_case(actor, request_id, permission="requests.review_evaluation_appeal")
+    appeal = EvaluationAppeal.objects.select_for_update().filter(evaluation=evaluation).first()
+    if appeal is None or appeal.decision != AppealDecision.PENDING:
+        raise TransitionNotAllowed(_("There is no appeal waiting for review."))
+    if appeal.filed_by_id == actor.pk:
+        raise PermissionDenied(_("The appeal must be reviewed by someone other than the person who filed it."))
+    require(reasons, _("Give the reasons for the decision."), field="reasons")
+    appeal.decision = AppealDecision.INVALID if invalid else AppealDecision.UPHELD
+    appeal.decision_reasons, appeal.decided_by, appeal.decided_at = reasons.strip()[:2000], actor, timezone.now()
+    appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])
+    if invalid:
+        evaluation.is_invalid = True
+        evaluation.save(update_fields=["is_invalid"])
+    record_event(
+        req,
+        actor=actor,
+        verb="appeal_decided",
+        note=f"{AppealDecision(appeal.decision).label}：{appeal.decision_reasons}",
+    )
+    return appeal
+
+
+def evaluation_flag_overdue(today: date) -> list[int]:
+    """Flag, once each, poor ratings whose return visit or rectification passed its limit; tell the supervisors."""
+    from ..notifications import after_commit, notify_supervisors
+
+    touched = []
+    candidates = Evaluation.objects.filter(needs_follow_up=True, is_invalid=False).filter(
+        Q(followed_up_at__isnull=True, return_visit_due__lt=today, return_visit_flagged_on__isnull=True)
+        | Q(rectified_at__isnull=True, rectify_due__lt=today, rectify_flagged_on__isnull=True)
+    )
+    for evaluation_id, request_id in candidates.values_list("pk", "request_id"):
+        with transaction.atomic():
+            req = lock_request(request_id)
+            evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+            flagged = []
+            due_visit = evaluation.followed_up_at is None and evaluation.return_visit_due < today
+            if due_visit and evaluation.return_visit_flagged_on is None:
+                evaluation.return_visit_flagged_on = today
+                flagged.append(("return_visit_flagged_on", "follow_up_overdue", evaluation.return_visit_due))
+            due_rectify = evaluation.rectified_at is None and evaluation.rectify_due < today
+            if due_rectify and evaluation.rectify_flagged_on is None:
+                evaluation.rectify_flagged_on = today
+                flagged.append(("rectify_flagged_on", "rectification_overdue", evaluation.rectify_due))
+            if not flagged or evaluation.is_invalid:
+                continue
+            evaluation.save(update_fields=[field for field, _verb, _due in flagged])
+            for _field, verb, due in flagged:
+                record_event(
+                    req, actor=None, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
+                )
+                after_commit(
+                    notify_supervisors,
+                    request_id=request_id,
+                    template=f"evaluation_{verb}",
+                    key=f"evaluation:{evaluation_id}:{verb}",
+                )
+            touched.append(request_id)
+    return touched
 
 
 @transaction.atomic
@@ -251,6 +434,9 @@ def request_archive(*, actor, request_id: int) -> ServiceRequest:
     ensure_action(actor, req, "archive")
     if not Summary.objects.filter(request=req).exists():
         raise DomainError(_("Write the summary before archiving."), field="summary")
+    evaluation = Evaluation.objects.filter(request=req).first()
+    if evaluation is not None and evaluation.rectification_stage in ("return_visit", "rectifying"):
+        raise DomainError(_("The poor rating's return visit and rectification come first."), field="evaluation")
     req.archived_at = timezone.now()
     previous = move(req, Status.ARCHIVED, fields=("archived_at",))
     record_event(req, actor=actor, verb="archived", public=True, from_status=previous, to_status=Status.ARCHIVED)

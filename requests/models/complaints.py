@@ -1,0 +1,341 @@
+"""The citizens' channel (F-PUB, F-SUP-2): complaints and their events, online consultation and appointment
+requests, and the outbox of messages sent to citizens and staff.
+
+A complaint (一次未办好投诉 / 找茬吐槽) moves registered → accepted → investigating → responded → closed (or
+reopened) under the table in ``requests.services.complaints``; each step is a ``ComplaintEvent``. The time
+limits are working days (GB/T 36113 style: accept within 1, respond within 5), both settings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from hallservice.crypto import EncryptedCharField
+
+from .consultation import Consultation
+from .service_request import ServiceRequest
+
+# --- Complaints -------------------------------------------------------------------------------------------
+
+
+class ComplaintStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not accepted")
+    INVESTIGATING = "investigating", _("Being investigated")
+    RESPONDED = "responded", _("Responded")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+# Waiting for the response: the 5-working-day limit runs.
+COMPLAINT_RESPONSE_STATUSES = (ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING, ComplaintStatus.REOPENED)
+COMPLAINT_OPEN_STATUSES = (ComplaintStatus.REGISTERED, *COMPLAINT_RESPONSE_STATUSES, ComplaintStatus.RESPONDED)
+COMPLAINT_DONE_STATUSES = (ComplaintStatus.CLOSED, ComplaintStatus.REJECTED)
+
+
+class ComplaintSource(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    STATUS_PAGE = "status_page", _("Link on a request's status page")
+    PHONE = "phone", _("Phone")
+    WINDOW = "window", _("Complaint window (找茬吐槽)")
+    MAILBOX = "mailbox", _("Suggestion box")
+    HOTLINE = "hotline", _("12345 hotline")
+
+
+# Sources a citizen reaches without staff; the rest are registered by staff.
+PUBLIC_SOURCES = (ComplaintSource.ONLINE, ComplaintSource.STATUS_PAGE)
+
+
+class ComplaintCategory(models.TextChoices):
+    NOT_DONE_IN_ONE_VISIT = "not_one_visit", _("Not done in one visit")
+    ATTITUDE = "attitude", _("Service attitude")
+    EFFICIENCY = "efficiency", _("Slow or past the promised date")
+    PROCESS = "process", _("Rules, materials or process")
+    INTEGRITY = "integrity", _("Fees, gifts or integrity")
+    FACILITIES = "facilities", _("Hall environment and facilities")
+    SUGGESTION = "suggestion", _("Suggestion")
+    OTHER = "other", _("Other")
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ComplaintQuerySet:
+        from staff.scoping import visible_centre_filter
+
+        return self.filter(visible_centre_filter(user))
+
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(status__in=COMPLAINT_OPEN_STATUSES)
+
+    def overdue(self, today: date) -> ComplaintQuerySet:
+        """Not accepted by the end of the acceptance day, or not responded by the end of the response day."""
+        return self.filter(
+            Q(status=ComplaintStatus.REGISTERED, accept_due__lt=today)
+            | Q(status__in=COMPLAINT_RESPONSE_STATUSES, respond_due__lt=today)
+        )
+
+
+class Complaint(models.Model):
+    """One complaint or suggestion from a citizen, anonymous or not, with or without a request."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
+    lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    source = models.CharField(_("source"), max_length=12, choices=ComplaintSource.choices)
+    category = models.CharField(_("category"), max_length=15, choices=ComplaintCategory.choices)
+    content = models.TextField(_("complaint"))
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    # Personal data: encrypted at rest, listed masked only.
+    contact = EncryptedCharField(_("contact phone"))
+    contact_masked = models.CharField(_("contact phone"), max_length=20, blank=True, editable=False)
+    request_number_given = models.CharField(_("request number given"), max_length=32, blank=True)
+    request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("staff member concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    department = models.ForeignKey(
+        "staff.Department",
+        verbose_name=_("department concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=ComplaintStatus.choices, default=ComplaintStatus.REGISTERED, db_index=True
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when the citizen filed it online"),
+    )
+    accept_due = models.DateField(_("accept by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    respond_due = models.DateField(_("respond by"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    response = models.TextField(_("response to the complainant"), blank=True)
+    findings = models.TextField(_("findings (internal)"), blank=True)
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
+    feedback_comment = models.TextField(_("complainant's feedback"), blank=True)
+    feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # Escalation: set once by the timer when a limit passes; a reopening clears the response flag.
+    accept_overdue_on = models.DateField(_("acceptance overdue since"), null=True, blank=True, editable=False)
+    respond_overdue_on = models.DateField(_("response overdue since"), null=True, blank=True, editable=False)
+    escalated = models.BooleanField(_("escalated"), default=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_at", "-pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [models.Index(fields=["centre", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(anonymous=False) | Q(name=""), name="anonymous_complaint_has_no_name"),
+            models.CheckConstraint(
+                condition=Q(status=ComplaintStatus.REGISTERED)
+                | Q(status=ComplaintStatus.REJECTED)
+                | Q(respond_due__isnull=False),
+                name="accepted_complaint_has_response_due",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ComplaintStatus.RESPONDED, ComplaintStatus.REJECTED]) | ~Q(response=""),
+                name="responded_complaint_has_response",
+            ),
+        ]
+        permissions = [
+            ("register_complaint", _("Can register complaints taken by phone, mailbox or at the window")),
+            ("handle_complaint", _("Can accept, investigate, respond to and close complaints")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaint-detail", args=[self.pk])
+
+    def is_overdue(self, today: date) -> bool:
+        if self.status == ComplaintStatus.REGISTERED:
+            return self.accept_due < today
+        return self.status in COMPLAINT_RESPONSE_STATUSES and self.respond_due is not None and self.respond_due < today
+
+    def due_date(self) -> date | None:
+        """The date the complaint's current limit runs out, or None when no limit runs."""
+        if self.status == ComplaintStatus.REGISTERED:
+            return self.accept_due
+        if self.status in COMPLAINT_RESPONSE_STATUSES:
+            return self.respond_due
+        return None
+
+
+COMPLAINT_EVENT_VERBS = {
+    "registered": _("Complaint registered"),
+    "accepted": _("Complaint accepted"),
+    "rejected": _("Not accepted"),
+    "investigation_started": _("Investigation started"),
+    "responded": _("Response given"),
+    "feedback_satisfied": _("Complainant satisfied"),
+    "feedback_unsatisfied": _("Complainant not satisfied"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "noted": _("Internal note"),
+    "linked": _("Links changed"),
+    "accept_overdue": _("Acceptance overdue: escalated"),
+    "respond_overdue": _("Response overdue: escalated"),
+}
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's handling: who, what, when; public ones form the complainant's timeline."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the complainant online and for the system's timers"),
+    )
+    verb = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=15, choices=ComplaintStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=15, choices=ComplaintStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.verb}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(COMPLAINT_EVENT_VERBS.get(self.verb, self.verb))
+
+
+# --- Online consultation and appointment ------------------------------------------------------------------
+
+
+class TimeSlot(models.TextChoices):
+    MORNING = "morning", _("Morning (9:00–12:00)")
+    AFTERNOON = "afternoon", _("Afternoon (13:30–17:00)")
+
+
+class OnlineConsultation(models.Model):
+    """A consultation or appointment a citizen asked for on the public pages: its reference and preferred slot.
+
+    The question itself is an ordinary ``Consultation`` in the centre's list (channel online or appointment).
+    """
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="online")
+    reference = models.CharField(_("reference number"), max_length=32, unique=True, editable=False)
+    is_appointment = models.BooleanField(_("appointment"), default=False)
+    preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
+    slot = models.CharField(_("time slot"), max_length=10, choices=TimeSlot.choices, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("online consultation")
+        verbose_name_plural = _("online consultations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_appointment=False) | (Q(preferred_date__isnull=False) & ~Q(slot="")),
+                name="appointment_has_date_and_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+# --- Messages to citizens and staff ----------------------------------------------------------------------
+
+
+class NotificationChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One message to one recipient, rendered from a template; sent by a Celery task (an outbox row).
+
+    ``key`` names what the message is about (e.g. ``request-event:42:sms``) so each is queued at most once
+    however often the sweeper or a retried task runs.
+    """
+
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=5, choices=NotificationChannel.choices)
+    recipient = EncryptedCharField(_("recipient"))
+    recipient_masked = models.CharField(_("recipient"), max_length=80, blank=True)
+    template = models.CharField(_("template"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    request = models.ForeignKey(
+        ServiceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    request_event = models.ForeignKey(
+        "requests.RequestEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient_masked}"

@@ -1,0 +1,309 @@
+"""Messages to applicants, complainants and supervisors: which events send what, rendered from templates, queued
+as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.notifications.
+
+- Applicants get an SMS when their request is accepted, needs materials, is paused, or is done (ready for
+  pick-up or posted). The beat task `notifications_sweep` turns such public request events into messages:
+  request services stay as they are, nothing is sent inside a clerk's request, and an event is never
+  messaged twice (each row has a unique key).
+- Complainants who left a phone get an SMS when their complaint is accepted or answered.
+- Supervisors get an e-mail when a complaint or a poor rating's follow-up passes its limit.
+
+Templates live in templates/requests/notifications/<name>.txt: the first line is the subject (dropped for
+SMS), the rest the text. Texts carry the request number, matter and a status link, never ID numbers,
+phones or addresses. Messages are queued with transaction.on_commit, so a rolled-back change sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from hallservice.notifications import PermanentFailure, TemporaryFailure, get_backend, mask_recipient
+from staff.roles import Role
+
+from .models import (
+    Complaint,
+    DeliveryMethod,
+    MaterialStatus,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    PickupMethod,
+    RequestEvent,
+    ServiceRequest,
+)
+
+log = logging.getLogger("requests.notifications")
+
+# Public request events that message the applicant, and the template for each.
+REQUEST_EVENT_TEMPLATES = {
+    "accepted": "request_accepted",
+    "deficiency_notice": "request_deficient",
+    "suspended": "request_suspended",
+    "completed": "request_completed",
+}
+# A message queued (or claimed by a worker) this long ago without being sent was lost: queue it again.
+STALE_AFTER = timedelta(minutes=10)
+
+
+def render_message(template: str, context: dict) -> tuple[str, str]:
+    """(subject, text) of a message template, in the hall's language whatever the calling thread's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = render_to_string(f"requests/notifications/{template}.txt", context).strip()
+    subject, _sep, body = rendered.partition("\n")
+    return subject.strip(), body.strip()
+
+
+def _enqueue(notification_id: int) -> None:
+    """Hand the message to a worker. A broker outage must not fail the caller: the sweeper queues it again."""
+    from .tasks import notification_send
+
+    try:
+        notification_send.delay(notification_id)
+    except Exception:
+        log.exception("Could not queue notification %s; the sweeper will retry", notification_id)
+
+
+def after_commit(func, **kwargs) -> None:
+    """Run ``func(**kwargs)`` once the transaction commits; a failure is logged, never raised into the caller
+    (the change it reports has already been saved)."""
+
+    def run():
+        try:
+            func(**kwargs)
+        except Exception:
+            log.exception("Queueing a message with %s failed", getattr(func, "__name__", func))
+
+    transaction.on_commit(run)
+
+
+def queue(
+    *,
+    key: str,
+    channel: str,
+    recipient: str,
+    template: str,
+    context: dict,
+    request: ServiceRequest | None = None,
+    request_event: RequestEvent | None = None,
+    complaint: Complaint | None = None,
+) -> Notification | None:
+    """Create the message once per ``key`` and send it after the commit; None without a recipient or if queued."""
+    recipient = (recipient or "").strip()
+    if not recipient or Notification.objects.filter(key=key).exists():
+        return None
+    subject, body = render_message(template, context)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                channel=channel,
+                recipient=recipient,
+                recipient_masked=mask_recipient(recipient),
+                template=template,
+                subject=subject[:200],
+                body=body,
+                request=request,
+                request_event=request_event,
+                complaint=complaint,
+            )
+    except IntegrityError:  # queued by a concurrent sweeper in the meantime
+        return None
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+# --- Applicants ------------------------------------------------------------------------------------------
+
+
+def _request_context(req: ServiceRequest, event: RequestEvent) -> dict:
+    from .services.public import request_status_url
+
+    helper = req.helper
+    window = getattr(helper, "window", None)
+    suspension = req.suspensions.filter(ended_on__isnull=True).first() if event.verb == "suspended" else None
+    return {
+        "req": req,
+        "matter": req.matter.name,
+        "centre": req.centre,
+        "helper": helper.name,
+        "window": window,
+        "deadline": req.deadline,
+        "link": request_status_url(req, absolute=True),
+        "missing": [
+            c.name
+            for c in req.material_checks.all()
+            if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)
+        ],
+        "suspension": suspension,
+        "by_post": req.pickup_method == PickupMethod.POST
+        or getattr(getattr(req, "delivery", None), "method", "") == DeliveryMethod.POST,
+    }
+
+
+def notify_request_event(*, event_id: int) -> Notification | None:
+    """Queue the applicant's SMS for one public request event (once; None when the event sends nothing).
+
+    The sweeper calls this for every recent event. To send without waiting for the sweeper, a service may call
+    ``after_commit(notify_request_event, event_id=event.pk)`` after recording a public event.
+    """
+    event = (
+        RequestEvent.objects.filter(pk=event_id, public=True, verb__in=REQUEST_EVENT_TEMPLATES)
+        .select_related("request", "request__matter", "request__centre", "request__helper__window")
+        .first()
+    )
+    if event is None:
+        return None
+    req = event.request
+    with transaction.atomic():
+        return queue(
+            key=f"request-event:{event.pk}:sms",
+            channel=NotificationChannel.SMS,
+            recipient=req.applicant_phone,
+            template=REQUEST_EVENT_TEMPLATES[event.verb],
+            context=_request_context(req, event),
+            request=req,
+            request_event=event,
+        )
+
+
+def sweep_request_events(now=None) -> list[int]:
+    """Queue the applicant's SMS for recent public events that have none yet; returns the notification ids."""
+    now = now or timezone.now()
+    since = now - timedelta(hours=settings.NOTIFICATION_LOOKBACK_HOURS)
+    event_ids = (
+        RequestEvent.objects.filter(public=True, verb__in=REQUEST_EVENT_TEMPLATES, at__gte=since)
+        .filter(notifications__isnull=True)
+        .order_by("at", "pk")
+        .values_list("pk", flat=True)
+    )
+    queued = []
+    for event_id in list(event_ids):
+        notification = notify_request_event(event_id=event_id)
+        if notification is not None:
+            queued.append(notification.pk)
+    return queued
+
+
+# --- Complainants and supervisors ------------------------------------------------------------------------
+
+
+def notify_complainant(*, complaint_id: int, template: str) -> Notification | None:
+    """SMS to the complainant (when they left a phone) about their complaint's progress."""
+    from .services.public import complaint_status_url
+
+    complaint = Complaint.objects.select_related("centre").get(pk=complaint_id)
+    context = {"complaint": complaint, "link": complaint_status_url(complaint, absolute=True)}
+    with transaction.atomic():
+        return queue(
+            key=f"complaint:{complaint.pk}:{template}:{complaint.reopen_count}",
+            channel=NotificationChannel.SMS,
+            recipient=complaint.contact,
+            template=template,
+            context=context,
+            complaint=complaint,
+        )
+
+
+def supervisors_of(centre) -> list:
+    """Active supervisors who see ``centre``: those of the centre itself and of the centres above it."""
+    centre_ids = [centre.pk] + [c.pk for c in centre.ancestors()]
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=Role.SUPERVISOR,
+            staff_member__centre_id__in=centre_ids,
+            staff_member__is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def notify_supervisors(
+    *, template: str, key: str, complaint_id: int | None = None, request_id: int | None = None
+) -> list[int]:
+    """E-mail each supervisor responsible for the complaint's or request's centre; returns notification ids."""
+    complaint = Complaint.objects.select_related("centre").get(pk=complaint_id) if complaint_id else None
+    req = (
+        ServiceRequest.objects.select_related("centre", "matter", "helper").get(pk=request_id) if request_id else None
+    )
+    centre = complaint.centre if complaint else req.centre
+    context = {"complaint": complaint, "req": req, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
+    queued = []
+    for user in supervisors_of(centre):
+        with transaction.atomic():
+            notification = queue(
+                key=f"{key}:{user.pk}",
+                channel=NotificationChannel.EMAIL,
+                recipient=user.email,
+                template=template,
+                context={**context, "user": user},
+                complaint=complaint,
+                request=req,
+            )
+        if notification is not None:
+            queued.append(notification.pk)
+    return queued
+
+
+# --- Sending (the Celery task's body) --------------------------------------------------------------------
+
+
+def deliver(*, notification_id: int) -> str:
+    """Send one queued message; idempotent. Raises TemporaryFailure to have the task retry later."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        stale = timezone.now() - STALE_AFTER
+        claimed_elsewhere = notification.status == NotificationStatus.SENDING and notification.claimed_at > stale
+        if notification.status in (NotificationStatus.SENT, NotificationStatus.FAILED) or claimed_elsewhere:
+            return notification.status
+        notification.status = NotificationStatus.SENDING
+        notification.claimed_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "claimed_at", "attempts"])
+    try:
+        get_backend(notification.channel).send(
+            recipient=notification.recipient, subject=notification.subject, body=notification.body
+        )
+    except TemporaryFailure as exc:
+        final = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        status = NotificationStatus.FAILED if final else NotificationStatus.PENDING
+        Notification.objects.filter(pk=notification_id).update(status=status, last_error=str(exc)[:300])
+        log.warning("Notification %s to %s failed (%s)", notification_id, notification.recipient_masked, exc)
+        if final:
+            return status
+        raise
+    except PermanentFailure as exc:
+        Notification.objects.filter(pk=notification_id).update(
+            status=NotificationStatus.FAILED, last_error=str(exc)[:300]
+        )
+        log.warning("Notification %s to %s refused (%s)", notification_id, notification.recipient_masked, exc)
+        return NotificationStatus.FAILED
+    Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    return NotificationStatus.SENT
+
+
+def requeue_stale(now=None) -> list[int]:
+    """Queue again the messages whose task was lost (broker down, worker killed)."""
+    now = now or timezone.now()
+    stale = now - STALE_AFTER
+    ids = list(
+        Notification.objects.filter(
+            Q(status=NotificationStatus.PENDING, created_at__lt=stale)
+            | Q(status=NotificationStatus.SENDING, claimed_at__lt=stale),
+            attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS,
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        _enqueue(pk)
+    return ids

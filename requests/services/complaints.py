@@ -1,0 +1,565 @@
+"""Complaint handling (F-SUP-2, GB/T 36113 style): register → accept → investigate → respond → feedback → close.
+
+`COMPLAINT_TRANSITIONS` says which status may follow which; `COMPLAINT_ACTIONS` names every action, the
+statuses it is allowed in and the permission it needs. Services check both under a row lock (409 for a step
+the status does not allow, 403 for an actor without the permission or outside the complaint's centre) and
+write one `ComplaintEvent` in the same transaction. Messages go out after the commit (requests.notifications).
+
+Time limits are working days: acceptance within COMPLAINT_ACCEPT_WORKING_DAYS of registration, the response
+within COMPLAINT_RESPOND_WORKING_DAYS of acceptance (or of reopening). The daily timer flags what passed a
+limit, escalates it and tells the centre's supervisors.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hallservice.crypto import mask_phone
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.services import sequence_next
+from hallservice.workdays import WorkingCalendar
+from staff.models import Department, ServiceCentre, StaffMember
+
+from ..models import (
+    COMPLAINT_RESPONSE_STATUSES,
+    PUBLIC_SOURCES,
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    ComplaintSource,
+    ComplaintStatus,
+    ServiceRequest,
+)
+from .base import require
+from .intake import LOOKUP_ALPHABET, validate_phone
+
+CS = ComplaintStatus
+
+COMPLAINT_TRANSITIONS: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
+    CS.REGISTERED: frozenset({CS.ACCEPTED, CS.REJECTED}),
+    CS.ACCEPTED: frozenset({CS.INVESTIGATING}),
+    CS.INVESTIGATING: frozenset({CS.RESPONDED}),
+    # The complainant's feedback closes it (satisfied) or reopens it (not satisfied).
+    CS.RESPONDED: frozenset({CS.CLOSED, CS.REOPENED}),
+    CS.REOPENED: frozenset({CS.INVESTIGATING}),
+    CS.CLOSED: frozenset({CS.REOPENED}),
+    CS.REJECTED: frozenset(),
+}
+
+HANDLE = "requests.handle_complaint"
+NOT_DONE = frozenset(CS) - {CS.CLOSED, CS.REJECTED}
+
+
+@dataclass(frozen=True)
+class ComplaintAction:
+    name: str
+    label: str
+    allowed_in: frozenset[ComplaintStatus]
+    target: ComplaintStatus | None
+    permission: str = HANDLE
+
+
+COMPLAINT_ACTIONS: dict[str, ComplaintAction] = {
+    a.name: a
+    for a in [
+        ComplaintAction("accept", gettext_lazy("Accept"), frozenset({CS.REGISTERED}), CS.ACCEPTED),
+        ComplaintAction("reject", gettext_lazy("Do not accept"), frozenset({CS.REGISTERED}), CS.REJECTED),
+        ComplaintAction(
+            "investigate",
+            gettext_lazy("Start the investigation"),
+            frozenset({CS.ACCEPTED, CS.REOPENED}),
+            CS.INVESTIGATING,
+        ),
+        ComplaintAction("respond", gettext_lazy("Respond"), frozenset({CS.INVESTIGATING}), CS.RESPONDED),
+        # Target decided by the feedback: closed when satisfied, reopened when not.
+        ComplaintAction(
+            "record_feedback", gettext_lazy("Record the complainant's feedback"), frozenset({CS.RESPONDED}), None
+        ),
+        ComplaintAction("close", gettext_lazy("Close without feedback"), frozenset({CS.RESPONDED}), CS.CLOSED),
+        ComplaintAction("reopen", gettext_lazy("Reopen"), frozenset({CS.CLOSED}), CS.REOPENED),
+        ComplaintAction("link", gettext_lazy("Link staff, department or request"), NOT_DONE, None),
+        ComplaintAction("note", gettext_lazy("Add an internal note"), frozenset(CS), None),
+    ]
+}
+
+
+def complaint_transition_allowed(current: str, target: str) -> bool:
+    return ComplaintStatus(target) in COMPLAINT_TRANSITIONS[ComplaintStatus(current)]
+
+
+def complaint_allowed_actions(user, complaint: Complaint) -> list[ComplaintAction]:
+    """What this user may do with this complaint now, in the order of the table (for the page)."""
+    return [a for a in COMPLAINT_ACTIONS.values() if complaint.status in a.allowed_in and user.has_perm(a.permission)]
+
+
+# --- Shared steps ----------------------------------------------------------------------------------------
+
+
+def _lock(complaint_id: int) -> Complaint:
+    """Re-read the complaint under a row lock: two supervisors must not act on one complaint at once."""
+    return Complaint.objects.select_for_update(of=("self",)).select_related("centre").get(pk=complaint_id)
+
+
+def _ensure(actor, complaint: Complaint, action_name: str) -> None:
+    """403 for an actor who may not act here; 409 for an action the complaint's status does not allow now."""
+    action = COMPLAINT_ACTIONS[action_name]
+    if actor is not None and (
+        not actor.has_perm(action.permission)
+        or not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists()
+    ):
+        raise PermissionDenied(_("You may not do this with complaint %(number)s.") % {"number": complaint.number})
+    if complaint.status not in action.allowed_in:
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”.")
+            % {"action": action.label, "status": ComplaintStatus(complaint.status).label}
+        )
+
+
+def _move(complaint: Complaint, target: ComplaintStatus, *, fields: tuple[str, ...] = ()) -> ComplaintStatus:
+    if not complaint_transition_allowed(complaint.status, target):
+        raise TransitionNotAllowed(
+            _("A complaint that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": ComplaintStatus(complaint.status).label, "target": ComplaintStatus(target).label}
+        )
+    previous = ComplaintStatus(complaint.status)
+    complaint.status = target
+    complaint.save(update_fields=["status", "updated_at", *fields])
+    return previous
+
+
+def _record(
+    complaint: Complaint,
+    *,
+    actor,
+    verb: str,
+    note: str = "",
+    public: bool = False,
+    from_status: str = "",
+    to_status: str = "",
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=actor,
+        verb=verb,
+        note=note,
+        public=public,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def _tell_complainant(complaint: Complaint, template: str) -> None:
+    """An SMS to the complainant after the commit, when they left a phone number."""
+    if complaint.contact:
+        from ..notifications import after_commit, notify_complainant
+
+        after_commit(notify_complainant, complaint_id=complaint.pk, template=template)
+
+
+def _text(value: str, message: str, *, field: str, max_length: int) -> str:
+    require(value, message, field=field)
+    value = value.strip()
+    if len(value) > max_length:
+        raise DomainError(
+            _("At most %(max)d characters, please (%(count)d given).") % {"max": max_length, "count": len(value)},
+            field=field,
+        )
+    return value
+
+
+def normalise_number(number: str) -> str:
+    """Numbers as people type them: spaces dropped, upper case (XH-20261123-0001)."""
+    return "".join((number or "").split()).upper()
+
+
+def _new_number(centre: ServiceCentre) -> str:
+    today = timezone.localdate()
+    seq = sequence_next(key=f"complaint:{centre.code}:{today:%Y%m%d}")
+    return f"TS-{centre.code}-{today:%Y%m%d}-{seq:04d}"
+
+
+# --- Registration ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_register(
+    *,
+    actor,
+    source: str,
+    category: str,
+    content: str,
+    centre_id: int | None = None,
+    request_number: str = "",
+    anonymous: bool = False,
+    name: str = "",
+    contact: str = "",
+    staff_id: int | None = None,
+    department_id: int | None = None,
+) -> Complaint:
+    """Register a complaint from a citizen online (``actor`` None) or taken by staff (phone, window, mailbox).
+
+    A request number links the complaint to that request (and its centre). Online, whether the number exists
+    is never revealed: it is kept as given and linked when it matches.
+    """
+    if actor is not None and not actor.has_perm("requests.register_complaint"):
+        raise PermissionDenied(_("You may not register complaints."))
+    if actor is None and source not in PUBLIC_SOURCES:
+        raise DomainError(_("Choose how the complaint came in."), field="source")
+    if source not in ComplaintSource.values:
+        raise DomainError(_("Choose how the complaint came in."), field="source")
+    if category not in ComplaintCategory.values:
+        raise DomainError(_("Choose what the complaint is about."), field="category")
+    content = _text(content, _("Describe what happened."), field="content", max_length=settings.COMPLAINT_MAX_LENGTH)
+    name = "" if anonymous else (name or "").strip()
+    if len(name) > 50:
+        raise DomainError(_("At most 50 characters, please."), field="name")
+    contact = validate_phone(contact or "", field="contact")
+
+    number_given = normalise_number(request_number)[:32]
+    req = ServiceRequest.objects.filter(number=number_given).select_related("centre").first() if number_given else None
+    member = getattr(actor, "staff_member", None) if actor is not None else None
+    if actor is not None:
+        if member is None:
+            raise PermissionDenied(_("Only staff members of a centre can do this."))
+        if number_given and (req is None or not ServiceRequest.objects.visible_to(actor).filter(pk=req.pk).exists()):
+            raise DomainError(_("No request with this number in your centres."), field="request_number")
+        centre = req.centre if req else member.centre
+    elif req is not None:
+        centre = req.centre
+    else:
+        centre = ServiceCentre.objects.filter(pk=centre_id).first() if centre_id else None
+        if centre is None:
+            raise DomainError(_("Choose the service centre the complaint is about."), field="centre")
+
+    staff = department = None
+    if staff_id is not None:
+        staff = StaffMember.objects.filter(pk=staff_id).first()
+        if staff is None:
+            raise DomainError(_("Unknown staff member."), field="staff")
+    if department_id is not None:
+        department = Department.objects.filter(pk=department_id).first()
+        if department is None:
+            raise DomainError(_("Unknown department."), field="department")
+
+    today = timezone.localdate()
+    complaint = Complaint.objects.create(
+        number=_new_number(centre),
+        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)),
+        centre=centre,
+        source=source,
+        category=category,
+        content=content,
+        anonymous=anonymous,
+        name=name,
+        contact=contact,
+        contact_masked=mask_phone(contact) if contact else "",
+        request_number_given=number_given,
+        request=req,
+        staff=staff,
+        department=department or (req.lead_department if req else None),
+        registered_by=actor,
+        accept_due=WorkingCalendar().add_working_days(today, settings.COMPLAINT_ACCEPT_WORKING_DAYS),
+    )
+    _record(
+        complaint,
+        actor=actor,
+        verb="registered",
+        public=True,
+        to_status=CS.REGISTERED,
+        note=_("Registered; it will be accepted or answered by %(date)s.")
+        % {"date": f"{complaint.accept_due:%Y-%m-%d}"},
+    )
+    return complaint
+
+
+# --- Handling --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_accept(*, actor, complaint_id: int, note: str = "") -> Complaint:
+    """Accept the complaint; the response limit starts today."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "accept")
+    complaint.accepted_at = timezone.now()
+    complaint.respond_due = WorkingCalendar().add_working_days(
+        timezone.localdate(), settings.COMPLAINT_RESPOND_WORKING_DAYS
+    )
+    previous = _move(complaint, CS.ACCEPTED, fields=("accepted_at", "respond_due"))
+    _record(
+        complaint,
+        actor=actor,
+        verb="accepted",
+        public=True,
+        from_status=previous,
+        to_status=CS.ACCEPTED,
+        note=_("Accepted; you will have an answer by %(date)s.") % {"date": f"{complaint.respond_due:%Y-%m-%d}"},
+    )
+    if note.strip():
+        _record(complaint, actor=actor, verb="noted", note=note.strip())
+    _tell_complainant(complaint, "complaint_accepted")
+    return complaint
+
+
+@transaction.atomic
+def complaint_reject(*, actor, complaint_id: int, reason: str) -> Complaint:
+    """Not accepted (outside the hall's remit, no content…): the reason is told to the complainant."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "reject")
+    complaint.response = _text(reason, _("Say why it is not accepted."), field="reason", max_length=1000)
+    complaint.responded_at = complaint.closed_at = timezone.now()
+    previous = _move(complaint, CS.REJECTED, fields=("response", "responded_at", "closed_at"))
+    _record(
+        complaint,
+        actor=actor,
+        verb="rejected",
+        public=True,
+        from_status=previous,
+        to_status=CS.REJECTED,
+        note=complaint.response,
+    )
+    _tell_complainant(complaint, "complaint_responded")
+    return complaint
+
+
+@transaction.atomic
+def complaint_investigate(*, actor, complaint_id: int, note: str = "") -> Complaint:
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "investigate")
+    previous = _move(complaint, CS.INVESTIGATING)
+    _record(
+        complaint,
+        actor=actor,
+        verb="investigation_started",
+        public=True,
+        from_status=previous,
+        to_status=CS.INVESTIGATING,
+    )
+    if note.strip():
+        _record(complaint, actor=actor, verb="noted", note=note.strip())
+    return complaint
+
+
+@transaction.atomic
+def complaint_respond(
+    *, actor, complaint_id: int, response: str, findings: str = "", substantiated: bool | None = None
+) -> Complaint:
+    """Answer the complainant (public) with the internal findings and whether the complaint was substantiated."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "respond")
+    complaint.response = _text(response, _("Write the answer to the complainant."), field="response", max_length=2000)
+    complaint.findings = (findings or "").strip()[:5000]
+    complaint.substantiated = substantiated
+    complaint.responded_at = timezone.now()
+    previous = _move(complaint, CS.RESPONDED, fields=("response", "findings", "substantiated", "responded_at"))
+    _record(
+        complaint,
+        actor=actor,
+        verb="responded",
+        public=True,
+        from_status=previous,
+        to_status=CS.RESPONDED,
+        note=complaint.response,
+    )
+    if complaint.findings:
+        _record(complaint, actor=actor, verb="noted", note=complaint.findings)
+    _tell_complainant(complaint, "complaint_responded")
+    return complaint
+
+
+def _reopen(
+    complaint: Complaint, *, actor, verb: str, note: str, public: bool, fields: tuple[str, ...] = ()
+) -> ComplaintStatus:
+    """Back to work with a fresh response limit (and its escalation flag cleared)."""
+    complaint.respond_due = WorkingCalendar().add_working_days(
+        timezone.localdate(), settings.COMPLAINT_RESPOND_WORKING_DAYS
+    )
+    complaint.respond_overdue_on = None
+    complaint.closed_at = None
+    complaint.reopen_count += 1
+    previous = _move(
+        complaint, CS.REOPENED, fields=("respond_due", "respond_overdue_on", "closed_at", "reopen_count", *fields)
+    )
+    _record(complaint, actor=actor, verb=verb, public=public, from_status=previous, to_status=CS.REOPENED, note=note)
+    return previous
+
+
+FEEDBACK_FIELDS = ("feedback_satisfied", "feedback_comment", "feedback_at")
+
+
+@transaction.atomic
+def complaint_feedback(*, actor, complaint_id: int, satisfied: bool, comment: str = "") -> Complaint:
+    """The complainant's feedback on the response (online: ``actor`` None; by phone: recorded by staff).
+
+    Satisfied closes the complaint; not satisfied reopens it with a new response limit.
+    """
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "record_feedback")
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise DomainError(_("At most %(max)d characters, please.") % {"max": 1000}, field="comment")
+    complaint.feedback_satisfied, complaint.feedback_comment, complaint.feedback_at = (
+        bool(satisfied),
+        comment,
+        timezone.now(),
+    )
+    if satisfied:
+        complaint.closed_at = timezone.now()
+        previous = _move(complaint, CS.CLOSED, fields=("closed_at", *FEEDBACK_FIELDS))
+        _record(
+            complaint,
+            actor=actor,
+            verb="feedback_satisfied",
+            public=True,
+            from_status=previous,
+            to_status=CS.CLOSED,
+            note=comment,
+        )
+    else:
+        _reopen(complaint, actor=actor, verb="feedback_unsatisfied", note=comment, public=True, fields=FEEDBACK_FIELDS)
+    return complaint
+
+
+@transaction.atomic
+def complaint_close(*, actor, complaint_id: int, note: str) -> Complaint:
+    """Close a responded complaint without the complainant's feedback (not reachable, anonymous…)."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "close")
+    note = _text(note, _("Say why it is closed without feedback."), field="note", max_length=1000)
+    complaint.closed_at = timezone.now()
+    previous = _move(complaint, CS.CLOSED, fields=("closed_at",))
+    _record(complaint, actor=actor, verb="closed", public=True, from_status=previous, to_status=CS.CLOSED)
+    _record(complaint, actor=actor, verb="noted", note=note)
+    return complaint
+
+
+@transaction.atomic
+def complaint_reopen(*, actor, complaint_id: int, reason: str) -> Complaint:
+    """Reopen a closed complaint (the complainant came back, the finding was wrong…)."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "reopen")
+    reason = _text(reason, _("Say why it is reopened."), field="reason", max_length=1000)
+    _reopen(complaint, actor=actor, verb="reopened", note=reason, public=True)
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_note(*, actor, complaint_id: int, note: str) -> ComplaintEvent:
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "note")
+    note = _text(note, _("Write the note."), field="note", max_length=2000)
+    return _record(complaint, actor=actor, verb="noted", note=note)
+
+
+@transaction.atomic
+def complaint_link(
+    *,
+    actor,
+    complaint_id: int,
+    staff_id: int | None = None,
+    department_id: int | None = None,
+    request_number: str = "",
+) -> Complaint:
+    """Set the staff member, department and request the complaint concerns (None / empty clears a link)."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, "link")
+    staff = None
+    if staff_id is not None:
+        staff = StaffMember.objects.visible_to(actor).filter(pk=staff_id).first()
+        if staff is None:
+            raise DomainError(_("Choose a staff member of your centres."), field="staff")
+    department = None
+    if department_id is not None:
+        department = Department.objects.filter(pk=department_id).first()
+        if department is None:
+            raise DomainError(_("Unknown department."), field="department")
+    req = None
+    number = normalise_number(request_number)
+    if number:
+        req = ServiceRequest.objects.visible_to(actor).filter(number=number).first()
+        if req is None:
+            raise DomainError(_("No request with this number in your centres."), field="request_number")
+    complaint.staff, complaint.department, complaint.request = staff, department, req
+    complaint.save(update_fields=["staff", "department", "request", "updated_at"])
+    parts = [
+        _("staff: %(v)s") % {"v": staff.name if staff else "—"},
+        _("department: %(v)s") % {"v": department.name if department else "—"},
+        _("request: %(v)s") % {"v": req.number if req else "—"},
+    ]
+    _record(complaint, actor=actor, verb="linked", note="；".join(parts))
+    return complaint
+
+
+# --- Timers (Celery beat, daily) -------------------------------------------------------------------------
+
+
+def complaint_flag_overdue(today: date) -> list[int]:
+    """Flag and escalate, once per limit, each complaint not accepted or not answered in time."""
+    from ..notifications import after_commit, notify_supervisors
+
+    touched = []
+    candidates = Complaint.objects.overdue(today).values_list("pk", flat=True)
+    for pk in candidates:
+        with transaction.atomic():
+            complaint = _lock(pk)
+            if complaint.status == CS.REGISTERED and complaint.accept_due < today and not complaint.accept_overdue_on:
+                complaint.accept_overdue_on = today
+                verb, due, flag = "accept_overdue", complaint.accept_due, "accept_overdue_on"
+            elif (
+                complaint.status in COMPLAINT_RESPONSE_STATUSES
+                and complaint.respond_due < today
+                and not complaint.respond_overdue_on
+            ):
+                complaint.respond_overdue_on = today
+                verb, due, flag = "respond_overdue", complaint.respond_due, "respond_overdue_on"
+            else:
+                continue
+            complaint.escalated = True
+            complaint.save(update_fields=[flag, "escalated", "updated_at"])
+            _record(complaint, actor=None, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"})
+            after_commit(
+                notify_supervisors,
+                complaint_id=pk,
+                template=f"complaint_{verb}",
+                key=f"complaint:{pk}:{verb}:{today:%Y%m%d}",
+            )
+            touched.append(pk)
+    return touched
+
+
+def complaint_close_without_feedback(today: date) -> list[int]:
+    """A response that has waited COMPLAINT_FEEDBACK_WORKING_DAYS for the complainant's feedback is closed."""
+    cal = WorkingCalendar()
+    touched = []
+    candidates = Complaint.objects.filter(status=CS.RESPONDED, responded_at__isnull=False).values_list(
+        "pk", "responded_at"
+    )
+    for pk, responded_at in candidates:
+        waited_until = cal.add_working_days(timezone.localdate(responded_at), settings.COMPLAINT_FEEDBACK_WORKING_DAYS)
+        if today <= waited_until:
+            continue
+        with transaction.atomic():
+            complaint = _lock(pk)
+            if complaint.status != CS.RESPONDED:
+                continue
+            complaint.closed_at = timezone.now()
+            previous = _move(complaint, CS.CLOSED, fields=("closed_at",))
+            _record(
+                complaint,
+                actor=None,
+                verb="closed",
+                public=True,
+                from_status=previous,
+                to_status=CS.CLOSED,
+                note=_("No feedback within %(days)d working days.")
+                % {"days": settings.COMPLAINT_FEEDBACK_WORKING_DAYS},
+            )
+            touched.append(pk)
+    return touched

@@ -1,0 +1,593 @@
+"""REST API of the training app under /api/v1/training/ (DRF + django-filter + drf-spectacular).
+
+Serializers check the shape of the input; the services decide. Another centre's object is a 404 (querysets are
+scoped), a missing permission a 403, an action the state does not allow a 409, bad input a 400 with field
+messages (the project's exception handler maps the services' errors). A paper in progress never carries its
+correct options: `selectors.attempt_paper` adds them only once it is graded.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import selectors
+from . import services as svc
+from .models import (
+    Attempt,
+    AttemptStatus,
+    Attendance,
+    AttendanceStatus,
+    MonthlyTest,
+    MonthlyTestStatus,
+    Question,
+    QuestionKind,
+    SessionKind,
+    SessionStatus,
+    TrainingSession,
+)
+
+
+def enum_field(choices, component: str) -> type[serializers.ChoiceField]:
+    """A choice field documented as its own named enum (no collision with other apps' "status")."""
+
+    class EnumField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices.choices, **kwargs)
+
+    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
+    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
+
+
+SessionKindField = enum_field(SessionKind, "TrainingSessionKindEnum")
+SessionStatusField = enum_field(SessionStatus, "TrainingSessionStatusEnum")
+AttendanceStatusField = enum_field(AttendanceStatus, "TrainingAttendanceStatusEnum")
+QuestionKindField = enum_field(QuestionKind, "TrainingQuestionKindEnum")
+MonthlyTestStatusField = enum_field(MonthlyTestStatus, "TrainingTestStatusEnum")
+AttemptStatusField = enum_field(AttemptStatus, "TrainingPaperStatusEnum")
+
+
+class HasPerm(permissions.BasePermission):
+    """The view's `required_perm` for every method (the bank is for the supervision section only)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm(view.required_perm))
+
+
+def _reader(user) -> bool:
+    return any(
+        user.has_perm(p)
+        for p in ("training.manage_sessions", "training.manage_tests", "training.view_training_reports")
+    )
+
+
+def _visible_centre(user, centre_id: int) -> int:
+    if not selectors.visible_centres(user).filter(pk=centre_id).exists():
+        raise ValidationError({"centre": ["Unknown centre."]})
+    return centre_id
+
+
+# --- Sessions and attendance -------------------------------------------------------------------------------
+
+
+class AttendanceOutput(serializers.ModelSerializer):
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    status = AttendanceStatusField(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "staff", "staff_name", "required", "status", "note", "recorded_at"]
+
+
+class SessionOutput(serializers.ModelSerializer):
+    kind = SessionKindField(read_only=True)
+    status = SessionStatusField(read_only=True)
+    topic_name = serializers.CharField(source="topic.name", read_only=True)
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "id",
+            "centre",
+            "kind",
+            "topic",
+            "topic_name",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "trainer_name",
+            "department",
+            "content",
+            "status",
+            "cancel_reason",
+        ]
+
+
+class SessionInput(serializers.Serializer):
+    centre = serializers.IntegerField()
+    kind = SessionKindField(default=SessionKind.WEEKLY)
+    topic = serializers.IntegerField()
+    title = serializers.CharField(max_length=120)
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(default=60)
+    location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    trainer_name = serializers.CharField(max_length=50)
+    department = serializers.IntegerField(required=False, allow_null=True, default=None)
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AttendanceInput(serializers.Serializer):
+    marks = serializers.DictField(child=AttendanceStatusField(), help_text="staff id → present, absent or excused")
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class SessionFilter(django_filters.FilterSet):
+    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    kind = django_filters.ChoiceFilter(choices=SessionKind.choices)
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+
+    class Meta:
+        model = TrainingSession
+        fields = ["centre", "kind", "status", "topic", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.in_month(value)
+
+
+class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Trainings of the user's centres; planning and attendance need the supervision section's permission
+    (department users plan their department's short trainings)."""
+
+    serializer_class = SessionOutput
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return TrainingSession.objects.visible_to(self.request.user).select_related("topic").order_by("-starts_at")
+
+    @extend_schema(request=SessionInput, responses={201: SessionOutput})
+    def create(self, request):
+        data = SessionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        session = svc.session_create(
+            actor=request.user,
+            centre_id=_visible_centre(request.user, d["centre"]),
+            kind=d["kind"],
+            topic_id=d["topic"],
+            title=d["title"],
+            starts_at=d["starts_at"],
+            duration_minutes=d["duration_minutes"],
+            location=d["location"],
+            trainer_name=d["trainer_name"],
+            department_id=d["department"],
+            content=d["content"],
+        )
+        return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], request=None, responses=AttendanceOutput(many=True))
+    @extend_schema(methods=["post"], request=AttendanceInput, responses=AttendanceOutput(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def attendance(self, request, pk=None):
+        session = self.get_object()
+        if request.method == "POST":
+            data = AttendanceInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            marks = {_int_key(k): v for k, v in data.validated_data["marks"].items()}
+            notes = {_int_key(k): v for k, v in data.validated_data["notes"].items()}
+            svc.attendance_record(actor=request.user, session_id=session.pk, marks=marks, notes=notes)
+        rows = session.attendance.select_related("staff").order_by("staff__name")
+        return Response(AttendanceOutput(rows, many=True).data)
+
+    @extend_schema(request=None, responses=SessionOutput)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        return Response(SessionOutput(svc.session_complete(actor=request.user, session_id=self.get_object().pk)).data)
+
+    @extend_schema(request=CancelInput, responses=SessionOutput)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        data = CancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = svc.session_cancel(
+            actor=request.user, session_id=self.get_object().pk, reason=data.validated_data["reason"]
+        )
+        return Response(SessionOutput(session).data)
+
+
+def _int_key(key) -> int:
+    try:
+        return int(key)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"marks": ["Staff ids are numbers."]}) from exc
+
+
+class AttendanceFilter(django_filters.FilterSet):
+    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    status = django_filters.ChoiceFilter(choices=AttendanceStatus.choices)
+
+    class Meta:
+        model = Attendance
+        fields = ["session", "staff", "status", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(session__starts_at__year=value.year, session__starts_at__month=value.month)
+
+
+class TrainingAttendanceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Attendance marks: the supervision section sees its centres', everyone else their own."""
+
+    serializer_class = AttendanceOutput
+    filterset_class = AttendanceFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attendance.objects.none()
+        user = self.request.user
+        qs = Attendance.objects.select_related("staff").order_by("-session__starts_at", "staff__name")
+        if _reader(user):
+            return qs.visible_to(user)
+        return qs.filter(staff__user=user)
+
+
+# --- Question bank -------------------------------------------------------------------------------------------
+
+
+class OptionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    letter = serializers.CharField()
+    text = serializers.CharField()
+    is_correct = serializers.BooleanField()
+
+
+class QuestionOutput(serializers.ModelSerializer):
+    kind = QuestionKindField(read_only=True)
+    options = OptionOutput(many=True, read_only=True)
+    topic_name = serializers.CharField(source="topic.name", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "centre",
+            "kind",
+            "topic",
+            "topic_name",
+            "session",
+            "text",
+            "options",
+            "explanation",
+            "difficulty",
+            "is_active",
+        ]
+
+
+class QuestionInput(serializers.Serializer):
+    centre = serializers.IntegerField(required=False, help_text="On create: whose bank")
+    kind = QuestionKindField()
+    topic = serializers.IntegerField(required=False, allow_null=True, default=None)
+    session = serializers.IntegerField(required=False, allow_null=True, default=None)
+    text = serializers.CharField()
+    options = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False, default=list)
+    correct = serializers.ListField(
+        child=serializers.IntegerField(min_value=0), help_text="0-based positions of the correct options"
+    )
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")
+    difficulty = serializers.IntegerField(required=False, default=2)
+    is_active = serializers.BooleanField(required=False)
+
+
+class QuestionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=QuestionKind.choices)
+
+    class Meta:
+        model = Question
+        fields = ["centre", "topic", "session", "kind", "is_active"]
+
+
+class QuestionViewSet(viewsets.ModelViewSet):
+    """The question bank, with the correct options: for the supervision section only."""
+
+    permission_classes = [HasPerm]
+    required_perm = "training.manage_bank"
+    serializer_class = QuestionOutput
+    filterset_class = QuestionFilter
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Question.objects.visible_to(self.request.user)
+            .select_related("topic")
+            .prefetch_related("options")
+            .order_by("topic__name", "pk")
+        )
+
+    def _input(self, request) -> dict:
+        data = QuestionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        return {
+            "kind": d["kind"],
+            "text": d["text"],
+            "options": d["options"],
+            "correct": d["correct"],
+            "topic_id": d["topic"],
+            "session_id": d["session"],
+            "explanation": d["explanation"],
+            "difficulty": d["difficulty"],
+        }, d
+
+    @extend_schema(request=QuestionInput, responses={201: QuestionOutput})
+    def create(self, request):
+        fields, raw = self._input(request)
+        member = getattr(request.user, "staff_member", None)
+        centre_id = raw.get("centre") or (member.centre_id if member else None)
+        if centre_id is None:
+            raise ValidationError({"centre": ["Choose whose bank."]})
+        question = svc.question_create(
+            actor=request.user, centre_id=_visible_centre(request.user, centre_id), **fields
+        )
+        return Response(QuestionOutput(self.get_queryset().get(pk=question.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=QuestionInput, responses=QuestionOutput)
+    def update(self, request, pk=None):
+        question = self.get_object()
+        fields, raw = self._input(request)
+        svc.question_update(actor=request.user, question_id=question.pk, **fields)
+        if "is_active" in raw:
+            svc.question_set_active(actor=request.user, question_id=question.pk, active=raw["is_active"])
+        return Response(QuestionOutput(self.get_queryset().get(pk=question.pk)).data)
+
+    @extend_schema(responses={204: None, 200: QuestionOutput})
+    def destroy(self, request, pk=None):
+        """Deletes a question nobody has drawn; a used question is deactivated instead (200 with it)."""
+        question = self.get_object()
+        if svc.question_delete(actor=request.user, question_id=question.pk):
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(QuestionOutput(self.get_queryset().get(pk=question.pk)).data)
+
+
+# --- Tests, papers, scores -----------------------------------------------------------------------------------
+
+
+class MonthlyTestOutput(serializers.ModelSerializer):
+    status = MonthlyTestStatusField(read_only=True)
+    quotas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MonthlyTest
+        fields = [
+            "id",
+            "centre",
+            "month",
+            "title",
+            "question_count",
+            "time_limit_minutes",
+            "opens_at",
+            "closes_at",
+            "status",
+            "quotas",
+            "closed_at",
+            "consequences_applied_at",
+        ]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "integer"}})
+    def get_quotas(self, obj) -> dict:
+        return {str(t): n for t, n in obj.quotas.values_list("topic_id", "count")}
+
+
+class MonthlyTestInput(serializers.Serializer):
+    centre = serializers.IntegerField()
+    month = serializers.DateField(help_text="Any day of the month")
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    question_count = serializers.IntegerField()
+    time_limit_minutes = serializers.IntegerField()
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    quotas = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False, default=dict)
+
+
+class OptionShown(serializers.Serializer):
+    id = serializers.IntegerField()
+    letter = serializers.CharField()
+    text = serializers.CharField()
+    chosen = serializers.BooleanField()
+    correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
+
+
+class PaperQuestion(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    topic = serializers.CharField()
+    options = OptionShown(many=True)
+    answered = serializers.BooleanField()
+    is_correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
+    explanation = serializers.CharField(required=False, help_text="Only once the paper is graded")
+
+
+class PaperOutput(serializers.ModelSerializer):
+    status = AttemptStatusField(read_only=True)
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "id",
+            "test",
+            "staff",
+            "staff_name",
+            "status",
+            "started_at",
+            "deadline",
+            "finished_at",
+            "correct_count",
+            "score",
+            "passed",
+            "questions",
+        ]
+
+    @extend_schema_field(PaperQuestion(many=True))
+    def get_questions(self, obj) -> list:
+        return selectors.attempt_paper(obj)
+
+
+class AnswerInput(serializers.Serializer):
+    question = serializers.IntegerField()
+    options = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+
+
+class SubmitInput(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(), allow_empty=True),
+        required=False,
+        help_text="question id → chosen option ids; the answers saved before count for the rest",
+    )
+
+
+class MonthlyTestFilter(django_filters.FilterSet):
+    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    status = django_filters.ChoiceFilter(choices=MonthlyTestStatus.choices)
+
+    class Meta:
+        model = MonthlyTest
+        fields = ["centre", "status", "month"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=selectors.month_start(value))
+
+
+class MonthlyTestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Monthly tests of the user's centres (drafts only for the supervision section); `start` draws a paper."""
+
+    serializer_class = MonthlyTestOutput
+    filterset_class = MonthlyTestFilter
+
+    def get_queryset(self):
+        return MonthlyTest.objects.visible_to(self.request.user).order_by("-month", "centre")
+
+    @extend_schema(request=MonthlyTestInput, responses={201: MonthlyTestOutput})
+    def create(self, request):
+        data = MonthlyTestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        test = svc.monthly_test_create(
+            actor=request.user,
+            centre_id=_visible_centre(request.user, d["centre"]),
+            month=d["month"],
+            title=d["title"],
+            question_count=d["question_count"],
+            time_limit_minutes=d["time_limit_minutes"],
+            opens_at=d["opens_at"],
+            closes_at=d["closes_at"],
+            quotas={_int_key(k): v for k, v in d["quotas"].items()},
+        )
+        return Response(MonthlyTestOutput(test).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=MonthlyTestOutput)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return Response(
+            MonthlyTestOutput(svc.monthly_test_publish(actor=request.user, test_id=self.get_object().pk)).data
+        )
+
+    @extend_schema(request=None, responses=MonthlyTestOutput)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return Response(
+            MonthlyTestOutput(svc.monthly_test_close(actor=request.user, test_id=self.get_object().pk)).data
+        )
+
+    @extend_schema(request=None, responses={201: PaperOutput})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        paper = svc.attempt_start(actor=request.user, test_id=self.get_object().pk)
+        return Response(PaperOutput(paper).data, status=status.HTTP_201_CREATED)
+
+
+class PaperViewSet(viewsets.ReadOnlyModelViewSet):
+    """Test papers: one's own, and the graded papers of the centres a supervisor sees."""
+
+    serializer_class = PaperOutput
+    filterset_fields = ["test", "staff", "status"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attempt.objects.none()
+        user = self.request.user
+        qs = Attempt.objects.visible_to(user).select_related("staff", "test")
+        # Someone else's paper in progress is nobody's business until it is handed in.
+        return qs.filter(Q(staff__user=user) | ~Q(status=AttemptStatus.IN_PROGRESS)).order_by("-test__month", "pk")
+
+    @extend_schema(request=AnswerInput, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = AnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = svc.attempt_answer(
+            actor=request.user,
+            attempt_id=self.get_object().pk,
+            question_id=data.validated_data["question"],
+            option_ids=data.validated_data["options"],
+        )
+        return Response({"question": row.question_id, "options": row.chosen, "saved_at": row.answered_at})
+
+    @extend_schema(request=SubmitInput, responses=PaperOutput)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        data = SubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        answers = {_int_key(k): v for k, v in data.validated_data.get("answers", {}).items()}
+        paper = svc.attempt_submit(actor=request.user, attempt_id=self.get_object().pk, answers=answers or None)
+        return Response(PaperOutput(paper).data)
+
+
+class ScoreOutput(serializers.ModelSerializer):
+    status = AttemptStatusField(read_only=True)
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+    centre = serializers.IntegerField(source="test.centre_id", read_only=True)
+    month = serializers.DateField(source="test.month", read_only=True)
+    study_day = serializers.DateField(source="study_day.day", read_only=True, default=None)
+
+    class Meta:
+        model = Attempt
+        fields = ["id", "test", "centre", "month", "staff", "staff_name", "status", "score", "passed", "study_day"]
+
+
+class ScoreFilter(django_filters.FilterSet):
+    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    centre = django_filters.NumberFilter(field_name="test__centre")
+    passed = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Attempt
+        fields = ["test", "staff", "centre", "month", "passed"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(test__month=selectors.month_start(value))
+
+
+class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
+    """Graded papers: one's own, or the centres' for report readers."""
+
+    serializer_class = ScoreOutput
+    filterset_class = ScoreFilter
+
+    def get_queryset(self):
+        return (
+            Attempt.objects.visible_to(self.request.user)
+            .graded()
+            .select_related("staff", "test", "study_day")
+            .order_by("-test__month", "staff__name")
+        )

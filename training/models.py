@@ -1,0 +1,676 @@
+"""Training and tests (F-TRN, seed 000 四): sessions and attendance, the question bank, monthly tests, their scores
+and the consequences of a score below the pass mark.
+
+A `TrainingSession` is one weekly, department or ad-hoc training of a centre; its `Attendance` rows are filled
+with the centre's full-time helpers when it is planned. `Question`s with their `Option`s form a centre's bank,
+each tied to a `Topic` (and often to the session that taught it). A `MonthlyTest` draws each person's questions
+from the month's topics into an `Attempt` (`AttemptQuestion` rows keep the draw and the answers). When a test
+closes, a score below the pass mark gives a `StudyDay` (written into the rosters' unavailability) and the third
+failed test in a row a `Recommendation` to the person's labour-dispatch company. `TrainingNotice` is what a
+person is told; `TrainingEvent` records every change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _visible(qs: models.QuerySet, user, field: str = "centre") -> models.QuerySet:
+    from staff.scoping import visible_centre_filter
+
+    return qs.filter(visible_centre_filter(user, field))
+
+
+# --- Topics ------------------------------------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    """A subject of training and testing (e.g. real-estate registration, service etiquette)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training topic")
+        verbose_name_plural = _("training topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Sessions and attendance ---------------------------------------------------------------------------------
+
+
+class SessionKind(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly training")
+    DEPARTMENT = "department", _("Department short training")
+    AD_HOC = "ad_hoc", _("Ad-hoc training")
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A planned session is held (attendance closed) or cancelled; a held session's attendance may still be corrected.
+SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SessionStatus.PLANNED: frozenset({SessionStatus.HELD, SessionStatus.CANCELLED}),
+    SessionStatus.HELD: frozenset(),
+    SessionStatus.CANCELLED: frozenset(),
+}
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrainingSessionQuerySet:
+        return _visible(self, user)
+
+    def in_month(self, month) -> TrainingSessionQuerySet:
+        return self.filter(starts_at__year=month.year, starts_at__month=month.month)
+
+    def not_cancelled(self) -> TrainingSessionQuerySet:
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+
+class TrainingSession(models.Model):
+    """One training of a centre's helpers: when, on what, by whom, with its content and materials."""
+
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="sessions")
+    title = models.CharField(_("title"), max_length=120)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    trainer_name = models.CharField(_("trainer"), max_length=50)
+    trainer = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("trainer (staff record)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions_trained",
+    )
+    # The department holding a short training in the hall (seed 000 四.1); required for that kind only.
+    department = models.ForeignKey(
+        "staff.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+    )
+    content = models.TextField(_("content"), blank=True, help_text=_("What was taught: the test draws on it"))
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=SessionKind.DEPARTMENT, department__isnull=False) | ~Q(kind=SessionKind.DEPARTMENT),
+                name="training_department_session_has_department",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=10, duration_minutes__lte=600), name="training_session_duration"
+            ),
+        ]
+        permissions = [
+            ("manage_sessions", _("Can plan trainings and record attendance")),
+            ("add_department_session", _("Can add short trainings of their own department")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session-detail", args=[self.pk])
+
+    def allowed_statuses(self) -> frozenset[str]:
+        return SESSION_TRANSITIONS[self.status]
+
+
+class SessionMaterial(models.Model):
+    """A file handed out at a training (slides, a regulation, a checklist)."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=120)
+    file = models.FileField(_("file"), upload_to="training/materials/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("training material")
+        verbose_name_plural = _("training materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:material", args=[self.pk])
+
+
+class AttendanceStatus(models.TextChoices):
+    PENDING = "pending", _("Not recorded")
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttendanceQuerySet:
+        return _visible(self, user, "session__centre")
+
+
+class Attendance(models.Model):
+    """Whether one person was at one training; `required` rows were filled in when the session was planned."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="training_attendance",
+    )
+    required = models.BooleanField(_("required"), default=True)
+    status = models.CharField(
+        _("attendance"), max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PENDING
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "staff__name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "staff"], name="training_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.staff} {self.get_status_display()}"
+
+
+# --- Question bank -----------------------------------------------------------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    TRUE_FALSE = "true_false", _("True / false")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("Easy")
+    MEDIUM = 2, _("Medium")
+    HARD = 3, _("Hard")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> QuestionQuerySet:
+        return _visible(self, user)
+
+    def active(self) -> QuestionQuerySet:
+        return self.filter(is_active=True)
+
+    def for_centre(self, centre) -> QuestionQuerySet:
+        """A centre's bank: its own questions and those of the centres above it (the district's bank is shared)."""
+        ids = [centre.pk, *(c.pk for c in centre.ancestors())]
+        return self.filter(centre_id__in=ids)
+
+
+class Question(models.Model):
+    """A test question from the training content, with its explanation; deactivated rather than deleted once used."""
+
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_questions"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions")
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("training session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    text = models.TextField(_("question"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [models.Index(fields=["centre", "topic", "is_active"], name="training_question_pool")]
+        permissions = [("manage_bank", _("Can keep the question bank"))]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:question-edit", args=[self.pk])
+
+
+class Option(models.Model):
+    """One answer option of a question; `is_correct` never leaves the server before the person has submitted."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("text"), max_length=300)
+    is_correct = models.BooleanField(_("correct"), default=False)
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [models.UniqueConstraint(fields=["question", "position"], name="training_option_position")]
+
+    def __str__(self) -> str:
+        return f"{self.letter}. {self.text}"
+
+    @property
+    def letter(self) -> str:
+        return "ABCDEFGH"[self.position - 1] if 1 <= self.position <= 8 else str(self.position)
+
+
+# --- Monthly tests ---------------------------------------------------------------------------------------------
+
+
+class MonthlyTestStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+# A draft is edited freely, then published (people may take it inside its window); closing grades what is left
+# and applies the consequences.
+MONTHLY_TEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    MonthlyTestStatus.DRAFT: frozenset({MonthlyTestStatus.PUBLISHED}),
+    MonthlyTestStatus.PUBLISHED: frozenset({MonthlyTestStatus.CLOSED}),
+    MonthlyTestStatus.CLOSED: frozenset(),
+}
+
+
+class MonthlyTestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MonthlyTestQuerySet:
+        qs = _visible(self, user)
+        # Drafts are the supervision section's working copy.
+        if not user.has_perm("training.manage_tests"):
+            qs = qs.exclude(status=MonthlyTestStatus.DRAFT)
+        return qs
+
+
+class MonthlyTest(models.Model):
+    """A centre's test of one month: how many questions, per-topic quotas, opening window and time limit."""
+
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_tests"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month whose training is tested"))
+    title = models.CharField(_("title"), max_length=120)
+    question_count = models.PositiveSmallIntegerField(_("number of questions"))
+    time_limit_minutes = models.PositiveSmallIntegerField(_("time limit (minutes)"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MonthlyTestStatus.choices, default=MonthlyTestStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    consequences_applied_at = models.DateTimeField(_("consequences applied at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MonthlyTestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "centre"]
+        verbose_name = _("monthly test")
+        verbose_name_plural = _("monthly tests")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "month"], name="training_test_one_per_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="training_test_month_is_first_day"),
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="training_test_window"),
+            models.CheckConstraint(condition=Q(question_count__gte=1), name="training_test_has_questions"),
+            models.CheckConstraint(condition=Q(time_limit_minutes__gte=1), name="training_test_has_time"),
+        ]
+        permissions = [
+            ("manage_tests", _("Can set, publish and close monthly tests")),
+            ("view_training_reports", _("Can see training reports of the centre")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.centre} {self.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:test-detail", args=[self.pk])
+
+    def allowed_statuses(self) -> frozenset[str]:
+        return MONTHLY_TEST_TRANSITIONS[self.status]
+
+    def is_open_at(self, moment) -> bool:
+        return self.status == MonthlyTestStatus.PUBLISHED and self.opens_at <= moment < self.closes_at
+
+
+class TopicQuota(models.Model):
+    """Exactly this many questions of a topic in every draw of a test; the rest come from the month's other topics."""
+
+    test = models.ForeignKey(MonthlyTest, on_delete=models.CASCADE, related_name="quotas")
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveSmallIntegerField(_("questions"))
+
+    class Meta:
+        ordering = ["test", "topic__name"]
+        verbose_name = _("topic quota")
+        verbose_name_plural = _("topic quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["test", "topic"], name="training_quota_once"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="training_quota_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} × {self.count}"
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUBMITTED = "submitted", _("Submitted")
+    EXPIRED = "expired", _("Time ran out")
+    MISSED = "missed", _("Not taken")
+    EXCUSED = "excused", _("Excused")
+
+
+# In progress until submitted or the time runs out; "missed" and "excused" are created final when a test closes
+# (or when a supervisor excuses someone beforehand).
+ATTEMPT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AttemptStatus.IN_PROGRESS: frozenset({AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED}),
+    AttemptStatus.SUBMITTED: frozenset(),
+    AttemptStatus.EXPIRED: frozenset(),
+    AttemptStatus.MISSED: frozenset(),
+    AttemptStatus.EXCUSED: frozenset(),
+}
+GRADED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED, AttemptStatus.MISSED)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttemptQuerySet:
+        """Managers and report readers see their centres' attempts; everyone sees their own."""
+        member = getattr(user, "staff_member", None)
+        own = Q(staff_id=member.pk) if member is not None else Q(pk__in=[])
+        if user.has_perm("training.manage_tests") or user.has_perm("training.view_training_reports"):
+            from staff.scoping import visible_centre_filter
+
+            return self.filter(visible_centre_filter(user, "test__centre") | own)
+        return self.filter(own)
+
+    def graded(self) -> AttemptQuerySet:
+        return self.filter(status__in=GRADED_STATUSES)
+
+
+class Attempt(models.Model):
+    """One person's sitting of a monthly test: the seed of their draw, the time limit, and the grade."""
+
+    test = models.ForeignKey(MonthlyTest, on_delete=models.PROTECT, related_name="attempts")
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="training_attempts"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    # The draw is random but reproducible: the same seed and bank give the same questions in the same order.
+    seed = models.BigIntegerField(_("seed"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    deadline = models.DateTimeField(_("time is up at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["test", "staff__name"]
+        verbose_name = _("test attempt")
+        verbose_name_plural = _("test attempts")
+        constraints = [
+            # One sitting per person and test: a second start returns the first, a second submission is refused.
+            models.UniqueConstraint(fields=["test", "staff"], name="training_attempt_once"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="training_score_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=GRADED_STATUSES) | Q(score__isnull=False, passed__isnull=False),
+                name="training_graded_has_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test} {self.staff}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:attempt", args=[self.pk])
+
+    @property
+    def is_graded(self) -> bool:
+        return self.status in GRADED_STATUSES
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+
+class AttemptQuestion(models.Model):
+    """One question of a person's draw, the order its options were shown in, and the options the person chose."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"))
+    option_order = models.JSONField(_("option order"), default=list)
+    chosen = models.JSONField(_("chosen options"), default=list)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    is_correct = models.BooleanField(_("correct"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        verbose_name = _("drawn question")
+        verbose_name_plural = _("drawn questions")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="training_draw_no_duplicates"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="training_draw_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} #{self.position}"
+
+
+# --- Consequences ------------------------------------------------------------------------------------------
+
+
+class StudyDay(models.Model):
+    """The day of off-post study a score below the pass mark gives (seed 000 四.2); also in the rosters."""
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="study_day")
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="study_days"
+    )
+    day = models.DateField(_("day"))
+    # The rosters' record of the day; written through rosters.services.unavailability_record only.
+    unavailability = models.ForeignKey(
+        "rosters.Unavailability", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "staff"]
+        verbose_name = _("off-post study day")
+        verbose_name_plural = _("off-post study days")
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.day}"
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Letter ready")
+    SENT = "sent", _("Sent to the company")
+
+
+RECOMMENDATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    RecommendationStatus.DRAFTED: frozenset({RecommendationStatus.SENT}),
+    RecommendationStatus.SENT: frozenset(),
+}
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RecommendationQuerySet:
+        return _visible(self, user, "staff__centre")
+
+
+class Recommendation(models.Model):
+    """A recommendation to a labour-dispatch company after three failed monthly tests in a row (seed 000 四.2)."""
+
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    # The third failed test of the run; running the consequences again finds this row.
+    test = models.ForeignKey(MonthlyTest, verbose_name=_("test"), on_delete=models.PROTECT, related_name="+")
+    company = models.CharField(_("labour-dispatch company"), max_length=100, blank=True)
+    # The failed months, oldest first: [{"month": "2026-10", "score": "72.50", "test": 3}, …]
+    months = models.JSONField(_("failed months"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.DRAFTED
+    )
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recommendation to the dispatch company")
+        verbose_name_plural = _("recommendations to dispatch companies")
+        constraints = [models.UniqueConstraint(fields=["staff", "test"], name="training_recommendation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.test.month:%Y-%m}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:recommendations")
+
+
+# --- Notices and events --------------------------------------------------------------------------------------
+
+
+class NoticeKind(models.TextChoices):
+    SESSION = "session", _("Training")
+    TEST = "test", _("Monthly test")
+    STUDY_DAY = "study_day", _("Off-post study")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+
+
+class TrainingNotice(models.Model):
+    """A message to one person: a training to attend, a test to take, a study day, a recommendation."""
+
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="training_notices"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    # What the notice is about, e.g. "session:12" or "study:40": the same notice is never written twice.
+    key = models.CharField(_("key"), max_length=40)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("training notice")
+        verbose_name_plural = _("training notices")
+        constraints = [models.UniqueConstraint(fields=["staff", "key"], name="training_notice_once")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# What the events' verbs say on the pages.
+EVENT_VERBS = {
+    "session_planned": _("training planned"),
+    "session_edited": _("training edited"),
+    "session_held": _("training held"),
+    "session_cancelled": _("training cancelled"),
+    "attendee_added": _("attendee added"),
+    "attendance_recorded": _("attendance recorded"),
+    "material_added": _("material attached"),
+    "question_added": _("question added"),
+    "question_edited": _("question edited"),
+    "question_activated": _("question activated"),
+    "question_deactivated": _("question deactivated"),
+    "question_deleted": _("question deleted"),
+    "questions_imported": _("questions imported"),
+    "test_set": _("test set"),
+    "test_edited": _("test edited"),
+    "test_published": _("test published"),
+    "test_closed": _("test closed"),
+    "attempt_started": _("paper started"),
+    "attempt_submitted": _("paper handed in"),
+    "attempt_expired": _("paper graded when the time ran out"),
+    "attempt_excused": _("excused from the test"),
+    "consequences_applied": _("consequences applied"),
+    "recommendation_sent": _("recommendation sent"),
+}
+
+
+class TrainingEvent(models.Model):
+    """One change in the training app: a session planned or held, a question imported, a test closed, …"""
+
+    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(_("what"), max_length=40)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    session = models.ForeignKey(
+        TrainingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    test = models.ForeignKey(MonthlyTest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("training event")
+        verbose_name_plural = _("training events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_VERBS.get(self.verb, self.verb))

@@ -1,0 +1,399 @@
+"""Read queries of the training app, shared by the services, HTML views, API, exports and reports.
+
+Scoping by centre is the models' `.visible_to(user)`; everything here takes ids or already-scoped objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from rosters.selectors import add_months, month_end, month_start
+from staff.models import ServiceCentre, StaffKind, StaffMember
+
+from .draw import PoolQuestion
+from .models import (
+    GRADED_STATUSES,
+    Attempt,
+    AttemptQuestion,
+    Attendance,
+    AttendanceStatus,
+    MonthlyTest,
+    MonthlyTestStatus,
+    Option,
+    Question,
+    QuestionKind,
+    Recommendation,
+    SessionStatus,
+    StudyDay,
+    TrainingNotice,
+    TrainingSession,
+)
+
+__all__ = ["add_months", "month_end", "month_start"]
+
+
+# --- Who takes part ---------------------------------------------------------------------------------------
+
+
+def required_attendees(centre_id: int) -> QuerySet[StaffMember]:
+    """Every training is for all the centre's full-time helpers (seed 000 四.1)."""
+    return StaffMember.objects.active().filter(centre_id=centre_id, kind=StaffKind.FULL_TIME_HELPER).order_by("name")
+
+
+def participants_of(centre_id: int) -> QuerySet[StaffMember]:
+    """Who must take a centre's monthly test: its full-time helpers (others may take it too)."""
+    return required_attendees(centre_id)
+
+
+def visible_centres(user) -> QuerySet[ServiceCentre]:
+    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
+
+
+def centre_for(user, centre_id) -> ServiceCentre | None:
+    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
+    centres = visible_centres(user)
+    if str(centre_id or "").isdigit():
+        found = centres.filter(pk=int(centre_id)).first()
+        if found is not None:
+            return found
+    member = getattr(user, "staff_member", None)
+    if member is not None:
+        return centres.filter(pk=member.centre_id).first()
+    return centres.first()
+
+
+# --- Sessions -------------------------------------------------------------------------------------------
+
+
+def session_list(*, user, centre_id: int | None = None, month: date | None = None) -> QuerySet[TrainingSession]:
+    qs = TrainingSession.objects.visible_to(user).select_related("centre", "topic", "department")
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
+    if month is not None:
+        qs = qs.in_month(month)
+    return qs.annotate(
+        n_required=Count("attendance", filter=Q(attendance__required=True)),
+        n_present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+    ).order_by("starts_at")
+
+
+def upcoming_sessions_for(member: StaffMember, *, limit: int = 5) -> QuerySet[TrainingSession]:
+    return (
+        TrainingSession.objects.filter(
+            attendance__staff=member, status=SessionStatus.PLANNED, starts_at__gte=timezone.now()
+        )
+        .select_related("topic", "department")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def month_topic_ids(centre_id: int, month: date) -> set[int]:
+    """The topics of the centre's trainings of a month (cancelled ones aside): what its test draws on."""
+    return set(
+        TrainingSession.objects.not_cancelled()
+        .in_month(month)
+        .filter(centre_id=centre_id)
+        .values_list("topic_id", flat=True)
+    )
+
+
+# --- Question bank and the draw -----------------------------------------------------------------------------
+
+
+def question_list(*, user, filters: dict | None = None) -> QuerySet[Question]:
+    filters = filters or {}
+    qs = Question.objects.visible_to(user).select_related("topic", "session", "centre").prefetch_related("options")
+    if filters.get("centre"):
+        qs = qs.filter(centre_id=filters["centre"])
+    if filters.get("topic"):
+        qs = qs.filter(topic_id=filters["topic"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("active") in ("1", "0"):
+        qs = qs.filter(is_active=filters["active"] == "1")
+    if filters.get("q"):
+        qs = qs.filter(text__icontains=filters["q"])
+    return qs.order_by("topic__name", "pk")
+
+
+def used_question_ids(question_ids) -> set[int]:
+    """Questions that are in somebody's paper: they are deactivated rather than deleted or rewritten."""
+    return set(
+        AttemptQuestion.objects.filter(question_id__in=list(question_ids)).values_list("question_id", flat=True)
+    )
+
+
+def pool_for(centre: ServiceCentre, month: date) -> list[PoolQuestion]:
+    """Active questions of the centre's bank on the topics trained that month, in two queries."""
+    topics = month_topic_ids(centre.pk, month)
+    questions = list(
+        Question.objects.active().for_centre(centre).filter(topic_id__in=topics).values_list("pk", "topic_id", "kind")
+    )
+    options: dict[int, list[int]] = defaultdict(list)
+    for question_id, option_id in (
+        Option.objects.filter(question_id__in=[q[0] for q in questions])
+        .order_by("question_id", "position")
+        .values_list("question_id", "pk")
+    ):
+        options[question_id].append(option_id)
+    return [
+        PoolQuestion(pk, topic_id, tuple(options[pk]), keep_option_order=kind == QuestionKind.TRUE_FALSE)
+        for pk, topic_id, kind in questions
+    ]
+
+
+def pool_counts(centre: ServiceCentre, month: date) -> dict[int, int]:
+    """Active questions per topic in the month's pool, for the test form."""
+    counts: dict[int, int] = defaultdict(int)
+    for q in pool_for(centre, month):
+        counts[q.topic_id] += 1
+    return dict(counts)
+
+
+# --- Tests and attempts ------------------------------------------------------------------------------------
+
+
+def monthly_test_list(*, user, centre_id: int | None = None) -> QuerySet[MonthlyTest]:
+    qs = MonthlyTest.objects.visible_to(user).select_related("centre")
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
+    return qs.annotate(
+        n_attempts=Count("attempts", filter=Q(attempts__status__in=GRADED_STATUSES)),
+        n_passed=Count("attempts", filter=Q(attempts__passed=True)),
+    ).order_by("-month", "centre__code")
+
+
+def open_tests_for(member: StaffMember, now=None) -> list[tuple[MonthlyTest, Attempt | None]]:
+    """Published tests of the person's centre whose window is open, with the person's attempt if any."""
+    now = now or timezone.now()
+    tests = MonthlyTest.objects.filter(
+        centre_id=member.centre_id, status=MonthlyTestStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now
+    ).order_by("closes_at")
+    attempts = {a.test_id: a for a in Attempt.objects.filter(staff=member, test__in=tests)}
+    return [(t, attempts.get(t.pk)) for t in tests]
+
+
+def attempt_paper(attempt: Attempt) -> list[dict]:
+    """The questions of an attempt as the person sees them: text and options in their order, what they chose.
+
+    Correct options and explanations are added only once the attempt is graded — the test page must not be
+    able to leak them (see tests/training/test_browser_no_leak.py).
+    """
+    rows = list(attempt.questions.select_related("question", "question__topic").order_by("position"))
+    options = {
+        o.pk: o for o in Option.objects.filter(question_id__in=[r.question_id for r in rows]).order_by("position")
+    }
+    graded = attempt.is_graded
+    paper = []
+    for row in rows:
+        q = row.question
+        shown = []
+        for letter, option_id in zip("ABCDEFGH", row.option_order, strict=False):
+            option = options.get(option_id)
+            if option is None:
+                continue
+            item = {"id": option.pk, "letter": letter, "text": option.text, "chosen": option.pk in row.chosen}
+            if graded:
+                item["correct"] = option.is_correct
+            shown.append(item)
+        entry = {
+            "id": q.pk,
+            "position": row.position,
+            "kind": q.kind,
+            "kind_label": QuestionKind(q.kind).label,
+            "text": q.text,
+            "topic": q.topic.name,
+            "options": shown,
+            "answered": bool(row.chosen),
+        }
+        if graded:
+            entry["is_correct"] = bool(row.is_correct)
+            entry["explanation"] = q.explanation
+        paper.append(entry)
+    return paper
+
+
+def fail_streak(staff_id: int, upto: MonthlyTest) -> list[Attempt]:
+    """The person's failed tests in a row up to ``upto`` (oldest first), counting closed tests only.
+
+    A pass ends the run. An excused test, or a month in which the person had no test, neither ends nor extends
+    it: the rule counts consecutive monthly tests the person was held to.
+    """
+    attempts = (
+        Attempt.objects.filter(
+            staff_id=staff_id,
+            status__in=GRADED_STATUSES,
+            test__status=MonthlyTestStatus.CLOSED,
+            test__month__lte=upto.month,
+        )
+        .select_related("test")
+        .order_by("-test__month", "-test_id")
+    )
+    streak = []
+    for attempt in attempts:
+        if attempt.passed:
+            break
+        streak.append(attempt)
+    return list(reversed(streak))
+
+
+# --- Reports ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoreRow:
+    staff: StaffMember
+    attempt: Attempt | None
+    required: bool
+    study_day: StudyDay | None = None
+    streak: int = 0
+
+
+@dataclass
+class ScoreReport:
+    test: MonthlyTest | None
+    rows: list[ScoreRow]
+
+    @property
+    def graded(self) -> list[ScoreRow]:
+        return [r for r in self.rows if r.attempt is not None and r.attempt.is_graded]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.graded if r.attempt.passed)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        graded = self.graded
+        if not graded:
+            return None
+        return (Decimal(100) * self.passed / len(graded)).quantize(Decimal("0.1"))
+
+    @property
+    def average(self) -> Decimal | None:
+        graded = self.graded
+        if not graded:
+            return None
+        return (sum(r.attempt.score for r in graded) / len(graded)).quantize(Decimal("0.01"))
+
+
+def score_report(centre: ServiceCentre, month: date) -> ScoreReport:
+    """Everyone expected at the month's test and everyone who took it, with score, study day and failure run."""
+    test = MonthlyTest.objects.filter(centre=centre, month=month_start(month)).first()
+    if test is None:
+        return ScoreReport(None, [])
+    attempts = {a.staff_id: a for a in test.attempts.select_related("staff")}
+    study = {s.attempt_id: s for s in StudyDay.objects.filter(attempt__test=test)}
+    required = {m.pk: m for m in participants_of(centre.pk)}
+    people = {**required, **{staff_id: a.staff for staff_id, a in attempts.items()}}
+    rows = []
+    for staff_id, member in people.items():
+        attempt = attempts.get(staff_id)
+        row = ScoreRow(member, attempt, staff_id in required)
+        if attempt is not None:
+            row.study_day = study.get(attempt.pk)
+            if attempt.is_graded and not attempt.passed and test.status == MonthlyTestStatus.CLOSED:
+                row.streak = len(fail_streak(staff_id, test))
+        rows.append(row)
+    # Graded papers first, best score first; then those still to take it.
+    rows.sort(key=lambda r: (-(r.attempt.score if r.attempt and r.attempt.is_graded else -1), r.staff.name))
+    return ScoreReport(test, rows)
+
+
+@dataclass
+class AttendanceRow:
+    staff: StaffMember
+    present: int = 0
+    absent: int = 0
+    excused: int = 0
+    pending: int = 0
+    sessions: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Present of the sessions that count: excused absences do not count against the person."""
+        counted = self.present + self.absent
+        if not counted:
+            return None
+        return (Decimal(100) * self.present / counted).quantize(Decimal("0.1"))
+
+
+def attendance_report(centre: ServiceCentre, month: date) -> tuple[list[TrainingSession], list[AttendanceRow]]:
+    """Each person's attendance at the month's trainings (cancelled ones aside), one row a person."""
+    sessions = list(
+        TrainingSession.objects.not_cancelled()
+        .in_month(month)
+        .filter(centre=centre)
+        .select_related("topic")
+        .order_by("starts_at")
+    )
+    rows: dict[int, AttendanceRow] = {}
+    marks = Attendance.objects.filter(session__in=sessions).select_related("staff").order_by("staff__name")
+    for mark in marks:
+        row = rows.setdefault(mark.staff_id, AttendanceRow(mark.staff))
+        row.sessions[mark.session_id] = mark.status
+        if mark.status == AttendanceStatus.PRESENT:
+            row.present += 1
+        elif mark.status == AttendanceStatus.ABSENT:
+            row.absent += 1
+        elif mark.status == AttendanceStatus.EXCUSED:
+            row.excused += 1
+        else:
+            row.pending += 1
+    return sessions, sorted(rows.values(), key=lambda r: (r.rate is None, r.rate or 0, r.staff.name))
+
+
+@dataclass
+class HistoryMonth:
+    month: date
+    attempt: Attempt | None = None
+    attendance: AttendanceRow | None = None
+    study_day: StudyDay | None = None
+
+
+def person_history(member: StaffMember, *, months: int = 12, today: date | None = None) -> list[HistoryMonth]:
+    """One person's last months: test result, attendance at trainings, study day — newest first."""
+    today = today or timezone.localdate()
+    last = month_start(today)
+    first = add_months(last, -(months - 1))
+    history = {add_months(first, i): HistoryMonth(add_months(first, i)) for i in range(months)}
+    for attempt in Attempt.objects.filter(staff=member, test__month__gte=first, test__month__lte=last).select_related(
+        "test", "study_day"
+    ):
+        entry = history.get(attempt.test.month)
+        if entry is not None:
+            entry.attempt = attempt
+            entry.study_day = getattr(attempt, "study_day", None)
+    marks = Attendance.objects.filter(
+        staff=member,
+        session__starts_at__date__gte=first,
+        session__starts_at__date__lte=month_end(last),
+    ).exclude(session__status=SessionStatus.CANCELLED)
+    for mark in marks.select_related("session"):
+        key = month_start(timezone.localtime(mark.session.starts_at).date())
+        entry = history.get(key)
+        if entry is None:
+            continue
+        entry.attendance = entry.attendance or AttendanceRow(member)
+        row = entry.attendance
+        row.sessions[mark.session_id] = mark.status
+        setattr(row, mark.status, getattr(row, mark.status) + 1)
+    return sorted(history.values(), key=lambda h: h.month, reverse=True)
+
+
+def notices_for(member: StaffMember, *, limit: int = 20) -> QuerySet[TrainingNotice]:
+    return TrainingNotice.objects.filter(staff=member).order_by("-created_at", "-pk")[:limit]
+
+
+def recommendation_list(*, user) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.visible_to(user)
+        .select_related("staff", "staff__centre", "test")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,70 @@
+"""What every training service does: check the actor, lock the row, check the state, write one event."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from staff.models import ServiceCentre, StaffMember
+
+from ..models import TrainingEvent, TrainingNotice
+
+# `actor=None` is the system (a Celery task): it passes every permission check and its events have no actor.
+SYSTEM = None
+
+
+def staff_of(actor) -> StaffMember:
+    member = getattr(actor, "staff_member", None)
+    if member is None:
+        raise PermissionDenied(_("Only staff members of a centre can do this."))
+    return member
+
+
+def ensure_perm(actor, perm: str, message: str) -> None:
+    if actor is not SYSTEM and not actor.has_perm(perm):
+        raise PermissionDenied(message)
+
+
+def ensure_centre(actor, centre_id: int) -> ServiceCentre:
+    """The centre, if the actor may see it (pages and the API answer 404 before this)."""
+    qs = ServiceCentre.objects.all() if actor is SYSTEM else ServiceCentre.objects.visible_to(actor)
+    centre = qs.filter(pk=centre_id).first()
+    if centre is None:
+        raise PermissionDenied(_("This centre is not yours to manage."))
+    return centre
+
+
+def ensure_transition(obj, target: str, transitions, labels) -> None:
+    if target not in transitions[obj.status]:
+        raise TransitionNotAllowed(
+            _("It is “%(current)s” and cannot become “%(target)s”.")
+            % {"current": labels(obj.status).label, "target": labels(target).label}
+        )
+
+
+def require_text(value: str, message: str, *, field: str, max_length: int | None = None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field)
+    if max_length is not None and len(value) > max_length:
+        raise DomainError(_("At most %(n)d characters.") % {"n": max_length}, field=field)
+    return value
+
+
+def record_event(*, centre_id: int, actor, verb: str, note: str = "", session=None, test=None) -> TrainingEvent:
+    return TrainingEvent.objects.create(
+        centre_id=centre_id, actor=actor, verb=verb, note=note[:300], session=session, test=test
+    )
+
+
+def notify(*, staff_ids, kind: str, key: str, text: str, link: str = "") -> int:
+    """One notice per person and key: a task or a service that runs twice does not tell anyone twice."""
+    staff_ids = list(dict.fromkeys(staff_ids))
+    existing = set(TrainingNotice.objects.filter(staff_id__in=staff_ids, key=key).values_list("staff_id", flat=True))
+    new = [
+        TrainingNotice(staff_id=staff_id, kind=kind, key=key[:40], text=text[:300], link=link[:200])
+        for staff_id in staff_ids
+        if staff_id not in existing
+    ]
+    TrainingNotice.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)

@@ -1,0 +1,112 @@
+"""Training reports: the month's scores and pass rate, attendance, one person's history, recommendations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from staff.models import StaffMember
+
+from .. import exports, selectors
+from .. import services as svc
+from ..documents import recommendation_letter_pdf
+from ..grading import pass_mark
+from .common import attempt, centre_of, member_of, month_of, xlsx_response
+
+
+def _month_context(request, centre, month) -> dict:
+    return {
+        "centre": centre,
+        "centres": selectors.visible_centres(request.user),
+        "month": month,
+        "previous": selectors.add_months(month, -1),
+        "next": selectors.add_months(month, 1),
+        "keep": [("month", f"{month:%Y-%m}")],
+    }
+
+
+@login_required
+@permission_required("training.view_training_reports", raise_exception=True)
+@require_GET
+def scores_view(request):
+    centre = centre_of(request)
+    month = month_of(request)
+    report = selectors.score_report(centre, month)
+    if request.GET.get("format") == "xlsx":
+        content = exports.scores_workbook(centre_name=centre.name, month=month, report=report)
+        return xlsx_response(content, exports.filename("scores", centre.code, month))
+    context = {**_month_context(request, centre, month), "report": report, "pass_mark": pass_mark()}
+    return render(request, "training/report_scores.html", context)
+
+
+@login_required
+@permission_required("training.view_training_reports", raise_exception=True)
+@require_GET
+def attendance_view(request):
+    centre = centre_of(request)
+    month = month_of(request)
+    sessions, rows = selectors.attendance_report(centre, month)
+    if request.GET.get("format") == "xlsx":
+        content = exports.attendance_workbook(centre_name=centre.name, month=month, sessions=sessions, rows=rows)
+        return xlsx_response(content, exports.filename("attendance", centre.code, month))
+    table = [(row, [row.sessions.get(s.pk, "") for s in sessions]) for row in rows]
+    context = {**_month_context(request, centre, month), "sessions": sessions, "table": table}
+    return render(request, "training/report_attendance.html", context)
+
+
+@login_required
+@require_GET
+def person_view(request, staff_pk: int):
+    """One person's history: their own, or anyone's of the centres a report reader sees."""
+    member = member_of(request)
+    if member is not None and member.pk == staff_pk:
+        person = member
+    elif request.user.has_perm("training.view_training_reports"):
+        person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=staff_pk)
+    else:
+        raise Http404
+    context = {
+        "person": person,
+        "history": selectors.person_history(person, months=12),
+        "study_days": person.study_days.select_related("attempt__test").order_by("-day"),
+        "recommendations": person.recommendations.select_related("test")
+        if request.user.has_perm("training.view_training_reports")
+        else [],
+        "pass_mark": pass_mark(),
+    }
+    return render(request, "training/person.html", context)
+
+
+@login_required
+@permission_required("training.view_training_reports", raise_exception=True)
+@require_GET
+def recommendations_view(request):
+    context = {"recommendations": selectors.recommendation_list(user=request.user)}
+    return render(request, "training/recommendations.html", context)
+
+
+@login_required
+@permission_required("training.view_training_reports", raise_exception=True)
+@require_GET
+def recommendation_letter_view(request, pk: int):
+    rec = get_object_or_404(selectors.recommendation_list(user=request.user), pk=pk)
+    response = HttpResponse(recommendation_letter_pdf(rec), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="recommendation-{rec.pk}.pdf"'
+    return response
+
+
+@login_required
+@permission_required("training.manage_tests", raise_exception=True)
+@require_POST
+def recommendation_sent_view(request, pk: int):
+    rec = get_object_or_404(selectors.recommendation_list(user=request.user), pk=pk)
+    done, _status = attempt(
+        request, lambda: svc.recommendation_mark_sent(actor=request.user, recommendation_id=rec.pk)
+    )
+    if done is not None:
+        messages.success(request, _("Recorded as sent to %(company)s.") % {"company": done.company or "—"})
+    return redirect("training:recommendations")
