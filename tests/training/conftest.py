@@ -213,3 +213,12 @@ def take_test(user, test, n_right: int, when=(2026, 11, 25, 10)):
     with at(*when):
         attempt = svc.attempt_start(actor=user, test_id=test.pk)
         return svc.attempt_submit(actor=user, attempt_id=attempt.pk, answers=answers_with(attempt, n_right))
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests name the English source of the messages they expect; the catalogue would give Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
