@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -50,13 +51,14 @@ def mask_recipient(recipient: str) -> str:
     return mask_phone(recipient)
 
 
-class NotificationBackend:
+class NotificationBackend(ABC):
     """Sends one message to one recipient."""
 
     channel = ""
 
+    @abstractmethod
     def send(self, *, recipient: str, subject: str, body: str) -> None:
-        raise NotImplementedError
+        """Deliver the message or raise TemporaryFailure / PermanentFailure."""
 
 
 class EmailBackend(NotificationBackend):
@@ -85,8 +87,9 @@ class SmsBackend(NotificationBackend):
     def send(self, *, recipient: str, subject: str, body: str) -> None:
         self.send_sms(phone=recipient, text=body)
 
+    @abstractmethod
     def send_sms(self, *, phone: str, text: str) -> None:
-        raise NotImplementedError("Configure SMS_BACKEND with the hall's SMS gateway.")
+        """Hand the text to the provider's API (each hall's gateway differs; set SMS_BACKEND to the subclass)."""
 
 
 class ConsoleSmsBackend(SmsBackend):
