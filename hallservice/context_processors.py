@@ -22,6 +22,8 @@ NAV_ITEMS = [
     (_("Service catalogue"), "matter-list", None),
     (_("Training"), "training:home", None),
     (_("Complaints"), "complaints", {Role.SUPERVISOR, Role.DUTY_LEADER}),
+    (_("Statistics"), "supervision:statistics", {Role.SUPERVISOR, Role.ADMIN}),
+    (_("Assessment"), "supervision:assessment", {Role.SUPERVISOR}),
     (_("Poor ratings"), "evaluations", {Role.SUPERVISOR, Role.DUTY_LEADER, Role.FRONT_DESK}),
     (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),

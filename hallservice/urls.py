@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("requests.urls")),
     path("rosters/", include("rosters.urls")),
     path("training/", include("training.urls")),
+    path("supervision/", include("hallservice.supervision.urls")),
     path("track/", include("requests.public_urls")),
     path(
         "accounts/login/",

@@ -130,8 +130,20 @@ _TRAINING = {
     Role.DEPARTMENT_USER: ["training.add_department_session"],
     Role.ADMIN: [f"training.{verb}_topic" for verb in ("add", "change", "view")],
 }
-for _role, _perms in _TRAINING.items():
-    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
+# Supervision (F-SUP-3, F-SUP-4): the supervision section reads statistics and assessments and keeps the
+# integrity records; admins read the statistics.
+_SUPERVISION = {
+    Role.SUPERVISOR: [
+        "hallservice.view_statistics",
+        "hallservice.view_assessment",
+        "staff.record_integrity",
+        "staff.view_integrityrecord",
+    ],
+    Role.ADMIN: ["hallservice.view_statistics"],
+}
+for _extra in (_TRAINING, _SUPERVISION):
+    for _role, _perms in _extra.items():
+        ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
 
 
 def user_roles(user) -> set[str]:

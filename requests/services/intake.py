@@ -408,7 +408,8 @@ def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -
     missing = [c for c in checks if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)]
     if not missing:
         raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
-    previous = move(req, Status.DEFICIENT)
+    req.deficiency_notices += 1
+    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices",))
     listing = "；".join(f"{c.name}（{c.how_to_obtain or MaterialStatus(c.status).label}）" for c in missing)
     record_event(
         req,
