@@ -48,4 +48,9 @@ app.conf.beat_schedule = {
         "task": "training.tasks.training_tests_tick",
         "schedule": crontab(minute="*/5"),
     },
+    # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
+    "supervision-monthly-reports": {
+        "task": "hallservice.tasks.monthly_reports_prepare_last_month",
+        "schedule": crontab(day_of_month=1, hour=1, minute=40),
+    },
 }

@@ -24,3 +24,22 @@ def calendar_next_year_check() -> list[int]:
     if missing:
         logger.warning("Working calendar has no holidays for %s; enter overrides in admin.", missing)
     return missing
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def monthly_report_build(report_id: int) -> str:
+    """Build a queued monthly report; the reports page polls its progress."""
+    from .supervision.services import monthly_report_build as build
+
+    return build(report_id=report_id).status
+
+
+@shared_task
+def monthly_reports_prepare_last_month() -> int:
+    """On the 1st: queue last month's report for every district and town centre (idempotent)."""
+    from datetime import timedelta
+
+    from .supervision.services import monthly_reports_prepare
+
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return len(monthly_reports_prepare(month=last_month))

@@ -1,10 +1,215 @@
-"""Statistics dashboard and monthly reports (being written)."""
+"""Statistics dashboard (charts with table views and CSV) and the monthly reports page, for the supervision section.
 
-from django.http import Http404
+Views stay thin: the period and centre come from a form, `scope.build_scope` limits them to what the user
+may see, `statistics.compute_statistics` aggregates, and reports are built by a Celery task.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from hallservice.errors import DomainError, PermissionDenied
+from hallservice.models import MonthlyReport
+from staff.models import ServiceCentre
+
+from .reports import XLSX
+from .scope import build_scope, visible_centres
+from .services import monthly_report_request
+from .statistics import chart_tables, compute_statistics
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Charts drawn on the page: (table key, chart type). Every chart also has a table view and a CSV download.
+CHARTS = [
+    ("monthly", "line"),
+    ("weekly", "line"),
+    ("department", "bar"),
+    ("kind", "doughnut"),
+    ("channel", "bar"),
+    ("category", "bar"),
+    ("satisfaction", "bar"),
+]
 
 
-def _pending(request, **kwargs):
-    raise Http404
+def presets(today: date) -> list[tuple[str, date, date]]:
+    """Quick periods offered above the form."""
+    month_start = today.replace(day=1)
+    last_month_end = month_start - timedelta(days=1)
+    return [
+        (_("This month"), month_start, today),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_("This year"), today.replace(month=1, day=1), today),
+        (_("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        (_("Last 12 months"), (month_start - timedelta(days=335)).replace(day=1), today),
+    ]
 
 
-statistics_view = statistics_csv = report_list = report_status = report_download = _pending
+class PeriodForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=gettext_lazy("Centre"),
+        queryset=ServiceCentre.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All my centres"),
+    )
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=DATE)
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = visible_centres(user)
+
+
+def _period(request):
+    """The bound period form and the scope it describes, or the form with its errors and no scope."""
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("date_from", f"{today.replace(month=1, day=1):%Y-%m-%d}")
+    data.setdefault("date_to", f"{today:%Y-%m-%d}")
+    form = PeriodForm(data, user=request.user)
+    if not form.is_valid():
+        return form, None
+    centre = form.cleaned_data["centre"]
+    try:
+        scope = build_scope(
+            request.user,
+            centre_id=centre.pk if centre else None,
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        return form, None
+    return form, scope
+
+
+@login_required
+@permission_required("hallservice.view_statistics", raise_exception=True)
+@require_GET
+def statistics_view(request):
+    form, scope = _period(request)
+    today = timezone.localdate()
+    context = {"form": form, "presets": presets(today), "today": today}
+    if scope is None:
+        return render(request, "supervision/statistics.html", context, status=400)
+    stats = compute_statistics(scope, today=today)
+    tables = chart_tables(stats)
+    query = request.GET.urlencode()
+    context.update(
+        stats=stats,
+        scope=scope,
+        query=query,
+        charts=[{"key": key, "type": kind, "id": f"chart-{key}", **tables[key]} for key, kind in CHARTS],
+        helpers=tables["helpers"],
+        chart_data={key: {"header": tables[key]["header"], "rows": tables[key]["rows"]} for key, _kind in CHARTS},
+    )
+    return render(request, "supervision/statistics.html", context)
+
+
+@login_required
+@permission_required("hallservice.view_statistics", raise_exception=True)
+@require_GET
+def statistics_csv(request):
+    """One chart's table as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly)."""
+    form, scope = _period(request)
+    if scope is None:
+        return HttpResponse("; ".join(e for errors in form.errors.values() for e in errors), status=400)
+    key = request.GET.get("chart", "")
+    tables = chart_tables(compute_statistics(scope))
+    if key not in tables:
+        return HttpResponse(_("Unknown chart."), status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statistics-{key}-{scope.date_from:%Y%m%d}-{scope.date_to:%Y%m%d}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(tables[key]["header"])
+    writer.writerows(tables[key]["rows"])
+    return response
+
+
+# --- Monthly reports -------------------------------------------------------------------------------------
+
+
+class MonthField(forms.DateField):
+    """An <input type=month> value (YYYY-MM) as the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
+class ReportForm(forms.Form):
+    centre = forms.ModelChoiceField(label=gettext_lazy("Centre"), queryset=ServiceCentre.objects.none())
+    month = MonthField(label=gettext_lazy("Month"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = visible_centres(user)
+
+
+def _reports_for(user):
+    return MonthlyReport.objects.filter(centre__in=visible_centres(user)).select_related("centre", "requested_by")
+
+
+@login_required
+@permission_required("hallservice.view_statistics", raise_exception=True)
+def report_list(request):
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    member = getattr(request.user, "staff_member", None)
+    form = ReportForm(
+        request.POST or None,
+        user=request.user,
+        initial={"month": last_month, "centre": member.centre_id if member else None},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report = monthly_report_request(
+                    actor=request.user, centre_id=form.cleaned_data["centre"].pk, month=form.cleaned_data["month"]
+                )
+            except (DomainError, PermissionDenied) as exc:
+                field = getattr(exc, "field", None)
+                form.add_error(field if field in form.fields else None, str(exc))
+                status = 400
+            else:
+                return redirect(f"{request.path}#report-{report.pk}")
+        else:
+            status = 400
+    reports = _reports_for(request.user)[:36]
+    return render(request, "supervision/reports.html", {"form": form, "reports": reports}, status=status)
+
+
+@login_required
+@permission_required("hallservice.view_statistics", raise_exception=True)
+@require_GET
+def report_status(request, pk: int):
+    """One report's row; htmx polls it while the task runs."""
+    report = get_object_or_404(_reports_for(request.user), pk=pk)
+    return render(request, "supervision/partials/report_row.html", {"report": report})
+
+
+@login_required
+@permission_required("hallservice.view_statistics", raise_exception=True)
+@require_GET
+def report_download(request, pk: int, fmt: str):
+    report = get_object_or_404(_reports_for(request.user), pk=pk, status="done")
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
+    file = report.xlsx if fmt == "xlsx" else report.pdf
+    return FileResponse(
+        file.open("rb"),
+        content_type=XLSX if fmt == "xlsx" else "application/pdf",
+        filename=f"report-{report.centre.code}-{report.month:%Y-%m}.{fmt}",
+        as_attachment=fmt == "xlsx",
+    )
