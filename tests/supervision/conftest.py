@@ -1,0 +1,206 @@
+"""A small November 2026 of requests whose statistics are computed by hand in the tests.
+
+District hall XH (with town JD below it) and another district OT that XH's supervisor must never see.
+
+| req | centre | dept | kind   | channel | category     | applied (local)  | accepted   | completed  | deadline   | notices | status      |
+|-----|--------|------|--------|---------|--------------|------------------|------------|------------|------------|---------|-------------|
+| r1  | XH     | A    | assist | hall    | other        | 11-02 09:00      | 11-02      | 11-05      | 11-06      | 0       | delivered   |
+| r2  | XH     | A    | agency | online  | special_care | 11-03 10:00      | 11-04      | 11-13      | 11-10      | 1       | delivered   |
+| r3  | XH     | B    | assist | window  | other        | 11-10 11:00      | —          | —          | —          | 0       | refused     |
+| r4  | XH     | B    | assist | hall    | key_project  | 11-20 14:00      | 11-20      | —          | 11-25      | 0       | in_progress |
+| r5  | XH     | A    | assist | hall    | other        | 10-28 09:00      | 10-28      | 11-03      | 11-04      | 2       | archived    |
+| r6  | JD     | B    | assist | phone   | other        | 11-30 23:30      | —          | —          | —          | 0       | applied     |
+| r7  | OT     | A    | assist | hall    | other        | 11-05 09:00      | 11-05      | 11-12      | 11-09      | 0       | delivered   |
+| r8  | XH     | A    | assist | hall    | other        | 12-01 00:10      | —          | —          | —          | 0       | applied     |
+| r9  | OT     | A    | assist | hall    | other        | 10-15 09:00      | 10-15      | —          | 11-20      | 0       | in_progress |
+
+r7 (late) and r9 (overdue now) are in another district; r8 is a minute past November in Beijing time though
+still 30 November in UTC. Working days: r1 3, r2 7, r5 4 (31 October is a Saturday) → median 4.
+Evaluations: r1 ★5 (11-06), r2 ★2 (11-14), r5 ★1 invalidated on appeal (11-04), r7 ★5 (other district).
+Consultations in November: one at XH that became r1, one at XH that did not, one at OT.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from requests.models import Consultation, Evaluation, ServiceRequest
+from staff.roles import Role
+from tests.conftest import make_staff_user
+from tests.factories import (
+    DepartmentFactory,
+    DistrictFactory,
+    MatterFactory,
+    ServiceRequestFactory,
+    StaffMemberFactory,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+TODAY = date(2026, 12, 1)
+
+
+def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+@pytest.fixture
+def november(hall):
+    district, town = hall["district"], hall["town"]
+    other = DistrictFactory(code="OT", name="另一区政务服务中心")
+    dept_a, dept_b = DepartmentFactory(name="不动产登记中心"), DepartmentFactory(name="市场监管局")
+    matter_a, matter_b = MatterFactory(department=dept_a), MatterFactory(department=dept_b)
+    h1 = StaffMemberFactory(centre=district, name="甲帮办")
+    h2 = StaffMemberFactory(centre=district, name="乙帮办")
+    h3 = StaffMemberFactory(centre=town, name="丙帮办")
+    h4 = StaffMemberFactory(centre=other, name="丁帮办")
+    rows = {
+        "r1": (
+            district,
+            matter_a,
+            h1,
+            "assist",
+            "hall",
+            "other",
+            at(11, 2),
+            at(11, 2, 9, 30),
+            at(11, 5),
+            date(2026, 11, 6),
+            0,
+            "delivered",
+        ),
+        "r2": (
+            district,
+            matter_a,
+            h1,
+            "agency",
+            "online",
+            "special_care",
+            at(11, 3, 10),
+            at(11, 4),
+            at(11, 13),
+            date(2026, 11, 10),
+            1,
+            "delivered",
+        ),
+        "r3": (district, matter_b, h2, "assist", "window", "other", at(11, 10, 11), None, None, None, 0, "refused"),
+        "r4": (
+            district,
+            matter_b,
+            h2,
+            "assist",
+            "hall",
+            "key_project",
+            at(11, 20, 14),
+            at(11, 20, 15),
+            None,
+            date(2026, 11, 25),
+            0,
+            "in_progress",
+        ),
+        "r5": (
+            district,
+            matter_a,
+            h1,
+            "assist",
+            "hall",
+            "other",
+            at(10, 28),
+            at(10, 28, 10),
+            at(11, 3),
+            date(2026, 11, 4),
+            2,
+            "archived",
+        ),
+        "r6": (town, matter_b, h3, "assist", "phone", "other", at(11, 30, 23, 30), None, None, None, 0, "applied"),
+        "r7": (
+            other,
+            matter_a,
+            h4,
+            "assist",
+            "hall",
+            "other",
+            at(11, 5),
+            at(11, 5),
+            at(11, 12),
+            date(2026, 11, 9),
+            0,
+            "delivered",
+        ),
+        "r9": (
+            other,
+            matter_a,
+            h4,
+            "assist",
+            "hall",
+            "other",
+            at(10, 15),
+            at(10, 15),
+            None,
+            date(2026, 11, 20),
+            0,
+            "in_progress",
+        ),
+        "r8": (district, matter_a, h1, "assist", "hall", "other", at(12, 1, 0, 10), None, None, None, 0, "applied"),
+    }
+    made = {}
+    for key, (
+        centre,
+        matter,
+        helper,
+        kind,
+        channel,
+        category,
+        applied,
+        accepted,
+        completed,
+        deadline,
+        notices,
+        status,
+    ) in rows.items():
+        req = ServiceRequestFactory(
+            centre=centre,
+            matter=matter,
+            helper=helper,
+            kind=kind,
+            channel=channel,
+            category=category,
+            status=status,
+            deadline=deadline,
+            deficiency_notices=notices,
+        )
+        # applied_at is auto_now_add: backdate it after creation.
+        ServiceRequest.objects.filter(pk=req.pk).update(
+            applied_at=applied, accepted_at=accepted, completed_at=completed
+        )
+        made[key] = ServiceRequest.objects.get(pk=req.pk)
+    for key, rating, when, invalid in [
+        ("r1", 5, at(11, 6), False),
+        ("r2", 2, at(11, 14), False),
+        ("r5", 1, at(11, 4), True),
+        ("r7", 5, at(11, 7), False),
+    ]:
+        evaluation = Evaluation.objects.create(request=made[key], rating=rating, is_invalid=invalid)
+        Evaluation.objects.filter(pk=evaluation.pk).update(at=when)
+    for centre, request, owner in [(district, made["r1"], h1), (district, None, h2), (other, None, h4)]:
+        consultation = Consultation.objects.create(
+            centre=centre,
+            channel="desk",
+            name="咨询人",
+            question="怎么办？",
+            owner=owner,
+            request=request,
+            created_by=owner.user,
+        )
+        Consultation.objects.filter(pk=consultation.pk).update(created_at=at(11, 2))
+    return {
+        "requests": made,
+        "helpers": {"h1": h1, "h2": h2, "h3": h3, "h4": h4},
+        "other": other,
+        "departments": (dept_a, dept_b),
+    }
+
+
+@pytest.fixture
+def town_supervisor(hall):
+    return make_staff_user(role=Role.SUPERVISOR, centre=hall["town"], username="town-supervisor")
