@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,8 +173,8 @@ def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics
     evaluations = Evaluation.objects.filter(
         request__centre_id__in=scope.centre_ids, at__gte=start, at__lt=end, is_invalid=False
     )
-    _satisfaction(stats, evaluations)
-    _helpers(stats, registered, completed, evaluations, scoped_requests(scope))
+    ratings_per_helper = _satisfaction(stats, evaluations)
+    _helpers(stats, registered, completed, ratings_per_helper, scoped_requests(scope))
     consultations = Consultation.objects.filter(
         centre_id__in=scope.centre_ids, created_at__gte=start, created_at__lt=end
     )
@@ -288,14 +288,24 @@ def weighted_median_working_days(pairs: list[tuple[date, date, int]]) -> float |
     return (lower + upper) / 2
 
 
-def _satisfaction(stats: Statistics, evaluations) -> None:
-    counts = dict(evaluations.values_list("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+def _satisfaction(stats: Statistics, evaluations) -> dict[int, dict[int, int]]:
+    """The rating distribution; returns the same counts per helper, so evaluations are scanned once."""
+    per_helper: dict[int, dict[int, int]] = defaultdict(dict)
+    counts: Counter = Counter()
+    for helper_id, rating, n in (
+        evaluations.values("request__helper_id", "rating")
+        .annotate(n=Count("pk"))
+        .values_list("request__helper_id", "rating", "n")
+    ):
+        per_helper[helper_id][rating] = n
+        counts[rating] += n
     stats.ratings = [(value, str(label), counts.get(value, 0)) for value, label in Rating.choices]
     stats.evaluations = sum(counts.values())
     stats.satisfied = sum(n for value, n in counts.items() if value >= SATISFIED_MIN)
+    return per_helper
 
 
-def _helpers(stats: Statistics, registered, completed, evaluations, in_scope) -> None:
+def _helpers(stats: Statistics, registered, completed, ratings_per_helper, in_scope) -> None:
     rows: dict[int, HelperRow] = {}
 
     def row(pk: int) -> HelperRow:
@@ -318,14 +328,11 @@ def _helpers(stats: Statistics, registered, completed, evaluations, in_scope) ->
         .values_list("helper_id", "n", "late")
     ):
         row(pk).completed, row(pk).late = n, late
-    for pk, n, poor, average in (
-        evaluations.values("request__helper_id")
-        .annotate(n=Count("pk"), poor=Count("pk", filter=Q(rating__in=POOR_RATINGS)), average=Avg("rating"))
-        .values_list("request__helper_id", "n", "poor", "average")
-    ):
+    for pk, ratings in ratings_per_helper.items():
         helper = row(pk)
-        helper.evaluations, helper.poor = n, poor
-        helper.average_rating = round(float(average), 2) if average is not None else None
+        helper.evaluations = sum(ratings.values())
+        helper.poor = sum(n for value, n in ratings.items() if value in POOR_RATINGS)
+        helper.average_rating = round(sum(value * n for value, n in ratings.items()) / helper.evaluations, 2)
     names = dict(StaffMember.objects.filter(pk__in=rows).values_list("pk", "name"))
     for pk, helper in rows.items():
         helper.name = names.get(pk, str(pk))
