@@ -1,10 +1,271 @@
-"""Supervision pages about people: annual assessment, integrity records, ledger audit (being written)."""
+"""Supervision pages about people: the annual assessment (list, person, xlsx), integrity records, the ledger audit.
 
-from django.http import Http404
+Views stay thin: every figure comes from ``assessment`` and ``audit`` over the centre ids that ``scope`` allows
+(another centre's staff member or record is a 404), writes go through ``staff.services``, and the services'
+errors come back as form errors (400), a message with 409 for a record already revoked, or 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from requests.views import _attach_error
+from staff.models import IntegrityRecord, StaffMember
+from staff.services import integrity_record_create, integrity_record_revoke
+
+from . import assessment, audit
+from .forms_people import (
+    AssessmentFilterForm,
+    AuditFilterForm,
+    IntegrityFilterForm,
+    IntegrityRecordForm,
+    IntegrityRevokeForm,
+)
+from .scope import centre_ids_for
+
+PAGE_SIZE = 25
+# Columns whose first click sorts ascending; the figures sort from the highest first.
+ASCENDING_FIRST = {"name", "centre"}
 
 
-def _pending(request, **kwargs):
-    raise Http404
+def _scoped(request, form):
+    """The chosen centre and the centre ids of a valid filter form, or None (with the error on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        return centre_ids_for(request.user, form.cleaned_data["centre"])
+    except DomainError as exc:
+        _attach_error(form, exc)
+        return None
 
 
-assessment_list = assessment_export = assessment_person = integrity_list = integrity_revoke = ledger_audit = _pending
+# --- Annual assessment -------------------------------------------------------------------------------------
+
+
+def _assessment_filter(request) -> tuple[AssessmentFilterForm, dict | None]:
+    data = request.GET.copy()
+    data.setdefault("year", str(timezone.localdate().year))
+    form = AssessmentFilterForm(data, user=request.user)
+    scoped = _scoped(request, form)
+    if scoped is None:
+        return form, None
+    centre, ids = scoped
+    return form, {"centre": centre, "ids": ids, "year": form.cleaned_data["year"], "sort": form.cleaned_data["sort"]}
+
+
+def _invalid_filter(request, form):
+    """The assessment page with the filter's errors and no rows."""
+    context = {
+        "form": form,
+        "formula": assessment.formula_note(),
+        "rows": [],
+        "headers": _headers(assessment.DEFAULT_SORT),
+    }
+    return render(request, "supervision/assessment.html", context, status=400)
+
+
+def _headers(sort: str) -> list[dict]:
+    """The table's column headers with the sort each one's link asks for and the current direction."""
+    current, descending = sort.lstrip("-"), sort.startswith("-")
+    headers = []
+    for column in assessment.COLUMNS:
+        if column.key == current:
+            following = column.key if descending else f"-{column.key}"
+            direction = "descending" if descending else "ascending"
+        else:
+            following = column.key if column.key in ASCENDING_FIRST else f"-{column.key}"
+            direction = ""
+        headers.append({"key": column.key, "label": column.label, "sort": following, "direction": direction})
+    return headers
+
+
+@login_required
+@permission_required("hallservice.view_assessment", raise_exception=True)
+@require_GET
+def assessment_list(request):
+    form, scope = _assessment_filter(request)
+    if scope is None:
+        return _invalid_filter(request, form)
+    rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
+    context = {
+        **scope,
+        "form": form,
+        "formula": assessment.formula_note(),
+        "rows": [(row, assessment.table_cells(row)) for row in rows],
+        "headers": _headers(scope["sort"]),
+        "graded": sum(1 for row in rows if row.grade),
+    }
+    return render(request, "supervision/assessment.html", context)
+
+
+@login_required
+@permission_required("hallservice.view_assessment", raise_exception=True)
+@require_GET
+def assessment_export(request):
+    form, scope = _assessment_filter(request)
+    if scope is None:
+        return _invalid_filter(request, form)
+    rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
+    scope_name = scope["centre"].name if scope["centre"] else _("All my centres")
+    body = assessment.assessment_workbook(rows=rows, year=scope["year"], scope_name=scope_name)
+    response = HttpResponse(body, content_type=assessment.XLSX)
+    code = scope["centre"].code if scope["centre"] else "all"
+    response["Content-Disposition"] = f'attachment; filename="assessment-{code}-{scope["year"]}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("hallservice.view_assessment", raise_exception=True)
+@require_GET
+def assessment_person(request, staff_id: int):
+    form, scope = _assessment_filter(request)
+    if scope is None:
+        raise Http404
+    _all, visible_ids = centre_ids_for(request.user, None)
+    member = get_object_or_404(
+        StaffMember.objects.filter(centre_id__in=visible_ids).select_related("centre", "department"), pk=staff_id
+    )
+    # The figures of the list the person came from; a centre that does not hold them falls back to all.
+    ids = scope["ids"] if member.centre_id in scope["ids"] else visible_ids
+    rows = assessment.assessment_rows(year=scope["year"], centre_ids=ids, staff_id=member.pk)
+    row = rows[0] if rows else assessment.AssessmentRow(staff=member)
+    context = {
+        "form": form,
+        "member": member,
+        "year": scope["year"],
+        "centre": scope["centre"],
+        "row": row,
+        "figures": list(zip(assessment.COLUMNS[4:], assessment.table_cells(row)[4:], strict=True)),
+        "components": [(c, assessment.percent(row.component_values().get(c.key))) for c in assessment.WEIGHTS],
+        "months": assessment.monthly_breakdown(member=member, year=scope["year"], centre_ids=ids),
+        "formula": assessment.formula_note(),
+        **assessment.person_records(member=member, year=scope["year"], centre_ids=ids),
+    }
+    return render(request, "supervision/assessment_person.html", context)
+
+
+# --- Integrity records -----------------------------------------------------------------------------------
+
+
+def _integrity_page(request, *, new_form=None, revoke=None, status: int = 200):
+    """The filtered list with the create form; ``revoke`` = (record id, failed revoke form)."""
+    user = request.user
+    filters = IntegrityFilterForm(request.GET, user=user)
+    records = IntegrityRecord.objects.none()
+    scoped = _scoped(request, filters)
+    if scoped is None:
+        status = 400 if status == 200 else status
+    else:
+        _centre, ids = scoped
+        records = IntegrityRecord.objects.visible_to(user).filter(staff__centre_id__in=ids)
+        if filters.cleaned_data["kind"]:
+            records = records.filter(kind=filters.cleaned_data["kind"])
+        if filters.cleaned_data["year"]:
+            records = records.filter(occurred_on__year=filters.cleaned_data["year"])
+    records = records.select_related(
+        "staff__centre", "request", "recorded_by__staff_member", "revoked_by__staff_member"
+    ).order_by("-occurred_on", "-pk")
+    can_record = user.has_perm("staff.record_integrity")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    failed_pk, failed_form = revoke or (None, None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": [
+            (r, failed_form if r.pk == failed_pk else IntegrityRevokeForm(auto_id=f"id_revoke{r.pk}_%s")) for r in page
+        ],
+        "can_record": can_record,
+        "new_form": (new_form or IntegrityRecordForm.prefilled(request.GET, user=user)) if can_record else None,
+        "revoke_failed": failed_pk,
+        "open_new": new_form is not None or any(key.startswith("new-") for key in request.GET),
+    }
+    return render(request, "supervision/integrity.html", context, status=status)
+
+
+@login_required
+@permission_required("staff.view_integrityrecord", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def integrity_list(request):
+    if request.method == "GET":
+        return _integrity_page(request)
+    form = IntegrityRecordForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _integrity_page(request, new_form=form, status=400)
+    try:
+        record = integrity_record_create(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        _attach_error(form, exc)
+        return _integrity_page(request, new_form=form, status=400)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return _integrity_page(request, new_form=form, status=403)
+    messages.success(
+        request,
+        _("Integrity record for %(name)s saved: %(kind)s on %(date)s.")
+        % {"name": record.staff.name, "kind": record.get_kind_display(), "date": f"{record.occurred_on:%Y-%m-%d}"},
+    )
+    return redirect("supervision:integrity")
+
+
+@login_required
+@permission_required("staff.view_integrityrecord", raise_exception=True)
+@require_POST
+def integrity_revoke(request, pk: int):
+    record = get_object_or_404(IntegrityRecord.objects.visible_to(request.user), pk=pk)
+    form = IntegrityRevokeForm(request.POST, auto_id=f"id_revoke{pk}_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            integrity_record_revoke(actor=request.user, record_id=record.pk, reason=form.cleaned_data["reason"])
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            status = 409
+        except DomainError as exc:
+            _attach_error(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            status = 403
+        else:
+            messages.success(request, _("Integrity record of %(name)s revoked.") % {"name": record.staff.name})
+            return redirect(reverse("supervision:integrity"))
+    return _integrity_page(request, revoke=(record.pk, form), status=status)
+
+
+# --- Ledger audit ----------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("hallservice.view_assessment", raise_exception=True)
+@require_GET
+def ledger_audit(request):
+    form = AuditFilterForm(request.GET, user=request.user)
+    scoped = _scoped(request, form)
+    if scoped is None:
+        context = {"form": form, "counts": {}, "page": None, "tiles": []}
+        return render(request, "supervision/audit.html", context, status=400)
+    _centre, ids = scoped
+    today = timezone.localdate()
+    problem = form.cleaned_data["problem"]
+    page = Paginator(audit.audit_list(centre_ids=ids, problem=problem, today=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = audit.problem_counts(centre_ids=ids, today=today)
+    context = {
+        "form": form,
+        "problem": problem,
+        "counts": counts,
+        "tiles": [(key, label, counts[key]) for key, label in audit.PROBLEMS.items()],
+        "page": page,
+        "rows": [(req, audit.problem_labels(req)) for req in page],
+        "can_record": request.user.has_perm("staff.record_integrity"),
+    }
+    return render(request, "supervision/audit.html", context)
