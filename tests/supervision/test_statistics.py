@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from hallservice.errors import DomainError
 from hallservice.supervision.scope import build_scope
@@ -112,12 +113,12 @@ def test_choosing_a_centre_narrows_to_its_subtree(november, supervisor_user, hal
 
 
 def test_a_centre_outside_the_users_view_is_refused(november, town_supervisor, hall):
-    with pytest.raises(DomainError, match="cannot see"):
+    with translation.override("en"), pytest.raises(DomainError, match="cannot see"):
         build_scope(town_supervisor, centre_id=hall["district"].pk, **NOVEMBER)
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(supervisor_user):
-    with pytest.raises(DomainError, match="ends before"):
+    with translation.override("en"), pytest.raises(DomainError, match="ends before"):
         build_scope(supervisor_user, centre_id=None, date_from=date(2026, 11, 30), date_to=date(2026, 11, 1))
 
 

@@ -57,7 +57,7 @@ def test_a_reversed_period_is_a_400_with_a_message(supervisor_client):
     response = supervisor_client.get(f"{reverse('supervision:statistics')}?date_from=2026-11-30&date_to=2026-11-01")
 
     assert response.status_code == 400
-    assert "The period ends before it starts." in response.content.decode() or "结束" in response.content.decode()
+    assert "截止日期早于起始日期" in response.content.decode()
 
 
 def test_another_districts_centre_is_refused_on_the_page(november, supervisor_client):
