@@ -99,7 +99,7 @@ INSERT INTO requests_evaluation (request_id, rating, comment, at, needs_follow_u
     rectification_note, follow_up_comment, is_invalid)
 SELECT id, (ARRAY[5, 5, 5, 5, 4, 4, 4, 3, 2, 1])[1 + id % 10], '', completed_at + interval '1 day',
        id % 10 >= 8, '', '', '', id % 97 = 0
-FROM requests_servicerequest WHERE completed_at IS NOT NULL AND id % 5 <> 0
+FROM requests_servicerequest WHERE completed_at IS NOT NULL AND id % 5 <> 0 AND number LIKE 'BM-%'
 """
 
 CONSULTATIONS_SQL = """
@@ -107,7 +107,7 @@ INSERT INTO requests_consultation (centre_id, channel, name, contact, contact_ma
     outcome, request_id, created_at, created_by_id)
 SELECT r.centre_id, 'desk', '咨询人', '', '', '如何办理？', '', r.helper_id, 'answered',
        CASE WHEN r.id % 3 = 0 THEN r.id END, r.applied_at - interval '1 day', r.created_by_id
-FROM requests_servicerequest r WHERE r.id % 3 <> 1
+FROM requests_servicerequest r WHERE r.id % 3 <> 1 AND r.number LIKE 'BM-%'
 """
 
 
