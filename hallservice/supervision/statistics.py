@@ -402,7 +402,7 @@ def chart_tables(stats: Statistics) -> dict[str, dict]:
                 _("On-time rate (%)"),
                 _("Evaluations"),
                 _("Average rating"),
-                _("Poor ratings"),
+                _("Poor ratings given"),
             ],
             "rows": [
                 [
