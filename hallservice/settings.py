@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry the policy headers too.
+    "hallservice.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hallservice.middleware.ChosenLanguageMiddleware",
@@ -134,6 +136,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Failed logins, "<count>/<seconds>", counted in the cache like the public pages' limits (requests.throttle):
+# per username (a password being guessed) and per client address (many usernames tried from one place; set
+# higher, since a hall's counters may share one address behind NAT). A successful login clears the username's.
+LOGIN_THROTTLE_RATES = {
+    "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "5/900"),
+    "login_address": os.environ.get("THROTTLE_LOGIN_ADDRESS", "20/900"),
+}
 
 # --- Language and time: Simplified Chinese first, English switchable ----------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -158,6 +167,16 @@ STORAGES = {
     },
 }
 
+# --- Uploads: training materials and question spreadsheets only, checked by hallservice.uploads (type, first
+# bytes, size). MEDIA_ROOT holds issued forms with personal data: it is served by no URL in production (only
+# DEBUG adds /media/, see hallservice/urls.py); files go out through views that check who asks. The reverse
+# proxy caps request bodies too (client_max_body_size, docs/operations.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB of form fields (the files are not counted here)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640  # the app's user only; no other account on the server reads the documents
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
 # --- Security: strict when DEBUG is off (manage.py check --deploy reports nothing) --------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -165,13 +184,54 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Cookies only over HTTPS in production; `make run` on http://127.0.0.1 needs them without.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session when a clerk follows a link from a message
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
+# No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (hallservice.middleware.SecurityHeadersMiddleware). Nothing inline: scripts are
+# files under static/ (no onclick=, no <script> blocks, htmx with allowEval off), and so are styles, with no
+# style="" attributes in the pages either, so style-src needs no 'unsafe-inline' (nor style-src-attr): Chart.js,
+# htmx, the admin and Swagger UI set styles from script through the CSSOM, which CSP does not restrict.
+# data: images are the QR codes (PNG) and the icons in Swagger UI's stylesheet. No CDN: halls run on closed
+# networks, so 'self' is the only origin.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page uses, switched off for the page and anything it might embed.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
 
 # --- REST API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -59,15 +59,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class RequestEventInline(admin.TabularInline):
-    model = RequestEvent
-    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Events are the audit trail: shown under their record, never added, changed or deleted, by anyone."""
+
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestEventInline(ReadOnlyInline):
+    model = RequestEvent
+    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
+    readonly_fields = fields
 
 
 @admin.register(ServiceRequest)
@@ -150,15 +161,10 @@ class KeyProjectAdmin(admin.ModelAdmin):
 # --- Citizens: complaints, evaluations, online consultations, messages (read-only: services write them) ------
 
 
-class ComplaintEventInline(admin.TabularInline):
+class ComplaintEventInline(ReadOnlyInline):
     model = ComplaintEvent
     fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-__all__ = ["Throttled", "check", "client_address", "hit", "rate"]
+__all__ = ["Throttled", "check", "client_address", "hit", "rate", "reset"]
 
 
 class Throttled(Exception):
@@ -35,7 +35,9 @@ class Rate:
 
 
 def rate(name: str) -> Rate:
-    limit, period = settings.PUBLIC_THROTTLE_RATES[name].split("/")
+    # Staff logins (hallservice.accounts) are counted the same way, with their own limits.
+    rates = {**settings.LOGIN_THROTTLE_RATES, **settings.PUBLIC_THROTTLE_RATES}
+    limit, period = rates[name].split("/")
     return Rate(name, int(limit), int(period))
 
 
@@ -65,6 +67,12 @@ def hit(name: str, identity: str) -> int:
     except ValueError:  # expired between add() and incr(): start the window's count again
         cache.add(key, 1, timeout=r.period + 1)
         return 1
+
+
+def reset(name: str, identity: str) -> None:
+    """Forget ``identity``'s attempts in the current window (a successful login clears its failures)."""
+    key, _ends = _window(rate(name), identity, time.time())
+    cache.delete(key)
 
 
 def client_address(request) -> str:

@@ -45,6 +45,12 @@ class AssignmentInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(RotationPlan)
 class RotationPlanAdmin(ReadOnlyAdmin):

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.uploads import validate_upload
 from staff.models import Department, StaffMember
 
 from ..models import (
@@ -300,12 +301,8 @@ def session_material_add(*, actor, session_id: int, title: str, file) -> Session
     """Attach a handout; office documents, PDFs and pictures only, up to TRAINING_MATERIAL_MAX_MB."""
     session = _visible_session(actor, session_id)
     _may_manage(actor, session.kind, session.department_id)
-    if file is None:
-        raise DomainError(_("Choose a file."), field="file")
-    if Path(file.name).suffix.lower() not in MATERIAL_EXTENSIONS:
-        raise DomainError(_("Attach a PDF, office document, text or picture."), field="file")
-    if file.size > _material_max_bytes():
-        raise DomainError(_("The file is too large."), field="file")
+    # Extension, size and the first bytes (a renamed page or program is refused).
+    validate_upload(file, extensions=MATERIAL_EXTENSIONS, max_bytes=_material_max_bytes())
     title = (title or "").strip() or Path(file.name).stem
     material = SessionMaterial.objects.create(session=session, title=title[:120], file=file, uploaded_by=actor)
     record_event(centre_id=session.centre_id, actor=actor, verb="material_added", note=material.title, session=session)

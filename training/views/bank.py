@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hallservice.errors import DomainError
+from hallservice.uploads import validate_upload
+
 from .. import exports, selectors
 from .. import services as svc
 from ..forms import ImportForm, QuestionForm
@@ -178,8 +181,10 @@ def bank_import_view(request):
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > MAX_UPLOAD:
-                form.add_error("file", _("The file is too large."))
+            try:
+                validate_upload(upload, extensions={".xlsx"}, max_bytes=MAX_UPLOAD)
+            except DomainError as exc:
+                form.add_error("file", str(exc))
             else:
                 rows, errors = read_questions(upload.read())
                 if not errors:

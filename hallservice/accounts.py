@@ -1,0 +1,107 @@
+"""Staff accounts: login with failed attempts throttled (the site's login page and the admin's alike), and a
+page to change one's own password (checked by AUTH_PASSWORD_VALIDATORS, like every other way to set one).
+
+Failures count per username and per client address in Django's cache (Redis across processes, see
+requests.throttle and LOGIN_THROTTLE_RATES). Once a limit is reached the password is not even checked until the
+window ends, and the page says so (HTTP 429 on the site's login page). A successful login clears the username's
+count. Nothing here logs the password, the username or the address: the warning names the limit only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext, ngettext
+
+from requests import throttle
+
+logger = logging.getLogger(__name__)
+
+
+def _identities(request, username: str) -> dict[str, str]:
+    return {"login_username": username.strip().casefold(), "login_address": throttle.client_address(request)}
+
+
+class ThrottledLoginMixin:
+    """Refuses to check a password once the username or the address has failed too often (see the module)."""
+
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        identities = _identities(self.request, username)
+        try:
+            for name, identity in identities.items():
+                throttle.check(name, identity)
+        except throttle.Throttled as exc:
+            self.throttled = True
+            logger.warning("Login refused without checking the password: limit %s reached", name)
+            minutes = max(1, -(-exc.retry_after // 60))
+            raise ValidationError(
+                ngettext(
+                    "Too many failed logins. Try again in %(minutes)d minute.",
+                    "Too many failed logins. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="throttled",
+            ) from None
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            # Wrong password, unknown user, inactive account: one failure of each identity. The right password of
+            # an account refused here for another reason (not staff, at the admin) is no guess and is not counted.
+            if self.cleaned_data.get("password") and self.get_user() is None:
+                for name, identity in identities.items():
+                    throttle.hit(name, identity)
+            raise exc
+        throttle.reset("login_username", identities["login_username"])
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """The site's login form (accounts/login/)."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's login form (admin/login/): the same limits, so the admin is no way around them."""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login view with the throttled form; a refused attempt answers 429 Too Many Requests."""
+
+    authentication_form = ThrottledAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password: the old one, then the new one twice, checked by the password validators."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, gettext("Your password has been changed."))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+__all__ = ["LoginView", "PasswordChangeView", "ThrottledAdminAuthenticationForm", "ThrottledAuthenticationForm"]
