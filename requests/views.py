@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -205,6 +205,7 @@ def _consultation_to_convert(request) -> Consultation | None:
 
 
 @login_required
+@permission_required("requests.register_request", raise_exception=True)
 def request_register_view(request):
     consultation = _consultation_to_convert(request)
     status = 200
@@ -376,6 +377,7 @@ def _matter_choices() -> list:
 
 
 @login_required
+@permission_required("requests.register_request", raise_exception=True)
 def consultation_create_view(request):
     form = ConsultationForm(request.POST or None)
     form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())
@@ -402,6 +404,9 @@ def consultation_create_view(request):
 @require_POST
 def consultation_answer_view(request, pk: int):
     consultation = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("requests.register_request"):
+        # Refused before the input is read, as the service would refuse it after (the desks answer).
+        raise PermissionDenied(_("You may not answer this consultation."))
     form = ConsultationAnswerForm(request.POST, auto_id=f"id_answer_{pk}_%s")
     status = 400
     if form.is_valid():

@@ -513,7 +513,10 @@ def evaluation_act_view(request, pk: int, action: str):
     evaluation = get_object_or_404(
         Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(request.user)), pk=pk
     )
-    label, form_class, service, _perm = EVALUATION_ACTIONS[action]
+    label, form_class, service, perm = EVALUATION_ACTIONS[action]
+    if not request.user.has_perm(perm):
+        # Before the form: a refused role must not get the list of poor ratings back as an error page.
+        raise PermissionDenied(_("You may not do this."))
     form = form_class(request.POST, auto_id=f"id_{action}_{pk}_%s")
     status = 400
     if form.is_valid():

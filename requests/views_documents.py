@@ -56,6 +56,9 @@ def issuable_documents(user, req: ServiceRequest) -> list[dict]:
 @require_POST
 def document_issue_view(request, pk: int, kind: str):
     req = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("requests.handle_request"):
+        # A 403, not the request page with a message: a role that may not print forms gets no "done elsewhere".
+        raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
     form = IssueForm(request.POST)
     if not form.is_valid() or kind not in DocumentKind.values:
         messages.error(request, _("The document options are not valid."))

@@ -50,6 +50,7 @@ from .models import (
     RotationPlan,
     Substitution,
     SubstitutionStatus,
+    Unavailability,
 )
 
 # --- Shared pieces -----------------------------------------------------------------------------------------
@@ -133,6 +134,8 @@ def plan_list_view(request):
     form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
     status = 200
     if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
         status = 400
         if form.is_valid():
             plan, status = _attempt(
@@ -435,6 +438,9 @@ def dashboard_view(request):
 @require_POST
 def record_check_in_view(request):
     """The duty leader records a colleague's arrival from the dashboard."""
+    if not request.user.has_perm("rosters.record_duty"):
+        # Refused before the form is read: an invalid form would otherwise redirect as if all were well.
+        raise PermissionDenied(_("Only a duty leader may record someone else's arrival."))
     form = RecordCheckInForm(request.POST)
     if form.is_valid():
         check_in, _status = _attempt(
@@ -598,6 +604,8 @@ def unavailability_view(request):
     form = UnavailabilityForm(request.POST or None, staff=selectors.staff_choices(centre.pk))
     status = 200
     if request.method == "POST":
+        if not request.user.has_perm("rosters.add_unavailability"):
+            raise PermissionDenied(_("Only the supervision section records staff absences."))
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -633,6 +641,11 @@ def unavailability_view(request):
 @login_required
 @require_POST
 def unavailability_delete_view(request, pk: int):
+    # Another centre's record is a 404 and a role that may not remove absences a 403, not a redirect as if done
+    # (the service refuses both too, but quietly: it is idempotent for the tasks that call it).
+    get_object_or_404(Unavailability.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("rosters.delete_unavailability"):
+        raise PermissionDenied(_("Only the supervision section removes staff absences."))
     _r, _status = _attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
     return redirect(_next_url(request, reverse("rosters:unavailability")))
 
@@ -678,6 +691,8 @@ def duty_summary_view(request, pk: int):
     form = DutySummaryForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        if duty_day.leader_id != getattr(_member(request), "pk", None):
+            raise PermissionDenied(_("Only the day's duty leader files its summary."))
         status = 400
         if form.is_valid():
             summary, status = _attempt(

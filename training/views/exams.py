@@ -138,6 +138,8 @@ def test_detail_view(request, pk: int):
     test = _test(request, pk)
     member = member_of(request)
     if not request.user.has_perm("training.manage_tests"):
+        if request.method == "POST":  # the edit form is the supervision section's
+            raise PermissionDenied(_("You may not do this."))
         # Everyone else comes here from a notice: their way to start (or see) their paper.
         mine = Attempt.objects.filter(test=test, staff=member).first() if member else None
         context = {"test": test, "mine": mine, "is_open": test.is_open_at(timezone.now()), "pass_mark": pass_mark()}
@@ -241,7 +243,10 @@ def test_act_view(request, pk: int, action: str):
 @login_required
 @require_POST
 def test_start_view(request, pk: int):
-    test = get_object_or_404(MonthlyTest.objects.exclude(status=MonthlyTestStatus.DRAFT), pk=pk)
+    # Scoped like every other test page: another centre's test is a 404, not a redirect with a message.
+    test = get_object_or_404(
+        MonthlyTest.objects.visible_to(request.user).exclude(status=MonthlyTestStatus.DRAFT), pk=pk
+    )
     started, status = attempt(request, lambda: svc.attempt_start(actor=request.user, test_id=test.pk))
     if started is None:
         return redirect("training:home")
@@ -296,6 +301,8 @@ def attempt_view(request, pk: int):
 @require_POST
 def attempt_answer_view(request, pk: int):
     """htmx autosave of one question: answers the status line only (never anything about correctness)."""
+    # Someone else's paper is a 404 before the input is looked at, as for handing in.
+    get_object_or_404(Attempt.objects.filter(staff__user=request.user), pk=pk)
     question_id = request.POST.get("question", "")
     saved, status, error = None, 400, _("Which question?")
     if question_id.isdigit():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hallservice.errors import PermissionDenied
 from staff.models import Department, StaffMember
 
 from .. import selectors
@@ -62,6 +63,8 @@ def session_list_view(request):
     centre = centre_of(request)
     month = month_of(request)
     can_add = can_manage_sessions(request.user)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied(_("You may not do this."))
     form = _session_form(request, request.POST or None, initial={"kind": SessionKind.WEEKLY}) if can_add else None
     status = 200
     if request.method == "POST" and form is not None:
@@ -190,6 +193,9 @@ def session_edit_view(request, pk: int):
 @require_POST
 def session_act_view(request, pk: int, action: str):
     session = _session(request, pk)
+    if not _may_edit(request.user, session):
+        # The services refuse too, but the redirect back to the training would read as if all were well.
+        raise PermissionDenied(_("You may not do this."))
     if action == "complete":
         done, status = attempt(request, lambda: svc.session_complete(actor=request.user, session_id=session.pk))
         if done is not None:
