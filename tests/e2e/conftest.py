@@ -1,0 +1,154 @@
+"""End-to-end journeys in Debian's chromium, driven by Playwright's sync API against pytest-django's live server.
+
+Shared pieces: one browser for the session, a `pages` factory that opens a page per actor (each in its own
+context, so cookies never mix) and records every console error and uncaught exception, a `login` that types
+into the login form like a user, and on failure a screenshot and the HTML of every open page under
+`test-results/e2e/<test>[-<actor>].png|.html` (for every test with E2E_SCREENSHOTS=always).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/lib/chromium/chromium"  # the binary; /usr/bin/chromium is a wrapper that prints shell noise
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "pass-word-123"  # tests.factories.UserFactory sets it for every user
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+TIMEOUT_MS = 15_000
+
+# Every journey module starts with this (live_server needs committed data, so transaction=True).
+JOURNEY = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so the `pages` fixture knows at teardown whether the test failed.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="package")
+def _allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls made from it are still safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(django_db_setup, _allow_orm_beside_playwright):
+    # Package scope: Playwright's loop runs from launch to close, so it must be gone before other packages' tests
+    # run (they would see a running loop); the test database is created before it starts.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Actor:
+    """One person at one browser: the page, and what went wrong in its console."""
+
+    name: str
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+
+def _watch(actor: Actor) -> None:
+    def on_console(message):
+        if message.type == "error":
+            actor.errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    actor.page.on("console", on_console)
+    actor.page.on("pageerror", lambda exc: actor.errors.append(f"pageerror: {exc}"))
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
+
+
+@pytest.fixture
+def pages(browser, live_server, request):
+    """``pages("clerk", **context_options)`` opens a fresh context and page for one actor, base URL the live server."""
+    actors: list[Actor] = []
+    contexts = []
+
+    def open_page(name: str = "main", **options) -> Actor:
+        context = browser.new_context(base_url=live_server.url, **{**DESKTOP, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        actor = Actor(name=name, page=context.new_page())
+        _watch(actor)
+        actors.append(actor)
+        return actor
+
+    yield open_page
+
+    failed = any(
+        getattr(request.node, f"rep_{when}", None) and getattr(request.node, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
+    if failed or os.environ.get("E2E_SCREENSHOTS") == "always":
+        out = Path(request.config.rootpath) / "test-results" / "e2e"
+        out.mkdir(parents=True, exist_ok=True)
+        for index, actor in enumerate(actors):
+            stem = _safe_name(request.node.name) + ("" if index == 0 else f"-{_safe_name(actor.name)}")
+            try:
+                actor.page.screenshot(path=str(out / f"{stem}.png"), full_page=True)
+                (out / f"{stem}.html").write_text(actor.page.content(), encoding="utf-8")
+            except Exception as exc:  # a crashed page still must not hide the test's own failure
+                (out / f"{stem}.txt").write_text(f"no screenshot: {exc}", encoding="utf-8")
+    for context in contexts:
+        context.close()
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a member of staff does."""
+    page.goto("/accounts/login/")
+    form = page.locator("section.login form")
+    form.locator("#id_username").fill(username)
+    form.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "/accounts/login/" not in page.url, f"login of {username} failed"
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        result = subprocess.run(["pdftotext", "-layout", handle.name, "-"], capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def no_errors(*actors: Actor, expected: tuple[str, ...] = ()) -> None:
+    """No console error and no uncaught exception on any page of these actors, but those matching ``expected``
+    (regular expressions, e.g. the 400 of a form the journey submits wrong on purpose)."""
+    errors = [
+        f"{a.name}: {e}" for a in actors for e in a.errors if not any(re.search(pattern, e) for pattern in expected)
+    ]
+    assert not errors, "\n".join(errors)
