@@ -11,12 +11,17 @@ from .transitions import ACTIONS, TRANSITIONS
 
 
 def lock_request(request_id: int) -> ServiceRequest:
-    """Re-read the request under a row lock: two clerks must not act on one request at once."""
-    return (
-        ServiceRequest.objects.select_for_update(of=("self",))
-        .select_related("matter", "centre", "helper", "lead_department")
-        .get(pk=request_id)
-    )
+    """Re-read the request under a row lock: two clerks must not act on one request at once.
+
+    The lock is taken by key alone, then the row is read with its relations. Locking with the joins in the same
+    query goes wrong on PostgreSQL: after waiting for a clerk who changed the helper (or the lead department),
+    the re-check joins the new row to the old helper's row, finds no match and returns nothing, so the
+    second action failed with DoesNotExist instead of running on the changed request. FOR NO KEY UPDATE, because
+    the request's key never changes: it excludes every other service here but lets rows that refer to the request
+    (events, tasks, notifications) be inserted meanwhile, so no one deadlocks on the foreign-key check.
+    """
+    ServiceRequest.objects.select_for_update(no_key=True).filter(pk=request_id).values_list("pk", flat=True).get()
+    return ServiceRequest.objects.select_related("matter", "centre", "helper", "lead_department").get(pk=request_id)
 
 
 def is_visible_to(actor, req: ServiceRequest) -> bool:

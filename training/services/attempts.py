@@ -36,8 +36,14 @@ def grace() -> timedelta:
 def attempt_start(*, actor, test_id: int) -> Attempt:
     """Draw the person's paper and start the clock; starting again returns the same attempt."""
     member = staff_of(actor)
-    # The test row is locked so that a double click does not draw two papers, and a close waits for us.
-    test = MonthlyTest.objects.select_for_update(of=("self",)).select_related("centre").filter(pk=test_id).first()
+    # The test row is locked so that a double click does not draw two papers, and a close waits for us; "no key"
+    # so that others' hand-ins may still insert rows referencing the test meanwhile (see exams._lock).
+    test = (
+        MonthlyTest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("centre")
+        .filter(pk=test_id)
+        .first()
+    )
     if test is None or test.centre_id != member.centre_id:
         raise PermissionDenied(_("This test is for another centre's staff."))
     existing = Attempt.objects.filter(test=test, staff=member).first()

@@ -78,7 +78,12 @@ def next_study_day(member: StaffMember, after: date, calendar: WorkingCalendar) 
 def monthly_test_apply_consequences(*, actor, test_id: int, now: datetime | None = None) -> ConsequenceSummary:
     """Apply a closed test's consequences (see the module). ``now`` is for the system only (the demo's history)."""
     ensure_perm(actor, "training.manage_tests", _("Only the supervision section applies test consequences."))
-    test = MonthlyTest.objects.select_for_update(of=("self",)).select_related("centre").filter(pk=test_id).first()
+    test = (  # "no key": see exams._lock
+        MonthlyTest.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("centre")
+        .filter(pk=test_id)
+        .first()
+    )
     if test is None:
         raise DomainError(_("No such test."), field="test")
     if test.status != MonthlyTestStatus.CLOSED:

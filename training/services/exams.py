@@ -71,7 +71,11 @@ def _lock(actor, test_id: int) -> MonthlyTest:
     qs = MonthlyTest.objects.all() if actor is SYSTEM else MonthlyTest.objects.visible_to(actor)
     if not qs.filter(pk=test_id).exists():
         raise DomainError(_("No such test."), field="test")
-    return MonthlyTest.objects.select_for_update(of=("self",)).select_related("centre").get(pk=test_id)
+    # FOR NO KEY UPDATE, not FOR UPDATE: it still excludes every other service that locks the test, but not the
+    # key-share lock that PostgreSQL takes to check the foreign key of a row inserted for the test. With FOR
+    # UPDATE, closing the test deadlocked with a hand-in: the hand-in held its paper and waited to insert its
+    # event (referencing the test), while the closing held the test and waited for the paper.
+    return MonthlyTest.objects.select_for_update(of=("self",), no_key=True).select_related("centre").get(pk=test_id)
 
 
 def _set_quotas(test: MonthlyTest, quotas: dict[int, int]) -> None:
