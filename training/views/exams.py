@@ -156,6 +156,10 @@ def test_detail_view(request, pk: int):
     }
     form = _test_form(request, request.POST or None, editing=True, initial=initial) if editable else None
     status = 200
+    if request.method == "POST" and form is None:
+        # Not the page again as if saved: a published test no longer changes.
+        messages.error(request, _("The test is published: it no longer changes."))
+        status = 409
     if request.method == "POST" and form is not None:
         status = 400
         if form.is_valid():
