@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.form_schema import serializer_for_form
+from hallservice.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.pagination import IdFirstPagination
 from hallservice.workdays import WorkingCalendar
 
@@ -77,18 +77,18 @@ class MatterOutput(serializers.ModelSerializer):
 
 
 class MatterFilter(django_filters.FilterSet):
+    # A form field, so that bad text (a NUL character, which PostgreSQL refuses) is a 400, not a 500.
+    q = django_filters.CharFilter(method="search", help_text="Part of the name, code or pinyin initials (bdc)")
     handling_type = django_filters.ChoiceFilter(choices=Matter._meta.get_field("handling_type").choices)
 
     class Meta:
         model = Matter
         fields = ["department", "handling_type"]
 
+    def search(self, queryset, name, value):
+        return queryset.search(value)
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Part of the name, code or pinyin initials (bdc)")]
-    )
-)
+
 class MatterViewSet(viewsets.ReadOnlyModelViewSet):
     """The service catalogue: active matters with their required materials."""
 
@@ -96,16 +96,24 @@ class MatterViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MatterFilter
 
     def get_queryset(self):
-        return matter_list(search=self.request.query_params.get("q", "")).prefetch_related("materials")
+        return matter_list().prefetch_related("materials")
 
 
 # --- Input handling shared by the viewsets -----------------------------------------------------------
 
 
 def _validated(form) -> None:
-    """Raise DRF's 400 with the form's field messages when the input is bad."""
+    """Raise DRF's 400 with the form's field messages when the input is bad (or is not a JSON object)."""
+    form.data = form_data_from_json(form)
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 # --- Consultations ------------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ class ConsultationViewSet(
 
     @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
     def create(self, request, *args, **kwargs):
-        form = ConsultationForm(data=request.data)
+        form = ConsultationForm(data=json_object(request.data))
         _validated(form)
         consultation = svc.consultation_create(actor=request.user, **form.cleaned_data)
         return Response(ConsultationOutput(consultation).data, status=status.HTTP_201_CREATED)
@@ -383,8 +391,9 @@ class ServiceRequestViewSet(
 
     @extend_schema(request=RegistrationInput, responses={201: RequestDetailOutput})
     def create(self, request, *args, **kwargs):
-        matter = Matter.objects.filter(pk=request.data.get("matter_id") or 0).first()
-        form = RegistrationForm(data=request.data, matter=matter)
+        data = json_object(request.data)
+        matter = Matter.objects.filter(pk=_int_or_none(data.get("matter_id")) or 0).first()
+        form = RegistrationForm(data=data, matter=matter)
         _validated(form)
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "provided_material_ids"}
         req = svc.request_register(actor=request.user, **data)
@@ -392,7 +401,7 @@ class ServiceRequestViewSet(
         return Response(self.get_serializer(req).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=EventOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         req = self.get_object()
         return Response(EventOutput(request_events(req=req), many=True).data)
@@ -400,9 +409,12 @@ class ServiceRequestViewSet(
     def run_action(self, request, name: str):
         req = self.get_object()
         check_action(name, actor=request.user, req=req)
-        data = request.data
+        data = json_object(request.data)
         if name == "review_materials":
-            data = ReviewMaterialsForm.data_from_api(request.data)
+            reviews = data.get("reviews", [])
+            if not isinstance(reviews, list) or not all(isinstance(r, dict) for r in reviews):
+                raise ValidationError({"reviews": ["Expected a list of objects."]})
+            data = ReviewMaterialsForm.data_from_api(data)
         form = ACTION_FORMS[name](data=data, req=req, user=request.user)
         _validated(form)
         perform_action(name, actor=request.user, req=req, form=form)
@@ -449,7 +461,7 @@ def _documents_of(request, req):
 
 
 @extend_schema(responses=DocumentOutput(many=True))
-@action(detail=True, methods=["get"])
+@action(detail=True, methods=["get"], pagination_class=None)
 def documents(self, request, pk=None):
     """Every issued version of every form of the request (signing copies only for those who may see them)."""
     req = self.get_object()

@@ -171,7 +171,7 @@ class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(responses=ProblemOutput(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def problems(self, request, pk=None):
         problems, _covers, _inputs = plan_check(self.get_object())
         return Response(ProblemOutput(problems, many=True).data)
@@ -182,7 +182,7 @@ class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DutyDayOutput(serializers.ModelSerializer):
     leader_name = serializers.CharField(source="leader.name", read_only=True)
-    week_leader_name = serializers.CharField(source="week_leader.name", read_only=True, default=None)
+    week_leader_name = serializers.CharField(source="week_leader.name", read_only=True, default=None, allow_null=True)
     substituted = serializers.BooleanField(source="is_substituted", read_only=True)
     plan_status = serializers.CharField(source="plan.status", read_only=True)
 

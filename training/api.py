@@ -176,7 +176,7 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 
     @extend_schema(methods=["get"], request=None, responses=AttendanceOutput(many=True))
     @extend_schema(methods=["post"], request=AttendanceInput, responses=AttendanceOutput(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attendance(self, request, pk=None):
         session = self.get_object()
         if request.method == "POST":
@@ -558,7 +558,7 @@ class ScoreOutput(serializers.ModelSerializer):
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     centre = serializers.IntegerField(source="test.centre_id", read_only=True)
     month = serializers.DateField(source="test.month", read_only=True)
-    study_day = serializers.DateField(source="study_day.day", read_only=True, default=None)
+    study_day = serializers.DateField(source="study_day.day", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Attempt

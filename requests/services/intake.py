@@ -97,6 +97,9 @@ def consultation_create(
     require(question, _("Enter the question."), field="question")
     if channel not in ConsultationChannel.values:
         raise DomainError(_("Choose how the question came in."), field="channel")
+    matter = Matter.objects.filter(pk=matter_id).first() if matter_id else None
+    if matter_id and matter is None:
+        raise DomainError(_("Choose a matter from the catalogue."), field="matter_id")
     contact = contact.strip()
     return Consultation.objects.create(
         centre=owner.centre,
@@ -106,7 +109,7 @@ def consultation_create(
         contact_masked=mask_phone(contact) if contact else "",
         question=question.strip(),
         answer=answer.strip(),
-        matter=Matter.objects.get(pk=matter_id) if matter_id else None,
+        matter=matter,
         owner=owner,
         outcome=ConsultationOutcome.ANSWERED if answer.strip() else ConsultationOutcome.OPEN,
         created_by=actor,
