@@ -29,6 +29,7 @@ from .sessions import (
     session_cancel,
     session_complete,
     session_create,
+    session_manager_check,
     session_material_add,
     session_update,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "session_cancel",
     "session_complete",
     "session_create",
+    "session_manager_check",
     "session_material_add",
     "session_update",
     "study_source",

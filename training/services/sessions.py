@@ -58,6 +58,11 @@ def _lock(session_id: int) -> TrainingSession:
     return TrainingSession.objects.select_for_update(of=("self",)).select_related("centre").get(pk=session_id)
 
 
+def session_manager_check(*, actor, session: TrainingSession) -> None:
+    """Refuse (PermissionDenied) whoever may not manage this training, so that a view can ask before the input."""
+    _may_manage(actor, session.kind, session.department_id)
+
+
 def _visible_session(actor, session_id: int) -> TrainingSession:
     qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.visible_to(actor)
     if not qs.filter(pk=session_id).exists():
