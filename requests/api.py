@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from hallservice.api import require_perm
 from hallservice.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.pagination import IdFirstPagination
 from hallservice.workdays import WorkingCalendar
@@ -162,6 +163,7 @@ class ConsultationViewSet(
 
     @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
     def create(self, request, *args, **kwargs):
+        require_perm(request.user, "requests.register_request")
         form = ConsultationForm(data=json_object(request.data))
         _validated(form)
         consultation = svc.consultation_create(actor=request.user, **form.cleaned_data)
@@ -171,6 +173,7 @@ class ConsultationViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         consultation = self.get_object()
+        require_perm(request.user, "requests.register_request")
         data = ConsultationAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         consultation = svc.consultation_answer(
@@ -391,6 +394,7 @@ class ServiceRequestViewSet(
 
     @extend_schema(request=RegistrationInput, responses={201: RequestDetailOutput})
     def create(self, request, *args, **kwargs):
+        require_perm(request.user, "requests.register_request")
         data = json_object(request.data)
         matter = Matter.objects.filter(pk=_int_or_none(data.get("matter_id")) or 0).first()
         form = RegistrationForm(data=data, matter=matter)

@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from hallservice.api import require_perm
+
 from . import services as svc
 from .models import (
     CheckIn,
@@ -138,6 +140,7 @@ class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=PlanInput, responses={201: PlanDetailOutput})
     def create(self, request):
+        require_perm(request.user, "rosters.manage_rotation")
         data = PlanInput(data=request.data)
         data.is_valid(raise_exception=True)
         centre_id = _visible_centre_id(request.user, data.validated_data["centre"])
@@ -238,6 +241,7 @@ class DutyDayViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=DutyDayInput, responses={201: DutyDayOutput})
     def create(self, request):
+        require_perm(request.user, "rosters.manage_rotation")
         data = DutyDayInput(data=request.data)
         data.is_valid(raise_exception=True)
         plan = RotationPlan.objects.visible_to(request.user).filter(pk=data.validated_data["plan"]).first()
@@ -254,10 +258,13 @@ class DutyDayViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=LeaderInput, responses=DutyDayOutput)
     @action(detail=True, methods=["post"], url_path="set-leader")
     def set_leader(self, request, pk=None):
+        # The day first (another centre's is a 404), the permission next, the input last.
+        duty_day = self.get_object()
+        require_perm(request.user, "rosters.manage_rotation")
         data = LeaderInput(data=request.data)
         data.is_valid(raise_exception=True)
         duty_day = svc.duty_day_set_leader(
-            actor=request.user, duty_day_id=self.get_object().pk, leader_id=data.validated_data["leader"]
+            actor=request.user, duty_day_id=duty_day.pk, leader_id=data.validated_data["leader"]
         )
         return Response(DutyDayOutput(self.get_queryset().get(pk=duty_day.pk)).data)
 
@@ -481,6 +488,7 @@ class UnavailabilityViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, v
 
     @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})
     def create(self, request):
+        require_perm(request.user, "rosters.add_unavailability")
         data = UnavailabilityInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -13,8 +13,10 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+
+from hallservice.api import require_perm
 
 from . import selectors
 from . import services as svc
@@ -156,6 +158,7 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
 
     @extend_schema(request=SessionInput, responses={201: SessionOutput})
     def create(self, request):
+        require_perm(request.user, "training.manage_sessions", "training.add_department_session")
         data = SessionInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -180,6 +183,7 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     def attendance(self, request, pk=None):
         session = self.get_object()
         if request.method == "POST":
+            svc.session_manager_check(actor=request.user, session=session)
             data = AttendanceInput(data=request.data)
             data.is_valid(raise_exception=True)
             marks = {_int_key(k): v for k, v in data.validated_data["marks"].items()}
@@ -196,11 +200,12 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     @extend_schema(request=CancelInput, responses=SessionOutput)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        # The training first (another centre's is a 404), who may cancel it next, the input last.
+        session = self.get_object()
+        svc.session_manager_check(actor=request.user, session=session)
         data = CancelInput(data=request.data)
         data.is_valid(raise_exception=True)
-        session = svc.session_cancel(
-            actor=request.user, session_id=self.get_object().pk, reason=data.validated_data["reason"]
-        )
+        session = svc.session_cancel(actor=request.user, session_id=session.pk, reason=data.validated_data["reason"])
         return Response(SessionOutput(session).data)
 
 
@@ -479,6 +484,7 @@ class MonthlyTestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=MonthlyTestInput, responses={201: MonthlyTestOutput})
     def create(self, request):
+        require_perm(request.user, "training.manage_tests")
         data = MonthlyTestInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -533,11 +539,15 @@ class PaperViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AnswerInput, responses={200: None})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
+        # The paper first (one the user may not see is a 404; a graded paper of someone else a 403), then the input.
+        paper = self.get_object()
+        if paper.staff.user_id != request.user.pk:
+            raise PermissionDenied()
         data = AnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         row = svc.attempt_answer(
             actor=request.user,
-            attempt_id=self.get_object().pk,
+            attempt_id=paper.pk,
             question_id=data.validated_data["question"],
             option_ids=data.validated_data["options"],
         )
