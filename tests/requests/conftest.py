@@ -10,6 +10,13 @@ from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
 
+@pytest.fixture(autouse=True)
+def _sessions_survive_time_travel(settings):
+    # Logins happen at frozen past times and later requests at the real time (or the other way round): a
+    # ten-hour session created on a frozen 26 November has expired by the time the test reads the page.
+    settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 366 * 3
+
+
 @pytest.fixture
 def people(hall):
     district, town = hall["district"], hall["town"]
