@@ -4,12 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 # Debian packages: HarfBuzz subsetting (fast Chinese PDFs), CJK fonts, pdftoppm/pdftotext, gettext for the
-# translation catalogue, chromium for the browser tests.
-APT_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext chromium
+# translation catalogue, chromium for the browser tests; libharfbuzz-bin for hb-subset, which cuts the forms'
+# fonts out of the 26 MB Noto CJK collection once (`manage.py build_fonts`) so each PDF subsets a small font.
+APT_PACKAGES := libharfbuzz-subset0 libharfbuzz-bin fonts-noto-cjk poppler-utils gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages lint format migrate demo worker beat
+.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat
 
 run: install
 	mkdir -p var
@@ -23,7 +24,7 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-install: system-packages $(VENV)/.installed messages
+install: system-packages $(VENV)/.installed messages fonts
 
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -47,6 +48,10 @@ $(VENV)/.installed: pyproject.toml
 
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+# Pre-subset fonts for the printed forms in var/fonts (see requests/fonts.py); skips fonts already up to date.
+fonts: system-packages $(VENV)/.installed
+	$(PY) manage.py build_fonts
 
 lint: install
 	$(VENV)/bin/ruff check .

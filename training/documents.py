@@ -1,7 +1,7 @@
 """The recommendation letter to a labour-dispatch company (PDF, WeasyPrint): a pure function to PDF bytes.
 
 Like the request forms (requests.documents), the letter is an official text in Simplified Chinese whatever the
-user's language, set in Noto Serif CJK SC; it reuses `render_pdf` from there.
+user's language, set in the same fonts (requests.fonts: Noto Serif CJK SC cut down); it reuses `render_pdf`.
 """
 
 from __future__ import annotations
