@@ -1,0 +1,877 @@
+"""The small world the permission matrix (tests/test_permission_matrix.py) runs in, and how each row is requested.
+
+Two districts: XH, whose objects every URL's path parameters name, with the town JD below it; and OT, another
+district whose supervisor is the matrix's "other centre" column. All applicants of a district share one
+distinctive ID number, phone and address, so a substring check over a response body finds any leak of them;
+request numbers, applicant and staff names of each district are kept as "marks" the other must never see.
+
+XH holds requests in several states (applied, deficient, accepted as the front desk's own, an agency in progress
+with a department's part, a pending extension and a key project, delivered with a poor rating, archived), one
+of the town, a consultation, a complaint, issued documents, a ledger export, December's published rotation plan
+and January's draft, a check-in, a pending substitution, an absence, trainings with attendance and a material,
+a question bank, November's closed test with a paper and December's draft, a recommendation, a monthly report
+and an integrity record.
+
+Made through the services, with the clock at the moment each step happened. Rows that a service would only
+make through a background task (a finished ledger export and monthly report, with their files) or a long story
+(a recommendation after three failed months) are created directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import ric
+
+from hallservice.models import MonthlyReport
+from requests import services as req_svc
+from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus
+from requests.services.documents import document_issue, track_token
+from requests.services.public import COMPLAINT, REQUEST, status_token
+from rosters import services as roster_svc
+from rosters.models import BureauLeader, Duty, DutyDay, HelpAreaTurn, UnavailabilityKind
+from staff.models import SpecialistRole, StaffKind
+from staff.roles import Role
+from staff.services import integrity_record_create
+from training import services as training_svc
+from training.models import QuestionKind, Recommendation, SessionKind
+
+from .conftest import make_staff_user
+from .factories import (
+    DepartmentFactory,
+    DistrictFactory,
+    MatterFactory,
+    RequiredMaterialFactory,
+    StaffMemberFactory,
+    TownFactory,
+    WindowFactory,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The moment the matrix runs at: Wednesday 9 December 2026, 10:00 in the hall — a working day of the published
+# December plan, after November's test closed.
+NOW = datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)
+
+
+def _id_number(first17: str) -> str:
+    return first17 + ric.calc_check_digit(first17 + "0")  # the function ignores the last digit it is given
+
+
+# Distinctive personal data: no page, list or export may show these to a role that should not see them.
+XH_ID = _id_number("41040219880808666")
+XH_PHONE = "13907771234"
+XH_ADDRESS = "新华区保密路 77 号"
+OT_ID = _id_number("11010519751111444")
+OT_PHONE = "13606665432"
+# A complainant's number: shown to the supervisors who call back, never to anyone else.
+COMPLAINT_PHONE = "13508889876"
+OT_NAMES = ("欧阳外区", "欧阳别处")
+
+
+def moment(y, m, d, hh=10, mm=0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+def at(y, m, d, hh=10, mm=0):
+    return time_machine.travel(moment(y, m, d, hh, mm), tick=False)
+
+
+@dataclass
+class World:
+    """Everything the matrix needs: the users of each column, the objects of the path parameters, leak strings."""
+
+    users: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+    # Strings of XH (resp. OT) that must not show to the other district.
+    xh_marks: list = field(default_factory=list)
+    ot_marks: list = field(default_factory=list)
+    # Session key of each column's login, made once for the module.
+    sessions: dict = field(default_factory=dict)
+
+
+def _register(actor, matter, *, name, helper=None, id_number=XH_ID, phone=XH_PHONE, provide_all=True, **kw):
+    return req_svc.request_register(
+        actor=actor,
+        kind=kw.pop("kind", Kind.ASSIST),
+        matter_id=matter.pk,
+        applicant_name=name,
+        applicant_id_number=id_number,
+        applicant_phone=phone,
+        applicant_address=kw.pop("address", XH_ADDRESS),
+        helper_id=helper.pk if helper else None,
+        provided_material_ids=[m.pk for m in matter.materials.all()] if provide_all else [],
+        **kw,
+    )
+
+
+def _people(w: World, district, town, other):
+    bdc = DepartmentFactory(code="BDC", name="不动产登记中心", is_high_volume=True)
+    quiet = DepartmentFactory(code="MZJ", name="民政局")
+    tax = DepartmentFactory(code="SWJ", name="税务局")
+    windows = [
+        WindowFactory(centre=district, number=f"A0{i}", name=f"窗口{i}", department=bdc, min_staff=1, max_staff=2)
+        for i in range(1, 5)
+    ]
+    desk_kind = {"kind": StaffKind.WINDOW_HELPER, "department": quiet}
+    users = {
+        "front_desk": make_staff_user(
+            role=Role.FRONT_DESK,
+            centre=district,
+            username="m-desk",
+            name="王前台",
+            kind=StaffKind.FULL_TIME_HELPER,
+            dispatch_company="平顶山市鹰城人力资源服务有限公司",
+        ),
+        "duty_leader": make_staff_user(
+            role=Role.DUTY_LEADER, centre=district, username="m-leader", name="赵带班", kind=StaffKind.DUTY_LEADER
+        ),
+        "supervisor": make_staff_user(
+            role=Role.SUPERVISOR, centre=district, username="m-sup", name="钱督查", **desk_kind
+        ),
+        "department_user": make_staff_user(
+            role=Role.DEPARTMENT_USER,
+            centre=district,
+            username="m-dept",
+            name="孙专员",
+            kind=StaffKind.SPECIALIST,
+            department=tax,
+            specialist_role=SpecialistRole.WORKER,
+        ),
+        "admin": make_staff_user(role=Role.ADMIN, centre=district, username="m-admin", name="管理员", **desk_kind),
+        "other_centre": make_staff_user(role=Role.SUPERVISOR, centre=other, username="m-ot-sup", name="外区督查"),
+    }
+    users["admin"].is_staff = True
+    users["admin"].save(update_fields=["is_staff"])
+    w.users.update(users)
+    # Not a column: the dedicated helper of most XH requests, so the front desk column sees them as a colleague.
+    helper = make_staff_user(
+        role=Role.FRONT_DESK, centre=district, username="m-helper", name="李帮办", kind=StaffKind.FULL_TIME_HELPER
+    )
+    helpers = [helper.staff_member, users["front_desk"].staff_member] + [
+        StaffMemberFactory(centre=district, name=f"帮办{i}", kind=StaffKind.FULL_TIME_HELPER) for i in range(3, 8)
+    ]
+    leaders = [users["duty_leader"].staff_member] + [
+        StaffMemberFactory(centre=district, name=f"带班{i}", kind=StaffKind.DUTY_LEADER) for i in (2, 3)
+    ]
+    chief = StaffMemberFactory(centre=district, name="局长甲", kind=StaffKind.DUTY_LEADER, is_party_member=True)
+    BureauLeader.objects.create(staff=chief, title="副局长")
+    for i in (1, 2):
+        StaffMemberFactory(
+            centre=district, name=f"窗口帮办{i}", kind=StaffKind.WINDOW_HELPER, department=bdc, window=windows[0]
+        )
+    town_desk = make_staff_user(role=Role.FRONT_DESK, centre=town, username="m-town-desk", name="周镇帮办")
+    ot_desk = make_staff_user(role=Role.FRONT_DESK, centre=other, username="m-ot-desk", name="外区帮办")
+    return {
+        "bdc": bdc,
+        "tax": tax,
+        "windows": windows,
+        "helper": helper,
+        "helpers": helpers,
+        "leaders": leaders,
+        "town_desk": town_desk,
+        "ot_desk": ot_desk,
+    }
+
+
+def _requests(w: World, p: dict, district, other):
+    """Requests of XH in several states, one of the town, two of OT; a consultation, complaints, documents."""
+    u, o = w.users, w.objects
+    desk, helper, leader = u["front_desk"], p["helper"], u["duty_leader"]
+    matter = req_svc.matter_save(
+        matter=MatterFactory.build(
+            code="BDC-001", main_item="不动产登记", sub_item="首次登记", department=p["bdc"], time_limit_days=5
+        )
+    )
+    RequiredMaterialFactory(matter=matter, position=1, name="不动产登记申请书", how_to_obtain="窗口领取")
+    RequiredMaterialFactory(matter=matter, position=2, name="身份证明", how_to_obtain="申请人自备")
+    RequiredMaterialFactory(matter=matter, position=3, name="完税证明", how_to_obtain="税务窗口开具")
+    immediate = req_svc.matter_save(
+        matter=MatterFactory.build(
+            code="BDC-010",
+            main_item="不动产登记资料查询",
+            department=p["bdc"],
+            time_limit_days=0,
+            handling_type=HandlingType.IMMEDIATE,
+        )
+    )
+    RequiredMaterialFactory(matter=immediate, position=1, name="身份证明")
+    o["matter"] = matter
+    hm = helper.staff_member
+
+    with at(2026, 11, 30):
+        consultation = req_svc.consultation_create(
+            actor=desk, channel="phone", name="咨询人司马", contact=XH_PHONE, question="首次登记要带什么？"
+        )
+        o["consultation"] = consultation
+        project = req_svc.key_project_create(
+            actor=leader, name="新华产业园重点项目", agent_id=leader.staff_member.pk, enterprise="新华科技有限公司"
+        )
+        o["key_project"] = project
+
+    with at(2026, 12, 1):
+        # Agency in progress: hand-over, commission letter, a department's part, a pending extension, a key project.
+        progress = _register(desk, matter, name="司马进行", helper=hm, kind=Kind.AGENCY)
+        req_svc.request_record_handover(actor=helper, request_id=progress.pk, items="申请书原件 1 份")
+        req_svc.request_accept(actor=helper, request_id=progress.pk, commission_signed=True)
+        req_svc.request_start(actor=helper, request_id=progress.pk)
+        req_svc.request_log_work(actor=helper, request_id=progress.pk, text="陪同到 A03 窗口递交材料")
+        req_svc.request_report_progress(actor=helper, request_id=progress.pk, text="材料已递交窗口")
+        # The department user's department takes part: its claim is open.
+        req_svc.request_add_department_task(
+            actor=helper, request_id=progress.pk, department_id=p["tax"].pk, description="核定税费"
+        )
+        req_svc.request_request_extension(actor=helper, request_id=progress.pk, working_days=3, reason="需现场勘验")
+        req_svc.request_link_key_project(actor=leader, request_id=progress.pk, key_project_id=project.pk)
+        o["request"] = progress
+        o["commission_doc"] = document_issue(
+            actor=helper, request_id=progress.pk, kind=DocumentKind.COMMISSION_LETTER, signing_copy=True
+        )
+        o["duties_doc"] = document_issue(actor=helper, request_id=progress.pk, kind=DocumentKind.NOTICE_OF_DUTIES)
+
+    with at(2026, 12, 8):
+        o["applied"] = _register(desk, matter, name="司马待审", helper=hm, provide_all=False)
+        deficient = _register(desk, matter, name="司马缺件", helper=hm, provide_all=False)
+        checks = list(deficient.material_checks.order_by("pk"))
+        reviews = [{"check_id": c.pk, "status": MaterialStatus.PROVIDED} for c in checks[:-1]]
+        reviews.append({"check_id": checks[-1].pk, "status": MaterialStatus.MISSING})
+        req_svc.request_review_materials(actor=helper, request_id=deficient.pk, reviews=reviews)
+        req_svc.request_issue_deficiency_notice(actor=helper, request_id=deficient.pk)
+        o["deficient"] = deficient
+        # The front desk's own request: as its dedicated helper the clerk sees the applicant's data unmasked.
+        own = _register(desk, matter, name="司马自办", consultation_id=consultation.pk)
+        req_svc.request_accept(actor=desk, request_id=own.pk)
+        o["own"] = own
+        delivered = _register(desk, immediate, name="司马当场", helper=hm)
+        req_svc.request_accept(actor=helper, request_id=delivered.pk)
+        req_svc.request_deliver(
+            actor=helper,
+            request_id=delivered.pk,
+            method=DeliveryMethod.ON_THE_SPOT,
+            signer="司马当场",
+            result="查询结果",
+        )
+        req_svc.request_evaluate(actor=None, request_id=delivered.pk, rating=2, comment="排队太久")
+        o["delivered"] = delivered
+        archived = _register(desk, matter, name="司马归档", helper=hm)
+        req_svc.request_refuse(actor=helper, request_id=archived.pk, reason="不属于帮办代办范围")
+        req_svc.request_write_summary(actor=helper, request_id=archived.pk, text="当场说明原因")
+        req_svc.request_archive(actor=helper, request_id=archived.pk)
+        o["archived"] = archived
+        o["town_request"] = _register(p["town_desk"], matter, name="司马镇上")
+        o["complaint"] = req_svc.complaint_register(
+            actor=None,
+            source="online",
+            category="attitude",
+            content="新华窗口态度不好",
+            centre_id=district.pk,
+            name="投诉人司马",
+            contact=COMPLAINT_PHONE,
+        )
+        # Another district's requests, consultation and complaint: XH's users must never see them.
+        ot_desk = p["ot_desk"]
+        ot_applied = _register(
+            ot_desk, matter, name=OT_NAMES[0], id_number=OT_ID, phone=OT_PHONE, address="外区某路 1 号"
+        )
+        ot_done = _register(
+            ot_desk, immediate, name=OT_NAMES[1], id_number=OT_ID, phone=OT_PHONE, address="外区某路 1 号"
+        )
+        req_svc.request_accept(actor=ot_desk, request_id=ot_done.pk)
+        req_svc.request_deliver(
+            actor=ot_desk, request_id=ot_done.pk, method=DeliveryMethod.ON_THE_SPOT, signer=OT_NAMES[1], result="结果"
+        )
+        req_svc.request_evaluate(actor=None, request_id=ot_done.pk, rating=1, comment="外区差评")
+        req_svc.consultation_create(
+            actor=ot_desk, channel="phone", name="欧阳咨询", contact=OT_PHONE, question="外区的问题"
+        )
+        ot_complaint = req_svc.complaint_register(
+            actor=None,
+            source="online",
+            category="attitude",
+            content="外区投诉",
+            centre_id=other.pk,
+            name="欧阳投诉",
+            contact=OT_PHONE,
+        )
+    for key in ("request", "applied", "deficient", "own", "delivered", "archived"):
+        o[key].refresh_from_db()
+    o["evaluation"] = o["delivered"].evaluation
+    o["deficiency_doc"] = o["deficient"].documents.first()
+    o["ledger_export"] = LedgerExport.objects.create(
+        centre=district,
+        date_from=date(2026, 12, 1),
+        date_to=date(2026, 12, 8),
+        status="done",
+        requested_by=desk,
+        file=ContentFile(b"%PDF-1.4 ledger", name="ledger.pdf"),
+    )
+    o["tokens"] = {
+        "request": status_token(kind=REQUEST, pk=o["request"].pk),
+        "delivered": status_token(kind=REQUEST, pk=o["delivered"].pk),
+        "complaint": status_token(kind=COMPLAINT, pk=o["complaint"].pk),
+        "document": track_token(
+            request_id=o["request"].pk, kind=DocumentKind.NOTICE_OF_DUTIES, version=o["duties_doc"].version
+        ),
+    }
+    xh = [o[k] for k in ("request", "applied", "deficient", "own", "delivered", "archived", "town_request")]
+    w.xh_marks += [r.number for r in xh] + [r.applicant_name for r in xh]
+    w.xh_marks += [o["complaint"].number, "咨询人司马", "投诉人司马"]
+    # Staff names too: another district's rosters, trainings and assessments are no business of OT's.
+    w.xh_marks += [u[k].staff_member.name for k in ("front_desk", "duty_leader", "supervisor", "department_user")]
+    w.xh_marks.append(helper.staff_member.name)
+    w.ot_marks += [u["other_centre"].staff_member.name, p["ot_desk"].staff_member.name, "外区投诉", "外区的问题"]
+    w.xh_marks += [project.name, "新华窗口态度不好"]
+    w.ot_marks += [ot_applied.number, ot_done.number, *OT_NAMES, OT_ID, OT_PHONE, ot_complaint.number, "欧阳咨询"]
+
+
+def _rosters(w: World, p: dict, district):
+    u, o = w.users, w.objects
+    sup, leader = u["supervisor"], u["duty_leader"]
+    with at(2026, 11, 25):
+        plan = roster_svc.rotation_plan_generate(actor=sup, centre_id=district.pk, month=date(2026, 12, 1))
+        roster_svc.rotation_plan_publish(actor=sup, plan_id=plan.pk)
+        draft = roster_svc.rotation_plan_generate(actor=sup, centre_id=district.pk, month=date(2027, 1, 1))
+    o["plan"], o["draft_plan"] = plan, draft
+    o["duty_day"] = DutyDay.objects.get(plan=plan, day=NOW.date())
+    o["draft_duty_day"] = DutyDay.objects.filter(plan=draft).order_by("day").first()
+    o["draft_turn"] = HelpAreaTurn.objects.filter(plan=draft).order_by("pk").first()
+    with time_machine.travel(NOW - timedelta(hours=2), tick=False):
+        o["check_in"] = roster_svc.checkin_record(actor=u["front_desk"], badge_worn=True)
+    with time_machine.travel(NOW, tick=False):
+        later = DutyDay.objects.filter(plan=plan, day__gt=NOW.date()).order_by("day")
+        mine = later.filter(leader=leader.staff_member).first()
+        substitute = next(m for m in p["leaders"] if m.pk != leader.staff_member.pk)
+        o["substitution"] = roster_svc.substitution_request(
+            actor=leader,
+            absent_id=leader.staff_member.pk,
+            substitute_id=substitute.pk,
+            day=mine.day,
+            duty=Duty.DUTY_LEADER,
+            reason="外出开会",
+        )
+        o["unavailability"] = roster_svc.unavailability_record(
+            actor=sup,
+            staff_id=p["helpers"][3].pk,
+            start=date(2026, 12, 28),
+            end=date(2026, 12, 29),
+            kind=UnavailabilityKind.LEAVE,
+        )
+
+
+def _training(w: World, p: dict, district):
+    u, o = w.users, w.objects
+    sup, desk = u["supervisor"], u["front_desk"]
+    with at(2026, 10, 28):
+        topic = training_svc.topic_create(actor=sup, name="不动产登记")
+        sessions = [
+            training_svc.session_create(
+                actor=sup,
+                centre_id=district.pk,
+                kind=SessionKind.WEEKLY,
+                topic_id=topic.pk,
+                title=f"不动产登记业务培训{i}",
+                # One held in November (the test's month), one planned for December.
+                starts_at=moment(2026, 11 + i, 3 + 13 * i, 14),
+                trainer_name="李卫民",
+                location="三楼培训室",
+            )
+            for i in range(2)
+        ]
+    for n in range(8):
+        training_svc.question_create(
+            actor=sup,
+            centre_id=district.pk,
+            kind=QuestionKind.SINGLE,
+            text=f"第{n}题：题干",
+            options=[f"甲{n}", f"乙{n}", f"丙{n}"],
+            correct=[0],
+            topic_id=topic.pk,
+            session_id=sessions[0].pk,
+        )
+    with at(2026, 11, 4, 16):
+        o["attendance"] = training_svc.attendance_record(
+            actor=sup, session_id=sessions[0].pk, marks={desk.staff_member.pk: "present"}
+        )[0]
+        training_svc.session_complete(actor=sup, session_id=sessions[0].pk)
+        o["material"] = training_svc.session_material_add(
+            actor=sup,
+            session_id=sessions[0].pk,
+            title="讲义",
+            file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides", content_type="application/pdf"),
+        )
+    with at(2026, 11, 20):
+        test = training_svc.monthly_test_create(
+            actor=sup,
+            centre_id=district.pk,
+            month=date(2026, 11, 1),
+            question_count=5,
+            time_limit_minutes=30,
+            opens_at=moment(2026, 11, 25, 9),
+            closes_at=moment(2026, 11, 27, 18),
+        )
+        training_svc.monthly_test_publish(actor=sup, test_id=test.pk)
+    with at(2026, 11, 25):
+        attempt = training_svc.attempt_start(actor=desk, test_id=test.pk)
+        training_svc.attempt_submit(actor=desk, attempt_id=attempt.pk, answers={})
+    with at(2026, 11, 28):
+        training_svc.monthly_test_close(actor=sup, test_id=test.pk)
+    with at(2026, 12, 2):
+        draft_test = training_svc.monthly_test_create(
+            actor=sup,
+            centre_id=district.pk,
+            month=date(2026, 12, 1),
+            question_count=5,
+            time_limit_minutes=30,
+            opens_at=moment(2026, 12, 21, 9),
+            closes_at=moment(2026, 12, 23, 18),
+        )
+    o.update(
+        topic=topic,
+        session=sessions[1],
+        held_session=sessions[0],
+        # A question drawn into the paper (the draw is random): deleting it deactivates it, always.
+        question=attempt.questions.order_by("position").first().question,
+        test=test,
+        draft_test=draft_test,
+        attempt=attempt,
+    )
+    o["recommendation"] = Recommendation.objects.create(
+        staff=desk.staff_member,
+        test=test,
+        company=desk.staff_member.dispatch_company,
+        months=[{"month": "2026-09", "score": "70.00"}, {"month": "2026-10", "score": "72.50"}],
+    )
+
+
+def _supervision(w: World, p: dict, district):
+    u, o = w.users, w.objects
+    sup = u["supervisor"]
+    o["report"] = MonthlyReport.objects.create(
+        centre=district,
+        month=date(2026, 11, 1),
+        status="done",
+        progress=100,
+        requested_by=sup,
+        xlsx=ContentFile(b"PK fake xlsx", name="report.xlsx"),
+        pdf=ContentFile(b"%PDF-1.4 report", name="report.pdf"),
+    )
+    with time_machine.travel(NOW, tick=False):
+        o["integrity"] = integrity_record_create(
+            actor=sup,
+            staff_id=p["helper"].staff_member.pk,
+            kind="gifts",
+            occurred_on=date(2026, 12, 4),
+            description="收受申请人购物卡一张",
+            request_id=o["request"].pk,
+        )
+    o["staff"] = p["helper"].staff_member
+    w.xh_marks += [o["integrity"].description, o["session"].title, o["held_session"].title]
+
+
+def build_world() -> World:
+    w = World()
+    district = DistrictFactory(code="XH", name="新华区政务服务中心")
+    town = TownFactory(code="JD", name="焦店镇便民服务中心", parent=district)
+    other = DistrictFactory(code="OT", name="另一区政务服务中心")
+    w.objects.update(district=district, town=town, other=other)
+    p = _people(w, district, town, other)
+    _requests(w, p, district, other)
+    _rosters(w, p, district)
+    _training(w, p, district)
+    _supervision(w, p, district)
+    return w
+
+
+# --- What each row of the matrix requests ----------------------------------------------------------------
+
+
+class Slug(str):
+    """A literal path segment (an action, a document kind), not a key of World.objects."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """How to request one row of the matrix: the URL name, its path arguments taken from the world's objects, the
+    method, and what the leak checks must know about the page."""
+
+    name: str
+    args: tuple = ()  # in path order: keys of World.objects (their pk), ("tokens", key), or a Slug
+    method: str = "get"
+    query: str = ""  # "{key}" stands for the pk of World.objects[key]
+    # The object whose row must not change when a forbidden role posts (counts of every table are checked too).
+    watch: str | None = None
+    # Roles that may see XH applicants' unmasked data in this response (the dedicated helper and supervisors).
+    personal: frozenset = frozenset()
+    # A citizen page opened with a signed token: whoever holds the link sees that request, whatever their district.
+    public: bool = False
+    api: bool = False
+
+    def query_string(self, objects: dict) -> str:
+        return self.query.format(**{k: v.pk for k, v in objects.items() if hasattr(v, "pk")})
+
+    def path_args(self, objects: dict) -> list:
+        values = []
+        for arg in self.args:
+            if isinstance(arg, Slug):
+                values.append(str(arg))
+            elif isinstance(arg, tuple):
+                values.append(objects[arg[0]][arg[1]])
+            else:
+                values.append(objects[arg].pk)
+        return values
+
+
+SUP = frozenset({"supervisor"})
+SUP_AND_OWN_HELPER = frozenset({"supervisor", "front_desk"})
+
+
+def _page(name, *args, **kw) -> Target:
+    return Target(name, tuple(args), **kw)
+
+
+def _post(name, *args, watch=None, **kw) -> Target:
+    return Target(name, tuple(args), method="post", watch=watch, **kw)
+
+
+def _api(name, *args, method="get", watch=None, **kw) -> Target:
+    return Target(f"api:{name}", tuple(args), method=method, watch=watch, api=True, **kw)
+
+
+# The HTML request actions checked here, one per permission the transition table names (the API rows below
+# take every action: both go through the same `check_action`).
+HTML_REQUEST_ACTIONS = {
+    "accept": "applied",
+    "start": "own",
+    "log_work": "request",
+    "claim_task": "request",
+    "record_joint_meeting": "request",
+    "reassign": "request",
+    "decide_extension": "request",
+    "link_key_project": "applied",
+    "follow_up": "delivered",
+    "archive": "delivered",
+}
+# Every action of the API, on a request in a state that allows it where the world has one.
+API_REQUEST_ACTIONS = {
+    "review_materials": "applied",
+    "record_handover": "applied",
+    "accept": "applied",
+    "issue_deficiency_notice": "applied",
+    "refuse": "applied",
+    "supply_materials": "deficient",
+    "convert_to_agency": "applied",
+    "forward": "applied",
+    "start": "own",
+    "log_work": "request",
+    "report_progress": "request",
+    "add_department_task": "request",
+    "claim_task": "request",
+    "finish_task": "request",
+    "record_joint_meeting": "request",
+    "suspend": "request",
+    "resume": "request",
+    "request_extension": "request",
+    "decide_extension": "request",
+    "reassign": "request",
+    "link_key_project": "applied",
+    "complete": "request",
+    "deliver": "own",
+    "confirm_receipt": "request",
+    "terminate": "request",
+    "evaluate": "delivered",
+    "follow_up": "delivered",
+    "write_summary": "delivered",
+    "archive": "delivered",
+}
+COMPLAINT_ACTIONS = (
+    "accept",
+    "reject",
+    "investigate",
+    "respond",
+    "record_feedback",
+    "close",
+    "reopen",
+    "link",
+    "note",
+)
+EVALUATION_ACTIONS = ("return_visit", "rectify", "appeal", "decide_appeal")
+
+
+def _targets() -> dict[str, Target]:
+    t: dict[str, Target] = {
+        # Site
+        "home": _page("home"),
+        "healthz": _page("healthz"),
+        "login": _page("login"),
+        "logout": _post("logout"),
+        "password-change": _page("password-change"),
+        "password-change[post]": _post("password-change"),
+        "api-schema": _page("api-schema"),
+        "api-docs": _page("api-docs"),
+        # Catalogue, queue, registration, the request page
+        "matter-list": _page("matter-list"),
+        "matter-detail": _page("matter-detail", "matter"),
+        "matter-search": _page("matter-search", query="q=bdc"),
+        "matter-materials": _page("matter-materials", "matter"),
+        "request-queue": _page("request-queue"),
+        "request-queue[xh]": _page("request-queue", query="centre={district}"),
+        "request-register": _page("request-register"),
+        "request-register[post]": _post("request-register"),
+        "request-ledger": _page("request-ledger"),
+        "request-ledger[xlsx]": _page("request-ledger", query="format=xlsx"),
+        "request-detail": _page("request-detail", "request", personal=SUP),
+        "request-detail[own]": _page("request-detail", "own", personal=SUP_AND_OWN_HELPER),
+        "request-detail[town]": _page("request-detail", "town_request", personal=SUP),
+        "request-archive-zip": _page("request-archive-zip", "request", personal=SUP),
+        "document-issue": _post("document-issue", "request", Slug("notice_of_duties"), watch="request", personal=SUP),
+        "document-download": _page("document-download", "duties_doc"),
+        "document-download[signing]": _page("document-download", "commission_doc", personal=SUP),
+        "blank-forms": _page("blank-forms"),
+        "blank-form": _page("blank-form", Slug("deficiency_notice")),
+        "ledger-pdf": _page("ledger-pdf"),
+        "ledger-pdf[post]": _post("ledger-pdf"),
+        "ledger-export": _page("ledger-export", "ledger_export"),
+        "ledger-export-download": _page("ledger-export-download", "ledger_export"),
+        "key-projects": _page("key-projects"),
+        "key-projects[post]": _post("key-projects"),
+        "key-project-detail": _page("key-project-detail", "key_project"),
+        "consultations": _page("consultations"),
+        "consultation-create": _page("consultation-create"),
+        "consultation-create[post]": _post("consultation-create"),
+        "consultation-answer": _post("consultation-answer", "consultation", watch="consultation"),
+        # Complaints and poor ratings
+        "complaints": _page("complaints"),
+        "complaint-create": _page("complaint-create"),
+        "complaint-create[post]": _post("complaint-create"),
+        "complaint-dashboard": _page("complaint-dashboard"),
+        "complaint-detail": _page("complaint-detail", "complaint", personal=SUP),
+        "evaluations": _page("evaluations"),
+        # Rosters
+        "rosters:plans": _page("rosters:plans"),
+        "rosters:plans[xh]": _page("rosters:plans", query="centre={district}"),
+        "rosters:plans[post]": _post("rosters:plans"),
+        "rosters:plan-detail": _page("rosters:plan-detail", "plan"),
+        "rosters:plan-detail[draft]": _page("rosters:plan-detail", "draft_plan"),
+        "rosters:plan-assign": _post("rosters:plan-assign", "draft_plan", watch="draft_plan"),
+        "rosters:plan-duty-leader": _post(
+            "rosters:plan-duty-leader", "draft_plan", "draft_duty_day", watch="draft_duty_day"
+        ),
+        "rosters:plan-week-leader": _post("rosters:plan-week-leader", "draft_plan", watch="draft_plan"),
+        "rosters:plan-turn": _post("rosters:plan-turn", "draft_plan", "draft_turn", watch="draft_turn"),
+        "rosters:plan-publish": _post("rosters:plan-publish", "draft_plan", watch="draft_plan"),
+        "rosters:plan-regenerate": _post("rosters:plan-regenerate", "draft_plan", watch="draft_plan"),
+        "rosters:plan-export": _page("rosters:plan-export", "plan"),
+        "rosters:duty-schedule-export": _page("rosters:duty-schedule-export"),
+        "rosters:coverage": _page("rosters:coverage"),
+        "rosters:dashboard": _page("rosters:dashboard"),
+        "rosters:dashboard[xh]": _page("rosters:dashboard", query="centre={district}"),
+        "rosters:record-check-in": _post("rosters:record-check-in"),
+        "rosters:check-in": _page("rosters:check-in"),
+        "rosters:check-in[post]": _post("rosters:check-in"),
+        "rosters:substitutions": _page("rosters:substitutions"),
+        "rosters:substitution-create": _page("rosters:substitution-create"),
+        "rosters:substitution-create[post]": _post("rosters:substitution-create"),
+        "rosters:unavailability": _page("rosters:unavailability"),
+        "rosters:unavailability[post]": _post("rosters:unavailability"),
+        "rosters:unavailability-delete": _post(
+            "rosters:unavailability-delete", "unavailability", watch="unavailability"
+        ),
+        "rosters:attendance": _page("rosters:attendance"),
+        "rosters:duty-summary": _page("rosters:duty-summary", "duty_day"),
+        "rosters:duty-summary[post]": _post("rosters:duty-summary", "duty_day", watch="duty_day"),
+        # Training
+        "training:home": _page("training:home"),
+        "training:notices-read": _post("training:notices-read"),
+        "training:sessions": _page("training:sessions"),
+        "training:sessions[xh]": _page("training:sessions", query="centre={district}"),
+        "training:sessions[post]": _post("training:sessions"),
+        "training:session-detail": _page("training:session-detail", "session"),
+        "training:session-detail[post]": _post("training:session-detail", "session", watch="session"),
+        "training:session-edit": _page("training:session-edit", "session"),
+        "training:session-edit[post]": _post("training:session-edit", "session", watch="session"),
+        "training:material": _page("training:material", "material"),
+        "training:bank": _page("training:bank"),
+        "training:bank[post]": _post("training:bank"),
+        "training:bank-import": _page("training:bank-import"),
+        "training:bank-import[post]": _post("training:bank-import"),
+        "training:bank-template": _page("training:bank-template"),
+        "training:question-edit": _page("training:question-edit", "question"),
+        "training:question-edit[post]": _post("training:question-edit", "question", watch="question"),
+        "training:tests": _page("training:tests"),
+        "training:tests[post]": _post("training:tests"),
+        "training:test-detail": _page("training:test-detail", "test"),
+        "training:test-detail[draft]": _page("training:test-detail", "draft_test"),
+        "training:test-detail[post]": _post("training:test-detail", "draft_test", watch="draft_test"),
+        "training:test-detail[post-published]": _post("training:test-detail", "test", watch="test"),
+        "training:test-start": _post("training:test-start", "test", watch="test"),
+        "training:attempt": _page("training:attempt", "attempt"),
+        "training:attempt-answer": _post("training:attempt-answer", "attempt", watch="attempt"),
+        "training:attempt-submit": _post("training:attempt-submit", "attempt", watch="attempt"),
+        "training:report-scores": _page("training:report-scores"),
+        "training:report-scores[xh]": _page("training:report-scores", query="centre={district}"),
+        "training:report-attendance": _page("training:report-attendance"),
+        "training:person": _page("training:person", "staff"),
+        "training:recommendations": _page("training:recommendations"),
+        "training:recommendation-letter": _page("training:recommendation-letter", "recommendation"),
+        "training:recommendation-sent": _post(
+            "training:recommendation-sent", "recommendation", watch="recommendation"
+        ),
+        # Supervision
+        "supervision:statistics": _page("supervision:statistics"),
+        "supervision:statistics[xh]": _page("supervision:statistics", query="centre={district}"),
+        "supervision:statistics-csv": _page("supervision:statistics-csv", query="chart=department"),
+        "supervision:reports": _page("supervision:reports"),
+        "supervision:reports[post]": _post("supervision:reports"),
+        "supervision:report": _page("supervision:report", "report"),
+        "supervision:report-download": _page("supervision:report-download", "report", Slug("xlsx")),
+        "supervision:report-download[pdf]": _page("supervision:report-download", "report", Slug("pdf")),
+        "supervision:assessment": _page("supervision:assessment"),
+        "supervision:assessment-export": _page("supervision:assessment-export"),
+        "supervision:assessment-person": _page("supervision:assessment-person", "staff"),
+        "supervision:integrity": _page("supervision:integrity"),
+        "supervision:integrity[post]": _post("supervision:integrity"),
+        "supervision:integrity-revoke": _post("supervision:integrity-revoke", "integrity", watch="integrity"),
+        "supervision:audit": _page("supervision:audit"),
+        # Citizens
+        "track-home": _page("track-home", public=True),
+        "track-home[post]": _post("track-home", public=True),
+        "track-request": _page("track-request", ("tokens", "request"), public=True),
+        "track-evaluate": _page("track-evaluate", ("tokens", "delivered"), public=True),
+        "track-evaluate[post]": _post("track-evaluate", ("tokens", "delivered"), watch="evaluation", public=True),
+        "track-complaint": _page("track-complaint", ("tokens", "complaint"), public=True),
+        "track-complaint[post]": _post("track-complaint", ("tokens", "complaint"), watch="complaint", public=True),
+        "track-document": _page("track-document", ("tokens", "document"), public=True),
+        "track-consult": _page("track-consult", public=True),
+        "track-consult[post]": _post("track-consult", public=True),
+        "track-consult-done": _page("track-consult-done", public=True),
+        "track-complain": _page("track-complain", public=True),
+        "track-complain[post]": _post("track-complain", public=True),
+        "track-complain-done": _page("track-complain-done", public=True),
+        "track-mode": _post("track-mode", public=True),
+        # API
+        "api:api-root": _api("api-root"),
+        "api:matter-list": _api("matter-list"),
+        "api:matter-detail": _api("matter-detail", "matter"),
+        "api:consultation-list": _api("consultation-list"),
+        "api:consultation-list[post]": _api("consultation-list", method="post"),
+        "api:consultation-detail": _api("consultation-detail", "consultation"),
+        "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
+        "api:request-list": _api("request-list"),
+        "api:request-list[xh]": _api("request-list", query="centre={district}"),
+        "api:request-list[post]": _api("request-list", method="post"),
+        "api:request-detail": _api("request-detail", "request", personal=SUP),
+        "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
+        "api:request-events": _api("request-events", "request"),
+        "api:request-documents": _api("request-documents", "request"),
+        "api:request-issue-document": _api(
+            "request-issue-document", "request", Slug("notice_of_duties"), method="post", watch="request"
+        ),
+        "api:document-list": _api("document-list"),
+        "api:document-detail": _api("document-detail", "duties_doc"),
+        "api:document-download": _api("document-download", "duties_doc"),
+        "api:document-download[signing]": _api("document-download", "commission_doc", personal=SUP),
+        "api:rotation-plan-list": _api("rotation-plan-list"),
+        "api:rotation-plan-list[post]": _api("rotation-plan-list", method="post"),
+        "api:rotation-plan-detail": _api("rotation-plan-detail", "plan"),
+        "api:rotation-plan-detail[draft]": _api("rotation-plan-detail", "draft_plan"),
+        "api:rotation-plan-assign": _api("rotation-plan-assign", "draft_plan", method="post", watch="draft_plan"),
+        "api:rotation-plan-problems": _api("rotation-plan-problems", "draft_plan"),
+        "api:rotation-plan-publish": _api("rotation-plan-publish", "draft_plan", method="post", watch="draft_plan"),
+        "api:rotation-plan-regenerate": _api(
+            "rotation-plan-regenerate", "draft_plan", method="post", watch="draft_plan"
+        ),
+        "api:duty-day-list": _api("duty-day-list"),
+        "api:duty-day-list[post]": _api("duty-day-list", method="post"),
+        "api:duty-day-detail": _api("duty-day-detail", "duty_day"),
+        "api:duty-day-set-leader": _api(
+            "duty-day-set-leader", "draft_duty_day", method="post", watch="draft_duty_day"
+        ),
+        "api:substitution-list": _api("substitution-list"),
+        "api:substitution-list[post]": _api("substitution-list", method="post"),
+        "api:substitution-detail": _api("substitution-detail", "substitution"),
+        "api:substitution-approve": _api("substitution-approve", "substitution", method="post", watch="substitution"),
+        "api:substitution-reject": _api("substitution-reject", "substitution", method="post", watch="substitution"),
+        "api:substitution-withdraw": _api(
+            "substitution-withdraw", "substitution", method="post", watch="substitution"
+        ),
+        "api:check-in-list": _api("check-in-list"),
+        "api:check-in-list[post]": _api("check-in-list", method="post"),
+        "api:check-in-detail": _api("check-in-detail", "check_in"),
+        "api:unavailability-list": _api("unavailability-list"),
+        "api:unavailability-list[post]": _api("unavailability-list", method="post"),
+        "api:unavailability-detail": _api("unavailability-detail", "unavailability"),
+        "api:unavailability-detail[delete]": _api(
+            "unavailability-detail", "unavailability", method="delete", watch="unavailability"
+        ),
+        "api:training-session-list": _api("training-session-list"),
+        "api:training-session-list[post]": _api("training-session-list", method="post"),
+        "api:training-session-detail": _api("training-session-detail", "session"),
+        "api:training-session-attendance": _api("training-session-attendance", "held_session"),
+        "api:training-session-attendance[post]": _api(
+            "training-session-attendance", "held_session", method="post", watch="held_session"
+        ),
+        "api:training-session-cancel": _api("training-session-cancel", "session", method="post", watch="session"),
+        "api:training-session-complete": _api("training-session-complete", "session", method="post", watch="session"),
+        "api:training-attendance-list": _api("training-attendance-list"),
+        "api:training-attendance-detail": _api("training-attendance-detail", "attendance"),
+        "api:training-question-list": _api("training-question-list"),
+        "api:training-question-list[post]": _api("training-question-list", method="post"),
+        "api:training-question-detail": _api("training-question-detail", "question"),
+        "api:training-question-detail[patch]": _api(
+            "training-question-detail", "question", method="patch", watch="question"
+        ),
+        "api:training-question-detail[delete]": _api(
+            "training-question-detail", "question", method="delete", watch="question"
+        ),
+        "api:training-test-list": _api("training-test-list"),
+        "api:training-test-list[post]": _api("training-test-list", method="post"),
+        "api:training-test-detail": _api("training-test-detail", "test"),
+        "api:training-test-detail[draft]": _api("training-test-detail", "draft_test"),
+        "api:training-test-close": _api("training-test-close", "test", method="post", watch="test"),
+        "api:training-test-publish": _api("training-test-publish", "draft_test", method="post", watch="draft_test"),
+        "api:training-test-start": _api("training-test-start", "test", method="post", watch="test"),
+        "api:training-paper-list": _api("training-paper-list"),
+        "api:training-paper-detail": _api("training-paper-detail", "attempt"),
+        "api:training-paper-answer": _api("training-paper-answer", "attempt", method="post", watch="attempt"),
+        "api:training-paper-submit": _api("training-paper-submit", "attempt", method="post", watch="attempt"),
+        "api:training-score-list": _api("training-score-list"),
+        "api:training-score-detail": _api("training-score-detail", "attempt"),
+    }
+    for action, obj in HTML_REQUEST_ACTIONS.items():
+        personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
+        t[f"request-act[{action}]"] = _post("request-act", obj, Slug(action), watch=obj, personal=personal)
+    for action, obj in API_REQUEST_ACTIONS.items():
+        personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
+        name = f"request-{action.replace('_', '-')}"
+        t[f"api:{name}"] = _api(name, obj, method="post", watch=obj, personal=personal)
+    for action in COMPLAINT_ACTIONS:
+        t[f"complaint-act[{action}]"] = _post(
+            "complaint-act", "complaint", Slug(action), watch="complaint", personal=SUP
+        )
+    for action in EVALUATION_ACTIONS:
+        t[f"evaluation-act[{action}]"] = _post("evaluation-act", "evaluation", Slug(action), watch="evaluation")
+    for action in ("approve", "reject", "withdraw"):
+        t[f"rosters:substitution-act[{action}]"] = _post(
+            "rosters:substitution-act", "substitution", Slug(action), watch="substitution"
+        )
+    for action in ("complete", "cancel", "attendee", "material"):
+        t[f"training:session-act[{action}]"] = _post("training:session-act", "session", Slug(action), watch="session")
+    for action in ("activate", "deactivate", "delete"):
+        t[f"training:question-act[{action}]"] = _post(
+            "training:question-act", "question", Slug(action), watch="question"
+        )
+    for action, obj in (
+        ("publish", "draft_test"),
+        ("close", "test"),
+        ("consequences", "test"),
+        ("excuse", "draft_test"),
+    ):
+        t[f"training:test-act[{action}]"] = _post("training:test-act", obj, Slug(action), watch=obj)
+    return t
+
+
+TARGETS = _targets()
