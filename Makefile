@@ -10,7 +10,7 @@ APT_PACKAGES := libharfbuzz-subset0 libharfbuzz-bin fonts-noto-cjk poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat
+.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load
 
 run: install
 	mkdir -p var
@@ -74,3 +74,8 @@ worker:
 
 beat:
 	$(VENV)/bin/celery -A hallservice beat -l info --schedule var/celerybeat-schedule
+
+# Bounded load on loopback against gunicorn (not in CI): queue page and citizen status page; prints requests/s
+# and latency percentiles.
+load: install
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
