@@ -20,6 +20,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
+from django.utils import translation
 
 from hallservice.errors import DomainError
 from hallservice.uploads import validate_upload
@@ -342,7 +343,7 @@ def test_allowed_uploads_pass(name, content):
     ],
 )
 def test_wrong_type_renamed_content_or_oversize_uploads_are_refused(name, content, message):
-    with pytest.raises(DomainError, match=message) as refused:
+    with translation.override("en"), pytest.raises(DomainError, match=message) as refused:
         validate_upload(SimpleUploadedFile(name, content), extensions=MATERIALS, max_bytes=64 * 1024)
     assert refused.value.field == "file"
 
