@@ -102,7 +102,7 @@ failed=""
 for user in $USERS; do
   token=$("$PROJECT_PY" manage.py drf_create_token "$user" | awk '{print $3}')
   "$PROJECT_PY" -m tests.fuzz.targets "$user" tests/fuzz/schemathesis.toml "$WORK/$user.toml"
-  echo "fuzz: schemathesis as $user (phases $PHASES, seed $SEED, at most $MAX_EXAMPLES examples per operation)"
+  echo "fuzz: schemathesis as $user after $((SECONDS - started)) s (phases $PHASES, seed $SEED, at most $MAX_EXAMPLES examples per operation)"
   if ! (cd "$WORK" && "$FUZZ_VENV/bin/schemathesis" --config-file "$WORK/$user.toml" run "$BASE/api/schema/" \
     --header "Authorization: Token $token" --phases "$PHASES" --seed "$SEED" --max-examples "$MAX_EXAMPLES" --no-color \
     --report junit --report-junit-path "$WORK/junit-$user.xml" "$@"); then
