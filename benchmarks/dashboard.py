@@ -17,7 +17,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ WITH ref AS (
            now() - make_interval(secs => (n::float8 / %(rows)s) * %(years)s * 365 * 86400) AS applied,
            (n * 2654435761) %% 1000 AS r,
            ref.centres, ref.matters, ref.departments
-    FROM generate_series(1, %(rows)s) AS n, ref
+    FROM generate_series(1::bigint, %(rows)s) AS n, ref
 )
 INSERT INTO requests_servicerequest (
     number, kind, channel, category, status, applicant_type, applicant_name, contact_person,
@@ -87,7 +87,7 @@ SELECT 'BM-' || lpad(g.n::text, 8, '0'),
        CASE WHEN g.r >= 40 THEN (g.applied + interval '8 days')::date END,
        0, 0,
        CASE WHEN g.r >= 60 AND NOT (g.applied > now() - interval '20 days' AND g.r < 500)
-            THEN g.applied + make_interval(days => 1 + (g.n %% 11)) END,
+            THEN g.applied + make_interval(days => (1 + g.n %% 11)::int) END,
        '', NULL, NULL, NULL, '',
        CASE WHEN g.r %% 10 < 8 THEN 0 WHEN g.r %% 10 = 8 THEN 1 ELSE 2 END,
        g.applied, h.user_id
@@ -163,7 +163,11 @@ def main() -> None:
         today = timezone.localdate()
         periods = [
             ("last 12 months", date(today.year - 1, today.month, 1), today),
-            ("one month", today.replace(day=1), today),
+            (
+                "last month",
+                (today.replace(day=1) - timedelta(days=1)).replace(day=1),
+                today.replace(day=1) - timedelta(days=1),
+            ),
             (f"all {args.years} years", date(today.year - args.years, today.month, 1), today),
         ]
         print(f"{total:,} requests in PostgreSQL; district supervisor's scope (every centre)")
