@@ -167,6 +167,8 @@ def request_context(kind: DocumentKind, req: ServiceRequest, stamp: Stamp) -> di
         context = {
             "title": TITLES[kind],
             "number": req.number,
+            # With the number, the applicant looks the request up online (/track/) without the QR code.
+            "lookup_code": req.lookup_code,
             "code": stamp.code,
             "version": stamp.version,
             "signing_copy": unmasked,

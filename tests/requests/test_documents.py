@@ -58,6 +58,8 @@ def test_deficiency_notice_lists_accepted_and_missing_materials(register, people
     for name in ("不动产登记申请书", "身份证明", "完税证明", "申请人自备", "税务窗口开具"):
         assert name in text
     assert "此告知单一式两份" in text
+    # The applicant keeps this copy: with the number, its lookup code opens the request online (/track/).
+    assert f"查询码{req.lookup_code}" in text
     assert document.sha256 == hashlib.sha256(file_bytes(document)).hexdigest()
 
 
