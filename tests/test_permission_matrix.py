@@ -36,7 +36,8 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.views.static import serve as static_serve
@@ -400,6 +401,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     a savepoint inside it (pytest-django's `db`), so a POST that succeeds is undone before the next cell."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # The cells close each response (streaming ones too), which fires request_finished. Django's handler would then
+    # close a PostgreSQL connection older than CONN_MAX_AGE — inside the world's transaction, losing it for every
+    # later cell. The test client keeps these signals off during its own requests; do the same for the module.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -408,6 +414,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         ),
         time_machine.travel(NOW, tick=False),
     ):
+        # Each cell's `db` fixture ends with Django's TestCase.tearDownClass, which closes every connection: on
+        # PostgreSQL that would close the one holding the world's transaction (SQLite's in-memory test database
+        # ignores close()). Keep this connection open until the module is done.
+        connection.close = lambda: None
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -422,6 +432,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             celery_app.conf.task_always_eager = eager
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+            del connection.close  # the instance attribute: back to the wrapper's own close()
 
 
 # --- Requesting a cell and reading the answer -----------------------------------------------------------
