@@ -3,6 +3,12 @@
     .venv/bin/python benchmarks/pdf_render.py [--repeat 10]
 
 Target on this machine: one-page forms warm ≤ 150 ms. Uses a scratch SQLite database under var/.
+
+Needs the forms' fonts (`manage.py build_fonts`, run by `make install`): without them the forms fall back to the
+system fonts and take the old times. Measured 2026-12-01 (2 vCPUs, --repeat 15): one-page forms warm 93–123 ms on
+an idle machine (190–300 ms before the pre-subset fonts, the stylesheet parsed once and the fonts loaded once per
+thread), the first form in a process 0.8–1.1 s, the 1,000-row ledger 12–14 s (106 pages). Another busy process on
+the machine adds up to half again.
 """
 
 from __future__ import annotations
