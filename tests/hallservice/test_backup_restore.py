@@ -13,7 +13,7 @@ from django.db import connection
 
 from requests.services import matter_save, request_register
 from staff.roles import Role
-from tests.conftest import make_staff_user
+from tests.conftest import make_staff_user, missing_service
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -73,7 +73,7 @@ def registered(hall):
 
 def test_a_dump_restores_into_an_empty_database_with_the_same_rows(require_postgres, registered, tmp_path):
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        pytest.skip("pg_dump/pg_restore are not installed")
+        missing_service("pg_dump/pg_restore are not installed")
     source = connection.settings_dict
     args, env = client_args(source)
     dump = tmp_path / "hall.dump"

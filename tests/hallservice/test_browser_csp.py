@@ -13,21 +13,13 @@ from requests.services import matter_save, request_register
 from requests.services.complaints import complaint_register
 from requests.services.public import request_status_url
 from staff.roles import Role
+from tests.browser import ARGS, CHROMIUM
 from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/lib/chromium/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+
 # Runs before any page script (Playwright injects it past the CSP): records every violation the page reports.
 RECORD_VIOLATIONS = """
 window.__violations = [];

@@ -14,23 +14,13 @@ from django.utils import timezone
 
 from staff.models import StaffKind
 from staff.roles import Role
+from tests.browser import ARGS, CHROMIUM
 from tests.conftest import make_staff_user
 from training import services as svc
 from training.models import QuestionKind, SessionKind
 from training.selectors import month_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/lib/chromium/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def setup_module():
