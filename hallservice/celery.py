@@ -48,6 +48,12 @@ app.conf.beat_schedule = {
         "task": "training.tasks.training_tests_tick",
         "schedule": crontab(minute="*/5"),
     },
+    # Supervision: the days changed since the last refresh get their daily figures rebuilt, so the dashboard
+    # rarely has more than the last few minutes to count (hallservice/supervision/figures.py).
+    "supervision-figures-refresh": {
+        "task": "hallservice.tasks.statistics_figures_refresh",
+        "schedule": crontab(minute="*/5"),
+    },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
         "task": "hallservice.tasks.monthly_reports_prepare_last_month",

@@ -43,3 +43,12 @@ def monthly_reports_prepare_last_month() -> int:
 
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     return len(monthly_reports_prepare(month=last_month))
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def statistics_figures_refresh() -> int:
+    """Rebuild the daily figures of the days changed since the last refresh (idempotent; the dashboard runs it
+    too, so this only keeps that first view quick). Returns how many days were rebuilt."""
+    from .supervision.figures import refresh_figures
+
+    return refresh_figures()

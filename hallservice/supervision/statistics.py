@@ -6,59 +6,36 @@ Definitions (shown on the page too, so a supervisor can check a number by hand):
   the upper centre), so no request is counted twice.
 - Completion figures count requests *completed* in the period: overdue = completed after the promised
   deadline; one visit = no one-time deficiency notice was needed (and, looser, at most one); working days
-  from acceptance to completion by the statutory calendar (the median is weighted over (accepted, completed)
-  date pairs, so the calendar runs over at most one row per pair of days, never per request).
+  from acceptance to completion by the statutory calendar (each completion's working days are counted when
+  its day's figures are built, and the median is taken over how many took 0, 1, 2 … days).
 - Satisfaction counts evaluations given in the period, except those invalidated on appeal; satisfied means
   "basically satisfied" or better (好差评 five levels).
 - Consultations: those recorded in the period and how many became requests.
 
-Each query groups in the database and returns at most a few thousand aggregated rows; Python only merges
-them. On PostgreSQL the two covering indexes of ServiceRequest answer the request queries from the index.
+The figures are sums of pre-counted rows (hallservice/supervision/figures.py): a district's year is some
+330,000 requests but a few thousand monthly rows plus the daily rows of the days outside whole months,
+summed in the database into at most a few thousand groups; Python only merges them.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.workdays import WorkingCalendar
-from requests.models import (
-    OPEN_STATUSES,
-    POOR_RATINGS,
-    Category,
-    Channel,
-    Consultation,
-    Evaluation,
-    Kind,
-    Rating,
-    ServiceRequest,
-    Status,
-)
+from hallservice.models import DailyFigure, MonthlyFigure
+from hallservice.models import FigureMeasure as M
+from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
 from staff.models import Department, StaffMember
 
+from .figures import COUNTERS, refresh_figures, working_days_of
 from .scope import Scope
 
 SATISFIED_MIN = Rating.BASICALLY_SATISFIED
-
-
-def _tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def period_bounds(scope: Scope) -> tuple[datetime, datetime]:
-    """Aware datetimes [start, end) covering the scope's local dates."""
-    tz = _tz()
-    start = datetime.combine(scope.date_from, time.min, tzinfo=tz)
-    end = datetime.combine(scope.date_to + timedelta(days=1), time.min, tzinfo=tz)
-    return start, end
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -161,61 +138,95 @@ def scoped_requests(scope: Scope):
 
 
 def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics:
-    """All dashboard figures for the scope (centres) and period (local dates, inclusive)."""
+    """All dashboard figures for the scope (centres) and period (local dates, inclusive).
+
+    Sums the pre-counted figures (hallservice/supervision/figures.py) after rebuilding the days changed since
+    the last refresh: monthly rows for the whole months of the period, daily rows for the days before and
+    after them, daily rows for the trends. Only the "open now" counts read requests (open requests are few).
+    """
     today = today or timezone.localdate()
+    refresh_figures()
     stats = Statistics(scope=scope)
-    start, end = period_bounds(scope)
-    registered = scoped_requests(scope).filter(applied_at__gte=start, applied_at__lt=end)
-    _volumes(stats, registered)
-    completed = scoped_requests(scope).filter(completed_at__gte=start, completed_at__lt=end)
-    daily_completed = _completion(stats, completed)
+    totals = _totals(scope)
+    _volumes(stats, totals)
+    _completion(stats, totals)
     stats.open_overdue_now = scoped_requests(scope).overdue(today).count()
-    evaluations = Evaluation.objects.filter(
-        request__centre_id__in=scope.centre_ids, at__gte=start, at__lt=end, is_invalid=False
-    )
-    ratings_per_helper = _satisfaction(stats, evaluations)
-    _helpers(stats, registered, completed, ratings_per_helper, scoped_requests(scope))
-    consultations = Consultation.objects.filter(
-        centre_id__in=scope.centre_ids, created_at__gte=start, created_at__lt=end
-    )
-    counts = consultations.aggregate(total=Count("pk"), converted=Count("pk", filter=Q(request__isnull=False)))
-    stats.consultations, stats.consultations_converted = counts["total"], counts["converted"]
-    daily_registered = Counter(
-        dict(
-            registered.annotate(day=TruncDate("applied_at", tzinfo=_tz()))
-            .values("day")
-            .annotate(n=Count("pk"))
-            .values_list("day", "n")
+    _satisfaction(stats, totals[M.EVALUATED_BY_RATING])
+    _helpers(stats, totals, scoped_requests(scope))
+    consultations = totals[M.CONSULTATIONS].get("", {})
+    stats.consultations = consultations.get("total", 0)
+    stats.consultations_converted = consultations.get("converted", 0)
+    daily: dict[str, Counter] = {M.REGISTERED: Counter(), M.COMPLETED: Counter()}
+    for day, measure, n in (
+        DailyFigure.objects.filter(
+            centre_id__in=scope.centre_ids,
+            measure__in=[M.REGISTERED, M.COMPLETED],
+            day__gte=scope.date_from,
+            day__lte=scope.date_to,
         )
-    )
-    stats.weekly, stats.monthly = _trends(scope, daily_registered, daily_completed)
+        .order_by()
+        .values_list("day", "measure")
+        .annotate(n=Sum("total"))
+    ):
+        daily[measure][day] = n
+    stats.weekly, stats.monthly = _trends(scope, daily[M.REGISTERED], daily[M.COMPLETED])
     return stats
 
 
-def _volumes(stats: Statistics, registered) -> None:
-    # One grouped query gives every breakdown: a few thousand (department, kind, channel, category) groups.
-    groups = registered.values("lead_department_id", "kind", "channel", "category").annotate(
-        total=Count("pk"),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        refused=Count("pk", filter=Q(status=Status.REFUSED)),
-    )
-    dims = {"lead_department_id": {}, "kind": {}, "channel": {}, "category": {}}
-    for group in groups:
-        stats.registered += group["total"]
-        stats.accepted += group["accepted"]
-        stats.refused += group["refused"]
-        for dim, rows in dims.items():
-            row = rows.setdefault(group[dim], Row(key=str(group[dim]), label=""))
-            row.total += group["total"]
-            row.accepted += group["accepted"]
-            row.refused += group["refused"]
-    names = dict(Department.objects.filter(pk__in=dims["lead_department_id"]).values_list("pk", "name"))
-    for pk, row in dims["lead_department_id"].items():
-        row.label = names.get(pk, str(pk))
-    stats.by_department = sorted(dims["lead_department_id"].values(), key=lambda r: (-r.total, r.label))
-    stats.by_kind = _labelled(dims["kind"], Kind)
-    stats.by_channel = _labelled(dims["channel"], Channel)
-    stats.by_category = _labelled(dims["category"], Category)
+def whole_months(date_from: date, date_to: date) -> tuple[date, date] | None:
+    """The first days of the first and last month lying wholly in [date_from, date_to], or None."""
+    first = date_from if date_from.day == 1 else (date_from.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = date_to + timedelta(days=1)
+    last = (after.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
+
+
+def _totals(scope: Scope) -> dict[str, dict[str, dict]]:
+    """{measure: {key: {counter: sum}}} over the period: whole months from MonthlyFigure, the rest by day."""
+    sums = {f"s_{counter}": Sum(counter) for counter in COUNTERS}
+    in_scope = {"centre_id__in": scope.centre_ids}
+    months = whole_months(scope.date_from, scope.date_to)
+    if months:
+        first, last = months
+        parts = [
+            MonthlyFigure.objects.filter(**in_scope, month__gte=first, month__lte=last),
+            DailyFigure.objects.filter(
+                Q(day__gte=scope.date_from, day__lt=first) | Q(day__gte=_next_month(last), day__lte=scope.date_to),
+                **in_scope,
+            ),
+        ]
+    else:
+        parts = [DailyFigure.objects.filter(**in_scope, day__gte=scope.date_from, day__lte=scope.date_to)]
+    totals: dict[str, dict[str, dict]] = defaultdict(dict)
+    for part in parts:
+        for row in part.order_by().values("measure", "key").annotate(**sums):
+            into = totals[row["measure"]].setdefault(row["key"], dict.fromkeys(COUNTERS, 0))
+            for counter in COUNTERS:
+                into[counter] += row[f"s_{counter}"]
+    return totals
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _volumes(stats: Statistics, totals: dict[str, dict[str, dict]]) -> None:
+    def rows(measure) -> dict[str, Row]:
+        return {
+            key: Row(key=key, label="", total=row["total"], accepted=row["accepted"], refused=row["refused"])
+            for key, row in totals[measure].items()
+        }
+
+    overall = totals[M.REGISTERED].get("", dict.fromkeys(COUNTERS, 0))
+    stats.registered, stats.accepted, stats.refused = overall["total"], overall["accepted"], overall["refused"]
+    departments = rows(M.REGISTERED_BY_DEPARTMENT)
+    names = dict(Department.objects.filter(pk__in=[int(k) for k in departments]).values_list("pk", "name"))
+    for key, row in departments.items():
+        row.label = names.get(int(key), key)
+    stats.by_department = sorted(departments.values(), key=lambda r: (-r.total, r.label))
+    stats.by_kind = _labelled(rows(M.REGISTERED_BY_KIND), Kind)
+    stats.by_channel = _labelled(rows(M.REGISTERED_BY_CHANNEL), Channel)
+    stats.by_category = _labelled(rows(M.REGISTERED_BY_CATEGORY), Category)
 
 
 def _labelled(rows: dict, choices) -> list[Row]:
@@ -228,53 +239,23 @@ def _labelled(rows: dict, choices) -> list[Row]:
     return out
 
 
-def _completion(stats: Statistics, completed) -> Counter:
-    tz = _tz()
-    pairs = (
-        completed.annotate(
-            accepted_day=TruncDate("accepted_at", tzinfo=tz), completed_day=TruncDate("completed_at", tzinfo=tz)
-        )
-        .values("accepted_day", "completed_day")
-        .annotate(
-            n=Count("pk"),
-            late=Count("pk", filter=Q(deadline__isnull=False, completed_day__gt=F("deadline"))),
-            no_notice=Count("pk", filter=Q(deficiency_notices=0)),
-            one_notice=Count("pk", filter=Q(deficiency_notices__lte=1)),
-        )
+def _completion(stats: Statistics, totals: dict[str, dict[str, dict]]) -> None:
+    overall = totals[M.COMPLETED].get("", dict.fromkeys(COUNTERS, 0))
+    stats.completed = overall["total"]
+    stats.completed_late = overall["late"]
+    stats.completed_without_notice = overall["without_notice"]
+    stats.completed_with_at_most_one_notice = overall["at_most_one_notice"]
+    stats.median_working_days = weighted_median(
+        [(int(key), row["total"]) for key, row in totals[M.COMPLETED_BY_WORKING_DAYS].items() if key]
     )
-    daily = Counter()
-    durations = []
-    for pair in pairs:
-        stats.completed += pair["n"]
-        stats.completed_late += pair["late"]
-        stats.completed_without_notice += pair["no_notice"]
-        stats.completed_with_at_most_one_notice += pair["one_notice"]
-        daily[pair["completed_day"]] += pair["n"]
-        if pair["accepted_day"] is not None:
-            durations.append((pair["accepted_day"], pair["completed_day"], pair["n"]))
-    stats.median_working_days = weighted_median_working_days(durations)
-    return daily
 
 
-def weighted_median_working_days(pairs: list[tuple[date, date, int]]) -> float | None:
-    """Median working days over (accepted day, completed day, count) groups; completed on the acceptance day = 0."""
-    if not pairs:
-        return None
-    first = min(a for a, _d, _n in pairs)
-    last = max(d for _a, d, _n in pairs)
-    calendar = WorkingCalendar()
-    # Working days up to and including each date: days between = index[b] - index[a], as working_days_between.
-    index, running, day = {}, 0, first
-    while day <= last:
-        if day > first and calendar.is_working_day(day):
-            running += 1
-        index[day] = running
-        day += timedelta(days=1)
-    values = sorted((max(index[d] - index[a], 0), n) for a, d, n in pairs if d >= a)
-    total = sum(n for _v, n in values)
+def weighted_median(values: list[tuple[int, int]]) -> float | None:
+    """The median of a list given as (value, how many times) pairs, without expanding it."""
+    values = sorted((value, n) for value, n in values if n)
+    total = sum(n for _value, n in values)
     if not total:
         return None
-    # The median of the expanded list, without expanding it.
     lower_pos, upper_pos = (total - 1) // 2, total // 2
     lower = upper = None
     seen = 0
@@ -288,51 +269,42 @@ def weighted_median_working_days(pairs: list[tuple[date, date, int]]) -> float |
     return (lower + upper) / 2
 
 
-def _satisfaction(stats: Statistics, evaluations) -> dict[int, dict[int, int]]:
-    """The rating distribution; returns the same counts per helper, so evaluations are scanned once."""
-    per_helper: dict[int, dict[int, int]] = defaultdict(dict)
-    counts: Counter = Counter()
-    for helper_id, rating, n in (
-        evaluations.values("request__helper_id", "rating")
-        .annotate(n=Count("pk"))
-        .values_list("request__helper_id", "rating", "n")
-    ):
-        per_helper[helper_id][rating] = n
-        counts[rating] += n
+def weighted_median_working_days(pairs: list[tuple[date, date, int]]) -> float | None:
+    """Median working days over (accepted day, completed day, count) groups; completed on the acceptance day = 0."""
+    counted = working_days_of((a, d) for a, d, _n in pairs if d >= a)
+    return weighted_median([(counted[a, d], n) for a, d, n in pairs if d >= a])
+
+
+def _satisfaction(stats: Statistics, by_rating: dict[str, dict]) -> None:
+    counts = {int(key): row["total"] for key, row in by_rating.items()}
     stats.ratings = [(value, str(label), counts.get(value, 0)) for value, label in Rating.choices]
     stats.evaluations = sum(counts.values())
     stats.satisfied = sum(n for value, n in counts.items() if value >= SATISFIED_MIN)
-    return per_helper
 
 
-def _helpers(stats: Statistics, registered, completed, ratings_per_helper, in_scope) -> None:
+def _helpers(stats: Statistics, totals: dict[str, dict[str, dict]], in_scope) -> None:
     rows: dict[int, HelperRow] = {}
 
-    def row(pk: int) -> HelperRow:
-        return rows.setdefault(pk, HelperRow(staff_id=pk, name=""))
+    def row(pk: int | str) -> HelperRow:
+        return rows.setdefault(int(pk), HelperRow(staff_id=int(pk), name=""))
 
-    for pk, n in registered.values_list("helper_id").annotate(n=Count("pk")).values_list("helper_id", "n"):
-        row(pk).registered = n
+    for pk, figures in totals[M.REGISTERED_BY_HELPER].items():
+        row(pk).registered = figures["total"]
     for pk, n in (
         in_scope.filter(status__in=OPEN_STATUSES)
         .values_list("helper_id")
         .annotate(n=Count("pk"))
         .values_list("helper_id", "n")
+        .order_by()
     ):
         row(pk).open_now = n
-    tz = _tz()
-    for pk, n, late in (
-        completed.annotate(completed_day=TruncDate("completed_at", tzinfo=tz))
-        .values("helper_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(deadline__isnull=False, completed_day__gt=F("deadline"))))
-        .values_list("helper_id", "n", "late")
-    ):
-        row(pk).completed, row(pk).late = n, late
-    for pk, ratings in ratings_per_helper.items():
+    for pk, figures in totals[M.COMPLETED_BY_HELPER].items():
+        row(pk).completed, row(pk).late = figures["total"], figures["late"]
+    for pk, figures in totals[M.EVALUATED_BY_HELPER].items():
         helper = row(pk)
-        helper.evaluations = sum(ratings.values())
-        helper.poor = sum(n for value, n in ratings.items() if value in POOR_RATINGS)
-        helper.average_rating = round(sum(value * n for value, n in ratings.items()) / helper.evaluations, 2)
+        helper.evaluations = figures["total"]
+        helper.poor = figures["poor"]
+        helper.average_rating = round(figures["rating_sum"] / helper.evaluations, 2) if helper.evaluations else None
     names = dict(StaffMember.objects.filter(pk__in=rows).values_list("pk", "name"))
     for pk, helper in rows.items():
         helper.name = names.get(pk, str(pk))

@@ -72,7 +72,8 @@ class Evaluation(models.Model):
     service_level = models.PositiveSmallIntegerField(_("service level"), choices=Rating.choices, null=True, blank=True)
     attitude = models.PositiveSmallIntegerField(_("attitude"), choices=Rating.choices, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Indexed: the statistics' daily figures recount a day's evaluations by time.
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -59,7 +59,8 @@ class Consultation(models.Model):
         on_delete=models.SET_NULL,
         related_name="consultation",
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Indexed: the statistics' daily figures recount a day's consultations by time.
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = ConsultationQuerySet.as_manager()
