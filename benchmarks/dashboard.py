@@ -215,6 +215,33 @@ def main() -> None:
             )
         slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
         print("slowest queries of the last run (s):", ", ".join(q["time"] for q in slowest))
+
+        # The other supervision pages read the requests themselves; their figures are printed for reference
+        # (no target in the issue). The generated history has no issued documents, so the ledger audit flags
+        # every archived request (~45 % of all), far more than a real hall's.
+        from django.core.paginator import Paginator
+
+        from hallservice.supervision import assessment, audit
+
+        print(f"{'other page':<32} {'median ms':>10}")
+        others = [
+            (
+                f"annual assessment {today.year}",
+                lambda: assessment.assessment_rows(year=today.year, centre_ids=scope.centre_ids),
+            ),
+            ("ledger audit counts", lambda: audit.problem_counts(centre_ids=scope.centre_ids, today=today)),
+            (
+                "ledger audit first page",
+                lambda: list(Paginator(audit.audit_list(centre_ids=scope.centre_ids, today=today), 25).get_page(1)),
+            ),
+        ]
+        for label, run in others:
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                run()
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"{label:<32} {statistics.median(times):>10.0f}")
     finally:
         from django.db import connections
 
