@@ -19,7 +19,7 @@ Keeping them right:
   at once (PostgreSQL advisory lock; SQLite writes one transaction at a time anyway).
 - `install_triggers()` runs after every migrate (hallservice.apps): SQLite drops a table's triggers when a
   migration rebuilds the table, so they are put back, and when any had to be created every day is marked
-  stale so nothing changed meanwhile is missed.
+  stale (so nothing changed meanwhile is missed) and rebuilt there and then.
 
 The day of a timestamp is its date in settings.TIME_ZONE. PostgreSQL converts by zone name; SQLite adds the
 zone's fixed offset (Asia/Shanghai has had no daylight saving since 1991; a zone with DST is refused).

@@ -373,3 +373,26 @@ def test_a_calendar_override_recounts_the_working_days_it_spans(november, superv
     CalendarOverride.objects.filter(date=date(2026, 11, 10)).delete()
     refresh_figures()
     assert r2_days() == {"7"}
+
+
+def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_once(november):
+    from hallservice.apps import _install_statistics_triggers
+
+    refresh_figures()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER hall_stale_evaluation_days_update ON requests_evaluation")
+        else:
+            cursor.execute("DROP TRIGGER hall_stale_evaluation_days_update")
+    Evaluation.objects.filter(request=november["requests"]["r1"]).update(rating=3)
+
+    _install_statistics_triggers(sender=None, using="default")
+
+    assert expected_trigger_names() <= trigger_names()
+    assert not StaleDay.objects.exists()
+    rows = dict(
+        DailyFigure.objects.filter(measure=FigureMeasure.EVALUATED_BY_RATING, day=date(2026, 11, 6)).values_list(
+            "key", "total"
+        )
+    )
+    assert rows == {"3": 1}
