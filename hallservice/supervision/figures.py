@@ -204,7 +204,7 @@ def _sqlite_triggers() -> dict[str, list[str]]:
 
     def trigger(name: str, event: str, table: str, body: list[str], when: str = "") -> str:
         condition = f" WHEN {when}" if when else ""
-        return f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table}{condition} BEGIN {' '.join(body)} END"
+        return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN {' '.join(body)} END"
 
     def calendar(row: str) -> str:
         # Stored timestamps are UTC text ("2026-10-01 16:00:00"), compared as text with the local day's bounds.
@@ -281,7 +281,7 @@ def expected_trigger_names() -> set[str]:
 
 
 def install_triggers(using: str = "default") -> bool:
-    """Create the triggers that are missing; when any was missing, mark every day stale. Returns that."""
+    """Create the triggers that are missing or outdated; when any was, mark every day stale. Returns that."""
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
         raise ImproperlyConfigured(
@@ -290,16 +290,43 @@ def install_triggers(using: str = "default") -> bool:
     tables = set(connection.introspection.table_names())
     if not {_STALE, _REQUESTS, _EVALUATIONS, _CONSULTATIONS, _CALENDAR} <= tables:
         return False  # a partial migrate; the final one installs them
-    missing = expected_trigger_names() - trigger_names(using)
-    if not missing:
+    outdated = _outdated_groups(using)
+    if not outdated:
         return False
     statements = _postgresql_triggers() if connection.vendor == "postgresql" else _sqlite_triggers()
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for group in statements.values():
-            for statement in group:
+        for name in outdated:
+            for statement in statements[name]:
+                if connection.vendor == "sqlite":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
                 cursor.execute(statement)
         mark_all_days_stale(using=using)
     return True
+
+
+def _outdated_groups(using: str) -> list[str]:
+    """The trigger groups missing a trigger or defined otherwise than this code defines them (a new version of
+    the code, another TIME_ZONE): those are (re)created."""
+    connection = connections[using]
+    present = trigger_names(using)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            expected = {name: group[0].split("$body$")[1] for name, group in _postgresql_triggers().items()}
+            cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE %s", ["hall_stale_%"])
+            installed = dict(cursor.fetchall())
+            return [
+                name
+                for name in expected
+                if installed.get(name) != expected[name]
+                or any(f"{name}_{event}" not in present for event in ("insert", "update", "delete"))
+            ]
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", ["hall_stale_%"])
+        installed = dict(cursor.fetchall())
+        return [
+            name
+            for name, group in _sqlite_triggers().items()
+            if any(installed.get(statement.split()[2]) != statement for statement in group)
+        ]
 
 
 def mark_all_days_stale(*, using: str = "default") -> int:

@@ -396,3 +396,29 @@ def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_onc
         )
     )
     assert rows == {"3": 1}
+
+
+def test_a_trigger_defined_otherwise_is_replaced_by_this_codes_definition(november):
+    # As after an upgrade whose triggers read another column, or a database moved to another TIME_ZONE.
+    refresh_figures()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION hall_stale_request_days() RETURNS trigger LANGUAGE plpgsql "
+                "AS $body$ BEGIN RETURN NULL; END $body$"
+            )
+        else:
+            cursor.execute("DROP TRIGGER hall_stale_request_days_update")
+            cursor.execute(
+                "CREATE TRIGGER hall_stale_request_days_update AFTER UPDATE ON requests_servicerequest "
+                "BEGIN SELECT 1; END"
+            )
+    ServiceRequest.objects.filter(pk=november["requests"]["r3"].pk).update(channel="online")
+    assert not StaleDay.objects.exists()
+
+    assert install_triggers() is True
+    refresh_figures()
+    assert install_triggers() is False
+    ServiceRequest.objects.filter(pk=november["requests"]["r3"].pk).update(channel="phone")
+
+    assert set(StaleDay.objects.values_list("day", flat=True)) == {date(2026, 11, 10)}
