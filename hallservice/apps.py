@@ -3,15 +3,17 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _install_statistics_triggers(sender, using="default", **kwargs) -> None:
+def _install_supervision_triggers(sender, using="default", **kwargs) -> None:
     # After every migrate, not in a migration: SQLite drops a table's triggers when a later migration
     # rebuilds that table, so they are checked and put back each time (see hallservice/supervision/figures.py).
     # When any trigger had to be created every day is stale: rebuild now, so the first supervisor to open the
     # dashboard after an upgrade does not wait for it.
-    from .supervision.figures import install_triggers, refresh_figures
+    # The ledger audit's gaps are recomputed by install_triggers itself when it had to create any.
+    from .supervision import figures, ledger_gaps
 
-    if install_triggers(using):
-        refresh_figures(using=using)
+    if figures.install_triggers(using):
+        figures.refresh_figures(using=using)
+    ledger_gaps.install_triggers(using)
 
 
 class HallServiceConfig(AppConfig):
@@ -19,4 +21,4 @@ class HallServiceConfig(AppConfig):
     verbose_name = _("Hall")
 
     def ready(self) -> None:
-        post_migrate.connect(_install_statistics_triggers, sender=self, dispatch_uid="hall_statistics_triggers")
+        post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")

@@ -48,8 +48,8 @@ app.conf.beat_schedule = {
         "task": "training.tasks.training_tests_tick",
         "schedule": crontab(minute="*/5"),
     },
-    # Supervision: the days changed since the last refresh get their daily figures rebuilt, so the dashboard
-    # rarely has more than the last few minutes to count (hallservice/supervision/figures.py).
+    # Supervision: the days and requests changed since the last refresh get their daily figures and ledger gaps
+    # rebuilt, so the pages rarely have more than the last few minutes to count (hallservice/supervision/).
     "supervision-figures-refresh": {
         "task": "hallservice.tasks.statistics_figures_refresh",
         "schedule": crontab(minute="*/5"),

@@ -93,6 +93,7 @@ class FigureMeasure(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     COMPLETED_BY_WORKING_DAYS = "done_days", _("Completed by working days taken")
     COMPLETED_BY_HELPER = "done_helper", _("Completed by helper")
+    ACCEPTED_BY_HELPER = "acc_helper", _("Accepted by helper")
     EVALUATED_BY_RATING = "eval_rating", _("Evaluated by rating")
     EVALUATED_BY_HELPER = "eval_helper", _("Evaluated by helper")
     CONSULTATIONS = "consultations", _("Consultations")
@@ -103,6 +104,7 @@ FIGURE_COUNTERS = (
     "accepted",
     "refused",
     "late",
+    "on_time",
     "without_notice",
     "at_most_one_notice",
     "converted",
@@ -115,7 +117,8 @@ class FigureCounts(models.Model):
     """The counters of a pre-counted statistics row; a measure uses some of them and leaves the others 0.
 
     Derived data, rebuilt from requests, evaluations and consultations, never edited. `key` is the breakdown
-    value (a department or helper id, a kind, a rating, a number of working days) or empty.
+    value (a department or helper id, a kind, a rating, a number of working days) or empty. Late and on time
+    both need a deadline, so a completion without one is neither.
     """
 
     centre = models.ForeignKey(
@@ -127,6 +130,7 @@ class FigureCounts(models.Model):
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
     late = models.PositiveIntegerField(_("completed late"), default=0)
+    on_time = models.PositiveIntegerField(_("completed by the deadline"), default=0)
     without_notice = models.PositiveIntegerField(_("without deficiency notice"), default=0)
     at_most_one_notice = models.PositiveIntegerField(_("at most one deficiency notice"), default=0)
     converted = models.PositiveIntegerField(_("became requests"), default=0)
@@ -194,3 +198,52 @@ class StaleDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d}"
+
+
+class LedgerGap(models.Model):
+    """A request whose ledger lacks something the ledger audit checks (台账记录不实), kept by the database.
+
+    Derived data (hallservice/supervision/ledger_gaps.py): a row exists while at least one flag is true and
+    is rebuilt whenever the request, its summary, delivery or documents change. `no_summary` means finished
+    without a summary; the audit adds the 2-working-day grace when it reads it.
+    """
+
+    request = models.OneToOneField(
+        "requests.ServiceRequest", primary_key=True, on_delete=models.CASCADE, related_name="ledger_gap"
+    )
+    # Copies of the request's, so the audit counts and pages the gaps of a scope without reading the ledger.
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True)
+    no_summary = models.BooleanField(_("no summary"), default=False)
+    no_delivery_proof = models.BooleanField(_("no delivery proof"), default=False)
+    no_documents = models.BooleanField(_("no issued document"), default=False)
+    no_commission = models.BooleanField(_("no signed commission letter"), default=False)
+
+    class Meta:
+        verbose_name = _("ledger gap")
+        verbose_name_plural = _("ledger gaps")
+        indexes = [
+            models.Index(fields=["centre", "applied_at"], name="ledger_gap_centre_applied"),
+            # The audit pages oldest first across several centres: walk this, join the page's 25 requests.
+            models.Index(fields=["applied_at", "request"], name="ledger_gap_applied"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}"
+
+
+class StaleRequest(models.Model):
+    """A request whose ledger gap must be recomputed, appended by database triggers (see LedgerGap)."""
+
+    id = models.BigAutoField(primary_key=True)
+    request_id = models.BigIntegerField(_("request"))
+
+    class Meta:
+        verbose_name = _("stale request")
+        verbose_name_plural = _("stale requests")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}"

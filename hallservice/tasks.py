@@ -46,9 +46,10 @@ def monthly_reports_prepare_last_month() -> int:
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
-def statistics_figures_refresh() -> int:
-    """Rebuild the daily figures of the days changed since the last refresh (idempotent; the dashboard runs it
-    too, so this only keeps that first view quick). Returns how many days were rebuilt."""
+def statistics_figures_refresh() -> dict:
+    """Rebuild the daily figures of the days, and the ledger gaps of the requests, changed since the last refresh
+    (idempotent; the pages run it too, so this only keeps their first view quick)."""
     from .supervision.figures import refresh_figures
+    from .supervision.ledger_gaps import refresh_gaps
 
-    return refresh_figures()
+    return {"days": refresh_figures(), "requests": refresh_gaps()}

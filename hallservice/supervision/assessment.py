@@ -4,7 +4,8 @@ For a year and a scope (the centre ids from ``scope.centre_ids_for``) one row pe
 helper of the scope, and everyone else of the scope who had requests, evaluations, complaints, training, tests,
 check-ins or integrity records that year. Each source is answered by ONE grouped query
 (``values("<staff>").annotate(...)``) and the results are merged by staff id in Python, so the page costs the
-same number of queries for one person or five hundred. Both the staff member and the source row must lie in
+same number of queries for one person or five hundred; requests and evaluations are summed from the year's
+monthly statistics figures (hallservice/supervision/figures.py), which count the same things. Both the staff member and the source row must lie in
 the scope: another centre's data never shows.
 
 What each figure counts (calendar year, the hall's time zone):
@@ -47,8 +48,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, TruncDate
+from django.db.models import CharField, Count, Q, Sum
+from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,11 +57,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from requests.models import POOR_RATINGS, Complaint, Evaluation, ServiceRequest
+from hallservice.models import FigureMeasure, MonthlyFigure
+from requests.models import Complaint, ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import IntegrityKind, IntegrityRecord, StaffKind, StaffMember
 from training.grading import pass_mark
 from training.models import GRADED_STATUSES, Attempt, Attendance, AttendanceStatus, SessionStatus
+
+from .figures import refresh_figures
 
 # Who is assessed even without a single figure in the year: the helpers.
 ASSESSED_KINDS = (StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER)
@@ -280,46 +284,54 @@ def _only(staff_field: str, staff_id: int | None) -> Q:
     return Q() if staff_id is None else Q(**{f"{staff_field}_id": staff_id})
 
 
-def _request_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
-    start, end = year_bounds(year)
-    accepted = Q(accepted_at__gte=start, accepted_at__lt=end)
-    completed = Q(completed_at__gte=start, completed_at__lt=end)
+def _figure_sums(year: int, centre_ids, staff_id: int | None, measures) -> dict[int, dict[str, dict]]:
+    """{helper id: {measure: {counter: sum}}} of the year's monthly figures (hallservice/supervision/figures.py):
+    requests of the scope's centres whose helper is of the scope too (assessment_rows refreshes them first)."""
+    helpers = StaffMember.objects.filter(centre_id__in=centre_ids).filter(Q() if staff_id is None else Q(pk=staff_id))
     rows = (
-        ServiceRequest.objects.filter(centre_id__in=centre_ids, helper__centre_id__in=centre_ids)
-        .filter(_only("helper", staff_id))
-        .filter(accepted | completed)
-        .annotate(completed_on=TruncDate("completed_at"))
-        .values("helper")
-        .annotate(
-            requests=Count("pk", filter=accepted),
-            completed=Count("pk", filter=completed),
-            on_time=Count("pk", filter=completed & Q(completed_on__lte=F("deadline"))),
+        MonthlyFigure.objects.filter(
+            centre_id__in=centre_ids,
+            measure__in=measures,
+            month__gte=date(year, 1, 1),
+            month__lte=date(year, 12, 1),
+            key__in=helpers.annotate(k=Cast("pk", CharField())).values("k"),
         )
+        .values("key", "measure")
+        .annotate(total=Sum("total"), on_time=Sum("on_time"), poor=Sum("poor"), rating_sum=Sum("rating_sum"))
         .order_by()
     )
-    return {row.pop("helper"): row for row in rows}
+    out: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        out.setdefault(int(row.pop("key")), {})[row.pop("measure")] = row
+    return out
+
+
+def _request_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
+    sums = _figure_sums(
+        year, centre_ids, staff_id, [FigureMeasure.ACCEPTED_BY_HELPER, FigureMeasure.COMPLETED_BY_HELPER]
+    )
+    empty = {"total": 0, "on_time": 0}
+    return {
+        pk: {
+            "requests": measures.get(FigureMeasure.ACCEPTED_BY_HELPER, empty)["total"],
+            "completed": measures.get(FigureMeasure.COMPLETED_BY_HELPER, empty)["total"],
+            "on_time": measures.get(FigureMeasure.COMPLETED_BY_HELPER, empty)["on_time"],
+        }
+        for pk, measures in sums.items()
+    }
 
 
 def _evaluation_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
-    start, end = year_bounds(year)
-    rows = (
-        Evaluation.objects.filter(
-            is_invalid=False,
-            at__gte=start,
-            at__lt=end,
-            request__centre_id__in=centre_ids,
-            request__helper__centre_id__in=centre_ids,
-        )
-        .filter(_only("request__helper", staff_id))
-        .values("request__helper")
-        .annotate(
-            evaluations=Count("pk"),
-            rating_sum=Sum("rating"),
-            poor_ratings=Count("pk", filter=Q(rating__in=[r.value for r in POOR_RATINGS])),
-        )
-        .order_by()
-    )
-    return {row.pop("request__helper"): row for row in rows}
+    sums = _figure_sums(year, centre_ids, staff_id, [FigureMeasure.EVALUATED_BY_HELPER])
+    return {
+        pk: {
+            "evaluations": row["total"],
+            "rating_sum": row["rating_sum"],
+            "poor_ratings": row["poor"],
+        }
+        for pk, measures in sums.items()
+        for row in [measures[FigureMeasure.EVALUATED_BY_HELPER]]
+    }
 
 
 def _complaint_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
@@ -430,6 +442,7 @@ def assessment_rows(
     With ``staff_id`` the same figures for one person (an empty list if they are outside the centres).
     """
     centre_ids = tuple(centre_ids)
+    refresh_figures()  # requests and evaluations come from the monthly figures
     figures: dict[int, dict] = {}
     for source in SOURCES:
         for pk, values in source(year, centre_ids, staff_id).items():

@@ -1,34 +1,26 @@
 """Ledger audit (台账记录不实, seed 001 八): requests whose records do not back up what their status says.
 
-Each problem is a boolean annotation computed by the database on the requests of the scope, so the list is
-always current: a request drops off as soon as its summary, delivery proof, document or commission letter is
-on file. The summary deadline is the one the timer uses (``requests.services.timers.flag_missing_summaries``):
-2 working days after the day of completion, by the hall's working calendar.
+The gaps come from the `LedgerGap` table, which the database keeps current as requests, summaries, deliveries
+and documents change (hallservice/supervision/ledger_gaps.py), so a request drops off the list as soon as what
+it lacked is on file, and the audit reads a few hundred rows rather than the whole ledger. The summary
+deadline is the one the timer uses (``requests.services.timers.flag_missing_summaries``): 2 working days after
+the day of completion, by the hall's working calendar.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from hallservice.models import LedgerGap
 from hallservice.workdays import WorkingCalendar
-from requests.models import Delivery, DeliveryMethod, IssuedDocument, Kind, ServiceRequest, Status, Summary
+
+from .ledger_gaps import FLAGS, refresh_gaps
 
 SUMMARY_WORKING_DAYS = 2
-FINISHED = (Status.COMPLETED, Status.DELIVERED, Status.ARCHIVED)
-HANDED_OVER = (Status.DELIVERED, Status.ARCHIVED)
-# States an agency request reaches only once accepted: from here on it needs the signed commission letter.
-AFTER_ACCEPTANCE = (
-    Status.ACCEPTED,
-    Status.IN_PROGRESS,
-    Status.SUSPENDED,
-    Status.COMPLETED,
-    Status.DELIVERED,
-    Status.ARCHIVED,
-)
 
 PROBLEMS = {
     "no_summary": gettext_lazy("No summary 2 working days after completion"),
@@ -52,38 +44,27 @@ def summary_cutoff(today: date, calendar: WorkingCalendar | None = None) -> date
 
 
 def problem_conditions(today: date) -> dict[str, Q]:
-    """Each problem of ``PROBLEMS`` as a condition on a request, as of ``today``."""
+    """Each problem of ``PROBLEMS`` as a condition on a ledger gap, as of ``today``."""
     cutoff = summary_cutoff(today)
     overdue_before = timezone.make_aware(
         datetime.combine(cutoff + timedelta(days=1), time.min), timezone.get_current_timezone()
     )
-    has_summary = Exists(Summary.objects.filter(request=OuterRef("pk")))
-    has_proof = Exists(
-        Delivery.objects.filter(request=OuterRef("pk")).filter(
-            Q(method=DeliveryMethod.ON_THE_SPOT)
-            | (Q(method=DeliveryMethod.IN_PERSON) & ~Q(signer=""))
-            | (Q(method=DeliveryMethod.POST) & ~Q(tracking_number="") & Q(receipt_confirmed_at__isnull=False))
-        )
-    )
-    has_documents = Exists(IssuedDocument.objects.filter(request=OuterRef("pk")))
     return {
-        "no_summary": Q(status__in=FINISHED, completed_at__lt=overdue_before) & ~has_summary,
-        "no_delivery_proof": Q(status__in=HANDED_OVER) & ~has_proof,
-        "no_documents": Q(status=Status.ARCHIVED) & ~has_documents,
-        "no_commission": Q(kind=Kind.AGENCY, commission_signed=False)
-        & (Q(status__in=AFTER_ACCEPTANCE) | Q(accepted_at__isnull=False)),
+        "no_summary": Q(no_summary=True, completed_at__lt=overdue_before),
+        "no_delivery_proof": Q(no_delivery_proof=True),
+        "no_documents": Q(no_documents=True),
+        "no_commission": Q(no_commission=True),
     }
 
 
-def _candidates(centre_ids) -> QuerySet[ServiceRequest]:
-    # Only these can have a problem: the prefilter keeps the scan to finished and unsigned agency requests.
-    return ServiceRequest.objects.filter(centre_id__in=tuple(centre_ids)).filter(
-        Q(status__in=FINISHED) | Q(kind=Kind.AGENCY, commission_signed=False)
-    )
+def _candidates(centre_ids) -> QuerySet[LedgerGap]:
+    # Only requests with a gap row can have a problem; the rows of changed requests are brought up to date first.
+    refresh_gaps()
+    return LedgerGap.objects.filter(centre_id__in=tuple(centre_ids))
 
 
-def audited_requests(*, centre_ids, today: date | None = None) -> QuerySet[ServiceRequest]:
-    """The scope's requests with one problem or more, each problem a boolean annotation named as in ``PROBLEMS``."""
+def audited_gaps(*, centre_ids, today: date | None = None) -> QuerySet[LedgerGap]:
+    """The scope's ledger gaps that are a problem today, each problem a boolean annotation ``problem_<name>``."""
     conditions = problem_conditions(today or timezone.localdate())
     any_problem = Q()
     for condition in conditions.values():
@@ -93,7 +74,7 @@ def audited_requests(*, centre_ids, today: date | None = None) -> QuerySet[Servi
         .filter(any_problem)
         .annotate(
             **{
-                name: ExpressionWrapper(condition, output_field=BooleanField())
+                f"problem_{name}": ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in conditions.items()
             }
         )
@@ -113,29 +94,33 @@ def problem_counts(*, centre_ids, today: date | None = None) -> dict[str, int]:
     )
 
 
-def audit_list(*, centre_ids, problem: str = "", today: date | None = None) -> QuerySet[ServiceRequest]:
-    """The audit's rows, oldest first, optionally only those with one problem."""
-    queryset = audited_requests(centre_ids=centre_ids, today=today)
+def audit_list(*, centre_ids, problem: str = "", today: date | None = None) -> QuerySet[LedgerGap]:
+    """The audit's rows (ledger gaps with their request), oldest first, optionally only those with one problem."""
+    queryset = audited_gaps(centre_ids=centre_ids, today=today)
     if problem in PROBLEMS:
         queryset = queryset.filter(problem_conditions(today or timezone.localdate())[problem])
     return (
-        queryset.select_related("helper", "centre")
+        queryset.select_related("request__helper", "request__centre")
         .only(
-            "number",
-            "kind",
-            "status",
-            "applicant_name",
+            *FLAGS,
+            "applied_at",
             "completed_at",
-            "accepted_at",
-            "archived_at",
-            "commission_signed",
-            "helper__name",
-            "centre__name",
+            "centre_id",
+            "request__number",
+            "request__kind",
+            "request__status",
+            "request__applicant_name",
+            "request__completed_at",
+            "request__accepted_at",
+            "request__archived_at",
+            "request__commission_signed",
+            "request__helper__name",
+            "request__centre__name",
         )
-        .order_by("applied_at", "pk")
+        .order_by("applied_at", "request_id")
     )
 
 
-def problem_labels(row: ServiceRequest) -> list[tuple[str, str]]:
-    """The (key, label) of each problem an annotated request has."""
-    return [(name, str(label)) for name, label in PROBLEMS.items() if getattr(row, name, False)]
+def problem_labels(row: LedgerGap) -> list[tuple[str, str]]:
+    """The (key, label) of each problem an annotated gap has."""
+    return [(name, str(label)) for name, label in PROBLEMS.items() if getattr(row, f"problem_{name}", False)]

@@ -8,7 +8,7 @@ for any period (hallservice/supervision/statistics.py).
 
 Keeping them right:
 - Database triggers on requests, evaluations and consultations append a `StaleDay` row for every local day a
-  change touches (old and new registration and completion days of a request; an evaluation's or a
+  change touches (old and new registration, acceptance and completion days of a request; an evaluation's or a
   consultation's day; a request's evaluation days when it moves to another centre or helper). Triggers,
   not Python signals, because queryset updates, the admin, data migrations and SQL fixes bypass signals,
   and a figure that silently drifts from the ledger is worse than a slow one.
@@ -41,6 +41,8 @@ from hallservice.models import FIGURE_COUNTERS as COUNTERS
 from hallservice.models import DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
 from hallservice.workdays import WorkingCalendar
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
+
+from . import triggers
 
 # Columns of a request whose change can move a figure; other updates (notes, pick-up details, timer
 # bookkeeping) mark nothing stale.
@@ -84,36 +86,18 @@ def _pg_day(expr: str) -> str:
 def _postgresql_triggers() -> dict[str, list[str]]:
     """Statement-level triggers with transition tables: one insert per statement, however many rows."""
 
-    def changed(columns):
-        old = ", ".join(f"o.{c}" for c in columns)
-        new = ", ".join(f"n.{c}" for c in columns)
-        return f"({old}) IS DISTINCT FROM ({new})"
+    changed = triggers.pg_changed
 
     def days(rows: str, columns: Iterable[str]) -> str:
         return " UNION ALL ".join(f"SELECT {_pg_day(c)} FROM {rows}" for c in columns)
 
-    def function(name: str, on_insert: str, on_update: str, on_delete: str) -> str:
-        insert = f"INSERT INTO {_STALE} (day) SELECT DISTINCT d FROM ({{}}) AS t(d) WHERE d IS NOT NULL;"
-        return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        {insert.format(on_insert)}
-    ELSIF TG_OP = 'UPDATE' THEN
-        {insert.format(on_update)}
-    ELSE
-        {insert.format(on_delete)}
-    END IF;
-    RETURN NULL;
-END
-$body$"""
-
     moved = "o.centre_id IS DISTINCT FROM n.centre_id OR o.helper_id IS DISTINCT FROM n.helper_id"
     request_update = (
-        f"WITH c AS (SELECT o.id, o.applied_at AS old_applied, o.completed_at AS old_completed, "
-        f"n.applied_at AS new_applied, n.completed_at AS new_completed, ({moved}) AS moved "
+        f"WITH c AS (SELECT o.id, o.applied_at AS old_applied, o.accepted_at AS old_accepted, "
+        f"o.completed_at AS old_completed, n.applied_at AS new_applied, n.accepted_at AS new_accepted, "
+        f"n.completed_at AS new_completed, ({moved}) AS moved "
         f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed(REQUEST_COLUMNS)}) "
-        + days("c", ["old_applied", "old_completed", "new_applied", "new_completed"])
+        + days("c", ["old_applied", "old_accepted", "old_completed", "new_applied", "new_accepted", "new_completed"])
         + f" UNION ALL SELECT {_pg_day('e.at')} FROM {_EVALUATIONS} e JOIN c ON e.request_id = c.id WHERE c.moved"
     )
     evaluation_update = (
@@ -129,9 +113,9 @@ $body$"""
     sources = {
         _REQUESTS: (
             "hall_stale_request_days",
-            days("new_rows", ["applied_at", "completed_at"]),
+            days("new_rows", ["applied_at", "accepted_at", "completed_at"]),
             request_update,
-            days("old_rows", ["applied_at", "completed_at"]),
+            days("old_rows", ["applied_at", "accepted_at", "completed_at"]),
         ),
         _EVALUATIONS: (
             "hall_stale_evaluation_days",
@@ -163,22 +147,11 @@ $body$"""
         f"{calendar('old_rows')} UNION ALL {calendar('new_rows')}",
         calendar("old_rows"),
     )
-    out = {}
-    for table, (name, on_insert, on_update, on_delete) in sources.items():
-        statements = [function(name, on_insert, on_update, on_delete)]
-        for event, referencing in (
-            ("INSERT", "NEW TABLE AS new_rows"),
-            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("DELETE", "OLD TABLE AS old_rows"),
-        ):
-            trigger = f"{name}_{event.lower()}"
-            statements.append(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-            statements.append(
-                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} REFERENCING {referencing} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
-        out[name] = statements
-    return out
+    insert = f"INSERT INTO {_STALE} (day) SELECT DISTINCT d FROM ({{}}) AS t(d) WHERE d IS NOT NULL;"
+    return {
+        name: triggers.pg_group(name, table, insert, on_insert, on_update, on_delete)
+        for table, (name, on_insert, on_update, on_delete) in sources.items()
+    }
 
 
 def _sqlite_offset_minutes() -> int:
@@ -199,12 +172,8 @@ def _sqlite_triggers() -> dict[str, list[str]]:
     def mark(expr: str) -> str:
         return f"INSERT INTO {_STALE} (day) SELECT date({expr}, {offset}) WHERE {expr} IS NOT NULL;"
 
-    def changed(columns):
-        return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
-
-    def trigger(name: str, event: str, table: str, body: list[str], when: str = "") -> str:
-        condition = f" WHEN {when}" if when else ""
-        return f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} BEGIN {' '.join(body)} END"
+    changed = triggers.sqlite_changed
+    trigger = triggers.sqlite_trigger
 
     def calendar(row: str) -> str:
         # Stored timestamps are UTC text ("2026-10-01 16:00:00"), compared as text with the local day's bounds.
@@ -217,17 +186,19 @@ def _sqlite_triggers() -> dict[str, list[str]]:
     moved = "OLD.centre_id IS NOT NEW.centre_id OR OLD.helper_id IS NOT NEW.helper_id"
     request_update = [
         mark("OLD.applied_at"),
+        mark("OLD.accepted_at"),
         mark("OLD.completed_at"),
         mark("NEW.applied_at"),
+        mark("NEW.accepted_at"),
         mark("NEW.completed_at"),
         f"INSERT INTO {_STALE} (day) SELECT date(at, {offset}) FROM {_EVALUATIONS} "
         f"WHERE request_id = NEW.id AND ({moved});",
     ]
     definitions = {
         "hall_stale_request_days": [
-            ("INSERT", _REQUESTS, [mark("NEW.applied_at"), mark("NEW.completed_at")], ""),
+            ("INSERT", _REQUESTS, [mark("NEW.applied_at"), mark("NEW.accepted_at"), mark("NEW.completed_at")], ""),
             ("UPDATE", _REQUESTS, request_update, changed(REQUEST_COLUMNS)),
-            ("DELETE", _REQUESTS, [mark("OLD.applied_at"), mark("OLD.completed_at")], ""),
+            ("DELETE", _REQUESTS, [mark("OLD.applied_at"), mark("OLD.accepted_at"), mark("OLD.completed_at")], ""),
         ],
         "hall_stale_evaluation_days": [
             ("INSERT", _EVALUATIONS, [mark("NEW.at")], ""),
@@ -256,15 +227,13 @@ def _sqlite_triggers() -> dict[str, list[str]]:
     }
 
 
+def trigger_groups(vendor: str) -> dict[str, list[str]]:
+    return _postgresql_triggers() if vendor == "postgresql" else _sqlite_triggers()
+
+
 def trigger_names(using: str = "default") -> set[str]:
-    """The names of the statistics triggers present in the database."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal", ["hall_stale_%"])
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", ["hall_stale_%"])
-        return {row[0] for row in cursor.fetchall()}
+    """The names of the statistics (and ledger) triggers present in the database."""
+    return triggers.trigger_names(using)
 
 
 def expected_trigger_names() -> set[str]:
@@ -282,51 +251,12 @@ def expected_trigger_names() -> set[str]:
 
 def install_triggers(using: str = "default") -> bool:
     """Create the triggers that are missing or outdated; when any was, mark every day stale. Returns that."""
-    connection = connections[using]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        raise ImproperlyConfigured(
-            f"Statistics triggers are written for PostgreSQL and SQLite, not {connection.vendor}."
-        )
-    tables = set(connection.introspection.table_names())
-    if not {_STALE, _REQUESTS, _EVALUATIONS, _CONSULTATIONS, _CALENDAR} <= tables:
-        return False  # a partial migrate; the final one installs them
-    outdated = _outdated_groups(using)
-    if not outdated:
-        return False
-    statements = _postgresql_triggers() if connection.vendor == "postgresql" else _sqlite_triggers()
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        for name in outdated:
-            for statement in statements[name]:
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
-                cursor.execute(statement)
-        mark_all_days_stale(using=using)
-    return True
-
-
-def _outdated_groups(using: str) -> list[str]:
-    """The trigger groups missing a trigger or defined otherwise than this code defines them (a new version of
-    the code, another TIME_ZONE): those are (re)created."""
-    connection = connections[using]
-    present = trigger_names(using)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            expected = {name: group[0].split("$body$")[1] for name, group in _postgresql_triggers().items()}
-            cursor.execute("SELECT proname, prosrc FROM pg_proc WHERE proname LIKE %s", ["hall_stale_%"])
-            installed = dict(cursor.fetchall())
-            return [
-                name
-                for name in expected
-                if installed.get(name) != expected[name]
-                or any(f"{name}_{event}" not in present for event in ("insert", "update", "delete"))
-            ]
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", ["hall_stale_%"])
-        installed = dict(cursor.fetchall())
-        return [
-            name
-            for name, group in _sqlite_triggers().items()
-            if any(installed.get(statement.split()[2]) != statement for statement in group)
-        ]
+    return triggers.install(
+        trigger_groups,
+        {_STALE, _REQUESTS, _EVALUATIONS, _CONSULTATIONS, _CALENDAR},
+        lambda: mark_all_days_stale(using=using),
+        using,
+    )
 
 
 def mark_all_days_stale(*, using: str = "default") -> int:
@@ -334,7 +264,7 @@ def mark_all_days_stale(*, using: str = "default") -> int:
     tz = _tz()
     days: set[date] = set()
     for model, fields in (
-        (ServiceRequest, ("applied_at", "completed_at")),
+        (ServiceRequest, ("applied_at", "accepted_at", "completed_at")),
         (Evaluation, ("at",)),
         (Consultation, ("created_at",)),
     ):
@@ -356,13 +286,8 @@ def mark_all_days_stale(*, using: str = "default") -> int:
 
 def refresh_figures(*, using: str = "default") -> int:
     """Rebuild the figures of every day marked stale; returns how many days were rebuilt."""
-    connection = connections[using]
     with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK_KEY])
-            cursor.execute(f"DELETE FROM {_STALE} RETURNING day")
-            days = {_as_date(row[0]) for row in cursor.fetchall()}
+        days = {_as_date(day) for day in triggers.claim(_STALE, "day", REFRESH_LOCK_KEY, using)}
         if days:
             rebuild_days(days, using=using)
     return len(days)
@@ -457,6 +382,7 @@ def _sources(ranges, using: str):
 
     completed = _completed(ranges, using)
     late = Count("pk", filter=Q(deadline__isnull=False, f_day__gt=F("deadline")))
+    on_time = Count("pk", filter=Q(deadline__isnull=False, f_day__lte=F("deadline")))
     yield (
         FigureMeasure.COMPLETED,
         completed.annotate(f_key=Value(""))
@@ -464,6 +390,7 @@ def _sources(ranges, using: str):
         .annotate(
             total=Count("pk"),
             late=late,
+            on_time=on_time,
             without_notice=Count("pk", filter=Q(deficiency_notices=0)),
             at_most_one_notice=Count("pk", filter=Q(deficiency_notices__lte=1)),
         ),
@@ -472,7 +399,14 @@ def _sources(ranges, using: str):
         FigureMeasure.COMPLETED_BY_HELPER,
         completed.annotate(f_key=Cast("helper_id", as_text))
         .values("f_day", "f_centre", "f_key")
-        .annotate(total=Count("pk"), late=late),
+        .annotate(total=Count("pk"), late=late, on_time=on_time),
+    )
+    yield (
+        FigureMeasure.ACCEPTED_BY_HELPER,
+        requests.filter(_within("accepted_at", ranges))
+        .annotate(f_day=TruncDate("accepted_at", tzinfo=tz), f_centre=F("centre_id"), f_key=Cast("helper_id", as_text))
+        .values("f_day", "f_centre", "f_key")
+        .annotate(total=Count("pk")),
     )
 
     evaluations = (

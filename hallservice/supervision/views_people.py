@@ -265,7 +265,7 @@ def ledger_audit(request):
         "counts": counts,
         "tiles": [(key, label, counts[key]) for key, label in audit.PROBLEMS.items()],
         "page": page,
-        "rows": [(req, audit.problem_labels(req)) for req in page],
+        "rows": [(gap.request, audit.problem_labels(gap)) for gap in page],
         "can_record": request.user.has_perm("staff.record_integrity"),
     }
     return render(request, "supervision/audit.html", context)

@@ -232,8 +232,9 @@ class ServiceRequest(models.Model):
                 include=["accepted_at", "deadline", "deficiency_notices", "helper"],
                 name="request_stats_completed",
             ),
-            # The statistics' daily figures recount one day's registrations and completions of every centre.
+            # The statistics' daily figures recount one day's registrations, acceptances and completions.
             models.Index(fields=["applied_at"], name="request_applied_at"),
+            models.Index(fields=["accepted_at"], name="request_accepted_at"),
             models.Index(fields=["completed_at"], name="request_completed_at"),
         ]
         constraints = [

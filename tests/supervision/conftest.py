@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from requests.models import Consultation, Evaluation, ServiceRequest
+from requests.models import Consultation, Delivery, Evaluation, IssuedDocument, ServiceRequest, Summary
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import (
@@ -204,3 +204,120 @@ def november(hall):
 @pytest.fixture
 def town_supervisor(hall):
     return make_staff_user(role=Role.SUPERVISOR, centre=hall["town"], username="town-supervisor")
+
+
+# --- The ledger audit's fixture (test_audit.py, test_ledger_gaps.py): "today" there is Friday 20 November 2026.
+
+
+def moment(m, d, hh=10, mm=0) -> datetime:
+    return datetime(2026, m, d, hh, mm, tzinfo=TZ)
+
+
+def finished(helper, status, *, completed=None, kind="assist", commission=True, number=None, **extra):
+    """A finished request (completed on 10 November unless told) of the helper's centre."""
+    req = ServiceRequestFactory(
+        centre=helper.centre,
+        helper=helper,
+        status=status,
+        kind=kind,
+        commission_signed=commission,
+        **({"number": number} if number else {}),
+        **extra,
+    )
+    ServiceRequest.objects.filter(pk=req.pk).update(
+        accepted_at=moment(11, 2), completed_at=completed or moment(11, 10)
+    )
+    return ServiceRequest.objects.get(pk=req.pk)
+
+
+def summarise(req):
+    Summary.objects.create(request=req, text="已办结，材料齐全。", author=req.helper.user)
+
+
+def deliver(req, method="on_the_spot", **fields):
+    Delivery.objects.create(request=req, method=method, by=req.helper.user, **fields)
+
+
+def issue(req):
+    IssuedDocument.objects.create(
+        request=req,
+        kind="completion_form",
+        version=1,
+        code="BJ-1",
+        file=f"documents/{req.number}/completion_form-v1.pdf",
+        sha256="0" * 64,
+        size=1000,
+        issued_by=req.helper.user,
+    )
+
+
+def complete_record(req):
+    """Everything on file for a delivered or archived request."""
+    summarise(req)
+    deliver(req, "in_person", signer="张三")
+    issue(req)
+
+
+@pytest.fixture
+def ledger(hall):
+    helper = StaffMemberFactory(centre=hall["district"], name="甲帮办")
+    town_helper = StaffMemberFactory(centre=hall["town"], name="丙帮办")
+    other = DistrictFactory(code="OT", name="另一区政务服务中心")
+    stranger = StaffMemberFactory(centre=other, name="丁帮办")
+
+    good = finished(helper, "archived", number="XH-GOOD")
+    complete_record(good)
+    late_summary = finished(helper, "completed", completed=moment(11, 17, 17), number="XH-NOSUM")
+    recent = finished(helper, "completed", completed=moment(11, 18, 9), number="XH-RECENT")
+    no_delivery = finished(helper, "delivered", number="XH-NODEL")
+    summarise(no_delivery)
+    posted = finished(helper, "delivered", number="XH-POST")
+    summarise(posted)
+    deliver(posted, "post", carrier="EMS", tracking_number="1234567890")  # receipt never confirmed
+    archived_bare = finished(helper, "archived", number="XH-NODOC")
+    summarise(archived_bare)
+    deliver(archived_bare)
+    agency = finished(helper, "completed", kind="agency", commission=False, number="XH-NOCOM")
+    summarise(agency)
+    town_bad = finished(town_helper, "completed", completed=moment(11, 2), number="JD-NOSUM")
+    other_bad = finished(stranger, "archived", completed=moment(11, 2), number="OT-BAD")
+    return {
+        "helper": helper,
+        "good": good,
+        "late_summary": late_summary,
+        "recent": recent,
+        "no_delivery": no_delivery,
+        "posted": posted,
+        "archived_bare": archived_bare,
+        "agency": agency,
+        "town_bad": town_bad,
+        "other_bad": other_bad,
+        "other": other,
+        **hall,
+    }
+
+
+def run_at_once(call, threads: int = 4) -> list[str]:
+    """Run `call` in several threads released together (each on its own connection); the errors raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(threads)
+    errors: list[str] = []
+
+    def run():
+        try:
+            barrier.wait()
+            call()
+        except Exception as exc:  # surfaced by the caller
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join()
+    return errors

@@ -6,14 +6,21 @@ rebuilt from scratch. The hand-computed figures of the dashboard are in test_sta
 """
 
 import random
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F
 
-from hallservice.models import CalendarOverride, DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
+from hallservice.models import (
+    CalendarOverride,
+    DailyFigure,
+    FigureMeasure,
+    LedgerGap,
+    MonthlyFigure,
+    StaleDay,
+    StaleRequest,
+)
 from hallservice.supervision.figures import (
     COUNTERS,
     expected_trigger_names,
@@ -26,7 +33,7 @@ from hallservice.supervision.scope import build_scope
 from hallservice.supervision.statistics import compute_statistics, whole_months
 from requests.models import Consultation, Evaluation, ServiceRequest
 
-from .conftest import TODAY, at
+from .conftest import TODAY, at, run_at_once
 
 NOVEMBER = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
 
@@ -127,11 +134,12 @@ def test_a_change_no_figure_reads_marks_no_day_stale(november, supervisor_user):
 
 def test_a_change_marks_its_old_and_new_days(november):
     refresh_figures()
-    r2 = november["requests"]["r2"]  # registered 3 Nov, completed 13 Nov
+    r2 = november["requests"]["r2"]  # registered 3 Nov, accepted 4 Nov, completed 13 Nov
     ServiceRequest.objects.filter(pk=r2.pk).update(completed_at=at(11, 16))
 
     assert set(StaleDay.objects.values_list("day", flat=True)) == {
         date(2026, 11, 3),
+        date(2026, 11, 4),
         date(2026, 11, 13),
         date(2026, 11, 16),
     }
@@ -234,23 +242,7 @@ def test_the_measures_cover_the_fixture(november):
 def test_refreshes_racing_on_postgresql_rebuild_each_day_once(require_postgres, november):
     expected = rebuilt_from_scratch()
     mark_all_days_stale()
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            refresh_figures()
-        except Exception as exc:  # surfaced below
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_at_once(refresh_figures)
 
     assert not errors
     assert snapshot() == expected
@@ -263,9 +255,11 @@ def test_the_beat_task_rebuilds_the_stale_days(november):
 
     assert "hallservice.tasks.statistics_figures_refresh" in {e["task"] for e in app.conf.beat_schedule.values()}
     days = StaleDay.objects.values("day").distinct().count()
+    requests = StaleRequest.objects.values("request_id").distinct().count()
 
-    assert statistics_figures_refresh.delay().get() == days
+    assert statistics_figures_refresh.delay().get() == {"days": days, "requests": requests}
     assert not StaleDay.objects.exists() and DailyFigure.objects.exists()
+    assert not StaleRequest.objects.exists() and LedgerGap.objects.exists()
 
 
 def test_the_command_rebuilds_every_day_with_all(november):
@@ -276,12 +270,14 @@ def test_the_command_rebuilds_every_day_with_all(november):
     refresh_figures()
     expected = snapshot()
     DailyFigure.objects.all().delete()  # e.g. figures lost in a partial restore
+    LedgerGap.objects.all().delete()
     out = StringIO()
 
     call_command("refresh_statistics", "--all", stdout=out)
 
     assert snapshot() == expected
-    assert "Rebuilt the daily figures of" in out.getvalue()
+    assert LedgerGap.objects.filter(request=november["requests"]["r2"], no_summary=True).exists()
+    assert "Rebuilt the daily figures of" in out.getvalue() and "Rebuilt every ledger gap." in out.getvalue()
 
 
 def test_a_refresh_costs_the_same_statements_for_two_days_or_twenty(november):
@@ -376,7 +372,7 @@ def test_a_calendar_override_recounts_the_working_days_it_spans(november, superv
 
 
 def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_once(november):
-    from hallservice.apps import _install_statistics_triggers
+    from hallservice.apps import _install_supervision_triggers
 
     refresh_figures()
     with connection.cursor() as cursor:
@@ -386,7 +382,7 @@ def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_onc
             cursor.execute("DROP TRIGGER hall_stale_evaluation_days_update")
     Evaluation.objects.filter(request=november["requests"]["r1"]).update(rating=3)
 
-    _install_statistics_triggers(sender=None, using="default")
+    _install_supervision_triggers(sender=None, using="default")
 
     assert expected_trigger_names() <= trigger_names()
     assert not StaleDay.objects.exists()
