@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The statistics indexes carry INCLUDE columns for index-only scans on PostgreSQL; SQLite keeps just the
     # key columns, which is all a small hall needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: this is a hall's OLTP load of short statements, and the planner's guess of a
+    # trigger's transition table or a large join made PostgreSQL spend 2-600 ms compiling queries that run in
+    # well under that (measured on the supervision triggers and the ledger audit, benchmarks/dashboard.py).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # --- Redis: Celery broker, result backend and cache; without it tasks run eagerly in-process ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -43,6 +43,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.views.static import serve as static_serve
 
 from hallservice.celery import app as celery_app
+from hallservice.supervision.figures import refresh_figures
+from hallservice.supervision.ledger_gaps import refresh_gaps
 
 from .permission_matrix_data import (
     COMPLAINT_PHONE,
@@ -422,6 +424,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic.__enter__()
         try:
             built = build_world()
+            # Settle the supervision pages' derived rows once: a cell's own refresh would be rolled back with it
+            # and redone by every later cell.
+            refresh_figures()
+            refresh_gaps()
             # One login per column for the whole module: each cell sends that session's cookie.
             for role, user in built.users.items():
                 client = Client()

@@ -63,3 +63,13 @@ def test_beat_schedule_lists_only_registered_tasks():
     app.loader.import_default_modules()
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks, entry["task"]
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_run_without_jit(require_postgres, db):
+    # JIT compiling cost milliseconds per statement on the supervision triggers (see settings).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
