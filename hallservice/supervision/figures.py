@@ -236,17 +236,8 @@ def trigger_names(using: str = "default") -> set[str]:
     return triggers.trigger_names(using)
 
 
-def expected_trigger_names() -> set[str]:
-    return {
-        f"{name}_{event}"
-        for name in (
-            "hall_stale_request_days",
-            "hall_stale_evaluation_days",
-            "hall_stale_consultation_days",
-            "hall_stale_calendar_days",
-        )
-        for event in ("insert", "update", "delete")
-    }
+def expected_trigger_names(using: str = "default") -> set[str]:
+    return triggers.created_trigger_names(trigger_groups(connections[using].vendor))
 
 
 def install_triggers(using: str = "default") -> bool:
@@ -334,7 +325,7 @@ def rebuild_months(months: set[date], *, using: str = "default") -> None:
     MonthlyFigure.objects.using(using).filter(month__in=months).delete()
     within = Q()
     for month in months:
-        within |= Q(day__gte=month, day__lt=_next_month(month))
+        within |= Q(day__gte=month, day__lt=next_month(month))
     sums = {f"s_{counter}": Sum(counter) for counter in COUNTERS}
     queryset = (
         DailyFigure.objects.using(using)
@@ -347,7 +338,7 @@ def rebuild_months(months: set[date], *, using: str = "default") -> None:
     _insert_from(queryset, using=using, model=MonthlyFigure, prefix="s_")
 
 
-def _next_month(month: date) -> date:
+def next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
@@ -497,24 +488,23 @@ def working_days_of(pairs: Iterable[tuple[date, date]]) -> dict[tuple[date, date
 
 
 def _insert_from(queryset, *, using: str, model, measure: str | None = None, prefix: str = "") -> None:
-    """INSERT INTO the figures table SELECT … FROM (the grouped queryset): no row passes through Python.
+    """INSERT the grouped queryset's rows into the figures table.
 
     The queryset yields f_day (the day or month), f_centre, f_key, f_measure unless `measure` is given, and
     some of COUNTERS named with `prefix`; the counters it lacks are 0.
     """
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    sql, params = queryset.query.sql_with_params()
     present = set(queryset.query.annotations)
-    period = "day" if model is DailyFigure else "month"
-    columns = [period, "centre_id", "measure", "key", *COUNTERS]
-    values = ["sub.f_day", "sub.f_centre", "%s" if measure else "sub.f_measure", "sub.f_key"] + [
-        f"sub.{prefix}{counter}" if f"{prefix}{counter}" in present else "0" for counter in COUNTERS
-    ]
-    statement = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"SELECT {', '.join(values)} FROM ({sql}) AS sub"
+    columns = {
+        "day" if model is DailyFigure else "month": "sub.f_day",
+        "centre_id": "sub.f_centre",
+        "measure": "%s" if measure else "sub.f_measure",
+        "key": "sub.f_key",
+        **{c: f"sub.{prefix}{c}" if f"{prefix}{c}" in present else "0" for c in COUNTERS},
+    }
+    triggers.insert_select(
+        table=model._meta.db_table,
+        columns=columns,
+        queryset=queryset,
+        using=using,
+        leading=[str(measure)] if measure else None,
     )
-    with connection.cursor() as cursor:
-        # The measure is the statement's first placeholder, before the subquery's own.
-        cursor.execute(statement, [str(measure), *params] if measure else list(params))

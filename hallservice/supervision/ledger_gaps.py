@@ -124,12 +124,8 @@ def trigger_groups(vendor: str) -> dict[str, list[str]]:
     return groups
 
 
-def expected_trigger_names() -> set[str]:
-    return {
-        f"{name}_{event}"
-        for name in ("hall_stale_request_ledger", *_SOURCES)
-        for event in ("insert", "update", "delete")
-    }
+def expected_trigger_names(using: str = "default") -> set[str]:
+    return triggers.created_trigger_names(trigger_groups(connections[using].vendor))
 
 
 def install_triggers(using: str = "default") -> bool:
@@ -182,12 +178,11 @@ def _insert_gaps(requests, using: str) -> None:
         )
         .values("f_request", "f_centre", "f_applied", "f_completed", *(f"f_{flag}" for flag in FLAGS))
     )
-    sql, params = queryset.query.sql_with_params()
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("request_id", "centre_id", "applied_at", "completed_at", *FLAGS))
-    values = ", ".join(f"sub.f_{c}" for c in ("request", "centre", "applied", "completed", *FLAGS))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(LedgerGap._meta.db_table)} ({columns}) SELECT {values} FROM ({sql}) AS sub", params
-        )
+    names = ("request", "centre", "applied", "completed", *FLAGS)
+    targets = ("request_id", "centre_id", "applied_at", "completed_at", *FLAGS)
+    triggers.insert_select(
+        table=LedgerGap._meta.db_table,
+        columns={target: f"sub.f_{name}" for target, name in zip(targets, names, strict=True)},
+        queryset=queryset,
+        using=using,
+    )

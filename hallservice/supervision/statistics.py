@@ -32,7 +32,7 @@ from hallservice.models import FigureMeasure as M
 from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
 from staff.models import Department, StaffMember
 
-from .figures import COUNTERS, refresh_figures, working_days_of
+from .figures import COUNTERS, next_month, refresh_figures, working_days_of
 from .scope import Scope
 
 SATISFIED_MIN = Rating.BASICALLY_SATISFIED
@@ -175,7 +175,7 @@ def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics
 
 def whole_months(date_from: date, date_to: date) -> tuple[date, date] | None:
     """The first days of the first and last month lying wholly in [date_from, date_to], or None."""
-    first = date_from if date_from.day == 1 else (date_from.replace(day=1) + timedelta(days=32)).replace(day=1)
+    first = date_from if date_from.day == 1 else next_month(date_from.replace(day=1))
     after = date_to + timedelta(days=1)
     last = (after.replace(day=1) - timedelta(days=1)).replace(day=1)
     return (first, last) if first <= last else None
@@ -191,7 +191,7 @@ def _totals(scope: Scope) -> dict[str, dict[str, dict]]:
         parts = [
             MonthlyFigure.objects.filter(**in_scope, month__gte=first, month__lte=last),
             DailyFigure.objects.filter(
-                Q(day__gte=scope.date_from, day__lt=first) | Q(day__gte=_next_month(last), day__lte=scope.date_to),
+                Q(day__gte=scope.date_from, day__lt=first) | Q(day__gte=next_month(last), day__lte=scope.date_to),
                 **in_scope,
             ),
         ]
@@ -204,10 +204,6 @@ def _totals(scope: Scope) -> dict[str, dict[str, dict]]:
             for counter in COUNTERS:
                 into[counter] += row[f"s_{counter}"]
     return totals
-
-
-def _next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
 
 
 def _volumes(stats: Statistics, totals: dict[str, dict[str, dict]]) -> None:

@@ -153,3 +153,24 @@ def claim(table: str, column: str, lock_key: int, using: str) -> list:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key])
         cursor.execute(f"DELETE FROM {table} RETURNING {column}")
         return [row[0] for row in cursor.fetchall()]
+
+
+def insert_select(*, table: str, columns: dict[str, str], queryset, using: str, leading: list | None = None) -> None:
+    """INSERT INTO `table` SELECT … FROM (the queryset's SQL) AS sub, so no row passes through Python.
+
+    `columns` maps each target column to its expression over `sub` (e.g. "sub.f_day", "0", "%s"); `leading`
+    holds the values of any %s in those expressions, which come before the subquery's own parameters."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    sql, params = queryset.query.sql_with_params()
+    statement = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"SELECT {', '.join(columns.values())} FROM ({sql}) AS sub"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*(leading or []), *params])
+
+
+def created_trigger_names(groups: dict[str, list[str]]) -> set[str]:
+    """The names of the triggers the groups create."""
+    return {name for statements in groups.values() for name in _created_triggers(statements)}

@@ -321,3 +321,13 @@ def run_at_once(call, threads: int = 4) -> list[str]:
     for t in started:
         t.join()
     return errors
+
+
+def drop_trigger(name: str, table: str) -> None:
+    """Drop one supervision trigger, as a migration that rebuilds a table on SQLite would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TRIGGER {name} ON {table}" if connection.vendor == "postgresql" else f"DROP TRIGGER {name}"
+        )

@@ -33,7 +33,7 @@ from hallservice.supervision.scope import build_scope
 from hallservice.supervision.statistics import compute_statistics, whole_months
 from requests.models import Consultation, Evaluation, ServiceRequest
 
-from .conftest import TODAY, at, run_at_once
+from .conftest import TODAY, at, drop_trigger, run_at_once
 
 NOVEMBER = {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)}
 
@@ -156,11 +156,7 @@ def test_the_day_is_the_local_date(november):
 def test_a_lost_trigger_is_put_back_and_every_day_rebuilt(november):
     refresh_figures()
     expected = snapshot()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER hall_stale_request_days_update ON requests_servicerequest")
-        else:
-            cursor.execute("DROP TRIGGER hall_stale_request_days_update")
+    drop_trigger("hall_stale_request_days_update", "requests_servicerequest")
     # A change while the trigger was missing (as during a migration that rebuilt the table on SQLite).
     ServiceRequest.objects.filter(pk=november["requests"]["r3"].pk).update(channel="online")
     assert not StaleDay.objects.exists()
@@ -375,11 +371,7 @@ def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_onc
     from hallservice.apps import _install_supervision_triggers
 
     refresh_figures()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER hall_stale_evaluation_days_update ON requests_evaluation")
-        else:
-            cursor.execute("DROP TRIGGER hall_stale_evaluation_days_update")
+    drop_trigger("hall_stale_evaluation_days_update", "requests_evaluation")
     Evaluation.objects.filter(request=november["requests"]["r1"]).update(rating=3)
 
     _install_supervision_triggers(sender=None, using="default")

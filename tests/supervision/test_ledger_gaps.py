@@ -25,7 +25,7 @@ from hallservice.supervision.ledger_gaps import (
 )
 from requests.models import Delivery, IssuedDocument, ServiceRequest, Summary
 
-from .conftest import deliver, finished, issue, moment, run_at_once, summarise
+from .conftest import deliver, drop_trigger, finished, issue, moment, run_at_once, summarise
 
 pytestmark = pytest.mark.django_db
 
@@ -190,11 +190,7 @@ def test_many_stale_requests_are_recomputed_in_one_pass(ledger, monkeypatch):
 def test_an_outdated_or_lost_trigger_is_put_back_and_every_gap_recomputed(ledger):
     refresh_gaps()
     expected = gaps()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER hall_stale_summary_ledger_insert ON requests_summary")
-        else:
-            cursor.execute("DROP TRIGGER hall_stale_summary_ledger_insert")
+    drop_trigger("hall_stale_summary_ledger_insert", "requests_summary")
     summarise(ledger["late_summary"])  # unseen: the trigger is missing
     assert not StaleRequest.objects.exists()
 
