@@ -143,3 +143,18 @@ def test_a_refused_notice_moves_no_deadline(accepted, admin):
         calendar_notice_enter(actor=admin, year=2027, text="2027-01-01 至 2027-01-03 休 元旦\n2027-02-30 休 春节")
     req.refresh_from_db()
     assert req.deadline == date(2027, 1, 4) and not req.events.filter(verb="deadline_moved").exists()
+
+
+def test_a_holiday_added_in_the_django_admin_moves_the_deadline(accepted, admin, client):
+    req = accepted(date(2026, 12, 28))
+    admin.is_staff = True
+    admin.save(update_fields=["is_staff"])
+    client.force_login(admin)
+    with at(2026, 12, 29):
+        response = client.post(
+            "/admin/hallservice/calendaroverride/add/", {"date": "2027-01-01", "is_working_day": "", "note": "元旦"}
+        )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.deadline == date(2027, 1, 5)
+    assert req.events.get(verb="deadline_moved").actor == admin
