@@ -9,6 +9,9 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := libharfbuzz-subset0 libharfbuzz-bin fonts-noto-cjk poppler-utils gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Address printed in the forms' QR codes; by default the address `make run` serves on (127.0.0.1 when HOST is
+# 0.0.0.0, which no phone can open: set it to the hall's LAN address or domain then).
+PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load
 
@@ -16,7 +19,7 @@ run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/ruff check .

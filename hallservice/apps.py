@@ -21,4 +21,6 @@ class HallServiceConfig(AppConfig):
     verbose_name = _("Hall")
 
     def ready(self) -> None:
+        from . import public_url  # noqa: F401 - registers the PUBLIC_BASE_URL system check
+
         post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.roles import Role, user_roles
 
+from .public_url import first_mismatch
 from .workdays import missing_calendar_years
 
 # (label, url name, roles that see it; None = every signed-in user). Features add their entries here.
@@ -45,4 +46,6 @@ def navigation(request):
     context = {"nav_items": items}
     if user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
         context["missing_calendar_years"] = missing_calendar_years(timezone.localdate())
+    if user.is_superuser or Role.ADMIN in roles:
+        context["public_url_mismatch"] = first_mismatch()
     return context

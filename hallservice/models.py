@@ -1,4 +1,4 @@
-"""Hall-wide data: working-calendar overrides, number sequences and supervision reports."""
+"""Hall-wide data: working-calendar overrides and entered years, number sequences and supervision reports."""
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +21,34 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.note}".strip()
+
+
+class CalendarYear(models.Model):
+    """A year whose State Council holiday notice an admin has entered in full (the calendar then knows the year).
+
+    Written by the bulk entry (hallservice.services.calendar_notice_enter). Single overrides, e.g. a local
+    closure, do not make a year known: the banner asking for next year's holidays stays until this row exists.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    entered_at = models.DateTimeField(_("notice entered at"), auto_now_add=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(_("notice"), max_length=100, blank=True, help_text=_("e.g. 国办发明电〔2026〕7号"))
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year entered")
+        verbose_name_plural = _("calendar years entered")
+
+    def __str__(self) -> str:
+        return f"{self.year}"
 
 
 class NumberSequence(models.Model):

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hallservice.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Warns once when PUBLIC_BASE_URL (the QR codes' address) is not the host serving the pages.
+    "hallservice.public_url.PublicBaseUrlCheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -282,7 +284,8 @@ LOGGING = {
     },
 }
 
-# Address citizens use to reach the public pages (printed in QR codes on forms).
+# Address citizens use to reach the public pages (printed in QR codes on forms); hallservice/public_url.py
+# warns once when pages are served from another host.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Hall rules ---------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 `chinese-calendar` knows a fixed span of years (2004–2026 in 1.11) and raises for any other year. Deadlines
 computed late in a year already cross into the next one, so for a year the library does not know we count
 Monday to Friday as working days, apply the admin's overrides, and tell supervisors (see
-`missing_calendar_years`) so they enter the State Council's holiday notice.
+`missing_calendar_years`) so they enter the State Council's holiday notice. A year counts as entered only when
+an admin has entered its notice in full (a `CalendarYear` row, written by the bulk entry), not after the first
+override: a single local closure must not hide the banner.
 
 Overrides win over the library everywhere. A `WorkingCalendar` loads overrides one year at a time and keeps
 them for its own lifetime only, so a page that computes many deadlines builds one calendar and runs a
@@ -17,7 +19,7 @@ from functools import cache
 
 import chinese_calendar
 
-from .models import CalendarOverride
+from .models import CalendarOverride, CalendarYear
 
 __all__ = [
     "WorkingCalendar",
@@ -82,8 +84,8 @@ class WorkingCalendar:
         return count
 
     def year_is_known(self, year: int) -> bool:
-        """Known if the library has the year or an admin has entered any override for it."""
-        return year in library_years() or bool(self._overrides_of(year))
+        """Known if the library has the year or an admin has entered the State Council's notice for it."""
+        return year in library_years() or CalendarYear.objects.filter(year=year).exists()
 
 
 def is_working_day(day: date) -> bool:
@@ -99,6 +101,6 @@ def working_days_between(a: date, b: date) -> int:
 
 
 def missing_calendar_years(today: date) -> list[int]:
-    """This year and next year, where neither the library nor the admins have entered holidays."""
+    """This year and next year, where neither the library has the holidays nor an admin has entered the notice."""
     cal = WorkingCalendar()
     return [year for year in (today.year, today.year + 1) if not cal.year_is_known(year)]

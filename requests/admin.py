@@ -1,6 +1,8 @@
 """Admin for the service catalogue."""
 
 from django.contrib import admin
+from django.db.models import Max
+from django.forms.models import BaseInlineFormSet
 
 from .models import (
     Complaint,
@@ -19,8 +21,34 @@ from .models import (
 from .services import matter_save
 
 
+class RequiredMaterialFormSet(BaseInlineFormSet):
+    """New material rows start with the next 序号 after the matter's last one, not 1.
+
+    The blank rows shown with the page count on from the highest saved position; the row template that
+    "Add another" copies starts after those blank rows (the clerk edits it if adding several at once).
+    """
+
+    def _next_position(self) -> int:
+        if self.instance.pk is None:
+            return 1
+        last = self.instance.materials.aggregate(last=Max("position"))["last"]
+        return (last or 0) + 1
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None:
+            offset = self.extra
+        elif index >= self.initial_form_count():
+            offset = index - self.initial_form_count()
+        else:
+            return kwargs
+        kwargs["initial"] = {**kwargs.get("initial", {}), "position": self._next_position() + offset}
+        return kwargs
+
+
 class RequiredMaterialInline(admin.TabularInline):
     model = RequiredMaterial
+    formset = RequiredMaterialFormSet
     fields = ["position", "name", "how_to_obtain", "submission_form", "copies", "tolerant_waivable"]
     extra = 1
 

@@ -6,3 +6,11 @@ class RequestsConfig(AppConfig):
     name = "requests"
     label = "requests"
     verbose_name = _("Help and agency")
+
+    def ready(self) -> None:
+        # The calendar kernel (hallservice) may not import this app: it calls back when an override changes.
+        from hallservice.calendar_changes import register_calendar_change_hook
+
+        from .services.calendar import deadlines_follow_calendar_change
+
+        register_calendar_change_hook(deadlines_follow_calendar_change)

@@ -131,7 +131,8 @@ _TRAINING = {
     Role.ADMIN: [f"training.{verb}_topic" for verb in ("add", "change", "view")],
 }
 # Supervision (F-SUP-3, F-SUP-4): the supervision section reads statistics and assessments and keeps the
-# integrity records; admins read the statistics.
+# integrity records (its page needs record_integrity); admins read the statistics and, read-only in the Django
+# admin, the integrity records (view_integrityrecord alone does not open the supervision page).
 _SUPERVISION = {
     Role.SUPERVISOR: [
         "hallservice.view_statistics",
@@ -139,7 +140,7 @@ _SUPERVISION = {
         "staff.record_integrity",
         "staff.view_integrityrecord",
     ],
-    Role.ADMIN: ["hallservice.view_statistics"],
+    Role.ADMIN: ["hallservice.view_statistics", "staff.view_integrityrecord"],
 }
 for _extra in (_TRAINING, _SUPERVISION):
     for _role, _perms in _extra.items():

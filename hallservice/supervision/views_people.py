@@ -192,7 +192,7 @@ def _integrity_page(request, *, new_form=None, revoke=None, status: int = 200):
 
 
 @login_required
-@permission_required("staff.view_integrityrecord", raise_exception=True)
+@permission_required("staff.record_integrity", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def integrity_list(request):
     if request.method == "GET":
@@ -217,7 +217,7 @@ def integrity_list(request):
 
 
 @login_required
-@permission_required("staff.view_integrityrecord", raise_exception=True)
+@permission_required("staff.record_integrity", raise_exception=True)
 @require_POST
 def integrity_revoke(request, pk: int):
     record = get_object_or_404(IntegrityRecord.objects.visible_to(request.user), pk=pk)

@@ -309,6 +309,7 @@ EVENT_VERBS = {
     "summary_revised": _("Summary revised"),
     "archived": _("Archived"),
     "deadline_warning": _("Deadline approaching"),
+    "deadline_moved": _("Promised date moved"),
     "overdue": _("Overdue"),
     "summary_overdue": _("Summary overdue"),
     "material_reminder": _("Reminder: promised material"),

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hallservice.models import CalendarOverride
+from hallservice.models import CalendarOverride, CalendarYear
 from hallservice.workdays import (
     WorkingCalendar,
     add_working_days,
@@ -70,10 +70,12 @@ def test_overrides_win_over_the_library_and_cover_unknown_years():
     assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
 
 
-def test_missing_years_reported_until_an_override_is_entered():
+def test_missing_years_reported_until_the_years_notice_is_entered():
     assert missing_calendar_years(date(2026, 11, 23)) == [2027]
     assert missing_calendar_years(date(2025, 6, 1)) == []
     CalendarOverride.objects.create(date=date(2027, 2, 11), is_working_day=False, note="春节")
+    assert missing_calendar_years(date(2026, 11, 23)) == [2027]  # one override is not the notice
+    CalendarYear.objects.create(year=2027, source="国办发明电〔2026〕7号")
     assert missing_calendar_years(date(2026, 11, 23)) == []
 
 
