@@ -227,15 +227,39 @@ class PublicRequestStatus:
     evaluated: bool = False
 
 
-def _desk(helper: StaffMember | None) -> str:
-    window = getattr(helper, "window", None)
-    if window is None:
-        return ""
+def window_label(window) -> str:
+    """How a desk is named to a citizen: 窗口 A07 综合帮办窗口，1 楼."""
     return _("Window %(number)s %(name)s, floor %(floor)d") % {
         "number": window.number,
         "name": window.name,
         "floor": window.floor,
     }
+
+
+# Today's desk of a helper comes from the roster (rosters app), which sits above requests in the layering:
+# requests must not import it, so rosters registers its function here when the app is ready
+# (rosters.desks, RostersConfig.ready). The function takes (helper, centre, day) and answers a label, or None
+# when the centre has no published roster for the day, in which case the helper's usual window is shown.
+_todays_desk: list = []
+
+
+def register_todays_desk(fn) -> None:
+    """Install the function that says where a helper is on a day (one, the last registered, is used)."""
+    _todays_desk[:] = [fn]
+
+
+def _desk(helper: StaffMember | None, *, centre: ServiceCentre | None = None, today: date | None = None) -> str:
+    """Today's desk from the roster when the centre has one, else the helper's usual (static) window."""
+    if helper is None:
+        return ""
+    if _todays_desk:
+        rostered = _todays_desk[0](helper=helper, centre=centre, day=today or timezone.localdate())
+        if rostered is not None:
+            return rostered
+    window = getattr(helper, "window", None)
+    if window is None:
+        return ""
+    return window_label(window)
 
 
 def _known_names(req: ServiceRequest) -> tuple[str, ...]:
@@ -320,7 +344,7 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
         days_left=days_left,
         paused=status == Status.SUSPENDED,
         helper=req.helper.name,
-        desk=_desk(req.helper),
+        desk=_desk(req.helper, centre=req.centre, today=today),
         missing=missing if status not in (Status.REFUSED, Status.TERMINATED, Status.ARCHIVED) else [],
         suspension=suspension or "",
         resume_by=resume_by,
