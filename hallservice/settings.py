@@ -284,6 +284,9 @@ LOGGING = {
 
 # Address citizens use to reach the public pages (printed in QR codes on forms).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The code of this hall's own centre (e.g. XH): named on the public pages and preselected on their forms. Unset,
+# the only district when there is one; several districts in one database need it (requests.public.hall_centre).
+HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.
