@@ -203,6 +203,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form (expired page, cookies off) gets the site's Chinese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "hallservice.errorpages.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

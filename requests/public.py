@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hallservice.errorpages import too_many_requests
 from hallservice.errors import DomainError, TransitionNotAllowed
 from staff.models import CentreLevel, ServiceCentre
 
@@ -282,10 +283,8 @@ def render_public(
 
 
 def _throttled(request, exc: throttle.Throttled):
-    minutes = max(1, -(-exc.retry_after // 60))
-    response = render_public(request, "requests/public/throttled.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    # The site's 429 page (hallservice.errorpages) in the citizens' layout: how long to wait, Retry-After.
+    return too_many_requests(request, retry_after=exc.retry_after)
 
 
 def _attach(form, exc: DomainError) -> None:
