@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.workdays import WorkingCalendar
+from requests.services.public import window_label
 from staff.models import ServiceCentre, StaffMember
 
 from .models import (
@@ -36,12 +37,6 @@ from .models import (
     Unavailability,
 )
 from .selectors import plan_for
-
-
-def _window_label(window) -> str:
-    from requests.services.public import window_label
-
-    return window_label(window)
 
 
 def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day: date) -> str | None:
@@ -64,13 +59,13 @@ def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day
     label = None
     covering = substitutions.filter(substitute=helper, window__isnull=False).first()
     if covering is not None:
-        label = _window_label(covering.window)
+        label = window_label(covering.window)
     elif substitutions.filter(absent=helper).exists():
         return not_here
     if label is None:
         cover = RotationCover.objects.filter(plan=plan, day=day, helper=helper).select_related("window").first()
         if cover is not None:
-            label = _window_label(cover.window)
+            label = window_label(cover.window)
     if label is None:
         turn = HelpAreaTurn.objects.filter(plan=plan, day=day, helper=helper).select_related("department").first()
         if turn is not None:
@@ -81,7 +76,7 @@ def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day
         assignment = RotationAssignment.objects.filter(plan=plan, helper=helper).select_related("window").first()
         if assignment is None:
             return None
-        label = _window_label(assignment.window)
+        label = window_label(assignment.window)
     if check_in is not None and check_in.checked_in_at is not None:
         arrived = timezone.localtime(check_in.checked_in_at)
         label = _("%(desk)s; on duty today since %(time)s") % {"desk": label, "time": f"{arrived:%H:%M}"}
