@@ -26,7 +26,6 @@ from stdnum.cn import ric, uscc
 from hallservice.crypto import blind_index, mask_id_number, mask_phone
 from hallservice.workdays import WorkingCalendar
 from requests.models import (
-    POOR_RATINGS,
     PUBLIC_SOURCES,
     ApplicantType,
     Category,
@@ -2582,7 +2581,7 @@ class _History:
             story.child(evaluation, at=rated)
             by = actor if at_counter else None
             story.event(rated, "evaluated", by, note=f"{Rating(rating).label} {comment}".strip())
-            if rating in POOR_RATINGS:
+            if evaluation.is_poor:  # any indicator counts (好差评), as in request_evaluate
                 rated = self.follow_up(story, evaluation, rated)
             settled = None if settled is None or rated is None else max(settled, rated)
         if settled is None:

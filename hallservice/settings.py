@@ -205,6 +205,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form (expired page, cookies off) gets the site's Chinese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "hallservice.errorpages.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -287,6 +289,9 @@ LOGGING = {
 # Address citizens use to reach the public pages (printed in QR codes on forms); hallservice/public_url.py
 # warns once when pages are served from another host.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The code of this hall's own centre (e.g. XH): named on the public pages and preselected on their forms. Unset,
+# the only district when there is one; several districts in one database need it (requests.public.hall_centre).
+HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hallservice.errorpages import too_many_requests
 from hallservice.errors import DomainError, TransitionNotAllowed
 from staff.models import CentreLevel, ServiceCentre
 
@@ -111,8 +112,19 @@ def _centre_choices():
     return [(c.pk, c.name) for c in ServiceCentre.objects.order_by("level", "code")]
 
 
-def _default_centre():
-    return ServiceCentre.objects.filter(level=CentreLevel.DISTRICT).order_by("code").first()
+def hall_centre() -> ServiceCentre | None:
+    """The hall these public pages belong to, named in their header and footer and preselected on the public
+    forms (consultation, complaint): the centre whose code is settings.HALL_CENTRE_CODE. Unset, the one district
+    when the database holds only one; with several districts and no setting, none — the forms then ask the
+    citizen to choose, rather than filing their complaint with whichever district sorts first."""
+    code = getattr(settings, "HALL_CENTRE_CODE", "")
+    if code:
+        return ServiceCentre.objects.filter(code=code).first()
+    districts = list(ServiceCentre.objects.filter(level=CentreLevel.DISTRICT).order_by("code")[:2])
+    return districts[0] if len(districts) == 1 else None
+
+
+_default_centre = hall_centre
 
 
 class ConsultForm(PublicForm):
@@ -256,9 +268,12 @@ class FeedbackForm(PublicForm):
 # --- Shared pieces -----------------------------------------------------------------------------------------
 
 
-def render_public(request, template: str, context: dict | None = None, *, status: int = 200):
-    """Render a citizen page with what every one of them needs (elder mode, the hall's phones)."""
-    hall = _default_centre()
+def render_public(
+    request, template: str, context: dict | None = None, *, status: int = 200, centre: ServiceCentre | None = None
+):
+    """Render a citizen page with what every one of them needs (elder mode, the hall's phones). ``centre`` is
+    the centre the page is about (a request's or a complaint's), else the hall's own (``hall_centre``)."""
+    hall = centre if centre is not None else hall_centre()
     base = {
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
         "hall": hall,
@@ -268,10 +283,8 @@ def render_public(request, template: str, context: dict | None = None, *, status
 
 
 def _throttled(request, exc: throttle.Throttled):
-    minutes = max(1, -(-exc.retry_after // 60))
-    response = render_public(request, "requests/public/throttled.html", {"minutes": minutes}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    # The site's 429 page (hallservice.errorpages) in the citizens' layout: how long to wait, Retry-After.
+    return too_many_requests(request, retry_after=exc.retry_after)
 
 
 def _attach(form, exc: DomainError) -> None:
@@ -335,7 +348,7 @@ def track_home(request):
 def track_request(request, token: str):
     req = _request_from(token)
     context = {"status": request_public_status(req), "token": token, "steps": STEPS}
-    return render_public(request, "requests/public/status.html", context)
+    return render_public(request, "requests/public/status.html", context, centre=req.centre)
 
 
 @never_cache
@@ -360,7 +373,7 @@ def track_document(request, token: str):
         "token": status_token(kind=REQUEST, pk=req.pk),
         "steps": STEPS,
     }
-    return render_public(request, "requests/public/document_check.html", context)
+    return render_public(request, "requests/public/document_check.html", context, centre=req.centre)
 
 
 # --- Evaluation ---------------------------------------------------------------------------------------------
@@ -401,7 +414,7 @@ def track_evaluate(request, token: str):
         else:
             status = 400
     context = {"status": status_view, "form": form, "again": again, "token": token}
-    return render_public(request, "requests/public/evaluate.html", context, status=status)
+    return render_public(request, "requests/public/evaluate.html", context, status=status, centre=req.centre)
 
 
 # --- Consultation and appointment -------------------------------------------------------------------------------
@@ -452,7 +465,9 @@ def track_consult_done(request):
     )
     if online is None:
         return redirect("track-home")
-    return render_public(request, "requests/public/consult_done.html", {"online": online})
+    return render_public(
+        request, "requests/public/consult_done.html", {"online": online}, centre=online.consultation.centre
+    )
 
 
 # --- Complaints ----------------------------------------------------------------------------------------------
@@ -503,7 +518,7 @@ def track_complain_done(request):
     if complaint is None:
         return redirect("track-home")
     context = {"complaint": complaint, "link": complaint_status_url(complaint)}
-    return render_public(request, "requests/public/complain_done.html", context)
+    return render_public(request, "requests/public/complain_done.html", context, centre=complaint.centre)
 
 
 @never_cache
@@ -527,7 +542,7 @@ def track_complaint(request, token: str):
                 return redirect(complaint_status_url(complaint))
         complaint.refresh_from_db()
     context = {"complaint": complaint_public_status(complaint), "form": form}
-    return render_public(request, "requests/public/complaint.html", context, status=status)
+    return render_public(request, "requests/public/complaint.html", context, status=status, centre=complaint.centre)
 
 
 # --- Elder-friendly mode -------------------------------------------------------------------------------------

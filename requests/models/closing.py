@@ -125,7 +125,10 @@ class Evaluation(models.Model):
 
     @property
     def is_poor(self) -> bool:
-        return self.rating in POOR_RATINGS
+        """Poor on any indicator (overall, efficiency, service level, attitude): each counts (好差评)."""
+        return any(
+            value in POOR_RATINGS for value in (self.rating, self.efficiency, self.service_level, self.attitude)
+        )
 
     @property
     def final_rating(self) -> int:

@@ -226,8 +226,10 @@ def request_evaluate(
     attitude: int | None = None,
 ) -> Evaluation:
     """The applicant's rating (好差评): overall satisfaction plus the offline indicators (efficiency, service level,
-    attitude). ``actor`` is None online. 不满意 and 非常不满意 open a rectification case: a return visit within
-    EVALUATION_RETURN_VISIT_WORKING_DAYS and rectification within EVALUATION_RECTIFY_WORKING_DAYS.
+    attitude). ``actor`` is None online. 不满意 or 非常不满意 on ANY indicator — overall or one of the three —
+    opens a rectification case: a return visit within EVALUATION_RETURN_VISIT_WORKING_DAYS and rectification
+    within EVALUATION_RECTIFY_WORKING_DAYS. The 好差评 rule counts each indicator, and the evaluation page
+    promises the call back for a poor mark on any item (issue 14: 办事效率 不满意 with overall 满意 opens a case).
     """
     req = lock_request(request_id)
     ensure_action(actor, req, "evaluate")
@@ -241,7 +243,12 @@ def request_evaluate(
         raise DomainError(_("At most %(max)d characters, please.") % {"max": 1000}, field="comment")
     if hasattr(req, "evaluation"):
         raise TransitionNotAllowed(_("This request has already been evaluated."))
-    poor = rating in POOR_RATINGS
+    poor_items = [
+        str(Evaluation._meta.get_field(name).verbose_name)
+        for name, value in (("rating", rating), *indicators.items())
+        if value in POOR_RATINGS
+    ]
+    poor = bool(poor_items)
     today = timezone.localdate()
     calendar = WorkingCalendar()
     evaluation = Evaluation.objects.create(
@@ -262,8 +269,12 @@ def request_evaluate(
             req,
             actor=actor,
             verb="follow_up_opened",
-            note=_("Poor rating: return visit by %(visit)s, rectification by %(rectify)s.")
-            % {"visit": f"{evaluation.return_visit_due:%Y-%m-%d}", "rectify": f"{evaluation.rectify_due:%Y-%m-%d}"},
+            note=_("Poor rating (%(items)s): return visit by %(visit)s, rectification by %(rectify)s.")
+            % {
+                "items": "、".join(poor_items),
+                "visit": f"{evaluation.return_visit_due:%Y-%m-%d}",
+                "rectify": f"{evaluation.rectify_due:%Y-%m-%d}",
+            },
         )
     return evaluation
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from hallservice.crypto import mask_phone
+from hallservice.crypto import mask_id_number, mask_phone
 from hallservice.errors import DomainError, TransitionNotAllowed
 from hallservice.services import sequence_next
 from hallservice.workdays import WorkingCalendar
@@ -166,17 +166,148 @@ def _stars(match) -> str:
     return "*" * len(match.group())
 
 
-def scrub(text: str, *, names: tuple[str, ...] = ()) -> str:
+# Chinese compound surnames: the given name of 欧阳娜娜 is 娜娜, not 阳娜娜.
+COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "令狐",
+        "轩辕",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "澹台",
+        "公冶",
+        "申屠",
+        "太史",
+        "闻人",
+        "赫连",
+        "钟离",
+        "宗政",
+        "濮阳",
+        "淳于",
+        "单于",
+        "呼延",
+        "百里",
+        "东郭",
+        "拓跋",
+        "万俟",
+        "司空",
+        "仲孙",
+        "鲜于",
+        "闾丘",
+        "子车",
+        "第五",
+    ]
+)
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    """The parts of a person's name that identify them on their own, to be hidden like the full name: the
+    given name after the surname (马丽萍 → 丽萍, 欧阳娜娜 → 娜娜) and each part of a name written with a middle
+    dot (阿依古丽·买买提 → 阿依古丽, 买买提). One-character parts are left: hiding every 三 or 萍 of a note
+    would hide ordinary words, and the surname alone is shown by the masked name anyway."""
+    name = (name or "").strip()
+    parts = [p for p in re.split(r"[·•・.\s]+", name) if p]
+    if len(parts) > 1:
+        return tuple(p for p in parts if len(p) > 1)
+    surname = 2 if name[:2] in COMPOUND_SURNAMES else 1
+    given = name[surname:]
+    return (given,) if len(given) > 1 else ()
+
+
+# An address is read as segments, each ending in a level word. The administrative levels (province to township
+# and street office) are shared by thousands and name the halls themselves, so they stay; everything below —
+# road, lane, village, community, estate, building, unit, room — is the applicant's own and is hidden wherever
+# it appears, with the house numbers that follow it.
+_ADDRESS_SEGMENT = re.compile(
+    r".+?(?:自治区|自治州|自治县|特别行政区|街道办事处|街道|社区|小区|花园|公寓|大厦|家园|新村|开发区|"
+    r"省|市|区|县|旗|盟|镇|乡|村|组|路|街|巷|弄|道|里|苑|庄|屯|号院|号楼|号|栋|幢|座|单元|层|楼|室|户)"
+)
+_PUBLIC_LEVELS = (
+    "自治区",
+    "自治州",
+    "自治县",
+    "特别行政区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "盟",
+    "镇",
+    "乡",
+    "街道",
+    "街道办事处",
+)
+_HOUSE_NUMBERS = r"[0-9０-９A-Za-z一二三四五六七八九十百零〇甲乙丙丁#\-－—号院栋幢座单元层楼室户组弄]*"
+
+
+def address_parts(address: str) -> tuple[str, ...]:
+    """The private parts of an address (see above): 新华区建设路116号3单元502室 → 建设路116号3单元502室 (the
+    whole private tail) and 建设路 (a named segment, hidden with the numbers after it wherever it appears)."""
+    address = "".join((address or "").split())
+    if not address:
+        return ()
+    segments = _ADDRESS_SEGMENT.findall(address)
+    rest = address[len("".join(segments)) :]
+    private_from = None
+    named = []
+    for i, segment in enumerate(segments):
+        public = segment.endswith(_PUBLIC_LEVELS) and not segment.endswith(("小区", "社区", "开发区"))
+        if public and private_from is None:
+            continue
+        if private_from is None:
+            private_from = i
+        if not re.fullmatch(_HOUSE_NUMBERS, segment) and len(segment) > 1:
+            named.append(segment)
+    tail = rest if private_from is None else "".join(segments[private_from:]) + rest
+    if not tail:
+        return ()  # only administrative levels (北京市朝阳区): nothing of the applicant's own
+    parts = [address]
+    if len(tail) > 3:
+        parts.append(tail)
+    parts += named
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def scrub(text: str, *, names: tuple[str, ...] = (), addresses: tuple[str, ...] = ()) -> str:
     """Hide what could identify a person in a note: ID numbers and phones entirely, e-mail addresses, long
-    numbers (tracking, licence, account numbers keep their last four characters) and the given names."""
-    text = _ID_NUMBER.sub(_stars, text or "")
+    numbers (tracking, licence, account numbers keep their last four characters), the applicant's known
+    addresses (the whole address, its private tail and each named road, village or estate with the house
+    numbers after it), the given names (masked like 欧***) and the parts of those names (娜娜 → **)."""
+    text = text or ""
+    for part in sorted({p for a in addresses for p in address_parts(a)}, key=len, reverse=True):
+        text = re.sub(re.escape(part) + _HOUSE_NUMBERS, _stars, text)
+    text = _ID_NUMBER.sub(_stars, text)
     text = _MOBILE.sub(_stars, text)
     text = _LANDLINE.sub(_stars, text)
     text = _EMAIL.sub("***@***", text)
     text = _LONG_NUMBER.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], text)
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True):
+    full = {n.strip() for n in names if n and len(n.strip()) > 1}
+    for name in sorted(full, key=len, reverse=True):
         text = text.replace(name, masked_name(name))
+    for part in sorted({p for n in full for p in name_parts(n)}, key=len, reverse=True):
+        text = text.replace(part, "*" * len(part))
     return text
+
+
+def mask_id_numbers(text: str) -> str:
+    """ID numbers written into a citizen's own text keep their first and last four characters
+    (4104**********0025), like everywhere else in the system; the rest of the text is theirs and stays."""
+    return _ID_NUMBER.sub(lambda m: mask_id_number(m.group()), text or "")
 
 
 @dataclass(frozen=True)
@@ -227,15 +358,39 @@ class PublicRequestStatus:
     evaluated: bool = False
 
 
-def _desk(helper: StaffMember | None) -> str:
-    window = getattr(helper, "window", None)
-    if window is None:
-        return ""
+def window_label(window) -> str:
+    """How a desk is named to a citizen: 窗口 A07 综合帮办窗口，1 楼."""
     return _("Window %(number)s %(name)s, floor %(floor)d") % {
         "number": window.number,
         "name": window.name,
         "floor": window.floor,
     }
+
+
+# Today's desk of a helper comes from the roster (rosters app), which sits above requests in the layering:
+# requests must not import it, so rosters registers its function here when the app is ready
+# (rosters.desks, RostersConfig.ready). The function takes (helper, centre, day) and answers a label, or None
+# when the centre has no published roster for the day, in which case the helper's usual window is shown.
+_todays_desk: list = []
+
+
+def register_todays_desk(fn) -> None:
+    """Install the function that says where a helper is on a day (one, the last registered, is used)."""
+    _todays_desk[:] = [fn]
+
+
+def _desk(helper: StaffMember | None, *, centre: ServiceCentre | None = None, today: date | None = None) -> str:
+    """Today's desk from the roster when the centre has one, else the helper's usual (static) window."""
+    if helper is None:
+        return ""
+    if _todays_desk:
+        rostered = _todays_desk[0](helper=helper, centre=centre, day=today or timezone.localdate())
+        if rostered is not None:
+            return rostered
+    window = getattr(helper, "window", None)
+    if window is None:
+        return ""
+    return window_label(window)
 
 
 def _known_names(req: ServiceRequest) -> tuple[str, ...]:
@@ -246,18 +401,28 @@ def _known_names(req: ServiceRequest) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
+def _known_addresses(req: ServiceRequest) -> tuple[str, ...]:
+    """The addresses on file for the applicant: their own, the postal address for the result, the delivery's."""
+    delivery = getattr(req, "delivery", None)
+    addresses = [req.applicant_address, req.pickup_address]
+    if delivery is not None:
+        addresses.append(delivery.address)
+    return tuple(a for a in addresses if a)
+
+
 def public_events(req: ServiceRequest) -> list[PublicEvent]:
     """The public timeline: labels, plus scrubbed notes where the note is addressed to the applicant."""
     names = _known_names(req)
+    addresses = _known_addresses(req)
     delivery = getattr(req, "delivery", None)
     events = []
     for event in req.events.filter(public=True).order_by("at", "pk"):
         detail = ""
         if event.verb in NOTE_FOR_APPLICANT:
-            detail = scrub(event.note, names=names)
+            detail = scrub(event.note, names=names, addresses=addresses)
         elif event.verb == "posted" and delivery is not None and delivery.method == DeliveryMethod.POST:
             detail = _("Sent by %(carrier)s, tracking number ending %(tail)s.") % {
-                "carrier": scrub(delivery.carrier, names=names),
+                "carrier": scrub(delivery.carrier, names=names, addresses=addresses),
                 "tail": delivery.tracking_number[-4:],
             }
         events.append(PublicEvent(at=event.at, label=event.verb_label, detail=detail))
@@ -269,6 +434,7 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
     today = today or timezone.localdate()
     status = Status(req.status)
     names = _known_names(req)
+    addresses = _known_addresses(req)
     days_left = None
     if req.deadline and status in (Status.ACCEPTED, Status.IN_PROGRESS):
         days_left = WorkingCalendar().working_days_between(today, req.deadline)
@@ -277,7 +443,7 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
             name=c.name,
             status_label=MaterialStatus(c.status).label,
             how_to_obtain=c.how_to_obtain,
-            note=scrub(c.note, names=names),
+            note=scrub(c.note, names=names, addresses=addresses),
             promised_by=c.promised_by,
         )
         for c in req.material_checks.all()
@@ -289,7 +455,10 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
         if open_suspension is not None:
             suspension = " ".join(
                 part
-                for part in (open_suspension.get_reason_display(), scrub(open_suspension.note, names=names))
+                for part in (
+                    open_suspension.get_reason_display(),
+                    scrub(open_suspension.note, names=names, addresses=addresses),
+                )
                 if part
             )
             resume_by = open_suspension.resume_by
@@ -320,7 +489,7 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
         days_left=days_left,
         paused=status == Status.SUSPENDED,
         helper=req.helper.name,
-        desk=_desk(req.helper),
+        desk=_desk(req.helper, centre=req.centre, today=today),
         missing=missing if status not in (Status.REFUSED, Status.TERMINATED, Status.ARCHIVED) else [],
         suspension=suspension or "",
         resume_by=resume_by,
@@ -370,7 +539,8 @@ def complaint_public_status(complaint: Complaint) -> PublicComplaintStatus:
         status=complaint.status,
         status_label=ComplaintStatus(complaint.status).label,
         category=complaint.get_category_display(),
-        content=complaint.content,
+        # The page is open to whoever holds the number and code: an ID number typed into the text is masked.
+        content=mask_id_numbers(complaint.content),
         due=complaint.due_date(),
         response=complaint.response,
         can_give_feedback=complaint.status == ComplaintStatus.RESPONDED,
