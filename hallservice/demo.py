@@ -21,9 +21,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from pypinyin import lazy_pinyin
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
-from hallservice.crypto import blind_index, mask_id_number, mask_phone
+from hallservice.crypto import blind_index, mask_phone
+from hallservice.identity import IdType, check_digit, mask_document_number
 from hallservice.workdays import WorkingCalendar
 from requests.models import (
     PUBLIC_SOURCES,
@@ -1886,10 +1887,27 @@ COMPANY_WORDS = _words("鹰城 鑫源 华瑞 恒达 中原 豫鑫 宏泰 锦程 
 COMPANY_TRADES = _words("商贸 建材 物流 餐饮管理 科技 建筑工程 房地产开发 食品 运输 家政服务 农业开发 文化传媒")
 STREETS = _words("建设路 中兴路 光明路 矿工路 曙光街 西市场街 和平路 体育路 开源路 湛南路 凌云路 稠桑路")
 VILLAGE_ADDRESSES = {"JDC": "焦店镇焦店村", "CZC": "焦店镇陈庄村", "SGJ": "西市场街道曙光街社区"}
-# Birth places in applicants' ID numbers: Pingdingshan's districts and counties (stdnum's table knows them from
-# 1983) and the city's own code for older applicants, so every number passes stdnum.cn.ric.
-COUNTY_CODES = ("410402", "410402", "410402", "410403", "410411", "410421", "410422", "410423", "410425")
-OLD_COUNTY_CODE = "410400"
+# Region codes in applicants' ID numbers, drawn whatever the birth year, as on real cards: a number keeps the
+# code of the office that issued it, so a resident born in 1950 carries 410402 (新华区, created 1983) like
+# everyone else, and some carry codes since abolished (410412 舞钢区, 1990) or the city's own (410400).
+COUNTY_CODES = (
+    *("410402",) * 4,  # 新华区
+    "410400",  # 平顶山市 (the city's own code)
+    "410403",  # 卫东区
+    "410404",  # 石龙区
+    "410411",  # 湛河区
+    "410412",  # 舞钢区, abolished in 1990
+    "410421",  # 宝丰县
+    "410422",  # 叶县
+    "410423",  # 鲁山县
+    "410425",  # 郏县
+    "410481",  # 舞钢市
+    "410482",  # 汝州市
+    "410102",  # 郑州市中原区
+)
+# A few applicants from Hong Kong and Macau show a residence permit (港澳台居民居住证).
+PERMIT_PREFIXES = ("810000", "820000")
+PERMIT_SHARE = 0.02
 
 REASONS = {
     "other": [
@@ -2153,15 +2171,14 @@ class _History:
         self.phone_serial += 1
         return f"1380000{self.phone_serial:04d}"
 
-    def id_number(self, age: int) -> str:
-        while True:
-            year = self.today.year - age
-            county = self.rng.choice(COUNTY_CODES) if year >= 1983 else OLD_COUNTY_CODE
-            month, day, serial = self.rng.randint(1, 12), self.rng.randint(1, 28), self.rng.randint(10, 999)
-            body = f"{county}{year}{month:02d}{day:02d}{serial:03d}"
-            number = body + ric.calc_check_digit(body + "0")
-            if ric.is_valid(number):
-                return number
+    def id_number(self, age: int) -> tuple[str, str]:
+        """A person's document type and number: a region code as issued, the birth date, the check digit."""
+        rng = self.rng
+        permit = rng.random() < PERMIT_SHARE
+        region = rng.choice(PERMIT_PREFIXES) if permit else rng.choice(COUNTY_CODES)
+        born = date(self.today.year - age, 1, 1) + timedelta(days=rng.randint(0, 364))
+        body = f"{region}{born:%Y%m%d}{rng.randint(10, 999):03d}"
+        return (IdType.HKMT_PERMIT if permit else IdType.RESIDENT_ID), body + check_digit(body)
 
     def credit_code(self) -> str:
         body = "91410402" + "".join(self.rng.choices("0123456789", k=8)) + self.rng.choice("0123456789ABCDEFGH")
@@ -2229,10 +2246,12 @@ class _History:
             helper = self.choose_helper(origin_code, matter)
         if organisation:
             name = f"平顶山市{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_TRADES)}有限公司"
-            id_number, contact = self.credit_code(), self.person_name()
+            id_type, id_number, contact = "", self.credit_code(), self.person_name()
         else:
-            age = rng.randint(66, 88) if category == Category.SPECIAL_CARE else rng.randint(20, 64)
-            name, id_number, contact = self.person_name(), self.id_number(age), ""
+            # The elderly are who the desk is for: special care goes up to 96 (born from 1930 on).
+            age = rng.randint(66, 96) if category == Category.SPECIAL_CARE else rng.randint(20, 64)
+            name, contact = self.person_name(), ""
+            id_type, id_number = self.id_number(age)
         phone = self.phone()
         post = not matter.is_immediate and rng.random() < (0.35 if village else 0.18)
         address = self.address(origin_code)
@@ -2244,9 +2263,10 @@ class _History:
             applicant_type=ApplicantType.ORGANISATION if organisation else ApplicantType.PERSON,
             applicant_name=name,
             contact_person=contact,
+            applicant_id_type=id_type,
             applicant_id_number=id_number,
             applicant_id_hash=blind_index(id_number, purpose="id"),
-            applicant_id_masked=mask_id_number(id_number),
+            applicant_id_masked=mask_document_number(id_type, id_number),
             applicant_phone=phone,
             applicant_phone_hash=blind_index(phone, purpose="phone"),
             applicant_phone_masked=mask_phone(phone),

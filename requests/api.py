@@ -206,6 +206,7 @@ class RequestListOutput(serializers.ModelSerializer):
             "category",
             "applicant_type",
             "applicant_name",
+            "applicant_id_type",
             "applicant_id_masked",
             "applicant_phone_masked",
             "matter",
@@ -284,6 +285,7 @@ class RequestDetailOutput(RequestListOutput):
         fields = [
             *RequestListOutput.Meta.fields,
             "contact_person",
+            "applicant_id_document",
             "applicant_id_number",
             "applicant_phone",
             "applicant_address",

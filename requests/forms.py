@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hallservice.identity import IdType
 from staff.models import Department, StaffMember
 
 from .models import (
@@ -336,9 +337,17 @@ class RegistrationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     applicant_name = forms.CharField(label=_("Name"), max_length=200)
+    applicant_id_type = forms.ChoiceField(
+        label=_("Document type"), choices=IdType.choices, initial=IdType.RESIDENT_ID, required=False
+    )
+    applicant_id_document = forms.CharField(
+        label=_("Document name (passport or other)"), required=False, max_length=30
+    )
     applicant_id_number = forms.CharField(label=_("ID number / credit code"), max_length=30)
     applicant_phone = forms.CharField(label=_("Phone"), max_length=20)
-    contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=50)
+    contact_person = forms.CharField(
+        label=_("Contact person (required for an organisation)"), required=False, max_length=50
+    )
     applicant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
     reason = forms.CharField(label=_("Reason for help"), required=False, max_length=300)
     provided_material_ids = forms.TypedMultipleChoiceField(

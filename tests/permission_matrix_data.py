@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from stdnum.cn import ric
 
+from hallservice.identity import check_digit
 from hallservice.models import MonthlyReport
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus
@@ -59,7 +59,7 @@ NOW = datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)
 
 
 def _id_number(first17: str) -> str:
-    return first17 + ric.calc_check_digit(first17 + "0")  # the function ignores the last digit it is given
+    return first17 + check_digit(first17)
 
 
 # Distinctive personal data: no page, list or export may show these to a role that should not see them.

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.crypto import EncryptedCharField
+from hallservice.identity import IdType
 
 
 class Kind(models.TextChoices):
@@ -130,6 +131,13 @@ class ServiceRequest(models.Model):
     )
     applicant_name = models.CharField(_("applicant"), max_length=200, db_index=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    # A person's identity document (blank for an organisation, which gives its credit code); see hallservice.identity.
+    applicant_id_type = models.CharField(
+        _("document type"), max_length=15, choices=IdType.choices, default=IdType.RESIDENT_ID, blank=True
+    )
+    applicant_id_document = models.CharField(
+        _("document name"), max_length=30, blank=True, help_text=_("For a passport or other document: which one")
+    )
     # Personal data: encrypted at rest, searchable by keyed hash, listed only in masked form.
     applicant_id_number = EncryptedCharField(_("ID number / credit code"))
     applicant_id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

@@ -9,11 +9,12 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from hallservice.crypto import blind_index, mask_id_number, mask_phone, normalise
+from hallservice.crypto import blind_index, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.identity import IdType, mask_document_number, validate_document_number
 from hallservice.services import sequence_next
 from hallservice.workdays import WorkingCalendar
 from staff.models import StaffMember
@@ -48,21 +49,20 @@ def validate_phone(phone: str, *, field: str = "applicant_phone") -> str:
     return raw
 
 
-def validate_applicant_id(applicant_type: str, id_number: str) -> str:
-    """A resident ID number (cn.ric) for a person, a unified social credit code (cn.uscc) for an organisation."""
+def validate_applicant_id(applicant_type: str, id_number: str, id_type: str = IdType.RESIDENT_ID) -> str:
+    """A person's document number by its type (see hallservice.identity), an organisation's credit code (cn.uscc)."""
+    if applicant_type != ApplicantType.ORGANISATION:
+        return validate_document_number(id_type or IdType.RESIDENT_ID, id_number)
     value = normalise(id_number)
     if not value:
         raise DomainError(_("Enter the applicant's ID number or credit code."), field="applicant_id_number")
     try:
-        if applicant_type == ApplicantType.ORGANISATION:
-            return uscc.validate(value)
-        return ric.validate(value)
+        return uscc.validate(value)
     except StdnumError:
-        if applicant_type == ApplicantType.ORGANISATION:
-            message = _("This is not a valid unified social credit code (18 characters, check digit).")
-        else:
-            message = _("This is not a valid resident ID number (18 digits, birth date and check digit).")
-        raise DomainError(message, field="applicant_id_number") from None
+        raise DomainError(
+            _("This is not a valid unified social credit code (18 characters, check digit)."),
+            field="applicant_id_number",
+        ) from None
 
 
 def _new_number(centre) -> str:
@@ -146,6 +146,8 @@ def request_register(
     applicant_id_number: str,
     applicant_phone: str,
     applicant_type: str = ApplicantType.PERSON,
+    applicant_id_type: str = IdType.RESIDENT_ID,
+    applicant_id_document: str = "",
     applicant_address: str = "",
     contact_person: str = "",
     channel: str = Channel.HALL,
@@ -156,7 +158,12 @@ def request_register(
     provided_material_ids: list[int] | tuple[int, ...] = (),
     consultation_id: int | None = None,
 ) -> ServiceRequest:
-    """Register an application (登记表 entry) with its material checklist taken from the matter."""
+    """Register an application (登记表 entry) with its material checklist taken from the matter.
+
+    A person identifies with a document of ``applicant_id_type`` (blank means a resident ID card); a passport or
+    other document also needs its name in ``applicant_id_document``. An organisation gives its credit code and
+    its contact person (联系人), both required; its document type is stored blank.
+    """
     if not actor.has_perm("requests.register_request"):
         raise PermissionDenied(_("You may not register requests."))
     member = staff_of(actor)
@@ -169,7 +176,19 @@ def request_register(
     if applicant_type not in ApplicantType.values:
         raise DomainError(_("Choose person or organisation."), field="applicant_type")
     require(applicant_name, _("Enter the applicant's name."), field="applicant_name")
-    id_number = validate_applicant_id(applicant_type, applicant_id_number)
+    if applicant_type == ApplicantType.ORGANISATION:
+        id_type, id_document = "", ""
+    else:
+        id_type, id_document = applicant_id_type or IdType.RESIDENT_ID, applicant_id_document.strip()
+        if id_type == IdType.OTHER:
+            require(id_document, _("Name the document, e.g. passport of which country."), field="applicant_id_document")
+            if len(id_document) > 30:
+                raise DomainError(
+                    _("Name the document in at most 30 characters."), field="applicant_id_document"
+                )
+        else:
+            id_document = ""
+    id_number = validate_applicant_id(applicant_type, applicant_id_number, id_type)
     require(applicant_phone, _("Enter a phone number to reach the applicant."), field="applicant_phone")
     phone = validate_phone(applicant_phone)
     if applicant_type == ApplicantType.ORGANISATION:
@@ -204,9 +223,11 @@ def request_register(
         applicant_type=applicant_type,
         applicant_name=applicant_name.strip(),
         contact_person=contact_person.strip(),
+        applicant_id_type=id_type,
+        applicant_id_document=id_document,
         applicant_id_number=id_number,
         applicant_id_hash=blind_index(id_number, purpose="id"),
-        applicant_id_masked=mask_id_number(id_number),
+        applicant_id_masked=mask_document_number(id_type, id_number),
         applicant_phone=phone,
         applicant_phone_hash=blind_index(phone, purpose="phone"),
         applicant_phone_masked=mask_phone(phone),

@@ -1,9 +1,11 @@
 """Journey 1: a clerk carries a walk-in agency request with a missing material from the desk to the archive.
 
-Everything goes through the pages: the matter is found by pinyin, the materials at hand are ticked, the one
-missing material gets the one-time deficiency notice (printed, and the PDF names it), the applicant comes back
-with it, the hand-over and the signed commission letter are recorded as agency requires, the commission letter
-is printed, and the request is handled, completed, handed over, summarised and archived.
+The applicant is an elder born in 1955 whose ID number carries a region code created in 1983 (a second, short
+journey registers a Macau resident by the residence permit). Everything goes through the pages: the matter is
+found by pinyin, the materials at hand are ticked, the one missing material gets the one-time deficiency notice
+(printed, and the PDF names it), the applicant comes back with it, the hand-over and the signed commission letter
+are recorded as agency requires, the commission letter is printed, and the request is handled, completed, handed
+over, summarised and archived.
 """
 
 import io
@@ -17,13 +19,16 @@ from requests.models import Complaint, RequestEvent, ServiceRequest, Status
 from requests.services import matter_save
 from staff.roles import Role
 from tests.conftest import make_staff_user
-from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+from tests.factories import DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
 from .conftest import JOURNEY, login, no_errors, pdf_text
 
 pytestmark = JOURNEY
 
 MISSING = "不动产权属证书"
+# Real applicants: an elder born in 1955 under 新华区's code (which dates from 1983), a Macau resident's permit.
+BORN_1955 = "410402195503120025"
+MACAU_PERMIT = "820000196207180046"
 
 
 @pytest.fixture
@@ -118,7 +123,7 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
         page.locator(f"#matter-chosen input[name=provided_material_ids][value='{material.pk}']").check()
     page.locator("input[name=kind][value=agency]").check()
     page.locator("#id_applicant_name").fill("张建国")
-    page.locator("#id_applicant_id_number").fill(VALID_ID_NUMBERS[1])
+    page.locator("#id_applicant_id_number").fill(BORN_1955)
     page.locator("#id_applicant_phone").fill("13912345678")
     page.locator("#id_applicant_address").fill("新华区建设路 8 号")
     page.locator("#id_reason").fill("年事已高，行动不便")
@@ -128,6 +133,7 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-applied\b"))
     req = ServiceRequest.objects.get()
     assert req.kind == "agency" and req.helper == desk["clerk"].staff_member
+    assert req.applicant_id_number == BORN_1955
     expect(page.locator(".reqhead h1")).to_contain_text(req.number)
 
     # Pre-review: the ticked materials are provided, the third one is missing.
@@ -251,3 +257,34 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     assert verbs[0] == "registered" and verbs[-1] == "archived"
     assert set(req.documents.values_list("kind", flat=True)) == {"deficiency_notice", "commission_letter"}
     no_errors(clerk, expected=(r"status of 400 .*/act/accept/",))
+
+
+def test_clerk_registers_a_macau_resident_by_the_residence_permit(pages, desk):
+    """The permit number typed as a resident ID is refused with the document type to choose; with it, it registers."""
+    clerk = pages("clerk")
+    page = clerk.page
+    login(page, "clerk")
+    page.goto("/requests/new/")
+    page.locator("#matter-q").press_sequentially("bdczy", delay=30)
+    picks = page.locator("#matter-results button[name=pick_matter]")
+    expect(picks).to_have_count(1)
+    expect(page.locator(".htmx-request")).to_have_count(0)
+    picks.first.click()
+    expect(page.locator("#matter-chosen input[name=matter_id]")).to_have_value(str(desk["matter"].pk))
+    expect(page.locator("label[for=id_contact_person]")).to_contain_text("单位必填")
+    page.locator("#id_applicant_name").fill("何美玲")
+    page.locator("#id_applicant_id_number").fill(MACAU_PERMIT)
+    page.locator("#id_applicant_phone").fill("13912345678")
+    with page.expect_navigation():
+        page.locator("form.register button.primary.big").click()
+    expect(page.locator(".fielderror").first).to_contain_text("港澳台居民居住证")
+    assert not ServiceRequest.objects.exists()
+
+    page.locator("#id_applicant_id_type").select_option("hkmt_permit")
+    with page.expect_navigation():
+        page.locator("form.register button.primary.big").click()
+    expect(page).to_have_url(re.compile(r"/requests/\d+/$"))
+    expect(page.locator("main")).to_contain_text("港澳台居民居住证")
+    req = ServiceRequest.objects.get()
+    assert req.applicant_id_type == "hkmt_permit" and req.applicant_id_number == MACAU_PERMIT
+    no_errors(clerk, expected=(r"status of 400 .*/requests/new/",))

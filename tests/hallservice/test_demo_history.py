@@ -6,10 +6,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.db.models import Count
 from django.utils import timezone
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 
 from hallservice.crypto import blind_index
 from hallservice.demo import HISTORY_CONSULTATIONS, HISTORY_SIZE, seed_demo
+from hallservice.identity import IdType, validate_document_number
 from hallservice.supervision.scope import Scope
 from hallservice.supervision.statistics import compute_statistics
 from requests.models import (
@@ -65,8 +66,10 @@ def test_history_is_written_once_follows_the_lifecycle_and_is_backdated(seeded):
         assert events[0].verb == "registered" and all(e.at < start_of_today for e in events)
         assert events[-1].at <= req.updated_at
         assert sum(e.verb == "deficiency_notice" for e in events) == req.deficiency_notices
-        valid = uscc.is_valid if req.applicant_type == ApplicantType.ORGANISATION else ric.is_valid
-        assert valid(req.applicant_id_number)
+        if req.applicant_type == ApplicantType.ORGANISATION:
+            assert uscc.is_valid(req.applicant_id_number) and req.applicant_id_type == ""
+        else:
+            assert validate_document_number(req.applicant_id_type, req.applicant_id_number) == req.applicant_id_number
         assert req.applicant_phone_hash == blind_index(req.applicant_phone, purpose="phone")
         if req.status in OPEN_STATUSES:
             assert req.deadline and (req.kind == Kind.ASSIST or req.commission_signed)
@@ -82,6 +85,12 @@ def test_history_is_written_once_follows_the_lifecycle_and_is_backdated(seeded):
     kinds = dict(ServiceRequest.objects.values_list("kind").annotate(n=Count("pk")))
     assert 0.5 < kinds[Kind.ASSIST] / HISTORY_SIZE < 0.7
     assert ServiceRequest.objects.exclude(origin_centre__code="XH").exists()
+    # Real people, not numbers shaped around a validator: elders born before 1960 under codes created later
+    # (410402 dates from 1983), and residence permit holders from Hong Kong or Macau.
+    persons = [r for r in ServiceRequest.objects.filter(applicant_type=ApplicantType.PERSON)]
+    assert any(r.applicant_id_number[:6] == "410402" and r.applicant_id_number[6:10] < "1960" for r in persons)
+    assert any(r.applicant_id_number[6:10] < "1940" for r in persons)
+    assert any(r.applicant_id_type == IdType.HKMT_PERMIT for r in persons)
     assert not Evaluation.objects.filter(rating__in=POOR_RATINGS, needs_follow_up=False).exists()
 
     consultations = Consultation.objects.all()
