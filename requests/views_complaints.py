@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +39,7 @@ from .models import (
     Evaluation,
     ServiceRequest,
 )
+from .satisfaction import counted, satisfaction_rate, satisfied
 from .services import complaints as complaint_services
 from .services.closing import (
     evaluation_appeal,
@@ -314,15 +314,15 @@ TREND_WEEKS = 12
 
 def evaluation_rates(evaluations) -> dict:
     """Satisfaction and poor-rating rates of the valid evaluations (an appeal may void one): poor ratings counted
-    as given and after rectification (the follow-up rating, once given, replaces the first); 满意率 counts very
-    satisfied, satisfied and basically satisfied."""
+    as given and after rectification (the follow-up rating, once given, replaces the first); 满意率 by the one
+    definition of requests/satisfaction.py, the same as the statistics dashboard's."""
     poor = [r.value for r in POOR_RATINGS]
-    valid = evaluations.filter(is_invalid=False).annotate(final=Coalesce("follow_up_rating", "rating"))
+    valid = counted(evaluations)
     counts = valid.aggregate(
         total=Count("pk"),
         poor_before=Count("pk", filter=Q(rating__in=poor)),
         poor_after=Count("pk", filter=Q(final__in=poor)),
-        satisfied=Count("pk", filter=Q(final__gte=3)),
+        satisfied=Count("pk", filter=satisfied()),
         rated_again=Count("pk", filter=Q(follow_up_rating__isnull=False)),
     )
     total = counts["total"]
@@ -333,7 +333,7 @@ def evaluation_rates(evaluations) -> dict:
     return {
         **counts,
         "invalid": evaluations.filter(is_invalid=True).count(),
-        "satisfied_rate": pct(counts["satisfied"]),
+        "satisfied_rate": satisfaction_rate(counts["satisfied"], total),
         "poor_before_rate": pct(counts["poor_before"]),
         "poor_after_rate": pct(counts["poor_after"]),
     }

@@ -140,7 +140,7 @@ def question_template_workbook() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "题库"
-    sheet.append(["题型", "主题", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度"])
+    sheet.append(["题型", "主题", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度", "变式组"])
     sheet.append(
         [
             "单选",
@@ -153,6 +153,7 @@ def question_template_workbook() -> bytes:
             "C",
             "以窗口公示的承诺时限为准。",
             "易",
+            "转移登记时限",
         ]
     )
     sheet.append(
@@ -169,7 +170,22 @@ def question_template_workbook() -> bytes:
             "中",
         ]
     )
+    sheet.append(
+        [
+            "单选",
+            "不动产登记",
+            "存量房转移登记的承诺办结时限是几个工作日？",
+            "1个",
+            "3个",
+            "5个",
+            "10个",
+            "C",
+            "同一题的变式：与第一题同一变式组，一张试卷只抽其中一道。",
+            "易",
+            "转移登记时限",
+        ]
+    )
     sheet.append(["判断", "服务礼仪", "帮办代办服务可以收取少量费用。", "", "", "", "", "错", "全程无偿服务。", "易"])
-    for letter, width in zip("ABCDEFGHIJ", (8, 14, 40, 14, 14, 14, 14, 8, 30, 6), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (8, 14, 40, 14, 14, 14, 14, 8, 30, 6, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     return _save(workbook)

@@ -88,6 +88,14 @@ class QuestionForm(forms.Form):
     difficulty = forms.TypedChoiceField(
         label=_("Difficulty"), choices=Difficulty.choices, coerce=int, initial=Difficulty.MEDIUM
     )
+    variant_group = forms.CharField(
+        label=_("Variant group"),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "Questions of one topic with the same variant group are variants of one question: a paper holds at most one of them."
+        ),
+    )
     centre = forms.TypedChoiceField(label=_("Bank of"), coerce=int)
 
     def __init__(self, *args, topics, sessions, centres, **kwargs):

@@ -2,7 +2,8 @@
 
 The first row names the columns, in English or Chinese, in any order: kind (题型), topic (主题), question
 (题干), options A–H (选项A…), answer (答案: letters such as "A" or "ACD"; 对/错 for true/false), explanation
-(解析), difficulty (难度: 1–3 or 易/中/难) and optionally session (培训场次, the training's number).
+(解析), difficulty (难度: 1–3 or 易/中/难) and optionally session (培训场次, the training's number) and variant
+group (变式组: rows of one topic with the same value are variants of one question; a paper holds one of them).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ COLUMNS = {
     "explanation": {"explanation", "解析", "答案解析"},
     "difficulty": {"difficulty", "难度"},
     "session": {"session", "培训场次", "培训编号"},
+    "variant_group": {"variant group", "variant_group", "变式组", "变式"},
 }
 OPTION_COLUMNS = {letter: {letter.lower(), f"option {letter.lower()}", f"选项{letter.lower()}"} for letter in LETTERS}
 
@@ -151,6 +153,7 @@ def read_questions(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str
                     explanation=get("explanation"),
                     difficulty=parse_difficulty(get("difficulty")),
                     session_id=int(session) if session.isdigit() else None,
+                    variant_group=get("variant_group"),
                 )
             )
         except ValueError as exc:

@@ -254,6 +254,15 @@ class Question(models.Model):
         related_name="questions",
     )
     text = models.TextField(_("question"))
+    # Variants of one question (e.g. "…（变式2）") share a group within their topic: a paper holds one of them.
+    variant_group = models.CharField(
+        _("variant group"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            "Questions of one topic with the same variant group are variants of one question: a paper holds at most one of them."
+        ),
+    )
     explanation = models.TextField(_("explanation"), blank=True)
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM

@@ -16,7 +16,7 @@ from django.utils import timezone
 from rosters.selectors import add_months, month_end, month_start
 from staff.models import ServiceCentre, StaffKind, StaffMember
 
-from .draw import PoolQuestion
+from .draw import PoolQuestion, distinct_per_topic
 from .models import (
     GRADED_STATUSES,
     Attempt,
@@ -133,7 +133,10 @@ def pool_for(centre: ServiceCentre, month: date) -> list[PoolQuestion]:
     """Active questions of the centre's bank on the topics trained that month, in two queries."""
     topics = month_topic_ids(centre.pk, month)
     questions = list(
-        Question.objects.active().for_centre(centre).filter(topic_id__in=topics).values_list("pk", "topic_id", "kind")
+        Question.objects.active()
+        .for_centre(centre)
+        .filter(topic_id__in=topics)
+        .values_list("pk", "topic_id", "kind", "variant_group")
     )
     options: dict[int, list[int]] = defaultdict(list)
     for question_id, option_id in (
@@ -143,17 +146,15 @@ def pool_for(centre: ServiceCentre, month: date) -> list[PoolQuestion]:
     ):
         options[question_id].append(option_id)
     return [
-        PoolQuestion(pk, topic_id, tuple(options[pk]), keep_option_order=kind == QuestionKind.TRUE_FALSE)
-        for pk, topic_id, kind in questions
+        PoolQuestion(pk, topic_id, tuple(options[pk]), keep_option_order=kind == QuestionKind.TRUE_FALSE, group=group)
+        for pk, topic_id, kind, group in questions
     ]
 
 
 def pool_counts(centre: ServiceCentre, month: date) -> dict[int, int]:
-    """Active questions per topic in the month's pool, for the test form."""
-    counts: dict[int, int] = defaultdict(int)
-    for q in pool_for(centre, month):
-        counts[q.topic_id] += 1
-    return dict(counts)
+    """Distinct active questions per topic in the month's pool (variants of one question count once), for the
+    test form."""
+    return distinct_per_topic(pool_for(centre, month))
 
 
 # --- Tests and attempts ------------------------------------------------------------------------------------

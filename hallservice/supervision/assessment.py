@@ -28,10 +28,16 @@ Composite score out of 100 (``WEIGHTS``)::
     satisfaction           25    (average rating − 1) / 4             3 valid evaluations
     training attendance    15    present / (present + absent)         2 counted training places
     monthly tests          15    average score / 100                  1 graded test
-    punctuality            15    on-time check-ins / check-ins        10 check-ins
+    punctuality            15    on-time check-ins / check-ins        1 check-in
 
     score = 100 × Σ(weight × value) / Σ(weight of the components that count)
-            − 5 per upheld complaint − 10 per standing integrity record, kept between 0 and 100
+            − 5 per upheld complaint − 10 per standing integrity record − 3 per absence (a working day marked
+            absent: nobody checked in), kept between 0 and 100
+
+Attendance at the desk always counts (seed 000: 10-minute early arrival; seed 004 service discipline): a single
+check-in is enough for punctuality, and an absence (a missed check-in, marked absent at opening) both counts as
+not on time and costs points on its own, so a helper absent on the rostered days cannot grade Excellent on the
+strength of the other components. A late arrival only lowers punctuality.
 
 A component without enough data is left out and the others are scaled up to 100. When the components that
 count weigh less than 50 together, there is too little to go on: no score and no grade ("—"), never a
@@ -85,10 +91,11 @@ WEIGHTS: tuple[Component, ...] = (
     Component("satisfaction", gettext_lazy("Satisfaction"), 25, 3),
     Component("attendance", gettext_lazy("Training attendance"), 15, 2),
     Component("tests", gettext_lazy("Monthly tests"), 15, 1),
-    Component("punctuality", gettext_lazy("Punctuality"), 15, 10),
+    Component("punctuality", gettext_lazy("Punctuality"), 15, 1),
 )
 UPHELD_COMPLAINT_DEDUCTION = 5
 INTEGRITY_DEDUCTION = 10
+ABSENCE_DEDUCTION = 3
 MINIMUM_WEIGHT = 50
 # A standing record of these kinds fails the year whatever the score (一票否决).
 VETO_KINDS = (IntegrityKind.FEES, IntegrityKind.GIFTS)
@@ -200,7 +207,11 @@ class AssessmentRow:
 
     @property
     def deductions(self) -> int:
-        return UPHELD_COMPLAINT_DEDUCTION * self.upheld_complaints + INTEGRITY_DEDUCTION * self.integrity_records
+        return (
+            UPHELD_COMPLAINT_DEDUCTION * self.upheld_complaints
+            + INTEGRITY_DEDUCTION * self.integrity_records
+            + ABSENCE_DEDUCTION * self.absent
+        )
 
     @property
     def score(self) -> Decimal | None:
@@ -548,6 +559,18 @@ def person_records(*, member: StaffMember, year: int, centre_ids: Iterable[int])
     }
 
 
+def weight_table() -> list[tuple[str, str, str]]:
+    """The weights and deductions as (what, points, when it counts), for the table on the page."""
+    rows = [(str(c.label), str(c.weight), _("with at least %(n)d data") % {"n": c.minimum}) for c in WEIGHTS]
+    each = _("each")
+    rows += [
+        (_("Upheld complaint"), f"−{UPHELD_COMPLAINT_DEDUCTION}", each),
+        (_("Standing integrity record"), f"−{INTEGRITY_DEDUCTION}", each),
+        (_("Absence (a working day without check-in)"), f"−{ABSENCE_DEDUCTION}", each),
+    ]
+    return rows
+
+
 def formula_note() -> str:
     """The scoring rule in a sentence or two, for the page and the export."""
     parts = "; ".join(
@@ -557,14 +580,16 @@ def formula_note() -> str:
     )
     return _(
         "Score out of 100: %(parts)s. Components without enough data are left out and the rest scaled to 100; "
-        "below %(min_weight)d points of components there is no score (—). Minus %(complaint)d per upheld complaint "
-        "and %(integrity)d per standing integrity record. Excellent from 90, Pass from 75, Basic pass from 60, "
-        "Fail below; asking for fees or accepting gifts fails the year whatever the score."
+        "below %(min_weight)d points of components there is no score (—). Minus %(complaint)d per upheld complaint, "
+        "%(integrity)d per standing integrity record and %(absence)d per absence (a working day without check-in). "
+        "Excellent from 90, Pass from 75, Basic pass from 60, Fail below; asking for fees or accepting gifts fails "
+        "the year whatever the score."
     ) % {
         "parts": parts,
         "min_weight": MINIMUM_WEIGHT,
         "complaint": UPHELD_COMPLAINT_DEDUCTION,
         "integrity": INTEGRITY_DEDUCTION,
+        "absence": ABSENCE_DEDUCTION,
     }
 
 

@@ -41,6 +41,7 @@ from hallservice.models import FIGURE_COUNTERS as COUNTERS
 from hallservice.models import DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
 from hallservice.workdays import WorkingCalendar
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
+from requests.satisfaction import final_rating
 
 from . import triggers
 
@@ -60,7 +61,8 @@ REQUEST_COLUMNS = (
     "deadline",
     "deficiency_notices",
 )
-EVALUATION_COLUMNS = ("at", "rating", "is_invalid", "request_id")
+# follow_up_rating: the satisfaction rate counts the rating after rectification (requests/satisfaction.py).
+EVALUATION_COLUMNS = ("at", "rating", "follow_up_rating", "is_invalid", "request_id")
 CONSULTATION_COLUMNS = ("created_at", "centre_id", "request_id")
 # Any constant shared by every process; pg_advisory_xact_lock serialises refreshes across them.
 REFRESH_LOCK_KEY = 20261201
@@ -408,7 +410,8 @@ def _sources(ranges, using: str):
     )
     yield (
         FigureMeasure.EVALUATED_BY_RATING,
-        evaluations.annotate(f_key=Cast("rating", as_text))
+        # The final rating (after rectification where rated again): the one definition of 满意率.
+        evaluations.annotate(f_key=Cast(final_rating(), as_text))
         .values("f_day", "f_centre", "f_key")
         .annotate(total=Count("pk")),
     )

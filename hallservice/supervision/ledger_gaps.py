@@ -10,6 +10,13 @@ deliveries and issued documents append the request's id to `StaleRequest` on eve
 close a gap; `refresh_gaps()` (called by the audit before it reads, and after migrate) claims those ids and
 computes their gaps again with the conditions below, in the database. Whether a missing summary is overdue
 depends on today (2 working days of grace), so the audit applies that when it reads.
+
+"Archived without documents" is a gap only where a form is required: every agency request (the acceptance
+form 代办事项受理单, seed 004 appendix B, and the commission letter, seed 003) and every assist request for a
+pending (待办) matter (the completion form the applicant signs on delivery, SPEC F-REQ-8). An assist request for
+an immediate (即办) matter is settled at the window with the result handed over on the spot (seed 003 三.3): it
+needs no form. The matter's handling type can change, so a trigger on the matters marks their archived
+requests stale when it does.
 """
 
 from __future__ import annotations
@@ -18,7 +25,16 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from hallservice.models import LedgerGap
-from requests.models import Delivery, DeliveryMethod, IssuedDocument, Kind, ServiceRequest, Status, Summary
+from requests.models import (
+    Delivery,
+    DeliveryMethod,
+    HandlingType,
+    IssuedDocument,
+    Kind,
+    ServiceRequest,
+    Status,
+    Summary,
+)
 
 from . import triggers
 
@@ -35,7 +51,18 @@ AFTER_ACCEPTANCE = (
     Status.ARCHIVED,
 )
 # Columns of a request that can open or close a gap, or that a gap copies.
-REQUEST_COLUMNS = ("status", "kind", "commission_signed", "accepted_at", "completed_at", "centre_id", "applied_at")
+REQUEST_COLUMNS = (
+    "status",
+    "kind",
+    "matter_id",
+    "commission_signed",
+    "accepted_at",
+    "completed_at",
+    "centre_id",
+    "applied_at",
+)
+# Columns of a matter that decide a gap of its requests.
+MATTER_COLUMNS = ("handling_type",)
 # More stale requests than this at once (a bulk load, a first install): recompute every gap in one statement.
 REBUILD_ALL_ABOVE = 20_000
 CHUNK = 5_000
@@ -43,6 +70,8 @@ REFRESH_LOCK_KEY = 20261202
 
 _STALE = "hallservice_stalerequest"
 _REQUESTS = "requests_servicerequest"
+_MATTERS = "requests_matter"
+_MATTER_GROUP = "hall_stale_matter_ledger"
 _SOURCES = {
     "hall_stale_summary_ledger": "requests_summary",
     "hall_stale_delivery_ledger": "requests_delivery",
@@ -64,7 +93,9 @@ def gap_conditions() -> dict[str, Q]:
     return {
         "no_summary": Q(status__in=FINISHED) & ~has_summary,
         "no_delivery_proof": Q(status__in=HANDED_OVER) & ~has_proof,
-        "no_documents": Q(status=Status.ARCHIVED) & ~has_documents,
+        "no_documents": Q(status=Status.ARCHIVED)
+        & ~has_documents
+        & (Q(kind=Kind.AGENCY) | ~Q(matter__handling_type=HandlingType.IMMEDIATE)),
         "no_commission": Q(kind=Kind.AGENCY, commission_signed=False)
         & (Q(status__in=AFTER_ACCEPTANCE) | Q(accepted_at__isnull=False)),
     }
@@ -96,6 +127,17 @@ def trigger_groups(vendor: str) -> dict[str, list[str]]:
                 "SELECT request_id FROM old_rows UNION ALL SELECT request_id FROM new_rows",
                 "SELECT request_id FROM old_rows",
             )
+        # A matter's handling type decides whether its archived requests need a form: only an update can change
+        # it (a new matter has no requests, a used one cannot be deleted), so insert and delete mark nothing.
+        groups[_MATTER_GROUP] = triggers.pg_group(
+            _MATTER_GROUP,
+            _MATTERS,
+            insert,
+            "SELECT NULL::bigint WHERE false",
+            f"SELECT r.id FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN {_REQUESTS} r ON r.matter_id = n.id "
+            f"WHERE {triggers.pg_changed(MATTER_COLUMNS)} AND r.status = '{Status.ARCHIVED.value}'",
+            "SELECT NULL::bigint WHERE false",
+        )
         return groups
 
     def mark(expr: str) -> str:
@@ -121,6 +163,18 @@ def trigger_groups(vendor: str) -> dict[str, list[str]]:
             trigger(f"{name}_update", "UPDATE", table, [mark("OLD.request_id"), mark("NEW.request_id")]),
             trigger(f"{name}_delete", "DELETE", table, [mark("OLD.request_id")]),
         ]
+    groups[_MATTER_GROUP] = [
+        trigger(
+            f"{_MATTER_GROUP}_update",
+            "UPDATE",
+            _MATTERS,
+            [
+                f"INSERT INTO {_STALE} (request_id) SELECT id FROM {_REQUESTS} "
+                f"WHERE matter_id = NEW.id AND status = '{Status.ARCHIVED.value}';"
+            ],
+            triggers.sqlite_changed(MATTER_COLUMNS),
+        )
+    ]
     return groups
 
 
@@ -132,7 +186,7 @@ def install_triggers(using: str = "default") -> bool:
     """Create the ledger triggers that are missing or outdated; when any was, recompute every gap."""
     return triggers.install(
         trigger_groups,
-        {_STALE, _REQUESTS, LedgerGap._meta.db_table, *_SOURCES.values()},
+        {_STALE, _REQUESTS, _MATTERS, LedgerGap._meta.db_table, *_SOURCES.values()},
         lambda: rebuild_all_gaps(using=using),
         using,
     )

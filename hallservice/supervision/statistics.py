@@ -8,8 +8,10 @@ Definitions (shown on the page too, so a supervisor can check a number by hand):
   deadline; one visit = no one-time deficiency notice was needed (and, looser, at most one); working days
   from acceptance to completion by the statutory calendar (each completion's working days are counted when
   its day's figures are built, and the median is taken over how many took 0, 1, 2 … days).
-- Satisfaction counts evaluations given in the period, except those invalidated on appeal; satisfied means
-  "basically satisfied" or better (好差评 five levels).
+- Satisfaction counts evaluations given in the period, except those invalidated on appeal, by their final
+  rating (the follow-up rating after rectification when given); satisfied means "basically satisfied" or
+  better (好差评 five levels). The one definition of requests/satisfaction.py, shared with the complaint
+  dashboard (which counts every evaluation to date).
 - Consultations: those recorded in the period and how many became requests.
 
 The figures are sums of pre-counted rows (hallservice/supervision/figures.py): a district's year is some
@@ -30,12 +32,11 @@ from django.utils.translation import gettext as _
 from hallservice.models import DailyFigure, MonthlyFigure
 from hallservice.models import FigureMeasure as M
 from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
+from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
 
 from .figures import COUNTERS, next_month, refresh_figures, working_days_of
 from .scope import Scope
-
-SATISFIED_MIN = Rating.BASICALLY_SATISFIED
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -126,7 +127,7 @@ class Statistics:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return rate(self.satisfied, self.evaluations)
+        return satisfaction_rate(self.satisfied, self.evaluations)
 
     @property
     def conversion_rate(self) -> float | None:

@@ -67,6 +67,7 @@ def _invalid_filter(request, form):
     context = {
         "form": form,
         "formula": assessment.formula_note(),
+        "weights": assessment.weight_table(),
         "rows": [],
         "headers": _headers(assessment.DEFAULT_SORT),
     }
@@ -100,6 +101,7 @@ def assessment_list(request):
         **scope,
         "form": form,
         "formula": assessment.formula_note(),
+        "weights": assessment.weight_table(),
         "rows": [(row, assessment.table_cells(row)) for row in rows],
         "headers": _headers(scope["sort"]),
         "graded": sum(1 for row in rows if row.grade),

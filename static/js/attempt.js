@@ -1,11 +1,11 @@
 /* The monthly test paper (templates/training/attempt.html): countdown, answered count, hand-in when the time is
-   up, a question before handing in with questions unanswered, and the reason of a refused autosave shown where
+   up (without the confirmation step the hand-in button leads to), and the reason of a refused autosave shown where
    the "saved" note goes. The texts come translated from the form's data attributes. */
 (function () {
   "use strict";
   var form = document.getElementById("paper"), box = document.getElementById("countdown");
   if (!form || !box) { return; }
-  var total = parseInt(form.dataset.total, 10), end = Date.now() + parseInt(box.dataset.remaining, 10) * 1000;
+  var end = Date.now() + parseInt(box.dataset.remaining, 10) * 1000;
   var auto = false, timer;
   function answered() {
     var n = 0;
@@ -22,11 +22,11 @@
   timer = setInterval(tick, 1000);
   tick();
   form.addEventListener("change", answered);
-  form.addEventListener("submit", function (e) {
-    var missing = total - answered();
-    if (!auto && missing > 0 && !window.confirm(form.dataset.missingText + " " + missing + ". " + form.dataset.anywayText)) {
-      e.preventDefault();
-    }
+  // Handing in asks for confirmation on the server (training/attempt_confirm.html); when the time is up the
+  // paper goes in at once.
+  form.addEventListener("submit", function () {
+    answered();
+    if (auto) { document.getElementById("confirmed").value = "1"; }
   });
   document.body.addEventListener("htmx:beforeSwap", function (e) {
     if (e.detail.xhr.status === 400 || e.detail.xhr.status === 409) { e.detail.shouldSwap = true; e.detail.isError = false; }

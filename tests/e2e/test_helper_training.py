@@ -107,9 +107,12 @@ def test_helper_takes_the_monthly_test_and_sees_the_score(pages, monthly_test):
         expect(fieldset.locator(".save-state.ok")).to_be_visible()  # autosaved
     expect(page.locator("#answered")).to_have_text(str(len(QUESTIONS)))
 
-    page.once("dialog", lambda dialog: dialog.accept())  # "hand in?" if the browser asks
     with page.expect_navigation():
         page.locator("#hand-in").click()
+    # The server asks to confirm the hand-in, saying how many are answered.
+    expect(page.locator("#hand-in-confirmation")).to_contain_text(f"已答 {len(QUESTIONS)} 题")
+    with page.expect_navigation():
+        page.locator("#hand-in-confirm").click()
     result = page.locator(".trn-result")
     expect(result).to_be_visible()
     expect(result.locator(".trn-score strong")).to_have_text(re.compile(r"^80(\.00?)?$"))

@@ -16,7 +16,7 @@ District XH (town JD below it) and another district OT. Year 2026, Beijing time.
   tests     01: 90, 02: 80 (time ran out), 03: missed (0), 04: excused, 2025-12: 50 → 3 tests, average 56.67, 2 below 85
   check-ins 8 on time, 1 late, 1 absent (and a 2025 late) → 80.0 %
   integrity 2026 rudeness standing, 2026 fees revoked, 2025 gifts standing → 1
-  score     100 × (30×½ + 25×⅔ + 15×⅔ + 15×0.5667 + 15×0.8) / 100 − 5 − 10 = 62.17 − 15 = 47.2 → Fail
+  score     100 × (30×½ + 25×⅔ + 15×⅔ + 15×0.5667 + 15×0.8) / 100 − 5 − 10 − 3 (one absence) = 62.17 − 18 = 44.2 → Fail
 乙 (h2, XH full-time helper): nothing at all → a row of zeros, no score ("—").
 丙 (h3, JD full-time helper): 3 requests on time, 10 on-time check-ins, one test of 95
   → weights 30 + 15 + 15 = 60: 100 × (30 + 15 + 14.25) / 60 = 98.75 → 98.8, Excellent; without the test only 45 → "—".
@@ -245,8 +245,8 @@ def test_every_figure_of_a_helper_equals_the_hand_count(year_2026):
     assert (h1.tests, h1.average_score, h1.tests_below_pass) == (3, Decimal("56.67"), 2)
     assert (h1.check_ins, h1.punctuality, h1.late, h1.absent) == (10, Decimal("80.0"), 1, 1)
     assert h1.integrity_records == 1
-    assert h1.deductions == 15
-    assert h1.score == Decimal("47.2")
+    assert h1.deductions == 18
+    assert h1.score == Decimal("44.2")
     assert h1.grade == assessment.Grade.FAIL
 
 
@@ -373,7 +373,7 @@ def test_page_shows_the_figures_and_the_formula(client, year_2026, supervisor_us
     html = response.content.decode()
     rows = page_rows(html)
     assert rows["甲帮办"][2:] == [
-        "47.2", "Fail", "4", "4", "50.0", "3", "3.67", "1", "3", "1", "66.7", "3", "56.67", "2", "80.0", "1", "1", "1",
+        "44.2", "Fail", "4", "4", "50.0", "3", "3.67", "1", "3", "1", "66.7", "3", "56.67", "2", "80.0", "1", "1", "1",
     ]  # fmt: skip
     assert rows["乙帮办"][2:4] == ["—", "—"]
     assert "Score out of 100" in html and "On-time completion 30" in html
@@ -421,7 +421,7 @@ def test_person_page_shows_the_same_figures_the_months_and_the_records(client, y
     response = client.get(reverse("supervision:assessment-person", args=[year_2026["h1"].pk]), {"year": YEAR})
     assert response.status_code == 200
     context = response.context
-    assert context["row"].score == Decimal("47.2")
+    assert context["row"].score == Decimal("44.2")
     months = {m.month.month: m for m in context["months"]}
     assert (months[3].requests, months[3].completed) == (1, 1)
     assert (months[1].requests, months[1].completed) == (0, 1)  # r4 was accepted in 2025
@@ -431,7 +431,7 @@ def test_person_page_shows_the_same_figures_the_months_and_the_records(client, y
     assert [r.kind for r in context["integrity"]] == ["fees", "rudeness"]  # the revoked one shown, marked
     assert [c.substantiated for c in context["complaints"]] == [True]
     html = response.content.decode()
-    assert "revoked" in html and "Rude or evasive service" in html and "47.2" in html
+    assert "revoked" in html and "Rude or evasive service" in html and "44.2" in html
 
 
 def test_xlsx_opens_and_has_the_numbers_of_the_page(client, year_2026, supervisor_user):
@@ -451,7 +451,7 @@ def test_xlsx_opens_and_has_the_numbers_of_the_page(client, year_2026, superviso
         assert row[1] == shown[1] and (row[3] or "—") == shown[3]  # centre and grade
         for value, text in zip([row[2], *row[4:]], [shown[2], *shown[4:]], strict=True):
             assert (value is None and text == "—") or float(text) == value
-    assert body[[r[0] for r in body].index("甲帮办")][2] == 47.2
+    assert body[[r[0] for r in body].index("甲帮办")][2] == 44.2
 
 
 def test_front_desk_is_refused_every_people_page(client, year_2026, front_desk_user):

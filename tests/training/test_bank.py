@@ -171,9 +171,9 @@ def test_rows_that_cannot_be_read_are_reported(people):
 
 def test_the_template_imports_cleanly(people):
     rows, errors = read_questions(question_template_workbook())
-    assert errors == [] and len(rows) == 3
+    assert errors == [] and len(rows) == 4
     result = svc.question_import(actor=people["supervisor"], centre_id=people["centre"].pk, rows=rows)
-    assert result.created == 3
+    assert result.created == 4
 
 
 def test_the_bank_pages(client, people, topics, sessions):

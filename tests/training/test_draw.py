@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from training.draw import DrawImpossible, PoolQuestion, draw, shortfalls
+from training.draw import DrawImpossible, PoolQuestion, Shortfall, draw, shortfalls
 
 PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -98,3 +98,40 @@ def test_shortfalls_name_the_quota_or_the_free_part(quotas, count, expected):
             draw(pool, quotas, count, 1)
     else:
         assert len(draw(pool, quotas, count, 1)) == count
+
+
+@st.composite
+def pools_with_variants(draw_):
+    """A pool where questions come in variant groups (one to four variants each) on up to three topics."""
+    pool, next_id = [], 1
+    n_groups = {topic: draw_(st.integers(0, 8)) for topic in (1, 2, 3)}
+    for topic, groups in n_groups.items():
+        for g in range(groups):
+            named = draw_(st.booleans())
+            for _ in range(draw_(st.integers(1, 4)) if named else 1):
+                pool.append(
+                    PoolQuestion(next_id, topic, (next_id * 10, next_id * 10 + 1), group=f"g{g}" if named else "")
+                )
+                next_id += 1
+    quotas = {1: draw_(st.integers(0, n_groups[1]))} if n_groups[1] and draw_(st.booleans()) else {}
+    free = sum(n for t, n in n_groups.items() if t not in quotas)
+    return pool, quotas, sum(quotas.values()) + draw_(st.integers(0, free))
+
+
+@PROPERTY_SETTINGS
+@given(pools_with_variants(), st.integers(0, 2**62))
+def test_a_draw_takes_at_most_one_variant_of_each_question(case, seed):
+    pool, quotas, count = case
+    paper = draw(pool, quotas, count, seed)
+    key = {q.id: q.group_key for q in pool}
+    assert len(paper) == count
+    assert len({key[d.question_id] for d in paper}) == count, "two variants of one question"
+
+
+def test_variants_count_once_towards_what_the_pool_can_give():
+    # One question with three variants and one without: two distinct questions, not four.
+    pool = [PoolQuestion(i, 1, (i * 10,), group="转移登记时限" if i < 4 else "") for i in range(1, 5)]
+    assert shortfalls(pool, {}, 2) == []
+    assert shortfalls(pool, {}, 3) == [Shortfall(None, 3, 2)]
+    with pytest.raises(DrawImpossible):
+        draw(pool, {}, 3, seed=7)

@@ -57,7 +57,7 @@ def test_taking_a_test_in_the_browser(client, people, published_test):
         assert refused.status_code == 400 and "save-state error" in refused.content.decode()
         reloaded = client.get(attempt.get_absolute_url()).content.decode()
         assert f'value="{answers[first][0]}" checked' in reloaded  # the saved answer is there after a reload
-        form = {"full": "1"}
+        form = {"full": "1", "confirmed": "1"}
         for qid, option_ids in answers.items():
             form[f"q{qid}"] = [str(o) for o in option_ids]
         submitted = client.post(reverse("training:attempt-submit", args=[attempt.pk]), form)

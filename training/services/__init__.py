@@ -7,7 +7,7 @@ attempts.py      taking a test: start (the draw), answer, submit, time running o
 consequences.py  study days and recommendations after a test closes
 """
 
-from .attempts import attempt_answer, attempt_expire_overdue, attempt_start, attempt_submit
+from .attempts import attempt_answer, attempt_expire_overdue, attempt_save_answers, attempt_start, attempt_submit
 from .bank import (
     ImportRefused,
     ImportResult,
@@ -42,6 +42,7 @@ __all__ = [
     "attempt_answer",
     "attempt_excuse",
     "attempt_expire_overdue",
+    "attempt_save_answers",
     "attempt_start",
     "attempt_submit",
     "attendance_record",

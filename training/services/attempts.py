@@ -131,6 +131,28 @@ def attempt_answer(*, actor, attempt_id: int, question_id: int, option_ids: Iter
     return row
 
 
+def _save_answers(attempt: Attempt, answers: Mapping[int, Iterable], now) -> None:
+    rows = {r.question_id: r for r in attempt.questions.select_related("question")}
+    for question_id, option_ids in answers.items():
+        row = rows.get(int(question_id))
+        if row is None:
+            raise DomainError(_("This question is not in your paper."), field="question")
+        chosen = _choice(row, option_ids)
+        if chosen != row.chosen:
+            row.chosen, row.answered_at = chosen, now
+            row.save(update_fields=["chosen", "answered_at"])
+
+
+@transaction.atomic
+def attempt_save_answers(*, actor, attempt_id: int, answers: Mapping[int, Iterable]) -> Attempt:
+    """Save the whole page's answers without handing in (the step before the hand-in is confirmed)."""
+    attempt = _lock_own(actor, attempt_id)
+    now = timezone.now()
+    _ensure_in_time(attempt, now)
+    _save_answers(attempt, answers, now)
+    return attempt
+
+
 @transaction.atomic
 def attempt_submit(*, actor, attempt_id: int, answers: Mapping[int, Iterable] | None = None) -> Attempt:
     """Hand in the paper (with the answers given here, over those saved before) and grade it. Accepted once."""
@@ -138,15 +160,7 @@ def attempt_submit(*, actor, attempt_id: int, answers: Mapping[int, Iterable] | 
     now = timezone.now()
     _ensure_in_time(attempt, now)
     if answers:
-        rows = {r.question_id: r for r in attempt.questions.select_related("question")}
-        for question_id, option_ids in answers.items():
-            row = rows.get(int(question_id))
-            if row is None:
-                raise DomainError(_("This question is not in your paper."), field="question")
-            chosen = _choice(row, option_ids)
-            if chosen != row.chosen:
-                row.chosen, row.answered_at = chosen, now
-                row.save(update_fields=["chosen", "answered_at"])
+        _save_answers(attempt, answers, now)
     return attempt_grade(attempt, status=AttemptStatus.SUBMITTED, now=now, actor=actor)
 
 

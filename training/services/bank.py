@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,18 @@ from ..selectors import used_question_ids
 from .common import SYSTEM, ensure_centre, ensure_perm, record_event, require_text
 
 LETTERS = "ABCDEFGH"
+# "办理……应当（变式2）": a variant of the question written without the suffix.
+VARIANT_SUFFIX = re.compile(r"\s*[（(]\s*变式\s*\d+\s*[)）]\s*$")
+MAX_GROUP_LENGTH = 2000
+
+
+def variant_base(text: str) -> str | None:
+    """The question a "（变式N）" text is a variant of, or None for a text without that suffix."""
+    match = VARIANT_SUFFIX.search(text)
+    base = text[: match.start()].strip() if match else ""
+    return base or None
+
+
 MAX_OPTIONS = len(LETTERS)
 # Stored as data in the hall's language, like the printed forms: a bank is read by the people tested.
 TRUE_FALSE_OPTIONS = ("正确", "错误")
@@ -93,6 +106,15 @@ def question_check(
     return QuestionData(kind, text, options, correct, (explanation or "").strip(), int(difficulty))
 
 
+def _group(value: str | None) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_GROUP_LENGTH:
+        raise DomainError(
+            _("A variant group has at most %(n)d characters.") % {"n": MAX_GROUP_LENGTH}, field="variant_group"
+        )
+    return value
+
+
 def _session_and_topic(actor, centre_id: int, session_id: int | None, topic_id: int | None):
     session = None
     if session_id:
@@ -143,6 +165,7 @@ def question_create(
     session_id: int | None = None,
     explanation: str = "",
     difficulty: int = Difficulty.MEDIUM,
+    variant_group: str = "",
 ) -> Question:
     """Add a question to a centre's bank, tied to the training that taught it or to a topic."""
     _ensure_bank(actor)
@@ -157,6 +180,7 @@ def question_create(
         topic=topic,
         session=session,
         text=data.text,
+        variant_group=_group(variant_group),
         explanation=data.explanation,
         difficulty=data.difficulty,
         created_by=actor,
@@ -186,8 +210,9 @@ def question_update(
     session_id: int | None = None,
     explanation: str = "",
     difficulty: int = Difficulty.MEDIUM,
+    variant_group: str | None = None,
 ) -> Question:
-    """Edit a question. Once it is in somebody's paper only its explanation, difficulty and topic may change:
+    """Edit a question (``variant_group`` None: unchanged). Once it is in somebody's paper only its explanation, difficulty and topic may change:
     papers already graded must keep meaning what they meant."""
     _ensure_bank(actor)
     question = _lock(actor, question_id)
@@ -211,7 +236,9 @@ def question_update(
         _write_options(question, data)
     question.kind, question.text, question.topic, question.session = data.kind, data.text, topic, session
     question.explanation, question.difficulty = data.explanation, data.difficulty
-    question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty"])
+    if variant_group is not None:
+        question.variant_group = _group(variant_group)
+    question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty", "variant_group"])
     record_event(centre_id=question.centre_id, actor=actor, verb="question_edited", note=question.text[:100])
     return question
 
@@ -266,6 +293,7 @@ class ImportRow:
     explanation: str = ""
     difficulty: int = Difficulty.MEDIUM
     session_id: int | None = None
+    variant_group: str = ""
 
 
 @dataclass
@@ -280,6 +308,23 @@ class ImportRefused(DomainError):
     def __init__(self, errors: list[tuple[int, str]]):
         super().__init__(_("Nothing was imported: %(n)d rows need fixing.") % {"n": len(errors)}, field="file")
         self.errors = errors
+
+
+def _import_groups(checked: Sequence[tuple[ImportRow, QuestionData]]) -> dict[int, str]:
+    """The variant group of each row (by row number): the 变式组 column when filled; otherwise a text ending in
+    "（变式N）" belongs to the group named by the text without the suffix, and so does the row with that text."""
+    groups: dict[int, str] = {}
+    bases: set[tuple[str, str]] = set()
+    for row, data in checked:
+        explicit = row.variant_group.strip()
+        base = variant_base(data.text)
+        groups[row.row] = explicit or base or ""
+        if not explicit and base:
+            bases.add((row.topic.strip(), base))
+    for row, data in checked:
+        if not groups[row.row] and (row.topic.strip(), data.text) in bases:
+            groups[row.row] = data.text
+    return groups
 
 
 @transaction.atomic
@@ -308,10 +353,14 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
             errors.append((row.row, str(exc)))
             continue
         checked.append((row, data))
+    for row, _data in checked:
+        if len(row.variant_group.strip()) > MAX_GROUP_LENGTH:
+            errors.append((row.row, _("A variant group has at most %(n)d characters.") % {"n": MAX_GROUP_LENGTH}))
     if errors:
         raise ImportRefused(errors)
     result = ImportResult()
     seen: set[tuple[int, str]] = set()
+    groups = _import_groups(checked)
     for row, data in checked:
         topic_id = None
         if row.topic.strip():
@@ -326,12 +375,19 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
             result.skipped += 1
             continue
         seen.add(key)
+        group = groups[row.row]
+        if group and variant_base(data.text) == group:
+            # The question the variant is of, already in the bank without a group, joins the group.
+            Question.objects.filter(centre=centre, topic=topic, text=group, variant_group="").update(
+                variant_group=group
+            )
         question = Question.objects.create(
             centre=centre,
             kind=data.kind,
             topic=topic,
             session=session,
             text=data.text,
+            variant_group=group,
             explanation=data.explanation,
             difficulty=data.difficulty,
             created_by=actor,

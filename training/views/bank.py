@@ -46,6 +46,7 @@ def _service_kwargs(data) -> dict:
         "session_id": data.get("session"),
         "explanation": data["explanation"],
         "difficulty": data["difficulty"],
+        "variant_group": data.get("variant_group", ""),
     }
 
 
@@ -105,6 +106,7 @@ def question_edit_view(request, pk: int):
         else ("对" if options and options[0].is_correct else "错"),
         "explanation": question.explanation,
         "difficulty": question.difficulty,
+        "variant_group": question.variant_group,
         "centre": question.centre_id,
     }
     form = _question_form(request, request.POST or None, initial=initial)

@@ -331,10 +331,32 @@ def attempt_answer_view(request, pk: int):
 @login_required
 @require_POST
 def attempt_submit_view(request, pk: int):
+    """Hand in the paper, in two steps: the paper's button saves its answers and asks for confirmation (how many
+    are answered, which are not); the confirmation hands in. The page hands in at once only when the time is up
+    (``confirmed`` sent by the countdown)."""
     paper = get_object_or_404(Attempt.objects.filter(staff__user=request.user).select_related("test", "staff"), pk=pk)
     drawn = list(paper.questions.values_list("question_id", flat=True))
     # The page's form comes whole: a question without a ticked option is unanswered.
     answers = {qid: request.POST.getlist(f"q{qid}") for qid in drawn} if request.POST.get("full") else None
+    if request.POST.get("confirmed") != "1":
+        saved, status = attempt(
+            request,
+            lambda: svc.attempt_save_answers(actor=request.user, attempt_id=paper.pk, answers=answers or {}),
+        )
+        if saved is None:
+            paper.refresh_from_db()
+            return _render_attempt(request, paper, status)
+        questions = selectors.attempt_paper(saved)
+        context = {
+            "attempt": saved,
+            "test": saved.test,
+            "total": len(questions),
+            "answered": sum(1 for q in questions if q["answered"]),
+            "unanswered": [q["position"] for q in questions if not q["answered"]],
+        }
+        response = render(request, "training/attempt_confirm.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
     done, status = attempt(
         request, lambda: svc.attempt_submit(actor=request.user, attempt_id=paper.pk, answers=answers)
     )
