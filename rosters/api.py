@@ -100,6 +100,12 @@ class PlanInput(serializers.Serializer):
     month = serializers.DateField(help_text="Any day of the month; the plan is for the whole month")
 
 
+class PublishInput(serializers.Serializer):
+    confirm_repeats = serializers.BooleanField(
+        default=False, help_text="Required (true) to publish a plan in which helpers repeat a window early"
+    )
+
+
 class AssignInput(serializers.Serializer):
     helper = serializers.IntegerField()
     window = serializers.IntegerField(allow_null=True, help_text="null takes the helper off every window")
@@ -167,10 +173,14 @@ class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
-    @extend_schema(request=None, responses=PlanDetailOutput)
+    @extend_schema(request=PublishInput, responses=PlanDetailOutput)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        plan = svc.rotation_plan_publish(actor=request.user, plan_id=self.get_object().pk)
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = svc.rotation_plan_publish(
+            actor=request.user, plan_id=self.get_object().pk, confirm_repeats=data.validated_data["confirm_repeats"]
+        )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(responses=ProblemOutput(many=True))
