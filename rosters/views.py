@@ -181,12 +181,14 @@ def _plan_context(request, plan: RotationPlan) -> dict:
     for day, turns in sorted(grid.help_area.items()):
         cells = [[(t, helpers) for t in turns if t.department_id == d.pk] for d, helpers in departments]
         help_area_rows.append((day, cells))
+    # The month's minimums (automatic ones worked out) beside each window.
+    heads = list(zip(windows, grid.inputs.window_specs, strict=True))
     return {
         "plan": plan,
         "grid": grid,
         "windows": windows,
-        "window_counts": [(w, grid.counts.get(w.pk, 0), spec) for w, spec in zip(windows, grid.inputs.window_specs)],
-        "window_heads": list(zip(windows, grid.inputs.window_specs)),
+        "window_counts": [(w, grid.counts.get(w.pk, 0), spec) for w, spec in heads],
+        "window_heads": heads,
         "rows": rows,
         "problem_windows": grid.problem_windows(),
         "editable": plan.is_draft and request.user.has_perm("rosters.manage_rotation"),
