@@ -96,6 +96,7 @@ def test_a_plan_with_repeat_notes_never_shows_every_rule_holds(client, roster_ha
     assert response.status_code == 200
     assert "尚未轮完所有窗口即回到" in body
     assert "Every rule holds" not in body and "符合全部规则" not in body
+    assert "无阻止发布的问题" in body and "确认发布含 1 处重复轮岗" in body
     assert 'name="confirm_repeats"' in body
 
 
