@@ -76,7 +76,7 @@ class PlanOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RotationPlan
-        fields = ["id", "centre", "centre_name", "month", "status", "generated_at", "published_at"]
+        fields = ["id", "centre", "centre_name", "month", "status", "continued_from", "generated_at", "published_at"]
 
 
 class PlanDetailOutput(PlanOutput):

@@ -124,7 +124,8 @@ def test_publishing_a_plan_with_repeats_is_refused_without_confirmation(roster_h
         rotation_plan_publish(actor=h["supervisor"], plan_id=february.pk, confirm_repeats=True)
     assert RotationPlan.objects.get(pk=february.pk).status == PlanStatus.PUBLISHED
     event = RosterEvent.objects.get(plan=february, verb="plan_published")
-    assert event.actor == h["supervisor"] and "1" in event.note
+    assert event.actor == h["supervisor"]
+    assert "1 处重复轮岗" in event.note or "1 confirmed repeat" in event.note
 
 
 def test_the_publish_page_and_the_api_ask_for_the_repeat_confirmation(client, roster_hall):
@@ -144,6 +145,7 @@ def test_the_publish_page_and_the_api_ask_for_the_repeat_confirmation(client, ro
         assert RotationPlan.objects.get(pk=february.pk).status == PlanStatus.DRAFT
         answer = api.post(f"/api/v1/rosters/plans/{february.pk}/publish/", {"confirm_repeats": True}, format="json")
     assert answer.status_code == 200, answer.json()
+    assert answer.json()["continued_from"] == february.continued_from_id
     assert RotationPlan.objects.get(pk=february.pk).status == PlanStatus.PUBLISHED
 
 
