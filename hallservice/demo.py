@@ -1368,7 +1368,7 @@ def seed_rosters(tally: _Tally, centres: dict[str, ServiceCentre], staff: dict[s
         if plan is None:
             plan = rotation_plan_generate(actor=supervisor, centre_id=district.pk, month=month)
         if offset <= 0 and plan.is_draft:
-            rotation_plan_publish(actor=supervisor, plan_id=plan.pk)
+            rotation_plan_publish(actor=supervisor, plan_id=plan.pk, confirm_repeats=True)
 
     # Today's and the next duty leader each file a substitution: today's is approved, the next one waits.
     plan = RotationPlan.objects.get(centre=district, month=this_month)

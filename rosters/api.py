@@ -76,7 +76,7 @@ class PlanOutput(serializers.ModelSerializer):
 
     class Meta:
         model = RotationPlan
-        fields = ["id", "centre", "centre_name", "month", "status", "generated_at", "published_at"]
+        fields = ["id", "centre", "centre_name", "month", "status", "continued_from", "generated_at", "published_at"]
 
 
 class PlanDetailOutput(PlanOutput):
@@ -98,6 +98,12 @@ class ProblemOutput(serializers.Serializer):
 class PlanInput(serializers.Serializer):
     centre = serializers.IntegerField()
     month = serializers.DateField(help_text="Any day of the month; the plan is for the whole month")
+
+
+class PublishInput(serializers.Serializer):
+    confirm_repeats = serializers.BooleanField(
+        default=False, help_text="Required (true) to publish a plan in which helpers repeat a window early"
+    )
 
 
 class AssignInput(serializers.Serializer):
@@ -167,10 +173,14 @@ class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
-    @extend_schema(request=None, responses=PlanDetailOutput)
+    @extend_schema(request=PublishInput, responses=PlanDetailOutput)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        plan = svc.rotation_plan_publish(actor=request.user, plan_id=self.get_object().pk)
+        data = PublishInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = svc.rotation_plan_publish(
+            actor=request.user, plan_id=self.get_object().pk, confirm_repeats=data.validated_data["confirm_repeats"]
+        )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(responses=ProblemOutput(many=True))

@@ -30,6 +30,12 @@ class PlanCreateForm(forms.Form):
         self.fields["centre"].choices = [(c.pk, c.name) for c in centres]
 
 
+class PublishForm(forms.Form):
+    """Publishing a draft; a plan with repeats needs the box ticked (the service refuses without it)."""
+
+    confirm_repeats = forms.BooleanField(label=_("Publish with these repeats"), required=False)
+
+
 class AssignForm(forms.Form):
     """One cell of the grid: ``cell`` is "helper:window" (window empty = no window) from the no-JS form."""
 

@@ -113,6 +113,16 @@ class RotationPlan(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The plan whose rotation this one continues (the latest plan before its month, draft or published, when
+    # it was last generated): a month drafted after a draft month goes on from the draft, not from scratch.
+    continued_from = models.ForeignKey(
+        "self",
+        verbose_name=_("continues from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continued_by",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = RotationPlanQuerySet.as_manager()

@@ -20,6 +20,12 @@ then a new cycle starts. A helper may only be placed at a window still missing f
 Only when no arrangement that keeps this rule staffs every window to its minimum and places every helper
 (the strict problem is infeasible — e.g. several helpers are away all month) does the generator let a helper
 repeat a window, as few times as its search finds, and marks that assignment `is_repeat` with the reason.
+Forced repeats are spread: the most repeats any helper has in their current cycle is kept as low as any
+plan allows (those with fewer repeats so far repeat first).
+
+Minimums. A window's own minimum, or automatic (see `automatic_minimums`): one helper when the centre has
+enough for every window, otherwise none. When the minimums add up to more than the helpers available, the
+check says so and what to change, rather than blaming leave.
 
 Days away inside the month. A helper away on some days keeps their window. On each working day each window
 needs `min_staff` of its helpers present; where leave leaves it short, a helper present at a window with
@@ -60,6 +66,8 @@ __all__ = [
     "RotationProposal",
     "Cover",
     "Problem",
+    "automatic_minimums",
+    "cycle_repeats",
     "cycle_state",
     "propose_rotation",
     "propose_covers",
@@ -83,6 +91,7 @@ class WindowSpec:
     label: str
     min_staff: int = 1
     max_staff: int = 2
+    automatic: bool = False  # min_staff came from automatic_minimums, not from the window's own setting
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,20 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def automatic_minimums(minimums: Sequence[int | None], helpers: int) -> list[int]:
+    """Each window's minimum for the month; ``None`` (the window's default) is automatic.
+
+    Rule (the seeds leave it open): an automatic window needs one full-time helper when the month's available
+    helpers cover every automatic window after the windows with a set minimum; otherwise it needs none, and
+    the generator spreads the helpers over the windows in turn (7 windows, 5 helpers: 5 windows staffed each
+    month, each helper still works every window over the cycle). A set minimum is never changed.
+    """
+    fixed = sum(m for m in minimums if m is not None)
+    automatic = sum(m is None for m in minimums)
+    each = 1 if helpers - fixed >= automatic else 0
+    return [each if m is None else m for m in minimums]
+
+
 def _round_order(ids: Iterable[int], turn: int) -> dict[int, int]:
     """Rank of each id in a round that starts one place later every turn."""
     ordered = sorted(ids)
@@ -180,6 +203,23 @@ def cycle_state(history: Sequence[int], window_ids: Iterable[int]) -> tuple[froz
             visited = set()
             completed += 1
     return frozenset(active - visited), last, completed
+
+
+def cycle_repeats(history: Sequence[int], window_ids: Iterable[int]) -> int:
+    """How many months of the current cycle the helper spent at a window already worked in that cycle."""
+    active = set(window_ids)
+    visited: set[int] = set()
+    repeats = 0
+    for window_id in history:
+        if window_id not in active:
+            continue
+        if window_id in visited:
+            repeats += 1
+        visited.add(window_id)
+        if len(visited) == len(active):
+            visited = set()
+            repeats = 0
+    return repeats
 
 
 # --- Rotation ---------------------------------------------------------------------------------------------
@@ -209,8 +249,12 @@ class _Rotation:
         self.remaining: dict[int, frozenset[int]] = {}
         self.last: dict[int, int | None] = {}
         self.completed: dict[int, int] = {}
+        self.repeats: dict[int, int] = {}
         for h in helpers:
             self.remaining[h.id], self.last[h.id], self.completed[h.id] = cycle_state(h.history, self.pos)
+            self.repeats[h.id] = cycle_repeats(h.history, self.pos)
+        # Who may repeat a window in a relaxed search (propose_rotation widens it step by step).
+        self.may_repeat: set[int] = set()
         # Who may go where without breaking the cycle rule, in round order (for the repair searches).
         by_rank = sorted(self.at, key=self.rank.__getitem__)
         self.strict_candidates = {w: [h for h in by_rank if w in self.remaining[h]] for w in self.pos}
@@ -231,8 +275,15 @@ class _Rotation:
         n = len(self.windows)
         return [self.windows[(start + k) % n].id for k in range(n)]
 
-    def _cost(self, helper: int, window: int) -> int:
-        return 0 if window in self.remaining[helper] else 1
+    def _cost(self, helper: int, window: int) -> int | None:
+        """0 for a window still to work, 1 for a repeat the helper may make, None for a forbidden repeat."""
+        if window in self.remaining[helper]:
+            return 0
+        return 1 if helper in self.may_repeat else None
+
+    def missing(self) -> bool:
+        """A window below its minimum, or a helper without a window."""
+        return any(self.count[w] < self.low[w] for w in self.pos) or any(w is None for w in self.at.values())
 
     def fill_minimum(self, deficient: int, *, relaxed: bool) -> bool:
         """Bring one more helper to a window below its minimum along an augmenting path of moves.
@@ -260,6 +311,8 @@ class _Rotation:
                 if source == node:
                     continue
                 cost = self._cost(helper, node) if relaxed else 0
+                if cost is None:
+                    continue
                 nxt = ("unplaced", helper) if source is None else source
                 nd = d + cost
                 if nd < dist.get(nxt, nd + 1):
@@ -295,6 +348,8 @@ class _Rotation:
                     if target == node:
                         continue
                     cost = self._cost(mover, target) if relaxed else 0
+                    if cost is None:
+                        continue
                     nd = d + cost
                     if nd < dist.get(target, nd + 1):
                         dist[target] = nd
@@ -353,7 +408,15 @@ def propose_rotation(
 
     # 2. Repair by augmenting paths: first within the cycle rule, then — only for what is still missing —
     # allowing repeats. Minimums first; moves that place a helper never take one from a window.
-    for relaxed in (False, True):
+    # Forced repeats are spread (issue 19): a helper's repeats count within their current cycle, and level k
+    # lets repeat only the helpers who would then have at most k repeats in the cycle. Raising k one step at a
+    # time finds the smallest k that staffs every window and places everyone, so the most repeats any helper
+    # has is as small as any plan's (the searches are complete for each allowed set).
+    levels = [(False, 0)] + [(True, k) for k in range(1, max(state.repeats.values(), default=0) + 2)]
+    for relaxed, level in levels:
+        if relaxed and not state.missing():
+            break
+        state.may_repeat = {h for h, n in state.repeats.items() if n + 1 <= level}
         progress = True
         while progress:
             progress = False
@@ -594,6 +657,22 @@ def check_plan(
         remaining, _last, _done = cycle_state(helper.history, names)
         if window_id not in remaining:
             repeats.append((helper, window_id))
+    available = [h for h in helpers if not (days and all(d in h.away for d in days))]
+    needed = sum(w.min_staff for w in windows)
+    if needed > len(available):
+        away_all = len(helpers) - len(available)
+        problems.append(
+            Problem(
+                ERROR,
+                "too_few_helpers",
+                _(
+                    "The minimums of the %(windows)d windows add up to %(needed)d full-time helpers, but only "
+                    "%(available)d are available this month (%(away)d away all month). Lower the minimum of some "
+                    "windows (0, or empty for automatic) under Staff → Windows, or add full-time helpers."
+                )
+                % {"windows": len(windows), "needed": needed, "available": len(available), "away": away_all},
+            )
+        )
     for window in windows:
         n = counts[window.id]
         if n < window.min_staff:
@@ -645,6 +724,10 @@ def check_plan(
         working_days=days,
         turn=turn,
     )
+    # A window below its minimum for the whole month is reported above ("understaffed"); its days are not
+    # blamed on leave (nobody may be away at all).
+    understaffed = {w.id for w in windows if counts[w.id] < w.min_staff}
+    gaps = [g for g in gaps if g[1] not in understaffed]
     gap_days: dict[int, list[date]] = {}
     for day, window_id, _missing in gaps:
         gap_days.setdefault(window_id, []).append(day)

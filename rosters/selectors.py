@@ -172,12 +172,25 @@ class PlanInputs:
         return {p.id: p for _d, specs in self.departments for p in specs}
 
 
+def plans_in_sequence(centre_id: int, before: date) -> QuerySet[RotationPlan]:
+    """The centre's plans a month ``before`` continues from, oldest first.
+
+    Every published plan before the month, and the drafts after the last published one (months drafted but not
+    yet published, e.g. January still a draft while February is generated): February must go on from January's
+    draft, not repeat it. A draft older than a published month was abandoned and does not count.
+    """
+    plans = RotationPlan.objects.filter(centre_id=centre_id, month__lt=before)
+    last_published = plans.filter(status=PlanStatus.PUBLISHED).aggregate(m=Max("month"))["m"]
+    in_sequence = Q(status=PlanStatus.PUBLISHED) | Q(status=PlanStatus.DRAFT)
+    if last_published is not None:
+        in_sequence = Q(status=PlanStatus.PUBLISHED) | Q(status=PlanStatus.DRAFT, month__gt=last_published)
+    return plans.filter(in_sequence).order_by("month")
+
+
 def rotation_history(centre_id: int, before: date, helper_id: int | None = None) -> dict[int, list[int]]:
-    """Each helper's windows in the centre's published plans before ``before``, oldest first."""
+    """Each helper's windows in the centre's plans in sequence before ``before`` (see plans_in_sequence)."""
     history: dict[int, list[int]] = defaultdict(list)
-    rows = RotationAssignment.objects.filter(
-        plan__centre_id=centre_id, plan__status=PlanStatus.PUBLISHED, plan__month__lt=before
-    )
+    rows = RotationAssignment.objects.filter(plan__in=plans_in_sequence(centre_id, before))
     if helper_id is not None:
         rows = rows.filter(helper_id=helper_id)
     rows = rows.order_by("plan__month").values_list("helper_id", "window_id")
@@ -234,12 +247,18 @@ def plan_inputs(centre_id: int, month: date, calendar: WorkingCalendar | None = 
         n, last = past.get(member.pk, (0, None))
         return planning.PersonSpec(member.pk, member.name, away.get(member.pk, frozenset()), n, last)
 
+    days = set(working_days)
+    available = sum(1 for h in helpers if not (days and days <= away.get(h, frozenset())))
+    minimums = planning.automatic_minimums([w.min_staff for w in windows], available)
     return PlanInputs(
         centre_id=centre_id,
         month=month,
         working_days=working_days,
         windows=windows,
-        window_specs=[planning.WindowSpec(w.pk, w.number, w.min_staff, w.max_staff) for w in windows],
+        window_specs=[
+            planning.WindowSpec(w.pk, w.number, low, w.max_staff, automatic=w.min_staff is None)
+            for w, low in zip(windows, minimums, strict=True)
+        ],
         helpers=helpers,
         helper_specs=[
             planning.HelperSpec(h.pk, h.name, tuple(history.get(h.pk, ())), away.get(h.pk, frozenset()))
@@ -437,8 +456,15 @@ class Post:
     away: list[StaffMember] = field(default_factory=list)
 
     @property
+    def minimum(self) -> int:
+        """The window's minimum; an automatic one counts as 1 where the plan put a helper, else 0."""
+        if self.window.min_staff is not None:
+            return self.window.min_staff
+        return 1 if self.staff or self.away else 0
+
+    @property
     def short(self) -> bool:
-        return len(self.staff) < self.window.min_staff
+        return len(self.staff) < self.minimum
 
 
 @dataclass

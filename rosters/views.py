@@ -35,6 +35,7 @@ from .forms import (
     DutySummaryForm,
     LeaderForm,
     PlanCreateForm,
+    PublishForm,
     RecordCheckInForm,
     SubstitutionForm,
     TurnForm,
@@ -180,11 +181,14 @@ def _plan_context(request, plan: RotationPlan) -> dict:
     for day, turns in sorted(grid.help_area.items()):
         cells = [[(t, helpers) for t in turns if t.department_id == d.pk] for d, helpers in departments]
         help_area_rows.append((day, cells))
+    # The month's minimums (automatic ones worked out) beside each window.
+    heads = list(zip(windows, grid.inputs.window_specs, strict=True))
     return {
         "plan": plan,
         "grid": grid,
         "windows": windows,
-        "window_counts": [(w, grid.counts.get(w.pk, 0)) for w in windows],
+        "window_counts": [(w, grid.counts.get(w.pk, 0), spec) for w, spec in heads],
+        "window_heads": heads,
         "rows": rows,
         "problem_windows": grid.problem_windows(),
         "editable": plan.is_draft and request.user.has_perm("rosters.manage_rotation"),
@@ -193,6 +197,7 @@ def _plan_context(request, plan: RotationPlan) -> dict:
         "help_area_departments": [d for d, _helpers in departments],
         "help_area_rows": help_area_rows,
         "covers_by_day": _covers_by_day(grid),
+        "repeats": [p for p in grid.warnings if p.code == "repeat"],
     }
 
 
@@ -206,7 +211,9 @@ def _covers_by_day(grid) -> list[tuple[date, list]]:
 
 
 def _plan(request, pk: int) -> RotationPlan:
-    return get_object_or_404(RotationPlan.objects.visible_to(request.user).select_related("centre"), pk=pk)
+    return get_object_or_404(
+        RotationPlan.objects.visible_to(request.user).select_related("centre", "continued_from"), pk=pk
+    )
 
 
 @login_required
@@ -307,7 +314,11 @@ def turn_set_view(request, pk: int, turn_pk: int):
 @require_POST
 def plan_publish_view(request, pk: int):
     plan = _plan(request, pk)
-    result, status = _attempt(request, lambda: svc.rotation_plan_publish(actor=request.user, plan_id=plan.pk))
+    form = PublishForm(request.POST)
+    confirm = form.is_valid() and form.cleaned_data["confirm_repeats"]
+    result, status = _attempt(
+        request, lambda: svc.rotation_plan_publish(actor=request.user, plan_id=plan.pk, confirm_repeats=confirm)
+    )
     if result is not None:
         messages.success(request, _("The plan for %(month)s is published.") % {"month": f"{plan.month:%Y-%m}"})
         return redirect(plan)

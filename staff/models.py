@@ -139,9 +139,17 @@ class Window(models.Model):
     )
     is_help_desk = models.BooleanField(_("help desk"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    # Staffing bounds for the monthly rotation of full-time helpers (rosters); 0 lets a window go without one.
+    # Staffing bounds for the monthly rotation of full-time helpers (rosters); 0 lets a window go without one,
+    # empty (the default) is automatic: rosters.planning.automatic_minimums fits it to the centre's helpers.
     min_staff = models.PositiveSmallIntegerField(
-        _("minimum helpers"), default=1, help_text=_("Full-time helpers the monthly rotation must put here")
+        _("minimum helpers"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Full-time helpers the monthly rotation must put here. Empty = automatic: one when the centre has "
+            "enough full-time helpers for all its windows that month, otherwise none."
+        ),
     )
     max_staff = models.PositiveSmallIntegerField(
         _("maximum helpers"), default=2, help_text=_("Full-time helpers the monthly rotation may put here")
@@ -155,7 +163,10 @@ class Window(models.Model):
         verbose_name_plural = _("windows")
         constraints = [
             models.UniqueConstraint(fields=["centre", "number"], name="window_number_unique_in_centre"),
-            models.CheckConstraint(condition=Q(min_staff__lte=models.F("max_staff")), name="window_min_staff_lte_max"),
+            models.CheckConstraint(
+                condition=Q(min_staff__isnull=True) | Q(min_staff__lte=models.F("max_staff")),
+                name="window_min_staff_lte_max",
+            ),
         ]
 
     def __str__(self) -> str:

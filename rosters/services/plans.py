@@ -13,7 +13,15 @@ from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning
 from ..models import DutyDay, HelpAreaTurn, PlanStatus, RotationAssignment, RotationCover, RotationPlan
-from ..selectors import PlanInputs, help_area_per_day, month_start, plan_check, plan_inputs, rotation_history
+from ..selectors import (
+    PlanInputs,
+    help_area_per_day,
+    month_start,
+    plan_check,
+    plan_inputs,
+    plans_in_sequence,
+    rotation_history,
+)
 from .common import ensure_centre, ensure_draft, ensure_perm, ensure_plan_transition, lock_plan, record_event
 
 MANAGE = "rosters.manage_rotation"
@@ -99,7 +107,12 @@ def rotation_plan_generate(*, actor, centre_id: int, month: date) -> RotationPla
             _("There is already a plan for %(month)s: open it, or regenerate it while it is a draft.")
             % {"month": f"{month:%Y-%m}"}
         )
-    plan = RotationPlan.objects.create(centre_id=centre_id, month=month, generated_at=timezone.now())
+    plan = RotationPlan.objects.create(
+        centre_id=centre_id,
+        month=month,
+        generated_at=timezone.now(),
+        continued_from=plans_in_sequence(centre_id, month).last(),
+    )
     result = _fill(plan, plan_inputs(centre_id, month))
     record_event(centre_id=centre_id, actor=actor, verb="plan_generated", plan=plan, note=_summary_note(result, plan))
     return plan
@@ -117,7 +130,8 @@ def rotation_plan_regenerate(*, actor, plan_id: int) -> RotationPlan:
     plan.covers.all().delete()
     result = _fill(plan, plan_inputs(plan.centre_id, plan.month))
     plan.generated_at = timezone.now()
-    plan.save(update_fields=["generated_at"])
+    plan.continued_from = plans_in_sequence(plan.centre_id, plan.month).last()
+    plan.save(update_fields=["generated_at", "continued_from"])
     record_event(
         centre_id=plan.centre_id, actor=actor, verb="plan_regenerated", plan=plan, note=_summary_note(result, plan)
     )
@@ -288,8 +302,13 @@ def help_area_turn_set(*, actor, turn_id: int, helper_id: int) -> HelpAreaTurn:
 
 
 @transaction.atomic
-def rotation_plan_publish(*, actor, plan_id: int) -> RotationPlan:
-    """Publish a draft after checking every rule; the day covers it needs are frozen with it."""
+def rotation_plan_publish(*, actor, plan_id: int, confirm_repeats: bool = False) -> RotationPlan:
+    """Publish a draft after checking every rule; the day covers it needs are frozen with it.
+
+    A plan that sends helpers back to a window before they have worked every window (seed 000 二.1: rotate
+    so each learns every window) is published only when the supervisor confirms it with ``confirm_repeats``:
+    the repeats are warnings, not errors, because sometimes nothing else staffs every window.
+    """
     plan = lock_plan(plan_id)
     _ensure_manager(actor, plan.centre_id)
     ensure_plan_transition(plan, PlanStatus.PUBLISHED)
@@ -300,6 +319,16 @@ def rotation_plan_publish(*, actor, plan_id: int) -> RotationPlan:
         if len(errors) > PROBLEMS_NAMED:
             named += " …"
         raise DomainError(_("The plan cannot be published: %(problems)s") % {"problems": named})
+    repeats = [p for p in problems if p.code == "repeat"]
+    if repeats and not confirm_repeats:
+        raise DomainError(
+            _(
+                "%(n)d helper(s) would return to a window before having worked every window. "
+                "Change the grid, or confirm that the plan is published with these repeats."
+            )
+            % {"n": len(repeats)},
+            field="confirm_repeats",
+        )
     plan.covers.all().delete()
     RotationCover.objects.bulk_create(
         RotationCover(plan=plan, day=c.day, helper_id=c.helper_id, window_id=c.window_id, reason=c.reason)
@@ -315,6 +344,7 @@ def rotation_plan_publish(*, actor, plan_id: int) -> RotationPlan:
         actor=actor,
         verb="plan_published",
         plan=plan,
-        note=_("%(covers)d day cover(s), %(warnings)d warning(s).") % {"covers": len(covers), "warnings": warnings},
+        note=_("%(covers)d day cover(s), %(warnings)d warning(s).") % {"covers": len(covers), "warnings": warnings}
+        + (" " + _("Published with %(n)d confirmed repeat(s).") % {"n": len(repeats)} if repeats else ""),
     )
     return plan
