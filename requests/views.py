@@ -306,6 +306,12 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
     return render(request, "requests/detail.html", context, status=status)
 
 
+def render_request_page(request, pk: int, *, status: int = 200):
+    """The request page as it is now, e.g. with the reason of a refused print (views_documents)."""
+    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    return _render_request(request, req, status=status)
+
+
 @login_required
 @require_GET
 def request_detail_view(request, pk: int):

@@ -28,7 +28,7 @@ from ..models import (
     Summary,
     TaskStatus,
 )
-from .base import ensure_action, is_visible_to, lock_request, move, record_event, require
+from .base import ensure_action, ensure_may_act, ensure_not_archived, lock_request, move, record_event, require
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -271,8 +271,8 @@ def request_evaluate(
 def _lock_case(actor, request_id: int, *, permission: str) -> tuple[ServiceRequest, Evaluation]:
     """The request and its evaluation under row locks, after checking the actor may work on the case."""
     req = lock_request(request_id)
-    if not actor.has_perm(permission) or not is_visible_to(actor, req):
-        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    ensure_may_act(actor, req, permission=permission)
+    ensure_not_archived(req)
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None:
         raise TransitionNotAllowed(_("This request has not been evaluated."))
@@ -323,6 +323,7 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
 def evaluation_rate_again(*, request_id: int, rating: int, comment: str = "") -> Evaluation:
     """The applicant's follow-up rating after rectification (online, once). Both ratings are kept."""
     req = lock_request(request_id)
+    ensure_not_archived(req)
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None or evaluation.rectification_stage != "awaiting_rating":
         raise TransitionNotAllowed(_("A rating after rectification is possible once, after the rectification."))
@@ -382,9 +383,13 @@ def evaluation_flag_overdue(today: date) -> list[int]:
     from ..notifications import after_commit, notify_supervisors
 
     touched = []
-    candidates = Evaluation.objects.filter(needs_follow_up=True, is_invalid=False).filter(
-        Q(followed_up_at__isnull=True, return_visit_due__lt=today, return_visit_flagged_on__isnull=True)
-        | Q(rectified_at__isnull=True, rectify_due__lt=today, rectify_flagged_on__isnull=True)
+    candidates = (
+        Evaluation.objects.filter(needs_follow_up=True, is_invalid=False)
+        .exclude(request__status=Status.ARCHIVED)  # archived: read-only, nothing more is flagged
+        .filter(
+            Q(followed_up_at__isnull=True, return_visit_due__lt=today, return_visit_flagged_on__isnull=True)
+            | Q(rectified_at__isnull=True, rectify_due__lt=today, rectify_flagged_on__isnull=True)
+        )
     )
     for evaluation_id, request_id in candidates.values_list("pk", "request_id"):
         with transaction.atomic():
@@ -432,11 +437,12 @@ def request_archive(*, actor, request_id: int) -> ServiceRequest:
     """File the request as one file per matter; from now on it and everything under it are read-only."""
     req = lock_request(request_id)
     ensure_action(actor, req, "archive")
+    # Not possible yet (rather than bad input): 409, like every other action the request's state refuses.
     if not Summary.objects.filter(request=req).exists():
-        raise DomainError(_("Write the summary before archiving."), field="summary")
+        raise TransitionNotAllowed(_("Write the summary before archiving."))
     evaluation = Evaluation.objects.filter(request=req).first()
     if evaluation is not None and evaluation.rectification_stage in ("return_visit", "rectifying"):
-        raise DomainError(_("The poor rating's return visit and rectification come first."), field="evaluation")
+        raise TransitionNotAllowed(_("The poor rating's return visit and rectification come first."))
     req.archived_at = timezone.now()
     previous = move(req, Status.ARCHIVED, fields=("archived_at",))
     record_event(req, actor=actor, verb="archived", public=True, from_status=previous, to_status=Status.ARCHIVED)

@@ -26,7 +26,7 @@ from ..models import (
     ServiceRequest,
     Status,
 )
-from .base import is_visible_to, lock_request, record_event
+from .base import ensure_in_charge, is_visible_to, lock_request, record_event
 
 TRACK_SALT = "hallservice.track.document"
 
@@ -112,6 +112,7 @@ def document_issue(
     req = lock_request(request_id)
     if not actor.has_perm("requests.handle_request") or not is_visible_to(actor, req):
         raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
+    ensure_in_charge(actor, req)
     refusal = document_refusal(kind, req)
     if refusal:
         raise TransitionNotAllowed(refusal)
