@@ -48,7 +48,12 @@ class EmptyForm(ActionForm):
 
 
 class ReviewMaterialsForm(ActionForm):
-    """One status per material of the request (and a promised date for a tolerant waiver)."""
+    """One status per material of the request (and a promised date for a tolerant waiver).
+
+    Each material starts from what registration recorded: ticked there (provided) or reviewed since, its
+    status; never checked (not ticked at registration), 缺少 (missing) — so one click never records a
+    material nobody saw as provided.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +61,9 @@ class ReviewMaterialsForm(ActionForm):
         self.checks = list(self.req.material_checks.all()) if self.req else []
         for check in self.checks:
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
-                label=check.name, choices=choices, initial=check.status if check.status in dict(choices) else None
+                label=check.name,
+                choices=choices,
+                initial=check.status if check.status in dict(choices) else MaterialStatus.MISSING,
             )
             self.fields[f"promised_by_{check.pk}"] = forms.DateField(
                 label=_("Promised by"),
