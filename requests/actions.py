@@ -98,6 +98,10 @@ def _worth_offering(name: str, user, req: ServiceRequest) -> bool:
     if name == "follow_up":
         evaluation = getattr(req, "evaluation", None)
         return evaluation is not None and evaluation.needs_follow_up and evaluation.followed_up_at is None
+    if name == "issue_deficiency_notice":
+        # The notice lists everything at once: every material reviewed, and something missing.
+        statuses = {c.status for c in req.material_checks.all()}
+        return "unchecked" not in statuses and bool(statuses & {"missing", "needs_correction"})
     if name == "supply_materials":
         return any(c.status != "provided" for c in req.material_checks.all())
     if name == "link_key_project":

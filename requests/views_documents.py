@@ -18,7 +18,7 @@ from staff.models import ServiceCentre
 from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
 from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
-from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest
+from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
 from .services.documents import document_issue, document_refusal, ledger_export_create
 
 
@@ -48,8 +48,13 @@ def issuable_documents(user, req: ServiceRequest) -> list[dict]:
             "pickup": kind == DocumentKind.COMMISSION_LETTER,
         }
         for kind in DocumentKind
-        if document_refusal(kind, req) is None
+        if document_refusal(kind, req) is None and not _printed_by_an_action(kind, req)
     ]
+
+
+def _printed_by_an_action(kind: DocumentKind, req: ServiceRequest) -> bool:
+    """Before the deficiency notice is issued, 出具一次性告知单 (the action) prints it: one step, not two."""
+    return kind == DocumentKind.DEFICIENCY_NOTICE and req.status == Status.APPLIED
 
 
 @login_required

@@ -83,7 +83,9 @@ def request_deliver(
 ) -> ServiceRequest:
     """Hand the result over: in person (signed completion form) or by free post (delivered once received).
 
-    An assist request for an immediate matter gets its result on the spot straight after acceptance.
+    An assist request for an immediate matter gets its result on the spot straight after acceptance. A postal
+    recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
+    else the applicant's name and registered address — so the clerk does not type them a third time.
     """
     req = lock_request(request_id)
     ensure_action(actor, req, "deliver")
@@ -105,6 +107,8 @@ def request_deliver(
     if method in (DeliveryMethod.IN_PERSON, DeliveryMethod.ON_THE_SPOT):
         require(signer, _("Enter who signed the completion form."), field="signer")
     if method == DeliveryMethod.POST:
+        recipient = recipient.strip() or req.pickup_recipient or req.applicant_name
+        address = address.strip() or req.pickup_address or req.applicant_address
         require(recipient, _("Enter the recipient."), field="recipient")
         require(address, _("Enter the postal address."), field="address")
         require(carrier, _("Enter the carrier."), field="carrier")

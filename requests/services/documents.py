@@ -162,9 +162,14 @@ def document_issue(
 
 
 def _record_pickup(req, actor, method: str, recipient: str, address: str, phone: str) -> None:
+    """The pick-up choice of the commission letter; for post, what is left empty comes from the applicant on file
+    (name — the contact person of an organisation —, registered address, phone)."""
     if method not in PickupMethod.values:
         raise DomainError(_("Choose hall pick-up or free postal delivery."), field="pickup_method")
     if method == PickupMethod.POST:
+        recipient = recipient.strip() or req.contact_person or req.applicant_name
+        address = address.strip() or req.applicant_address
+        phone = phone.strip() or req.applicant_phone
         if not recipient.strip():
             raise DomainError(_("Enter the recipient."), field="pickup_recipient")
         if not address.strip():
