@@ -443,10 +443,12 @@ def request_archive(*, actor, request_id: int) -> ServiceRequest:
     ensure_action(actor, req, "archive")
     # Not possible yet (rather than bad input): 409, like every other action the request's state refuses.
     if not Summary.objects.filter(request=req).exists():
-        raise TransitionNotAllowed(_("Write the summary before archiving."))
+        raise TransitionNotAllowed(_("Write the summary before archiving."), field="summary")
     evaluation = Evaluation.objects.filter(request=req).first()
     if evaluation is not None and evaluation.rectification_stage in ("return_visit", "rectifying"):
-        raise TransitionNotAllowed(_("The poor rating's return visit and rectification come first."))
+        raise TransitionNotAllowed(
+            _("The poor rating's return visit and rectification come first."), field="evaluation"
+        )
     req.archived_at = timezone.now()
     previous = move(req, Status.ARCHIVED, fields=("archived_at",))
     record_event(req, actor=actor, verb="archived", public=True, from_status=previous, to_status=Status.ARCHIVED)
