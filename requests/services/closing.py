@@ -438,7 +438,12 @@ def request_write_summary(*, actor, request_id: int, text: str) -> Summary:
 
 @transaction.atomic
 def request_archive(*, actor, request_id: int) -> ServiceRequest:
-    """File the request as one file per matter; from now on it and everything under it are read-only."""
+    """File the request as one file per matter; from now on it and everything under it are read-only.
+
+    Archiving needs the summary and, after a poor rating, the return visit and rectification (409 before). The
+    applicant's rating after the rectification is not awaited: once archived it is no longer taken, like every
+    other change (evaluation, appeal, follow-up).
+    """
     req = lock_request(request_id)
     ensure_action(actor, req, "archive")
     # Not possible yet (rather than bad input): 409, like every other action the request's state refuses.
