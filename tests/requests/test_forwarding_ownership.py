@@ -87,6 +87,7 @@ def test_the_village_keeps_a_read_only_trace_on_its_page(client, forwarded, peop
     html = page.content.decode()
     assert forwarded.number in html
     assert f"{forwarded.get_absolute_url()}act/" not in html  # no action forms
+    assert "trace-only" in html and "焦店镇便民服务中心" in html
 
     refused = client.post(f"{forwarded.get_absolute_url()}act/log_work/", {"text": "电话催问镇中心进度"}, follow=False)
     assert refused.status_code == 403
