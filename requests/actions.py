@@ -14,7 +14,7 @@ from staff.roles import user_has_role
 from . import services as svc
 from .forms import ACTION_FORMS
 from .models import DeliveryMethod, ExtensionStatus, Kind, ServiceRequest, Status, TaskStatus
-from .services.base import ensure_action
+from .services.base import ensure_action, is_in_charge
 from .services.transitions import ACTIONS, Action
 
 SERVICES: dict[str, Callable] = {
@@ -98,16 +98,33 @@ def _worth_offering(name: str, user, req: ServiceRequest) -> bool:
     if name == "follow_up":
         evaluation = getattr(req, "evaluation", None)
         return evaluation is not None and evaluation.needs_follow_up and evaluation.followed_up_at is None
+    if name == "issue_deficiency_notice":
+        # The notice lists everything at once: every material reviewed, and something missing.
+        statuses = {c.status for c in req.material_checks.all()}
+        return "unchecked" not in statuses and bool(statuses & {"missing", "needs_correction"})
     if name == "supply_materials":
         return any(c.status != "provided" for c in req.material_checks.all())
     if name == "link_key_project":
         return req.key_project_id is None
+    if name == "archive":
+        # Archiving needs the summary and a finished return visit / rectification (the service refuses before).
+        evaluation = getattr(req, "evaluation", None)
+        stage = evaluation.rectification_stage if evaluation is not None else ""
+        return hasattr(req, "summary") and stage not in ("return_visit", "rectifying")
     return True
+
+
+def in_charge(user, req: ServiceRequest) -> bool:
+    """Whether the user's centre acts on a request it can see: not when it forwarded it on (read-only trace).
+
+    For a request never forwarded, seeing it is being in charge of it, so no query is needed.
+    """
+    return req.centre_id == req.origin_centre_id or is_in_charge(user, req)
 
 
 def allowed_actions(user, req: ServiceRequest) -> list[Action]:
     """The actions this user may take on this request now, in the order of the table."""
-    if req.status == Status.ARCHIVED or not user.is_authenticated:
+    if req.status == Status.ARCHIVED or not user.is_authenticated or not in_charge(user, req):
         return []
     return [
         action

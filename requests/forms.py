@@ -23,7 +23,9 @@ from .models import (
     KeyProject,
     Kind,
     MaterialStatus,
+    PickupMethod,
     Rating,
+    Status,
     SuspensionReason,
     TaskStatus,
 )
@@ -49,7 +51,12 @@ class EmptyForm(ActionForm):
 
 
 class ReviewMaterialsForm(ActionForm):
-    """One status per material of the request (and a promised date for a tolerant waiver)."""
+    """One status per material of the request (and a promised date for a tolerant waiver).
+
+    Each material starts from what registration recorded: ticked there (provided) or reviewed since, its
+    status; never checked (not ticked at registration), 缺少 (missing) — so one click never records a
+    material nobody saw as provided.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +64,9 @@ class ReviewMaterialsForm(ActionForm):
         self.checks = list(self.req.material_checks.all()) if self.req else []
         for check in self.checks:
             self.fields[f"status_{check.pk}"] = forms.ChoiceField(
-                label=check.name, choices=choices, initial=check.status if check.status in dict(choices) else None
+                label=check.name,
+                choices=choices,
+                initial=check.status if check.status in dict(choices) else MaterialStatus.MISSING,
             )
             self.fields[f"promised_by_{check.pk}"] = forms.DateField(
                 label=_("Promised by"),
@@ -105,11 +114,27 @@ class HandoverForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
+    """Acceptance; the hand-over record and the signed commission only for an agency request."""
+
     handover_items = forms.CharField(
         label=_("Materials handed over (agency)"), required=False, max_length=2000, widget=TEXTAREA
     )
     commission_signed = forms.BooleanField(label=_("Commission letter signed by the applicant"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.req is not None and self.req.kind != Kind.AGENCY:
+            # An assist has no commission and no hand-over: those fields would only confuse the clerk.
+            del self.fields["handover_items"], self.fields["commission_signed"]
+
+
+class DeficiencyNoticeForm(NoteForm):
+    """出具一次性告知单 is one step: the request becomes deficient and the notice is printed for the applicant."""
+
+    print_notice = forms.BooleanField(
+        label=_("Print the deficiency notice for the applicant now"), required=False, initial=True
+    )
 
 
 class RefuseForm(ActionForm):
@@ -252,6 +277,15 @@ class CompleteForm(ActionForm):
 
 
 class DeliverForm(ActionForm):
+    """送达: starts from what is known and offers only the methods the request's state allows.
+
+    An assist for an immediate matter, just accepted, is settled on the spot (only that method, with the result);
+    a completed request is handed over in person or posted (never "on the spot"), preselecting the pick-up the
+    applicant chose on the commission letter. The signer defaults to the applicant; the postal recipient and
+    address to the pick-up choice, else the applicant on file — shown only to those who may see personal
+    data, and taken from the file by the service when left empty, so nobody retypes them.
+    """
+
     method = forms.ChoiceField(label=_("Delivery"), choices=DeliveryMethod.choices)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=50)
     recipient = forms.CharField(label=_("Recipient"), required=False, max_length=50)
@@ -259,6 +293,30 @@ class DeliverForm(ActionForm):
     carrier = forms.CharField(label=_("Carrier"), required=False, max_length=50)
     tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=50)
     result = forms.CharField(label=_("Result handed over (on the spot)"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        req = self.req
+        if req is None:
+            return
+        from .actions import can_see_personal_data
+
+        method = self.fields["method"]
+        self.fields["signer"].initial = req.applicant_name
+        if req.status == Status.ACCEPTED:
+            method.choices = [(DeliveryMethod.ON_THE_SPOT.value, DeliveryMethod.ON_THE_SPOT.label)]
+            method.initial = DeliveryMethod.ON_THE_SPOT
+            for name in ("recipient", "address", "carrier", "tracking_number"):
+                del self.fields[name]
+            return
+        method.choices = [(m.value, m.label) for m in DeliveryMethod if m != DeliveryMethod.ON_THE_SPOT]
+        method.initial = DeliveryMethod.POST if req.pickup_method == PickupMethod.POST else DeliveryMethod.IN_PERSON
+        del self.fields["result"]
+        self.fields["recipient"].initial = req.pickup_recipient or req.applicant_name
+        if self.user is not None and can_see_personal_data(self.user, req):
+            self.fields["address"].initial = req.pickup_address or req.applicant_address
+        else:
+            self.fields["address"].help_text = _("Leave empty to use the address on file.")
 
 
 class TerminateForm(ActionForm):
@@ -291,7 +349,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "review_materials": ReviewMaterialsForm,
     "record_handover": HandoverForm,
     "accept": AcceptForm,
-    "issue_deficiency_notice": NoteForm,
+    "issue_deficiency_notice": DeficiencyNoticeForm,
     "refuse": RefuseForm,
     "supply_materials": SupplyMaterialsForm,
     "convert_to_agency": ConvertToAgencyForm,

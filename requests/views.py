@@ -26,7 +26,7 @@ from hallservice.pagination import KeysetFirstPaginator
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department
 
-from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, perform_action
+from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
 from .filters import QUEUE_VIEWS
 from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
 from .ledger import (
@@ -302,8 +302,16 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "termination_reason": TERMINATION_REASONS.get(req.termination_reason, req.termination_reason),
         "documents": req.documents.select_related("issued_by__staff_member"),
         "issuable": issuable_documents(user, req),
+        # The centre that forwarded the request keeps a read-only trace (issue 14 item 6).
+        "trace_only": user.is_authenticated and not in_charge(user, req),
     }
     return render(request, "requests/detail.html", context, status=status)
+
+
+def render_request_page(request, pk: int, *, status: int = 200):
+    """The request page as it is now, e.g. with the reason of a refused print (views_documents)."""
+    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    return _render_request(request, req, status=status)
 
 
 @login_required

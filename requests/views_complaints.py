@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from staff.models import Department, StaffMember
 
+from .actions import in_charge
 from .models import (
     COMPLAINT_OPEN_STATUSES,
     POOR_RATINGS,
@@ -39,6 +40,7 @@ from .models import (
     Evaluation,
     ServiceRequest,
 )
+from .models import Status as RequestStatus
 from .satisfaction import counted, satisfaction_rate, satisfied
 from .services import complaints as complaint_services
 from .services.closing import (
@@ -444,6 +446,10 @@ EVALUATION_ACTIONS = {
 
 
 def _evaluation_actions(user, evaluation: Evaluation) -> list[str]:
+    # An archived request is read-only, and a centre that forwarded the request only keeps a trace of it.
+    req = evaluation.request
+    if req.status == RequestStatus.ARCHIVED or not in_charge(user, req):
+        return []
     stage = evaluation.rectification_stage
     appeal = getattr(evaluation, "appeal", None)
     wanted = {

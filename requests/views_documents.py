@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from staff.models import ServiceCentre
 
-from .actions import can_see_personal_data
+from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
 from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
-from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest
+from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
 from .services.documents import document_issue, document_refusal, ledger_export_create
 
 
@@ -36,7 +36,7 @@ class IssueForm(forms.Form):
 
 def issuable_documents(user, req: ServiceRequest) -> list[dict]:
     """The forms that make sense for the request now, for the request page."""
-    if not user.has_perm("requests.handle_request"):
+    if not user.has_perm("requests.handle_request") or not in_charge(user, req):
         return []
     helper = getattr(user, "staff_member", None)
     return [
@@ -48,8 +48,13 @@ def issuable_documents(user, req: ServiceRequest) -> list[dict]:
             "pickup": kind == DocumentKind.COMMISSION_LETTER,
         }
         for kind in DocumentKind
-        if document_refusal(kind, req) is None
+        if document_refusal(kind, req) is None and not _printed_by_an_action(kind, req)
     ]
+
+
+def _printed_by_an_action(kind: DocumentKind, req: ServiceRequest) -> bool:
+    """Before the deficiency notice is issued, 出具一次性告知单 (the action) prints it: one step, not two."""
+    return kind == DocumentKind.DEFICIENCY_NOTICE and req.status == Status.APPLIED
 
 
 @login_required
@@ -61,21 +66,32 @@ def document_issue_view(request, pk: int, kind: str):
         raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
     form = IssueForm(request.POST)
     if not form.is_valid() or kind not in DocumentKind.values:
-        messages.error(request, _("The document options are not valid."))
-        return redirect(req)
+        return _refused(request, req, _("The document options are not valid."), status=400)
     data = form.cleaned_data
     options = {"signing_copy": data["signing_copy"]}
     if kind == DocumentKind.COMMISSION_LETTER and data["pickup_method"]:
         options.update({k: data[k] for k in ("pickup_method", "pickup_recipient", "pickup_address", "pickup_phone")})
     try:
         document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **options)
-    except (DomainError, TransitionNotAllowed, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return redirect(req)
+    except TransitionNotAllowed as exc:
+        return _refused(request, req, str(exc), status=409)
+    except DomainError as exc:
+        return _refused(request, req, str(exc), status=400)
+    except PermissionDenied as exc:
+        return _refused(request, req, str(exc), status=403)
     messages.success(
         request, _("%(title)s %(code)s issued.") % {"title": TITLES[DocumentKind(kind)], "code": document.code}
     )
     return redirect(f"{req.get_absolute_url()}#documents")
+
+
+def _refused(request, req: ServiceRequest, reason: str, *, status: int):
+    """A refused print answers like every refused action: the request page with the reason, and its status
+    (409 not possible now, 400 bad options, 403 not yours) — never a redirect that looks as if it was done."""
+    from .views import render_request_page
+
+    messages.error(request, reason)
+    return render_request_page(request, req.pk, status=status)
 
 
 @login_required

@@ -122,7 +122,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "request-act[decide_extension]":         row(302, 403, 403, 400, 403, 403, 404),
     "request-act[link_key_project]":         row(302, 403, 400, 400, 403, 403, 404),
     "request-act[follow_up]":                row(302, 403, 403, 400, 403, 403, 404),
-    "request-act[archive]":                  row(302, 400, 400, 403, 403, 403, 404),
+    "request-act[archive]":                  row(302, 409, 409, 403, 403, 403, 404),
     # --- Complaints and poor ratings
     "complaints":                            row(302, 403, 200, 200, 403, 403, 200),
     "complaint-create":                      row(302, 200, 200, 200, 403, 403, 200),
@@ -301,7 +301,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-evaluate":                  row(403, 400, 400, 403, 403, 403, 404),
     "api:request-follow-up":                 row(403, 403, 403, 400, 403, 403, 404),
     "api:request-write-summary":             row(403, 400, 400, 403, 403, 403, 404),
-    "api:request-archive":                   row(403, 400, 400, 403, 403, 403, 404),
+    "api:request-archive":                   row(403, 409, 409, 403, 403, 403, 404),
     # --- API: rosters
     "api:rotation-plan-list":                row(403, 200, 200, 200, 200, 200, 200),
     "api:rotation-plan-list[post]":          row(403, 403, 403, 400, 403, 403, 400),

@@ -28,20 +28,61 @@ def is_visible_to(actor, req: ServiceRequest) -> bool:
     return ServiceRequest.objects.visible_to(actor).filter(pk=req.pk).exists()
 
 
-def ensure_action(actor, req: ServiceRequest, action_name: str) -> None:
-    """Refuse an action the actor may not take (403) or that the request's state does not allow (409)."""
-    action = ACTIONS[action_name]
-    if actor is not None and (not actor.has_perm(action.permission) or not is_visible_to(actor, req)):
-        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+def is_in_charge(actor, req: ServiceRequest) -> bool:
+    """Whether the actor's centre handles the request now (not only sees it as the centre that forwarded it).
+
+    After forwarding (转办) the receiving centre is the request's centre and the only one that acts; the
+    centre that registered and forwarded it keeps a read-only trace through ``origin_centre`` (see
+    ``ServiceRequestQuerySet.visible_to``), so every service refuses its staff. Admins act everywhere.
+    """
+    from staff.scoping import visible_centre_filter
+
+    return ServiceRequest.objects.filter(visible_centre_filter(actor)).filter(pk=req.pk).exists()
+
+
+def ensure_in_charge(actor, req: ServiceRequest) -> None:
+    """Refuse (403) an actor whose centre forwarded the request and so only keeps a read-only trace of it."""
+    if actor is not None and not is_in_charge(actor, req):
+        raise PermissionDenied(
+            _("Request %(number)s was forwarded to %(centre)s; only %(centre)s can act on it now.")
+            % {"number": req.number, "centre": req.centre.name}
+        )
+
+
+def ensure_not_archived(req: ServiceRequest) -> None:
+    """An archived request and everything under it (evaluation, appeal, follow-up) are read-only (409)."""
     if req.status == Status.ARCHIVED:
         raise TransitionNotAllowed(
             _("Request %(number)s is archived and can no longer change.") % {"number": req.number}
         )
+
+
+def ensure_action(actor, req: ServiceRequest, action_name: str) -> None:
+    """Refuse an action the actor may not take (403) or that the request's state does not allow (409)."""
+    action = ACTIONS[action_name]
+    if actor is not None:
+        ensure_may_act(actor, req, permission=action.permission)
+    ensure_not_archived(req)
     if req.status not in action.allowed_in:
         raise TransitionNotAllowed(
             _("“%(action)s” is not possible while the request is “%(status)s”.")
             % {"action": action.label, "status": Status(req.status).label}
         )
+
+
+def ensure_may_act(actor, req: ServiceRequest, *, permission: str) -> None:
+    """403 unless the actor has the permission and their centre is in charge of the request.
+
+    One query on the usual path: a centre in charge also sees the request. Only when it is not in charge is
+    visibility asked, to tell the forwarding centre why it may no longer act.
+    """
+    if not actor.has_perm(permission):
+        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    if is_in_charge(actor, req):
+        return
+    if is_visible_to(actor, req):
+        ensure_in_charge(actor, req)
+    raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
 
 
 def ensure_transition(req: ServiceRequest, target: Status) -> None:

@@ -28,7 +28,7 @@ from ..models import (
     Summary,
     TaskStatus,
 )
-from .base import ensure_action, is_visible_to, lock_request, move, record_event, require
+from .base import ensure_action, ensure_may_act, ensure_not_archived, lock_request, move, record_event, require
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -83,7 +83,9 @@ def request_deliver(
 ) -> ServiceRequest:
     """Hand the result over: in person (signed completion form) or by free post (delivered once received).
 
-    An assist request for an immediate matter gets its result on the spot straight after acceptance.
+    An assist request for an immediate matter gets its result on the spot straight after acceptance. A postal
+    recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
+    else the applicant's name and registered address — so the clerk does not type them a third time.
     """
     req = lock_request(request_id)
     ensure_action(actor, req, "deliver")
@@ -105,6 +107,8 @@ def request_deliver(
     if method in (DeliveryMethod.IN_PERSON, DeliveryMethod.ON_THE_SPOT):
         require(signer, _("Enter who signed the completion form."), field="signer")
     if method == DeliveryMethod.POST:
+        recipient = recipient.strip() or req.pickup_recipient or req.applicant_name
+        address = address.strip() or req.pickup_address or req.applicant_address
         require(recipient, _("Enter the recipient."), field="recipient")
         require(address, _("Enter the postal address."), field="address")
         require(carrier, _("Enter the carrier."), field="carrier")
@@ -282,8 +286,8 @@ def request_evaluate(
 def _lock_case(actor, request_id: int, *, permission: str) -> tuple[ServiceRequest, Evaluation]:
     """The request and its evaluation under row locks, after checking the actor may work on the case."""
     req = lock_request(request_id)
-    if not actor.has_perm(permission) or not is_visible_to(actor, req):
-        raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    ensure_may_act(actor, req, permission=permission)
+    ensure_not_archived(req)
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None:
         raise TransitionNotAllowed(_("This request has not been evaluated."))
@@ -334,6 +338,7 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
 def evaluation_rate_again(*, request_id: int, rating: int, comment: str = "") -> Evaluation:
     """The applicant's follow-up rating after rectification (online, once). Both ratings are kept."""
     req = lock_request(request_id)
+    ensure_not_archived(req)
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None or evaluation.rectification_stage != "awaiting_rating":
         raise TransitionNotAllowed(_("A rating after rectification is possible once, after the rectification."))
@@ -393,9 +398,13 @@ def evaluation_flag_overdue(today: date) -> list[int]:
     from ..notifications import after_commit, notify_supervisors
 
     touched = []
-    candidates = Evaluation.objects.filter(needs_follow_up=True, is_invalid=False).filter(
-        Q(followed_up_at__isnull=True, return_visit_due__lt=today, return_visit_flagged_on__isnull=True)
-        | Q(rectified_at__isnull=True, rectify_due__lt=today, rectify_flagged_on__isnull=True)
+    candidates = (
+        Evaluation.objects.filter(needs_follow_up=True, is_invalid=False)
+        .exclude(request__status=Status.ARCHIVED)  # archived: read-only, nothing more is flagged
+        .filter(
+            Q(followed_up_at__isnull=True, return_visit_due__lt=today, return_visit_flagged_on__isnull=True)
+            | Q(rectified_at__isnull=True, rectify_due__lt=today, rectify_flagged_on__isnull=True)
+        )
     )
     for evaluation_id, request_id in candidates.values_list("pk", "request_id"):
         with transaction.atomic():
@@ -440,14 +449,22 @@ def request_write_summary(*, actor, request_id: int, text: str) -> Summary:
 
 @transaction.atomic
 def request_archive(*, actor, request_id: int) -> ServiceRequest:
-    """File the request as one file per matter; from now on it and everything under it are read-only."""
+    """File the request as one file per matter; from now on it and everything under it are read-only.
+
+    Archiving needs the summary and, after a poor rating, the return visit and rectification (409 before). The
+    applicant's rating after the rectification is not awaited: once archived it is no longer taken, like every
+    other change (evaluation, appeal, follow-up).
+    """
     req = lock_request(request_id)
     ensure_action(actor, req, "archive")
+    # Not possible yet (rather than bad input): 409, like every other action the request's state refuses.
     if not Summary.objects.filter(request=req).exists():
-        raise DomainError(_("Write the summary before archiving."), field="summary")
+        raise TransitionNotAllowed(_("Write the summary before archiving."), field="summary")
     evaluation = Evaluation.objects.filter(request=req).first()
     if evaluation is not None and evaluation.rectification_stage in ("return_visit", "rectifying"):
-        raise DomainError(_("The poor rating's return visit and rectification come first."), field="evaluation")
+        raise TransitionNotAllowed(
+            _("The poor rating's return visit and rectification come first."), field="evaluation"
+        )
     req.archived_at = timezone.now()
     previous = move(req, Status.ARCHIVED, fields=("archived_at",))
     record_event(req, actor=actor, verb="archived", public=True, from_status=previous, to_status=Status.ARCHIVED)

@@ -26,7 +26,7 @@ from ..models import (
     ServiceRequest,
     Status,
 )
-from .base import is_visible_to, lock_request, record_event
+from .base import ensure_in_charge, is_visible_to, lock_request, record_event
 
 TRACK_SALT = "hallservice.track.document"
 
@@ -112,6 +112,7 @@ def document_issue(
     req = lock_request(request_id)
     if not actor.has_perm("requests.handle_request") or not is_visible_to(actor, req):
         raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
+    ensure_in_charge(actor, req)
     refusal = document_refusal(kind, req)
     if refusal:
         raise TransitionNotAllowed(refusal)
@@ -161,9 +162,14 @@ def document_issue(
 
 
 def _record_pickup(req, actor, method: str, recipient: str, address: str, phone: str) -> None:
+    """The pick-up choice of the commission letter; for post, what is left empty comes from the applicant on file
+    (name — the contact person of an organisation —, registered address, phone)."""
     if method not in PickupMethod.values:
         raise DomainError(_("Choose hall pick-up or free postal delivery."), field="pickup_method")
     if method == PickupMethod.POST:
+        recipient = recipient.strip() or req.contact_person or req.applicant_name
+        address = address.strip() or req.applicant_address
+        phone = phone.strip() or req.applicant_phone
         if not recipient.strip():
             raise DomainError(_("Enter the recipient."), field="pickup_recipient")
         if not address.strip():

@@ -26,6 +26,7 @@ from ..models import (
     Consultation,
     ConsultationChannel,
     ConsultationOutcome,
+    DocumentKind,
     Handover,
     KeyProject,
     Kind,
@@ -417,8 +418,14 @@ def request_accept(
 
 
 @transaction.atomic
-def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -> ServiceRequest:
-    """Materials are missing: list, once, everything still needed and how to get it (一次性告知)."""
+def request_issue_deficiency_notice(
+    *, actor, request_id: int, note: str = "", print_notice: bool = False
+) -> ServiceRequest:
+    """Materials are missing: list, once, everything still needed and how to get it (一次性告知).
+
+    With ``print_notice`` the printed notice (一次性告知单) is issued in the same step, so issuing and printing
+    are one action for the clerk; the documents section only reprints it.
+    """
     req = lock_request(request_id)
     ensure_action(actor, req, "issue_deficiency_notice")
     checks = list(req.material_checks.all())
@@ -444,6 +451,10 @@ def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -
         to_status=Status.DEFICIENT,
         note=(_("Please supply: %(list)s.") % {"list": listing} + (f" {note.strip()}" if note.strip() else "")),
     )
+    if print_notice:
+        from .documents import document_issue
+
+        document_issue(actor=actor, request_id=req.pk, kind=DocumentKind.DEFICIENCY_NOTICE)
     return req
 
 

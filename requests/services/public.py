@@ -497,7 +497,10 @@ def request_public_status(req: ServiceRequest, *, today: date | None = None) -> 
         pickup=pickup,
         events=public_events(req),
         can_evaluate=status == Status.DELIVERED and evaluation is None,
-        can_rate_again=evaluation is not None and evaluation.rectification_stage == "awaiting_rating",
+        # Archived means read-only, the follow-up rating included.
+        can_rate_again=status != Status.ARCHIVED
+        and evaluation is not None
+        and evaluation.rectification_stage == "awaiting_rating",
         evaluated=evaluation is not None,
     )
 

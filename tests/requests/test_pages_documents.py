@@ -61,8 +61,8 @@ def test_print_from_the_request_page_and_download(client, register, people):
 def test_refused_document_shows_a_message_and_stores_nothing(client, register, people):
     req = register()
     client.force_login(people["desk"])
-    response = client.post(reverse("document-issue", args=[req.pk, "completion_form"]), follow=True)
-    assert response.status_code == 200 and not IssuedDocument.objects.exists()
+    response = client.post(reverse("document-issue", args=[req.pk, "completion_form"]))
+    assert response.status_code == 409 and not IssuedDocument.objects.exists()
     assert 'class="msg error"' in response.content.decode()
 
 

@@ -116,8 +116,9 @@ def test_archive_waits_for_the_rectification(delivered, people):
     svc.evaluation_follow_up(actor=supervisor, request_id=delivered.pk, note="回访")
     svc.evaluation_rectify(actor=supervisor, request_id=delivered.pk, note="整改")
     svc.request_archive(actor=desk, request_id=delivered.pk)
-    # The applicant's follow-up rating is still taken: it belongs to the file.
-    svc.evaluation_rate_again(request_id=delivered.pk, rating=3)
+    # Archived means read-only (issue 14 item 7): the follow-up rating is taken before archiving or not at all.
+    with pytest.raises(TransitionNotAllowed):
+        svc.evaluation_rate_again(request_id=delivered.pk, rating=3)
 
 
 def test_only_an_appeal_review_with_reasons_voids_a_rating(delivered, people):
