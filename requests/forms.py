@@ -43,6 +43,17 @@ class NoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXTAREA)
 
 
+class DeficiencyNoticeForm(ActionForm):
+    """The clerk's deadline and instructions for the missing materials, printed on the one-time notice."""
+
+    note = forms.CharField(
+        label=_("Deadline and instructions for the missing materials"),
+        required=False,
+        max_length=500,
+        widget=TEXTAREA,
+    )
+
+
 class EmptyForm(ActionForm):
     pass
 
@@ -290,7 +301,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "review_materials": ReviewMaterialsForm,
     "record_handover": HandoverForm,
     "accept": AcceptForm,
-    "issue_deficiency_notice": NoteForm,
+    "issue_deficiency_notice": DeficiencyNoticeForm,
     "refuse": RefuseForm,
     "supply_materials": SupplyMaterialsForm,
     "convert_to_agency": ConvertToAgencyForm,

@@ -64,6 +64,18 @@ def staff_validate(*, kind, centre, department, window, specialist_role) -> None
         raise ValidationError(errors)
 
 
+def staff_validate_id_number(value: str) -> str:
+    """A staff member's resident ID number, checked like an applicant's; returns it normalised."""
+    # Imported here: requests builds on staff, not the other way round.
+    from requests.models import ApplicantType
+    from requests.services.intake import validate_applicant_id
+
+    try:
+        return validate_applicant_id(ApplicantType.PERSON, value)
+    except DomainError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
+
+
 def _ensure_admin(actor) -> None:
     if not (actor.is_superuser or actor.has_perm("staff.change_servicecentre")):
         raise PermissionDenied(_("Only administrators may change the centre tree."))

@@ -202,6 +202,8 @@ class ServiceRequest(models.Model):
     # How many one-time deficiency notices the applicant got: 0 means done in one visit (statistics read it
     # without joining the event log, which is ten times larger).
     deficiency_notices = models.PositiveSmallIntegerField(_("deficiency notices"), default=0, editable=False)
+    # The clerk's deadline and instructions for the missing materials, printed on the one-time notice.
+    deficiency_note = models.TextField(_("deficiency notice note"), max_length=500, blank=True)
     # Timer bookkeeping, so each warning is sent once (tasks must be idempotent).
     deadline_warned_on = models.DateField(null=True, blank=True, editable=False)
     overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)

@@ -397,7 +397,10 @@ def request_accept(
 
 @transaction.atomic
 def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -> ServiceRequest:
-    """Materials are missing: list, once, everything still needed and how to get it (一次性告知)."""
+    """Materials are missing: list, once, everything still needed and how to get it (一次性告知).
+
+    ``note`` is the clerk's deadline and instructions for supplying them; the printed notice carries it.
+    """
     req = lock_request(request_id)
     ensure_action(actor, req, "issue_deficiency_notice")
     checks = list(req.material_checks.all())
@@ -412,7 +415,8 @@ def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -
     if not missing:
         raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
     req.deficiency_notices += 1
-    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices",))
+    req.deficiency_note = note.strip()
+    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices", "deficiency_note"))
     listing = "；".join(f"{c.name}（{c.how_to_obtain or MaterialStatus(c.status).label}）" for c in missing)
     record_event(
         req,
