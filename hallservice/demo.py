@@ -24,6 +24,7 @@ from pypinyin import lazy_pinyin
 from stdnum.cn import ric, uscc
 
 from hallservice.crypto import blind_index, mask_id_number, mask_phone
+from hallservice.text_limits import excerpt
 from hallservice.workdays import WorkingCalendar
 from requests.models import (
     POOR_RATINGS,
@@ -2550,7 +2551,7 @@ class _History:
             + ("因部门审核时间较长超出承诺时限，已向申请人说明并致歉。" if late else "在承诺时限内办结。")
         )
         story.child(Summary(request=req, text=text, author=req.helper.user), written_at=written)
-        story.event(written, "summary_written", req.helper.user, public=False, note=text[:200])
+        story.event(written, "summary_written", req.helper.user, public=False, note=excerpt(text, 200))
         story.summary_at = written
 
     def after_delivery(self, story: _Story, delivered_at: datetime, *, late: bool, at_hall: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from staff.models import Department, StaffMember
 
 from .models import (
@@ -258,7 +259,7 @@ class KeyProjectForm(ActionForm):
 
 
 class CompleteForm(ActionForm):
-    result = forms.CharField(label=_("Result"), max_length=1000, widget=TEXTAREA)
+    result = forms.CharField(label=_("Result"), max_length=text_limits.RESULT, widget=TEXTAREA)
 
 
 class DeliverForm(ActionForm):
@@ -268,7 +269,9 @@ class DeliverForm(ActionForm):
     address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
     carrier = forms.CharField(label=_("Carrier"), required=False, max_length=50)
     tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=50)
-    result = forms.CharField(label=_("Result handed over (on the spot)"), required=False, max_length=1000)
+    result = forms.CharField(
+        label=_("Result handed over (on the spot)"), required=False, max_length=text_limits.RESULT
+    )
 
 
 class TerminateForm(ActionForm):
@@ -288,7 +291,9 @@ class FollowUpForm(ActionForm):
 
 
 class SummaryForm(ActionForm):
-    text = forms.CharField(label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -351,7 +356,7 @@ class RegistrationForm(forms.Form):
     applicant_phone = forms.CharField(label=_("Phone"), max_length=20)
     contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=50)
     applicant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
-    reason = forms.CharField(label=_("Reason for help"), required=False, max_length=300)
+    reason = forms.CharField(label=_("Reason for help"), required=False, max_length=text_limits.REASON)
     provided_material_ids = forms.TypedMultipleChoiceField(
         label=_("Materials at hand"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.crypto import EncryptedCharField
 
 
@@ -281,8 +282,8 @@ class IntegrityRecord(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
     occurred_on = models.DateField(_("occurred on"))
-    description = models.TextField(_("what happened"))
-    action_taken = models.TextField(_("action taken"), blank=True)
+    description = models.TextField(_("what happened"), max_length=text_limits.TEXT)
+    action_taken = models.TextField(_("action taken"), max_length=text_limits.TEXT, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from hallservice import text_limits
 from hallservice.crypto import blind_index, mask_id_number, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.services import sequence_next
+from hallservice.text_limits import check_length, check_lengths
 from hallservice.workdays import WorkingCalendar
 from staff.models import StaffMember
 
@@ -174,6 +176,12 @@ def request_register(
     phone = validate_phone(applicant_phone)
     if applicant_type == ApplicantType.ORGANISATION:
         require(contact_person, _("Enter the organisation's contact person."), field="contact_person")
+    check_lengths(
+        ServiceRequest,
+        applicant_name=applicant_name.strip(),
+        contact_person=contact_person.strip(),
+        reason=reason.strip(),
+    )
 
     matter = Matter.objects.filter(pk=matter_id, is_active=True).select_related("department").first()
     if matter is None:
@@ -289,6 +297,12 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
                 )
         else:
             promised_by = None
+        check_length(
+            (review.get("note") or "").strip(),
+            MaterialCheck._meta.get_field("note").max_length,
+            field="reviews",
+            label=_("Note on “%(name)s”") % {"name": check.name},
+        )
         check.status, check.promised_by = status, promised_by
         check.note = (review.get("note") or "").strip()
         check.checked_at = timezone.now()
@@ -333,6 +347,7 @@ def request_record_handover(*, actor, request_id: int, items: str, note: str = "
     req = lock_request(request_id)
     ensure_action(actor, req, "record_handover")
     require(items, _("List the materials received."), field="items")
+    check_lengths(Handover, items=items.strip(), note=note.strip())
     handover = Handover.objects.create(
         request=req, received_by=staff_of(actor), items=items.strip(), note=note.strip()
     )
@@ -414,6 +429,7 @@ def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -
     missing = [c for c in checks if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)]
     if not missing:
         raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
+    check_lengths(ServiceRequest, deficiency_note=note.strip())
     req.deficiency_notices += 1
     req.deficiency_note = note.strip()
     previous = move(req, Status.DEFICIENT, fields=("deficiency_notices", "deficiency_note"))
@@ -454,6 +470,8 @@ def request_convert_to_agency(
     if req.kind != Kind.ASSIST:
         raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
     require(reason, _("Say why the request becomes agency."), field="reason")
+    check_length(reason.strip(), text_limits.SHORT_NOTE, field="reason", label=_("Reason"))
+    check_lengths(Handover, items=handover_items.strip())
     if handover_items.strip():
         Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
     if commission_signed:
