@@ -50,6 +50,12 @@ def check_lengths(model, **values: str | None) -> None:
             check_length(value, model_field.max_length, field=name, label=str(model_field.verbose_name))
 
 
+def check_field_length(model, name: str, value: str | None, *, field: str) -> None:
+    """``check_lengths`` for one model field whose input has another name (``field``, for the error)."""
+    model_field = model._meta.get_field(name)
+    check_length(value, model_field.max_length, field=field, label=str(model_field.verbose_name))
+
+
 def excerpt(text: str, limit: int) -> str:
     """A visibly shortened copy for a log line or list (ends with …); the full text stays where it was written."""
     text = (text or "").strip()

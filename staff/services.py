@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_lengths
 
 from .models import (
     PARENT_LEVEL,
@@ -148,6 +149,7 @@ def integrity_record_create(
     description = (description or "").strip()
     if not description:
         raise DomainError(_("Say what happened."), field="description")
+    check_lengths(IntegrityRecord, description=description, action_taken=(action_taken or "").strip())
     req = None
     if request_id is not None:
         req = ServiceRequest.objects.visible_to(actor).filter(pk=request_id).select_related("centre").first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_lengths, excerpt
+from hallservice.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.workdays import WorkingCalendar
 
 from ..models import (
@@ -295,7 +295,7 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
     if evaluation.is_invalid:
         raise TransitionNotAllowed(_("This rating was found invalid on appeal."))
     require(note, _("Say what was done about the applicant's complaint."), field="note")
-    check_lengths(Evaluation, follow_up_note=note.strip())
+    check_field_length(Evaluation, "follow_up_note", note.strip(), field="note")
     evaluation.follow_up_note, evaluation.followed_up_at, evaluation.followed_up_by = (
         note.strip(),
         timezone.now(),
@@ -313,7 +313,7 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
     if evaluation.rectification_stage != "rectifying":
         raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
     require(note, _("Say what was put right."), field="note")
-    check_lengths(Evaluation, rectification_note=note.strip())
+    check_field_length(Evaluation, "rectification_note", note.strip(), field="note")
     evaluation.rectification_note, evaluation.rectified_at, evaluation.rectified_by = (
         note.strip(),
         timezone.now(),
@@ -368,7 +368,7 @@ def evaluation_appeal_decide(*, actor, request_id: int, invalid: bool, reasons: 
     if appeal.filed_by_id == actor.pk:
         raise PermissionDenied(_("The appeal must be reviewed by someone other than the person who filed it."))
     require(reasons, _("Give the reasons for the decision."), field="reasons")
-    check_lengths(EvaluationAppeal, decision_reasons=reasons.strip())
+    check_field_length(EvaluationAppeal, "decision_reasons", reasons.strip(), field="reasons")
     appeal.decision = AppealDecision.INVALID if invalid else AppealDecision.UPHELD
     appeal.decision_reasons, appeal.decided_by, appeal.decided_at = reasons.strip(), actor, timezone.now()
     appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_lengths, excerpt
+from hallservice.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department, StaffKind, StaffMember
 
@@ -264,7 +264,7 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
         raise TransitionNotAllowed(_("This extension has already been decided."))
     if not approve:
         require(note, _("Say why the extension is rejected."), field="note")
-    check_lengths(Extension, decision_note=note.strip())
+    check_field_length(Extension, "decision_note", note.strip(), field="note")
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note.strip()
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

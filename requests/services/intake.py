@@ -16,7 +16,7 @@ from hallservice import text_limits
 from hallservice.crypto import blind_index, mask_id_number, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.services import sequence_next
-from hallservice.text_limits import check_length, check_lengths
+from hallservice.text_limits import check_field_length, check_length, check_lengths
 from hallservice.workdays import WorkingCalendar
 from staff.models import StaffMember
 
@@ -429,7 +429,7 @@ def request_issue_deficiency_notice(*, actor, request_id: int, note: str = "") -
     missing = [c for c in checks if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)]
     if not missing:
         raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
-    check_lengths(ServiceRequest, deficiency_note=note.strip())
+    check_field_length(ServiceRequest, "deficiency_note", note.strip(), field="note")
     req.deficiency_notices += 1
     req.deficiency_note = note.strip()
     previous = move(req, Status.DEFICIENT, fields=("deficiency_notices", "deficiency_note"))
@@ -471,7 +471,7 @@ def request_convert_to_agency(
         raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
     require(reason, _("Say why the request becomes agency."), field="reason")
     check_length(reason.strip(), text_limits.SHORT_NOTE, field="reason", label=_("Reason"))
-    check_lengths(Handover, items=handover_items.strip())
+    check_field_length(Handover, "items", handover_items.strip(), field="handover_items")
     if handover_items.strip():
         Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
     if commission_signed:

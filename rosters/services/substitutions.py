@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_lengths
+from hallservice.text_limits import check_field_length, check_lengths
 from staff.models import StaffKind, StaffMember
 
 from ..models import (
@@ -160,7 +160,7 @@ def _ensure_transition(substitution: Substitution, target: str) -> None:
 
 
 def _decide(actor, substitution: Substitution, target: str, note: str) -> None:
-    check_lengths(Substitution, decision_note=note.strip())
+    check_field_length(Substitution, "decision_note", note.strip(), field="note")
     substitution.status = target
     substitution.decided_by = actor
     substitution.decided_at = timezone.now()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from hallservice.crypto import mask_address
@@ -105,3 +106,12 @@ def test_a_staff_members_id_number_with_a_wrong_check_digit_is_refused_with_a_me
     with pytest.raises(ValidationError) as refused:
         helper.full_clean()
     assert "id_number" in refused.value.message_dict
+
+
+def test_an_administrator_enters_the_helpers_id_number_in_the_admin(client, people, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.cn", "pw-for-tests-only-123")
+    client.force_login(admin)
+    helper = people["desk"].staff_member
+    page = client.get(reverse("admin:staff_staffmember_change", args=[helper.pk]))
+    assert page.status_code == 200
+    assert 'type="text" name="id_number"' in page.content.decode()

@@ -99,7 +99,7 @@ def test_a_deficiency_note_longer_than_the_notice_holds_is_refused(register, peo
     svc.request_review_materials(actor=desk, request_id=req.pk, reviews=reviews)
     with pytest.raises(DomainError) as refused:
         svc.request_issue_deficiency_notice(actor=desk, request_id=req.pk, note="请尽快补交。" * 100)
-    assert refused.value.field == "deficiency_note"
+    assert refused.value.field == "note"
     req.refresh_from_db()
     assert req.status == "applied" and req.deficiency_notices == 0
 
