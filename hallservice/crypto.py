@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-__all__ = ["EncryptedCharField", "blind_index", "mask_id_number", "mask_phone", "normalise"]
+__all__ = ["EncryptedCharField", "blind_index", "mask_address", "mask_id_number", "mask_phone", "normalise"]
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -104,3 +104,22 @@ def mask_phone(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return "*" * (len(value) - 4) + value[-4:]
+
+
+def mask_address(value: str) -> str:
+    """河南省安阳市文峰区中华路100号 → 河南省安阳市文峰区****: the region is kept, the street and number hidden.
+
+    The kept part runs to the last 省/市/区/县/旗 within the first 13 characters (province, city, district);
+    without one, the first third (at most six characters) is kept. The stars are a fixed four, so the copy does
+    not give away the length of what is hidden.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    kept = ""
+    for match in re.finditer(r"[省市区县旗]", value[:13]):
+        if match.end() < len(value):
+            kept = value[: match.end()]
+    if not kept:
+        kept = value[: min(6, len(value) // 3)]
+    return kept + "****"

@@ -25,6 +25,7 @@ from stdnum.cn import uscc
 
 from hallservice.crypto import blind_index, mask_phone
 from hallservice.identity import IdType, check_digit, mask_document_number
+from hallservice.text_limits import excerpt
 from hallservice.workdays import WorkingCalendar
 from requests.models import (
     PUBLIC_SOURCES,
@@ -2572,7 +2573,7 @@ class _History:
             + ("因部门审核时间较长超出承诺时限，已向申请人说明并致歉。" if late else "在承诺时限内办结。")
         )
         story.child(Summary(request=req, text=text, author=req.helper.user), written_at=written)
-        story.event(written, "summary_written", req.helper.user, public=False, note=text[:200])
+        story.event(written, "summary_written", req.helper.user, public=False, note=excerpt(text, 200))
         story.summary_at = written
 
     def after_delivery(self, story: _Story, delivered_at: datetime, *, late: bool, at_hall: bool) -> None:

@@ -111,11 +111,12 @@ def _validate_eighteen(id_type: str, number: str, today: date) -> str:
         _refuse(gettext("An ID number has 18 characters: 17 digits and a check digit (a digit or X)."))
     kind = _kind_of(number)
     if kind != id_type:
-        _refuse(
-            gettext("This is the number of a %(kind)s: choose that document type.") % {"kind": IdType(kind).label}
-        )
+        _refuse(gettext("This is the number of a %(kind)s: choose that document type.") % {"kind": IdType(kind).label})
     if kind == IdType.RESIDENT_ID and number[:2] not in PROVINCE_CODES:
-        _refuse(gettext("The first two digits of an ID number are a province code; %(code)s is none.") % {"code": number[:2]})
+        _refuse(
+            gettext("The first two digits of an ID number are a province code; %(code)s is none.")
+            % {"code": number[:2]}
+        )
     if kind == IdType.FOREIGNER_PR and number[1:3] not in PROVINCE_CODES:
         _refuse(
             gettext("Digits 2 and 3 of a permanent residence ID are the issuing province; %(code)s is none.")

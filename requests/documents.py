@@ -22,6 +22,8 @@ import qrcode
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from hallservice.crypto import mask_address, mask_id_number
+
 from .fonts import weasyprint_fonts
 from .models import (
     DeliveryMethod,
@@ -155,7 +157,12 @@ def _people(req: ServiceRequest, unmasked: bool) -> tuple[dict, dict]:
         "id_number": req.applicant_id_number if unmasked else req.applicant_id_masked,
         "phone": req.applicant_phone if unmasked else req.applicant_phone_masked,
     }
-    agent = {"name": req.helper.name, "id_number": "", "phone": req.helper.phone or req.centre.phone}
+    helper_id = req.helper.id_number
+    agent = {
+        "name": req.helper.name,
+        "id_number": helper_id if unmasked else _mask_id(helper_id),
+        "phone": req.helper.phone or req.centre.phone,
+    }
     return principal, agent
 
 
@@ -215,8 +222,10 @@ def _kind_context(kind: DocumentKind, req: ServiceRequest, unmasked: bool) -> di
         return {
             "pickup": req.pickup_method,
             "recipient": {
-                "name": req.pickup_recipient,
-                "address": req.pickup_address if req.pickup_method == PickupMethod.POST else "",
+                "name": req.pickup_recipient if unmasked else _mask_name(req.pickup_recipient),
+                "address": (req.pickup_address if unmasked else mask_address(req.pickup_address))
+                if req.pickup_method == PickupMethod.POST
+                else "",
                 "phone": req.pickup_phone if unmasked else _mask_phone(req.pickup_phone),
             },
         }
@@ -226,7 +235,7 @@ def _kind_context(kind: DocumentKind, req: ServiceRequest, unmasked: bool) -> di
         return {
             "received": received,
             "accepted": [
-                {"name": c.name, "remark": c.note or _waiver_remark(c)}
+                {"name": c.name, "remark": "；".join(x for x in (_waiver_remark(c), c.note) if x)}
                 for c in checks
                 if c.status in (MaterialStatus.PROVIDED, MaterialStatus.WAIVED)
             ],
@@ -239,6 +248,7 @@ def _kind_context(kind: DocumentKind, req: ServiceRequest, unmasked: bool) -> di
                 for c in checks
                 if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)
             ],
+            "deficiency_note": req.deficiency_note,
             "blank_rows": range(3),
         }
     if kind == DocumentKind.COMPLETION_FORM:
@@ -278,6 +288,16 @@ def _waiver_remark(check) -> str:
     if check.status == MaterialStatus.WAIVED and check.promised_by:
         return f"容缺受理，承诺 {check.promised_by:%Y-%m-%d} 前补交"
     return ""
+
+
+def _mask_name(value: str) -> str:
+    from .services.public import masked_name
+
+    return masked_name(value)
+
+
+def _mask_id(value: str) -> str:
+    return mask_id_number(value) if value else ""
 
 
 def _mask_phone(value: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.identity import IdType
 from staff.models import Department, StaffMember
 
@@ -44,6 +45,23 @@ class ActionForm(forms.Form):
 
 class NoteForm(ActionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=TEXTAREA)
+
+
+class DeficiencyNoticeForm(ActionForm):
+    """出具一次性告知单 is one step: the request becomes deficient and the notice is printed for the applicant.
+
+    ``note`` is the clerk's deadline and instructions for the missing materials, printed on the notice.
+    """
+
+    note = forms.CharField(
+        label=_("Deadline and instructions for the missing materials"),
+        required=False,
+        max_length=500,
+        widget=TEXTAREA,
+    )
+    print_notice = forms.BooleanField(
+        label=_("Print the deficiency notice for the applicant now"), required=False, initial=True
+    )
 
 
 class EmptyForm(ActionForm):
@@ -127,14 +145,6 @@ class AcceptForm(ActionForm):
         if self.req is not None and self.req.kind != Kind.AGENCY:
             # An assist has no commission and no hand-over: those fields would only confuse the clerk.
             del self.fields["handover_items"], self.fields["commission_signed"]
-
-
-class DeficiencyNoticeForm(NoteForm):
-    """出具一次性告知单 is one step: the request becomes deficient and the notice is printed for the applicant."""
-
-    print_notice = forms.BooleanField(
-        label=_("Print the deficiency notice for the applicant now"), required=False, initial=True
-    )
 
 
 class RefuseForm(ActionForm):
@@ -273,7 +283,7 @@ class KeyProjectForm(ActionForm):
 
 
 class CompleteForm(ActionForm):
-    result = forms.CharField(label=_("Result"), max_length=1000, widget=TEXTAREA)
+    result = forms.CharField(label=_("Result"), max_length=text_limits.RESULT, widget=TEXTAREA)
 
 
 class DeliverForm(ActionForm):
@@ -292,7 +302,9 @@ class DeliverForm(ActionForm):
     address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
     carrier = forms.CharField(label=_("Carrier"), required=False, max_length=50)
     tracking_number = forms.CharField(label=_("Tracking number"), required=False, max_length=50)
-    result = forms.CharField(label=_("Result handed over (on the spot)"), required=False, max_length=1000)
+    result = forms.CharField(
+        label=_("Result handed over (on the spot)"), required=False, max_length=text_limits.RESULT
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -336,7 +348,9 @@ class FollowUpForm(ActionForm):
 
 
 class SummaryForm(ActionForm):
-    text = forms.CharField(label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -407,7 +421,7 @@ class RegistrationForm(forms.Form):
         label=_("Contact person (required for an organisation)"), required=False, max_length=50
     )
     applicant_address = forms.CharField(label=_("Address"), required=False, max_length=300)
-    reason = forms.CharField(label=_("Reason for help"), required=False, max_length=300)
+    reason = forms.CharField(label=_("Reason for help"), required=False, max_length=text_limits.REASON)
     provided_material_ids = forms.TypedMultipleChoiceField(
         label=_("Materials at hand"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )

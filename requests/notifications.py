@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from hallservice.notifications import PermanentFailure, TemporaryFailure, get_backend, mask_recipient
+from hallservice.text_limits import excerpt
 from staff.roles import Role
 
 from .models import (
@@ -108,7 +109,7 @@ def queue(
                 recipient=recipient,
                 recipient_masked=mask_recipient(recipient),
                 template=template,
-                subject=subject[:200],
+                subject=excerpt(subject, 200),
                 body=body,
                 request=request,
                 request_event=request_event,
@@ -278,14 +279,14 @@ def deliver(*, notification_id: int) -> str:
     except TemporaryFailure as exc:
         final = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         status = NotificationStatus.FAILED if final else NotificationStatus.PENDING
-        Notification.objects.filter(pk=notification_id).update(status=status, last_error=str(exc)[:300])
+        Notification.objects.filter(pk=notification_id).update(status=status, last_error=excerpt(str(exc), 300))
         log.warning("Notification %s to %s failed (%s)", notification_id, notification.recipient_masked, exc)
         if final:
             return status
         raise
     except PermanentFailure as exc:
         Notification.objects.filter(pk=notification_id).update(
-            status=NotificationStatus.FAILED, last_error=str(exc)[:300]
+            status=NotificationStatus.FAILED, last_error=excerpt(str(exc), 300)
         )
         log.warning("Notification %s to %s refused (%s)", notification_id, notification.recipient_masked, exc)
         return NotificationStatus.FAILED

@@ -476,8 +476,9 @@ def track_consult_done(request):
 @never_cache
 def track_complain(request):
     initial = {}
-    if request.GET.get("number"):
-        initial = {"request_number": request.GET["number"][:32], "via_status": request.GET.get("from") == "status"}
+    # A number from the status page's link; anything longer than a request number is not one and is not offered.
+    if request.GET.get("number") and len(request.GET["number"]) <= 32:
+        initial = {"request_number": request.GET["number"], "via_status": request.GET.get("from") == "status"}
     form = ComplaintForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":

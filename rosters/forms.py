@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+
 from .models import Duty, UnavailabilityKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -117,6 +119,7 @@ class DutySummaryForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"),
         required=False,
+        max_length=text_limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Patrols, complex matters handled, incidents, joint meetings"),
     )

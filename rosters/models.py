@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+
 # --- Unavailability -----------------------------------------------------------------------------------------
 
 
@@ -456,7 +458,9 @@ class DutySummary(models.Model):
     agencies = models.PositiveIntegerField(_("agency requests"), default=0)
     late = models.PositiveIntegerField(_("late arrivals"), default=0)
     absent = models.PositiveIntegerField(_("absences"), default=0)
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Patrols, complex matters, incidents"))
+    notes = models.TextField(
+        _("notes"), max_length=text_limits.TEXT, blank=True, help_text=_("Patrols, complex matters, incidents")
+    )
 
     class Meta:
         ordering = ["-duty_day__day"]

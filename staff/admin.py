@@ -1,8 +1,11 @@
 """Admin for the organisation's reference data."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from hallservice.crypto import EncryptedCharField
 
 from .models import Department, IntegrityRecord, ServiceCentre, StaffMember, Window
 from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
@@ -84,6 +87,8 @@ class StaffMemberAdmin(admin.ModelAdmin):
     list_select_related = ["centre", "department", "window"]
     autocomplete_fields = ["user", "window"]
     raw_id_fields = []
+    # The ID number is one line, not a text area (an encrypted field is a TextField underneath).
+    formfield_overrides = {EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}}
 
 
 @admin.register(IntegrityRecord)

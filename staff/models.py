@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+from hallservice.crypto import EncryptedCharField
+
 
 class CentreLevel(models.TextChoices):
     DISTRICT = "district", _("District hall")
@@ -213,6 +216,11 @@ class StaffMember(models.Model):
     specialist_role = models.CharField(_("specialist role"), max_length=12, choices=SpecialistRole.choices, blank=True)
     business_scope = models.CharField(_("business scope"), max_length=200, blank=True)
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    # Printed as the agent's (代办人) ID number on the signing copy of the commission letter; personal data,
+    # so encrypted at rest like the applicant's and printed masked on every other copy.
+    id_number = EncryptedCharField(
+        _("ID number"), help_text=_("Printed on the signing copy of the commission letter; stored encrypted")
+    )
     is_party_member = models.BooleanField(_("party member"), default=False)
     dispatch_company = models.CharField(
         _("labour-dispatch company"), max_length=100, blank=True, help_text=_("For purchased-service staff")
@@ -236,7 +244,7 @@ class StaffMember(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from .services import staff_validate
+        from .services import staff_validate, staff_validate_id_number
 
         staff_validate(
             kind=self.kind,
@@ -245,6 +253,8 @@ class StaffMember(models.Model):
             window=self.window,
             specialist_role=self.specialist_role,
         )
+        if self.id_number:
+            self.id_number = staff_validate_id_number(self.id_number)
 
 
 class IntegrityKind(models.TextChoices):
@@ -283,8 +293,8 @@ class IntegrityRecord(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
     occurred_on = models.DateField(_("occurred on"))
-    description = models.TextField(_("what happened"))
-    action_taken = models.TextField(_("action taken"), blank=True)
+    description = models.TextField(_("what happened"), max_length=text_limits.TEXT)
+    action_taken = models.TextField(_("action taken"), max_length=text_limits.TEXT, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.identity import IdType, validate_document_number
+from hallservice.text_limits import check_lengths
 
 from .models import (
     PARENT_LEVEL,
@@ -62,6 +64,14 @@ def staff_validate(*, kind, centre, department, window, specialist_role) -> None
         errors["specialist_role"] = _("Only department specialists have a specialist role.")
     if errors:
         raise ValidationError(errors)
+
+
+def staff_validate_id_number(value: str) -> str:
+    """A staff member's resident ID number, checked by the same rule as an applicant's; returns it normalised."""
+    try:
+        return validate_document_number(IdType.RESIDENT_ID, value)
+    except DomainError as exc:
+        raise ValidationError({"id_number": exc.message}) from None
 
 
 def _ensure_admin(actor) -> None:
@@ -136,6 +146,7 @@ def integrity_record_create(
     description = (description or "").strip()
     if not description:
         raise DomainError(_("Say what happened."), field="description")
+    check_lengths(IntegrityRecord, description=description, action_taken=(action_taken or "").strip())
     req = None
     if request_id is not None:
         req = ServiceRequest.objects.visible_to(actor).filter(pk=request_id).select_related("centre").first()

@@ -8,6 +8,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+
 from .models import Difficulty, QuestionKind, SessionKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -29,6 +31,7 @@ class SessionForm(forms.Form):
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     content = forms.CharField(
         label=_("Content"),
+        max_length=text_limits.LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("What is taught: the month's test draws on its topic."),
@@ -72,7 +75,7 @@ class QuestionForm(forms.Form):
         empty_value=None,
         help_text=_("The training that taught it (its topic is then the question's topic)."),
     )
-    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Question"), max_length=text_limits.TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     options = forms.CharField(
         label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -84,7 +87,9 @@ class QuestionForm(forms.Form):
         max_length=20,
         help_text=_("Letters of the correct options, e.g. B or ACD; 对 or 错 for true/false."),
     )
-    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    explanation = forms.CharField(
+        label=_("Explanation"), max_length=text_limits.TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     difficulty = forms.TypedChoiceField(
         label=_("Difficulty"), choices=Difficulty.choices, coerce=int, initial=Difficulty.MEDIUM
     )

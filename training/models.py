@@ -18,6 +18,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+from hallservice.text_limits import excerpt
+
 
 def _visible(qs: models.QuerySet, user, field: str = "centre") -> models.QuerySet:
     from staff.scoping import visible_centre_filter
@@ -108,7 +111,12 @@ class TrainingSession(models.Model):
         on_delete=models.PROTECT,
         related_name="training_sessions",
     )
-    content = models.TextField(_("content"), blank=True, help_text=_("What was taught: the test draws on it"))
+    content = models.TextField(
+        _("content"),
+        max_length=text_limits.LONG_TEXT,
+        blank=True,
+        help_text=_("What was taught: the test draws on it"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -253,7 +261,7 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="questions",
     )
-    text = models.TextField(_("question"))
+    text = models.TextField(_("question"), max_length=text_limits.TEXT)
     # Variants of one question (e.g. "…（变式2）") share a group within their topic: a paper holds one of them.
     variant_group = models.CharField(
         _("variant group"),
@@ -263,7 +271,7 @@ class Question(models.Model):
             "Questions of one topic with the same variant group are variants of one question: a paper holds at most one of them."
         ),
     )
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("explanation"), max_length=text_limits.TEXT, blank=True)
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
@@ -281,7 +289,7 @@ class Question(models.Model):
         permissions = [("manage_bank", _("Can keep the question bank"))]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return excerpt(self.text, 60)
 
     def get_absolute_url(self) -> str:
         return reverse("training:question-edit", args=[self.pk])

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+
 
 class HandlingType(models.TextChoices):
     IMMEDIATE = "immediate", _("Immediate (result on the spot)")
@@ -41,8 +43,8 @@ class Matter(models.Model):
         "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="matters"
     )
     accepting_window = models.CharField(_("accepting window"), max_length=100, blank=True)
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    process = models.TextField(_("process"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), max_length=text_limits.LONG_TEXT, blank=True)
+    process = models.TextField(_("process"), max_length=text_limits.LONG_TEXT, blank=True)
     time_limit_days = models.PositiveSmallIntegerField(
         _("promised time limit (working days)"), default=0, help_text=_("0 for matters settled on the spot")
     )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.crypto import EncryptedCharField
 
 from .service_request import EVENT_VERBS, ServiceRequest
@@ -71,7 +72,7 @@ class Evaluation(models.Model):
     efficiency = models.PositiveSmallIntegerField(_("efficiency"), choices=Rating.choices, null=True, blank=True)
     service_level = models.PositiveSmallIntegerField(_("service level"), choices=Rating.choices, null=True, blank=True)
     attitude = models.PositiveSmallIntegerField(_("attitude"), choices=Rating.choices, null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=text_limits.SUMMARY, blank=True)
     # Indexed: the statistics' daily figures recount a day's evaluations by time.
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     recorded_by = models.ForeignKey(
@@ -85,13 +86,13 @@ class Evaluation(models.Model):
     needs_follow_up = models.BooleanField(_("needs follow-up"), default=False)
     # The rectification case of a poor rating: return visit, rectification, the applicant's follow-up rating.
     return_visit_due = models.DateField(_("return visit by"), null=True, blank=True)
-    follow_up_note = models.TextField(_("follow-up"), blank=True)
+    follow_up_note = models.TextField(_("follow-up"), max_length=text_limits.TEXT, blank=True)
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     followed_up_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     rectify_due = models.DateField(_("rectify by"), null=True, blank=True)
-    rectification_note = models.TextField(_("rectification"), blank=True)
+    rectification_note = models.TextField(_("rectification"), max_length=text_limits.TEXT, blank=True)
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     rectified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -99,7 +100,7 @@ class Evaluation(models.Model):
     follow_up_rating = models.PositiveSmallIntegerField(
         _("rating after rectification"), choices=Rating.choices, null=True, blank=True
     )
-    follow_up_comment = models.TextField(_("comment after rectification"), blank=True)
+    follow_up_comment = models.TextField(_("comment after rectification"), max_length=text_limits.SUMMARY, blank=True)
     follow_up_rated_at = models.DateTimeField(_("rated again at"), null=True, blank=True)
     is_invalid = models.BooleanField(_("invalid (after appeal)"), default=False)
     # Timer bookkeeping, so each overdue warning is raised once.
@@ -170,13 +171,13 @@ class EvaluationAppeal(models.Model):
     """A staff member's appeal against a rating (e.g. malicious or about another matter), decided by a supervisor."""
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="appeal")
-    reasons = models.TextField(_("reasons for the appeal"))
+    reasons = models.TextField(_("reasons for the appeal"), max_length=text_limits.TEXT)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     decision = models.CharField(
         _("decision"), max_length=8, choices=AppealDecision.choices, default=AppealDecision.PENDING
     )
-    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), max_length=text_limits.TEXT, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -217,7 +218,7 @@ class Summary(models.Model):
     """The helper's summary of a finished request, due within 2 working days of completion (seed 000)."""
 
     request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="summary")
-    text = models.TextField(_("summary"))
+    text = models.TextField(_("summary"), max_length=text_limits.SUMMARY)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(_("written at"), auto_now_add=True)
 

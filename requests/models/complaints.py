@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.crypto import EncryptedCharField
 
 from .consultation import Consultation
@@ -91,7 +92,7 @@ class Complaint(models.Model):
     )
     source = models.CharField(_("source"), max_length=12, choices=ComplaintSource.choices)
     category = models.CharField(_("category"), max_length=15, choices=ComplaintCategory.choices)
-    content = models.TextField(_("complaint"))
+    content = models.TextField(_("complaint"), max_length=text_limits.TEXT)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     name = models.CharField(_("name"), max_length=50, blank=True)
     # Personal data: encrypted at rest, listed masked only.
@@ -139,11 +140,11 @@ class Complaint(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     respond_due = models.DateField(_("respond by"), null=True, blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    response = models.TextField(_("response to the complainant"), blank=True)
-    findings = models.TextField(_("findings (internal)"), blank=True)
+    response = models.TextField(_("response to the complainant"), max_length=text_limits.TEXT, blank=True)
+    findings = models.TextField(_("findings (internal)"), max_length=text_limits.LONG_TEXT, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
     feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
-    feedback_comment = models.TextField(_("complainant's feedback"), blank=True)
+    feedback_comment = models.TextField(_("complainant's feedback"), max_length=text_limits.TEXT, blank=True)
     feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
@@ -231,7 +232,7 @@ class ComplaintEvent(models.Model):
     verb = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=15, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=15, choices=ComplaintStatus.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=text_limits.EVENT_NOTE, blank=True)
     public = models.BooleanField(_("public"), default=False)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
@@ -312,7 +313,7 @@ class Notification(models.Model):
     recipient_masked = models.CharField(_("recipient"), max_length=80, blank=True)
     template = models.CharField(_("template"), max_length=60)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), max_length=text_limits.EVENT_NOTE)
     status = models.CharField(
         _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )

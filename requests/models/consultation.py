@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.crypto import EncryptedCharField
 
 
@@ -38,9 +39,12 @@ class Consultation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     contact = EncryptedCharField(_("contact"))
     contact_masked = models.CharField(_("contact"), max_length=40, blank=True, editable=False)
-    question = models.TextField(_("question"))
+    question = models.TextField(_("question"), max_length=text_limits.TEXT)
     answer = models.TextField(
-        _("answer"), blank=True, help_text=_("One-time answer: legal basis, time limit, process, materials")
+        _("answer"),
+        max_length=text_limits.ANSWER,
+        blank=True,
+        help_text=_("One-time answer: legal basis, time limit, process, materials"),
     )
     matter = models.ForeignKey(
         "requests.Matter", verbose_name=_("matter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

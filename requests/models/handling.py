@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
+from hallservice.text_limits import excerpt
+
 from .service_request import ServiceRequest
 
 
@@ -60,7 +63,7 @@ class Handover(models.Model):
     received_by = models.ForeignKey(
         "staff.StaffMember", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
     )
-    items = models.TextField(_("materials received"))
+    items = models.TextField(_("materials received"), max_length=text_limits.TEXT)
     note = models.CharField(_("note"), max_length=300, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -106,9 +109,9 @@ class WorkLogEntry(models.Model):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("work done"))
-    problem = models.TextField(_("problem"), blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    text = models.TextField(_("work done"), max_length=text_limits.TEXT)
+    problem = models.TextField(_("problem"), max_length=text_limits.TEXT, blank=True)
+    resolution = models.TextField(_("resolution"), max_length=text_limits.TEXT, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -117,7 +120,7 @@ class WorkLogEntry(models.Model):
         verbose_name_plural = _("work log")
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return excerpt(self.text, 40)
 
 
 class ProgressReport(models.Model):
@@ -125,7 +128,7 @@ class ProgressReport(models.Model):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("progress"))
+    text = models.TextField(_("progress"), max_length=text_limits.SUMMARY)
     at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
@@ -134,7 +137,7 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return excerpt(self.text, 40)
 
 
 class TaskStatus(models.TextChoices):
@@ -182,8 +185,8 @@ class JointMeeting(models.Model):
     convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("held on"))
     attendees = models.CharField(_("attendees"), max_length=500)
-    minutes = models.TextField(_("minutes"))
-    decisions = models.TextField(_("decisions"), blank=True)
+    minutes = models.TextField(_("minutes"), max_length=text_limits.LONG_TEXT)
+    decisions = models.TextField(_("decisions"), max_length=text_limits.TEXT, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

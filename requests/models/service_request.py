@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hallservice import text_limits
 from hallservice.crypto import EncryptedCharField
 from hallservice.identity import IdType
 
@@ -75,7 +76,7 @@ class KeyProject(models.Model):
     )
     enterprise = models.CharField(_("enterprise"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, blank=True, help_text=_("provincial / municipal"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=text_limits.TEXT, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -177,7 +178,9 @@ class ServiceRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="requests",
     )
-    reason = models.CharField(_("reason for help"), max_length=300, blank=True, help_text=_("受理理由 in the ledger"))
+    reason = models.CharField(
+        _("reason for help"), max_length=text_limits.REASON, blank=True, help_text=_("受理理由 in the ledger")
+    )
     commission_signed = models.BooleanField(_("commission letter signed"), default=False)
     # How the applicant wants the result (commission letter): hall pick-up or free postal delivery.
     pickup_method = models.CharField(
@@ -202,7 +205,7 @@ class ServiceRequest(models.Model):
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
     extension_working_days = models.PositiveIntegerField(_("extension working days"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(_("result"), max_length=text_limits.RESULT, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
@@ -210,6 +213,8 @@ class ServiceRequest(models.Model):
     # How many one-time deficiency notices the applicant got: 0 means done in one visit (statistics read it
     # without joining the event log, which is ten times larger).
     deficiency_notices = models.PositiveSmallIntegerField(_("deficiency notices"), default=0, editable=False)
+    # The clerk's deadline and instructions for the missing materials, printed on the one-time notice.
+    deficiency_note = models.TextField(_("deficiency notice note"), max_length=text_limits.NOTE, blank=True)
     # Timer bookkeeping, so each warning is sent once (tasks must be idempotent).
     deadline_warned_on = models.DateField(null=True, blank=True, editable=False)
     overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
@@ -342,7 +347,7 @@ class RequestEvent(models.Model):
     verb = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=text_limits.EVENT_NOTE, blank=True)
     public = models.BooleanField(_("public"), default=False)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.workdays import WorkingCalendar
 
 from ..models import (
@@ -46,6 +47,7 @@ def request_complete(*, actor, request_id: int, result: str) -> ServiceRequest:
     req = lock_request(request_id)
     ensure_action(actor, req, "complete")
     require(result, _("Describe the result (licence, certificate, decision…)."), field="result")
+    check_lengths(ServiceRequest, result=result.strip())
     unfinished = [
         t.department.name for t in req.department_tasks.select_related("department") if t.status != TaskStatus.DONE
     ]
@@ -100,6 +102,7 @@ def request_deliver(
         if method != DeliveryMethod.ON_THE_SPOT:
             raise DomainError(_("An immediate matter is delivered on the spot."), field="method")
         require(result, _("Describe the result handed over."), field="result")
+        check_lengths(ServiceRequest, result=result.strip())
         require(signer, _("Enter who received the result."), field="signer")
         req.result, req.completed_at = result.strip(), now
     elif method == DeliveryMethod.ON_THE_SPOT:
@@ -307,6 +310,7 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
     if evaluation.is_invalid:
         raise TransitionNotAllowed(_("This rating was found invalid on appeal."))
     require(note, _("Say what was done about the applicant's complaint."), field="note")
+    check_field_length(Evaluation, "follow_up_note", note.strip(), field="note")
     evaluation.follow_up_note, evaluation.followed_up_at, evaluation.followed_up_by = (
         note.strip(),
         timezone.now(),
@@ -324,13 +328,14 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
     if evaluation.rectification_stage != "rectifying":
         raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
     require(note, _("Say what was put right."), field="note")
+    check_field_length(Evaluation, "rectification_note", note.strip(), field="note")
     evaluation.rectification_note, evaluation.rectified_at, evaluation.rectified_by = (
-        note.strip()[:2000],
+        note.strip(),
         timezone.now(),
         actor,
     )
     evaluation.save(update_fields=["rectification_note", "rectified_at", "rectified_by"])
-    record_event(req, actor=actor, verb="rectified", public=True, note=note.strip()[:2000])
+    record_event(req, actor=actor, verb="rectified", public=True, note=note.strip())
     return evaluation
 
 
@@ -363,7 +368,8 @@ def evaluation_appeal(*, actor, request_id: int, reasons: str) -> EvaluationAppe
     if evaluation.is_invalid or EvaluationAppeal.objects.filter(evaluation=evaluation).exists():
         raise TransitionNotAllowed(_("This rating has already been appealed."))
     require(reasons, _("Give the reasons for the appeal."), field="reasons")
-    appeal = EvaluationAppeal.objects.create(evaluation=evaluation, reasons=reasons.strip()[:2000], filed_by=actor)
+    check_lengths(EvaluationAppeal, reasons=reasons.strip())
+    appeal = EvaluationAppeal.objects.create(evaluation=evaluation, reasons=reasons.strip(), filed_by=actor)
     record_event(req, actor=actor, verb="appeal_filed", note=appeal.reasons)
     return appeal
 
@@ -378,8 +384,9 @@ def evaluation_appeal_decide(*, actor, request_id: int, invalid: bool, reasons: 
     if appeal.filed_by_id == actor.pk:
         raise PermissionDenied(_("The appeal must be reviewed by someone other than the person who filed it."))
     require(reasons, _("Give the reasons for the decision."), field="reasons")
+    check_field_length(EvaluationAppeal, "decision_reasons", reasons.strip(), field="reasons")
     appeal.decision = AppealDecision.INVALID if invalid else AppealDecision.UPHELD
-    appeal.decision_reasons, appeal.decided_by, appeal.decided_at = reasons.strip()[:2000], actor, timezone.now()
+    appeal.decision_reasons, appeal.decided_by, appeal.decided_at = reasons.strip(), actor, timezone.now()
     appeal.save(update_fields=["decision", "decision_reasons", "decided_by", "decided_at"])
     if invalid:
         evaluation.is_invalid = True
@@ -442,8 +449,9 @@ def request_write_summary(*, actor, request_id: int, text: str) -> Summary:
     req = lock_request(request_id)
     ensure_action(actor, req, "write_summary")
     require(text, _("Write the summary."), field="text")
+    check_lengths(Summary, text=text.strip())
     summary, created = Summary.objects.update_or_create(request=req, defaults={"text": text.strip(), "author": actor})
-    record_event(req, actor=actor, verb="summary_written" if created else "summary_revised", note=text.strip()[:200])
+    record_event(req, actor=actor, verb="summary_written" if created else "summary_revised", note=excerpt(text, 200))
     return summary
 
 

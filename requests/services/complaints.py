@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from hallservice.crypto import mask_phone
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.services import sequence_next
+from hallservice.text_limits import check_length, check_lengths
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department, ServiceCentre, StaffMember
 
@@ -223,7 +224,8 @@ def complaint_register(
         raise DomainError(_("At most 50 characters, please."), field="name")
     contact = validate_phone(contact or "", field="contact")
 
-    number_given = normalise_number(request_number)[:32]
+    number_given = normalise_number(request_number)
+    check_length(number_given, 32, field="request_number", label=_("Request number"))
     req = ServiceRequest.objects.filter(number=number_given).select_related("centre").first() if number_given else None
     member = getattr(actor, "staff_member", None) if actor is not None else None
     if actor is not None:
@@ -355,7 +357,8 @@ def complaint_respond(
     complaint = _lock(complaint_id)
     _ensure(actor, complaint, "respond")
     complaint.response = _text(response, _("Write the answer to the complainant."), field="response", max_length=2000)
-    complaint.findings = (findings or "").strip()[:5000]
+    check_lengths(Complaint, findings=(findings or "").strip())
+    complaint.findings = (findings or "").strip()
     complaint.substantiated = substantiated
     complaint.responded_at = timezone.now()
     previous = _move(complaint, CS.RESPONDED, fields=("response", "findings", "substantiated", "responded_at"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department, StaffKind, StaffMember
 
@@ -46,6 +47,7 @@ def request_log_work(*, actor, request_id: int, text: str, problem: str = "", re
     req = lock_request(request_id)
     ensure_action(actor, req, "log_work")
     require(text, _("Say what was done."), field="text")
+    check_lengths(WorkLogEntry, text=text.strip(), problem=problem.strip(), resolution=resolution.strip())
     entry = WorkLogEntry.objects.create(
         request=req, author=actor, text=text.strip(), problem=problem.strip(), resolution=resolution.strip()
     )
@@ -59,6 +61,7 @@ def request_report_progress(*, actor, request_id: int, text: str) -> ProgressRep
     req = lock_request(request_id)
     ensure_action(actor, req, "report_progress")
     require(text, _("Write the progress report."), field="text")
+    check_lengths(ProgressReport, text=text.strip())
     report = ProgressReport.objects.create(request=req, author=actor, text=text.strip())
     record_event(req, actor=actor, verb="progress_reported", public=True, note=text.strip())
     return report
@@ -73,6 +76,7 @@ def request_add_department_task(*, actor, request_id: int, department_id: int, d
     req = lock_request(request_id)
     ensure_action(actor, req, "add_department_task")
     require(description, _("Describe the department's part."), field="description")
+    check_lengths(DepartmentTask, description=description.strip())
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
         raise DomainError(_("Unknown department."), field="department")
@@ -121,6 +125,7 @@ def department_task_finish(*, actor, task_id: int, done: bool, note: str = "") -
         raise TransitionNotAllowed(_("Claim the part before reporting on it."))
     if not done:
         require(note, _("Say what blocks the department's part."), field="note")
+    check_lengths(DepartmentTask, note=note.strip())
     task.status = TaskStatus.DONE if done else TaskStatus.BLOCKED
     task.finished_at = timezone.now() if done else None
     task.note = note.strip()
@@ -143,6 +148,7 @@ def request_record_joint_meeting(
     ensure_action(actor, req, "record_joint_meeting")
     require(attendees, _("List who attended."), field="attendees")
     require(minutes, _("Write the minutes."), field="minutes")
+    check_lengths(JointMeeting, attendees=attendees.strip(), minutes=minutes.strip(), decisions=decisions.strip())
     if held_on > timezone.localdate():
         raise DomainError(_("A meeting's minutes are recorded after it is held."), field="held_on")
     meeting = JointMeeting.objects.create(
@@ -153,7 +159,7 @@ def request_record_joint_meeting(
         minutes=minutes.strip(),
         decisions=decisions.strip(),
     )
-    record_event(req, actor=actor, verb="joint_meeting", note=decisions.strip() or minutes.strip()[:200])
+    record_event(req, actor=actor, verb="joint_meeting", note=decisions.strip() or excerpt(minutes, 200))
     return meeting
 
 
@@ -167,6 +173,7 @@ def request_suspend(*, actor, request_id: int, reason: str, resume_by: date, not
     ensure_action(actor, req, "suspend")
     if reason not in SuspensionReason.values:
         raise DomainError(_("Choose why the request is suspended."), field="reason")
+    check_lengths(Suspension, note=note.strip())
     today = timezone.localdate()
     if resume_by is None or resume_by <= today:
         raise DomainError(_("The resumption deadline must be after today."), field="resume_by")
@@ -231,6 +238,7 @@ def request_request_extension(*, actor, request_id: int, working_days: int, reas
     if not isinstance(working_days, int) or working_days <= 0 or working_days > 60:
         raise DomainError(_("An extension is 1 to 60 working days."), field="working_days")
     require(reason, _("Give the reason for the extension."), field="reason")
+    check_lengths(Extension, reason=reason.strip())
     if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise DomainError(_("An extension is already waiting for approval."), field="working_days")
     extension = Extension.objects.create(
@@ -256,6 +264,7 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
         raise TransitionNotAllowed(_("This extension has already been decided."))
     if not approve:
         require(note, _("Say why the extension is rejected."), field="note")
+    check_field_length(Extension, "decision_note", note.strip(), field="note")
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note.strip()
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -285,6 +294,7 @@ def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> 
     req = lock_request(request_id)
     ensure_action(actor, req, "reassign")
     require(reason, _("Give the reason for the change; the applicant will be told."), field="reason")
+    check_lengths(Assignment, reason=reason.strip())
     helper = StaffMember.objects.filter(
         pk=helper_id, is_active=True, centre_id__in=(req.centre_id, req.origin_centre_id)
     ).first()
@@ -317,6 +327,13 @@ def key_project_create(
         raise PermissionDenied(_("You may not manage key projects."))
     member = staff_of(actor)
     require(name, _("Enter the project's name."), field="name")
+    check_lengths(
+        KeyProject,
+        name=name.strip(),
+        enterprise=enterprise.strip(),
+        level=level.strip(),
+        description=description.strip(),
+    )
     agent = StaffMember.objects.filter(pk=agent_id, kind=StaffKind.DUTY_LEADER, is_active=True).first()
     if agent is None:
         raise DomainError(_("The dedicated agent of a key project must be a duty leader."), field="agent")

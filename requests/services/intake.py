@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from hallservice import text_limits
 from hallservice.crypto import blind_index, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.identity import IdType, mask_document_number, validate_document_number
 from hallservice.services import sequence_next
+from hallservice.text_limits import check_field_length, check_length, check_lengths
 from hallservice.workdays import WorkingCalendar
 from staff.models import StaffMember
 
@@ -182,11 +184,11 @@ def request_register(
     else:
         id_type, id_document = applicant_id_type or IdType.RESIDENT_ID, applicant_id_document.strip()
         if id_type == IdType.OTHER:
-            require(id_document, _("Name the document, e.g. passport of which country."), field="applicant_id_document")
+            require(
+                id_document, _("Name the document, e.g. passport of which country."), field="applicant_id_document"
+            )
             if len(id_document) > 30:
-                raise DomainError(
-                    _("Name the document in at most 30 characters."), field="applicant_id_document"
-                )
+                raise DomainError(_("Name the document in at most 30 characters."), field="applicant_id_document")
         else:
             id_document = ""
     id_number = validate_applicant_id(applicant_type, applicant_id_number, id_type)
@@ -194,6 +196,12 @@ def request_register(
     phone = validate_phone(applicant_phone)
     if applicant_type == ApplicantType.ORGANISATION:
         require(contact_person, _("Enter the organisation's contact person."), field="contact_person")
+    check_lengths(
+        ServiceRequest,
+        applicant_name=applicant_name.strip(),
+        contact_person=contact_person.strip(),
+        reason=reason.strip(),
+    )
 
     matter = Matter.objects.filter(pk=matter_id, is_active=True).select_related("department").first()
     if matter is None:
@@ -311,6 +319,12 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
                 )
         else:
             promised_by = None
+        check_length(
+            (review.get("note") or "").strip(),
+            MaterialCheck._meta.get_field("note").max_length,
+            field="reviews",
+            label=_("Note on “%(name)s”") % {"name": check.name},
+        )
         check.status, check.promised_by = status, promised_by
         check.note = (review.get("note") or "").strip()
         check.checked_at = timezone.now()
@@ -355,6 +369,7 @@ def request_record_handover(*, actor, request_id: int, items: str, note: str = "
     req = lock_request(request_id)
     ensure_action(actor, req, "record_handover")
     require(items, _("List the materials received."), field="items")
+    check_lengths(Handover, items=items.strip(), note=note.strip())
     handover = Handover.objects.create(
         request=req, received_by=staff_of(actor), items=items.strip(), note=note.strip()
     )
@@ -423,8 +438,9 @@ def request_issue_deficiency_notice(
 ) -> ServiceRequest:
     """Materials are missing: list, once, everything still needed and how to get it (一次性告知).
 
-    With ``print_notice`` the printed notice (一次性告知单) is issued in the same step, so issuing and printing
-    are one action for the clerk; the documents section only reprints it.
+    ``note`` is the clerk's deadline and instructions for supplying them; the printed notice carries it. With
+    ``print_notice`` the printed notice (一次性告知单) is issued in the same step, so issuing and printing are one
+    action for the clerk; the documents section only reprints it.
     """
     req = lock_request(request_id)
     ensure_action(actor, req, "issue_deficiency_notice")
@@ -439,8 +455,10 @@ def request_issue_deficiency_notice(
     missing = [c for c in checks if c.status in (MaterialStatus.MISSING, MaterialStatus.NEEDS_CORRECTION)]
     if not missing:
         raise DomainError(_("Nothing is missing: accept the request instead."), field="materials")
+    check_field_length(ServiceRequest, "deficiency_note", note.strip(), field="note")
     req.deficiency_notices += 1
-    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices",))
+    req.deficiency_note = note.strip()
+    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices", "deficiency_note"))
     listing = "；".join(f"{c.name}（{c.how_to_obtain or MaterialStatus(c.status).label}）" for c in missing)
     record_event(
         req,
@@ -482,6 +500,8 @@ def request_convert_to_agency(
     if req.kind != Kind.ASSIST:
         raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
     require(reason, _("Say why the request becomes agency."), field="reason")
+    check_length(reason.strip(), text_limits.SHORT_NOTE, field="reason", label=_("Reason"))
+    check_field_length(Handover, "items", handover_items.strip(), field="handover_items")
     if handover_items.strip():
         Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
     if commission_signed:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_lengths
 from hallservice.workdays import WorkingCalendar
 from requests.models import Consultation, Kind, ServiceRequest
 from staff.models import ServiceCentre, StaffMember
@@ -149,6 +150,7 @@ def duty_summary_file(*, actor, duty_day_id: int, notes: str = "") -> DutySummar
         raise DomainError(_("The summary is filed at the end of the duty, not before."), field="duty_day")
     if DutySummary.objects.filter(duty_day=duty_day).exists():
         raise TransitionNotAllowed(_("The summary of this duty has been filed already."))
+    check_lengths(DutySummary, notes=notes.strip())
     day, centre = duty_day.day, duty_day.centre
     kinds = dict(
         ServiceRequest.objects.filter(centre=centre, applied_at__date=day)

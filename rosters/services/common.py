@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import excerpt
 from staff.models import ServiceCentre, StaffMember
 
 from ..models import PLAN_TRANSITIONS, PlanStatus, RosterEvent, RotationPlan
@@ -65,7 +66,7 @@ def record_event(*, centre_id: int, actor, verb: str, note: str = "", plan=None,
         centre_id=centre_id,
         actor=actor,
         verb=verb,
-        note=note[:300],
+        note=excerpt(note, RosterEvent._meta.get_field("note").max_length),
         plan=plan,
         substitution=substitution,
     )

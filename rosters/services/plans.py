@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, TransitionNotAllowed
+from hallservice.text_limits import excerpt
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning
@@ -179,7 +180,7 @@ def rotation_assignment_set(
     if is_repeat:
         reason += " " + _("Repeats a window before the cycle is complete.")
     assignment, _created = RotationAssignment.objects.update_or_create(
-        plan=plan, helper=helper, defaults={"window": window, "reason": reason[:200], "is_repeat": is_repeat}
+        plan=plan, helper=helper, defaults={"window": window, "reason": excerpt(reason, 200), "is_repeat": is_repeat}
     )
     record_event(
         centre_id=plan.centre_id,
@@ -224,7 +225,7 @@ def duty_day_create(*, actor, plan_id: int, day: date, leader_id: int) -> DutyDa
         day=day,
         leader=leader,
         planned_leader=leader,
-        reason=(_("Set by %(name)s.") % {"name": name})[:200],
+        reason=excerpt(_("Set by %(name)s.") % {"name": name}, 200),
     )
     record_event(centre_id=plan.centre_id, actor=actor, verb="duty_day_added", plan=plan, note=f"{day} {leader.name}")
     return duty_day
@@ -241,7 +242,7 @@ def duty_day_set_leader(*, actor, duty_day_id: int, leader_id: int) -> DutyDay:
     leader = _duty_leader_of(plan, leader_id)
     name = getattr(getattr(actor, "staff_member", None), "name", "")
     duty_day.leader = duty_day.planned_leader = leader
-    duty_day.reason = (_("Set by %(name)s.") % {"name": name})[:200]
+    duty_day.reason = excerpt(_("Set by %(name)s.") % {"name": name}, 200)
     duty_day.save(update_fields=["leader", "planned_leader", "reason"])
     record_event(
         centre_id=plan.centre_id, actor=actor, verb="duty_leader_set", plan=plan, note=f"{duty_day.day} {leader.name}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_field_length, check_lengths
 from staff.models import StaffKind, StaffMember
 
 from ..models import (
@@ -118,6 +119,7 @@ def substitution_request(
     _check_substitute(absent, substitute, day, duty)
     if Substitution.objects.filter(absent=absent, day=day, duty=duty, status__in=LIVE_SUBSTITUTION).exists():
         raise TransitionNotAllowed(_("A substitution for this duty on that day is already filed."))
+    check_lengths(Substitution, reason=reason.strip())
     substitution = Substitution.objects.create(
         centre_id=absent.centre_id,
         day=day,
@@ -125,7 +127,7 @@ def substitution_request(
         absent=absent,
         substitute=substitute,
         window_id=window_id,
-        reason=reason.strip()[:200],
+        reason=reason.strip(),
         requested_by=actor,
     )
     record_event(
@@ -158,10 +160,11 @@ def _ensure_transition(substitution: Substitution, target: str) -> None:
 
 
 def _decide(actor, substitution: Substitution, target: str, note: str) -> None:
+    check_field_length(Substitution, "decision_note", note.strip(), field="note")
     substitution.status = target
     substitution.decided_by = actor
     substitution.decided_at = timezone.now()
-    substitution.decision_note = note.strip()[:200]
+    substitution.decision_note = note.strip()
     substitution.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 

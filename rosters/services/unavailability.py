@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError
+from hallservice.text_limits import check_lengths
 from staff.models import StaffMember
 
 from ..models import Unavailability, UnavailabilityKind
@@ -39,13 +40,14 @@ def unavailability_record(
         raise DomainError(_("The last day cannot be before the first day."), field="end")
     if (end - start).days >= MAX_DAYS:
         raise DomainError(_("One record covers at most a year; enter longer absences in parts."), field="end")
+    check_lengths(Unavailability, source=source.strip(), note=note.strip())
     record, created = Unavailability.objects.get_or_create(
         staff=staff,
         start=start,
         end=end,
         kind=kind,
-        source=source.strip()[:60],
-        defaults={"note": note.strip()[:200], "created_by": actor},
+        source=source.strip(),
+        defaults={"note": note.strip(), "created_by": actor},
     )
     if created:
         record_event(
@@ -55,7 +57,7 @@ def unavailability_record(
             note=f"{staff.name} {UnavailabilityKind(kind).label} {start}–{end}",
         )
     elif note.strip() and note.strip() != record.note:
-        record.note = note.strip()[:200]
+        record.note = note.strip()
         record.save(update_fields=["note"])
     return record
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, TransitionNotAllowed
+from hallservice.text_limits import check_lengths, excerpt
 
 from ..models import Difficulty, Option, Question, QuestionKind, Topic, TrainingSession
 from ..selectors import used_question_ids
@@ -148,7 +149,8 @@ def topic_create(*, actor, name: str, description: str = "") -> Topic:
     ):
         raise DomainError(_("Ask the supervision section to add the topic."), field="topic")
     name = require_text(name, _("Name the topic."), field="name", max_length=60)
-    topic, _created = Topic.objects.get_or_create(name=name, defaults={"description": description.strip()[:200]})
+    check_lengths(Topic, description=description.strip())
+    topic, _created = Topic.objects.get_or_create(name=name, defaults={"description": description.strip()})
     return topic
 
 
@@ -186,7 +188,9 @@ def question_create(
         created_by=actor,
     )
     _write_options(question, data)
-    record_event(centre_id=centre.pk, actor=actor, verb="question_added", note=question.text[:100], session=session)
+    record_event(
+        centre_id=centre.pk, actor=actor, verb="question_added", note=excerpt(question.text, 100), session=session
+    )
     return question
 
 
@@ -239,7 +243,7 @@ def question_update(
     if variant_group is not None:
         question.variant_group = _group(variant_group)
     question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty", "variant_group"])
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_edited", note=question.text[:100])
+    record_event(centre_id=question.centre_id, actor=actor, verb="question_edited", note=excerpt(question.text, 100))
     return question
 
 
@@ -254,7 +258,7 @@ def question_set_active(*, actor, question_id: int, active: bool) -> Question:
             centre_id=question.centre_id,
             actor=actor,
             verb="question_activated" if active else "question_deactivated",
-            note=question.text[:100],
+            note=excerpt(question.text, 100),
         )
     return question
 
@@ -269,10 +273,13 @@ def question_delete(*, actor, question_id: int) -> bool:
             question.is_active = False
             question.save(update_fields=["is_active"])
             record_event(
-                centre_id=question.centre_id, actor=actor, verb="question_deactivated", note=question.text[:100]
+                centre_id=question.centre_id,
+                actor=actor,
+                verb="question_deactivated",
+                note=excerpt(question.text, 100),
             )
         return False
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_deleted", note=question.text[:100])
+    record_event(centre_id=question.centre_id, actor=actor, verb="question_deleted", note=excerpt(question.text, 100))
     question.delete()
     return True
 

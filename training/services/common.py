@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import excerpt
 from staff.models import ServiceCentre, StaffMember
 
 from ..models import TrainingEvent, TrainingNotice
@@ -53,7 +54,12 @@ def require_text(value: str, message: str, *, field: str, max_length: int | None
 
 def record_event(*, centre_id: int, actor, verb: str, note: str = "", session=None, test=None) -> TrainingEvent:
     return TrainingEvent.objects.create(
-        centre_id=centre_id, actor=actor, verb=verb, note=note[:300], session=session, test=test
+        centre_id=centre_id,
+        actor=actor,
+        verb=verb,
+        note=excerpt(note, TrainingEvent._meta.get_field("note").max_length),
+        session=session,
+        test=test,
     )
 
 
@@ -62,7 +68,7 @@ def notify(*, staff_ids, kind: str, key: str, text: str, link: str = "") -> int:
     staff_ids = list(dict.fromkeys(staff_ids))
     existing = set(TrainingNotice.objects.filter(staff_id__in=staff_ids, key=key).values_list("staff_id", flat=True))
     new = [
-        TrainingNotice(staff_id=staff_id, kind=kind, key=key[:40], text=text[:300], link=link[:200])
+        TrainingNotice(staff_id=staff_id, kind=kind, key=key, text=excerpt(text, 300), link=link)
         for staff_id in staff_ids
         if staff_id not in existing
     ]

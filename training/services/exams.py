@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, TransitionNotAllowed
+from hallservice.text_limits import check_length
 from staff.models import StaffMember
 
 from ..grading import pass_mark
@@ -248,6 +249,7 @@ def attempt_excuse(*, actor, test_id: int, staff_id: int, reason: str) -> Attemp
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the person is excused."), field="reason")
+    check_length(reason, Attempt._meta.get_field("note").max_length, field="reason", label=_("Reason"))
     member = StaffMember.objects.filter(pk=staff_id, centre_id=test.centre_id).first()
     if member is None:
         raise DomainError(_("Choose a staff member of the test's centre."), field="staff")
@@ -258,7 +260,7 @@ def attempt_excuse(*, actor, test_id: int, staff_id: int, reason: str) -> Attemp
         raise TransitionNotAllowed(
             _("%(name)s has begun the test already and cannot be excused.") % {"name": member.name}
         )
-    attempt = Attempt.objects.create(test=test, staff=member, status=AttemptStatus.EXCUSED, note=reason[:200])
+    attempt = Attempt.objects.create(test=test, staff=member, status=AttemptStatus.EXCUSED, note=reason)
     record_event(
         centre_id=test.centre_id, actor=actor, verb="attempt_excused", note=f"{member.name}: {reason}", test=test
     )

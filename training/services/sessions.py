@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.text_limits import check_length, check_lengths, excerpt
 from hallservice.uploads import validate_upload
 from staff.models import Department, StaffMember
 
@@ -126,13 +127,14 @@ def session_create(
         duration_minutes=duration_minutes,
         department_id=department_id,
     )
+    check_lengths(TrainingSession, location=location.strip(), content=content.strip())
     trainer = StaffMember.objects.filter(pk=trainer_id).first() if trainer_id else None
     session = TrainingSession.objects.create(
         centre=centre,
         kind=kind,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        location=location.strip()[:100],
+        location=location.strip(),
         content=content.strip(),
         trainer=trainer,
         created_by=actor,
@@ -194,7 +196,8 @@ def session_update(
         raise TransitionNotAllowed(_("The training has been held: its time and topic stay as they were."))
     session.topic, session.title, session.trainer_name = data["topic"], data["title"], data["trainer_name"]
     session.starts_at, session.duration_minutes = starts_at, duration_minutes
-    session.location, session.content = location.strip()[:100], content.strip()
+    check_lengths(TrainingSession, location=location.strip(), content=content.strip())
+    session.location, session.content = location.strip(), content.strip()
     session.save(
         update_fields=["topic", "title", "trainer_name", "starts_at", "duration_minutes", "location", "content"]
     )
@@ -242,7 +245,13 @@ def attendance_record(
             raise DomainError(_("Someone marked is not on this training's list."), field="marks")
         if status not in allowed:
             raise DomainError(_("Mark each attendee present, absent or excused."), field="marks")
-        note = (notes.get(staff_id) or notes.get(int(staff_id)) or row.note or "").strip()[:200]
+        note = (notes.get(staff_id) or notes.get(int(staff_id)) or row.note or "").strip()
+        check_length(
+            note,
+            Attendance._meta.get_field("note").max_length,
+            field="marks",
+            label=_("Note on %(name)s") % {"name": row.staff.name},
+        )
         if status == AttendanceStatus.EXCUSED and not note:
             raise DomainError(_("Give the reason %(name)s is excused.") % {"name": row.staff.name}, field="marks")
         if row.status != status or row.note != note:
@@ -308,7 +317,10 @@ def session_material_add(*, actor, session_id: int, title: str, file) -> Session
     _may_manage(actor, session.kind, session.department_id)
     # Extension, size and the first bytes (a renamed page or program is refused).
     validate_upload(file, extensions=MATERIAL_EXTENSIONS, max_bytes=_material_max_bytes())
-    title = (title or "").strip() or Path(file.name).stem
-    material = SessionMaterial.objects.create(session=session, title=title[:120], file=file, uploaded_by=actor)
+    # A typed title longer than the field is refused; a long file name gives a visibly shortened title.
+    title = (title or "").strip()
+    check_lengths(SessionMaterial, title=title)
+    title = title or excerpt(Path(file.name).stem, SessionMaterial._meta.get_field("title").max_length)
+    material = SessionMaterial.objects.create(session=session, title=title, file=file, uploaded_by=actor)
     record_event(centre_id=session.centre_id, actor=actor, verb="material_added", note=material.title, session=session)
     return material
