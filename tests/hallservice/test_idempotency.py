@@ -94,3 +94,17 @@ def test_an_htmx_autosave_is_not_checked_against_its_forms_token(client, django_
     assert response.status_code != 409
     again = client.post("/track/", {"number": "XH-20261123-0001", "code": "000000", "form_token": token})
     assert again.status_code == 409
+
+
+@pytest.mark.django_db
+def test_an_admin_add_form_sent_twice_with_its_token_adds_one_holiday(admin_client):
+    from hallservice.models import CalendarOverride
+
+    page = admin_client.get("/admin/hallservice/calendaroverride/add/").content.decode()
+    assert "js/site.js" in page
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page).group(1)
+    data = {"date": "2027-10-01", "is_working_day": "", "note": "国庆节", "form_token": token, "_save": "Save"}
+    first = admin_client.post("/admin/hallservice/calendaroverride/add/", data)
+    again = admin_client.post("/admin/hallservice/calendaroverride/add/", data)
+    assert first.status_code == again.status_code == 302
+    assert CalendarOverride.objects.filter(note="国庆节").count() == 1
