@@ -6,7 +6,7 @@ them must not create a record; the second must show the outcome of the first.
 How it works
 - Every POST form of templates/ carries `{% form_token %}` (a builtin tag, hallservice/templatetags): a
   hidden field with a random token made when the page is drawn. A test scans the templates so a new form
-  cannot forget it.
+  cannot forget it. The admin's add and change forms carry one too (templates/admin/change_form.html).
 - `OneTimeFormTokenMiddleware` claims the token before the view runs, by INSERTing a `Submission` row: the
   unique key decides which of two concurrent POSTs wins, on SQLite and PostgreSQL alike. The winner runs the
   view and stores its outcome (the redirect, or the page when it answered 2xx). The loser does not run the
@@ -27,6 +27,7 @@ Rules chosen (the seeds and SPEC do not decide them)
 - The API: a create with an `Idempotency-Key` header (any 1-100 printable ASCII characters) is done once per
   user and key. The same key and body again answer the stored response (with `Idempotent-Replayed: true`);
   the same key with a different body answers 422 with an error on `Idempotency-Key`.
+- A 2xx answer larger than `MAX_BODY` or streamed is not kept: its repeat gets the "already sent" page.
 - Claims are kept `KEEP_DAYS` days (`purge_submissions`), long enough for any retry.
 """
 
@@ -94,7 +95,7 @@ def claim(*, key: str, owner: str, fingerprint: str, path: str) -> tuple[Submiss
 
     def insert():
         with transaction.atomic():
-            return Submission.objects.create(key=key, owner=owner, fingerprint=fingerprint, path=path[:300])
+            return Submission.objects.create(key=key, owner=owner, fingerprint=fingerprint, path=path)
 
     for _attempt in range(2):
         try:
@@ -125,17 +126,18 @@ def release(submission: Submission) -> None:
     _retrying(lambda: Submission.objects.filter(pk=submission.pk).delete())
 
 
-def store(
-    submission: Submission, *, status_code: int, location: str = "", content_type: str = "", body=b"", session_key=""
-):
-    submission.status_code = status_code
-    submission.location = location[:2000]
-    submission.content_type = content_type[:200]
-    submission.body = bytes(body) if len(body) <= MAX_BODY else b""
-    submission.session_key = session_key or ""
-    submission.completed_at = timezone.now()
-    fields = ["status_code", "location", "content_type", "body", "session_key", "completed_at"]
-    _retrying(lambda: submission.save(update_fields=fields))
+def store(submission: Submission, *, status_code: int, location="", content_type="", body=b"", session_key=""):
+    """Keep the winner's outcome for the others. An UPDATE of whatever row is left: a claim taken over as stale
+    meanwhile must not turn the winner's success into an error."""
+    outcome = {
+        "status_code": status_code,
+        "location": location,
+        "content_type": content_type,
+        "body": bytes(body) if len(body) <= MAX_BODY else b"",
+        "session_key": session_key or "",
+        "completed_at": timezone.now(),
+    }
+    _retrying(lambda: Submission.objects.filter(pk=submission.pk).update(**outcome))
 
 
 def purge_submissions(*, days: int = KEEP_DAYS) -> int:
