@@ -91,25 +91,28 @@ def _retrying(operation):
 
 
 def claim(*, key: str, owner: str, fingerprint: str, path: str) -> tuple[Submission, bool]:
-    """INSERT the claim; (the row, True) for the winner, (the existing row, False) for every other."""
+    """INSERT the claim; (the row, True) for the winner, (the existing row, False) for every other.
 
-    def insert():
-        with transaction.atomic():
-            return Submission.objects.create(key=key, owner=owner, fingerprint=fingerprint, path=path)
-
-    for _attempt in range(2):
-        try:
-            return _retrying(insert), True
-        except IntegrityError:
-            existing = _retrying(lambda: Submission.objects.filter(key=key).first())
-            if existing is None:
-                continue  # released between our INSERT and our read: try again
+    The row is looked for before each INSERT: a second POST arriving after the first's claim only reads, and
+    does not take the write lock the first one's work needs next (SQLite has one writer at a time)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        existing = _retrying(lambda: Submission.objects.filter(key=key).first())
+        if existing is not None:
             if existing.status_code is None and existing.created_at < timezone.now() - STALE_AFTER:
                 stale = Submission.objects.filter(pk=existing.pk, status_code=None)
                 _retrying(stale.delete)
                 continue
             return existing, False
-    return existing, False
+        try:
+            with transaction.atomic():
+                return Submission.objects.create(key=key, owner=owner, fingerprint=fingerprint, path=path), True
+        except IntegrityError:
+            continue  # another POST claimed it between our look and our INSERT: read its row
+        except OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def wait_for_outcome(submission: Submission) -> Submission | None:
@@ -178,7 +181,10 @@ class OneTimeFormTokenMiddleware:
         if not _TOKEN.match(token):
             return None  # no token: accepted as before (see the module docstring)
         owner = _owner(request)
-        digest = fingerprint(salt=token, path=request.path, data=request.POST)
+        sent = request.POST.copy()
+        for name, files in request.FILES.lists():  # an upload counts by its name and size
+            sent.setlist(f"file:{name}", [f"{f.name}:{f.size}" for f in files])
+        digest = fingerprint(salt=token, path=request.path, data=sent)
         for _attempt in range(2):
             submission, won = claim(key=f"form:{token}", owner=owner, fingerprint=digest, path=request.path)
             if won:
@@ -233,7 +239,11 @@ class OneTimeFormTokenMiddleware:
             return _already_sent(request, done if done.location and same_owner else None)
         if done.location:
             response = HttpResponseRedirect(done.location, status=done.status_code)
-            messages.info(request, _("This form had already been sent; this is the result of the first sending."))
+            messages.info(
+                request,
+                _("This form had already been sent; this is the result of the first sending."),
+                fail_silently=True,
+            )
         else:
             response = HttpResponse(bytes(done.body), status=done.status_code, content_type=done.content_type)
         response["Idempotent-Replayed"] = "true"
