@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.complaint_timers",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Double submission: the one-time form tokens and API keys of last week are no longer needed.
+    "submissions-purge": {
+        "task": "hallservice.tasks.submissions_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "calendar-next-year-check": {
         "task": "hallservice.tasks.calendar_next_year_check",
         "schedule": 60 * 60 * 24,

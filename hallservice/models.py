@@ -275,3 +275,31 @@ class StaleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}"
+
+
+class Submission(models.Model):
+    """One claimed submission: a form's one-time token or an API client's Idempotency-Key, and its outcome.
+
+    The unique `key` makes the first of two identical POSTs win the INSERT; the other one waits for the
+    outcome stored here and answers it again (hallservice/idempotency.py) instead of doing the work twice.
+    `status_code` stays empty while the winner is still working.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    owner = models.CharField(_("owner"), max_length=80, blank=True, help_text=_("user:<id> or session:<key>"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    path = models.TextField(_("path"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    location = models.TextField(_("redirected to"), blank=True)
+    content_type = models.TextField(_("content type"), blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    session_key = models.CharField(_("session key"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_code or '…'}"

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After CSRF, sessions, auth and messages: a second POST of a form's one-time token answers the first's outcome.
+    "hallservice.idempotency.OneTimeFormTokenMiddleware",
 ]
 
 ROOT_URLCONF = "hallservice.urls"
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hallservice.context_processors.navigation",
             ],
+            "builtins": ["hallservice.templatetags.form_token"],
         },
     },
 ]

@@ -26,6 +26,14 @@ def calendar_next_year_check() -> list[int]:
     return missing
 
 
+@shared_task
+def submissions_purge() -> int:
+    """Forget the claims of form tokens and Idempotency-Keys older than a week (hallservice/idempotency.py)."""
+    from .idempotency import purge_submissions
+
+    return purge_submissions()
+
+
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def monthly_report_build(report_id: int) -> str:
     """Build a queued monthly report; the reports page polls its progress."""

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from hallservice.api import require_perm
 from hallservice.form_schema import form_data_from_json, json_object, serializer_for_form
+from hallservice.idempotency import IdempotentCreateMixin
 from hallservice.pagination import IdFirstPagination
 from hallservice.workdays import WorkingCalendar
 
@@ -151,7 +152,11 @@ class ConsultationAnswerInput(serializers.Serializer):
 
 
 class ConsultationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Consultations of the user's centre(s); the staff member who records one owns it (首问负责制)."""
 
@@ -370,7 +375,11 @@ def _action_input(name: str):
     retrieve=extend_schema(responses=RequestDetailOutput),
 )
 class ServiceRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Requests of the user's centre(s): list with the queue's filters, register, detail, events and actions."""
 

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hallservice.api import require_perm
+from hallservice.idempotency import IdempotentCreateMixin
 
 from . import services as svc
 from .models import (
@@ -130,7 +131,7 @@ def _visible_centre_id(user, centre_id: int) -> int:
     return centre_id
 
 
-class RotationPlanViewSet(viewsets.ReadOnlyModelViewSet):
+class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly rosters of the user's centres (drafts only for the supervision section)."""
 
     filterset_class = PlanFilter
@@ -236,7 +237,7 @@ class DutyDayFilter(django_filters.FilterSet):
         fields = ["centre", "day", "leader", "week_leader", "plan"]
 
 
-class DutyDayViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The duty leader of each working day (published plans; drafts too for the supervision section)."""
 
     serializer_class = DutyDayOutput
@@ -349,7 +350,7 @@ def _own_unless(user, perms: tuple[str, ...], qs, *fields: str):
     return qs.filter(mine)
 
 
-class SubstitutionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Substitutions (替岗) filed with the supervision section."""
 
     serializer_class = SubstitutionOutput
@@ -433,7 +434,7 @@ class CheckInFilter(django_filters.FilterSet):
         fields = ["centre", "day", "status", "staff"]
 
 
-class CheckInViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CheckInViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Arrivals; POST checks the user in now (or, for duty leaders, someone else)."""
 
     serializer_class = CheckInOutput
@@ -486,7 +487,9 @@ class UnavailabilityFilter(django_filters.FilterSet):
         return queryset.covering(value)
 
 
-class UnavailabilityViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+class UnavailabilityViewSet(
+    IdempotentCreateMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Leave, travel, meetings and off-post study days."""
 
     serializer_class = UnavailabilityOutput

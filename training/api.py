@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from hallservice.api import require_perm
+from hallservice.idempotency import IdempotentCreateMixin
 
 from . import selectors
 from . import services as svc
@@ -146,7 +147,7 @@ class SessionFilter(django_filters.FilterSet):
         return queryset.in_month(value)
 
 
-class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Trainings of the user's centres; planning and attendance need the supervision section's permission
     (department users plan their department's short trainings)."""
 
@@ -299,7 +300,7 @@ class QuestionFilter(django_filters.FilterSet):
         fields = ["centre", "topic", "session", "kind", "is_active"]
 
 
-class QuestionViewSet(viewsets.ModelViewSet):
+class QuestionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     """The question bank, with the correct options: for the supervision section only."""
 
     permission_classes = [HasPerm]
@@ -473,7 +474,7 @@ class MonthlyTestFilter(django_filters.FilterSet):
         return queryset.filter(month=selectors.month_start(value))
 
 
-class MonthlyTestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly tests of the user's centres (drafts only for the supervision section); `start` draws a paper."""
 
     serializer_class = MonthlyTestOutput
