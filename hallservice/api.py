@@ -2,11 +2,16 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError, TransitionNotAllowed
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import IdempotentCreateMixin
 
 
 def require_perm(user, *perms: str) -> None:
@@ -31,3 +36,26 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+class HallAutoSchema(AutoSchema):
+    """drf-spectacular's schema, plus the `Idempotency-Key` header on every create that honours it."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        view = self.view
+        if isinstance(view, IdempotentCreateMixin) and getattr(view, "action", None) in view.idempotent_actions:
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "1–100 printable ASCII characters chosen by the client. A retry with the same key and body "
+                        "answers the first response again (header Idempotent-Replayed: true); the same key with "
+                        "another body answers 422."
+                    ),
+                ),
+            ]
+        return parameters

@@ -1196,12 +1196,21 @@ def _seed_staff(
                 "phone": phone,
                 "is_party_member": person.party,
                 "dispatch_company": _dispatch_company(person, len(members)),
+                "id_number": _staff_id_number(len(members)),
                 "is_active": True,
             },
             tally,
             "staff",
         )
     return members
+
+
+def _staff_id_number(index: int) -> str:
+    """The ID number the commission letter prints for a helper: a local code as issued, born 1968–2003."""
+    rng = random.Random(f"staff-id-{index}")
+    born = date(1968, 1, 1) + timedelta(days=rng.randint(0, 35 * 365))
+    body = f"{rng.choice(COUNTY_CODES)}{born:%Y%m%d}{rng.randint(10, 999):03d}"
+    return body + check_digit(body)
 
 
 def _dispatch_company(person: Person, index: int) -> str:

@@ -23,9 +23,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from hallservice.crypto import mask_address, mask_id_number
+from hallservice.identity import IdType
 
 from .fonts import weasyprint_fonts
 from .models import (
+    ApplicantType,
     DeliveryMethod,
     DocumentKind,
     Kind,
@@ -151,9 +153,27 @@ def _d(value) -> str:
     return f"{value:%Y-%m-%d}"
 
 
+# What the forms call the applicant's number: the seeds' forms say 身份证号, which holds for most applicants; the
+# others' document is named, so a permit or passport number is not printed as an ID card number.
+ID_LABELS = {
+    IdType.RESIDENT_ID: "身份证号",
+    IdType.HKMT_PERMIT: "居住证号码",
+    IdType.FOREIGNER_PR: "永久居留证号码",
+}
+
+
+def _id_label(req: ServiceRequest) -> str:
+    if req.applicant_type == ApplicantType.ORGANISATION:
+        return "统一社会信用代码"
+    if req.applicant_id_type == IdType.OTHER:
+        return f"{req.applicant_id_document or '证件'}号码"
+    return ID_LABELS.get(req.applicant_id_type, "身份证号")
+
+
 def _people(req: ServiceRequest, unmasked: bool) -> tuple[dict, dict]:
     principal = {
         "name": req.applicant_name if not req.contact_person else f"{req.applicant_name}（{req.contact_person}）",
+        "id_label": _id_label(req),
         "id_number": req.applicant_id_number if unmasked else req.applicant_id_masked,
         "phone": req.applicant_phone if unmasked else req.applicant_phone_masked,
     }

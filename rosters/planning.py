@@ -58,6 +58,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from hallservice.text_limits import excerpt
+
 __all__ = [
     "WindowSpec",
     "HelperSpec",
@@ -456,7 +458,7 @@ def propose_rotation(
             }
         if not repeat and state.completed[h.id] and len(state.remaining[h.id]) == len(state.pos):
             reason = _("Every window worked: a new cycle starts. ") + reason
-        proposal.placements[h.id] = Placement(h.id, window, reason[:200], repeat)
+        proposal.placements[h.id] = Placement(h.id, window, excerpt(reason, 200), repeat)
     proposal.shortfalls = {w: state.low[w] - state.count[w] for w in state.pos if state.count[w] < state.low[w]}
     return proposal
 
@@ -506,7 +508,7 @@ def propose_covers(
                     "window": names[window.id],
                     "names": away_names or "—",
                 }
-                covers.append(Cover(day, helper, window.id, reason[:200]))
+                covers.append(Cover(day, helper, window.id, excerpt(reason, 200)))
     return covers, gaps
 
 

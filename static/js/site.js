@@ -10,7 +10,7 @@
   "use strict";
   document.addEventListener("change", function (e) {
     var field = e.target;
-    if (field.matches && field.matches("[data-autosubmit]") && field.form) { field.form.submit(); }
+    if (field.matches && field.matches("[data-autosubmit]") && field.form) { HTMLFormElement.prototype.submit.call(field.form); }
   });
   document.addEventListener("submit", function (e) {
     var form = e.target;
@@ -26,10 +26,13 @@
       b.removeAttribute("data-disabled-on-submit");
     });
   }
+  // Read form attributes with getAttribute: form.method or form.target would be the form's own field of that name
+  // (the delivery form has a "method" field), not the attribute.
+  function attribute(form, name) { return (form.getAttribute(name) || "").toLowerCase(); }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     // htmx cancels the browser's sending of an hx-post form to send it itself: disable those too.
-    if (!form.matches || (e.defaultPrevented && !form.matches("[hx-post]")) || (form.method || "").toLowerCase() !== "post" || form.matches("[data-no-disable]")) {
+    if (!form.matches || (e.defaultPrevented && !form.matches("[hx-post]")) || attribute(form, "method") !== "post" || form.matches("[data-no-disable]")) {
       return;
     }
     // After this event the browser collects the fields, the clicked button's name included: disable just after.
@@ -38,7 +41,7 @@
         if (!b.disabled) { b.disabled = true; b.setAttribute("data-disabled-on-submit", ""); }
       });
       // A form printing into another tab leaves this page where it is: let it be used again shortly.
-      if (form.target && form.target !== "_self") { window.setTimeout(function () { release(form); }, 3000); }
+      if (attribute(form, "target") && attribute(form, "target") !== "_self") { window.setTimeout(function () { release(form); }, 3000); }
     }, 0);
   });
   // htmx sends the form without leaving the page: the buttons come back when its answer arrives.

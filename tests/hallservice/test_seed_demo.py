@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from hallservice.demo import DEMO_PASSWORD, SHORT_OF_SPECIALISTS, seed_demo
+from hallservice.identity import IdType, validate_document_number
 from requests.models import HandlingType, Matter, RequiredMaterial
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 from staff.roles import Role
@@ -85,6 +86,12 @@ def test_demo_staff_covers_every_kind(seeded):
         assert all(m.window.department_id == department.pk for m in window_helpers)
     assert staff.exclude(centre__code="XH").filter(centre__level=CentreLevel.TOWN).exists()
     assert staff.filter(centre__level=CentreLevel.VILLAGE).exists()
+
+
+def test_every_demo_staff_member_has_an_id_number_the_commission_letter_can_print(seeded):
+    numbers = [m.id_number for m in StaffMember.objects.all()]
+    assert all(validate_document_number(IdType.RESIDENT_ID, n) == n for n in numbers)
+    assert len(set(numbers)) == len(numbers)
 
 
 def test_every_matter_is_catalogued_with_materials(seeded):
