@@ -109,7 +109,11 @@ class LookupForm(PublicForm):
 
 
 def _centre_choices():
-    return [(c.pk, c.name) for c in ServiceCentre.objects.order_by("level", "code")]
+    """The centres a citizen may write to from this hall's pages: the hall and the centres below it (another
+    district sharing the database is not this hall's to offer); every centre when the hall is not known."""
+    hall = hall_centre()
+    centres = ServiceCentre.objects.subtree_of(hall) if hall else ServiceCentre.objects.all()
+    return [(c.pk, c.name) for c in centres.order_by("level", "code")]
 
 
 def hall_centre() -> ServiceCentre | None:

@@ -13,7 +13,8 @@ What each figure counts (calendar year, the hall's time zone):
 - requests: requests with the member as dedicated helper, accepted in the year;
 - completed: of theirs, completed in the year; on time: of those, completed on or before the promised deadline;
 - evaluations: valid ratings (not made invalid on appeal) given in the year for their requests; the average and
-  the poor ratings (dissatisfied, very dissatisfied) use the rating as the applicant first gave it;
+  the poor ratings (dissatisfied, very dissatisfied on any of the four indicators) use the ratings as the
+  applicant first gave them;
 - complaints: registered in the year naming the member; upheld: of those, found substantiated;
 - training attendance: required places at the year's trainings (cancelled ones aside): present over present +
   absent; an excused absence (and a place not yet recorded) does not count against the person;

@@ -62,7 +62,17 @@ REQUEST_COLUMNS = (
     "deficiency_notices",
 )
 # follow_up_rating: the satisfaction rate counts the rating after rectification (requests/satisfaction.py).
-EVALUATION_COLUMNS = ("at", "rating", "follow_up_rating", "is_invalid", "request_id")
+# The four indicators all count towards a helper's poor ratings (好差评 counts each indicator).
+EVALUATION_COLUMNS = (
+    "at",
+    "rating",
+    "efficiency",
+    "service_level",
+    "attitude",
+    "follow_up_rating",
+    "is_invalid",
+    "request_id",
+)
 CONSULTATION_COLUMNS = ("created_at", "centre_id", "request_id")
 # Any constant shared by every process; pg_advisory_xact_lock serialises refreshes across them.
 REFRESH_LOCK_KEY = 20261201
@@ -419,7 +429,7 @@ def _sources(ranges, using: str):
         FigureMeasure.EVALUATED_BY_HELPER,
         evaluations.annotate(f_key=Cast("request__helper_id", as_text))
         .values("f_day", "f_centre", "f_key")
-        .annotate(total=Count("pk"), poor=Count("pk", filter=Q(rating__in=POOR_RATINGS)), rating_sum=Sum("rating")),
+        .annotate(total=Count("pk"), poor=Count("pk", filter=_poor_on_any_indicator()), rating_sum=Sum("rating")),
     )
 
     yield (
@@ -430,6 +440,17 @@ def _sources(ranges, using: str):
         .annotate(f_day=TruncDate("created_at", tzinfo=tz), f_centre=F("centre_id"), f_key=Value(""))
         .values("f_day", "f_centre", "f_key")
         .annotate(total=Count("pk"), converted=Count("pk", filter=Q(request__isnull=False))),
+    )
+
+
+def _poor_on_any_indicator() -> Q:
+    """An evaluation poor on overall, efficiency, service level or attitude, as the applicant first gave it: the
+    rule that opens a rectification case (requests.models.Evaluation.is_poor)."""
+    return (
+        Q(rating__in=POOR_RATINGS)
+        | Q(efficiency__in=POOR_RATINGS)
+        | Q(service_level__in=POOR_RATINGS)
+        | Q(attitude__in=POOR_RATINGS)
     )
 
 

@@ -114,3 +114,11 @@ def test_an_approved_substitution_moves_the_substitute_to_the_window(desk):
         requested_by=desk["helper"].user,
     )
     assert "C01" in request_public_status(desk["request"]).desk
+
+
+def test_todays_desk_adds_a_bounded_number_of_queries_to_the_status_page(desk, client, django_assert_max_num_queries):
+    publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    url = request_status_url(desk["request"])
+    with django_assert_max_num_queries(14):  # 13 today: the page and a few roster lookups of one helper and day
+        page = client.get(url).content.decode()
+    assert "B03" in page

@@ -7,11 +7,12 @@ import re
 import pytest
 from django.core.cache import cache
 
-from requests.models import Status
+from requests.models import Complaint, Status
 from requests.public import hall_centre
 from requests.services.complaints import complaint_register
 from requests.services.public import complaint_status_url, request_status_url
 from tests.factories import DistrictFactory, ServiceRequestFactory
+from tests.requests.test_public_pages import complaint_data
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,24 @@ def test_the_public_forms_preselect_the_halls_own_centre_from_the_setting(client
         page = client.get(url).content.decode()
         assert selected_centre(page) == str(two_districts["xinhua"].pk), url
     assert "新华区政务服务中心" in client.get("/track/").content.decode()
+
+
+def options(page: str) -> set[str]:
+    select = re.search(r'<select name="centre_id".*?</select>', page, re.S).group()
+    return set(re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select))
+
+
+def test_the_public_forms_offer_the_halls_centres_not_the_other_districts(client, two_districts, hall, settings):
+    settings.HALL_CENTRE_CODE = "XH"
+    for url in ("/track/complain/", "/track/consult/"):
+        offered = options(client.get(url).content.decode())
+        assert "新华区政务服务中心" in offered and hall["town"].name in offered, url
+        assert "卫东区政务服务中心" not in offered, url
+    data = {**complaint_data(hall), "centre_id": two_districts["weidong"].pk}
+    refused = client.post("/track/complain/", data)
+    assert refused.status_code in (200, 400)  # the form again, with the choice refused
+    assert not Complaint.objects.exists()
+    assert client.post("/track/complain/", complaint_data(hall)).status_code == 302  # the hall's own: accepted
 
 
 def test_without_the_setting_two_districts_preselect_neither(client, two_districts, settings):

@@ -410,3 +410,16 @@ def test_a_trigger_defined_otherwise_is_replaced_by_this_codes_definition(novemb
     ServiceRequest.objects.filter(pk=november["requests"]["r3"].pk).update(channel="phone")
 
     assert set(StaleDay.objects.values_list("day", flat=True)) == {date(2026, 11, 10)}
+
+
+def test_a_poor_efficiency_rating_with_a_satisfied_overall_counts_as_a_poor_rating(november, supervisor_user):
+    r1 = november["requests"]["r1"]  # ★5 overall, evaluated 11-06 for 甲帮办
+    before = next(h for h in stats(supervisor_user).helpers if h.name == "甲帮办")
+    # 办事效率 不满意 with overall 满意: the evaluation that opens a rectification case is a poor rating here too.
+    Evaluation.objects.filter(request=r1).update(efficiency=2)
+
+    after = next(h for h in stats(supervisor_user).helpers if h.name == "甲帮办")
+
+    assert after.poor == before.poor + 1
+    assert after.average_rating == before.average_rating  # the average stays the overall rating's
+    assert snapshot() == rebuilt_from_scratch()
