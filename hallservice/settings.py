@@ -32,9 +32,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Key for personal data encrypted at rest (ID numbers, phones). Separate from SECRET_KEY so that rotating
-# the session key does not make stored data unreadable. Several keys may be given, newest first.
+# the session key does not make stored data unreadable. Several keys may be given, newest first
+# (manage.py rotate_encryption_keys). The fallbacks below are for development: with DEBUG off the system checks
+# hallservice.E020/E021 (hallservice/crypto.py) refuse to start without both keys set.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [SECRET_KEY]
-# Key of the keyed hashes that make encrypted ID numbers and phones searchable; never rotate it casually.
+# Key of the keyed hashes that make encrypted ID numbers and phones searchable; it never changes.
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY") or FIELD_ENCRYPTION_KEYS[-1]
 
 INSTALLED_APPS = [
@@ -302,9 +304,11 @@ DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAY
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.notifications; the SMS backend is a gateway class
-# (dotted path). The console backend logs masked recipients only and suits development.
+# (dotted path), or "none" to send no SMS. The console backend (the default, development only: with DEBUG off
+# the system check hallservice.E010 refuses it) logs a phone's last four digits and the text's length.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend")
 NOTIFICATION_BACKENDS = {
-    "sms": os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend"),
+    "sms": "hallservice.notifications.DisabledSmsBackend" if SMS_BACKEND.lower() == "none" else SMS_BACKEND,
     "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.notifications.EmailBackend"),
 }
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).
