@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "hallservice.public_url.PublicBaseUrlCheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs staff out after SESSION_IDLE_TIMEOUT seconds without a request.
+    "hallservice.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,7 +208,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session when a clerk follows a link from a message
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
+SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter, however active (absolute)
+# A signed-in user idle this long (seconds) is logged out (hallservice.middleware.IdleSessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
