@@ -70,6 +70,9 @@ def scratch_env(directory: Path) -> dict[str, str]:
     env.update(
         DJANGO_DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=secrets.token_urlsafe(32),  # keys of their own: the checks refuse SECRET_KEY
+        FIELD_HASH_KEY=secrets.token_urlsafe(32),
+        SMS_BACKEND="none",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; TLS is the proxy's job in production
         DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",

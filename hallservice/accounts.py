@@ -80,6 +80,12 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Set by IdleSessionTimeoutMiddleware when it logged this browser out; shown once.
+        context["idle_timed_out"] = self.request.session.pop("_idle_timed_out", False)
+        return context
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.throttled:

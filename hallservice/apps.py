@@ -21,6 +21,7 @@ class HallServiceConfig(AppConfig):
     verbose_name = _("Hall")
 
     def ready(self) -> None:
-        from . import public_url  # noqa: F401 - registers the PUBLIC_BASE_URL system check
+        # Register system checks: PUBLIC_BASE_URL, and (DEBUG off) the personal-data keys and the SMS backend.
+        from . import crypto, notifications, public_url  # noqa: F401
 
         post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")

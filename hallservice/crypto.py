@@ -5,6 +5,13 @@ FIELD_ENCRYPTION_KEYS: the first key encrypts, every key decrypts, so keys can b
 first and re-saving rows. Equality search goes through a separate keyed hash (HMAC-SHA256 with
 FIELD_HASH_KEY), stored beside the ciphertext: the hash reveals nothing without the key and stays stable when
 encryption keys rotate.
+
+In production (DEBUG off) both must be set on their own: the system check ``hallservice.E020`` refuses to start
+when FIELD_ENCRYPTION_KEYS is unset or contains SECRET_KEY, ``hallservice.E021`` when FIELD_HASH_KEY is unset
+or equal to SECRET_KEY or an encryption key (the settings' development fallbacks). Encryption keys rotate with
+``manage.py rotate_encryption_keys`` (README "Keys and rotation"); the hash key does not rotate: every stored
+hash depends on it, so changing it makes encrypted ID numbers and phones unfindable until each row is
+re-hashed, and searches would miss rows in the meantime.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -37,6 +45,26 @@ def _multifernet() -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
     return MultiFernet([Fernet(_fernet_key(k)) for k in keys])
+
+
+def newest_fernet() -> Fernet:
+    """The key that encrypts (the first of FIELD_ENCRYPTION_KEYS)."""
+    return Fernet(_fernet_key(settings.FIELD_ENCRYPTION_KEYS[0]))
+
+
+def rotate_token(token: str) -> str | None:
+    """``token`` re-encrypted under the newest key, or None when it already is (decrypts with that key alone)."""
+    try:
+        newest_fernet().decrypt(token.encode())
+        return None
+    except InvalidToken:
+        pass
+    try:
+        return _multifernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "Stored personal data cannot be decrypted with FIELD_ENCRYPTION_KEYS; was a key removed?"
+        ) from exc
 
 
 def encrypt(value: str) -> str:
@@ -123,3 +151,30 @@ def mask_address(value: str) -> str:
     if not kept:
         kept = value[: min(6, len(value) // 3)]
     return kept + "****"
+
+
+@checks.register(checks.Tags.security)
+def check_field_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """hallservice.E020/E021: with DEBUG off the personal-data keys are set and are not SECRET_KEY."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    if not keys or settings.SECRET_KEY in keys:
+        errors.append(
+            checks.Error(
+                "FIELD_ENCRYPTION_KEYS is not set: personal data would be encrypted with SECRET_KEY.",
+                hint="Set FIELD_ENCRYPTION_KEYS to a key of its own (newest first, comma-separated), never SECRET_KEY.",
+                id="hallservice.E020",
+            )
+        )
+    hash_key = settings.FIELD_HASH_KEY
+    if not hash_key or hash_key == settings.SECRET_KEY or hash_key in keys:
+        errors.append(
+            checks.Error(
+                "FIELD_HASH_KEY is not set: the search hashes of ID numbers and phones would use another key.",
+                hint="Set FIELD_HASH_KEY to a key of its own, and never change it afterwards.",
+                id="hallservice.E021",
+            )
+        )
+    return errors

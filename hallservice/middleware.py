@@ -5,7 +5,12 @@ Windows or a visitor's phone set to English would show English pages. Here only 
 language cookie set by the switch in the header) counts.
 """
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -56,3 +61,41 @@ def content_security_policy() -> str:
     return "; ".join(
         f"{directive} {' '.join(sources)}" for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
     )
+
+
+class IdleSessionTimeoutMiddleware:
+    """Logs a signed-in user out after SESSION_IDLE_TIMEOUT seconds without a request (default 30 minutes).
+
+    A counter PC left signed in is the risk: the session's last request time is kept in the session, written at
+    most once a minute (so a busy clerk's session is not saved on every request). The absolute limit stays: a
+    session is ended SESSION_COOKIE_AGE (10 hours) after it was first seen signed in, however active, since the
+    minute-by-minute saves would otherwise push Django's own expiry forward for ever. After a logout the request
+    goes on as anonymous: staff pages send the browser to the login page, which says why (an htmx request gets
+    HX-Redirect to it); the citizens' pages, which need no login, are served as they are.
+    """
+
+    LAST_SEEN = "_idle_last_seen"
+    STARTED = "_idle_started"
+    TIMED_OUT = "_idle_timed_out"  # read (and removed) by the login page
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            last_seen = session.get(self.LAST_SEEN, now)
+            started = session.get(self.STARTED, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                request.session[self.TIMED_OUT] = True
+                if request.headers.get("HX-Request") == "true":
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                    return response
+            elif self.LAST_SEEN not in session or now - last_seen >= 60:
+                session[self.LAST_SEEN] = now
+                session.setdefault(self.STARTED, now)
+        return self.get_response(request)

@@ -32,9 +32,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Key for personal data encrypted at rest (ID numbers, phones). Separate from SECRET_KEY so that rotating
-# the session key does not make stored data unreadable. Several keys may be given, newest first.
+# the session key does not make stored data unreadable. Several keys may be given, newest first
+# (manage.py rotate_encryption_keys). The fallbacks below are for development: with DEBUG off the system checks
+# hallservice.E020/E021 (hallservice/crypto.py) refuse to start without both keys set.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [SECRET_KEY]
-# Key of the keyed hashes that make encrypted ID numbers and phones searchable; never rotate it casually.
+# Key of the keyed hashes that make encrypted ID numbers and phones searchable; it never changes.
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY") or FIELD_ENCRYPTION_KEYS[-1]
 
 INSTALLED_APPS = [
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "hallservice.public_url.PublicBaseUrlCheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Logs staff out after SESSION_IDLE_TIMEOUT seconds without a request.
+    "hallservice.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -204,7 +208,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session when a clerk follows a link from a message
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
+SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter, however active (absolute)
+# A signed-in user idle this long (seconds) is logged out (hallservice.middleware.IdleSessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -302,9 +308,11 @@ DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAY
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.notifications; the SMS backend is a gateway class
-# (dotted path). The console backend logs masked recipients only and suits development.
+# (dotted path), or "none" to send no SMS. The console backend (the default, development only: with DEBUG off
+# the system check hallservice.E010 refuses it) logs a phone's last four digits and the text's length.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend")
 NOTIFICATION_BACKENDS = {
-    "sms": os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend"),
+    "sms": "hallservice.notifications.DisabledSmsBackend" if SMS_BACKEND.lower() == "none" else SMS_BACKEND,
     "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.notifications.EmailBackend"),
 }
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).

@@ -25,7 +25,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hallservice.notifications import PermanentFailure, TemporaryFailure, get_backend, mask_recipient
+from hallservice.notifications import (
+    PermanentFailure,
+    SmsDisabled,
+    TemporaryFailure,
+    get_backend,
+    mask_recipient,
+)
 from hallservice.text_limits import excerpt
 from staff.roles import Role
 
@@ -288,7 +294,8 @@ def deliver(*, notification_id: int) -> str:
         Notification.objects.filter(pk=notification_id).update(
             status=NotificationStatus.FAILED, last_error=excerpt(str(exc), 300)
         )
-        log.warning("Notification %s to %s refused (%s)", notification_id, notification.recipient_masked, exc)
+        if not isinstance(exc, SmsDisabled):  # SMS_BACKEND=none: recorded as not sent, nothing to log
+            log.warning("Notification %s to %s refused (%s)", notification_id, notification.recipient_masked, exc)
         return NotificationStatus.FAILED
     Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())
     return NotificationStatus.SENT

@@ -563,7 +563,10 @@ def track_mode(request):
         target = reverse("track-home")
     response = redirect(target)
     if request.POST.get("elder") == "1":
-        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_COOKIE_AGE, samesite="Lax")
+        # Secure like the session cookie: only over HTTPS in production (DEBUG off), plain HTTP in `make run`.
+        response.set_cookie(
+            ELDER_COOKIE, "1", max_age=ELDER_COOKIE_AGE, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+        )
     else:
         response.delete_cookie(ELDER_COOKIE, samesite="Lax")
     return response

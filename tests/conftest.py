@@ -29,6 +29,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_survive_idle_time_travel(settings):
+    # Tests travel in time between requests of one login; only the idle-timeout tests keep the real limit.
+    settings.SESSION_IDLE_TIMEOUT = 60 * 60 * 24 * 366 * 3
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     # Even when REDIS_URL is set (CI), ordinary tests run tasks in-process; only the worker test opts out.
     previous = celery_app.conf.task_always_eager

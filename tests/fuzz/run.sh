@@ -45,7 +45,10 @@ mkdir -p "$WORK"
 export DJANGO_DEBUG=0 ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0
 SECRET_KEY=fuzz-$("$PROJECT_PY" -c 'import secrets; print(secrets.token_hex(32))')
 export SECRET_KEY
-unset FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY
+# Keys of their own for the personal data (with DEBUG off the system checks refuse SECRET_KEY); no SMS is sent.
+FIELD_ENCRYPTION_KEYS=fuzz-enc-$("$PROJECT_PY" -c 'import secrets; print(secrets.token_hex(32))')
+FIELD_HASH_KEY=fuzz-hash-$("$PROJECT_PY" -c 'import secrets; print(secrets.token_hex(32))')
+export FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY SMS_BACKEND=none
 # No Celery worker serves this server: without REDIS_URL tasks run eagerly in the request (and nothing is left
 # queued in CI's Redis); the cache is per process, so the public throttles do not leak into other runs.
 unset REDIS_URL

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    own = {"DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "SMS_BACKEND"}
+    clean = {k: v for k, v in os.environ.items() if k not in own}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -34,6 +35,9 @@ def test_deploy_check_is_clean_with_production_values():
         DJANGO_DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="hall.example.cn",
+        FIELD_ENCRYPTION_KEYS=secrets.token_urlsafe(32),
+        FIELD_HASH_KEY=secrets.token_urlsafe(32),
+        SMS_BACKEND="none",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -176,7 +176,8 @@ def test_lost_tasks_are_queued_again(register, people, django_capture_on_commit_
 def test_console_backend_logs_masked_phone_only(caplog):
     with caplog.at_level(logging.INFO, logger="hallservice.notifications"):
         ConsoleSmsBackend().send(recipient="13812345678", subject="s", body="您的申请已受理")
-    assert "138****5678" in caplog.text and "13812345678" not in caplog.text
+    # The last four digits and the length only (issue 15): no text, no full or half-masked number.
+    assert "…5678" in caplog.text and "13812345678" not in caplog.text and "已受理" not in caplog.text
     assert mask_recipient("zhang.san@example.cn") == "z***@example.cn"
 
 
