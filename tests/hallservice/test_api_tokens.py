@@ -117,3 +117,17 @@ def test_the_command_refuses_an_unknown_user_and_a_lifetime_out_of_range(desk):
     with pytest.raises(CommandError):
         call_command("issue_api_token", "desk", "--days", "0", stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_an_administrator_sees_tokens_in_the_admin_without_their_secret_and_can_delete_one(desk):
+    from django.contrib.auth import get_user_model
+
+    row, token = api_token_issue(user=desk, actor=None, name="区政务数据平台")
+    admin_user = get_user_model().objects.create_superuser("root", password="Gx7-admin-2026")
+    client = APIClient()
+    client.force_login(admin_user)
+    page = client.get("/admin/hallservice/apitoken/")
+    assert page.status_code == 200 and "区政务数据平台" in page.content.decode()
+    assert token.split("_", 2)[2] not in page.content.decode()
+    assert client.post(f"/admin/hallservice/apitoken/{row.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert with_token(token).get("/api/v1/requests/").status_code == 401
