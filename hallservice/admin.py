@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from .calendar_notice import MAX_NOTICE_CHARS
 from .errors import DomainError
-from .models import CalendarOverride, CalendarYear
+from .models import ApiToken, CalendarOverride, CalendarYear
 from .services import calendar_notice_enter, calendar_override_delete, calendar_override_save
 
 MAX_NOTICE_FILE_BYTES = 64 * 1024
@@ -130,3 +130,20 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/hallservice/calendaroverride/enter_notice.html", context, status=status
         )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens are listed and deleted (revoked) here; they are issued by ``manage.py issue_api_token``."""
+
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    fields = ["name", "user", "prefix", "created_by", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,9 @@
 """Version 1 of the API: each app registers its viewsets on this router."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from hallservice.api_token_views import LogoutAllView
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
 from rosters.api import (
     CheckInViewSet,
@@ -36,4 +38,4 @@ router.register("training/tests", MonthlyTestViewSet, basename="training-test")
 router.register("training/papers", PaperViewSet, basename="training-paper")
 router.register("training/scores", ScoreViewSet, basename="training-score")
 
-urlpatterns = router.urls
+urlpatterns = [path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"), *router.urls]

@@ -303,3 +303,39 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status_code or '…'}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration, stored only as a SHA-256 digest (hallservice/api_tokens.py).
+
+    The plain token ``hs_<prefix>_<secret>`` is shown once when issued; ``prefix`` finds the row, ``digest``
+    proves it. A token ends at ``expires_at``, when its user's password changes (``password_stamp`` no longer
+    matches) or when it is revoked (the row is deleted: "log out everywhere").
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    password_stamp = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -103,7 +103,7 @@ curl -fsS -o /dev/null "$BASE/healthz" || { cat "$WORK/server.log"; echo "fuzz: 
 # --- One pass per user -------------------------------------------------------------------------------------------
 failed=""
 for user in $USERS; do
-  token=$("$PROJECT_PY" manage.py drf_create_token "$user" | awk '{print $3}')
+  token=$("$PROJECT_PY" manage.py issue_api_token "$user" --name fuzz --days 1 2>/dev/null)
   "$PROJECT_PY" -m tests.fuzz.targets "$user" tests/fuzz/schemathesis.toml "$WORK/$user.toml"
   echo "fuzz: schemathesis as $user after $((SECONDS - started)) s (phases $PHASES, seed $SEED, at most $MAX_EXAMPLES examples per operation)"
   if ! (cd "$WORK" && "$FUZZ_VENV/bin/schemathesis" --config-file "$WORK/$user.toml" run "$BASE/api/schema/" \
