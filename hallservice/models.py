@@ -339,3 +339,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ThrottleCount(models.Model):
+    """A rate limit's counter kept in the database while the cache (Redis) is unreachable (requests.throttle).
+
+    ``key`` names the limit, a hash of the identity and the window's start: no address or username is stored.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.IntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

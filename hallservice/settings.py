@@ -155,6 +155,8 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_THROTTLE_RATES = {
     "login_username": os.environ.get("THROTTLE_LOGIN_USERNAME", "5/900"),
     "login_address": os.environ.get("THROTTLE_LOGIN_ADDRESS", "20/900"),
+    # Wrong old passwords on the password-change page, per user.
+    "password_change": os.environ.get("THROTTLE_PASSWORD_CHANGE", "5/900"),
 }
 
 # --- Language and time: Simplified Chinese first, English switchable ----------------------------------

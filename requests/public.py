@@ -323,7 +323,18 @@ def _complaint_from(token: str) -> Complaint:
 
 @never_cache
 def track_home(request):
-    """The lookup form: number plus lookup code. Unknown number and wrong code get the same answer."""
+    """The lookup form: number plus lookup code. Unknown number and wrong code get the same answer.
+
+    Each lookup is counted before the code is compared (requests.throttle.attempt), per client address and per
+    request number, so parallel wrong codes cannot slip past the limits; a right code gives its counts back.
+
+    A number locked by wrong codes still lets its right code through from an address that has not failed in the
+    window (issue 15, item 15): otherwise five wrong codes from anywhere would lock the citizen out for the window.
+    That address gets one comparison, and a wrong code there counts against it and is refused. This is safe because
+    the lookup code is about 40 bits: guessing it takes ~10^12 comparisons, and the per-address limit allows each
+    address only a handful per window, so the per-address limit is what protects the code, while the per-number
+    limit keeps any one address (and concurrent floods) from hammering one number.
+    """
     form = LookupForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -332,17 +343,26 @@ def track_home(request):
             number = normalise_number(form.cleaned_data["number"])
             address = throttle.client_address(request)
             try:
-                throttle.check("lookup_address", address)
-                throttle.check("lookup_number", number)
+                address_count = throttle.attempt("lookup_address", address)
             except throttle.Throttled as exc:
                 return _throttled(request, exc)
+            try:
+                throttle.attempt("lookup_number", number)
+                number_locked = None
+            except throttle.Throttled as exc:
+                number_locked = exc
+                if address_count > 1:  # this address has failed (or is trying in parallel): the number stays shut
+                    return _throttled(request, exc)
             found = lookup(number=number, code=form.cleaned_data["code"])
-            if isinstance(found, ServiceRequest):
-                return redirect(request_status_url(found))
-            if isinstance(found, Complaint):
+            if isinstance(found, ServiceRequest | Complaint):
+                throttle.release("lookup_address", address)
+                if number_locked is None:
+                    throttle.release("lookup_number", number)
+                if isinstance(found, ServiceRequest):
+                    return redirect(request_status_url(found))
                 return redirect(complaint_status_url(found))
-            throttle.hit("lookup_address", address)
-            throttle.hit("lookup_number", number)
+            if number_locked is not None:
+                return _throttled(request, number_locked)
             form.add_error(None, NOT_FOUND)
             status = 404
     return render_public(request, "requests/public/home.html", {"form": form}, status=status)
@@ -432,7 +452,7 @@ def track_consult(request):
         status = 400
         address = throttle.client_address(request)
         try:
-            throttle.check("consultation_address", address)
+            throttle.attempt("consultation_address", address)
         except throttle.Throttled as exc:
             return _throttled(request, exc)
         if form.is_valid():
@@ -451,9 +471,9 @@ def track_consult(request):
             except DomainError as exc:
                 _attach(form, exc)
             else:
-                throttle.hit("consultation_address", address)
                 request.session["track_consultation"] = online.pk
                 return redirect("track-consult-done")
+        throttle.release("consultation_address", address)  # not accepted: not counted
     return render_public(request, "requests/public/consult.html", {"form": form}, status=status)
 
 
@@ -489,7 +509,7 @@ def track_complain(request):
         status = 400
         address = throttle.client_address(request)
         try:
-            throttle.check("complaint_address", address)
+            throttle.attempt("complaint_address", address)
         except throttle.Throttled as exc:
             return _throttled(request, exc)
         if form.is_valid():
@@ -509,10 +529,10 @@ def track_complain(request):
             except DomainError as exc:
                 _attach(form, exc)
             else:
-                throttle.hit("complaint_address", address)
                 # The code is shown once, on the next page, then forgotten by the session.
                 request.session["track_complaint"] = complaint.pk
                 return redirect("track-complain-done")
+        throttle.release("complaint_address", address)  # not accepted: not counted
     return render_public(request, "requests/public/complain.html", {"form": form}, status=status)
 
 

@@ -183,7 +183,7 @@ def test_the_admin_login_is_throttled_too(client, admin_user_role):
     for _ in range(5):
         client.post(url, {"username": "hall-admin", "password": "wrong-guess"})
     response = client.post(url, {"username": "hall-admin", "password": "pass-word-123"})
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert "登录失败次数过多" in response.content.decode() or "Too many failed logins" in response.content.decode()
 
 

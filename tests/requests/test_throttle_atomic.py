@@ -1,0 +1,95 @@
+"""Issue 15, item 11: throttles count before they decide, so parallel attempts cannot slip past the limit.
+
+Forty lookups with wrong codes, or thirty wrong passwords, sent at once: before, each request checked the count,
+evaluated, then counted, so all of them checked before any had counted. Now at most the limit evaluate.
+"""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client, override_settings
+
+from requests import throttle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6390/0"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def run_at_once(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def one(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+class Counting:
+    """Stands in for the real check: slow enough that every racer arrives before any finishes."""
+
+    def __init__(self):
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, *args, **kwargs):
+        with self.lock:
+            self.calls += 1
+        time.sleep(0.2)
+
+
+def test_forty_parallel_wrong_lookup_codes_evaluate_at_most_the_limit(monkeypatch, settings, hall):
+    limit = int(settings.PUBLIC_THROTTLE_RATES["lookup_number"].split("/")[0])
+    counting = Counting()
+    monkeypatch.setattr("requests.public.lookup", counting)
+    statuses = run_at_once(
+        40, lambda i: Client().post("/track/", {"number": "XH-20261123-0042", "code": f"WRONG{i:03d}"}).status_code
+    )
+    assert counting.calls <= limit
+    assert statuses.count(404) == counting.calls and statuses.count(429) == 40 - counting.calls
+
+
+def test_thirty_parallel_wrong_passwords_are_checked_at_most_the_limit(monkeypatch, settings, hall):
+    limit = int(settings.LOGIN_THROTTLE_RATES["login_username"].split("/")[0])
+    counting = Counting()
+    monkeypatch.setattr("django.contrib.auth.forms.authenticate", counting)
+    statuses = run_at_once(
+        30, lambda i: Client().post("/accounts/login/", {"username": "desk", "password": f"guess{i}"}).status_code
+    )
+    assert counting.calls <= limit
+    assert statuses.count(429) == 30 - counting.calls
+
+
+def test_the_database_counter_used_without_redis_is_atomic_too(settings):
+    settings.PUBLIC_THROTTLE_RATES = {**settings.PUBLIC_THROTTLE_RATES, "lookup_number": "5/900"}
+
+    def one(_i):
+        try:
+            throttle.attempt("lookup_number", "XH-20261123-0042")
+            return "allowed"
+        except throttle.Throttled:
+            return "refused"
+
+    with override_settings(CACHES=DOWN):
+        results = run_at_once(20, one)
+    assert results.count("allowed") == 5 and results.count("refused") == 15
