@@ -49,6 +49,17 @@ def send(model: type[models.Model], pk: int, task) -> bool:
     return True
 
 
+def send_quietly(task, *args) -> bool:
+    """For a task whose own timer catches up on what it missed (e.g. training consequences, the 5-minute tick):
+    a broker outage is logged, not raised into the page that committed the work."""
+    try:
+        task.apply_async(args=list(args))
+    except BROKER_ERRORS as exc:
+        logger.warning("Could not queue %s%s (%s); its timer catches up.", task.name, args, exc)
+        return False
+    return True
+
+
 def send_on_commit(model: type[models.Model], pk: int, task) -> None:
     transaction.on_commit(lambda: send(model, pk, task))
 
