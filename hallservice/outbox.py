@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # What a broker outage raises from apply_async: kombu's OperationalError (redis-py's ConnectionError wrapped),
-# or a bare socket error.
+# or a bare socket error. Sends pass ignore_result=True: the page polls the row, and with a result backend on the
+# same dead Redis apply_async would otherwise retry subscribing for 20 s and raise RuntimeError.
 BROKER_ERRORS = (KombuOperationalError, OSError)
 
 
@@ -41,9 +42,13 @@ def send(model: type[models.Model], pk: int, task) -> bool:
     """Hand a queued row to the broker; False (logged, row left queued and unsent) when the broker is down."""
     model.objects.filter(pk=pk, status=QUEUED).update(enqueued_at=timezone.now())
     try:
-        task.apply_async(args=[pk])
+        task.apply_async(args=[pk], ignore_result=True)
     except BROKER_ERRORS as exc:
         logger.warning("Could not queue %s %s (%s); the sweep sends it again.", model.__name__, pk, exc)
+        model.objects.filter(pk=pk, status=QUEUED).update(enqueued_at=None)
+        return False
+    except Exception:  # anything else from the broker client: the row is safe, the sweep tries again
+        logger.exception("Could not queue %s %s; the sweep sends it again.", model.__name__, pk)
         model.objects.filter(pk=pk, status=QUEUED).update(enqueued_at=None)
         return False
     return True
@@ -53,7 +58,7 @@ def send_quietly(task, *args) -> bool:
     """For a task whose own timer catches up on what it missed (e.g. training consequences, the 5-minute tick):
     a broker outage is logged, not raised into the page that committed the work."""
     try:
-        task.apply_async(args=list(args))
+        task.apply_async(args=list(args), ignore_result=True)
     except BROKER_ERRORS as exc:
         logger.warning("Could not queue %s%s (%s); its timer catches up.", task.name, args, exc)
         return False
