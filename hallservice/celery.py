@@ -59,6 +59,16 @@ app.conf.beat_schedule = {
         "task": "hallservice.tasks.statistics_figures_refresh",
         "schedule": crontab(minute="*/5"),
     },
+    # Background jobs with a row (hallservice/outbox.py): every minute, monthly reports and ledger PDFs that the
+    # broker never got or lost are sent again, and those whose worker died are started again (3 tries, then failed).
+    "monthly-reports-sweep": {
+        "task": "hallservice.tasks.monthly_reports_sweep",
+        "schedule": 60.0,
+    },
+    "ledger-exports-sweep": {
+        "task": "requests.tasks.ledger_exports_sweep",
+        "schedule": 60.0,
+    },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
         "task": "hallservice.tasks.monthly_reports_prepare_last_month",

@@ -82,6 +82,11 @@ class MonthlyReport(models.Model):
     xlsx = models.FileField(_("spreadsheet"), upload_to="reports/", blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
+    enqueued_at = models.DateTimeField(
+        _("sent to the queue at"), null=True, blank=True, help_text=_("Empty while the task queue was unreachable")
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -34,12 +34,21 @@ def submissions_purge() -> int:
     return purge_submissions()
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def monthly_report_build(report_id: int) -> str:
-    """Build a queued monthly report; the reports page polls its progress."""
+    """Build a queued monthly report; the reports page polls its progress. At least once: the message is acknowledged
+    after the run and given back if the worker dies; the body claims the row, so a second delivery does nothing."""
     from .supervision.services import monthly_report_build as build
 
     return build(report_id=report_id).status
+
+
+@shared_task
+def monthly_reports_sweep() -> dict:
+    """Every minute: monthly reports never sent, lost by the broker or left by a dead worker go again (outbox)."""
+    from .supervision.services import monthly_reports_sweep as sweep
+
+    return sweep()
 
 
 @shared_task

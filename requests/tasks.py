@@ -27,12 +27,21 @@ def request_deadline_timers(day: str | None = None) -> dict:
     }
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def ledger_export_render(export_id: int) -> str:
-    """Render a queued registration-ledger PDF; the ledger page polls its progress."""
+    """Render a queued registration-ledger PDF; the ledger page polls its progress. At least once: acknowledged after
+    the run and given back if the worker dies; the body claims the row, so a second delivery does nothing."""
     from .services.documents import ledger_export_render as render
 
     return render(export_id=export_id).status
+
+
+@shared_task
+def ledger_exports_sweep() -> dict:
+    """Every minute: ledger exports never sent, lost by the broker or left by a dead worker go again (outbox)."""
+    from .services.documents import ledger_exports_sweep as sweep
+
+    return sweep()
 
 
 # --- Citizens: messages, complaint and evaluation timers (issue 7) ------------------------------------------

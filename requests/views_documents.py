@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
 from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
 from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
-from .services.documents import document_issue, document_refusal, ledger_export_create
+from .services.documents import document_issue, document_refusal, ledger_export_create, ledger_export_retry
 
 
 class IssueForm(forms.Form):
@@ -160,6 +160,16 @@ def ledger_pdf_view(request):
         },
     )
     status = 200
+    if request.method == "POST" and "retry" in request.POST:
+        # The retry button of a failed export (field `retry` = the export's id; only the user's own exports).
+        try:
+            export = ledger_export_retry(actor=request.user, export_id=int(request.POST["retry"]))
+        except ValueError:
+            return HttpResponseBadRequest(_("Choose an export to try again."))
+        except (DomainError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+            return redirect("ledger-pdf")
+        return redirect("ledger-export", pk=export.pk)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice import outbox
 from hallservice.errors import DomainError, PermissionDenied
 from hallservice.models import MonthlyReport, ReportStatus
 from staff.models import ServiceCentre
 
 from .scope import Scope, month_bounds
 
+logger = logging.getLogger(__name__)
+
 ACTIVE = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+# The expected time of a build: the worker writes a heartbeat at each step; none for LEASE means it was lost.
+LEASE = timedelta(minutes=10)
+# A queued report sent this long ago and not started: the message was lost (e.g. Redis restarted), send it again.
+QUEUE_STALE = timedelta(minutes=10)
+
+
+def _task():
+    from hallservice.tasks import monthly_report_build
+
+    return monthly_report_build
 
 
 def _queue_build(report_id: int) -> None:
-    from hallservice.tasks import monthly_report_build
-
-    transaction.on_commit(lambda: monthly_report_build.delay(report_id))
+    outbox.send_on_commit(MonthlyReport, report_id, _task())
 
 
 @transaction.atomic
 def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyReport:
-    """Queue the month's report of a centre (and its lower centres); an identical report in progress is reused."""
+    """Queue the month's report of a centre (and its lower centres).
+
+    An identical report in progress is reused; if it is stuck (never sent, or its worker lost) or the last one
+    failed, that row is queued again with fresh attempts rather than left as it is (hallservice/outbox.py).
+    """
     if not actor.has_perm("hallservice.view_statistics"):
         raise PermissionDenied(_("Only the supervision section can prepare monthly reports."))
     centre = ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).first()
@@ -35,12 +51,53 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise DomainError(_("A month that has not started has nothing to report."), field="month")
-    running = MonthlyReport.objects.select_for_update().filter(centre=centre, month=month, status__in=ACTIVE).first()
-    if running is not None:
-        return running
+    latest = (
+        MonthlyReport.objects.select_for_update()
+        .filter(centre=centre, month=month)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is not None and latest.status in ACTIVE:
+        if outbox.is_stuck(latest, lease=LEASE, queue_stale=QUEUE_STALE):
+            outbox.reset(latest, _task())
+        return latest
+    if latest is not None and latest.status == ReportStatus.FAILED:
+        MonthlyReport.objects.filter(pk=latest.pk).update(requested_by=actor)
+        outbox.reset(latest, _task())
+        return latest
     report = MonthlyReport.objects.create(centre=centre, month=month, requested_by=actor)
     _queue_build(report.pk)
     return report
+
+
+@transaction.atomic
+def monthly_report_retry(*, actor, report_id: int) -> MonthlyReport:
+    """The retry button: a failed report of a centre the user sees is queued again with fresh attempts."""
+    if not actor.has_perm("hallservice.view_statistics"):
+        raise PermissionDenied(_("Only the supervision section can prepare monthly reports."))
+    report = (
+        MonthlyReport.objects.select_for_update()
+        .filter(pk=report_id, centre__in=ServiceCentre.objects.visible_to(actor))
+        .first()
+    )
+    if report is None:
+        raise DomainError(_("You cannot see this report."))
+    if report.status != ReportStatus.FAILED:
+        raise DomainError(_("Only a failed report can be tried again."))
+    logger.info("Monthly report %s retried by %s after: %s", report.pk, actor.pk, report.error)
+    outbox.reset(report, _task())
+    return report
+
+
+def monthly_reports_sweep() -> dict:
+    """The beat's pass: send again what the broker lost, put back reports whose worker died, fail after 3 tries."""
+    return outbox.sweep(
+        MonthlyReport,
+        _task(),
+        lease=LEASE,
+        queue_stale=QUEUE_STALE,
+        lost_reason=_("The worker stopped %(attempts)s times while building this report (killed or out of memory)."),
+    )
 
 
 @transaction.atomic
@@ -58,6 +115,8 @@ def monthly_reports_prepare(*, month: date) -> list[MonthlyReport]:
 
 
 def _progress(report: MonthlyReport, value: int, **fields) -> None:
+    """Record progress and a heartbeat (the sweep's sign that the worker is alive)."""
+    fields["heartbeat_at"] = timezone.now()
     for name, field_value in fields.items():
         setattr(report, name, field_value)
     report.progress = value
@@ -65,17 +124,17 @@ def _progress(report: MonthlyReport, value: int, **fields) -> None:
 
 
 def monthly_report_build(*, report_id: int) -> MonthlyReport:
-    """Compute the figures and write the xlsx and PDF; idempotent (a finished report is left as it is).
+    """Compute the figures and write the xlsx and PDF; idempotent: the run first claims the row (outbox.claim), so
+    a report done, failed or being built by a live worker is left as it is; one whose worker was lost is taken over.
 
     Not one transaction: progress must be visible to the page polling it while the build runs.
     """
     from .reports import report_pdf, report_xlsx
     from .statistics import compute_statistics
 
+    if not outbox.claim(MonthlyReport, report_id, lease=LEASE):
+        return MonthlyReport.objects.get(pk=report_id)
     report = MonthlyReport.objects.select_related("centre").get(pk=report_id)
-    if report.status == ReportStatus.DONE:
-        return report
-    _progress(report, 5, status=ReportStatus.RUNNING)
     try:
         first, last = month_bounds(report.month)
         ids = tuple(ServiceCentre.objects.subtree_of(report.centre).values_list("pk", flat=True))
@@ -88,6 +147,6 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
         report.pdf.save(f"{stem}.pdf", ContentFile(report_pdf(stats)), save=False)
         _progress(report, 100, status=ReportStatus.DONE, pdf=report.pdf.name, finished_at=timezone.now())
     except Exception as exc:  # the page must show the failure rather than poll for ever; the task logs it
-        _progress(report, report.progress, status=ReportStatus.FAILED, error=type(exc).__name__)
+        _progress(report, report.progress, status=ReportStatus.FAILED, error=outbox.reason(exc))
         raise
     return report

@@ -10,8 +10,9 @@ import csv
 from datetime import date, timedelta
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from staff.models import ServiceCentre
 
 from .reports import XLSX
 from .scope import build_scope, visible_centres
-from .services import monthly_report_request
+from .services import monthly_report_request, monthly_report_retry
 from .statistics import chart_tables, compute_statistics
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -172,6 +173,8 @@ def report_list(request):
         initial={"month": last_month, "centre": member.centre_id if member else None},
     )
     status = 200
+    if request.method == "POST" and "retry" in request.POST:
+        return _report_retry(request)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -188,6 +191,18 @@ def report_list(request):
             status = 400
     reports = _reports_for(request.user)[:36]
     return render(request, "supervision/reports.html", {"form": form, "reports": reports}, status=status)
+
+
+def _report_retry(request):
+    """The retry button of a failed report (a POST to the list page, field `retry` = the report's id)."""
+    try:
+        report = monthly_report_retry(actor=request.user, report_id=int(request.POST["retry"]))
+    except ValueError:
+        return HttpResponseBadRequest(_("Choose a report to try again."))
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return redirect(request.path)
+    return redirect(f"{request.path}#report-{report.pk}")
 
 
 @login_required

@@ -72,6 +72,11 @@ class LedgerExport(models.Model):
     file = models.FileField(_("file"), upload_to="ledgers/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
+    enqueued_at = models.DateTimeField(
+        _("sent to the queue at"), null=True, blank=True, help_text=_("Empty while the task queue was unreachable")
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hallservice import outbox
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 
 from ..models import (
@@ -27,6 +30,8 @@ from ..models import (
     Status,
 )
 from .base import ensure_in_charge, is_visible_to, lock_request, record_event
+
+log = logging.getLogger(__name__)
 
 TRACK_SALT = "hallservice.track.document"
 
@@ -200,17 +205,49 @@ def ledger_export_create(*, actor, centre_id: int, date_from, date_to) -> Ledger
     if (date_to - date_from).days > 366:
         raise DomainError(_("Export at most one year at a time."), field="date_to")
     export = LedgerExport.objects.create(centre=centre, date_from=date_from, date_to=date_to, requested_by=actor)
-    transaction.on_commit(lambda: _queue_ledger_render(export.pk))
+    outbox.send_on_commit(LedgerExport, export.pk, _render_task())
     return export
 
 
-def _queue_ledger_render(export_id: int) -> None:
+# The expected time of a rendering: a heartbeat at each step; none for LEDGER_LEASE means the worker was lost.
+LEDGER_LEASE = timedelta(minutes=10)
+# Queued, sent this long ago and not started: the message was lost (e.g. Redis restarted); send it again.
+LEDGER_QUEUE_STALE = timedelta(minutes=10)
+
+
+def _render_task():
     from ..tasks import ledger_export_render
 
-    ledger_export_render.delay(export_id)
+    return ledger_export_render
+
+
+@transaction.atomic
+def ledger_export_retry(*, actor, export_id: int) -> LedgerExport:
+    """The retry button: the user's own failed export is queued again with fresh attempts (hallservice/outbox.py)."""
+    export = LedgerExport.objects.select_for_update().filter(pk=export_id, requested_by=actor).first()
+    if export is None:
+        raise DomainError(_("You cannot see this export."))
+    if export.status != ExportStatus.FAILED:
+        raise DomainError(_("Only a failed export can be tried again."))
+    log.info("Ledger export %s retried by %s after: %s", export.pk, actor.pk, export.error)
+    outbox.reset(export, _render_task())
+    return export
+
+
+def ledger_exports_sweep() -> dict:
+    """The beat's pass: send again what the broker lost, put back exports whose worker died, fail after 3 tries."""
+    return outbox.sweep(
+        LedgerExport,
+        _render_task(),
+        lease=LEDGER_LEASE,
+        queue_stale=LEDGER_QUEUE_STALE,
+        lost_reason=_("The worker stopped %(attempts)s times while rendering this PDF (killed or out of memory)."),
+    )
 
 
 def _progress(export: LedgerExport, percent: int, **fields) -> None:
+    """Record progress and a heartbeat (the sweep's sign that the worker is alive)."""
+    fields["heartbeat_at"] = timezone.now()
     for name, value in fields.items():
         setattr(export, name, value)
     export.progress = percent
@@ -218,14 +255,14 @@ def _progress(export: LedgerExport, percent: int, **fields) -> None:
 
 
 def ledger_export_render(*, export_id: int) -> LedgerExport:
-    """Render a queued export (idempotent: a finished export is left as it is)."""
+    """Render a queued export. Idempotent: the run first claims the row (outbox.claim), so an export done, failed or
+    rendered by a live worker is left as it is; one whose worker was lost is taken over."""
     from ..documents import render_ledger
     from ..ledger import ledger_queryset, ledger_rows
 
+    if not outbox.claim(LedgerExport, export_id, lease=LEDGER_LEASE):
+        return LedgerExport.objects.get(pk=export_id)
     export = LedgerExport.objects.select_related("centre", "requested_by").get(pk=export_id)
-    if export.status == ExportStatus.DONE:
-        return export
-    _progress(export, 5, status=ExportStatus.RUNNING)
     try:
         requests_in_period = ledger_queryset(
             ServiceRequest.objects.filter(
@@ -269,6 +306,6 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
             finished_at=export.finished_at,
         )
     except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
-        _progress(export, export.progress, status=ExportStatus.FAILED, error=type(exc).__name__)
+        _progress(export, export.progress, status=ExportStatus.FAILED, error=outbox.reason(exc))
         raise
     return export

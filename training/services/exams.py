@@ -233,9 +233,12 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     test.save(update_fields=["status", "closed_at"])
     record_event(centre_id=test.centre_id, actor=actor, verb="test_closed", note=test.title, test=test)
 
+    from hallservice.outbox import send_quietly
+
     from ..tasks import training_apply_consequences
 
-    transaction.on_commit(lambda: training_apply_consequences.delay(test.pk))
+    # Redis down must not answer 500 for a committed close: training_tests_tick applies what was not queued.
+    transaction.on_commit(lambda: send_quietly(training_apply_consequences, test.pk))
     return test
 
 
