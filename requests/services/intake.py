@@ -30,7 +30,6 @@ from ..models import (
     ConsultationOutcome,
     DocumentKind,
     Handover,
-    KeyProject,
     Kind,
     MaterialCheck,
     MaterialStatus,
@@ -38,6 +37,7 @@ from ..models import (
     ServiceRequest,
     Status,
 )
+from ..selectors import key_projects_linkable
 from .base import ensure_action, lock_request, move, record_event, require, staff_of
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
@@ -213,9 +213,12 @@ def request_register(
             raise DomainError(_("The dedicated helper must be an active staff member of your centre."), field="helper")
     key_project = None
     if key_project_id is not None:
-        key_project = KeyProject.objects.filter(pk=key_project_id).first()
+        key_project = key_projects_linkable(actor=actor, centre=member.centre).filter(pk=key_project_id).first()
         if key_project is None:
-            raise DomainError(_("Unknown key project."), field="key_project")
+            raise DomainError(
+                _("Choose a key project of this request's centre or of a centre above it in its district."),
+                field="key_project",
+            )
     consultation = None
     if consultation_id is not None:
         consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
