@@ -21,6 +21,8 @@ class HallServiceConfig(AppConfig):
     verbose_name = _("Hall")
 
     def ready(self) -> None:
-        from . import public_url  # noqa: F401 - registers the PUBLIC_BASE_URL system check
+        from . import bidi, public_url  # noqa: F401 - public_url registers the PUBLIC_BASE_URL system check
+
+        bidi.connect()  # bidi controls never reach a stored free text (hallservice/bidi.py)
 
         post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")

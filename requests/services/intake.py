@@ -13,6 +13,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from hallservice import text_limits
+from hallservice.bidi import strip_bidi_objects
 from hallservice.crypto import blind_index, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.identity import IdType, mask_document_number, validate_document_number
@@ -332,7 +333,7 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
         check.note = (review.get("note") or "").strip()
         check.checked_at = timezone.now()
         changed.append(check)
-    MaterialCheck.objects.bulk_update(changed, ["status", "promised_by", "note", "checked_at"])
+    MaterialCheck.objects.bulk_update(strip_bidi_objects(changed), ["status", "promised_by", "note", "checked_at"])
     record_event(
         req,
         actor=actor,
