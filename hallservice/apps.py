@@ -22,6 +22,8 @@ class HallServiceConfig(AppConfig):
 
     def ready(self) -> None:
         # Register system checks: PUBLIC_BASE_URL, and (DEBUG off) the personal-data keys and the SMS backend.
-        from . import crypto, notifications, public_url  # noqa: F401
+        from . import bidi, crypto, notifications, public_url  # noqa: F401
+
+        bidi.connect()  # bidi controls never reach a stored free text (hallservice/bidi.py)
 
         post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")

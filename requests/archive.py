@@ -9,12 +9,14 @@ import zipfile
 
 from django.utils import timezone, translation
 
+from hallservice.spreadsheets import write_csv
+
 from .models import MaterialStatus, ServiceRequest
 
 
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    write_csv(csv.writer(buffer), rows)
     return ("\ufeff" + buffer.getvalue()).encode()  # BOM: Excel opens UTF-8 correctly
 
 

@@ -22,6 +22,7 @@ import qrcode
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from hallservice.bidi import strip_bidi
 from hallservice.crypto import mask_address, mask_id_number
 from hallservice.identity import IdType
 
@@ -139,7 +140,7 @@ def render_pdf(template: str, context: dict, *, stylesheets: tuple[str, ...] = (
     from weasyprint import HTML
 
     with translation.override("zh-hans"):
-        html = render_to_string(template, context)
+        html = strip_bidi(render_to_string(template, context))  # no RLO & co. on paper (hallservice/bidi.py)
     font_config, font_faces = weasyprint_fonts()
     sheets = [font_faces, *(stylesheet(name) for name in stylesheets)]
     return HTML(string=html).write_pdf(stylesheets=sheets, font_config=font_config)

@@ -21,7 +21,6 @@ from .models import (
     ConsultationChannel,
     DeliveryMethod,
     ExtensionStatus,
-    KeyProject,
     Kind,
     MaterialStatus,
     PickupMethod,
@@ -30,6 +29,7 @@ from .models import (
     SuspensionReason,
     TaskStatus,
 )
+from .selectors import key_projects_linkable
 from .services import TERMINATION_REASONS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -279,7 +279,9 @@ class KeyProjectForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.req is not None:
-            self.fields["key_project_id"].choices = [(p.pk, p.name) for p in KeyProject.objects.order_by("name")]
+            # Only what the service accepts: the request's centre and the centres above it, visible to the user.
+            projects = key_projects_linkable(actor=self.user, centre=self.req.centre).order_by("name")
+            self.fields["key_project_id"].choices = [(p.pk, p.name) for p in projects]
 
 
 class CompleteForm(ActionForm):

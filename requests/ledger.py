@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from hallservice.spreadsheets import append_row
 from hallservice.workdays import WorkingCalendar
 
 from .models import Channel, Kind, ServiceRequest, Status
@@ -202,18 +203,18 @@ def ledger_workbook(rows: list[LedgerRow], *, period: str) -> bytes:
     sheet = workbook.active
     sheet.title = _("Ledger")
     title = _("Register of help-and-agency service matters")
-    sheet.append([f"{title}（{period}）" if period else title])
+    append_row(sheet, [f"{title}（{period}）" if period else title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([str(heading) for heading, _width, _value in LEDGER_COLUMNS])
+    append_row(sheet, [str(heading) for heading, _width, _value in LEDGER_COLUMNS])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for position, (_heading, width, _value) in enumerate(LEDGER_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     for row in rows:
-        sheet.append([value(row) for _heading, _width, value in LEDGER_COLUMNS])
+        append_row(sheet, [value(row) for _heading, _width, value in LEDGER_COLUMNS])
     sheet.freeze_panes = "A3"  # title and header stay in view while scrolling
     buffer = BytesIO()
     workbook.save(buffer)

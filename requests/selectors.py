@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .models import Matter, ServiceRequest
+from staff.scoping import visible_centre_filter
+
+from .models import KeyProject, Matter, ServiceRequest
 
 
 def matter_list(*, search: str = "", department_id: int | None = None, active_only: bool = True) -> QuerySet[Matter]:
@@ -125,3 +127,19 @@ def open_department_tasks(*, user):
         .select_related("request", "request__matter")
         .order_by("request__deadline", "pk")
     )
+
+
+def key_projects_linkable(*, actor, centre) -> QuerySet[KeyProject]:
+    """The key projects a request of ``centre`` may be linked to by ``actor``.
+
+    Rule (issue 15): a key project belongs to its centre's district tree, and a request may be linked only to a
+    key project of its own centre or of a centre above it in its district (the town, the district hall) — never
+    to one of another district, nor of a sibling town or a village below — and only to one the actor can see
+    (``visible_centre_filter``). The link form offers exactly these; the service refuses anything else.
+    """
+    above = [centre.pk]
+    parent = centre.parent
+    while parent is not None and parent.pk not in above:
+        above.append(parent.pk)
+        parent = parent.parent
+    return KeyProject.objects.filter(visible_centre_filter(actor)).filter(centre_id__in=above)

@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hallservice.spreadsheets import append_row
+
 from .models import DutyDay, Substitution
 from .selectors import PlanGrid
 
@@ -28,18 +30,18 @@ def _weekday(day: date) -> str:
 
 def _sheet(sheet: Worksheet, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> None:
     """Title row, bold frozen header, then the rows."""
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([heading for heading, _width in columns])
+    append_row(sheet, [heading for heading, _width in columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for position, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     sheet.freeze_panes = "A3"
 
 

@@ -280,6 +280,7 @@ def _requests(w: World, p: dict, district, other):
         ot_done = _register(
             ot_desk, immediate, name=OT_NAMES[1], id_number=OT_ID, phone=OT_PHONE, address="外区某路 1 号"
         )
+        o["ot_applied"] = ot_applied
         req_svc.request_accept(actor=ot_desk, request_id=ot_done.pk)
         req_svc.request_deliver(
             actor=ot_desk, request_id=ot_done.pk, method=DeliveryMethod.ON_THE_SPOT, signer=OT_NAMES[1], result="结果"
@@ -509,6 +510,13 @@ class Target:
     # A citizen page opened with a signed token: whoever holds the link sees that request, whatever their district.
     public: bool = False
     api: bool = False
+    # Input sent with a POST ("{key}" stands for the pk of World.objects[key]); rows with input must change
+    # nothing when refused with a 400 either.
+    data: dict = field(default_factory=dict)
+
+    def post_data(self, objects: dict) -> dict:
+        pks = {k: v.pk for k, v in objects.items() if hasattr(v, "pk")}
+        return {name: value.format(**pks) for name, value in self.data.items()}
 
     def query_string(self, objects: dict) -> str:
         return self.query.format(**{k: v.pk for k, v in objects.items() if hasattr(v, "pk")})
@@ -848,6 +856,15 @@ def _targets() -> dict[str, Target]:
         personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
         name = f"request-{action.replace('_', '-')}"
         t[f"api:{name}"] = _api(name, obj, method="post", watch=obj, personal=personal)
+    # The other district's own request linked to the first district's key project (issue 15): refused, and the
+    # form shown back to the other district's supervisor does not offer it.
+    foreign_project = {"key_project_id": "{key_project}"}
+    t["request-act[link_key_project][foreign]"] = _post(
+        "request-act", "ot_applied", Slug("link_key_project"), watch="ot_applied", data=foreign_project
+    )
+    t["api:request-link-key-project[foreign]"] = _api(
+        "request-link-key-project", "ot_applied", method="post", watch="ot_applied", data=foreign_project
+    )
     for action in COMPLAINT_ACTIONS:
         t[f"complaint-act[{action}]"] = _post(
             "complaint-act", "complaint", Slug(action), watch="complaint", personal=SUP

@@ -121,6 +121,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "request-act[reassign]":                 row(302, 403, 400, 400, 403, 403, 404),
     "request-act[decide_extension]":         row(302, 403, 403, 400, 403, 403, 404),
     "request-act[link_key_project]":         row(302, 403, 400, 400, 403, 403, 404),
+    "request-act[link_key_project][foreign]": row(302, 404, 404, 404, 404, 403, 400),
     "request-act[follow_up]":                row(302, 403, 403, 400, 403, 403, 404),
     "request-act[archive]":                  row(302, 409, 409, 403, 403, 403, 404),
     # --- Complaints and poor ratings
@@ -294,6 +295,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-decide-extension":          row(403, 403, 403, 400, 403, 403, 404),
     "api:request-reassign":                  row(403, 403, 400, 400, 403, 403, 404),
     "api:request-link-key-project":          row(403, 403, 400, 400, 403, 403, 404),
+    "api:request-link-key-project[foreign]": row(403, 404, 404, 404, 404, 403, 400),
     "api:request-complete":                  row(403, 400, 400, 403, 403, 403, 404),
     "api:request-deliver":                   row(403, 400, 400, 403, 403, 403, 404),
     "api:request-confirm-receipt":           row(403, 409, 409, 403, 403, 403, 404),
@@ -456,9 +458,10 @@ def request_cell(world, target, role: str):
     send = getattr(client, target.method)
     if target.method == "get":
         return send(url)
+    data = target.post_data(world.objects)
     if target.api:
-        return send(url, data="{}", content_type="application/json")
-    return send(url, data={})
+        return send(url, data=json.dumps(data), content_type="application/json")
+    return send(url, data=data)
 
 
 def _pdf_text(data: bytes) -> str:
@@ -524,7 +527,8 @@ def refused(key: str, role: str) -> bool:
     target = TARGETS[key]
     if target.method == "get":
         return False
-    return (role == "anonymous" and not target.public) or MATRIX[key][role] in (403, 404, 405)
+    refusals = (400, 403, 404, 405) if target.data else (403, 404, 405)
+    return (role == "anonymous" and not target.public) or MATRIX[key][role] in refusals
 
 
 # --- The tests --------------------------------------------------------------------------------------------

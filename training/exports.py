@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hallservice.spreadsheets import append_row
+
 from .models import AttendanceStatus, TrainingSession
 from .selectors import AttendanceRow, ScoreReport
 
@@ -34,18 +36,18 @@ def filename(kind: str, centre_code: str, month: date) -> str:
 
 def _sheet(sheet: Worksheet, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> None:
     """Title row, bold frozen header, then the rows."""
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([heading for heading, _width in columns])
+    append_row(sheet, [heading for heading, _width in columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for position, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, row)
     sheet.freeze_panes = "A3"
 
 
@@ -140,8 +142,9 @@ def question_template_workbook() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "题库"
-    sheet.append(["题型", "主题", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度", "变式组"])
-    sheet.append(
+    append_row(sheet, ["题型", "主题", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度", "变式组"])
+    append_row(
+        sheet,
         [
             "单选",
             "不动产登记",
@@ -154,9 +157,10 @@ def question_template_workbook() -> bytes:
             "以窗口公示的承诺时限为准。",
             "易",
             "转移登记时限",
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "多选",
             "服务礼仪",
@@ -168,9 +172,10 @@ def question_template_workbook() -> bytes:
             "ABC",
             "帮办代办服务无偿提供。",
             "中",
-        ]
+        ],
     )
-    sheet.append(
+    append_row(
+        sheet,
         [
             "单选",
             "不动产登记",
@@ -183,9 +188,11 @@ def question_template_workbook() -> bytes:
             "同一题的变式：与第一题同一变式组，一张试卷只抽其中一道。",
             "易",
             "转移登记时限",
-        ]
+        ],
     )
-    sheet.append(["判断", "服务礼仪", "帮办代办服务可以收取少量费用。", "", "", "", "", "错", "全程无偿服务。", "易"])
+    append_row(
+        sheet, ["判断", "服务礼仪", "帮办代办服务可以收取少量费用。", "", "", "", "", "错", "全程无偿服务。", "易"]
+    )
     for letter, width in zip("ABCDEFGHIJK", (8, 14, 40, 14, 14, 14, 14, 8, 30, 6, 16), strict=True):
         sheet.column_dimensions[letter].width = width
     return _save(workbook)

@@ -65,6 +65,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from hallservice.models import FigureMeasure, MonthlyFigure
+from hallservice.spreadsheets import append_row, set_cell
 from requests.models import Complaint, ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import IntegrityKind, IntegrityRecord, StaffKind, StaffMember
@@ -643,21 +644,21 @@ def assessment_workbook(*, rows: list[AssessmentRow], year: int, scope_name: str
     sheet = workbook.active
     sheet.title = _("Assessment")
     headings = [str(c.label) for c in COLUMNS]
-    sheet.append([_("Annual assessment %(year)d · %(scope)s") % {"year": year, "scope": scope_name}])
+    append_row(sheet, [_("Annual assessment %(year)d · %(scope)s") % {"year": year, "scope": scope_name}])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headings))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(headings)
+    append_row(sheet, headings)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for position, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = column.width
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in table_cells(row)])
+        append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in table_cells(row)])
     sheet.freeze_panes = "C3"
     note = workbook.create_sheet(_("How the score is computed"))
     note.column_dimensions["A"].width = 120
-    note["A1"] = formula_note()
+    set_cell(note["A1"], formula_note())
     note["A1"].alignment = Alignment(wrap_text=True, vertical="top")
     note["A2"] = _("Exported at %(time)s") % {"time": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
     buffer = BytesIO()

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from hallservice.spreadsheets import append_row
+
 from .statistics import Statistics, chart_tables, headline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,14 +34,14 @@ def report_title(stats: Statistics) -> str:
 
 
 def _write(sheet, title: str, header: list, rows: list) -> None:
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for position in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(position)].width = 34 if position == 1 else 14
     sheet.freeze_panes = "A3"
@@ -51,8 +53,8 @@ def report_xlsx(stats: Statistics) -> bytes:
         first = workbook.active
         first.title = _("Key figures")
         _write(first, report_title(stats), [_("Figure"), _("Value")], [list(pair) for pair in headline(stats)])
-        first.append([])
-        first.append([_("Generated at"), f"{timezone.localtime():%Y-%m-%d %H:%M}"])
+        append_row(first, [])
+        append_row(first, [_("Generated at"), f"{timezone.localtime():%Y-%m-%d %H:%M}"])
         tables = chart_tables(stats)
         for key in SHEETS:
             table = tables[key]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from hallservice.errors import DomainError, PermissionDenied
 from hallservice.models import MonthlyReport
+from hallservice.spreadsheets import write_csv
 from staff.models import ServiceCentre
 
 from .reports import XLSX
@@ -133,8 +134,7 @@ def statistics_csv(request):
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(tables[key]["header"])
-    writer.writerows(tables[key]["rows"])
+    write_csv(writer, [tables[key]["header"], *tables[key]["rows"]])
     return response
 
 

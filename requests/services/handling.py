@@ -28,6 +28,7 @@ from ..models import (
     TaskStatus,
     WorkLogEntry,
 )
+from ..selectors import key_projects_linkable
 from .base import ensure_action, lock_request, move, record_event, require, staff_of
 
 
@@ -351,9 +352,13 @@ def key_project_create(
 def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> ServiceRequest:
     req = lock_request(request_id)
     ensure_action(actor, req, "link_key_project")
-    project = KeyProject.objects.filter(pk=key_project_id).first()
+    project = key_projects_linkable(actor=actor, centre=req.centre).filter(pk=key_project_id).first()
     if project is None:
-        raise DomainError(_("Unknown key project."), field="key_project")
+        # Unknown, or of another district / a centre not above the request's: refused alike (nothing changes).
+        raise DomainError(
+            _("Choose a key project of this request's centre or of a centre above it in its district."),
+            field="key_project_id",
+        )
     req.key_project = project
     req.save(update_fields=["key_project", "updated_at"])
     record_event(req, actor=actor, verb="key_project_linked", note=project.name)

@@ -13,6 +13,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from hallservice import text_limits
+from hallservice.bidi import strip_bidi_objects
 from hallservice.crypto import blind_index, mask_phone, normalise
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.identity import IdType, mask_document_number, validate_document_number
@@ -30,7 +31,6 @@ from ..models import (
     ConsultationOutcome,
     DocumentKind,
     Handover,
-    KeyProject,
     Kind,
     MaterialCheck,
     MaterialStatus,
@@ -38,6 +38,7 @@ from ..models import (
     ServiceRequest,
     Status,
 )
+from ..selectors import key_projects_linkable
 from .base import ensure_action, lock_request, move, record_event, require, staff_of
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
@@ -213,9 +214,12 @@ def request_register(
             raise DomainError(_("The dedicated helper must be an active staff member of your centre."), field="helper")
     key_project = None
     if key_project_id is not None:
-        key_project = KeyProject.objects.filter(pk=key_project_id).first()
+        key_project = key_projects_linkable(actor=actor, centre=member.centre).filter(pk=key_project_id).first()
         if key_project is None:
-            raise DomainError(_("Unknown key project."), field="key_project")
+            raise DomainError(
+                _("Choose a key project of this request's centre or of a centre above it in its district."),
+                field="key_project",
+            )
     consultation = None
     if consultation_id is not None:
         consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
@@ -329,7 +333,7 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
         check.note = (review.get("note") or "").strip()
         check.checked_at = timezone.now()
         changed.append(check)
-    MaterialCheck.objects.bulk_update(changed, ["status", "promised_by", "note", "checked_at"])
+    MaterialCheck.objects.bulk_update(strip_bidi_objects(changed), ["status", "promised_by", "note", "checked_at"])
     record_event(
         req,
         actor=actor,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hallservice.bidi import strip_bidi_objects
 from hallservice.errors import DomainError, TransitionNotAllowed
 from hallservice.text_limits import check_lengths, excerpt
 
@@ -134,10 +135,10 @@ def _session_and_topic(actor, centre_id: int, session_id: int | None, topic_id: 
 
 def _write_options(question: Question, data: QuestionData) -> None:
     Option.objects.bulk_create(
-        [
+        strip_bidi_objects(
             Option(question=question, position=i + 1, text=text, is_correct=i in data.correct)
             for i, text in enumerate(data.options)
-        ]
+        )
     )
 
 

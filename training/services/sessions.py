@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hallservice.bidi import strip_bidi_objects
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.text_limits import check_length, check_lengths, excerpt
 from hallservice.uploads import validate_upload
@@ -257,7 +258,7 @@ def attendance_record(
         if row.status != status or row.note != note:
             row.status, row.note, row.recorded_by, row.recorded_at = status, note, actor, now
             changed.append(row)
-    Attendance.objects.bulk_update(changed, ["status", "note", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_update(strip_bidi_objects(changed), ["status", "note", "recorded_by", "recorded_at"])
     if changed:
         record_event(
             centre_id=session.centre_id,
