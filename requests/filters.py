@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from staff.models import Department, StaffMember
 
 from .models import Category, Channel, Kind, ServiceRequest, Status
-from .personal_data import looks_personal, may_search_personal_data, personal_condition
+from .personal_data import looks_personal, may_search_personal_data, personal_condition, refusal_message
 
 QUEUE_VIEWS = {
     "mine": _("Mine"),
@@ -31,21 +31,7 @@ class RequestFilterForm(forms.Form):
     def clean_q(self):
         value = self.cleaned_data.get("q") or ""
         if looks_personal(value):
-            if may_search_personal_data(self.user):
-                raise forms.ValidationError(
-                    _(
-                        "A full ID number or phone number is not searched from the address: use the search by ID "
-                        "number or phone, which keeps it out of the address and the browser history."
-                    ),
-                    code="personal_in_url",
-                )
-            raise forms.ValidationError(
-                _(
-                    "Only supervisors may search by a full ID number or phone number. Search by the request "
-                    "number, the applicant's name or the last 4 digits of the phone."
-                ),
-                code="personal_not_allowed",
-            )
+            raise forms.ValidationError(refusal_message(self.user), code="personal_data")
         return value
 
 

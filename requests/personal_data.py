@@ -10,7 +10,9 @@ Rules chosen (the seeds and SPEC do not decide them)
 - Such a search is sent by POST only. The server keeps the keyed hashes (never the value) in the session under
   a short random token and redirects to ``?lookup=<token>``: the address bar, the browser history and the
   server's access log carry only the token. A token lives as long as the session (at most ``MAX_LOOKUPS``).
-- A full value in ``?q=`` is never searched, for anyone: the page says why and shows no result.
+- A full value in ``?q=`` is never searched, for anyone: the page says why and shows no result. A page load
+  with one goes back (302) to the same address without it; an htmx search answers with ``HX-Push-Url`` without
+  it, so it does not stay in the browser history.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 import secrets
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from hallservice.crypto import blind_index, normalise
 from staff.roles import user_has_role
@@ -40,6 +43,18 @@ def may_search_personal_data(user) -> bool:
     if user.is_superuser:
         return True
     return user.has_perm("requests.view_personal_data") and user_has_role(user, "supervisor")
+
+
+def refusal_message(user) -> str:
+    if may_search_personal_data(user):
+        return _(
+            "A full ID number or phone number is not searched from the address: use the search by ID "
+            "number or phone, which keeps it out of the address and the browser history."
+        )
+    return _(
+        "Only supervisors may search by a full ID number or phone number. Search by the request "
+        "number, the applicant's name or the last 4 digits of the phone."
+    )
 
 
 def personal_condition(hashes: dict) -> Q:

@@ -45,6 +45,7 @@ from .personal_data import (
     looks_personal,
     may_search_personal_data,
     personal_condition,
+    refusal_message,
     store_lookup,
     stored_lookups,
 )
@@ -161,6 +162,9 @@ def matter_detail_view(request, pk: int):
 @login_required
 @require_GET
 def request_queue_view(request):
+    refused = _refuse_personal_query(request)
+    if refused is not None:
+        return refused
     request_filter_set = _request_filter(request)
     page = _page(request, list_queryset(request_filter_set.qs))
     context = {
@@ -171,9 +175,20 @@ def request_queue_view(request):
         "lookup": request.GET.get("lookup", ""),
     }
     template = "requests/partials/queue_results.html" if _partial_wanted(request) else "requests/queue.html"
-    response = render(request, template, context)
+    return _no_personal_push(request, render(request, template, context))
+
+
+def _refuse_personal_query(request):
+    """A full ID number or phone in ``?q=`` is not searched; a page load goes back to the address without it."""
+    if request.htmx or not looks_personal(request.GET.get("q", "")):
+        return None
+    messages.error(request, refusal_message(request.user))
+    return redirect(_url_without(request, "q"))
+
+
+def _no_personal_push(request, response):
+    """The search box sent a full ID number or phone by htmx: the filter refused it, and htmx must not push it."""
     if looks_personal(request.GET.get("q", "")):
-        # The search box sent a full ID number or phone: it was not searched, and htmx must not push it.
         response["HX-Push-Url"] = _url_without(request, "q")
     return response
 
@@ -509,6 +524,9 @@ def consultation_answer_view(request, pk: int):
 @require_GET
 def request_ledger_view(request):
     """The registration ledger on screen, or with ``?format=xlsx`` every filtered row as a spreadsheet."""
+    refused = _refuse_personal_query(request)
+    if refused is not None:
+        return refused
     request_filter_set = _request_filter(request)
     queryset = ledger_queryset(request_filter_set.qs)
     calendar = WorkingCalendar()
@@ -526,4 +544,4 @@ def request_ledger_view(request):
     rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
     context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}
     template = "requests/partials/ledger_results.html" if _partial_wanted(request) else "requests/ledger.html"
-    return render(request, template, context)
+    return _no_personal_push(request, render(request, template, context))
