@@ -368,7 +368,9 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
     # Material actions sit under the checklist they change, where their table has room.
     material_forms = [(action, form) for action, form in action_forms if action.name in MATERIAL_ACTIONS]
     personal = can_see_personal_data(user, req)
-    if personal:
+    if personal and request.method == "GET":
+        # The PIPL access log. A page drawn again after a refused action is not logged: its GET was, and a
+        # refusal changes nothing (tests/test_permission_matrix.py checks that).
         personal_data_access_record(actor=user, kind=AccessKind.VIEW, req=req)
     context = {
         "req": req,
