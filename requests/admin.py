@@ -14,6 +14,7 @@ from .models import (
     Matter,
     Notification,
     OnlineConsultation,
+    PersonalDataAccess,
     RequestEvent,
     RequiredMaterial,
     ServiceRequest,
@@ -246,3 +247,14 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["status", "channel", "template"]
     search_fields = ["key"]
     exclude = ["recipient"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """The PIPL access log: who saw unmasked personal data, which request, when. Never edited or deleted."""
+
+    list_display = ["at", "actor", "kind", "request", "centre", "matches"]
+    list_filter = ["kind", "centre"]
+    list_select_related = ["actor", "request", "centre"]
+    search_fields = ["actor__username", "actor__staff_member__name", "request__number"]
+    date_hierarchy = "at"

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,6 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hallservice.api import require_perm
+from hallservice.errors import PermissionDenied
 from hallservice.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.idempotency import IdempotentCreateMixin
 from hallservice.pagination import IdFirstPagination
@@ -30,6 +32,7 @@ from .actions import allowed_actions, can_see_personal_data, check_action, perfo
 from .filters import RequestFilter
 from .forms import ACTION_FORMS, ConsultationForm, RegistrationForm, ReviewMaterialsForm
 from .models import (
+    AccessKind,
     Consultation,
     DocumentKind,
     IssuedDocument,
@@ -39,6 +42,7 @@ from .models import (
     ServiceRequest,
     Status,
 )
+from .personal_data import hashes_of, looks_personal, may_search_personal_data, personal_condition
 from .selectors import matter_list, request_detail_queryset, request_events
 from .services.documents import document_issue
 from .services.transitions import ACTIONS
@@ -370,6 +374,15 @@ def _action_input(name: str):
     return serializer_for_form(ACTION_FORMS[name], "".join(p.title() for p in name.split("_")) + "Input")
 
 
+class PersonalSearchInput(serializers.Serializer):
+    value = serializers.CharField(max_length=40, help_text="A full ID number or an 11-digit mobile number")
+
+    def validate_value(self, value):
+        if not looks_personal(value):
+            raise ValidationError(_("Enter a full ID number (18 characters) or an 11-digit mobile number."))
+        return value.strip()
+
+
 @extend_schema_view(
     list=extend_schema(responses=RequestListOutput(many=True)),
     retrieve=extend_schema(responses=RequestDetailOutput),
@@ -381,13 +394,18 @@ class ServiceRequestViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Requests of the user's centre(s): list with the queue's filters, register, detail, events and actions."""
+    """Requests of the user's centre(s): list with the queue's filters, register, detail, events and actions.
+
+    The list's ``q`` refuses a full ID number or phone (400): those never travel in a query string. Supervisors
+    search by one with ``POST /api/v1/requests/search/`` and ``{"value": "<ID number or phone>"}``; the search is
+    written to the personal-data access log.
+    """
 
     filterset_class = RequestFilter
     pagination_class = IdFirstPagination
 
     def get_queryset(self):
-        if self.action == "list":
+        if self.action in ("list", "search"):
             return (
                 ServiceRequest.objects.visible_to(self.request.user)
                 .select_related("matter", "helper", "lead_department", "centre")
@@ -414,6 +432,27 @@ class ServiceRequestViewSet(
         req = svc.request_register(actor=request.user, **data)
         req = request_detail_queryset(user=request.user).get(pk=req.pk)
         return Response(self.get_serializer(req).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, *args, **kwargs):
+        req = self.get_object()
+        if can_see_personal_data(request.user, req):
+            svc.personal_data_access_record(actor=request.user, kind=AccessKind.VIEW, req=req)
+        return Response(self.get_serializer(req).data)
+
+    @extend_schema(request=PersonalSearchInput, responses=RequestListOutput(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Requests whose applicant has this full ID number or phone: supervisors only, by POST, logged."""
+        if not may_search_personal_data(request.user):
+            raise PermissionDenied(_("Only supervisors may search by a full ID number or phone number."))
+        data = PersonalSearchInput(data=json_object(request.data))
+        data.is_valid(raise_exception=True)
+        queryset = self.get_queryset().filter(personal_condition(hashes_of(data.validated_data["value"])))
+        svc.personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=queryset.count())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(
+            RequestListOutput(page, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(responses=EventOutput(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -522,6 +561,8 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
+        if document.signing_copy:
+            svc.personal_data_access_record(actor=request.user, kind=AccessKind.SIGNING_COPY, req=document.request)
         return FileResponse(
             document.file.open("rb"),
             content_type="application/pdf",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.crypto import blind_index
 from staff.models import Department, StaffMember
 
 from .models import Category, Channel, Kind, ServiceRequest, Status
+from .personal_data import looks_personal, may_search_personal_data, personal_condition, refusal_message
 
 QUEUE_VIEWS = {
     "mine": _("Mine"),
@@ -22,10 +23,27 @@ QUEUE_VIEWS = {
 }
 
 
+class RequestFilterForm(forms.Form):
+    """Refuses a full ID number or phone in ``q``: those are searched by POST only (requests.personal_data)."""
+
+    user = None
+
+    def clean_q(self):
+        value = self.cleaned_data.get("q") or ""
+        if looks_personal(value):
+            raise forms.ValidationError(refusal_message(self.user), code="personal_data")
+        return value
+
+
 class RequestFilter(django_filters.FilterSet):
-    """Status, kind, department, channel, category, helper, date range, overdue and a free-text search."""
+    """Status, kind, department, channel, category, helper, date range, overdue and a free-text search.
+
+    ``q`` never takes a full ID number or phone (a form error, and no result); ``lookup`` names a search by one
+    that was POSTed and kept in the session as hashes (``lookups``, token → hashes; see requests.personal_data).
+    """
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    lookup = django_filters.CharFilter(method="filter_lookup", label=_("Search by ID number or phone"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
     department = django_filters.ModelChoiceFilter(
@@ -42,15 +60,28 @@ class RequestFilter(django_filters.FilterSet):
     class Meta:
         model = ServiceRequest
         fields = []
+        form = RequestFilterForm
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, lookups=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user if user is not None else getattr(self.request, "user", None)
+        self.lookups = lookups or {}
         if self.user is not None:
             self.filters["helper"].queryset = StaffMember.objects.visible_to(self.user).order_by("name")
 
+    @property
+    def form(self):
+        form = super().form
+        form.user = self.user
+        return form
+
+    def filter_queryset(self, queryset):
+        if "q" in self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
     def search(self, queryset, name, value):
-        """Number, applicant name, the last four digits of the phone, or a full phone / ID number (by hash)."""
+        """Number, applicant name or the last four digits of the phone (a full ID/phone is refused by the form)."""
         value = value.strip()
         if not value:
             return queryset
@@ -58,10 +89,14 @@ class RequestFilter(django_filters.FilterSet):
         condition = Q(number__icontains=value) | Q(applicant_name__icontains=value)
         if len(digits) == 4 and digits == value:
             condition |= Q(applicant_phone_tail=digits)
-        if len(value) >= 11:
-            condition |= Q(applicant_phone_hash=blind_index(value, purpose="phone"))
-            condition |= Q(applicant_id_hash=blind_index(value, purpose="id"))
         return queryset.filter(condition)
+
+    def filter_lookup(self, queryset, name, value):
+        """A POSTed search by full ID number or phone, by its token; an unknown token (or user) finds nothing."""
+        hashes = self.lookups.get(value.strip())
+        if hashes is None or not may_search_personal_data(self.user):
+            return queryset.none()
+        return queryset.filter(personal_condition(hashes))
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()

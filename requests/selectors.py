@@ -26,11 +26,12 @@ def matter_detail(*, pk: int) -> Matter:
     return Matter.objects.select_related("department", "contact_helper").prefetch_related("materials").get(pk=pk)
 
 
-def request_filter(*, user, filters: dict | None = None):
+def request_filter(*, user, filters: dict | None = None, lookups: dict | None = None):
     """A RequestFilter over the requests the user may see, with what list pages show joined in.
 
     ``.qs`` is the filtered queryset (constant query count per page), ``.form`` the filter form, ``.errors``
-    the messages for bad filter input.
+    the messages for bad filter input. ``lookups`` are the session's POSTed searches by full ID number or phone
+    (token → hashes, requests.personal_data).
     """
     from .filters import RequestFilter
 
@@ -39,7 +40,7 @@ def request_filter(*, user, filters: dict | None = None):
         .select_related("matter", "helper", "lead_department", "centre")
         .order_by("-applied_at", "-pk")
     )
-    return RequestFilter(filters or {}, queryset=queryset, user=user)
+    return RequestFilter(filters or {}, queryset=queryset, user=user, lookups=lookups)
 
 
 def request_detail_queryset(*, user):

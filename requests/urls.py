@@ -6,6 +6,7 @@ urlpatterns = [
     path("matters/", views.matter_list_view, name="matter-list"),
     path("matters/<int:pk>/", views.matter_detail_view, name="matter-detail"),
     path("requests/", views.request_queue_view, name="request-queue"),
+    path("requests/lookup/", views.request_lookup_view, name="request-lookup"),
     path("requests/new/", views.request_register_view, name="request-register"),
     path("requests/ledger/", views.request_ledger_view, name="request-ledger"),
     path("requests/matter-search/", views.matter_search_view, name="matter-search"),

@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,9 +39,25 @@ from .ledger import (
     list_queryset,
     queue_rows,
 )
-from .models import Consultation, ConsultationOutcome, Matter
+from .models import AccessKind, Consultation, ConsultationOutcome, Matter, ServiceRequest
+from .personal_data import (
+    hashes_of,
+    looks_personal,
+    may_search_personal_data,
+    personal_condition,
+    refusal_message,
+    store_lookup,
+    stored_lookups,
+)
 from .selectors import matter_list, request_detail_queryset, request_events, request_filter
-from .services import ACTIONS, TERMINATION_REASONS, consultation_answer, consultation_create, request_register
+from .services import (
+    ACTIONS,
+    TERMINATION_REASONS,
+    consultation_answer,
+    consultation_create,
+    personal_data_access_record,
+    request_register,
+)
 from .views_documents import issuable_documents
 
 MATTERS_PER_PAGE = 30
@@ -77,7 +93,9 @@ def _attach_error(form, exc: DomainError) -> None:
 
 def _request_filter(request):
     """The RequestFilter of the queue and the ledger, its form dressed for the page."""
-    request_filter_set = request_filter(user=request.user, filters=request.GET)
+    request_filter_set = request_filter(
+        user=request.user, filters=request.GET, lookups=stored_lookups(getattr(request, "session", None))
+    )
     fields = request_filter_set.form.fields
     fields["q"].widget.input_type = "search"
     fields["q"].widget.attrs.update(
@@ -100,7 +118,7 @@ def _list_context(request, request_filter_set) -> dict:
 
 def _more_filters_set(request, request_filter_set) -> bool:
     """Whether a filter of the folded part of the form is in use, so the page shows it open."""
-    folded = [name for name in request_filter_set.form.fields if name not in ("q", "view")]
+    folded = [name for name in request_filter_set.form.fields if name not in ("q", "view", "lookup")]
     return any(request.GET.get(name) not in (None, "", "unknown") for name in folded)
 
 
@@ -144,11 +162,74 @@ def matter_detail_view(request, pk: int):
 @login_required
 @require_GET
 def request_queue_view(request):
+    refused = _refuse_personal_query(request)
+    if refused is not None:
+        return refused
     request_filter_set = _request_filter(request)
     page = _page(request, list_queryset(request_filter_set.qs))
-    context = {**_list_context(request, request_filter_set), "page": page, "rows": queue_rows(page)}
+    context = {
+        **_list_context(request, request_filter_set),
+        "page": page,
+        "rows": queue_rows(page),
+        "personal_search": may_search_personal_data(request.user),
+        "lookup": request.GET.get("lookup", ""),
+    }
     template = "requests/partials/queue_results.html" if _partial_wanted(request) else "requests/queue.html"
-    return render(request, template, context)
+    return _no_personal_push(request, render(request, template, context))
+
+
+def _refuse_personal_query(request):
+    """A full ID number or phone in ``?q=`` is not searched; a page load goes back to the address without it."""
+    if request.htmx or not looks_personal(request.GET.get("q", "")):
+        return None
+    messages.error(request, refusal_message(request.user))
+    return redirect(_url_without(request, "q"))
+
+
+def _no_personal_push(request, response):
+    """The search box sent a full ID number or phone by htmx: the filter refused it, and htmx must not push it."""
+    if looks_personal(request.GET.get("q", "")):
+        response["HX-Push-Url"] = _url_without(request, "q")
+    return response
+
+
+def _url_without(request, *names: str) -> str:
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in names:
+            query.setlist(key, values)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+class PersonalSearchForm(forms.Form):
+    value = forms.CharField(label=_("ID number or phone"), max_length=40)
+
+    def clean_value(self):
+        value = self.cleaned_data["value"].strip()
+        if not looks_personal(value):
+            raise forms.ValidationError(_("Enter a full ID number (18 characters) or an 11-digit mobile number."))
+        return value
+
+
+@login_required
+@require_POST
+def request_lookup_view(request):
+    """Search the queue by a full ID number or phone: POST only, and the value never reaches a URL.
+
+    The hashes go to the session under a random token, the queue opens at ``?lookup=<token>`` (see
+    requests.personal_data), and the search is written to the personal-data access log.
+    """
+    if not may_search_personal_data(request.user):
+        raise PermissionDenied(_("Only supervisors may search by a full ID number or phone number."))
+    form = PersonalSearchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["value"][0])
+        return redirect("request-queue")
+    value = form.cleaned_data["value"]
+    token = store_lookup(request.session, value)
+    matches = ServiceRequest.objects.visible_to(request.user).filter(personal_condition(hashes_of(value))).count()
+    personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=matches)
+    return redirect(f"{reverse('request-queue')}?lookup={token}")
 
 
 # --- Registration -------------------------------------------------------------------------------------------
@@ -287,6 +368,10 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
     # Material actions sit under the checklist they change, where their table has room.
     material_forms = [(action, form) for action, form in action_forms if action.name in MATERIAL_ACTIONS]
     personal = can_see_personal_data(user, req)
+    if personal and request.method == "GET":
+        # The PIPL access log. A page drawn again after a refused action is not logged: its GET was, and a
+        # refusal changes nothing (tests/test_permission_matrix.py checks that).
+        personal_data_access_record(actor=user, kind=AccessKind.VIEW, req=req)
     context = {
         "req": req,
         "events": request_events(req=req),
@@ -441,6 +526,9 @@ def consultation_answer_view(request, pk: int):
 @require_GET
 def request_ledger_view(request):
     """The registration ledger on screen, or with ``?format=xlsx`` every filtered row as a spreadsheet."""
+    refused = _refuse_personal_query(request)
+    if refused is not None:
+        return refused
     request_filter_set = _request_filter(request)
     queryset = ledger_queryset(request_filter_set.qs)
     calendar = WorkingCalendar()
@@ -458,4 +546,4 @@ def request_ledger_view(request):
     rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
     context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}
     template = "requests/partials/ledger_results.html" if _partial_wanted(request) else "requests/ledger.html"
-    return render(request, template, context)
+    return _no_personal_push(request, render(request, template, context))

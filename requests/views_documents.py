@@ -18,7 +18,8 @@ from staff.models import ServiceCentre
 from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
 from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
-from .models import DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
+from .models import AccessKind, DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
+from .services.access_log import personal_data_access_record
 from .services.documents import document_issue, document_refusal, ledger_export_create, ledger_export_retry
 
 
@@ -103,8 +104,10 @@ def document_download_view(request, pk: int):
         ),
         pk=pk,
     )
-    if document.signing_copy and not can_see_personal_data(request.user, document.request):
-        raise Http404
+    if document.signing_copy:
+        if not can_see_personal_data(request.user, document.request):
+            raise Http404
+        personal_data_access_record(actor=request.user, kind=AccessKind.SIGNING_COPY, req=document.request)
     return FileResponse(
         document.file.open("rb"), content_type="application/pdf", filename=f"{document.code}-v{document.version}.pdf"
     )
@@ -116,7 +119,10 @@ def request_archive_zip_view(request, pk: int):
     req = get_object_or_404(
         ServiceRequest.objects.visible_to(request.user).select_related("matter", "helper", "summary"), pk=pk
     )
-    data = archive_bundle(req, include_signing_copies=can_see_personal_data(request.user, req))
+    personal = can_see_personal_data(request.user, req)
+    data = archive_bundle(req, include_signing_copies=personal)
+    if personal and req.documents.filter(signing_copy=True).exists():
+        personal_data_access_record(actor=request.user, kind=AccessKind.ARCHIVE, req=req)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{req.number}.zip"'
     return response

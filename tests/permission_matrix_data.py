@@ -627,6 +627,9 @@ def _targets() -> dict[str, Target]:
         "matter-materials": _page("matter-materials", "matter"),
         "request-queue": _page("request-queue"),
         "request-queue[xh]": _page("request-queue", query="centre={district}"),
+        # A full ID number in the address is never searched nor drawn back, for anyone (issue 15 item 5).
+        "request-queue[full-id]": _page("request-queue", query=f"q={XH_ID}"),
+        "request-lookup": _post("request-lookup"),
         "request-register": _page("request-register"),
         "request-register[post]": _post("request-register"),
         "request-ledger": _page("request-ledger"),
@@ -744,6 +747,7 @@ def _targets() -> dict[str, Target]:
         "supervision:integrity[post]": _post("supervision:integrity"),
         "supervision:integrity-revoke": _post("supervision:integrity-revoke", "integrity", watch="integrity"),
         "supervision:audit": _page("supervision:audit"),
+        "supervision:access-log": _page("supervision:access-log"),
         # Citizens
         "track-home": _page("track-home", public=True),
         "track-home[post]": _post("track-home", public=True),
@@ -771,6 +775,8 @@ def _targets() -> dict[str, Target]:
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),
         "api:request-list[post]": _api("request-list", method="post"),
+        "api:request-list[full-id]": _api("request-list", query=f"q={XH_ID}"),
+        "api:request-search": _api("request-search", method="post"),
         "api:request-detail": _api("request-detail", "request", personal=SUP),
         "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
         "api:request-events": _api("request-events", "request"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_people
+from . import views, views_access, views_people
 
 app_name = "supervision"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("integrity/", views_people.integrity_list, name="integrity"),
     path("integrity/<int:pk>/revoke/", views_people.integrity_revoke, name="integrity-revoke"),
     path("audit/", views_people.ledger_audit, name="audit"),
+    path("access-log/", views_access.access_log, name="access-log"),
 ]

@@ -1,5 +1,6 @@
 """Models of the requests app: catalogue, requests and what happens to them."""
 
+from .access import AccessKind, PersonalDataAccess
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
 from .closing import (
     POOR_RATINGS,
@@ -61,6 +62,8 @@ from .service_request import (
 )
 
 __all__ = [
+    "AccessKind",
+    "PersonalDataAccess",
     "COMPLAINT_DONE_STATUSES",
     "COMPLAINT_OPEN_STATUSES",
     "COMPLAINT_RESPONSE_STATUSES",

@@ -1,5 +1,6 @@
 """Every write of the requests app. Import services from here: ``from requests.services import request_accept``."""
 
+from .access_log import personal_data_access_record as personal_data_access_record
 from .catalogue import matter_pinyin, matter_save
 from .catalogue_import import import_matters as import_matters
 from .closing import (
