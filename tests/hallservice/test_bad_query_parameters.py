@@ -62,6 +62,8 @@ def test_a_nul_byte_in_a_filter_answers_400_with_a_chinese_message(staff_client,
         ("/training/bank/", {"active": "maybe"}, "已启用"),
         ("/training/bank/", {"session": "abc"}, "培训"),
         ("/requests/", {"applied_from": "2026-02-30"}, ""),
+        ("/complaints/", {"status": "nonsense-choice"}, ""),
+        ("/supervision/audit/", {"problem": "nonsense-choice"}, ""),
         ("/requests/ledger/", {"applied_to": "2026-02-30"}, ""),
     ],
 )
