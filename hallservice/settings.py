@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Logs staff out after SESSION_IDLE_TIMEOUT seconds without a request.
     "hallservice.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL byte in a GET parameter answers 400 (PostgreSQL cannot store it); pages validate the rest.
+    "hallservice.query_params.BadQueryParametersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After CSRF, sessions, auth and messages: a second POST of a form's one-time token answers the first's outcome.

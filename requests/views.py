@@ -23,12 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.pagination import KeysetFirstPaginator
+from hallservice.query_params import bad_query_response, form_errors
 from hallservice.workdays import WorkingCalendar
 from staff.models import Department
 
 from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
 from .filters import QUEUE_VIEWS
 from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
+from .forms_filters import MatterFilterForm
 from .ledger import (
     deadline_info,
     ledger_filename,
@@ -131,10 +133,11 @@ def _partial_wanted(request) -> bool:
 
 @login_required
 def matter_list_view(request):
-    search = request.GET.get("q", "").strip()
-    department_id = request.GET.get("department") or None
-    if department_id and not str(department_id).isdigit():
-        department_id = None
+    filters = MatterFilterForm(request.GET)
+    if not filters.is_valid():
+        return bad_query_response(request, form_errors(filters))
+    search = filters.cleaned_data["q"]
+    department_id = filters.cleaned_data["department"].pk if filters.cleaned_data["department"] else None
     page = Paginator(matter_list(search=search, department_id=department_id), MATTERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -175,7 +178,9 @@ def request_queue_view(request):
         "lookup": request.GET.get("lookup", ""),
     }
     template = "requests/partials/queue_results.html" if _partial_wanted(request) else "requests/queue.html"
-    return _no_personal_push(request, render(request, template, context))
+    return _no_personal_push(
+        request, render(request, template, context, status=_filter_status(request, request_filter_set))
+    )
 
 
 def _refuse_personal_query(request):
@@ -232,6 +237,12 @@ def request_lookup_view(request):
     return redirect(f"{reverse('request-queue')}?lookup={token}")
 
 
+def _filter_status(request, filter_set) -> int:
+    """400 for a page loaded with filters that are not valid; an htmx search keeps 200, since htmx swaps only a
+    successful answer and the clerk must see the form's message under the search box."""
+    return 400 if filter_set.form.errors and not request.htmx else 200
+
+
 # --- Registration -------------------------------------------------------------------------------------------
 
 
@@ -252,7 +263,10 @@ def _matter_matches(text: str):
 @require_GET
 def matter_search_view(request):
     """The registration page's matter picker: a few active matters matching a name, code or pinyin initials."""
-    text = request.GET.get("q", "").strip()
+    filters = MatterFilterForm(request.GET)
+    if not filters.is_valid():
+        return bad_query_response(request, form_errors(filters))
+    text = filters.cleaned_data["q"]
     context = {"matches": _matter_matches(text), "searched": bool(text)}
     return render(request, "requests/partials/matter_search_results.html", context)
 
@@ -532,6 +546,8 @@ def request_ledger_view(request):
     request_filter_set = _request_filter(request)
     queryset = ledger_queryset(request_filter_set.qs)
     calendar = WorkingCalendar()
+    if request.GET.get("format") == "xlsx" and request_filter_set.form.errors:
+        return bad_query_response(request, form_errors(request_filter_set.form))
     if request.GET.get("format") == "xlsx":
         rows = list(ledger_rows(queryset.iterator(chunk_size=500), calendar=calendar))
         dates = request_filter_set.form.cleaned_data
@@ -546,4 +562,6 @@ def request_ledger_view(request):
     rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
     context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}
     template = "requests/partials/ledger_results.html" if _partial_wanted(request) else "requests/ledger.html"
-    return _no_personal_push(request, render(request, template, context))
+    return _no_personal_push(
+        request, render(request, template, context, status=_filter_status(request, request_filter_set))
+    )

@@ -219,7 +219,8 @@ def complaint_list_view(request):
     if not request.GET:
         form = ComplaintFilterForm({"status": "open"})
     page = Paginator(_filtered(request.user, form, today), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "requests/complaints/list.html", {"form": form, "page": page, "today": today})
+    context = {"form": form, "page": page, "today": today}
+    return render(request, "requests/complaints/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required

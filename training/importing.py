@@ -14,6 +14,8 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from hallservice.xlsx_limits import XlsxTooLarge, check_xlsx_archive
+
 from .models import Difficulty, QuestionKind
 from .services.bank import LETTERS, ImportRow
 
@@ -114,6 +116,10 @@ def _header(row) -> dict[str, int]:
 
 def read_questions(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     """The rows of the first sheet as ImportRows, and (row number, message) for rows that cannot be read."""
+    try:
+        check_xlsx_archive(content)
+    except XlsxTooLarge as exc:
+        return [], [(0, str(exc))]
     try:
         workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for files that are not xlsx

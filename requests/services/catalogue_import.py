@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from hallservice.errors import DomainError
+from hallservice.xlsx_limits import XlsxTooLarge, check_xlsx_archive
 from staff.models import Department, StaffMember
 
 from ..models import HandlingType, Matter, RequiredMaterial, SubmissionForm
@@ -157,6 +158,9 @@ YES_NO: dict[str, bool] = {"是": True, "否": False, "yes": True, "no": False, 
 
 # PositiveSmallIntegerField holds at most this on every supported database.
 SMALL_INT_MAX = 32767
+# Bounds on a catalogue file (one row per material; a district's whole catalogue is a few thousand rows).
+MAX_ROWS = 20000
+MAX_COLUMNS = 100
 
 
 def _normalise_header(text: str) -> str:
@@ -189,13 +193,27 @@ def _cell_text(value: Any) -> str:
 
 def _xlsx_rows(source: str | Path | BinaryIO) -> Iterator[list[str]]:
     try:
+        if isinstance(source, str | Path):
+            with open(source, "rb") as stream:
+                check_xlsx_archive(stream)
+        else:
+            check_xlsx_archive(source)
+    except XlsxTooLarge as exc:
+        raise MatterImportFileError(str(exc)) from exc
+    except OSError:
+        pass  # load_workbook below reports a missing or unreadable file
+    try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise MatterImportFileError(f"无法读取 Excel 文件：{exc}") from exc
     try:
         if not workbook.worksheets:
             return
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + 1:
+                raise MatterImportFileError(f"文件行数过多：最多 {MAX_ROWS} 行数据。")
+            if len(values) > MAX_COLUMNS:
+                raise MatterImportFileError(f"第 {number} 行列数过多：最多 {MAX_COLUMNS} 列。")
             yield [_cell_text(v) for v in values]
     finally:
         # A read-only workbook keeps the file open until closed.

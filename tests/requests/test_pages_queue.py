@@ -100,11 +100,11 @@ def test_deadlines_show_working_days_left_and_highlight_overdue_and_soon(client,
     assert numbers(overdue_only) == [late.number]
 
 
-def test_invalid_filter_input_shows_errors_not_a_500(client, people, register):
+def test_invalid_filter_input_shows_errors_with_status_400_not_a_500(client, people, register):
     register()
     client.force_login(people["desk"])
     response = client.get(reverse("request-queue"), {"status": "nonsense", "applied_from": "yesterday-ish"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["filter"].form.errors
     assert "status" in errors and "applied_from" in errors
     assert 'role="alert"' in response.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -9,9 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.errors import DomainError
+from hallservice.query_params import bad_query_response, form_errors
 from hallservice.uploads import validate_upload
 
 from .. import exports, selectors
@@ -22,6 +25,22 @@ from ..models import Question, QuestionKind, Topic, TrainingSession
 from .common import attempt, member_of, xlsx_response
 
 MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class BankFilterForm(django_forms.Form):
+    """The bank list's filters: ids are integers, the kind one of the kinds, ``active`` 1 or 0."""
+
+    topic = django_forms.IntegerField(label=gettext_lazy("Topic"), required=False, min_value=1, max_value=2**31 - 1)
+    kind = django_forms.ChoiceField(
+        label=gettext_lazy("Kind"), required=False, choices=[("", "")] + list(QuestionKind.choices)
+    )
+    active = django_forms.ChoiceField(
+        label=gettext_lazy("Active"), required=False, choices=[("", ""), ("1", "1"), ("0", "0")]
+    )
+    q = django_forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    session = django_forms.IntegerField(
+        label=gettext_lazy("Training session"), required=False, min_value=1, max_value=2**31 - 1
+    )
 
 
 def _question_form(request, data=None, **kwargs):
@@ -69,10 +88,13 @@ def bank_view(request):
             if question is not None:
                 messages.success(request, _("Question added."))
                 return redirect(f"{reverse('training:bank')}?topic={question.topic_id}")
+    filter_form = BankFilterForm(request.GET)
+    if not filter_form.is_valid():
+        return bad_query_response(request, form_errors(filter_form))
     filters = {key: request.GET.get(key, "") for key in ("topic", "kind", "active", "q", "session")}
     qs = selectors.question_list(user=request.user, filters=filters)
-    if filters["session"].isdigit():
-        qs = qs.filter(session_id=int(filters["session"]))
+    if filter_form.cleaned_data["session"]:
+        qs = qs.filter(session_id=filter_form.cleaned_data["session"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
