@@ -9,6 +9,7 @@ another C0 control character other than tab/newline, which PostgreSQL cannot sto
 from __future__ import annotations
 
 from django import forms
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -36,8 +37,10 @@ class BadQueryParametersMiddleware:
     def __call__(self, request):
         for key, values in request.GET.lists():
             if any(ch in FORBIDDEN for text in (key, *values) for ch in text):
-                return bad_query_response(
-                    request,
-                    [_("Parameter “%(name)s” contains a control character.") % {"name": key.replace("\x00", "")}],
-                )
+                name = "".join(ch for ch in key if ch not in FORBIDDEN)
+                message = _("Parameter “%(name)s” contains a control character.") % {"name": name}
+                if request.path.startswith("/api/"):
+                    # The API's answer to a bad filter: JSON with the field's error, as its own filters give.
+                    return JsonResponse({name or "detail": [message]}, status=400)
+                return bad_query_response(request, [message])
         return self.get_response(request)

@@ -766,6 +766,7 @@ def _targets() -> dict[str, Target]:
         "track-mode": _post("track-mode", public=True),
         # API
         "api:api-root": _api("api-root"),
+        "api:api-logout-all": _api("api-logout-all", method="post"),
         "api:matter-list": _api("matter-list"),
         "api:matter-detail": _api("matter-detail", "matter"),
         "api:consultation-list": _api("consultation-list"),
