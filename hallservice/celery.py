@@ -69,6 +69,10 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.ledger_exports_sweep",
         "schedule": 60.0,
     },
+    "question-imports-sweep": {
+        "task": "training.tasks.question_imports_sweep",
+        "schedule": 60.0,
+    },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
         "task": "hallservice.tasks.monthly_reports_prepare_last_month",

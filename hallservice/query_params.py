@@ -1,23 +1,80 @@
 """Bad query parameters answer 400 with a message, never 500.
 
 Two layers: every list page validates its filters through a form (``validated_filters``) and renders the 400 page
-with the form's errors; and a backstop middleware refuses any GET parameter (name or value) containing a NUL byte or
+with the form's errors (or, for the filters some pages read in helpers — ``centre``, ``month``, ``day`` — raises
+``BadQueryParameters``, which the middleware turns into the same 400 page); and a backstop middleware refuses any GET parameter (name or value) containing a NUL byte or
 another C0 control character other than tab/newline, which PostgreSQL cannot store in a text literal (psycopg raises
 ``ValueError``) whatever the page does with it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MAX_ID = 2**31 - 1
+
+
+class BadQueryParameters(Exception):
+    """Raised by a page's filter helpers for a value it cannot use; answered by ``BadQueryParametersMiddleware``."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+class MonthField(forms.Field):
+    """A month as ``YYYY-MM`` (a whole date ``YYYY-MM-DD`` is accepted and means its month); cleaned to day 1."""
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for fmt in ("%Y-%m", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(str(value).strip(), fmt).date().replace(day=1)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class CommonFilterForm(forms.Form):
+    """The filters several pages read in helpers rather than in their own form: an empty value means the default
+    (the user's own centre, this month, today); a value given but unusable answers 400."""
+
+    centre = forms.IntegerField(label=gettext_lazy("Centre"), required=False, min_value=1, max_value=MAX_ID)
+    month = MonthField(label=gettext_lazy("Month"), required=False)
+    day = forms.DateField(label=gettext_lazy("Day"), required=False, input_formats=["%Y-%m-%d"])
+
+
+def validated(form_class, data, **kwargs) -> dict:
+    """The cleaned data of ``form_class`` bound to ``data``, or ``BadQueryParameters`` with its errors."""
+    form = form_class(data, **kwargs)
+    if not form.is_valid():
+        raise BadQueryParameters(form_errors(form))
+    return form.cleaned_data
+
+
+def common_filter(request, name: str):
+    """One of ``centre``/``month``/``day`` from the address, validated (None when absent)."""
+    return validated(CommonFilterForm, {name: request.GET.get(name, "")})[name]
+
 
 FORBIDDEN = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
 
 
 def bad_query_response(request, errors: list[str]):
-    """The 400 page listing what is wrong with the address's parameters."""
+    """The 400 page listing what is wrong with the address's parameters. An htmx partial request (a polling
+    fragment, a live search) gets the message with 200, because htmx swaps nothing for an error status."""
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return render(request, "partials/bad_query.html", {"errors": errors}, status=200)
     base = "base.html" if request.user.is_authenticated else "requests/public/base_public.html"
     return render(request, "400.html", {"errors": errors, "base_template": base}, status=400)
 
@@ -44,3 +101,8 @@ class BadQueryParametersMiddleware:
                     return JsonResponse({name or "detail": [message]}, status=400)
                 return bad_query_response(request, [message])
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, BadQueryParameters):
+            return bad_query_response(request, exception.errors)
+        return None

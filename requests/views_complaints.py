@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.query_params import validated
 from staff.models import Department, StaffMember
 
 from .actions import in_charge
@@ -464,9 +465,17 @@ def _evaluation_actions(user, evaluation: Evaluation) -> list[str]:
     return [name for name, ok in wanted.items() if ok and user.has_perm(EVALUATION_ACTIONS[name][3])]
 
 
+class EvaluationFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label=gettext_lazy("Show"),
+        required=False,
+        choices=[("open", gettext_lazy("Needing action")), ("all", gettext_lazy("All poor or appealed"))],
+    )
+
+
 def _render_evaluations(request, *, failed: tuple[int, str, forms.Form] | None = None, status: int = 200):
     user = request.user
-    show = request.GET.get("show", "open")
+    show = validated(EvaluationFilterForm, request.GET)["show"] or "open"
     evaluations = (
         Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(user))
         .filter(Q(needs_follow_up=True) | Q(appeal__isnull=False))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
@@ -20,9 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.query_params import common_filter, validated
 from hallservice.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
 
@@ -83,27 +86,22 @@ def _attempt(request, call, form=None):
 
 
 def _centre(request):
-    centre = selectors.centre_for(request.user, request.GET.get("centre") or request.POST.get("centre"))
+    """The centre asked for by ``?centre=`` (a bad value answers 400), else by the form, else the user's own."""
+    asked = common_filter(request, "centre")
+    centre = selectors.centre_for(request.user, asked or request.POST.get("centre"))
     if centre is None:
         raise Http404
     return centre
 
 
 def _month(request) -> date:
-    value = request.GET.get("month", "")
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            return timezone.datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    return selectors.month_start(timezone.localdate())
+    """``?month=`` as YYYY-MM (or a date in it); absent means this month, a bad value answers 400."""
+    return common_filter(request, "month") or selectors.month_start(timezone.localdate())
 
 
 def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return timezone.localdate()
+    """``?day=`` as YYYY-MM-DD; absent means today, a bad value (2026-02-30) answers 400."""
+    return common_filter(request, "day") or timezone.localdate()
 
 
 def _xlsx(content: bytes, name: str) -> FileResponse:
@@ -529,10 +527,12 @@ def _substitution_form(request, data=None):
     )
 
 
+class SubstitutionFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_lazy("Status"), required=False, choices=[("", "—"), *SubstitutionStatus.choices])
+
+
 def _render_substitutions(request, status: int = 200):
-    status_filter = request.GET.get("status", "")
-    if status_filter not in SubstitutionStatus.values:
-        status_filter = ""
+    status_filter = validated(SubstitutionFilterForm, request.GET)["status"]
     qs = selectors.substitution_list(user=request.user, filters={"status": status_filter})
     member = _member(request)
     if not (request.user.has_perm("rosters.decide_substitution") or request.user.has_perm("rosters.record_duty")):

@@ -166,3 +166,20 @@ def read_questions(content: bytes) -> tuple[list[ImportRow], list[tuple[int, str
             errors.append((number, str(exc)))
     workbook.close()
     return result, errors
+
+
+def stated_rows(content: bytes) -> int | None:
+    """The number of rows below the header as the first sheet's ``<dimension>`` states it, read without parsing
+    the rows; None when the sheet states no dimension. Raises ValueError for a file that is not a readable xlsx or
+    is too large once unpacked (``read_questions`` then gives the message). The import page uses it to decide
+    whether the file is imported at once or in the background."""
+    check_xlsx_archive(content)
+    try:
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors for files that are not xlsx
+        raise ValueError(str(exc)) from exc
+    try:
+        max_row = workbook.worksheets[0].max_row
+    finally:
+        workbook.close()
+    return None if max_row is None else max(max_row - 1, 0)

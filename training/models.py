@@ -691,3 +691,40 @@ class TrainingEvent(models.Model):
     @property
     def label(self) -> str:
         return str(EVENT_VERBS.get(self.verb, self.verb))
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class QuestionImport(models.Model):
+    """A large question-bank spreadsheet imported in the background (training.services.imports); the row is the
+    outbox (hallservice/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
+
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    file = models.FileField(_("file"), upload_to="question-imports/")
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("questions added"), default=0)
+    skipped_count = models.PositiveIntegerField(_("already in the bank"), default=0)
+    row_errors = models.JSONField(_("rows at fault"), default=list, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.filename}"

@@ -42,3 +42,20 @@ def training_tests_tick() -> dict[str, int]:
     ).values_list("pk", flat=True):
         training_apply_consequences.delay(test_id)
     return {"expired": expired, "closed": closed}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def question_import_run(import_id: int) -> str:
+    """Import a large question-bank spreadsheet kept in MEDIA storage; the import page polls its progress. At least
+    once: the body claims the row first, so a second delivery does nothing."""
+    from .services.imports import question_import_run as run
+
+    return run(import_id=import_id).status
+
+
+@shared_task
+def question_imports_sweep() -> dict:
+    """Every minute: imports never sent, lost by the broker or left by a dead worker go again (outbox)."""
+    from .services.imports import question_imports_sweep as sweep
+
+    return sweep()

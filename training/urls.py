@@ -16,6 +16,7 @@ urlpatterns = [
     path("materials/<int:pk>/", views.material_view, name="material"),
     path("bank/", views.bank_view, name="bank"),
     path("bank/import/", views.bank_import_view, name="bank-import"),
+    path("bank/import/<int:pk>/", views.bank_import_status_view, name="bank-import-status"),
     path("bank/import-template.xlsx", views.bank_template_view, name="bank-template"),
     path("bank/<int:pk>/", views.question_edit_view, name="question-edit"),
     path("bank/<int:pk>/<slug:action>/", views.question_act_view, name="question-act"),

@@ -65,6 +65,26 @@ def test_a_nul_byte_in_a_filter_answers_400_with_a_chinese_message(staff_client,
         ("/complaints/", {"status": "nonsense-choice"}, ""),
         ("/supervision/audit/", {"problem": "nonsense-choice"}, ""),
         ("/requests/ledger/", {"applied_to": "2026-02-30"}, ""),
+        ("/evaluations/", {"show": "nonsense-choice"}, "查看"),
+        ("/rosters/", {"centre": "abc"}, "服务中心"),
+        ("/rosters/", {"centre": "99999999999999999999"}, "服务中心"),
+        ("/rosters/coverage/", {"centre": "abc"}, "服务中心"),
+        ("/rosters/dashboard/", {"day": "2026-02-30"}, "日期"),
+        ("/rosters/substitutions/", {"status": "nonsense-choice"}, "状态"),
+        ("/rosters/absences/", {"month": "2026-02-30"}, "月份"),
+        ("/rosters/reports/attendance/", {"month": "2026-13"}, "月份"),
+        ("/rosters/reports/attendance/", {"month": "abc", "format": "xlsx"}, "月份"),
+        ("/rosters/duty-schedule.xlsx", {"month": "abc"}, "月份"),
+        ("/training/sessions/", {"month": "2026-02-30"}, "月份"),
+        ("/training/sessions/", {"centre": "abc"}, "服务中心"),
+        ("/training/tests/", {"centre": "abc"}, "服务中心"),
+        ("/training/reports/scores/", {"month": "abc"}, "月份"),
+        ("/training/reports/attendance/", {"month": "2026-02-30"}, "月份"),
+        ("/training/reports/attendance/", {"month": "2026-02-30", "format": "xlsx"}, "月份"),
+        ("/supervision/", {"date_from": "2026-02-30"}, ""),
+        ("/supervision/", {"centre": "abc"}, ""),
+        ("/supervision/assessment/", {"year": "abc"}, ""),
+        ("/supervision/assessment/", {"centre": "abc"}, ""),
     ],
 )
 def test_a_malformed_filter_value_answers_400_saying_which_filter(staff_client, url, params, message):
@@ -76,3 +96,27 @@ def test_a_malformed_filter_value_answers_400_saying_which_filter(staff_client, 
 @pytest.mark.parametrize("url", ["/matters/", "/training/bank/", "/requests/", "/requests/ledger/"])
 def test_good_filters_still_answer_200(staff_client, url):
     assert staff_client.get(url, {"q": "户籍"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/rosters/", {"month": "2026-03", "centre": ""}),
+        ("/rosters/dashboard/", {"day": "2026-03-02"}),
+        ("/rosters/substitutions/", {"status": ""}),
+        ("/rosters/reports/attendance/", {"month": "2026-03"}),
+        ("/training/sessions/", {"month": "2026-03-15"}),
+        ("/training/reports/scores/", {"month": "2026-03"}),
+        ("/evaluations/", {"show": "all"}),
+        ("/consultations/", {"page_size": "20"}),
+    ],
+)
+def test_well_formed_helper_filters_still_answer_200(staff_client, url, params):
+    assert staff_client.get(url, params).status_code == 200
+
+
+def test_the_duty_dashboards_htmx_poll_with_a_bad_day_gets_the_message_with_200_so_htmx_swaps_it(staff_client):
+    response = staff_client.get("/rosters/dashboard/", {"day": "2026-02-30"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "日期" in body and "<html" not in body

@@ -2,7 +2,14 @@
 a service's error comes back as a form error, a message with 409 (the state does not allow it) or 403. Another
 centre's session, test or question is a 404: every lookup goes through a scoped queryset."""
 
-from .bank import bank_import_view, bank_template_view, bank_view, question_act_view, question_edit_view
+from .bank import (
+    bank_import_status_view,
+    bank_import_view,
+    bank_template_view,
+    bank_view,
+    question_act_view,
+    question_edit_view,
+)
 from .exams import (
     attempt_answer_view,
     attempt_submit_view,
@@ -29,6 +36,7 @@ __all__ = [
     "attempt_submit_view",
     "attempt_view",
     "attendance_view",
+    "bank_import_status_view",
     "bank_import_view",
     "bank_template_view",
     "bank_view",

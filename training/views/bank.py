@@ -20,8 +20,9 @@ from hallservice.uploads import validate_upload
 from .. import exports, selectors
 from .. import services as svc
 from ..forms import ImportForm, QuestionForm
-from ..importing import read_questions
-from ..models import Question, QuestionKind, Topic, TrainingSession
+from ..importing import read_questions, stated_rows
+from ..models import Question, QuestionImport, QuestionKind, Topic, TrainingSession
+from ..services.imports import BACKGROUND_ROWS, question_import_enqueue, question_import_retry
 from .common import attempt, member_of, xlsx_response
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -210,7 +211,26 @@ def bank_import_view(request):
             except DomainError as exc:
                 form.add_error("file", str(exc))
             else:
-                rows, errors = read_questions(upload.read())
+                content = upload.read()
+                try:
+                    stated = stated_rows(content)
+                except ValueError:
+                    stated = 0  # not a readable xlsx: read_questions says why, at once
+                if stated is None or stated > BACKGROUND_ROWS:
+                    job, status = attempt(
+                        request,
+                        lambda: question_import_enqueue(
+                            actor=request.user,
+                            centre_id=form.cleaned_data["centre"],
+                            content=content,
+                            filename=upload.name,
+                        ),
+                        form,
+                    )
+                    if job is not None:
+                        return redirect("training:bank-import-status", pk=job.pk)
+                    return render(request, "training/bank_import.html", {"form": form}, status=status)
+                rows, errors = read_questions(content)
                 if not errors:
                     result, status = _import(request, form, rows, errors)
                     if result is not None:
@@ -228,3 +248,21 @@ def bank_import_view(request):
 @require_GET
 def bank_template_view(request):
     return xlsx_response(exports.question_template_workbook(), "training-questions-template.xlsx")
+
+
+@login_required
+@permission_required("training.manage_bank", raise_exception=True)
+def bank_import_status_view(request, pk: int):
+    """A background import's progress (polled by htmx while it runs), its result, and the retry button."""
+    job = get_object_or_404(QuestionImport.objects.select_related("centre"), pk=pk, requested_by=request.user)
+    status = 200
+    if request.method == "POST":
+        try:
+            job = question_import_retry(actor=request.user, import_id=job.pk)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            status = 400
+        else:
+            return redirect("training:bank-import-status", pk=job.pk)
+    template = "training/partials/import_status.html" if request.htmx else "training/bank_import_status.html"
+    return render(request, template, {"job": job}, status=status)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.query_params import common_filter
 
 from .. import selectors
 from ..exports import XLSX
@@ -47,20 +48,15 @@ def member_of(request):
 
 
 def centre_of(request):
-    centre = selectors.centre_for(request.user, request.GET.get("centre") or request.POST.get("centre"))
+    centre = selectors.centre_for(request.user, common_filter(request, "centre") or request.POST.get("centre"))
     if centre is None:
         raise Http404
     return centre
 
 
 def month_of(request, default: date | None = None) -> date:
-    value = request.GET.get("month", "")
-    for fmt in ("%Y-%m", "%Y-%m-%d"):
-        try:
-            return timezone.datetime.strptime(value, fmt).date().replace(day=1)
-        except ValueError:
-            continue
-    return default or selectors.month_start(timezone.localdate())
+    """``?month=`` as YYYY-MM (or a date in it); absent means ``default`` or this month, a bad value answers 400."""
+    return common_filter(request, "month") or default or selectors.month_start(timezone.localdate())
 
 
 def xlsx_response(content: bytes, name: str) -> FileResponse:
