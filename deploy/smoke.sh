@@ -76,7 +76,7 @@ stop() {  # stop PID (and, with "group", its process group) politely, then for g
 cleanup() {
   local rc=$?
   set +e
-  stop "$LOCK_PID"
+  release_lock
   stop "$BEAT_PID" group
   stop "$WORKER_PID" group
   stop "$WEB1_PID"
@@ -103,6 +103,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+release_lock() {  # the server keeps sleeping after its psql dies: end that backend itself
+  [ -n "$LOCK_PID" ] || return 0
+  psql "$DATABASE_URL" -tAq -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'smoke-lock'" \
+    > /dev/null 2>&1 || true
+  stop "$LOCK_PID"
+  LOCK_PID=""
+}
 wait_for() {  # wait_for SECONDS "what" command...: poll every 0.5 s
   local limit=$1 what=$2
   shift 2
@@ -161,7 +168,7 @@ manage check --deploy --fail-level WARNING > "$WORK/check.log" 2>&1 || die "mana
 check "manage.py check --deploy reports nothing with the production environment"
 manage migrate --noinput -v 0 > "$WORK/migrate.log" 2>&1 || die "migrate failed: $(tail -5 "$WORK/migrate.log")"
 manage seed_demo --allow-without-debug > "$WORK/seed.log" 2>&1 || die "seed_demo failed: $(tail -5 "$WORK/seed.log")"
-manage collectstatic --noinput -v 0 > "$WORK/collectstatic.log" 2>&1 || die "collectstatic failed"
+DJANGO_SETTINGS_MODULE=deploy.smoke_collectstatic_settings manage collectstatic --noinput -v 0 > "$WORK/collectstatic.log" 2>&1 || die "collectstatic failed"
 say "database $DB on PostgreSQL migrated and seeded with the demo hall, static files collected"
 
 # --- gunicorn x2, worker, beat --------------------------------------------------------------------------------------
@@ -257,7 +264,7 @@ JAR=$WORK/cookies.json
 # A render of the demo hall takes well under a second; to kill the worker at a known point of it, a psql session
 # holds an exclusive lock on the requests table: the task claims the export (running, 5%) and then waits on its
 # first query, as a long render would. The lock is released once the worker is dead.
-psql "$DATABASE_URL" -q -c "BEGIN; LOCK TABLE requests_servicerequest IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" \
+PGAPPNAME=smoke-lock psql "$DATABASE_URL" -q -c "BEGIN; LOCK TABLE requests_servicerequest IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" \
   > /dev/null 2>&1 &
 LOCK_PID=$!
 wait_for 10 "the lock on requests_servicerequest" bash -c "[ \"\$(psql '$DATABASE_URL' -tAq -c \"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'requests_servicerequest' AND l.mode = 'AccessExclusiveLock' AND l.granted\")\" = 1 ]"
@@ -268,8 +275,7 @@ sleep 0.5
 kill -KILL -- "-$WORKER_PID"
 wait "$WORKER_PID" 2> /dev/null || true
 WORKER_PID=""
-stop "$LOCK_PID"
-LOCK_PID=""
+release_lock
 sleep 1
 state=$(export_status)
 [ "$state" = running ] || die "after SIGKILL export $EXPORT is $state, expected running (killed mid-render)"
@@ -278,7 +284,7 @@ start_worker 2
 wait_for 30 "the new worker to connect" bash -c "[ \$(grep -c ready '$WORK/worker.log') -ge 2 ]"
 # Ten minutes without a heartbeat (the lease, requests/services/documents.py LEDGER_LEASE), then beat's sweep task.
 sql "UPDATE requests_ledgerexport SET heartbeat_at = now() - interval '11 minutes' WHERE id = $EXPORT" > /dev/null
-sweep=$(manage shell -c "from requests.tasks import ledger_exports_sweep; print(ledger_exports_sweep())" 2> "$WORK/sweep.log") ||
+sweep=$(manage shell -v 0 -c "from requests.tasks import ledger_exports_sweep; print(ledger_exports_sweep())" 2> "$WORK/sweep.log") ||
   die "the sweep task failed: $(tail -5 "$WORK/sweep.log")"
 say "lease expired, sweep: $sweep"
 wait_for 60 "export $EXPORT to be done after the restart" bash -c "[ \"\$(psql '$DATABASE_URL' -tAq -c 'SELECT status FROM requests_ledgerexport WHERE id = $EXPORT')\" = done ]"
