@@ -13,7 +13,7 @@ PORT ?= 8000
 # 0.0.0.0, which no phone can open: set it to the hall's LAN address or domain then).
 PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load
+.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load prod-smoke
 
 run: install
 	mkdir -p var
@@ -77,6 +77,11 @@ worker:
 
 beat:
 	$(VENV)/bin/celery -A hallservice beat -l info --schedule var/celerybeat-schedule
+
+# The deploy/ bundle end to end on this machine (nginx, 2 gunicorn, worker, beat, PostgreSQL database `smoke`,
+# a Redis of its own on port 6391): registration to archive, worker killed mid-export, Redis stopped. ~2 minutes.
+prod-smoke: install
+	VENV=$(abspath $(VENV)) deploy/smoke.sh
 
 # Bounded load on loopback against gunicorn (not in CI): queue page and citizen status page; prints requests/s
 # and latency percentiles.
