@@ -39,7 +39,7 @@ from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
 from staff.services import integrity_record_create
 from training import services as training_svc
-from training.models import QuestionKind, Recommendation, SessionKind
+from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
 from .conftest import make_staff_user
 from .factories import (
@@ -309,6 +309,14 @@ def _requests(w: World, p: dict, district, other):
         status="done",
         requested_by=desk,
         file=ContentFile(b"%PDF-1.4 ledger", name="ledger.pdf"),
+    )
+    # A question bank imported in the background by the supervisor: only the one who asked follows it.
+    o["question_import"] = QuestionImport.objects.create(
+        centre=district,
+        file=ContentFile(b"PK", name="bank.xlsx"),
+        filename="bank.xlsx",
+        status="done",
+        requested_by=u["supervisor"],
     )
     o["tokens"] = {
         "request": status_token(kind=REQUEST, pk=o["request"].pk),
@@ -709,6 +717,7 @@ def _targets() -> dict[str, Target]:
         "training:bank[post]": _post("training:bank"),
         "training:bank-import": _page("training:bank-import"),
         "training:bank-import[post]": _post("training:bank-import"),
+        "training:bank-import-status": _page("training:bank-import-status", "question_import"),
         "training:bank-template": _page("training:bank-template"),
         "training:question-edit": _page("training:question-edit", "question"),
         "training:question-edit[post]": _post("training:question-edit", "question", watch="question"),

@@ -193,6 +193,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "training:bank[post]":                   row(302, 403, 403, 400, 403, 403, 400),
     "training:bank-import":                  row(302, 403, 403, 200, 403, 403, 200),
     "training:bank-import[post]":            row(302, 403, 403, 400, 403, 403, 400),
+    "training:bank-import-status":           row(302, 403, 403, 200, 403, 403, 404),
     "training:bank-template":                row(302, 403, 403, 200, 403, 403, 200),
     "training:question-edit":                row(302, 403, 403, 200, 403, 403, 404),
     "training:question-edit[post]":          row(302, 403, 403, 400, 403, 403, 404),
