@@ -65,7 +65,9 @@ def test_forty_parallel_wrong_lookup_codes_evaluate_at_most_the_limit(monkeypatc
     statuses = run_at_once(
         40, lambda i: Client().post("/track/", {"number": "XH-20261123-0042", "code": f"WRONG{i:03d}"}).status_code
     )
-    assert counting.calls <= limit
+    # The number's limit, plus at most the one comparison a fresh address gets on a locked number (item 15: the
+    # racer that was this address's first attempt may find the number locked by the others and still try once).
+    assert counting.calls <= limit + 1
     assert statuses.count(404) == counting.calls and statuses.count(429) == 40 - counting.calls
 
 
