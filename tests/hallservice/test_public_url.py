@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -83,7 +82,6 @@ def test_the_default_public_address_passes_the_start_up_check(settings):
     assert checks.run_checks(tags=[checks.Tags.urls]) == []
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
