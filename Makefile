@@ -52,7 +52,7 @@ $(VENV)/.installed: pyproject.toml
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
-# Pre-subset fonts for the printed forms in var/fonts (see requests/fonts.py); skips fonts already up to date.
+# Pre-subset fonts for the printed forms in var/fonts (see hallservice/core/fonts.py); skips fonts already up to date.
 fonts: system-packages $(VENV)/.installed
 	$(PY) manage.py build_fonts
 

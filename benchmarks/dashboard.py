@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dashboard.py [--rows 1000000] [--years 3] [--repeat 9] [--keep]
 
 Target on this machine: the figures of one year for a district supervisor (the district and every centre
-below it) in ≤ 300 ms. The dashboard sums daily figures (hallservice/supervision/figures.py): the script
+below it) in ≤ 300 ms. The dashboard sums daily figures (supervision/figures.py): the script
 builds them once after loading (and prints how long that took), then times the dashboard with nothing
 changed, and with one of today's requests changed before each run (the dashboard rebuilds today first). Uses its own database ``bench_dashboard`` on the PostgreSQL of BENCH_PG_URL
 (default postgres://postgres@127.0.0.1:5432), created and dropped by the script (``--keep`` leaves it, and a
@@ -189,11 +189,11 @@ def main() -> None:
         from django.utils import timezone
 
         from hallservice.models import DailyFigure, LedgerGap, MonthlyFigure
-        from hallservice.supervision.figures import refresh_figures
-        from hallservice.supervision.ledger_gaps import refresh_gaps
-        from hallservice.supervision.scope import build_scope
-        from hallservice.supervision.statistics import compute_statistics
         from requests.models import ServiceRequest, Summary
+        from supervision.figures import refresh_figures
+        from supervision.ledger_gaps import refresh_gaps
+        from supervision.scope import build_scope
+        from supervision.statistics import compute_statistics
 
         call_command("migrate", verbosity=0)
         if fresh or not ServiceRequest.objects.exists():
@@ -263,7 +263,7 @@ def main() -> None:
         # year's requests of every helper; the ledger audit reads the ledger gaps (LEDGER_SQL leaves 2 % gaps).
         from django.core.paginator import Paginator
 
-        from hallservice.supervision import assessment, audit
+        from supervision import assessment, audit
 
         print(f"{'other page':<32} {'median ms':>10}")
         others = [

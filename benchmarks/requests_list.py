@@ -36,7 +36,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from hallservice.crypto import blind_index, encrypt, mask_id_number, mask_phone
+    from hallservice.core.crypto import blind_index, encrypt, mask_id_number, mask_phone
     from requests.models import Matter, ServiceRequest, Status
     from staff.models import StaffMember
 

@@ -11,7 +11,7 @@
 # Then it checks, printing each check:
 #   1. one assist request from registration to archive through nginx with an API token (manage.py issue_api_token);
 #   2. a ledger PDF export whose worker is killed (SIGKILL, the whole process group) while rendering: after a new
-#      worker starts and the outbox sweep passes (the lease is 10 minutes, hallservice/outbox.py; the script ages
+#      worker starts and the outbox sweep passes (the lease is 10 minutes, hallservice/core/outbox.py; the script ages
 #      the heartbeat by that much instead of waiting, then runs the sweep task as beat would), the export is done;
 #   3. Redis stopped: a monthly report asked for meanwhile answers without a 500 and stays queued; Redis back, the
 #      running beat's sweep (every 60 s) sends it and the worker builds it;

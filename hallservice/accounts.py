@@ -2,7 +2,7 @@
 page to change one's own password (checked by AUTH_PASSWORD_VALIDATORS, like every other way to set one).
 
 Failures count per username and per client address in Django's cache (Redis across processes, see
-requests.throttle and LOGIN_THROTTLE_RATES). Once a limit is reached the password is not even checked until the
+hallservice.core.throttle and LOGIN_THROTTLE_RATES). Once a limit is reached the password is not even checked until the
 window ends, and the page says so (HTTP 429, on the site's login page and the admin's). Wrong old passwords on the
 password-change page are limited per user the same way (``password_change``). A successful login clears the username's
 count. Nothing here logs the password, the username or the address: the warning names the limit only.
@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext, ngettext
 
-from requests import throttle
+from hallservice.core import throttle
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def _minutes(exc: throttle.Throttled) -> int:
 class ThrottledLoginMixin:
     """Refuses to check a password once the username or the address has failed too often (see the module).
 
-    Each attempt is counted before the password is checked (requests.throttle.attempt), so parallel wrong
+    Each attempt is counted before the password is checked (hallservice.core.throttle.attempt), so parallel wrong
     passwords cannot check more than the limit; a right password gives the attempt back.
     """
 

@@ -1,6 +1,6 @@
 """Admin for the working calendar: single overrides and the bulk entry of a year's State Council notice.
 
-Every change goes through hallservice.services, so open requests' deadlines follow it (with an event each).
+Every change goes through hallservice.core.calendar, so open requests' deadlines follow it (with an event each).
 """
 
 from django import forms
@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar_notice import MAX_NOTICE_CHARS
-from .errors import DomainError
-from .models import ApiToken, CalendarOverride, CalendarYear
-from .services import calendar_notice_enter, calendar_override_delete, calendar_override_save
+from .core.calendar import calendar_notice_enter, calendar_override_delete, calendar_override_save
+from .core.calendar_notice import MAX_NOTICE_CHARS
+from .core.errors import DomainError
+from .core.models import ApiToken, CalendarOverride, CalendarYear
 
 MAX_NOTICE_FILE_BYTES = 64 * 1024
 
 
 class CalendarNoticeForm(forms.Form):
-    """The notice pasted or uploaded as a UTF-8 text file (format in hallservice/calendar_notice.py)."""
+    """The notice pasted or uploaded as a UTF-8 text file (format in hallservice/core/calendar_notice.py)."""
 
     year = forms.IntegerField(label=gettext_lazy("year"), min_value=2000, max_value=2100)
     source = forms.CharField(

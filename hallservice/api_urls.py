@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from hallservice.api_token_views import LogoutAllView
+from hallservice.core.api_token_views import LogoutAllView
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
 from rosters.api import (
     CheckInViewSet,

@@ -1,19 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _install_supervision_triggers(sender, using="default", **kwargs) -> None:
-    # After every migrate, not in a migration: SQLite drops a table's triggers when a later migration
-    # rebuilds that table, so they are checked and put back each time (see hallservice/supervision/figures.py).
-    # When any trigger had to be created every day is stale: rebuild now, so the first supervisor to open the
-    # dashboard after an upgrade does not wait for it.
-    # The ledger audit's gaps are recomputed by install_triggers itself when it had to create any.
-    from .supervision import figures, ledger_gaps
-
-    if figures.install_triggers(using):
-        figures.refresh_figures(using=using)
-    ledger_gaps.install_triggers(using)
 
 
 class HallServiceConfig(AppConfig):
@@ -22,8 +8,6 @@ class HallServiceConfig(AppConfig):
 
     def ready(self) -> None:
         # Register system checks: PUBLIC_BASE_URL, and (DEBUG off) the personal-data keys and the SMS backend.
-        from . import bidi, crypto, notifications, public_url  # noqa: F401
+        from .core import bidi, crypto, notifications, public_url  # noqa: F401
 
-        bidi.connect()  # bidi controls never reach a stored free text (hallservice/bidi.py)
-
-        post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")
+        bidi.connect()  # bidi controls never reach a stored free text (hallservice/core/bidi.py)

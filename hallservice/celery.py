@@ -54,15 +54,15 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
     # Supervision: the days and requests changed since the last refresh get their daily figures and ledger gaps
-    # rebuilt, so the pages rarely have more than the last few minutes to count (hallservice/supervision/).
+    # rebuilt, so the pages rarely have more than the last few minutes to count (supervision/).
     "supervision-figures-refresh": {
-        "task": "hallservice.tasks.statistics_figures_refresh",
+        "task": "supervision.tasks.statistics_figures_refresh",
         "schedule": crontab(minute="*/5"),
     },
-    # Background jobs with a row (hallservice/outbox.py): every minute, monthly reports and ledger PDFs that the
+    # Background jobs with a row (hallservice/core/outbox.py): every minute, monthly reports and ledger PDFs that the
     # broker never got or lost are sent again, and those whose worker died are started again (3 tries, then failed).
     "monthly-reports-sweep": {
-        "task": "hallservice.tasks.monthly_reports_sweep",
+        "task": "supervision.tasks.monthly_reports_sweep",
         "schedule": 60.0,
     },
     "ledger-exports-sweep": {
@@ -75,7 +75,7 @@ app.conf.beat_schedule = {
     },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
-        "task": "hallservice.tasks.monthly_reports_prepare_last_month",
+        "task": "supervision.tasks.monthly_reports_prepare_last_month",
         "schedule": crontab(day_of_month=1, hour=1, minute=40),
     },
 }

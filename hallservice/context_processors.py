@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.roles import Role, user_roles
 
-from .public_url import first_mismatch
-from .workdays import missing_calendar_years
+from .core.public_url import first_mismatch
+from .core.workdays import missing_calendar_years
 
 # (label, url name, roles that see it; None = every signed-in user). Features add their entries here.
 NAV_ITEMS = [

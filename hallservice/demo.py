@@ -23,10 +23,10 @@ from django.utils.translation import gettext
 from pypinyin import lazy_pinyin
 from stdnum.cn import uscc
 
-from hallservice.crypto import blind_index, mask_phone
-from hallservice.identity import IdType, check_digit, mask_document_number
-from hallservice.text_limits import excerpt
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.crypto import blind_index, mask_phone
+from hallservice.core.identity import IdType, check_digit, mask_document_number
+from hallservice.core.text_limits import excerpt
+from hallservice.core.workdays import WorkingCalendar
 from requests.models import (
     PUBLIC_SOURCES,
     ApplicantType,

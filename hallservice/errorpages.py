@@ -72,7 +72,7 @@ def page_not_found(request, exception=None):
 def permission_denied(request, exception=None):
     if request.path.startswith(API_PREFIX):
         return _api(request, _("You do not have permission to do this."), 403)
-    # A PermissionDenied raised by a service carries a message fit to show (hallservice.errors).
+    # A PermissionDenied raised by a service carries a message fit to show (hallservice.core.errors).
     reason = str(exception) if exception is not None and str(exception) else ""
     return error_page(request, "403.html", status=403, context={"reason": reason})
 
@@ -97,7 +97,7 @@ def server_error(request):
 
 
 def too_many_requests(request, *, retry_after: int, template: str = "429.html"):
-    """The 429 page of the rate limits (requests.throttle): how long to wait, with a Retry-After header."""
+    """The 429 page of the rate limits (hallservice.core.throttle): how long to wait, with a Retry-After header."""
     minutes = max(1, -(-int(retry_after) // 60))
     response = error_page(request, template, status=429, context={"minutes": minutes})
     response["Retry-After"] = str(int(retry_after))

@@ -1,68 +1,17 @@
-"""Hall-wide data: working-calendar overrides and entered years, number sequences and supervision reports."""
+"""Hall-wide data: supervision figures and reports; the kernel's rows are defined in hallservice/core/models.py."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class CalendarOverride(models.Model):
-    """One date whose working status an admin has set, winning over the statutory calendar library."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_working_day = models.BooleanField(_("working day"))
-    note = models.CharField(
-        _("note"), max_length=100, blank=True, help_text=_("e.g. Spring Festival, adjusted workday")
-    )
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.note}".strip()
-
-
-class CalendarYear(models.Model):
-    """A year whose State Council holiday notice an admin has entered in full (the calendar then knows the year).
-
-    Written by the bulk entry (hallservice.services.calendar_notice_enter). Single overrides, e.g. a local
-    closure, do not make a year known: the banner asking for next year's holidays stays until this row exists.
-    """
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    entered_at = models.DateTimeField(_("notice entered at"), auto_now_add=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    source = models.CharField(_("notice"), max_length=100, blank=True, help_text=_("e.g. 国办发明电〔2026〕7号"))
-
-    class Meta:
-        ordering = ["year"]
-        verbose_name = _("calendar year entered")
-        verbose_name_plural = _("calendar years entered")
-
-    def __str__(self) -> str:
-        return f"{self.year}"
-
-
-class NumberSequence(models.Model):
-    """A named counter (e.g. request numbers of one centre on one day), advanced under a row lock."""
-
-    key = models.CharField(_("key"), max_length=80, unique=True)
-    value = models.PositiveBigIntegerField(_("last value"), default=0)
-
-    class Meta:
-        verbose_name = _("number sequence")
-        verbose_name_plural = _("number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.key}={self.value}"
+from hallservice.core.models import (  # noqa: F401  (registered with the app label hallservice)
+    ApiToken,
+    CalendarOverride,
+    CalendarYear,
+    NumberSequence,
+    Submission,
+    ThrottleCount,
+)
 
 
 class ReportStatus(models.TextChoices):
@@ -115,7 +64,7 @@ class MonthlyReport(models.Model):
 
 
 class FigureMeasure(models.TextChoices):
-    """What a row of DailyFigure / MonthlyFigure counts, and what its key is (hallservice/supervision/figures.py)."""
+    """What a row of DailyFigure / MonthlyFigure counts, and what its key is (supervision/figures.py)."""
 
     REGISTERED = "registered", _("Registered")
     REGISTERED_BY_DEPARTMENT = "reg_department", _("Registered by lead department")
@@ -217,7 +166,7 @@ class StaleDay(models.Model):
     """A local date whose daily figures must be rebuilt, written by database triggers on every change.
 
     Triggers on requests, evaluations and consultations (installed after every migrate, see
-    hallservice/supervision/figures.py) append a row for each day a change touches, whichever code path
+    supervision/figures.py) append a row for each day a change touches, whichever code path
     made it: services, admin, queryset updates or a data fix in SQL. Rows are appended, never updated, so
     writers never wait on each other; the refresh claims and deletes the rows it has seen.
     """
@@ -236,7 +185,7 @@ class StaleDay(models.Model):
 class LedgerGap(models.Model):
     """A request whose ledger lacks something the ledger audit checks (台账记录不实), kept by the database.
 
-    Derived data (hallservice/supervision/ledger_gaps.py): a row exists while at least one flag is true and
+    Derived data (supervision/ledger_gaps.py): a row exists while at least one flag is true and
     is rebuilt whenever the request, its summary, delivery or documents change. `no_summary` means finished
     without a summary; the audit adds the 2-working-day grace when it reads it.
     """
@@ -280,81 +229,3 @@ class StaleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}"
-
-
-class Submission(models.Model):
-    """One claimed submission: a form's one-time token or an API client's Idempotency-Key, and its outcome.
-
-    The unique `key` makes the first of two identical POSTs win the INSERT; the other one waits for the
-    outcome stored here and answers it again (hallservice/idempotency.py) instead of doing the work twice.
-    `status_code` stays empty while the winner is still working.
-    """
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    owner = models.CharField(_("owner"), max_length=80, blank=True, help_text=_("user:<id> or session:<key>"))
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    path = models.TextField(_("path"))
-    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
-    location = models.TextField(_("redirected to"), blank=True)
-    content_type = models.TextField(_("content type"), blank=True)
-    body = models.BinaryField(_("body"), blank=True, default=b"")
-    session_key = models.CharField(_("session key"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("submission")
-        verbose_name_plural = _("submissions")
-
-    def __str__(self) -> str:
-        return f"{self.key} → {self.status_code or '…'}"
-
-
-class ApiToken(models.Model):
-    """A bearer token for an integration, stored only as a SHA-256 digest (hallservice/api_tokens.py).
-
-    The plain token ``hs_<prefix>_<secret>`` is shown once when issued; ``prefix`` finds the row, ``digest``
-    proves it. A token ends at ``expires_at``, when its user's password changes (``password_stamp`` no longer
-    matches) or when it is revoked (the row is deleted: "log out everywhere").
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
-    )
-    name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
-    digest = models.CharField(_("digest"), max_length=64)
-    password_stamp = models.CharField(max_length=128, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    expires_at = models.DateTimeField(_("expires at"))
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-
-class ThrottleCount(models.Model):
-    """A rate limit's counter kept in the database while the cache (Redis) is unreachable (requests.throttle).
-
-    ``key`` names the limit, a hash of the identity and the window's start: no address or username is stored.
-    """
-
-    key = models.CharField(max_length=120, unique=True)
-    count = models.IntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.count}"

@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Key for personal data encrypted at rest (ID numbers, phones). Separate from SECRET_KEY so that rotating
 # the session key does not make stored data unreadable. Several keys may be given, newest first
 # (manage.py rotate_encryption_keys). The fallbacks below are for development: with DEBUG off the system checks
-# hallservice.E020/E021 (hallservice/crypto.py) refuse to start without both keys set.
+# hallservice.E020/E021 (hallservice/core/crypto.py) refuse to start without both keys set.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [SECRET_KEY]
 # Key of the keyed hashes that make encrypted ID numbers and phones searchable; it never changes.
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY") or FIELD_ENCRYPTION_KEYS[-1]
@@ -57,29 +57,30 @@ INSTALLED_APPS = [
     "requests",
     "rosters",
     "training",
+    "supervision",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry the policy headers too.
-    "hallservice.middleware.SecurityHeadersMiddleware",
+    "hallservice.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hallservice.middleware.ChosenLanguageMiddleware",
+    "hallservice.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Warns once when PUBLIC_BASE_URL (the QR codes' address) is not the host serving the pages.
-    "hallservice.public_url.PublicBaseUrlCheckMiddleware",
+    "hallservice.core.public_url.PublicBaseUrlCheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Logs staff out after SESSION_IDLE_TIMEOUT seconds without a request.
-    "hallservice.middleware.IdleSessionTimeoutMiddleware",
+    "hallservice.core.middleware.IdleSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL byte in a GET parameter answers 400 (PostgreSQL cannot store it); pages validate the rest.
-    "hallservice.query_params.BadQueryParametersMiddleware",
+    "hallservice.core.query_params.BadQueryParametersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After CSRF, sessions, auth and messages: a second POST of a form's one-time token answers the first's outcome.
-    "hallservice.idempotency.OneTimeFormTokenMiddleware",
+    "hallservice.core.idempotency.OneTimeFormTokenMiddleware",
 ]
 
 ROOT_URLCONF = "hallservice.urls"
@@ -151,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins, "<count>/<seconds>", counted in the cache like the public pages' limits (requests.throttle):
+# Failed logins, "<count>/<seconds>", counted in the cache like the public pages' limits (hallservice.core.throttle):
 # per username (a password being guessed) and per client address (many usernames tried from one place; set
 # higher, since a hall's counters may share one address behind NAT). A successful login clears the username's.
 LOGIN_THROTTLE_RATES = {
@@ -184,7 +185,7 @@ STORAGES = {
     },
 }
 
-# --- Uploads: training materials and question spreadsheets only, checked by hallservice.uploads (type, first
+# --- Uploads: training materials and question spreadsheets only, checked by hallservice.core.uploads (type, first
 # bytes, size). MEDIA_ROOT holds issued forms with personal data: it is served by no URL in production (only
 # DEBUG adds /media/, see hallservice/urls.py); files go out through views that check who asks. The reverse
 # proxy caps request bodies too (client_max_body_size, docs/operations.md).
@@ -212,7 +213,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session when a clerk follows a link from a message
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter, however active (absolute)
-# A signed-in user idle this long (seconds) is logged out (hallservice.middleware.IdleSessionTimeoutMiddleware).
+# A signed-in user idle this long (seconds) is logged out (hallservice.core.middleware.IdleSessionTimeoutMiddleware).
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
@@ -222,7 +223,7 @@ CSRF_FAILURE_VIEW = "hallservice.errorpages.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Content-Security-Policy (hallservice.middleware.SecurityHeadersMiddleware). Nothing inline: scripts are
+# Content-Security-Policy (hallservice.core.middleware.SecurityHeadersMiddleware). Nothing inline: scripts are
 # files under static/ (no onclick=, no <script> blocks, htmx with allowEval off), and so are styles, with no
 # style="" attributes in the pages either, so style-src needs no 'unsafe-inline' (nor style-src-attr): Chart.js,
 # htmx, the admin and Swagger UI set styles from script through the CSSOM, which CSP does not restrict.
@@ -255,20 +256,20 @@ PERMISSIONS_POLICY = [
 ]
 
 # --- REST API ----------------------------------------------------------------------------------------
-# Lifetime of an API token issued without --days (hallservice/api_tokens.py).
+# Lifetime of an API token issued without --days (hallservice/core/api_tokens.py).
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: DRF answers 401 (not 403) for a bad or expired token only when the first class names a scheme.
-        "hallservice.api_tokens.ExpiringTokenAuthentication",
+        "hallservice.core.api_tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "hallservice.api.HallAutoSchema",
-    "EXCEPTION_HANDLER": "hallservice.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "hallservice.core.api.HallAutoSchema",
+    "EXCEPTION_HANDLER": "hallservice.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hall Service API",
@@ -301,7 +302,7 @@ LOGGING = {
     },
 }
 
-# Address citizens use to reach the public pages (printed in QR codes on forms); hallservice/public_url.py
+# Address citizens use to reach the public pages (printed in QR codes on forms); hallservice/core/public_url.py
 # warns once when pages are served from another host.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # The code of this hall's own centre (e.g. XH): named on the public pages and preselected on their forms. Unset,
@@ -313,13 +314,13 @@ HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAYS", "2"))
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
-# Messages to applicants and staff go through hallservice.notifications; the SMS backend is a gateway class
+# Messages to applicants and staff go through hallservice.core.notifications; the SMS backend is a gateway class
 # (dotted path), or "none" to send no SMS. The console backend (the default, development only: with DEBUG off
 # the system check hallservice.E010 refuses it) logs a phone's last four digits and the text's length.
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "hallservice.notifications.ConsoleSmsBackend")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "hallservice.core.notifications.ConsoleSmsBackend")
 NOTIFICATION_BACKENDS = {
-    "sms": "hallservice.notifications.DisabledSmsBackend" if SMS_BACKEND.lower() == "none" else SMS_BACKEND,
-    "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.notifications.EmailBackend"),
+    "sms": "hallservice.core.notifications.DisabledSmsBackend" if SMS_BACKEND.lower() == "none" else SMS_BACKEND,
+    "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.core.notifications.EmailBackend"),
 }
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).
 NOTIFICATION_LOOKBACK_HOURS = int(os.environ.get("NOTIFICATION_LOOKBACK_HOURS", "24"))

@@ -22,7 +22,7 @@ urlpatterns = [
     path("", include("requests.urls")),
     path("rosters/", include("rosters.urls")),
     path("training/", include("training.urls")),
-    path("supervision/", include("hallservice.supervision.urls")),
+    path("supervision/", include("supervision.urls")),
     path("track/", include("requests.public_urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

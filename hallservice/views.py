@@ -11,7 +11,7 @@ from requests.selectors import my_work_counts, open_department_tasks, pending_ex
 from staff.roles import Role, user_roles
 from staff.selectors import departments_short_of_specialists
 
-from .health import broker_status, database_status
+from .core.health import broker_status, database_status
 
 
 @require_GET

@@ -20,12 +20,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.api import require_perm
-from hallservice.errors import PermissionDenied
-from hallservice.form_schema import form_data_from_json, json_object, serializer_for_form
-from hallservice.idempotency import IdempotentCreateMixin
-from hallservice.pagination import IdFirstPagination
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.api import require_perm
+from hallservice.core.errors import PermissionDenied
+from hallservice.core.form_schema import form_data_from_json, json_object, serializer_for_form
+from hallservice.core.idempotency import IdempotentCreateMixin
+from hallservice.core.pagination import IdFirstPagination
+from hallservice.core.workdays import WorkingCalendar
 
 from . import services as svc
 from .actions import allowed_actions, can_see_personal_data, check_action, perform_action

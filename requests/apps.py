@@ -9,7 +9,7 @@ class RequestsConfig(AppConfig):
 
     def ready(self) -> None:
         # The calendar kernel (hallservice) may not import this app: it calls back when an override changes.
-        from hallservice.calendar_changes import register_calendar_change_hook
+        from hallservice.core.calendar_changes import register_calendar_change_hook
 
         from .services.calendar import deadlines_follow_calendar_change
 

@@ -9,7 +9,7 @@ import zipfile
 
 from django.utils import timezone, translation
 
-from hallservice.spreadsheets import write_csv
+from hallservice.core.spreadsheets import write_csv
 
 from .models import MaterialStatus, ServiceRequest
 

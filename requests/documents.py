@@ -1,7 +1,7 @@
 """Printed forms as PDF (WeasyPrint): pure functions from a request, or a plain context, to PDF bytes.
 
 Forms are rendered in Simplified Chinese whatever the user's language (they are official texts) in Noto Serif
-CJK SC, from small copies cut once per install (requests.fonts; the system fonts are the fallback); WeasyPrint
+CJK SC, from small copies cut once per install (hallservice.core.fonts; the system fonts are the fallback); WeasyPrint
 embeds and subsets the fonts. The static CSS (forms.css) is parsed once per process and the fonts are loaded
 once per thread: a one-page form renders in ~100 ms. Storing, numbering and hashing issued copies is a service
 (requests.services.documents).
@@ -12,21 +12,15 @@ applicant's signature (commission letter and acceptance form).
 
 from __future__ import annotations
 
-import base64
-import functools
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import qrcode
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hallservice.bidi import strip_bidi
-from hallservice.crypto import mask_address, mask_id_number
-from hallservice.identity import IdType
+from hallservice.core.crypto import mask_address, mask_id_number
+from hallservice.core.identity import IdType
+from hallservice.core.pdf import qr_image, render_pdf
 
-from .fonts import weasyprint_fonts
 from .models import (
     ApplicantType,
     DeliveryMethod,
@@ -39,6 +33,7 @@ from .models import (
     SuspensionReason,
 )
 
+FORM_STYLESHEET = "requests/documents/forms.css"
 TEMPLATES = {kind: f"requests/documents/{kind.value}.html" for kind in DocumentKind}
 TITLES = {
     DocumentKind.COMMISSION_LETTER: "政务服务大厅代办服务委托书",
@@ -102,48 +97,6 @@ class Stamp:
     signing_copy: bool = False
     issued_at: datetime | None = None
     officer: str = ""
-
-
-def qr_image(url: str) -> str:
-    """An <img> with the QR code as an inline PNG (generated locally; no network).
-
-    A raster image costs WeasyPrint a few milliseconds; the same code as SVG costs ~100 ms of vector drawing.
-    8 px per module prints at over 300 dpi in the 22 mm box.
-    """
-    image = qrcode.make(url, border=1, box_size=8, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<img class="qr-code" alt="QR" src="data:image/png;base64,{data}">'
-
-
-FORM_STYLESHEET = "requests/documents/forms.css"
-
-
-@functools.lru_cache
-def stylesheet(name: str):
-    """A static stylesheet parsed once per process (~22 ms for the forms'); a parsed CSS is never changed.
-
-    An edit to the file shows after a restart of the process (runserver restarts on .py changes only).
-    """
-    from weasyprint import CSS
-
-    return CSS(string=render_to_string(name))
-
-
-def render_pdf(template: str, context: dict, *, stylesheets: tuple[str, ...] = ()) -> bytes:
-    """Render a template to PDF with the pre-subset fonts (requests.fonts) and the given static stylesheets.
-
-    The template's own <style> holds only what changes per document (the @page header with number and
-    version, a form's page size).
-    """
-    from weasyprint import HTML
-
-    with translation.override("zh-hans"):
-        html = strip_bidi(render_to_string(template, context))  # no RLO & co. on paper (hallservice/bidi.py)
-    font_config, font_faces = weasyprint_fonts()
-    sheets = [font_faces, *(stylesheet(name) for name in stylesheets)]
-    return HTML(string=html).write_pdf(stylesheets=sheets, font_config=font_config)
 
 
 def _d(value) -> str:
@@ -322,7 +275,7 @@ def _mask_id(value: str) -> str:
 
 
 def _mask_phone(value: str) -> str:
-    from hallservice.crypto import mask_phone
+    from hallservice.core.crypto import mask_phone
 
     return mask_phone(value) if value else ""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.identity import IdType
+from hallservice.core import text_limits
+from hallservice.core.identity import IdType
 from staff.models import Department, StaffMember
 
 from .models import (

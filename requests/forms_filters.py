@@ -1,4 +1,4 @@
-"""Forms validating the filters of the catalogue's list pages (bad values answer 400, see hallservice.query_params)."""
+"""Forms validating the filters of the catalogue's list pages (bad values answer 400, see hallservice.core.query_params)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

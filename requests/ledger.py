@@ -21,8 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hallservice.spreadsheets import append_row
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.spreadsheets import append_row
+from hallservice.core.workdays import WorkingCalendar
 
 from .models import Channel, Kind, ServiceRequest, Status
 

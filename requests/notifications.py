@@ -1,5 +1,5 @@
 """Messages to applicants, complainants and supervisors: which events send what, rendered from templates, queued
-as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.notifications.
+as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.core.notifications.
 
 - Applicants get an SMS when their request is accepted, needs materials, is paused, or is done (ready for
   pick-up or posted). The beat task `notifications_sweep` turns such public request events into messages:
@@ -25,14 +25,14 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hallservice.notifications import (
+from hallservice.core.notifications import (
     PermanentFailure,
     SmsDisabled,
     TemporaryFailure,
     get_backend,
     mask_recipient,
 )
-from hallservice.text_limits import excerpt
+from hallservice.core.text_limits import excerpt
 from staff.roles import Role
 
 from .models import (

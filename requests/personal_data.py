@@ -23,7 +23,7 @@ import secrets
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from hallservice.crypto import blind_index, normalise
+from hallservice.core.crypto import blind_index, normalise
 from staff.roles import user_has_role
 
 FULL_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")

@@ -3,7 +3,7 @@ code), online consultation and appointment, evaluation, and the complaint channe
 
 Only what the applicant may see, built by requests.services.public: the stage, the promised date, the helper's
 name and desk, missing materials and the public timeline. Never ID numbers, phones, addresses or internal
-notes. Failed lookups and submissions are rate-limited (requests.throttle) and answered 429 with the wait.
+notes. Failed lookups and submissions are rate-limited (hallservice.core.throttle) and answered 429 with the wait.
 Every page has the elder-friendly switch (适老化, F-PUB-5), remembered in a cookie on the device.
 """
 
@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hallservice.core import throttle
+from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.errorpages import too_many_requests
-from hallservice.errors import DomainError, TransitionNotAllowed
 from staff.models import CentreLevel, ServiceCentre
 
-from . import throttle
 from .models import (
     Complaint,
     ComplaintCategory,
@@ -325,7 +325,7 @@ def _complaint_from(token: str) -> Complaint:
 def track_home(request):
     """The lookup form: number plus lookup code. Unknown number and wrong code get the same answer.
 
-    Each lookup is counted before the code is compared (requests.throttle.attempt), per client address and per
+    Each lookup is counted before the code is compared (hallservice.core.throttle.attempt), per client address and per
     request number, so parallel wrong codes cannot slip past the limits; a right code gives its counts back.
 
     A number locked by wrong codes still lets its right code through from an address that has not failed in the

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from hallservice.notifications import TemporaryFailure
+from hallservice.core.notifications import TemporaryFailure
 
 from .services import timers
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.pagination import KeysetFirstPaginator
-from hallservice.query_params import bad_query_response, form_errors
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.pagination import KeysetFirstPaginator
+from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
 from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.query_params import validated
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.query_params import validated
 from staff.models import Department, StaffMember
 
 from .actions import in_charge

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.errors import DomainError, PermissionDenied
+from hallservice.core.errors import DomainError, PermissionDenied
 from staff.models import StaffKind, StaffMember
 from staff.scoping import visible_centre_filter
 

@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.api import require_perm
-from hallservice.idempotency import IdempotentCreateMixin
+from hallservice.core.api import require_perm
+from hallservice.core.idempotency import IdempotentCreateMixin
 
 from . import services as svc
 from .models import (

@@ -21,7 +21,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.workdays import WorkingCalendar
 from requests.services.public import window_label
 from staff.models import ServiceCentre, StaffMember
 

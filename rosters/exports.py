@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hallservice.spreadsheets import append_row
+from hallservice.core.spreadsheets import append_row
 
 from .models import DutyDay, Substitution
 from .selectors import PlanGrid

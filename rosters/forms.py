@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
+from hallservice.core import text_limits
 
 from .models import Duty, UnavailabilityKind
 

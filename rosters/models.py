@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
+from hallservice.core import text_limits
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 

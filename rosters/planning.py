@@ -58,7 +58,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from hallservice.text_limits import excerpt
+from hallservice.core.text_limits import excerpt
 
 __all__ = [
     "WindowSpec",

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Window
 
 from . import planning

@@ -10,7 +10,7 @@ from django.db import IntegrityError, OperationalError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .models import PlanStatus, RotationPlan

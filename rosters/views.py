@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.query_params import common_filter, validated
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.query_params import common_filter, validated
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
 
 from . import exports, selectors

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.crypto import EncryptedCharField
+from hallservice.core.crypto import EncryptedCharField
 
 from .models import Department, IntegrityRecord, ServiceCentre, StaffMember, Window
 from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.crypto import EncryptedCharField
+from hallservice.core import text_limits
+from hallservice.core.crypto import EncryptedCharField
 
 
 class CentreLevel(models.TextChoices):

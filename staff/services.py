@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.identity import IdType, validate_document_number
-from hallservice.text_limits import check_lengths
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.identity import IdType, validate_document_number
+from hallservice.core.text_limits import check_lengths
 
 from .models import (
     PARENT_LEVEL,

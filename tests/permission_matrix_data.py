@@ -27,7 +27,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hallservice.identity import check_digit
+from hallservice.core.identity import check_digit
 from hallservice.models import MonthlyReport
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus

@@ -43,8 +43,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.views.static import serve as static_serve
 
 from hallservice.celery import app as celery_app
-from hallservice.supervision.figures import refresh_figures
-from hallservice.supervision.ledger_gaps import refresh_gaps
+from supervision.figures import refresh_figures
+from supervision.ledger_gaps import refresh_gaps
 
 from .permission_matrix_data import (
     COMPLAINT_PHONE,

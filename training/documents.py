@@ -1,14 +1,14 @@
 """The recommendation letter to a labour-dispatch company (PDF, WeasyPrint): a pure function to PDF bytes.
 
 Like the request forms (requests.documents), the letter is an official text in Simplified Chinese whatever the
-user's language, set in the same fonts (requests.fonts: Noto Serif CJK SC cut down); it reuses `render_pdf`.
+user's language, set in the same fonts (hallservice.core.fonts: Noto Serif CJK SC cut down); it reuses `render_pdf`.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from requests.documents import render_pdf
+from hallservice.core.pdf import render_pdf
 
 from .grading import pass_mark
 from .models import Recommendation

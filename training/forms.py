@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
+from hallservice.core import text_limits
 
 from .models import Difficulty, QuestionKind, SessionKind
 

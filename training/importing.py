@@ -14,7 +14,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from hallservice.xlsx_limits import XlsxTooLarge, check_xlsx_archive
+from hallservice.core.xlsx_limits import XlsxTooLarge, check_xlsx_archive
 
 from .models import Difficulty, QuestionKind
 from .services.bank import LETTERS, ImportRow

@@ -18,8 +18,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.text_limits import excerpt
+from hallservice.core import text_limits
+from hallservice.core.text_limits import excerpt
 
 
 def _visible(qs: models.QuerySet, user, field: str = "centre") -> models.QuerySet:
@@ -702,7 +702,7 @@ class ImportStatus(models.TextChoices):
 
 class QuestionImport(models.Model):
     """A large question-bank spreadsheet imported in the background (training.services.imports); the row is the
-    outbox (hallservice/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
+    outbox (hallservice/core/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
 
     centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
     file = models.FileField(_("file"), upload_to="question-imports/")

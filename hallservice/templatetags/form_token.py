@@ -1,9 +1,9 @@
-"""`{% form_token %}`: the one-time token of a POST form (hallservice/idempotency.py), a builtin of every template."""
+"""`{% form_token %}`: the one-time token of a POST form (hallservice/core/idempotency.py), a builtin of every template."""
 
 from django import template
 from django.utils.html import format_html
 
-from hallservice.idempotency import FIELD, new_form_token
+from hallservice.core.idempotency import FIELD, new_form_token
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
+from hallservice.core import text_limits
 
 
 class HandlingType(models.TextChoices):

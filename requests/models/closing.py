@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.crypto import EncryptedCharField
+from hallservice.core import text_limits
+from hallservice.core.crypto import EncryptedCharField
 
 from .service_request import EVENT_VERBS, ServiceRequest
 

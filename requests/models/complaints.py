@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.crypto import EncryptedCharField
+from hallservice.core import text_limits
+from hallservice.core.crypto import EncryptedCharField
 
 from .consultation import Consultation
 from .service_request import ServiceRequest

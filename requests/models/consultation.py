@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.crypto import EncryptedCharField
+from hallservice.core import text_limits
+from hallservice.core.crypto import EncryptedCharField
 
 
 class ConsultationChannel(models.TextChoices):

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.text_limits import excerpt
+from hallservice.core import text_limits
+from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
 

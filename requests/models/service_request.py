@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice import text_limits
-from hallservice.crypto import EncryptedCharField
-from hallservice.identity import IdType
+from hallservice.core import text_limits
+from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.identity import IdType
 
 
 class Kind(models.TextChoices):
@@ -132,7 +132,7 @@ class ServiceRequest(models.Model):
     )
     applicant_name = models.CharField(_("applicant"), max_length=200, db_index=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    # A person's identity document (blank for an organisation, which gives its credit code); see hallservice.identity.
+    # A person's identity document (blank for an organisation, which gives its credit code); see hallservice.core.identity.
     applicant_id_type = models.CharField(
         _("document type"), max_length=15, choices=IdType.choices, default=IdType.RESIDENT_ID, blank=True
     )

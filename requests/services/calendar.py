@@ -1,6 +1,6 @@
 """Open requests follow the working calendar: when an override changes, their promised deadlines move.
 
-Registered with hallservice.calendar_changes from RequestsConfig.ready(). The rule: a request's promise is a
+Registered with hallservice.core.calendar_changes from RequestsConfig.ready(). The rule: a request's promise is a
 number of working days counted from the day it was accepted, and that number stays. It is the matter's time
 limit plus the working days it was suspended plus the extensions approved, so it is read back from the stored
 deadline under the old calendar (working days from the acceptance day to the deadline) rather than rebuilt from
@@ -21,7 +21,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.workdays import WorkingCalendar
 
 from ..models import OPEN_STATUSES, ServiceRequest
 from .base import record_event

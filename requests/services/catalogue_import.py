@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from hallservice.errors import DomainError
-from hallservice.xlsx_limits import XlsxTooLarge, check_xlsx_archive
+from hallservice.core.errors import DomainError
+from hallservice.core.xlsx_limits import XlsxTooLarge, check_xlsx_archive
 from staff.models import Department, StaffMember
 
 from ..models import HandlingType, Matter, RequiredMaterial, SubmissionForm

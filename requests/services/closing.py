@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_field_length, check_lengths, excerpt
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
+from hallservice.core.workdays import WorkingCalendar
 
 from ..models import (
     POOR_RATINGS,

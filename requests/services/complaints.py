@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.crypto import mask_phone
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.services import sequence_next
-from hallservice.text_limits import check_length, check_lengths
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.crypto import mask_phone
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.sequences import sequence_next
+from hallservice.core.text_limits import check_length, check_lengths
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department, ServiceCentre, StaffMember
 
 from ..models import (

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hallservice import outbox
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core import outbox
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 
 from ..models import (
     DocumentKind,
@@ -223,7 +223,7 @@ def _render_task():
 
 @transaction.atomic
 def ledger_export_retry(*, actor, export_id: int) -> LedgerExport:
-    """The retry button: the user's own failed export is queued again with fresh attempts (hallservice/outbox.py)."""
+    """The retry button: the user's own failed export is queued again with fresh attempts (hallservice/core/outbox.py)."""
     export = LedgerExport.objects.select_for_update().filter(pk=export_id, requested_by=actor).first()
     if export is None:
         raise DomainError(_("You cannot see this export."))

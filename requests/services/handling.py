@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_field_length, check_lengths, excerpt
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department, StaffKind, StaffMember
 
 from ..models import (

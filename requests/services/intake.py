@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from hallservice import text_limits
-from hallservice.bidi import strip_bidi_objects
-from hallservice.crypto import blind_index, mask_phone, normalise
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.identity import IdType, mask_document_number, validate_document_number
-from hallservice.services import sequence_next
-from hallservice.text_limits import check_field_length, check_length, check_lengths
-from hallservice.workdays import WorkingCalendar
+from hallservice.core import text_limits
+from hallservice.core.bidi import strip_bidi_objects
+from hallservice.core.crypto import blind_index, mask_phone, normalise
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.identity import IdType, mask_document_number, validate_document_number
+from hallservice.core.sequences import sequence_next
+from hallservice.core.text_limits import check_field_length, check_length, check_lengths
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffMember
 
 from ..models import (
@@ -54,7 +54,7 @@ def validate_phone(phone: str, *, field: str = "applicant_phone") -> str:
 
 
 def validate_applicant_id(applicant_type: str, id_number: str, id_type: str = IdType.RESIDENT_ID) -> str:
-    """A person's document number by its type (see hallservice.identity), an organisation's credit code (cn.uscc)."""
+    """A person's document number by its type (see hallservice.core.identity), an organisation's credit code (cn.uscc)."""
     if applicant_type != ApplicantType.ORGANISATION:
         return validate_document_number(id_type or IdType.RESIDENT_ID, id_number)
     value = normalise(id_number)

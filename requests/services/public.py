@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from hallservice.crypto import mask_id_number, mask_phone
-from hallservice.errors import DomainError, TransitionNotAllowed
-from hallservice.services import sequence_next
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.crypto import mask_id_number, mask_phone
+from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.sequences import sequence_next
+from hallservice.core.workdays import WorkingCalendar
 from staff.models import ServiceCentre, StaffMember
 from staff.roles import Role
 

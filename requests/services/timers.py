@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.workdays import WorkingCalendar
 
 from ..models import MaterialCheck, MaterialStatus, ServiceRequest, Status
 from .base import lock_request, record_event

@@ -16,9 +16,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_lengths
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import check_lengths
+from hallservice.core.workdays import WorkingCalendar
 from requests.models import Consultation, Kind, ServiceRequest
 from staff.models import ServiceCentre, StaffMember
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import excerpt
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import excerpt
 from staff.models import ServiceCentre, StaffMember
 
 from ..models import PLAN_TRANSITIONS, PlanStatus, RosterEvent, RotationPlan

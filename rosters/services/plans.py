@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, TransitionNotAllowed
-from hallservice.text_limits import excerpt
+from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.text_limits import excerpt
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning

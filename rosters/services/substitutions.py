@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_field_length, check_lengths
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import check_field_length, check_lengths
 from staff.models import StaffKind, StaffMember
 
 from ..models import (

@@ -7,8 +7,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError
-from hallservice.text_limits import check_lengths
+from hallservice.core.errors import DomainError
+from hallservice.core.text_limits import check_lengths
 from staff.models import StaffMember
 
 from ..models import Unavailability, UnavailabilityKind

@@ -4,7 +4,7 @@
      <form data-confirm="question">   asks before submitting
      <input data-enter-stays>         Enter does not submit the form (a search box inside a bigger form)
      every POST form                  its submit buttons are disabled once it is sent, so a double click sends it
-                                      once (the server checks the form's one-time token too, hallservice/idempotency.py);
+                                      once (the server checks the form's one-time token too, hallservice/core/idempotency.py);
                                       <form data-no-disable> opts out. Loaded by the staff and the public base pages. */
 (function () {
   "use strict";

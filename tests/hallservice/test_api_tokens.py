@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from hallservice.api_tokens import api_token_issue
-from hallservice.models import ApiToken
+from hallservice.core.api_tokens import api_token_issue
+from hallservice.core.models import ApiToken
 from staff.roles import Role
 from tests.conftest import make_staff_user
 

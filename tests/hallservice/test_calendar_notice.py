@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from hallservice.calendar_notice import parse_notice
-from hallservice.errors import DomainError, PermissionDenied
-from hallservice.models import CalendarOverride, CalendarYear
-from hallservice.services import calendar_notice_enter, calendar_override_delete, calendar_override_save
-from hallservice.workdays import is_working_day, missing_calendar_years
+from hallservice.core.calendar import calendar_notice_enter, calendar_override_delete, calendar_override_save
+from hallservice.core.calendar_notice import parse_notice
+from hallservice.core.errors import DomainError, PermissionDenied
+from hallservice.core.models import CalendarOverride, CalendarYear
+from hallservice.core.workdays import is_working_day, missing_calendar_years
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,9 @@ from django.db.models import Count
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from hallservice.crypto import blind_index
+from hallservice.core.crypto import blind_index
+from hallservice.core.identity import IdType, validate_document_number
 from hallservice.demo import HISTORY_CONSULTATIONS, HISTORY_SIZE, seed_demo
-from hallservice.identity import IdType, validate_document_number
-from hallservice.supervision.scope import Scope
-from hallservice.supervision.statistics import compute_statistics
 from requests.models import (
     OPEN_STATUSES,
     POOR_RATINGS,
@@ -27,6 +25,8 @@ from requests.models import (
     Status,
 )
 from staff.models import ServiceCentre
+from supervision.scope import Scope
+from supervision.statistics import compute_statistics
 
 pytestmark = pytest.mark.django_db
 

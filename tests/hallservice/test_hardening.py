@@ -22,8 +22,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
 from django.utils import translation
 
-from hallservice.errors import DomainError
-from hallservice.uploads import validate_upload
+from hallservice.core.errors import DomainError
+from hallservice.core.uploads import validate_upload
 from requests.models import ComplaintEvent, Notification, RequestEvent
 from rosters.models import RosterEvent
 from staff.models import IntegrityRecord

@@ -1,4 +1,4 @@
-"""The double-submission guard itself (hallservice/idempotency.py): every POST form draws a one-time token, every
+"""The double-submission guard itself (hallservice/core/idempotency.py): every POST form draws a one-time token, every
 API create takes an Idempotency-Key, the submit buttons' script is on every page, and the claims' rules."""
 
 import re
@@ -10,9 +10,9 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone
 
-from hallservice import idempotency
 from hallservice.api_urls import router
-from hallservice.models import Submission
+from hallservice.core import idempotency
+from hallservice.core.models import Submission
 from hallservice.tasks import submissions_purge
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -98,7 +98,7 @@ def test_an_htmx_autosave_is_not_checked_against_its_forms_token(client, django_
 
 @pytest.mark.django_db
 def test_an_admin_add_form_sent_twice_with_its_token_adds_one_holiday(admin_client):
-    from hallservice.models import CalendarOverride
+    from hallservice.core.models import CalendarOverride
 
     page = admin_client.get("/admin/hallservice/calendaroverride/add/").content.decode()
     assert "js/site.js" in page

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from hallservice.middleware import IdleSessionTimeoutMiddleware
+from hallservice.core.middleware import IdleSessionTimeoutMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ SECRET_KEY (issue 15, item 7) and the console SMS backend (item 4). Both are err
 import pytest
 from django.core import checks
 
-from hallservice.crypto import check_field_keys
-from hallservice.notifications import check_sms_backend
+from hallservice.core.crypto import check_field_keys
+from hallservice.core.notifications import check_sms_backend
 from tests.hallservice.test_settings import run_manage
 
 PRODUCTION = {"DJANGO_DEBUG": "0", "SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "hall.example.cn"}
@@ -49,19 +49,19 @@ def test_field_key_check(settings, keys, hash_key, ids):
 def test_sms_check_refuses_the_console_only_with_debug_off(settings):
     settings.NOTIFICATION_BACKENDS = {
         **settings.NOTIFICATION_BACKENDS,
-        "sms": "hallservice.notifications.ConsoleSmsBackend",
+        "sms": "hallservice.core.notifications.ConsoleSmsBackend",
     }
     settings.DEBUG = False
     (error,) = check_sms_backend()
     assert error.id == "hallservice.E010" and error.level == checks.ERROR
     settings.NOTIFICATION_BACKENDS = {
         **settings.NOTIFICATION_BACKENDS,
-        "sms": "hallservice.notifications.DisabledSmsBackend",
+        "sms": "hallservice.core.notifications.DisabledSmsBackend",
     }
     assert check_sms_backend() == []
     settings.DEBUG = True
     settings.NOTIFICATION_BACKENDS = {
         **settings.NOTIFICATION_BACKENDS,
-        "sms": "hallservice.notifications.ConsoleSmsBackend",
+        "sms": "hallservice.core.notifications.ConsoleSmsBackend",
     }
     assert check_sms_backend() == []

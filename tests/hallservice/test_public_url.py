@@ -13,7 +13,7 @@ import pytest
 from django.core import checks
 from django.urls import reverse
 
-from hallservice import public_url
+from hallservice.core import public_url
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,10 @@ def _fresh_process_state(settings):
 
 def test_pages_served_on_port_8080_with_the_default_address_warn_once(client, settings, caplog):
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-    with caplog.at_level(logging.WARNING, logger="hallservice.public_url"):
+    with caplog.at_level(logging.WARNING, logger="hallservice.core.public_url"):
         client.get(reverse("login"), HTTP_HOST="127.0.0.1:8080")
         client.get(reverse("login"), HTTP_HOST="127.0.0.1:8080")
-    warnings = [r for r in caplog.records if r.name == "hallservice.public_url"]
+    warnings = [r for r in caplog.records if r.name == "hallservice.core.public_url"]
     assert len(warnings) == 1
     assert "http://127.0.0.1:8000" in warnings[0].getMessage()
     assert "http://127.0.0.1:8080" in warnings[0].getMessage()
@@ -39,9 +39,9 @@ def test_pages_served_on_port_8080_with_the_default_address_warn_once(client, se
 
 def test_pages_served_on_the_public_address_warn_nothing(client, settings, caplog):
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-    with caplog.at_level(logging.WARNING, logger="hallservice.public_url"):
+    with caplog.at_level(logging.WARNING, logger="hallservice.core.public_url"):
         client.get(reverse("login"), HTTP_HOST="127.0.0.1:8000")
-    assert not [r for r in caplog.records if r.name == "hallservice.public_url"]
+    assert not [r for r in caplog.records if r.name == "hallservice.core.public_url"]
     assert public_url.first_mismatch() is None
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from hallservice.services import sequence_next
+from hallservice.core.sequences import sequence_next
 from hallservice.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]

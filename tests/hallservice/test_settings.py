@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hallservice.services import sequence_next
+from hallservice.core.sequences import sequence_next
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from hallservice.spreadsheets import append_row, safe_cell
+from hallservice.core.spreadsheets import append_row, safe_cell
 from tests.factories import ServiceRequestFactory
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
@@ -77,7 +77,7 @@ def test_the_ledger_xlsx_writes_a_hyperlink_name_and_a_formula_reason_as_text(cl
 
 
 def test_the_statistics_csv_escapes_text_and_keeps_numbers(monkeypatch, supervisor_user, client, db):
-    from hallservice.supervision import views
+    from supervision import views
 
     monkeypatch.setattr(
         views,
@@ -103,7 +103,7 @@ def test_the_archive_csv_escapes_an_event_note():
 
 @pytest.mark.parametrize(
     "module",
-    ["rosters.exports", "training.exports", "hallservice.supervision.reports"],
+    ["rosters.exports", "training.exports", "supervision.reports"],
 )
 def test_every_sheet_helper_writes_hostile_rows_as_text(module):
     import importlib
@@ -125,7 +125,7 @@ def test_every_sheet_helper_writes_hostile_rows_as_text(module):
 
 
 def test_the_assessment_xlsx_writes_a_formula_like_centre_name_as_text():
-    from hallservice.supervision.assessment import assessment_workbook
+    from supervision.assessment import assessment_workbook
 
     sheet = load_workbook(BytesIO(assessment_workbook(rows=[], year=2026, scope_name="=1+1"))).active
     assert sheet["A1"].data_type == "s" and sheet["A1"].value.endswith("=1+1")
@@ -139,11 +139,11 @@ def test_the_training_template_has_no_formula_cells():
 
 
 def test_no_export_writes_rows_around_the_guard():
-    """Every csv row and worksheet row goes through hallservice.spreadsheets (grep of the app code)."""
+    """Every csv row and worksheet row goes through hallservice.core.spreadsheets (grep of the app code)."""
     offenders = []
     for path in ROOT.glob("*/**/*.py"):
         relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(("tests/", ".venv/", "var/")) or relative == "hallservice/spreadsheets.py":
+        if relative.startswith(("tests/", ".venv/", "var/")) or relative == "hallservice/core/spreadsheets.py":
             continue
         text = path.read_text(encoding="utf-8")
         if re.search(r"\.writerows?\(", text):

@@ -1,7 +1,7 @@
 """Issue 15, item 3: with the cache (Redis) unreachable, logins, the lookup and the public forms still work.
 
 The cache points at a port where nothing listens (never the shared Redis): every throttle falls back to its
-counter in the database (requests.throttle), so the pages answer as usual and the limits still hold.
+counter in the database (hallservice.core.throttle), so the pages answer as usual and the limits still hold.
 """
 
 import logging
@@ -9,7 +9,7 @@ import logging
 import pytest
 from django.test import override_settings
 
-from hallservice.models import ThrottleCount
+from hallservice.core.models import ThrottleCount
 from requests.models import Complaint, OnlineConsultation
 from requests.services import matter_save
 from staff.roles import Role
@@ -48,13 +48,13 @@ def test_an_administrator_logs_in_to_the_admin_without_redis(client, hall):
 
 def test_wrong_passwords_are_still_limited_without_redis_and_the_warning_names_no_one(client, clerk, settings, caplog):
     limit = int(settings.LOGIN_THROTTLE_RATES["login_username"].split("/")[0])
-    with caplog.at_level(logging.WARNING, logger="requests.throttle"):
+    with caplog.at_level(logging.WARNING, logger="hallservice.core.throttle"):
         for _i in range(limit):
             assert client.post("/accounts/login/", {"username": "clerk", "password": "wrong"}).status_code == 200
     refused = client.post("/accounts/login/", {"username": "clerk", "password": "pass-word-123"})
     assert refused.status_code == 429 and "分钟后再试" in refused.content.decode()
     assert ThrottleCount.objects.exists()  # counted in the database
-    warnings = [r.getMessage() for r in caplog.records if r.name == "requests.throttle"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "hallservice.core.throttle"]
     assert warnings and all("clerk" not in w and "127.0.0.1" not in w for w in warnings)
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from hallservice.models import CalendarOverride, CalendarYear
-from hallservice.workdays import (
+from hallservice.core.models import CalendarOverride, CalendarYear
+from hallservice.core.workdays import (
     WorkingCalendar,
     add_working_days,
     is_working_day,

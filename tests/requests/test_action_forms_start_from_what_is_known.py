@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import DocumentKind, IssuedDocument, Kind, Status
 from requests.services.documents import document_issue

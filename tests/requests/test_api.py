@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from hallservice.api_tokens import api_token_issue
+from hallservice.core.api_tokens import api_token_issue
 from requests.models import DepartmentTask, Extension, RequestEvent, ServiceRequest, Status
 from requests.services import ACTIONS
 from staff.models import SpecialistRole, StaffKind

@@ -8,7 +8,7 @@ was marked invalid and two events were added to the archived file).
 import pytest
 from django.core.cache import cache
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import Evaluation, EvaluationAppeal, Status
 from requests.services.public import request_status_url

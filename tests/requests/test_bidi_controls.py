@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from hallservice.bidi import BIDI_CONTROLS, strip_bidi
+from hallservice.core.bidi import BIDI_CONTROLS, strip_bidi
+from hallservice.core.pdf import render_pdf
 from requests import services as svc
-from requests.documents import render_pdf
 from requests.models import Complaint, Kind, MaterialStatus, ServiceRequest
 from requests.services.documents import document_issue
 from requests.services.public import complaint_status_url

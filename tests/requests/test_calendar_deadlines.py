@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from hallservice.errors import DomainError
-from hallservice.services import calendar_notice_enter, calendar_override_delete, calendar_override_save
+from hallservice.core.calendar import calendar_notice_enter, calendar_override_delete, calendar_override_save
+from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.models import ServiceRequest, Status, SuspensionReason
 from requests.services import timers

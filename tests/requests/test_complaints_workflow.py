@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.models import Complaint, ComplaintEvent, ComplaintStatus
 from requests.services.complaints import COMPLAINT_ACTIONS, COMPLAINT_TRANSITIONS

@@ -10,8 +10,8 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from hallservice.errors import TransitionNotAllowed
-from hallservice.services import sequence_next
+from hallservice.core.errors import TransitionNotAllowed
+from hallservice.core.sequences import sequence_next
 from requests import services as svc
 from requests.models import Status
 from requests.services.transitions import transition_allowed

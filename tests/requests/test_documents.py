@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.documents import BLANK_KINDS, render_blank
 from requests.models import DocumentKind, IssuedDocument, Kind, MaterialStatus

@@ -1,6 +1,6 @@
 """Ledger PDF exports are never stuck at "Queued 0%" or "Rendering 5%" (issue 15, items 1 and 2).
 
-The export row is the outbox (hallservice/outbox.py): sent after commit, sent again by the beat sweep when the
+The export row is the outbox (hallservice/core/outbox.py): sent after commit, sent again by the beat sweep when the
 broker was down or lost it, taken over when its worker was killed, failed with the reason after three lost workers.
 Tests run Celery eagerly, so "Redis is down" is apply_async raising kombu's OperationalError.
 """

@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from fontTools.ttLib import TTFont
 
-from requests import fonts
-from requests.documents import FORM_STYLESHEET, TEMPLATES, render_blank, render_pdf
+from hallservice.core import fonts
+from hallservice.core.pdf import render_pdf
+from requests.documents import FORM_STYLESHEET, TEMPLATES, render_blank
 from requests.models import DocumentKind, Kind
 from requests.services.documents import document_issue
 

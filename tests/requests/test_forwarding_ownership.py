@@ -8,7 +8,7 @@ district hall, after which the town got 404.
 import pytest
 from rest_framework.test import APIClient
 
-from hallservice.errors import PermissionDenied
+from hallservice.core.errors import PermissionDenied
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.services.documents import document_issue

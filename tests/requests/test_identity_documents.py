@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from hallservice.crypto import blind_index
-from hallservice.errors import DomainError
-from hallservice.identity import (
+from hallservice.core.crypto import blind_index
+from hallservice.core.errors import DomainError
+from hallservice.core.identity import (
     HKMT_PREFIXES,
     PROVINCE_CODES,
     IdType,

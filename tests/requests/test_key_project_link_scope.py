@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.forms import KeyProjectForm
 from requests.models import RequestEvent

@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
-from hallservice.crypto import _fernet_key
+from hallservice.core.crypto import _fernet_key
 from requests.models import ServiceRequest
 
 pytestmark = pytest.mark.django_db

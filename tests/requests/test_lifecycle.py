@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.db import connection
 
-from hallservice.crypto import blind_index
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.workdays import add_working_days
+from hallservice.core.crypto import blind_index
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.workdays import add_working_days
 from requests import services as svc
 from requests.models import (
     DeliveryMethod,

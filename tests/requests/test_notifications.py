@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from hallservice.notifications import ConsoleSmsBackend, PermanentFailure, TemporaryFailure, mask_recipient
+from hallservice.core.notifications import ConsoleSmsBackend, PermanentFailure, TemporaryFailure, mask_recipient
 from requests import services as svc
 from requests.models import Notification, NotificationStatus, RequestEvent
 from requests.notifications import deliver, render_message, requeue_stale, sweep_request_events
@@ -44,7 +44,7 @@ def recording(settings):
     SENT.clear()
     settings.NOTIFICATION_BACKENDS = {
         "sms": "tests.requests.test_notifications.RecordingSms",
-        "email": "hallservice.notifications.EmailBackend",
+        "email": "hallservice.core.notifications.EmailBackend",
     }
     return SENT
 
@@ -174,7 +174,7 @@ def test_lost_tasks_are_queued_again(register, people, django_capture_on_commit_
 
 
 def test_console_backend_logs_masked_phone_only(caplog):
-    with caplog.at_level(logging.INFO, logger="hallservice.notifications"):
+    with caplog.at_level(logging.INFO, logger="hallservice.core.notifications"):
         ConsoleSmsBackend().send(recipient="13812345678", subject="s", body="您的申请已受理")
     # The last four digits and the length only (issue 15): no text, no full or half-masked number.
     assert "…5678" in caplog.text and "13812345678" not in caplog.text and "已受理" not in caplog.text

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from hallservice.crypto import mask_address
+from hallservice.core.crypto import mask_address
 from requests import services as svc
 from requests.models import Kind, MaterialStatus
 from requests.services.documents import document_issue

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.models import AppealDecision, Evaluation, Rating
 from requests.services.public import request_status_url

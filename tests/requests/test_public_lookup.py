@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from requests import throttle
+from hallservice.core import throttle
 from tests.factories import ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from hallservice.notifications import ConsoleEmailBackend, ConsoleSmsBackend
+from hallservice.core.notifications import ConsoleEmailBackend, ConsoleSmsBackend
 from requests import services as svc
 from requests.models import Notification, NotificationStatus
 from requests.notifications import deliver, sweep_request_events
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_console_sms_logs_only_the_length_and_the_last_four_digits(caplog):
     text = "您的申请XH-2026-000123已受理，查看进度：https://hall.example.cn/track/r/Zk3vQ9pLmN2xYt7B/"
-    with caplog.at_level(logging.INFO, logger="hallservice.notifications"):
+    with caplog.at_level(logging.INFO, logger="hallservice.core.notifications"):
         ConsoleSmsBackend().send(recipient="13812345678", subject="", body=text)
         ConsoleEmailBackend().send(recipient="zhang.san@example.cn", subject="投诉", body=text)
     logged = caplog.text
@@ -27,7 +27,7 @@ def test_console_sms_logs_only_the_length_and_the_last_four_digits(caplog):
 def test_sms_switched_off_records_the_message_as_not_sent_and_logs_nothing(register, people, settings, caplog):
     settings.NOTIFICATION_BACKENDS = {
         **settings.NOTIFICATION_BACKENDS,
-        "sms": "hallservice.notifications.DisabledSmsBackend",
+        "sms": "hallservice.core.notifications.DisabledSmsBackend",
     }
     req = register()
     svc.request_accept(actor=people["desk"], request_id=req.pk)
@@ -37,4 +37,4 @@ def test_sms_switched_off_records_the_message_as_not_sent_and_logs_nothing(regis
     notification = Notification.objects.get(pk=pk)
     assert notification.status == NotificationStatus.FAILED and "SMS_BACKEND=none" in notification.last_error
     assert notification.attempts == 1
-    assert not [r for r in caplog.records if r.name.startswith(("hallservice.notifications", "requests"))]
+    assert not [r for r in caplog.records if r.name.startswith(("hallservice.core.notifications", "requests"))]

@@ -11,8 +11,8 @@ from django.utils import translation
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from hallservice import text_limits
-from hallservice.errors import DomainError
+from hallservice.core import text_limits
+from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.documents import render_ledger
 from requests.models import ServiceRequest, Summary

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.db import connections
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.tasks import request_deadline_timers

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import DepartmentTask, Extension, RequestEvent, Status
 from requests.services import ACTIONS, TRANSITIONS

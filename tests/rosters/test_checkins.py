@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests.models import Consultation, ConsultationChannel
 from rosters.models import CheckIn, CheckInSource, CheckInStatus, DutySummary
 from rosters.selectors import attendance_report, day_roster

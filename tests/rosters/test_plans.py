@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from rosters.models import DutyDay, HelpAreaTurn, PlanStatus, RosterEvent, RotationAssignment, RotationPlan
 from rosters.selectors import month_working_days, plan_check
 from rosters.services import (

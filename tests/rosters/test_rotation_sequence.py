@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from rosters.models import PlanStatus, RosterEvent, RotationPlan
 from rosters.selectors import plan_check
 from rosters.services import rotation_assignment_set, rotation_plan_generate, rotation_plan_publish

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from rosters.models import SUBSTITUTION_TRANSITIONS, Duty, RosterEvent, Substitution, SubstitutionStatus
 from rosters.selectors import day_roster
 from rosters.services import (

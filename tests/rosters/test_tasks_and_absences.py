@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from hallservice.celery import app as celery_app
-from hallservice.errors import DomainError, PermissionDenied
+from hallservice.core.errors import DomainError, PermissionDenied
 from rosters.models import RotationPlan, Unavailability
 from rosters.selectors import unavailable_staff_ids
 from rosters.services import unavailability_cancel, unavailability_record

@@ -2,7 +2,7 @@
 
 import pytest
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from rosters.models import Substitution
 
 from .test_substitutions import file_for_leader

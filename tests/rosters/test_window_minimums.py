@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.apps import apps
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from rosters.models import PlanStatus, RotationPlan
 from rosters.planning import automatic_minimums
 from rosters.selectors import plan_check

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from hallservice.errors import PermissionDenied
+from hallservice.core.errors import PermissionDenied
 from staff.models import CentreLevel, ServiceCentre, SpecialistRole, StaffKind, StaffMember
 from staff.roles import ROLE_PERMISSIONS, Role
 from staff.selectors import departments_short_of_specialists

@@ -38,12 +38,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from hallservice.supervision import assessment
-from hallservice.supervision.figures import refresh_figures
 from requests.models import Complaint, Evaluation, ServiceRequest
 from rosters.models import CheckIn
 from staff.models import IntegrityRecord, StaffKind
 from staff.roles import Role
+from supervision import assessment
+from supervision.figures import refresh_figures
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory, DistrictFactory, ServiceRequestFactory, StaffMemberFactory
 from training.models import Attempt, Attendance, MonthlyTest, TrainingSession

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from hallservice.supervision import assessment
+from supervision import assessment
 from tests.factories import StaffMemberFactory
 
 from .test_assessment import YEAR, add_attendance, add_check_in, add_evaluation, add_request, add_test, moment

@@ -16,9 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hallservice.supervision import audit
 from requests.models import Delivery, ServiceRequest
 from staff.roles import Role
+from supervision import audit
 from tests.conftest import make_staff_user
 from tests.factories import StaffMemberFactory
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from hallservice.supervision import audit
-from hallservice.supervision.figures import trigger_names
-from hallservice.supervision.ledger_gaps import expected_trigger_names
 from requests.models import HandlingType, Matter
+from supervision import audit
+from supervision.figures import trigger_names
+from supervision.ledger_gaps import expected_trigger_names
 from tests.factories import MatterFactory
 
 from .conftest import deliver, finished, moment, summarise

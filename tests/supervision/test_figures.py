@@ -21,7 +21,8 @@ from hallservice.models import (
     StaleDay,
     StaleRequest,
 )
-from hallservice.supervision.figures import (
+from requests.models import Consultation, Evaluation, ServiceRequest
+from supervision.figures import (
     COUNTERS,
     expected_trigger_names,
     install_triggers,
@@ -29,9 +30,8 @@ from hallservice.supervision.figures import (
     refresh_figures,
     trigger_names,
 )
-from hallservice.supervision.scope import build_scope
-from hallservice.supervision.statistics import compute_statistics, whole_months
-from requests.models import Consultation, Evaluation, ServiceRequest
+from supervision.scope import build_scope
+from supervision.statistics import compute_statistics, whole_months
 
 from .conftest import TODAY, at, drop_trigger, run_at_once
 
@@ -247,9 +247,9 @@ def test_refreshes_racing_on_postgresql_rebuild_each_day_once(require_postgres, 
 
 def test_the_beat_task_rebuilds_the_stale_days(november):
     from hallservice.celery import app
-    from hallservice.tasks import statistics_figures_refresh
+    from supervision.tasks import statistics_figures_refresh
 
-    assert "hallservice.tasks.statistics_figures_refresh" in {e["task"] for e in app.conf.beat_schedule.values()}
+    assert "supervision.tasks.statistics_figures_refresh" in {e["task"] for e in app.conf.beat_schedule.values()}
     days = StaleDay.objects.values("day").distinct().count()
     requests = StaleRequest.objects.values("request_id").distinct().count()
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from staff.models import IntegrityRecord
 from staff.roles import Role
 from staff.services import integrity_record_create, integrity_record_revoke

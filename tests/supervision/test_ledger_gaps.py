@@ -15,15 +15,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hallservice.models import LedgerGap, StaleRequest
-from hallservice.supervision import ledger_gaps
-from hallservice.supervision.figures import trigger_names
-from hallservice.supervision.ledger_gaps import (
+from requests.models import Delivery, IssuedDocument, ServiceRequest, Summary
+from supervision import ledger_gaps
+from supervision.figures import trigger_names
+from supervision.ledger_gaps import (
     expected_trigger_names,
     install_triggers,
     rebuild_all_gaps,
     refresh_gaps,
 )
-from requests.models import Delivery, IssuedDocument, ServiceRequest, Summary
 
 from .conftest import deliver, drop_trigger, finished, issue, moment, run_at_once, summarise
 
@@ -217,7 +217,7 @@ def test_refreshes_racing_on_postgresql_compute_each_gap_once(require_postgres, 
 
 
 def test_a_forwarded_request_takes_its_gap_to_the_new_centre(ledger):
-    from hallservice.supervision import audit
+    from supervision import audit
 
     refresh_gaps()
     town = [ledger["town"].pk]

@@ -1,7 +1,7 @@
 """Monthly reports are never stuck or lost when Redis or a worker fails (issue 15, items 1 and 2).
 
 The row is the outbox: the request commits it as queued, the task is sent after the commit, and a beat sweep sends
-again what the broker never got or lost and restarts what a killed worker left running (hallservice/outbox.py).
+again what the broker never got or lost and restarts what a killed worker left running (hallservice/core/outbox.py).
 Tests run Celery eagerly, so "Redis is down" is the task's apply_async raising kombu's OperationalError, as it
 does when the broker refuses the connection.
 """
@@ -15,7 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from hallservice.models import MonthlyReport
-from hallservice.tasks import monthly_report_build
+from supervision.tasks import monthly_report_build
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def supervisor_client(client, supervisor_user):
 
 
 def _sweep():
-    from hallservice.tasks import monthly_reports_sweep
+    from supervision.tasks import monthly_reports_sweep
 
     return monthly_reports_sweep()
 

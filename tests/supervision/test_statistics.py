@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from hallservice.errors import DomainError
-from hallservice.supervision.scope import build_scope
-from hallservice.supervision.statistics import compute_statistics, weighted_median_working_days
+from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.models import MaterialStatus
+from supervision.scope import build_scope
+from supervision.statistics import compute_statistics, weighted_median_working_days
 
 from .conftest import TODAY
 

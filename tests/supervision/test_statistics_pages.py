@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hallservice.models import MonthlyReport
-from hallservice.supervision.services import monthly_report_request, monthly_reports_prepare
-from hallservice.tasks import monthly_reports_prepare_last_month
 from staff.roles import Role
+from supervision.services import monthly_report_request, monthly_reports_prepare
+from supervision.tasks import monthly_reports_prepare_last_month
 from tests.conftest import make_staff_user
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from training import services as svc
 from training.draw import draw
 from training.models import Attempt, AttemptStatus, MonthlyTestStatus, Option, Question, QuestionKind

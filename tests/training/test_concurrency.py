@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connections
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from training import services as svc
 from training.models import Attempt, AttemptQuestion, TrainingEvent
 

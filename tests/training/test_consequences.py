@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from rosters.models import Unavailability, UnavailabilityKind
 from rosters.selectors import away_days, day_roster, unavailable_staff_ids
 from rosters.services import unavailability_record

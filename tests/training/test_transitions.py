@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from hallservice.errors import TransitionNotAllowed
+from hallservice.core.errors import TransitionNotAllowed
 from training import services as svc
 from training.models import (
     MONTHLY_TEST_TRANSITIONS,

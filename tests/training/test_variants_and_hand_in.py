@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from training import services as svc
 from training.importing import read_questions
 from training.models import Attempt, AttemptStatus, Question

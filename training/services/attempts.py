@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 
 from ..draw import DrawImpossible, draw
 from ..models import Attempt, AttemptQuestion, AttemptStatus, MonthlyTest, QuestionKind

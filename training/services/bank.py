@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallservice.bidi import strip_bidi_objects
-from hallservice.errors import DomainError, TransitionNotAllowed
-from hallservice.text_limits import check_lengths, excerpt
+from hallservice.core.bidi import strip_bidi_objects
+from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.text_limits import check_lengths, excerpt
 
 from ..models import Difficulty, Option, Question, QuestionKind, Topic, TrainingSession
 from ..selectors import used_question_ids

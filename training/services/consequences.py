@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, TransitionNotAllowed
-from hallservice.workdays import WorkingCalendar
+from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.workdays import WorkingCalendar
 from rosters.models import UnavailabilityKind
 from rosters.selectors import away_days
 from rosters.services import unavailability_record

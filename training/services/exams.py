@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError, TransitionNotAllowed
-from hallservice.text_limits import check_length
+from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.text_limits import check_length
 from staff.models import StaffMember
 
 from ..grading import pass_mark
@@ -233,7 +233,7 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     test.save(update_fields=["status", "closed_at"])
     record_event(centre_id=test.centre_id, actor=actor, verb="test_closed", note=test.title, test=test)
 
-    from hallservice.outbox import send_quietly
+    from hallservice.core.outbox import send_quietly
 
     from ..tasks import training_apply_consequences
 

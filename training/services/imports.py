@@ -2,8 +2,8 @@
 
 A spreadsheet of more than ``BACKGROUND_ROWS`` rows (as its sheet dimension states, or of unknown size) is not
 parsed in the request: the upload is kept in MEDIA storage with a ``QuestionImport`` row, the row is the outbox
-(hallservice/outbox.py: sent after commit, claimed by the task, swept by the beat, 3 tries then "failed"), and the
-import page polls the row. The task parses the file (bounded by hallservice.xlsx_limits and importing.MAX_ROWS)
+(hallservice/core/outbox.py: sent after commit, claimed by the task, swept by the beat, 3 tries then "failed"), and the
+import page polls the row. The task parses the file (bounded by hallservice.core.xlsx_limits and importing.MAX_ROWS)
 and runs the same all-or-nothing ``question_import`` as a small file, as the user who uploaded it.
 
 Rule chosen (not in SPEC): rows at fault end the import as "failed" with the rows listed and nothing imported, as
@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice import outbox
-from hallservice.errors import DomainError, PermissionDenied
+from hallservice.core import outbox
+from hallservice.core.errors import DomainError, PermissionDenied
 
 from ..models import ImportStatus, QuestionImport
 from .bank import ImportRefused, _ensure_bank, question_import

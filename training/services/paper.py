@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from staff.models import ServiceCentre
 
 from ..draw import Shortfall, shortfalls

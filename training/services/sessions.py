@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hallservice.bidi import strip_bidi_objects
-from hallservice.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.text_limits import check_length, check_lengths, excerpt
-from hallservice.uploads import validate_upload
+from hallservice.core.bidi import strip_bidi_objects
+from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.text_limits import check_length, check_lengths, excerpt
+from hallservice.core.uploads import validate_upload
 from staff.models import Department, StaffMember
 
 from ..models import (

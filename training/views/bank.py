@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.errors import DomainError
-from hallservice.query_params import bad_query_response, form_errors
-from hallservice.uploads import validate_upload
+from hallservice.core.errors import DomainError
+from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.uploads import validate_upload
 
 from .. import exports, selectors
 from .. import services as svc

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.errors import PermissionDenied
+from hallservice.core.errors import PermissionDenied
 from staff.models import Department, StaffMember
 
 from .. import selectors

@@ -7,8 +7,8 @@ standard error.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from hallservice.api_tokens import api_token_issue
-from hallservice.errors import DomainError
+from hallservice.core.api_tokens import api_token_issue
+from hallservice.core.errors import DomainError
 
 
 class Command(BaseCommand):

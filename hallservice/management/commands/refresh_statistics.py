@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from hallservice.supervision import figures, ledger_gaps
+from supervision import figures, ledger_gaps
 
 
 class Command(BaseCommand):

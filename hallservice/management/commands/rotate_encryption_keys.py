@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from hallservice.crypto import EncryptedCharField, rotate_token
+from hallservice.core.crypto import EncryptedCharField, rotate_token
 
 
 def encrypted_fields():

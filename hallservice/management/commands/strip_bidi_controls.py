@@ -1,4 +1,4 @@
-"""Remove bidi controls (U+202E & co.) from free texts stored before hallservice.bidi stripped them at input."""
+"""Remove bidi controls (U+202E & co.) from free texts stored before hallservice.core.bidi stripped them at input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hallservice.bidi import PROJECT_APPS, strip_bidi_instance
+from hallservice.core.bidi import PROJECT_APPS, strip_bidi_instance
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from requests.services.catalogue_import import import_matters
 
 

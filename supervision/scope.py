@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 from staff.models import ServiceCentre
 
 

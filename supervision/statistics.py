@@ -14,7 +14,7 @@ Definitions (shown on the page too, so a supervisor can check a number by hand):
   dashboard (which counts every evaluation to date).
 - Consultations: those recorded in the period and how many became requests.
 
-The figures are sums of pre-counted rows (hallservice/supervision/figures.py): a district's year is some
+The figures are sums of pre-counted rows (supervision/figures.py): a district's year is some
 330,000 requests but a few thousand monthly rows plus the daily rows of the days outside whole months,
 summed in the database into at most a few thousand groups; Python only merges them.
 """
@@ -141,7 +141,7 @@ def scoped_requests(scope: Scope):
 def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics:
     """All dashboard figures for the scope (centres) and period (local dates, inclusive).
 
-    Sums the pre-counted figures (hallservice/supervision/figures.py) after rebuilding the days changed since
+    Sums the pre-counted figures (supervision/figures.py) after rebuilding the days changed since
     the last refresh: monthly rows for the whole months of the period, daily rows for the days before and
     after them, daily rows for the trends. Only the "open now" counts read requests (open requests are few).
     """

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 
-from requests import throttle
+from hallservice.core import throttle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,10 +1,10 @@
-"""``manage.py build_fonts [--force]``: cut the printed forms' fonts from the system fonts (see requests.fonts)."""
+"""``manage.py build_fonts [--force]``: cut the printed forms' fonts from the system fonts (see hallservice.core.fonts)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests.fonts import FONT_FILES, FontBuildError, build_fonts, font_dir
+from hallservice.core.fonts import FONT_FILES, FontBuildError, build_fonts, font_dir
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ A 18-digit number of the wrong kind (a permit number entered as a resident ID, s
 naming the right document type, so the stored type always matches the number.
 
 Every number, whatever its type, is stored like the resident ID numbers always were: encrypted, with a keyed
-hash for search and a masked copy for lists (see ``hallservice.crypto``).
+hash for search and a masked copy for lists (see ``hallservice.core.crypto``).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.crypto import mask_id_number, normalise
-from hallservice.errors import DomainError
+from hallservice.core.crypto import mask_id_number, normalise
+from hallservice.core.errors import DomainError
 
 __all__ = [
     "EARLIEST_BIRTH",

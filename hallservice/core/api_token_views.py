@@ -1,4 +1,4 @@
-"""The API's own token endpoint (kept apart from hallservice/api_tokens.py, which DRF's settings import early)."""
+"""The API's own token endpoint (kept apart from hallservice/core/api_tokens.py, which DRF's settings import early)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers

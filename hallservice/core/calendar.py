@@ -1,4 +1,4 @@
-"""Hall-wide writes: number sequences and the working calendar."""
+"""Writes to the working calendar: single overrides and the bulk entry of a year's holiday notice."""
 
 from __future__ import annotations
 
@@ -6,29 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .calendar_changes import finish_calendar_change, prepare_calendar_change
 from .calendar_notice import parse_notice
 from .errors import DomainError, PermissionDenied
-from .models import CalendarOverride, CalendarYear, NumberSequence
-
-
-@transaction.atomic
-def sequence_next(*, key: str) -> int:
-    """Advance the named counter and return its new value; concurrent callers each get a distinct value.
-
-    The row is created on first use (a concurrent creator loses the unique-key race inside get_or_create's
-    savepoint and re-reads), then locked, so two transactions never read the same last value.
-    """
-    NumberSequence.objects.get_or_create(key=key)
-    NumberSequence.objects.select_for_update().filter(key=key).update(value=F("value") + 1)
-    return NumberSequence.objects.values_list("value", flat=True).get(key=key)
-
+from .models import CalendarOverride, CalendarYear
 
 # --- Working calendar ---------------------------------------------------------------------------------------
-# Every change of the overrides goes through these, so the apps hooked into hallservice.calendar_changes (open
+# Every change of the overrides goes through these, so the apps hooked into hallservice.core.calendar_changes (open
 # requests' promised deadlines) follow it in the same transaction, whether the admin form or the bulk entry
 # made it.
 
@@ -86,7 +72,7 @@ class NoticeEntered:
 
 @transaction.atomic
 def calendar_notice_enter(*, actor, year: int, text: str, source: str = "") -> NoticeEntered:
-    """Enter a year's State Council holiday notice at once (format: hallservice.calendar_notice).
+    """Enter a year's State Council holiday notice at once (format: hallservice.core.calendar_notice).
 
     All or nothing: the whole notice is read before anything is stored. Each date becomes an override (an
     existing override of that date is replaced); overrides of the year the notice does not mention stay (a

@@ -4,7 +4,7 @@ A year of a district hall is ~330,000 requests; grouping them for every dashboar
 PostgreSQL however they were indexed. `DailyFigure` holds, per local day and centre, the counts each figure
 needs (by department, kind, channel, category and helper for registrations; by day of acceptance and by
 helper for completions; by rating and by helper for evaluations; consultations). The dashboard sums them
-for any period (hallservice/supervision/statistics.py).
+for any period (supervision/statistics.py).
 
 Keeping them right:
 - Database triggers on requests, evaluations and consultations append a `StaleDay` row for every local day a
@@ -37,9 +37,9 @@ from django.db import connections, transaction
 from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 
+from hallservice.core.workdays import WorkingCalendar
 from hallservice.models import FIGURE_COUNTERS as COUNTERS
 from hallservice.models import DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
-from hallservice.workdays import WorkingCalendar
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
 from requests.satisfaction import final_rating
 

@@ -73,14 +73,14 @@ def _cache_down(r: Rate, exc: Exception) -> None:
 
 
 def _db_get(key: str) -> int:
-    from hallservice.models import ThrottleCount
+    from hallservice.core.models import ThrottleCount
 
     return ThrottleCount.objects.filter(key=key).values_list("count", flat=True).first() or 0
 
 
 def _db_add(key: str, delta: int, ends: float) -> int:
     """Add ``delta`` to the row of ``key`` atomically and return the new count (the row lock lasts to commit)."""
-    from hallservice.models import ThrottleCount
+    from hallservice.core.models import ThrottleCount
 
     expires = datetime.fromtimestamp(ends, tz=UTC)
     for tries in range(1, 101):
@@ -101,7 +101,7 @@ def _db_add(key: str, delta: int, ends: float) -> int:
 
 
 def _db_delete(key: str) -> None:
-    from hallservice.models import ThrottleCount
+    from hallservice.core.models import ThrottleCount
 
     ThrottleCount.objects.filter(key=key).delete()
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice import outbox
-from hallservice.errors import DomainError, PermissionDenied
+from hallservice.core import outbox
+from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.models import MonthlyReport, ReportStatus
 from staff.models import ServiceCentre
 
@@ -27,7 +27,7 @@ QUEUE_STALE = timedelta(minutes=10)
 
 
 def _task():
-    from hallservice.tasks import monthly_report_build
+    from supervision.tasks import monthly_report_build
 
     return monthly_report_build
 
@@ -41,7 +41,7 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
     """Queue the month's report of a centre (and its lower centres).
 
     An identical report in progress is reused; if it is stuck (never sent, or its worker lost) or the last one
-    failed, that row is queued again with fresh attempts rather than left as it is (hallservice/outbox.py).
+    failed, that row is queued again with fresh attempts rather than left as it is (hallservice/core/outbox.py).
     """
     if not actor.has_perm("hallservice.view_statistics"):
         raise PermissionDenied(_("Only the supervision section can prepare monthly reports."))

@@ -27,7 +27,7 @@ from django.utils.module_loading import import_string
 
 from .crypto import mask_phone
 
-log = logging.getLogger("hallservice.notifications")
+log = logging.getLogger("hallservice.core.notifications")
 
 __all__ = [
     "ConsoleEmailBackend",
@@ -138,7 +138,7 @@ def get_backend(channel: str) -> NotificationBackend:
     return import_string(settings.NOTIFICATION_BACKENDS[channel])()
 
 
-CONSOLE_SMS = "hallservice.notifications.ConsoleSmsBackend"
+CONSOLE_SMS = "hallservice.core.notifications.ConsoleSmsBackend"
 
 
 @checks.register(checks.Tags.security)

@@ -5,7 +5,7 @@ helper of the scope, and everyone else of the scope who had requests, evaluation
 check-ins or integrity records that year. Each source is answered by ONE grouped query
 (``values("<staff>").annotate(...)``) and the results are merged by staff id in Python, so the page costs the
 same number of queries for one person or five hundred; requests and evaluations are summed from the year's
-monthly statistics figures (hallservice/supervision/figures.py), which count the same things. Both the staff member and the source row must lie in
+monthly statistics figures (supervision/figures.py), which count the same things. Both the staff member and the source row must lie in
 the scope: another centre's data never shows.
 
 What each figure counts (calendar year, the hall's time zone):
@@ -64,8 +64,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from hallservice.core.spreadsheets import append_row, set_cell
 from hallservice.models import FigureMeasure, MonthlyFigure
-from hallservice.spreadsheets import append_row, set_cell
 from requests.models import Complaint, ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import IntegrityKind, IntegrityRecord, StaffKind, StaffMember
@@ -298,7 +298,7 @@ def _only(staff_field: str, staff_id: int | None) -> Q:
 
 
 def _figure_sums(year: int, centre_ids, staff_id: int | None, measures) -> dict[int, dict[str, dict]]:
-    """{helper id: {measure: {counter: sum}}} of the year's monthly figures (hallservice/supervision/figures.py):
+    """{helper id: {measure: {counter: sum}}} of the year's monthly figures (supervision/figures.py):
     requests of the scope's centres whose helper is of the scope too (assessment_rows refreshes them first)."""
     helpers = StaffMember.objects.filter(centre_id__in=centre_ids).filter(Q() if staff_id is None else Q(pk=staff_id))
     rows = (

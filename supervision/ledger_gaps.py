@@ -3,9 +3,9 @@
 The audit's questions (no summary, no proof of delivery, archived without documents, agency without a
 signed commission) need anti-joins of every finished request with summaries, deliveries and documents:
 seconds on a district's three years. Most requests have no gap, so `LedgerGap` keeps a row only for those
-that have one, and the audit joins the scope's requests to it (hallservice/supervision/audit.py).
+that have one, and the audit joins the scope's requests to it (supervision/audit.py).
 
-Kept right like the daily figures (hallservice/supervision/figures.py): triggers on requests, summaries,
+Kept right like the daily figures (supervision/figures.py): triggers on requests, summaries,
 deliveries and issued documents append the request's id to `StaleRequest` on every change that can open or
 close a gap; `refresh_gaps()` (called by the audit before it reads, and after migrate) claims those ids and
 computes their gaps again with the conditions below, in the database. Whether a missing summary is overdue

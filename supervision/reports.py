@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hallservice.spreadsheets import append_row
+from hallservice.core.spreadsheets import append_row
 
 from .statistics import Statistics, chart_tables, headline
 
@@ -65,7 +65,7 @@ def report_xlsx(stats: Statistics) -> bytes:
 
 
 def report_pdf(stats: Statistics) -> bytes:
-    from requests.documents import render_pdf
+    from hallservice.core.pdf import render_pdf
 
     with translation.override("zh-hans"):
         tables = chart_tables(stats)

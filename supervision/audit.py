@@ -1,7 +1,7 @@
 """Ledger audit (台账记录不实, seed 001 八): requests whose records do not back up what their status says.
 
 The gaps come from the `LedgerGap` table, which the database keeps current as requests, summaries, deliveries
-and documents change (hallservice/supervision/ledger_gaps.py), so a request drops off the list as soon as what
+and documents change (supervision/ledger_gaps.py), so a request drops off the list as soon as what
 it lacked is on file, and the audit reads a few hundred rows rather than the whole ledger. The summary
 deadline is the one the timer uses (``requests.services.timers.flag_missing_summaries``): 2 working days after
 the day of completion, by the hall's working calendar.
@@ -15,8 +15,8 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from hallservice.core.workdays import WorkingCalendar
 from hallservice.models import LedgerGap
-from hallservice.workdays import WorkingCalendar
 
 from .ledger_gaps import FLAGS, refresh_gaps
 

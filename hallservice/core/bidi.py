@@ -10,7 +10,7 @@ in the hall's Chinese texts, so they are **stripped**, not replaced by a marker:
 Where: at input, for every model of the project's apps, by a ``pre_save`` handler (forms, services, the API,
 the public forms and the admin all save through it) and by :func:`strip_bidi_objects` before the few
 ``bulk_create`` / ``bulk_update`` calls that carry free text; and on output, in every PDF
-(``requests.documents.render_pdf`` strips the rendered HTML). Rows stored before this rule are cleaned by
+(``hallservice.core.pdf.render_pdf`` strips the rendered HTML). Rows stored before this rule are cleaned by
 ``manage.py strip_bidi_controls``.
 """
 

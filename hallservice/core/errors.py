@@ -1,6 +1,6 @@
 """Domain errors raised by services, with messages fit to show a clerk.
 
-The DRF exception handler (hallservice.api) and the HTML views map them: a DomainError is a 400 with the
+The DRF exception handler (hallservice.core.api) and the HTML views map them: a DomainError is a 400 with the
 message, TransitionNotAllowed a 409, PermissionDenied a 403.
 """
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from hallservice.errors import DomainError, PermissionDenied
+from hallservice.core.errors import DomainError, PermissionDenied
+from hallservice.core.spreadsheets import write_csv
 from hallservice.models import MonthlyReport
-from hallservice.spreadsheets import write_csv
 from staff.models import ServiceCentre
 
 from .reports import XLSX

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import DisallowedHost
 
-logger = logging.getLogger("hallservice.public_url")
+logger = logging.getLogger("hallservice.core.public_url")
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hallservice.errors import DomainError
+from hallservice.core.errors import DomainError
 
 REASON = 200
 RESULT = 300

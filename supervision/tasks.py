@@ -1,0 +1,42 @@
+"""Supervision's Celery tasks: monthly reports (the row is the outbox) and the statistics figures' refresh."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def monthly_report_build(report_id: int) -> str:
+    """Build a queued monthly report; the reports page polls its progress. At least once: the message is acknowledged
+    after the run and given back if the worker dies; the body claims the row, so a second delivery does nothing."""
+    from .services import monthly_report_build as build
+
+    return build(report_id=report_id).status
+
+
+@shared_task
+def monthly_reports_sweep() -> dict:
+    """Every minute: monthly reports never sent, lost by the broker or left by a dead worker go again (outbox)."""
+    from .services import monthly_reports_sweep as sweep
+
+    return sweep()
+
+
+@shared_task
+def monthly_reports_prepare_last_month() -> int:
+    """On the 1st: queue last month's report for every district and town centre (idempotent)."""
+    from datetime import timedelta
+
+    from .services import monthly_reports_prepare
+
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    return len(monthly_reports_prepare(month=last_month))
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def statistics_figures_refresh() -> dict:
+    """Rebuild the daily figures of the days, and the ledger gaps of the requests, changed since the last refresh
+    (idempotent; the pages run it too, so this only keeps their first view quick)."""
+    from .figures import refresh_figures
+    from .ledger_gaps import refresh_gaps
+
+    return {"days": refresh_figures(), "requests": refresh_gaps()}
