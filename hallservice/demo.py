@@ -23,12 +23,13 @@ from django.utils.translation import gettext
 from pypinyin import lazy_pinyin
 from stdnum.cn import uscc
 
-from hallservice.core.crypto import blind_index, mask_phone
-from hallservice.core.identity import IdType, check_digit, mask_document_number
+from hallservice.core.crypto import mask_phone
+from hallservice.core.identity import IdType, check_digit
 from hallservice.core.text_limits import excerpt
 from hallservice.core.workdays import WorkingCalendar
 from requests.models import (
     PUBLIC_SOURCES,
+    ApplicantIdentity,
     ApplicantType,
     Category,
     Channel,
@@ -2276,14 +2277,7 @@ class _History:
             applicant_type=ApplicantType.ORGANISATION if organisation else ApplicantType.PERSON,
             applicant_name=name,
             contact_person=contact,
-            applicant_id_type=id_type,
-            applicant_id_number=id_number,
-            applicant_id_hash=blind_index(id_number, purpose="id"),
-            applicant_id_masked=mask_document_number(id_type, id_number),
-            applicant_phone=phone,
-            applicant_phone_hash=blind_index(phone, purpose="phone"),
-            applicant_phone_masked=mask_phone(phone),
-            applicant_phone_tail=phone[-4:],
+            **ApplicantIdentity(id_type=id_type, id_number=id_number, phone=phone).fields(),
             applicant_address=address,
             matter=matter,
             centre=origin,

@@ -314,7 +314,7 @@ def request_register_view(request):
             status = 400
             if form.is_valid():
                 try:
-                    req = request_register(actor=request.user, **form.cleaned_data)
+                    req = request_register(actor=request.user, data=form.registration_input())
                 except TransitionNotAllowed as exc:
                     _attach_error(form, exc)
                     status = 409

@@ -49,6 +49,7 @@ from .handling import (
     request_suspend,
 )
 from .intake import (
+    RegistrationInput,
     consultation_answer,
     consultation_create,
     request_accept,
@@ -84,6 +85,7 @@ __all__ = [
     "TERMINATION_REASONS",
     "TRANSITIONS",
     "Action",
+    "RegistrationInput",
     "consultation_answer",
     "consultation_create",
     "department_task_claim",

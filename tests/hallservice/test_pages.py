@@ -102,12 +102,14 @@ def test_home_shows_a_helpers_work_and_a_supervisors_pending_extensions(client, 
     material = RequiredMaterialFactory(matter=matter)
     req = svc.request_register(
         actor=clerk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="张三",
-        applicant_id_number="410402199003150023",
-        applicant_phone="13812345678",
-        provided_material_ids=[material.pk],
+        data=svc.RegistrationInput(
+            kind="assist",
+            matter_id=matter.pk,
+            applicant_name="张三",
+            applicant_id_number="410402199003150023",
+            applicant_phone="13812345678",
+            provided_material_ids=[material.pk],
+        ),
     )
     svc.request_accept(actor=clerk, request_id=req.pk)
     svc.request_request_extension(actor=clerk, request_id=req.pk, working_days=3, reason="需要现场勘验")

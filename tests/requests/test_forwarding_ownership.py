@@ -27,12 +27,14 @@ def forwarded(hall, people, matter, village_desk):
     """老李's request, registered at the village with every material and forwarded to the town."""
     req = svc.request_register(
         actor=village_desk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
-        provided_material_ids=[m.pk for m in matter.materials.all()],
+        data=svc.RegistrationInput(
+            kind="assist",
+            matter_id=matter.pk,
+            applicant_name="老李",
+            applicant_id_number=VALID_ID_NUMBERS[1],
+            applicant_phone="13912345678",
+            provided_material_ids=[m.pk for m in matter.materials.all()],
+        ),
     )
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()
