@@ -164,34 +164,44 @@ DEPARTMENTS: list[dict] = [
 SHORT_OF_SPECIALISTS = "JTJ"
 
 # --- Windows -------------------------------------------------------------------------------------------------
+
+
+def _floor(centre: str, floor: int, prefix: str, help_desk: str, windows: str) -> list[tuple]:
+    """One floor's windows, numbered in order: its help desk (no department) first, then each "name:department"."""
+    rows = [(centre, f"{prefix}01", help_desk, floor, None, True)]
+    for n, window in enumerate(windows.split(), start=2):
+        name, department = window.split(":")
+        rows.append((centre, f"{prefix}{n:02d}", name, floor, department, False))
+    return rows
+
+
 # (centre code, number, name, floor, department code or None, help desk)
 WINDOWS: list[tuple[str, str, str, int, str | None, bool]] = [
-    (DISTRICT, "A01", "一楼帮办代办服务台", 1, None, True),
-    (DISTRICT, "A02", "不动产综合受理窗口", 1, "BDC", False),
-    (DISTRICT, "A03", "不动产综合窗口", 1, "BDC", False),
-    (DISTRICT, "A04", "不动产登记资料查询窗口", 1, "BDC", False),
-    (DISTRICT, "A05", "住房公积金提取窗口", 1, "GJJ", False),
-    (DISTRICT, "A06", "住房公积金贷款窗口", 1, "GJJ", False),
-    (DISTRICT, "A07", "户政综合窗口", 1, "GA", False),
-    (DISTRICT, "A08", "居民身份证办理窗口", 1, "GA", False),
-    (DISTRICT, "B01", "二楼帮办代办服务台", 2, None, True),
-    (DISTRICT, "B02", "企业开办综合窗口", 2, "SCJG", False),
-    (DISTRICT, "B03", "个体工商户登记窗口", 2, "SCJG", False),
-    (DISTRICT, "B04", "食品经营许可窗口", 2, "SCJG", False),
-    (DISTRICT, "B05", "税务综合窗口", 2, "SWJ", False),
-    (DISTRICT, "B06", "发票办理窗口", 2, "SWJ", False),
-    (DISTRICT, "B07", "交通运输综合窗口", 2, "JTJ", False),
-    (DISTRICT, "C01", "三楼帮办代办服务台", 3, None, True),
-    (DISTRICT, "C02", "社会保险综合窗口", 3, "RSJ", False),
-    (DISTRICT, "C03", "社会保障卡窗口", 3, "RSJ", False),
-    (DISTRICT, "C04", "医疗保障综合窗口", 3, "YBJ", False),
-    (DISTRICT, "C05", "婚姻登记窗口", 3, "MZJ", False),
-    (DISTRICT, "C06", "社会救助窗口", 3, "MZJ", False),
-    ("JD", "01", "帮办代办服务台", 1, None, True),
-    ("JD", "02", "社保医保综合窗口", 1, "RSJ", False),
-    ("JD", "03", "民政事务窗口", 1, "MZJ", False),
-    ("XSC", "01", "帮办代办服务台", 1, None, True),
-    ("XSC", "02", "社保医保综合窗口", 1, "YBJ", False),
+    *_floor(
+        DISTRICT,
+        1,
+        "A",
+        "一楼帮办代办服务台",
+        "不动产综合受理窗口:BDC 不动产综合窗口:BDC 不动产登记资料查询窗口:BDC 住房公积金提取窗口:GJJ "
+        "住房公积金贷款窗口:GJJ 户政综合窗口:GA 居民身份证办理窗口:GA",
+    ),
+    *_floor(
+        DISTRICT,
+        2,
+        "B",
+        "二楼帮办代办服务台",
+        "企业开办综合窗口:SCJG 个体工商户登记窗口:SCJG 食品经营许可窗口:SCJG 税务综合窗口:SWJ 发票办理窗口:SWJ "
+        "交通运输综合窗口:JTJ",
+    ),
+    *_floor(
+        DISTRICT,
+        3,
+        "C",
+        "三楼帮办代办服务台",
+        "社会保险综合窗口:RSJ 社会保障卡窗口:RSJ 医疗保障综合窗口:YBJ 婚姻登记窗口:MZJ 社会救助窗口:MZJ",
+    ),
+    *_floor("JD", 1, "", "帮办代办服务台", "社保医保综合窗口:RSJ 民政事务窗口:MZJ"),
+    *_floor("XSC", 1, "", "帮办代办服务台", "社保医保综合窗口:YBJ"),
 ]
 
 FLOOR_NAMES = {1: "一楼", 2: "二楼", 3: "三楼"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.utils import timezone
 
@@ -230,13 +231,24 @@ def seed_training(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[s
     this_month = month_start(today)
     helpers = list(required_attendees(district.pk))
 
+    def at(day, hour: int) -> datetime:
+        return datetime.combine(day, datetime.min.time().replace(hour=hour), tzinfo=tz)
+
+    create_test = partial(
+        monthly_test_create,
+        actor=supervisor,
+        centre_id=district.pk,
+        question_count=TRAINING_PAPER,
+        time_limit_minutes=30,
+    )
+
     # Every Tuesday 16:00 from three months back to the end of next month; the topics take turns.
     first = add_months(this_month, -3)
     day = first + timedelta(days=(1 - first.weekday()) % 7)
     while day <= month_end(add_months(this_month, 1)):
         n = day.toordinal() // 7  # the week: the same topic and marks whatever day the seed runs
         topic = TRAINING_TOPICS[n % len(TRAINING_TOPICS)]
-        starts = datetime.combine(day, datetime.min.time().replace(hour=16), tzinfo=tz)
+        starts = at(day, 16)
         title = f"{topic}业务培训（{day.month}月{day.day}日）"
         session = TrainingSession.objects.filter(centre=district, kind=SessionKind.WEEKLY, starts_at=starts).first()
         tally.note("training", session is None)
@@ -282,7 +294,7 @@ def seed_training(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[s
                 kind=kind,
                 topic_id=topics[topic].pk,
                 title=title,
-                starts_at=datetime.combine(day, datetime.min.time().replace(hour=hour), tzinfo=tz),
+                starts_at=at(day, hour),
                 location="一楼帮办代办区",
                 trainer_name="李卫民" if kind == SessionKind.DEPARTMENT else "田秀英",
                 content="结合近期群众反映的问题讲解。",
@@ -317,18 +329,8 @@ def seed_training(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[s
         test = MonthlyTest.objects.filter(centre=district, month=month).first()
         if test is not None:
             continue
-        closes = datetime.combine(
-            month_end(month) - timedelta(days=2), datetime.min.time().replace(hour=18), tzinfo=tz
-        )
-        test = monthly_test_create(
-            actor=supervisor,
-            centre_id=district.pk,
-            month=month,
-            question_count=TRAINING_PAPER,
-            time_limit_minutes=30,
-            opens_at=closes - timedelta(days=3, hours=9),
-            closes_at=closes,
-        )
+        closes = at(month_end(month) - timedelta(days=2), 18)
+        test = create_test(month=month, opens_at=closes - timedelta(days=3, hours=9), closes_at=closes)
         MonthlyTest.objects.filter(pk=test.pk).update(status=MonthlyTestStatus.PUBLISHED, published_at=test.opens_at)
         test.refresh_from_db()
         pool = pool_for(district, month)
@@ -371,13 +373,9 @@ def seed_training(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[s
 
     # This month's test: open since two days ago for five days; two helpers have handed in already.
     if not MonthlyTest.objects.filter(centre=district, month=this_month).exists():
-        opens = datetime.combine(today - timedelta(days=2), datetime.min.time().replace(hour=9), tzinfo=tz)
-        test = monthly_test_create(
-            actor=supervisor,
-            centre_id=district.pk,
+        opens = at(today - timedelta(days=2), 9)
+        test = create_test(
             month=this_month,
-            question_count=TRAINING_PAPER,
-            time_limit_minutes=30,
             opens_at=opens,
             closes_at=opens + timedelta(days=5, hours=9),
             quotas={topics["服务规范与首问负责"].pk: 4},
