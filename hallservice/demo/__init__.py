@@ -1,6 +1,7 @@
 """Demo data for a believable hall: the centre tree, departments, windows, staff, logins and the catalogue.
 
-The data is plain Python below; `seed_demo()` writes it. Every row is found again by its natural key (centre
+The data is plain Python in this package's modules, one per app (the catalogue's matters in matters.toml);
+`seed_demo()` writes it, app by app. Every row is found again by its natural key (centre
 code, department code, centre + window number, username, matter code, matter + material name), so running
 the seed twice leaves the database as it was. Rows are validated with `full_clean()` before they are saved,
 and matters go through `matter_save` so their pinyin search keys are filled. The request history

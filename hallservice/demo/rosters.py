@@ -29,7 +29,6 @@ from rosters.services import (
 )
 from staff.models import ServiceCentre, StaffMember, Window
 
-# --- Rosters (F-ROS) -----------------------------------------------------------------------------------------
 # Two duty leaders of the hall are bureau leaders taking the weekly lead; absences fall on fixed days of the
 # month so that a re-run in the same month finds them again.
 BUREAU_LEADERS = {"邓卫东": "副局长", "曹玉芳": "副局长"}

@@ -50,7 +50,6 @@ from requests.services.closing import TERMINATION_REASONS
 from requests.services.intake import LOOKUP_ALPHABET
 from staff.models import CentreLevel, ServiceCentre, StaffMember
 
-# --- Request history (F-REQ, F-SUP-3) -------------------------------------------------------------------------
 # About 400 requests over the 13 months before today, so the supervision statistics, the annual assessment and the
 # request pages have something to show. This is history, so rows are written directly rather than through the
 # services (which stamp "now"): each request's story is planned step by step in local working time, cut off at

@@ -43,7 +43,6 @@ from training.services import (
 )
 from training.services.paper import attempt_grade
 
-# --- Training (F-TRN) ----------------------------------------------------------------------------------------
 # A weekly training every Tuesday afternoon for the hall's full-time helpers (three months back, this month and
 # next), a department short training and an ad-hoc one; a question bank from their content; the last three
 # months' tests closed with scores (何文博 below 85 each time: study days and a recommendation letter) and this
