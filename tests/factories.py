@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from hallservice.core.identity import IdType
 from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
+from requests.services import RegistrationInput
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 
 
@@ -101,6 +102,20 @@ class RequiredMaterialFactory(factory.django.DjangoModelFactory):
 
 
 VALID_ID_NUMBERS = ["410402199003150023", "110105198001011238", "11010519491231002X"]
+
+
+# The village applicant of the forwarding tests.
+OLD_LI = {"applicant_name": "老李", "applicant_id_number": VALID_ID_NUMBERS[1], "applicant_phone": "13912345678"}
+
+
+def registration_input(matter, **fields) -> RegistrationInput:
+    """The front desk's registration of 张三 (a person with a resident ID) for ``matter``; ``fields`` change any part."""
+    applicant = {
+        "applicant_name": "张三",
+        "applicant_id_number": VALID_ID_NUMBERS[0],
+        "applicant_phone": "13812345678",
+    }
+    return RegistrationInput(**{"kind": "assist", "matter_id": matter.pk, **applicant, **fields})
 
 
 def _identity(o) -> dict[str, str]:

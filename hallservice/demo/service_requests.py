@@ -398,19 +398,7 @@ class _History(ComplaintHistory):
         req, matter, helper = story.req, story.req.matter, story.req.helper
         actor = accepting = helper.user
         t = story.applied_at
-        checks = [
-            story.child(
-                MaterialCheck(
-                    request=req,
-                    material=m,
-                    position=m.position,
-                    name=m.name,
-                    how_to_obtain=m.how_to_obtain,
-                    tolerant_waivable=m.tolerant_waivable,
-                )
-            )
-            for m in matter.materials.all()
-        ]
+        checks = [story.child(MaterialCheck.for_material(req, m)) for m in matter.materials.all()]
         story.event(
             t,
             "registered",

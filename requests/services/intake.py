@@ -267,13 +267,9 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
     req.save(force_insert=True)
     provided = set(data.provided_material_ids)
     MaterialCheck.objects.bulk_create(
-        MaterialCheck(
-            request=req,
-            material=material,
-            position=material.position,
-            name=material.name,
-            how_to_obtain=material.how_to_obtain,
-            tolerant_waivable=material.tolerant_waivable,
+        MaterialCheck.for_material(
+            req,
+            material,
             status=MaterialStatus.PROVIDED if material.pk in provided else MaterialStatus.UNCHECKED,
             checked_at=timezone.now() if material.pk in provided else None,
         )
