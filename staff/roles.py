@@ -135,12 +135,12 @@ _TRAINING = {
 # admin, the integrity records (view_integrityrecord alone does not open the supervision page).
 _SUPERVISION = {
     Role.SUPERVISOR: [
-        "hallservice.view_statistics",
-        "hallservice.view_assessment",
-        "staff.record_integrity",
-        "staff.view_integrityrecord",
+        "supervision.view_statistics",
+        "supervision.view_assessment",
+        "supervision.record_integrity",
+        "supervision.view_integrityrecord",
     ],
-    Role.ADMIN: ["hallservice.view_statistics", "staff.view_integrityrecord"],
+    Role.ADMIN: ["supervision.view_statistics", "supervision.view_integrityrecord"],
 }
 for _extra in (_TRAINING, _SUPERVISION):
     for _role, _perms in _extra.items():

@@ -38,12 +38,13 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 
 from hallservice.core.workdays import WorkingCalendar
-from hallservice.models import FIGURE_COUNTERS as COUNTERS
-from hallservice.models import DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
 from requests.satisfaction import final_rating
 
 from . import triggers
+from .choices import FigureMeasure
+from .models import FIGURE_COUNTERS as COUNTERS
+from .models import DailyFigure, MonthlyFigure, StaleDay
 
 # Columns of a request whose change can move a figure; other updates (notes, pick-up details, timer
 # bookkeeping) mark nothing stale.

@@ -28,7 +28,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hallservice.core.identity import check_digit
-from hallservice.models import MonthlyReport
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus
 from requests.services.documents import document_issue, track_token
@@ -37,7 +36,8 @@ from rosters import services as roster_svc
 from rosters.models import BureauLeader, Duty, DutyDay, HelpAreaTurn, UnavailabilityKind
 from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
-from staff.services import integrity_record_create
+from supervision.models import MonthlyReport
+from supervision.services import integrity_record_create
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 

@@ -26,7 +26,7 @@ from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
 from requests.models import ComplaintEvent, Notification, RequestEvent
 from rosters.models import RosterEvent
-from staff.models import IntegrityRecord
+from supervision.models import IntegrityRecord
 from tests.factories import UserFactory
 from training.models import TrainingEvent
 

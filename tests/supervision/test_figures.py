@@ -12,16 +12,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from hallservice.models import (
-    CalendarOverride,
-    DailyFigure,
-    FigureMeasure,
-    LedgerGap,
-    MonthlyFigure,
-    StaleDay,
-    StaleRequest,
-)
+from hallservice.core.models import CalendarOverride
 from requests.models import Consultation, Evaluation, ServiceRequest
+from supervision.choices import FigureMeasure
 from supervision.figures import (
     COUNTERS,
     expected_trigger_names,
@@ -30,6 +23,7 @@ from supervision.figures import (
     refresh_figures,
     trigger_names,
 )
+from supervision.models import DailyFigure, LedgerGap, MonthlyFigure, StaleDay, StaleRequest
 from supervision.scope import build_scope
 from supervision.statistics import compute_statistics, whole_months
 
