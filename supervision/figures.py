@@ -17,7 +17,7 @@ Keeping them right:
   dashboard calls it before summing, so it always shows committed data; the beat task calls it every few
   minutes so that call rarely has more than today to do. Refreshes take a lock so two never rebuild a day
   at once (PostgreSQL advisory lock; SQLite writes one transaction at a time anyway).
-- `install_triggers()` runs after every migrate (hallservice.apps): SQLite drops a table's triggers when a
+- `install_triggers()` runs after every migrate (supervision.apps): SQLite drops a table's triggers when a
   migration rebuilds the table, so they are put back, and when any had to be created every day is marked
   stale (so nothing changed meanwhile is missed) and rebuilt there and then.
 
