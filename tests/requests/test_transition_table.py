@@ -86,17 +86,22 @@ def test_actions_that_change_state_follow_the_table():
                 assert action.target in TRANSITIONS[source], (action.name, source)
 
 
-@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=[f"{s.value}-{a}" for s, a in FORBIDDEN])
-def test_action_not_allowed_in_state_is_refused(hall, status, action):
-    user = UserFactory(username="root", is_superuser=True)
-    req = ServiceRequestFactory(centre=hall["town"], status=status)
-    member = StaffMemberFactory(
-        user=user,
-        centre=hall["town"],
+def worker_of(req, centre):
+    """A superuser who is also a worker of the request's lead department, so every permission and guard can hold."""
+    return StaffMemberFactory(
+        user=UserFactory(username="root", is_superuser=True),
+        centre=centre,
         kind=StaffKind.SPECIALIST,
         department=req.lead_department,
         specialist_role=SpecialistRole.WORKER,
     )
+
+
+@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=[f"{s.value}-{a}" for s, a in FORBIDDEN])
+def test_action_not_allowed_in_state_is_refused(hall, status, action):
+    req = ServiceRequestFactory(centre=hall["town"], status=status)
+    member = worker_of(req, hall["town"])
+    user = member.user
     extra = {
         "task": DepartmentTask.objects.create(
             request=req,
@@ -118,15 +123,9 @@ def test_action_not_allowed_in_state_is_refused(hall, status, action):
 
 @pytest.mark.parametrize("status", list(Status))
 def test_page_and_api_offer_exactly_what_the_table_and_guards_allow(hall, client, status):
-    user = UserFactory(username="root", is_superuser=True)
     req = ServiceRequestFactory(centre=hall["town"], status=status)
-    member = StaffMemberFactory(
-        user=user,
-        centre=hall["town"],
-        kind=StaffKind.SPECIALIST,
-        department=req.lead_department,
-        specialist_role=SpecialistRole.WORKER,
-    )
+    member = worker_of(req, hall["town"])
+    user = member.user
     DepartmentTask.objects.create(request=req, department=member.department, description="x")
     Extension.objects.create(request=req, working_days=1, reason="x", requested_by=user)
     expected = [
