@@ -1,7 +1,8 @@
 """Supervision data: monthly reports, the pre-counted statistics and ledger gaps kept by triggers, integrity records.
 
 The tables keep the names they had in the apps these models came from (hallservice_*, staff_integrityrecord):
-the triggers of figures.py and ledger_gaps.py write them by name.
+the triggers of figures.py and ledger_gaps.py write them by name. (Having models also makes Django send this app
+post_migrate, which installs those triggers: supervision/apps.py.)
 """
 
 from __future__ import annotations
