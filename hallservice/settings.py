@@ -219,7 +219,7 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 # A refused form (expired page, cookies off) gets the site's Chinese 403 page, not Django's English one.
-CSRF_FAILURE_VIEW = "hallservice.errorpages.csrf_failure"
+CSRF_FAILURE_VIEW = "hallservice.core.errorpages.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

@@ -36,10 +36,10 @@ urlpatterns = [
     path("api/v1/", include(("hallservice.api_urls", "api"), namespace="api")),
 ]
 
-# Chinese error pages for staff and citizens (hallservice.errorpages); CSRF_FAILURE_VIEW points there too.
-handler403 = "hallservice.errorpages.permission_denied"
-handler404 = "hallservice.errorpages.page_not_found"
-handler500 = "hallservice.errorpages.server_error"
+# Chinese error pages for staff and citizens (hallservice.core.errorpages); CSRF_FAILURE_VIEW points there too.
+handler403 = "hallservice.core.errorpages.permission_denied"
+handler404 = "hallservice.core.errorpages.page_not_found"
+handler500 = "hallservice.core.errorpages.server_error"
 
 if settings.DEBUG:
     # Development only (`make run`): MEDIA_ROOT holds issued forms with personal data, so production serves it by

@@ -26,8 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hallservice.core import throttle
+from hallservice.core.errorpages import too_many_requests
 from hallservice.core.errors import DomainError, TransitionNotAllowed
-from hallservice.errorpages import too_many_requests
 from staff.models import CentreLevel, ServiceCentre
 
 from .models import (
@@ -287,7 +287,7 @@ def render_public(
 
 
 def _throttled(request, exc: throttle.Throttled):
-    # The site's 429 page (hallservice.errorpages) in the citizens' layout: how long to wait, Retry-After.
+    # The site's 429 page (hallservice.core.errorpages) in the citizens' layout: how long to wait, Retry-After.
     return too_many_requests(request, retry_after=exc.retry_after)
 
 
