@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = "/track/"
 API_PREFIX = "/api/"
-ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.track_mode) sets it
+ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.views.track_mode) sets it
 
 
 def _is_public(request) -> bool:
@@ -35,7 +35,7 @@ def _elder(request) -> bool:
 def _hall(request):
     """The hall named in the citizens' layout; None when even that cannot be read."""
     try:
-        from requests.public import hall_centre
+        from requests.public.views import hall_centre
 
         return hall_centre()
     except Exception:  # noqa: BLE001 — an error page must not fail on the database

@@ -64,9 +64,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from complaints.models import Complaint
 from hallservice.core.spreadsheets import append_row, set_cell
 from hallservice.models import FigureMeasure, MonthlyFigure
-from requests.models import Complaint, ServiceRequest
+from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import IntegrityKind, IntegrityRecord, StaffKind, StaffMember
 from training.grading import pass_mark
