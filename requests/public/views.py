@@ -477,7 +477,7 @@ def track_consult(request):
 
 @never_cache
 def track_consult_done(request):
-    from .models import OnlineConsultation
+    from ..models import OnlineConsultation
 
     pk = request.session.get("track_consultation")
     online = (
