@@ -1,6 +1,6 @@
 """Input forms of the request pages and actions. They check the shape of input; services decide the rules.
 
-Each action of the transition table has one form here (`ACTION_FORMS`); the HTML views render them and the
+Each action of the transition table names its form here (`Action.form`); the HTML views render them and the
 API validates its JSON with the same classes, so both answer bad input with the same field messages.
 Field names are the services' keyword arguments.
 """
@@ -359,39 +359,6 @@ class SummaryForm(ActionForm):
         summary = getattr(self.req, "summary", None) if self.req else None
         if summary is not None:
             self.fields["text"].initial = summary.text
-
-
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "review_materials": ReviewMaterialsForm,
-    "record_handover": HandoverForm,
-    "accept": AcceptForm,
-    "issue_deficiency_notice": DeficiencyNoticeForm,
-    "refuse": RefuseForm,
-    "supply_materials": SupplyMaterialsForm,
-    "convert_to_agency": ConvertToAgencyForm,
-    "forward": NoteForm,
-    "start": NoteForm,
-    "log_work": WorkLogForm,
-    "report_progress": ProgressForm,
-    "add_department_task": DepartmentTaskForm,
-    "claim_task": ClaimTaskForm,
-    "finish_task": FinishTaskForm,
-    "record_joint_meeting": JointMeetingForm,
-    "suspend": SuspendForm,
-    "resume": NoteForm,
-    "request_extension": ExtensionRequestForm,
-    "decide_extension": ExtensionDecisionForm,
-    "reassign": ReassignForm,
-    "link_key_project": KeyProjectForm,
-    "complete": CompleteForm,
-    "deliver": DeliverForm,
-    "confirm_receipt": NoteForm,
-    "terminate": TerminateForm,
-    "evaluate": EvaluateForm,
-    "follow_up": FollowUpForm,
-    "write_summary": SummaryForm,
-    "archive": EmptyForm,
-}
 
 
 # --- Registration and consultation ------------------------------------------------------------------------

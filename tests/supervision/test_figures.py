@@ -368,7 +368,7 @@ def test_a_calendar_override_recounts_the_working_days_it_spans(november, superv
 
 
 def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_once(november):
-    from hallservice.apps import _install_supervision_triggers
+    from supervision.apps import _install_supervision_triggers
 
     refresh_figures()
     drop_trigger("hall_stale_evaluation_days_update", "requests_evaluation")
