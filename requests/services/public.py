@@ -1,4 +1,4 @@
-"""The citizens' side (F-PUB): status links and lookups, what a status page may show, online consultation and
+"""The citizens' side (F-PUB): status links, what a status page may show, online consultation and
 appointment requests, and evaluation through the link.
 
 What a citizen sees is built here and nowhere else: ``request_public_status`` turns a request into a plain
