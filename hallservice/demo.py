@@ -23,19 +23,15 @@ from django.utils.translation import gettext
 from pypinyin import lazy_pinyin
 from stdnum.cn import uscc
 
+from complaints.models import PUBLIC_SOURCES, Complaint, ComplaintEvent, ComplaintSource, ComplaintStatus
 from hallservice.core.crypto import blind_index, mask_phone
 from hallservice.core.identity import IdType, check_digit, mask_document_number
 from hallservice.core.text_limits import excerpt
 from hallservice.core.workdays import WorkingCalendar
 from requests.models import (
-    PUBLIC_SOURCES,
     ApplicantType,
     Category,
     Channel,
-    Complaint,
-    ComplaintEvent,
-    ComplaintSource,
-    ComplaintStatus,
     Consultation,
     ConsultationChannel,
     ConsultationOutcome,

@@ -416,3 +416,32 @@ class ConsultationAnswerForm(forms.Form):
 
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     referred = forms.BooleanField(label=_("Referred to a department"), required=False)
+
+
+# --- Poor ratings: return visit, rectification, appeals (the evaluations page) -------------------------------
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=TEXTAREA)
+
+
+class AppealForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons for the appeal"), max_length=2000, widget=TEXTAREA)
+
+
+class AppealDecisionForm(forms.Form):
+    invalid = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "invalid",
+        choices=[("upheld", _("The rating stands")), ("invalid", _("The rating is invalid"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons for the decision"), max_length=2000, widget=TEXTAREA)
+
+
+class EvaluationFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("open", _("Needing action")), ("all", _("All poor or appealed"))],
+    )

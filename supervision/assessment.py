@@ -64,8 +64,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from complaints.models import Complaint
 from hallservice.core.spreadsheets import append_row, set_cell
-from requests.models import Complaint, ServiceRequest
+from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import StaffKind, StaffMember
 from training.grading import pass_mark

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = "/track/"
 API_PREFIX = "/api/"
-ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.track_mode) sets it
+ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.views.track_mode) sets it
 
 
 def _is_public(request) -> bool:

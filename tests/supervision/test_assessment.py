@@ -38,7 +38,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from requests.models import Complaint, Evaluation, ServiceRequest
+from complaints.models import Complaint
+from requests.models import Evaluation, ServiceRequest
 from rosters.models import CheckIn
 from staff.models import StaffKind
 from staff.roles import Role
