@@ -24,6 +24,7 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -56,9 +57,11 @@ messages: $(VENV)/.installed
 fonts: system-packages $(VENV)/.installed
 	$(PY) manage.py build_fonts
 
+# The layering contracts of docs/architecture.md live in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -188,10 +188,10 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
-        from hallservice.models import DailyFigure, LedgerGap, MonthlyFigure
         from requests.models import ServiceRequest, Summary
         from supervision.figures import refresh_figures
         from supervision.ledger_gaps import refresh_gaps
+        from supervision.models import DailyFigure, LedgerGap, MonthlyFigure
         from supervision.scope import build_scope
         from supervision.statistics import compute_statistics
 

@@ -40,10 +40,12 @@ ARGS = [
 SETUP = """
 import json
 from django.contrib.auth import get_user_model
+from complaints import services as complaint_svc
+from complaints.selectors import complaint_status_url
 from requests import services as svc
 from requests.models import Matter, MaterialStatus
 from requests.services.documents import document_issue, track_token
-from requests.services.public import complaint_status_url, request_status_url
+from requests.services.public import request_status_url
 User = get_user_model()
 desk = User.objects.get(username="frontdesk")
 supervisor = User.objects.get(username="supervisor")
@@ -84,15 +86,15 @@ agency = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agenc
     provided_material_ids=[m.pk for m in matters[2].materials.all()]))
 doc = document_issue(actor=desk, request_id=agency.pk, kind="notice_of_duties")
 
-complaint = svc.complaint_register(actor=None, source="online", category="not_one_visit",
+complaint = complaint_svc.complaint_register(actor=None, source="online", category="not_one_visit",
     content="办理不动产登记跑了三趟，每次都说缺不同的材料，没有一次性告知。", centre_id=running.centre_id,
     request_number=running.number, name="欧阳娜娜", contact="13812345678")
-svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
-svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk, note="调取窗口录像")
-svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk,
+complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk, note="调取窗口录像")
+complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk,
     response="经核实，窗口未执行一次性告知制度。已对相关人员批评教育，并安排专人为您全程代办。", substantiated=True,
     findings="窗口人员未出具一次性告知单")
-open_one = svc.complaint_register(actor=None, source="status_page", category="attitude", content="电话一直占线",
+open_one = complaint_svc.complaint_register(actor=None, source="status_page", category="attitude", content="电话一直占线",
     centre_id=running.centre_id, anonymous=True)
 print("JSON" + json.dumps({
     "running": request_status_url(running), "deficient": request_status_url(deficient),

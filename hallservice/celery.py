@@ -25,7 +25,7 @@ app.conf.beat_schedule = {
     },
     # Citizens: complaint and poor-rating limits, checked after the day's end (before the hall opens).
     "complaint-timers": {
-        "task": "requests.tasks.complaint_timers",
+        "task": "complaints.tasks.complaint_timers",
         "schedule": crontab(hour=0, minute=30),
     },
     # Double submission: the one-time form tokens and API keys of last week are no longer needed.

@@ -22,9 +22,9 @@ NAV_ITEMS = [
     (_("My check-in"), "rosters:check-in", None),
     (_("Service catalogue"), "matter-list", None),
     (_("Training"), "training:home", None),
-    (_("Complaints"), "complaints", {Role.SUPERVISOR, Role.DUTY_LEADER}),
+    (_("Complaints"), "complaints:list", {Role.SUPERVISOR, Role.DUTY_LEADER}),
     # The front desk takes complaints at the desk or on the phone but may not see the complaint list.
-    (_("Register a complaint"), "complaint-create", {Role.FRONT_DESK}),
+    (_("Register a complaint"), "complaints:create", {Role.FRONT_DESK}),
     (_("Statistics"), "supervision:statistics", {Role.SUPERVISOR, Role.ADMIN}),
     (_("Assessment"), "supervision:assessment", {Role.SUPERVISOR}),
     (_("Poor ratings"), "evaluations", {Role.SUPERVISOR, Role.DUTY_LEADER, Role.FRONT_DESK}),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hallservice",
     "staff",
     "requests",
+    "complaints",
     "rosters",
     "training",
     "supervision",
@@ -219,7 +220,7 @@ SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 # A refused form (expired page, cookies off) gets the site's Chinese 403 page, not Django's English one.
-CSRF_FAILURE_VIEW = "hallservice.errorpages.csrf_failure"
+CSRF_FAILURE_VIEW = "hallservice.core.errorpages.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -306,7 +307,7 @@ LOGGING = {
 # warns once when pages are served from another host.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # The code of this hall's own centre (e.g. XH): named on the public pages and preselected on their forms. Unset,
-# the only district when there is one; several districts in one database need it (requests.public.hall_centre).
+# the only district when there is one; several districts in one database need it (requests.public.views.hall_centre).
 HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 
 # --- Hall rules ---------------------------------------------------------------------------------------

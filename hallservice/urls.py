@@ -20,10 +20,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("requests.urls")),
+    path("complaints/", include("complaints.urls")),
     path("rosters/", include("rosters.urls")),
     path("training/", include("training.urls")),
     path("supervision/", include("supervision.urls")),
-    path("track/", include("requests.public_urls")),
+    path("track/", include("requests.public.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),
@@ -36,10 +37,10 @@ urlpatterns = [
     path("api/v1/", include(("hallservice.api_urls", "api"), namespace="api")),
 ]
 
-# Chinese error pages for staff and citizens (hallservice.errorpages); CSRF_FAILURE_VIEW points there too.
-handler403 = "hallservice.errorpages.permission_denied"
-handler404 = "hallservice.errorpages.page_not_found"
-handler500 = "hallservice.errorpages.server_error"
+# Chinese error pages for staff and citizens (hallservice.core.errorpages); CSRF_FAILURE_VIEW points there too.
+handler403 = "hallservice.core.errorpages.permission_denied"
+handler404 = "hallservice.core.errorpages.page_not_found"
+handler500 = "hallservice.core.errorpages.server_error"
 
 if settings.DEBUG:
     # Development only (`make run`): MEDIA_ROOT holds issued forms with personal data, so production serves it by

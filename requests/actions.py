@@ -1,8 +1,9 @@
-"""One dispatcher for request actions, used by the HTML views and the API alike.
+"""One dispatcher for request actions, used by the HTML views and the API alike, driven by the table.
 
 `allowed_actions(user, req)` lists what this user can do with this request now (state, permission and the
-few extra conditions that make an action pointless, e.g. confirming receipt when nothing was posted);
-`perform_action(name, …)` validates nothing itself — the form did — and calls the one service that decides.
+action's guard, e.g. confirming receipt only when something was posted); `action_form(name, …)` builds the
+action's form; `perform_action(name, …)` validates nothing itself — the form did — and calls the one service
+that decides. All three read `requests.services.transitions.ACTIONS`.
 """
 
 from __future__ import annotations
@@ -11,47 +12,26 @@ from collections.abc import Callable
 
 from staff.roles import user_has_role
 
+from . import forms
 from . import services as svc
-from .forms import ACTION_FORMS
-from .models import DeliveryMethod, ExtensionStatus, Kind, ServiceRequest, Status, TaskStatus
+from .models import ServiceRequest, Status
 from .services.base import ensure_action, is_in_charge
 from .services.transitions import ACTIONS, Action
 
-SERVICES: dict[str, Callable] = {
-    "review_materials": svc.request_review_materials,
-    "record_handover": svc.request_record_handover,
-    "accept": svc.request_accept,
-    "issue_deficiency_notice": svc.request_issue_deficiency_notice,
-    "refuse": svc.request_refuse,
-    "supply_materials": svc.request_supply_materials,
-    "convert_to_agency": svc.request_convert_to_agency,
-    "forward": svc.request_forward,
-    "start": svc.request_start,
-    "log_work": svc.request_log_work,
-    "report_progress": svc.request_report_progress,
-    "add_department_task": svc.request_add_department_task,
-    "record_joint_meeting": svc.request_record_joint_meeting,
-    "suspend": svc.request_suspend,
-    "resume": svc.request_resume,
-    "request_extension": svc.request_request_extension,
-    "reassign": svc.request_reassign,
-    "link_key_project": svc.request_link_key_project,
-    "complete": svc.request_complete,
-    "deliver": svc.request_deliver,
-    "confirm_receipt": svc.request_confirm_receipt,
-    "terminate": svc.request_terminate,
-    "evaluate": svc.request_evaluate,
-    "follow_up": svc.evaluation_follow_up,
-    "write_summary": svc.request_write_summary,
-    "archive": svc.request_archive,
-}
 
-# Actions on a child row of the request: the form names the row; the service does not take request_id.
-CHILD_SERVICES: dict[str, Callable] = {
-    "claim_task": svc.department_task_claim,
-    "finish_task": svc.department_task_finish,
-    "decide_extension": svc.extension_decide,
-}
+def action_service(name: str) -> Callable:
+    """The service function the table names for action ``name``."""
+    return getattr(svc, ACTIONS[name].service)
+
+
+def action_form_class(name: str) -> type[forms.ActionForm]:
+    """The form class the table names for action ``name``."""
+    return getattr(forms, ACTIONS[name].form)
+
+
+def action_form(name: str, *, req: ServiceRequest, user, data=None, **kwargs) -> forms.ActionForm:
+    """The form of action ``name`` for this request and user, bound to ``data`` when given."""
+    return action_form_class(name)(data, req=req, user=user, **kwargs)
 
 
 def check_action(name: str, *, actor, req: ServiceRequest) -> None:
@@ -65,53 +45,9 @@ def check_action(name: str, *, actor, req: ServiceRequest) -> None:
 def perform_action(name: str, *, actor, req: ServiceRequest, form):
     """Call the service of action ``name`` with a validated form's data."""
     data = form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
-    if name in CHILD_SERVICES:
-        return CHILD_SERVICES[name](actor=actor, **data)
-    return SERVICES[name](actor=actor, request_id=req.pk, **data)
-
-
-def _worth_offering(name: str, user, req: ServiceRequest) -> bool:
-    """Extra conditions that make an allowed action pointless right now (services enforce them too)."""
-    if name == "convert_to_agency":
-        return req.kind == Kind.ASSIST
-    if name == "forward":
-        return req.centre.parent_id is not None
-    if name == "deliver":
-        if req.status == Status.ACCEPTED:
-            return req.kind == Kind.ASSIST and req.matter.is_immediate
-        return not hasattr(req, "delivery")
-    if name == "confirm_receipt":
-        delivery = getattr(req, "delivery", None)
-        return delivery is not None and delivery.method == DeliveryMethod.POST
-    if name in ("claim_task", "finish_task"):
-        member = getattr(user, "staff_member", None)
-        wanted = (TaskStatus.OPEN,) if name == "claim_task" else (TaskStatus.CLAIMED, TaskStatus.BLOCKED)
-        return member is not None and any(
-            t.department_id == member.department_id and t.status in wanted for t in req.department_tasks.all()
-        )
-    if name == "decide_extension":
-        return any(e.status == ExtensionStatus.PENDING for e in req.extensions.all())
-    if name == "request_extension":
-        return not any(e.status == ExtensionStatus.PENDING for e in req.extensions.all())
-    if name == "evaluate":
-        return not hasattr(req, "evaluation")
-    if name == "follow_up":
-        evaluation = getattr(req, "evaluation", None)
-        return evaluation is not None and evaluation.needs_follow_up and evaluation.followed_up_at is None
-    if name == "issue_deficiency_notice":
-        # The notice lists everything at once: every material reviewed, and something missing.
-        statuses = {c.status for c in req.material_checks.all()}
-        return "unchecked" not in statuses and bool(statuses & {"missing", "needs_correction"})
-    if name == "supply_materials":
-        return any(c.status != "provided" for c in req.material_checks.all())
-    if name == "link_key_project":
-        return req.key_project_id is None
-    if name == "archive":
-        # Archiving needs the summary and a finished return visit / rectification (the service refuses before).
-        evaluation = getattr(req, "evaluation", None)
-        stage = evaluation.rectification_stage if evaluation is not None else ""
-        return hasattr(req, "summary") and stage not in ("return_visit", "rectifying")
-    return True
+    if ACTIONS[name].on_child:
+        return action_service(name)(actor=actor, **data)
+    return action_service(name)(actor=actor, request_id=req.pk, **data)
 
 
 def in_charge(user, req: ServiceRequest) -> bool:
@@ -128,8 +64,8 @@ def allowed_actions(user, req: ServiceRequest) -> list[Action]:
         return []
     return [
         action
-        for name, action in ACTIONS.items()
-        if req.status in action.allowed_in and user.has_perm(action.permission) and _worth_offering(name, user, req)
+        for action in ACTIONS.values()
+        if req.status in action.allowed_in and user.has_perm(action.permission) and action.guard(user, req)
     ]
 
 
@@ -141,6 +77,3 @@ def can_see_personal_data(user, req: ServiceRequest) -> bool:
     if member is not None and member.pk == req.helper_id:
         return True
     return user.has_perm("requests.view_personal_data") and user_has_role(user, "supervisor")
-
-
-__all__ = ["ACTION_FORMS", "allowed_actions", "can_see_personal_data", "check_action", "perform_action"]

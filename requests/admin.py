@@ -5,8 +5,6 @@ from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 
 from .models import (
-    Complaint,
-    ComplaintEvent,
     Consultation,
     Evaluation,
     EvaluationAppeal,
@@ -187,26 +185,7 @@ class KeyProjectAdmin(admin.ModelAdmin):
     autocomplete_fields = ["agent"]
 
 
-# --- Citizens: complaints, evaluations, online consultations, messages (read-only: services write them) ------
-
-
-class ComplaintEventInline(ReadOnlyInline):
-    model = ComplaintEvent
-    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
-    readonly_fields = fields
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdmin):
-    """Masked contact only; supervisors see the number on the complaint page."""
-
-    list_display = ["number", "status", "category", "source", "centre", "registered_at", "escalated"]
-    list_filter = ["status", "category", "source", "escalated", "centre"]
-    search_fields = ["number", "request_number_given"]
-    list_select_related = ["centre"]
-    date_hierarchy = "registered_at"
-    exclude = ["contact"]
-    inlines = [ComplaintEventInline]
+# --- Citizens: evaluations, online consultations, messages (read-only: services write them) ------------------
 
 
 @admin.register(Evaluation)

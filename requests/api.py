@@ -28,9 +28,16 @@ from hallservice.core.pagination import IdFirstPagination
 from hallservice.core.workdays import WorkingCalendar
 
 from . import services as svc
-from .actions import allowed_actions, can_see_personal_data, check_action, perform_action
+from .actions import (
+    action_form,
+    action_form_class,
+    allowed_actions,
+    can_see_personal_data,
+    check_action,
+    perform_action,
+)
 from .filters import RequestFilter
-from .forms import ACTION_FORMS, ConsultationForm, RegistrationForm, ReviewMaterialsForm
+from .forms import ConsultationForm, RegistrationForm, ReviewMaterialsForm
 from .models import (
     AccessKind,
     Consultation,
@@ -45,7 +52,7 @@ from .models import (
 from .personal_data import hashes_of, looks_personal, may_search_personal_data, personal_condition
 from .selectors import matter_list, request_detail_queryset, request_events
 from .services.documents import document_issue
-from .services.transitions import ACTIONS
+from .services.transitions import ACTIONS, HANDLING
 
 # --- Catalogue ------------------------------------------------------------------------------------------
 
@@ -241,7 +248,7 @@ class RequestListOutput(serializers.ModelSerializer):
         return self.context["calendar"]
 
     def get_working_days_left(self, obj) -> int | None:
-        if obj.deadline is None or obj.status not in (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUSPENDED):
+        if obj.deadline is None or obj.status not in HANDLING:
             return None
         return self._calendar().working_days_between(self.context["today"], obj.deadline)
 
@@ -368,10 +375,73 @@ ReviewMaterialsInput = inline_serializer(
 )
 
 
-def _action_input(name: str):
-    if name == "review_materials":
-        return ReviewMaterialsInput
-    return serializer_for_form(ACTION_FORMS[name], "".join(p.title() for p in name.split("_")) + "Input")
+def _reviews_as_form_data(data) -> dict:
+    """The API's list of reviews as the fields of the page's checklist, which the form reads."""
+    reviews = data.get("reviews", [])
+    if not isinstance(reviews, list) or not all(isinstance(r, dict) for r in reviews):
+        raise ValidationError({"reviews": ["Expected a list of objects."]})
+    return ReviewMaterialsForm.data_from_api(data)
+
+
+def request_action(name: str, *, request=None):
+    """Make the method the endpoint ``POST /api/v1/requests/{id}/<name>/`` of action ``name`` of the table.
+
+    Its summary, description and input schema come from the table entry and the action's form (``request``
+    overrides the input schema), so the documentation follows the table; a 409 when the state does not allow it.
+    """
+    entry = ACTIONS[name]
+    if request is None:
+        request = serializer_for_form(action_form_class(name), "".join(p.title() for p in name.split("_")) + "Input")
+    allowed = ", ".join(sorted(s.value for s in entry.allowed_in))
+
+    def decorate(method):
+        method.__doc__ = method.__doc__ or f"{entry.label} (allowed in: {allowed})."
+        documented = extend_schema(
+            request=request,
+            responses={200: RequestDetailOutput, 400: None, 403: None, 404: None, 409: None},
+            summary=str(entry.label),
+        )(method)
+        return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(documented)
+
+    return decorate
+
+
+class DocumentOutput(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedDocument
+        fields = [
+            "id",
+            "request",
+            "kind",
+            "version",
+            "code",
+            "signing_copy",
+            "sha256",
+            "size",
+            "issued_by",
+            "issued_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api:document-download", args=[obj.pk])
+
+
+class DocumentIssueInput(serializers.Serializer):
+    signing_copy = serializers.BooleanField(required=False, default=False)
+    pickup_method = serializers.ChoiceField(choices=PickupMethod.choices, required=False)
+    pickup_recipient = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    pickup_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    pickup_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+def _documents_of(request, req):
+    documents = req.documents.all()
+    if not can_see_personal_data(request.user, req):
+        documents = documents.exclude(signing_copy=True)
+    return documents
 
 
 class PersonalSearchInput(serializers.Serializer):
@@ -460,86 +530,161 @@ class ServiceRequestViewSet(
         req = self.get_object()
         return Response(EventOutput(request_events(req=req), many=True).data)
 
-    def run_action(self, request, name: str):
+    @extend_schema(responses=DocumentOutput(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def documents(self, request, pk=None):
+        """Every issued version of every form of the request (signing copies only for those who may see them)."""
+        req = self.get_object()
+        return Response(DocumentOutput(_documents_of(request, req), many=True).data)
+
+    @extend_schema(
+        request=DocumentIssueInput,
+        responses={201: DocumentOutput, 400: None, 403: None, 404: None, 409: None},
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"documents/(?P<kind>[a-z_]+)", url_name="issue-document")
+    def issue_document(self, request, pk=None, kind=None):
+        """Print a new version of a form; 409 when the form makes no sense in the request's state."""
+        req = self.get_object()
+        data = DocumentIssueInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data.validated_data)
+        return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+
+    # --- Actions of the transition table: one POST endpoint each, /api/v1/requests/{id}/<action>/ ---------
+
+    def _act(self, request, name: str, *, form_data=json_object):
+        """Run action ``name``: refuse early (403/409) before reading input, validate it (400), call the service."""
         req = self.get_object()
         check_action(name, actor=request.user, req=req)
-        data = json_object(request.data)
-        if name == "review_materials":
-            reviews = data.get("reviews", [])
-            if not isinstance(reviews, list) or not all(isinstance(r, dict) for r in reviews):
-                raise ValidationError({"reviews": ["Expected a list of objects."]})
-            data = ReviewMaterialsForm.data_from_api(data)
-        form = ACTION_FORMS[name](data=data, req=req, user=request.user)
+        data = form_data(json_object(request.data))
+        form = action_form(name, req=req, user=request.user, data=data)
         _validated(form)
         perform_action(name, actor=request.user, req=req, form=form)
         req = get_object_or_404(self.get_queryset(), pk=req.pk)
         return Response(RequestDetailOutput(req, context=self.get_serializer_context()).data)
 
+    # Intake
 
-class DocumentOutput(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
+    @request_action("review_materials", request=ReviewMaterialsInput)
+    def review_materials(self, request, pk=None):
+        return self._act(request, "review_materials", form_data=_reviews_as_form_data)
 
-    class Meta:
-        model = IssuedDocument
-        fields = [
-            "id",
-            "request",
-            "kind",
-            "version",
-            "code",
-            "signing_copy",
-            "sha256",
-            "size",
-            "issued_by",
-            "issued_at",
-            "download_url",
-        ]
+    @request_action("record_handover")
+    def record_handover(self, request, pk=None):
+        return self._act(request, "record_handover")
 
-    def get_download_url(self, obj) -> str:
-        return reverse("api:document-download", args=[obj.pk])
+    @request_action("accept")
+    def accept(self, request, pk=None):
+        return self._act(request, "accept")
 
+    @request_action("issue_deficiency_notice")
+    def issue_deficiency_notice(self, request, pk=None):
+        return self._act(request, "issue_deficiency_notice")
 
-class DocumentIssueInput(serializers.Serializer):
-    signing_copy = serializers.BooleanField(required=False, default=False)
-    pickup_method = serializers.ChoiceField(choices=PickupMethod.choices, required=False)
-    pickup_recipient = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    pickup_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    pickup_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    @request_action("refuse")
+    def refuse(self, request, pk=None):
+        return self._act(request, "refuse")
 
+    @request_action("supply_materials")
+    def supply_materials(self, request, pk=None):
+        return self._act(request, "supply_materials")
 
-def _documents_of(request, req):
-    documents = req.documents.all()
-    if not can_see_personal_data(request.user, req):
-        documents = documents.exclude(signing_copy=True)
-    return documents
+    @request_action("convert_to_agency")
+    def convert_to_agency(self, request, pk=None):
+        return self._act(request, "convert_to_agency")
 
+    @request_action("forward")
+    def forward(self, request, pk=None):
+        return self._act(request, "forward")
 
-@extend_schema(responses=DocumentOutput(many=True))
-@action(detail=True, methods=["get"], pagination_class=None)
-def documents(self, request, pk=None):
-    """Every issued version of every form of the request (signing copies only for those who may see them)."""
-    req = self.get_object()
-    return Response(DocumentOutput(_documents_of(request, req), many=True).data)
+    # Handling
 
+    @request_action("start")
+    def start(self, request, pk=None):
+        return self._act(request, "start")
 
-@extend_schema(
-    request=DocumentIssueInput,
-    responses={201: DocumentOutput, 400: None, 403: None, 404: None, 409: None},
-    parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values)],
-)
-@action(detail=True, methods=["post"], url_path=r"documents/(?P<kind>[a-z_]+)", url_name="issue-document")
-def issue_document(self, request, pk=None, kind=None):
-    """Print a new version of a form; 409 when the form makes no sense in the request's state."""
-    req = self.get_object()
-    data = DocumentIssueInput(data=request.data)
-    data.is_valid(raise_exception=True)
-    document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data.validated_data)
-    return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+    @request_action("log_work")
+    def log_work(self, request, pk=None):
+        return self._act(request, "log_work")
 
+    @request_action("report_progress")
+    def report_progress(self, request, pk=None):
+        return self._act(request, "report_progress")
 
-# Defined here, after the document serializers, and attached to the request viewset.
-ServiceRequestViewSet.documents = documents
-ServiceRequestViewSet.issue_document = issue_document
+    @request_action("add_department_task")
+    def add_department_task(self, request, pk=None):
+        return self._act(request, "add_department_task")
+
+    @request_action("claim_task")
+    def claim_task(self, request, pk=None):
+        return self._act(request, "claim_task")
+
+    @request_action("finish_task")
+    def finish_task(self, request, pk=None):
+        return self._act(request, "finish_task")
+
+    @request_action("record_joint_meeting")
+    def record_joint_meeting(self, request, pk=None):
+        return self._act(request, "record_joint_meeting")
+
+    @request_action("suspend")
+    def suspend(self, request, pk=None):
+        return self._act(request, "suspend")
+
+    @request_action("resume")
+    def resume(self, request, pk=None):
+        return self._act(request, "resume")
+
+    @request_action("request_extension")
+    def request_extension(self, request, pk=None):
+        return self._act(request, "request_extension")
+
+    @request_action("decide_extension")
+    def decide_extension(self, request, pk=None):
+        return self._act(request, "decide_extension")
+
+    @request_action("reassign")
+    def reassign(self, request, pk=None):
+        return self._act(request, "reassign")
+
+    @request_action("link_key_project")
+    def link_key_project(self, request, pk=None):
+        return self._act(request, "link_key_project")
+
+    # Closing
+
+    @request_action("complete")
+    def complete(self, request, pk=None):
+        return self._act(request, "complete")
+
+    @request_action("deliver")
+    def deliver(self, request, pk=None):
+        return self._act(request, "deliver")
+
+    @request_action("confirm_receipt")
+    def confirm_receipt(self, request, pk=None):
+        return self._act(request, "confirm_receipt")
+
+    @request_action("terminate")
+    def terminate(self, request, pk=None):
+        return self._act(request, "terminate")
+
+    @request_action("evaluate")
+    def evaluate(self, request, pk=None):
+        return self._act(request, "evaluate")
+
+    @request_action("follow_up")
+    def follow_up(self, request, pk=None):
+        return self._act(request, "follow_up")
+
+    @request_action("write_summary")
+    def write_summary(self, request, pk=None):
+        return self._act(request, "write_summary")
+
+    @request_action("archive")
+    def archive(self, request, pk=None):
+        return self._act(request, "archive")
 
 
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -568,24 +713,3 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             content_type="application/pdf",
             filename=f"{document.code}-v{document.version}.pdf",
         )
-
-
-def _make_action(name: str):
-    def handler(self, request, pk=None):
-        return self.run_action(request, name)
-
-    handler.__name__ = name
-    handler.__doc__ = (
-        f"{ACTIONS[name].label} (allowed in: {', '.join(sorted(s.value for s in ACTIONS[name].allowed_in))})."
-    )
-    handler = extend_schema(
-        request=_action_input(name),
-        responses={200: RequestDetailOutput, 400: None, 403: None, 404: None, 409: None},
-        summary=str(ACTIONS[name].label),
-    )(handler)
-    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(handler)
-
-
-# One POST endpoint per action of the transition table: /api/v1/requests/{id}/<action>/.
-for _name in ACTIONS:
-    setattr(ServiceRequestViewSet, _name, _make_action(_name))

@@ -14,3 +14,10 @@ class RequestsConfig(AppConfig):
         from .services.calendar import deadlines_follow_calendar_change
 
         register_calendar_change_hook(deadlines_follow_calendar_change)
+
+        # The citizens' error pages (hallservice.core.errorpages) name the hall without importing this app.
+        from hallservice.core.errorpages import register_hall_lookup
+
+        from .public.views import hall_centre
+
+        register_hall_lookup(hall_centre)

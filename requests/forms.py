@@ -1,6 +1,6 @@
 """Input forms of the request pages and actions. They check the shape of input; services decide the rules.
 
-Each action of the transition table has one form here (`ACTION_FORMS`); the HTML views render them and the
+Each action of the transition table names its form here (`Action.form`); the HTML views render them and the
 API validates its JSON with the same classes, so both answer bad input with the same field messages.
 Field names are the services' keyword arguments.
 """
@@ -361,39 +361,6 @@ class SummaryForm(ActionForm):
             self.fields["text"].initial = summary.text
 
 
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "review_materials": ReviewMaterialsForm,
-    "record_handover": HandoverForm,
-    "accept": AcceptForm,
-    "issue_deficiency_notice": DeficiencyNoticeForm,
-    "refuse": RefuseForm,
-    "supply_materials": SupplyMaterialsForm,
-    "convert_to_agency": ConvertToAgencyForm,
-    "forward": NoteForm,
-    "start": NoteForm,
-    "log_work": WorkLogForm,
-    "report_progress": ProgressForm,
-    "add_department_task": DepartmentTaskForm,
-    "claim_task": ClaimTaskForm,
-    "finish_task": FinishTaskForm,
-    "record_joint_meeting": JointMeetingForm,
-    "suspend": SuspendForm,
-    "resume": NoteForm,
-    "request_extension": ExtensionRequestForm,
-    "decide_extension": ExtensionDecisionForm,
-    "reassign": ReassignForm,
-    "link_key_project": KeyProjectForm,
-    "complete": CompleteForm,
-    "deliver": DeliverForm,
-    "confirm_receipt": NoteForm,
-    "terminate": TerminateForm,
-    "evaluate": EvaluateForm,
-    "follow_up": FollowUpForm,
-    "write_summary": SummaryForm,
-    "archive": EmptyForm,
-}
-
-
 # --- Registration and consultation ------------------------------------------------------------------------
 
 
@@ -453,3 +420,32 @@ class ConsultationAnswerForm(forms.Form):
 
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     referred = forms.BooleanField(label=_("Referred to a department"), required=False)
+
+
+# --- Poor ratings: return visit, rectification, appeals (the evaluations page) -------------------------------
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=TEXTAREA)
+
+
+class AppealForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons for the appeal"), max_length=2000, widget=TEXTAREA)
+
+
+class AppealDecisionForm(forms.Form):
+    invalid = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "invalid",
+        choices=[("upheld", _("The rating stands")), ("invalid", _("The rating is invalid"))],
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(label=_("Reasons for the decision"), max_length=2000, widget=TEXTAREA)
+
+
+class EvaluationFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("open", _("Needing action")), ("all", _("All poor or appealed"))],
+    )

@@ -5,7 +5,8 @@ as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.
   pick-up or posted). The beat task `notifications_sweep` turns such public request events into messages:
   request services stay as they are, nothing is sent inside a clerk's request, and an event is never
   messaged twice (each row has a unique key).
-- Complainants who left a phone get an SMS when their complaint is accepted or answered.
+- Complainants who left a phone get an SMS when their complaint is accepted or answered (complaints.notifications
+  queues them here).
 - Supervisors get an e-mail when a complaint or a poor rating's follow-up passes its limit.
 
 Templates live in templates/requests/notifications/<name>.txt: the first line is the subject (dropped for
@@ -36,7 +37,6 @@ from hallservice.core.text_limits import excerpt
 from staff.roles import Role
 
 from .models import (
-    Complaint,
     DeliveryMethod,
     MaterialStatus,
     Notification,
@@ -100,7 +100,7 @@ def queue(
     context: dict,
     request: ServiceRequest | None = None,
     request_event: RequestEvent | None = None,
-    complaint: Complaint | None = None,
+    complaint=None,
 ) -> Notification | None:
     """Create the message once per ``key`` and send it after the commit; None without a recipient or if queued."""
     recipient = (recipient or "").strip()
@@ -199,24 +199,7 @@ def sweep_request_events(now=None) -> list[int]:
     return queued
 
 
-# --- Complainants and supervisors ------------------------------------------------------------------------
-
-
-def notify_complainant(*, complaint_id: int, template: str) -> Notification | None:
-    """SMS to the complainant (when they left a phone) about their complaint's progress."""
-    from .services.public import complaint_status_url
-
-    complaint = Complaint.objects.select_related("centre").get(pk=complaint_id)
-    context = {"complaint": complaint, "link": complaint_status_url(complaint, absolute=True)}
-    with transaction.atomic():
-        return queue(
-            key=f"complaint:{complaint.pk}:{template}:{complaint.reopen_count}",
-            channel=NotificationChannel.SMS,
-            recipient=complaint.contact,
-            template=template,
-            context=context,
-            complaint=complaint,
-        )
+# --- Supervisors -----------------------------------------------------------------------------------------
 
 
 def supervisors_of(centre) -> list:
@@ -236,16 +219,12 @@ def supervisors_of(centre) -> list:
     )
 
 
-def notify_supervisors(
-    *, template: str, key: str, complaint_id: int | None = None, request_id: int | None = None
+def email_supervisors(
+    *, centre, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
 ) -> list[int]:
-    """E-mail each supervisor responsible for the complaint's or request's centre; returns notification ids."""
-    complaint = Complaint.objects.select_related("centre").get(pk=complaint_id) if complaint_id else None
-    req = (
-        ServiceRequest.objects.select_related("centre", "matter", "helper").get(pk=request_id) if request_id else None
-    )
-    centre = complaint.centre if complaint else req.centre
-    context = {"complaint": complaint, "req": req, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
+    """E-mail each supervisor responsible for ``centre``; returns notification ids. ``complaint`` (the
+    complaints app's) or ``request`` is what the message is about."""
+    context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
     for user in supervisors_of(centre):
         with transaction.atomic():
@@ -256,11 +235,19 @@ def notify_supervisors(
                 template=template,
                 context={**context, "user": user},
                 complaint=complaint,
-                request=req,
+                request=request,
             )
         if notification is not None:
             queued.append(notification.pk)
     return queued
+
+
+def notify_supervisors(*, template: str, key: str, request_id: int) -> list[int]:
+    """E-mail each supervisor responsible for the request's centre; returns notification ids."""
+    req = ServiceRequest.objects.select_related("centre", "matter", "helper").get(pk=request_id)
+    return email_supervisors(
+        centre=req.centre, template=template, key=key, context={"complaint": None, "req": req}, request=req
+    )
 
 
 # --- Sending (the Celery task's body) --------------------------------------------------------------------

@@ -44,7 +44,7 @@ def ledger_exports_sweep() -> dict:
     return sweep()
 
 
-# --- Citizens: messages, complaint and evaluation timers (issue 7) ------------------------------------------
+# --- Citizens: messages (issue 7) ---------------------------------------------------------------------------
 
 
 @shared_task(
@@ -66,17 +66,3 @@ def notifications_sweep() -> dict:
     from .notifications import requeue_stale, sweep_request_events
 
     return {"queued": sweep_request_events(), "requeued": requeue_stale()}
-
-
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def complaint_timers(day: str | None = None) -> dict:
-    """Daily: complaints and poor ratings past their limits are flagged and escalated; stale responses close."""
-    from .services.closing import evaluation_flag_overdue
-    from .services.complaints import complaint_close_without_feedback, complaint_flag_overdue
-
-    today = _today(day)
-    return {
-        "complaints_overdue": complaint_flag_overdue(today),
-        "complaints_closed": complaint_close_without_feedback(today),
-        "evaluations_overdue": evaluation_flag_overdue(today),
-    }

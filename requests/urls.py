@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_complaints, views_documents, views_projects
+from . import views, views_documents, views_evaluations, views_projects
 
 urlpatterns = [
     path("matters/", views.matter_list_view, name="matter-list"),
@@ -32,13 +32,8 @@ urlpatterns = [
     path("consultations/<int:pk>/answer/", views.consultation_answer_view, name="consultation-answer"),
 ]
 
-# Complaints (F-SUP-2) and the follow-up of poor ratings (F-REQ-9).
+# The follow-up of poor ratings (F-REQ-9).
 urlpatterns += [
-    path("complaints/", views_complaints.complaint_list_view, name="complaints"),
-    path("complaints/new/", views_complaints.complaint_create_view, name="complaint-create"),
-    path("complaints/dashboard/", views_complaints.complaint_dashboard_view, name="complaint-dashboard"),
-    path("complaints/<int:pk>/", views_complaints.complaint_detail_view, name="complaint-detail"),
-    path("complaints/<int:pk>/act/<slug:action>/", views_complaints.complaint_act_view, name="complaint-act"),
-    path("evaluations/", views_complaints.evaluation_list_view, name="evaluations"),
-    path("evaluations/<int:pk>/act/<slug:action>/", views_complaints.evaluation_act_view, name="evaluation-act"),
+    path("evaluations/", views_evaluations.evaluation_list_view, name="evaluations"),
+    path("evaluations/<int:pk>/act/<slug:action>/", views_evaluations.evaluation_act_view, name="evaluation-act"),
 ]

@@ -27,7 +27,7 @@ from hallservice.core.query_params import bad_query_response, form_errors
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
-from .actions import ACTION_FORMS, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
+from .actions import action_form, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
 from .filters import QUEUE_VIEWS
 from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
 from .forms_filters import MatterFilterForm
@@ -369,7 +369,7 @@ def _detail_queryset(user):
 
 def _action_form(name: str, req, user, data=None):
     # One page holds many action forms with the same field names: give each its own HTML ids.
-    return ACTION_FORMS[name](data, req=req, user=user, auto_id=f"id_{name}_%s")
+    return action_form(name, req=req, user=user, data=data, auto_id=f"id_{name}_%s")
 
 
 def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
@@ -424,7 +424,7 @@ def request_detail_view(request, pk: int):
 @require_POST
 def request_act_view(request, pk: int, action: str):
     """Run one action of the transition table on the request; the service decides whether it may happen."""
-    if action not in ACTION_FORMS:
+    if action not in ACTIONS:
         raise Http404
     req = get_object_or_404(_detail_queryset(request.user), pk=pk)
     form = _action_form(action, req, request.user, request.POST)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core.crypto import EncryptedCharField
 
-from .models import Department, IntegrityRecord, ServiceCentre, StaffMember, Window
+from .models import Department, ServiceCentre, StaffMember, Window
 from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
 
 
@@ -89,26 +89,3 @@ class StaffMemberAdmin(admin.ModelAdmin):
     raw_id_fields = []
     # The ID number is one line, not a text area (an encrypted field is a TextField underneath).
     formfield_overrides = {EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}}
-
-
-@admin.register(IntegrityRecord)
-class IntegrityRecordAdmin(admin.ModelAdmin):
-    """Read-only: records are written and revoked through staff.services, which check scope and rules."""
-
-    list_display = ["staff", "kind", "occurred_on", "request", "recorded_by", "recorded_at", "revoked_at"]
-    list_filter = ["kind", "staff__centre", ("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["staff__name", "request__number", "description"]
-    list_select_related = ["staff", "request", "recorded_by"]
-    date_hierarchy = "occurred_on"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
 
 
@@ -255,67 +254,3 @@ class StaffMember(models.Model):
         )
         if self.id_number:
             self.id_number = staff_validate_id_number(self.id_number)
-
-
-class IntegrityKind(models.TextChoices):
-    FEES = "fees", _("Asked for fees")
-    GIFTS = "gifts", _("Accepted gifts or meals")
-    RUDENESS = "rudeness", _("Rude or evasive service")
-    LEDGER = "ledger", _("Inaccurate ledger")
-    CONFIDENTIALITY = "confidentiality", _("Disclosed applicant data")
-    OTHER = "other", _("Other breach")
-
-
-class IntegrityRecordQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IntegrityRecordQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user, "staff__centre"))
-
-    def standing(self) -> IntegrityRecordQuerySet:
-        """Records that count: not revoked on review."""
-        return self.filter(revoked_at__isnull=True)
-
-
-class IntegrityRecord(models.Model):
-    """One breach of the integrity rules by a staff member (seed 000 五.3, seed 004 廉洁服务), found by a supervisor."""
-
-    staff = models.ForeignKey(
-        StaffMember, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="integrity_records"
-    )
-    request = models.ForeignKey(
-        "requests.ServiceRequest",
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="integrity_records",
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
-    occurred_on = models.DateField(_("occurred on"))
-    description = models.TextField(_("what happened"), max_length=text_limits.TEXT)
-    action_taken = models.TextField(_("action taken"), max_length=text_limits.TEXT, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
-
-    objects = IntegrityRecordQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-occurred_on", "-pk"]
-        verbose_name = _("integrity record")
-        verbose_name_plural = _("integrity records")
-        indexes = [models.Index(fields=["staff", "occurred_on"])]
-        permissions = [("record_integrity", _("Can record and revoke integrity records"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""), name="revoked_integrity_has_reason"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.staff} {self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"

@@ -79,11 +79,11 @@ _ROSTERS_ADMIN = [
 
 # Citizens (F-PUB, F-SUP-2): desks take complaints at the window and by phone and may appeal a rating; duty
 # leaders also follow the complaint list; supervisors handle complaints, follow up poor ratings, review appeals.
-_COMPLAINTS_TAKE = ["requests.register_complaint", "requests.appeal_evaluation"]
+_COMPLAINTS_TAKE = ["complaints.register_complaint", "requests.appeal_evaluation"]
 _COMPLAINTS_HANDLE = [
-    "requests.register_complaint",
-    "requests.view_complaint",
-    "requests.handle_complaint",
+    "complaints.register_complaint",
+    "complaints.view_complaint",
+    "complaints.handle_complaint",
     "requests.review_evaluation_appeal",
 ]
 
@@ -98,7 +98,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.manage_key_project",
         *_ROSTERS_DUTY,
         *_COMPLAINTS_TAKE,
-        "requests.view_complaint",
+        "complaints.view_complaint",
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,
@@ -135,12 +135,12 @@ _TRAINING = {
 # admin, the integrity records (view_integrityrecord alone does not open the supervision page).
 _SUPERVISION = {
     Role.SUPERVISOR: [
-        "hallservice.view_statistics",
-        "hallservice.view_assessment",
-        "staff.record_integrity",
-        "staff.view_integrityrecord",
+        "supervision.view_statistics",
+        "supervision.view_assessment",
+        "supervision.record_integrity",
+        "supervision.view_integrityrecord",
     ],
-    Role.ADMIN: ["hallservice.view_statistics", "staff.view_integrityrecord"],
+    Role.ADMIN: ["supervision.view_statistics", "supervision.view_integrityrecord"],
 }
 for _extra in (_TRAINING, _SUPERVISION):
     for _role, _perms in _extra.items():

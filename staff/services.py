@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.identity import IdType, validate_document_number
-from hallservice.core.text_limits import check_lengths
 
 from .models import (
     PARENT_LEVEL,
     CentreLevel,
-    IntegrityKind,
-    IntegrityRecord,
     ServiceCentre,
     SpecialistRole,
     StaffKind,
@@ -108,91 +102,3 @@ def staff_assign_window(*, actor, staff_id: int, window_id: int | None) -> Staff
     member.window = window
     member.save(update_fields=["window"])
     return member
-
-
-# --- Integrity records (seed 000 五.3, seed 004 廉洁服务, seed 001 八) --------------------------------------------
-# A record is its own audit trail: who recorded it and when, and who revoked it, when and why; nothing is deleted.
-
-REVOKE_REASON_MAX = IntegrityRecord._meta.get_field("revoke_reason").max_length
-
-
-def _ensure_integrity_keeper(actor) -> None:
-    if not actor.has_perm("staff.record_integrity"):
-        raise PermissionDenied(_("Only the supervision section may keep integrity records."))
-
-
-@transaction.atomic
-def integrity_record_create(
-    *,
-    actor,
-    staff_id: int,
-    kind: str,
-    occurred_on: date,
-    description: str,
-    request_id: int | None = None,
-    action_taken: str = "",
-) -> IntegrityRecord:
-    """Record a breach of the integrity rules by a staff member of the actor's centres, optionally about a request."""
-    from requests.models import ServiceRequest
-
-    _ensure_integrity_keeper(actor)
-    member = StaffMember.objects.visible_to(actor).select_related("centre").filter(pk=staff_id).first()
-    if member is None:
-        raise DomainError(_("Choose a staff member of your centres."), field="staff")
-    if kind not in IntegrityKind.values:
-        raise DomainError(_("Choose what kind of breach this was."), field="kind")
-    if occurred_on > timezone.localdate():
-        raise DomainError(_("The date of the breach cannot be in the future."), field="occurred_on")
-    description = (description or "").strip()
-    if not description:
-        raise DomainError(_("Say what happened."), field="description")
-    check_lengths(IntegrityRecord, description=description, action_taken=(action_taken or "").strip())
-    req = None
-    if request_id is not None:
-        req = ServiceRequest.objects.visible_to(actor).filter(pk=request_id).select_related("centre").first()
-        if req is None:
-            raise DomainError(_("No request with this number in your centres."), field="request")
-        # The request must be work of the member's centre (or a centre below it), where it was handled or registered.
-        own = set(ServiceCentre.objects.subtree_of(member.centre).values_list("pk", flat=True))
-        if req.centre_id not in own and req.origin_centre_id not in own:
-            raise DomainError(
-                _("Request %(number)s belongs to %(centre)s, not to %(name)s's centre.")
-                % {"number": req.number, "centre": req.centre.name, "name": member.name},
-                field="request",
-            )
-    return IntegrityRecord.objects.create(
-        staff=member,
-        request=req,
-        kind=kind,
-        occurred_on=occurred_on,
-        description=description,
-        action_taken=(action_taken or "").strip(),
-        recorded_by=actor,
-    )
-
-
-@transaction.atomic
-def integrity_record_revoke(*, actor, record_id: int, reason: str) -> IntegrityRecord:
-    """Revoke a record found wrong on review; it stays on file, marked revoked, and no longer counts."""
-    _ensure_integrity_keeper(actor)
-    if not IntegrityRecord.objects.visible_to(actor).filter(pk=record_id).exists():
-        raise DomainError(_("No such integrity record in your centres."))
-    # Re-read under a row lock: two supervisors must not revoke one record at once.
-    record = IntegrityRecord.objects.select_for_update().get(pk=record_id)
-    if record.revoked_at is not None:
-        raise TransitionNotAllowed(
-            _("This record was already revoked on %(date)s.")
-            % {"date": f"{timezone.localtime(record.revoked_at):%Y-%m-%d}"}
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Give the reason for revoking the record."), field="reason")
-    if len(reason) > REVOKE_REASON_MAX:
-        raise DomainError(
-            _("Keep the reason to %(n)d characters or fewer.") % {"n": REVOKE_REASON_MAX}, field="reason"
-        )
-    record.revoked_at = timezone.now()
-    record.revoked_by = actor
-    record.revoke_reason = reason
-    record.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    return record

@@ -64,15 +64,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from complaints.models import Complaint
 from hallservice.core.spreadsheets import append_row, set_cell
-from hallservice.models import FigureMeasure, MonthlyFigure
-from requests.models import Complaint, ServiceRequest
+from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
-from staff.models import IntegrityKind, IntegrityRecord, StaffKind, StaffMember
+from staff.models import StaffKind, StaffMember
 from training.grading import pass_mark
 from training.models import GRADED_STATUSES, Attempt, Attendance, AttendanceStatus, SessionStatus
 
+from .choices import FigureMeasure, IntegrityKind
 from .figures import refresh_figures
+from .models import IntegrityRecord, MonthlyFigure
 
 # Who is assessed even without a single figure in the year: the helpers.
 ASSESSED_KINDS = (StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from hallservice.core.workdays import WorkingCalendar
-from hallservice.models import LedgerGap
 
 from .ledger_gaps import FLAGS, refresh_gaps
+from .models import LedgerGap
 
 SUMMARY_WORKING_DAYS = 2
 

@@ -17,7 +17,7 @@ Keeping them right:
   dashboard calls it before summing, so it always shows committed data; the beat task calls it every few
   minutes so that call rarely has more than today to do. Refreshes take a lock so two never rebuild a day
   at once (PostgreSQL advisory lock; SQLite writes one transaction at a time anyway).
-- `install_triggers()` runs after every migrate (hallservice.apps): SQLite drops a table's triggers when a
+- `install_triggers()` runs after every migrate (supervision.apps): SQLite drops a table's triggers when a
   migration rebuilds the table, so they are put back, and when any had to be created every day is marked
   stale (so nothing changed meanwhile is missed) and rebuilt there and then.
 
@@ -38,12 +38,13 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 
 from hallservice.core.workdays import WorkingCalendar
-from hallservice.models import FIGURE_COUNTERS as COUNTERS
-from hallservice.models import DailyFigure, FigureMeasure, MonthlyFigure, StaleDay
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
 from requests.satisfaction import final_rating
 
 from . import triggers
+from .choices import FigureMeasure
+from .models import FIGURE_COUNTERS as COUNTERS
+from .models import DailyFigure, MonthlyFigure, StaleDay
 
 # Columns of a request whose change can move a figure; other updates (notes, pick-up details, timer
 # bookkeeping) mark nothing stale.

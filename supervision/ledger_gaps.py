@@ -24,7 +24,6 @@ from __future__ import annotations
 from django.db import connections, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
-from hallservice.models import LedgerGap
 from requests.models import (
     Delivery,
     DeliveryMethod,
@@ -37,6 +36,7 @@ from requests.models import (
 )
 
 from . import triggers
+from .models import LedgerGap
 
 FLAGS = ("no_summary", "no_delivery_proof", "no_documents", "no_commission")
 FINISHED = (Status.COMPLETED, Status.DELIVERED, Status.ARCHIVED)

@@ -1,4 +1,271 @@
-"""Supervision's data (the figures, reports and ledger-audit tables still belong to hallservice until they move here).
+"""Supervision data: monthly reports, the pre-counted statistics and ledger gaps kept by triggers, integrity records.
 
-The module must exist: Django sends post_migrate, which installs the statistics triggers, only to apps with models.
+The tables keep the names they had in the apps these models came from (hallservice_*, staff_integrityrecord):
+the triggers of figures.py and ledger_gaps.py write them by name. (Having models also makes Django send this app
+post_migrate, which installs those triggers: supervision/apps.py.)
 """
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hallservice.core import text_limits
+from staff.scoping import visible_centre_filter
+
+from .choices import FigureMeasure, IntegrityKind, ReportStatus
+
+
+class MonthlyReport(models.Model):
+    """One month's statistics of a centre and its lower centres (数据统计上报), built as xlsx and PDF by a task."""
+
+    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported"))
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    xlsx = models.FileField(_("spreadsheet"), upload_to="reports/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
+    enqueued_at = models.DateTimeField(
+        _("sent to the queue at"), null=True, blank=True, help_text=_("Empty while the task queue was unreachable")
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty when the monthly timer prepared it"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "hallservice_monthlyreport"
+        ordering = ["-month", "-created_at"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        permissions = [
+            ("view_statistics", _("Can view supervision statistics and monthly reports")),
+            ("view_assessment", _("Can view annual assessments")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="monthly_report_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.month:%Y-%m}"
+
+
+FIGURE_COUNTERS = (
+    "total",
+    "accepted",
+    "refused",
+    "late",
+    "on_time",
+    "without_notice",
+    "at_most_one_notice",
+    "converted",
+    "poor",
+    "rating_sum",
+)
+
+
+class FigureCounts(models.Model):
+    """The counters of a pre-counted statistics row; a measure uses some of them and leaves the others 0.
+
+    Derived data, rebuilt from requests, evaluations and consultations, never edited. `key` is the breakdown
+    value (a department or helper id, a kind, a rating, a number of working days) or empty. Late and on time
+    both need a deadline, so a completion without one is neither.
+    """
+
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
+    )
+    measure = models.CharField(_("measure"), max_length=16, choices=FigureMeasure.choices)
+    key = models.CharField(_("key"), max_length=32, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    accepted = models.PositiveIntegerField(_("accepted"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    late = models.PositiveIntegerField(_("completed late"), default=0)
+    on_time = models.PositiveIntegerField(_("completed by the deadline"), default=0)
+    without_notice = models.PositiveIntegerField(_("without deficiency notice"), default=0)
+    at_most_one_notice = models.PositiveIntegerField(_("at most one deficiency notice"), default=0)
+    converted = models.PositiveIntegerField(_("became requests"), default=0)
+    poor = models.PositiveIntegerField(_("poor ratings"), default=0)
+    rating_sum = models.PositiveIntegerField(_("sum of ratings"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _figure_index(period: str, name: str) -> models.Index:
+    # The dashboard asks for some measures of a few centres over a range and sums by key: on PostgreSQL the
+    # INCLUDE columns answer it from the index alone.
+    return models.Index(fields=["measure", "centre", period], include=["key", *FIGURE_COUNTERS], name=name)
+
+
+class DailyFigure(FigureCounts):
+    """One local day's counts for one centre: `day` is the date of what the measure counts (registration,
+    completion, evaluation, consultation)."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
+        db_table = "hallservice_dailyfigure"
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        indexes = [_figure_index("day", "daily_figure_lookup"), models.Index(fields=["day"], name="daily_figure_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.centre_id} {self.measure} {self.key}: {self.total}"
+
+
+class MonthlyFigure(FigureCounts):
+    """A month's sum of the daily figures, so a year is twelve rows per key rather than 365."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month"))
+
+    class Meta:
+        db_table = "hallservice_monthlyfigure"
+        verbose_name = _("monthly figure")
+        verbose_name_plural = _("monthly figures")
+        indexes = [
+            _figure_index("month", "monthly_figure_lookup"),
+            models.Index(fields=["month"], name="monthly_figure_month"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(month__day=1), name="monthly_figure_first_day")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.centre_id} {self.measure} {self.key}: {self.total}"
+
+
+class StaleDay(models.Model):
+    """A local date whose daily figures must be rebuilt, written by database triggers on every change.
+
+    Triggers on requests, evaluations and consultations (installed after every migrate, see
+    supervision/figures.py) append a row for each day a change touches, whichever code path
+    made it: services, admin, queryset updates or a data fix in SQL. Rows are appended, never updated, so
+    writers never wait on each other; the refresh claims and deletes the rows it has seen.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(_("day"))
+
+    class Meta:
+        db_table = "hallservice_staleday"
+        verbose_name = _("stale day")
+        verbose_name_plural = _("stale days")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"
+
+
+class LedgerGap(models.Model):
+    """A request whose ledger lacks something the ledger audit checks (台账记录不实), kept by the database.
+
+    Derived data (supervision/ledger_gaps.py): a row exists while at least one flag is true and
+    is rebuilt whenever the request, its summary, delivery or documents change. `no_summary` means finished
+    without a summary; the audit adds the 2-working-day grace when it reads it.
+    """
+
+    request = models.OneToOneField(
+        "requests.ServiceRequest", primary_key=True, on_delete=models.CASCADE, related_name="ledger_gap"
+    )
+    # Copies of the request's, so the audit counts and pages the gaps of a scope without reading the ledger.
+    centre = models.ForeignKey(
+        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True)
+    no_summary = models.BooleanField(_("no summary"), default=False)
+    no_delivery_proof = models.BooleanField(_("no delivery proof"), default=False)
+    no_documents = models.BooleanField(_("no issued document"), default=False)
+    no_commission = models.BooleanField(_("no signed commission letter"), default=False)
+
+    class Meta:
+        db_table = "hallservice_ledgergap"
+        verbose_name = _("ledger gap")
+        verbose_name_plural = _("ledger gaps")
+        indexes = [
+            models.Index(fields=["centre", "applied_at"], name="ledger_gap_centre_applied"),
+            # The audit pages oldest first across several centres: walk this, join the page's 25 requests.
+            models.Index(fields=["applied_at", "request"], name="ledger_gap_applied"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}"
+
+
+class StaleRequest(models.Model):
+    """A request whose ledger gap must be recomputed, appended by database triggers (see LedgerGap)."""
+
+    id = models.BigAutoField(primary_key=True)
+    request_id = models.BigIntegerField(_("request"))
+
+    class Meta:
+        db_table = "hallservice_stalerequest"
+        verbose_name = _("stale request")
+        verbose_name_plural = _("stale requests")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}"
+
+
+class IntegrityRecordQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IntegrityRecordQuerySet:
+        return self.filter(visible_centre_filter(user, "staff__centre"))
+
+    def standing(self) -> IntegrityRecordQuerySet:
+        """Records that count: not revoked on review."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class IntegrityRecord(models.Model):
+    """One breach of the integrity rules by a staff member (seed 000 五.3, seed 004 廉洁服务), found by a supervisor."""
+
+    staff = models.ForeignKey(
+        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="integrity_records"
+    )
+    request = models.ForeignKey(
+        "requests.ServiceRequest",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_records",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
+    occurred_on = models.DateField(_("occurred on"))
+    description = models.TextField(_("what happened"), max_length=text_limits.TEXT)
+    action_taken = models.TextField(_("action taken"), max_length=text_limits.TEXT, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+
+    objects = IntegrityRecordQuerySet.as_manager()
+
+    class Meta:
+        db_table = "staff_integrityrecord"
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("integrity record")
+        verbose_name_plural = _("integrity records")
+        # The name Django gave it while the model was in staff: the index is kept as it is.
+        indexes = [models.Index(fields=["staff", "occurred_on"], name="staff_integ_staff_i_5f1910_idx")]
+        permissions = [("record_integrity", _("Can record and revoke integrity records"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""), name="revoked_integrity_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"

@@ -29,13 +29,13 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.models import DailyFigure, MonthlyFigure
-from hallservice.models import FigureMeasure as M
 from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
 from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
 
+from .choices import FigureMeasure as M
 from .figures import COUNTERS, next_month, refresh_figures, working_days_of
+from .models import DailyFigure, MonthlyFigure
 from .scope import Scope
 
 

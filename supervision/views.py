@@ -9,27 +9,24 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.spreadsheets import write_csv
-from hallservice.models import MonthlyReport
-from staff.models import ServiceCentre
 
+from .forms import PeriodForm, ReportForm
 from .reports import XLSX
-from .scope import build_scope, visible_centres
+from .scope import build_scope
+from .selectors import monthly_reports_visible_to
 from .services import monthly_report_request, monthly_report_retry
 from .statistics import chart_tables, compute_statistics
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Charts drawn on the page: (table key, chart type). Every chart also has a table view and a CSV download.
 CHARTS = [
     ("monthly", "line"),
@@ -53,21 +50,6 @@ def presets(today: date) -> list[tuple[str, date, date]]:
         (_("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
         (_("Last 12 months"), (month_start - timedelta(days=335)).replace(day=1), today),
     ]
-
-
-class PeriodForm(forms.Form):
-    centre = forms.ModelChoiceField(
-        label=gettext_lazy("Centre"),
-        queryset=ServiceCentre.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("All my centres"),
-    )
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=DATE)
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=DATE)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = visible_centres(user)
 
 
 def _period(request):
@@ -94,7 +76,7 @@ def _period(request):
 
 
 @login_required
-@permission_required("hallservice.view_statistics", raise_exception=True)
+@permission_required("supervision.view_statistics", raise_exception=True)
 @require_GET
 def statistics_view(request):
     form, scope = _period(request)
@@ -117,7 +99,7 @@ def statistics_view(request):
 
 
 @login_required
-@permission_required("hallservice.view_statistics", raise_exception=True)
+@permission_required("supervision.view_statistics", raise_exception=True)
 @require_GET
 def statistics_csv(request):
     """One chart's table as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly)."""
@@ -141,28 +123,8 @@ def statistics_csv(request):
 # --- Monthly reports -------------------------------------------------------------------------------------
 
 
-class MonthField(forms.DateField):
-    """An <input type=month> value (YYYY-MM) as the first day of that month."""
-
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-
-
-class ReportForm(forms.Form):
-    centre = forms.ModelChoiceField(label=gettext_lazy("Centre"), queryset=ServiceCentre.objects.none())
-    month = MonthField(label=gettext_lazy("Month"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = visible_centres(user)
-
-
-def _reports_for(user):
-    return MonthlyReport.objects.filter(centre__in=visible_centres(user)).select_related("centre", "requested_by")
-
-
 @login_required
-@permission_required("hallservice.view_statistics", raise_exception=True)
+@permission_required("supervision.view_statistics", raise_exception=True)
 def report_list(request):
     today = timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -189,7 +151,7 @@ def report_list(request):
                 return redirect(f"{request.path}#report-{report.pk}")
         else:
             status = 400
-    reports = _reports_for(request.user)[:36]
+    reports = monthly_reports_visible_to(request.user)[:36]
     return render(request, "supervision/reports.html", {"form": form, "reports": reports}, status=status)
 
 
@@ -206,19 +168,19 @@ def _report_retry(request):
 
 
 @login_required
-@permission_required("hallservice.view_statistics", raise_exception=True)
+@permission_required("supervision.view_statistics", raise_exception=True)
 @require_GET
 def report_status(request, pk: int):
     """One report's row; htmx polls it while the task runs."""
-    report = get_object_or_404(_reports_for(request.user), pk=pk)
+    report = get_object_or_404(monthly_reports_visible_to(request.user), pk=pk)
     return render(request, "supervision/partials/report_row.html", {"report": report})
 
 
 @login_required
-@permission_required("hallservice.view_statistics", raise_exception=True)
+@permission_required("supervision.view_statistics", raise_exception=True)
 @require_GET
 def report_download(request, pk: int, fmt: str):
-    report = get_object_or_404(_reports_for(request.user), pk=pk, status="done")
+    report = get_object_or_404(monthly_reports_visible_to(request.user), pk=pk, status="done")
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     file = report.xlsx if fmt == "xlsx" else report.pdf

@@ -27,8 +27,8 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from complaints import services as complaint_svc
 from hallservice.core.identity import check_digit
-from hallservice.models import MonthlyReport
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus
 from requests.services.documents import document_issue, track_token
@@ -37,7 +37,8 @@ from rosters import services as roster_svc
 from rosters.models import BureauLeader, Duty, DutyDay, HelpAreaTurn, UnavailabilityKind
 from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
-from staff.services import integrity_record_create
+from supervision.models import MonthlyReport
+from supervision.services import integrity_record_create
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
@@ -265,7 +266,7 @@ def _requests(w: World, p: dict, district, other):
         req_svc.request_archive(actor=helper, request_id=archived.pk)
         o["archived"] = archived
         o["town_request"] = _register(p["town_desk"], matter, name="司马镇上")
-        o["complaint"] = req_svc.complaint_register(
+        o["complaint"] = complaint_svc.complaint_register(
             actor=None,
             source="online",
             category="attitude",
@@ -291,7 +292,7 @@ def _requests(w: World, p: dict, district, other):
         req_svc.consultation_create(
             actor=ot_desk, channel="phone", name="欧阳咨询", contact=OT_PHONE, question="外区的问题"
         )
-        ot_complaint = req_svc.complaint_register(
+        ot_complaint = complaint_svc.complaint_register(
             actor=None,
             source="online",
             category="attitude",
@@ -665,11 +666,11 @@ def _targets() -> dict[str, Target]:
         "consultation-create[post]": _post("consultation-create"),
         "consultation-answer": _post("consultation-answer", "consultation", watch="consultation"),
         # Complaints and poor ratings
-        "complaints": _page("complaints"),
-        "complaint-create": _page("complaint-create"),
-        "complaint-create[post]": _post("complaint-create"),
-        "complaint-dashboard": _page("complaint-dashboard"),
-        "complaint-detail": _page("complaint-detail", "complaint", personal=SUP),
+        "complaints:list": _page("complaints:list"),
+        "complaints:create": _page("complaints:create"),
+        "complaints:create[post]": _post("complaints:create"),
+        "complaints:dashboard": _page("complaints:dashboard"),
+        "complaints:detail": _page("complaints:detail", "complaint", personal=SUP),
         "evaluations": _page("evaluations"),
         # Rosters
         "rosters:plans": _page("rosters:plans"),
@@ -884,8 +885,8 @@ def _targets() -> dict[str, Target]:
         "request-link-key-project", "ot_applied", method="post", watch="ot_applied", data=foreign_project
     )
     for action in COMPLAINT_ACTIONS:
-        t[f"complaint-act[{action}]"] = _post(
-            "complaint-act", "complaint", Slug(action), watch="complaint", personal=SUP
+        t[f"complaints:act[{action}]"] = _post(
+            "complaints:act", "complaint", Slug(action), watch="complaint", personal=SUP
         )
     for action in EVALUATION_ACTIONS:
         t[f"evaluation-act[{action}]"] = _post("evaluation-act", "evaluation", Slug(action), watch="evaluation")

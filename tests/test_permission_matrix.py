@@ -127,21 +127,21 @@ MATRIX: dict[str, dict[str, int]] = {
     "request-act[follow_up]":                row(302, 403, 403, 400, 403, 403, 404),
     "request-act[archive]":                  row(302, 409, 409, 403, 403, 403, 404),
     # --- Complaints and poor ratings
-    "complaints":                            row(302, 403, 200, 200, 403, 403, 200),
-    "complaint-create":                      row(302, 200, 200, 200, 403, 403, 200),
-    "complaint-create[post]":                row(302, 400, 400, 400, 403, 403, 400),
-    "complaint-dashboard":                   row(302, 403, 200, 200, 403, 403, 200),
-    "complaint-detail":                      row(302, 403, 200, 200, 403, 403, 404),
+    "complaints:list":                       row(302, 403, 200, 200, 403, 403, 200),
+    "complaints:create":                     row(302, 200, 200, 200, 403, 403, 200),
+    "complaints:create[post]":               row(302, 400, 400, 400, 403, 403, 400),
+    "complaints:dashboard":                  row(302, 403, 200, 200, 403, 403, 200),
+    "complaints:detail":                     row(302, 403, 200, 200, 403, 403, 404),
     "evaluations":                           row(302, 200, 200, 200, 403, 403, 200),
-    "complaint-act[accept]":                 row(302, 403, 403, 302, 403, 403, 404),
-    "complaint-act[reject]":                 row(302, 403, 403, 400, 403, 403, 404),
-    "complaint-act[investigate]":            row(302, 403, 403, 409, 403, 403, 404),
-    "complaint-act[respond]":                row(302, 403, 403, 409, 403, 403, 404),
-    "complaint-act[record_feedback]":        row(302, 403, 403, 409, 403, 403, 404),
-    "complaint-act[close]":                  row(302, 403, 403, 409, 403, 403, 404),
-    "complaint-act[reopen]":                 row(302, 403, 403, 409, 403, 403, 404),
-    "complaint-act[link]":                   row(302, 403, 403, 302, 403, 403, 404),
-    "complaint-act[note]":                   row(302, 403, 403, 400, 403, 403, 404),
+    "complaints:act[accept]":                row(302, 403, 403, 302, 403, 403, 404),
+    "complaints:act[reject]":                row(302, 403, 403, 400, 403, 403, 404),
+    "complaints:act[investigate]":           row(302, 403, 403, 409, 403, 403, 404),
+    "complaints:act[respond]":               row(302, 403, 403, 409, 403, 403, 404),
+    "complaints:act[record_feedback]":       row(302, 403, 403, 409, 403, 403, 404),
+    "complaints:act[close]":                 row(302, 403, 403, 409, 403, 403, 404),
+    "complaints:act[reopen]":                row(302, 403, 403, 409, 403, 403, 404),
+    "complaints:act[link]":                  row(302, 403, 403, 302, 403, 403, 404),
+    "complaints:act[note]":                  row(302, 403, 403, 400, 403, 403, 404),
     "evaluation-act[return_visit]":          row(302, 403, 403, 400, 403, 403, 404),
     "evaluation-act[rectify]":               row(302, 403, 403, 400, 403, 403, 404),
     "evaluation-act[appeal]":                row(302, 400, 400, 403, 403, 403, 404),
@@ -512,7 +512,7 @@ def leaks(world, target, role: str, text: str) -> list[str]:
     return found
 
 
-PROJECT_APPS = ("staff", "requests", "rosters", "training", "hallservice")
+PROJECT_APPS = ("staff", "requests", "complaints", "rosters", "training", "hallservice")
 
 
 def fingerprint(world, target) -> tuple[dict, list | None]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from django.db import models
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-PROJECT_APPS = ("staff", "requests", "rosters", "training", "hallservice")
+PROJECT_APPS = ("staff", "requests", "complaints", "rosters", "training", "hallservice")
 
 
 def strip_bidi(value):

@@ -15,13 +15,14 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from complaints.models import Complaint
 from hallservice.demo.catalogue import seed_catalogue
 from hallservice.demo.rosters import seed_rosters
 from hallservice.demo.service_requests import seed_requests
 from hallservice.demo.staff import seed_centres, seed_departments, seed_staff, seed_windows
 from hallservice.demo.training import seed_training
 from hallservice.demo.writing import Tally
-from requests.models import Complaint, Consultation, Matter, RequiredMaterial, ServiceRequest
+from requests.models import Consultation, Matter, RequiredMaterial, ServiceRequest
 from staff.models import Department, ServiceCentre, StaffMember, Window
 
 

@@ -8,18 +8,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.conf import settings
 from django.utils.translation import gettext as _t  # a service's message as the service translates it
 
+from complaints.models import PUBLIC_SOURCES, Complaint, ComplaintEvent, ComplaintSource, ComplaintStatus
 from hallservice.core.crypto import mask_phone
 from hallservice.demo.staff import DISTRICT, FT, WH
 from hallservice.demo.writing import HISTORY_FIRST_SEQUENCE, in_minutes
-from requests.models import (
-    PUBLIC_SOURCES,
-    Complaint,
-    ComplaintEvent,
-    ComplaintSource,
-    ComplaintStatus,
-    Evaluation,
-    Rating,
-)
+from requests.models import Evaluation, Rating
 
 if TYPE_CHECKING:
     from hallservice.demo.service_requests import Story

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t  # a service's message as the service translates it
 from stdnum.cn import uscc
 
+from complaints.models import Complaint, ComplaintEvent
 from hallservice.core.crypto import mask_phone
 from hallservice.core.identity import IdType, check_digit
 from hallservice.core.text_limits import excerpt
@@ -22,8 +23,6 @@ from requests.models import (
     ApplicantType,
     Category,
     Channel,
-    Complaint,
-    ComplaintEvent,
     Consultation,
     ConsultationChannel,
     ConsultationOutcome,

@@ -2,6 +2,13 @@
 
 from .access import AccessKind, PersonalDataAccess
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
+from .citizens import (
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+    OnlineConsultation,
+    TimeSlot,
+)
 from .closing import (
     POOR_RATINGS,
     RECTIFICATION_STAGES,
@@ -12,22 +19,6 @@ from .closing import (
     EvaluationAppeal,
     Rating,
     Summary,
-)
-from .complaints import (
-    COMPLAINT_DONE_STATUSES,
-    COMPLAINT_OPEN_STATUSES,
-    COMPLAINT_RESPONSE_STATUSES,
-    PUBLIC_SOURCES,
-    Complaint,
-    ComplaintCategory,
-    ComplaintEvent,
-    ComplaintSource,
-    ComplaintStatus,
-    Notification,
-    NotificationChannel,
-    NotificationStatus,
-    OnlineConsultation,
-    TimeSlot,
 )
 from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
 from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
@@ -65,17 +56,8 @@ from .service_request import (
 __all__ = [
     "AccessKind",
     "PersonalDataAccess",
-    "COMPLAINT_DONE_STATUSES",
-    "COMPLAINT_OPEN_STATUSES",
-    "COMPLAINT_RESPONSE_STATUSES",
-    "PUBLIC_SOURCES",
     "RECTIFICATION_STAGES",
     "AppealDecision",
-    "Complaint",
-    "ComplaintCategory",
-    "ComplaintEvent",
-    "ComplaintSource",
-    "ComplaintStatus",
     "EvaluationAppeal",
     "Notification",
     "NotificationChannel",

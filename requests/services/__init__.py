@@ -18,20 +18,6 @@ from .closing import (
     request_terminate,
     request_write_summary,
 )
-from .complaints import (
-    COMPLAINT_ACTIONS,
-    COMPLAINT_TRANSITIONS,
-    complaint_accept,
-    complaint_add_note,
-    complaint_close,
-    complaint_feedback,
-    complaint_investigate,
-    complaint_link,
-    complaint_register,
-    complaint_reject,
-    complaint_reopen,
-    complaint_respond,
-)
 from .handling import (
     department_task_claim,
     department_task_finish,
@@ -65,18 +51,6 @@ from .intake import (
 from .transitions import ACTIONS, TRANSITIONS, Action, transition_allowed
 
 __all__ = [
-    "COMPLAINT_ACTIONS",
-    "COMPLAINT_TRANSITIONS",
-    "complaint_accept",
-    "complaint_add_note",
-    "complaint_close",
-    "complaint_feedback",
-    "complaint_investigate",
-    "complaint_link",
-    "complaint_register",
-    "complaint_reject",
-    "complaint_reopen",
-    "complaint_respond",
     "evaluation_appeal",
     "evaluation_appeal_decide",
     "evaluation_rate_again",

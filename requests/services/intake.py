@@ -48,6 +48,11 @@ LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read alou
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
 
+def normalise_number(number: str) -> str:
+    """Numbers as people type them: spaces dropped, upper case (XH-20261123-0001)."""
+    return "".join((number or "").split()).upper()
+
+
 def validate_phone(phone: str, *, field: str = "applicant_phone") -> str:
     phone = normalise(phone) if phone else ""
     raw = phone

@@ -1,4 +1,4 @@
-"""The citizens' side (F-PUB): status links and lookups, what a status page may show, online consultation and
+"""The citizens' side (F-PUB): status links, what a status page may show, online consultation and
 appointment requests, and evaluation through the link.
 
 What a citizen sees is built here and nowhere else: ``request_public_status`` turns a request into a plain
@@ -11,7 +11,6 @@ verbs whose note is written *to* the applicant, and those pass through ``scrub``
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,8 +31,6 @@ from staff.roles import Role
 
 from ..models import (
     ApplicantType,
-    Complaint,
-    ComplaintStatus,
     Consultation,
     ConsultationChannel,
     ConsultationOutcome,
@@ -48,7 +45,6 @@ from ..models import (
     TimeSlot,
 )
 from .closing import TERMINATION_REASONS, request_evaluate
-from .complaints import normalise_number
 from .intake import validate_phone
 
 # --- Status links ----------------------------------------------------------------------------------------
@@ -75,27 +71,8 @@ def request_status_url(req: ServiceRequest, *, absolute: bool = False) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + path if absolute else path
 
 
-def complaint_status_url(complaint: Complaint, *, absolute: bool = False) -> str:
-    path = reverse("track-complaint", args=[status_token(kind=COMPLAINT, pk=complaint.pk)])
-    return settings.PUBLIC_BASE_URL.rstrip("/") + path if absolute else path
-
-
 def normalise_code(code: str) -> str:
     return "".join((code or "").split()).upper().replace("-", "")
-
-
-def lookup(*, number: str, code: str) -> ServiceRequest | Complaint | None:
-    """The request or complaint with this number and lookup code, or None — the same None whether the number
-    is unknown or the code is wrong, and with a comparison of the same cost either way."""
-    number, code = normalise_number(number), normalise_code(code)
-    # Both tables are asked every time, so a hit and a miss cost the same.
-    req = ServiceRequest.objects.filter(number=number).only("pk", "lookup_code").first()
-    complaint = Complaint.objects.filter(number=number).only("pk", "lookup_code").first()
-    found = req or complaint
-    expected = found.lookup_code if found is not None else secrets.token_hex(4).upper()
-    if secrets.compare_digest(expected.encode(), code.encode()) and found is not None:
-        return found
-    return None
 
 
 # --- What a citizen may see ------------------------------------------------------------------------------
@@ -510,45 +487,6 @@ def public_request_queryset():
     return ServiceRequest.objects.select_related(
         "matter", "lead_department", "centre", "helper", "helper__window", "delivery", "evaluation"
     ).prefetch_related("material_checks")
-
-
-@dataclass(frozen=True)
-class PublicComplaintStatus:
-    pk: int
-    number: str
-    centre: str
-    complaint_phone: str
-    status: str
-    status_label: str
-    category: str
-    content: str
-    due: date | None
-    response: str
-    can_give_feedback: bool
-    events: list[PublicEvent]
-
-
-def complaint_public_status(complaint: Complaint) -> PublicComplaintStatus:
-    """The complainant's view: their own text and the answers given to them, never internal notes or staff links."""
-    # Labels only: the answer is shown on its own, and other notes may carry the complainant's words.
-    events = [
-        PublicEvent(at=e.at, label=e.verb_label) for e in complaint.events.filter(public=True).order_by("at", "pk")
-    ]
-    return PublicComplaintStatus(
-        pk=complaint.pk,
-        number=complaint.number,
-        centre=complaint.centre.name,
-        complaint_phone=complaint.centre.complaint_phone,
-        status=complaint.status,
-        status_label=ComplaintStatus(complaint.status).label,
-        category=complaint.get_category_display(),
-        # The page is open to whoever holds the number and code: an ID number typed into the text is masked.
-        content=mask_id_numbers(complaint.content),
-        due=complaint.due_date(),
-        response=complaint.response,
-        can_give_feedback=complaint.status == ComplaintStatus.RESPONDED,
-        events=events,
-    )
 
 
 # --- Online consultation and appointment ------------------------------------------------------------------

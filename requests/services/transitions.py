@@ -1,18 +1,24 @@
-"""The request state machine — the one place that says which state may follow which.
+"""The request state machine and its actions: the one place that declares what can be done with a request.
 
-`TRANSITIONS` maps each status to the statuses it may move to. `ACTIONS` names every action a user can take
-on a request, the states it is allowed in, the state it leads to (None: no change of state) and the
-permission it needs. Services check both, templates and the API use `allowed_actions()` to offer only what
-is possible now, and a parametrised test walks every (status, action) pair.
+`TRANSITIONS` maps each status to the statuses it may move to. `ACTIONS` holds one `Action` per thing a user
+can do with a request: its label, the states it is allowed in, the state it leads to (None: no change of
+state), the permission it needs, the service that does it, the form that validates its input, and the guard
+that says when offering it is pointless. Services check state and permission against it (`ensure_action`),
+`requests.actions` offers and runs actions from it for the request page and the API, and a parametrised test
+walks every (status, action) pair. A new action is one entry here, its service, its form and its API method.
+
+Service and form are named, not imported: both modules import this one (the services check against it, the
+forms use the services' choices), so `requests.actions` resolves the names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Status
+from ..models import DeliveryMethod, ExtensionStatus, Kind, ServiceRequest, Status, TaskStatus
 
 S = Status
 
@@ -32,67 +38,379 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 NOT_ARCHIVED = frozenset(Status) - {S.ARCHIVED}
 BEFORE_COMPLETION = frozenset({S.APPLIED, S.DEFICIENT, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED})
+# Accepted and not yet finished: the request is being handled against its promised deadline.
 HANDLING = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED})
 FINISHED = frozenset({S.COMPLETED, S.DELIVERED, S.TERMINATED, S.REFUSED})
 
 HANDLE = "requests.handle_request"
 
 
+def sources_of(target: Status) -> frozenset[Status]:
+    """Every status the table lets move to ``target``."""
+    return frozenset(status for status, targets in TRANSITIONS.items() if target in targets)
+
+
+# --- Guards: conditions that make an allowed action pointless right now (the services enforce them too) ------
+
+
+def always(user, req: ServiceRequest) -> bool:
+    return True
+
+
+def is_assist(user, req: ServiceRequest) -> bool:
+    return req.kind == Kind.ASSIST
+
+
+def has_parent_centre(user, req: ServiceRequest) -> bool:
+    return req.centre.parent_id is not None
+
+
+def deliverable(user, req: ServiceRequest) -> bool:
+    if req.status == Status.ACCEPTED:
+        # Delivered right after acceptance only when the result is given on the spot.
+        return req.kind == Kind.ASSIST and req.matter.is_immediate
+    return not hasattr(req, "delivery")
+
+
+def posted(user, req: ServiceRequest) -> bool:
+    delivery = getattr(req, "delivery", None)
+    return delivery is not None and delivery.method == DeliveryMethod.POST
+
+
+def _own_department_task_in(user, req: ServiceRequest, wanted: tuple[TaskStatus, ...]) -> bool:
+    member = getattr(user, "staff_member", None)
+    return member is not None and any(
+        t.department_id == member.department_id and t.status in wanted for t in req.department_tasks.all()
+    )
+
+
+def own_task_open(user, req: ServiceRequest) -> bool:
+    return _own_department_task_in(user, req, (TaskStatus.OPEN,))
+
+
+def own_task_claimed(user, req: ServiceRequest) -> bool:
+    return _own_department_task_in(user, req, (TaskStatus.CLAIMED, TaskStatus.BLOCKED))
+
+
+def extension_pending(user, req: ServiceRequest) -> bool:
+    return any(e.status == ExtensionStatus.PENDING for e in req.extensions.all())
+
+
+def no_extension_pending(user, req: ServiceRequest) -> bool:
+    return not extension_pending(user, req)
+
+
+def not_evaluated(user, req: ServiceRequest) -> bool:
+    return not hasattr(req, "evaluation")
+
+
+def evaluation_needs_follow_up(user, req: ServiceRequest) -> bool:
+    evaluation = getattr(req, "evaluation", None)
+    return evaluation is not None and evaluation.needs_follow_up and evaluation.followed_up_at is None
+
+
+def materials_reviewed_and_missing(user, req: ServiceRequest) -> bool:
+    # The notice lists everything at once: every material reviewed, and something missing.
+    statuses = {c.status for c in req.material_checks.all()}
+    return "unchecked" not in statuses and bool(statuses & {"missing", "needs_correction"})
+
+
+def materials_outstanding(user, req: ServiceRequest) -> bool:
+    return any(c.status != "provided" for c in req.material_checks.all())
+
+
+def no_key_project(user, req: ServiceRequest) -> bool:
+    return req.key_project_id is None
+
+
+def summarised_and_visited(user, req: ServiceRequest) -> bool:
+    # Archiving needs the summary and a finished return visit / rectification (the service refuses before).
+    evaluation = getattr(req, "evaluation", None)
+    stage = evaluation.rectification_stage if evaluation is not None else ""
+    return hasattr(req, "summary") and stage not in ("return_visit", "rectifying")
+
+
+# --- The table ---------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Action:
+    """One thing a user can do with a request, declared once for the services, the request page and the API."""
+
     name: str
     label: str
     allowed_in: frozenset[Status]
-    target: Status | None
-    permission: str
-
-
-def _transition(name, label, target, permission=HANDLE) -> Action:
-    sources = frozenset(status for status, targets in TRANSITIONS.items() if target in targets)
-    return Action(name, label, sources, target, permission)
+    target: Status | None  # None: the action leaves the status as it is
+    service: str  # a function of requests.services, called with actor, request_id and the form's data
+    form: str  # an ActionForm of requests.forms; its cleaned data are the service's keyword arguments
+    permission: str = HANDLE
+    guard: Callable[..., bool] = always  # (user, req): whether offering the action makes sense now
+    on_child: bool = False  # the form names a task or extension and the service takes its id, not request_id
 
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
         # Intake
-        Action("review_materials", _("Review materials"), frozenset({S.APPLIED, S.DEFICIENT}), None, HANDLE),
-        Action("record_handover", _("Record material hand-over"), BEFORE_COMPLETION, None, HANDLE),
-        _transition("accept", _("Accept"), S.ACCEPTED),
-        Action("issue_deficiency_notice", _("Issue deficiency notice"), frozenset({S.APPLIED}), S.DEFICIENT, HANDLE),
-        Action("refuse", _("Refuse"), frozenset({S.APPLIED}), S.REFUSED, HANDLE),
-        Action("supply_materials", _("Record supplied materials"), BEFORE_COMPLETION, None, HANDLE),
-        Action("convert_to_agency", _("Convert to agency"), BEFORE_COMPLETION - {S.SUSPENDED}, None, HANDLE),
-        Action("forward", _("Forward to the parent centre"), BEFORE_COMPLETION, None, HANDLE),
+        Action(
+            "review_materials",
+            _("Review materials"),
+            allowed_in=frozenset({S.APPLIED, S.DEFICIENT}),
+            target=None,
+            service="request_review_materials",
+            form="ReviewMaterialsForm",
+        ),
+        Action(
+            "record_handover",
+            _("Record material hand-over"),
+            allowed_in=BEFORE_COMPLETION,
+            target=None,
+            service="request_record_handover",
+            form="HandoverForm",
+        ),
+        Action(
+            "accept",
+            _("Accept"),
+            allowed_in=sources_of(S.ACCEPTED),
+            target=S.ACCEPTED,
+            service="request_accept",
+            form="AcceptForm",
+        ),
+        Action(
+            "issue_deficiency_notice",
+            _("Issue deficiency notice"),
+            allowed_in=frozenset({S.APPLIED}),
+            target=S.DEFICIENT,
+            service="request_issue_deficiency_notice",
+            form="DeficiencyNoticeForm",
+            guard=materials_reviewed_and_missing,
+        ),
+        Action(
+            "refuse",
+            _("Refuse"),
+            allowed_in=frozenset({S.APPLIED}),
+            target=S.REFUSED,
+            service="request_refuse",
+            form="RefuseForm",
+        ),
+        Action(
+            "supply_materials",
+            _("Record supplied materials"),
+            allowed_in=BEFORE_COMPLETION,
+            target=None,
+            service="request_supply_materials",
+            form="SupplyMaterialsForm",
+            guard=materials_outstanding,
+        ),
+        Action(
+            "convert_to_agency",
+            _("Convert to agency"),
+            allowed_in=BEFORE_COMPLETION - {S.SUSPENDED},
+            target=None,
+            service="request_convert_to_agency",
+            form="ConvertToAgencyForm",
+            guard=is_assist,
+        ),
+        Action(
+            "forward",
+            _("Forward to the parent centre"),
+            allowed_in=BEFORE_COMPLETION,
+            target=None,
+            service="request_forward",
+            form="NoteForm",
+            guard=has_parent_centre,
+        ),
         # Handling
-        Action("start", _("Start handling"), frozenset({S.ACCEPTED}), S.IN_PROGRESS, HANDLE),
-        Action("log_work", _("Add to work log"), NOT_ARCHIVED, None, HANDLE),
-        Action("report_progress", _("Report progress to the applicant"), HANDLING, None, HANDLE),
-        Action("add_department_task", _("Ask a department to take part"), HANDLING, None, HANDLE),
-        Action("claim_task", _("Claim our department's part"), HANDLING, None, "requests.claim_department_task"),
-        Action("finish_task", _("Report our department's part"), HANDLING, None, "requests.claim_department_task"),
-        Action("record_joint_meeting", _("Record a joint meeting"), HANDLING, None, "requests.convene_joint_meeting"),
-        Action("suspend", _("Suspend"), frozenset({S.IN_PROGRESS}), S.SUSPENDED, HANDLE),
-        Action("resume", _("Resume"), frozenset({S.SUSPENDED}), S.IN_PROGRESS, HANDLE),
-        Action("request_extension", _("Ask for an extension"), HANDLING, None, HANDLE),
-        Action("decide_extension", _("Decide on the extension"), HANDLING, None, "requests.approve_extension"),
-        Action("reassign", _("Reassign"), NOT_ARCHIVED - {S.REFUSED, S.TERMINATED}, None, "requests.reassign_request"),
-        Action("link_key_project", _("Link to a key project"), NOT_ARCHIVED, None, "requests.manage_key_project"),
+        Action(
+            "start",
+            _("Start handling"),
+            allowed_in=frozenset({S.ACCEPTED}),
+            target=S.IN_PROGRESS,
+            service="request_start",
+            form="NoteForm",
+        ),
+        Action(
+            "log_work",
+            _("Add to work log"),
+            allowed_in=NOT_ARCHIVED,
+            target=None,
+            service="request_log_work",
+            form="WorkLogForm",
+        ),
+        Action(
+            "report_progress",
+            _("Report progress to the applicant"),
+            allowed_in=HANDLING,
+            target=None,
+            service="request_report_progress",
+            form="ProgressForm",
+        ),
+        Action(
+            "add_department_task",
+            _("Ask a department to take part"),
+            allowed_in=HANDLING,
+            target=None,
+            service="request_add_department_task",
+            form="DepartmentTaskForm",
+        ),
+        Action(
+            "claim_task",
+            _("Claim our department's part"),
+            allowed_in=HANDLING,
+            target=None,
+            service="department_task_claim",
+            form="ClaimTaskForm",
+            permission="requests.claim_department_task",
+            guard=own_task_open,
+            on_child=True,
+        ),
+        Action(
+            "finish_task",
+            _("Report our department's part"),
+            allowed_in=HANDLING,
+            target=None,
+            service="department_task_finish",
+            form="FinishTaskForm",
+            permission="requests.claim_department_task",
+            guard=own_task_claimed,
+            on_child=True,
+        ),
+        Action(
+            "record_joint_meeting",
+            _("Record a joint meeting"),
+            allowed_in=HANDLING,
+            target=None,
+            service="request_record_joint_meeting",
+            form="JointMeetingForm",
+            permission="requests.convene_joint_meeting",
+        ),
+        Action(
+            "suspend",
+            _("Suspend"),
+            allowed_in=frozenset({S.IN_PROGRESS}),
+            target=S.SUSPENDED,
+            service="request_suspend",
+            form="SuspendForm",
+        ),
+        Action(
+            "resume",
+            _("Resume"),
+            allowed_in=frozenset({S.SUSPENDED}),
+            target=S.IN_PROGRESS,
+            service="request_resume",
+            form="NoteForm",
+        ),
+        Action(
+            "request_extension",
+            _("Ask for an extension"),
+            allowed_in=HANDLING,
+            target=None,
+            service="request_request_extension",
+            form="ExtensionRequestForm",
+            guard=no_extension_pending,
+        ),
+        Action(
+            "decide_extension",
+            _("Decide on the extension"),
+            allowed_in=HANDLING,
+            target=None,
+            service="extension_decide",
+            form="ExtensionDecisionForm",
+            permission="requests.approve_extension",
+            guard=extension_pending,
+            on_child=True,
+        ),
+        Action(
+            "reassign",
+            _("Reassign"),
+            allowed_in=NOT_ARCHIVED - {S.REFUSED, S.TERMINATED},
+            target=None,
+            service="request_reassign",
+            form="ReassignForm",
+            permission="requests.reassign_request",
+        ),
+        Action(
+            "link_key_project",
+            _("Link to a key project"),
+            allowed_in=NOT_ARCHIVED,
+            target=None,
+            service="request_link_key_project",
+            form="KeyProjectForm",
+            permission="requests.manage_key_project",
+            guard=no_key_project,
+        ),
         # Closing
-        Action("complete", _("Complete"), frozenset({S.IN_PROGRESS}), S.COMPLETED, HANDLE),
-        Action("deliver", _("Deliver the result"), frozenset({S.ACCEPTED, S.COMPLETED}), None, HANDLE),
-        Action("confirm_receipt", _("Confirm receipt"), frozenset({S.COMPLETED}), S.DELIVERED, HANDLE),
+        Action(
+            "complete",
+            _("Complete"),
+            allowed_in=frozenset({S.IN_PROGRESS}),
+            target=S.COMPLETED,
+            service="request_complete",
+            form="CompleteForm",
+        ),
+        Action(
+            "deliver",
+            _("Deliver the result"),
+            allowed_in=frozenset({S.ACCEPTED, S.COMPLETED}),
+            target=None,
+            service="request_deliver",
+            form="DeliverForm",
+            guard=deliverable,
+        ),
+        Action(
+            "confirm_receipt",
+            _("Confirm receipt"),
+            allowed_in=frozenset({S.COMPLETED}),
+            target=S.DELIVERED,
+            service="request_confirm_receipt",
+            form="NoteForm",
+            guard=posted,
+        ),
         Action(
             "terminate",
             _("Terminate"),
-            frozenset({S.DEFICIENT, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED}),
-            S.TERMINATED,
-            HANDLE,
+            allowed_in=frozenset({S.DEFICIENT, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED}),
+            target=S.TERMINATED,
+            service="request_terminate",
+            form="TerminateForm",
         ),
-        Action("evaluate", _("Record the applicant's evaluation"), FINISHED - {S.REFUSED}, None, HANDLE),
-        Action("follow_up", _("Follow up the evaluation"), NOT_ARCHIVED, None, "requests.follow_up_evaluation"),
-        Action("write_summary", _("Write the summary"), FINISHED, None, HANDLE),
-        _transition("archive", _("Archive"), S.ARCHIVED, "requests.archive_request"),
+        Action(
+            "evaluate",
+            _("Record the applicant's evaluation"),
+            allowed_in=FINISHED - {S.REFUSED},
+            target=None,
+            service="request_evaluate",
+            form="EvaluateForm",
+            guard=not_evaluated,
+        ),
+        Action(
+            "follow_up",
+            _("Follow up the evaluation"),
+            allowed_in=NOT_ARCHIVED,
+            target=None,
+            service="evaluation_follow_up",
+            form="FollowUpForm",
+            permission="requests.follow_up_evaluation",
+            guard=evaluation_needs_follow_up,
+        ),
+        Action(
+            "write_summary",
+            _("Write the summary"),
+            allowed_in=FINISHED,
+            target=None,
+            service="request_write_summary",
+            form="SummaryForm",
+        ),
+        Action(
+            "archive",
+            _("Archive"),
+            allowed_in=sources_of(S.ARCHIVED),
+            target=S.ARCHIVED,
+            service="request_archive",
+            form="EmptyForm",
+            permission="requests.archive_request",
+            guard=summarised_and_visited,
+        ),
     ]
 }
 

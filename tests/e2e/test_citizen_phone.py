@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from requests.models import Complaint, Evaluation
+from complaints.models import Complaint
+from requests.models import Evaluation
 from requests.services import (
     RegistrationInput,
     matter_save,

@@ -15,7 +15,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from requests.models import Complaint, RequestEvent, ServiceRequest, Status
+from complaints.models import Complaint
+from requests.models import RequestEvent, ServiceRequest, Status
 from requests.services import matter_save
 from staff.roles import Role
 from tests.conftest import make_staff_user

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from requests.models import Complaint, ServiceRequest
+from complaints.models import Complaint
+from requests.models import ServiceRequest
 from requests.services import matter_save
 from staff.roles import Role
 from tests.conftest import make_staff_user

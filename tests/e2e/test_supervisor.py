@@ -13,14 +13,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from requests.models import Complaint
-from requests.services import (
-    RegistrationInput,
-    complaint_register,
-    matter_save,
-    request_accept,
-    request_register,
-)
+from complaints.models import Complaint
+from complaints.services import complaint_register
+from requests.services import RegistrationInput, matter_save, request_accept, request_register
 from rosters.models import BureauLeader, PlanStatus, RotationPlan, Substitution, SubstitutionStatus
 from rosters.selectors import add_months, month_start
 from rosters.services import rotation_plan_generate, rotation_plan_publish

@@ -14,6 +14,6 @@ urlpatterns = [
     path("", include("hallservice.urls")),
 ]
 
-handler403 = "hallservice.errorpages.permission_denied"
-handler404 = "hallservice.errorpages.page_not_found"
-handler500 = "hallservice.errorpages.server_error"
+handler403 = "hallservice.core.errorpages.permission_denied"
+handler404 = "hallservice.core.errorpages.page_not_found"
+handler500 = "hallservice.core.errorpages.server_error"

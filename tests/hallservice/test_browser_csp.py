@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from complaints.services import complaint_register
 from requests.services import matter_save, request_register
-from requests.services.complaints import complaint_register
 from requests.services.public import request_status_url
 from staff.roles import Role
 from tests.browser import ARGS, CHROMIUM
@@ -139,7 +139,7 @@ def test_main_pages_admin_and_swagger_run_under_the_policy_without_violations(li
 
             b.visit(sup, reverse("supervision:statistics"), charts_drawn)
             b.visit(
-                sup, reverse("complaint-dashboard"), lambda page: expect(page.locator("meter.bar")).to_have_count(1)
+                sup, reverse("complaints:dashboard"), lambda page: expect(page.locator("meter.bar")).to_have_count(1)
             )
 
             def swagger_lists_operations(page):

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from complaints.models import Complaint
 from hallservice.core.crypto import blind_index
 from hallservice.core.identity import IdType, validate_document_number
 from hallservice.demo import seed_demo
@@ -16,7 +17,6 @@ from requests.models import (
     OPEN_STATUSES,
     POOR_RATINGS,
     ApplicantType,
-    Complaint,
     Consultation,
     ConsultationOutcome,
     Evaluation,

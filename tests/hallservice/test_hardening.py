@@ -22,11 +22,12 @@ from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
 from django.utils import translation
 
+from complaints.models import ComplaintEvent
 from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
-from requests.models import ComplaintEvent, Notification, RequestEvent
+from requests.models import Notification, RequestEvent
 from rosters.models import RosterEvent
-from staff.models import IntegrityRecord
+from supervision.models import IntegrityRecord
 from tests.factories import UserFactory
 from training.models import TrainingEvent
 

@@ -61,7 +61,7 @@ class Counting:
 def test_forty_parallel_wrong_lookup_codes_evaluate_at_most_the_limit(monkeypatch, settings, hall):
     limit = int(settings.PUBLIC_THROTTLE_RATES["lookup_number"].split("/")[0])
     counting = Counting()
-    monkeypatch.setattr("requests.public.lookup", counting)
+    monkeypatch.setattr("requests.public.views.lookup", counting)
     statuses = run_at_once(
         40, lambda i: Client().post("/track/", {"number": "XH-20261123-0042", "code": f"WRONG{i:03d}"}).status_code
     )

@@ -9,8 +9,9 @@ import logging
 import pytest
 from django.test import override_settings
 
+from complaints.models import Complaint
 from hallservice.core.models import ThrottleCount
-from requests.models import Complaint, OnlineConsultation
+from requests.models import OnlineConsultation
 from requests.services import matter_save
 from staff.roles import Role
 from tests.conftest import make_staff_user

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from staff.models import IntegrityRecord
-from staff.services import integrity_record_create
+from supervision.models import IntegrityRecord
+from supervision.services import integrity_record_create
 from tests.factories import MatterFactory, RequiredMaterialFactory, StaffMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +33,13 @@ def record(hall, supervisor_user):
 def test_the_hall_admin_finds_integrity_records_read_only_in_the_admin(client, admin_user_role, record):
     client.force_login(admin_user_role)
     index = client.get(reverse("admin:index")).content.decode()
-    assert reverse("admin:staff_integrityrecord_changelist") in index
-    listing = client.get(reverse("admin:staff_integrityrecord_changelist"))
+    assert reverse("admin:supervision_integrityrecord_changelist") in index
+    listing = client.get(reverse("admin:supervision_integrityrecord_changelist"))
     assert listing.status_code == 200 and "甲帮办" in listing.content.decode()
-    change = client.get(reverse("admin:staff_integrityrecord_change", args=[record.pk]))
+    change = client.get(reverse("admin:supervision_integrityrecord_change", args=[record.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
-    assert client.get(reverse("admin:staff_integrityrecord_add")).status_code == 403
-    deleted = client.post(reverse("admin:staff_integrityrecord_delete", args=[record.pk]), {"post": "yes"})
+    assert client.get(reverse("admin:supervision_integrityrecord_add")).status_code == 403
+    deleted = client.post(reverse("admin:supervision_integrityrecord_delete", args=[record.pk]), {"post": "yes"})
     assert deleted.status_code == 403 and IntegrityRecord.objects.filter(pk=record.pk).exists()
 
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from complaints.models import Complaint
+from complaints.selectors import complaint_status_url
 from hallservice.core.bidi import BIDI_CONTROLS, strip_bidi
 from hallservice.core.pdf import render_pdf
 from requests import services as svc
-from requests.models import Complaint, Kind, MaterialStatus, ServiceRequest
+from requests.models import Kind, MaterialStatus, ServiceRequest
 from requests.services.documents import document_issue
-from requests.services.public import complaint_status_url
 
 from .test_documents import file_bytes, pdf_text
 

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from requests.models import Complaint, ServiceRequest
+from complaints.models import Complaint
+from requests.models import ServiceRequest
 from tests.factories import VALID_ID_NUMBERS
 
 TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from complaints import services as complaint_svc
 from hallservice.core.notifications import ConsoleSmsBackend, PermanentFailure, TemporaryFailure, mask_recipient
 from requests import services as svc
 from requests.models import Notification, NotificationStatus, RequestEvent
@@ -184,7 +185,7 @@ def test_console_backend_logs_masked_phone_only(caplog):
 def test_complainant_hears_when_accepted_and_answered(hall, people, django_capture_on_commit_callbacks):
     supervisor = people["supervisor"]
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = svc.complaint_register(
+        complaint = complaint_svc.complaint_register(
             actor=None,
             source="online",
             category="attitude",
@@ -192,9 +193,9 @@ def test_complainant_hears_when_accepted_and_answered(hall, people, django_captu
             centre_id=hall["district"].pk,
             contact="13900001111",
         )
-        svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已致歉")
+        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已致歉")
     assert [s["phone"] for s in SENT] == ["13900001111", "13900001111"]
     assert all(complaint.number in s["text"] and "/track/c/" in s["text"] for s in SENT)
     assert "已致歉" not in SENT[1]["text"]  # the answer itself is read on the page
@@ -223,9 +224,9 @@ def test_supervisors_are_mailed_about_escalations(hall, people, django_capture_o
     supervisor = people["supervisor"]
     supervisor.email = "qian@hall.example.cn"
     supervisor.save(update_fields=["email"])
-    from requests.tasks import complaint_timers
+    from complaints.tasks import complaint_timers
 
-    complaint = svc.complaint_register(
+    complaint = complaint_svc.complaint_register(
         actor=None, source="online", category="other", content="x", centre_id=hall["town"].pk
     )
     day = (complaint.accept_due + timedelta(days=7)).isoformat()

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.models import AppealDecision, Evaluation, Rating
+from requests.satisfaction import evaluation_rates
 from requests.services.public import request_status_url
-from requests.views_complaints import evaluation_rates
 
 pytestmark = pytest.mark.django_db
 

@@ -43,7 +43,7 @@ def test_unknown_number_and_wrong_code_get_the_same_answer(client, req):
 
 
 def test_a_complaint_number_and_code_work_on_the_same_form(client, hall):
-    from requests.services import complaint_register
+    from complaints.services import complaint_register
 
     complaint = complaint_register(
         actor=None, source="online", category="other", content="建议增加座椅", centre_id=hall["district"].pk

@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from requests.models import Complaint, ComplaintStatus, Consultation, OnlineConsultation
-from requests.services import complaint_accept, complaint_investigate, complaint_respond
-from requests.services.public import appointment_dates, complaint_status_url
+from complaints.models import Complaint, ComplaintStatus
+from complaints.selectors import complaint_status_url
+from complaints.services import complaint_accept, complaint_investigate, complaint_respond
+from requests.models import Consultation, OnlineConsultation
+from requests.services.public import appointment_dates
 
 pytestmark = pytest.mark.django_db
 

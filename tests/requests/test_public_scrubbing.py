@@ -4,15 +4,10 @@ masked on the public complaint page."""
 
 import pytest
 
+from complaints.selectors import complaint_status_url
+from complaints.services import complaint_register
 from requests.models import RequestEvent, Status
-from requests.services.complaints import complaint_register
-from requests.services.public import (
-    address_parts,
-    complaint_status_url,
-    name_parts,
-    request_status_url,
-    scrub,
-)
+from requests.services.public import address_parts, name_parts, request_status_url, scrub
 from tests.factories import ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,12 @@ import re
 import pytest
 from django.core.cache import cache
 
-from requests.models import Complaint, Status
-from requests.public import hall_centre
-from requests.services.complaints import complaint_register
-from requests.services.public import complaint_status_url, request_status_url
+from complaints.models import Complaint
+from complaints.selectors import complaint_status_url
+from complaints.services import complaint_register
+from requests.models import Status
+from requests.public.views import hall_centre
+from requests.services.public import request_status_url
 from tests.factories import DistrictFactory, ServiceRequestFactory
 from tests.requests.test_public_pages import complaint_data
 

@@ -106,7 +106,7 @@ def test_a_deficiency_note_longer_than_the_notice_holds_is_refused(register, peo
     assert req.status == "applied" and req.deficiency_notices == 0
 
 
-@pytest.mark.parametrize("app_label", ["requests", "rosters", "training", "staff"])
+@pytest.mark.parametrize("app_label", ["requests", "complaints", "rosters", "training", "staff", "supervision"])
 def test_every_free_text_field_has_a_length_limit(app_label):
     unlimited = [
         f"{model.__name__}.{field.name}"

@@ -1,11 +1,18 @@
-"""Walk the whole transition table: every action in every state it is not allowed in is refused and changes nothing."""
+"""Walk the whole transition table: every action names a service, a form and an API endpoint; every action in every
+state it is not allowed in is refused and changes nothing; the request page and the API offer exactly what it allows."""
 
+import inspect
+import re
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
 from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
+from requests.actions import action_form_class, action_service
+from requests.api import ServiceRequestViewSet
+from requests.forms import ActionForm
 from requests.models import DepartmentTask, Extension, RequestEvent, Status
 from requests.services import ACTIONS, TRANSITIONS
 from staff.models import SpecialistRole, StaffKind
@@ -62,6 +69,16 @@ def test_every_action_has_a_call():
     assert set(CALLS) == set(ACTIONS)
 
 
+@pytest.mark.parametrize("name", list(ACTIONS))
+def test_every_action_names_its_service_form_and_api_endpoint(name):
+    action = ACTIONS[name]
+    # A request's own action is called with request_id; one on a task or extension with that row's id.
+    assert ("request_id" in inspect.signature(action_service(name)).parameters) is not action.on_child
+    assert issubclass(action_form_class(name), ActionForm)
+    endpoint = getattr(ServiceRequestViewSet, name)
+    assert endpoint.detail and endpoint.url_path == name and endpoint.mapping == {"post": name}
+
+
 def test_actions_that_change_state_follow_the_table():
     for action in ACTIONS.values():
         if action.target is not None:
@@ -69,17 +86,22 @@ def test_actions_that_change_state_follow_the_table():
                 assert action.target in TRANSITIONS[source], (action.name, source)
 
 
-@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=[f"{s.value}-{a}" for s, a in FORBIDDEN])
-def test_action_not_allowed_in_state_is_refused(hall, status, action):
-    user = UserFactory(username="root", is_superuser=True)
-    req = ServiceRequestFactory(centre=hall["town"], status=status)
-    member = StaffMemberFactory(
-        user=user,
-        centre=hall["town"],
+def worker_of(req, centre):
+    """A superuser who is also a worker of the request's lead department, so every permission and guard can hold."""
+    return StaffMemberFactory(
+        user=UserFactory(username="root", is_superuser=True),
+        centre=centre,
         kind=StaffKind.SPECIALIST,
         department=req.lead_department,
         specialist_role=SpecialistRole.WORKER,
     )
+
+
+@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=[f"{s.value}-{a}" for s, a in FORBIDDEN])
+def test_action_not_allowed_in_state_is_refused(hall, status, action):
+    req = ServiceRequestFactory(centre=hall["town"], status=status)
+    member = worker_of(req, hall["town"])
+    user = member.user
     extra = {
         "task": DepartmentTask.objects.create(
             request=req,
@@ -97,3 +119,24 @@ def test_action_not_allowed_in_state_is_refused(hall, status, action):
     req.refresh_from_db()
     assert req.status == status
     assert RequestEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_page_and_api_offer_exactly_what_the_table_and_guards_allow(hall, client, status):
+    req = ServiceRequestFactory(centre=hall["town"], status=status)
+    member = worker_of(req, hall["town"])
+    user = member.user
+    DepartmentTask.objects.create(request=req, department=member.department, description="x")
+    Extension.objects.create(request=req, working_days=1, reason="x", requested_by=user)
+    expected = [
+        name
+        for name, action in ACTIONS.items()
+        if status != Status.ARCHIVED and status in action.allowed_in and action.guard(user, req)
+    ]
+
+    api = APIClient()
+    api.force_authenticate(user)
+    assert api.get(f"/api/v1/requests/{req.pk}/").json()["allowed_actions"] == expected
+    client.force_login(user)
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert set(re.findall(rf"/requests/{req.pk}/act/(\w+)/", page)) == set(expected)

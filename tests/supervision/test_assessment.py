@@ -38,12 +38,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from requests.models import Complaint, Evaluation, ServiceRequest
+from complaints.models import Complaint
+from requests.models import Evaluation, ServiceRequest
 from rosters.models import CheckIn
-from staff.models import IntegrityRecord, StaffKind
+from staff.models import StaffKind
 from staff.roles import Role
 from supervision import assessment
 from supervision.figures import refresh_figures
+from supervision.models import IntegrityRecord
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory, DistrictFactory, ServiceRequestFactory, StaffMemberFactory
 from training.models import Attempt, Attendance, MonthlyTest, TrainingSession

@@ -12,16 +12,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from hallservice.models import (
-    CalendarOverride,
-    DailyFigure,
-    FigureMeasure,
-    LedgerGap,
-    MonthlyFigure,
-    StaleDay,
-    StaleRequest,
-)
+from hallservice.core.models import CalendarOverride
 from requests.models import Consultation, Evaluation, ServiceRequest
+from supervision.choices import FigureMeasure
 from supervision.figures import (
     COUNTERS,
     expected_trigger_names,
@@ -30,6 +23,7 @@ from supervision.figures import (
     refresh_figures,
     trigger_names,
 )
+from supervision.models import DailyFigure, LedgerGap, MonthlyFigure, StaleDay, StaleRequest
 from supervision.scope import build_scope
 from supervision.statistics import compute_statistics, whole_months
 
@@ -368,7 +362,7 @@ def test_a_calendar_override_recounts_the_working_days_it_spans(november, superv
 
 
 def test_after_migrate_a_lost_trigger_is_put_back_and_the_figures_rebuilt_at_once(november):
-    from hallservice.apps import _install_supervision_triggers
+    from supervision.apps import _install_supervision_triggers
 
     refresh_figures()
     drop_trigger("hall_stale_evaluation_days_update", "requests_evaluation")

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from staff.models import IntegrityRecord
 from staff.roles import Role
-from staff.services import integrity_record_create, integrity_record_revoke
+from supervision.models import IntegrityRecord
+from supervision.services import integrity_record_create, integrity_record_revoke
 from tests.conftest import make_staff_user
 from tests.factories import DistrictFactory, ServiceRequestFactory, StaffMemberFactory, UserFactory
 
@@ -273,12 +273,12 @@ def test_admin_shows_records_but_cannot_add_change_or_delete_them(client, people
     record = create(people)
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(root)
-    assert client.get(reverse("admin:staff_integrityrecord_changelist")).status_code == 200
-    assert client.get(reverse("admin:staff_integrityrecord_add")).status_code == 403
-    change = client.get(reverse("admin:staff_integrityrecord_change", args=[record.pk]))
+    assert client.get(reverse("admin:supervision_integrityrecord_changelist")).status_code == 200
+    assert client.get(reverse("admin:supervision_integrityrecord_add")).status_code == 403
+    change = client.get(reverse("admin:supervision_integrityrecord_change", args=[record.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
     assert (
-        client.post(reverse("admin:staff_integrityrecord_delete", args=[record.pk]), {"post": "yes"}).status_code
+        client.post(reverse("admin:supervision_integrityrecord_delete", args=[record.pk]), {"post": "yes"}).status_code
         == 403
     )
     assert IntegrityRecord.objects.filter(pk=record.pk).exists()

@@ -14,7 +14,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hallservice.models import LedgerGap, StaleRequest
 from requests.models import Delivery, IssuedDocument, ServiceRequest, Summary
 from supervision import ledger_gaps
 from supervision.figures import trigger_names
@@ -24,6 +23,7 @@ from supervision.ledger_gaps import (
     rebuild_all_gaps,
     refresh_gaps,
 )
+from supervision.models import LedgerGap, StaleRequest
 
 from .conftest import deliver, drop_trigger, finished, issue, moment, run_at_once, summarise
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from hallservice.models import MonthlyReport
+from supervision.models import MonthlyReport
 from supervision.tasks import monthly_report_build
 
 pytestmark = pytest.mark.django_db

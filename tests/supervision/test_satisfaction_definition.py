@@ -53,7 +53,7 @@ def ratings(hall):
 def test_both_dashboards_show_the_same_rate_counting_the_follow_up_rating(client, ratings, supervisor_user):
     client.force_login(supervisor_user)
     statistics = client.get(reverse("supervision:statistics"), PERIOD, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    dashboard = client.get(reverse("complaint-dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    dashboard = client.get(reverse("complaints:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert statistics.status_code == 200 and dashboard.status_code == 200
     stats, rates = statistics.context["stats"], dashboard.context["rates"]
     assert (stats.satisfied, stats.evaluations, stats.satisfaction_rate) == (3, 4, 75.0)

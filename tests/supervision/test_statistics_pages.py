@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hallservice.models import MonthlyReport
 from staff.roles import Role
+from supervision.models import MonthlyReport
 from supervision.services import monthly_report_request, monthly_reports_prepare
 from supervision.tasks import monthly_reports_prepare_last_month
 from tests.conftest import make_staff_user

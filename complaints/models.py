@@ -1,9 +1,8 @@
-"""The citizens' channel (F-PUB, F-SUP-2): complaints and their events, online consultation and appointment
-requests, and the outbox of messages sent to citizens and staff.
+"""Complaints (F-SUP-2): a citizen's complaint or suggestion and the events of its handling.
 
 A complaint (一次未办好投诉 / 找茬吐槽) moves registered → accepted → investigating → responded → closed (or
-reopened) under the table in ``requests.services.complaints``; each step is a ``ComplaintEvent``. The time
-limits are working days (GB/T 36113 style: accept within 1, respond within 5), both settings.
+reopened) under the table in ``complaints.services``; each step is a ``ComplaintEvent``. The time limits are
+working days (GB/T 36113 style: accept within 1, respond within 5), both settings.
 """
 
 from __future__ import annotations
@@ -18,11 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
-
-from .consultation import Consultation
-from .service_request import ServiceRequest
-
-# --- Complaints -------------------------------------------------------------------------------------------
+from requests.models import ServiceRequest
 
 
 class ComplaintStatus(models.TextChoices):
@@ -174,6 +169,7 @@ class Complaint(models.Model):
                 name="responded_complaint_has_response",
             ),
         ]
+        db_table = "requests_complaint"  # moved from the requests app; the table kept its name
         permissions = [
             ("register_complaint", _("Can register complaints taken by phone, mailbox or at the window")),
             ("handle_complaint", _("Can accept, investigate, respond to and close complaints")),
@@ -183,7 +179,7 @@ class Complaint(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("complaint-detail", args=[self.pk])
+        return reverse("complaints:detail", args=[self.pk])
 
     def is_overdue(self, today: date) -> bool:
         if self.status == ComplaintStatus.REGISTERED:
@@ -238,6 +234,7 @@ class ComplaintEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        db_table = "requests_complaintevent"
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 
@@ -247,96 +244,3 @@ class ComplaintEvent(models.Model):
     @property
     def verb_label(self) -> str:
         return str(COMPLAINT_EVENT_VERBS.get(self.verb, self.verb))
-
-
-# --- Online consultation and appointment ------------------------------------------------------------------
-
-
-class TimeSlot(models.TextChoices):
-    MORNING = "morning", _("Morning (9:00–12:00)")
-    AFTERNOON = "afternoon", _("Afternoon (13:30–17:00)")
-
-
-class OnlineConsultation(models.Model):
-    """A consultation or appointment a citizen asked for on the public pages: its reference and preferred slot.
-
-    The question itself is an ordinary ``Consultation`` in the centre's list (channel online or appointment).
-    """
-
-    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="online")
-    reference = models.CharField(_("reference number"), max_length=32, unique=True, editable=False)
-    is_appointment = models.BooleanField(_("appointment"), default=False)
-    preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
-    slot = models.CharField(_("time slot"), max_length=10, choices=TimeSlot.choices, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("online consultation")
-        verbose_name_plural = _("online consultations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(is_appointment=False) | (Q(preferred_date__isnull=False) & ~Q(slot="")),
-                name="appointment_has_date_and_slot",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.reference
-
-
-# --- Messages to citizens and staff ----------------------------------------------------------------------
-
-
-class NotificationChannel(models.TextChoices):
-    SMS = "sms", _("SMS")
-    EMAIL = "email", _("Email")
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class Notification(models.Model):
-    """One message to one recipient, rendered from a template; sent by a Celery task (an outbox row).
-
-    ``key`` names what the message is about (e.g. ``request-event:42:sms``) so each is queued at most once
-    however often the sweeper or a retried task runs.
-    """
-
-    key = models.CharField(max_length=120, unique=True, editable=False)
-    channel = models.CharField(_("channel"), max_length=5, choices=NotificationChannel.choices)
-    recipient = EncryptedCharField(_("recipient"))
-    recipient_masked = models.CharField(_("recipient"), max_length=80, blank=True)
-    template = models.CharField(_("template"), max_length=60)
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
-    body = models.TextField(_("message"), max_length=text_limits.EVENT_NOTE)
-    status = models.CharField(
-        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    request = models.ForeignKey(
-        ServiceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    request_event = models.ForeignKey(
-        "requests.RequestEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    complaint = models.ForeignKey(
-        Complaint, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["status", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.recipient_masked}"

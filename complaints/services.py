@@ -3,7 +3,7 @@
 `COMPLAINT_TRANSITIONS` says which status may follow which; `COMPLAINT_ACTIONS` names every action, the
 statuses it is allowed in and the permission it needs. Services check both under a row lock (409 for a step
 the status does not allow, 403 for an actor without the permission or outside the complaint's centre) and
-write one `ComplaintEvent` in the same transaction. Messages go out after the commit (requests.notifications).
+write one `ComplaintEvent` in the same transaction. Messages go out after the commit (complaints.notifications through the requests app's outbox).
 
 Time limits are working days: acceptance within COMPLAINT_ACCEPT_WORKING_DAYS of registration, the response
 within COMPLAINT_RESPOND_WORKING_DAYS of acceptance (or of reopening). The daily timer flags what passed a
@@ -27,9 +27,13 @@ from hallservice.core.errors import DomainError, PermissionDenied, TransitionNot
 from hallservice.core.sequences import sequence_next
 from hallservice.core.text_limits import check_length, check_lengths
 from hallservice.core.workdays import WorkingCalendar
+from requests.models import ServiceRequest
+from requests.notifications import after_commit
+from requests.services.base import require
+from requests.services.intake import LOOKUP_ALPHABET, normalise_number, validate_phone
 from staff.models import Department, ServiceCentre, StaffMember
 
-from ..models import (
+from .models import (
     COMPLAINT_RESPONSE_STATUSES,
     PUBLIC_SOURCES,
     Complaint,
@@ -37,10 +41,7 @@ from ..models import (
     ComplaintEvent,
     ComplaintSource,
     ComplaintStatus,
-    ServiceRequest,
 )
-from .base import require
-from .intake import LOOKUP_ALPHABET, validate_phone
 
 CS = ComplaintStatus
 
@@ -55,7 +56,7 @@ COMPLAINT_TRANSITIONS: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     CS.REJECTED: frozenset(),
 }
 
-HANDLE = "requests.handle_complaint"
+HANDLE = "complaints.handle_complaint"
 NOT_DONE = frozenset(CS) - {CS.CLOSED, CS.REJECTED}
 
 
@@ -160,7 +161,7 @@ def _record(
 def _tell_complainant(complaint: Complaint, template: str) -> None:
     """An SMS to the complainant after the commit, when they left a phone number."""
     if complaint.contact:
-        from ..notifications import after_commit, notify_complainant
+        from .notifications import notify_complainant
 
         after_commit(notify_complainant, complaint_id=complaint.pk, template=template)
 
@@ -174,11 +175,6 @@ def _text(value: str, message: str, *, field: str, max_length: int) -> str:
             field=field,
         )
     return value
-
-
-def normalise_number(number: str) -> str:
-    """Numbers as people type them: spaces dropped, upper case (XH-20261123-0001)."""
-    return "".join((number or "").split()).upper()
 
 
 def _new_number(centre: ServiceCentre) -> str:
@@ -210,7 +206,7 @@ def complaint_register(
     A request number links the complaint to that request (and its centre). Online, whether the number exists
     is never revealed: it is kept as given and linked when it matches.
     """
-    if actor is not None and not actor.has_perm("requests.register_complaint"):
+    if actor is not None and not actor.has_perm("complaints.register_complaint"):
         raise PermissionDenied(_("You may not register complaints."))
     if actor is None and source not in PUBLIC_SOURCES:
         raise DomainError(_("Choose how the complaint came in."), field="source")
@@ -505,7 +501,7 @@ def complaint_link(
 
 def complaint_flag_overdue(today: date) -> list[int]:
     """Flag and escalate, once per limit, each complaint not accepted or not answered in time."""
-    from ..notifications import after_commit, notify_supervisors
+    from .notifications import notify_supervisors
 
     touched = []
     candidates = Complaint.objects.overdue(today).values_list("pk", flat=True)

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from complaints import services as complaint_svc
+from complaints.models import Complaint, ComplaintStatus
+from complaints.selectors import complaint_dashboard
 from requests import services as svc
-from requests.models import Complaint, ComplaintStatus
-from requests.views_complaints import complaint_dashboard
 from staff.roles import Role
 from tests.conftest import make_staff_user
 
@@ -26,7 +27,7 @@ def file(hall, centre="district", **fields):
         "centre_id": hall[centre].pk,
     }
     data.update(fields)
-    return svc.complaint_register(**data)
+    return complaint_svc.complaint_register(**data)
 
 
 def test_supervisor_walks_a_complaint_through_the_page(client, hall, people):
@@ -105,9 +106,9 @@ def test_dashboard_counts_stage_overdue_department_staff_source_and_weeks(client
     with time_machine.travel(datetime(2026, 11, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         old = file(hall, request_number=req.number)
     a = file(hall, source="status_page")
-    b = svc.complaint_register(actor=people["desk"], source="phone", category="efficiency", content="慢")
-    svc.complaint_accept(actor=supervisor, complaint_id=a.pk)
-    svc.complaint_link(
+    b = complaint_svc.complaint_register(actor=people["desk"], source="phone", category="efficiency", content="慢")
+    complaint_svc.complaint_accept(actor=supervisor, complaint_id=a.pk)
+    complaint_svc.complaint_link(
         actor=supervisor, complaint_id=b.pk, staff_id=people["desk"].staff_member.pk, department_id=people["dept"].pk
     )
     data = complaint_dashboard(supervisor, today)

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from complaints import services as complaint_svc
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from complaints.services import COMPLAINT_ACTIONS, COMPLAINT_TRANSITIONS
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from requests import services as svc
-from requests.models import Complaint, ComplaintEvent, ComplaintStatus
-from requests.services.complaints import COMPLAINT_ACTIONS, COMPLAINT_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def file_online(hall, **fields):
         "centre_id": hall["district"].pk,
     }
     data.update(fields)
-    return svc.complaint_register(**data)
+    return complaint_svc.complaint_register(**data)
 
 
 def test_online_complaint_gets_a_number_a_code_and_an_acceptance_limit(hall):
@@ -78,18 +78,18 @@ def test_bad_online_input_is_refused_and_nothing_is_stored(hall, fields, field):
 
 
 def test_staff_register_complaints_of_their_centre(people):
-    complaint = svc.complaint_register(
+    complaint = complaint_svc.complaint_register(
         actor=people["desk"], source="window", category="attitude", content="窗口人员态度差", name="赵六"
     )
     assert complaint.registered_by == people["desk"] and complaint.centre == people["desk"].staff_member.centre
     with pytest.raises(PermissionDenied):
-        svc.complaint_register(actor=people["dept_user"], source="phone", category="other", content="x")
+        complaint_svc.complaint_register(actor=people["dept_user"], source="phone", category="other", content="x")
 
 
 def test_staff_cannot_link_a_request_of_another_centre(people, register):
     town_request = register(actor=people["town_desk"])
     with pytest.raises(DomainError):
-        svc.complaint_register(
+        complaint_svc.complaint_register(
             actor=people["desk"], source="phone", category="other", content="x", request_number=town_request.number
         )
 
@@ -113,15 +113,15 @@ def walk_to(status, complaint, supervisor):
 
 
 CALLS = {
-    "accept": lambda a, c: svc.complaint_accept(actor=a, complaint_id=c),
-    "reject": lambda a, c: svc.complaint_reject(actor=a, complaint_id=c, reason="不属于本中心职责"),
-    "investigate": lambda a, c: svc.complaint_investigate(actor=a, complaint_id=c),
-    "respond": lambda a, c: svc.complaint_respond(actor=a, complaint_id=c, response="已核实并致歉"),
-    "record_feedback": lambda a, c: svc.complaint_feedback(actor=a, complaint_id=c, satisfied=True),
-    "close": lambda a, c: svc.complaint_close(actor=a, complaint_id=c, note="联系不上"),
-    "reopen": lambda a, c: svc.complaint_reopen(actor=a, complaint_id=c, reason="投诉人再次来电"),
-    "link": lambda a, c: svc.complaint_link(actor=a, complaint_id=c),
-    "note": lambda a, c: svc.complaint_add_note(actor=a, complaint_id=c, note="内部备注"),
+    "accept": lambda a, c: complaint_svc.complaint_accept(actor=a, complaint_id=c),
+    "reject": lambda a, c: complaint_svc.complaint_reject(actor=a, complaint_id=c, reason="不属于本中心职责"),
+    "investigate": lambda a, c: complaint_svc.complaint_investigate(actor=a, complaint_id=c),
+    "respond": lambda a, c: complaint_svc.complaint_respond(actor=a, complaint_id=c, response="已核实并致歉"),
+    "record_feedback": lambda a, c: complaint_svc.complaint_feedback(actor=a, complaint_id=c, satisfied=True),
+    "close": lambda a, c: complaint_svc.complaint_close(actor=a, complaint_id=c, note="联系不上"),
+    "reopen": lambda a, c: complaint_svc.complaint_reopen(actor=a, complaint_id=c, reason="投诉人再次来电"),
+    "link": lambda a, c: complaint_svc.complaint_link(actor=a, complaint_id=c),
+    "note": lambda a, c: complaint_svc.complaint_add_note(actor=a, complaint_id=c, note="内部备注"),
 }
 
 FORBIDDEN = [
@@ -172,14 +172,16 @@ def test_unsatisfied_feedback_reopens_with_a_new_limit_and_satisfied_closes(hall
         complaint = file_online(hall, contact="13900001111")
         walk_to(CS.RESPONDED, complaint, supervisor)
     with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=TZ), tick=False):
-        svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False, comment="还是没解决")
+        complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False, comment="还是没解决")
     complaint.refresh_from_db()
     assert complaint.status == CS.REOPENED and complaint.reopen_count == 1
     assert str(complaint.respond_due) == "2026-12-04"
     assert complaint.feedback_satisfied is False
-    svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-    svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已重新办理", substantiated=True)
-    svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=True)
+    complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
+    complaint_svc.complaint_respond(
+        actor=supervisor, complaint_id=complaint.pk, response="已重新办理", substantiated=True
+    )
+    complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=True)
     complaint.refresh_from_db()
     assert complaint.status == CS.CLOSED and complaint.closed_at and complaint.feedback_satisfied
     verbs = list(complaint.events.order_by("pk").values_list("verb", flat=True))
@@ -189,23 +191,23 @@ def test_unsatisfied_feedback_reopens_with_a_new_limit_and_satisfied_closes(hall
 def test_only_supervisors_of_the_centre_handle_complaints(hall, people):
     complaint = file_online(hall, centre_id=hall["district"].pk)
     with pytest.raises(PermissionDenied):
-        svc.complaint_accept(actor=people["desk"], complaint_id=complaint.pk)
+        complaint_svc.complaint_accept(actor=people["desk"], complaint_id=complaint.pk)
     from staff.roles import Role
     from tests.conftest import make_staff_user
 
     town_supervisor = make_staff_user(role=Role.SUPERVISOR, centre=hall["town"], username="townsup")
     with pytest.raises(PermissionDenied):
-        svc.complaint_accept(actor=town_supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_accept(actor=town_supervisor, complaint_id=complaint.pk)
     # A district supervisor sees the complaints of the towns below it.
     town_complaint = file_online(hall, centre_id=hall["town"].pk)
-    svc.complaint_accept(actor=people["supervisor"], complaint_id=town_complaint.pk)
+    complaint_svc.complaint_accept(actor=people["supervisor"], complaint_id=town_complaint.pk)
 
 
 def test_links_are_limited_to_the_supervisors_centres(hall, people, register):
     complaint = file_online(hall)
     req = register()
     member = people["desk"].staff_member
-    svc.complaint_link(
+    complaint_svc.complaint_link(
         actor=people["supervisor"],
         complaint_id=complaint.pk,
         staff_id=member.pk,
@@ -215,7 +217,7 @@ def test_links_are_limited_to_the_supervisors_centres(hall, people, register):
     complaint.refresh_from_db()
     assert (complaint.staff, complaint.department, complaint.request) == (member, people["dept"], req)
     with pytest.raises(DomainError):
-        svc.complaint_link(actor=people["supervisor"], complaint_id=complaint.pk, request_number="XH-0000")
+        complaint_svc.complaint_link(actor=people["supervisor"], complaint_id=complaint.pk, request_number="XH-0000")
 
 
 def test_response_text_is_required_and_bounded(hall, people):
@@ -223,7 +225,7 @@ def test_response_text_is_required_and_bounded(hall, people):
     walk_to(CS.INVESTIGATING, complaint, people["supervisor"])
     for text in ("", "答" * 2001):
         with pytest.raises(DomainError):
-            svc.complaint_respond(actor=people["supervisor"], complaint_id=complaint.pk, response=text)
+            complaint_svc.complaint_respond(actor=people["supervisor"], complaint_id=complaint.pk, response=text)
     complaint.refresh_from_db()
     assert complaint.status == CS.INVESTIGATING and complaint.response == ""
 
@@ -249,7 +251,7 @@ def test_two_supervisors_accepting_at_once_exactly_one_succeeds(require_postgres
     def accept(actor):
         try:
             barrier.wait()
-            svc.complaint_accept(actor=actor, complaint_id=complaint.pk)
+            complaint_svc.complaint_accept(actor=actor, complaint_id=complaint.pk)
             outcomes.append("accepted")
         except TransitionNotAllowed:
             outcomes.append("refused")

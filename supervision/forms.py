@@ -1,7 +1,8 @@
-"""Input forms of the supervision pages about people: filters, the integrity record form and its revocation.
+"""Input forms of the supervision pages: the statistics period, monthly reports, the filters of the assessment,
+integrity, audit and access-log pages, the integrity record form and its revocation.
 
 They check the shape of input and offer only what the user may see (centres, staff, requests); the services in
-``staff.services`` decide the rules. Field names are the services' keyword arguments.
+``supervision.services`` decide the rules. Field names are the services' keyword arguments.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from requests.models import ServiceRequest
-from staff.models import IntegrityKind, IntegrityRecord, StaffMember
+from requests.models import AccessKind, ServiceRequest
+from staff.models import ServiceCentre, StaffMember
 
 from .assessment import DEFAULT_SORT, SORT_KEYS
 from .audit import PROBLEMS
+from .choices import IntegrityKind
+from .models import IntegrityRecord
 from .scope import visible_centres
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 YEARS_BACK = 5
 
@@ -30,6 +34,43 @@ def _centre_choices(user) -> list[tuple[object, str]]:
     # Lower centres indented under their parents' level, so the tree reads at a glance.
     indent = {"district": "", "town": "\u3000", "village": "\u3000\u3000"}
     return [("", _("All my centres"))] + [(c.pk, f"{indent.get(c.level, '')}{c.name}") for c in visible_centres(user)]
+
+
+# --- Statistics and monthly reports ------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=_("Centre"),
+        queryset=ServiceCentre.objects.none(),
+        required=False,
+        empty_label=_("All my centres"),
+    )
+    date_from = forms.DateField(label=_("From"), widget=DATE)
+    date_to = forms.DateField(label=_("To"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = visible_centres(user)
+
+
+class MonthField(forms.DateField):
+    """An <input type=month> value (YYYY-MM) as the first day of that month."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+
+class ReportForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=ServiceCentre.objects.none())
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = visible_centres(user)
+
+
+# --- Filters of the pages about people ---------------------------------------------------------------------
 
 
 class CentreYearForm(forms.Form):
@@ -77,6 +118,31 @@ class AuditFilterForm(forms.Form):
         self.fields["problem"].choices = [("", _("All problems")), *PROBLEMS.items()]
 
 
+class AccessLogFilterForm(forms.Form):
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False, empty_value=None)
+    staff = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=StaffMember.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    kind = forms.ChoiceField(label=_("Access"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = _centre_choices(user)
+        self.fields["staff"].queryset = StaffMember.objects.visible_to(user).order_by("name")
+        self.fields["kind"].choices = [("", _("Any access")), *AccessKind.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The period ends before it starts."))
+        return data
+
+
+# --- Integrity records ------------------------------------------------------------------------------------
+
+
 class RequestNumberField(forms.ModelChoiceField):
     """A request typed in by its number, among the requests the user may see; cleans to the request's id."""
 
@@ -99,9 +165,7 @@ class IntegrityRecordForm(forms.Form):
 
     staff_id = forms.TypedChoiceField(label=_("Staff member"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=IntegrityKind.choices)
-    occurred_on = forms.DateField(
-        label=_("Occurred on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    occurred_on = forms.DateField(label=_("Occurred on"), widget=DATE)
     request_id = RequestNumberField(
         label=_("Request number"), required=False, help_text=_("If the breach concerns a request")
     )

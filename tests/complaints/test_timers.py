@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.core import mail
 
+from complaints import services as complaint_svc
+from complaints.models import Complaint, ComplaintStatus
+from complaints.tasks import complaint_timers
 from requests import services as svc
-from requests.models import Complaint, ComplaintStatus, Notification
-from requests.tasks import complaint_timers
+from requests.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def supervisor(people):
 
 
 def file(hall, **fields):
-    return svc.complaint_register(
+    return complaint_svc.complaint_register(
         actor=None,
         source="online",
         category="efficiency",
@@ -75,7 +77,7 @@ def test_limits_cross_the_national_day_holiday_and_escalate_once(hall, people, s
     assert mail.outbox[0].to == ["qian@hall.example.cn"]
 
     with at(2026, 10, 9, 9):
-        svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
     complaint.refresh_from_db()
     # Five working days after Friday 10-09: Saturday 10-10 (adjusted working day), 10-12, 10-13, 10-14, 10-15.
     assert complaint.respond_due == date(2026, 10, 15)
@@ -89,9 +91,9 @@ def test_limits_cross_the_national_day_holiday_and_escalate_once(hall, people, s
 def test_answered_in_time_is_never_flagged(hall, supervisor, run):
     with at(2026, 11, 23, 10):
         complaint = file(hall)
-        svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
+        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
     assert run("2026-12-01")["complaints_overdue"] == []
     assert not Complaint.objects.filter(escalated=True).exists()
 
@@ -99,9 +101,9 @@ def test_answered_in_time_is_never_flagged(hall, supervisor, run):
 def test_a_response_without_feedback_closes_after_the_feedback_limit(hall, supervisor, run):
     with at(2026, 11, 23, 10):
         complaint = file(hall)
-        svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
+        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
     assert run("2026-11-30")["complaints_closed"] == []  # 5 working days after 11-23 is 11-30
     with at(2026, 12, 1, 0, 30):
         assert run("2026-12-01")["complaints_closed"] == [complaint.pk]
@@ -112,12 +114,12 @@ def test_a_response_without_feedback_closes_after_the_feedback_limit(hall, super
 def test_reopening_restarts_the_response_limit_and_its_escalation(hall, supervisor, run):
     with at(2026, 11, 2, 10):
         complaint = file(hall)
-        svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
     assert run("2026-11-10")["complaints_overdue"] == [complaint.pk]
     with at(2026, 11, 10, 10):
-        svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-        svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
-        svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False)
+        complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
+        complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
+        complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False)
     complaint.refresh_from_db()
     assert complaint.respond_overdue_on is None and complaint.respond_due == date(2026, 11, 17)
     assert run("2026-11-18")["complaints_overdue"] == [complaint.pk]

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_PREFIX = "/track/"
 API_PREFIX = "/api/"
-ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.track_mode) sets it
+ELDER_COOKIE = "hall_elder"  # the citizens' switch (requests.public.views.track_mode) sets it
 
 
 def _is_public(request) -> bool:
@@ -32,12 +32,23 @@ def _elder(request) -> bool:
     return request.COOKIES.get(ELDER_COOKIE) == "1"
 
 
+# The citizens' layout names the hall; the kernel cannot ask the requests app, so the app hands over its lookup
+# when it starts (requests/apps.py), as the calendar hooks do.
+_hall_lookup = None
+
+
+def register_hall_lookup(lookup) -> None:
+    """Tell the error pages how to find the hall named in the citizens' layout (a callable without arguments)."""
+    global _hall_lookup
+    _hall_lookup = lookup
+
+
 def _hall(request):
     """The hall named in the citizens' layout; None when even that cannot be read."""
+    if _hall_lookup is None:
+        return None
     try:
-        from requests.public import hall_centre
-
-        return hall_centre()
+        return _hall_lookup()
     except Exception:  # noqa: BLE001 — an error page must not fail on the database
         logger.warning("error page without the hall's name", exc_info=True)
         return None

@@ -1,8 +1,8 @@
 """Public pages for citizens (no login) under /track/: status lookup, the status page (also opened by a form's QR
 code), online consultation and appointment, evaluation, and the complaint channel.
 
-Only what the applicant may see, built by requests.services.public: the stage, the promised date, the helper's
-name and desk, missing materials and the public timeline. Never ID numbers, phones, addresses or internal
+Only what the applicant may see, built by requests.services.public (complaints.selectors for a complaint): the
+stage, the promised date, the helper's name and desk, missing materials and the public timeline. Never ID numbers, phones, addresses or internal
 notes. Failed lookups and submissions are rate-limited (hallservice.core.throttle) and answered 429 with the wait.
 Every page has the elder-friendly switch (适老化, F-PUB-5), remembered in a cookie on the device.
 """
@@ -25,33 +25,30 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from complaints.models import Complaint, ComplaintCategory, ComplaintSource
+from complaints.selectors import complaint_public_status, complaint_status_url
+from complaints.services import complaint_feedback, complaint_register
 from hallservice.core import throttle
+from hallservice.core.errorpages import too_many_requests
 from hallservice.core.errors import DomainError, TransitionNotAllowed
-from hallservice.errorpages import too_many_requests
 from staff.models import CentreLevel, ServiceCentre
 
-from .models import (
-    Complaint,
-    ComplaintCategory,
-    ComplaintSource,
+from ..models import (
     IssuedDocument,
     Matter,
     Rating,
     ServiceRequest,
     TimeSlot,
 )
-from .services.closing import evaluation_rate_again
-from .services.complaints import complaint_feedback, complaint_register, normalise_number
-from .services.documents import read_track_token
-from .services.public import (
+from ..services.closing import evaluation_rate_again
+from ..services.documents import read_track_token
+from ..services.intake import normalise_number
+from ..services.public import (
     COMPLAINT,
     REQUEST,
     STEPS,
     appointment_dates,
-    complaint_public_status,
-    complaint_status_url,
     consultation_submit_online,
-    lookup,
     public_request_queryset,
     read_status_token,
     request_evaluate_online,
@@ -59,6 +56,7 @@ from .services.public import (
     request_status_url,
     status_token,
 )
+from .lookup import lookup
 
 ELDER_COOKIE = "hall_elder"
 ELDER_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -287,7 +285,7 @@ def render_public(
 
 
 def _throttled(request, exc: throttle.Throttled):
-    # The site's 429 page (hallservice.errorpages) in the citizens' layout: how long to wait, Retry-After.
+    # The site's 429 page (hallservice.core.errorpages) in the citizens' layout: how long to wait, Retry-After.
     return too_many_requests(request, retry_after=exc.retry_after)
 
 
@@ -479,7 +477,7 @@ def track_consult(request):
 
 @never_cache
 def track_consult_done(request):
-    from .models import OnlineConsultation
+    from ..models import OnlineConsultation
 
     pk = request.session.get("track_consultation")
     online = (

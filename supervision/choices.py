@@ -1,0 +1,38 @@
+"""Choices of the supervision rows, importable without the models (forms, statistics and assessment use them)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class FigureMeasure(models.TextChoices):
+    """What a row of DailyFigure / MonthlyFigure counts, and what its key is (supervision/figures.py)."""
+
+    REGISTERED = "registered", _("Registered")
+    REGISTERED_BY_DEPARTMENT = "reg_department", _("Registered by lead department")
+    REGISTERED_BY_KIND = "reg_kind", _("Registered by kind")
+    REGISTERED_BY_CHANNEL = "reg_channel", _("Registered by channel")
+    REGISTERED_BY_CATEGORY = "reg_category", _("Registered by applicant category")
+    REGISTERED_BY_HELPER = "reg_helper", _("Registered by helper")
+    COMPLETED = "completed", _("Completed")
+    COMPLETED_BY_WORKING_DAYS = "done_days", _("Completed by working days taken")
+    COMPLETED_BY_HELPER = "done_helper", _("Completed by helper")
+    ACCEPTED_BY_HELPER = "acc_helper", _("Accepted by helper")
+    EVALUATED_BY_RATING = "eval_rating", _("Evaluated by rating")
+    EVALUATED_BY_HELPER = "eval_helper", _("Evaluated by helper")
+    CONSULTATIONS = "consultations", _("Consultations")
+
+
+class IntegrityKind(models.TextChoices):
+    FEES = "fees", _("Asked for fees")
+    GIFTS = "gifts", _("Accepted gifts or meals")
+    RUDENESS = "rudeness", _("Rude or evasive service")
+    LEDGER = "ledger", _("Inaccurate ledger")
+    CONFIDENTIALITY = "confidentiality", _("Disclosed applicant data")
+    OTHER = "other", _("Other breach")

@@ -1,0 +1,55 @@
+"""Reads of the supervision pages that are plain scoped lists: monthly reports, integrity records, the access log.
+
+The figures themselves are computed in ``statistics``, ``assessment`` and ``audit``; the centre ids come from
+``scope.centre_ids_for``, so another centre's row never shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from requests.models import PersonalDataAccess
+
+from .models import IntegrityRecord, MonthlyReport
+from .scope import visible_centres
+
+
+def monthly_reports_visible_to(user) -> QuerySet[MonthlyReport]:
+    return MonthlyReport.objects.filter(centre__in=visible_centres(user)).select_related("centre", "requested_by")
+
+
+def integrity_record_list(*, user, centre_ids, kind: str = "", year: int | None = None) -> QuerySet[IntegrityRecord]:
+    """The records of staff of the given centres the user may see, newest first, narrowed by kind and year."""
+    records = IntegrityRecord.objects.visible_to(user).filter(staff__centre_id__in=centre_ids)
+    if kind:
+        records = records.filter(kind=kind)
+    if year:
+        records = records.filter(occurred_on__year=year)
+    return records.select_related(
+        "staff__centre", "request", "recorded_by__staff_member", "revoked_by__staff_member"
+    ).order_by("-occurred_on", "-pk")
+
+
+def personal_data_access_list(
+    *,
+    centre_ids,
+    actor_id: int | None = None,
+    kind: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[PersonalDataAccess]:
+    """Access-log rows of the given centres, newest first, narrowed by who, what kind and when (local dates)."""
+    rows = PersonalDataAccess.objects.filter(centre_id__in=centre_ids).select_related(
+        "actor__staff_member", "request", "centre"
+    )
+    if actor_id is not None:
+        rows = rows.filter(actor_id=actor_id)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if date_from:
+        rows = rows.filter(at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(at__date__lte=date_to)
+    return rows.order_by("-at", "-pk")
