@@ -278,7 +278,7 @@ class ServiceRequest(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("request-detail", args=[self.pk])
+        return reverse("requests:detail", args=[self.pk])
 
     @property
     def is_archived(self) -> bool:
