@@ -57,6 +57,7 @@ from .service_request import (
     Kind,
     PickupMethod,
     RequestEvent,
+    RequestVerb,
     ServiceRequest,
     Status,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "ProgressReport",
     "Rating",
     "RequestEvent",
+    "RequestVerb",
     "RequiredMaterial",
     "ServiceRequest",
     "Status",
