@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
-from hallservice.core.events import Event, verb_field
+from hallservice.core.events import Event, actor_field, verb_field
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -503,9 +503,7 @@ class RosterEvent(Event):
 
     centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
     # Unlike a request's history, a roster's keeps its rows when a user is deleted (as the roster's other rows do).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(RosterVerb)
     # A short line beside the plan or substitution it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
-from hallservice.core.events import Event, verb_field
+from hallservice.core.events import Event, actor_field, verb_field
 from hallservice.core.text_limits import excerpt
 
 
@@ -673,9 +673,7 @@ class TrainingEvent(Event):
 
     centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
     # Unlike a request's history, training's keeps its rows when a user is deleted (as its other rows do).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(TrainingVerb)
     # A short line beside the session or test it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -26,19 +26,24 @@ def verb_field(verbs: type[models.TextChoices]) -> models.CharField:
     return models.CharField(_("action"), max_length=VERB_LENGTH, choices=verbs.choices)
 
 
-class Event(models.Model):
-    """Abstract: one thing that happened to a record, who did it (empty for the system's timers) and when."""
-
-    actor = models.ForeignKey(
+def actor_field(*, on_delete, help_text: str = "") -> models.ForeignKey:
+    """The ``actor`` column of an event table: the user who acted, empty when the system did."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        # An audit trail keeps the people in it: a user who acted cannot be deleted, only deactivated.
-        on_delete=models.PROTECT,
+        on_delete=on_delete,
         related_name="+",
-        help_text=_("Empty for the system's timers"),
+        help_text=help_text or _("Empty for the system's timers"),
     )
+
+
+class Event(models.Model):
+    """Abstract: one thing that happened to a record, who did it (empty for the system's timers) and when."""
+
+    # An audit trail keeps the people in it: a user who acted cannot be deleted, only deactivated.
+    actor = actor_field(on_delete=models.PROTECT)
     # Every concrete event model replaces this with ``verb_field(<its TextChoices>)``.
     verb = models.CharField(_("action"), max_length=VERB_LENGTH)
     note = models.TextField(_("note"), max_length=text_limits.EVENT_NOTE, blank=True)
