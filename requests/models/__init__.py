@@ -48,6 +48,7 @@ from .service_request import (
     Kind,
     PickupMethod,
     RequestEvent,
+    RequestVerb,
     ServiceRequest,
     Status,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "ProgressReport",
     "Rating",
     "RequestEvent",
+    "RequestVerb",
     "RequiredMaterial",
     "ServiceRequest",
     "Status",
