@@ -98,8 +98,8 @@ def main() -> None:
     client = Client()
     client.force_login(clerk.user)
     targets = {
-        "queue page (/requests/, 25 rows)": reverse("request-queue"),
-        "queue page, overdue view": reverse("request-queue") + "?view=overdue",
+        "queue page (/requests/, 25 rows)": reverse("requests:queue"),
+        "queue page, overdue view": reverse("requests:queue") + "?view=overdue",
         "API list (/api/v1/requests/, 50 rows)": "/api/v1/requests/",
         "API list, search by phone tail": "/api/v1/requests/?q=5678",
     }

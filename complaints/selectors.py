@@ -106,7 +106,7 @@ def complaint_dashboard(user, today) -> dict:
 
 
 def complaint_status_url(complaint: Complaint, *, absolute: bool = False) -> str:
-    path = reverse("track-complaint", args=[status_token(kind=COMPLAINT, pk=complaint.pk)])
+    path = reverse("track:complaint", args=[status_token(kind=COMPLAINT, pk=complaint.pk)])
     return settings.PUBLIC_BASE_URL.rstrip("/") + path if absolute else path
 
 

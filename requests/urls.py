@@ -2,19 +2,21 @@ from django.urls import path
 
 from . import views, views_documents, views_evaluations, views_projects
 
+app_name = "requests"
+
 urlpatterns = [
     path("matters/", views.matter_list_view, name="matter-list"),
     path("matters/<int:pk>/", views.matter_detail_view, name="matter-detail"),
-    path("requests/", views.request_queue_view, name="request-queue"),
-    path("requests/lookup/", views.request_lookup_view, name="request-lookup"),
-    path("requests/new/", views.request_register_view, name="request-register"),
-    path("requests/ledger/", views.request_ledger_view, name="request-ledger"),
+    path("requests/", views.request_queue_view, name="queue"),
+    path("requests/lookup/", views.request_lookup_view, name="lookup"),
+    path("requests/new/", views.request_register_view, name="register"),
+    path("requests/ledger/", views.request_ledger_view, name="ledger"),
     path("requests/matter-search/", views.matter_search_view, name="matter-search"),
     path("requests/matter-materials/<int:pk>/", views.matter_materials_view, name="matter-materials"),
-    path("requests/<int:pk>/", views.request_detail_view, name="request-detail"),
-    path("requests/<int:pk>/act/<slug:action>/", views.request_act_view, name="request-act"),
+    path("requests/<int:pk>/", views.request_detail_view, name="detail"),
+    path("requests/<int:pk>/act/<slug:action>/", views.request_act_view, name="act"),
     path("requests/<int:pk>/documents/<slug:kind>/", views_documents.document_issue_view, name="document-issue"),
-    path("requests/<int:pk>/archive.zip", views_documents.request_archive_zip_view, name="request-archive-zip"),
+    path("requests/<int:pk>/archive.zip", views_documents.request_archive_zip_view, name="archive-zip"),
     path("documents/<int:pk>/download/", views_documents.document_download_view, name="document-download"),
     path("documents/blank/", views_documents.blank_forms_view, name="blank-forms"),
     path("documents/blank/<slug:kind>.pdf", views_documents.blank_form_pdf_view, name="blank-form"),

@@ -229,12 +229,12 @@ def request_lookup_view(request):
     form = PersonalSearchForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["value"][0])
-        return redirect("request-queue")
+        return redirect("requests:queue")
     value = form.cleaned_data["value"]
     token = store_lookup(request.session, value)
     matches = ServiceRequest.objects.visible_to(request.user).filter(personal_condition(hashes_of(value))).count()
     personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=matches)
-    return redirect(f"{reverse('request-queue')}?lookup={token}")
+    return redirect(f"{reverse('requests:queue')}?lookup={token}")
 
 
 def _filter_status(request, filter_set) -> int:
@@ -502,8 +502,8 @@ def consultation_create_view(request):
             else:
                 messages.success(request, _("Consultation of %(name)s recorded.") % {"name": consultation.name})
                 if "then_register" in request.POST:
-                    return redirect(f"{reverse('request-register')}?consultation={consultation.pk}")
-                return redirect("consultations")
+                    return redirect(f"{reverse('requests:register')}?consultation={consultation.pk}")
+                return redirect("requests:consultations")
     return render(request, "requests/consultation_form.html", {"form": form}, status=status)
 
 
@@ -529,7 +529,7 @@ def consultation_answer_view(request, pk: int):
             status = 403
         else:
             messages.success(request, _("Answer to %(name)s saved.") % {"name": consultation.name})
-            return redirect("consultations")
+            return redirect("requests:consultations")
     return _render_consultations(request, failed=(consultation.pk, form), status=status)
 
 

@@ -174,8 +174,8 @@ def ledger_pdf_view(request):
             return HttpResponseBadRequest(_("Choose an export to try again."))
         except (DomainError, PermissionDenied) as exc:
             messages.error(request, str(exc))
-            return redirect("ledger-pdf")
-        return redirect("ledger-export", pk=export.pk)
+            return redirect("requests:ledger-pdf")
+        return redirect("requests:ledger-export", pk=export.pk)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -191,7 +191,7 @@ def ledger_pdf_view(request):
                 )
                 status = 400
             else:
-                return redirect("ledger-export", pk=export.pk)
+                return redirect("requests:ledger-export", pk=export.pk)
         else:
             status = 400
     exports = LedgerExport.objects.filter(requested_by=request.user).select_related("centre")[:10]

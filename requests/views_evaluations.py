@@ -154,5 +154,5 @@ def evaluation_act_view(request, pk: int, action: str):
             status = 403
         else:
             messages.success(request, _("%(action)s: done.") % {"action": label})
-            return redirect("evaluations")
+            return redirect("requests:evaluations")
     return _render_evaluations(request, failed=(evaluation.pk, action, form), status=status)

@@ -56,7 +56,7 @@ def key_project_list_view(request):
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 messages.success(request, _("Key project “%(name)s” created.") % {"name": project.name})
-                return redirect("key-project-detail", pk=project.pk)
+                return redirect("requests:key-project-detail", pk=project.pk)
         status = 400
     projects = (
         _projects(request.user)

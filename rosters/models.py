@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.events import Event, actor_field, verb_field
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -474,23 +475,44 @@ class DutySummary(models.Model):
 # --- Events ----------------------------------------------------------------------------------------------
 
 
-class RosterEvent(models.Model):
+class RosterVerb(models.TextChoices):
+    """What can happen to a roster: the closed set of ``RosterEvent.verb``, with what each says in the admin."""
+
+    PLAN_GENERATED = "plan_generated", _("plan generated")
+    PLAN_REGENERATED = "plan_regenerated", _("plan generated again")
+    ASSIGNMENT_SET = "assignment_set", _("window assignment set")
+    ASSIGNMENT_REMOVED = "assignment_removed", _("window assignment removed")
+    DUTY_DAY_ADDED = "duty_day_added", _("duty day added")
+    DUTY_LEADER_SET = "duty_leader_set", _("duty leader set")
+    WEEK_LEADER_SET = "week_leader_set", _("week leader set")
+    HELP_AREA_TURN_SET = "help_area_turn_set", _("help-area turn set")
+    PLAN_PUBLISHED = "plan_published", _("plan published")
+    SUBSTITUTION_FILED = "substitution_filed", _("substitution requested")
+    SUBSTITUTION_APPROVED = "substitution_approved", _("substitution approved")
+    SUBSTITUTION_REJECTED = "substitution_rejected", _("substitution rejected")
+    SUBSTITUTION_WITHDRAWN = "substitution_withdrawn", _("substitution withdrawn")
+    UNAVAILABILITY_RECORDED = "unavailability_recorded", _("unavailability recorded")
+    UNAVAILABILITY_CANCELLED = "unavailability_cancelled", _("unavailability cancelled")
+    CHECKED_IN = "checked_in", _("checked in")
+    ABSENTEES_MARKED = "absentees_marked", _("absentees marked")
+    DUTY_SUMMARY_FILED = "duty_summary_filed", _("duty summary filed")
+
+
+class RosterEvent(Event):
     """One change to a roster (generated, edited, published, substitution filed or decided, check-in)."""
 
     centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    verb = models.CharField(_("what"), max_length=40)
+    # Unlike a request's history, a roster's keeps its rows when a user is deleted (as the roster's other rows do).
+    actor = actor_field(on_delete=models.SET_NULL)
+    verb = verb_field(RosterVerb)
+    # A short line beside the plan or substitution it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
     plan = models.ForeignKey(RotationPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     substitution = models.ForeignKey(
         Substitution, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["-at", "-pk"]
         verbose_name = _("roster event")
         verbose_name_plural = _("roster events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"

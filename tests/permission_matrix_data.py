@@ -632,46 +632,48 @@ def _targets() -> dict[str, Target]:
         "api-schema": _page("api-schema"),
         "api-docs": _page("api-docs"),
         # Catalogue, queue, registration, the request page
-        "matter-list": _page("matter-list"),
-        "matter-detail": _page("matter-detail", "matter"),
-        "matter-search": _page("matter-search", query="q=bdc"),
-        "matter-materials": _page("matter-materials", "matter"),
-        "request-queue": _page("request-queue"),
-        "request-queue[xh]": _page("request-queue", query="centre={district}"),
+        "requests:matter-list": _page("requests:matter-list"),
+        "requests:matter-detail": _page("requests:matter-detail", "matter"),
+        "requests:matter-search": _page("requests:matter-search", query="q=bdc"),
+        "requests:matter-materials": _page("requests:matter-materials", "matter"),
+        "requests:queue": _page("requests:queue"),
+        "requests:queue[xh]": _page("requests:queue", query="centre={district}"),
         # A full ID number in the address is never searched nor drawn back, for anyone (issue 15 item 5).
-        "request-queue[full-id]": _page("request-queue", query=f"q={XH_ID}"),
-        "request-lookup": _post("request-lookup"),
-        "request-register": _page("request-register"),
-        "request-register[post]": _post("request-register"),
-        "request-ledger": _page("request-ledger"),
-        "request-ledger[xlsx]": _page("request-ledger", query="format=xlsx"),
-        "request-detail": _page("request-detail", "request", personal=SUP),
-        "request-detail[own]": _page("request-detail", "own", personal=SUP_AND_OWN_HELPER),
-        "request-detail[town]": _page("request-detail", "town_request", personal=SUP),
-        "request-archive-zip": _page("request-archive-zip", "request", personal=SUP),
-        "document-issue": _post("document-issue", "request", Slug("notice_of_duties"), watch="request", personal=SUP),
-        "document-download": _page("document-download", "duties_doc"),
-        "document-download[signing]": _page("document-download", "commission_doc", personal=SUP),
-        "blank-forms": _page("blank-forms"),
-        "blank-form": _page("blank-form", Slug("deficiency_notice")),
-        "ledger-pdf": _page("ledger-pdf"),
-        "ledger-pdf[post]": _post("ledger-pdf"),
-        "ledger-export": _page("ledger-export", "ledger_export"),
-        "ledger-export-download": _page("ledger-export-download", "ledger_export"),
-        "key-projects": _page("key-projects"),
-        "key-projects[post]": _post("key-projects"),
-        "key-project-detail": _page("key-project-detail", "key_project"),
-        "consultations": _page("consultations"),
-        "consultation-create": _page("consultation-create"),
-        "consultation-create[post]": _post("consultation-create"),
-        "consultation-answer": _post("consultation-answer", "consultation", watch="consultation"),
+        "requests:queue[full-id]": _page("requests:queue", query=f"q={XH_ID}"),
+        "requests:lookup": _post("requests:lookup"),
+        "requests:register": _page("requests:register"),
+        "requests:register[post]": _post("requests:register"),
+        "requests:ledger": _page("requests:ledger"),
+        "requests:ledger[xlsx]": _page("requests:ledger", query="format=xlsx"),
+        "requests:detail": _page("requests:detail", "request", personal=SUP),
+        "requests:detail[own]": _page("requests:detail", "own", personal=SUP_AND_OWN_HELPER),
+        "requests:detail[town]": _page("requests:detail", "town_request", personal=SUP),
+        "requests:archive-zip": _page("requests:archive-zip", "request", personal=SUP),
+        "requests:document-issue": _post(
+            "requests:document-issue", "request", Slug("notice_of_duties"), watch="request", personal=SUP
+        ),
+        "requests:document-download": _page("requests:document-download", "duties_doc"),
+        "requests:document-download[signing]": _page("requests:document-download", "commission_doc", personal=SUP),
+        "requests:blank-forms": _page("requests:blank-forms"),
+        "requests:blank-form": _page("requests:blank-form", Slug("deficiency_notice")),
+        "requests:ledger-pdf": _page("requests:ledger-pdf"),
+        "requests:ledger-pdf[post]": _post("requests:ledger-pdf"),
+        "requests:ledger-export": _page("requests:ledger-export", "ledger_export"),
+        "requests:ledger-export-download": _page("requests:ledger-export-download", "ledger_export"),
+        "requests:key-projects": _page("requests:key-projects"),
+        "requests:key-projects[post]": _post("requests:key-projects"),
+        "requests:key-project-detail": _page("requests:key-project-detail", "key_project"),
+        "requests:consultations": _page("requests:consultations"),
+        "requests:consultation-create": _page("requests:consultation-create"),
+        "requests:consultation-create[post]": _post("requests:consultation-create"),
+        "requests:consultation-answer": _post("requests:consultation-answer", "consultation", watch="consultation"),
         # Complaints and poor ratings
         "complaints:list": _page("complaints:list"),
         "complaints:create": _page("complaints:create"),
         "complaints:create[post]": _post("complaints:create"),
         "complaints:dashboard": _page("complaints:dashboard"),
         "complaints:detail": _page("complaints:detail", "complaint", personal=SUP),
-        "evaluations": _page("evaluations"),
+        "requests:evaluations": _page("requests:evaluations"),
         # Rosters
         "rosters:plans": _page("rosters:plans"),
         "rosters:plans[xh]": _page("rosters:plans", query="centre={district}"),
@@ -761,37 +763,39 @@ def _targets() -> dict[str, Target]:
         "supervision:audit": _page("supervision:audit"),
         "supervision:access-log": _page("supervision:access-log"),
         # Citizens
-        "track-home": _page("track-home", public=True),
-        "track-home[post]": _post("track-home", public=True),
-        "track-request": _page("track-request", ("tokens", "request"), public=True),
-        "track-evaluate": _page("track-evaluate", ("tokens", "delivered"), public=True),
-        "track-evaluate[post]": _post("track-evaluate", ("tokens", "delivered"), watch="evaluation", public=True),
-        "track-complaint": _page("track-complaint", ("tokens", "complaint"), public=True),
-        "track-complaint[post]": _post("track-complaint", ("tokens", "complaint"), watch="complaint", public=True),
-        "track-document": _page("track-document", ("tokens", "document"), public=True),
-        "track-consult": _page("track-consult", public=True),
-        "track-consult[post]": _post("track-consult", public=True),
-        "track-consult-done": _page("track-consult-done", public=True),
-        "track-complain": _page("track-complain", public=True),
-        "track-complain[post]": _post("track-complain", public=True),
-        "track-complain-done": _page("track-complain-done", public=True),
-        "track-mode": _post("track-mode", public=True),
+        "track:home": _page("track:home", public=True),
+        "track:home[post]": _post("track:home", public=True),
+        "track:request": _page("track:request", ("tokens", "request"), public=True),
+        "track:evaluate": _page("track:evaluate", ("tokens", "delivered"), public=True),
+        "track:evaluate[post]": _post("track:evaluate", ("tokens", "delivered"), watch="evaluation", public=True),
+        "track:complaint": _page("track:complaint", ("tokens", "complaint"), public=True),
+        "track:complaint[post]": _post("track:complaint", ("tokens", "complaint"), watch="complaint", public=True),
+        "track:document": _page("track:document", ("tokens", "document"), public=True),
+        "track:consult": _page("track:consult", public=True),
+        "track:consult[post]": _post("track:consult", public=True),
+        "track:consult-done": _page("track:consult-done", public=True),
+        "track:complain": _page("track:complain", public=True),
+        "track:complain[post]": _post("track:complain", public=True),
+        "track:complain-done": _page("track:complain-done", public=True),
+        "track:mode": _post("track:mode", public=True),
         # API
         "api:api-root": _api("api-root"),
         "api:api-logout-all": _api("api-logout-all", method="post"),
-        "api:matter-list": _api("matter-list"),
-        "api:matter-detail": _api("matter-detail", "matter"),
+        "api:matter-list": _api("requests:matter-list"),
+        "api:matter-detail": _api("requests:matter-detail", "matter"),
         "api:consultation-list": _api("consultation-list"),
         "api:consultation-list[post]": _api("consultation-list", method="post"),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
-        "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
+        "api:consultation-answer": _api(
+            "requests:consultation-answer", "consultation", method="post", watch="consultation"
+        ),
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),
         "api:request-list[post]": _api("request-list", method="post"),
         "api:request-list[full-id]": _api("request-list", query=f"q={XH_ID}"),
         "api:request-search": _api("request-search", method="post"),
-        "api:request-detail": _api("request-detail", "request", personal=SUP),
-        "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
+        "api:request-detail": _api("requests:detail", "request", personal=SUP),
+        "api:request-detail[own]": _api("requests:detail", "own", personal=SUP_AND_OWN_HELPER),
         "api:request-events": _api("request-events", "request"),
         "api:request-documents": _api("request-documents", "request"),
         "api:request-issue-document": _api(
@@ -799,8 +803,8 @@ def _targets() -> dict[str, Target]:
         ),
         "api:document-list": _api("document-list"),
         "api:document-detail": _api("document-detail", "duties_doc"),
-        "api:document-download": _api("document-download", "duties_doc"),
-        "api:document-download[signing]": _api("document-download", "commission_doc", personal=SUP),
+        "api:document-download": _api("requests:document-download", "duties_doc"),
+        "api:document-download[signing]": _api("requests:document-download", "commission_doc", personal=SUP),
         "api:rotation-plan-list": _api("rotation-plan-list"),
         "api:rotation-plan-list[post]": _api("rotation-plan-list", method="post"),
         "api:rotation-plan-detail": _api("rotation-plan-detail", "plan"),
@@ -870,7 +874,7 @@ def _targets() -> dict[str, Target]:
     }
     for action, obj in HTML_REQUEST_ACTIONS.items():
         personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
-        t[f"request-act[{action}]"] = _post("request-act", obj, Slug(action), watch=obj, personal=personal)
+        t[f"requests:act[{action}]"] = _post("requests:act", obj, Slug(action), watch=obj, personal=personal)
     for action, obj in API_REQUEST_ACTIONS.items():
         personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
         name = f"request-{action.replace('_', '-')}"
@@ -878,8 +882,8 @@ def _targets() -> dict[str, Target]:
     # The other district's own request linked to the first district's key project (issue 15): refused, and the
     # form shown back to the other district's supervisor does not offer it.
     foreign_project = {"key_project_id": "{key_project}"}
-    t["request-act[link_key_project][foreign]"] = _post(
-        "request-act", "ot_applied", Slug("link_key_project"), watch="ot_applied", data=foreign_project
+    t["requests:act[link_key_project][foreign]"] = _post(
+        "requests:act", "ot_applied", Slug("link_key_project"), watch="ot_applied", data=foreign_project
     )
     t["api:request-link-key-project[foreign]"] = _api(
         "request-link-key-project", "ot_applied", method="post", watch="ot_applied", data=foreign_project
@@ -889,7 +893,9 @@ def _targets() -> dict[str, Target]:
             "complaints:act", "complaint", Slug(action), watch="complaint", personal=SUP
         )
     for action in EVALUATION_ACTIONS:
-        t[f"evaluation-act[{action}]"] = _post("evaluation-act", "evaluation", Slug(action), watch="evaluation")
+        t[f"requests:evaluation-act[{action}]"] = _post(
+            "requests:evaluation-act", "evaluation", Slug(action), watch="evaluation"
+        )
     for action in ("approve", "reject", "withdraw"):
         t[f"rosters:substitution-act[{action}]"] = _post(
             "rosters:substitution-act", "substitution", Slug(action), watch="substitution"

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.events import Event, actor_field, verb_field
 from hallservice.core.text_limits import excerpt
 
 
@@ -639,58 +640,52 @@ class TrainingNotice(models.Model):
         return self.text
 
 
-# What the events' verbs say on the pages.
-EVENT_VERBS = {
-    "session_planned": _("training planned"),
-    "session_edited": _("training edited"),
-    "session_held": _("training held"),
-    "session_cancelled": _("training cancelled"),
-    "attendee_added": _("attendee added"),
-    "attendance_recorded": _("attendance recorded"),
-    "material_added": _("material attached"),
-    "question_added": _("question added"),
-    "question_edited": _("question edited"),
-    "question_activated": _("question activated"),
-    "question_deactivated": _("question deactivated"),
-    "question_deleted": _("question deleted"),
-    "questions_imported": _("questions imported"),
-    "test_set": _("test set"),
-    "test_edited": _("test edited"),
-    "test_published": _("test published"),
-    "test_closed": _("test closed"),
-    "attempt_started": _("paper started"),
-    "attempt_submitted": _("paper handed in"),
-    "attempt_expired": _("paper graded when the time ran out"),
-    "attempt_excused": _("excused from the test"),
-    "consequences_applied": _("consequences applied"),
-    "recommendation_sent": _("recommendation sent"),
-}
+class TrainingVerb(models.TextChoices):
+    """What can happen in training: the closed set of ``TrainingEvent.verb``, with what each says on the pages."""
+
+    SESSION_PLANNED = "session_planned", _("training planned")
+    SESSION_EDITED = "session_edited", _("training edited")
+    SESSION_HELD = "session_held", _("training held")
+    SESSION_CANCELLED = "session_cancelled", _("training cancelled")
+    ATTENDEE_ADDED = "attendee_added", _("attendee added")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("attendance recorded")
+    MATERIAL_ADDED = "material_added", _("material attached")
+    QUESTION_ADDED = "question_added", _("question added")
+    QUESTION_EDITED = "question_edited", _("question edited")
+    QUESTION_ACTIVATED = "question_activated", _("question activated")
+    QUESTION_DEACTIVATED = "question_deactivated", _("question deactivated")
+    QUESTION_DELETED = "question_deleted", _("question deleted")
+    QUESTIONS_IMPORTED = "questions_imported", _("questions imported")
+    TEST_SET = "test_set", _("test set")
+    TEST_EDITED = "test_edited", _("test edited")
+    TEST_PUBLISHED = "test_published", _("test published")
+    TEST_CLOSED = "test_closed", _("test closed")
+    ATTEMPT_STARTED = "attempt_started", _("paper started")
+    ATTEMPT_SUBMITTED = "attempt_submitted", _("paper handed in")
+    ATTEMPT_EXPIRED = "attempt_expired", _("paper graded when the time ran out")
+    ATTEMPT_EXCUSED = "attempt_excused", _("excused from the test")
+    CONSEQUENCES_APPLIED = "consequences_applied", _("consequences applied")
+    RECOMMENDATION_SENT = "recommendation_sent", _("recommendation sent")
 
 
-class TrainingEvent(models.Model):
+class TrainingEvent(Event):
     """One change in the training app: a session planned or held, a question imported, a test closed, …"""
 
     centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    verb = models.CharField(_("what"), max_length=40)
+    # Unlike a request's history, training's keeps its rows when a user is deleted (as its other rows do).
+    actor = actor_field(on_delete=models.SET_NULL)
+    verb = verb_field(TrainingVerb)
+    # A short line beside the session or test it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
     session = models.ForeignKey(
         TrainingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     test = models.ForeignKey(MonthlyTest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         ordering = ["-at", "-pk"]
         verbose_name = _("training event")
         verbose_name_plural = _("training events")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
-
-    @property
-    def label(self) -> str:
-        return str(EVENT_VERBS.get(self.verb, self.verb))
 
 
 class ImportStatus(models.TextChoices):

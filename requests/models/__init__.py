@@ -49,6 +49,7 @@ from .service_request import (
     Kind,
     PickupMethod,
     RequestEvent,
+    RequestVerb,
     ServiceRequest,
     Status,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "ProgressReport",
     "Rating",
     "RequestEvent",
+    "RequestVerb",
     "RequiredMaterial",
     "ServiceRequest",
     "Status",

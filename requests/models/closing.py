@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
 
-from .service_request import EVENT_VERBS, ServiceRequest
+from .service_request import ServiceRequest
 
 
 class DeliveryMethod(models.TextChoices):
@@ -199,19 +199,6 @@ class EvaluationAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} {self.get_decision_display()}"
-
-
-# Events of the rectification case, beside the model they belong to (EVENT_VERBS labels every request event).
-EVENT_VERBS.update(
-    {
-        "rectified": _("Rectification done"),
-        "re_evaluated": _("Rated again after rectification"),
-        "appeal_filed": _("Appeal against the rating"),
-        "appeal_decided": _("Appeal decided"),
-        "follow_up_overdue": _("Return visit overdue"),
-        "rectification_overdue": _("Rectification overdue"),
-    }
-)
 
 
 class Summary(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField, blind_index, mask_phone
+from hallservice.core.events import Event, verb_field
 from hallservice.core.identity import IdType, mask_document_number
 
 
@@ -306,7 +307,7 @@ class ServiceRequest(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("request-detail", args=[self.pk])
+        return reverse("requests:detail", args=[self.pk])
 
     @property
     def is_archived(self) -> bool:
@@ -318,80 +319,72 @@ class ServiceRequest(models.Model):
             setattr(self, name, value)
 
 
-EVENT_VERBS = {
-    "registered": _("Registered"),
-    "materials_reviewed": _("Materials reviewed"),
-    "materials_supplied": _("Materials supplied"),
-    "handover_recorded": _("Materials handed over"),
-    "accepted": _("Accepted"),
-    "deficiency_notice": _("Deficiency notice issued"),
-    "refused": _("Refused"),
-    "converted_to_agency": _("Converted to agency"),
-    "forwarded": _("Forwarded to the parent centre"),
-    "started": _("Handling started"),
-    "work_logged": _("Work log"),
-    "progress_reported": _("Progress report"),
-    "department_task_added": _("Department asked to take part"),
-    "department_task_claimed": _("Department claimed its part"),
-    "department_task_done": _("Department finished its part"),
-    "department_task_blocked": _("Department's part blocked"),
-    "joint_meeting": _("Joint meeting"),
-    "suspended": _("Suspended"),
-    "resumed": _("Resumed"),
-    "extension_requested": _("Extension requested"),
-    "extension_approved": _("Extension approved"),
-    "extension_rejected": _("Extension rejected"),
-    "reassigned": _("Dedicated helper changed"),
-    "key_project_linked": _("Linked to a key project"),
-    "completed": _("Completed"),
-    "posted": _("Result posted"),
-    "delivered": _("Result delivered"),
-    "receipt_confirmed": _("Receipt confirmed"),
-    "terminated": _("Terminated"),
-    "evaluated": _("Evaluated"),
-    "follow_up_opened": _("Follow-up opened"),
-    "followed_up": _("Followed up"),
-    "summary_written": _("Summary written"),
-    "summary_revised": _("Summary revised"),
-    "archived": _("Archived"),
-    "deadline_warning": _("Deadline approaching"),
-    "deadline_moved": _("Promised date moved"),
-    "overdue": _("Overdue"),
-    "summary_overdue": _("Summary overdue"),
-    "material_reminder": _("Reminder: promised material"),
-    "document_issued": _("Document issued"),
-    "pickup_chosen": _("Result pick-up chosen"),
-}
+class RequestVerb(models.TextChoices):
+    """What can happen to a request: the closed set of ``RequestEvent.verb``, with what each says on the pages."""
+
+    REGISTERED = "registered", _("Registered")
+    MATERIALS_REVIEWED = "materials_reviewed", _("Materials reviewed")
+    MATERIALS_SUPPLIED = "materials_supplied", _("Materials supplied")
+    HANDOVER_RECORDED = "handover_recorded", _("Materials handed over")
+    ACCEPTED = "accepted", _("Accepted")
+    DEFICIENCY_NOTICE = "deficiency_notice", _("Deficiency notice issued")
+    REFUSED = "refused", _("Refused")
+    CONVERTED_TO_AGENCY = "converted_to_agency", _("Converted to agency")
+    FORWARDED = "forwarded", _("Forwarded to the parent centre")
+    STARTED = "started", _("Handling started")
+    WORK_LOGGED = "work_logged", _("Work log")
+    PROGRESS_REPORTED = "progress_reported", _("Progress report")
+    DEPARTMENT_TASK_ADDED = "department_task_added", _("Department asked to take part")
+    DEPARTMENT_TASK_CLAIMED = "department_task_claimed", _("Department claimed its part")
+    DEPARTMENT_TASK_DONE = "department_task_done", _("Department finished its part")
+    DEPARTMENT_TASK_BLOCKED = "department_task_blocked", _("Department's part blocked")
+    JOINT_MEETING = "joint_meeting", _("Joint meeting")
+    SUSPENDED = "suspended", _("Suspended")
+    RESUMED = "resumed", _("Resumed")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    REASSIGNED = "reassigned", _("Dedicated helper changed")
+    KEY_PROJECT_LINKED = "key_project_linked", _("Linked to a key project")
+    COMPLETED = "completed", _("Completed")
+    POSTED = "posted", _("Result posted")
+    DELIVERED = "delivered", _("Result delivered")
+    RECEIPT_CONFIRMED = "receipt_confirmed", _("Receipt confirmed")
+    TERMINATED = "terminated", _("Terminated")
+    EVALUATED = "evaluated", _("Evaluated")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("Follow-up opened")
+    FOLLOWED_UP = "followed_up", _("Followed up")
+    # The rectification case after a poor evaluation (models/closing.py).
+    RECTIFIED = "rectified", _("Rectification done")
+    RE_EVALUATED = "re_evaluated", _("Rated again after rectification")
+    APPEAL_FILED = "appeal_filed", _("Appeal against the rating")
+    APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Return visit overdue")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
+    SUMMARY_WRITTEN = "summary_written", _("Summary written")
+    SUMMARY_REVISED = "summary_revised", _("Summary revised")
+    ARCHIVED = "archived", _("Archived")
+    DEADLINE_WARNING = "deadline_warning", _("Deadline approaching")
+    DEADLINE_MOVED = "deadline_moved", _("Promised date moved")
+    OVERDUE = "overdue", _("Overdue")
+    SUMMARY_OVERDUE = "summary_overdue", _("Summary overdue")
+    MATERIAL_REMINDER = "material_reminder", _("Reminder: promised material")
+    DOCUMENT_ISSUED = "document_issued", _("Document issued")
+    PICKUP_CHOSEN = "pickup_chosen", _("Result pick-up chosen")
 
 
-class RequestEvent(models.Model):
+class RequestEvent(Event):
     """One change to a request: who, what, from which state to which, when; public ones form the citizen's timeline."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty for the system's timers"),
-    )
-    verb = models.CharField(_("action"), max_length=40)
+    verb = verb_field(RequestVerb)
     from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
-    note = models.TextField(_("note"), max_length=text_limits.EVENT_NOTE, blank=True)
     public = models.BooleanField(_("public"), default=False)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.verb}"
-
-    @property
-    def verb_label(self) -> str:
-        return str(EVENT_VERBS.get(self.verb, self.verb))

@@ -470,7 +470,7 @@ def track_consult(request):
                 _attach(form, exc)
             else:
                 request.session["track_consultation"] = online.pk
-                return redirect("track-consult-done")
+                return redirect("track:consult-done")
         throttle.release("consultation_address", address)  # not accepted: not counted
     return render_public(request, "requests/public/consult.html", {"form": form}, status=status)
 
@@ -486,7 +486,7 @@ def track_consult_done(request):
         else None
     )
     if online is None:
-        return redirect("track-home")
+        return redirect("track:home")
     return render_public(
         request, "requests/public/consult_done.html", {"online": online}, centre=online.consultation.centre
     )
@@ -529,7 +529,7 @@ def track_complain(request):
             else:
                 # The code is shown once, on the next page, then forgotten by the session.
                 request.session["track_complaint"] = complaint.pk
-                return redirect("track-complain-done")
+                return redirect("track:complain-done")
         throttle.release("complaint_address", address)  # not accepted: not counted
     return render_public(request, "requests/public/complain.html", {"form": form}, status=status)
 
@@ -539,7 +539,7 @@ def track_complain_done(request):
     pk = request.session.pop("track_complaint", None)
     complaint = Complaint.objects.select_related("centre").filter(pk=pk).first() if pk else None
     if complaint is None:
-        return redirect("track-home")
+        return redirect("track:home")
     context = {"complaint": complaint, "link": complaint_status_url(complaint)}
     return render_public(request, "requests/public/complain_done.html", context, centre=complaint.centre)
 
@@ -578,7 +578,7 @@ def track_mode(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith(
         "/track/"
     ):
-        target = reverse("track-home")
+        target = reverse("track:home")
     response = redirect(target)
     if request.POST.get("elder") == "1":
         # Secure like the session cookie: only over HTTPS in production (DEBUG off), plain HTTP in `make run`.

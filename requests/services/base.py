@@ -112,7 +112,7 @@ def record_event(
     from_status: str = "",
     to_status: str = "",
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
+    return RequestEvent.record(
         request=req,
         actor=actor,
         verb=verb,

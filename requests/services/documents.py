@@ -93,7 +93,7 @@ def read_track_token(token: str) -> tuple[int, str, int]:
 
 
 def track_url(token: str) -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("track-document", args=[token])
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("track:document", args=[token])
 
 
 @transaction.atomic

@@ -67,7 +67,7 @@ def read_status_token(token: str, *, kind: str) -> int:
 
 
 def request_status_url(req: ServiceRequest, *, absolute: bool = False) -> str:
-    path = reverse("track-request", args=[status_token(kind=REQUEST, pk=req.pk)])
+    path = reverse("track:request", args=[status_token(kind=REQUEST, pk=req.pk)])
     return settings.PUBLIC_BASE_URL.rstrip("/") + path if absolute else path
 
 

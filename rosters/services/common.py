@@ -62,7 +62,7 @@ def ensure_plan_transition(plan: RotationPlan, target: str) -> None:
 
 
 def record_event(*, centre_id: int, actor, verb: str, note: str = "", plan=None, substitution=None) -> RosterEvent:
-    return RosterEvent.objects.create(
+    return RosterEvent.record(
         centre_id=centre_id,
         actor=actor,
         verb=verb,

@@ -115,14 +115,14 @@ def test_main_pages_admin_and_swagger_run_under_the_policy_without_violations(li
         try:
             anonymous = b.context()
             b.visit(anonymous, reverse("login"))
-            b.visit(anonymous, reverse("track-home"))
+            b.visit(anonymous, reverse("track:home"))
             b.visit(anonymous, request_status_url(req))
 
             desk = b.context(site["desk"])
             b.visit(desk, reverse("home"))
-            b.visit(desk, reverse("request-queue"))
+            b.visit(desk, reverse("requests:queue"))
             b.visit(desk, req.get_absolute_url())
-            page = b.visit(desk, reverse("request-register"))
+            page = b.visit(desk, reverse("requests:register"))
             # The language picker (data-autosubmit in static/js/site.js) still switches on change.
             page.select_option("#lang", "en")
             page.wait_for_load_state("load")

@@ -22,6 +22,7 @@ from requests.models import (
     Evaluation,
     Kind,
     RequestEvent,
+    RequestVerb,
     ServiceRequest,
     Status,
 )
@@ -81,6 +82,8 @@ def test_history_is_written_once_follows_the_lifecycle_and_is_backdated(seeded):
         if req.status == Status.ARCHIVED:
             assert hasattr(req, "summary")
 
+    # The history is written without the services: its verbs must still be ones the pages can label.
+    assert set(RequestEvent.objects.values_list("verb", flat=True)) <= set(RequestVerb.values)
     statuses = set(ServiceRequest.objects.values_list("status", flat=True))
     assert {Status.ARCHIVED, Status.DELIVERED, Status.REFUSED, Status.TERMINATED, Status.IN_PROGRESS} <= statuses
     kinds = dict(ServiceRequest.objects.values_list("kind").annotate(n=Count("pk")))

@@ -44,7 +44,7 @@ def test_each_role_logs_in_and_sees_its_navigation(client, hall, role, sees_admi
     response = client.post(reverse("login"), {"username": f"u-{role}", "password": "pass-word-123"}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
-    assert reverse("matter-list") in html
+    assert reverse("requests:matter-list") in html
     assert (f'href="{reverse("admin:index")}"' in html) is sees_admin
     assert (f'href="{reverse("api-docs")}"' in html) is sees_api
     assert str(Role(role).label) in html or Role(role).value in html

@@ -64,7 +64,7 @@ def test_the_ledger_xlsx_writes_a_hyperlink_name_and_a_formula_reason_as_text(cl
     ServiceRequestFactory(centre=hall["district"], applicant_name="@SUM(A1)", reason="-2+3", applicant_phone_masked="")
     ServiceRequestFactory(centre=hall["district"], applicant_name="+1", reason="+1", applicant_phone_masked="")
     client.force_login(supervisor_user)
-    response = client.get(reverse("request-ledger"), {"format": "xlsx"})
+    response = client.get(reverse("requests:ledger"), {"format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=3))

@@ -32,7 +32,7 @@ def test_pinyin_initials_find_chinese_names(matters):
 
 def test_catalogue_page_searches_with_htmx(client, front_desk_user, matters):
     client.force_login(front_desk_user)
-    response = client.get(reverse("matter-list"), {"q": "bdc"}, HTTP_HX_REQUEST="true")
+    response = client.get(reverse("requests:matter-list"), {"q": "bdc"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "不动产登记（首次登记）" in html
     assert "住房公积金提取" not in html
@@ -43,14 +43,14 @@ def test_catalogue_page_runs_constant_queries(client, front_desk_user, matters, 
     client.force_login(front_desk_user)
     for _n in range(20):
         MatterFactory(department=matters["land"].department)
-    client.get(reverse("matter-list"))  # the session's first request writes its last-seen time (idle timeout)
+    client.get(reverse("requests:matter-list"))  # the session's first request writes its last-seen time (idle timeout)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("matter-list")).status_code == 200
+        assert client.get(reverse("requests:matter-list")).status_code == 200
 
 
 def test_matter_detail_lists_materials(client, front_desk_user, matters):
     client.force_login(front_desk_user)
-    html = client.get(reverse("matter-detail", args=[matters["land"].pk])).content.decode()
+    html = client.get(reverse("requests:matter-detail", args=[matters["land"].pk])).content.decode()
     assert "购房合同" in html and "身份证" in html
 
 

@@ -92,10 +92,10 @@ def test_double_click_on_register_sends_two_posts_at_once_and_makes_one_request(
     first = Client()
     first.force_login(people["desk"])
     second = same_browser(first)
-    data = registration(matter, form_token=form_token(first, reverse("request-register")))
+    data = registration(matter, form_token=form_token(first, reverse("requests:register")))
 
     responses = at_once(
-        lambda: first.post(reverse("request-register"), data), lambda: second.post(reverse("request-register"), data)
+        lambda: first.post(reverse("requests:register"), data), lambda: second.post(reverse("requests:register"), data)
     )
 
     assert ServiceRequest.objects.count() == 1, responses
@@ -109,10 +109,10 @@ def test_double_click_on_register_sends_two_posts_at_once_and_makes_one_request(
 @pytest.mark.django_db
 def test_register_sent_twice_with_one_form_token_makes_one_request_and_shows_it_again(client, people, matter):
     client.force_login(people["desk"])
-    data = registration(matter, form_token=form_token(client, reverse("request-register")))
+    data = registration(matter, form_token=form_token(client, reverse("requests:register")))
 
-    first = client.post(reverse("request-register"), data)
-    again = client.post(reverse("request-register"), data)
+    first = client.post(reverse("requests:register"), data)
+    again = client.post(reverse("requests:register"), data)
 
     req = ServiceRequest.objects.get()
     assert first.status_code == again.status_code == 302
@@ -124,12 +124,12 @@ def test_register_sent_twice_with_one_form_token_makes_one_request_and_shows_it_
 @pytest.mark.django_db
 def test_a_refused_registration_frees_its_token_so_the_corrected_form_registers(client, people, matter):
     client.force_login(people["desk"])
-    token = form_token(client, reverse("request-register"))
+    token = form_token(client, reverse("requests:register"))
     wrong_check_digit = registration(matter, applicant_id_number="410402199003150024", form_token=token)
 
-    refused = client.post(reverse("request-register"), wrong_check_digit)
+    refused = client.post(reverse("requests:register"), wrong_check_digit)
     corrected = client.post(
-        reverse("request-register"), {**wrong_check_digit, "applicant_id_number": VALID_ID_NUMBERS[0]}
+        reverse("requests:register"), {**wrong_check_digit, "applicant_id_number": VALID_ID_NUMBERS[0]}
     )
 
     assert refused.status_code == 400
@@ -140,11 +140,11 @@ def test_a_refused_registration_frees_its_token_so_the_corrected_form_registers(
 @pytest.mark.django_db
 def test_the_form_changed_after_it_was_sent_is_refused_with_a_link_to_the_first_request(client, people, matter):
     client.force_login(people["desk"])
-    token = form_token(client, reverse("request-register"))
-    client.post(reverse("request-register"), registration(matter, form_token=token))
+    token = form_token(client, reverse("requests:register"))
+    client.post(reverse("requests:register"), registration(matter, form_token=token))
 
     # Back in the browser, another applicant typed over the sent form and 登记 pressed again.
-    other = client.post(reverse("request-register"), registration(matter, applicant_name="王五", form_token=token))
+    other = client.post(reverse("requests:register"), registration(matter, applicant_name="王五", form_token=token))
 
     req = ServiceRequest.objects.get()
     assert other.status_code == 409
@@ -156,12 +156,12 @@ def test_the_form_changed_after_it_was_sent_is_refused_with_a_link_to_the_first_
 @pytest.mark.django_db
 def test_a_form_token_of_one_clerk_gives_another_clerk_nothing(client, people, matter):
     client.force_login(people["desk"])
-    data = registration(matter, form_token=form_token(client, reverse("request-register")))
-    client.post(reverse("request-register"), data)
+    data = registration(matter, form_token=form_token(client, reverse("requests:register")))
+    client.post(reverse("requests:register"), data)
 
     other = Client()
     other.force_login(people["desk2"])
-    response = other.post(reverse("request-register"), data)
+    response = other.post(reverse("requests:register"), data)
 
     assert response.status_code == 409
     assert ServiceRequest.objects.get().get_absolute_url() not in response.content.decode()
@@ -172,8 +172,8 @@ def test_a_form_token_of_one_clerk_gives_another_clerk_nothing(client, people, m
 def test_a_post_without_a_form_token_is_accepted_as_before(client, people, matter):
     # API clients, scripts and tests post without a token; each such POST is its own submission.
     client.force_login(people["desk"])
-    client.post(reverse("request-register"), registration(matter))
-    client.post(reverse("request-register"), registration(matter))
+    client.post(reverse("requests:register"), registration(matter))
+    client.post(reverse("requests:register"), registration(matter))
     assert ServiceRequest.objects.count() == 2
 
 

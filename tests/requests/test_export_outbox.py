@@ -59,12 +59,12 @@ def test_a_ledger_export_asked_for_while_redis_is_down_waits_and_renders_when_th
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
-            reverse("ledger-pdf"),
+            reverse("requests:ledger-pdf"),
             {"centre": desk.staff_member.centre.pk, "date_from": today.replace(day=1), "date_to": today},
         )
 
     export = LedgerExport.objects.get()
-    assert response.status_code == 302 and response.url == reverse("ledger-export", args=[export.pk])
+    assert response.status_code == 302 and response.url == reverse("requests:ledger-export", args=[export.pk])
     assert export.status == "queued" and export.enqueued_at is None
     page = client.get(response.url).content.decode()
     assert "任务队列暂时无法连接；导出已保存，队列恢复后将自动开始生成。" in page and "hx-trigger" in page
@@ -112,14 +112,14 @@ def test_after_three_killed_workers_the_export_fails_with_the_reason_and_retry_r
     )
 
     assert _sweep()["failed"] == 1
-    page = client.get(reverse("ledger-export", args=[export.pk])).content.decode()
+    page = client.get(reverse("requests:ledger-export", args=[export.pk])).content.decode()
     assert "后台任务在生成该 PDF 时已中断 3 次" in page
     assert f'name="retry" value="{export.pk}"' in page and 'name="form_token"' in page and "hx-trigger" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
-        retried = client.post(reverse("ledger-pdf"), {"retry": export.pk})
+        retried = client.post(reverse("requests:ledger-pdf"), {"retry": export.pk})
 
-    assert retried.status_code == 302 and retried.url == reverse("ledger-export", args=[export.pk])
+    assert retried.status_code == 302 and retried.url == reverse("requests:ledger-export", args=[export.pk])
     export.refresh_from_db()
     assert export.status == "done" and export.error == "" and export.attempts == 1
 
@@ -135,13 +135,13 @@ def test_an_error_while_rendering_shows_its_reason_at_once(client, desk, django_
 
     export.refresh_from_db()
     assert export.status == "failed" and export.error == "ValueError: font missing"
-    assert "font missing" in client.get(reverse("ledger-export", args=[export.pk])).content.decode()
+    assert "font missing" in client.get(reverse("requests:ledger-export", args=[export.pk])).content.decode()
 
 
 def test_another_users_export_cannot_be_retried(client, desk, people):
     theirs = _export(people["desk2"], status="failed", error="WorkerLostError")
 
-    response = client.post(reverse("ledger-pdf"), {"retry": theirs.pk}, follow=True)
+    response = client.post(reverse("requests:ledger-pdf"), {"retry": theirs.pk}, follow=True)
 
     assert "您无权查看该导出。" in response.content.decode()
     theirs.refresh_from_db()

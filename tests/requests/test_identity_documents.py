@@ -59,7 +59,7 @@ def page_errors(response) -> dict:
 
 def test_an_applicant_born_1955_with_the_districts_own_code_registers(client, people, matter):
     client.force_login(people["desk"])
-    response = client.post(reverse("request-register"), form_data(matter))
+    response = client.post(reverse("requests:register"), form_data(matter))
     req = ServiceRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == req.get_absolute_url()
     assert req.applicant_id_number == BORN_1955 and req.applicant_id_type == IdType.RESIDENT_ID
@@ -77,7 +77,7 @@ def test_an_applicant_born_1955_with_the_districts_own_code_registers(client, pe
 def test_a_macau_resident_registers_with_the_residence_permit_chosen_as_document(client, people, matter):
     client.force_login(people["desk"])
     data = form_data(matter, applicant_id_type="hkmt_permit", applicant_id_number=MACAU_PERMIT)
-    response = client.post(reverse("request-register"), data, follow=True)
+    response = client.post(reverse("requests:register"), data, follow=True)
     req = ServiceRequest.objects.get()
     assert req.applicant_id_type == IdType.HKMT_PERMIT and req.applicant_id_number == MACAU_PERMIT
     assert "港澳台居民居住证" in response.content.decode()  # the request page names the document
@@ -101,7 +101,7 @@ def test_a_foreigners_permanent_residence_id_of_2023_is_accepted_through_the_api
 
 def test_a_permit_number_entered_as_a_resident_id_asks_for_the_right_document_type(client, people, matter):
     client.force_login(people["desk"])
-    response = client.post(reverse("request-register"), form_data(matter, applicant_id_number=MACAU_PERMIT))
+    response = client.post(reverse("requests:register"), form_data(matter, applicant_id_number=MACAU_PERMIT))
     assert response.status_code == 400
     assert page_errors(response)["applicant_id_number"] == [
         "这是港澳台居民居住证的号码，请将证件类型选为“港澳台居民居住证”。"
@@ -114,7 +114,7 @@ def test_a_passport_is_registered_as_free_text_and_masked_in_lists(client, peopl
     data = form_data(
         matter, applicant_id_type="other", applicant_id_document="美国护照", applicant_id_number="A1234 5678"
     )
-    client.post(reverse("request-register"), data)
+    client.post(reverse("requests:register"), data)
     req = ServiceRequest.objects.get()
     assert req.applicant_id_type == IdType.OTHER and req.applicant_id_document == "美国护照"
     assert req.applicant_id_number == "A12345678"  # spaces dropped, like the dashes in hashes and search
@@ -125,7 +125,7 @@ def test_a_passport_is_registered_as_free_text_and_masked_in_lists(client, peopl
 def test_a_passport_without_the_documents_name_is_refused(client, people, matter):
     client.force_login(people["desk"])
     data = form_data(matter, applicant_id_type="other", applicant_id_number="E12345678")
-    response = client.post(reverse("request-register"), data)
+    response = client.post(reverse("requests:register"), data)
     assert response.status_code == 400
     assert page_errors(response)["applicant_id_document"] == ["请填写证件名称，例如哪国护照。"]
     assert not ServiceRequest.objects.exists()
@@ -143,7 +143,7 @@ def test_a_free_text_document_number_longer_than_thirty_characters_is_refused_no
 
 def test_an_id_number_born_in_2030_is_refused(client, people, matter):
     client.force_login(people["desk"])
-    response = client.post(reverse("request-register"), form_data(matter, applicant_id_number=BORN_2030))
+    response = client.post(reverse("requests:register"), form_data(matter, applicant_id_number=BORN_2030))
     assert response.status_code == 400
     assert page_errors(response)["applicant_id_number"] == ["号码中的出生日期（2030-01-01）晚于今天，请核对。"]
     api = APIClient()
@@ -238,7 +238,7 @@ def test_masks_of_each_document_type():
 
 def test_the_contact_person_is_marked_required_for_organisations_on_the_registration_form(client, people):
     client.force_login(people["desk"])
-    html = client.get(reverse("request-register")).content.decode()
+    html = client.get(reverse("requests:register")).content.decode()
     assert "联系人（单位必填）" in html
 
 
@@ -251,7 +251,7 @@ def test_an_organisation_without_a_contact_person_is_refused(client, people, mat
         applicant_id_number="91410402MA44A0B15N",
         contact_person="  ",
     )
-    response = client.post(reverse("request-register"), data)
+    response = client.post(reverse("requests:register"), data)
     assert response.status_code == 400
     assert page_errors(response)["contact_person"] == ["请填写单位联系人。"]
     assert not ServiceRequest.objects.exists()

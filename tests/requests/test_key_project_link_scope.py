@@ -47,7 +47,7 @@ def test_another_districts_key_project_is_not_offered_in_the_link_form(register,
     form = KeyProjectForm(req=req, user=other["supervisor"])
     assert [name for _pk, name in form.fields["key_project_id"].choices] == ["外区物流园"]
     client.force_login(other["supervisor"])
-    page = client.get(reverse("request-detail", args=[req.pk])).content.decode()
+    page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()
     assert "新华产业园重点项目" not in page
 
 
@@ -55,7 +55,7 @@ def test_the_html_form_refuses_another_districts_key_project(register, other, xh
     req = register(other["desk"])
     client.force_login(other["supervisor"])
     response = client.post(
-        reverse("request-act", args=[req.pk, "link_key_project"]), {"key_project_id": xh_project.pk}
+        reverse("requests:act", args=[req.pk, "link_key_project"]), {"key_project_id": xh_project.pk}
     )
     assert response.status_code == 400
     assert "新华产业园重点项目" not in response.content.decode()

@@ -18,10 +18,10 @@ def ask(actor, **fields):
 
 def test_record_a_consultation(client, people, matter):
     client.force_login(people["desk"])
-    assert client.get(reverse("consultation-create")).status_code == 200
+    assert client.get(reverse("requests:consultation-create")).status_code == 200
     data = {"channel": "desk", "name": "李四", "contact": "13912345678", "question": "问题", "matter_id": matter.pk}
-    response = client.post(reverse("consultation-create"), data)
-    assert response.status_code == 302 and response.url == reverse("consultations")
+    response = client.post(reverse("requests:consultation-create"), data)
+    assert response.status_code == 302 and response.url == reverse("requests:consultations")
     consultation = Consultation.objects.get()
     assert consultation.matter == matter and consultation.owner == people["desk"].staff_member
     assert consultation.outcome == ConsultationOutcome.OPEN
@@ -30,19 +30,19 @@ def test_record_a_consultation(client, people, matter):
 def test_record_and_go_on_to_register(client, people):
     client.force_login(people["desk"])
     data = {"channel": "desk", "name": "李四", "question": "问题", "then_register": "1"}
-    response = client.post(reverse("consultation-create"), data)
+    response = client.post(reverse("requests:consultation-create"), data)
     consultation = Consultation.objects.get()
-    assert response.url == f"{reverse('request-register')}?consultation={consultation.pk}"
+    assert response.url == f"{reverse('requests:register')}?consultation={consultation.pk}"
 
 
 def test_bad_consultation_input_reshows_the_form(client, people):
     client.force_login(people["desk"])
-    response = client.post(reverse("consultation-create"), {"channel": "desk", "name": "", "question": ""})
+    response = client.post(reverse("requests:consultation-create"), {"channel": "desk", "name": "", "question": ""})
     assert response.status_code == 400
     assert {"name", "question"} <= set(response.context["form"].errors)
     assert not Consultation.objects.exists()
     client.force_login(people["dept_user"])
-    response = client.post(reverse("consultation-create"), {"channel": "desk", "name": "x", "question": "y"})
+    response = client.post(reverse("requests:consultation-create"), {"channel": "desk", "name": "x", "question": "y"})
     assert response.status_code == 403 and not Consultation.objects.exists()
 
 
@@ -52,13 +52,13 @@ def test_list_is_scoped_masked_and_links_to_registration(client, people, registe
     register(consultation_id=converted.pk)
     elsewhere = ask(people["town_desk"], name="周某")
     client.force_login(people["desk"])
-    response = client.get(reverse("consultations"))
+    response = client.get(reverse("requests:consultations"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "138****5678" in html and "137****1111" in html
     assert "13812345678" not in html and "13700001111" not in html
     assert elsewhere.name not in html
-    assert f"{reverse('request-register')}?consultation={open_one.pk}" in html
+    assert f"{reverse('requests:register')}?consultation={open_one.pk}" in html
     assert f"?consultation={converted.pk}" not in html
     assert converted.__class__.objects.get(pk=converted.pk).request.number in html
 
@@ -66,7 +66,7 @@ def test_list_is_scoped_masked_and_links_to_registration(client, people, registe
 def test_answer_a_consultation(client, people):
     consultation = ask(people["desk"])
     client.force_login(people["desk"])
-    url = reverse("consultation-answer", args=[consultation.pk])
+    url = reverse("requests:consultation-answer", args=[consultation.pk])
     response = client.post(url, {"answer": ""})
     assert response.status_code == 400 and response.context["open_answer"] == consultation.pk
     response = client.post(url, {"answer": "申请书、身份证明、完税证明；5 个工作日"})
@@ -81,7 +81,7 @@ def test_answer_a_consultation(client, people):
 def test_another_centres_consultation_cannot_be_answered(client, people):
     consultation = ask(people["town_desk"])
     client.force_login(people["desk"])
-    response = client.post(reverse("consultation-answer", args=[consultation.pk]), {"answer": "x"})
+    response = client.post(reverse("requests:consultation-answer", args=[consultation.pk]), {"answer": "x"})
     assert response.status_code == 404
 
 
@@ -107,7 +107,7 @@ def test_list_runs_a_constant_number_of_queries(client, people, matter, django_a
     client.force_login(people["desk"])
     make(5)
     with CaptureQueriesContext(connection) as five:
-        assert len(client.get(reverse("consultations"), {"page_size": 100}).context["rows"]) == 5
+        assert len(client.get(reverse("requests:consultations"), {"page_size": 100}).context["rows"]) == 5
     make(55)
     with django_assert_max_num_queries(len(five)):
-        assert len(client.get(reverse("consultations"), {"page_size": 100}).context["rows"]) == 60
+        assert len(client.get(reverse("requests:consultations"), {"page_size": 100}).context["rows"]) == 60

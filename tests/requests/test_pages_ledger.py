@@ -31,7 +31,7 @@ def test_ledger_rows_follow_the_registration_table(client, people, matter, regis
     req = register(reason="年老行动不便", channel="window")
     Evaluation.objects.create(request=req, rating=Rating.SATISFIED)
     client.force_login(people["supervisor"])
-    response = client.get(reverse("request-ledger"))
+    response = client.get(reverse("requests:ledger"))
     assert response.status_code == 200
     [row] = response.context["rows"]
     assert (row.index, row.number, row.matter, row.reason) == (1, req.number, matter.name, "年老行动不便")
@@ -47,7 +47,7 @@ def test_row_numbers_continue_across_pages(client, people, matter):
     desk = people["desk"].staff_member
     ServiceRequestFactory.create_batch(5, centre=desk.centre, helper=desk, matter=matter)
     client.force_login(people["desk"])
-    response = client.get(reverse("request-ledger"), {"page_size": 2, "page": 2})
+    response = client.get(reverse("requests:ledger"), {"page_size": 2, "page": 2})
     assert [row.index for row in response.context["rows"]] == [3, 4]
 
 
@@ -56,9 +56,9 @@ def test_ledger_uses_the_queue_filters_and_scope(client, people, matter, registe
     agency = register(kind="agency")
     register(actor=people["town_desk"], kind="agency")
     client.force_login(people["desk"])
-    response = client.get(reverse("request-ledger"), {"kind": "agency"})
+    response = client.get(reverse("requests:ledger"), {"kind": "agency"})
     assert [row.number for row in response.context["rows"]] == [agency.number]
-    response = client.get(reverse("request-ledger"), {"status": "bogus"})
+    response = client.get(reverse("requests:ledger"), {"status": "bogus"})
     assert response.status_code == 400 and "status" in response.context["filter"].form.errors
     assert {row.number for row in response.context["rows"]} == {assist.number, agency.number}
 
@@ -69,7 +69,7 @@ def test_xlsx_exports_every_filtered_row_masked(client, people, matter):
         ServiceRequestFactory.create_batch(3, centre=desk.centre, helper=desk, matter=matter, kind="agency")
         ServiceRequestFactory.create_batch(2, centre=desk.centre, helper=desk, matter=matter, kind="assist")
         client.force_login(people["desk"])
-        response = client.get(reverse("request-ledger"), {"kind": "agency", "page_size": 1, "format": "xlsx"})
+        response = client.get(reverse("requests:ledger"), {"kind": "agency", "page_size": 1, "format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert 'filename="ledger-20261123.xlsx"' in response["Content-Disposition"]
@@ -89,7 +89,7 @@ def test_xlsx_exports_every_filtered_row_masked(client, people, matter):
 def test_ledger_runs_a_constant_number_of_queries(client, people, matter, django_assert_max_num_queries):
     desk = people["desk"].staff_member
     client.force_login(people["desk"])
-    url = reverse("request-ledger")
+    url = reverse("requests:ledger")
     ServiceRequestFactory.create_batch(5, centre=desk.centre, helper=desk, matter=matter, status="in_progress")
     with CaptureQueriesContext(connection) as five:
         assert len(client.get(url, {"page_size": 100}).context["rows"]) == 5

@@ -27,7 +27,7 @@ def test_queue_lists_the_centres_requests_with_masked_contact(client, people, ma
     req = register()
     other = register(actor=people["town_desk"])
     client.force_login(people["desk"])
-    response = client.get(reverse("request-queue"))
+    response = client.get(reverse("requests:queue"))
     assert response.status_code == 200
     assert numbers(response) == [req.number]
     html = response.content.decode()
@@ -41,7 +41,7 @@ def test_tabs_mine_and_waiting_for_materials(client, people, matter):
     mine = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, status="applied")
     theirs = ServiceRequestFactory(centre=desk.centre, helper=desk2, matter=matter, status="deficient")
     client.force_login(people["desk"])
-    url = reverse("request-queue")
+    url = reverse("requests:queue")
     assert set(numbers(client.get(url))) == {mine.number, theirs.number}
     assert numbers(client.get(url, {"view": "mine"})) == [mine.number]
     assert numbers(client.get(url, {"view": "deficient"})) == [theirs.number]
@@ -55,7 +55,7 @@ def test_search_by_number_name_and_last_four_phone_digits(client, people, matter
         centre=desk.centre, helper=desk, matter=matter, applicant_name="赵六", applicant_phone="13900004321"
     )
     client.force_login(people["desk"])
-    url = reverse("request-queue")
+    url = reverse("requests:queue")
     assert numbers(client.get(url, {"q": "4321"})) == [second.number]
     assert numbers(client.get(url, {"q": "王五"})) == [first.number]
     assert numbers(client.get(url, {"q": first.number})) == [first.number]
@@ -66,7 +66,7 @@ def test_filters_by_status_kind_and_helper(client, people, matter):
     agency = ServiceRequestFactory(centre=desk.centre, helper=desk, matter=matter, kind="agency", status="accepted")
     assist = ServiceRequestFactory(centre=desk.centre, helper=desk2, matter=matter, status="in_progress")
     client.force_login(people["desk"])
-    url = reverse("request-queue")
+    url = reverse("requests:queue")
     assert numbers(client.get(url, {"kind": "agency"})) == [agency.number]
     assert numbers(client.get(url, {"status": ["in_progress", "suspended"]})) == [assist.number]
     assert numbers(client.get(url, {"helper": desk2.pk})) == [assist.number]
@@ -88,8 +88,8 @@ def test_deadlines_show_working_days_left_and_highlight_overdue_and_soon(client,
             req.deadline = deadline
             req.save(update_fields=["deadline"])
         client.force_login(people["desk"])
-        response = client.get(reverse("request-queue"))
-        overdue_only = client.get(reverse("request-queue"), {"overdue": "true"})
+        response = client.get(reverse("requests:queue"))
+        overdue_only = client.get(reverse("requests:queue"), {"overdue": "true"})
     rows = {row.req.number: row.deadline for row in response.context["rows"]}
     assert rows[late.number].days_left == -2 and rows[late.number].level == "overdue"
     assert rows[soon.number].days_left == 2 and rows[soon.number].level == "soon"
@@ -103,7 +103,7 @@ def test_deadlines_show_working_days_left_and_highlight_overdue_and_soon(client,
 def test_invalid_filter_input_shows_errors_with_status_400_not_a_500(client, people, register):
     register()
     client.force_login(people["desk"])
-    response = client.get(reverse("request-queue"), {"status": "nonsense", "applied_from": "yesterday-ish"})
+    response = client.get(reverse("requests:queue"), {"status": "nonsense", "applied_from": "yesterday-ish"})
     assert response.status_code == 400
     errors = response.context["filter"].form.errors
     assert "status" in errors and "applied_from" in errors
@@ -114,18 +114,18 @@ def test_page_size_is_capped_and_pages_keep_the_filters(client, people, matter):
     desk = people["desk"].staff_member
     ServiceRequestFactory.create_batch(3, centre=desk.centre, helper=desk, matter=matter, kind="agency")
     client.force_login(people["desk"])
-    response = client.get(reverse("request-queue"), {"page_size": "1000"})
+    response = client.get(reverse("requests:queue"), {"page_size": "1000"})
     assert response.context["page"].paginator.per_page == 100
-    response = client.get(reverse("request-queue"), {"page_size": "2", "kind": "agency"})
+    response = client.get(reverse("requests:queue"), {"page_size": "2", "kind": "agency"})
     assert response.context["page"].paginator.num_pages == 2
     assert "kind=agency" in response.content.decode().split('class="pager"')[1]
-    assert client.get(reverse("request-queue"), {"page_size": "x", "page": "99"}).status_code == 200
+    assert client.get(reverse("requests:queue"), {"page_size": "x", "page": "99"}).status_code == 200
 
 
 def test_htmx_search_returns_only_the_results(client, people, register):
     req = register()
     client.force_login(people["desk"])
-    response = client.get(reverse("request-queue"), {"q": "张三"}, headers={"HX-Request": "true"})
+    response = client.get(reverse("requests:queue"), {"q": "张三"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert req.number in html and "<html" not in html
 
@@ -133,7 +133,7 @@ def test_htmx_search_returns_only_the_results(client, people, register):
 def test_queue_runs_a_constant_number_of_queries(client, people, matter, django_assert_max_num_queries):
     desk = people["desk"].staff_member
     client.force_login(people["desk"])
-    url = reverse("request-queue")
+    url = reverse("requests:queue")
     ServiceRequestFactory.create_batch(5, centre=desk.centre, helper=desk, matter=matter, status="in_progress")
     with CaptureQueriesContext(connection) as five:
         assert len(client.get(url, {"page_size": 100}).context["rows"]) == 5
@@ -148,6 +148,6 @@ def test_queue_runs_a_constant_number_of_queries(client, people, matter, django_
 def test_navigation_offers_the_request_pages(client, people, who, sees_register):
     client.force_login(people[who])
     html = client.get(reverse("home")).content.decode()
-    for name in ["request-queue", "consultations", "request-ledger", "matter-list"]:
+    for name in ["requests:queue", "requests:consultations", "requests:ledger", "requests:matter-list"]:
         assert f'href="{reverse(name)}"' in html
-    assert (f'href="{reverse("request-register")}"' in html) is sees_register
+    assert (f'href="{reverse("requests:register")}"' in html) is sees_register

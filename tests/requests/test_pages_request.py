@@ -36,7 +36,7 @@ def registration(matter, **extra):
 
 
 def act(client, req, action, data=None):
-    return client.post(reverse("request-act", args=[req.pk, action]), data or {})
+    return client.post(reverse("requests:act", args=[req.pk, action]), data or {})
 
 
 def acted(client, req, action, data=None) -> ServiceRequest:
@@ -48,7 +48,7 @@ def acted(client, req, action, data=None) -> ServiceRequest:
 
 
 def register_through_page(client, matter, **extra) -> ServiceRequest:
-    response = client.post(reverse("request-register"), registration(matter, **extra))
+    response = client.post(reverse("requests:register"), registration(matter, **extra))
     assert response.status_code == 302
     req = ServiceRequest.objects.latest("pk")
     assert response.url == req.get_absolute_url()

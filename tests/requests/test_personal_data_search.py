@@ -29,13 +29,13 @@ def numbers(response) -> list[str]:
 
 def test_a_front_desk_searching_a_full_id_number_in_the_address_finds_nothing_and_is_told_why(client, people, req):
     client.force_login(people["desk"])
-    response = client.get(reverse("request-queue"), {"q": ID_NUMBER, "view": "centre"})
+    response = client.get(reverse("requests:queue"), {"q": ID_NUMBER, "view": "centre"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("request-queue") + "?view=centre"
+    assert response["Location"] == reverse("requests:queue") + "?view=centre"
     page = client.get(response["Location"])
     assert "只有督查人员可以按完整身份证号或手机号查询" in page.content.decode()
     # The same search sent by the search box (htmx) finds nothing either.
-    partial = client.get(reverse("request-queue"), {"q": ID_NUMBER}, headers={"HX-Request": "true"})
+    partial = client.get(reverse("requests:queue"), {"q": ID_NUMBER}, headers={"HX-Request": "true"})
     assert numbers(partial) == []
     assert "只有督查人员可以按完整身份证号或手机号查询" in partial.content.decode()
     assert ID_NUMBER not in partial.content.decode()
@@ -44,7 +44,7 @@ def test_a_front_desk_searching_a_full_id_number_in_the_address_finds_nothing_an
 
 def test_a_front_desk_searching_a_full_phone_finds_nothing_but_the_last_four_digits_still_work(client, people, req):
     client.force_login(people["desk"])
-    url = reverse("request-queue")
+    url = reverse("requests:queue")
     assert numbers(client.get(url, {"q": PHONE}, headers={"HX-Request": "true"})) == []
     assert numbers(client.get(url, {"q": "5678"})) == [req.number]
     assert numbers(client.get(url, {"q": "陈七"})) == [req.number]
@@ -53,14 +53,14 @@ def test_a_front_desk_searching_a_full_phone_finds_nothing_but_the_last_four_dig
 
 def test_a_front_desk_may_not_post_a_search_by_full_id_number(client, people, req):
     client.force_login(people["desk"])
-    response = client.post(reverse("request-lookup"), {"value": ID_NUMBER})
+    response = client.post(reverse("requests:lookup"), {"value": ID_NUMBER})
     assert response.status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
 
 def test_a_supervisors_full_id_search_is_posted_and_its_pushed_url_does_not_carry_the_number(client, people, req):
     client.force_login(people["supervisor"])
-    response = client.post(reverse("request-lookup"), {"value": ID_NUMBER})
+    response = client.post(reverse("requests:lookup"), {"value": ID_NUMBER})
     assert response.status_code == 302
     location = response["Location"]
     assert ID_NUMBER not in location and "lookup=" in location
@@ -76,21 +76,23 @@ def test_a_supervisors_full_id_search_is_posted_and_its_pushed_url_does_not_carr
 
 def test_a_supervisors_search_by_full_phone_finds_the_request(client, people, req):
     client.force_login(people["supervisor"])
-    response = client.post(reverse("request-lookup"), {"value": "139 1234 5678"}, follow=True)
+    response = client.post(reverse("requests:lookup"), {"value": "139 1234 5678"}, follow=True)
     assert numbers(response) == [req.number]
 
 
 def test_a_full_id_typed_into_the_search_box_is_not_searched_and_not_pushed(client, people, req):
     client.force_login(people["supervisor"])
-    response = client.get(reverse("request-queue"), {"q": ID_NUMBER, "view": "centre"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("requests:queue"), {"q": ID_NUMBER, "view": "centre"}, headers={"HX-Request": "true"}
+    )
     assert numbers(response) == []
-    assert response["HX-Push-Url"] == reverse("request-queue") + "?view=centre"
+    assert response["HX-Push-Url"] == reverse("requests:queue") + "?view=centre"
     assert "按身份证号或手机号查询" in response.content.decode()
 
 
 def test_a_lookup_token_of_another_session_finds_nothing(client, people, req):
     client.force_login(people["supervisor"])
-    location = client.post(reverse("request-lookup"), {"value": ID_NUMBER})["Location"]
+    location = client.post(reverse("requests:lookup"), {"value": ID_NUMBER})["Location"]
     client.logout()
     client.force_login(people["supervisor"])
     assert numbers(client.get(location)) == []

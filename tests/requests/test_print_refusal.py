@@ -31,7 +31,7 @@ def archived(register, people, immediate_matter):
 
 def test_printing_the_completion_form_of_an_archived_request_answers_409_with_the_reason(client, archived, people):
     client.force_login(people["desk"])
-    response = client.post(reverse("document-issue", args=[archived.pk, "completion_form"]))
+    response = client.post(reverse("requests:document-issue", args=[archived.pk, "completion_form"]))
     assert response.status_code == 409
     html = response.content.decode()
     assert 'class="msg error"' in html
@@ -47,7 +47,7 @@ def test_the_api_and_the_page_answer_the_same_refused_print(client, archived, pe
     api.force_authenticate(people["desk"])
     api_answer = api.post(f"/api/v1/requests/{archived.pk}/documents/completion_form/", {}, format="json")
     client.force_login(people["desk"])
-    page_answer = client.post(reverse("document-issue", args=[archived.pk, "completion_form"]))
+    page_answer = client.post(reverse("requests:document-issue", args=[archived.pk, "completion_form"]))
     assert api_answer.status_code == page_answer.status_code == 409
     assert not IssuedDocument.objects.exists()
 
@@ -55,7 +55,9 @@ def test_the_api_and_the_page_answer_the_same_refused_print(client, archived, pe
 def test_print_options_that_are_not_valid_answer_400_not_a_redirect(client, register, people):
     req = register(kind="agency")
     client.force_login(people["desk"])
-    response = client.post(reverse("document-issue", args=[req.pk, "commission_letter"]), {"pickup_method": "drone"})
+    response = client.post(
+        reverse("requests:document-issue", args=[req.pk, "commission_letter"]), {"pickup_method": "drone"}
+    )
     assert response.status_code == 400
     assert 'class="msg error"' in response.content.decode()
     assert not IssuedDocument.objects.exists()

@@ -136,7 +136,7 @@ def test_qr_document_page_is_just_as_private(client, status):
     document = req.documents.create(
         kind="notice_of_duties", version=1, code=f"{req.number}-GZ1", sha256="0" * 64, size=1, issued_by=req.created_by
     )
-    url = reverse("track-document", args=[track_token(request_id=req.pk, kind=document.kind, version=1)])
+    url = reverse("track:document", args=[track_token(request_id=req.pk, kind=document.kind, version=1)])
     content = client.get(url).content.decode()
     assert_private(content)
     assert document.code in content and req.number in content
@@ -144,7 +144,7 @@ def test_qr_document_page_is_just_as_private(client, status):
 
 def test_lookup_by_number_and_code_redirects_to_the_status_page(client):
     req = make_request(Status.IN_PROGRESS)
-    response = client.post(reverse("track-home"), {"number": f" {req.number.lower()} ", "code": "k7pq 2mxr"})
+    response = client.post(reverse("track:home"), {"number": f" {req.number.lower()} ", "code": "k7pq 2mxr"})
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200 and req.number in page.content.decode()

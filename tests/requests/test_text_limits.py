@@ -42,7 +42,7 @@ def registration(matter, **extra):
 def test_a_20000_character_acceptance_reason_is_refused_with_a_message(client, people, matter):
     assert len(CASE_FILE) == 20000
     client.force_login(people["desk"])
-    page = client.post(reverse("request-register"), registration(matter, reason=CASE_FILE))
+    page = client.post(reverse("requests:register"), registration(matter, reason=CASE_FILE))
     assert page.status_code == 400 and "200" in page.content.decode()
     assert page.context["form"].errors["reason"]
 

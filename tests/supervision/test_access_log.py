@@ -32,7 +32,7 @@ def req(hall, front_desk_user):
 
 def test_a_supervisor_opening_an_unmasked_request_page_is_recorded(client, supervisor_user, req):
     client.force_login(supervisor_user)
-    assert client.get(reverse("request-detail", args=[req.pk])).status_code == 200
+    assert client.get(reverse("requests:detail", args=[req.pk])).status_code == 200
     access = PersonalDataAccess.objects.get()
     assert (access.actor, access.request, access.kind, access.centre) == (
         supervisor_user,
@@ -43,7 +43,7 @@ def test_a_supervisor_opening_an_unmasked_request_page_is_recorded(client, super
 
 
 def test_opening_the_page_again_within_a_minute_is_one_entry_and_later_another(client, supervisor_user, req):
-    url = reverse("request-detail", args=[req.pk])
+    url = reverse("requests:detail", args=[req.pk])
     start = datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI)
     with time_machine.travel(start, tick=False):
         client.force_login(supervisor_user)
@@ -59,13 +59,13 @@ def test_opening_the_page_again_within_a_minute_is_one_entry_and_later_another(c
 def test_a_front_desk_seeing_the_masked_page_is_not_recorded(client, hall, req):
     other_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk-b")
     client.force_login(other_desk)
-    assert client.get(reverse("request-detail", args=[req.pk])).status_code == 200
+    assert client.get(reverse("requests:detail", args=[req.pk])).status_code == 200
     assert not PersonalDataAccess.objects.exists()
 
 
 def test_the_access_log_is_shown_to_supervisors_and_not_to_front_desks(client, supervisor_user, front_desk_user, req):
     client.force_login(supervisor_user)
-    client.get(reverse("request-detail", args=[req.pk]))
+    client.get(reverse("requests:detail", args=[req.pk]))
     page = client.get(reverse("supervision:access-log"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -76,7 +76,7 @@ def test_the_access_log_is_shown_to_supervisors_and_not_to_front_desks(client, s
 
 def test_a_supervisor_of_another_district_does_not_see_the_entries(client, supervisor_user, req):
     client.force_login(supervisor_user)
-    client.get(reverse("request-detail", args=[req.pk]))
+    client.get(reverse("requests:detail", args=[req.pk]))
     foreign = make_staff_user(role=Role.SUPERVISOR, centre=DistrictFactory(code="OT"), username="ot-sup")
     client.force_login(foreign)
     page = client.get(reverse("supervision:access-log"))
@@ -89,10 +89,10 @@ def test_the_log_filters_by_staff_member_and_date(client, hall, supervisor_user,
     second = make_staff_user(role=Role.SUPERVISOR, centre=hall["district"], username="sup-b", name="孙督查")
     with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=SHANGHAI), tick=False):
         client.force_login(supervisor_user)
-        client.get(reverse("request-detail", args=[req.pk]))
+        client.get(reverse("requests:detail", args=[req.pk]))
     with time_machine.travel(datetime(2026, 12, 8, 10, tzinfo=SHANGHAI), tick=False):
         client.force_login(second)
-        client.get(reverse("request-detail", args=[req.pk]))
+        client.get(reverse("requests:detail", args=[req.pk]))
     url = reverse("supervision:access-log")
     by_staff = client.get(url, {"staff": second.staff_member.pk})
     assert [e.actor for e in by_staff.context["page"]] == [second]
@@ -103,7 +103,7 @@ def test_the_log_filters_by_staff_member_and_date(client, hall, supervisor_user,
 
 def test_a_search_by_full_id_number_is_recorded_without_the_number(client, supervisor_user, req):
     client.force_login(supervisor_user)
-    client.post(reverse("request-lookup"), {"value": ID_NUMBER})
+    client.post(reverse("requests:lookup"), {"value": ID_NUMBER})
     access = PersonalDataAccess.objects.get()
     assert access.kind == AccessKind.SEARCH and access.request is None
     assert access.centre == supervisor_user.staff_member.centre

@@ -119,7 +119,7 @@ def test_page_shows_counts_rows_and_a_prefilled_integrity_link(client, ledger, s
     assert response.status_code == 200
     html = response.content.decode()
     req = ledger["late_summary"]
-    assert reverse("request-detail", args=[req.pk]) in html
+    assert reverse("requests:detail", args=[req.pk]) in html
     assert "No summary 2 working days after completion" in html and "甲帮办" in html
     link = f"?new-staff_id={ledger['helper'].pk}&amp;new-request_id=XH-NOSUM&amp;new-kind=ledger#new-record"
     assert reverse("supervision:integrity") + link in html

@@ -53,7 +53,7 @@ def require_text(value: str, message: str, *, field: str, max_length: int | None
 
 
 def record_event(*, centre_id: int, actor, verb: str, note: str = "", session=None, test=None) -> TrainingEvent:
-    return TrainingEvent.objects.create(
+    return TrainingEvent.record(
         centre_id=centre_id,
         actor=actor,
         verb=verb,
