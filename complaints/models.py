@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.events import Event, actor_field, verb_field
 from requests.models import ServiceRequest
 
 
@@ -195,52 +196,40 @@ class Complaint(models.Model):
         return None
 
 
-COMPLAINT_EVENT_VERBS = {
-    "registered": _("Complaint registered"),
-    "accepted": _("Complaint accepted"),
-    "rejected": _("Not accepted"),
-    "investigation_started": _("Investigation started"),
-    "responded": _("Response given"),
-    "feedback_satisfied": _("Complainant satisfied"),
-    "feedback_unsatisfied": _("Complainant not satisfied"),
-    "closed": _("Closed"),
-    "reopened": _("Reopened"),
-    "noted": _("Internal note"),
-    "linked": _("Links changed"),
-    "accept_overdue": _("Acceptance overdue: escalated"),
-    "respond_overdue": _("Response overdue: escalated"),
-}
+class ComplaintVerb(models.TextChoices):
+    """What can happen to a complaint: the closed set of its events' verbs."""
+
+    REGISTERED = "registered", _("Complaint registered")
+    ACCEPTED = "accepted", _("Complaint accepted")
+    REJECTED = "rejected", _("Not accepted")
+    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
+    RESPONDED = "responded", _("Response given")
+    FEEDBACK_SATISFIED = "feedback_satisfied", _("Complainant satisfied")
+    FEEDBACK_UNSATISFIED = "feedback_unsatisfied", _("Complainant not satisfied")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    NOTED = "noted", _("Internal note")
+    LINKED = "linked", _("Links changed")
+    ACCEPT_OVERDUE = "accept_overdue", _("Acceptance overdue: escalated")
+    RESPOND_OVERDUE = "respond_overdue", _("Response overdue: escalated")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(Event):
     """One step of a complaint's handling: who, what, when; public ones form the complainant's timeline."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty for the complainant online and for the system's timers"),
+    actor = actor_field(
+        on_delete=models.PROTECT, help_text=_("Empty for the complainant online and for the system's timers")
     )
-    verb = models.CharField(_("action"), max_length=30)
+    verb = verb_field(ComplaintVerb)
     from_status = models.CharField(_("from"), max_length=15, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=15, choices=ComplaintStatus.choices, blank=True)
-    note = models.TextField(_("note"), max_length=text_limits.EVENT_NOTE, blank=True)
     public = models.BooleanField(_("public"), default=False)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
         db_table = "requests_complaintevent"
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.verb}"
-
-    @property
-    def verb_label(self) -> str:
-        return str(COMPLAINT_EVENT_VERBS.get(self.verb, self.verb))

@@ -147,7 +147,7 @@ def _record(
     from_status: str = "",
     to_status: str = "",
 ) -> ComplaintEvent:
-    return ComplaintEvent.objects.create(
+    return ComplaintEvent.record(
         complaint=complaint,
         actor=actor,
         verb=verb,
