@@ -779,21 +779,21 @@ def _targets() -> dict[str, Target]:
         # API
         "api:api-root": _api("api-root"),
         "api:api-logout-all": _api("api-logout-all", method="post"),
-        "api:matter-list": _api("requests:matter-list"),
-        "api:matter-detail": _api("requests:matter-detail", "matter"),
+        "api:matter-list": _api("matter-list"),
+        "api:matter-detail": _api("matter-detail", "matter"),
         "api:consultation-list": _api("consultation-list"),
         "api:consultation-list[post]": _api("consultation-list", method="post"),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
         "api:consultation-answer": _api(
-            "requests:consultation-answer", "consultation", method="post", watch="consultation"
+            "consultation-answer", "consultation", method="post", watch="consultation"
         ),
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),
         "api:request-list[post]": _api("request-list", method="post"),
         "api:request-list[full-id]": _api("request-list", query=f"q={XH_ID}"),
         "api:request-search": _api("request-search", method="post"),
-        "api:request-detail": _api("requests:detail", "request", personal=SUP),
-        "api:request-detail[own]": _api("requests:detail", "own", personal=SUP_AND_OWN_HELPER),
+        "api:request-detail": _api("request-detail", "request", personal=SUP),
+        "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
         "api:request-events": _api("request-events", "request"),
         "api:request-documents": _api("request-documents", "request"),
         "api:request-issue-document": _api(
@@ -801,8 +801,8 @@ def _targets() -> dict[str, Target]:
         ),
         "api:document-list": _api("document-list"),
         "api:document-detail": _api("document-detail", "duties_doc"),
-        "api:document-download": _api("requests:document-download", "duties_doc"),
-        "api:document-download[signing]": _api("requests:document-download", "commission_doc", personal=SUP),
+        "api:document-download": _api("document-download", "duties_doc"),
+        "api:document-download[signing]": _api("document-download", "commission_doc", personal=SUP),
         "api:rotation-plan-list": _api("rotation-plan-list"),
         "api:rotation-plan-list[post]": _api("rotation-plan-list", method="post"),
         "api:rotation-plan-detail": _api("rotation-plan-detail", "plan"),
