@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from hallservice.core.api import require_perm
 from hallservice.core.idempotency import IdempotentCreateMixin
+from hallservice.core.months import month_start
 
 from . import services as svc
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
     Unavailability,
     UnavailabilityKind,
 )
-from .selectors import month_start, plan_check, visible_centres
+from .selectors import plan_check, visible_centres
 
 
 def enum_field_class(choices, component: str) -> type[serializers.ChoiceField]:

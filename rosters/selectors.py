@@ -6,7 +6,6 @@ the planning module (`rosters.planning`) does the rest in memory.
 
 from __future__ import annotations
 
-import calendar as pycalendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
+from hallservice.core.months import add_months, month_days, month_end, month_start
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Window
 
@@ -45,23 +45,6 @@ def help_area_per_day() -> int:
 
 
 # --- Calendar -------------------------------------------------------------------------------------------
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_days(month: date) -> list[date]:
-    return [month + timedelta(days=i) for i in range(month_end(month).day)]
 
 
 def month_working_days(month: date, calendar: WorkingCalendar | None = None) -> list[date]:

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import PermissionDenied
+from hallservice.core.months import add_months, month_end, month_start
 from hallservice.core.query_params import common_filter, validated
+from hallservice.core.web import attempt
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
 
@@ -60,31 +62,6 @@ from .models import (
 # --- Shared pieces -----------------------------------------------------------------------------------------
 
 
-def _attach_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-    form.add_error(field, str(exc))
-
-
-def _attempt(request, call, form=None):
-    """Run a service. Returns (result, HTTP status); its errors land on the form or in the messages."""
-    try:
-        return call(), 200
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return None, 409
-    except DomainError as exc:
-        if form is not None:
-            _attach_error(form, exc)
-        else:
-            messages.error(request, str(exc))
-        return None, 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None, 403
-
-
 def _centre(request):
     """The centre asked for by ``?centre=`` (a bad value answers 400), else by the form, else the user's own."""
     asked = common_filter(request, "centre")
@@ -96,7 +73,7 @@ def _centre(request):
 
 def _month(request) -> date:
     """``?month=`` as YYYY-MM (or a date in it); absent means this month, a bad value answers 400."""
-    return common_filter(request, "month") or selectors.month_start(timezone.localdate())
+    return common_filter(request, "month") or month_start(timezone.localdate())
 
 
 def _day(request) -> date:
@@ -129,7 +106,7 @@ def plan_list_view(request):
     centre = _centre(request)
     can_manage = request.user.has_perm("rosters.manage_rotation")
     centres = list(selectors.visible_centres(request.user))
-    next_month = selectors.add_months(selectors.month_start(timezone.localdate()), 1)
+    next_month = add_months(month_start(timezone.localdate()), 1)
     form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
     status = 200
     if request.method == "POST":
@@ -137,7 +114,7 @@ def plan_list_view(request):
             raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
         status = 400
         if form.is_valid():
-            plan, status = _attempt(
+            plan, status = attempt(
                 request,
                 lambda: svc.rotation_plan_generate(
                     actor=request.user, centre_id=form.cleaned_data["centre"], month=form.cleaned_data["month"]
@@ -236,7 +213,7 @@ def plan_assign_view(request, pk: int):
     form = AssignForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a helper and a window."))
-    _result, status = _attempt(
+    _result, status = attempt(
         request,
         lambda: svc.rotation_assignment_set(
             actor=request.user,
@@ -256,7 +233,7 @@ def duty_leader_set_view(request, pk: int, duty_day_pk: int):
     form = LeaderForm(request.POST, leaders=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.duty_day_set_leader(
                 actor=request.user, duty_day_id=duty_day.pk, leader_id=form.cleaned_data["leader"]
@@ -274,7 +251,7 @@ def week_leader_set_view(request, pk: int):
     form = WeekLeaderForm(request.POST, leaders=selectors.bureau_leader_pool(plan.centre_id))
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.duty_week_leader_set(
                 actor=request.user,
@@ -299,7 +276,7 @@ def turn_set_view(request, pk: int, turn_pk: int):
     )
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.help_area_turn_set(actor=request.user, turn_id=turn.pk, helper_id=form.cleaned_data["helper"]),
         )
@@ -314,7 +291,7 @@ def plan_publish_view(request, pk: int):
     plan = _plan(request, pk)
     form = PublishForm(request.POST)
     confirm = form.is_valid() and form.cleaned_data["confirm_repeats"]
-    result, status = _attempt(
+    result, status = attempt(
         request, lambda: svc.rotation_plan_publish(actor=request.user, plan_id=plan.pk, confirm_repeats=confirm)
     )
     if result is not None:
@@ -327,7 +304,7 @@ def plan_publish_view(request, pk: int):
 @require_POST
 def plan_regenerate_view(request, pk: int):
     plan = _plan(request, pk)
-    result, status = _attempt(request, lambda: svc.rotation_plan_regenerate(actor=request.user, plan_id=plan.pk))
+    result, status = attempt(request, lambda: svc.rotation_plan_regenerate(actor=request.user, plan_id=plan.pk))
     if result is not None:
         messages.success(request, _("The draft was generated again."))
     return redirect(plan)
@@ -350,13 +327,13 @@ def duty_schedule_export_view(request):
     duty_days = list(
         DutyDay.objects.visible_to(request.user)
         .published()
-        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("leader", "planned_leader", "week_leader")
         .order_by("day")
     )
     substitutions = list(
         Substitution.objects.approved()
-        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("absent", "substitute")
         .order_by("day", "pk")
     )
@@ -427,7 +404,7 @@ def _dashboard_context(request) -> dict:
         "is_leader_today": bool(member and roster.duty_day and roster.duty_day.leader_id == member.pk),
         "summary": summary,
         "weeks": selectors.month_calendar(centre.pk, day, calendar),
-        "month": selectors.month_start(day),
+        "month": month_start(day),
         "refresh_seconds": 30,
         "open_substitutions": sum(1 for s in roster.substitutions if s.status == SubstitutionStatus.REQUESTED),
     }
@@ -452,7 +429,7 @@ def record_check_in_view(request):
         raise PermissionDenied(_("Only a duty leader may record someone else's arrival."))
     form = RecordCheckInForm(request.POST)
     if form.is_valid():
-        check_in, _status = _attempt(
+        check_in, _status = attempt(
             request,
             lambda: svc.checkin_record(
                 actor=request.user, staff_id=form.cleaned_data["staff"], badge_worn=form.cleaned_data["badge_worn"]
@@ -478,7 +455,7 @@ def check_in_view(request):
     form = CheckInForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        check_in, status = _attempt(
+        check_in, status = attempt(
             request,
             lambda: svc.checkin_record(actor=request.user, badge_worn=bool(request.POST.get("badge_worn"))),
             form,
@@ -564,7 +541,7 @@ def substitution_create_view(request):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            sub, status = _attempt(
+            sub, status = attempt(
                 request,
                 lambda: svc.substitution_request(
                     actor=request.user,
@@ -597,7 +574,7 @@ def substitution_act_view(request, pk: int, action: str):
     sub = get_object_or_404(Substitution.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    result, status = _attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
+    result, status = attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
     if result is None:
         return _render_substitutions(request, status)
     messages.success(request, _("Substitution: %(status)s.") % {"status": result.get_status_display()})
@@ -620,7 +597,7 @@ def unavailability_view(request):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            record, status = _attempt(
+            record, status = attempt(
                 request,
                 lambda: svc.unavailability_record(
                     actor=request.user,
@@ -640,8 +617,8 @@ def unavailability_view(request):
         "centre": centre,
         "centres": selectors.visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
         "records": records,
         "form": form,
         "can_edit": request.user.has_perm("rosters.add_unavailability"),
@@ -657,7 +634,7 @@ def unavailability_delete_view(request, pk: int):
     get_object_or_404(Unavailability.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("rosters.delete_unavailability"):
         raise PermissionDenied(_("Only the supervision section removes staff absences."))
-    _r, _status = _attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
+    _r, _status = attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
     return redirect(_next_url(request, reverse("rosters:unavailability")))
 
 
@@ -676,7 +653,7 @@ def attendance_view(request):
         return _xlsx(content, exports.filename("attendance", centre.code, month))
     summaries = (
         DutySummary.objects.filter(
-            duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=selectors.month_end(month)
+            duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=month_end(month)
         )
         .select_related("duty_day", "duty_day__leader")
         .order_by("duty_day__day")
@@ -685,8 +662,8 @@ def attendance_view(request):
         "centre": centre,
         "centres": selectors.visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
         "rows": rows,
         "summaries": summaries,
     }
@@ -706,7 +683,7 @@ def duty_summary_view(request, pk: int):
             raise PermissionDenied(_("Only the day's duty leader files its summary."))
         status = 400
         if form.is_valid():
-            summary, status = _attempt(
+            summary, status = attempt(
                 request,
                 lambda: svc.duty_summary_file(
                     actor=request.user, duty_day_id=duty_day.pk, notes=form.cleaned_data["notes"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -51,9 +51,3 @@ def build_scope(user, *, centre_id: int | None, date_from: date, date_to: date) 
         raise DomainError(_("Choose a period of at most three years."), field="date_from")
     centre, ids = centre_ids_for(user, centre_id)
     return Scope(centre_ids=ids, date_from=date_from, date_to=date_to, centre=centre)
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from hallservice.core.api import require_perm
 from hallservice.core.idempotency import IdempotentCreateMixin
+from hallservice.core.months import month_start
 
 from . import selectors
 from . import services as svc
@@ -471,7 +472,7 @@ class MonthlyTestFilter(django_filters.FilterSet):
         fields = ["centre", "status", "month"]
 
     def filter_month(self, queryset, name, value):
-        return queryset.filter(month=selectors.month_start(value))
+        return queryset.filter(month=month_start(value))
 
 
 class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -586,7 +587,7 @@ class ScoreFilter(django_filters.FilterSet):
         fields = ["test", "staff", "centre", "month", "passed"]
 
     def filter_month(self, queryset, name, value):
-        return queryset.filter(test__month=selectors.month_start(value))
+        return queryset.filter(test__month=month_start(value))
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rosters.selectors import add_months, month_end, month_start
+from hallservice.core.months import add_months, month_end, month_start, months_between
 from staff.models import ServiceCentre, StaffKind, StaffMember
 
 from .draw import PoolQuestion, distinct_per_topic
@@ -34,9 +34,6 @@ from .models import (
     TrainingNotice,
     TrainingSession,
 )
-
-__all__ = ["add_months", "month_end", "month_start"]
-
 
 # --- Who takes part ---------------------------------------------------------------------------------------
 
@@ -363,7 +360,7 @@ def person_history(member: StaffMember, *, months: int = 12, today: date | None 
     today = today or timezone.localdate()
     last = month_start(today)
     first = add_months(last, -(months - 1))
-    history = {add_months(first, i): HistoryMonth(add_months(first, i)) for i in range(months)}
+    history = {month: HistoryMonth(month) for month in months_between(first, last)}
     for attempt in Attempt.objects.filter(staff=member, test__month__gte=first, test__month__lte=last).select_related(
         "test", "study_day"
     ):

@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .months import month_start
+
 MAX_ID = 2**31 - 1
 
 
@@ -38,7 +40,7 @@ class MonthField(forms.Field):
             return None
         for fmt in ("%Y-%m", "%Y-%m-%d"):
             try:
-                return datetime.strptime(str(value).strip(), fmt).date().replace(day=1)
+                return month_start(datetime.strptime(str(value).strip(), fmt).date())
             except ValueError:
                 continue
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")

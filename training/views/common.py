@@ -1,46 +1,19 @@
-"""What the training pages share: running a service with its errors shown, the centre and month asked for."""
+"""What the training pages share: the member, centre and month asked for, the xlsx answer, the way back."""
 
 from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
 
-from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.months import month_start
 from hallservice.core.query_params import common_filter
 
 from .. import selectors
 from ..exports import XLSX
-
-
-def attach_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-    form.add_error(field, str(exc))
-
-
-def attempt(request, call, form=None):
-    """Run a service. Returns (result, HTTP status); its errors land on the form or in the messages."""
-    try:
-        return call(), 200
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return None, 409
-    except DomainError as exc:
-        if form is not None:
-            attach_error(form, exc)
-        else:
-            messages.error(request, str(exc))
-        return None, 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None, 403
 
 
 def member_of(request):
@@ -56,7 +29,7 @@ def centre_of(request):
 
 def month_of(request, default: date | None = None) -> date:
     """``?month=`` as YYYY-MM (or a date in it); absent means ``default`` or this month, a bad value answers 400."""
-    return common_filter(request, "month") or default or selectors.month_start(timezone.localdate())
+    return common_filter(request, "month") or default or month_start(timezone.localdate())
 
 
 def xlsx_response(content: bytes, name: str) -> FileResponse:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.months import month_start
+from hallservice.core.web import attempt
 
 from .. import selectors
 from .. import services as svc
@@ -30,7 +32,7 @@ from ..models import (
     TrainingNotice,
 )
 from ..services.attempts import grace
-from .common import attempt, centre_of, member_of
+from .common import centre_of, member_of
 
 
 @login_required
@@ -80,7 +82,7 @@ def _test_form(request, data=None, *, editing=False, **kwargs):
 @permission_required("training.manage_tests", raise_exception=True)
 def test_list_view(request):
     centre = centre_of(request)
-    month = selectors.month_start(timezone.localdate())
+    month = month_start(timezone.localdate())
     initial = {
         "centre": centre.pk,
         "month": f"{month:%Y-%m}",

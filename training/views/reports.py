@@ -9,13 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hallservice.core.months import add_months
+from hallservice.core.web import attempt
 from staff.models import StaffMember
 
 from .. import exports, selectors
 from .. import services as svc
 from ..documents import recommendation_letter_pdf
 from ..grading import pass_mark
-from .common import attempt, centre_of, member_of, month_of, xlsx_response
+from .common import centre_of, member_of, month_of, xlsx_response
 
 
 def _month_context(request, centre, month) -> dict:
@@ -23,8 +25,8 @@ def _month_context(request, centre, month) -> dict:
         "centre": centre,
         "centres": selectors.visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
         "keep": [("month", f"{month:%Y-%m}")],
     }
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
+from hallservice.core.months import add_months
+from hallservice.core.web import attempt
 from staff.models import Department, StaffMember
 
 from .. import selectors
@@ -24,7 +26,7 @@ from ..models import (
     Topic,
     TrainingSession,
 )
-from .common import attempt, can_manage_sessions, centre_of, member_of, month_of
+from .common import can_manage_sessions, centre_of, member_of, month_of
 
 
 def _session(request, pk: int) -> TrainingSession:
@@ -95,8 +97,8 @@ def session_list_view(request):
         "centre": centre,
         "centres": selectors.visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": add_months(month, -1),
+        "next": add_months(month, 1),
         "sessions": selectors.session_list(user=request.user, centre_id=centre.pk, month=month),
         "form": form,
         "keep": [("month", f"{month:%Y-%m}")],
