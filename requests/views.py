@@ -8,13 +8,11 @@ Views stay thin: lists go through the scoped selectors, writes through the servi
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.pagination import KeysetFirstPaginator
 from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
@@ -68,7 +67,6 @@ PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 MATTER_MATCHES = 10
 MATERIAL_ACTIONS = ("review_materials", "supply_materials")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- Shared pieces ----------------------------------------------------------------------------------------
@@ -524,12 +522,7 @@ def request_ledger_view(request):
         rows = list(ledger_rows(queryset.iterator(chunk_size=500), calendar=calendar))
         dates = request_filter_set.form.cleaned_data
         period = ledger_period(rows, date_from=dates.get("applied_from"), date_to=dates.get("applied_to"))
-        return FileResponse(
-            BytesIO(ledger_workbook(rows, period=period)),
-            as_attachment=True,
-            filename=ledger_filename(timezone.localdate()),
-            content_type=XLSX,
-        )
+        return xlsx_response(ledger_workbook(rows, period=period), ledger_filename(timezone.localdate()))
     page = _page(request, queryset)
     rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
     context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}

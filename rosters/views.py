@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.months import add_months, month_end, month_start
 from hallservice.core.query_params import common_filter, validated
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
@@ -79,10 +79,6 @@ def _month(request) -> date:
 def _day(request) -> date:
     """``?day=`` as YYYY-MM-DD; absent means today, a bad value (2026-02-30) answers 400."""
     return common_filter(request, "day") or timezone.localdate()
-
-
-def _xlsx(content: bytes, name: str) -> FileResponse:
-    return FileResponse(BytesIO(content), as_attachment=True, filename=name, content_type=exports.XLSX)
 
 
 def _member(request):
@@ -315,7 +311,7 @@ def plan_regenerate_view(request, pk: int):
 def plan_export_view(request, pk: int):
     plan = _plan(request, pk)
     grid = selectors.plan_grid(plan)
-    return _xlsx(exports.plan_workbook(grid), exports.filename("rotation", plan.centre.code, plan.month))
+    return xlsx_response(exports.plan_workbook(grid), exports.filename("rotation", plan.centre.code, plan.month))
 
 
 @login_required
@@ -340,7 +336,7 @@ def duty_schedule_export_view(request):
     content = exports.duty_schedule_workbook(
         centre_name=centre.name, month=month, duty_days=duty_days, substitutions=substitutions
     )
-    return _xlsx(content, exports.filename("duty", centre.code, month))
+    return xlsx_response(content, exports.filename("duty", centre.code, month))
 
 
 @login_required
@@ -650,7 +646,7 @@ def attendance_view(request):
     rows = selectors.attendance_report(centre.pk, month)
     if request.GET.get("format") == "xlsx":
         content = exports.attendance_workbook(centre_name=centre.name, month=month, rows=rows)
-        return _xlsx(content, exports.filename("attendance", centre.code, month))
+        return xlsx_response(content, exports.filename("attendance", centre.code, month))
     summaries = (
         DutySummary.objects.filter(
             duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=month_end(month)

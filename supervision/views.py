@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.months import month_end, month_start, previous_month
-from hallservice.core.spreadsheets import write_csv
+from hallservice.core.spreadsheets import XLSX_CONTENT_TYPE, write_csv
 from hallservice.core.web import attach_error
 
 from .forms import PeriodForm, ReportForm
-from .reports import XLSX
 from .scope import build_scope
 from .selectors import monthly_reports_visible_to
 from .services import monthly_report_request, monthly_report_retry
@@ -187,7 +186,7 @@ def report_download(request, pk: int, fmt: str):
     file = report.xlsx if fmt == "xlsx" else report.pdf
     return FileResponse(
         file.open("rb"),
-        content_type=XLSX if fmt == "xlsx" else "application/pdf",
+        content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "application/pdf",
         filename=f"report-{report.centre.code}-{report.month:%Y-%m}.{fmt}",
         as_attachment=fmt == "xlsx",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hallservice.core.errors import DomainError
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attach_error, attempt
 from staff.models import StaffMember
 
@@ -121,10 +122,8 @@ def assessment_export(request):
     rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
     scope_name = scope["centre"].name if scope["centre"] else _("All my centres")
     body = assessment.assessment_workbook(rows=rows, year=scope["year"], scope_name=scope_name)
-    response = HttpResponse(body, content_type=assessment.XLSX)
     code = scope["centre"].code if scope["centre"] else "all"
-    response["Content-Disposition"] = f'attachment; filename="assessment-{code}-{scope["year"]}.xlsx"'
-    return response
+    return xlsx_response(body, f"assessment-{code}-{scope['year']}.xlsx")
 
 
 @login_required

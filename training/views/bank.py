@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError
 from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.uploads import validate_upload
 from hallservice.core.web import attempt
 
@@ -24,7 +25,7 @@ from ..forms import ImportForm, QuestionForm
 from ..importing import read_questions, stated_rows
 from ..models import Question, QuestionImport, QuestionKind, Topic, TrainingSession
 from ..services.imports import BACKGROUND_ROWS, question_import_enqueue, question_import_retry
-from .common import member_of, xlsx_response
+from .common import member_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -1,11 +1,10 @@
-"""What the training pages share: the member, centre and month asked for, the xlsx answer, the way back."""
+"""What the training pages share: the member, centre and month asked for, the way back."""
 
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,7 +12,6 @@ from hallservice.core.months import month_start
 from hallservice.core.query_params import common_filter
 
 from .. import selectors
-from ..exports import XLSX
 
 
 def member_of(request):
@@ -30,10 +28,6 @@ def centre_of(request):
 def month_of(request, default: date | None = None) -> date:
     """``?month=`` as YYYY-MM (or a date in it); absent means ``default`` or this month, a bad value answers 400."""
     return common_filter(request, "month") or default or month_start(timezone.localdate())
-
-
-def xlsx_response(content: bytes, name: str) -> FileResponse:
-    return FileResponse(BytesIO(content), as_attachment=True, filename=name, content_type=XLSX)
 
 
 def next_url(request, default: str) -> str:

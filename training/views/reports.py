@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.months import add_months
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from staff.models import StaffMember
 
@@ -17,7 +18,7 @@ from .. import exports, selectors
 from .. import services as svc
 from ..documents import recommendation_letter_pdf
 from ..grading import pass_mark
-from .common import centre_of, member_of, month_of, xlsx_response
+from .common import centre_of, member_of, month_of
 
 
 def _month_context(request, centre, month) -> dict:
