@@ -652,23 +652,6 @@ def substitution_list(*, user, filters: dict | None = None) -> QuerySet[Substitu
     return qs.order_by("-day", "-requested_at")
 
 
-def visible_centres(user) -> QuerySet[ServiceCentre]:
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
-
-
-def centre_for(user, centre_id) -> ServiceCentre | None:
-    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
-    centres = visible_centres(user)
-    if str(centre_id or "").isdigit():
-        found = centres.filter(pk=int(centre_id)).first()
-        if found is not None:
-            return found
-    member = getattr(user, "staff_member", None)
-    if member is not None:
-        return centres.filter(pk=member.centre_id).first()
-    return centres.first()
-
-
 def staff_choices(centre_id: int, kinds: Iterable[str] | None = None) -> QuerySet[StaffMember]:
     qs = StaffMember.objects.active().filter(centre_id=centre_id)
     if kinds:

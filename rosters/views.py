@@ -30,6 +30,7 @@ from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
+from staff.selectors import centre_for, visible_centres
 
 from . import exports, selectors
 from . import services as svc
@@ -65,7 +66,7 @@ from .models import (
 def _centre(request):
     """The centre asked for by ``?centre=`` (a bad value answers 400), else by the form, else the user's own."""
     asked = common_filter(request, "centre")
-    centre = selectors.centre_for(request.user, asked or request.POST.get("centre"))
+    centre = centre_for(request.user, asked or request.POST.get("centre"))
     if centre is None:
         raise Http404
     return centre
@@ -101,7 +102,7 @@ def _next_url(request, default: str) -> str:
 def plan_list_view(request):
     centre = _centre(request)
     can_manage = request.user.has_perm("rosters.manage_rotation")
-    centres = list(selectors.visible_centres(request.user))
+    centres = list(visible_centres(request.user))
     next_month = add_months(month_start(timezone.localdate()), 1)
     form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
     status = 200
@@ -355,7 +356,7 @@ def coverage_view(request):
     ]
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "windows": windows,
         "table": table,
     }
@@ -388,7 +389,7 @@ def _dashboard_context(request) -> dict:
         summary = DutySummary.objects.filter(duty_day=roster.duty_day).first()
     return {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "day": day,
         "today": today,
         "roster": roster,
@@ -611,7 +612,7 @@ def unavailability_view(request):
     records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
         "previous": add_months(month, -1),
         "next": add_months(month, 1),
@@ -656,7 +657,7 @@ def attendance_view(request):
     )
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
         "previous": add_months(month, -1),
         "next": add_months(month, 1),

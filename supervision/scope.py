@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError
 from staff.models import ServiceCentre
+from staff.selectors import visible_centres
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,6 @@ class Scope:
     @property
     def days(self) -> int:
         return (self.date_to - self.date_from).days + 1
-
-
-def visible_centres(user):
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
 
 
 def centre_ids_for(user, centre_id: int | None = None) -> tuple[ServiceCentre | None, tuple[int, ...]]:

@@ -48,23 +48,6 @@ def participants_of(centre_id: int) -> QuerySet[StaffMember]:
     return required_attendees(centre_id)
 
 
-def visible_centres(user) -> QuerySet[ServiceCentre]:
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
-
-
-def centre_for(user, centre_id) -> ServiceCentre | None:
-    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
-    centres = visible_centres(user)
-    if str(centre_id or "").isdigit():
-        found = centres.filter(pk=int(centre_id)).first()
-        if found is not None:
-            return found
-    member = getattr(user, "staff_member", None)
-    if member is not None:
-        return centres.filter(pk=member.centre_id).first()
-    return centres.first()
-
-
 # --- Sessions -------------------------------------------------------------------------------------------
 
 

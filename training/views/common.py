@@ -10,8 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from hallservice.core.months import month_start
 from hallservice.core.query_params import common_filter
-
-from .. import selectors
+from staff.selectors import centre_for
 
 
 def member_of(request):
@@ -19,7 +18,7 @@ def member_of(request):
 
 
 def centre_of(request):
-    centre = selectors.centre_for(request.user, common_filter(request, "centre") or request.POST.get("centre"))
+    centre = centre_for(request.user, common_filter(request, "centre") or request.POST.get("centre"))
     if centre is None:
         raise Http404
     return centre

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.web import attempt
+from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -71,7 +72,7 @@ def notices_read_view(request):
 def _test_form(request, data=None, *, editing=False, **kwargs):
     return MonthlyTestForm(
         data,
-        centres=selectors.visible_centres(request.user),
+        centres=visible_centres(request.user),
         topics=Topic.objects.filter(is_active=True),
         editing=editing,
         **kwargs,
@@ -115,7 +116,7 @@ def test_list_view(request):
                 return redirect(test)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "tests": selectors.monthly_test_list(user=request.user, centre_id=centre.pk),
         "form": form,
         "pool": _pool_rows(centre, month),

@@ -13,6 +13,7 @@ from hallservice.core.months import add_months
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from staff.models import StaffMember
+from staff.selectors import visible_centres
 
 from .. import exports, selectors
 from .. import services as svc
@@ -24,7 +25,7 @@ from .common import centre_of, member_of, month_of
 def _month_context(request, centre, month) -> dict:
     return {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
         "previous": add_months(month, -1),
         "next": add_months(month, 1),

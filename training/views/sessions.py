@@ -14,6 +14,7 @@ from hallservice.core.errors import PermissionDenied
 from hallservice.core.months import add_months
 from hallservice.core.web import attempt
 from staff.models import Department, StaffMember
+from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -95,7 +96,7 @@ def session_list_view(request):
                 return redirect(session)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
         "previous": add_months(month, -1),
         "next": add_months(month, 1),
