@@ -18,16 +18,15 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
-from hallservice.core.months import add_months, month_end, month_start
-from hallservice.core.query_params import common_filter, validated
+from hallservice.core.months import add_months, month_end, month_start, next_month, previous_month
+from hallservice.core.query_params import common_filter, month_asked, validated
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, next_url
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
 from staff.selectors import centre_for, visible_centres
@@ -72,11 +71,6 @@ def _centre(request):
     return centre
 
 
-def _month(request) -> date:
-    """``?month=`` as YYYY-MM (or a date in it); absent means this month, a bad value answers 400."""
-    return common_filter(request, "month") or month_start(timezone.localdate())
-
-
 def _day(request) -> date:
     """``?day=`` as YYYY-MM-DD; absent means today, a bad value (2026-02-30) answers 400."""
     return common_filter(request, "day") or timezone.localdate()
@@ -84,14 +78,6 @@ def _day(request) -> date:
 
 def _member(request):
     return getattr(request.user, "staff_member", None)
-
-
-def _next_url(request, default: str) -> str:
-    """Where a POST form asks to go back to, if it is a page of this site (no open redirect)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return default
 
 
 # --- Plans -------------------------------------------------------------------------------------------------
@@ -320,7 +306,7 @@ def plan_export_view(request, pk: int):
 @require_GET
 def duty_schedule_export_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     duty_days = list(
         DutyDay.objects.visible_to(request.user)
         .published()
@@ -575,7 +561,7 @@ def substitution_act_view(request, pk: int, action: str):
     if result is None:
         return _render_substitutions(request, status)
     messages.success(request, _("Substitution: %(status)s.") % {"status": result.get_status_display()})
-    return redirect(_next_url(request, reverse("rosters:substitutions")))
+    return redirect(next_url(request, reverse("rosters:substitutions")))
 
 
 # --- Unavailability -------------------------------------------------------------------------------------
@@ -585,7 +571,7 @@ def substitution_act_view(request, pk: int, action: str):
 @permission_required("rosters.view_unavailability", raise_exception=True)
 def unavailability_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     form = UnavailabilityForm(request.POST or None, staff=selectors.staff_choices(centre.pk))
     status = 200
     if request.method == "POST":
@@ -614,8 +600,8 @@ def unavailability_view(request):
         "centre": centre,
         "centres": visible_centres(request.user),
         "month": month,
-        "previous": add_months(month, -1),
-        "next": add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "records": records,
         "form": form,
         "can_edit": request.user.has_perm("rosters.add_unavailability"),
@@ -632,7 +618,7 @@ def unavailability_delete_view(request, pk: int):
     if not request.user.has_perm("rosters.delete_unavailability"):
         raise PermissionDenied(_("Only the supervision section removes staff absences."))
     _r, _status = attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
-    return redirect(_next_url(request, reverse("rosters:unavailability")))
+    return redirect(next_url(request, reverse("rosters:unavailability")))
 
 
 # --- Reports and the duty summary -----------------------------------------------------------------------
@@ -643,7 +629,7 @@ def unavailability_delete_view(request, pk: int):
 @require_GET
 def attendance_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     rows = selectors.attendance_report(centre.pk, month)
     if request.GET.get("format") == "xlsx":
         content = exports.attendance_workbook(centre_name=centre.name, month=month, rows=rows)
@@ -659,8 +645,8 @@ def attendance_view(request):
         "centre": centre,
         "centres": visible_centres(request.user),
         "month": month,
-        "previous": add_months(month, -1),
-        "next": add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "rows": rows,
         "summaries": summaries,
     }

@@ -14,11 +14,12 @@ from typing import TypeVar
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, PermissionDenied, TransitionNotAllowed
 
-__all__ = ["attach_error", "attempt"]
+__all__ = ["attach_error", "attempt", "next_url"]
 
 T = TypeVar("T")
 
@@ -73,3 +74,11 @@ def attempt(
         return None, 403
     except ObjectDoesNotExist as exc:
         raise Http404(str(exc)) from exc
+
+
+def next_url(request, default: str) -> str:
+    """Where a POST form asks to go back to (field ``next``), if it is a page of this site (no open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.web import attach_error, attempt
+from hallservice.core.web import attach_error, attempt, next_url
 from staff.models import ServiceCentre
 
 
@@ -116,3 +116,17 @@ def test_attach_error_works_on_a_form_not_yet_validated():
     form = NoteForm()
     attach_error(form, PermissionDenied("Not yours."))
     assert form.non_field_errors() == ["Not yours."]
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("/rosters/substitutions/?month=2026-03", "/rosters/substitutions/?month=2026-03"),
+        ("https://evil.example/", "/fallback/"),
+        ("//evil.example/", "/fallback/"),
+        ("", "/fallback/"),
+    ],
+)
+def test_the_way_back_is_a_page_of_this_site_or_the_default(asked, expected):
+    request = RequestFactory().post("/", {"next": asked})
+    assert next_url(request, "/fallback/") == expected
