@@ -2,8 +2,8 @@
 
 Views stay thin: lists go through the scoped selectors, writes through the services (request actions through
 `requests.actions.perform_action`), and the services' errors come back to the clerk through
-`hallservice.core.web.attempt` as form errors or messages — a DomainError on the field it names, 409 for an action the request's state does not allow now,
-403 for one the user may not take.
+`hallservice.core.web.attempt` as form errors or messages — a DomainError on the field it names, 409 for an
+action the request's state does not allow now, 403 for one the user may not take.
 """
 
 from __future__ import annotations
