@@ -1317,6 +1317,7 @@ def seed_rosters(tally: _Tally, centres: dict[str, ServiceCentre], staff: dict[s
 
     from django.utils import timezone
 
+    from hallservice.core.months import add_months, month_start
     from rosters.models import (
         BureauLeader,
         CheckIn,
@@ -1327,7 +1328,7 @@ def seed_rosters(tally: _Tally, centres: dict[str, ServiceCentre], staff: dict[s
         RotationPlan,
         Substitution,
     )
-    from rosters.selectors import add_months, day_roster, month_start, month_working_days
+    from rosters.selectors import day_roster, month_working_days
     from rosters.services import (
         duty_summary_file,
         rotation_plan_generate,
@@ -1627,7 +1628,7 @@ def seed_training(tally: _Tally, centres: dict[str, ServiceCentre], staff: dict[
 
     from django.utils import timezone
 
-    from rosters.selectors import add_months, month_end, month_start
+    from hallservice.core.months import add_months, month_end, month_start
     from training.draw import draw
     from training.importing import parse_answer, parse_kind
     from training.models import (
