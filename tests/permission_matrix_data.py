@@ -784,9 +784,7 @@ def _targets() -> dict[str, Target]:
         "api:consultation-list": _api("consultation-list"),
         "api:consultation-list[post]": _api("consultation-list", method="post"),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
-        "api:consultation-answer": _api(
-            "consultation-answer", "consultation", method="post", watch="consultation"
-        ),
+        "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),
         "api:request-list[post]": _api("request-list", method="post"),
