@@ -19,7 +19,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,6 +188,7 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
+        from hallservice.core.months import month_end, previous_month
         from requests.models import ServiceRequest, Summary
         from supervision.figures import refresh_figures
         from supervision.ledger_gaps import refresh_gaps
@@ -222,11 +223,7 @@ def main() -> None:
         today = timezone.localdate()
         periods = [
             ("last 12 months", date(today.year - 1, today.month, 1), today),
-            (
-                "last month",
-                (today.replace(day=1) - timedelta(days=1)).replace(day=1),
-                today.replace(day=1) - timedelta(days=1),
-            ),
+            ("last month", previous_month(today), month_end(previous_month(today))),
             (f"all {args.years} years", date(today.year - args.years, today.month, 1), today),
         ]
         print(f"{total:,} requests in PostgreSQL; district supervisor's scope (every centre)")

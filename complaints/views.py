@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from requests.views import _attach_error
+from hallservice.core.web import attach_error
 
 from . import services
 from .forms import ComplaintFilterForm, ComplaintRegisterForm, action_form
@@ -69,7 +69,7 @@ def complaint_create_view(request):
             try:
                 complaint = services.complaint_register(actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _attach_error(form, exc)
+                attach_error(form, exc)
             except PermissionDenied as exc:
                 messages.error(request, str(exc))
                 status = 403
@@ -132,7 +132,7 @@ def complaint_act_view(request, pk: int, action: str):
         messages.error(request, str(exc))
         status = 409
     except DomainError as exc:
-        _attach_error(form, exc)
+        attach_error(form, exc)
         status = 400
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this with this complaint."))

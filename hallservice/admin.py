@@ -17,6 +17,7 @@ from .core.calendar import calendar_notice_enter, calendar_override_delete, cale
 from .core.calendar_notice import MAX_NOTICE_CHARS
 from .core.errors import DomainError
 from .core.models import ApiToken, CalendarOverride, CalendarYear
+from .core.web import attach_error
 
 MAX_NOTICE_FILE_BYTES = 64 * 1024
 
@@ -105,7 +106,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
                         source=form.cleaned_data["source"],
                     )
                 except DomainError as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                    attach_error(form, exc)
                 else:
                     messages.success(
                         request,

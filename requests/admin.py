@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Consultation,
     Evaluation,
@@ -71,35 +73,6 @@ class RequiredMaterialAdmin(admin.ModelAdmin):
     list_filter = ["submission_form", "tolerant_waivable", "matter__department"]
     search_fields = ["name", "matter__main_item", "matter__code"]
     list_select_related = ["matter"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records change only through services (with their events); the admin shows them, never edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Events are the audit trail: shown under their record, never added, changed or deleted, by anyone."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RequestEventInline(ReadOnlyInline):

@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from hallservice.core.spreadsheets import append_row
+from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
 from hallservice.core.workdays import WorkingCalendar
 
 from .models import Channel, Kind, ServiceRequest, Status
@@ -203,22 +200,13 @@ def ledger_workbook(rows: list[LedgerRow], *, period: str) -> bytes:
     sheet = workbook.active
     sheet.title = _("Ledger")
     title = _("Register of help-and-agency service matters")
-    append_row(sheet, [f"{title}（{period}）" if period else title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_COLUMNS))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    append_row(sheet, [str(heading) for heading, _width, _value in LEDGER_COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for position, (_heading, width, _value) in enumerate(LEDGER_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    for row in rows:
-        append_row(sheet, [value(row) for _heading, _width, value in LEDGER_COLUMNS])
-    sheet.freeze_panes = "A3"  # title and header stay in view while scrolling
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    titled_sheet(
+        sheet,
+        f"{title}（{period}）" if period else title,
+        [(heading, width) for heading, width, _value in LEDGER_COLUMNS],
+        ([value(row) for _heading, _width, value in LEDGER_COLUMNS] for row in rows),
+    )
+    return workbook_bytes(workbook)
 
 
 def ledger_filename(today: date) -> str:

@@ -1,29 +1,29 @@
 """Staff pages of the requests app: catalogue, queue, registration, the request page, consultations, ledger.
 
 Views stay thin: lists go through the scoped selectors, writes through the services (request actions through
-`requests.actions.perform_action`), and the services' errors come back to the clerk as form errors or
-messages — a DomainError on the field it names, 409 for an action the request's state does not allow now,
-403 for one the user may not take.
+`requests.actions.perform_action`), and the services' errors come back to the clerk through
+`hallservice.core.web.attempt` as form errors or messages — a DomainError on the field it names, 409 for an
+action the request's state does not allow now, 403 for one the user may not take.
 """
 
 from __future__ import annotations
-
-from io import BytesIO
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import PermissionDenied
 from hallservice.core.pagination import KeysetFirstPaginator
 from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.spreadsheets import xlsx_response
+from hallservice.core.web import attempt
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
@@ -67,7 +67,6 @@ PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 MATTER_MATCHES = 10
 MATERIAL_ACTIONS = ("review_materials", "supply_materials")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- Shared pieces ----------------------------------------------------------------------------------------
@@ -79,18 +78,6 @@ def _page(request, queryset, per_page: int = PAGE_SIZE):
     per_page = int(size) if size.isdigit() else per_page
     per_page = min(max(per_page, 1), MAX_PAGE_SIZE)
     return KeysetFirstPaginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _attach_error(form, exc: DomainError) -> None:
-    """A service's error goes on the field it names (or its ``<field>_id`` input), else on the whole form."""
-    field = exc.field
-    if field and f"{field}_id" in form.fields:
-        field = f"{field}_id"
-    if field not in form.fields:
-        field = None
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-    form.add_error(field, str(exc))
 
 
 def _request_filter(request):
@@ -313,17 +300,13 @@ def request_register_view(request):
             form = RegistrationForm(request.POST, matter=matter)
             status = 400
             if form.is_valid():
-                try:
-                    req = request_register(actor=request.user, data=form.registration_input())
-                except TransitionNotAllowed as exc:
-                    _attach_error(form, exc)
-                    status = 409
-                except DomainError as exc:
-                    _attach_error(form, exc)
-                except PermissionDenied as exc:
-                    messages.error(request, str(exc))
-                    status = 403
-                else:
+                req, status = attempt(
+                    request,
+                    lambda: request_register(actor=request.user, data=form.registration_input()),
+                    form,
+                    conflict_on_form=True,
+                )
+                if req is not None:
                     messages.success(request, _("Request %(number)s registered.") % {"number": req.number})
                     return redirect(req)
         checked = _checked_ids(request.POST.getlist("provided_material_ids"))
@@ -428,22 +411,18 @@ def request_act_view(request, pk: int, action: str):
         raise Http404
     req = get_object_or_404(_detail_queryset(request.user), pk=pk)
     form = _action_form(action, req, request.user, request.POST)
-    try:
-        # Who may act and whether the state allows it are answered before the input is looked at.
-        check_action(action, actor=request.user, req=req)
+    refused = _("You may not do this with this request.")
+    # Who may act and whether the state allows it are answered before the input is looked at.
+    _checked, status = attempt(
+        request, lambda: check_action(action, actor=request.user, req=req), form, refused=refused
+    )
+    if status == 200:
         if not form.is_valid():
             return _render_request(request, req, failed=(action, form), status=400)
-        perform_action(action, actor=request.user, req=req, form=form)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        status = 409
-    except DomainError as exc:
-        _attach_error(form, exc)
-        status = 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this with this request."))
-        status = 403
-    else:
+        _done, status = attempt(
+            request, lambda: perform_action(action, actor=request.user, req=req, form=form), form, refused=refused
+        )
+    if status == 200:
         messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action].label})
         return redirect(req)
     req = get_object_or_404(_detail_queryset(request.user), pk=pk)  # as it is now, for the page
@@ -492,14 +471,10 @@ def consultation_create_view(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                consultation = consultation_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                _attach_error(form, exc)
-            except PermissionDenied as exc:
-                messages.error(request, str(exc))
-                status = 403
-            else:
+            consultation, status = attempt(
+                request, lambda: consultation_create(actor=request.user, **form.cleaned_data), form
+            )
+            if consultation is not None:
                 messages.success(request, _("Consultation of %(name)s recorded.") % {"name": consultation.name})
                 if "then_register" in request.POST:
                     return redirect(f"{reverse('requests:register')}?consultation={consultation.pk}")
@@ -517,17 +492,12 @@ def consultation_answer_view(request, pk: int):
     form = ConsultationAnswerForm(request.POST, auto_id=f"id_answer_{pk}_%s")
     status = 400
     if form.is_valid():
-        try:
-            consultation_answer(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except DomainError as exc:
-            _attach_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            status = 403
-        else:
+        _answered, status = attempt(
+            request,
+            lambda: consultation_answer(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data),
+            form,
+        )
+        if status == 200:
             messages.success(request, _("Answer to %(name)s saved.") % {"name": consultation.name})
             return redirect("requests:consultations")
     return _render_consultations(request, failed=(consultation.pk, form), status=status)
@@ -552,12 +522,7 @@ def request_ledger_view(request):
         rows = list(ledger_rows(queryset.iterator(chunk_size=500), calendar=calendar))
         dates = request_filter_set.form.cleaned_data
         period = ledger_period(rows, date_from=dates.get("applied_from"), date_to=dates.get("applied_to"))
-        return FileResponse(
-            BytesIO(ledger_workbook(rows, period=period)),
-            as_attachment=True,
-            filename=ledger_filename(timezone.localdate()),
-            content_type=XLSX,
-        )
+        return xlsx_response(ledger_workbook(rows, period=period), ledger_filename(timezone.localdate()))
     page = _page(request, queryset)
     rows = list(ledger_rows(page, start=page.start_index() or 1, calendar=calendar))
     context = {**_list_context(request, request_filter_set), "page": page, "rows": rows}

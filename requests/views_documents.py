@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, PermissionDenied
+from hallservice.core.months import month_start
+from hallservice.core.web import attach_error, attempt
 from staff.models import ServiceCentre
 
 from .actions import can_see_personal_data, in_charge
@@ -72,14 +74,11 @@ def document_issue_view(request, pk: int, kind: str):
     options = {"signing_copy": data["signing_copy"]}
     if kind == DocumentKind.COMMISSION_LETTER and data["pickup_method"]:
         options.update({k: data[k] for k in ("pickup_method", "pickup_recipient", "pickup_address", "pickup_phone")})
-    try:
-        document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **options)
-    except TransitionNotAllowed as exc:
-        return _refused(request, req, str(exc), status=409)
-    except DomainError as exc:
-        return _refused(request, req, str(exc), status=400)
-    except PermissionDenied as exc:
-        return _refused(request, req, str(exc), status=403)
+    document, status = attempt(
+        request, lambda: document_issue(actor=request.user, request_id=req.pk, kind=kind, **options)
+    )
+    if document is None:
+        return _request_page(request, req, status=status)
     messages.success(
         request, _("%(title)s %(code)s issued.") % {"title": TITLES[DocumentKind(kind)], "code": document.code}
     )
@@ -89,9 +88,13 @@ def document_issue_view(request, pk: int, kind: str):
 def _refused(request, req: ServiceRequest, reason: str, *, status: int):
     """A refused print answers like every refused action: the request page with the reason, and its status
     (409 not possible now, 400 bad options, 403 not yours) — never a redirect that looks as if it was done."""
+    messages.error(request, reason)
+    return _request_page(request, req, status=status)
+
+
+def _request_page(request, req: ServiceRequest, *, status: int):
     from .views import render_request_page
 
-    messages.error(request, reason)
     return render_request_page(request, req.pk, status=status)
 
 
@@ -161,7 +164,7 @@ def ledger_pdf_view(request):
         request.POST or None,
         user=request.user,
         initial={
-            "date_from": timezone.localdate().replace(day=1),
+            "date_from": month_start(timezone.localdate()),
             "date_to": timezone.localdate(),
         },
     )
@@ -186,9 +189,7 @@ def ledger_pdf_view(request):
                     date_to=form.cleaned_data["date_to"],
                 )
             except (DomainError, PermissionDenied) as exc:
-                form.add_error(
-                    getattr(exc, "field", None) if getattr(exc, "field", None) in form.fields else None, str(exc)
-                )
+                attach_error(form, exc)
                 status = 400
             else:
                 return redirect("requests:ledger-export", pk=export.pk)

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import PermissionDenied
 from hallservice.core.query_params import validated
+from hallservice.core.web import attempt
 
 from .actions import in_charge
 from .forms import AppealDecisionForm, AppealForm, EvaluationFilterForm, RequiredNoteForm
@@ -33,7 +34,6 @@ from .services.closing import (
     evaluation_follow_up,
     evaluation_rectify,
 )
-from .views import _attach_error
 
 PAGE_SIZE = 25
 
@@ -142,17 +142,10 @@ def evaluation_act_view(request, pk: int, action: str):
     form = form_class(request.POST, auto_id=f"id_{action}_{pk}_%s")
     status = 400
     if form.is_valid():
-        try:
-            service(actor=request.user, request_id=evaluation.request_id, **form.cleaned_data)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except DomainError as exc:
-            _attach_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("You may not do this."))
-            status = 403
-        else:
+        _done, status = attempt(
+            request, lambda: service(actor=request.user, request_id=evaluation.request_id, **form.cleaned_data), form
+        )
+        if status == 200:
             messages.success(request, _("%(action)s: done.") % {"action": label})
             return redirect("requests:evaluations")
     return _render_evaluations(request, failed=(evaluation.pk, action, form), status=status)

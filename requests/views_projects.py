@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hallservice.core.errors import DomainError, PermissionDenied
+from hallservice.core.web import attach_error
 from staff.models import StaffKind, StaffMember
 from staff.scoping import visible_centre_filter
 
@@ -53,7 +54,7 @@ def key_project_list_view(request):
             try:
                 project = key_project_create(actor=request.user, **data)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                attach_error(form, exc)
             else:
                 messages.success(request, _("Key project “%(name)s” created.") % {"name": project.name})
                 return redirect("requests:key-project-detail", pk=project.pk)

@@ -3,6 +3,8 @@ plans, substitutions and check-ins change only through the services (with their 
 
 from django.contrib import admin
 
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     BureauLeader,
     CheckIn,
@@ -24,32 +26,10 @@ class BureauLeaderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["staff"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = RotationAssignment
     fields = ["helper", "window", "reason", "is_repeat"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RotationPlan)

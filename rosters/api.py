@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import require_perm
+from hallservice.core.api import enum_field, require_perm
 from hallservice.core.idempotency import IdempotentCreateMixin
+from hallservice.core.months import month_start
+from staff.selectors import visible_centres
 
 from . import services as svc
 from .models import (
@@ -33,30 +35,14 @@ from .models import (
     Unavailability,
     UnavailabilityKind,
 )
-from .selectors import month_start, plan_check, visible_centres
+from .selectors import plan_check
 
-
-def enum_field_class(choices, component: str) -> type[serializers.ChoiceField]:
-    """A choice field documented as its own named enum, so it cannot collide with another app's "status".
-
-    An annotated class, not an instance: DRF rebuilds declared fields from their arguments for every
-    serializer, which would drop an annotation set on the instance.
-    """
-
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices.choices, **kwargs)
-
-    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
-    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
-
-
-PlanStatusField = enum_field_class(PlanStatus, "RotationPlanStatusEnum")
-DutyField = enum_field_class(Duty, "DutyEnum")
-SubstitutionStatusField = enum_field_class(SubstitutionStatus, "SubstitutionStatusEnum")
-CheckInStatusField = enum_field_class(CheckInStatus, "CheckInStatusEnum")
-CheckInSourceField = enum_field_class(CheckInSource, "CheckInSourceEnum")
-UnavailabilityKindField = enum_field_class(UnavailabilityKind, "UnavailabilityKindEnum")
+PlanStatusField = enum_field(PlanStatus, "RotationPlanStatusEnum")
+DutyField = enum_field(Duty, "DutyEnum")
+SubstitutionStatusField = enum_field(SubstitutionStatus, "SubstitutionStatusEnum")
+CheckInStatusField = enum_field(CheckInStatus, "CheckInStatusEnum")
+CheckInSourceField = enum_field(CheckInSource, "CheckInSourceEnum")
+UnavailabilityKindField = enum_field(UnavailabilityKind, "UnavailabilityKindEnum")
 
 
 # --- Plans ------------------------------------------------------------------------------------------------

@@ -5,50 +5,22 @@ Pure functions from already-loaded rows to .xlsx bytes; the views choose the row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from io import BytesIO
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hallservice.core.spreadsheets import append_row
+from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
 
 from .models import DutyDay, Substitution
 from .selectors import PlanGrid
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _weekday(day: date) -> str:
     return formats.date_format(day, "l")
-
-
-def _sheet(sheet: Worksheet, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> None:
-    """Title row, bold frozen header, then the rows."""
-    append_row(sheet, [title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    append_row(sheet, [heading for heading, _width in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for position, (_heading, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    for row in rows:
-        append_row(sheet, row)
-    sheet.freeze_panes = "A3"
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def plan_workbook(grid: PlanGrid) -> bytes:
@@ -59,7 +31,7 @@ def plan_workbook(grid: PlanGrid) -> bytes:
     workbook = Workbook()
     rotation = workbook.active
     rotation.title = _("Rotation")
-    _sheet(
+    titled_sheet(
         rotation,
         _("%(centre)s rotation plan %(month)s (%(status)s)")
         % {"centre": plan.centre.name, "month": month, "status": plan.get_status_display()},
@@ -77,7 +49,7 @@ def plan_workbook(grid: PlanGrid) -> bytes:
     )
     names = {row.helper.pk: row.helper.name for row in grid.rows}
     covers = workbook.create_sheet(_("Day covers"))
-    _sheet(
+    titled_sheet(
         covers,
         _("Day covers %(month)s") % {"month": month},
         [(_("Day"), 12), (_("Helper"), 14), (_("Covers window"), 12), (_("Reason"), 50)],
@@ -92,7 +64,7 @@ def plan_workbook(grid: PlanGrid) -> bytes:
         ),
     )
     help_area = workbook.create_sheet(_("Help area"))
-    _sheet(
+    titled_sheet(
         help_area,
         _("Help-area turns %(month)s") % {"month": month},
         [(_("Day"), 12), (_("Weekday"), 10), (_("Department"), 24), (_("Helper"), 14)],
@@ -104,14 +76,14 @@ def plan_workbook(grid: PlanGrid) -> bytes:
     )
     duty = workbook.create_sheet(_("Duty leaders"))
     _duty_rows(duty, _("Duty leaders %(month)s") % {"month": month}, grid.duty_days, [])
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def _duty_rows(sheet: Worksheet, title: str, duty_days: Sequence[DutyDay], substitutions: Sequence[Substitution]):
     by_day: dict[date, list[Substitution]] = {}
     for s in substitutions:
         by_day.setdefault(s.day, []).append(s)
-    _sheet(
+    titled_sheet(
         sheet,
         title,
         [
@@ -152,7 +124,7 @@ def duty_schedule_workbook(
         duty_days,
         substitutions,
     )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def attendance_workbook(*, centre_name: str, month: date, rows) -> bytes:
@@ -160,7 +132,7 @@ def attendance_workbook(*, centre_name: str, month: date, rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")
-    _sheet(
+    titled_sheet(
         sheet,
         _("%(centre)s lateness and absence %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
         [
@@ -185,7 +157,7 @@ def attendance_workbook(*, centre_name: str, month: date, rows) -> bytes:
             for r in rows
         ),
     )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def filename(kind: str, centre_code: str, month: date) -> str:

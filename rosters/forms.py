@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.months import month_start
 
 from .models import Duty, UnavailabilityKind
 
@@ -20,7 +21,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value):
         day = super().to_python(value)
-        return day.replace(day=1) if day else day
+        return month_start(day) if day else day
 
 
 class PlanCreateForm(forms.Form):

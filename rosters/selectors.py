@@ -6,7 +6,6 @@ the planning module (`rosters.planning`) does the rest in memory.
 
 from __future__ import annotations
 
-import calendar as pycalendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
+from hallservice.core.months import add_months, month_days, month_end, month_start
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Window
 
@@ -45,23 +45,6 @@ def help_area_per_day() -> int:
 
 
 # --- Calendar -------------------------------------------------------------------------------------------
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return month.replace(day=pycalendar.monthrange(month.year, month.month)[1])
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_days(month: date) -> list[date]:
-    return [month + timedelta(days=i) for i in range(month_end(month).day)]
 
 
 def month_working_days(month: date, calendar: WorkingCalendar | None = None) -> list[date]:
@@ -667,23 +650,6 @@ def substitution_list(*, user, filters: dict | None = None) -> QuerySet[Substitu
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     return qs.order_by("-day", "-requested_at")
-
-
-def visible_centres(user) -> QuerySet[ServiceCentre]:
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
-
-
-def centre_for(user, centre_id) -> ServiceCentre | None:
-    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
-    centres = visible_centres(user)
-    if str(centre_id or "").isdigit():
-        found = centres.filter(pk=int(centre_id)).first()
-        if found is not None:
-            return found
-    member = getattr(user, "staff_member", None)
-    if member is not None:
-        return centres.filter(pk=member.centre_id).first()
-    return centres.first()
 
 
 def staff_choices(centre_id: int, kinds: Iterable[str] | None = None) -> QuerySet[StaffMember]:

@@ -11,10 +11,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from hallservice.core.errors import TransitionNotAllowed
+from hallservice.core.months import add_months, month_end, month_start
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .models import PlanStatus, RotationPlan
-from .selectors import add_months, month_end, month_start
 from .services import checkin_mark_absentees, rotation_plan_generate
 
 # The day of the month on which next month's draft is made (later days catch up a missed run).

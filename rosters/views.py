@@ -9,25 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.query_params import common_filter, validated
+from hallservice.core.errors import PermissionDenied
+from hallservice.core.months import add_months, month_end, month_start, next_month, previous_month
+from hallservice.core.query_params import common_filter, month_asked, validated
+from hallservice.core.spreadsheets import xlsx_response
+from hallservice.core.web import attempt, next_url
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
+from staff.selectors import centre_for, visible_centres
 
 from . import exports, selectors
 from . import services as svc
@@ -60,43 +62,13 @@ from .models import (
 # --- Shared pieces -----------------------------------------------------------------------------------------
 
 
-def _attach_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    if not hasattr(form, "cleaned_data"):
-        form.cleaned_data = {}
-    form.add_error(field, str(exc))
-
-
-def _attempt(request, call, form=None):
-    """Run a service. Returns (result, HTTP status); its errors land on the form or in the messages."""
-    try:
-        return call(), 200
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        return None, 409
-    except DomainError as exc:
-        if form is not None:
-            _attach_error(form, exc)
-        else:
-            messages.error(request, str(exc))
-        return None, 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None, 403
-
-
 def _centre(request):
     """The centre asked for by ``?centre=`` (a bad value answers 400), else by the form, else the user's own."""
     asked = common_filter(request, "centre")
-    centre = selectors.centre_for(request.user, asked or request.POST.get("centre"))
+    centre = centre_for(request.user, asked or request.POST.get("centre"))
     if centre is None:
         raise Http404
     return centre
-
-
-def _month(request) -> date:
-    """``?month=`` as YYYY-MM (or a date in it); absent means this month, a bad value answers 400."""
-    return common_filter(request, "month") or selectors.month_start(timezone.localdate())
 
 
 def _day(request) -> date:
@@ -104,20 +76,8 @@ def _day(request) -> date:
     return common_filter(request, "day") or timezone.localdate()
 
 
-def _xlsx(content: bytes, name: str) -> FileResponse:
-    return FileResponse(BytesIO(content), as_attachment=True, filename=name, content_type=exports.XLSX)
-
-
 def _member(request):
     return getattr(request.user, "staff_member", None)
-
-
-def _next_url(request, default: str) -> str:
-    """Where a POST form asks to go back to, if it is a page of this site (no open redirect)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return default
 
 
 # --- Plans -------------------------------------------------------------------------------------------------
@@ -128,8 +88,8 @@ def _next_url(request, default: str) -> str:
 def plan_list_view(request):
     centre = _centre(request)
     can_manage = request.user.has_perm("rosters.manage_rotation")
-    centres = list(selectors.visible_centres(request.user))
-    next_month = selectors.add_months(selectors.month_start(timezone.localdate()), 1)
+    centres = list(visible_centres(request.user))
+    next_month = add_months(month_start(timezone.localdate()), 1)
     form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
     status = 200
     if request.method == "POST":
@@ -137,7 +97,7 @@ def plan_list_view(request):
             raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
         status = 400
         if form.is_valid():
-            plan, status = _attempt(
+            plan, status = attempt(
                 request,
                 lambda: svc.rotation_plan_generate(
                     actor=request.user, centre_id=form.cleaned_data["centre"], month=form.cleaned_data["month"]
@@ -236,7 +196,7 @@ def plan_assign_view(request, pk: int):
     form = AssignForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a helper and a window."))
-    _result, status = _attempt(
+    _result, status = attempt(
         request,
         lambda: svc.rotation_assignment_set(
             actor=request.user,
@@ -256,7 +216,7 @@ def duty_leader_set_view(request, pk: int, duty_day_pk: int):
     form = LeaderForm(request.POST, leaders=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.duty_day_set_leader(
                 actor=request.user, duty_day_id=duty_day.pk, leader_id=form.cleaned_data["leader"]
@@ -274,7 +234,7 @@ def week_leader_set_view(request, pk: int):
     form = WeekLeaderForm(request.POST, leaders=selectors.bureau_leader_pool(plan.centre_id))
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.duty_week_leader_set(
                 actor=request.user,
@@ -299,7 +259,7 @@ def turn_set_view(request, pk: int, turn_pk: int):
     )
     status = 400
     if form.is_valid():
-        _r, status = _attempt(
+        _r, status = attempt(
             request,
             lambda: svc.help_area_turn_set(actor=request.user, turn_id=turn.pk, helper_id=form.cleaned_data["helper"]),
         )
@@ -314,7 +274,7 @@ def plan_publish_view(request, pk: int):
     plan = _plan(request, pk)
     form = PublishForm(request.POST)
     confirm = form.is_valid() and form.cleaned_data["confirm_repeats"]
-    result, status = _attempt(
+    result, status = attempt(
         request, lambda: svc.rotation_plan_publish(actor=request.user, plan_id=plan.pk, confirm_repeats=confirm)
     )
     if result is not None:
@@ -327,7 +287,7 @@ def plan_publish_view(request, pk: int):
 @require_POST
 def plan_regenerate_view(request, pk: int):
     plan = _plan(request, pk)
-    result, status = _attempt(request, lambda: svc.rotation_plan_regenerate(actor=request.user, plan_id=plan.pk))
+    result, status = attempt(request, lambda: svc.rotation_plan_regenerate(actor=request.user, plan_id=plan.pk))
     if result is not None:
         messages.success(request, _("The draft was generated again."))
     return redirect(plan)
@@ -338,7 +298,7 @@ def plan_regenerate_view(request, pk: int):
 def plan_export_view(request, pk: int):
     plan = _plan(request, pk)
     grid = selectors.plan_grid(plan)
-    return _xlsx(exports.plan_workbook(grid), exports.filename("rotation", plan.centre.code, plan.month))
+    return xlsx_response(exports.plan_workbook(grid), exports.filename("rotation", plan.centre.code, plan.month))
 
 
 @login_required
@@ -346,24 +306,24 @@ def plan_export_view(request, pk: int):
 @require_GET
 def duty_schedule_export_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     duty_days = list(
         DutyDay.objects.visible_to(request.user)
         .published()
-        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("leader", "planned_leader", "week_leader")
         .order_by("day")
     )
     substitutions = list(
         Substitution.objects.approved()
-        .filter(centre=centre, day__gte=month, day__lte=selectors.month_end(month))
+        .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("absent", "substitute")
         .order_by("day", "pk")
     )
     content = exports.duty_schedule_workbook(
         centre_name=centre.name, month=month, duty_days=duty_days, substitutions=substitutions
     )
-    return _xlsx(content, exports.filename("duty", centre.code, month))
+    return xlsx_response(content, exports.filename("duty", centre.code, month))
 
 
 @login_required
@@ -382,7 +342,7 @@ def coverage_view(request):
     ]
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "windows": windows,
         "table": table,
     }
@@ -415,7 +375,7 @@ def _dashboard_context(request) -> dict:
         summary = DutySummary.objects.filter(duty_day=roster.duty_day).first()
     return {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "day": day,
         "today": today,
         "roster": roster,
@@ -427,7 +387,7 @@ def _dashboard_context(request) -> dict:
         "is_leader_today": bool(member and roster.duty_day and roster.duty_day.leader_id == member.pk),
         "summary": summary,
         "weeks": selectors.month_calendar(centre.pk, day, calendar),
-        "month": selectors.month_start(day),
+        "month": month_start(day),
         "refresh_seconds": 30,
         "open_substitutions": sum(1 for s in roster.substitutions if s.status == SubstitutionStatus.REQUESTED),
     }
@@ -452,7 +412,7 @@ def record_check_in_view(request):
         raise PermissionDenied(_("Only a duty leader may record someone else's arrival."))
     form = RecordCheckInForm(request.POST)
     if form.is_valid():
-        check_in, _status = _attempt(
+        check_in, _status = attempt(
             request,
             lambda: svc.checkin_record(
                 actor=request.user, staff_id=form.cleaned_data["staff"], badge_worn=form.cleaned_data["badge_worn"]
@@ -478,7 +438,7 @@ def check_in_view(request):
     form = CheckInForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        check_in, status = _attempt(
+        check_in, status = attempt(
             request,
             lambda: svc.checkin_record(actor=request.user, badge_worn=bool(request.POST.get("badge_worn"))),
             form,
@@ -564,7 +524,7 @@ def substitution_create_view(request):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            sub, status = _attempt(
+            sub, status = attempt(
                 request,
                 lambda: svc.substitution_request(
                     actor=request.user,
@@ -597,11 +557,11 @@ def substitution_act_view(request, pk: int, action: str):
     sub = get_object_or_404(Substitution.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    result, status = _attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
+    result, status = attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
     if result is None:
         return _render_substitutions(request, status)
     messages.success(request, _("Substitution: %(status)s.") % {"status": result.get_status_display()})
-    return redirect(_next_url(request, reverse("rosters:substitutions")))
+    return redirect(next_url(request, reverse("rosters:substitutions")))
 
 
 # --- Unavailability -------------------------------------------------------------------------------------
@@ -611,7 +571,7 @@ def substitution_act_view(request, pk: int, action: str):
 @permission_required("rosters.view_unavailability", raise_exception=True)
 def unavailability_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     form = UnavailabilityForm(request.POST or None, staff=selectors.staff_choices(centre.pk))
     status = 200
     if request.method == "POST":
@@ -620,7 +580,7 @@ def unavailability_view(request):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            record, status = _attempt(
+            record, status = attempt(
                 request,
                 lambda: svc.unavailability_record(
                     actor=request.user,
@@ -638,10 +598,10 @@ def unavailability_view(request):
     records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "records": records,
         "form": form,
         "can_edit": request.user.has_perm("rosters.add_unavailability"),
@@ -657,8 +617,8 @@ def unavailability_delete_view(request, pk: int):
     get_object_or_404(Unavailability.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm("rosters.delete_unavailability"):
         raise PermissionDenied(_("Only the supervision section removes staff absences."))
-    _r, _status = _attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
-    return redirect(_next_url(request, reverse("rosters:unavailability")))
+    _r, _status = attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
+    return redirect(next_url(request, reverse("rosters:unavailability")))
 
 
 # --- Reports and the duty summary -----------------------------------------------------------------------
@@ -669,24 +629,24 @@ def unavailability_delete_view(request, pk: int):
 @require_GET
 def attendance_view(request):
     centre = _centre(request)
-    month = _month(request)
+    month = month_asked(request)
     rows = selectors.attendance_report(centre.pk, month)
     if request.GET.get("format") == "xlsx":
         content = exports.attendance_workbook(centre_name=centre.name, month=month, rows=rows)
-        return _xlsx(content, exports.filename("attendance", centre.code, month))
+        return xlsx_response(content, exports.filename("attendance", centre.code, month))
     summaries = (
         DutySummary.objects.filter(
-            duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=selectors.month_end(month)
+            duty_day__centre=centre, duty_day__day__gte=month, duty_day__day__lte=month_end(month)
         )
         .select_related("duty_day", "duty_day__leader")
         .order_by("duty_day__day")
     )
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "rows": rows,
         "summaries": summaries,
     }
@@ -706,7 +666,7 @@ def duty_summary_view(request, pk: int):
             raise PermissionDenied(_("Only the day's duty leader files its summary."))
         status = 400
         if form.is_valid():
-            summary, status = _attempt(
+            summary, status = attempt(
                 request,
                 lambda: svc.duty_summary_file(
                     actor=request.user, duty_day_id=duty_day.pk, notes=form.cleaned_data["notes"]

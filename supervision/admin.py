@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from hallservice.core.admin import ReadOnlyAdmin
+
 from .models import IntegrityRecord
 
 
 @admin.register(IntegrityRecord)
-class IntegrityRecordAdmin(admin.ModelAdmin):
+class IntegrityRecordAdmin(ReadOnlyAdmin):
     """Read-only: records are written and revoked through supervision.services, which check scope and rules."""
 
     list_display = ["staff", "kind", "occurred_on", "request", "recorded_by", "recorded_at", "revoked_at"]
@@ -17,12 +19,3 @@ class IntegrityRecordAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

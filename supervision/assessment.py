@@ -53,7 +53,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from io import BytesIO
 
 from django.db.models import CharField, Count, Q, Sum
 from django.db.models.functions import Cast, ExtractMonth
@@ -65,7 +64,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from complaints.models import Complaint
-from hallservice.core.spreadsheets import append_row, set_cell
+from hallservice.core.spreadsheets import append_row, set_cell, workbook_bytes
 from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import StaffKind, StaffMember
@@ -632,7 +631,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("absent", gettext_lazy("Absent"), lambda r: r.absent),
     Column("integrity_records", gettext_lazy("Integrity"), lambda r: r.integrity_records),
 )
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def table_cells(row: AssessmentRow) -> list:
@@ -663,6 +661,4 @@ def assessment_workbook(*, rows: list[AssessmentRow], year: int, scope_name: str
     set_cell(note["A1"], formula_note())
     note["A1"].alignment = Alignment(wrap_text=True, vertical="top")
     note["A2"] = _("Exported at %(time)s") % {"time": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -37,6 +37,7 @@ from django.db import connections, transaction
 from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, TruncDate, TruncMonth
 
+from hallservice.core.months import month_start, next_month
 from hallservice.core.workdays import WorkingCalendar
 from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
 from requests.satisfaction import final_rating
@@ -330,7 +331,7 @@ def rebuild_days(days: set[date], *, using: str = "default") -> None:
     for measure, queryset in _sources(ranges, using):
         _insert_from(queryset, using=using, model=DailyFigure, measure=measure)
     _insert_working_days(ranges, using)
-    rebuild_months({day.replace(day=1) for day in days}, using=using)
+    rebuild_months({month_start(day) for day in days}, using=using)
 
 
 def rebuild_months(months: set[date], *, using: str = "default") -> None:
@@ -349,10 +350,6 @@ def rebuild_months(months: set[date], *, using: str = "default") -> None:
         .annotate(**sums)
     )
     _insert_from(queryset, using=using, model=MonthlyFigure, prefix="s_")
-
-
-def next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
 
 
 def _sources(ranges, using: str):

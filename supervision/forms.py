@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.models import AccessKind, ServiceRequest
 from staff.models import ServiceCentre, StaffMember
+from staff.selectors import visible_centres
 
 from .assessment import DEFAULT_SORT, SORT_KEYS
 from .audit import PROBLEMS
 from .choices import IntegrityKind
 from .models import IntegrityRecord
-from .scope import visible_centres
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})

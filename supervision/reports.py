@@ -6,19 +6,16 @@ dashboard's tables and CSV downloads (statistics.chart_tables), so the numbers a
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hallservice.core.spreadsheets import append_row
+from hallservice.core.spreadsheets import append_row, workbook_bytes
 
 from .statistics import Statistics, chart_tables, headline
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Sheet names: at most 31 characters, unique; the report is for the hall, so it is written in Chinese.
 SHEETS = ["department", "kind", "channel", "category", "satisfaction", "helpers", "weekly", "monthly"]
 
@@ -59,9 +56,7 @@ def report_xlsx(stats: Statistics) -> bytes:
         for key in SHEETS:
             table = tables[key]
             _write(workbook.create_sheet(str(table["title"])[:31]), table["title"], table["header"], table["rows"])
-        buffer = BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return workbook_bytes(workbook)
 
 
 def report_pdf(stats: Statistics) -> bytes:

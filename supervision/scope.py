@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError
 from staff.models import ServiceCentre
+from staff.selectors import visible_centres
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,6 @@ class Scope:
     @property
     def days(self) -> int:
         return (self.date_to - self.date_from).days + 1
-
-
-def visible_centres(user):
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
 
 
 def centre_ids_for(user, centre_id: int | None = None) -> tuple[ServiceCentre | None, tuple[int, ...]]:
@@ -51,9 +48,3 @@ def build_scope(user, *, centre_id: int | None, date_from: date, date_to: date) 
         raise DomainError(_("Choose a period of at most three years."), field="date_from")
     centre, ids = centre_ids_for(user, centre_id)
     return Scope(centre_ids=ids, date_from=date_from, date_to=date_to, centre=centre)
-
-
-def month_bounds(month: date) -> tuple[date, date]:
-    first = month.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)

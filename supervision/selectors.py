@@ -11,9 +11,9 @@ from datetime import date
 from django.db.models import QuerySet
 
 from requests.models import PersonalDataAccess
+from staff.selectors import visible_centres
 
 from .models import IntegrityRecord, MonthlyReport
-from .scope import visible_centres
 
 
 def monthly_reports_visible_to(user) -> QuerySet[MonthlyReport]:

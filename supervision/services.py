@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.months import month_end, month_start
 from hallservice.core.text_limits import check_lengths
 from requests.models import ServiceRequest
 from staff.models import ServiceCentre, StaffMember
 
 from .choices import IntegrityKind, ReportStatus
 from .models import IntegrityRecord, MonthlyReport
-from .scope import Scope, month_bounds
+from .scope import Scope
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,8 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
     centre = ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).first()
     if centre is None:
         raise DomainError(_("You cannot see this centre."), field="centre")
-    month = month.replace(day=1)
-    if month > timezone.localdate().replace(day=1):
+    month = month_start(month)
+    if month > month_start(timezone.localdate()):
         raise DomainError(_("A month that has not started has nothing to report."), field="month")
     latest = (
         MonthlyReport.objects.select_for_update()
@@ -106,7 +107,7 @@ def monthly_reports_sweep() -> dict:
 @transaction.atomic
 def monthly_reports_prepare(*, month: date) -> list[MonthlyReport]:
     """The timer's job on the 1st: last month's report for each district and town centre, once."""
-    month = month.replace(day=1)
+    month = month_start(month)
     made = []
     for centre in ServiceCentre.objects.filter(level__in=("district", "town")).order_by("pk"):
         if MonthlyReport.objects.filter(centre=centre, month=month, requested_by__isnull=True).exists():
@@ -139,7 +140,7 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
         return MonthlyReport.objects.get(pk=report_id)
     report = MonthlyReport.objects.select_related("centre").get(pk=report_id)
     try:
-        first, last = month_bounds(report.month)
+        first, last = month_start(report.month), month_end(report.month)
         ids = tuple(ServiceCentre.objects.subtree_of(report.centre).values_list("pk", flat=True))
         scope = Scope(centre_ids=ids, date_from=first, date_to=last, centre=report.centre)
         stats = compute_statistics(scope, today=min(timezone.localdate(), last))

@@ -29,12 +29,13 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.months import month_start, next_month, previous_month
 from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
 from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
 
 from .choices import FigureMeasure as M
-from .figures import COUNTERS, next_month, refresh_figures, working_days_of
+from .figures import COUNTERS, refresh_figures, working_days_of
 from .models import DailyFigure, MonthlyFigure
 from .scope import Scope
 
@@ -176,9 +177,8 @@ def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics
 
 def whole_months(date_from: date, date_to: date) -> tuple[date, date] | None:
     """The first days of the first and last month lying wholly in [date_from, date_to], or None."""
-    first = date_from if date_from.day == 1 else next_month(date_from.replace(day=1))
-    after = date_to + timedelta(days=1)
-    last = (after.replace(day=1) - timedelta(days=1)).replace(day=1)
+    first = date_from if date_from.day == 1 else next_month(date_from)
+    last = previous_month(date_to + timedelta(days=1))
     return (first, last) if first <= last else None
 
 
@@ -314,7 +314,7 @@ def _trends(scope: Scope, registered: Counter, completed: Counter):
     monthly: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     day = scope.date_from
     while day <= scope.date_to:
-        week, month = day - timedelta(days=day.weekday()), day.replace(day=1)
+        week, month = day - timedelta(days=day.weekday()), month_start(day)
         weekly[week][0] += registered.get(day, 0)
         weekly[week][1] += completed.get(day, 0)
         monthly[month][0] += registered.get(day, 0)

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
+from hallservice.core.months import previous_month
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def monthly_report_build(report_id: int) -> str:
@@ -24,12 +26,9 @@ def monthly_reports_sweep() -> dict:
 @shared_task
 def monthly_reports_prepare_last_month() -> int:
     """On the 1st: queue last month's report for every district and town centre (idempotent)."""
-    from datetime import timedelta
-
     from .services import monthly_reports_prepare
 
-    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
-    return len(monthly_reports_prepare(month=last_month))
+    return len(monthly_reports_prepare(month=previous_month(timezone.localdate())))
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)

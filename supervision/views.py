@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hallservice.core.errors import DomainError, PermissionDenied
-from hallservice.core.spreadsheets import write_csv
+from hallservice.core.months import month_end, month_start, previous_month
+from hallservice.core.spreadsheets import XLSX_CONTENT_TYPE, write_csv
+from hallservice.core.web import attach_error
 
 from .forms import PeriodForm, ReportForm
-from .reports import XLSX
 from .scope import build_scope
 from .selectors import monthly_reports_visible_to
 from .services import monthly_report_request, monthly_report_retry
@@ -41,14 +42,14 @@ CHARTS = [
 
 def presets(today: date) -> list[tuple[str, date, date]]:
     """Quick periods offered above the form."""
-    month_start = today.replace(day=1)
-    last_month_end = month_start - timedelta(days=1)
+    this_month = month_start(today)
+    last_month = previous_month(today)
     return [
-        (_("This month"), month_start, today),
-        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_("This month"), this_month, today),
+        (_("Last month"), last_month, month_end(last_month)),
         (_("This year"), today.replace(month=1, day=1), today),
         (_("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
-        (_("Last 12 months"), (month_start - timedelta(days=335)).replace(day=1), today),
+        (_("Last 12 months"), (this_month - timedelta(days=335)).replace(day=1), today),
     ]
 
 
@@ -70,7 +71,7 @@ def _period(request):
             date_to=form.cleaned_data["date_to"],
         )
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        attach_error(form, exc)
         return form, None
     return form, scope
 
@@ -127,7 +128,7 @@ def statistics_csv(request):
 @permission_required("supervision.view_statistics", raise_exception=True)
 def report_list(request):
     today = timezone.localdate()
-    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = previous_month(today)
     member = getattr(request.user, "staff_member", None)
     form = ReportForm(
         request.POST or None,
@@ -144,8 +145,7 @@ def report_list(request):
                     actor=request.user, centre_id=form.cleaned_data["centre"].pk, month=form.cleaned_data["month"]
                 )
             except (DomainError, PermissionDenied) as exc:
-                field = getattr(exc, "field", None)
-                form.add_error(field if field in form.fields else None, str(exc))
+                attach_error(form, exc)
                 status = 400
             else:
                 return redirect(f"{request.path}#report-{report.pk}")
@@ -186,7 +186,7 @@ def report_download(request, pk: int, fmt: str):
     file = report.xlsx if fmt == "xlsx" else report.pdf
     return FileResponse(
         file.open("rb"),
-        content_type=XLSX if fmt == "xlsx" else "application/pdf",
+        content_type=XLSX_CONTENT_TYPE if fmt == "xlsx" else "application/pdf",
         filename=f"report-{report.centre.code}-{report.month:%Y-%m}.{fmt}",
         as_attachment=fmt == "xlsx",
     )

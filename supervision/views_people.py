@@ -10,14 +10,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError
+from hallservice.core.spreadsheets import xlsx_response
+from hallservice.core.web import attach_error, attempt
 from staff.models import StaffMember
 
 from . import assessment, audit
@@ -38,13 +40,6 @@ PAGE_SIZE = 25
 ASCENDING_FIRST = {"name", "centre"}
 
 
-def _add_service_error(form, exc: DomainError) -> None:
-    # TODO(web.py): use the one helper of hallservice/core/web.py once it exists.
-    # A service names the object ("staff"), the form its id input ("staff_id").
-    field = f"{exc.field}_id" if f"{exc.field}_id" in form.fields else exc.field
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
 def filter_scope(request, form):
     """The chosen centre and the centre ids of a valid filter form, or None (with the error on the form)."""
     if not form.is_valid():
@@ -52,7 +47,7 @@ def filter_scope(request, form):
     try:
         return centre_ids_for(request.user, form.cleaned_data["centre"])
     except DomainError as exc:
-        _add_service_error(form, exc)
+        attach_error(form, exc)
         return None
 
 
@@ -127,10 +122,8 @@ def assessment_export(request):
     rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
     scope_name = scope["centre"].name if scope["centre"] else _("All my centres")
     body = assessment.assessment_workbook(rows=rows, year=scope["year"], scope_name=scope_name)
-    response = HttpResponse(body, content_type=assessment.XLSX)
     code = scope["centre"].code if scope["centre"] else "all"
-    response["Content-Disposition"] = f'attachment; filename="assessment-{code}-{scope["year"]}.xlsx"'
-    return response
+    return xlsx_response(body, f"assessment-{code}-{scope['year']}.xlsx")
 
 
 @login_required
@@ -205,14 +198,9 @@ def integrity_list(request):
     form = IntegrityRecordForm(request.POST, user=request.user)
     if not form.is_valid():
         return _integrity_page(request, new_form=form, status=400)
-    try:
-        record = integrity_record_create(actor=request.user, **form.cleaned_data)
-    except DomainError as exc:
-        _add_service_error(form, exc)
-        return _integrity_page(request, new_form=form, status=400)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return _integrity_page(request, new_form=form, status=403)
+    record, status = attempt(request, lambda: integrity_record_create(actor=request.user, **form.cleaned_data), form)
+    if record is None:
+        return _integrity_page(request, new_form=form, status=status)
     messages.success(
         request,
         _("Integrity record for %(name)s saved: %(kind)s on %(date)s.")
@@ -229,17 +217,14 @@ def integrity_revoke(request, pk: int):
     form = IntegrityRevokeForm(request.POST, auto_id=f"id_revoke{pk}_%s")
     status = 400
     if form.is_valid():
-        try:
-            integrity_record_revoke(actor=request.user, record_id=record.pk, reason=form.cleaned_data["reason"])
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except DomainError as exc:
-            _add_service_error(form, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            status = 403
-        else:
+        _revoked, status = attempt(
+            request,
+            lambda: integrity_record_revoke(
+                actor=request.user, record_id=record.pk, reason=form.cleaned_data["reason"]
+            ),
+            form,
+        )
+        if status == 200:
             messages.success(request, _("Integrity record of %(name)s revoked.") % {"name": record.staff.name})
             return redirect(reverse("supervision:integrity"))
     return _integrity_page(request, revoke=(record.pk, form), status=status)

@@ -3,6 +3,8 @@ the bank, tests and their consequences change only through the services (with th
 
 from django.contrib import admin
 
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import (
     Attempt,
     MonthlyTest,
@@ -23,17 +25,6 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ReadOnlyAdmin):
     list_display = ["starts_at", "title", "kind", "topic", "centre", "status"]
@@ -43,19 +34,9 @@ class TrainingSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "starts_at"
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(ReadOnlyInline):
     model = Option
     fields = ["position", "text", "is_correct"]
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Question)

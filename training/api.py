@@ -16,8 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import require_perm
+from hallservice.core.api import enum_field, require_perm
 from hallservice.core.idempotency import IdempotentCreateMixin
+from hallservice.core.months import month_start
+from staff.selectors import visible_centres
 
 from . import selectors
 from . import services as svc
@@ -34,18 +36,6 @@ from .models import (
     SessionStatus,
     TrainingSession,
 )
-
-
-def enum_field(choices, component: str) -> type[serializers.ChoiceField]:
-    """A choice field documented as its own named enum (no collision with other apps' "status")."""
-
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices.choices, **kwargs)
-
-    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
-    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
-
 
 SessionKindField = enum_field(SessionKind, "TrainingSessionKindEnum")
 SessionStatusField = enum_field(SessionStatus, "TrainingSessionStatusEnum")
@@ -70,7 +60,7 @@ def _reader(user) -> bool:
 
 
 def _visible_centre(user, centre_id: int) -> int:
-    if not selectors.visible_centres(user).filter(pk=centre_id).exists():
+    if not visible_centres(user).filter(pk=centre_id).exists():
         raise ValidationError({"centre": ["Unknown centre."]})
     return centre_id
 
@@ -471,7 +461,7 @@ class MonthlyTestFilter(django_filters.FilterSet):
         fields = ["centre", "status", "month"]
 
     def filter_month(self, queryset, name, value):
-        return queryset.filter(month=selectors.month_start(value))
+        return queryset.filter(month=month_start(value))
 
 
 class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -586,7 +576,7 @@ class ScoreFilter(django_filters.FilterSet):
         fields = ["test", "staff", "centre", "month", "passed"]
 
     def filter_month(self, queryset, name, value):
-        return queryset.filter(test__month=selectors.month_start(value))
+        return queryset.filter(test__month=month_start(value))
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):

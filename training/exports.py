@@ -5,23 +5,17 @@ Pure functions from already-loaded rows to .xlsx bytes; the views choose the row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import date
-from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from hallservice.core.spreadsheets import append_row
+from hallservice.core.spreadsheets import append_row, titled_sheet, workbook_bytes
 
 from .models import AttendanceStatus, TrainingSession
 from .selectors import AttendanceRow, ScoreReport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MARKS = {
     AttendanceStatus.PRESENT: "✓",
     AttendanceStatus.ABSENT: "✗",
@@ -32,29 +26,6 @@ MARKS = {
 
 def filename(kind: str, centre_code: str, month: date) -> str:
     return f"training-{kind}-{centre_code}-{month:%Y-%m}.xlsx"
-
-
-def _sheet(sheet: Worksheet, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> None:
-    """Title row, bold frozen header, then the rows."""
-    append_row(sheet, [title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    append_row(sheet, [heading for heading, _width in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for position, (_heading, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    for row in rows:
-        append_row(sheet, row)
-    sheet.freeze_panes = "A3"
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> bytes:
@@ -77,7 +48,7 @@ def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> by
                 r.streak or "",
             )
         )
-    _sheet(
+    titled_sheet(
         sheet,
         _("%(centre)s monthly test %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
         [
@@ -93,7 +64,7 @@ def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> by
         rows,
     )
     summary = workbook.create_sheet(_("Summary"))
-    _sheet(
+    titled_sheet(
         summary,
         _("Summary"),
         [(_("Item"), 20), (_("Value"), 14)],
@@ -105,7 +76,7 @@ def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> by
             (_("Exported at"), f"{timezone.localtime():%Y-%m-%d %H:%M}"),
         ],
     )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def attendance_workbook(
@@ -118,7 +89,7 @@ def attendance_workbook(
     columns = [(_("Name"), 12)]
     columns += [(f"{timezone.localtime(s.starts_at):%m-%d} {s.title}", 14) for s in sessions]
     columns += [(_("Present"), 8), (_("Absent"), 8), (_("Excused"), 8), (_("Attendance rate (%)"), 10)]
-    _sheet(
+    titled_sheet(
         sheet,
         _("%(centre)s training attendance %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
         columns,
@@ -134,7 +105,7 @@ def attendance_workbook(
             for r in rows
         ),
     )
-    return _save(workbook)
+    return workbook_bytes(workbook)
 
 
 def question_template_workbook() -> bytes:
@@ -195,4 +166,4 @@ def question_template_workbook() -> bytes:
     )
     for letter, width in zip("ABCDEFGHIJK", (8, 14, 40, 14, 14, 14, 14, 8, 30, 6, 16), strict=True):
         sheet.column_dimensions[letter].width = width
-    return _save(workbook)
+    return workbook_bytes(workbook)

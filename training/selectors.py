@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rosters.selectors import add_months, month_end, month_start
+from hallservice.core.months import add_months, month_end, month_start, months_between
 from staff.models import ServiceCentre, StaffKind, StaffMember
 
 from .draw import PoolQuestion, distinct_per_topic
@@ -35,9 +35,6 @@ from .models import (
     TrainingSession,
 )
 
-__all__ = ["add_months", "month_end", "month_start"]
-
-
 # --- Who takes part ---------------------------------------------------------------------------------------
 
 
@@ -49,23 +46,6 @@ def required_attendees(centre_id: int) -> QuerySet[StaffMember]:
 def participants_of(centre_id: int) -> QuerySet[StaffMember]:
     """Who must take a centre's monthly test: its full-time helpers (others may take it too)."""
     return required_attendees(centre_id)
-
-
-def visible_centres(user) -> QuerySet[ServiceCentre]:
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
-
-
-def centre_for(user, centre_id) -> ServiceCentre | None:
-    """The centre a page is about: the one asked for if the user may see it, else the user's own."""
-    centres = visible_centres(user)
-    if str(centre_id or "").isdigit():
-        found = centres.filter(pk=int(centre_id)).first()
-        if found is not None:
-            return found
-    member = getattr(user, "staff_member", None)
-    if member is not None:
-        return centres.filter(pk=member.centre_id).first()
-    return centres.first()
 
 
 # --- Sessions -------------------------------------------------------------------------------------------
@@ -363,7 +343,7 @@ def person_history(member: StaffMember, *, months: int = 12, today: date | None 
     today = today or timezone.localdate()
     last = month_start(today)
     first = add_months(last, -(months - 1))
-    history = {add_months(first, i): HistoryMonth(add_months(first, i)) for i in range(months)}
+    history = {month: HistoryMonth(month) for month in months_between(first, last)}
     for attempt in Attempt.objects.filter(staff=member, test__month__gte=first, test__month__lte=last).select_related(
         "test", "study_day"
     ):

@@ -1,11 +1,12 @@
-"""API-wide pieces: the exception handler that maps domain errors to HTTP answers, the early permission check."""
+"""API-wide pieces: the exception handler that maps domain errors to HTTP answers, the early permission check,
+choice fields documented as named enums."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,6 +23,21 @@ def require_perm(user, *perms: str) -> None:
     """
     if not any(user.has_perm(perm) for perm in perms):
         raise exceptions.PermissionDenied()
+
+
+def enum_field(choices, component: str) -> type[serializers.ChoiceField]:
+    """A choice field documented as its own named enum, so it cannot collide with another app's "status".
+
+    An annotated class, not an instance: DRF rebuilds declared fields from their arguments for every
+    serializer, which would drop an annotation set on the instance.
+    """
+
+    class EnumField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices.choices, **kwargs)
+
+    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
+    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
 
 
 def exception_handler(exc, context):

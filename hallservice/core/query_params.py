@@ -9,13 +9,16 @@ another C0 control character other than tab/newline, which PostgreSQL cannot sto
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .months import month_start
 
 MAX_ID = 2**31 - 1
 
@@ -38,7 +41,7 @@ class MonthField(forms.Field):
             return None
         for fmt in ("%Y-%m", "%Y-%m-%d"):
             try:
-                return datetime.strptime(str(value).strip(), fmt).date().replace(day=1)
+                return month_start(datetime.strptime(str(value).strip(), fmt).date())
             except ValueError:
                 continue
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -64,6 +67,11 @@ def validated(form_class, data, **kwargs) -> dict:
 def common_filter(request, name: str):
     """One of ``centre``/``month``/``day`` from the address, validated (None when absent)."""
     return validated(CommonFilterForm, {name: request.GET.get(name, "")})[name]
+
+
+def month_asked(request, default: date | None = None) -> date:
+    """``?month=`` as YYYY-MM (or a date in it); absent means ``default`` or this month, a bad value answers 400."""
+    return common_filter(request, "month") or default or month_start(timezone.localdate())
 
 
 FORBIDDEN = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}

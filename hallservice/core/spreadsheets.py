@@ -1,4 +1,5 @@
-"""Formula-injection guard for every spreadsheet export (xlsx and csv).
+"""Every spreadsheet export's pieces: the formula-injection guard (xlsx and csv), the titled sheet, the bytes and
+the download answer.
 
 Text written to a spreadsheet that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
 read by Excel, WPS and LibreOffice as a formula (``=HYPERLINK(...)``, ``=1+1``, ``@SUM(A1)``), so an
@@ -21,11 +22,17 @@ checks that no module writes rows any other way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from io import BytesIO
 from typing import Any
 
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def is_formula_like(value: Any) -> bool:
@@ -66,3 +73,42 @@ def append_row(sheet: Worksheet, row: Iterable[Any]) -> None:
     for column, value in enumerate(values, start=1):
         if isinstance(value, str):
             sheet.cell(row=row_number, column=column).data_type = "s"
+
+
+def titled_sheet(
+    sheet: Worksheet,
+    title: str,
+    columns: Sequence[tuple[str, int]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    freeze: str = "A3",
+) -> None:
+    """A title row merged over the columns, a bold header of ``(heading, width)`` columns, then the rows.
+
+    Title and header stay in view while scrolling (``freeze`` is the first cell that scrolls).
+    """
+    append_row(sheet, [title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(columns), 1))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    append_row(sheet, [str(heading) for heading, _width in columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for position, (_heading, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    for row in rows:
+        append_row(sheet, row)
+    sheet.freeze_panes = freeze
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str) -> FileResponse:
+    """The download of an .xlsx file's bytes, named ``filename``."""
+    return FileResponse(BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from hallservice.core.months import add_months, month_start
 from hallservice.demo.staff import DISTRICT, DL, PHONE_PREFIX
 from hallservice.demo.writing import Tally
 from rosters.models import (
@@ -18,7 +19,7 @@ from rosters.models import (
     RotationPlan,
     Substitution,
 )
-from rosters.selectors import add_months, day_roster, month_start, month_working_days
+from rosters.selectors import day_roster, month_working_days
 from rosters.services import (
     duty_summary_file,
     rotation_plan_generate,

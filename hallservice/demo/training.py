@@ -7,9 +7,9 @@ from functools import partial
 
 from django.utils import timezone
 
+from hallservice.core.months import add_months, month_end, month_start
 from hallservice.demo.staff import DISTRICT
 from hallservice.demo.writing import Tally
-from rosters.selectors import add_months, month_end, month_start
 from staff.models import ServiceCentre, StaffMember
 from training.draw import draw
 from training.importing import parse_answer, parse_kind

@@ -31,6 +31,7 @@ from complaints.services import complaint_feedback, complaint_register
 from hallservice.core import throttle
 from hallservice.core.errorpages import too_many_requests
 from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.web import attach_error, attempt
 from staff.models import CentreLevel, ServiceCentre
 
 from ..models import (
@@ -289,11 +290,6 @@ def _throttled(request, exc: throttle.Throttled):
     return too_many_requests(request, retry_after=exc.retry_after)
 
 
-def _attach(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else f"{exc.field}_id" if f"{exc.field}_id" in form.fields else None
-    form.add_error(field, str(exc))
-
-
 def _request_from(token: str) -> ServiceRequest:
     try:
         pk = read_status_token(token, kind=REQUEST)
@@ -418,18 +414,9 @@ def track_evaluate(request, token: str):
         if form is None:
             status = 409  # the page says why: not handed over yet, or already rated
         elif form.is_valid():
-            try:
-                if again:
-                    evaluation_rate_again(request_id=req.pk, **form.cleaned_data)
-                else:
-                    request_evaluate_online(request_id=req.pk, **form.cleaned_data)
-            except TransitionNotAllowed as exc:
-                messages.error(request, str(exc))
-                status = 409
-            except DomainError as exc:
-                _attach(form, exc)
-                status = 400
-            else:
+            evaluate = evaluation_rate_again if again else request_evaluate_online
+            _rated, status = attempt(request, lambda: evaluate(request_id=req.pk, **form.cleaned_data), form)
+            if status == 200:
                 throttle.hit("evaluation_address", throttle.client_address(request))
                 messages.success(request, _("Thank you for your rating."))
                 return redirect(request_status_url(req))
@@ -455,8 +442,9 @@ def track_consult(request):
             return _throttled(request, exc)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                online = consultation_submit_online(
+            online, _status = attempt(
+                request,
+                lambda: consultation_submit_online(
                     centre_id=data["centre_id"],
                     matter_id=data["matter_id"],
                     appointment=data["appointment"],
@@ -465,10 +453,10 @@ def track_consult(request):
                     name=data["name"],
                     phone=data["phone"],
                     question=data["question"],
-                )
-            except DomainError as exc:
-                _attach(form, exc)
-            else:
+                ),
+                form,
+            )
+            if online is not None:
                 request.session["track_consultation"] = online.pk
                 return redirect("track:consult-done")
         throttle.release("consultation_address", address)  # not accepted: not counted
@@ -525,7 +513,7 @@ def track_complain(request):
                     contact=data["contact"],
                 )
             except DomainError as exc:
-                _attach(form, exc)
+                attach_error(form, exc)
             else:
                 # The code is shown once, on the next page, then forgotten by the session.
                 request.session["track_complaint"] = complaint.pk
@@ -559,7 +547,7 @@ def track_complaint(request, token: str):
                 messages.error(request, str(exc))
                 status = 409
             except DomainError as exc:
-                _attach(form, exc)
+                attach_error(form, exc)
             else:
                 messages.success(request, _("Thank you: your feedback has been recorded."))
                 return redirect(complaint_status_url(complaint))

@@ -13,12 +13,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from hallservice.core.months import month_start
 from staff.models import StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from training import services as svc
 from training.models import Attempt, QuestionKind, SessionKind
-from training.selectors import month_start
 from training.services.bank import TRUE_FALSE_OPTIONS
 
 from .conftest import JOURNEY, login, no_errors

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from complaints.services import complaint_register
+from hallservice.core.months import add_months, month_start
 from requests.services import RegistrationInput, matter_save, request_accept, request_register
 from rosters.models import BureauLeader, PlanStatus, RotationPlan, Substitution, SubstitutionStatus
-from rosters.selectors import add_months, month_start
 from rosters.services import rotation_plan_generate, rotation_plan_publish
 from staff.models import StaffKind
 from staff.roles import Role

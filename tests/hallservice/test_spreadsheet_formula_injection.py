@@ -103,7 +103,7 @@ def test_the_archive_csv_escapes_an_event_note():
 
 @pytest.mark.parametrize(
     "module",
-    ["rosters.exports", "training.exports", "supervision.reports"],
+    ["hallservice.core.spreadsheets", "supervision.reports"],
 )
 def test_every_sheet_helper_writes_hostile_rows_as_text(module):
     import importlib
@@ -113,7 +113,7 @@ def test_every_sheet_helper_writes_hostile_rows_as_text(module):
     if module.endswith("reports"):
         exports._write(workbook.active, "=title", ["=head", "n"], [[text, -2] for text in HOSTILE])
     else:
-        exports._sheet(workbook.active, "=title", [("=head", 10), ("n", 5)], [[text, -2] for text in HOSTILE])
+        exports.titled_sheet(workbook.active, "=title", [("=head", 10), ("n", 5)], [[text, -2] for text in HOSTILE])
     buffer = BytesIO()
     workbook.save(buffer)
     rows = list(load_workbook(BytesIO(buffer.getvalue())).active.iter_rows())

@@ -39,6 +39,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
+from hallservice.core.spreadsheets import XLSX_CONTENT_TYPE
 from requests.models import Evaluation, ServiceRequest
 from rosters.models import CheckIn
 from staff.models import StaffKind
@@ -441,8 +442,8 @@ def test_xlsx_opens_and_has_the_numbers_of_the_page(client, year_2026, superviso
     query = {"year": YEAR, "sort": "name"}
     page = page_rows(client.get(reverse("supervision:assessment"), query).content.decode())
     response = client.get(reverse("supervision:assessment-export"), query)
-    assert response.status_code == 200 and response["Content-Type"] == assessment.XLSX
-    sheet = load_workbook(BytesIO(response.content)).active
+    assert response.status_code == 200 and response["Content-Type"] == XLSX_CONTENT_TYPE
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     header = [c.value for c in sheet[2]]
     assert header[:5] == ["Name", "Centre", "Score", "Grade", "Requests"] and header[-1] == "Integrity"
     body = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]

@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from hallservice.core.months import month_start
 from staff.models import StaffKind
 from staff.roles import Role
 from tests.browser import ARGS, CHROMIUM
 from tests.conftest import make_staff_user
 from training import services as svc
 from training.models import QuestionKind, SessionKind
-from training.selectors import month_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

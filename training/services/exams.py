@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.months import month_start
 from hallservice.core.text_limits import check_length
 from staff.models import StaffMember
 
@@ -25,7 +26,7 @@ from ..models import (
     Topic,
     TopicQuota,
 )
-from ..selectors import month_start, participants_of
+from ..selectors import participants_of
 from .common import SYSTEM, ensure_centre, ensure_perm, ensure_transition, notify, record_event
 from .paper import attempt_grade, paper_check
 

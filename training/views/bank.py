@@ -15,7 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError
 from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.uploads import validate_upload
+from hallservice.core.web import attempt
+from staff.selectors import visible_centres
 
 from .. import exports, selectors
 from .. import services as svc
@@ -23,7 +26,7 @@ from ..forms import ImportForm, QuestionForm
 from ..importing import read_questions, stated_rows
 from ..models import Question, QuestionImport, QuestionKind, Topic, TrainingSession
 from ..services.imports import BACKGROUND_ROWS, question_import_enqueue, question_import_retry
-from .common import attempt, member_of, xlsx_response
+from .common import member_of
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -51,7 +54,7 @@ def _question_form(request, data=None, **kwargs):
         sessions=TrainingSession.objects.visible_to(request.user)
         .exclude(status="cancelled")
         .order_by("-starts_at")[:60],
-        centres=selectors.visible_centres(request.user),
+        centres=visible_centres(request.user),
         **kwargs,
     )
 
@@ -196,7 +199,7 @@ def _import(request, form, rows, errors: list):
 @permission_required("training.manage_bank", raise_exception=True)
 def bank_import_view(request):
     member = member_of(request)
-    centres = selectors.visible_centres(request.user)
+    centres = visible_centres(request.user)
     form = ImportForm(
         request.POST or None, request.FILES or None, centres=centres, initial={"centre": member and member.centre_id}
     )

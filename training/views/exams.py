@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.months import month_start
+from hallservice.core.web import attempt
+from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -30,7 +33,7 @@ from ..models import (
     TrainingNotice,
 )
 from ..services.attempts import grace
-from .common import attempt, centre_of, member_of
+from .common import centre_of, member_of
 
 
 @login_required
@@ -69,7 +72,7 @@ def notices_read_view(request):
 def _test_form(request, data=None, *, editing=False, **kwargs):
     return MonthlyTestForm(
         data,
-        centres=selectors.visible_centres(request.user),
+        centres=visible_centres(request.user),
         topics=Topic.objects.filter(is_active=True),
         editing=editing,
         **kwargs,
@@ -80,7 +83,7 @@ def _test_form(request, data=None, *, editing=False, **kwargs):
 @permission_required("training.manage_tests", raise_exception=True)
 def test_list_view(request):
     centre = centre_of(request)
-    month = selectors.month_start(timezone.localdate())
+    month = month_start(timezone.localdate())
     initial = {
         "centre": centre.pk,
         "month": f"{month:%Y-%m}",
@@ -113,7 +116,7 @@ def test_list_view(request):
                 return redirect(test)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "tests": selectors.monthly_test_list(user=request.user, centre_id=centre.pk),
         "form": form,
         "pool": _pool_rows(centre, month),

@@ -9,22 +9,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hallservice.core.months import next_month, previous_month
+from hallservice.core.query_params import month_asked
+from hallservice.core.spreadsheets import xlsx_response
+from hallservice.core.web import attempt
 from staff.models import StaffMember
+from staff.selectors import visible_centres
 
 from .. import exports, selectors
 from .. import services as svc
 from ..documents import recommendation_letter_pdf
 from ..grading import pass_mark
-from .common import attempt, centre_of, member_of, month_of, xlsx_response
+from .common import centre_of, member_of
 
 
 def _month_context(request, centre, month) -> dict:
     return {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "keep": [("month", f"{month:%Y-%m}")],
     }
 
@@ -34,7 +39,7 @@ def _month_context(request, centre, month) -> dict:
 @require_GET
 def scores_view(request):
     centre = centre_of(request)
-    month = month_of(request)
+    month = month_asked(request)
     report = selectors.score_report(centre, month)
     if request.GET.get("format") == "xlsx":
         content = exports.scores_workbook(centre_name=centre.name, month=month, report=report)
@@ -48,7 +53,7 @@ def scores_view(request):
 @require_GET
 def attendance_view(request):
     centre = centre_of(request)
-    month = month_of(request)
+    month = month_asked(request)
     sessions, rows = selectors.attendance_report(centre, month)
     if request.GET.get("format") == "xlsx":
         content = exports.attendance_workbook(centre_name=centre.name, month=month, sessions=sessions, rows=rows)

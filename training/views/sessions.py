@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
+from hallservice.core.months import next_month, previous_month
+from hallservice.core.query_params import month_asked
+from hallservice.core.web import attempt
 from staff.models import Department, StaffMember
+from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -24,7 +28,7 @@ from ..models import (
     Topic,
     TrainingSession,
 )
-from .common import attempt, can_manage_sessions, centre_of, member_of, month_of
+from .common import can_manage_sessions, centre_of, member_of
 
 
 def _session(request, pk: int) -> TrainingSession:
@@ -61,7 +65,7 @@ def session_list_view(request):
     if member_of(request) is None and not request.user.is_superuser:
         raise Http404
     centre = centre_of(request)
-    month = month_of(request)
+    month = month_asked(request)
     can_add = can_manage_sessions(request.user)
     if request.method == "POST" and not can_add:
         raise PermissionDenied(_("You may not do this."))
@@ -93,10 +97,10 @@ def session_list_view(request):
                 return redirect(session)
     context = {
         "centre": centre,
-        "centres": selectors.visible_centres(request.user),
+        "centres": visible_centres(request.user),
         "month": month,
-        "previous": selectors.add_months(month, -1),
-        "next": selectors.add_months(month, 1),
+        "previous": previous_month(month),
+        "next": next_month(month),
         "sessions": selectors.session_list(user=request.user, centre_id=centre.pk, month=month),
         "form": form,
         "keep": [("month", f"{month:%Y-%m}")],

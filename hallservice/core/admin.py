@@ -1,0 +1,35 @@
+"""Admin pieces every app's admin uses: records that change only through services are shown, never edited.
+
+Not an app's ``admin`` module (``hallservice.core`` is not an installed app): nothing is registered here.
+"""
+
+from django.contrib import admin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records change only through services (with their events); the admin shows them, never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Events are the audit trail: shown under their record, never added, changed or deleted, by anyone."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

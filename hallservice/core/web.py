@@ -1,0 +1,84 @@
+"""One way for an HTML view to call a service and show its error.
+
+The mapping is the API's (``hallservice.core.api.exception_handler``), told as a page: a ``DomainError`` is a
+400 with its message on the form (on the field it names) or in the messages, a ``TransitionNotAllowed`` a 409
+with its message, ``PermissionDenied`` a 403 with its message, and a row the service could not find a 404.
+The view decides what page to draw with the status it gets back; htmx handling stays in the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from .errors import DomainError, PermissionDenied, TransitionNotAllowed
+
+__all__ = ["attach_error", "attempt", "next_url"]
+
+T = TypeVar("T")
+
+
+def attach_error(form, exc: Exception) -> None:
+    """A service's error goes on the field it names (or its ``<field>_id`` input), else on the whole form.
+
+    ``exc`` may be any exception with a message (a ``PermissionDenied`` has no field: it lands on the form).
+    """
+    field = getattr(exc, "field", None)
+    if field and f"{field}_id" in form.fields:
+        field = f"{field}_id"
+    if field not in form.fields:
+        field = None
+    if not hasattr(form, "cleaned_data"):
+        # An unbound or not yet validated form has no cleaned_data, which add_error needs.
+        form.cleaned_data = {}
+    form.add_error(field, str(exc))
+
+
+def attempt(
+    request,
+    call: Callable[[], T],
+    form=None,
+    *,
+    refused: str | None = None,
+    conflict_on_form: bool = False,
+) -> tuple[T | None, int]:
+    """Run a service. Returns (result, HTTP status): 200, or 400 / 403 / 409 with the error shown to the user.
+
+    A ``DomainError`` lands on ``form`` when there is one, else in the messages; ``conflict_on_form`` puts a
+    ``TransitionNotAllowed`` on the form as well (a form whose whole input the state refuses, e.g. registering
+    a consultation that has already become a request). ``refused`` is the message of a ``PermissionDenied``
+    raised without one. A row the service looks up and does not find answers 404, as a lookup in the view does.
+    """
+    try:
+        return call(), 200
+    except TransitionNotAllowed as exc:
+        if conflict_on_form and form is not None:
+            attach_error(form, exc)
+        else:
+            messages.error(request, str(exc))
+        return None, 409
+    except DomainError as exc:
+        if form is not None:
+            attach_error(form, exc)
+        else:
+            messages.error(request, str(exc))
+        return None, 400
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or refused or _("You may not do this."))
+        return None, 403
+    except ObjectDoesNotExist as exc:
+        raise Http404(str(exc)) from exc
+
+
+def next_url(request, default: str) -> str:
+    """Where a POST form asks to go back to (field ``next``), if it is a page of this site (no open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
