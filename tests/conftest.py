@@ -7,11 +7,24 @@ fixtures: without the service they skip, but under REQUIRE_SERVICES=1 (CI) they 
 import os
 
 import pytest
+from django.core.cache import cache
 
 from hallservice.celery import app as celery_app
+from requests.services import matter_save, request_register
 from staff.roles import Role
 
-from .factories import DistrictFactory, StaffMemberFactory, TownFactory, UserFactory, VillageFactory
+from .browser import orm_beside_playwright
+from .factories import (
+    VALID_ID_NUMBERS,
+    DepartmentFactory,
+    DistrictFactory,
+    MatterFactory,
+    RequiredMaterialFactory,
+    StaffMemberFactory,
+    TownFactory,
+    UserFactory,
+    VillageFactory,
+)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -41,6 +54,21 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: throttle counts and lockouts never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def allow_orm_beside_playwright():
+    """For a browser test module outside tests/e2e (whose conftest does the same per package)."""
+    with orm_beside_playwright():
+        yield
 
 
 @pytest.fixture
@@ -98,3 +126,23 @@ def admin_user_role(hall):
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return user
+
+
+@pytest.fixture
+def registered_request(hall):
+    """张三's request for 不动产登记, registered at the district by the desk 王帮办 with no material provided."""
+    desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk", name="王帮办")
+    matter = matter_save(
+        matter=MatterFactory.build(code="BDC-001", main_item="不动产登记", department=DepartmentFactory(code="BDC"))
+    )
+    RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
+    return request_register(
+        actor=desk,
+        kind="assist",
+        matter_id=matter.pk,
+        applicant_name="张三",
+        applicant_id_number=VALID_ID_NUMBERS[0],
+        applicant_phone="13812345678",
+        applicant_address="新华区建设路 1 号",
+        provided_material_ids=[],
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARGS, CHROMIUM
+from tests.browser import chromium, orm_beside_playwright
 
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory sets it for every user
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -37,27 +37,11 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="package")
-def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls made from it are still safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="package")
-def browser(django_db_setup, _allow_orm_beside_playwright):
+def browser(django_db_setup):
     # Package scope: Playwright's loop runs from launch to close, so it must be gone before other packages' tests
     # run (they would see a running loop); the test database is created before it starts.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    with orm_beside_playwright(), chromium() as launched:
+        yield launched
 
 
 @dataclass

@@ -2,11 +2,12 @@
 department user; November 2026's trainings on three topics and a question bank drawn from them; helpers to
 answer a paper right or wrong."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from staff.models import StaffKind
 from staff.roles import Role
@@ -14,6 +15,7 @@ from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory
 from training import services as svc
 from training.models import Option, QuestionKind, SessionKind
+from training.selectors import month_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTH = date(2026, 11, 1)
@@ -213,6 +215,41 @@ def take_test(user, test, n_right: int, when=(2026, 11, 25, 10)):
     with at(*when):
         attempt = svc.attempt_start(actor=user, test_id=test.pk)
         return svc.attempt_submit(actor=user, attempt_id=attempt.pk, answers=answers_with(attempt, n_right))
+
+
+def open_monthly_test(
+    centre, *, helper_name, topic, title, questions, trained_ago=timedelta(0), open_for=timedelta(hours=2)
+):
+    """This month's test of ``centre``, open since an hour ago, published by the duty leader ``sup`` with
+    ``questions`` (each question_create's kind, text, options, correct and explanation) from one training; and
+    ``helper``, the full-time helper who is to take it."""
+    sup = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", kind=StaffKind.DUTY_LEADER)
+    helper = make_staff_user(
+        role=Role.FRONT_DESK, centre=centre, username="helper", name=helper_name, kind=StaffKind.FULL_TIME_HELPER
+    )
+    now = timezone.now()
+    training = svc.session_create(
+        actor=sup,
+        centre_id=centre.pk,
+        kind=SessionKind.WEEKLY,
+        topic_id=svc.topic_create(actor=sup, name=topic).pk,
+        title=title,
+        starts_at=now - trained_ago,
+        trainer_name="李卫民",
+    )
+    for question in questions:
+        svc.question_create(actor=sup, centre_id=centre.pk, session_id=training.pk, **question)
+    test = svc.monthly_test_create(
+        actor=sup,
+        centre_id=centre.pk,
+        month=month_start(timezone.localdate()),
+        question_count=len(questions),
+        time_limit_minutes=30,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + open_for,
+    )
+    svc.monthly_test_publish(actor=sup, test_id=test.pk)
+    return {"test": test, "helper": helper}
 
 
 @pytest.fixture(autouse=True)
