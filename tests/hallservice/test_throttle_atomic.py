@@ -8,22 +8,14 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 
 from hallservice.core import throttle
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_cache")]
 
 DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6390/0"}}
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def run_at_once(count: int, work) -> list:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from requests import services as svc
 from requests.models import HandlingType
 from requests.services import matter_save, request_register
 from staff.models import SpecialistRole, StaffKind
@@ -95,3 +96,22 @@ def register(people, matter):
         return request_register(actor=actor, **data)
 
     return _register
+
+
+@pytest.fixture
+def deliver_query(register, people, immediate_matter):
+    """Register, accept and deliver 张三's on-the-spot query at the desk; the applicant may rate it then."""
+
+    def _deliver():
+        desk = people["desk"]
+        req = register(matter=immediate_matter)
+        svc.request_accept(actor=desk, request_id=req.pk)
+        svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
+        return req
+
+    return _deliver
+
+
+@pytest.fixture
+def delivered_query(deliver_query):
+    return deliver_query()

@@ -7,20 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from requests.models import Complaint, ComplaintStatus, Consultation, OnlineConsultation
 from requests.services import complaint_accept, complaint_investigate, complaint_respond
 from requests.services.public import appointment_dates, complaint_status_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def complaint_data(hall, **fields):
