@@ -115,3 +115,25 @@ def deliver_query(register, people, immediate_matter):
 @pytest.fixture
 def delivered_query(deliver_query):
     return deliver_query()
+
+
+@pytest.fixture
+def village_desk(hall):
+    return make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
+
+
+@pytest.fixture
+def register_at_village(register, village_desk):
+    """Register 老李's agency request at the village desk, with no material and no address unless told otherwise."""
+
+    def _register(**fields):
+        old_li = {
+            "kind": "agency",
+            "applicant_name": "老李",
+            "applicant_id_number": VALID_ID_NUMBERS[1],
+            "applicant_phone": "13912345678",
+            "applicant_address": "",
+        }
+        return register(village_desk, provide_all=False, **{**old_li, **fields})
+
+    return _register

@@ -12,28 +12,12 @@ from hallservice.core.errors import PermissionDenied
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.services.documents import document_issue
-from staff.roles import Role
-from tests.conftest import make_staff_user
-from tests.factories import VALID_ID_NUMBERS
 
 
 @pytest.fixture
-def village_desk(hall):
-    return make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
-
-
-@pytest.fixture
-def forwarded(hall, people, matter, village_desk):
+def forwarded(hall, matter, village_desk, register_at_village):
     """老李's request, registered at the village with every material and forwarded to the town."""
-    req = svc.request_register(
-        actor=village_desk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
-        provided_material_ids=[m.pk for m in matter.materials.all()],
-    )
+    req = register_at_village(kind="assist", provided_material_ids=[m.pk for m in matter.materials.all()])
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()
     assert req.centre == hall["town"] and req.origin_centre == hall["village"]

@@ -232,20 +232,10 @@ def test_timeline_names_the_actor_and_marks_public_events(client, people, regist
     assert html.count('class="public"') == req.events.filter(public=True).count()
 
 
-def test_forwarded_request_shows_its_origin(client, hall, people, matter):
-    from requests.services import request_forward, request_register
-    from staff.roles import Role
-    from tests.conftest import make_staff_user
+def test_forwarded_request_shows_its_origin(client, hall, people, village_desk, register_at_village):
+    from requests.services import request_forward
 
-    village_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
-    req = request_register(
-        actor=village_desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
-    )
+    req = register_at_village()
     request_forward(actor=village_desk, request_id=req.pk)
     client.force_login(people["town_desk"])
     html = client.get(req.get_absolute_url()).content.decode()
