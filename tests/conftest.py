@@ -103,6 +103,18 @@ def hall(db):
     return {"district": district, "town": town, "village": village}
 
 
+def api_as(user, *, language=None):
+    """An API client logged in as ``user`` (DRF's force_authenticate), asking for ``language`` if given."""
+    from django.conf import settings
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
 def make_staff_user(*, role, centre, username, **member_fields):
     user = UserFactory(username=username, roles=[role] if role else [])
     StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)

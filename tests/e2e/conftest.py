@@ -112,6 +112,21 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     assert "/accounts/login/" not in page.url, f"login of {username} failed"
 
 
+def open_register_form_with(page, username: str, matter) -> None:
+    """``username`` logs in, opens the register form and picks ``matter`` by typing its pinyin initials, as
+    clerks do (the search answers while they type; the one hit is chosen)."""
+    from playwright.sync_api import expect
+
+    login(page, username)
+    page.goto("/requests/new/")
+    page.locator("#matter-q").press_sequentially("bdczy", delay=30)
+    picks = page.locator("#matter-results button[name=pick_matter]")
+    expect(picks).to_have_count(1)
+    expect(page.locator(".htmx-request")).to_have_count(0)
+    picks.first.click()
+    expect(page.locator("#matter-chosen input[name=matter_id]")).to_have_value(str(matter.pk))
+
+
 def pdf_text(data: bytes) -> str:
     """The text of a PDF as poppler's pdftotext reads it."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:

@@ -6,12 +6,12 @@ district hall, after which the town got 404.
 """
 
 import pytest
-from rest_framework.test import APIClient
 
 from hallservice.core.errors import PermissionDenied
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.services.documents import document_issue
+from tests.conftest import api_as
 
 
 @pytest.fixture
@@ -22,12 +22,6 @@ def forwarded(hall, matter, village_desk, register_at_village):
     req.refresh_from_db()
     assert req.centre == hall["town"] and req.origin_centre == hall["village"]
     return req
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_forwarding_village_may_no_longer_log_work_or_start(forwarded, people, village_desk):

@@ -29,6 +29,19 @@ def complaint_data(hall, **fields):
     return data
 
 
+def question_data(hall, **fields):
+    """The consult form as a citizen fills it in: a question to the district centre."""
+    data = {
+        "appointment": "question",
+        "centre_id": hall["district"].pk,
+        "name": "周九",
+        "phone": "13700002222",
+        "question": "首次登记需要带哪些材料？",
+    }
+    data.update(fields)
+    return data
+
+
 # --- Pages render -----------------------------------------------------------------------------------------
 
 
@@ -55,17 +68,7 @@ def test_citizen_pages_render_in_chinese_without_login(client, hall, url):
 
 
 def test_online_question_lands_in_the_centres_consultations_with_a_reference(client, hall, people, matter):
-    response = client.post(
-        "/track/consult/",
-        {
-            "appointment": "question",
-            "centre_id": hall["district"].pk,
-            "matter_id": matter.pk,
-            "name": "周九",
-            "phone": "13700002222",
-            "question": "首次登记需要带哪些材料？",
-        },
-    )
+    response = client.post("/track/consult/", question_data(hall, matter_id=matter.pk))
     assert response.status_code == 302
     done = client.get(response["Location"]).content.decode()
     online = OnlineConsultation.objects.get()
@@ -83,14 +86,7 @@ def test_appointment_only_on_offered_working_days(client, hall, people):
     with time_machine.travel(datetime(2026, 9, 29, 10, tzinfo=TZ), tick=False):
         days = appointment_dates()
         assert days[:3] == [datetime(2026, 9, 30).date(), datetime(2026, 10, 8).date(), datetime(2026, 10, 9).date()]
-        base = {
-            "appointment": "appointment",
-            "centre_id": hall["district"].pk,
-            "name": "周九",
-            "phone": "13700002222",
-            "question": "想预约办理",
-            "slot": "morning",
-        }
+        base = question_data(hall, appointment="appointment", question="想预约办理", slot="morning")
         holiday = client.post("/track/consult/", {**base, "preferred_date": "2026-10-02"})
         assert holiday.status_code == 400 and not Consultation.objects.exists()
         missing_slot = client.post("/track/consult/", {**base, "preferred_date": "2026-10-08", "slot": ""})
@@ -107,13 +103,7 @@ def test_appointment_only_on_offered_working_days(client, hall, people):
     [("name", "名" * 51), ("phone", "12345"), ("question", "问" * 1001), ("question", ""), ("centre_id", "999999")],
 )
 def test_bad_consultations_are_refused(client, hall, people, field, value):
-    data = {
-        "appointment": "question",
-        "centre_id": hall["district"].pk,
-        "name": "周九",
-        "phone": "13700002222",
-        "question": "x",
-    }
+    data = question_data(hall, question="x")
     data[field] = value
     assert client.post("/track/consult/", data).status_code == 400
     assert not Consultation.objects.exists()
