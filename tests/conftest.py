@@ -115,6 +115,33 @@ def api_as(user, *, language=None):
     return client
 
 
+def all_at_once(calls) -> list:
+    """Run the calls in threads released together, each on its own database connection; what each returned, or
+    the exception it raised, in the order of the calls."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except Exception as exc:  # returned: each caller judges its racers' failures
+            outcomes[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
 def make_staff_user(*, role, centre, username, **member_fields):
     user = UserFactory(username=username, roles=[role] if role else [])
     StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)

@@ -4,14 +4,15 @@ Forty lookups with wrong codes, or thirty wrong passwords, sent at once: before,
 evaluated, then counted, so all of them checked before any had counted. Now at most the limit evaluate.
 """
 
+import functools
 import threading
 import time
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from hallservice.core import throttle
+from tests.conftest import all_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_cache")]
 
@@ -19,22 +20,8 @@ DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "L
 
 
 def run_at_once(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def one(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """``work(0)`` … ``work(count - 1)`` in threads released together; what each returned (or raised)."""
+    return all_at_once([functools.partial(work, i) for i in range(count)])
 
 
 class Counting:
