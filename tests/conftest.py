@@ -14,17 +14,7 @@ from requests.services import matter_save, request_register
 from staff.roles import Role
 
 from .browser import orm_beside_playwright
-from .factories import (
-    VALID_ID_NUMBERS,
-    DepartmentFactory,
-    DistrictFactory,
-    MatterFactory,
-    RequiredMaterialFactory,
-    StaffMemberFactory,
-    TownFactory,
-    UserFactory,
-    VillageFactory,
-)
+from .factories import DistrictFactory, StaffMemberFactory, TownFactory, UserFactory, VillageFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -119,27 +109,23 @@ def all_at_once(calls) -> list:
     """Run the calls in threads released together, each on its own database connection; what each returned, or
     the exception it raised, in the order of the calls."""
     import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connections
 
     barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
 
-    def run(i, call):
+    def run(call):
         try:
             barrier.wait()
-            outcomes[i] = call()
+            return call()
         except Exception as exc:  # returned: each caller judges its racers' failures
-            outcomes[i] = exc
+            return exc
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
 
 
 def make_staff_user(*, role, centre, username, **member_fields):
@@ -170,6 +156,8 @@ def admin_user_role(hall):
 @pytest.fixture
 def registered_request(hall):
     """张三's request for 不动产登记, registered at the district by the desk 王帮办 with no material provided."""
+    from .factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+
     desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk", name="王帮办")
     matter = matter_save(
         matter=MatterFactory.build(code="BDC-001", main_item="不动产登记", department=DepartmentFactory(code="BDC"))

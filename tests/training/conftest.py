@@ -43,48 +43,18 @@ def people(hall):
     district = hall["district"]
     department = DepartmentFactory(code="BDC", name="不动产登记中心")
     other = DepartmentFactory(code="MZJ", name="民政局")
-    supervisor = make_staff_user(
-        role=Role.SUPERVISOR,
-        centre=district,
-        username="sup",
-        name="钱督查",
-        kind=StaffKind.WINDOW_HELPER,
-        department=other,
-    )
+
+    def staff(username, name, role, kind, centre=district, **fields):
+        return make_staff_user(role=role, centre=centre, username=username, name=name, kind=kind, **fields)
+
+    supervisor = staff("sup", "钱督查", Role.SUPERVISOR, StaffKind.WINDOW_HELPER, department=other)
     helpers = [
-        make_staff_user(
-            role=Role.FRONT_DESK,
-            centre=district,
-            username=f"helper{i}",
-            name=f"帮办{i}",
-            kind=StaffKind.FULL_TIME_HELPER,
-            dispatch_company=COMPANY,
-        )
+        staff(f"helper{i}", f"帮办{i}", Role.FRONT_DESK, StaffKind.FULL_TIME_HELPER, dispatch_company=COMPANY)
         for i in (1, 2, 3)
     ]
-    dept_user = make_staff_user(
-        role=Role.DEPARTMENT_USER,
-        centre=district,
-        username="dept",
-        name="范专员",
-        kind=StaffKind.SPECIALIST,
-        department=department,
-    )
-    window_helper = make_staff_user(
-        role=Role.FRONT_DESK,
-        centre=district,
-        username="wh",
-        name="窗口帮办",
-        kind=StaffKind.WINDOW_HELPER,
-        department=department,
-    )
-    town_helper = make_staff_user(
-        role=Role.FRONT_DESK,
-        centre=hall["town"],
-        username="townhelper",
-        name="镇帮办",
-        kind=StaffKind.FULL_TIME_HELPER,
-    )
+    dept_user = staff("dept", "范专员", Role.DEPARTMENT_USER, StaffKind.SPECIALIST, department=department)
+    window_helper = staff("wh", "窗口帮办", Role.FRONT_DESK, StaffKind.WINDOW_HELPER, department=department)
+    town_helper = staff("townhelper", "镇帮办", Role.FRONT_DESK, StaffKind.FULL_TIME_HELPER, centre=hall["town"])
     return {
         "centre": district,
         "supervisor": supervisor,
