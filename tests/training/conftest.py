@@ -135,22 +135,27 @@ def bank(people, topics, sessions):
     return questions
 
 
+def create_november_test(people, *, question_count, time_limit_minutes=30, opens_at=None, **fields):
+    """November's test drafted by the supervisor, open ``opens_at`` (25 Nov 09:00 unless told) to 27 Nov 18:00."""
+    return svc.monthly_test_create(
+        actor=people["supervisor"],
+        centre_id=people["centre"].pk,
+        month=MONTH,
+        question_count=question_count,
+        time_limit_minutes=time_limit_minutes,
+        opens_at=opens_at or moment(2026, 11, 25, 9),
+        closes_at=moment(2026, 11, 27, 18),
+        **fields,
+    )
+
+
 @pytest.fixture
 def published_test(people, topics, bank):
     """November's test: 10 questions, 3 of the first topic, 3 of the second, the rest of the third; open
     25 Nov 09:00 to 27 Nov 18:00 (a Friday), 30 minutes."""
     sup = people["supervisor"]
     with at(2026, 11, 20):
-        test = svc.monthly_test_create(
-            actor=sup,
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=10,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 11, 25, 9),
-            closes_at=moment(2026, 11, 27, 18),
-            quotas={topics[0].pk: 3, topics[1].pk: 3},
-        )
+        test = create_november_test(people, question_count=10, quotas={topics[0].pk: 3, topics[1].pk: 3})
         svc.monthly_test_publish(actor=sup, test_id=test.pk)
     test.refresh_from_db()
     return test

@@ -10,7 +10,17 @@ from training.draw import draw
 from training.models import Attempt, AttemptStatus, MonthlyTestStatus, Option, Question, QuestionKind
 from training.selectors import pool_for
 
-from .conftest import MONTH, add_question, answer_key, answers_with, at, moment, take_test, wrong_answer
+from .conftest import (
+    MONTH,
+    add_question,
+    answer_key,
+    answers_with,
+    at,
+    create_november_test,
+    moment,
+    take_test,
+    wrong_answer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,36 +211,22 @@ def test_another_centres_staff_cannot_take_the_test(people, published_test):
 
 def test_a_draft_test_cannot_be_taken(people, topics, bank):
     with at(2026, 11, 20):
-        test = svc.monthly_test_create(
-            actor=people["supervisor"],
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=5,
-            time_limit_minutes=20,
-            opens_at=moment(2026, 11, 20, 9),
-            closes_at=moment(2026, 11, 27, 18),
-        )
+        test = create_november_test(people, question_count=5, time_limit_minutes=20, opens_at=moment(2026, 11, 20, 9))
         with pytest.raises(TransitionNotAllowed):
             svc.attempt_start(actor=people["helpers"][0], test_id=test.pk)
 
 
 def test_a_test_asking_more_of_a_topic_than_the_bank_holds_is_refused(people, topics, bank):
-    kwargs = {
-        "actor": people["supervisor"],
-        "centre_id": people["centre"].pk,
-        "month": MONTH,
-        "time_limit_minutes": 20,
-        "opens_at": moment(2026, 11, 25, 9),
-        "closes_at": moment(2026, 11, 27, 18),
-    }
     with at(2026, 11, 20):
         with pytest.raises(DomainError, match=f"“{topics[0].name}” asks for 7 questions but the bank holds 6") as e:
-            svc.monthly_test_create(question_count=10, quotas={topics[0].pk: 7}, **kwargs)
+            create_november_test(people, question_count=10, time_limit_minutes=20, quotas={topics[0].pk: 7})
         assert e.value.field == "quotas"
         with pytest.raises(DomainError, match="holds 18"):
-            svc.monthly_test_create(question_count=19, **kwargs)
+            create_november_test(people, question_count=19, time_limit_minutes=20)
         with pytest.raises(DomainError, match="add up to more"):
-            svc.monthly_test_create(question_count=5, quotas={topics[0].pk: 3, topics[1].pk: 3}, **kwargs)
+            create_november_test(
+                people, question_count=5, time_limit_minutes=20, quotas={topics[0].pk: 3, topics[1].pk: 3}
+            )
 
 
 def test_deactivated_questions_and_other_months_topics_are_not_drawn(people, topics, bank):
