@@ -10,6 +10,13 @@ from requests.services.public import request_status_url
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
+def rated_at_desk(req, people, **marks):
+    """The applicant's marks recorded by the desk: 基本满意 overall and on every indicator unless told otherwise."""
+    basically = Rating.BASICALLY_SATISFIED
+    marks = {"rating": basically, "efficiency": basically, "service_level": basically, "attitude": basically, **marks}
+    return svc.request_evaluate(actor=people["desk"], request_id=req.pk, **marks)
+
+
 def test_efficiency_dissatisfied_with_overall_satisfied_opens_the_rectification_case(client, delivered_query):
     response = client.post(
         request_status_url(delivered_query) + "evaluate/",
@@ -30,10 +37,9 @@ def test_efficiency_dissatisfied_with_overall_satisfied_opens_the_rectification_
 
 
 def test_attitude_very_dissatisfied_recorded_at_the_desk_opens_the_case(delivered_query, people):
-    evaluation = svc.request_evaluate(
-        actor=people["desk"],
-        request_id=delivered_query.pk,
-        rating=Rating.BASICALLY_SATISFIED,
+    evaluation = rated_at_desk(
+        delivered_query,
+        people,
         efficiency=Rating.SATISFIED,
         service_level=Rating.SATISFIED,
         attitude=Rating.VERY_DISSATISFIED,
@@ -42,14 +48,7 @@ def test_attitude_very_dissatisfied_recorded_at_the_desk_opens_the_case(delivere
 
 
 def test_basically_satisfied_on_every_indicator_opens_no_case(delivered_query, people):
-    evaluation = svc.request_evaluate(
-        actor=people["desk"],
-        request_id=delivered_query.pk,
-        rating=Rating.BASICALLY_SATISFIED,
-        efficiency=Rating.BASICALLY_SATISFIED,
-        service_level=Rating.BASICALLY_SATISFIED,
-        attitude=Rating.BASICALLY_SATISFIED,
-    )
+    evaluation = rated_at_desk(delivered_query, people)
     assert not evaluation.needs_follow_up and not evaluation.is_poor
     assert not RequestEvent.objects.filter(request=delivered_query, verb="follow_up_opened").exists()
 
