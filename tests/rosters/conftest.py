@@ -38,6 +38,14 @@ def approved_substitution(supervisor, absent_id, substitute_id, day, duty, reaso
     return sub
 
 
+def own_day_and_free_leader(h, plan):
+    """The duty leader login's first day on duty in ``plan``, and another duty leader free that day."""
+    leader = h["leader_user"].staff_member
+    day = plan.duty_days.filter(leader=leader).order_by("day").first().day
+    substitute = next(p for p in h["leaders"] if p.pk != leader.pk and not plan.duty_days.filter(day=day, leader=p))
+    return leader, day, substitute
+
+
 @pytest.fixture(autouse=True)
 def _sessions_survive_time_travel(settings):
     # Logins happen at the real time and requests at frozen times days later: keep the sessions valid.

@@ -16,7 +16,7 @@ from rosters.services import (
 from staff.models import StaffKind
 from tests.factories import StaffMemberFactory, WindowFactory
 
-from .conftest import MONTH, approved_substitution, at, file_substitution
+from .conftest import MONTH, approved_substitution, at, file_substitution, own_day_and_free_leader
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 12, 9)
@@ -274,11 +274,7 @@ def test_my_check_in_page_on_a_phone(client, roster_hall, published):
 
 def test_substitution_filed_and_decided_through_the_pages(client, roster_hall, published):
     h = roster_hall
-    leader = h["leader_user"].staff_member
-    day = published.duty_days.filter(leader=leader).order_by("day").first().day
-    substitute = next(
-        p for p in h["leaders"] if p.pk != leader.pk and not published.duty_days.filter(day=day, leader=p)
-    )
+    leader, day, substitute = own_day_and_free_leader(h, published)
     client.force_login(h["leader_user"])
     data = {
         "absent": leader.pk,
@@ -365,11 +361,7 @@ def test_duty_summary_page(client, roster_hall, published):
 
 def test_going_back_after_a_decision_stays_on_this_site(client, roster_hall, published):
     h = roster_hall
-    leader = h["leader_user"].staff_member
-    day = published.duty_days.filter(leader=leader).order_by("day").first().day
-    substitute = next(
-        p for p in h["leaders"] if p.pk != leader.pk and not published.duty_days.filter(day=day, leader=p)
-    )
+    leader, day, substitute = own_day_and_free_leader(h, published)
     with at(2026, 11, 30):
         sub = file_substitution(h["leader_user"], leader.pk, substitute.pk, day, Duty.DUTY_LEADER, "会")
         client.force_login(h["supervisor"])

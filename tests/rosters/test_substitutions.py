@@ -16,7 +16,7 @@ from rosters.services import (
     unavailability_record,
 )
 
-from .conftest import approved_substitution, at, file_substitution
+from .conftest import approved_substitution, at, file_substitution, own_day_and_free_leader
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 12, 9)
@@ -28,9 +28,7 @@ def leader_day(plan, leader):
 
 def file_for_leader(h, plan, **extra):
     """The duty leader login files a substitution for one of their own days."""
-    leader = h["leader_user"].staff_member
-    day = leader_day(plan, leader)
-    substitute = next(p for p in h["leaders"] if p.pk != leader.pk and not plan.duty_days.filter(day=day, leader=p))
+    leader, day, substitute = own_day_and_free_leader(h, plan)
     data = {
         "absent_id": leader.pk,
         "substitute_id": substitute.pk,
