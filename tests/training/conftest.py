@@ -135,7 +135,7 @@ def bank(people, topics, sessions):
     return questions
 
 
-def create_november_test(people, *, question_count, time_limit_minutes=30, opens_at=None, **fields):
+def november_test(people, *, question_count, time_limit_minutes=30, opens_at=None, **fields):
     """November's test drafted by the supervisor, open ``opens_at`` (25 Nov 09:00 unless told) to 27 Nov 18:00."""
     return svc.monthly_test_create(
         actor=people["supervisor"],
@@ -155,7 +155,7 @@ def published_test(people, topics, bank):
     25 Nov 09:00 to 27 Nov 18:00 (a Friday), 30 minutes."""
     sup = people["supervisor"]
     with at(2026, 11, 20):
-        test = create_november_test(people, question_count=10, quotas={topics[0].pk: 3, topics[1].pk: 3})
+        test = november_test(people, question_count=10, quotas={topics[0].pk: 3, topics[1].pk: 3})
         svc.monthly_test_publish(actor=sup, test_id=test.pk)
     test.refresh_from_db()
     return test

@@ -16,8 +16,8 @@ from .conftest import (
     answer_key,
     answers_with,
     at,
-    create_november_test,
     moment,
+    november_test,
     take_test,
     wrong_answer,
 )
@@ -211,7 +211,7 @@ def test_another_centres_staff_cannot_take_the_test(people, published_test):
 
 def test_a_draft_test_cannot_be_taken(people, topics, bank):
     with at(2026, 11, 20):
-        test = create_november_test(people, question_count=5, time_limit_minutes=20, opens_at=moment(2026, 11, 20, 9))
+        test = november_test(people, question_count=5, time_limit_minutes=20, opens_at=moment(2026, 11, 20, 9))
         with pytest.raises(TransitionNotAllowed):
             svc.attempt_start(actor=people["helpers"][0], test_id=test.pk)
 
@@ -219,14 +219,12 @@ def test_a_draft_test_cannot_be_taken(people, topics, bank):
 def test_a_test_asking_more_of_a_topic_than_the_bank_holds_is_refused(people, topics, bank):
     with at(2026, 11, 20):
         with pytest.raises(DomainError, match=f"“{topics[0].name}” asks for 7 questions but the bank holds 6") as e:
-            create_november_test(people, question_count=10, time_limit_minutes=20, quotas={topics[0].pk: 7})
+            november_test(people, question_count=10, time_limit_minutes=20, quotas={topics[0].pk: 7})
         assert e.value.field == "quotas"
         with pytest.raises(DomainError, match="holds 18"):
-            create_november_test(people, question_count=19, time_limit_minutes=20)
+            november_test(people, question_count=19, time_limit_minutes=20)
         with pytest.raises(DomainError, match="add up to more"):
-            create_november_test(
-                people, question_count=5, time_limit_minutes=20, quotas={topics[0].pk: 3, topics[1].pk: 3}
-            )
+            november_test(people, question_count=5, time_limit_minutes=20, quotas={topics[0].pk: 3, topics[1].pk: 3})
 
 
 def test_deactivated_questions_and_other_months_topics_are_not_drawn(people, topics, bank):
