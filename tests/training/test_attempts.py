@@ -10,17 +10,7 @@ from training.draw import draw
 from training.models import Attempt, AttemptStatus, MonthlyTestStatus, Option, Question, QuestionKind
 from training.selectors import pool_for
 
-from .conftest import (
-    MONTH,
-    add_question,
-    answer_key,
-    answers_with,
-    at,
-    moment,
-    november_test,
-    take_test,
-    wrong_answer,
-)
+from .conftest import MONTH, add_question, answer_key, answers_with, at, moment, november_test, take_test, wrong_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -114,12 +104,20 @@ def test_a_second_submission_is_refused(people, published_test):
     assert str(attempt.score) == "100.00"
 
 
-def test_the_server_refuses_a_submission_after_the_time_limit(people, published_test, settings):
+@pytest.fixture
+def paper_at_ten(people, published_test, settings):
+    """The first helper's paper, started at 10:00 on the opening day (30 minutes, 10 seconds' grace), and the
+    answers that would score 100."""
     settings.TRAINING_SUBMIT_GRACE_SECONDS = 10
-    helper = people["helpers"][0]
     with at(2026, 11, 25, 10):
-        attempt = svc.attempt_start(actor=helper, test_id=published_test.pk)
-        answers = answers_with(attempt, 10)
+        attempt = svc.attempt_start(actor=people["helpers"][0], test_id=published_test.pk)
+        return attempt, answers_with(attempt, 10)
+
+
+def test_the_server_refuses_a_submission_after_the_time_limit(people, paper_at_ten):
+    helper = people["helpers"][0]
+    attempt, answers = paper_at_ten
+    with at(2026, 11, 25, 10):
         first_id = next(iter(answers))
         svc.attempt_answer(actor=helper, attempt_id=attempt.pk, question_id=first_id, option_ids=answers[first_id])
     # 30 minutes and 11 seconds later: past the deadline and its grace.
@@ -134,12 +132,9 @@ def test_the_server_refuses_a_submission_after_the_time_limit(people, published_
     assert attempt.status == AttemptStatus.EXPIRED and attempt.correct_count == 1 and str(attempt.score) == "10.00"
 
 
-def test_a_submission_inside_the_grace_seconds_is_accepted(people, published_test, settings):
-    settings.TRAINING_SUBMIT_GRACE_SECONDS = 10
+def test_a_submission_inside_the_grace_seconds_is_accepted(people, paper_at_ten):
     helper = people["helpers"][0]
-    with at(2026, 11, 25, 10):
-        attempt = svc.attempt_start(actor=helper, test_id=published_test.pk)
-        answers = answers_with(attempt, 10)
+    attempt, answers = paper_at_ten
     with at(2026, 11, 25, 10, 30, 9):
         assert svc.attempt_expire_overdue() == 0
         graded = svc.attempt_submit(actor=helper, attempt_id=attempt.pk, answers=answers)
