@@ -7,10 +7,13 @@ fixtures: without the service they skip, but under REQUIRE_SERVICES=1 (CI) they 
 import os
 
 import pytest
+from django.core.cache import cache
 
 from hallservice.celery import app as celery_app
+from requests.services import matter_save, request_register
 from staff.roles import Role
 
+from .browser import orm_beside_playwright
 from .factories import DistrictFactory, StaffMemberFactory, TownFactory, UserFactory, VillageFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
@@ -41,6 +44,21 @@ def _eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: throttle counts and lockouts never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def allow_orm_beside_playwright():
+    """For a browser test module outside tests/e2e (whose conftest does the same per package)."""
+    with orm_beside_playwright():
+        yield
 
 
 @pytest.fixture
@@ -75,6 +93,41 @@ def hall(db):
     return {"district": district, "town": town, "village": village}
 
 
+def api_as(user, *, language=None):
+    """An API client logged in as ``user`` (DRF's force_authenticate), asking for ``language`` if given."""
+    from django.conf import settings
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def all_at_once(calls) -> list:
+    """Run the calls in threads released together, each on its own database connection; what each returned, or
+    the exception it raised, in the order of the calls."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        except Exception as exc:  # returned: each caller judges its racers' failures
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
 def make_staff_user(*, role, centre, username, **member_fields):
     user = UserFactory(username=username, roles=[role] if role else [])
     StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)
@@ -98,3 +151,18 @@ def admin_user_role(hall):
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return user
+
+
+@pytest.fixture
+def registered_request(hall):
+    """张三's request for 不动产登记, registered at the district by the desk 王帮办 with no material provided."""
+    from .factories import DepartmentFactory, MatterFactory, RequiredMaterialFactory, registration_input
+
+    desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk", name="王帮办")
+    matter = matter_save(
+        matter=MatterFactory.build(code="BDC-001", main_item="不动产登记", department=DepartmentFactory(code="BDC"))
+    )
+    RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
+    return request_register(
+        actor=desk, data=registration_input(matter, applicant_address="新华区建设路 1 号", provided_material_ids=[])
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARGS, CHROMIUM
+from tests.browser import chromium, orm_beside_playwright
 
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory sets it for every user
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -37,27 +37,11 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="package")
-def _allow_orm_beside_playwright():
-    # Playwright's sync API runs an event loop in the test thread; the ORM calls made from it are still safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="package")
-def browser(django_db_setup, _allow_orm_beside_playwright):
+def browser(django_db_setup):
     # Package scope: Playwright's loop runs from launch to close, so it must be gone before other packages' tests
     # run (they would see a running loop); the test database is created before it starts.
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    with orm_beside_playwright(), chromium() as launched:
+        yield launched
 
 
 @dataclass
@@ -126,6 +110,21 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert "/accounts/login/" not in page.url, f"login of {username} failed"
+
+
+def open_register_form_with(page, username: str, matter) -> None:
+    """``username`` logs in, opens the register form and picks ``matter`` by typing its pinyin initials, as
+    clerks do (the search answers while they type; the one hit is chosen)."""
+    from playwright.sync_api import expect
+
+    login(page, username)
+    page.goto("/requests/new/")
+    page.locator("#matter-q").press_sequentially("bdczy", delay=30)
+    picks = page.locator("#matter-results button[name=pick_matter]")
+    expect(picks).to_have_count(1)
+    expect(page.locator(".htmx-request")).to_have_count(0)
+    picks.first.click()
+    expect(page.locator("#matter-chosen input[name=matter_id]")).to_have_value(str(matter.pk))
 
 
 def pdf_text(data: bytes) -> str:

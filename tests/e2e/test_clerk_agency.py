@@ -22,7 +22,7 @@ from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
-from .conftest import JOURNEY, login, no_errors, pdf_text
+from .conftest import JOURNEY, login, no_errors, open_register_form_with, pdf_text
 
 pytestmark = JOURNEY
 
@@ -264,14 +264,7 @@ def test_clerk_registers_a_macau_resident_by_the_residence_permit(pages, desk):
     """The permit number typed as a resident ID is refused with the document type to choose; with it, it registers."""
     clerk = pages("clerk")
     page = clerk.page
-    login(page, "clerk")
-    page.goto("/requests/new/")
-    page.locator("#matter-q").press_sequentially("bdczy", delay=30)
-    picks = page.locator("#matter-results button[name=pick_matter]")
-    expect(picks).to_have_count(1)
-    expect(page.locator(".htmx-request")).to_have_count(0)
-    picks.first.click()
-    expect(page.locator("#matter-chosen input[name=matter_id]")).to_have_value(str(desk["matter"].pk))
+    open_register_form_with(page, "clerk", desk["matter"])
     expect(page.locator("label[for=id_contact_person]")).to_contain_text("单位必填")
     page.locator("#id_applicant_name").fill("何美玲")
     page.locator("#id_applicant_id_number").fill(MACAU_PERMIT)

@@ -17,7 +17,7 @@ from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
-from .conftest import JOURNEY, login, no_errors
+from .conftest import JOURNEY, no_errors, open_register_form_with
 
 pytestmark = JOURNEY
 
@@ -38,14 +38,7 @@ def desk(hall):
 def test_a_double_click_on_register_makes_one_request(pages, desk):
     clerk = pages("clerk")
     page = clerk.page
-    login(page, "clerk")
-    page.goto("/requests/new/")
-    page.locator("#matter-q").press_sequentially("bdczy", delay=30)
-    picks = page.locator("#matter-results button[name=pick_matter]")
-    expect(picks).to_have_count(1)
-    expect(page.locator(".htmx-request")).to_have_count(0)
-    picks.first.click()
-    expect(page.locator("#matter-chosen input[name=matter_id]")).to_have_value(str(desk.pk))
+    open_register_form_with(page, "clerk", desk)
     page.locator("input[name=kind][value=assist]").check()
     page.locator("#id_applicant_name").fill("张秀英")
     page.locator("#id_applicant_id_number").fill(VALID_ID_NUMBERS[0])

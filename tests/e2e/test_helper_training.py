@@ -10,15 +10,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from hallservice.core.months import month_start
-from staff.models import StaffKind
-from staff.roles import Role
-from tests.conftest import make_staff_user
-from training import services as svc
-from training.models import Attempt, QuestionKind, SessionKind
+from tests.training.conftest import open_monthly_test
+from training.models import Attempt, QuestionKind
 from training.services.bank import TRUE_FALSE_OPTIONS
 
 from .conftest import JOURNEY, login, no_errors
@@ -46,44 +41,25 @@ def option(n: int, index: int) -> str:
 
 @pytest.fixture
 def monthly_test(hall):
-    centre = hall["district"]
-    sup = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", kind=StaffKind.DUTY_LEADER)
-    helper = make_staff_user(
-        role=Role.FRONT_DESK, centre=centre, username="helper", name="周帮办", kind=StaffKind.FULL_TIME_HELPER
-    )
-    now = timezone.now()
-    topic = svc.topic_create(actor=sup, name="一次性告知与容缺受理")
-    session = svc.session_create(
-        actor=sup,
-        centre_id=centre.pk,
-        kind=SessionKind.WEEKLY,
-        topic_id=topic.pk,
+    questions = [
+        {
+            "kind": kind,
+            "text": f"第{n + 1}题：一次性告知的要求",
+            "options": [f"第{n + 1}题选项{letter}" for letter in LETTERS],
+            "correct": correct,
+            "explanation": f"解析{n + 1}",
+        }
+        for n, (kind, correct) in enumerate(QUESTIONS)
+    ]
+    return open_monthly_test(
+        hall["district"],
+        helper_name="周帮办",
+        topic="一次性告知与容缺受理",
         title="本月业务培训",
-        starts_at=now - timedelta(days=1),
-        trainer_name="李卫民",
+        questions=questions,
+        trained_ago=timedelta(days=1),
+        open_for=timedelta(hours=3),
     )
-    for n, (kind, correct) in enumerate(QUESTIONS):
-        svc.question_create(
-            actor=sup,
-            centre_id=centre.pk,
-            kind=kind,
-            text=f"第{n + 1}题：一次性告知的要求",
-            options=[f"第{n + 1}题选项{letter}" for letter in LETTERS],
-            correct=correct,
-            session_id=session.pk,
-            explanation=f"解析{n + 1}",
-        )
-    test = svc.monthly_test_create(
-        actor=sup,
-        centre_id=centre.pk,
-        month=month_start(timezone.localdate()),
-        question_count=len(QUESTIONS),
-        time_limit_minutes=30,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(hours=3),
-    )
-    svc.monthly_test_publish(actor=sup, test_id=test.pk)
-    return {"test": test, "helper": helper}
 
 
 def test_helper_takes_the_monthly_test_and_sees_the_score(pages, monthly_test):

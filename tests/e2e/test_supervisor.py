@@ -59,15 +59,9 @@ def roster_world(hall):
             centre=district, name=f"窗口帮办{i}", kind=StaffKind.WINDOW_HELPER, department=bdc, window=windows[0]
         )
     # Window helpers of a department without rotation windows: free to stand in at a window.
-    supervisor = make_staff_user(
-        role=Role.SUPERVISOR,
-        centre=district,
-        username="sup",
-        name="钱督查",
-        kind=StaffKind.WINDOW_HELPER,
-        department=quiet,
-    )
-    standby = StaffMemberFactory(centre=district, name="孙替岗", kind=StaffKind.WINDOW_HELPER, department=quiet)
+    quiet_helper = {"kind": StaffKind.WINDOW_HELPER, "department": quiet}
+    supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查", **quiet_helper)
+    standby = StaffMemberFactory(centre=district, name="孙替岗", **quiet_helper)
     this_month = month_start(timezone.localdate())
     current = rotation_plan_generate(actor=supervisor, centre_id=district.pk, month=this_month)
     rotation_plan_publish(actor=supervisor, plan_id=current.pk)

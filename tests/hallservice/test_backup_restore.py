@@ -11,15 +11,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from requests.services import matter_save, request_register
-from staff.roles import Role
-from tests.conftest import make_staff_user, missing_service
-from tests.factories import (
-    DepartmentFactory,
-    MatterFactory,
-    RequiredMaterialFactory,
-    registration_input,
-)
+from tests.conftest import missing_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -57,20 +49,7 @@ def fingerprint(conn) -> dict[str, tuple[int, str]]:
     return out
 
 
-@pytest.fixture
-def registered(hall):
-    desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk", name="王帮办")
-    matter = matter_save(
-        matter=MatterFactory.build(code="BDC-001", main_item="不动产登记", department=DepartmentFactory(code="BDC"))
-    )
-    RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
-    return request_register(
-        actor=desk,
-        data=registration_input(matter, applicant_address="新华区建设路 1 号", provided_material_ids=[]),
-    )
-
-
-def test_a_dump_restores_into_an_empty_database_with_the_same_rows(require_postgres, registered, tmp_path):
+def test_a_dump_restores_into_an_empty_database_with_the_same_rows(require_postgres, registered_request, tmp_path):
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         missing_service("pg_dump/pg_restore are not installed")
     source = connection.settings_dict
@@ -95,14 +74,14 @@ def test_a_dump_restores_into_an_empty_database_with_the_same_rows(require_postg
         with connect(source, source["NAME"]) as live, connect(source, target) as restored:
             before, after = fingerprint(live), fingerprint(restored)
             number = restored.execute(
-                "SELECT number FROM requests_servicerequest WHERE id = %s", [registered.pk]
+                "SELECT number FROM requests_servicerequest WHERE id = %s", [registered_request.pk]
             ).fetchone()
     finally:
         with connect(source, "postgres") as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
     assert after == before
     assert before["requests_servicerequest"][0] == 1 and before["requests_requestevent"][0] >= 1
-    assert number == (registered.number,)
+    assert number == (registered_request.number,)
 
 
 def test_the_media_archive_unpacks_to_the_same_files(tmp_path):

@@ -2,28 +2,17 @@
 the Django admin and the Swagger UI load without a single violation or script error, and still work (the
 language switch submits itself, the charts draw, Swagger lists the operations, the admin shows a record)."""
 
-import os
-
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from complaints.services import complaint_register
-from requests.services import matter_save, request_register
 from requests.services.public import request_status_url
 from staff.roles import Role
-from tests.browser import ARGS, CHROMIUM
+from tests.browser import BROWSER_MODULE, chromium, sign_in
 from tests.conftest import make_staff_user
-from tests.factories import (
-    DepartmentFactory,
-    MatterFactory,
-    RequiredMaterialFactory,
-    UserFactory,
-    registration_input,
-)
+from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = BROWSER_MODULE
 
 
 # Runs before any page script (Playwright injects it past the CSP): records every violation the page reports.
@@ -35,47 +24,28 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def setup_module():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from here are still safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-def teardown_module():
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 @pytest.fixture
-def site(hall):
+def site(hall, registered_request):
     district = hall["district"]
-    desk = make_staff_user(role=Role.FRONT_DESK, centre=district, username="desk", name="王帮办")
     supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查")
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    matter = matter_save(
-        matter=MatterFactory.build(code="BDC-001", main_item="不动产登记", department=DepartmentFactory(code="BDC"))
-    )
-    RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
-    req = request_register(
-        actor=desk,
-        data=registration_input(matter, applicant_address="新华区建设路 1 号", provided_material_ids=[]),
-    )
     # A complaint, so the complaints dashboard draws its weekly bars (a <meter>, not an inline style).
     complaint_register(
         actor=None, source="online", category="attitude", content="窗口人员态度不好", centre_id=district.pk
     )
-    return {"desk": desk, "supervisor": supervisor, "root": root, "request": req}
-
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {
+        "desk": registered_request.created_by,
+        "supervisor": supervisor,
+        "root": root,
+        "request": registered_request,
+    }
 
 
 class Browser:
     """One chromium; each visit collects CSP violations, console errors and uncaught script errors."""
 
-    def __init__(self, playwright, base_url):
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    def __init__(self, browser, base_url):
+        self.browser = browser
         self.base_url = base_url
         self.problems: list[str] = []
 
@@ -83,9 +53,7 @@ class Browser:
         context = self.browser.new_context()
         context.add_init_script(RECORD_VIOLATIONS)
         if user is not None:
-            context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": self.base_url}]
-            )
+            sign_in(context, user, self.base_url)
         return context
 
     def visit(self, context, path: str, check=None):
@@ -107,55 +75,50 @@ class Browser:
 
 
 def test_main_pages_admin_and_swagger_run_under_the_policy_without_violations(live_server, site):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     req = site["request"]
-    with sync_playwright() as p:
-        b = Browser(p, live_server.url)
-        try:
-            anonymous = b.context()
-            b.visit(anonymous, reverse("login"))
-            b.visit(anonymous, reverse("track:home"))
-            b.visit(anonymous, request_status_url(req))
+    with chromium() as browser:
+        b = Browser(browser, live_server.url)
+        anonymous = b.context()
+        b.visit(anonymous, reverse("login"))
+        b.visit(anonymous, reverse("track:home"))
+        b.visit(anonymous, request_status_url(req))
 
-            desk = b.context(site["desk"])
-            b.visit(desk, reverse("home"))
-            b.visit(desk, reverse("requests:queue"))
-            b.visit(desk, req.get_absolute_url())
-            page = b.visit(desk, reverse("requests:register"))
-            # The language picker (data-autosubmit in static/js/site.js) still switches on change.
-            page.select_option("#lang", "en")
-            page.wait_for_load_state("load")
-            expect(page.locator("html")).to_have_attribute("lang", "en")
+        desk = b.context(site["desk"])
+        b.visit(desk, reverse("home"))
+        b.visit(desk, reverse("requests:queue"))
+        b.visit(desk, req.get_absolute_url())
+        page = b.visit(desk, reverse("requests:register"))
+        # The language picker (data-autosubmit in static/js/site.js) still switches on change.
+        page.select_option("#lang", "en")
+        page.wait_for_load_state("load")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
 
-            sup = b.context(site["supervisor"])
-            b.visit(sup, reverse("rosters:dashboard"))
+        sup = b.context(site["supervisor"])
+        b.visit(sup, reverse("rosters:dashboard"))
 
-            def charts_drawn(page):
-                page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length > 0")
-                assert page.evaluate(
-                    "[...document.querySelectorAll('canvas[data-chart]')].every(c => c.width > 0 && c.style.height)"
-                )
-
-            b.visit(sup, reverse("supervision:statistics"), charts_drawn)
-            b.visit(
-                sup, reverse("complaints:dashboard"), lambda page: expect(page.locator("meter.bar")).to_have_count(1)
+        def charts_drawn(page):
+            page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length > 0")
+            assert page.evaluate(
+                "[...document.querySelectorAll('canvas[data-chart]')].every(c => c.width > 0 && c.style.height)"
             )
 
-            def swagger_lists_operations(page):
-                expect(page.locator(".opblock").first).to_be_visible(timeout=10_000)
+        b.visit(sup, reverse("supervision:statistics"), charts_drawn)
+        b.visit(sup, reverse("complaints:dashboard"), lambda page: expect(page.locator("meter.bar")).to_have_count(1))
 
-            b.visit(sup, reverse("api-docs"), swagger_lists_operations)
+        def swagger_lists_operations(page):
+            expect(page.locator(".opblock").first).to_be_visible(timeout=10_000)
 
-            root = b.context(site["root"])
-            b.visit(root, reverse("admin:index"), lambda page: expect(page.locator("#content-main")).to_be_visible())
-            b.visit(root, reverse("admin:requests_servicerequest_changelist"))
-            b.visit(
-                root,
-                reverse("admin:requests_servicerequest_change", args=[req.pk]),
-                lambda page: expect(page.locator("text=" + req.number).first).to_be_visible(),
-            )
-            b.visit(root, reverse("admin:auth_user_add"))
-        finally:
-            b.browser.close()
+        b.visit(sup, reverse("api-docs"), swagger_lists_operations)
+
+        root = b.context(site["root"])
+        b.visit(root, reverse("admin:index"), lambda page: expect(page.locator("#content-main")).to_be_visible())
+        b.visit(root, reverse("admin:requests_servicerequest_changelist"))
+        b.visit(
+            root,
+            reverse("admin:requests_servicerequest_change", args=[req.pk]),
+            lambda page: expect(page.locator("text=" + req.number).first).to_be_visible(),
+        )
+        b.visit(root, reverse("admin:auth_user_add"))
     assert b.problems == []

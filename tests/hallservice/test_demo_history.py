@@ -35,11 +35,6 @@ pytestmark = pytest.mark.django_db
 HISTORY_NUMBER = re.compile(r"^(?P<centre>[A-Z]+)-(?P<day>\d{8})-9\d{3}$")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeded():
     return seed_demo()

@@ -15,7 +15,6 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
-from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory, override_settings
@@ -36,13 +35,8 @@ from .test_settings import run_manage
 ROOT = Path(__file__).resolve().parents[2]
 STRONG = "Gq7!plm-teahouse-41"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    # Login failures are counted in the cache; no test may inherit another's count.
-    cache.clear()
-    yield
-    cache.clear()
+# Login failures are counted in the cache; no test may inherit another's count.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 # --- Headers and the Content-Security-Policy --------------------------------------------------------------

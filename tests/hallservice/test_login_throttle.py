@@ -2,19 +2,11 @@
 login answers 429 Too Many Requests when throttled, like the site's login page."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 STRONG = "Ziyuan-2026-hall!"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_the_throttled_admin_login_answers_429_in_chinese(client, admin_user_role):

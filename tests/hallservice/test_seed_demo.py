@@ -25,12 +25,6 @@ DEMO_ROLE_USERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2 costs ~0.4 s a hash; the seed and the login checks below would spend most of the run on it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeded():
     return seed_demo()

@@ -6,15 +6,15 @@ Without the service they skip; under REQUIRE_SERVICES=1 they fail instead (see t
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from hallservice.core.sequences import sequence_next
 from hallservice.tasks import ping
+from tests.conftest import all_at_once
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,25 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sequence_allocations_never_repeat_on_postgres(require_postgres):
-    threads, results, errors = 8, [], []
-    per_thread = 10
-    barrier = threading.Barrier(threads)
+    threads, per_thread = 8, 10
 
     def allocate():
-        try:
-            barrier.wait()
-            for _ in range(per_thread):
-                results.append(sequence_next(key="XH-20261123"))
-        except Exception as exc:  # surfaced below; a thread's exception would otherwise vanish
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return [sequence_next(key="XH-20261123") for _ in range(per_thread)]
 
-    workers = [threading.Thread(target=allocate) for _ in range(threads)]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
+    outcomes = all_at_once([allocate] * threads)
+    errors = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    results = [number for outcome in outcomes if not isinstance(outcome, Exception) for number in outcome]
     assert connection.vendor == "postgresql"
     assert not errors
     assert sorted(results) == list(range(1, threads * per_thread + 1))

@@ -4,45 +4,24 @@ Forty lookups with wrong codes, or thirty wrong passwords, sent at once: before,
 evaluated, then counted, so all of them checked before any had counted. Now at most the limit evaluate.
 """
 
+import functools
 import threading
 import time
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client, override_settings
 
 from hallservice.core import throttle
+from tests.conftest import all_at_once
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_cache")]
 
 DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6390/0"}}
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def run_at_once(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def one(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """``work(0)`` … ``work(count - 1)`` in threads released together; what each returned (or raised)."""
+    return all_at_once([functools.partial(work, i) for i in range(count)])
 
 
 class Counting:
@@ -58,28 +37,37 @@ class Counting:
         time.sleep(0.2)
 
 
+def counted_race(monkeypatch, check: str, count: int, send) -> tuple[int, list]:
+    """``send(i)`` ``count`` times at once with ``check`` (a dotted path) counted: how often it ran, and what each
+    ``send`` returned."""
+    counting = Counting()
+    monkeypatch.setattr(check, counting)
+    statuses = run_at_once(count, send)
+    return counting.calls, statuses
+
+
 def test_forty_parallel_wrong_lookup_codes_evaluate_at_most_the_limit(monkeypatch, settings, hall):
     limit = int(settings.PUBLIC_THROTTLE_RATES["lookup_number"].split("/")[0])
-    counting = Counting()
-    monkeypatch.setattr("requests.public.views.lookup", counting)
-    statuses = run_at_once(
-        40, lambda i: Client().post("/track/", {"number": "XH-20261123-0042", "code": f"WRONG{i:03d}"}).status_code
-    )
+
+    def wrong_code(i):
+        return Client().post("/track/", {"number": "XH-20261123-0042", "code": f"WRONG{i:03d}"}).status_code
+
+    calls, statuses = counted_race(monkeypatch, "requests.public.views.lookup", 40, wrong_code)
     # The number's limit, plus at most the one comparison a fresh address gets on a locked number (item 15: the
     # racer that was this address's first attempt may find the number locked by the others and still try once).
-    assert counting.calls <= limit + 1
-    assert statuses.count(404) == counting.calls and statuses.count(429) == 40 - counting.calls
+    assert calls <= limit + 1
+    assert statuses.count(404) == calls and statuses.count(429) == 40 - calls
 
 
 def test_thirty_parallel_wrong_passwords_are_checked_at_most_the_limit(monkeypatch, settings, hall):
     limit = int(settings.LOGIN_THROTTLE_RATES["login_username"].split("/")[0])
-    counting = Counting()
-    monkeypatch.setattr("django.contrib.auth.forms.authenticate", counting)
-    statuses = run_at_once(
-        30, lambda i: Client().post("/accounts/login/", {"username": "desk", "password": f"guess{i}"}).status_code
-    )
-    assert counting.calls <= limit
-    assert statuses.count(429) == 30 - counting.calls
+
+    def wrong_password(i):
+        return Client().post("/accounts/login/", {"username": "desk", "password": f"guess{i}"}).status_code
+
+    calls, statuses = counted_race(monkeypatch, "django.contrib.auth.forms.authenticate", 30, wrong_password)
+    assert calls <= limit
+    assert statuses.count(429) == 30 - calls
 
 
 def test_the_database_counter_used_without_redis_is_atomic_too(settings):

@@ -16,6 +16,7 @@ from requests.services import matter_save
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory, MatterFactory, ServiceRequestFactory
+from tests.requests.test_public_pages import complaint_data, question_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,30 +78,13 @@ def test_an_online_question_is_taken_without_redis(client, hall):
         )
     )
     make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="desk")
-    response = client.post(
-        "/track/consult/",
-        {
-            "appointment": "question",
-            "centre_id": hall["district"].pk,
-            "matter_id": matter.pk,
-            "name": "周九",
-            "phone": "13700002222",
-            "question": "首次登记需要带哪些材料？",
-        },
-    )
+    response = client.post("/track/consult/", question_data(hall, matter_id=matter.pk))
     assert response.status_code == 302
     assert OnlineConsultation.objects.count() == 1
 
 
 def test_a_complaint_is_taken_without_redis(client, hall):
-    data = {
-        "centre_id": hall["district"].pk,
-        "category": "not_one_visit",
-        "content": "材料准备齐全却被告知还要跑一趟",
-        "name": "李四",
-        "contact": "13900001111",
-    }
-    response = client.post("/track/complain/", data)
+    response = client.post("/track/complain/", complaint_data(hall))
     assert response.status_code == 302
     assert Complaint.objects.count() == 1
 

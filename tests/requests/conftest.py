@@ -2,12 +2,13 @@
 
 import pytest
 
+from requests import services as svc
 from requests.models import HandlingType
 from requests.services import RegistrationInput, matter_save, request_register
 from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
-from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+from tests.factories import OLD_LI, VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
 
 
 @pytest.fixture(autouse=True)
@@ -93,5 +94,41 @@ def register(people, matter):
         }
         data.update(fields)
         return request_register(actor=actor, data=RegistrationInput(**data))
+
+    return _register
+
+
+@pytest.fixture
+def deliver_query(register, people, immediate_matter):
+    """Register, accept and deliver 张三's on-the-spot query at the desk; the applicant may rate it then."""
+
+    def _deliver():
+        desk = people["desk"]
+        req = register(matter=immediate_matter)
+        svc.request_accept(actor=desk, request_id=req.pk)
+        svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
+        return req
+
+    return _deliver
+
+
+@pytest.fixture
+def delivered_query(deliver_query):
+    return deliver_query()
+
+
+@pytest.fixture
+def village_desk(hall):
+    return make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
+
+
+@pytest.fixture
+def register_at_village(register, village_desk):
+    """Register 老李's agency request at the village desk, with no material and no address unless told otherwise."""
+
+    def _register(**fields):
+        return register(
+            village_desk, provide_all=False, **{"kind": "agency", **OLD_LI, "applicant_address": "", **fields}
+        )
 
     return _register

@@ -6,33 +6,29 @@ was marked invalid and two events were added to the archived file).
 """
 
 import pytest
-from django.core.cache import cache
 
 from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import Evaluation, EvaluationAppeal, Status
 from requests.services.public import request_status_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
+def summarise_and_archive(desk, req):
+    svc.request_write_summary(actor=desk, request_id=req.pk, text="当场查询并出具结果。")
+    svc.request_archive(actor=desk, request_id=req.pk)
 
 
 @pytest.fixture
-def archived(register, people, immediate_matter):
+def archived(delivered_query, people):
     """An archived query whose poor rating was visited and rectified; the applicant has not rated again."""
     desk, supervisor = people["desk"], people["supervisor"]
-    req = register(matter=immediate_matter)
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
+    req = delivered_query
     svc.request_evaluate(actor=None, request_id=req.pk, rating=2, comment="排队太久")
     svc.evaluation_follow_up(actor=supervisor, request_id=req.pk, note="电话回访，已致歉并说明原因")
     svc.evaluation_rectify(actor=supervisor, request_id=req.pk, note="高峰时段增开一个窗口")
-    svc.request_write_summary(actor=desk, request_id=req.pk, text="当场查询并出具结果。")
-    svc.request_archive(actor=desk, request_id=req.pk)
+    summarise_and_archive(desk, req)
     req.refresh_from_db()
     assert req.status == Status.ARCHIVED
     return req
@@ -46,15 +42,12 @@ def test_an_appeal_against_the_rating_of_an_archived_request_is_refused(archived
     assert archived.events.count() == events
 
 
-def test_an_appeal_filed_before_archiving_cannot_be_decided_after(register, people, immediate_matter):
+def test_an_appeal_filed_before_archiving_cannot_be_decided_after(delivered_query, people):
     desk, supervisor = people["desk"], people["supervisor"]
-    req = register(matter=immediate_matter)
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
+    req = delivered_query
     svc.request_evaluate(actor=None, request_id=req.pk, rating=3, comment="一般")
     svc.evaluation_appeal(actor=desk, request_id=req.pk, reasons="评价针对的是其他事项")
-    svc.request_write_summary(actor=desk, request_id=req.pk, text="当场查询并出具结果。")
-    svc.request_archive(actor=desk, request_id=req.pk)
+    summarise_and_archive(desk, req)
     events = req.events.count()
 
     with pytest.raises(TransitionNotAllowed):

@@ -6,39 +6,22 @@ district hall, after which the town got 404.
 """
 
 import pytest
-from rest_framework.test import APIClient
 
 from hallservice.core.errors import PermissionDenied
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.services.documents import document_issue
-from staff.roles import Role
-from tests.conftest import make_staff_user
-from tests.factories import OLD_LI, registration_input
+from tests.conftest import api_as
 
 
 @pytest.fixture
-def village_desk(hall):
-    return make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
-
-
-@pytest.fixture
-def forwarded(hall, people, matter, village_desk):
+def forwarded(hall, matter, village_desk, register_at_village):
     """老李's request, registered at the village with every material and forwarded to the town."""
-    req = svc.request_register(
-        actor=village_desk,
-        data=registration_input(matter, provided_material_ids=[m.pk for m in matter.materials.all()], **OLD_LI),
-    )
+    req = register_at_village(kind="assist", provided_material_ids=[m.pk for m in matter.materials.all()])
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()
     assert req.centre == hall["town"] and req.origin_centre == hall["village"]
     return req
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_the_forwarding_village_may_no_longer_log_work_or_start(forwarded, people, village_desk):

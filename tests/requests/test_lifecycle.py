@@ -22,7 +22,7 @@ from requests.models import (
     TaskStatus,
 )
 from requests.services import timers
-from tests.factories import OLD_LI, VALID_ID_NUMBERS, registration_input
+from tests.factories import VALID_ID_NUMBERS
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -455,16 +455,8 @@ def test_poor_evaluation_opens_a_follow_up(register, people, immediate_matter):
     assert evaluation.followed_up_at and evaluation.followed_up_by == people["supervisor"]
 
 
-def test_village_forwards_to_its_town_and_keeps_seeing_the_request(hall, people, matter):
-    from requests.services import request_register
-    from staff.roles import Role
-    from tests.conftest import make_staff_user
-
-    village_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
-    req = request_register(
-        actor=village_desk,
-        data=registration_input(matter, kind="agency", category="special_care", **OLD_LI),
-    )
+def test_village_forwards_to_its_town_and_keeps_seeing_the_request(hall, people, village_desk, register_at_village):
+    req = register_at_village(category="special_care")
     assert req.number.startswith("JDC-")
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()

@@ -5,20 +5,12 @@ failed still goes through, while a wrong code from such an address is refused an
 """
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import ServiceRequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 URL = "/track/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Documents from the request page: print, download, the archive zip, blank forms and the ledger PDF export."""
 
 import io
-import re
-import subprocess
 import zipfile
 from datetime import date
 
@@ -13,6 +11,7 @@ from django.utils import timezone
 from requests import services as svc
 from requests.models import IssuedDocument, Kind, LedgerExport
 from tests.factories import ServiceRequestFactory
+from tests.requests.test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def pdf_text(data: bytes) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
-    return re.sub(r"\s+", "", out.stdout.decode())
 
 
 def test_print_from_the_request_page_and_download(client, register, people):

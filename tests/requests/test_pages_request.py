@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from requests.models import MaterialStatus, RequestEvent, ServiceRequest, Status
-from tests.factories import OLD_LI, VALID_ID_NUMBERS, registration_input
+from tests.factories import VALID_ID_NUMBERS
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -232,16 +232,10 @@ def test_timeline_names_the_actor_and_marks_public_events(client, people, regist
     assert html.count('class="public"') == req.events.filter(public=True).count()
 
 
-def test_forwarded_request_shows_its_origin(client, hall, people, matter):
-    from requests.services import request_forward, request_register
-    from staff.roles import Role
-    from tests.conftest import make_staff_user
+def test_forwarded_request_shows_its_origin(client, hall, people, village_desk, register_at_village):
+    from requests.services import request_forward
 
-    village_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
-    req = request_register(
-        actor=village_desk,
-        data=registration_input(matter, kind="agency", **OLD_LI),
-    )
+    req = register_at_village()
     request_forward(actor=village_desk, request_id=req.pk)
     client.force_login(people["town_desk"])
     html = client.get(req.get_absolute_url()).content.decode()

@@ -2,32 +2,24 @@
 the evaluation page promises — e.g. 办事效率 不满意 with 总体 满意."""
 
 import pytest
-from django.core.cache import cache
 
 from requests import services as svc
 from requests.models import Evaluation, Rating, RequestEvent
 from requests.services.public import request_status_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
+def rated_at_desk(req, people, **marks):
+    """The applicant's marks recorded by the desk: 基本满意 overall and on every indicator unless told otherwise."""
+    basically = Rating.BASICALLY_SATISFIED
+    marks = {"rating": basically, "efficiency": basically, "service_level": basically, "attitude": basically, **marks}
+    return svc.request_evaluate(actor=people["desk"], request_id=req.pk, **marks)
 
 
-@pytest.fixture
-def delivered(register, people, immediate_matter):
-    desk = people["desk"]
-    req = register(matter=immediate_matter)
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
-    return req
-
-
-def test_efficiency_dissatisfied_with_overall_satisfied_opens_the_rectification_case(client, delivered):
+def test_efficiency_dissatisfied_with_overall_satisfied_opens_the_rectification_case(client, delivered_query):
     response = client.post(
-        request_status_url(delivered) + "evaluate/",
+        request_status_url(delivered_query) + "evaluate/",
         {
             "rating": Rating.SATISFIED,
             "efficiency": Rating.DISSATISFIED,
@@ -36,19 +28,18 @@ def test_efficiency_dissatisfied_with_overall_satisfied_opens_the_rectification_
         },
     )
     assert response.status_code == 302
-    evaluation = Evaluation.objects.get(request=delivered)
+    evaluation = Evaluation.objects.get(request=delivered_query)
     assert evaluation.needs_follow_up and evaluation.is_poor
     assert evaluation.rectification_stage == "return_visit"
     assert evaluation.return_visit_due is not None and evaluation.rectify_due is not None
-    opened = RequestEvent.objects.get(request=delivered, verb="follow_up_opened")
+    opened = RequestEvent.objects.get(request=delivered_query, verb="follow_up_opened")
     assert "办事效率" in opened.note and "总体满意度" not in opened.note
 
 
-def test_attitude_very_dissatisfied_recorded_at_the_desk_opens_the_case(delivered, people):
-    evaluation = svc.request_evaluate(
-        actor=people["desk"],
-        request_id=delivered.pk,
-        rating=Rating.BASICALLY_SATISFIED,
+def test_attitude_very_dissatisfied_recorded_at_the_desk_opens_the_case(delivered_query, people):
+    evaluation = rated_at_desk(
+        delivered_query,
+        people,
         efficiency=Rating.SATISFIED,
         service_level=Rating.SATISFIED,
         attitude=Rating.VERY_DISSATISFIED,
@@ -56,19 +47,12 @@ def test_attitude_very_dissatisfied_recorded_at_the_desk_opens_the_case(delivere
     assert evaluation.needs_follow_up and "服务态度" in evaluation.request.events.get(verb="follow_up_opened").note
 
 
-def test_basically_satisfied_on_every_indicator_opens_no_case(delivered, people):
-    evaluation = svc.request_evaluate(
-        actor=people["desk"],
-        request_id=delivered.pk,
-        rating=Rating.BASICALLY_SATISFIED,
-        efficiency=Rating.BASICALLY_SATISFIED,
-        service_level=Rating.BASICALLY_SATISFIED,
-        attitude=Rating.BASICALLY_SATISFIED,
-    )
+def test_basically_satisfied_on_every_indicator_opens_no_case(delivered_query, people):
+    evaluation = rated_at_desk(delivered_query, people)
     assert not evaluation.needs_follow_up and not evaluation.is_poor
-    assert not RequestEvent.objects.filter(request=delivered, verb="follow_up_opened").exists()
+    assert not RequestEvent.objects.filter(request=delivered_query, verb="follow_up_opened").exists()
 
 
-def test_the_evaluation_page_promises_the_call_back_for_a_poor_mark_on_any_item(client, delivered):
-    page = client.get(request_status_url(delivered) + "evaluate/").content.decode()
+def test_the_evaluation_page_promises_the_call_back_for_a_poor_mark_on_any_item(client, delivered_query):
+    page = client.get(request_status_url(delivered_query) + "evaluate/").content.decode()
     assert "任何一项" in page

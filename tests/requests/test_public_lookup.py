@@ -5,22 +5,14 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from hallservice.core import throttle
 from tests.factories import ServiceRequestFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 URL = "/track/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

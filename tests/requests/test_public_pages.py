@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from complaints.models import Complaint, ComplaintStatus
 from complaints.selectors import complaint_status_url
@@ -15,14 +14,9 @@ from complaints.services import complaint_accept, complaint_investigate, complai
 from requests.models import Consultation, OnlineConsultation
 from requests.services.public import appointment_dates
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def complaint_data(hall, **fields):
@@ -32,6 +26,19 @@ def complaint_data(hall, **fields):
         "content": "材料准备齐全却被告知还要跑一趟",
         "name": "李四",
         "contact": "13900001111",
+    }
+    data.update(fields)
+    return data
+
+
+def question_data(hall, **fields):
+    """The consult form as a citizen fills it in: a question to the district centre."""
+    data = {
+        "appointment": "question",
+        "centre_id": hall["district"].pk,
+        "name": "周九",
+        "phone": "13700002222",
+        "question": "首次登记需要带哪些材料？",
     }
     data.update(fields)
     return data
@@ -63,17 +70,7 @@ def test_citizen_pages_render_in_chinese_without_login(client, hall, url):
 
 
 def test_online_question_lands_in_the_centres_consultations_with_a_reference(client, hall, people, matter):
-    response = client.post(
-        "/track/consult/",
-        {
-            "appointment": "question",
-            "centre_id": hall["district"].pk,
-            "matter_id": matter.pk,
-            "name": "周九",
-            "phone": "13700002222",
-            "question": "首次登记需要带哪些材料？",
-        },
-    )
+    response = client.post("/track/consult/", question_data(hall, matter_id=matter.pk))
     assert response.status_code == 302
     done = client.get(response["Location"]).content.decode()
     online = OnlineConsultation.objects.get()
@@ -91,14 +88,7 @@ def test_appointment_only_on_offered_working_days(client, hall, people):
     with time_machine.travel(datetime(2026, 9, 29, 10, tzinfo=TZ), tick=False):
         days = appointment_dates()
         assert days[:3] == [datetime(2026, 9, 30).date(), datetime(2026, 10, 8).date(), datetime(2026, 10, 9).date()]
-        base = {
-            "appointment": "appointment",
-            "centre_id": hall["district"].pk,
-            "name": "周九",
-            "phone": "13700002222",
-            "question": "想预约办理",
-            "slot": "morning",
-        }
+        base = question_data(hall, appointment="appointment", question="想预约办理", slot="morning")
         holiday = client.post("/track/consult/", {**base, "preferred_date": "2026-10-02"})
         assert holiday.status_code == 400 and not Consultation.objects.exists()
         missing_slot = client.post("/track/consult/", {**base, "preferred_date": "2026-10-08", "slot": ""})
@@ -115,13 +105,7 @@ def test_appointment_only_on_offered_working_days(client, hall, people):
     [("name", "名" * 51), ("phone", "12345"), ("question", "问" * 1001), ("question", ""), ("centre_id", "999999")],
 )
 def test_bad_consultations_are_refused(client, hall, people, field, value):
-    data = {
-        "appointment": "question",
-        "centre_id": hall["district"].pk,
-        "name": "周九",
-        "phone": "13700002222",
-        "question": "x",
-    }
+    data = question_data(hall, question="x")
     data[field] = value
     assert client.post("/track/consult/", data).status_code == 400
     assert not Consultation.objects.exists()

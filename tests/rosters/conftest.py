@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from rosters.models import BureauLeader
+from rosters.services import substitution_approve, substitution_request
 from staff.models import StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
@@ -21,6 +22,28 @@ MONTH = date(2026, 12, 1)
 def at(y, m, d, hh=10, mm=0, ss=0):
     """Freeze the clock at a moment in the hall's time zone."""
     return time_machine.travel(datetime(y, m, d, hh, mm, ss, tzinfo=SHANGHAI), tick=False)
+
+
+def file_substitution(actor, absent_id, substitute_id, day, duty, reason):
+    """``actor`` files a substitution: ``substitute_id`` takes ``absent_id``'s ``duty`` on ``day``."""
+    return substitution_request(
+        actor=actor, absent_id=absent_id, substitute_id=substitute_id, day=day, duty=duty, reason=reason
+    )
+
+
+def approved_substitution(supervisor, absent_id, substitute_id, day, duty, reason):
+    """A substitution the supervisor files and approves at once."""
+    sub = file_substitution(supervisor, absent_id, substitute_id, day, duty, reason)
+    substitution_approve(actor=supervisor, substitution_id=sub.pk)
+    return sub
+
+
+def own_day_and_free_leader(h, plan):
+    """The duty leader login's first day on duty in ``plan``, and another duty leader free that day."""
+    leader = h["leader_user"].staff_member
+    day = plan.duty_days.filter(leader=leader).order_by("day").first().day
+    substitute = next(p for p in h["leaders"] if p.pk != leader.pk and not plan.duty_days.filter(day=day, leader=p))
+    return leader, day, substitute
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,14 @@
 """The rosters API: plans, duty days, substitutions, check-ins and unavailability, with the error answers."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from rosters.models import CheckIn, PlanStatus, RotationPlan
+from tests.conftest import api_as
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/rosters"
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_plan_lifecycle_through_the_api(roster_hall):

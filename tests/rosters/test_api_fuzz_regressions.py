@@ -1,21 +1,15 @@
 """Defects the API fuzzing (tests/fuzz/run.sh, docs/quality.md) found in the rosters API, each kept fixed here."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from rosters.models import DutyDay
+from tests.conftest import api_as
 from tests.openapi_check import assert_matches_schema
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/rosters"
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_plan_problems_are_a_plain_list_as_documented(roster_hall):

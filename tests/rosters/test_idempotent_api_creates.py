@@ -2,20 +2,14 @@
 the retry gets the first answer (201, the one check-in), not the 409 "already checked in" of a second try."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from rosters.models import CheckIn
+from tests.conftest import api_as
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/rosters"
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_check_in_retried_with_its_idempotency_key_answers_the_first_check_in(roster_hall, published):

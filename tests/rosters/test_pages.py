@@ -12,13 +12,11 @@ from rosters.services import (
     checkin_record,
     rotation_plan_generate,
     rotation_plan_publish,
-    substitution_approve,
-    substitution_request,
 )
 from staff.models import StaffKind
 from tests.factories import StaffMemberFactory, WindowFactory
 
-from .conftest import MONTH, at
+from .conftest import MONTH, approved_substitution, at, file_substitution, own_day_and_free_leader
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 12, 9)
@@ -208,15 +206,7 @@ def test_dashboard_shows_an_approved_substitution(client, roster_hall, published
     duty_day = published.duty_days.get(day=DAY)
     substitute = next(p for p in h["leaders"] if p.pk != duty_day.leader_id)
     with at(2026, 12, 1):
-        sub = substitution_request(
-            actor=h["supervisor"],
-            absent_id=duty_day.leader_id,
-            substitute_id=substitute.pk,
-            day=DAY,
-            duty=Duty.DUTY_LEADER,
-            reason="出差",
-        )
-        substitution_approve(actor=h["supervisor"], substitution_id=sub.pk)
+        sub = approved_substitution(h["supervisor"], duty_day.leader_id, substitute.pk, DAY, Duty.DUTY_LEADER, "出差")
     with at(2026, 12, 9, 9, 10):
         html = page(client, h["supervisor"], reverse("rosters:dashboard")).content.decode()
     assert f'data-duty-leader="{substitute.pk}"' in html
@@ -284,11 +274,7 @@ def test_my_check_in_page_on_a_phone(client, roster_hall, published):
 
 def test_substitution_filed_and_decided_through_the_pages(client, roster_hall, published):
     h = roster_hall
-    leader = h["leader_user"].staff_member
-    day = published.duty_days.filter(leader=leader).order_by("day").first().day
-    substitute = next(
-        p for p in h["leaders"] if p.pk != leader.pk and not published.duty_days.filter(day=day, leader=p)
-    )
+    leader, day, substitute = own_day_and_free_leader(h, published)
     client.force_login(h["leader_user"])
     data = {
         "absent": leader.pk,
@@ -375,20 +361,9 @@ def test_duty_summary_page(client, roster_hall, published):
 
 def test_going_back_after_a_decision_stays_on_this_site(client, roster_hall, published):
     h = roster_hall
-    leader = h["leader_user"].staff_member
-    day = published.duty_days.filter(leader=leader).order_by("day").first().day
-    substitute = next(
-        p for p in h["leaders"] if p.pk != leader.pk and not published.duty_days.filter(day=day, leader=p)
-    )
+    leader, day, substitute = own_day_and_free_leader(h, published)
     with at(2026, 11, 30):
-        sub = substitution_request(
-            actor=h["leader_user"],
-            absent_id=leader.pk,
-            substitute_id=substitute.pk,
-            day=day,
-            duty=Duty.DUTY_LEADER,
-            reason="会",
-        )
+        sub = file_substitution(h["leader_user"], leader.pk, substitute.pk, day, Duty.DUTY_LEADER, "会")
         client.force_login(h["supervisor"])
         url = reverse("rosters:substitution-act", args=[sub.pk, "approve"])
         response = client.post(url, {"next": "https://evil.example/phish"})

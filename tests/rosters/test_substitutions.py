@@ -16,7 +16,7 @@ from rosters.services import (
     unavailability_record,
 )
 
-from .conftest import at
+from .conftest import approved_substitution, at, file_substitution, own_day_and_free_leader
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 12, 9)
@@ -28,9 +28,7 @@ def leader_day(plan, leader):
 
 def file_for_leader(h, plan, **extra):
     """The duty leader login files a substitution for one of their own days."""
-    leader = h["leader_user"].staff_member
-    day = leader_day(plan, leader)
-    substitute = next(p for p in h["leaders"] if p.pk != leader.pk and not plan.duty_days.filter(day=day, leader=p))
+    leader, day, substitute = own_day_and_free_leader(h, plan)
     data = {
         "absent_id": leader.pk,
         "substitute_id": substitute.pk,
@@ -141,13 +139,8 @@ def test_a_helper_cannot_stand_in_as_duty_leader_and_a_duty_is_covered_once(rost
 def test_no_published_roster_no_substitution(roster_hall):
     h = roster_hall
     with pytest.raises(DomainError) as refused, at(2026, 11, 30):
-        substitution_request(
-            actor=h["leader_user"],
-            absent_id=h["leader_user"].staff_member.pk,
-            substitute_id=h["leaders"][1].pk,
-            day=DAY,
-            duty=Duty.DUTY_LEADER,
-            reason="出差",
+        file_substitution(
+            h["leader_user"], h["leader_user"].staff_member.pk, h["leaders"][1].pk, DAY, Duty.DUTY_LEADER, "出差"
         )
     assert refused.value.field == "day"
 
@@ -157,15 +150,9 @@ def test_a_window_post_substitution_moves_the_substitute_to_the_window(roster_ha
     assignment = published.assignments.select_related("helper").first()
     helper = assignment.helper
     with at(2026, 11, 30):
-        sub = substitution_request(
-            actor=h["supervisor"],
-            absent_id=helper.pk,
-            substitute_id=h["window_helpers"][0].pk,
-            day=DAY,
-            duty=Duty.WINDOW,
-            reason="参加培训会议",
+        sub = approved_substitution(
+            h["supervisor"], helper.pk, h["window_helpers"][0].pk, DAY, Duty.WINDOW, "参加培训会议"
         )
-        substitution_approve(actor=h["supervisor"], substitution_id=sub.pk)
     assert sub.window_id == assignment.window_id
     post = next(p for p in day_roster(h["centre"], DAY).posts if p.window.pk == assignment.window_id)
     names = {member.name: how for member, how in post.staff}
@@ -177,15 +164,7 @@ def test_a_help_area_substitution_changes_the_turn(roster_hall, published):
     turn = published.help_area_turns.get(day=DAY)
     other = next(w for w in h["window_helpers"] if w.pk != turn.helper_id)
     with at(2026, 11, 30):
-        sub = substitution_request(
-            actor=h["supervisor"],
-            absent_id=turn.helper_id,
-            substitute_id=other.pk,
-            day=DAY,
-            duty=Duty.HELP_AREA,
-            reason="病假",
-        )
-        substitution_approve(actor=h["supervisor"], substitution_id=sub.pk)
+        sub = approved_substitution(h["supervisor"], turn.helper_id, other.pk, DAY, Duty.HELP_AREA, "病假")
     turn.refresh_from_db()
     assert turn.helper == other and turn.planned_helper_id == sub.absent_id
 

@@ -27,7 +27,7 @@ import pytest
 
 from requests.models import Consultation, Delivery, Evaluation, IssuedDocument, ServiceRequest, Summary
 from staff.roles import Role
-from tests.conftest import make_staff_user
+from tests.conftest import all_at_once, make_staff_user
 from tests.factories import (
     DepartmentFactory,
     DistrictFactory,
@@ -299,28 +299,7 @@ def ledger(hall):
 
 def run_at_once(call, threads: int = 4) -> list[str]:
     """Run `call` in several threads released together (each on its own connection); the errors raised."""
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(threads)
-    errors: list[str] = []
-
-    def run():
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # surfaced by the caller
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    started = [threading.Thread(target=run) for _ in range(threads)]
-    for t in started:
-        t.start()
-    for t in started:
-        t.join()
-    return errors
+    return [repr(outcome) for outcome in all_at_once([call] * threads) if isinstance(outcome, Exception)]
 
 
 def drop_trigger(name: str, table: str) -> None:

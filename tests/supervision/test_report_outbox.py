@@ -34,6 +34,20 @@ def supervisor_client(client, supervisor_user):
     return client
 
 
+def running_report(user, hall, *, progress, attempts, beat_minutes_ago, **fields):
+    """November's report of the district, being built: its worker last beat ``beat_minutes_ago`` minutes ago."""
+    return MonthlyReport.objects.create(
+        centre=hall["district"],
+        month=NOVEMBER,
+        requested_by=user,
+        status="running",
+        progress=progress,
+        attempts=attempts,
+        heartbeat_at=timezone.now() - timedelta(minutes=beat_minutes_ago),
+        **fields,
+    )
+
+
 def _sweep():
     from supervision.tasks import monthly_reports_sweep
 
@@ -85,15 +99,13 @@ def test_the_sweep_sends_again_a_report_whose_message_the_broker_lost(supervisor
 
 
 def test_a_report_left_running_by_a_killed_worker_is_taken_over_and_completes(supervisor_user, hall):
-    killed = MonthlyReport.objects.create(
-        centre=hall["district"],
-        month=NOVEMBER,
-        requested_by=supervisor_user,
-        status="running",
+    killed = running_report(
+        supervisor_user,
+        hall,
         progress=5,
         attempts=1,
+        beat_minutes_ago=11,
         enqueued_at=timezone.now() - timedelta(minutes=12),
-        heartbeat_at=timezone.now() - timedelta(minutes=11),
     )
 
     result = _sweep()
@@ -104,15 +116,7 @@ def test_a_report_left_running_by_a_killed_worker_is_taken_over_and_completes(su
 
 
 def test_a_second_delivery_of_a_report_being_built_does_nothing(supervisor_user, hall):
-    live = MonthlyReport.objects.create(
-        centre=hall["district"],
-        month=NOVEMBER,
-        requested_by=supervisor_user,
-        status="running",
-        progress=40,
-        attempts=1,
-        heartbeat_at=timezone.now(),
-    )
+    live = running_report(supervisor_user, hall, progress=40, attempts=1, beat_minutes_ago=0)
 
     assert monthly_report_build(live.pk) == "running"
     assert _sweep() == {"failed": 0, "requeued": 0, "sent": 0}
@@ -124,15 +128,7 @@ def test_a_second_delivery_of_a_report_being_built_does_nothing(supervisor_user,
 def test_after_three_lost_workers_the_report_fails_with_the_reason_and_the_retry_button_builds_it(
     supervisor_client, supervisor_user, hall, django_capture_on_commit_callbacks
 ):
-    report = MonthlyReport.objects.create(
-        centre=hall["district"],
-        month=NOVEMBER,
-        requested_by=supervisor_user,
-        status="running",
-        progress=5,
-        attempts=3,
-        heartbeat_at=timezone.now() - timedelta(minutes=11),
-    )
+    report = running_report(supervisor_user, hall, progress=5, attempts=3, beat_minutes_ago=11)
 
     assert _sweep()["failed"] == 1
     report.refresh_from_db()

@@ -2,12 +2,14 @@
 department user; November 2026's trainings on three topics and a question bank drawn from them; helpers to
 answer a paper right or wrong."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
+from hallservice.core.months import month_start
 from staff.models import StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
@@ -41,48 +43,18 @@ def people(hall):
     district = hall["district"]
     department = DepartmentFactory(code="BDC", name="不动产登记中心")
     other = DepartmentFactory(code="MZJ", name="民政局")
-    supervisor = make_staff_user(
-        role=Role.SUPERVISOR,
-        centre=district,
-        username="sup",
-        name="钱督查",
-        kind=StaffKind.WINDOW_HELPER,
-        department=other,
-    )
+
+    def staff(username, name, role, kind, centre=district, **fields):
+        return make_staff_user(role=role, centre=centre, username=username, name=name, kind=kind, **fields)
+
+    supervisor = staff("sup", "钱督查", Role.SUPERVISOR, StaffKind.WINDOW_HELPER, department=other)
     helpers = [
-        make_staff_user(
-            role=Role.FRONT_DESK,
-            centre=district,
-            username=f"helper{i}",
-            name=f"帮办{i}",
-            kind=StaffKind.FULL_TIME_HELPER,
-            dispatch_company=COMPANY,
-        )
+        staff(f"helper{i}", f"帮办{i}", Role.FRONT_DESK, StaffKind.FULL_TIME_HELPER, dispatch_company=COMPANY)
         for i in (1, 2, 3)
     ]
-    dept_user = make_staff_user(
-        role=Role.DEPARTMENT_USER,
-        centre=district,
-        username="dept",
-        name="范专员",
-        kind=StaffKind.SPECIALIST,
-        department=department,
-    )
-    window_helper = make_staff_user(
-        role=Role.FRONT_DESK,
-        centre=district,
-        username="wh",
-        name="窗口帮办",
-        kind=StaffKind.WINDOW_HELPER,
-        department=department,
-    )
-    town_helper = make_staff_user(
-        role=Role.FRONT_DESK,
-        centre=hall["town"],
-        username="townhelper",
-        name="镇帮办",
-        kind=StaffKind.FULL_TIME_HELPER,
-    )
+    dept_user = staff("dept", "范专员", Role.DEPARTMENT_USER, StaffKind.SPECIALIST, department=department)
+    window_helper = staff("wh", "窗口帮办", Role.FRONT_DESK, StaffKind.WINDOW_HELPER, department=department)
+    town_helper = staff("townhelper", "镇帮办", Role.FRONT_DESK, StaffKind.FULL_TIME_HELPER, centre=hall["town"])
     return {
         "centre": district,
         "supervisor": supervisor,
@@ -163,22 +135,27 @@ def bank(people, topics, sessions):
     return questions
 
 
+def november_test(people, *, question_count, time_limit_minutes=30, opens_at=None, **fields):
+    """November's test drafted by the supervisor, open ``opens_at`` (25 Nov 09:00 unless told) to 27 Nov 18:00."""
+    return svc.monthly_test_create(
+        actor=people["supervisor"],
+        centre_id=people["centre"].pk,
+        month=MONTH,
+        question_count=question_count,
+        time_limit_minutes=time_limit_minutes,
+        opens_at=opens_at or moment(2026, 11, 25, 9),
+        closes_at=moment(2026, 11, 27, 18),
+        **fields,
+    )
+
+
 @pytest.fixture
 def published_test(people, topics, bank):
     """November's test: 10 questions, 3 of the first topic, 3 of the second, the rest of the third; open
     25 Nov 09:00 to 27 Nov 18:00 (a Friday), 30 minutes."""
     sup = people["supervisor"]
     with at(2026, 11, 20):
-        test = svc.monthly_test_create(
-            actor=sup,
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=10,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 11, 25, 9),
-            closes_at=moment(2026, 11, 27, 18),
-            quotas={topics[0].pk: 3, topics[1].pk: 3},
-        )
+        test = november_test(people, question_count=10, quotas={topics[0].pk: 3, topics[1].pk: 3})
         svc.monthly_test_publish(actor=sup, test_id=test.pk)
     test.refresh_from_db()
     return test
@@ -213,6 +190,41 @@ def take_test(user, test, n_right: int, when=(2026, 11, 25, 10)):
     with at(*when):
         attempt = svc.attempt_start(actor=user, test_id=test.pk)
         return svc.attempt_submit(actor=user, attempt_id=attempt.pk, answers=answers_with(attempt, n_right))
+
+
+def open_monthly_test(
+    centre, *, helper_name, topic, title, questions, trained_ago=timedelta(0), open_for=timedelta(hours=2)
+):
+    """This month's test of ``centre``, open since an hour ago, published by the duty leader ``sup`` with
+    ``questions`` (each question_create's kind, text, options, correct and explanation) from one training; and
+    ``helper``, the full-time helper who is to take it."""
+    sup = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", kind=StaffKind.DUTY_LEADER)
+    helper = make_staff_user(
+        role=Role.FRONT_DESK, centre=centre, username="helper", name=helper_name, kind=StaffKind.FULL_TIME_HELPER
+    )
+    now = timezone.now()
+    training = svc.session_create(
+        actor=sup,
+        centre_id=centre.pk,
+        kind=SessionKind.WEEKLY,
+        topic_id=svc.topic_create(actor=sup, name=topic).pk,
+        title=title,
+        starts_at=now - trained_ago,
+        trainer_name="李卫民",
+    )
+    for question in questions:
+        svc.question_create(actor=sup, centre_id=centre.pk, session_id=training.pk, **question)
+    test = svc.monthly_test_create(
+        actor=sup,
+        centre_id=centre.pk,
+        month=month_start(timezone.localdate()),
+        question_count=len(questions),
+        time_limit_minutes=30,
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + open_for,
+    )
+    svc.monthly_test_publish(actor=sup, test_id=test.pk)
+    return {"test": test, "helper": helper}
 
 
 @pytest.fixture(autouse=True)

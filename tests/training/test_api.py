@@ -4,9 +4,8 @@ and scores, with the error answers; a paper in progress never carries its correc
 import json
 
 import pytest
-from django.conf import settings
-from rest_framework.test import APIClient
 
+from tests import conftest as shared
 from training.models import Attempt, AttemptStatus, Option, Question, SessionStatus
 
 from .conftest import MONTH, answer_key, at, take_test
@@ -16,11 +15,8 @@ BASE = "/api/v1/training"
 
 
 def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
     # The tests name the English messages; the language switch's cookie asks the API for English.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    return shared.api_as(user, language="en")
 
 
 def test_sessions_and_attendance(people, topics):

@@ -1,20 +1,14 @@
 """Defects the API fuzzing (tests/fuzz/run.sh, docs/quality.md) found in the training API, each kept fixed here."""
 
 import pytest
-from rest_framework.test import APIClient
 
+from tests.conftest import api_as
 from tests.openapi_check import assert_matches_schema
 
 from .conftest import at, take_test
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/training"
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_passed_score_without_a_study_day_matches_the_schema(people, published_test):

@@ -10,7 +10,7 @@ from training.draw import draw
 from training.models import Attempt, AttemptStatus, MonthlyTestStatus, Option, Question, QuestionKind
 from training.selectors import pool_for
 
-from .conftest import MONTH, add_question, answer_key, answers_with, at, moment, take_test, wrong_answer
+from .conftest import MONTH, add_question, answer_key, answers_with, at, moment, november_test, take_test, wrong_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +104,20 @@ def test_a_second_submission_is_refused(people, published_test):
     assert str(attempt.score) == "100.00"
 
 
-def test_the_server_refuses_a_submission_after_the_time_limit(people, published_test, settings):
+@pytest.fixture
+def paper_at_ten(people, published_test, settings):
+    """The first helper's paper, started at 10:00 on the opening day (30 minutes, 10 seconds' grace), and the
+    answers that would score 100."""
     settings.TRAINING_SUBMIT_GRACE_SECONDS = 10
-    helper = people["helpers"][0]
     with at(2026, 11, 25, 10):
-        attempt = svc.attempt_start(actor=helper, test_id=published_test.pk)
-        answers = answers_with(attempt, 10)
+        attempt = svc.attempt_start(actor=people["helpers"][0], test_id=published_test.pk)
+        return attempt, answers_with(attempt, 10)
+
+
+def test_the_server_refuses_a_submission_after_the_time_limit(people, paper_at_ten):
+    helper = people["helpers"][0]
+    attempt, answers = paper_at_ten
+    with at(2026, 11, 25, 10):
         first_id = next(iter(answers))
         svc.attempt_answer(actor=helper, attempt_id=attempt.pk, question_id=first_id, option_ids=answers[first_id])
     # 30 minutes and 11 seconds later: past the deadline and its grace.
@@ -124,12 +132,9 @@ def test_the_server_refuses_a_submission_after_the_time_limit(people, published_
     assert attempt.status == AttemptStatus.EXPIRED and attempt.correct_count == 1 and str(attempt.score) == "10.00"
 
 
-def test_a_submission_inside_the_grace_seconds_is_accepted(people, published_test, settings):
-    settings.TRAINING_SUBMIT_GRACE_SECONDS = 10
+def test_a_submission_inside_the_grace_seconds_is_accepted(people, paper_at_ten):
     helper = people["helpers"][0]
-    with at(2026, 11, 25, 10):
-        attempt = svc.attempt_start(actor=helper, test_id=published_test.pk)
-        answers = answers_with(attempt, 10)
+    attempt, answers = paper_at_ten
     with at(2026, 11, 25, 10, 30, 9):
         assert svc.attempt_expire_overdue() == 0
         graded = svc.attempt_submit(actor=helper, attempt_id=attempt.pk, answers=answers)
@@ -201,36 +206,20 @@ def test_another_centres_staff_cannot_take_the_test(people, published_test):
 
 def test_a_draft_test_cannot_be_taken(people, topics, bank):
     with at(2026, 11, 20):
-        test = svc.monthly_test_create(
-            actor=people["supervisor"],
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=5,
-            time_limit_minutes=20,
-            opens_at=moment(2026, 11, 20, 9),
-            closes_at=moment(2026, 11, 27, 18),
-        )
+        test = november_test(people, question_count=5, time_limit_minutes=20, opens_at=moment(2026, 11, 20, 9))
         with pytest.raises(TransitionNotAllowed):
             svc.attempt_start(actor=people["helpers"][0], test_id=test.pk)
 
 
 def test_a_test_asking_more_of_a_topic_than_the_bank_holds_is_refused(people, topics, bank):
-    kwargs = {
-        "actor": people["supervisor"],
-        "centre_id": people["centre"].pk,
-        "month": MONTH,
-        "time_limit_minutes": 20,
-        "opens_at": moment(2026, 11, 25, 9),
-        "closes_at": moment(2026, 11, 27, 18),
-    }
     with at(2026, 11, 20):
         with pytest.raises(DomainError, match=f"“{topics[0].name}” asks for 7 questions but the bank holds 6") as e:
-            svc.monthly_test_create(question_count=10, quotas={topics[0].pk: 7}, **kwargs)
+            november_test(people, question_count=10, time_limit_minutes=20, quotas={topics[0].pk: 7})
         assert e.value.field == "quotas"
         with pytest.raises(DomainError, match="holds 18"):
-            svc.monthly_test_create(question_count=19, **kwargs)
+            november_test(people, question_count=19, time_limit_minutes=20)
         with pytest.raises(DomainError, match="add up to more"):
-            svc.monthly_test_create(question_count=5, quotas={topics[0].pk: 3, topics[1].pk: 3}, **kwargs)
+            november_test(people, question_count=5, time_limit_minutes=20, quotas={topics[0].pk: 3, topics[1].pk: 3})
 
 
 def test_deactivated_questions_and_other_months_topics_are_not_drawn(people, topics, bank):

@@ -1,56 +1,23 @@
 """In a real browser (Debian chromium through Playwright): a helper takes a test on a phone-sized screen, and no
 page or network response before the hand-in tells which options are correct; the review afterwards does."""
 
-import os
 import re
 import uuid
-from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from hallservice.core.months import month_start
-from staff.models import StaffKind
-from staff.roles import Role
-from tests.browser import ARGS, CHROMIUM
-from tests.conftest import make_staff_user
-from training import services as svc
-from training.models import QuestionKind, SessionKind
+from tests.browser import BROWSER_MODULE, chromium, sign_in
+from training.models import QuestionKind
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .conftest import open_monthly_test
 
-
-def setup_module():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from here are still safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-def teardown_module():
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+pytestmark = BROWSER_MODULE
 
 
 @pytest.fixture
 def open_test(hall):
     """A test open now on this month's training: five questions whose explanations carry a unique marker."""
-    centre = hall["district"]
-    sup = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", kind=StaffKind.DUTY_LEADER)
-    helper = make_staff_user(
-        role=Role.FRONT_DESK, centre=centre, username="helper", name="帮办甲", kind=StaffKind.FULL_TIME_HELPER
-    )
-    now = timezone.now()
-    topic = svc.topic_create(actor=sup, name="不动产登记")
-    session = svc.session_create(
-        actor=sup,
-        centre_id=centre.pk,
-        kind=SessionKind.WEEKLY,
-        topic_id=topic.pk,
-        title="本月培训",
-        starts_at=now,
-        trainer_name="李卫民",
-    )
     marker = f"EXPLAIN-{uuid.uuid4().hex[:12]}"
     kinds = [
         QuestionKind.SINGLE,
@@ -59,28 +26,20 @@ def open_test(hall):
         QuestionKind.TRUE_FALSE,
         QuestionKind.SINGLE,
     ]
-    for n, kind in enumerate(kinds):
-        svc.question_create(
-            actor=sup,
-            centre_id=centre.pk,
-            kind=kind,
-            text=f"第{n + 1}题：不动产转移登记的要求",
-            options=[f"选项{n}-{letter}" for letter in "甲乙丙丁"],
-            correct=[1, 3] if kind == QuestionKind.MULTIPLE else [2 if kind == QuestionKind.SINGLE else 0],
-            session_id=session.pk,
-            explanation=f"{marker}-{n}",
-        )
-    test = svc.monthly_test_create(
-        actor=sup,
-        centre_id=centre.pk,
-        month=month_start(timezone.localdate()),
-        question_count=5,
-        time_limit_minutes=30,
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(hours=2),
+    questions = [
+        {
+            "kind": kind,
+            "text": f"第{n + 1}题：不动产转移登记的要求",
+            "options": [f"选项{n}-{letter}" for letter in "甲乙丙丁"],
+            "correct": [1, 3] if kind == QuestionKind.MULTIPLE else [2 if kind == QuestionKind.SINGLE else 0],
+            "explanation": f"{marker}-{n}",
+        }
+        for n, kind in enumerate(kinds)
+    ]
+    made = open_monthly_test(
+        hall["district"], helper_name="帮办甲", topic="不动产登记", title="本月培训", questions=questions
     )
-    svc.monthly_test_publish(actor=sup, test_id=test.pk)
-    return {"test": test, "helper": helper, "marker": marker}
+    return {**made, "marker": marker}
 
 
 def normalised_labels(html: str) -> set[str]:
@@ -97,11 +56,8 @@ def normalised_labels(html: str) -> set[str]:
 
 
 def test_the_test_page_and_its_network_traffic_hold_no_correct_answers(live_server, open_test):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    client = Client()
-    client.force_login(open_test["helper"])
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     bodies: list[tuple[str, str, int]] = []
 
     def record(response):
@@ -111,35 +67,29 @@ def test_the_test_page_and_its_network_traffic_hold_no_correct_answers(live_serv
             text = ""
         bodies.append((response.url, text, response.status))
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.on("response", record)
-            page.goto(live_server.url + reverse("training:home"))
-            page.locator(
-                f"form[action='{reverse('training:test-start', args=[open_test['test'].pk])}'] button"
-            ).click()
-            page.wait_for_url(re.compile(r".*/training/papers/\d+/$"))
-            expect(page.locator("#countdown")).to_have_text(re.compile(r"^(29|30):\d\d$"))
-            questions = page.locator("fieldset.trn-question")
-            expect(questions).to_have_count(5)
-            for i in range(5):
-                fieldset = questions.nth(i)
-                fieldset.locator("label.choice").first.click()
-                expect(fieldset.locator(".save-state.ok")).to_be_visible()
-            expect(page.locator("#answered")).to_have_text("5")
-            # The paper fits a phone: nothing wider than the screen.
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375
-            before = len(bodies)
-            page.locator("#hand-in").click()
-            page.locator("#hand-in-confirm").click()  # the server asks to confirm the hand-in
-            expect(page.locator(".trn-result")).to_be_visible()
-            review_html = page.content()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+        sign_in(context, open_test["helper"], live_server.url)
+        page = context.new_page()
+        page.on("response", record)
+        page.goto(live_server.url + reverse("training:home"))
+        page.locator(f"form[action='{reverse('training:test-start', args=[open_test['test'].pk])}'] button").click()
+        page.wait_for_url(re.compile(r".*/training/papers/\d+/$"))
+        expect(page.locator("#countdown")).to_have_text(re.compile(r"^(29|30):\d\d$"))
+        questions = page.locator("fieldset.trn-question")
+        expect(questions).to_have_count(5)
+        for i in range(5):
+            fieldset = questions.nth(i)
+            fieldset.locator("label.choice").first.click()
+            expect(fieldset.locator(".save-state.ok")).to_be_visible()
+        expect(page.locator("#answered")).to_have_text("5")
+        # The paper fits a phone: nothing wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        before = len(bodies)
+        page.locator("#hand-in").click()
+        page.locator("#hand-in-confirm").click()  # the server asks to confirm the hand-in
+        expect(page.locator(".trn-result")).to_be_visible()
+        review_html = page.content()
 
     before_hand_in, after = bodies[:before], bodies[before:]
     assert any("/papers/" in url and "/answer/" in url for url, _b, _s in before_hand_in), "autosave was used"

@@ -2,12 +2,10 @@
 is graded once, a hand-in racing the test's closing is graded once (by whichever came first), and an answer
 saved while the paper is handed in is either graded or refused, never lost or changed afterwards."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from hallservice.core.errors import TransitionNotAllowed
+from tests.conftest import all_at_once
 from training import services as svc
 from training.models import Attempt, AttemptQuestion, TrainingEvent
 
@@ -17,27 +15,16 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(calls):
-    """Run the calls in threads released together; outcomes in the order of the calls."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except TransitionNotAllowed:
-            outcomes[i] = "refused"
-        except Exception as exc:  # surfaced in the assertions
-            outcomes[i] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    """Run the calls in threads released together; outcomes in the order of the calls ("refused", or the repr of
+    any other exception)."""
+    return [
+        "refused"
+        if isinstance(outcome, TransitionNotAllowed)
+        else repr(outcome)
+        if isinstance(outcome, Exception)
+        else outcome
+        for outcome in all_at_once(calls)
+    ]
 
 
 def test_two_starts_at_once_draw_one_paper(require_postgres, people, published_test):

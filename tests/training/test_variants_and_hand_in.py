@@ -13,7 +13,7 @@ from training.importing import read_questions
 from training.models import Attempt, AttemptStatus, Question
 from training.services.bank import ImportRow
 
-from .conftest import MONTH, answers_with, at, moment
+from .conftest import answers_with, at, november_test
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,7 @@ def base_text(text: str) -> str:
 
 def make_test(people, count: int):
     with at(2026, 11, 20):
-        test = svc.monthly_test_create(
-            actor=people["supervisor"],
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=count,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 11, 25, 9),
-            closes_at=moment(2026, 11, 27, 18),
-        )
+        test = november_test(people, question_count=count)
         svc.monthly_test_publish(actor=people["supervisor"], test_id=test.pk)
     return test
 
@@ -81,15 +73,7 @@ def test_a_paper_larger_than_the_distinct_questions_is_refused_naming_the_shortf
         actor=people["supervisor"], centre_id=people["centre"].pk, rows=demo_like_rows(topics[0].name, 5)
     )
     with at(2026, 11, 20), pytest.raises(DomainError) as refused:
-        svc.monthly_test_create(
-            actor=people["supervisor"],
-            centre_id=people["centre"].pk,
-            month=MONTH,
-            question_count=6,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 11, 25, 9),
-            closes_at=moment(2026, 11, 27, 18),
-        )
+        november_test(people, question_count=6)
     assert "holds 5" in str(refused.value)  # 20 questions in the bank, 5 distinct
 
 
