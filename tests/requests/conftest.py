@@ -76,6 +76,24 @@ def immediate_matter(people):
     return m
 
 
+def registration_form(matter, *, provide_all=True, **fields) -> dict:
+    """The registration form as the front desk fills it in, on the page or through the API, for 张三 and ``matter``;
+    all materials ticked unless told otherwise, ``fields`` change any part."""
+    return {
+        "matter_id": matter.pk,
+        "kind": "assist",
+        "channel": "hall",
+        "category": "special_care",
+        "applicant_type": "person",
+        "applicant_name": "张三",
+        "applicant_id_number": VALID_ID_NUMBERS[0],
+        "applicant_phone": "13812345678",
+        "applicant_address": "新华区建设路 1 号",
+        "provided_material_ids": [m.pk for m in matter.materials.all()] if provide_all else [],
+        **fields,
+    }
+
+
 @pytest.fixture
 def register(people, matter):
     """Register a request as the front desk; all materials provided unless told otherwise."""

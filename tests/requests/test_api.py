@@ -11,36 +11,16 @@ from hallservice.core.api_tokens import api_token_issue
 from requests.models import DepartmentTask, Extension, RequestEvent, ServiceRequest, Status
 from requests.services import ACTIONS
 from staff.models import SpecialistRole, StaffKind
+from tests.conftest import api_as
 from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory, StaffMemberFactory, UserFactory
+from tests.requests.conftest import registration_form
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def at(y, m, d):
     return time_machine.travel(datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
-
-
-def registration(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "special_care",
-        "applicant_type": "person",
-        "applicant_name": "张三",
-        "applicant_id_number": VALID_ID_NUMBERS[0],
-        "applicant_phone": "13812345678",
-        "applicant_address": "新华区建设路 1 号",
-        "provided_material_ids": [m.pk for m in matter.materials.all()],
-        **extra,
-    }
 
 
 def post(client, req_id, action, body=None):
@@ -50,7 +30,7 @@ def post(client, req_id, action, body=None):
 def test_assist_flow_through_the_api(people, matter):
     api = api_as(people["desk"])
     with at(2026, 11, 23):
-        created = api.post("/api/v1/requests/", registration(matter), format="json")
+        created = api.post("/api/v1/requests/", registration_form(matter), format="json")
         assert created.status_code == 201, created.json()
         body = created.json()
         rid = body["id"]
@@ -77,7 +57,7 @@ def test_agency_flow_through_the_api(people, matter):
     api = api_as(people["desk"])
     with at(2026, 11, 23):
         rid = api.post(
-            "/api/v1/requests/", registration(matter, kind="agency", provided_material_ids=[]), format="json"
+            "/api/v1/requests/", registration_form(matter, kind="agency", provided_material_ids=[]), format="json"
         ).json()["id"]
         checks = ServiceRequest.objects.get(pk=rid).material_checks.all()
         reviews = [{"check_id": c.pk, "status": "missing" if c.name == "身份证明" else "provided"} for c in checks]
@@ -115,12 +95,14 @@ def test_agency_flow_through_the_api(people, matter):
 
 def test_bad_input_is_a_400_with_field_messages_and_changes_nothing(people, matter):
     api = api_as(people["desk"])
-    bad = api.post("/api/v1/requests/", registration(matter, applicant_id_number="410402199003150024"), format="json")
+    bad = api.post(
+        "/api/v1/requests/", registration_form(matter, applicant_id_number="410402199003150024"), format="json"
+    )
     assert bad.status_code == 400 and list(bad.json()) == ["applicant_id_number"]
     missing = api.post("/api/v1/requests/", {"matter_id": matter.pk}, format="json")
     assert missing.status_code == 400 and "applicant_name" in missing.json()
     assert not ServiceRequest.objects.exists()
-    rid = api.post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    rid = api.post("/api/v1/requests/", registration_form(matter), format="json").json()["id"]
     post(api, rid, "accept")
     post(api, rid, "start")
     past = post(api, rid, "suspend", {"reason": "fees_unpaid", "resume_by": "2020-01-01"})
@@ -131,18 +113,19 @@ def test_bad_input_is_a_400_with_field_messages_and_changes_nothing(people, matt
 
 
 def test_roles_without_permission_get_403(people, matter):
-    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration_form(matter), format="json").json()["id"]
     assert post(api_as(people["dept_user"]), rid, "accept").status_code == 403
     assert post(api_as(people["nobody"]), rid, "accept").status_code == 403
     assert (
-        api_as(people["dept_user"]).post("/api/v1/requests/", registration(matter), format="json").status_code == 403
+        api_as(people["dept_user"]).post("/api/v1/requests/", registration_form(matter), format="json").status_code
+        == 403
     )
     assert post(api_as(people["desk"]), rid, "reassign", {"helper_id": 1, "reason": "x"}).status_code == 403
     assert ServiceRequest.objects.get(pk=rid).status == Status.APPLIED
 
 
 def test_other_centre_gets_404(people, matter):
-    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration_form(matter), format="json").json()["id"]
     town = api_as(people["town_desk"])
     assert town.get(f"/api/v1/requests/{rid}/").status_code == 404
     assert post(town, rid, "accept").status_code == 404
@@ -158,7 +141,7 @@ def test_anonymous_gets_401_or_403_and_token_auth_works(people, matter):
 
 
 def test_personal_data_masked_except_for_helper_and_supervisor(people, matter):
-    rid = api_as(people["desk"]).post("/api/v1/requests/", registration(matter), format="json").json()["id"]
+    rid = api_as(people["desk"]).post("/api/v1/requests/", registration_form(matter), format="json").json()["id"]
     colleague = api_as(people["desk2"]).get(f"/api/v1/requests/{rid}/").json()
     assert colleague["applicant_id_number"] == "4104**********0023"
     assert colleague["applicant_phone"] == "138****5678" and colleague["applicant_address"] == "***"
@@ -171,10 +154,10 @@ def test_personal_data_masked_except_for_helper_and_supervisor(people, matter):
 
 def test_list_filters_and_search(people, matter):
     api = api_as(people["desk"])
-    api.post("/api/v1/requests/", registration(matter), format="json")
+    api.post("/api/v1/requests/", registration_form(matter), format="json")
     api.post(
         "/api/v1/requests/",
-        registration(matter, applicant_name="李四", applicant_phone="13900001111", kind="agency"),
+        registration_form(matter, applicant_name="李四", applicant_phone="13900001111", kind="agency"),
         format="json",
     )
     assert api.get("/api/v1/requests/", {"q": "1111"}).json()["count"] == 1
@@ -250,7 +233,7 @@ def test_consultations_api(people, matter):
 def test_documents_api_issue_list_and_download(people, matter, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     desk = api_as(people["desk"])
-    rid = desk.post("/api/v1/requests/", registration(matter, kind="agency"), format="json").json()["id"]
+    rid = desk.post("/api/v1/requests/", registration_form(matter, kind="agency"), format="json").json()["id"]
     issued = desk.post(
         f"/api/v1/requests/{rid}/documents/commission_letter/",
         {"signing_copy": True, "pickup_method": "hall"},

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from complaints.models import Complaint
 from requests.models import ServiceRequest
 from tests.factories import VALID_ID_NUMBERS
+from tests.requests.conftest import registration_form
 
 TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
 
@@ -25,18 +26,7 @@ def _empty_cache():
 
 
 def registration(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "special_care",
-        "applicant_type": "person",
-        "applicant_name": "张秀英",
-        "applicant_id_number": VALID_ID_NUMBERS[0],
-        "applicant_phone": "13812345678",
-        "provided_material_ids": [],
-        **extra,
-    }
+    return registration_form(matter, provide_all=False, **{"applicant_name": "张秀英", **extra})
 
 
 def complaint(hall, **extra):

@@ -24,6 +24,7 @@ from hallservice.core.identity import (
 )
 from requests.models import ServiceRequest
 from requests.services import RegistrationInput, request_register
+from tests.requests.conftest import registration_form
 
 pytestmark = pytest.mark.django_db
 
@@ -36,18 +37,9 @@ FOREIGNER_PR = "93184019800101005X"  # issued in Shanghai (31), nationality 840,
 
 
 def form_data(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "special_care",
-        "applicant_type": "person",
-        "applicant_name": "李秀兰",
-        "applicant_id_number": BORN_1955,
-        "applicant_phone": "13812345678",
-        "provided_material_ids": [],
-        **extra,
-    }
+    return registration_form(
+        matter, provide_all=False, **{"applicant_name": "李秀兰", "applicant_id_number": BORN_1955, **extra}
+    )
 
 
 def page_errors(response) -> dict:

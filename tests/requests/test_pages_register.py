@@ -6,24 +6,13 @@ from django.utils.html import escape
 
 from requests.models import Consultation, MaterialStatus, ServiceRequest, Status
 from requests.services import consultation_create
-from tests.factories import VALID_ID_NUMBERS
+from tests.requests.conftest import registration_form
 
 pytestmark = pytest.mark.django_db
 
 
 def registration(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "special_care",
-        "applicant_type": "person",
-        "applicant_name": "张三",
-        "applicant_id_number": VALID_ID_NUMBERS[0],
-        "applicant_phone": "13812345678",
-        "provided_material_ids": [],
-        **extra,
-    }
+    return registration_form(matter, provide_all=False, **extra)
 
 
 def test_matter_search_finds_by_pinyin_initials(client, people, matter, immediate_matter):

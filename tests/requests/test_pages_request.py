@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from requests.models import MaterialStatus, RequestEvent, ServiceRequest, Status
 from tests.factories import VALID_ID_NUMBERS
+from tests.requests.conftest import registration_form
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,19 +21,7 @@ def at(y, m, d):
 
 
 def registration(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "other",
-        "applicant_type": "person",
-        "applicant_name": "张三",
-        "applicant_id_number": VALID_ID_NUMBERS[0],
-        "applicant_phone": "13812345678",
-        "applicant_address": "新华区建设路 1 号",
-        "provided_material_ids": [m.pk for m in matter.materials.all()],
-        **extra,
-    }
+    return registration_form(matter, **{"category": "other", **extra})
 
 
 def act(client, req, action, data=None):

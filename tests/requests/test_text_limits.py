@@ -16,7 +16,7 @@ from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.documents import render_ledger
 from requests.models import ServiceRequest, Summary
-from tests.factories import VALID_ID_NUMBERS
+from tests.requests.conftest import registration_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,36 +24,21 @@ pytestmark = pytest.mark.django_db
 CASE_FILE = ("申请人年逾七十、行动不便，子女均在外地务工，无法自行往返各部门窗口。" * 600)[:20000]
 
 
-def registration(matter, **extra):
-    return {
-        "matter_id": matter.pk,
-        "kind": "assist",
-        "channel": "hall",
-        "category": "special_care",
-        "applicant_type": "person",
-        "applicant_name": "张三",
-        "applicant_id_number": VALID_ID_NUMBERS[0],
-        "applicant_phone": "13812345678",
-        "provided_material_ids": [m.pk for m in matter.materials.all()],
-        **extra,
-    }
-
-
 def test_a_20000_character_acceptance_reason_is_refused_with_a_message(client, people, matter):
     assert len(CASE_FILE) == 20000
     client.force_login(people["desk"])
-    page = client.post(reverse("requests:register"), registration(matter, reason=CASE_FILE))
+    page = client.post(reverse("requests:register"), registration_form(matter, reason=CASE_FILE))
     assert page.status_code == 400 and "200" in page.content.decode()
     assert page.context["form"].errors["reason"]
 
     api = APIClient()
     api.force_authenticate(people["desk"])
-    answer = api.post("/api/v1/requests/", registration(matter, reason=CASE_FILE), format="json")
+    answer = api.post("/api/v1/requests/", registration_form(matter, reason=CASE_FILE), format="json")
     assert answer.status_code == 400 and "reason" in answer.json()
 
     with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
         svc.request_register(
-            actor=people["desk"], data=svc.RegistrationInput(**registration(matter, reason=CASE_FILE))
+            actor=people["desk"], data=svc.RegistrationInput(**registration_form(matter, reason=CASE_FILE))
         )
     assert refused.value.field == "reason"
     assert "最多 200 个字" in str(refused.value) and "现有 20000 个字" in str(refused.value)
@@ -62,7 +47,9 @@ def test_a_20000_character_acceptance_reason_is_refused_with_a_message(client, p
 
 def test_a_reason_of_exactly_200_characters_is_kept_whole(people, matter):
     reason = CASE_FILE[:200]
-    req = svc.request_register(actor=people["desk"], data=svc.RegistrationInput(**registration(matter, reason=reason)))
+    req = svc.request_register(
+        actor=people["desk"], data=svc.RegistrationInput(**registration_form(matter, reason=reason))
+    )
     req.refresh_from_db()
     assert req.reason == reason
 
