@@ -128,6 +128,21 @@ def all_at_once(calls) -> list:
         return list(pool.map(run, calls))
 
 
+def race(calls) -> list:
+    """Run the calls at once (``all_at_once``); outcomes in the order of the calls: what each returned, "refused"
+    for a transition the state no longer allowed, or the repr of any other exception."""
+    from hallservice.core.errors import TransitionNotAllowed
+
+    return [
+        "refused"
+        if isinstance(outcome, TransitionNotAllowed)
+        else repr(outcome)
+        if isinstance(outcome, Exception)
+        else outcome
+        for outcome in all_at_once(calls)
+    ]
+
+
 def make_staff_user(*, role, centre, username, **member_fields):
     user = UserFactory(username=username, roles=[role] if role else [])
     StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)

@@ -3,44 +3,18 @@ moment (they run as if one after the other, those the new state no longer allows
 different fields both stay), and request numbers handed out to many clerks at once (distinct and consecutive,
 also on a sequence's first use)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
-from hallservice.core.errors import TransitionNotAllowed
 from hallservice.core.sequences import sequence_next
 from requests import services as svc
 from requests.models import Status
 from requests.services.transitions import transition_allowed
+from tests.conftest import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls):
-    """Run the calls in threads released by one barrier; each outcome is a result, "refused" or the error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except TransitionNotAllowed:
-            outcomes[i] = "refused"
-        except Exception as exc:  # surfaced in the assertions
-            outcomes[i] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 @pytest.fixture

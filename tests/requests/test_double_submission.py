@@ -3,26 +3,22 @@ of an API create makes one record. Two identical POSTs are sent at once from thr
 (on SQLite, hence transactional tests), and one after the other with the same one-time form token."""
 
 import re
-import threading
 
 import pytest
-from django.core.cache import cache
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from complaints.models import Complaint
 from requests.models import ServiceRequest
+from tests.conftest import all_at_once, api_as
 from tests.factories import VALID_ID_NUMBERS
 from tests.requests.conftest import registration_form
 
 TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()  # the public forms' flood throttle counts in the cache
+# The public forms' flood throttle counts in the cache.
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 def registration(matter, **extra):
@@ -45,28 +41,6 @@ def form_token(client, url) -> str:
     return TOKEN.search(client.get(url).content.decode()).group(1)
 
 
-def at_once(*calls):
-    """Run the calls in threads released together; their results in order (an exception's repr on failure)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertions
-            results[i] = repr(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def same_browser(client) -> Client:
     """A second client carrying the first one's cookies: the other click of one browser."""
     other = Client()
@@ -84,8 +58,11 @@ def test_double_click_on_register_sends_two_posts_at_once_and_makes_one_request(
     second = same_browser(first)
     data = registration(matter, form_token=form_token(first, reverse("requests:register")))
 
-    responses = at_once(
-        lambda: first.post(reverse("requests:register"), data), lambda: second.post(reverse("requests:register"), data)
+    responses = all_at_once(
+        [
+            lambda: first.post(reverse("requests:register"), data),
+            lambda: second.post(reverse("requests:register"), data),
+        ]
     )
 
     assert ServiceRequest.objects.count() == 1, responses
@@ -176,7 +153,9 @@ def test_double_click_on_the_public_complaint_form_makes_one_complaint_whose_num
     data = complaint(hall, form_token=form_token(first, "/track/complain/"))
     second = same_browser(first)
 
-    responses = at_once(lambda: first.post("/track/complain/", data), lambda: second.post("/track/complain/", data))
+    responses = all_at_once(
+        [lambda: first.post("/track/complain/", data), lambda: second.post("/track/complain/", data)]
+    )
 
     assert Complaint.objects.count() == 1, responses
     number = Complaint.objects.get().number
@@ -204,21 +183,17 @@ def test_the_public_complaint_sent_twice_with_one_token_makes_one_complaint(clie
 # --- The API create --------------------------------------------------------------------------------------------------
 
 
-def api_as(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_api_creates_with_one_idempotency_key_at_once_make_one_request(people, matter):
     body = registration(matter)
     key = {"HTTP_IDEMPOTENCY_KEY": "desk-pc-3/2026-11-23/0001"}
     first, second = api_as(people["desk"]), api_as(people["desk"])
 
-    responses = at_once(
-        lambda: first.post("/api/v1/requests/", body, format="json", **key),
-        lambda: second.post("/api/v1/requests/", body, format="json", **key),
+    responses = all_at_once(
+        [
+            lambda: first.post("/api/v1/requests/", body, format="json", **key),
+            lambda: second.post("/api/v1/requests/", body, format="json", **key),
+        ]
     )
 
     assert ServiceRequest.objects.count() == 1, responses

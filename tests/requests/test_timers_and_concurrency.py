@@ -1,17 +1,15 @@
 """The daily timer task, and two clerks accepting one request at the same moment on PostgreSQL."""
 
-import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connections
 
-from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.tasks import request_deadline_timers
+from tests.conftest import race
 
 
 @pytest.mark.django_db
@@ -34,28 +32,13 @@ def test_daily_task_runs_every_timer_and_is_idempotent(register, people):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_accepts_exactly_one_succeeds(require_postgres, register, people):
     req = register()
-    clerks = [people["desk"], people["desk2"]]
-    barrier = threading.Barrier(len(clerks))
-    outcomes = []
-
-    def accept(actor):
-        try:
-            barrier.wait()
-            svc.request_accept(actor=actor, request_id=req.pk)
-            outcomes.append("accepted")
-        except TransitionNotAllowed:
-            outcomes.append("refused")
-        except Exception as exc:  # surfaced in the assertion below
-            outcomes.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(clerk,)) for clerk in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["accepted", "refused"]
+    outcomes = race(
+        [
+            lambda clerk=clerk: svc.request_accept(actor=clerk, request_id=req.pk).status
+            for clerk in (people["desk"], people["desk2"])
+        ]
+    )
+    assert sorted(outcomes) == ["accepted", "refused"], outcomes
     req.refresh_from_db()
     assert req.status == Status.ACCEPTED
     assert req.events.filter(verb="accepted").count() == 1

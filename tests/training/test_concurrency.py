@@ -4,27 +4,13 @@ saved while the paper is handed in is either graded or refused, never lost or ch
 
 import pytest
 
-from hallservice.core.errors import TransitionNotAllowed
-from tests.conftest import all_at_once
+from tests.conftest import race
 from training import services as svc
 from training.models import Attempt, AttemptQuestion, TrainingEvent
 
 from .conftest import answers_with, at
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(calls):
-    """Run the calls in threads released together; outcomes in the order of the calls ("refused", or the repr of
-    any other exception)."""
-    return [
-        "refused"
-        if isinstance(outcome, TransitionNotAllowed)
-        else repr(outcome)
-        if isinstance(outcome, Exception)
-        else outcome
-        for outcome in all_at_once(calls)
-    ]
 
 
 def test_two_starts_at_once_draw_one_paper(require_postgres, people, published_test):
