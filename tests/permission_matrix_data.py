@@ -620,6 +620,37 @@ COMPLAINT_ACTIONS = (
 EVALUATION_ACTIONS = ("return_visit", "rectify", "appeal", "decide_appeal")
 
 
+# API collections that are listed (GET) and added to (POST).
+API_COLLECTIONS = (
+    "consultation-list",
+    "rotation-plan-list",
+    "duty-day-list",
+    "substitution-list",
+    "check-in-list",
+    "unavailability-list",
+    "training-session-list",
+    "training-question-list",
+    "training-test-list",
+)
+# API actions posted on one object of the world, which a refusal must leave alone: (route name, object).
+API_OBJECT_ACTIONS = (
+    ("rotation-plan-assign", "draft_plan"),
+    ("rotation-plan-publish", "draft_plan"),
+    ("rotation-plan-regenerate", "draft_plan"),
+    ("duty-day-set-leader", "draft_duty_day"),
+    ("substitution-approve", "substitution"),
+    ("substitution-reject", "substitution"),
+    ("substitution-withdraw", "substitution"),
+    ("training-session-cancel", "session"),
+    ("training-session-complete", "session"),
+    ("training-test-close", "test"),
+    ("training-test-publish", "draft_test"),
+    ("training-test-start", "test"),
+    ("training-paper-answer", "attempt"),
+    ("training-paper-submit", "attempt"),
+)
+
+
 def _targets() -> dict[str, Target]:
     t: dict[str, Target] = {
         # Site
@@ -783,8 +814,6 @@ def _targets() -> dict[str, Target]:
         "api:api-logout-all": _api("api-logout-all", method="post"),
         "api:matter-list": _api("requests:matter-list"),
         "api:matter-detail": _api("requests:matter-detail", "matter"),
-        "api:consultation-list": _api("consultation-list"),
-        "api:consultation-list[post]": _api("consultation-list", method="post"),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
         "api:consultation-answer": _api(
             "requests:consultation-answer", "consultation", method="post", watch="consultation"
@@ -805,52 +834,23 @@ def _targets() -> dict[str, Target]:
         "api:document-detail": _api("document-detail", "duties_doc"),
         "api:document-download": _api("requests:document-download", "duties_doc"),
         "api:document-download[signing]": _api("requests:document-download", "commission_doc", personal=SUP),
-        "api:rotation-plan-list": _api("rotation-plan-list"),
-        "api:rotation-plan-list[post]": _api("rotation-plan-list", method="post"),
         "api:rotation-plan-detail": _api("rotation-plan-detail", "plan"),
         "api:rotation-plan-detail[draft]": _api("rotation-plan-detail", "draft_plan"),
-        "api:rotation-plan-assign": _api("rotation-plan-assign", "draft_plan", method="post", watch="draft_plan"),
         "api:rotation-plan-problems": _api("rotation-plan-problems", "draft_plan"),
-        "api:rotation-plan-publish": _api("rotation-plan-publish", "draft_plan", method="post", watch="draft_plan"),
-        "api:rotation-plan-regenerate": _api(
-            "rotation-plan-regenerate", "draft_plan", method="post", watch="draft_plan"
-        ),
-        "api:duty-day-list": _api("duty-day-list"),
-        "api:duty-day-list[post]": _api("duty-day-list", method="post"),
         "api:duty-day-detail": _api("duty-day-detail", "duty_day"),
-        "api:duty-day-set-leader": _api(
-            "duty-day-set-leader", "draft_duty_day", method="post", watch="draft_duty_day"
-        ),
-        "api:substitution-list": _api("substitution-list"),
-        "api:substitution-list[post]": _api("substitution-list", method="post"),
         "api:substitution-detail": _api("substitution-detail", "substitution"),
-        "api:substitution-approve": _api("substitution-approve", "substitution", method="post", watch="substitution"),
-        "api:substitution-reject": _api("substitution-reject", "substitution", method="post", watch="substitution"),
-        "api:substitution-withdraw": _api(
-            "substitution-withdraw", "substitution", method="post", watch="substitution"
-        ),
-        "api:check-in-list": _api("check-in-list"),
-        "api:check-in-list[post]": _api("check-in-list", method="post"),
         "api:check-in-detail": _api("check-in-detail", "check_in"),
-        "api:unavailability-list": _api("unavailability-list"),
-        "api:unavailability-list[post]": _api("unavailability-list", method="post"),
         "api:unavailability-detail": _api("unavailability-detail", "unavailability"),
         "api:unavailability-detail[delete]": _api(
             "unavailability-detail", "unavailability", method="delete", watch="unavailability"
         ),
-        "api:training-session-list": _api("training-session-list"),
-        "api:training-session-list[post]": _api("training-session-list", method="post"),
         "api:training-session-detail": _api("training-session-detail", "session"),
         "api:training-session-attendance": _api("training-session-attendance", "held_session"),
         "api:training-session-attendance[post]": _api(
             "training-session-attendance", "held_session", method="post", watch="held_session"
         ),
-        "api:training-session-cancel": _api("training-session-cancel", "session", method="post", watch="session"),
-        "api:training-session-complete": _api("training-session-complete", "session", method="post", watch="session"),
         "api:training-attendance-list": _api("training-attendance-list"),
         "api:training-attendance-detail": _api("training-attendance-detail", "attendance"),
-        "api:training-question-list": _api("training-question-list"),
-        "api:training-question-list[post]": _api("training-question-list", method="post"),
         "api:training-question-detail": _api("training-question-detail", "question"),
         "api:training-question-detail[patch]": _api(
             "training-question-detail", "question", method="patch", watch="question"
@@ -858,20 +858,18 @@ def _targets() -> dict[str, Target]:
         "api:training-question-detail[delete]": _api(
             "training-question-detail", "question", method="delete", watch="question"
         ),
-        "api:training-test-list": _api("training-test-list"),
-        "api:training-test-list[post]": _api("training-test-list", method="post"),
         "api:training-test-detail": _api("training-test-detail", "test"),
         "api:training-test-detail[draft]": _api("training-test-detail", "draft_test"),
-        "api:training-test-close": _api("training-test-close", "test", method="post", watch="test"),
-        "api:training-test-publish": _api("training-test-publish", "draft_test", method="post", watch="draft_test"),
-        "api:training-test-start": _api("training-test-start", "test", method="post", watch="test"),
         "api:training-paper-list": _api("training-paper-list"),
         "api:training-paper-detail": _api("training-paper-detail", "attempt"),
-        "api:training-paper-answer": _api("training-paper-answer", "attempt", method="post", watch="attempt"),
-        "api:training-paper-submit": _api("training-paper-submit", "attempt", method="post", watch="attempt"),
         "api:training-score-list": _api("training-score-list"),
         "api:training-score-detail": _api("training-score-detail", "attempt"),
     }
+    for name in API_COLLECTIONS:
+        t[f"api:{name}"] = _api(name)
+        t[f"api:{name}[post]"] = _api(name, method="post")
+    for name, obj in API_OBJECT_ACTIONS:
+        t[f"api:{name}"] = _api(name, obj, method="post", watch=obj)
     for action, obj in HTML_REQUEST_ACTIONS.items():
         personal = SUP_AND_OWN_HELPER if obj == "own" else SUP
         t[f"requests:act[{action}]"] = _post("requests:act", obj, Slug(action), watch=obj, personal=personal)
