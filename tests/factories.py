@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from hallservice.core.identity import IdType
 from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
-from requests.services import RegistrationInput
+from requests.services import RegistrationInput, matter_save
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 
 
@@ -149,3 +149,37 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("helper.user")
     deadline = factory.LazyFunction(lambda: __import__("datetime").date(2026, 12, 4))
     commission_signed = True
+
+
+def land_registration_matter(department, *, tax_receipt_waivable=False) -> Matter:
+    """不动产登记（首次登记）, BDC-001: five days, three materials (the tax receipt waivable if told so)."""
+    matter = matter_save(
+        matter=MatterFactory.build(
+            code="BDC-001", main_item="不动产登记", sub_item="首次登记", department=department, time_limit_days=5
+        )
+    )
+    RequiredMaterialFactory(matter=matter, position=1, name="不动产登记申请书", how_to_obtain="窗口领取")
+    RequiredMaterialFactory(matter=matter, position=2, name="身份证明", how_to_obtain="申请人自备")
+    RequiredMaterialFactory(
+        matter=matter,
+        position=3,
+        name="完税证明",
+        how_to_obtain="税务窗口开具",
+        tolerant_waivable=tax_receipt_waivable,
+    )
+    return matter
+
+
+def records_query_matter(department) -> Matter:
+    """不动产登记资料查询, BDC-010: handled on the spot, one material."""
+    matter = matter_save(
+        matter=MatterFactory.build(
+            code="BDC-010",
+            main_item="不动产登记资料查询",
+            department=department,
+            time_limit_days=0,
+            handling_type=HandlingType.IMMEDIATE,
+        )
+    )
+    RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
+    return matter

@@ -30,7 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from complaints import services as complaint_svc
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
-from requests.models import DeliveryMethod, DocumentKind, HandlingType, Kind, LedgerExport, MaterialStatus
+from requests.models import DeliveryMethod, DocumentKind, Kind, LedgerExport, MaterialStatus
 from requests.services.documents import document_issue, track_token
 from requests.services.public import COMPLAINT, REQUEST, status_token
 from rosters import services as roster_svc
@@ -46,11 +46,11 @@ from .conftest import make_staff_user
 from .factories import (
     DepartmentFactory,
     DistrictFactory,
-    MatterFactory,
-    RequiredMaterialFactory,
     StaffMemberFactory,
     TownFactory,
     WindowFactory,
+    land_registration_matter,
+    records_query_matter,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -185,24 +185,8 @@ def _requests(w: World, p: dict, district, other):
     """Requests of XH in several states, one of the town, two of OT; a consultation, complaints, documents."""
     u, o = w.users, w.objects
     desk, helper, leader = u["front_desk"], p["helper"], u["duty_leader"]
-    matter = req_svc.matter_save(
-        matter=MatterFactory.build(
-            code="BDC-001", main_item="不动产登记", sub_item="首次登记", department=p["bdc"], time_limit_days=5
-        )
-    )
-    RequiredMaterialFactory(matter=matter, position=1, name="不动产登记申请书", how_to_obtain="窗口领取")
-    RequiredMaterialFactory(matter=matter, position=2, name="身份证明", how_to_obtain="申请人自备")
-    RequiredMaterialFactory(matter=matter, position=3, name="完税证明", how_to_obtain="税务窗口开具")
-    immediate = req_svc.matter_save(
-        matter=MatterFactory.build(
-            code="BDC-010",
-            main_item="不动产登记资料查询",
-            department=p["bdc"],
-            time_limit_days=0,
-            handling_type=HandlingType.IMMEDIATE,
-        )
-    )
-    RequiredMaterialFactory(matter=immediate, position=1, name="身份证明")
+    matter = land_registration_matter(p["bdc"])
+    immediate = records_query_matter(p["bdc"])
     o["matter"] = matter
     hm = helper.staff_member
 
@@ -377,6 +361,19 @@ def _rosters(w: World, p: dict, district):
 def _training(w: World, p: dict, district):
     u, o = w.users, w.objects
     sup, desk = u["supervisor"], u["front_desk"]
+
+    def monthly_test(month, *, opens_on):
+        """2026's test of ``month``: five questions, 30 minutes, open from 9:00 on ``opens_on`` to 18:00 two days on."""
+        return training_svc.monthly_test_create(
+            actor=sup,
+            centre_id=district.pk,
+            month=date(2026, month, 1),
+            question_count=5,
+            time_limit_minutes=30,
+            opens_at=moment(2026, month, opens_on, 9),
+            closes_at=moment(2026, month, opens_on + 2, 18),
+        )
+
     with at(2026, 10, 28):
         topic = training_svc.topic_create(actor=sup, name="不动产登记")
         sessions = [
@@ -416,15 +413,7 @@ def _training(w: World, p: dict, district):
             file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4 slides", content_type="application/pdf"),
         )
     with at(2026, 11, 20):
-        test = training_svc.monthly_test_create(
-            actor=sup,
-            centre_id=district.pk,
-            month=date(2026, 11, 1),
-            question_count=5,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 11, 25, 9),
-            closes_at=moment(2026, 11, 27, 18),
-        )
+        test = monthly_test(11, opens_on=25)
         training_svc.monthly_test_publish(actor=sup, test_id=test.pk)
     with at(2026, 11, 25):
         attempt = training_svc.attempt_start(actor=desk, test_id=test.pk)
@@ -432,15 +421,7 @@ def _training(w: World, p: dict, district):
     with at(2026, 11, 28):
         training_svc.monthly_test_close(actor=sup, test_id=test.pk)
     with at(2026, 12, 2):
-        draft_test = training_svc.monthly_test_create(
-            actor=sup,
-            centre_id=district.pk,
-            month=date(2026, 12, 1),
-            question_count=5,
-            time_limit_minutes=30,
-            opens_at=moment(2026, 12, 21, 9),
-            closes_at=moment(2026, 12, 23, 18),
-        )
+        draft_test = monthly_test(12, opens_on=21)
     o.update(
         topic=topic,
         session=sessions[1],

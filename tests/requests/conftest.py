@@ -3,12 +3,17 @@
 import pytest
 
 from requests import services as svc
-from requests.models import HandlingType
-from requests.services import RegistrationInput, matter_save, request_register
+from requests.services import RegistrationInput, request_register
 from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
-from tests.factories import OLD_LI, VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+from tests.factories import (
+    OLD_LI,
+    VALID_ID_NUMBERS,
+    DepartmentFactory,
+    land_registration_matter,
+    records_query_matter,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,32 +53,12 @@ def people(hall):
 
 @pytest.fixture
 def matter(people):
-    m = matter_save(
-        matter=MatterFactory.build(
-            code="BDC-001", main_item="不动产登记", sub_item="首次登记", department=people["dept"], time_limit_days=5
-        )
-    )
-    RequiredMaterialFactory(matter=m, position=1, name="不动产登记申请书", how_to_obtain="窗口领取")
-    RequiredMaterialFactory(matter=m, position=2, name="身份证明", how_to_obtain="申请人自备")
-    RequiredMaterialFactory(
-        matter=m, position=3, name="完税证明", how_to_obtain="税务窗口开具", tolerant_waivable=True
-    )
-    return m
+    return land_registration_matter(people["dept"], tax_receipt_waivable=True)
 
 
 @pytest.fixture
 def immediate_matter(people):
-    m = matter_save(
-        matter=MatterFactory.build(
-            code="BDC-010",
-            main_item="不动产登记资料查询",
-            department=people["dept"],
-            time_limit_days=0,
-            handling_type=HandlingType.IMMEDIATE,
-        )
-    )
-    RequiredMaterialFactory(matter=m, position=1, name="身份证明")
-    return m
+    return records_query_matter(people["dept"])
 
 
 def registration_form(matter, *, provide_all=True, **fields) -> dict:
