@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from complaints.services import complaint_register
 from hallservice.core.identity import IdType
 from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
 from requests.services import RegistrationInput, matter_save
@@ -183,3 +184,18 @@ def records_query_matter(department) -> Matter:
     )
     RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
     return matter
+
+
+def online_complaint(centre, **fields):
+    """A citizen's complaint about the windows' attitude filed on the public site with ``centre``; ``fields`` change
+    any part."""
+    return complaint_register(
+        **{
+            "actor": None,
+            "source": "online",
+            "category": "attitude",
+            "content": "窗口态度不好",
+            "centre_id": centre.pk,
+            **fields,
+        }
+    )

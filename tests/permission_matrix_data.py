@@ -27,7 +27,6 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints import services as complaint_svc
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, Kind, LedgerExport, MaterialStatus
@@ -50,6 +49,7 @@ from .factories import (
     TownFactory,
     WindowFactory,
     land_registration_matter,
+    online_complaint,
     records_query_matter,
 )
 
@@ -250,14 +250,8 @@ def _requests(w: World, p: dict, district, other):
         req_svc.request_archive(actor=helper, request_id=archived.pk)
         o["archived"] = archived
         o["town_request"] = _register(p["town_desk"], matter, name="司马镇上")
-        o["complaint"] = complaint_svc.complaint_register(
-            actor=None,
-            source="online",
-            category="attitude",
-            content="新华窗口态度不好",
-            centre_id=district.pk,
-            name="投诉人司马",
-            contact=COMPLAINT_PHONE,
+        o["complaint"] = online_complaint(
+            district, content="新华窗口态度不好", name="投诉人司马", contact=COMPLAINT_PHONE
         )
         # Another district's requests, consultation and complaint: XH's users must never see them.
         ot_desk = p["ot_desk"]
@@ -276,15 +270,7 @@ def _requests(w: World, p: dict, district, other):
         req_svc.consultation_create(
             actor=ot_desk, channel="phone", name="欧阳咨询", contact=OT_PHONE, question="外区的问题"
         )
-        ot_complaint = complaint_svc.complaint_register(
-            actor=None,
-            source="online",
-            category="attitude",
-            content="外区投诉",
-            centre_id=other.pk,
-            name="欧阳投诉",
-            contact=OT_PHONE,
-        )
+        ot_complaint = online_complaint(other, content="外区投诉", name="欧阳投诉", contact=OT_PHONE)
     for key in ("request", "applied", "deficient", "own", "delivered", "archived"):
         o[key].refresh_from_db()
     o["evaluation"] = o["delivered"].evaluation

@@ -14,20 +14,13 @@ from complaints.selectors import complaint_dashboard
 from requests import services as svc
 from staff.roles import Role
 from tests.conftest import make_staff_user
+from tests.factories import online_complaint
 
 pytestmark = pytest.mark.django_db
 
 
 def file(hall, centre="district", **fields):
-    data = {
-        "actor": None,
-        "source": "online",
-        "category": "attitude",
-        "content": "窗口态度不好",
-        "centre_id": hall[centre].pk,
-    }
-    data.update(fields)
-    return complaint_svc.complaint_register(**data)
+    return online_complaint(hall[centre], **fields)
 
 
 def test_supervisor_walks_a_complaint_through_the_page(client, hall, people):

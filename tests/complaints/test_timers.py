@@ -13,6 +13,7 @@ from complaints.models import Complaint, ComplaintStatus
 from complaints.tasks import complaint_timers
 from requests import services as svc
 from requests.models import Notification
+from tests.factories import online_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +33,7 @@ def supervisor(people):
 
 
 def file(hall, **fields):
-    return complaint_svc.complaint_register(
-        actor=None,
-        source="online",
-        category="efficiency",
-        content="承诺时限已过仍未办结",
-        centre_id=hall["district"].pk,
-        **fields,
-    )
+    return online_complaint(hall["district"], category="efficiency", content="承诺时限已过仍未办结", **fields)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from complaints import services as complaint_svc
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from complaints.services import COMPLAINT_ACTIONS, COMPLAINT_TRANSITIONS
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from tests.factories import online_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +19,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def file_online(hall, **fields):
-    data = {
-        "actor": None,
-        "source": "online",
-        "category": "not_one_visit",
-        "content": "跑了三趟还没办好",
-        "centre_id": hall["district"].pk,
-    }
-    data.update(fields)
-    return complaint_svc.complaint_register(**data)
+    return online_complaint(hall["district"], **{"category": "not_one_visit", "content": "跑了三趟还没办好", **fields})
 
 
 def test_online_complaint_gets_a_number_a_code_and_an_acceptance_limit(hall):

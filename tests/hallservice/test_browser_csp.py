@@ -5,12 +5,11 @@ language switch submits itself, the charts draw, Swagger lists the operations, t
 import pytest
 from django.urls import reverse
 
-from complaints.services import complaint_register
 from requests.services.public import request_status_url
 from staff.roles import Role
 from tests.browser import BROWSER_MODULE, chromium, sign_in
 from tests.conftest import make_staff_user
-from tests.factories import UserFactory
+from tests.factories import UserFactory, online_complaint
 
 pytestmark = BROWSER_MODULE
 
@@ -30,9 +29,7 @@ def site(hall, registered_request):
     supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查")
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     # A complaint, so the complaints dashboard draws its weekly bars (a <meter>, not an inline style).
-    complaint_register(
-        actor=None, source="online", category="attitude", content="窗口人员态度不好", centre_id=district.pk
-    )
+    online_complaint(district, content="窗口人员态度不好")
     return {
         "desk": registered_request.created_by,
         "supervisor": supervisor,

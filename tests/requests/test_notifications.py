@@ -14,6 +14,7 @@ from requests import services as svc
 from requests.models import Notification, NotificationStatus, RequestEvent
 from requests.notifications import deliver, render_message, requeue_stale, sweep_request_events
 from requests.tasks import notification_send, notifications_sweep
+from tests.factories import online_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -185,14 +186,7 @@ def test_console_backend_logs_masked_phone_only(caplog):
 def test_complainant_hears_when_accepted_and_answered(hall, people, django_capture_on_commit_callbacks):
     supervisor = people["supervisor"]
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = complaint_svc.complaint_register(
-            actor=None,
-            source="online",
-            category="attitude",
-            content="态度差",
-            centre_id=hall["district"].pk,
-            contact="13900001111",
-        )
+        complaint = online_complaint(hall["district"], content="态度差", contact="13900001111")
         complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
         complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
         complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已致歉")
@@ -226,9 +220,7 @@ def test_supervisors_are_mailed_about_escalations(hall, people, django_capture_o
     supervisor.save(update_fields=["email"])
     from complaints.tasks import complaint_timers
 
-    complaint = complaint_svc.complaint_register(
-        actor=None, source="online", category="other", content="x", centre_id=hall["town"].pk
-    )
+    complaint = online_complaint(hall["town"], category="other", content="x")
     day = (complaint.accept_due + timedelta(days=7)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         complaint_timers.delay(day).get()

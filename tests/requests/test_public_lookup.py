@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 
 from hallservice.core import throttle
-from tests.factories import ServiceRequestFactory
+from tests.factories import ServiceRequestFactory, online_complaint
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -35,11 +35,8 @@ def test_unknown_number_and_wrong_code_get_the_same_answer(client, req):
 
 
 def test_a_complaint_number_and_code_work_on_the_same_form(client, hall):
-    from complaints.services import complaint_register
 
-    complaint = complaint_register(
-        actor=None, source="online", category="other", content="建议增加座椅", centre_id=hall["district"].pk
-    )
+    complaint = online_complaint(hall["district"], category="other", content="建议增加座椅")
     response = client.post(URL, {"number": complaint.number, "code": complaint.lookup_code.lower()})
     assert response.status_code == 302 and "/track/c/" in response["Location"]
 

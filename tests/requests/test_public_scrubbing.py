@@ -5,10 +5,9 @@ masked on the public complaint page."""
 import pytest
 
 from complaints.selectors import complaint_status_url
-from complaints.services import complaint_register
 from requests.models import RequestEvent, Status
 from requests.services.public import address_parts, name_parts, request_status_url, scrub
-from tests.factories import ServiceRequestFactory
+from tests.factories import ServiceRequestFactory, online_complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -63,12 +62,9 @@ def test_an_estate_address_hides_the_estate_and_the_building():
 
 
 def test_an_id_number_typed_into_a_complaint_is_masked_on_the_public_complaint_page(client, hall):
-    complaint = complaint_register(
-        actor=None,
-        source="online",
-        category="attitude",
+    complaint = online_complaint(
+        hall["district"],
         content="我的身份证号410402195503120025，窗口说系统认不出，让我白跑两趟。",
-        centre_id=hall["district"].pk,
         name="李四",
         contact="",
     )

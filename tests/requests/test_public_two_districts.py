@@ -9,11 +9,10 @@ from django.core.cache import cache
 
 from complaints.models import Complaint
 from complaints.selectors import complaint_status_url
-from complaints.services import complaint_register
 from requests.models import Status
 from requests.public.views import hall_centre
 from requests.services.public import request_status_url
-from tests.factories import DistrictFactory, ServiceRequestFactory
+from tests.factories import DistrictFactory, ServiceRequestFactory, online_complaint
 from tests.requests.test_public_pages import complaint_data
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +47,7 @@ def test_a_xinhua_requests_status_page_names_xinhua_not_the_first_district(clien
 
 
 def test_a_complaints_page_names_the_centre_it_was_filed_with(client, two_districts):
-    complaint = complaint_register(
-        actor=None,
-        source="online",
-        category="attitude",
-        content="窗口态度不好",
-        centre_id=two_districts["xinhua"].pk,
-    )
+    complaint = online_complaint(two_districts["xinhua"])
     page = client.get(complaint_status_url(complaint)).content.decode()
     assert "新华区政务服务中心" in page and "卫东区政务服务中心" not in page
 
