@@ -1,6 +1,8 @@
 """Fixtures for the request lifecycle: a hall with staff of every role and two matters with materials."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from requests import services as svc
 from requests.services import RegistrationInput, request_register
@@ -11,6 +13,7 @@ from tests.factories import (
     OLD_LI,
     VALID_ID_NUMBERS,
     DepartmentFactory,
+    ServiceRequestFactory,
     land_registration_matter,
     records_query_matter,
 )
@@ -135,3 +138,30 @@ def register_at_village(register, village_desk):
         )
 
     return _register
+
+
+@pytest.fixture
+def desk_requests(people, matter):
+    """Make ``n`` requests in ``status`` helped by the front desk in its own centre."""
+    desk = people["desk"].staff_member
+
+    def _make(n, status):
+        return ServiceRequestFactory.create_batch(n, centre=desk.centre, helper=desk, matter=matter, status=status)
+
+    return _make
+
+
+@pytest.fixture
+def rows_cost_constant_queries(client, django_assert_max_num_queries):
+    """Check that the list page at ``url`` shows five rows, and sixty after ``add_55()`` with no more queries;
+    return the queries the five rows took."""
+
+    def _check(url, add_55) -> int:
+        with CaptureQueriesContext(connection) as five:
+            assert len(client.get(url, {"page_size": 100}).context["rows"]) == 5
+        add_55()
+        with django_assert_max_num_queries(len(five)):
+            assert len(client.get(url, {"page_size": 100}).context["rows"]) == 60
+        return len(five)
+
+    return _check
