@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
 from requests.models import ServiceRequest
 
 
@@ -83,9 +83,7 @@ class Complaint(models.Model):
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="complaints"
-    )
+    centre = centre_field(related_name="complaints")
     source = models.CharField(_("source"), max_length=12, choices=ComplaintSource.choices)
     category = models.CharField(_("category"), max_length=15, choices=ComplaintCategory.choices)
     content = models.TextField(_("complaint"), max_length=text_limits.TEXT)
@@ -103,14 +101,7 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="complaints",
     )
-    staff = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("staff member concerned"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
+    staff = staff_member_field(_("staff member concerned"), optional=True, related_name="complaints")
     department = models.ForeignKey(
         "staff.Department",
         verbose_name=_("department concerned"),
@@ -122,27 +113,21 @@ class Complaint(models.Model):
     status = models.CharField(
         _("status"), max_length=15, choices=ComplaintStatus.choices, default=ComplaintStatus.REGISTERED, db_index=True
     )
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the citizen filed it online"),
+    registered_at = created_at_field(_("registered at"), db_index=True)
+    registered_by = user_field(
+        _("registered by"), optional=True, help_text=_("Empty when the citizen filed it online")
     )
     accept_due = models.DateField(_("accept by"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = moment_field(_("accepted at"))
     respond_due = models.DateField(_("respond by"), null=True, blank=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_at = moment_field(_("responded at"))
     response = models.TextField(_("response to the complainant"), max_length=text_limits.TEXT, blank=True)
     findings = models.TextField(_("findings (internal)"), max_length=text_limits.LONG_TEXT, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
     feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
     feedback_comment = models.TextField(_("complainant's feedback"), max_length=text_limits.TEXT, blank=True)
-    feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    feedback_at = moment_field(_("feedback at"))
+    closed_at = moment_field(_("closed at"))
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Escalation: set once by the timer when a limit passes; a reopening clears the response flag.
     accept_overdue_on = models.DateField(_("acceptance overdue since"), null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.fields import centre_field
 
 
 class CentreLevel(models.TextChoices):
@@ -125,9 +126,7 @@ class WindowQuerySet(models.QuerySet):
 class Window(models.Model):
     """A counter in a centre; help desks are the windows where helpers receive citizens."""
 
-    centre = models.ForeignKey(
-        ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="windows"
-    )
+    centre = centre_field(related_name="windows")
     number = models.CharField(_("number"), max_length=10)
     name = models.CharField(_("name"), max_length=100)
     floor = models.PositiveSmallIntegerField(_("floor"), default=1)
@@ -205,7 +204,7 @@ class StaffMember(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=StaffKind.choices)
-    centre = models.ForeignKey(ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="staff")
+    centre = centre_field(related_name="staff")
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hallservice.core.fields import user_field
 
 from .service_request import ServiceRequest
 
@@ -23,12 +24,7 @@ class PersonalDataAccess(models.Model):
     centre and the centres above it see the row.
     """
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="personal_data_accesses",
-        verbose_name=_("staff"),
-    )
+    actor = user_field(_("staff"), related_name="personal_data_accesses")
     request = models.ForeignKey(
         ServiceRequest,
         on_delete=models.PROTECT,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.fields import staff_member_field
 
 
 class HandlingType(models.TextChoices):
@@ -52,13 +53,8 @@ class Matter(models.Model):
         _("handling type"), max_length=10, choices=HandlingType.choices, default=HandlingType.PENDING
     )
     fees = models.CharField(_("fees"), max_length=200, blank=True, default="")
-    contact_helper = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("responsible helper"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="matters",
+    contact_helper = staff_member_field(
+        _("responsible helper"), on_delete=models.SET_NULL, optional=True, related_name="matters"
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

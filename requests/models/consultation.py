@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.fields import centre_field, created_at_field, staff_member_field, user_field
 
 
 class ConsultationChannel(models.TextChoices):
@@ -34,7 +34,7 @@ class ConsultationQuerySet(models.QuerySet):
 class Consultation(models.Model):
     """A question from a citizen or enterprise, owned by the staff member first asked (首问负责制)."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = centre_field()
     channel = models.CharField(_("channel"), max_length=12, choices=ConsultationChannel.choices)
     name = models.CharField(_("name"), max_length=200)
     contact = EncryptedCharField(_("contact"))
@@ -49,9 +49,7 @@ class Consultation(models.Model):
     matter = models.ForeignKey(
         "requests.Matter", verbose_name=_("matter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    owner = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("first-inquiry owner"), on_delete=models.PROTECT, related_name="+"
-    )
+    owner = staff_member_field(_("first-inquiry owner"))
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ConsultationOutcome.choices, default=ConsultationOutcome.OPEN
     )
@@ -64,8 +62,8 @@ class Consultation(models.Model):
         related_name="consultation",
     )
     # Indexed: the statistics' daily figures recount a day's consultations by time.
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = created_at_field(_("time"), db_index=True)
+    created_by = user_field()
 
     objects = ConsultationQuerySet.as_manager()
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.fields import created_at_field, moment_field, staff_member_field, user_field
 from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
@@ -39,7 +39,7 @@ class MaterialCheck(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     promised_by = models.DateField(_("promised supply date"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_at = moment_field(_("checked at"))
 
     class Meta:
         ordering = ["request", "position", "pk"]
@@ -60,12 +60,10 @@ class Handover(models.Model):
     """The record of materials an agency helper received from the applicant."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="handovers")
-    received_by = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
-    )
+    received_by = staff_member_field(_("received by"))
     items = models.TextField(_("materials received"), max_length=text_limits.TEXT)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = created_at_field(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -80,20 +78,11 @@ class Assignment(models.Model):
     """A change of dedicated helper, with the reason the applicant was told."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="assignments")
-    helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="+"
-    )
-    previous_helper = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("previous helper"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    helper = staff_member_field(_("helper"))
+    previous_helper = staff_member_field(_("previous helper"), optional=True)
     reason = models.CharField(_("reason"), max_length=300)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = user_field(_("by"))
+    at = created_at_field(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -108,11 +97,11 @@ class WorkLogEntry(models.Model):
     """A line of the helper's work log: what was done, a problem met and how it was solved."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_field()
     text = models.TextField(_("work done"), max_length=text_limits.TEXT)
     problem = models.TextField(_("problem"), max_length=text_limits.TEXT, blank=True)
     resolution = models.TextField(_("resolution"), max_length=text_limits.TEXT, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = created_at_field(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -127,9 +116,9 @@ class ProgressReport(models.Model):
     """A progress report the applicant sees on their status page."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_field()
     text = models.TextField(_("progress"), max_length=text_limits.SUMMARY)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = created_at_field(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -154,16 +143,9 @@ class DepartmentTask(models.Model):
     department = models.ForeignKey("staff.Department", verbose_name=_("department"), on_delete=models.PROTECT)
     description = models.CharField(_("part to do"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    claimed_by = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    claimed_by = staff_member_field(_("claimed by"), optional=True)
+    claimed_at = moment_field(_("claimed at"))
+    finished_at = moment_field(_("finished at"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -182,12 +164,12 @@ class JointMeeting(models.Model):
     """Minutes of a joint meeting the duty leader convened for a multi-department request."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="joint_meetings")
-    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    convened_by = user_field()
     held_on = models.DateField(_("held on"))
     attendees = models.CharField(_("attendees"), max_length=500)
     minutes = models.TextField(_("minutes"), max_length=text_limits.LONG_TEXT)
     decisions = models.TextField(_("decisions"), max_length=text_limits.TEXT, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = created_at_field()
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -215,7 +197,7 @@ class Suspension(models.Model):
     resume_by = models.DateField(_("resume by"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = user_field()
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -247,12 +229,10 @@ class Extension(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_by = user_field()
+    requested_at = created_at_field()
+    decided_by = user_field(optional=True)
+    decided_at = moment_field()
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
