@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
-from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import (
+    centre_field,
+    created_at_field,
+    department_field,
+    moment_field,
+    optional_reference,
+    staff_member_field,
+    user_field,
+)
 from requests.models import ServiceRequest
 
 
@@ -93,23 +101,9 @@ class Complaint(models.Model):
     contact = EncryptedCharField(_("contact phone"))
     contact_masked = models.CharField(_("contact phone"), max_length=20, blank=True, editable=False)
     request_number_given = models.CharField(_("request number given"), max_length=32, blank=True)
-    request = models.ForeignKey(
-        ServiceRequest,
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaints",
-    )
+    request = optional_reference(ServiceRequest, _("request"), on_delete=models.SET_NULL, related_name="complaints")
     staff = staff_member_field(_("staff member concerned"), optional=True, related_name="complaints")
-    department = models.ForeignKey(
-        "staff.Department",
-        verbose_name=_("department concerned"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
+    department = department_field(_("department concerned"), optional=True, related_name="complaints")
     status = models.CharField(
         _("status"), max_length=15, choices=ComplaintStatus.choices, default=ComplaintStatus.REGISTERED, db_index=True
     )

@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.events import Event, actor_field, verb_field
-from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import (
+    centre_field,
+    created_at_field,
+    department_field,
+    moment_field,
+    optional_reference,
+    staff_member_field,
+    user_field,
+)
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -110,13 +118,8 @@ class RotationPlan(models.Model):
     published_by = user_field(on_delete=models.SET_NULL, optional=True)
     # The plan whose rotation this one continues (the latest plan before its month, draft or published, when
     # it was last generated): a month drafted after a draft month goes on from the draft, not from scratch.
-    continued_from = models.ForeignKey(
-        "self",
-        verbose_name=_("continues from"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="continued_by",
+    continued_from = optional_reference(
+        "self", _("continues from"), on_delete=models.SET_NULL, related_name="continued_by"
     )
     created_at = created_at_field(_("created at"))
 
@@ -198,9 +201,7 @@ class HelpAreaTurn(models.Model):
 
     plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="help_area_turns")
     day = models.DateField(_("day"))
-    department = models.ForeignKey(
-        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = department_field(related_name="+")
     helper = staff_member_field(_("helper"), related_name="help_area_turns")
     # Whom the plan named; differs from `helper` after an approved substitution.
     planned_helper = staff_member_field(_("planned helper"))
@@ -323,9 +324,7 @@ class Substitution(models.Model):
     absent = staff_member_field(_("absent"), related_name="substituted_duties")
     substitute = staff_member_field(_("substitute"), related_name="substitutions")
     # The window of a window post, taken from the plan when the substitution is filed.
-    window = models.ForeignKey(
-        "staff.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    window = optional_reference("staff.Window", _("window"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
     status = models.CharField(
         _("status"), max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.REQUESTED

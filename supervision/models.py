@@ -12,7 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
-from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import (
+    centre_field,
+    created_at_field,
+    moment_field,
+    optional_reference,
+    staff_member_field,
+    user_field,
+)
 from staff.scoping import visible_centre_filter
 
 from .choices import FigureMeasure, IntegrityKind, ReportStatus
@@ -216,13 +223,8 @@ class IntegrityRecord(models.Model):
     """One breach of the integrity rules by a staff member (seed 000 五.3, seed 004 廉洁服务), found by a supervisor."""
 
     staff = staff_member_field(related_name="integrity_records")
-    request = models.ForeignKey(
-        "requests.ServiceRequest",
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="integrity_records",
+    request = optional_reference(
+        "requests.ServiceRequest", _("request"), on_delete=models.PROTECT, related_name="integrity_records"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
     occurred_on = models.DateField(_("occurred on"))

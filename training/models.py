@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.events import Event, actor_field, verb_field
-from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import (
+    centre_field,
+    created_at_field,
+    department_field,
+    moment_field,
+    optional_reference,
+    staff_member_field,
+    user_field,
+)
 from hallservice.core.text_limits import excerpt
 
 
@@ -97,14 +105,7 @@ class TrainingSession(models.Model):
         _("trainer (staff record)"), on_delete=models.SET_NULL, optional=True, related_name="sessions_trained"
     )
     # The department holding a short training in the hall (seed 000 四.1); required for that kind only.
-    department = models.ForeignKey(
-        "staff.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="training_sessions",
-    )
+    department = department_field(optional=True, related_name="training_sessions")
     content = models.TextField(
         _("content"),
         max_length=text_limits.LONG_TEXT,
@@ -238,13 +239,8 @@ class Question(models.Model):
     centre = centre_field(related_name="training_questions")
     kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions")
-    session = models.ForeignKey(
-        TrainingSession,
-        verbose_name=_("training session"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="questions",
+    session = optional_reference(
+        TrainingSession, _("training session"), on_delete=models.SET_NULL, related_name="questions"
     )
     text = models.TextField(_("question"), max_length=text_limits.TEXT)
     # Variants of one question (e.g. "…（变式2）") share a group within their topic: a paper holds one of them.

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The usual verbose name of a reference to a staff member (the model's own).
+# The usual verbose names of a reference to a staff member and to a department (the models' own).
 STAFF_MEMBER = _("staff member")
+DEPARTMENT = _("department")
 
 
 def _optional(options: dict, optional: bool) -> dict:
@@ -36,6 +37,20 @@ def staff_member_field(
     return models.ForeignKey(
         "staff.StaffMember", verbose_name=verbose_name, on_delete=on_delete, **_optional(options, optional)
     )
+
+
+def department_field(
+    verbose_name=DEPARTMENT, *, on_delete=models.PROTECT, optional: bool = False, **options
+) -> models.ForeignKey:
+    """A department stationed in the hall that the row concerns (leads, takes part, holds a training)."""
+    return models.ForeignKey(
+        "staff.Department", verbose_name=verbose_name, on_delete=on_delete, **_optional(options, optional)
+    )
+
+
+def optional_reference(to, verbose_name=None, *, on_delete, **options) -> models.ForeignKey:
+    """A reference the row may lack (a request a complaint names, the plan a month continues)."""
+    return models.ForeignKey(to, verbose_name=verbose_name, on_delete=on_delete, **_optional(options, True))
 
 
 def centre_field(*, on_delete=models.PROTECT, **options) -> models.ForeignKey:

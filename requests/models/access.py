@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core.fields import user_field
+from hallservice.core.fields import optional_reference, user_field
 
 from .service_request import ServiceRequest
 
@@ -25,13 +25,8 @@ class PersonalDataAccess(models.Model):
     """
 
     actor = user_field(_("staff"), related_name="personal_data_accesses")
-    request = models.ForeignKey(
-        ServiceRequest,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="personal_data_accesses",
-        verbose_name=_("request"),
+    request = optional_reference(
+        ServiceRequest, _("request"), on_delete=models.PROTECT, related_name="personal_data_accesses"
     )
     centre = models.ForeignKey(
         "staff.ServiceCentre",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
-from hallservice.core.fields import staff_member_field
+from hallservice.core.fields import department_field, staff_member_field
 
 
 class HandlingType(models.TextChoices):
@@ -40,9 +40,7 @@ class Matter(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     main_item = models.CharField(_("main item"), max_length=200)
     sub_item = models.CharField(_("sub-item"), max_length=200, blank=True)
-    department = models.ForeignKey(
-        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="matters"
-    )
+    department = department_field(related_name="matters")
     accepting_window = models.CharField(_("accepting window"), max_length=100, blank=True)
     legal_basis = models.TextField(_("legal basis"), max_length=text_limits.LONG_TEXT, blank=True)
     process = models.TextField(_("process"), max_length=text_limits.LONG_TEXT, blank=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
-from hallservice.core.fields import centre_field, created_at_field, staff_member_field, user_field
+from hallservice.core.fields import centre_field, created_at_field, optional_reference, staff_member_field, user_field
 
 
 class ConsultationChannel(models.TextChoices):
@@ -46,9 +46,7 @@ class Consultation(models.Model):
         blank=True,
         help_text=_("One-time answer: legal basis, time limit, process, materials"),
     )
-    matter = models.ForeignKey(
-        "requests.Matter", verbose_name=_("matter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    matter = optional_reference("requests.Matter", _("matter"), on_delete=models.PROTECT, related_name="+")
     owner = staff_member_field(_("first-inquiry owner"))
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ConsultationOutcome.choices, default=ConsultationOutcome.OPEN

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
-from hallservice.core.fields import created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import created_at_field, department_field, moment_field, staff_member_field, user_field
 from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
@@ -140,7 +140,7 @@ class DepartmentTask(models.Model):
     """A participating department's part of a multi-department request, claimed and reported by that department."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="department_tasks")
-    department = models.ForeignKey("staff.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    department = department_field()
     description = models.CharField(_("part to do"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     claimed_by = staff_member_field(_("claimed by"), optional=True)

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, verb_field
-from hallservice.core.fields import centre_field, created_at_field, moment_field, staff_member_field, user_field
+from hallservice.core.fields import (
+    centre_field,
+    created_at_field,
+    department_field,
+    moment_field,
+    optional_reference,
+    staff_member_field,
+    user_field,
+)
 from hallservice.core.identity import IdType
 
 
@@ -159,17 +167,8 @@ class ServiceRequest(models.Model):
         help_text=_("Where the request was first registered; differs from the centre after forwarding"),
     )
     helper = staff_member_field(_("dedicated helper"), related_name="requests")
-    lead_department = models.ForeignKey(
-        "staff.Department", verbose_name=_("lead department"), on_delete=models.PROTECT, related_name="+"
-    )
-    key_project = models.ForeignKey(
-        KeyProject,
-        verbose_name=_("key project"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="requests",
-    )
+    lead_department = department_field(_("lead department"), related_name="+")
+    key_project = optional_reference(KeyProject, _("key project"), on_delete=models.PROTECT, related_name="requests")
     reason = models.CharField(
         _("reason for help"), max_length=text_limits.REASON, blank=True, help_text=_("受理理由 in the ledger")
     )
