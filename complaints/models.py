@@ -14,18 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
-from hallservice.core.fields import (
-    centre_field,
-    created_at_field,
-    department_field,
-    moment_field,
-    optional_reference,
-    staff_member_field,
-    user_field,
-)
 from requests.models import ServiceRequest
 
 
@@ -91,7 +82,7 @@ class Complaint(models.Model):
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
-    centre = centre_field(related_name="complaints")
+    centre = fields.centre(related_name="complaints")
     source = models.CharField(_("source"), max_length=12, choices=ComplaintSource.choices)
     category = models.CharField(_("category"), max_length=15, choices=ComplaintCategory.choices)
     content = models.TextField(_("complaint"), max_length=text_limits.TEXT)
@@ -101,27 +92,29 @@ class Complaint(models.Model):
     contact = EncryptedCharField(_("contact phone"))
     contact_masked = models.CharField(_("contact phone"), max_length=20, blank=True, editable=False)
     request_number_given = models.CharField(_("request number given"), max_length=32, blank=True)
-    request = optional_reference(ServiceRequest, _("request"), on_delete=models.SET_NULL, related_name="complaints")
-    staff = staff_member_field(_("staff member concerned"), optional=True, related_name="complaints")
-    department = department_field(_("department concerned"), optional=True, related_name="complaints")
+    request = fields.optional_reference(
+        ServiceRequest, _("request"), on_delete=models.SET_NULL, related_name="complaints"
+    )
+    staff = fields.staff_member(_("staff member concerned"), optional=True, related_name="complaints")
+    department = fields.department(_("department concerned"), optional=True, related_name="complaints")
     status = models.CharField(
         _("status"), max_length=15, choices=ComplaintStatus.choices, default=ComplaintStatus.REGISTERED, db_index=True
     )
-    registered_at = created_at_field(_("registered at"), db_index=True)
-    registered_by = user_field(
+    registered_at = fields.created_at(_("registered at"), db_index=True)
+    registered_by = fields.user(
         _("registered by"), optional=True, help_text=_("Empty when the citizen filed it online")
     )
     accept_due = models.DateField(_("accept by"))
-    accepted_at = moment_field(_("accepted at"))
+    accepted_at = fields.moment(_("accepted at"))
     respond_due = models.DateField(_("respond by"), null=True, blank=True)
-    responded_at = moment_field(_("responded at"))
+    responded_at = fields.moment(_("responded at"))
     response = models.TextField(_("response to the complainant"), max_length=text_limits.TEXT, blank=True)
     findings = models.TextField(_("findings (internal)"), max_length=text_limits.LONG_TEXT, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
     feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
     feedback_comment = models.TextField(_("complainant's feedback"), max_length=text_limits.TEXT, blank=True)
-    feedback_at = moment_field(_("feedback at"))
-    closed_at = moment_field(_("closed at"))
+    feedback_at = fields.moment(_("feedback at"))
+    closed_at = fields.moment(_("closed at"))
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Escalation: set once by the timer when a limit passes; a reopening clears the response flag.
     accept_overdue_on = models.DateField(_("acceptance overdue since"), null=True, blank=True, editable=False)

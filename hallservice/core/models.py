@@ -6,7 +6,7 @@ The rows belong to the app label ``hallservice`` (this package sits inside it), 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core.fields import created_at_field, moment_field, user_field
+from hallservice.core import fields
 
 
 class CalendarOverride(models.Model):
@@ -35,8 +35,8 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    entered_at = created_at_field(_("notice entered at"))
-    entered_by = user_field(_("entered by"), optional=True)
+    entered_at = fields.created_at(_("notice entered at"))
+    entered_by = fields.user(_("entered by"), optional=True)
     source = models.CharField(_("notice"), max_length=100, blank=True, help_text=_("e.g. 国办发明电〔2026〕7号"))
 
     class Meta:
@@ -79,8 +79,8 @@ class Submission(models.Model):
     content_type = models.TextField(_("content type"), blank=True)
     body = models.BinaryField(_("body"), blank=True, default=b"")
     session_key = models.CharField(_("session key"), max_length=64, blank=True)
-    created_at = created_at_field(_("created at"), db_index=True)
-    completed_at = moment_field(_("completed at"))
+    created_at = fields.created_at(_("created at"), db_index=True)
+    completed_at = fields.moment(_("completed at"))
 
     class Meta:
         verbose_name = _("submission")
@@ -98,15 +98,15 @@ class ApiToken(models.Model):
     matches) or when it is revoked (the row is deleted: "log out everywhere").
     """
 
-    user = user_field(_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = fields.user(_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True)
     digest = models.CharField(_("digest"), max_length=64)
     password_stamp = models.CharField(max_length=128, editable=False)
-    created_at = created_at_field(_("created at"))
-    created_by = user_field(_("created by"), on_delete=models.SET_NULL, optional=True)
+    created_at = fields.created_at(_("created at"))
+    created_by = fields.user(_("created by"), on_delete=models.SET_NULL, optional=True)
     expires_at = models.DateTimeField(_("expires at"))
-    last_used_at = moment_field(_("last used at"))
+    last_used_at = fields.moment(_("last used at"))
 
     class Meta:
         verbose_name = _("API token")

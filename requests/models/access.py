@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core.fields import optional_reference, user_field
+from hallservice.core import fields
 
 from .service_request import ServiceRequest
 
@@ -24,8 +24,8 @@ class PersonalDataAccess(models.Model):
     centre and the centres above it see the row.
     """
 
-    actor = user_field(_("staff"), related_name="personal_data_accesses")
-    request = optional_reference(
+    actor = fields.user(_("staff"), related_name="personal_data_accesses")
+    request = fields.optional_reference(
         ServiceRequest, _("request"), on_delete=models.PROTECT, related_name="personal_data_accesses"
     )
     centre = models.ForeignKey(

@@ -8,9 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
-from hallservice.core.fields import created_at_field, moment_field
 
 from .consultation import Consultation
 from .service_request import ServiceRequest
@@ -34,7 +33,7 @@ class OnlineConsultation(models.Model):
     is_appointment = models.BooleanField(_("appointment"), default=False)
     preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
     slot = models.CharField(_("time slot"), max_length=10, choices=TimeSlot.choices, blank=True)
-    created_at = created_at_field(_("time"))
+    created_at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -95,9 +94,9 @@ class Notification(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    created_at = created_at_field(_("queued at"), db_index=True)
-    claimed_at = moment_field(editable=False)
-    sent_at = moment_field(_("sent at"))
+    created_at = fields.created_at(_("queued at"), db_index=True)
+    claimed_at = fields.moment(editable=False)
+    sent_at = fields.moment(_("sent at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

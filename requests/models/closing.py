@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
-from hallservice.core.fields import created_at_field, moment_field, user_field
 
 from .service_request import ServiceRequest
 
@@ -29,9 +28,9 @@ class Delivery(models.Model):
     address = EncryptedCharField(_("postal address"))
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=50, blank=True)
-    sent_at = created_at_field(_("sent at"))
-    receipt_confirmed_at = moment_field(_("receipt confirmed at"))
-    by = user_field()
+    sent_at = fields.created_at(_("sent at"))
+    receipt_confirmed_at = fields.moment(_("receipt confirmed at"))
+    by = fields.user()
 
     class Meta:
         verbose_name = _("delivery")
@@ -74,23 +73,23 @@ class Evaluation(models.Model):
     attitude = models.PositiveSmallIntegerField(_("attitude"), choices=Rating.choices, null=True, blank=True)
     comment = models.TextField(_("comment"), max_length=text_limits.SUMMARY, blank=True)
     # Indexed: the statistics' daily figures recount a day's evaluations by time.
-    at = created_at_field(_("time"), db_index=True)
-    recorded_by = user_field(optional=True, help_text=_("Empty when the applicant rated online"))
+    at = fields.created_at(_("time"), db_index=True)
+    recorded_by = fields.user(optional=True, help_text=_("Empty when the applicant rated online"))
     needs_follow_up = models.BooleanField(_("needs follow-up"), default=False)
     # The rectification case of a poor rating: return visit, rectification, the applicant's follow-up rating.
     return_visit_due = models.DateField(_("return visit by"), null=True, blank=True)
     follow_up_note = models.TextField(_("follow-up"), max_length=text_limits.TEXT, blank=True)
-    followed_up_at = moment_field(_("followed up at"))
-    followed_up_by = user_field(optional=True)
+    followed_up_at = fields.moment(_("followed up at"))
+    followed_up_by = fields.user(optional=True)
     rectify_due = models.DateField(_("rectify by"), null=True, blank=True)
     rectification_note = models.TextField(_("rectification"), max_length=text_limits.TEXT, blank=True)
-    rectified_at = moment_field(_("rectified at"))
-    rectified_by = user_field(optional=True)
+    rectified_at = fields.moment(_("rectified at"))
+    rectified_by = fields.user(optional=True)
     follow_up_rating = models.PositiveSmallIntegerField(
         _("rating after rectification"), choices=Rating.choices, null=True, blank=True
     )
     follow_up_comment = models.TextField(_("comment after rectification"), max_length=text_limits.SUMMARY, blank=True)
-    follow_up_rated_at = moment_field(_("rated again at"))
+    follow_up_rated_at = fields.moment(_("rated again at"))
     is_invalid = models.BooleanField(_("invalid (after appeal)"), default=False)
     # Timer bookkeeping, so each overdue warning is raised once.
     return_visit_flagged_on = models.DateField(null=True, blank=True, editable=False)
@@ -161,14 +160,14 @@ class EvaluationAppeal(models.Model):
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="appeal")
     reasons = models.TextField(_("reasons for the appeal"), max_length=text_limits.TEXT)
-    filed_by = user_field()
-    filed_at = created_at_field(_("filed at"))
+    filed_by = fields.user()
+    filed_at = fields.created_at(_("filed at"))
     decision = models.CharField(
         _("decision"), max_length=8, choices=AppealDecision.choices, default=AppealDecision.PENDING
     )
     decision_reasons = models.TextField(_("reasons for the decision"), max_length=text_limits.TEXT, blank=True)
-    decided_by = user_field(optional=True)
-    decided_at = moment_field(_("decided at"))
+    decided_by = fields.user(optional=True)
+    decided_at = fields.moment(_("decided at"))
 
     class Meta:
         verbose_name = _("evaluation appeal")
@@ -193,8 +192,8 @@ class Summary(models.Model):
 
     request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="summary")
     text = models.TextField(_("summary"), max_length=text_limits.SUMMARY)
-    author = user_field()
-    written_at = created_at_field(_("written at"))
+    author = fields.user()
+    written_at = fields.created_at(_("written at"))
 
     class Meta:
         verbose_name = _("summary")

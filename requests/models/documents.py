@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core.fields import centre_field, created_at_field, moment_field, user_field
+from hallservice.core import fields
 
 from .service_request import ServiceRequest
 
@@ -39,8 +39,8 @@ class IssuedDocument(models.Model):
     file = models.FileField(_("file"), upload_to=document_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
-    issued_by = user_field()
-    issued_at = created_at_field(_("issued at"))
+    issued_by = fields.user()
+    issued_at = fields.created_at(_("issued at"))
 
     class Meta:
         ordering = ["request", "kind", "version"]
@@ -64,7 +64,7 @@ class ExportStatus(models.TextChoices):
 class LedgerExport(models.Model):
     """A registration-ledger PDF for one centre and period, rendered in the background."""
 
-    centre = centre_field()
+    centre = fields.centre()
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
@@ -74,11 +74,11 @@ class LedgerExport(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
-    enqueued_at = moment_field(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
-    heartbeat_at = moment_field(_("last sign of life"))
-    requested_by = user_field()
-    created_at = created_at_field()
-    finished_at = moment_field()
+    enqueued_at = fields.moment(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
+    heartbeat_at = fields.moment(_("last sign of life"))
+    requested_by = fields.user()
+    created_at = fields.created_at()
+    finished_at = fields.moment()
 
     class Meta:
         ordering = ["-created_at"]

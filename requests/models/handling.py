@@ -6,8 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
-from hallservice.core.fields import created_at_field, department_field, moment_field, staff_member_field, user_field
+from hallservice.core import fields, text_limits
 from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
@@ -39,7 +38,7 @@ class MaterialCheck(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     promised_by = models.DateField(_("promised supply date"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
-    checked_at = moment_field(_("checked at"))
+    checked_at = fields.moment(_("checked at"))
 
     class Meta:
         ordering = ["request", "position", "pk"]
@@ -60,10 +59,10 @@ class Handover(models.Model):
     """The record of materials an agency helper received from the applicant."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="handovers")
-    received_by = staff_member_field(_("received by"))
+    received_by = fields.staff_member(_("received by"))
     items = models.TextField(_("materials received"), max_length=text_limits.TEXT)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = created_at_field(_("time"))
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -78,11 +77,11 @@ class Assignment(models.Model):
     """A change of dedicated helper, with the reason the applicant was told."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="assignments")
-    helper = staff_member_field(_("helper"))
-    previous_helper = staff_member_field(_("previous helper"), optional=True)
+    helper = fields.staff_member(_("helper"))
+    previous_helper = fields.staff_member(_("previous helper"), optional=True)
     reason = models.CharField(_("reason"), max_length=300)
-    by = user_field(_("by"))
-    at = created_at_field(_("time"))
+    by = fields.user(_("by"))
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -97,11 +96,11 @@ class WorkLogEntry(models.Model):
     """A line of the helper's work log: what was done, a problem met and how it was solved."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
-    author = user_field()
+    author = fields.user()
     text = models.TextField(_("work done"), max_length=text_limits.TEXT)
     problem = models.TextField(_("problem"), max_length=text_limits.TEXT, blank=True)
     resolution = models.TextField(_("resolution"), max_length=text_limits.TEXT, blank=True)
-    at = created_at_field(_("time"))
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -116,9 +115,9 @@ class ProgressReport(models.Model):
     """A progress report the applicant sees on their status page."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
-    author = user_field()
+    author = fields.user()
     text = models.TextField(_("progress"), max_length=text_limits.SUMMARY)
-    at = created_at_field(_("time"))
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -140,12 +139,12 @@ class DepartmentTask(models.Model):
     """A participating department's part of a multi-department request, claimed and reported by that department."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="department_tasks")
-    department = department_field()
+    department = fields.department()
     description = models.CharField(_("part to do"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    claimed_by = staff_member_field(_("claimed by"), optional=True)
-    claimed_at = moment_field(_("claimed at"))
-    finished_at = moment_field(_("finished at"))
+    claimed_by = fields.staff_member(_("claimed by"), optional=True)
+    claimed_at = fields.moment(_("claimed at"))
+    finished_at = fields.moment(_("finished at"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -164,12 +163,12 @@ class JointMeeting(models.Model):
     """Minutes of a joint meeting the duty leader convened for a multi-department request."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="joint_meetings")
-    convened_by = user_field()
+    convened_by = fields.user()
     held_on = models.DateField(_("held on"))
     attendees = models.CharField(_("attendees"), max_length=500)
     minutes = models.TextField(_("minutes"), max_length=text_limits.LONG_TEXT)
     decisions = models.TextField(_("decisions"), max_length=text_limits.TEXT, blank=True)
-    at = created_at_field()
+    at = fields.created_at()
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -197,7 +196,7 @@ class Suspension(models.Model):
     resume_by = models.DateField(_("resume by"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
-    by = user_field()
+    by = fields.user()
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -229,10 +228,10 @@ class Extension(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    requested_by = user_field()
-    requested_at = created_at_field()
-    decided_by = user_field(optional=True)
-    decided_at = moment_field()
+    requested_by = fields.user()
+    requested_at = fields.created_at()
+    decided_by = fields.user(optional=True)
+    decided_at = fields.moment()
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
