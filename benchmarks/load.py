@@ -48,14 +48,14 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REGISTER_REQUESTS = """
 import json
 from requests.models import Matter
-from requests.services import request_register
+from requests.services import RegistrationInput, request_register
 from staff.models import StaffMember
 desk = StaffMember.objects.select_related("user").get(user__username="frontdesk").user
 matters = list(Matter.objects.filter(is_active=True).order_by("code")[:5])
 made = [
-    request_register(actor=desk, kind="assist", matter_id=m.pk, applicant_name="负载测试" + str(i),
-                     applicant_id_number="110105198001011238", applicant_phone="13812345678",
-                     provided_material_ids=[x.pk for x in m.materials.all()])
+    request_register(actor=desk, data=RegistrationInput(kind="assist", matter_id=m.pk,
+                     applicant_name="负载测试" + str(i), applicant_id_number="110105198001011238",
+                     applicant_phone="13812345678", provided_material_ids=[x.pk for x in m.materials.all()]))
     for i, m in enumerate(matters)
 ]
 print(json.dumps({"number": made[0].number, "code": made[0].lookup_code}))

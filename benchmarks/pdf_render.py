@@ -55,11 +55,13 @@ def main() -> None:
     matter = Matter.objects.filter(materials__isnull=False).distinct().first()
     req = svc.request_register(
         actor=desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="欧阳𠮷堃",
-        applicant_id_number="410402199003150023",
-        applicant_phone="13812345678",
+        data=svc.RegistrationInput(
+            kind="agency",
+            matter_id=matter.pk,
+            applicant_name="欧阳𠮷堃",
+            applicant_id_number="410402199003150023",
+            applicant_phone="13812345678",
+        ),
     )
     checks = list(req.material_checks.all())
     svc.request_review_materials(

@@ -50,14 +50,16 @@ def main() -> None:
     matter = Matter.objects.filter(code__startswith="BDC", materials__isnull=False).distinct().first()
     req = svc.request_register(
         actor=desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="欧阳𠮷堃",
-        category="special_care",
-        applicant_id_number="410402199003150023",
-        applicant_phone="13812345678",
-        applicant_address="新华区建设路 1 号",
-        reason="申请人年老行动不便，委托全程代办",
+        data=svc.RegistrationInput(
+            kind="agency",
+            matter_id=matter.pk,
+            applicant_name="欧阳𠮷堃",
+            category="special_care",
+            applicant_id_number="410402199003150023",
+            applicant_phone="13812345678",
+            applicant_address="新华区建设路 1 号",
+            reason="申请人年老行动不便，委托全程代办",
+        ),
     )
     checks = list(req.material_checks.all())
     svc.request_review_materials(
@@ -106,12 +108,14 @@ def main() -> None:
     issued["completion_form"] = document_issue(actor=desk, request_id=req.pk, kind="completion_form")
     other = svc.request_register(
         actor=desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="李四",
-        applicant_id_number="110105198001011238",
-        applicant_phone="13900001111",
-        provided_material_ids=[m.pk for m in matter.materials.all()],
+        data=svc.RegistrationInput(
+            kind="agency",
+            matter_id=matter.pk,
+            applicant_name="李四",
+            applicant_id_number="110105198001011238",
+            applicant_phone="13900001111",
+            provided_material_ids=[m.pk for m in matter.materials.all()],
+        ),
     )
     svc.request_accept(actor=desk, request_id=other.pk, handover_items="全部材料", commission_signed=True)
     svc.request_terminate(actor=desk, request_id=other.pk, reason="withdrawn", note="申请人于窗口书面撤回委托。")

@@ -45,10 +45,10 @@ people = [("欧阳娜娜", "410402199003150023", "13812345678"), ("李建国", "
 made = []
 for i, matter in enumerate(matters):
     name, idn, phone = people[i % 3]
-    req = svc.request_register(actor=desk, kind="agency" if i % 2 else "assist", matter_id=matter.pk,
-        applicant_name=name, applicant_id_number=idn, applicant_phone=phone, category="special_care",
-        provided_material_ids=[m.pk for m in matter.materials.all()][: (1 if i == 1 else 99)],
-        reason="申请人年老行动不便")
+    req = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agency" if i % 2 else "assist",
+        matter_id=matter.pk, applicant_name=name, applicant_id_number=idn, applicant_phone=phone,
+        category="special_care", provided_material_ids=[m.pk for m in matter.materials.all()][: (1 if i == 1 else 99)],
+        reason="申请人年老行动不便"))
     made.append(req)
 first = made[0]
 svc.request_accept(actor=desk, request_id=first.pk)

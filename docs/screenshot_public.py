@@ -53,9 +53,10 @@ matters = list(Matter.objects.filter(materials__isnull=False, handling_type="pen
 immediate = Matter.objects.filter(handling_type="immediate", materials__isnull=False).distinct().first()
 
 def register(matter, name="欧阳娜娜", provide=True):
-    return svc.request_register(actor=desk, kind="assist", matter_id=matter.pk, applicant_name=name,
-        applicant_id_number="410402199003150023", applicant_phone="13812345678", category="special_care",
-        applicant_address="新华区建设路116号", provided_material_ids=[m.pk for m in matter.materials.all()] if provide else [])
+    return svc.request_register(actor=desk, data=svc.RegistrationInput(kind="assist", matter_id=matter.pk,
+        applicant_name=name, applicant_id_number="410402199003150023", applicant_phone="13812345678",
+        category="special_care", applicant_address="新华区建设路116号",
+        provided_material_ids=[m.pk for m in matter.materials.all()] if provide else []))
 
 running = register(matters[0])
 svc.request_accept(actor=desk, request_id=running.pk)
@@ -80,9 +81,9 @@ svc.request_deliver(actor=desk, request_id=poor.pk, method="on_the_spot", signer
 svc.request_evaluate(actor=None, request_id=poor.pk, rating=2, efficiency=2, service_level=3, attitude=1,
     comment="排队一个多小时，窗口人员态度冷淡")
 
-agency = svc.request_register(actor=desk, kind="agency", matter_id=matters[2].pk, applicant_name="陈光明",
-    applicant_id_number="110105198001011238", applicant_phone="13900001111",
-    provided_material_ids=[m.pk for m in matters[2].materials.all()])
+agency = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agency", matter_id=matters[2].pk,
+    applicant_name="陈光明", applicant_id_number="110105198001011238", applicant_phone="13900001111",
+    provided_material_ids=[m.pk for m in matters[2].materials.all()]))
 doc = document_issue(actor=desk, request_id=agency.pk, kind="notice_of_duties")
 
 complaint = complaint_svc.complaint_register(actor=None, source="online", category="not_one_visit",

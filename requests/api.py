@@ -499,7 +499,7 @@ class ServiceRequestViewSet(
         form = RegistrationForm(data=data, matter=matter)
         _validated(form)
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "provided_material_ids"}
-        req = svc.request_register(actor=request.user, **data)
+        req = svc.request_register(actor=request.user, data=svc.RegistrationInput(**data))
         req = request_detail_queryset(user=request.user).get(pk=req.pk)
         return Response(self.get_serializer(req).data, status=status.HTTP_201_CREATED)
 

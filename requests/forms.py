@@ -30,7 +30,7 @@ from .models import (
     TaskStatus,
 )
 from .selectors import key_projects_linkable
-from .services import TERMINATION_REASONS
+from .services import TERMINATION_REASONS, RegistrationInput
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -400,6 +400,10 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if matter is not None:
             self.fields["provided_material_ids"].choices = [(m.pk, m.name) for m in matter.materials.all()]
+
+    def registration_input(self) -> RegistrationInput:
+        """The validated form as the input of `request_register`."""
+        return RegistrationInput(**self.cleaned_data)
 
 
 class ConsultationForm(forms.Form):

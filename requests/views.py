@@ -302,7 +302,7 @@ def request_register_view(request):
             if form.is_valid():
                 req, status = attempt(
                     request,
-                    lambda: request_register(actor=request.user, **form.cleaned_data),
+                    lambda: request_register(actor=request.user, data=form.registration_input()),
                     form,
                     conflict_on_form=True,
                 )

@@ -4,7 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from requests.models import HandlingType, Matter, RequiredMaterial
+from hallservice.core.identity import IdType
+from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
+from requests.services import RegistrationInput
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 
 
@@ -102,6 +104,24 @@ class RequiredMaterialFactory(factory.django.DjangoModelFactory):
 VALID_ID_NUMBERS = ["410402199003150023", "110105198001011238", "11010519491231002X"]
 
 
+# The village applicant of the forwarding tests.
+OLD_LI = {"applicant_name": "老李", "applicant_id_number": VALID_ID_NUMBERS[1], "applicant_phone": "13912345678"}
+
+
+def registration_input(matter, **fields) -> RegistrationInput:
+    """The front desk's registration of 张三 (a person with a resident ID) for ``matter``; ``fields`` change any part."""
+    applicant = {
+        "applicant_name": "张三",
+        "applicant_id_number": VALID_ID_NUMBERS[0],
+        "applicant_phone": "13812345678",
+    }
+    return RegistrationInput(**{"kind": "assist", "matter_id": matter.pk, **applicant, **fields})
+
+
+def _identity(o) -> dict[str, str]:
+    return ApplicantIdentity(o.applicant_id_type, o.applicant_id_number, o.applicant_phone).fields()
+
+
 class ServiceRequestFactory(factory.django.DjangoModelFactory):
     """A request in any status (set ``status``); open statuses get a deadline, agency a signed commission."""
 
@@ -111,11 +131,15 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"XH-20261123-{n:04d}")
     kind = "assist"
     applicant_name = factory.Sequence(lambda n: f"申请人{n}")
+    applicant_id_type = IdType.RESIDENT_ID
     applicant_id_number = VALID_ID_NUMBERS[0]
-    applicant_id_masked = "4104**********0023"
     applicant_phone = "13812345678"
-    applicant_phone_masked = "138****5678"
-    applicant_phone_tail = factory.LazyAttribute(lambda o: o.applicant_phone_masked[-4:])
+    # Derived as the service derives them; a test may still override one (a blank mask, say).
+    applicant_id_hash = factory.LazyAttribute(lambda o: _identity(o)["applicant_id_hash"])
+    applicant_id_masked = factory.LazyAttribute(lambda o: _identity(o)["applicant_id_masked"])
+    applicant_phone_hash = factory.LazyAttribute(lambda o: _identity(o)["applicant_phone_hash"])
+    applicant_phone_masked = factory.LazyAttribute(lambda o: _identity(o)["applicant_phone_masked"])
+    applicant_phone_tail = factory.LazyAttribute(lambda o: _identity(o)["applicant_phone_tail"])
     matter = factory.SubFactory(MatterFactory)
     centre = factory.SubFactory(DistrictFactory)
     origin_centre = factory.SelfAttribute("centre")

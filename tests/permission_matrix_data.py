@@ -98,15 +98,17 @@ class World:
 def _register(actor, matter, *, name, helper=None, id_number=XH_ID, phone=XH_PHONE, provide_all=True, **kw):
     return req_svc.request_register(
         actor=actor,
-        kind=kw.pop("kind", Kind.ASSIST),
-        matter_id=matter.pk,
-        applicant_name=name,
-        applicant_id_number=id_number,
-        applicant_phone=phone,
-        applicant_address=kw.pop("address", XH_ADDRESS),
-        helper_id=helper.pk if helper else None,
-        provided_material_ids=[m.pk for m in matter.materials.all()] if provide_all else [],
-        **kw,
+        data=req_svc.RegistrationInput(
+            kind=kw.pop("kind", Kind.ASSIST),
+            matter_id=matter.pk,
+            applicant_name=name,
+            applicant_id_number=id_number,
+            applicant_phone=phone,
+            applicant_address=kw.pop("address", XH_ADDRESS),
+            helper_id=helper.pk if helper else None,
+            provided_material_ids=[m.pk for m in matter.materials.all()] if provide_all else [],
+            **kw,
+        ),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,9 @@ from hallservice.core import fields, text_limits
 from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
+
+if TYPE_CHECKING:
+    from .catalogue import RequiredMaterial
 
 
 class MaterialStatus(models.TextChoices):
@@ -53,6 +58,19 @@ class MaterialCheck(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def for_material(cls, request: ServiceRequest, material: RequiredMaterial, **extra) -> MaterialCheck:
+        """An unsaved check of one of the matter's required materials, with the catalogue's wording copied in."""
+        return cls(
+            request=request,
+            material=material,
+            position=material.position,
+            name=material.name,
+            how_to_obtain=material.how_to_obtain,
+            tolerant_waivable=material.tolerant_waivable,
+            **extra,
+        )
 
 
 class Handover(models.Model):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
-from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.crypto import EncryptedCharField, blind_index, mask_phone
 from hallservice.core.events import Event, verb_field
-from hallservice.core.identity import IdType
+from hallservice.core.identity import IdType, mask_document_number
 
 
 class Kind(models.TextChoices):
@@ -92,6 +94,32 @@ class KeyProject(models.Model):
 
         if self.agent_id and self.agent.kind != StaffKind.DUTY_LEADER:
             raise ValidationError({"agent": _("The dedicated agent of a key project must be a duty leader.")})
+
+
+@dataclass(frozen=True)
+class ApplicantIdentity:
+    """An applicant's (checked) document number and phone, and the hash, mask and tail stored beside them.
+
+    The one place these are derived: searches go by the hash, lists show the mask, the queue filters by the
+    phone's last four digits, so a row written any other way would be missed or shown wrongly.
+    """
+
+    id_type: str
+    id_number: str
+    phone: str
+
+    def fields(self) -> dict[str, str]:
+        """The request's fields for this identity, by name."""
+        return {
+            "applicant_id_type": self.id_type,
+            "applicant_id_number": self.id_number,
+            "applicant_id_hash": blind_index(self.id_number, purpose="id"),
+            "applicant_id_masked": mask_document_number(self.id_type, self.id_number),
+            "applicant_phone": self.phone,
+            "applicant_phone_hash": blind_index(self.phone, purpose="phone"),
+            "applicant_phone_masked": mask_phone(self.phone),
+            "applicant_phone_tail": self.phone[-4:],
+        }
 
 
 class ServiceRequestQuerySet(models.QuerySet):
@@ -258,6 +286,11 @@ class ServiceRequest(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == Status.ARCHIVED
+
+    def set_applicant_identity(self, identity: ApplicantIdentity) -> None:
+        """Set the applicant's document number and phone together with their hash, mask and tail."""
+        for name, value in identity.fields().items():
+            setattr(self, name, value)
 
 
 class RequestVerb(models.TextChoices):

@@ -35,6 +35,7 @@ from .handling import (
     request_suspend,
 )
 from .intake import (
+    RegistrationInput,
     consultation_answer,
     consultation_create,
     request_accept,
@@ -58,6 +59,7 @@ __all__ = [
     "TERMINATION_REASONS",
     "TRANSITIONS",
     "Action",
+    "RegistrationInput",
     "consultation_answer",
     "consultation_create",
     "department_task_claim",

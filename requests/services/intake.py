@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -14,15 +16,16 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from hallservice.core import text_limits
 from hallservice.core.bidi import strip_bidi_objects
-from hallservice.core.crypto import blind_index, mask_phone, normalise
+from hallservice.core.crypto import mask_phone, normalise
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.identity import IdType, mask_document_number, validate_document_number
+from hallservice.core.identity import IdType, validate_document_number
 from hallservice.core.sequences import sequence_next
 from hallservice.core.text_limits import check_field_length, check_length, check_lengths
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffMember
 
 from ..models import (
+    ApplicantIdentity,
     ApplicantType,
     Category,
     Channel,
@@ -145,131 +148,133 @@ def consultation_answer(*, actor, consultation_id: int, answer: str, referred: b
 # --- Registration -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def request_register(
-    *,
-    actor,
-    kind: str,
-    matter_id: int,
-    applicant_name: str,
-    applicant_id_number: str,
-    applicant_phone: str,
-    applicant_type: str = ApplicantType.PERSON,
-    applicant_id_type: str = IdType.RESIDENT_ID,
-    applicant_id_document: str = "",
-    applicant_address: str = "",
-    contact_person: str = "",
-    channel: str = Channel.HALL,
-    category: str = Category.OTHER,
-    reason: str = "",
-    helper_id: int | None = None,
-    key_project_id: int | None = None,
-    provided_material_ids: list[int] | tuple[int, ...] = (),
-    consultation_id: int | None = None,
-) -> ServiceRequest:
-    """Register an application (登记表 entry) with its material checklist taken from the matter.
+@dataclass(frozen=True)
+class RegistrationInput:
+    """What the desk enters to register a request (the form, the API, the demo and the tests build one).
 
     A person identifies with a document of ``applicant_id_type`` (blank means a resident ID card); a passport or
     other document also needs its name in ``applicant_id_document``. An organisation gives its credit code and
-    its contact person (联系人), both required; its document type is stored blank.
+    its contact person (联系人), both required; its document type is stored blank. ``request_register`` checks
+    every field: this only carries them.
     """
+
+    kind: str
+    matter_id: int
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str
+    applicant_type: str = ApplicantType.PERSON
+    applicant_id_type: str = IdType.RESIDENT_ID
+    applicant_id_document: str = ""
+    applicant_address: str = ""
+    contact_person: str = ""
+    channel: str = Channel.HALL
+    category: str = Category.OTHER
+    reason: str = ""
+    helper_id: int | None = None
+    key_project_id: int | None = None
+    provided_material_ids: Sequence[int] = ()
+    consultation_id: int | None = None
+
+
+def _applicant_document(data: RegistrationInput) -> tuple[str, str]:
+    """The document type and name stored for the applicant: blank for an organisation, a name only for "other"."""
+    if data.applicant_type == ApplicantType.ORGANISATION:
+        return "", ""
+    id_type, id_document = data.applicant_id_type or IdType.RESIDENT_ID, data.applicant_id_document.strip()
+    if id_type != IdType.OTHER:
+        return id_type, ""
+    require(id_document, _("Name the document, e.g. passport of which country."), field="applicant_id_document")
+    if len(id_document) > 30:
+        raise DomainError(_("Name the document in at most 30 characters."), field="applicant_id_document")
+    return id_type, id_document
+
+
+def _consultation_to_convert(actor, consultation_id: int | None) -> Consultation | None:
+    """The consultation the request comes from, locked: it becomes "converted" in the same transaction."""
+    if consultation_id is None:
+        return None
+    consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
+    if consultation is None or not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
+        raise DomainError(_("Unknown consultation."), field="consultation")
+    if consultation.outcome == ConsultationOutcome.CONVERTED:
+        raise TransitionNotAllowed(_("This consultation has already become a request."))
+    return consultation
+
+
+@transaction.atomic
+def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
+    """Register an application (登记表 entry) with its material checklist taken from the matter."""
     if not actor.has_perm("requests.register_request"):
         raise PermissionDenied(_("You may not register requests."))
     member = staff_of(actor)
-    if kind not in Kind.values:
+    if data.kind not in Kind.values:
         raise DomainError(_("Choose assist or agency."), field="kind")
-    if channel not in Channel.values:
+    if data.channel not in Channel.values:
         raise DomainError(_("Choose a valid channel."), field="channel")
-    if category not in Category.values:
+    if data.category not in Category.values:
         raise DomainError(_("Choose a valid applicant category."), field="category")
-    if applicant_type not in ApplicantType.values:
+    if data.applicant_type not in ApplicantType.values:
         raise DomainError(_("Choose person or organisation."), field="applicant_type")
-    require(applicant_name, _("Enter the applicant's name."), field="applicant_name")
-    if applicant_type == ApplicantType.ORGANISATION:
-        id_type, id_document = "", ""
-    else:
-        id_type, id_document = applicant_id_type or IdType.RESIDENT_ID, applicant_id_document.strip()
-        if id_type == IdType.OTHER:
-            require(
-                id_document, _("Name the document, e.g. passport of which country."), field="applicant_id_document"
-            )
-            if len(id_document) > 30:
-                raise DomainError(_("Name the document in at most 30 characters."), field="applicant_id_document")
-        else:
-            id_document = ""
-    id_number = validate_applicant_id(applicant_type, applicant_id_number, id_type)
-    require(applicant_phone, _("Enter a phone number to reach the applicant."), field="applicant_phone")
-    phone = validate_phone(applicant_phone)
-    if applicant_type == ApplicantType.ORGANISATION:
-        require(contact_person, _("Enter the organisation's contact person."), field="contact_person")
+    require(data.applicant_name, _("Enter the applicant's name."), field="applicant_name")
+    id_type, id_document = _applicant_document(data)
+    id_number = validate_applicant_id(data.applicant_type, data.applicant_id_number, id_type)
+    require(data.applicant_phone, _("Enter a phone number to reach the applicant."), field="applicant_phone")
+    phone = validate_phone(data.applicant_phone)
+    if data.applicant_type == ApplicantType.ORGANISATION:
+        require(data.contact_person, _("Enter the organisation's contact person."), field="contact_person")
     check_lengths(
         ServiceRequest,
-        applicant_name=applicant_name.strip(),
-        contact_person=contact_person.strip(),
-        reason=reason.strip(),
+        applicant_name=data.applicant_name.strip(),
+        contact_person=data.contact_person.strip(),
+        reason=data.reason.strip(),
     )
 
-    matter = Matter.objects.filter(pk=matter_id, is_active=True).select_related("department").first()
+    matter = Matter.objects.filter(pk=data.matter_id, is_active=True).select_related("department").first()
     if matter is None:
         raise DomainError(_("Choose a matter from the catalogue."), field="matter")
     helper = member
-    if helper_id is not None:
-        helper = StaffMember.objects.filter(pk=helper_id, is_active=True, centre=member.centre).first()
+    if data.helper_id is not None:
+        helper = StaffMember.objects.filter(pk=data.helper_id, is_active=True, centre=member.centre).first()
         if helper is None:
             raise DomainError(_("The dedicated helper must be an active staff member of your centre."), field="helper")
     key_project = None
-    if key_project_id is not None:
-        key_project = key_projects_linkable(actor=actor, centre=member.centre).filter(pk=key_project_id).first()
+    if data.key_project_id is not None:
+        key_project = key_projects_linkable(actor=actor, centre=member.centre).filter(pk=data.key_project_id).first()
         if key_project is None:
             raise DomainError(
                 _("Choose a key project of this request's centre or of a centre above it in its district."),
                 field="key_project",
             )
-    consultation = None
-    if consultation_id is not None:
-        consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
-        if consultation is None or not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
-            raise DomainError(_("Unknown consultation."), field="consultation")
-        if consultation.outcome == ConsultationOutcome.CONVERTED:
-            raise TransitionNotAllowed(_("This consultation has already become a request."))
+    consultation = _consultation_to_convert(actor, data.consultation_id)
 
-    req = ServiceRequest.objects.create(
+    req = ServiceRequest(
         number=_new_number(member.centre),
-        kind=kind,
-        channel=channel,
-        category=Category.KEY_PROJECT if key_project and category == Category.OTHER else category,
-        applicant_type=applicant_type,
-        applicant_name=applicant_name.strip(),
-        contact_person=contact_person.strip(),
-        applicant_id_type=id_type,
+        kind=data.kind,
+        channel=data.channel,
+        category=Category.KEY_PROJECT if key_project and data.category == Category.OTHER else data.category,
+        applicant_type=data.applicant_type,
+        applicant_name=data.applicant_name.strip(),
+        contact_person=data.contact_person.strip(),
         applicant_id_document=id_document,
-        applicant_id_number=id_number,
-        applicant_id_hash=blind_index(id_number, purpose="id"),
-        applicant_id_masked=mask_document_number(id_type, id_number),
-        applicant_phone=phone,
-        applicant_phone_hash=blind_index(phone, purpose="phone"),
-        applicant_phone_masked=mask_phone(phone),
-        applicant_phone_tail=phone[-4:],
-        applicant_address=applicant_address.strip(),
+        applicant_address=data.applicant_address.strip(),
         matter=matter,
         centre=member.centre,
         origin_centre=member.centre,
         helper=helper,
         lead_department=matter.department,
         key_project=key_project,
-        reason=reason.strip(),
+        reason=data.reason.strip(),
         lookup_code=_lookup_code(),
         created_by=actor,
     )
-    provided = set(provided_material_ids)
+    req.set_applicant_identity(ApplicantIdentity(id_type=id_type, id_number=id_number, phone=phone))
+    req.save(force_insert=True)
+    provided = set(data.provided_material_ids)
     MaterialCheck.objects.bulk_create(
-        MaterialCheck(
-            request=req,
-            material=material,
-            position=material.position,
-            name=material.name,
-            how_to_obtain=material.how_to_obtain,
-            tolerant_waivable=material.tolerant_waivable,
+        MaterialCheck.for_material(
+            req,
+            material,
             status=MaterialStatus.PROVIDED if material.pk in provided else MaterialStatus.UNCHECKED,
             checked_at=timezone.now() if material.pk in provided else None,
         )
@@ -282,7 +287,7 @@ def request_register(
         public=True,
         to_status=Status.APPLIED,
         note=_("%(kind)s request for “%(matter)s” registered; dedicated helper %(helper)s.")
-        % {"kind": Kind(kind).label, "matter": matter.name, "helper": helper.name},
+        % {"kind": Kind(data.kind).label, "matter": matter.name, "helper": helper.name},
     )
     if consultation is not None:
         consultation.outcome = ConsultationOutcome.CONVERTED

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from complaints.models import Complaint
 from requests.models import Evaluation
 from requests.services import (
+    RegistrationInput,
     matter_save,
     request_accept,
     request_complete,
@@ -46,13 +47,15 @@ def delivered(hall, settings):
     material = RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
     req = request_register(
         actor=clerk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="刘秀英",
-        applicant_id_number=ID_NUMBER,
-        applicant_phone=MOBILE,
-        applicant_address="新华区人民路 12 号",
-        provided_material_ids=[material.pk],
+        data=RegistrationInput(
+            kind="assist",
+            matter_id=matter.pk,
+            applicant_name="刘秀英",
+            applicant_id_number=ID_NUMBER,
+            applicant_phone=MOBILE,
+            applicant_address="新华区人民路 12 号",
+            provided_material_ids=[material.pk],
+        ),
     )
     request_accept(actor=clerk, request_id=req.pk)
     request_start(actor=clerk, request_id=req.pk)

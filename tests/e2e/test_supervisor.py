@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from complaints.models import Complaint
 from complaints.services import complaint_register
 from hallservice.core.months import add_months, month_start
-from requests.services import matter_save, request_accept, request_register
+from requests.services import RegistrationInput, matter_save, request_accept, request_register
 from rosters.models import BureauLeader, PlanStatus, RotationPlan, Substitution, SubstitutionStatus
 from rosters.services import rotation_plan_generate, rotation_plan_publish
 from staff.models import StaffKind
@@ -79,13 +79,15 @@ def roster_world(hall):
     for n, channel in enumerate(["hall", "hall", "phone"]):
         req = request_register(
             actor=clerk,
-            kind="assist" if n else "agency",
-            channel=channel,
-            matter_id=matter.pk,
-            applicant_name=f"申请人{n}",
-            applicant_id_number=VALID_ID_NUMBERS[n],
-            applicant_phone=f"1391234567{n}",
-            provided_material_ids=[material.pk],
+            data=RegistrationInput(
+                kind="assist" if n else "agency",
+                channel=channel,
+                matter_id=matter.pk,
+                applicant_name=f"申请人{n}",
+                applicant_id_number=VALID_ID_NUMBERS[n],
+                applicant_phone=f"1391234567{n}",
+                provided_material_ids=[material.pk],
+            ),
         )
         if n:
             request_accept(actor=clerk, request_id=req.pk)

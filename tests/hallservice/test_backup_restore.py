@@ -14,7 +14,12 @@ from django.db import connection
 from requests.services import matter_save, request_register
 from staff.roles import Role
 from tests.conftest import make_staff_user, missing_service
-from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+from tests.factories import (
+    DepartmentFactory,
+    MatterFactory,
+    RequiredMaterialFactory,
+    registration_input,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -61,13 +66,7 @@ def registered(hall):
     RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
     return request_register(
         actor=desk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="张三",
-        applicant_id_number=VALID_ID_NUMBERS[0],
-        applicant_phone="13812345678",
-        applicant_address="新华区建设路 1 号",
-        provided_material_ids=[],
+        data=registration_input(matter, applicant_address="新华区建设路 1 号", provided_material_ids=[]),
     )
 
 

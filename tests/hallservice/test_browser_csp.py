@@ -15,7 +15,13 @@ from requests.services.public import request_status_url
 from staff.roles import Role
 from tests.browser import ARGS, CHROMIUM
 from tests.conftest import make_staff_user
-from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory, UserFactory
+from tests.factories import (
+    DepartmentFactory,
+    MatterFactory,
+    RequiredMaterialFactory,
+    UserFactory,
+    registration_input,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,13 +56,7 @@ def site(hall):
     RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
     req = request_register(
         actor=desk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="张三",
-        applicant_id_number=VALID_ID_NUMBERS[0],
-        applicant_phone="13812345678",
-        applicant_address="新华区建设路 1 号",
-        provided_material_ids=[],
+        data=registration_input(matter, applicant_address="新华区建设路 1 号", provided_material_ids=[]),
     )
     # A complaint, so the complaints dashboard draws its weekly bars (a <meter>, not an inline style).
     complaint_register(

@@ -11,7 +11,8 @@ from stdnum.cn import uscc
 from complaints.models import Complaint
 from hallservice.core.crypto import blind_index
 from hallservice.core.identity import IdType, validate_document_number
-from hallservice.demo import HISTORY_CONSULTATIONS, HISTORY_SIZE, seed_demo
+from hallservice.demo import seed_demo
+from hallservice.demo.service_requests import HISTORY_CONSULTATIONS, HISTORY_SIZE
 from requests.models import (
     OPEN_STATUSES,
     POOR_RATINGS,

@@ -94,7 +94,7 @@ def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
 
 def test_home_shows_a_helpers_work_and_a_supervisors_pending_extensions(client, hall):
     from requests import services as svc
-    from tests.factories import MatterFactory, RequiredMaterialFactory
+    from tests.factories import MatterFactory, RequiredMaterialFactory, registration_input
 
     clerk = make_staff_user(role=Role.FRONT_DESK, centre=hall["district"], username="home-clerk", name="王帮办")
     supervisor = make_staff_user(role=Role.SUPERVISOR, centre=hall["district"], username="home-sup")
@@ -102,12 +102,7 @@ def test_home_shows_a_helpers_work_and_a_supervisors_pending_extensions(client, 
     material = RequiredMaterialFactory(matter=matter)
     req = svc.request_register(
         actor=clerk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="张三",
-        applicant_id_number="410402199003150023",
-        applicant_phone="13812345678",
-        provided_material_ids=[material.pk],
+        data=registration_input(matter, provided_material_ids=[material.pk]),
     )
     svc.request_accept(actor=clerk, request_id=req.pk)
     svc.request_request_extension(actor=clerk, request_id=req.pk, working_days=3, reason="需要现场勘验")

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from hallservice.core.identity import IdType, validate_document_number
-from hallservice.demo import DEMO_PASSWORD, SHORT_OF_SPECIALISTS, seed_demo
+from hallservice.demo import seed_demo
+from hallservice.demo.staff import DEMO_PASSWORD, SHORT_OF_SPECIALISTS
 from requests.models import HandlingType, Matter, RequiredMaterial
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 from staff.roles import Role

@@ -3,7 +3,7 @@
 import pytest
 
 from requests.models import HandlingType
-from requests.services import matter_save, request_register
+from requests.services import RegistrationInput, matter_save, request_register
 from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
 from tests.conftest import make_staff_user
@@ -92,6 +92,6 @@ def register(people, matter):
             "provided_material_ids": [x.pk for x in m.materials.all()] if provide_all else [],
         }
         data.update(fields)
-        return request_register(actor=actor, **data)
+        return request_register(actor=actor, data=RegistrationInput(**data))
 
     return _register

@@ -14,7 +14,7 @@ from requests.models import ServiceRequest, Status
 from requests.services.documents import document_issue
 from staff.roles import Role
 from tests.conftest import make_staff_user
-from tests.factories import VALID_ID_NUMBERS
+from tests.factories import OLD_LI, registration_input
 
 
 @pytest.fixture
@@ -27,12 +27,7 @@ def forwarded(hall, people, matter, village_desk):
     """老李's request, registered at the village with every material and forwarded to the town."""
     req = svc.request_register(
         actor=village_desk,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
-        provided_material_ids=[m.pk for m in matter.materials.all()],
+        data=registration_input(matter, provided_material_ids=[m.pk for m in matter.materials.all()], **OLD_LI),
     )
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()

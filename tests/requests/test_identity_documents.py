@@ -23,7 +23,7 @@ from hallservice.core.identity import (
     validate_document_number,
 )
 from requests.models import ServiceRequest
-from requests.services import request_register
+from requests.services import RegistrationInput, request_register
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +256,9 @@ def test_an_organisation_without_a_contact_person_is_refused(client, people, mat
     assert page_errors(response)["contact_person"] == ["请填写单位联系人。"]
     assert not ServiceRequest.objects.exists()
     with pytest.raises(DomainError, match="请填写单位联系人"):
-        request_register(actor=people["desk"], kind="assist", matter_id=matter.pk, **_organisation_fields())
+        request_register(
+            actor=people["desk"], data=RegistrationInput(kind="assist", matter_id=matter.pk, **_organisation_fields())
+        )
     assert not ServiceRequest.objects.exists()
 
 

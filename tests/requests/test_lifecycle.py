@@ -22,7 +22,7 @@ from requests.models import (
     TaskStatus,
 )
 from requests.services import timers
-from tests.factories import VALID_ID_NUMBERS
+from tests.factories import OLD_LI, VALID_ID_NUMBERS, registration_input
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -463,12 +463,7 @@ def test_village_forwards_to_its_town_and_keeps_seeing_the_request(hall, people,
     village_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
     req = request_register(
         actor=village_desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
-        category="special_care",
+        data=registration_input(matter, kind="agency", category="special_care", **OLD_LI),
     )
     assert req.number.startswith("JDC-")
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from requests.models import MaterialStatus, RequestEvent, ServiceRequest, Status
-from tests.factories import VALID_ID_NUMBERS
+from tests.factories import OLD_LI, VALID_ID_NUMBERS, registration_input
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -240,11 +240,7 @@ def test_forwarded_request_shows_its_origin(client, hall, people, matter):
     village_desk = make_staff_user(role=Role.FRONT_DESK, centre=hall["village"], username="village", name="吴帮办")
     req = request_register(
         actor=village_desk,
-        kind="agency",
-        matter_id=matter.pk,
-        applicant_name="老李",
-        applicant_id_number=VALID_ID_NUMBERS[1],
-        applicant_phone="13912345678",
+        data=registration_input(matter, kind="agency", **OLD_LI),
     )
     request_forward(actor=village_desk, request_id=req.pk)
     client.force_login(people["town_desk"])

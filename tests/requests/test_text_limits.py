@@ -52,7 +52,9 @@ def test_a_20000_character_acceptance_reason_is_refused_with_a_message(client, p
     assert answer.status_code == 400 and "reason" in answer.json()
 
     with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
-        svc.request_register(actor=people["desk"], **registration(matter, reason=CASE_FILE))
+        svc.request_register(
+            actor=people["desk"], data=svc.RegistrationInput(**registration(matter, reason=CASE_FILE))
+        )
     assert refused.value.field == "reason"
     assert "最多 200 个字" in str(refused.value) and "现有 20000 个字" in str(refused.value)
     assert not ServiceRequest.objects.exists()
@@ -60,7 +62,7 @@ def test_a_20000_character_acceptance_reason_is_refused_with_a_message(client, p
 
 def test_a_reason_of_exactly_200_characters_is_kept_whole(people, matter):
     reason = CASE_FILE[:200]
-    req = svc.request_register(actor=people["desk"], **registration(matter, reason=reason))
+    req = svc.request_register(actor=people["desk"], data=svc.RegistrationInput(**registration(matter, reason=reason)))
     req.refresh_from_db()
     assert req.reason == reason
 

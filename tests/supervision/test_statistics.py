@@ -149,17 +149,13 @@ def test_weighted_median_follows_the_statutory_calendar():
 
 
 def test_each_deficiency_notice_is_counted_on_the_request(front_desk_user, hall):
-    from tests.factories import MatterFactory, RequiredMaterialFactory
+    from tests.factories import MatterFactory, RequiredMaterialFactory, registration_input
 
     matter = MatterFactory()
     RequiredMaterialFactory(matter=matter, name="身份证")
     req = svc.request_register(
         actor=front_desk_user,
-        kind="assist",
-        matter_id=matter.pk,
-        applicant_name="张三",
-        applicant_id_number="410402199003150023",
-        applicant_phone="13812345678",
+        data=registration_input(matter),
     )
     check = req.material_checks.get()
     svc.request_review_materials(

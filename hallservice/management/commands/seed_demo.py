@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hallservice.demo import DEMO_PASSWORD, demo_logins, seed_demo
+from hallservice.demo import seed_demo
+from hallservice.demo.staff import DEMO_PASSWORD, demo_logins
 
 
 class Command(BaseCommand):

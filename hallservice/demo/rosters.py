@@ -1,0 +1,151 @@
+"""Demo rotation plans, absences, substitutions, check-ins and duty summaries, through the rosters services."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from hallservice.core.months import add_months, month_start
+from hallservice.demo.staff import DISTRICT, DL, PHONE_PREFIX
+from hallservice.demo.writing import Tally
+from rosters.models import (
+    BureauLeader,
+    CheckIn,
+    CheckInSource,
+    CheckInStatus,
+    Duty,
+    DutySummary,
+    RotationPlan,
+    Substitution,
+)
+from rosters.selectors import day_roster, month_working_days
+from rosters.services import (
+    duty_summary_file,
+    rotation_plan_generate,
+    rotation_plan_publish,
+    substitution_approve,
+    substitution_request,
+    unavailability_record,
+)
+from staff.models import ServiceCentre, StaffMember, Window
+
+# Two duty leaders of the hall are bureau leaders taking the weekly lead; absences fall on fixed days of the
+# month so that a re-run in the same month finds them again.
+BUREAU_LEADERS = {"邓卫东": "副局长", "曹玉芳": "副局长"}
+DEMO_ABSENCES = [  # (name, kind, first working day of the month it starts on, length in days, note, source)
+    ("孙晓燕", "leave", 6, 3, "年休假", ""),
+    ("彭建国", "travel", 9, 2, "赴省厅参加业务培训", ""),
+    ("何文博", "study", 12, 1, "月考未达85分，脱岗学习一天", "training:demo"),
+]
+
+
+def seed_rosters(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[str, StaffMember]) -> None:
+    """Rotation plans for the hall: three published months of history, this month published with duty, check-ins,
+    substitutions and duty summaries up to today, next month as a draft. Runs through the rosters services."""
+    district = centres[DISTRICT]
+    # Help desks need a full-time helper every day; a department window may go without one this month.
+    for window in Window.objects.filter(centre__code__in=PHONE_PREFIX):
+        wanted = (1, 2) if window.is_help_desk else (0, 1)
+        if (window.min_staff, window.max_staff) != wanted:
+            window.min_staff, window.max_staff = wanted
+            window.save(update_fields=["min_staff", "max_staff"])
+    by_name = {member.name: member for member in staff.values()}
+    for name, title in BUREAU_LEADERS.items():
+        _leader, created = BureauLeader.objects.get_or_create(staff=by_name[name], defaults={"title": title})
+        tally.note("rosters", created)
+
+    supervisor = staff["supervisor"].user
+    started = timezone.now()
+    today = timezone.localdate()
+    this_month = month_start(today)
+    days = month_working_days(this_month)
+    for name, kind, nth, length, note, source in DEMO_ABSENCES:
+        start = days[min(nth, len(days) - 1)]
+        record = unavailability_record(
+            actor=supervisor,
+            staff_id=by_name[name].pk,
+            start=start,
+            end=start + timedelta(days=length - 1),
+            kind=kind,
+            note=note,
+            source=source,
+        )
+        tally.note("rosters", record.created_at >= started)
+
+    for offset in (-3, -2, -1, 0, 1):
+        month = add_months(this_month, offset)
+        plan = RotationPlan.objects.filter(centre=district, month=month).first()
+        tally.note("rosters", plan is None)
+        if plan is None:
+            plan = rotation_plan_generate(actor=supervisor, centre_id=district.pk, month=month)
+        if offset <= 0 and plan.is_draft:
+            rotation_plan_publish(actor=supervisor, plan_id=plan.pk, confirm_repeats=True)
+
+    # Today's and the next duty leader each file a substitution: today's is approved, the next one waits.
+    plan = RotationPlan.objects.get(centre=district, month=this_month)
+    leaders = [m for m in staff.values() if m.kind == DL and m.centre_id == district.pk]
+    for n, duty_day in enumerate(
+        plan.duty_days.filter(day__gte=today).select_related("planned_leader__user").order_by("day")[:2]
+    ):
+        absent = duty_day.planned_leader  # after an approval the day's leader is the substitute
+        if Substitution.objects.filter(centre=district, day=duty_day.day, duty=Duty.DUTY_LEADER).exists():
+            continue
+        away = set(day_roster(district, duty_day.day).away)
+        substitute = next(
+            (m for m in leaders if m.pk not in away | {absent.pk} and m.name not in BUREAU_LEADERS), None
+        )
+        if substitute is None:
+            continue
+        sub = substitution_request(
+            actor=absent.user,
+            absent_id=absent.pk,
+            substitute_id=substitute.pk,
+            day=duty_day.day,
+            duty=Duty.DUTY_LEADER,
+            reason="参加市政务服务管理局专题会议" if n == 0 else "赴企业现场帮办重点项目",
+        )
+        if n == 0:
+            substitution_approve(actor=supervisor, substitution_id=sub.pk, note="同意，已备案")
+        tally.note("rosters", True)
+
+    # Arrivals on the working days of this month so far (today only once the hall has opened).
+    now = timezone.now()
+    opening = district.opening_time
+    for day in [d for d in days if d <= today]:
+        if day == today and now < timezone.make_aware(datetime.combine(day, opening)):
+            continue
+        roster = day_roster(district, day)
+        for i, staff_id in enumerate(sorted(roster.expected)):
+            if i % 13 == 7:
+                if day == today:
+                    continue  # not in yet
+                status, minutes = CheckInStatus.ABSENT, None
+            elif i % 9 == 4:
+                status, minutes = CheckInStatus.LATE, 7
+            else:
+                status, minutes = CheckInStatus.ON_TIME, -12 - i % 9
+            at = (
+                None
+                if minutes is None
+                else timezone.make_aware(datetime.combine(day, opening)) + timedelta(minutes=minutes)
+            )
+            _check_in, created = CheckIn.objects.get_or_create(
+                staff_id=staff_id,
+                day=day,
+                defaults={
+                    "centre": district,
+                    "status": status,
+                    "checked_in_at": at,
+                    "badge_worn": i % 11 != 3,
+                    "source": CheckInSource.SYSTEM if at is None else CheckInSource.SELF,
+                },
+            )
+            tally.note("rosters", created)
+
+    for duty_day in plan.duty_days.filter(day__lt=today).select_related("leader__user").order_by("-day")[:3]:
+        if not DutySummary.objects.filter(duty_day=duty_day).exists():
+            duty_summary_file(
+                actor=duty_day.leader.user, duty_day_id=duty_day.pk, notes="巡查一至三楼，帮办代办工作正常。"
+            )
+            tally.note("rosters", True)
