@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 from requests.models import ServiceRequest
 
 
@@ -60,11 +61,8 @@ class ComplaintCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ComplaintQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ComplaintQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class ComplaintQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=COMPLAINT_OPEN_STATUSES)

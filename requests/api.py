@@ -175,7 +175,7 @@ class ConsultationViewSet(
     filterset_fields = ["channel", "outcome", "matter"]
 
     def get_queryset(self):
-        return Consultation.objects.visible_to(self.request.user).select_related("owner").order_by("-created_at")
+        return Consultation.objects.restrict(self.request.user).select_related("owner").order_by("-created_at")
 
     @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
     def create(self, request, *args, **kwargs):
@@ -477,7 +477,7 @@ class ServiceRequestViewSet(
     def get_queryset(self):
         if self.action in ("list", "search"):
             return (
-                ServiceRequest.objects.visible_to(self.request.user)
+                ServiceRequest.objects.restrict(self.request.user)
                 .select_related("matter", "helper", "lead_department", "centre")
                 .order_by("-applied_at", "-pk")
             )
@@ -695,7 +695,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         documents = IssuedDocument.objects.filter(
-            request__in=ServiceRequest.objects.visible_to(self.request.user)
+            request__in=ServiceRequest.objects.restrict(self.request.user)
         ).order_by("-issued_at", "-pk")
         if not self.request.user.has_perm("requests.view_personal_data"):
             member = getattr(self.request.user, "staff_member", None)

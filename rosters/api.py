@@ -123,7 +123,7 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = PlanFilter
 
     def get_queryset(self):
-        qs = RotationPlan.objects.visible_to(self.request.user).select_related("centre").order_by("-month", "centre")
+        qs = RotationPlan.objects.restrict(self.request.user).select_related("centre").order_by("-month", "centre")
         if self.action != "list":
             qs = qs.prefetch_related("assignments__helper", "assignments__window")
         return qs
@@ -231,7 +231,7 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
 
     def get_queryset(self):
         return (
-            DutyDay.objects.visible_to(self.request.user)
+            DutyDay.objects.restrict(self.request.user)
             .select_related("leader", "week_leader", "plan")
             .order_by("day", "centre")
         )
@@ -241,7 +241,7 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
         require_perm(request.user, "rosters.manage_rotation")
         data = DutyDayInput(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = RotationPlan.objects.visible_to(request.user).filter(pk=data.validated_data["plan"]).first()
+        plan = RotationPlan.objects.restrict(request.user).filter(pk=data.validated_data["plan"]).first()
         if plan is None:
             raise ValidationError({"plan": ["Unknown plan."]})
         duty_day = svc.duty_day_create(
@@ -343,7 +343,7 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
     filterset_class = SubstitutionFilter
 
     def get_queryset(self):
-        qs = Substitution.objects.visible_to(self.request.user).select_related("absent", "substitute")
+        qs = Substitution.objects.restrict(self.request.user).select_related("absent", "substitute")
         qs = _own_unless(
             self.request.user,
             ("rosters.decide_substitution", "rosters.record_duty"),
@@ -427,7 +427,7 @@ class CheckInViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     filterset_class = CheckInFilter
 
     def get_queryset(self):
-        qs = CheckIn.objects.visible_to(self.request.user).select_related("staff")
+        qs = CheckIn.objects.restrict(self.request.user).select_related("staff")
         qs = _own_unless(self.request.user, ("rosters.record_duty", "rosters.view_checkin"), qs, "staff")
         return qs.order_by("-day", "staff__name")
 
@@ -482,7 +482,7 @@ class UnavailabilityViewSet(
     filterset_class = UnavailabilityFilter
 
     def get_queryset(self):
-        qs = Unavailability.objects.visible_to(self.request.user).select_related("staff")
+        qs = Unavailability.objects.restrict(self.request.user).select_related("staff")
         return _own_unless(self.request.user, ("rosters.view_unavailability",), qs, "staff").order_by("-start")
 
     @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -27,11 +28,8 @@ class UnavailabilityKind(models.TextChoices):
     STUDY = "study", _("Off-post study")
 
 
-class UnavailabilityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UnavailabilityQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user, "staff__centre"))
+class UnavailabilityQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
     def overlapping(self, start, end) -> UnavailabilityQuerySet:
         return self.filter(start__lte=end, end__gte=start)
@@ -84,11 +82,11 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RotationPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RotationPlanQuerySet:
-        from staff.scoping import visible_centre_filter
+class RotationPlanQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
-        qs = self.filter(visible_centre_filter(user))
+    def restrict(self, user, *, via: str | None = None) -> RotationPlanQuerySet:
+        qs = super().restrict(user, via=via)
         # Drafts are the supervision section's working copy; everyone else sees published plans only.
         if not user.has_perm("rosters.manage_rotation"):
             qs = qs.filter(status=PlanStatus.PUBLISHED)
@@ -225,11 +223,11 @@ class BureauLeader(models.Model):
         return f"{self.staff} {self.title}".strip()
 
 
-class DutyDayQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DutyDayQuerySet:
-        from staff.scoping import visible_centre_filter
+class DutyDayQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
-        qs = self.filter(visible_centre_filter(user))
+    def restrict(self, user, *, via: str | None = None) -> DutyDayQuerySet:
+        qs = super().restrict(user, via=via)
         if not user.has_perm("rosters.manage_rotation"):
             qs = qs.filter(plan__status=PlanStatus.PUBLISHED)
         return qs
@@ -296,11 +294,8 @@ SUBSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 LIVE_SUBSTITUTION = (SubstitutionStatus.REQUESTED, SubstitutionStatus.APPROVED)
 
 
-class SubstitutionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SubstitutionQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class SubstitutionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def approved(self) -> SubstitutionQuerySet:
         return self.filter(status=SubstitutionStatus.APPROVED)
@@ -364,11 +359,8 @@ class CheckInSource(models.TextChoices):
     SYSTEM = "system", _("Marked at opening")
 
 
-class CheckInQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CheckInQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class CheckInQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class CheckIn(models.Model):

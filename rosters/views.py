@@ -170,7 +170,7 @@ def _covers_by_day(grid) -> list[tuple[date, list]]:
 
 def _plan(request, pk: int) -> RotationPlan:
     return get_object_or_404(
-        RotationPlan.objects.visible_to(request.user).select_related("centre", "continued_from"), pk=pk
+        RotationPlan.objects.restrict(request.user).select_related("centre", "continued_from"), pk=pk
     )
 
 
@@ -308,7 +308,7 @@ def duty_schedule_export_view(request):
     centre = _centre(request)
     month = month_asked(request)
     duty_days = list(
-        DutyDay.objects.visible_to(request.user)
+        DutyDay.objects.restrict(request.user)
         .published()
         .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("leader", "planned_leader", "week_leader")
@@ -554,7 +554,7 @@ SUBSTITUTION_ACTIONS = {
 def substitution_act_view(request, pk: int, action: str):
     if action not in SUBSTITUTION_ACTIONS:
         raise Http404
-    sub = get_object_or_404(Substitution.objects.visible_to(request.user), pk=pk)
+    sub = get_object_or_404(Substitution.objects.restrict(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     result, status = attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
@@ -614,7 +614,7 @@ def unavailability_view(request):
 def unavailability_delete_view(request, pk: int):
     # Another centre's record is a 404 and a role that may not remove absences a 403, not a redirect as if done
     # (the service refuses both too, but quietly: it is idempotent for the tasks that call it).
-    get_object_or_404(Unavailability.objects.visible_to(request.user), pk=pk)
+    get_object_or_404(Unavailability.objects.restrict(request.user), pk=pk)
     if not request.user.has_perm("rosters.delete_unavailability"):
         raise PermissionDenied(_("Only the supervision section removes staff absences."))
     _r, _status = attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
@@ -656,7 +656,7 @@ def attendance_view(request):
 @login_required
 def duty_summary_view(request, pk: int):
     duty_day = get_object_or_404(
-        DutyDay.objects.visible_to(request.user).published().select_related("leader", "centre", "week_leader"), pk=pk
+        DutyDay.objects.restrict(request.user).published().select_related("leader", "centre", "week_leader"), pk=pk
     )
     existing = DutySummary.objects.filter(duty_day=duty_day).select_related("filed_by").first()
     form = DutySummaryForm(request.POST or None)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class CentreLevel(models.TextChoices):
@@ -27,15 +28,12 @@ PARENT_LEVEL = {
 }
 
 
-class ServiceCentreQuerySet(models.QuerySet):
+class ServiceCentreQuerySet(CentreScopedQuerySet):
+    centre_path = "pk"
+
     def subtree_of(self, centre: ServiceCentre) -> ServiceCentreQuerySet:
         """The centre and everything below it. The tree is at most three levels deep."""
         return self.filter(Q(pk=centre.pk) | Q(parent_id=centre.pk) | Q(parent__parent_id=centre.pk))
-
-    def visible_to(self, user) -> ServiceCentreQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user, "pk"))
 
 
 class ServiceCentre(models.Model):
@@ -109,11 +107,8 @@ class Department(models.Model):
         return self.name
 
 
-class WindowQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WindowQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class WindowQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class Window(models.Model):
@@ -172,14 +167,11 @@ class SpecialistRole(models.TextChoices):
     WORKER = "worker", _("Worker")
 
 
-class StaffMemberQuerySet(models.QuerySet):
+class StaffMemberQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
     def active(self) -> StaffMemberQuerySet:
         return self.filter(is_active=True)
-
-    def visible_to(self, user) -> StaffMemberQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
 
 
 class StaffMember(models.Model):

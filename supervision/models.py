@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
-from staff.scoping import visible_centre_filter
+from hallservice.core.scoping import CentreScopedQuerySet
 
 from .choices import FigureMeasure, IntegrityKind, ReportStatus
 
@@ -202,9 +202,8 @@ class StaleRequest(models.Model):
         return f"{self.request_id}"
 
 
-class IntegrityRecordQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IntegrityRecordQuerySet:
-        return self.filter(visible_centre_filter(user, "staff__centre"))
+class IntegrityRecordQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
     def standing(self) -> IntegrityRecordQuerySet:
         """Records that count: not revoked on review."""

@@ -145,7 +145,7 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
     filterset_class = SessionFilter
 
     def get_queryset(self):
-        return TrainingSession.objects.visible_to(self.request.user).select_related("topic").order_by("-starts_at")
+        return TrainingSession.objects.restrict(self.request.user).select_related("topic").order_by("-starts_at")
 
     @extend_schema(request=SessionInput, responses={201: SessionOutput})
     def create(self, request):
@@ -231,7 +231,7 @@ class TrainingAttendanceViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         qs = Attendance.objects.select_related("staff").order_by("-session__starts_at", "staff__name")
         if _reader(user):
-            return qs.visible_to(user)
+            return qs.restrict(user)
         return qs.filter(staff__user=user)
 
 
@@ -301,7 +301,7 @@ class QuestionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            Question.objects.visible_to(self.request.user)
+            Question.objects.restrict(self.request.user)
             .select_related("topic")
             .prefetch_related("options")
             .order_by("topic__name", "pk")
@@ -471,7 +471,7 @@ class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewset
     filterset_class = MonthlyTestFilter
 
     def get_queryset(self):
-        return MonthlyTest.objects.visible_to(self.request.user).order_by("-month", "centre")
+        return MonthlyTest.objects.restrict(self.request.user).order_by("-month", "centre")
 
     @extend_schema(request=MonthlyTestInput, responses={201: MonthlyTestOutput})
     def create(self, request):
@@ -523,7 +523,7 @@ class PaperViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Attempt.objects.none()
         user = self.request.user
-        qs = Attempt.objects.visible_to(user).select_related("staff", "test")
+        qs = Attempt.objects.restrict(user).select_related("staff", "test")
         # Someone else's paper in progress is nobody's business until it is handed in.
         return qs.filter(Q(staff__user=user) | ~Q(status=AttemptStatus.IN_PROGRESS)).order_by("-test__month", "pk")
 
@@ -587,7 +587,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Attempt.objects.visible_to(self.request.user)
+            Attempt.objects.restrict(self.request.user)
             .graded()
             .select_related("staff", "test", "study_day")
             .order_by("-test__month", "staff__name")

@@ -19,14 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
-
-
-def _visible(qs: models.QuerySet, user, field: str = "centre") -> models.QuerySet:
-    from staff.scoping import visible_centre_filter
-
-    return qs.filter(visible_centre_filter(user, field))
-
 
 # --- Topics ------------------------------------------------------------------------------------------------
 
@@ -70,9 +64,8 @@ SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TrainingSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrainingSessionQuerySet:
-        return _visible(self, user)
+class TrainingSessionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def in_month(self, month) -> TrainingSessionQuerySet:
         return self.filter(starts_at__year=month.year, starts_at__month=month.month)
@@ -166,9 +159,8 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Excused")
 
 
-class AttendanceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttendanceQuerySet:
-        return _visible(self, user, "session__centre")
+class AttendanceQuerySet(CentreScopedQuerySet):
+    centre_path = "session__centre"
 
 
 class Attendance(models.Model):
@@ -211,9 +203,8 @@ class Difficulty(models.IntegerChoices):
     HARD = 3, _("Hard")
 
 
-class QuestionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> QuestionQuerySet:
-        return _visible(self, user)
+class QuestionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def active(self) -> QuestionQuerySet:
         return self.filter(is_active=True)
@@ -307,9 +298,11 @@ MONTHLY_TEST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class MonthlyTestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MonthlyTestQuerySet:
-        qs = _visible(self, user)
+class MonthlyTestQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
+    def restrict(self, user, *, via: str | None = None) -> MonthlyTestQuerySet:
+        qs = super().restrict(user, via=via)
         # Drafts are the supervision section's working copy.
         if not user.has_perm("training.manage_tests"):
             qs = qs.exclude(status=MonthlyTestStatus.DRAFT)
@@ -406,15 +399,15 @@ ATTEMPT_TRANSITIONS: dict[str, frozenset[str]] = {
 GRADED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED, AttemptStatus.MISSED)
 
 
-class AttemptQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttemptQuerySet:
+class AttemptQuerySet(CentreScopedQuerySet):
+    centre_path = "test__centre"
+
+    def restrict(self, user, *, via: str | None = None) -> AttemptQuerySet:
         """Managers and report readers see their centres' attempts; everyone sees their own."""
         member = getattr(user, "staff_member", None)
         own = Q(staff_id=member.pk) if member is not None else Q(pk__in=[])
         if user.has_perm("training.manage_tests") or user.has_perm("training.view_training_reports"):
-            from staff.scoping import visible_centre_filter
-
-            return self.filter(visible_centre_filter(user, "test__centre") | own)
+            return self.filter(self.centre_q(user, via=via) | own)
         return self.filter(own)
 
     def graded(self) -> AttemptQuerySet:
@@ -531,9 +524,8 @@ RECOMMENDATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RecommendationQuerySet:
-        return _visible(self, user, "staff__centre")
+class RecommendationQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
 
 class Recommendation(models.Model):

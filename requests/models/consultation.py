@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class ConsultationChannel(models.TextChoices):
@@ -23,11 +24,8 @@ class ConsultationOutcome(models.TextChoices):
     CONVERTED = "converted", _("Became a request")
 
 
-class ConsultationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ConsultationQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class ConsultationQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class Consultation(models.Model):

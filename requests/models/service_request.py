@@ -13,6 +13,7 @@ from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField, blind_index, mask_phone
 from hallservice.core.events import Event, verb_field
 from hallservice.core.identity import IdType, mask_document_number
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -79,6 +80,8 @@ class KeyProject(models.Model):
     description = models.TextField(_("description"), max_length=text_limits.TEXT, blank=True)
     created_at = fields.created_at(_("created at"))
 
+    objects = CentreScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("key project")
@@ -122,15 +125,10 @@ class ApplicantIdentity:
         }
 
 
-class ServiceRequestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ServiceRequestQuerySet:
-        """Requests of the user's centres, and those their centre registered and forwarded upwards."""
-        from staff.scoping import visible_centre_filter
-
-        current = visible_centre_filter(user)
-        if not current:  # an empty Q means "everything" (admins); OR-ing it would silently narrow it
-            return self.all()
-        return self.filter(current | visible_centre_filter(user, "origin_centre"))
+class ServiceRequestQuerySet(CentreScopedQuerySet):
+    # Requests of the user's centres, and those their centre registered and forwarded upwards (a read-only trace:
+    # only the centre in charge acts, ``restrict(user, via="centre")``).
+    centre_path = ("centre", "origin_centre")
 
     def open(self) -> ServiceRequestQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

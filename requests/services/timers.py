@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.workdays import WorkingCalendar
 
 from ..models import MaterialCheck, MaterialStatus, ServiceRequest, Status
@@ -41,7 +42,7 @@ def warn_deadlines(today: date) -> list[int]:
             req.save(update_fields=["deadline_warned_on"])
             record_event(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 verb="deadline_warning",
                 note=_("%(days)d working days left until the promised date %(deadline)s.")
                 % {"days": days, "deadline": f"{req.deadline:%Y-%m-%d}"},
@@ -68,7 +69,7 @@ def flag_overdue(today: date) -> list[int]:
             req.save(update_fields=["overdue_flagged_on"])
             record_event(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 verb="overdue",
                 note=_("Past the promised date %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"},
             )
@@ -92,7 +93,7 @@ def expire_suspensions(today: date) -> list[int]:
                 continue
             _terminate(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 reason="suspension_expired",
                 today=today,
                 note=_("Not resumed by %(date)s.") % {"date": f"{suspension.resume_by:%Y-%m-%d}"},
@@ -123,7 +124,7 @@ def flag_missing_summaries(today: date) -> list[int]:
             req.save(update_fields=["summary_flagged_on"])
             record_event(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 verb="summary_overdue",
                 note=_("No summary by %(due)s (2 working days after completion).") % {"due": f"{due:%Y-%m-%d}"},
             )
@@ -145,7 +146,7 @@ def remind_tolerant_materials(today: date) -> list[int]:
                 continue
             record_event(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 verb="material_reminder",
                 public=True,
                 note=_("“%(name)s” was promised by %(date)s and has not been supplied yet.")

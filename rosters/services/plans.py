@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.text_limits import excerpt
+from staff.access import ensure_centre, ensure_perm
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning
 from ..models import DutyDay, HelpAreaTurn, PlanStatus, RotationAssignment, RotationCover, RotationPlan
 from ..selectors import PlanInputs, help_area_per_day, plan_check, plan_inputs, plans_in_sequence, rotation_history
-from .common import ensure_centre, ensure_draft, ensure_perm, ensure_plan_transition, lock_plan, record_event
+from .common import ensure_draft, ensure_plan_transition, lock_plan, record_event
 
 MANAGE = "rosters.manage_rotation"
 # How many problems the refusal to publish names before "…".

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths
+from staff.access import ensure_centre, ensure_perm, staff_of
 from staff.models import StaffKind, StaffMember
 
 from ..models import (
@@ -24,7 +25,7 @@ from ..models import (
     Unavailability,
 )
 from ..selectors import day_roster, plan_for
-from .common import ensure_centre, ensure_perm, record_event, require, staff_of
+from .common import record_event, require
 
 # Who may stand in for each duty.
 SUBSTITUTE_KINDS = {
@@ -98,7 +99,7 @@ def substitution_request(
 ) -> Substitution:
     """File a substitution with the supervision section: who is away from which duty, who stands in, why."""
     member = staff_of(actor)
-    if not StaffMember.objects.visible_to(actor).filter(pk=absent_id).exists():
+    if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
         raise DomainError(_("Choose a staff member of your centre."), field="absent")
     # Lock the absent person's row (by key alone: PostgreSQL cannot lock across the visibility filter's outer
     # joins): two filings for the same duty must not race past the check below.

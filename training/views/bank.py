@@ -51,7 +51,7 @@ def _question_form(request, data=None, **kwargs):
     return QuestionForm(
         data,
         topics=Topic.objects.filter(is_active=True),
-        sessions=TrainingSession.objects.visible_to(request.user)
+        sessions=TrainingSession.objects.restrict(request.user)
         .exclude(status="cancelled")
         .order_by("-starts_at")[:60],
         centres=visible_centres(request.user),
@@ -113,7 +113,7 @@ def bank_view(request):
 
 
 def _question(request, pk: int) -> Question:
-    return get_object_or_404(Question.objects.visible_to(request.user).select_related("topic", "session"), pk=pk)
+    return get_object_or_404(Question.objects.restrict(request.user).select_related("topic", "session"), pk=pk)
 
 
 @login_required

@@ -133,7 +133,7 @@ def _pool_rows(centre, month) -> list[tuple[Topic, int]]:
 
 
 def _test(request, pk: int) -> MonthlyTest:
-    return get_object_or_404(MonthlyTest.objects.visible_to(request.user).select_related("centre"), pk=pk)
+    return get_object_or_404(MonthlyTest.objects.restrict(request.user).select_related("centre"), pk=pk)
 
 
 @login_required
@@ -251,9 +251,7 @@ def test_act_view(request, pk: int, action: str):
 @require_POST
 def test_start_view(request, pk: int):
     # Scoped like every other test page: another centre's test is a 404, not a redirect with a message.
-    test = get_object_or_404(
-        MonthlyTest.objects.visible_to(request.user).exclude(status=MonthlyTestStatus.DRAFT), pk=pk
-    )
+    test = get_object_or_404(MonthlyTest.objects.restrict(request.user).exclude(status=MonthlyTestStatus.DRAFT), pk=pk)
     started, status = attempt(request, lambda: svc.attempt_start(actor=request.user, test_id=test.pk))
     if started is None:
         return redirect("training:home")
@@ -262,7 +260,7 @@ def test_start_view(request, pk: int):
 
 def _own_attempt(request, pk: int) -> Attempt:
     """The person's own paper; a supervisor may read a graded paper of their centres (never one in progress)."""
-    attempt_ = get_object_or_404(Attempt.objects.visible_to(request.user).select_related("test", "staff"), pk=pk)
+    attempt_ = get_object_or_404(Attempt.objects.restrict(request.user).select_related("test", "staff"), pk=pk)
     member = member_of(request)
     if (member is None or attempt_.staff_id != member.pk) and attempt_.in_progress:
         raise Http404

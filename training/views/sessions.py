@@ -33,7 +33,7 @@ from .common import can_manage_sessions, centre_of, member_of
 
 def _session(request, pk: int) -> TrainingSession:
     return get_object_or_404(
-        TrainingSession.objects.visible_to(request.user).select_related("centre", "topic", "department"), pk=pk
+        TrainingSession.objects.restrict(request.user).select_related("centre", "topic", "department"), pk=pk
     )
 
 
@@ -251,6 +251,6 @@ def session_act_view(request, pk: int, action: str):
 @require_GET
 def material_view(request, pk: int):
     material = get_object_or_404(
-        SessionMaterial.objects.filter(session__in=TrainingSession.objects.visible_to(request.user)), pk=pk
+        SessionMaterial.objects.filter(session__in=TrainingSession.objects.restrict(request.user)), pk=pk
     )
     return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1])
