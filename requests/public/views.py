@@ -230,27 +230,26 @@ def _rating_field(label):
     return forms.TypedChoiceField(label=label, coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect)
 
 
+def _comment_field():
+    return forms.CharField(
+        label=gettext_lazy("Anything else (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
 class EvaluationForm(PublicForm):
     rating = _rating_field(gettext_lazy("Overall, how satisfied are you?"))
     efficiency = _rating_field(gettext_lazy("How quickly was it done?"))
     service_level = _rating_field(gettext_lazy("How well did the helper know the matter?"))
     attitude = _rating_field(gettext_lazy("How were you treated?"))
-    comment = forms.CharField(
-        label=gettext_lazy("Anything else (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
+    comment = _comment_field()
 
 
 class RateAgainForm(PublicForm):
     rating = _rating_field(gettext_lazy("After the rectification, how satisfied are you now?"))
-    comment = forms.CharField(
-        label=gettext_lazy("Anything else (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
+    comment = _comment_field()
 
 
 class FeedbackForm(PublicForm):
