@@ -6,6 +6,7 @@ Each script picks its own database, media folder and port, so two of them can ru
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -66,13 +67,27 @@ def served_browser(env: dict[str, str], port: int) -> Iterator:
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(3)
+        _wait_for(server, port)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
             yield browser
             browser.close()
     finally:
         server.terminate()
+
+
+def _wait_for(server: subprocess.Popen, port: int, seconds: float = 60) -> None:
+    """Until the server answers: on a busy machine it takes longer than a fixed pause to start."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server on port {port} stopped (exit {server.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"no server on port {port} after {seconds:.0f} s")
 
 
 def log_in(page, base: str, username: str) -> None:
