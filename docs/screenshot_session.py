@@ -17,16 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 PASSWORD = "Hall-demo-2026"  # every demo account's (hallservice/demo)
-# Chromium in a container, with nothing that calls home while it takes pictures.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser import ARGS, CHROMIUM  # noqa: E402  (chromium launched as the browser tests launch it)
 
 
 def demo_env(db: Path, media: Path | str, **extra: str) -> dict[str, str]:
@@ -69,7 +61,7 @@ def served_browser(env: dict[str, str], port: int) -> Iterator:
     try:
         _wait_for(server, port)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             yield browser
             browser.close()
     finally:
