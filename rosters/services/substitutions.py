@@ -160,13 +160,15 @@ def _ensure_transition(substitution: Substitution, target: str) -> None:
         )
 
 
-def _decide(actor, substitution: Substitution, target: str, note: str) -> None:
+def _decide(actor, substitution: Substitution, target: str, note: str, *, verb: str) -> None:
+    """Close a substitution with the decision, and log it as ``verb``."""
     check_field_length(Substitution, "decision_note", note.strip(), field="note")
     substitution.status = target
     substitution.decided_by = actor
     substitution.decided_at = timezone.now()
     substitution.decision_note = note.strip()
     substitution.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record_event(centre_id=substitution.centre_id, actor=actor, verb=verb, substitution=substitution, note=note)
 
 
 @transaction.atomic
@@ -192,14 +194,7 @@ def substitution_approve(*, actor, substitution_id: int, note: str = "") -> Subs
     elif window_id != substitution.window_id:
         substitution.window_id = window_id
         substitution.save(update_fields=["window"])
-    _decide(actor, substitution, SubstitutionStatus.APPROVED, note)
-    record_event(
-        centre_id=substitution.centre_id,
-        actor=actor,
-        verb="substitution_approved",
-        substitution=substitution,
-        note=note,
-    )
+    _decide(actor, substitution, SubstitutionStatus.APPROVED, note, verb="substitution_approved")
     return substitution
 
 
@@ -210,14 +205,7 @@ def substitution_reject(*, actor, substitution_id: int, note: str) -> Substituti
     ensure_centre(actor, substitution.centre_id)
     _ensure_transition(substitution, SubstitutionStatus.REJECTED)
     require(note, _("Say why the substitution is rejected."), field="note")
-    _decide(actor, substitution, SubstitutionStatus.REJECTED, note)
-    record_event(
-        centre_id=substitution.centre_id,
-        actor=actor,
-        verb="substitution_rejected",
-        substitution=substitution,
-        note=note,
-    )
+    _decide(actor, substitution, SubstitutionStatus.REJECTED, note, verb="substitution_rejected")
     return substitution
 
 
@@ -229,8 +217,5 @@ def substitution_withdraw(*, actor, substitution_id: int) -> Substitution:
     if substitution.requested_by_id != actor.pk and substitution.absent_id != member.pk:
         raise PermissionDenied(_("Only whoever filed the substitution, or the person away, may withdraw it."))
     _ensure_transition(substitution, SubstitutionStatus.WITHDRAWN)
-    _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "")
-    record_event(
-        centre_id=substitution.centre_id, actor=actor, verb="substitution_withdrawn", substitution=substitution
-    )
+    _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "", verb="substitution_withdrawn")
     return substitution
