@@ -14,43 +14,26 @@ the machine adds up to half again.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallservice.settings")
-os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench-pdf.sqlite3'}"
+from scratch_hall import demo_hall, scratch_database, timed
 
-
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
+DB = scratch_database("bench-pdf")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
-    (ROOT / "var" / "bench-pdf.sqlite3").unlink(missing_ok=True)
-
-    import django
-
-    django.setup()
+    DB.unlink(missing_ok=True)
+    demo_hall()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from requests import services as svc
     from requests.documents import Stamp, render_blank, render_document, render_ledger
     from requests.models import DocumentKind, MaterialStatus, Matter
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     desk = get_user_model().objects.get(username="frontdesk")
     matter = Matter.objects.filter(materials__isnull=False).distinct().first()
     req = svc.request_register(

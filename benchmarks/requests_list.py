@@ -11,14 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallservice.settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-requests.sqlite3'}")
+from scratch_hall import demo_hall, scratch_database, timed
+
+scratch_database("bench-requests", keep_given=True)
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 
@@ -28,10 +25,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    demo_hall()
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -40,8 +34,6 @@ def main() -> None:
     from requests.models import Matter, ServiceRequest, Status
     from staff.models import StaffMember
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     clerk = StaffMember.objects.select_related("user", "centre").get(user__username="frontdesk")
     missing = args.rows - ServiceRequest.objects.count()
     if missing > 0:
@@ -106,7 +98,6 @@ def main() -> None:
     print(f"{ServiceRequest.objects.count()} requests in {connection.vendor}")
     for label, url in targets.items():
         client.get(url)  # warm up
-        times = []
         queries: list[str] = []
 
         def count(execute, sql, params, many, context, seen=queries):
@@ -116,10 +107,7 @@ def main() -> None:
         # Count with a wrapper: Django clears connection.queries at the start of every request.
         with connection.execute_wrapper(count):
             response = client.get(url)
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
+        times = [timed(lambda url=url: client.get(url)) for _ in range(args.repeat)]
         assert response.status_code == 200, (url, response.status_code)
         print(
             f"{label:45s} median {statistics.median(times):7.1f} ms  "

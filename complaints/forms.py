@@ -77,7 +77,7 @@ class LinkForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        staff = StaffMember.objects.visible_to(user).active().order_by("name") if user is not None else []
+        staff = StaffMember.objects.restrict(user).active().order_by("name") if user is not None else []
         self.fields["staff_id"].choices = [("", "—")] + [(m.pk, m.name) for m in staff]
         self.fields["department_id"].choices = [("", "—")] + [
             (d.pk, d.name) for d in Department.objects.order_by("code")

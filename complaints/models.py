@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 from requests.models import ServiceRequest
 
 
@@ -61,11 +61,8 @@ class ComplaintCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ComplaintQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ComplaintQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class ComplaintQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=COMPLAINT_OPEN_STATUSES)
@@ -83,9 +80,7 @@ class Complaint(models.Model):
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="complaints"
-    )
+    centre = fields.centre(related_name="complaints")
     source = models.CharField(_("source"), max_length=12, choices=ComplaintSource.choices)
     category = models.CharField(_("category"), max_length=15, choices=ComplaintCategory.choices)
     content = models.TextField(_("complaint"), max_length=text_limits.TEXT)
@@ -95,54 +90,29 @@ class Complaint(models.Model):
     contact = EncryptedCharField(_("contact phone"))
     contact_masked = models.CharField(_("contact phone"), max_length=20, blank=True, editable=False)
     request_number_given = models.CharField(_("request number given"), max_length=32, blank=True)
-    request = models.ForeignKey(
-        ServiceRequest,
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="complaints",
+    request = fields.optional_reference(
+        ServiceRequest, _("request"), on_delete=models.SET_NULL, related_name="complaints"
     )
-    staff = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("staff member concerned"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
-    department = models.ForeignKey(
-        "staff.Department",
-        verbose_name=_("department concerned"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
+    staff = fields.staff_member(_("staff member concerned"), optional=True, related_name="complaints")
+    department = fields.department(_("department concerned"), optional=True, related_name="complaints")
     status = models.CharField(
         _("status"), max_length=15, choices=ComplaintStatus.choices, default=ComplaintStatus.REGISTERED, db_index=True
     )
-    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the citizen filed it online"),
+    registered_at = fields.created_at(_("registered at"), db_index=True)
+    registered_by = fields.user(
+        _("registered by"), optional=True, help_text=_("Empty when the citizen filed it online")
     )
     accept_due = models.DateField(_("accept by"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = fields.moment(_("accepted at"))
     respond_due = models.DateField(_("respond by"), null=True, blank=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_at = fields.moment(_("responded at"))
     response = models.TextField(_("response to the complainant"), max_length=text_limits.TEXT, blank=True)
     findings = models.TextField(_("findings (internal)"), max_length=text_limits.LONG_TEXT, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
     feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
     feedback_comment = models.TextField(_("complainant's feedback"), max_length=text_limits.TEXT, blank=True)
-    feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    feedback_at = fields.moment(_("feedback at"))
+    closed_at = fields.moment(_("closed at"))
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # Escalation: set once by the timer when a limit passes; a reopening clears the response flag.
     accept_overdue_on = models.DateField(_("acceptance overdue since"), null=True, blank=True, editable=False)

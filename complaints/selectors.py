@@ -24,7 +24,7 @@ TREND_WEEKS = 12
 
 
 def complaints_visible_to(user):
-    return Complaint.objects.visible_to(user).select_related("centre", "department", "staff", "request")
+    return Complaint.objects.restrict(user).select_related("centre", "department", "staff", "request")
 
 
 def complaints_filtered(user, form: ComplaintFilterForm, today):
@@ -51,7 +51,7 @@ def complaints_filtered(user, form: ComplaintFilterForm, today):
 
 def complaint_dashboard(user, today) -> dict:
     """Everything the complaint dashboard shows, over the complaints (and ratings) the user may see."""
-    complaints = Complaint.objects.visible_to(user)
+    complaints = Complaint.objects.restrict(user)
     open_complaints = complaints.open()
     by_stage = dict(open_complaints.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     overdue = list(
@@ -87,7 +87,7 @@ def complaint_dashboard(user, today) -> dict:
         weekly[day - timedelta(days=day.weekday())] += 1
     trend = [(first_week + timedelta(weeks=i), weekly[first_week + timedelta(weeks=i)]) for i in range(TREND_WEEKS)]
     peak = max((n for _week, n in trend), default=0) or 1
-    evaluations = Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(user))
+    evaluations = Evaluation.objects.filter(request__in=ServiceRequest.objects.restrict(user))
     return {
         "stages": [(s, by_stage.get(s.value, 0)) for s in ComplaintStatus if s.value in COMPLAINT_OPEN_STATUSES],
         "open_total": sum(by_stage.values()),

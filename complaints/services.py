@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.crypto import mask_phone
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.sequences import sequence_next
@@ -114,8 +115,7 @@ def _ensure(actor, complaint: Complaint, action_name: str) -> None:
     """403 for an actor who may not act here; 409 for an action the complaint's status does not allow now."""
     action = COMPLAINT_ACTIONS[action_name]
     if actor is not None and (
-        not actor.has_perm(action.permission)
-        or not Complaint.objects.visible_to(actor).filter(pk=complaint.pk).exists()
+        not actor.has_perm(action.permission) or not Complaint.objects.restrict(actor).filter(pk=complaint.pk).exists()
     ):
         raise PermissionDenied(_("You may not do this with complaint %(number)s.") % {"number": complaint.number})
     if complaint.status not in action.allowed_in:
@@ -227,7 +227,7 @@ def complaint_register(
     if actor is not None:
         if member is None:
             raise PermissionDenied(_("Only staff members of a centre can do this."))
-        if number_given and (req is None or not ServiceRequest.objects.visible_to(actor).filter(pk=req.pk).exists()):
+        if number_given and (req is None or not ServiceRequest.objects.restrict(actor).filter(pk=req.pk).exists()):
             raise DomainError(_("No request with this number in your centres."), field="request_number")
         centre = req.centre if req else member.centre
     elif req is not None:
@@ -471,7 +471,7 @@ def complaint_link(
     _ensure(actor, complaint, "link")
     staff = None
     if staff_id is not None:
-        staff = StaffMember.objects.visible_to(actor).filter(pk=staff_id).first()
+        staff = StaffMember.objects.restrict(actor).filter(pk=staff_id).first()
         if staff is None:
             raise DomainError(_("Choose a staff member of your centres."), field="staff")
     department = None
@@ -482,7 +482,7 @@ def complaint_link(
     req = None
     number = normalise_number(request_number)
     if number:
-        req = ServiceRequest.objects.visible_to(actor).filter(number=number).first()
+        req = ServiceRequest.objects.restrict(actor).filter(number=number).first()
         if req is None:
             raise DomainError(_("No request with this number in your centres."), field="request_number")
     complaint.staff, complaint.department, complaint.request = staff, department, req
@@ -522,7 +522,9 @@ def complaint_flag_overdue(today: date) -> list[int]:
                 continue
             complaint.escalated = True
             complaint.save(update_fields=[flag, "escalated", "updated_at"])
-            _record(complaint, actor=None, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"})
+            _record(
+                complaint, actor=SYSTEM, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
+            )
             after_commit(
                 notify_supervisors,
                 complaint_id=pk,
@@ -552,7 +554,7 @@ def complaint_close_without_feedback(today: date) -> list[int]:
             previous = _move(complaint, CS.CLOSED, fields=("closed_at",))
             _record(
                 complaint,
-                actor=None,
+                actor=SYSTEM,
                 verb="closed",
                 public=True,
                 from_status=previous,

@@ -1,7 +1,7 @@
 """Staff pages for complaints (F-SUP-2): the list, registration, the complaint page with its actions, and the
 dashboard.
 
-Views stay thin: lists are scoped by centre through ``Complaint.objects.visible_to`` (another centre's
+Views stay thin: lists are scoped by centre through ``Complaint.objects.restrict`` (another centre's
 complaint is a 404), writes go through complaints.services, and the services' errors come back as form errors
 (400), a message with 409 for a step the status does not allow, or 403.
 """

@@ -12,14 +12,13 @@ import subprocess
 import sys
 import tempfile
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from screenshot_session import OUT, ROOT
+
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallservice.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'docs-render.sqlite3'}"
 os.environ["MEDIA_ROOT"] = str(ROOT / "var" / "docs-media")
-OUT = ROOT / "docs" / "screenshots"
 
 
 def png(pdf: bytes, stem: str, pages: int = 1) -> None:

@@ -8,31 +8,12 @@ through Playwright (no browser download).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
+from screenshot_session import OUT, ROOT, demo_env, fresh_demo, log_in, manage, served_browser
 
-ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "var" / "docs-pages.sqlite3"
-OUT = ROOT / "docs" / "screenshots"
-BASE = "http://127.0.0.1:8013"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"sqlite:///{DB}",
-    "MEDIA_ROOT": str(ROOT / "var" / "docs-media"),
-    "DJANGO_DEBUG": "1",
-}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+PORT = 8013
+BASE = f"http://127.0.0.1:{PORT}"
+ENV = demo_env(DB, ROOT / "var" / "docs-media")
 
 SETUP = """
 from django.contrib.auth import get_user_model
@@ -63,58 +44,26 @@ print(first.pk, second.pk)
 """
 
 
-def manage(*args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
-    DB.unlink(missing_ok=True)
-    manage("migrate", "--noinput")
-    manage("seed_demo")
-    first, second = manage("shell", stdin=SETUP).split()[-2:]
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "127.0.0.1:8013", "--noreload"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 860})
-            page.goto(f"{BASE}/accounts/login/")
-            page.screenshot(path=str(OUT / "page-login.png"))
-            page.fill("#id_username", "frontdesk")
-            page.fill("#id_password", "Hall-demo-2026")
-            page.click("button[type=submit]")
-            for name, url in [
-                ("queue", "/requests/"),
-                ("register", "/requests/new/"),
-                ("request", f"/requests/{first}/"),
-                ("request-deficient", f"/requests/{second}/"),
-            ]:
-                page.goto(BASE + url)
-                page.screenshot(path=str(OUT / f"page-{name}.png"), full_page=name.startswith("request"))
-            phone = browser.new_page(viewport={"width": 375, "height": 780})
-            phone.context.add_cookies(page.context.cookies())
-            phone.goto(f"{BASE}/requests/")
-            phone.screenshot(path=str(OUT / "page-queue-phone.png"))
-            browser.close()
-    finally:
-        server.terminate()
+    fresh_demo(ENV, DB)
+    first, second = manage(ENV, "shell", stdin=SETUP).split()[-2:]
+    with served_browser(ENV, PORT) as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page.goto(f"{BASE}/accounts/login/")
+        page.screenshot(path=str(OUT / "page-login.png"))
+        log_in(page, BASE, "frontdesk")
+        for name, url in [
+            ("queue", "/requests/"),
+            ("register", "/requests/new/"),
+            ("request", f"/requests/{first}/"),
+            ("request-deficient", f"/requests/{second}/"),
+        ]:
+            page.goto(BASE + url)
+            page.screenshot(path=str(OUT / f"page-{name}.png"), full_page=name.startswith("request"))
+        phone = browser.new_page(viewport={"width": 375, "height": 780})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{BASE}/requests/")
+        phone.screenshot(path=str(OUT / "page-queue-phone.png"))
     print("written to", OUT)
 
 

@@ -10,32 +10,15 @@ seed_demo, then a few requests and complaints in telling states. Drives Debian's
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from screenshot_session import OUT, demo_env, fresh_demo, log_in, manage, served_browser
+
 DB = Path("/tmp/public-demo.sqlite3")
-OUT = ROOT / "docs" / "screenshots"
-BASE = "http://127.0.0.1:8014"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"sqlite:///{DB}",
-    "MEDIA_ROOT": "/tmp/public-demo-media",
-    "DJANGO_DEBUG": "1",
-    "PUBLIC_BASE_URL": BASE,
-}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+PORT = 8014
+BASE = f"http://127.0.0.1:{PORT}"
+ENV = demo_env(DB, "/tmp/public-demo-media", PUBLIC_BASE_URL=BASE)
 
 SETUP = """
 import json
@@ -106,118 +89,85 @@ print("JSON" + json.dumps({
 """
 
 
-def manage(*args: str, stdin: str | None = None) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     staff = "--staff" in sys.argv
-    DB.unlink(missing_ok=True)
-    manage("migrate", "--noinput")
-    manage("seed_demo")
-    out = manage("shell", stdin=SETUP)
+    fresh_demo(ENV, DB)
+    out = manage(ENV, "shell", stdin=SETUP)
     urls = json.loads(out[out.index("JSON") + 4 :].strip().splitlines()[0])
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "127.0.0.1:8014", "--noreload"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
-            phone = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
-            page = phone.new_page()
+    with served_browser(ENV, PORT) as browser:
+        phone = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+        page = phone.new_page()
 
-            def shot(name: str, url: str | None = None, full: bool = True) -> None:
-                if url:
-                    page.goto(BASE + url)
-                page.screenshot(path=str(OUT / f"public-{name}.png"), full_page=full)
+        def shot(name: str, url: str | None = None, full: bool = True) -> None:
+            if url:
+                page.goto(BASE + url)
+            page.screenshot(path=str(OUT / f"public-{name}.png"), full_page=full)
 
-            shot("home", "/track/")
-            page.fill("#id_number", "XH-20990101-0001")
+        shot("home", "/track/")
+        page.fill("#id_number", "XH-20990101-0001")
+        page.fill("#id_code", "WRONG123")
+        page.click("button.primary")
+        shot("lookup-not-found")
+        page.fill("#id_number", urls["running_number"])
+        page.fill("#id_code", urls["running_code"])
+        page.click("button.primary")
+        page.wait_for_url("**/track/r/**")
+        shot("status")
+        shot("status-deficient", urls["deficient"])
+        shot("status-delivered", urls["done"])
+        shot("evaluate", urls["done"] + "evaluate/")
+        page.click("label.choice:has-text('不满意') >> nth=0")
+        shot("evaluate-filled", full=True)
+        shot("document-check", urls["document"])
+        shot("consult", "/track/consult/")
+        page.check("input[name=appointment][value=appointment]")
+        page.select_option("#id_preferred_date", index=2)
+        page.check("input[name=slot][value=morning]")
+        page.fill("#id_name", "周九")
+        page.fill("#id_phone", "13700002222")
+        page.fill("#id_question", "想预约办理二手房过户，需要带哪些材料？")
+        page.click("button.primary")
+        page.wait_for_url("**/consult/done/")
+        shot("consult-done")
+        shot("complain", "/track/complain/")
+        page.click("button.primary")  # empty: the errors
+        shot("complain-errors")
+        page.check("input[name=category][value=not_one_visit]")
+        page.fill("#id_content", "窗口说今天系统故障，让我明天再来。<script>alert(1)</script>")
+        page.check("#id_anonymous")
+        page.click("button.primary")
+        page.wait_for_url("**/complain/done/")
+        shot("complain-done")
+        shot("complaint", urls["complaint"])
+        # Elder-friendly mode: the switch in the header, remembered by a cookie.
+        page.goto(BASE + urls["running"])
+        page.click(".elder-switch button")
+        page.wait_for_load_state()
+        shot("status-elder")
+        shot("home-elder", "/track/")
+        shot("evaluate-elder", urls["done"] + "evaluate/")
+        page.click(".elder-switch button")
+        for i in range(25):  # a flood of failed lookups ends in 429
+            page.goto(BASE + "/track/")
+            page.fill("#id_number", f"XH-20990101-{i:04d}")
             page.fill("#id_code", "WRONG123")
             page.click("button.primary")
-            shot("lookup-not-found")
-            page.fill("#id_number", urls["running_number"])
-            page.fill("#id_code", urls["running_code"])
-            page.click("button.primary")
-            page.wait_for_url("**/track/r/**")
-            shot("status")
-            shot("status-deficient", urls["deficient"])
-            shot("status-delivered", urls["done"])
-            shot("evaluate", urls["done"] + "evaluate/")
-            page.click("label.choice:has-text('不满意') >> nth=0")
-            shot("evaluate-filled", full=True)
-            shot("document-check", urls["document"])
-            shot("consult", "/track/consult/")
-            page.check("input[name=appointment][value=appointment]")
-            page.select_option("#id_preferred_date", index=2)
-            page.check("input[name=slot][value=morning]")
-            page.fill("#id_name", "周九")
-            page.fill("#id_phone", "13700002222")
-            page.fill("#id_question", "想预约办理二手房过户，需要带哪些材料？")
-            page.click("button.primary")
-            page.wait_for_url("**/consult/done/")
-            shot("consult-done")
-            shot("complain", "/track/complain/")
-            page.click("button.primary")  # empty: the errors
-            shot("complain-errors")
-            page.check("input[name=category][value=not_one_visit]")
-            page.fill("#id_content", "窗口说今天系统故障，让我明天再来。<script>alert(1)</script>")
-            page.check("#id_anonymous")
-            page.click("button.primary")
-            page.wait_for_url("**/complain/done/")
-            shot("complain-done")
-            shot("complaint", urls["complaint"])
-            # Elder-friendly mode: the switch in the header, remembered by a cookie.
-            page.goto(BASE + urls["running"])
-            page.click(".elder-switch button")
-            page.wait_for_load_state()
-            shot("status-elder")
-            shot("home-elder", "/track/")
-            shot("evaluate-elder", urls["done"] + "evaluate/")
-            page.click(".elder-switch button")
-            for i in range(25):  # a flood of failed lookups ends in 429
-                page.goto(BASE + "/track/")
-                page.fill("#id_number", f"XH-20990101-{i:04d}")
-                page.fill("#id_code", "WRONG123")
-                page.click("button.primary")
-                if "尝试次数过多" in page.content():
-                    break
-            shot("throttled")
-            if staff:
-                desk = browser.new_context(viewport={"width": 1280, "height": 900})
-                spage = desk.new_page()
-                spage.goto(f"{BASE}/accounts/login/")
-                spage.fill("#id_username", "supervisor")
-                spage.fill("#id_password", "Hall-demo-2026")
-                spage.click("button[type=submit]")
-                for name, url in [
-                    ("complaints", "/complaints/"),
-                    ("dashboard", "/complaints/dashboard/"),
-                    ("complaint", f"/complaints/{urls['complaint_pk']}/"),
-                    ("evaluations", "/evaluations/"),
-                    ("consultations", "/consultations/"),
-                ]:
-                    spage.goto(BASE + url)
-                    spage.screenshot(path=f"/tmp/public-staff-{name}.png", full_page=True)
-            browser.close()
-    finally:
-        server.terminate()
+            if "尝试次数过多" in page.content():
+                break
+        shot("throttled")
+        if staff:
+            desk = browser.new_context(viewport={"width": 1280, "height": 900})
+            spage = desk.new_page()
+            log_in(spage, BASE, "supervisor")
+            for name, url in [
+                ("complaints", "/complaints/"),
+                ("dashboard", "/complaints/dashboard/"),
+                ("complaint", f"/complaints/{urls['complaint_pk']}/"),
+                ("evaluations", "/evaluations/"),
+                ("consultations", "/consultations/"),
+            ]:
+                spage.goto(BASE + url)
+                spage.screenshot(path=f"/tmp/public-staff-{name}.png", full_page=True)
     print("written to", OUT)
 
 

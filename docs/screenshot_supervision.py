@@ -9,32 +9,13 @@ drawn by the vendored Chart.js, so the screenshot also shows the page works with
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
+from screenshot_session import OUT, ROOT, demo_env, fresh_demo, log_in, served_browser
 
-ROOT = Path(__file__).resolve().parents[1]
 DB = ROOT / "var" / "docs-supervision.sqlite3"
-OUT = ROOT / "docs" / "screenshots"
-BASE = "http://127.0.0.1:8014"
-ENV = {
-    **os.environ,
-    "DATABASE_URL": f"sqlite:///{DB}",
-    "MEDIA_ROOT": str(ROOT / "var" / "docs-media"),
-    "DJANGO_DEBUG": "1",
-}
+PORT = 8014
+BASE = f"http://127.0.0.1:{PORT}"
+ENV = demo_env(DB, ROOT / "var" / "docs-media")
 ENV.pop("REDIS_URL", None)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PAGES = [
     ("supervision-statistics", "/supervision/", True),
     ("supervision-reports", "/supervision/reports/", False),
@@ -44,49 +25,23 @@ PAGES = [
 ]
 
 
-def manage(*args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=True
-    ).stdout
-
-
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
-    DB.unlink(missing_ok=True)
-    manage("migrate", "--noinput")
-    manage("seed_demo")
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "127.0.0.1:8014", "--noreload"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/lib/chromium/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(f"{BASE}/accounts/login/")
-            page.fill("#id_username", "supervisor")
-            page.fill("#id_password", "Hall-demo-2026")
-            page.click("button[type=submit]")
-            for name, url, full in PAGES:
-                response = page.goto(BASE + url)
-                if response is None or response.status != 200:
-                    print("skipped", url, response.status if response else "no response")
-                    continue
-                page.wait_for_load_state("networkidle")
-                page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            phone.context.add_cookies(page.context.cookies())
-            phone.goto(f"{BASE}/supervision/")
-            phone.wait_for_load_state("networkidle")
-            phone.screenshot(path=str(OUT / "supervision-statistics-phone.png"))
-            browser.close()
-    finally:
-        server.terminate()
+    fresh_demo(ENV, DB)
+    with served_browser(ENV, PORT) as browser:
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        log_in(page, BASE, "supervisor")
+        for name, url, full in PAGES:
+            response = page.goto(BASE + url)
+            if response is None or response.status != 200:
+                print("skipped", url, response.status if response else "no response")
+                continue
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{BASE}/supervision/")
+        phone.wait_for_load_state("networkidle")
+        phone.screenshot(path=str(OUT / "supervision-statistics-phone.png"))
     print("written to", OUT)
 
 

@@ -135,7 +135,7 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
     inlines = [RequestEventInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).restrict(request.user)
 
 
 @admin.register(Consultation)
@@ -147,7 +147,7 @@ class ConsultationAdmin(ReadOnlyAdmin):
     exclude = ["contact"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).restrict(request.user)
 
 
 @admin.register(KeyProject)

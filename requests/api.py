@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import require_perm
+from hallservice.core.api import require_perm, validated
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.core.idempotency import IdempotentCreateMixin
@@ -175,7 +175,7 @@ class ConsultationViewSet(
     filterset_fields = ["channel", "outcome", "matter"]
 
     def get_queryset(self):
-        return Consultation.objects.visible_to(self.request.user).select_related("owner").order_by("-created_at")
+        return Consultation.objects.restrict(self.request.user).select_related("owner").order_by("-created_at")
 
     @extend_schema(request=ConsultationInput, responses={201: ConsultationOutput})
     def create(self, request, *args, **kwargs):
@@ -190,11 +190,8 @@ class ConsultationViewSet(
     def answer(self, request, pk=None):
         consultation = self.get_object()
         require_perm(request.user, "requests.register_request")
-        data = ConsultationAnswerInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        consultation = svc.consultation_answer(
-            actor=request.user, consultation_id=consultation.pk, **data.validated_data
-        )
+        data = validated(ConsultationAnswerInput, request.data)
+        consultation = svc.consultation_answer(actor=request.user, consultation_id=consultation.pk, **data)
         return Response(ConsultationOutput(consultation).data)
 
 
@@ -477,7 +474,7 @@ class ServiceRequestViewSet(
     def get_queryset(self):
         if self.action in ("list", "search"):
             return (
-                ServiceRequest.objects.visible_to(self.request.user)
+                ServiceRequest.objects.restrict(self.request.user)
                 .select_related("matter", "helper", "lead_department", "centre")
                 .order_by("-applied_at", "-pk")
             )
@@ -515,9 +512,8 @@ class ServiceRequestViewSet(
         """Requests whose applicant has this full ID number or phone: supervisors only, by POST, logged."""
         if not may_search_personal_data(request.user):
             raise PermissionDenied(_("Only supervisors may search by a full ID number or phone number."))
-        data = PersonalSearchInput(data=json_object(request.data))
-        data.is_valid(raise_exception=True)
-        queryset = self.get_queryset().filter(personal_condition(hashes_of(data.validated_data["value"])))
+        data = validated(PersonalSearchInput, json_object(request.data))
+        queryset = self.get_queryset().filter(personal_condition(hashes_of(data["value"])))
         svc.personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=queryset.count())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(
@@ -546,9 +542,8 @@ class ServiceRequestViewSet(
     def issue_document(self, request, pk=None, kind=None):
         """Print a new version of a form; 409 when the form makes no sense in the request's state."""
         req = self.get_object()
-        data = DocumentIssueInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data.validated_data)
+        data = validated(DocumentIssueInput, request.data)
+        document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data)
         return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
 
     # --- Actions of the transition table: one POST endpoint each, /api/v1/requests/{id}/<action>/ ---------
@@ -695,7 +690,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         documents = IssuedDocument.objects.filter(
-            request__in=ServiceRequest.objects.visible_to(self.request.user)
+            request__in=ServiceRequest.objects.restrict(self.request.user)
         ).order_by("-issued_at", "-pk")
         if not self.request.user.has_perm("requests.view_personal_data"):
             member = getattr(self.request.user, "staff_member", None)

@@ -67,7 +67,7 @@ class RequestFilter(django_filters.FilterSet):
         self.user = user if user is not None else getattr(self.request, "user", None)
         self.lookups = lookups or {}
         if self.user is not None:
-            self.filters["helper"].queryset = StaffMember.objects.visible_to(self.user).order_by("name")
+            self.filters["helper"].queryset = StaffMember.objects.restrict(self.user).order_by("name")
 
     @property
     def form(self):

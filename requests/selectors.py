@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from staff.scoping import visible_centre_filter
-
 from .models import KeyProject, Matter, ServiceRequest
 
 
@@ -36,7 +34,7 @@ def request_filter(*, user, filters: dict | None = None, lookups: dict | None = 
     from .filters import RequestFilter
 
     queryset = (
-        ServiceRequest.objects.visible_to(user)
+        ServiceRequest.objects.restrict(user)
         .select_related("matter", "helper", "lead_department", "centre")
         .order_by("-applied_at", "-pk")
     )
@@ -46,7 +44,7 @@ def request_filter(*, user, filters: dict | None = None, lookups: dict | None = 
 def request_detail_queryset(*, user):
     """Requests visible to the user, with everything the detail page and its actions look at."""
     return (
-        ServiceRequest.objects.visible_to(user)
+        ServiceRequest.objects.restrict(user)
         .select_related(
             "matter",
             "matter__department",
@@ -106,7 +104,7 @@ def pending_extensions(*, user):
     from .models import Extension, ExtensionStatus
 
     return (
-        Extension.objects.filter(status=ExtensionStatus.PENDING, request__in=ServiceRequest.objects.visible_to(user))
+        Extension.objects.filter(status=ExtensionStatus.PENDING, request__in=ServiceRequest.objects.restrict(user))
         .select_related("request", "request__matter", "requested_by__staff_member")
         .order_by("requested_at")
     )
@@ -123,7 +121,7 @@ def open_department_tasks(*, user):
         DepartmentTask.objects.filter(
             department_id=member.department_id,
             status__in=(TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.BLOCKED),
-            request__in=ServiceRequest.objects.visible_to(user),
+            request__in=ServiceRequest.objects.restrict(user),
         )
         .select_related("request", "request__matter")
         .order_by("request__deadline", "pk")
@@ -136,11 +134,11 @@ def key_projects_linkable(*, actor, centre) -> QuerySet[KeyProject]:
     Rule (issue 15): a key project belongs to its centre's district tree, and a request may be linked only to a
     key project of its own centre or of a centre above it in its district (the town, the district hall) — never
     to one of another district, nor of a sibling town or a village below — and only to one the actor can see
-    (``visible_centre_filter``). The link form offers exactly these; the service refuses anything else.
+    (``KeyProject.objects.restrict``). The link form offers exactly these; the service refuses anything else.
     """
     above = [centre.pk]
     parent = centre.parent
     while parent is not None and parent.pk not in above:
         above.append(parent.pk)
         parent = parent.parent
-    return KeyProject.objects.filter(visible_centre_filter(actor)).filter(centre_id__in=above)
+    return KeyProject.objects.restrict(actor).filter(centre_id__in=above)

@@ -219,7 +219,7 @@ def request_lookup_view(request):
         return redirect("requests:queue")
     value = form.cleaned_data["value"]
     token = store_lookup(request.session, value)
-    matches = ServiceRequest.objects.visible_to(request.user).filter(personal_condition(hashes_of(value))).count()
+    matches = ServiceRequest.objects.restrict(request.user).filter(personal_condition(hashes_of(value))).count()
     personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=matches)
     return redirect(f"{reverse('requests:queue')}?lookup={token}")
 
@@ -278,7 +278,7 @@ def _consultation_to_convert(request) -> Consultation | None:
     if not str(value or "").isdigit():
         return None
     return (
-        Consultation.objects.visible_to(request.user)
+        Consultation.objects.restrict(request.user)
         .exclude(outcome=ConsultationOutcome.CONVERTED)
         .select_related("matter")
         .filter(pk=value)
@@ -434,7 +434,7 @@ def request_act_view(request, pk: int, action: str):
 
 def _render_consultations(request, *, failed: tuple[int, forms.Form] | None = None, status: int = 200):
     consultations = (
-        Consultation.objects.visible_to(request.user)
+        Consultation.objects.restrict(request.user)
         .select_related("owner", "matter", "request")
         .defer("contact")
         .order_by("-created_at", "-pk")
@@ -485,7 +485,7 @@ def consultation_create_view(request):
 @login_required
 @require_POST
 def consultation_answer_view(request, pk: int):
-    consultation = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
+    consultation = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
     if not request.user.has_perm("requests.register_request"):
         # Refused before the input is read, as the service would refuse it after (the desks answer).
         raise PermissionDenied(_("You may not answer this consultation."))

@@ -63,7 +63,7 @@ def _printed_by_an_action(kind: DocumentKind, req: ServiceRequest) -> bool:
 @login_required
 @require_POST
 def document_issue_view(request, pk: int, kind: str):
-    req = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    req = get_object_or_404(ServiceRequest.objects.restrict(request.user), pk=pk)
     if not request.user.has_perm("requests.handle_request"):
         # A 403, not the request page with a message: a role that may not print forms gets no "done elsewhere".
         raise PermissionDenied(_("You may not print documents of request %(number)s.") % {"number": req.number})
@@ -103,7 +103,7 @@ def _request_page(request, req: ServiceRequest, *, status: int):
 def document_download_view(request, pk: int):
     document = get_object_or_404(
         IssuedDocument.objects.select_related("request").filter(
-            request__in=ServiceRequest.objects.visible_to(request.user)
+            request__in=ServiceRequest.objects.restrict(request.user)
         ),
         pk=pk,
     )
@@ -120,7 +120,7 @@ def document_download_view(request, pk: int):
 @require_GET
 def request_archive_zip_view(request, pk: int):
     req = get_object_or_404(
-        ServiceRequest.objects.visible_to(request.user).select_related("matter", "helper", "summary"), pk=pk
+        ServiceRequest.objects.restrict(request.user).select_related("matter", "helper", "summary"), pk=pk
     )
     personal = can_see_personal_data(request.user, req)
     data = archive_bundle(req, include_signing_copies=personal)
@@ -154,7 +154,7 @@ class LedgerExportForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = ServiceCentre.objects.visible_to(user).order_by("level", "code")
+        self.fields["centre"].queryset = ServiceCentre.objects.restrict(user).order_by("level", "code")
 
 
 @login_required

@@ -83,7 +83,7 @@ def _render_evaluations(request, *, failed: tuple[int, str, forms.Form] | None =
     user = request.user
     show = validated(EvaluationFilterForm, request.GET)["show"] or "open"
     evaluations = (
-        Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(user))
+        Evaluation.objects.filter(request__in=ServiceRequest.objects.restrict(user))
         .filter(Q(needs_follow_up=True) | Q(appeal__isnull=False))
         .select_related("request", "request__matter", "request__helper", "request__centre", "appeal")
         .order_by("-at", "-pk")
@@ -113,7 +113,7 @@ def _render_evaluations(request, *, failed: tuple[int, str, forms.Form] | None =
         "today": today,
         "stages": RECTIFICATION_STAGES,
         "open_action": (failed[0], failed[1]) if failed else None,
-        "rates": evaluation_rates(Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(user))),
+        "rates": evaluation_rates(Evaluation.objects.filter(request__in=ServiceRequest.objects.restrict(user))),
     }
     return render(request, "requests/evaluations.html", context, status=status)
 
@@ -133,7 +133,7 @@ def evaluation_act_view(request, pk: int, action: str):
     if action not in EVALUATION_ACTIONS:
         raise Http404
     evaluation = get_object_or_404(
-        Evaluation.objects.filter(request__in=ServiceRequest.objects.visible_to(request.user)), pk=pk
+        Evaluation.objects.filter(request__in=ServiceRequest.objects.restrict(request.user)), pk=pk
     )
     label, form_class, service, perm = EVALUATION_ACTIONS[action]
     if not request.user.has_perm(perm):

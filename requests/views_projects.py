@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.web import attach_error
 from staff.models import StaffKind, StaffMember
-from staff.scoping import visible_centre_filter
 
 from .models import OPEN_STATUSES, KeyProject, ServiceRequest
 from .services import key_project_create
@@ -33,12 +32,12 @@ class KeyProjectForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        leaders = StaffMember.objects.visible_to(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
+        leaders = StaffMember.objects.restrict(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
         self.fields["agent_id"].choices = [(m.pk, m.name) for m in leaders]
 
 
 def _projects(user):
-    return KeyProject.objects.filter(visible_centre_filter(user)).select_related("agent", "centre")
+    return KeyProject.objects.restrict(user).select_related("agent", "centre")
 
 
 @login_required
@@ -79,7 +78,7 @@ def key_project_list_view(request):
 def key_project_detail_view(request, pk: int):
     project = get_object_or_404(_projects(request.user), pk=pk)
     requests_of_project = (
-        ServiceRequest.objects.visible_to(request.user)
+        ServiceRequest.objects.restrict(request.user)
         .filter(key_project=project)
         .select_related("matter", "helper", "lead_department")
         .order_by("applied_at")

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import enum_field, require_perm
+from hallservice.core.api import enum_field, require_perm, validated
 from hallservice.core.idempotency import IdempotentCreateMixin
 from hallservice.core.months import month_start
 from staff.selectors import visible_centres
@@ -123,7 +123,7 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = PlanFilter
 
     def get_queryset(self):
-        qs = RotationPlan.objects.visible_to(self.request.user).select_related("centre").order_by("-month", "centre")
+        qs = RotationPlan.objects.restrict(self.request.user).select_related("centre").order_by("-month", "centre")
         if self.action != "list":
             qs = qs.prefetch_related("assignments__helper", "assignments__window")
         return qs
@@ -134,10 +134,9 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=PlanInput, responses={201: PlanDetailOutput})
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
-        data = PlanInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        centre_id = _visible_centre_id(request.user, data.validated_data["centre"])
-        plan = svc.rotation_plan_generate(actor=request.user, centre_id=centre_id, month=data.validated_data["month"])
+        data = validated(PlanInput, request.data)
+        centre_id = _visible_centre_id(request.user, data["centre"])
+        plan = svc.rotation_plan_generate(actor=request.user, centre_id=centre_id, month=data["month"])
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PlanDetailOutput)
@@ -150,23 +149,21 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         plan = self.get_object()
-        data = AssignInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AssignInput, request.data)
         svc.rotation_assignment_set(
             actor=request.user,
             plan_id=plan.pk,
-            helper_id=data.validated_data["helper"],
-            window_id=data.validated_data["window"],
+            helper_id=data["helper"],
+            window_id=data["window"],
         )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(request=PublishInput, responses=PlanDetailOutput)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        data = PublishInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(PublishInput, request.data)
         plan = svc.rotation_plan_publish(
-            actor=request.user, plan_id=self.get_object().pk, confirm_repeats=data.validated_data["confirm_repeats"]
+            actor=request.user, plan_id=self.get_object().pk, confirm_repeats=data["confirm_repeats"]
         )
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
@@ -231,7 +228,7 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
 
     def get_queryset(self):
         return (
-            DutyDay.objects.visible_to(self.request.user)
+            DutyDay.objects.restrict(self.request.user)
             .select_related("leader", "week_leader", "plan")
             .order_by("day", "centre")
         )
@@ -239,16 +236,15 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     @extend_schema(request=DutyDayInput, responses={201: DutyDayOutput})
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
-        data = DutyDayInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        plan = RotationPlan.objects.visible_to(request.user).filter(pk=data.validated_data["plan"]).first()
+        data = validated(DutyDayInput, request.data)
+        plan = RotationPlan.objects.restrict(request.user).filter(pk=data["plan"]).first()
         if plan is None:
             raise ValidationError({"plan": ["Unknown plan."]})
         duty_day = svc.duty_day_create(
             actor=request.user,
             plan_id=plan.pk,
-            day=data.validated_data["day"],
-            leader_id=data.validated_data["leader"],
+            day=data["day"],
+            leader_id=data["leader"],
         )
         return Response(DutyDayOutput(self.get_queryset().get(pk=duty_day.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -258,11 +254,8 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
         # The day first (another centre's is a 404), the permission next, the input last.
         duty_day = self.get_object()
         require_perm(request.user, "rosters.manage_rotation")
-        data = LeaderInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        duty_day = svc.duty_day_set_leader(
-            actor=request.user, duty_day_id=duty_day.pk, leader_id=data.validated_data["leader"]
-        )
+        data = validated(LeaderInput, request.data)
+        duty_day = svc.duty_day_set_leader(actor=request.user, duty_day_id=duty_day.pk, leader_id=data["leader"])
         return Response(DutyDayOutput(self.get_queryset().get(pk=duty_day.pk)).data)
 
 
@@ -343,7 +336,7 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
     filterset_class = SubstitutionFilter
 
     def get_queryset(self):
-        qs = Substitution.objects.visible_to(self.request.user).select_related("absent", "substitute")
+        qs = Substitution.objects.restrict(self.request.user).select_related("absent", "substitute")
         qs = _own_unless(
             self.request.user,
             ("rosters.decide_substitution", "rosters.record_duty"),
@@ -356,9 +349,7 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
 
     @extend_schema(request=SubstitutionInput, responses={201: SubstitutionOutput})
     def create(self, request):
-        data = SubstitutionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(SubstitutionInput, request.data)
         sub = svc.substitution_request(
             actor=request.user,
             absent_id=v["absent"],
@@ -372,17 +363,15 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        sub = svc.substitution_approve(actor=request.user, substitution_id=self.get_object().pk, **data.validated_data)
+        data = validated(DecisionInput, request.data)
+        sub = svc.substitution_approve(actor=request.user, substitution_id=self.get_object().pk, **data)
         return Response(SubstitutionOutput(sub).data)
 
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = DecisionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        sub = svc.substitution_reject(actor=request.user, substitution_id=self.get_object().pk, **data.validated_data)
+        data = validated(DecisionInput, request.data)
+        sub = svc.substitution_reject(actor=request.user, substitution_id=self.get_object().pk, **data)
         return Response(SubstitutionOutput(sub).data)
 
     @extend_schema(request=None, responses=SubstitutionOutput)
@@ -427,17 +416,14 @@ class CheckInViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     filterset_class = CheckInFilter
 
     def get_queryset(self):
-        qs = CheckIn.objects.visible_to(self.request.user).select_related("staff")
+        qs = CheckIn.objects.restrict(self.request.user).select_related("staff")
         qs = _own_unless(self.request.user, ("rosters.record_duty", "rosters.view_checkin"), qs, "staff")
         return qs.order_by("-day", "staff__name")
 
     @extend_schema(request=CheckInInput, responses={201: CheckInOutput})
     def create(self, request):
-        data = CheckInInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        check_in = svc.checkin_record(
-            actor=request.user, staff_id=data.validated_data.get("staff"), badge_worn=data.validated_data["badge_worn"]
-        )
+        data = validated(CheckInInput, request.data)
+        check_in = svc.checkin_record(actor=request.user, staff_id=data.get("staff"), badge_worn=data["badge_worn"])
         return Response(CheckInOutput(check_in).data, status=status.HTTP_201_CREATED)
 
 
@@ -482,15 +468,13 @@ class UnavailabilityViewSet(
     filterset_class = UnavailabilityFilter
 
     def get_queryset(self):
-        qs = Unavailability.objects.visible_to(self.request.user).select_related("staff")
+        qs = Unavailability.objects.restrict(self.request.user).select_related("staff")
         return _own_unless(self.request.user, ("rosters.view_unavailability",), qs, "staff").order_by("-start")
 
     @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})
     def create(self, request):
         require_perm(request.user, "rosters.add_unavailability")
-        data = UnavailabilityInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(UnavailabilityInput, request.data)
         record = svc.unavailability_record(
             actor=request.user, staff_id=v["staff"], start=v["start"], end=v["end"], kind=v["kind"], note=v["note"]
         )

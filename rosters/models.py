@@ -9,14 +9,14 @@ the plan must satisfy are in `rosters.planning`.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -28,11 +28,8 @@ class UnavailabilityKind(models.TextChoices):
     STUDY = "study", _("Off-post study")
 
 
-class UnavailabilityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UnavailabilityQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user, "staff__centre"))
+class UnavailabilityQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
     def overlapping(self, start, end) -> UnavailabilityQuerySet:
         return self.filter(start__lte=end, end__gte=start)
@@ -44,9 +41,7 @@ class UnavailabilityQuerySet(models.QuerySet):
 class Unavailability(models.Model):
     """A span of days on which a staff member is off duty: leave, travel, a meeting or off-post study."""
 
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="unavailability"
-    )
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="unavailability")
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     kind = models.CharField(_("kind"), max_length=10, choices=UnavailabilityKind.choices)
@@ -54,10 +49,8 @@ class Unavailability(models.Model):
     # Who wrote it when it was not a person at this app's pages, e.g. "training:test-2026-11" for study days;
     # part of the idempotency key so the training app can write the same day again without a duplicate.
     source = models.CharField(_("source"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = fields.user(on_delete=models.SET_NULL, optional=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = UnavailabilityQuerySet.as_manager()
 
@@ -89,11 +82,11 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RotationPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RotationPlanQuerySet:
-        from staff.scoping import visible_centre_filter
+class RotationPlanQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
-        qs = self.filter(visible_centre_filter(user))
+    def restrict(self, user, *, via: str | None = None) -> RotationPlanQuerySet:
+        qs = super().restrict(user, via=via)
         # Drafts are the supervision section's working copy; everyone else sees published plans only.
         if not user.has_perm("rosters.manage_rotation"):
             qs = qs.filter(status=PlanStatus.PUBLISHED)
@@ -106,27 +99,18 @@ class RotationPlanQuerySet(models.QuerySet):
 class RotationPlan(models.Model):
     """A centre's roster for one month: windows of the full-time helpers, help-area turns, duty leaders."""
 
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="rotation_plans"
-    )
+    centre = fields.centre(related_name="rotation_plans")
     month = models.DateField(_("month"), help_text=_("The first day of the month"))
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    generated_at = fields.moment(_("generated at"))
+    published_at = fields.moment(_("published at"))
+    published_by = fields.user(on_delete=models.SET_NULL, optional=True)
     # The plan whose rotation this one continues (the latest plan before its month, draft or published, when
     # it was last generated): a month drafted after a draft month goes on from the draft, not from scratch.
-    continued_from = models.ForeignKey(
-        "self",
-        verbose_name=_("continues from"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="continued_by",
+    continued_from = fields.optional_reference(
+        "self", _("continues from"), on_delete=models.SET_NULL, related_name="continued_by"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = RotationPlanQuerySet.as_manager()
 
@@ -164,9 +148,7 @@ class RotationAssignment(models.Model):
     """One full-time helper's window for the month of a plan, with the generator's (or editor's) reason."""
 
     plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="assignments")
-    helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="rotation_assignments"
-    )
+    helper = fields.staff_member(_("helper"), related_name="rotation_assignments")
     window = models.ForeignKey(
         "staff.Window", verbose_name=_("window"), on_delete=models.PROTECT, related_name="rotation_assignments"
     )
@@ -189,9 +171,7 @@ class RotationCover(models.Model):
 
     plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="covers")
     day = models.DateField(_("day"))
-    helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="+"
-    )
+    helper = fields.staff_member(_("helper"))
     window = models.ForeignKey("staff.Window", verbose_name=_("window"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -210,16 +190,10 @@ class HelpAreaTurn(models.Model):
 
     plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="help_area_turns")
     day = models.DateField(_("day"))
-    department = models.ForeignKey(
-        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-    helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="help_area_turns"
-    )
+    department = fields.department(related_name="+")
+    helper = fields.staff_member(_("helper"), related_name="help_area_turns")
     # Whom the plan named; differs from `helper` after an approved substitution.
-    planned_helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("planned helper"), on_delete=models.PROTECT, related_name="+"
-    )
+    planned_helper = fields.staff_member(_("planned helper"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -249,11 +223,11 @@ class BureauLeader(models.Model):
         return f"{self.staff} {self.title}".strip()
 
 
-class DutyDayQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DutyDayQuerySet:
-        from staff.scoping import visible_centre_filter
+class DutyDayQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
-        qs = self.filter(visible_centre_filter(user))
+    def restrict(self, user, *, via: str | None = None) -> DutyDayQuerySet:
+        qs = super().restrict(user, via=via)
         if not user.has_perm("rosters.manage_rotation"):
             qs = qs.filter(plan__status=PlanStatus.PUBLISHED)
         return qs
@@ -266,22 +240,13 @@ class DutyDay(models.Model):
     """The duty leader at the help desk on one working day of a centre, and the week's leading bureau leader."""
 
     plan = models.ForeignKey(RotationPlan, on_delete=models.CASCADE, related_name="duty_days")
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     day = models.DateField(_("day"))
-    leader = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("duty leader"), on_delete=models.PROTECT, related_name="duty_days"
-    )
+    leader = fields.staff_member(_("duty leader"), related_name="duty_days")
     # Whom the plan named; differs from `leader` after an approved substitution.
-    planned_leader = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("planned duty leader"), on_delete=models.PROTECT, related_name="+"
-    )
-    week_leader = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("leading bureau leader of the week"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="led_duty_days",
+    planned_leader = fields.staff_member(_("planned duty leader"))
+    week_leader = fields.staff_member(
+        _("leading bureau leader of the week"), optional=True, related_name="led_duty_days"
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -329,11 +294,8 @@ SUBSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
 LIVE_SUBSTITUTION = (SubstitutionStatus.REQUESTED, SubstitutionStatus.APPROVED)
 
 
-class SubstitutionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SubstitutionQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class SubstitutionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def approved(self) -> SubstitutionQuerySet:
         return self.filter(status=SubstitutionStatus.APPROVED)
@@ -342,29 +304,21 @@ class SubstitutionQuerySet(models.QuerySet):
 class Substitution(models.Model):
     """Someone else covers one day's duty (替岗), filed with the supervision section, who decide on it."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     day = models.DateField(_("day"))
     duty = models.CharField(_("duty"), max_length=12, choices=Duty.choices)
-    absent = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("absent"), on_delete=models.PROTECT, related_name="substituted_duties"
-    )
-    substitute = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("substitute"), on_delete=models.PROTECT, related_name="substitutions"
-    )
+    absent = fields.staff_member(_("absent"), related_name="substituted_duties")
+    substitute = fields.staff_member(_("substitute"), related_name="substitutions")
     # The window of a window post, taken from the plan when the substitution is filed.
-    window = models.ForeignKey(
-        "staff.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    window = fields.optional_reference("staff.Window", _("window"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
     status = models.CharField(
         _("status"), max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.REQUESTED
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    requested_by = fields.user()
+    requested_at = fields.created_at(_("filed at"))
+    decided_by = fields.user(on_delete=models.SET_NULL, optional=True)
+    decided_at = fields.moment(_("decided at"))
     decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
 
     objects = SubstitutionQuerySet.as_manager()
@@ -405,28 +359,21 @@ class CheckInSource(models.TextChoices):
     SYSTEM = "system", _("Marked at opening")
 
 
-class CheckInQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CheckInQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class CheckInQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class CheckIn(models.Model):
     """A staff member's arrival on a working day, or the absence marked at opening when nobody came."""
 
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="check_ins"
-    )
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="check_ins")
+    centre = fields.centre()
     day = models.DateField(_("day"))
     status = models.CharField(_("status"), max_length=8, choices=CheckInStatus.choices)
-    checked_in_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    checked_in_at = fields.moment(_("arrived at"))
     badge_worn = models.BooleanField(_("badge worn"), default=False)
     source = models.CharField(_("recorded"), max_length=8, choices=CheckInSource.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = fields.user(on_delete=models.SET_NULL, optional=True)
 
     objects = CheckInQuerySet.as_manager()
 
@@ -451,8 +398,8 @@ class DutySummary(models.Model):
     """The duty leader's summary of the help-desk records at the end of a duty day (seed 000 二.4)."""
 
     duty_day = models.OneToOneField(DutyDay, on_delete=models.CASCADE, related_name="summary")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_by = fields.user()
+    filed_at = fields.created_at(_("filed at"))
     # Counts taken from the help desk's records when the summary is filed, so later edits do not change it.
     consultations = models.PositiveIntegerField(_("consultations"), default=0)
     assists = models.PositiveIntegerField(_("assist requests"), default=0)

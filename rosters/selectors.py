@@ -80,7 +80,7 @@ def away_days(*, centre_id: int, start: date, end: date) -> dict[int, frozenset[
 
 
 def unavailability_list(*, user, month: date | None = None) -> QuerySet[Unavailability]:
-    qs = Unavailability.objects.visible_to(user).select_related("staff", "staff__centre")
+    qs = Unavailability.objects.restrict(user).select_related("staff", "staff__centre")
     if month is not None:
         qs = qs.overlapping(month, month_end(month))
     return qs.order_by("start", "staff__name")
@@ -293,7 +293,7 @@ def plan_check(plan: RotationPlan, inputs: PlanInputs | None = None):
 
 def plan_list(*, user, centre_id: int | None = None) -> QuerySet[RotationPlan]:
     qs = (
-        RotationPlan.objects.visible_to(user)
+        RotationPlan.objects.restrict(user)
         .select_related("centre", "published_by")
         .annotate(helper_count=Count("assignments", distinct=True))
         .order_by("-month", "centre__code")
@@ -644,9 +644,7 @@ def attendance_report(centre_id: int, month: date) -> list[AttendanceRow]:
 
 def substitution_list(*, user, filters: dict | None = None) -> QuerySet[Substitution]:
     filters = filters or {}
-    qs = Substitution.objects.visible_to(user).select_related(
-        "centre", "absent", "substitute", "window", "requested_by"
-    )
+    qs = Substitution.objects.restrict(user).select_related("centre", "absent", "substitute", "window", "requested_by")
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     return qs.order_by("-day", "-requested_at")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import TransitionNotAllowed
 from hallservice.core.months import add_months, month_end, month_start
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
@@ -58,7 +59,7 @@ def rosters_draft_next_month(now: str | None = None) -> list[str]:
     drafted = []
     for centre in centres.order_by("code"):
         try:
-            rotation_plan_generate(actor=None, centre_id=centre.pk, month=month)
+            rotation_plan_generate(actor=SYSTEM, centre_id=centre.pk, month=month)
         except (TransitionNotAllowed, IntegrityError):
             continue  # a supervisor (or another run) drafted it meanwhile
         drafted.append(centre.code)

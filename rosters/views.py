@@ -26,7 +26,7 @@ from hallservice.core.errors import PermissionDenied
 from hallservice.core.months import add_months, month_end, month_start, next_month, previous_month
 from hallservice.core.query_params import common_filter, month_asked, validated
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attempt, next_url
+from hallservice.core.web import attempt, next_url, submit
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffKind, StaffMember
 from staff.selectors import centre_for, visible_centres
@@ -91,22 +91,16 @@ def plan_list_view(request):
     centres = list(visible_centres(request.user))
     next_month = add_months(month_start(timezone.localdate()), 1)
     form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
-    status = 200
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
-        status = 400
-        if form.is_valid():
-            plan, status = attempt(
-                request,
-                lambda: svc.rotation_plan_generate(
-                    actor=request.user, centre_id=form.cleaned_data["centre"], month=form.cleaned_data["month"]
-                ),
-                form,
-            )
-            if plan is not None:
-                messages.success(request, _("Draft for %(month)s generated.") % {"month": f"{plan.month:%Y-%m}"})
-                return redirect(plan)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.rotation_plan_generate(actor=request.user, centre_id=data["centre"], month=data["month"]),
+        success=lambda plan: _("Draft for %(month)s generated.") % {"month": f"{plan.month:%Y-%m}"},
+    )
+    if done:
+        return done
     context = {
         "centre": centre,
         "centres": centres,
@@ -170,7 +164,7 @@ def _covers_by_day(grid) -> list[tuple[date, list]]:
 
 def _plan(request, pk: int) -> RotationPlan:
     return get_object_or_404(
-        RotationPlan.objects.visible_to(request.user).select_related("centre", "continued_from"), pk=pk
+        RotationPlan.objects.restrict(request.user).select_related("centre", "continued_from"), pk=pk
     )
 
 
@@ -214,16 +208,21 @@ def duty_leader_set_view(request, pk: int, duty_day_pk: int):
     plan = _plan(request, pk)
     duty_day = get_object_or_404(DutyDay, pk=duty_day_pk, plan=plan)
     form = LeaderForm(request.POST, leaders=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
-    status = 400
-    if form.is_valid():
-        _r, status = attempt(
-            request,
-            lambda: svc.duty_day_set_leader(
-                actor=request.user, duty_day_id=duty_day.pk, leader_id=form.cleaned_data["leader"]
-            ),
-        )
-    else:
-        messages.error(request, _("Choose a duty leader."))
+    return _edit_with(
+        request,
+        plan,
+        form,
+        lambda data: svc.duty_day_set_leader(actor=request.user, duty_day_id=duty_day.pk, leader_id=data["leader"]),
+        invalid=_("Choose a duty leader."),
+    )
+
+
+def _edit_with(request, plan, form, call, *, invalid: str):
+    """One change to a draft from a small form: ``invalid`` is the message when the form names nobody."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return _after_edit(request, plan, 400)
+    _r, status = attempt(request, lambda: call(form.cleaned_data))
     return _after_edit(request, plan, status)
 
 
@@ -232,20 +231,15 @@ def duty_leader_set_view(request, pk: int, duty_day_pk: int):
 def week_leader_set_view(request, pk: int):
     plan = _plan(request, pk)
     form = WeekLeaderForm(request.POST, leaders=selectors.bureau_leader_pool(plan.centre_id))
-    status = 400
-    if form.is_valid():
-        _r, status = attempt(
-            request,
-            lambda: svc.duty_week_leader_set(
-                actor=request.user,
-                plan_id=plan.pk,
-                week=form.cleaned_data["week"],
-                leader_id=form.cleaned_data["leader"],
-            ),
-        )
-    else:
-        messages.error(request, _("Choose a bureau leader."))
-    return _after_edit(request, plan, status)
+    return _edit_with(
+        request,
+        plan,
+        form,
+        lambda data: svc.duty_week_leader_set(
+            actor=request.user, plan_id=plan.pk, week=data["week"], leader_id=data["leader"]
+        ),
+        invalid=_("Choose a bureau leader."),
+    )
 
 
 @login_required
@@ -257,15 +251,13 @@ def turn_set_view(request, pk: int, turn_pk: int):
         request.POST,
         helpers=StaffMember.objects.filter(centre_id=plan.centre_id, department_id=turn.department_id),
     )
-    status = 400
-    if form.is_valid():
-        _r, status = attempt(
-            request,
-            lambda: svc.help_area_turn_set(actor=request.user, turn_id=turn.pk, helper_id=form.cleaned_data["helper"]),
-        )
-    else:
-        messages.error(request, _("Choose a window helper."))
-    return _after_edit(request, plan, status)
+    return _edit_with(
+        request,
+        plan,
+        form,
+        lambda data: svc.help_area_turn_set(actor=request.user, turn_id=turn.pk, helper_id=data["helper"]),
+        invalid=_("Choose a window helper."),
+    )
 
 
 @login_required
@@ -308,7 +300,7 @@ def duty_schedule_export_view(request):
     centre = _centre(request)
     month = month_asked(request)
     duty_days = list(
-        DutyDay.objects.visible_to(request.user)
+        DutyDay.objects.restrict(request.user)
         .published()
         .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("leader", "planned_leader", "week_leader")
@@ -519,26 +511,22 @@ def substitution_create_view(request):
     if _member(request) is None:
         raise Http404
     form = _substitution_form(request, request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            sub, status = attempt(
-                request,
-                lambda: svc.substitution_request(
-                    actor=request.user,
-                    absent_id=data["absent"],
-                    substitute_id=data["substitute"],
-                    day=data["day"],
-                    duty=data["duty"],
-                    reason=data["reason"],
-                ),
-                form,
-            )
-            if sub is not None:
-                messages.success(request, _("Substitution filed with the supervision section."))
-                return redirect("rosters:substitutions")
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.substitution_request(
+            actor=request.user,
+            absent_id=data["absent"],
+            substitute_id=data["substitute"],
+            day=data["day"],
+            duty=data["duty"],
+            reason=data["reason"],
+        ),
+        success=_("Substitution filed with the supervision section."),
+        to="rosters:substitutions",
+    )
+    if done:
+        return done
     return render(request, "rosters/substitution_form.html", {"form": form}, status=status)
 
 
@@ -554,7 +542,7 @@ SUBSTITUTION_ACTIONS = {
 def substitution_act_view(request, pk: int, action: str):
     if action not in SUBSTITUTION_ACTIONS:
         raise Http404
-    sub = get_object_or_404(Substitution.objects.visible_to(request.user), pk=pk)
+    sub = get_object_or_404(Substitution.objects.restrict(request.user), pk=pk)
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     result, status = attempt(request, lambda: SUBSTITUTION_ACTIONS[action](request.user, sub.pk, note))
@@ -573,28 +561,24 @@ def unavailability_view(request):
     centre = _centre(request)
     month = month_asked(request)
     form = UnavailabilityForm(request.POST or None, staff=selectors.staff_choices(centre.pk))
-    status = 200
-    if request.method == "POST":
-        if not request.user.has_perm("rosters.add_unavailability"):
-            raise PermissionDenied(_("Only the supervision section records staff absences."))
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            record, status = attempt(
-                request,
-                lambda: svc.unavailability_record(
-                    actor=request.user,
-                    staff_id=data["staff"],
-                    start=data["start"],
-                    end=data["end"],
-                    kind=data["kind"],
-                    note=data["note"],
-                ),
-                form,
-            )
-            if record is not None:
-                messages.success(request, _("Recorded: %(record)s") % {"record": record})
-                return redirect(f"{reverse('rosters:unavailability')}?centre={centre.pk}&month={month:%Y-%m}")
+    if request.method == "POST" and not request.user.has_perm("rosters.add_unavailability"):
+        raise PermissionDenied(_("Only the supervision section records staff absences."))
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.unavailability_record(
+            actor=request.user,
+            staff_id=data["staff"],
+            start=data["start"],
+            end=data["end"],
+            kind=data["kind"],
+            note=data["note"],
+        ),
+        success=lambda record: _("Recorded: %(record)s") % {"record": record},
+        to=f"{reverse('rosters:unavailability')}?centre={centre.pk}&month={month:%Y-%m}",
+    )
+    if done:
+        return done
     records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
     context = {
         "centre": centre,
@@ -614,7 +598,7 @@ def unavailability_view(request):
 def unavailability_delete_view(request, pk: int):
     # Another centre's record is a 404 and a role that may not remove absences a 403, not a redirect as if done
     # (the service refuses both too, but quietly: it is idempotent for the tasks that call it).
-    get_object_or_404(Unavailability.objects.visible_to(request.user), pk=pk)
+    get_object_or_404(Unavailability.objects.restrict(request.user), pk=pk)
     if not request.user.has_perm("rosters.delete_unavailability"):
         raise PermissionDenied(_("Only the supervision section removes staff absences."))
     _r, _status = attempt(request, lambda: svc.unavailability_cancel(actor=request.user, unavailability_id=pk))
@@ -656,25 +640,20 @@ def attendance_view(request):
 @login_required
 def duty_summary_view(request, pk: int):
     duty_day = get_object_or_404(
-        DutyDay.objects.visible_to(request.user).published().select_related("leader", "centre", "week_leader"), pk=pk
+        DutyDay.objects.restrict(request.user).published().select_related("leader", "centre", "week_leader"), pk=pk
     )
     existing = DutySummary.objects.filter(duty_day=duty_day).select_related("filed_by").first()
     form = DutySummaryForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if duty_day.leader_id != getattr(_member(request), "pk", None):
-            raise PermissionDenied(_("Only the day's duty leader files its summary."))
-        status = 400
-        if form.is_valid():
-            summary, status = attempt(
-                request,
-                lambda: svc.duty_summary_file(
-                    actor=request.user, duty_day_id=duty_day.pk, notes=form.cleaned_data["notes"]
-                ),
-                form,
-            )
-            if summary is not None:
-                messages.success(request, _("Duty summary filed."))
-                return redirect(f"{reverse('rosters:dashboard')}?centre={duty_day.centre_id}&day={duty_day.day}")
+    if request.method == "POST" and duty_day.leader_id != getattr(_member(request), "pk", None):
+        raise PermissionDenied(_("Only the day's duty leader files its summary."))
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.duty_summary_file(actor=request.user, duty_day_id=duty_day.pk, notes=data["notes"]),
+        success=_("Duty summary filed."),
+        to=f"{reverse('rosters:dashboard')}?centre={duty_day.centre_id}&day={duty_day.day}",
+    )
+    if done:
+        return done
     context = {"duty_day": duty_day, "summary": existing, "form": form}
     return render(request, "rosters/duty_summary.html", context, status=status)

@@ -23,4 +23,10 @@ class StaffConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from hallservice.core.scoping import register_centre_filter
+
+        from .scoping import visible_centre_filter
+
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="staff_sync_roles")
+        # The kernel's scoped querysets ask the organisation which centres a user may see.
+        register_centre_filter(visible_centre_filter)

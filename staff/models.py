@@ -9,7 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hallservice.core import fields
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class CentreLevel(models.TextChoices):
@@ -26,15 +28,12 @@ PARENT_LEVEL = {
 }
 
 
-class ServiceCentreQuerySet(models.QuerySet):
+class ServiceCentreQuerySet(CentreScopedQuerySet):
+    centre_path = "pk"
+
     def subtree_of(self, centre: ServiceCentre) -> ServiceCentreQuerySet:
         """The centre and everything below it. The tree is at most three levels deep."""
         return self.filter(Q(pk=centre.pk) | Q(parent_id=centre.pk) | Q(parent__parent_id=centre.pk))
-
-    def visible_to(self, user) -> ServiceCentreQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user, "pk"))
 
 
 class ServiceCentre(models.Model):
@@ -45,14 +44,7 @@ class ServiceCentre(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=CentreLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent centre"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = fields.optional_reference("self", _("parent centre"), on_delete=models.PROTECT, related_name="children")
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("service phone"), max_length=30, blank=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=30, blank=True)
@@ -115,30 +107,18 @@ class Department(models.Model):
         return self.name
 
 
-class WindowQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WindowQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class WindowQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class Window(models.Model):
     """A counter in a centre; help desks are the windows where helpers receive citizens."""
 
-    centre = models.ForeignKey(
-        ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="windows"
-    )
+    centre = fields.centre(related_name="windows")
     number = models.CharField(_("number"), max_length=10)
     name = models.CharField(_("name"), max_length=100)
     floor = models.PositiveSmallIntegerField(_("floor"), default=1)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="windows",
-    )
+    department = fields.department(optional=True, related_name="windows")
     is_help_desk = models.BooleanField(_("help desk"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     # Staffing bounds for the monthly rotation of full-time helpers (rosters); 0 lets a window go without one,
@@ -187,14 +167,11 @@ class SpecialistRole(models.TextChoices):
     WORKER = "worker", _("Worker")
 
 
-class StaffMemberQuerySet(models.QuerySet):
+class StaffMemberQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
     def active(self) -> StaffMemberQuerySet:
         return self.filter(is_active=True)
-
-    def visible_to(self, user) -> StaffMemberQuerySet:
-        from .scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
 
 
 class StaffMember(models.Model):
@@ -205,13 +182,9 @@ class StaffMember(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=StaffKind.choices)
-    centre = models.ForeignKey(ServiceCentre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="staff")
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
-    window = models.ForeignKey(
-        Window, verbose_name=_("window"), null=True, blank=True, on_delete=models.SET_NULL, related_name="staff"
-    )
+    centre = fields.centre(related_name="staff")
+    department = fields.department(optional=True, related_name="staff")
+    window = fields.optional_reference(Window, _("window"), on_delete=models.SET_NULL, related_name="staff")
     specialist_role = models.CharField(_("specialist role"), max_length=12, choices=SpecialistRole.choices, blank=True)
     business_scope = models.CharField(_("business scope"), max_length=200, blank=True)
     phone = models.CharField(_("work phone"), max_length=30, blank=True)

@@ -11,7 +11,7 @@ REQUIRED_SPECIALISTS = 2
 
 def visible_centres(user) -> QuerySet[ServiceCentre]:
     """The centres the user may see, the higher levels first (the order of every centre picker)."""
-    return ServiceCentre.objects.visible_to(user).order_by("level", "code")
+    return ServiceCentre.objects.restrict(user).order_by("level", "code")
 
 
 def centre_for(user, centre_id) -> ServiceCentre | None:

@@ -18,4 +18,4 @@ class IntegrityRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_on"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).restrict(request.user)

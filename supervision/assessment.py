@@ -348,93 +348,78 @@ def _evaluation_figures(year: int, centre_ids, staff_id: int | None) -> dict[int
     }
 
 
+def _per_staff(rows, staff_id: int | None, **figures) -> dict[int, dict]:
+    """{helper id: figures} of ``rows`` counted per person (only ``staff_id``'s when given)."""
+    rows = rows.filter(_only("staff", staff_id)).values("staff").annotate(**figures).order_by()
+    return {row.pop("staff"): row for row in rows}
+
+
 def _complaint_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
     start, end = year_bounds(year)
-    rows = (
+    return _per_staff(
         Complaint.objects.filter(
             staff__isnull=False,
             registered_at__gte=start,
             registered_at__lt=end,
             centre_id__in=centre_ids,
             staff__centre_id__in=centre_ids,
-        )
-        .filter(_only("staff", staff_id))
-        .values("staff")
-        .annotate(complaints=Count("pk"), upheld_complaints=Count("pk", filter=Q(substantiated=True)))
-        .order_by()
+        ),
+        staff_id,
+        complaints=Count("pk"),
+        upheld_complaints=Count("pk", filter=Q(substantiated=True)),
     )
-    return {row.pop("staff"): row for row in rows}
 
 
 def _training_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
     start, end = year_bounds(year)
     counted = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)
-    rows = (
+    return _per_staff(
         Attendance.objects.filter(
             required=True,
             session__starts_at__gte=start,
             session__starts_at__lt=end,
             session__centre_id__in=centre_ids,
             staff__centre_id__in=centre_ids,
-        )
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .filter(_only("staff", staff_id))
-        .values("staff")
-        .annotate(
-            training_present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-            training_counted=Count("pk", filter=Q(status__in=counted)),
-        )
-        .order_by()
+        ).exclude(session__status=SessionStatus.CANCELLED),
+        staff_id,
+        training_present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+        training_counted=Count("pk", filter=Q(status__in=counted)),
     )
-    return {row.pop("staff"): row for row in rows}
 
 
 def _test_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
-    rows = (
+    return _per_staff(
         Attempt.objects.filter(
             status__in=GRADED_STATUSES,
             test__month__year=year,
             test__centre_id__in=centre_ids,
             staff__centre_id__in=centre_ids,
-        )
-        .filter(_only("staff", staff_id))
-        .values("staff")
-        .annotate(
-            tests=Count("pk"),
-            score_sum=Sum("score"),
-            tests_below_pass=Count("pk", filter=Q(score__lt=pass_mark())),
-        )
-        .order_by()
+        ),
+        staff_id,
+        tests=Count("pk"),
+        score_sum=Sum("score"),
+        tests_below_pass=Count("pk", filter=Q(score__lt=pass_mark())),
     )
-    return {row.pop("staff"): row for row in rows}
 
 
 def _check_in_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
-    rows = (
-        CheckIn.objects.filter(day__year=year, centre_id__in=centre_ids, staff__centre_id__in=centre_ids)
-        .filter(_only("staff", staff_id))
-        .values("staff")
-        .annotate(
-            check_ins=Count("pk"),
-            check_ins_on_time=Count("pk", filter=Q(status=CheckInStatus.ON_TIME)),
-            late=Count("pk", filter=Q(status=CheckInStatus.LATE)),
-            absent=Count("pk", filter=Q(status=CheckInStatus.ABSENT)),
-        )
-        .order_by()
+    return _per_staff(
+        CheckIn.objects.filter(day__year=year, centre_id__in=centre_ids, staff__centre_id__in=centre_ids),
+        staff_id,
+        check_ins=Count("pk"),
+        check_ins_on_time=Count("pk", filter=Q(status=CheckInStatus.ON_TIME)),
+        late=Count("pk", filter=Q(status=CheckInStatus.LATE)),
+        absent=Count("pk", filter=Q(status=CheckInStatus.ABSENT)),
     )
-    return {row.pop("staff"): row for row in rows}
 
 
 def _integrity_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
-    rows = (
-        IntegrityRecord.objects.standing()
-        .filter(occurred_on__year=year, staff__centre_id__in=centre_ids)
-        .filter(_only("staff", staff_id))
-        .values("staff")
-        .annotate(integrity_records=Count("pk"), veto_records=Count("pk", filter=Q(kind__in=VETO_KINDS)))
-        .order_by()
+    return _per_staff(
+        IntegrityRecord.objects.standing().filter(occurred_on__year=year, staff__centre_id__in=centre_ids),
+        staff_id,
+        integrity_records=Count("pk"),
+        veto_records=Count("pk", filter=Q(kind__in=VETO_KINDS)),
     )
-    return {row.pop("staff"): row for row in rows}
 
 
 SOURCES = (

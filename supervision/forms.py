@@ -130,7 +130,7 @@ class AccessLogFilterForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].choices = _centre_choices(user)
-        self.fields["staff"].queryset = StaffMember.objects.visible_to(user).order_by("name")
+        self.fields["staff"].queryset = StaffMember.objects.restrict(user).order_by("name")
         self.fields["kind"].choices = [("", _("Any access")), *AccessKind.choices]
 
     def clean(self):
@@ -175,9 +175,9 @@ class IntegrityRecordForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("prefix", self.PREFIX)
         super().__init__(*args, **kwargs)
-        staff = StaffMember.objects.visible_to(user).active().select_related("centre").order_by("centre", "name")
+        staff = StaffMember.objects.restrict(user).active().select_related("centre").order_by("centre", "name")
         self.fields["staff_id"].choices = [("", "—")] + [(m.pk, f"{m.name}（{m.centre.name}）") for m in staff]
-        self.fields["request_id"].queryset = ServiceRequest.objects.visible_to(user)
+        self.fields["request_id"].queryset = ServiceRequest.objects.restrict(user)
 
     @classmethod
     def prefilled(cls, query, *, user) -> IntegrityRecordForm:

@@ -7,13 +7,12 @@ post_migrate, which installs those triggers: supervision/apps.py.)
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
-from staff.scoping import visible_centre_filter
+from hallservice.core import fields, text_limits
+from hallservice.core.scoping import CentreScopedQuerySet
 
 from .choices import FigureMeasure, IntegrityKind, ReportStatus
 
@@ -21,7 +20,7 @@ from .choices import FigureMeasure, IntegrityKind, ReportStatus
 class MonthlyReport(models.Model):
     """One month's statistics of a centre and its lower centres (数据统计上报), built as xlsx and PDF by a task."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     month = models.DateField(_("month"), help_text=_("The first day of the month reported"))
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -29,20 +28,11 @@ class MonthlyReport(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
-    enqueued_at = models.DateTimeField(
-        _("sent to the queue at"), null=True, blank=True, help_text=_("Empty while the task queue was unreachable")
-    )
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the monthly timer prepared it"),
-    )
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    enqueued_at = fields.moment(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
+    heartbeat_at = fields.moment(_("last sign of life"))
+    requested_by = fields.user(optional=True, help_text=_("Empty when the monthly timer prepared it"))
+    created_at = fields.created_at(_("requested at"))
+    finished_at = fields.moment(_("finished at"))
 
     class Meta:
         db_table = "hallservice_monthlyreport"
@@ -83,9 +73,7 @@ class FigureCounts(models.Model):
     both need a deadline, so a completion without one is neither.
     """
 
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
-    )
+    centre = fields.centre(on_delete=models.CASCADE, related_name="+")
     measure = models.CharField(_("measure"), max_length=16, choices=FigureMeasure.choices)
     key = models.CharField(_("key"), max_length=32, blank=True)
     total = models.PositiveIntegerField(_("total"), default=0)
@@ -177,9 +165,7 @@ class LedgerGap(models.Model):
         "requests.ServiceRequest", primary_key=True, on_delete=models.CASCADE, related_name="ledger_gap"
     )
     # Copies of the request's, so the audit counts and pages the gaps of a scope without reading the ledger.
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+"
-    )
+    centre = fields.centre(on_delete=models.CASCADE, related_name="+")
     applied_at = models.DateTimeField(_("applied at"))
     completed_at = models.DateTimeField(_("completed at"), null=True)
     no_summary = models.BooleanField(_("no summary"), default=False)
@@ -216,9 +202,8 @@ class StaleRequest(models.Model):
         return f"{self.request_id}"
 
 
-class IntegrityRecordQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IntegrityRecordQuerySet:
-        return self.filter(visible_centre_filter(user, "staff__centre"))
+class IntegrityRecordQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
     def standing(self) -> IntegrityRecordQuerySet:
         """Records that count: not revoked on review."""
@@ -228,27 +213,18 @@ class IntegrityRecordQuerySet(models.QuerySet):
 class IntegrityRecord(models.Model):
     """One breach of the integrity rules by a staff member (seed 000 五.3, seed 004 廉洁服务), found by a supervisor."""
 
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="integrity_records"
-    )
-    request = models.ForeignKey(
-        "requests.ServiceRequest",
-        verbose_name=_("request"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="integrity_records",
+    staff = fields.staff_member(related_name="integrity_records")
+    request = fields.optional_reference(
+        "requests.ServiceRequest", _("request"), on_delete=models.PROTECT, related_name="integrity_records"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=IntegrityKind.choices)
     occurred_on = models.DateField(_("occurred on"))
     description = models.TextField(_("what happened"), max_length=text_limits.TEXT)
     action_taken = models.TextField(_("action taken"), max_length=text_limits.TEXT, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = fields.user()
+    recorded_at = fields.created_at(_("recorded at"))
+    revoked_at = fields.moment(_("revoked at"))
+    revoked_by = fields.user(optional=True)
     revoke_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
 
     objects = IntegrityRecordQuerySet.as_manager()

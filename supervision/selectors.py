@@ -22,7 +22,7 @@ def monthly_reports_visible_to(user) -> QuerySet[MonthlyReport]:
 
 def integrity_record_list(*, user, centre_ids, kind: str = "", year: int | None = None) -> QuerySet[IntegrityRecord]:
     """The records of staff of the given centres the user may see, newest first, narrowed by kind and year."""
-    records = IntegrityRecord.objects.visible_to(user).filter(staff__centre_id__in=centre_ids)
+    records = IntegrityRecord.objects.restrict(user).filter(staff__centre_id__in=centre_ids)
     if kind:
         records = records.filter(kind=kind)
     if year:

@@ -49,7 +49,7 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
     """
     if not actor.has_perm("supervision.view_statistics"):
         raise PermissionDenied(_("Only the supervision section can prepare monthly reports."))
-    centre = ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).first()
+    centre = ServiceCentre.objects.restrict(actor).filter(pk=centre_id).first()
     if centre is None:
         raise DomainError(_("You cannot see this centre."), field="centre")
     month = month_start(month)
@@ -81,7 +81,7 @@ def monthly_report_retry(*, actor, report_id: int) -> MonthlyReport:
         raise PermissionDenied(_("Only the supervision section can prepare monthly reports."))
     report = (
         MonthlyReport.objects.select_for_update()
-        .filter(pk=report_id, centre__in=ServiceCentre.objects.visible_to(actor))
+        .filter(pk=report_id, centre__in=ServiceCentre.objects.restrict(actor))
         .first()
     )
     if report is None:
@@ -180,7 +180,7 @@ def integrity_record_create(
 ) -> IntegrityRecord:
     """Record a breach of the integrity rules by a staff member of the actor's centres, optionally about a request."""
     _ensure_integrity_keeper(actor)
-    member = StaffMember.objects.visible_to(actor).select_related("centre").filter(pk=staff_id).first()
+    member = StaffMember.objects.restrict(actor).select_related("centre").filter(pk=staff_id).first()
     if member is None:
         raise DomainError(_("Choose a staff member of your centres."), field="staff")
     if kind not in IntegrityKind.values:
@@ -193,7 +193,7 @@ def integrity_record_create(
     check_lengths(IntegrityRecord, description=description, action_taken=(action_taken or "").strip())
     req = None
     if request_id is not None:
-        req = ServiceRequest.objects.visible_to(actor).filter(pk=request_id).select_related("centre").first()
+        req = ServiceRequest.objects.restrict(actor).filter(pk=request_id).select_related("centre").first()
         if req is None:
             raise DomainError(_("No request with this number in your centres."), field="request")
         # The request must be work of the member's centre (or a centre below it), where it was handled or registered.
@@ -219,7 +219,7 @@ def integrity_record_create(
 def integrity_record_revoke(*, actor, record_id: int, reason: str) -> IntegrityRecord:
     """Revoke a record found wrong on review; it stays on file, marked revoked, and no longer counts."""
     _ensure_integrity_keeper(actor)
-    if not IntegrityRecord.objects.visible_to(actor).filter(pk=record_id).exists():
+    if not IntegrityRecord.objects.restrict(actor).filter(pk=record_id).exists():
         raise DomainError(_("No such integrity record in your centres."))
     # Re-read under a row lock: two supervisors must not revoke one record at once.
     record = IntegrityRecord.objects.select_for_update().get(pk=record_id)

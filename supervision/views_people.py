@@ -213,7 +213,7 @@ def integrity_list(request):
 @permission_required("supervision.record_integrity", raise_exception=True)
 @require_POST
 def integrity_revoke(request, pk: int):
-    record = get_object_or_404(IntegrityRecord.objects.visible_to(request.user), pk=pk)
+    record = get_object_or_404(IntegrityRecord.objects.restrict(request.user), pk=pk)
     form = IntegrityRevokeForm(request.POST, auto_id=f"id_revoke{pk}_%s")
     status = 400
     if form.is_valid():

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import enum_field, require_perm
+from hallservice.core.api import enum_field, require_perm, validated
 from hallservice.core.idempotency import IdempotentCreateMixin
 from hallservice.core.months import month_start
 from staff.selectors import visible_centres
@@ -145,14 +145,12 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
     filterset_class = SessionFilter
 
     def get_queryset(self):
-        return TrainingSession.objects.visible_to(self.request.user).select_related("topic").order_by("-starts_at")
+        return TrainingSession.objects.restrict(self.request.user).select_related("topic").order_by("-starts_at")
 
     @extend_schema(request=SessionInput, responses={201: SessionOutput})
     def create(self, request):
         require_perm(request.user, "training.manage_sessions", "training.add_department_session")
-        data = SessionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(SessionInput, request.data)
         session = svc.session_create(
             actor=request.user,
             centre_id=_visible_centre(request.user, d["centre"]),
@@ -175,10 +173,9 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
         session = self.get_object()
         if request.method == "POST":
             svc.session_manager_check(actor=request.user, session=session)
-            data = AttendanceInput(data=request.data)
-            data.is_valid(raise_exception=True)
-            marks = {_int_key(k): v for k, v in data.validated_data["marks"].items()}
-            notes = {_int_key(k): v for k, v in data.validated_data["notes"].items()}
+            data = validated(AttendanceInput, request.data)
+            marks = {_int_key(k): v for k, v in data["marks"].items()}
+            notes = {_int_key(k): v for k, v in data["notes"].items()}
             svc.attendance_record(actor=request.user, session_id=session.pk, marks=marks, notes=notes)
         rows = session.attendance.select_related("staff").order_by("staff__name")
         return Response(AttendanceOutput(rows, many=True).data)
@@ -194,9 +191,8 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
         # The training first (another centre's is a 404), who may cancel it next, the input last.
         session = self.get_object()
         svc.session_manager_check(actor=request.user, session=session)
-        data = CancelInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        session = svc.session_cancel(actor=request.user, session_id=session.pk, reason=data.validated_data["reason"])
+        data = validated(CancelInput, request.data)
+        session = svc.session_cancel(actor=request.user, session_id=session.pk, reason=data["reason"])
         return Response(SessionOutput(session).data)
 
 
@@ -231,7 +227,7 @@ class TrainingAttendanceViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         qs = Attendance.objects.select_related("staff").order_by("-session__starts_at", "staff__name")
         if _reader(user):
-            return qs.visible_to(user)
+            return qs.restrict(user)
         return qs.filter(staff__user=user)
 
 
@@ -301,16 +297,15 @@ class QuestionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            Question.objects.visible_to(self.request.user)
+            Question.objects.restrict(self.request.user)
             .select_related("topic")
             .prefetch_related("options")
             .order_by("topic__name", "pk")
         )
 
     def _input(self, request) -> dict:
-        data = QuestionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        data = validated(QuestionInput, request.data)
+        d = dict(data)
         return {
             "kind": d["kind"],
             "text": d["text"],
@@ -471,14 +466,12 @@ class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewset
     filterset_class = MonthlyTestFilter
 
     def get_queryset(self):
-        return MonthlyTest.objects.visible_to(self.request.user).order_by("-month", "centre")
+        return MonthlyTest.objects.restrict(self.request.user).order_by("-month", "centre")
 
     @extend_schema(request=MonthlyTestInput, responses={201: MonthlyTestOutput})
     def create(self, request):
         require_perm(request.user, "training.manage_tests")
-        data = MonthlyTestInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(MonthlyTestInput, request.data)
         test = svc.monthly_test_create(
             actor=request.user,
             centre_id=_visible_centre(request.user, d["centre"]),
@@ -523,7 +516,7 @@ class PaperViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Attempt.objects.none()
         user = self.request.user
-        qs = Attempt.objects.visible_to(user).select_related("staff", "test")
+        qs = Attempt.objects.restrict(user).select_related("staff", "test")
         # Someone else's paper in progress is nobody's business until it is handed in.
         return qs.filter(Q(staff__user=user) | ~Q(status=AttemptStatus.IN_PROGRESS)).order_by("-test__month", "pk")
 
@@ -534,22 +527,20 @@ class PaperViewSet(viewsets.ReadOnlyModelViewSet):
         paper = self.get_object()
         if paper.staff.user_id != request.user.pk:
             raise PermissionDenied()
-        data = AnswerInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AnswerInput, request.data)
         row = svc.attempt_answer(
             actor=request.user,
             attempt_id=paper.pk,
-            question_id=data.validated_data["question"],
-            option_ids=data.validated_data["options"],
+            question_id=data["question"],
+            option_ids=data["options"],
         )
         return Response({"question": row.question_id, "options": row.chosen, "saved_at": row.answered_at})
 
     @extend_schema(request=SubmitInput, responses=PaperOutput)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        data = SubmitInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        answers = {_int_key(k): v for k, v in data.validated_data.get("answers", {}).items()}
+        data = validated(SubmitInput, request.data)
+        answers = {_int_key(k): v for k, v in data.get("answers", {}).items()}
         paper = svc.attempt_submit(actor=request.user, attempt_id=self.get_object().pk, answers=answers or None)
         return Response(PaperOutput(paper).data)
 
@@ -587,7 +578,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Attempt.objects.visible_to(self.request.user)
+            Attempt.objects.restrict(self.request.user)
             .graded()
             .select_related("staff", "test", "study_day")
             .order_by("-test__month", "staff__name")

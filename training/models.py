@@ -12,22 +12,15 @@ person is told; `TrainingEvent` records every change.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
-
-
-def _visible(qs: models.QuerySet, user, field: str = "centre") -> models.QuerySet:
-    from staff.scoping import visible_centre_filter
-
-    return qs.filter(visible_centre_filter(user, field))
-
 
 # --- Topics ------------------------------------------------------------------------------------------------
 
@@ -71,9 +64,8 @@ SESSION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TrainingSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrainingSessionQuerySet:
-        return _visible(self, user)
+class TrainingSessionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def in_month(self, month) -> TrainingSessionQuerySet:
         return self.filter(starts_at__year=month.year, starts_at__month=month.month)
@@ -85,9 +77,7 @@ class TrainingSessionQuerySet(models.QuerySet):
 class TrainingSession(models.Model):
     """One training of a centre's helpers: when, on what, by whom, with its content and materials."""
 
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_sessions"
-    )
+    centre = fields.centre(related_name="training_sessions")
     kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="sessions")
     title = models.CharField(_("title"), max_length=120)
@@ -95,23 +85,11 @@ class TrainingSession(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     location = models.CharField(_("location"), max_length=100, blank=True)
     trainer_name = models.CharField(_("trainer"), max_length=50)
-    trainer = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("trainer (staff record)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="sessions_trained",
+    trainer = fields.staff_member(
+        _("trainer (staff record)"), on_delete=models.SET_NULL, optional=True, related_name="sessions_trained"
     )
     # The department holding a short training in the hall (seed 000 四.1); required for that kind only.
-    department = models.ForeignKey(
-        "staff.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="training_sessions",
-    )
+    department = fields.department(optional=True, related_name="training_sessions")
     content = models.TextField(
         _("content"),
         max_length=text_limits.LONG_TEXT,
@@ -120,8 +98,8 @@ class TrainingSession(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = fields.user(on_delete=models.SET_NULL, null=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = TrainingSessionQuerySet.as_manager()
 
@@ -159,8 +137,8 @@ class SessionMaterial(models.Model):
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(_("title"), max_length=120)
     file = models.FileField(_("file"), upload_to="training/materials/%Y/%m/")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = fields.user(on_delete=models.SET_NULL, null=True)
+    uploaded_at = fields.created_at(_("uploaded at"))
 
     class Meta:
         ordering = ["session", "pk"]
@@ -181,30 +159,22 @@ class AttendanceStatus(models.TextChoices):
     EXCUSED = "excused", _("Excused")
 
 
-class AttendanceQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttendanceQuerySet:
-        return _visible(self, user, "session__centre")
+class AttendanceQuerySet(CentreScopedQuerySet):
+    centre_path = "session__centre"
 
 
 class Attendance(models.Model):
     """Whether one person was at one training; `required` rows were filled in when the session was planned."""
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
-    staff = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("staff member"),
-        on_delete=models.CASCADE,
-        related_name="training_attendance",
-    )
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="training_attendance")
     required = models.BooleanField(_("required"), default=True)
     status = models.CharField(
         _("attendance"), max_length=10, choices=AttendanceStatus.choices, default=AttendanceStatus.PENDING
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = fields.user(on_delete=models.SET_NULL, optional=True)
+    recorded_at = fields.moment(_("recorded at"))
 
     objects = AttendanceQuerySet.as_manager()
 
@@ -233,9 +203,8 @@ class Difficulty(models.IntegerChoices):
     HARD = 3, _("Hard")
 
 
-class QuestionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> QuestionQuerySet:
-        return _visible(self, user)
+class QuestionQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
     def active(self) -> QuestionQuerySet:
         return self.filter(is_active=True)
@@ -249,18 +218,11 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """A test question from the training content, with its explanation; deactivated rather than deleted once used."""
 
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_questions"
-    )
+    centre = fields.centre(related_name="training_questions")
     kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="questions")
-    session = models.ForeignKey(
-        TrainingSession,
-        verbose_name=_("training session"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="questions",
+    session = fields.optional_reference(
+        TrainingSession, _("training session"), on_delete=models.SET_NULL, related_name="questions"
     )
     text = models.TextField(_("question"), max_length=text_limits.TEXT)
     # Variants of one question (e.g. "…（变式2）") share a group within their topic: a paper holds one of them.
@@ -277,8 +239,8 @@ class Question(models.Model):
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = fields.user(on_delete=models.SET_NULL, null=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = QuestionQuerySet.as_manager()
 
@@ -336,9 +298,11 @@ MONTHLY_TEST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class MonthlyTestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MonthlyTestQuerySet:
-        qs = _visible(self, user)
+class MonthlyTestQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
+    def restrict(self, user, *, via: str | None = None) -> MonthlyTestQuerySet:
+        qs = super().restrict(user, via=via)
         # Drafts are the supervision section's working copy.
         if not user.has_perm("training.manage_tests"):
             qs = qs.exclude(status=MonthlyTestStatus.DRAFT)
@@ -348,9 +312,7 @@ class MonthlyTestQuerySet(models.QuerySet):
 class MonthlyTest(models.Model):
     """A centre's test of one month: how many questions, per-topic quotas, opening window and time limit."""
 
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="training_tests"
-    )
+    centre = fields.centre(related_name="training_tests")
     month = models.DateField(_("month"), help_text=_("The first day of the month whose training is tested"))
     title = models.CharField(_("title"), max_length=120)
     question_count = models.PositiveSmallIntegerField(_("number of questions"))
@@ -360,11 +322,11 @@ class MonthlyTest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MonthlyTestStatus.choices, default=MonthlyTestStatus.DRAFT
     )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    consequences_applied_at = models.DateTimeField(_("consequences applied at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = fields.moment(_("published at"))
+    closed_at = fields.moment(_("closed at"))
+    consequences_applied_at = fields.moment(_("consequences applied at"))
+    created_by = fields.user(on_delete=models.SET_NULL, null=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = MonthlyTestQuerySet.as_manager()
 
@@ -437,15 +399,15 @@ ATTEMPT_TRANSITIONS: dict[str, frozenset[str]] = {
 GRADED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED, AttemptStatus.MISSED)
 
 
-class AttemptQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AttemptQuerySet:
+class AttemptQuerySet(CentreScopedQuerySet):
+    centre_path = "test__centre"
+
+    def restrict(self, user, *, via: str | None = None) -> AttemptQuerySet:
         """Managers and report readers see their centres' attempts; everyone sees their own."""
         member = getattr(user, "staff_member", None)
         own = Q(staff_id=member.pk) if member is not None else Q(pk__in=[])
         if user.has_perm("training.manage_tests") or user.has_perm("training.view_training_reports"):
-            from staff.scoping import visible_centre_filter
-
-            return self.filter(visible_centre_filter(user, "test__centre") | own)
+            return self.filter(self.centre_q(user, via=via) | own)
         return self.filter(own)
 
     def graded(self) -> AttemptQuerySet:
@@ -456,17 +418,15 @@ class Attempt(models.Model):
     """One person's sitting of a monthly test: the seed of their draw, the time limit, and the grade."""
 
     test = models.ForeignKey(MonthlyTest, on_delete=models.PROTECT, related_name="attempts")
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="training_attempts"
-    )
+    staff = fields.staff_member(related_name="training_attempts")
     status = models.CharField(
         _("status"), max_length=12, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
     )
     # The draw is random but reproducible: the same seed and bank give the same questions in the same order.
     seed = models.BigIntegerField(_("seed"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    deadline = models.DateTimeField(_("time is up at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = fields.moment(_("started at"))
+    deadline = fields.moment(_("time is up at"))
+    finished_at = fields.moment(_("finished at"))
     correct_count = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
@@ -513,7 +473,7 @@ class AttemptQuestion(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     option_order = models.JSONField(_("option order"), default=list)
     chosen = models.JSONField(_("chosen options"), default=list)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_at = fields.moment(_("answered at"))
     is_correct = models.BooleanField(_("correct"), null=True, blank=True)
 
     class Meta:
@@ -536,15 +496,13 @@ class StudyDay(models.Model):
     """The day of off-post study a score below the pass mark gives (seed 000 四.2); also in the rosters."""
 
     attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="study_day")
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="study_days"
-    )
+    staff = fields.staff_member(related_name="study_days")
     day = models.DateField(_("day"))
     # The rosters' record of the day; written through rosters.services.unavailability_record only.
     unavailability = models.ForeignKey(
         "rosters.Unavailability", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = fields.created_at(_("created at"))
 
     class Meta:
         ordering = ["-day", "staff"]
@@ -566,17 +524,14 @@ RECOMMENDATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RecommendationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RecommendationQuerySet:
-        return _visible(self, user, "staff__centre")
+class RecommendationQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
 
 
 class Recommendation(models.Model):
     """A recommendation to a labour-dispatch company after three failed monthly tests in a row (seed 000 四.2)."""
 
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="recommendations"
-    )
+    staff = fields.staff_member(related_name="recommendations")
     # The third failed test of the run; running the consequences again finds this row.
     test = models.ForeignKey(MonthlyTest, verbose_name=_("test"), on_delete=models.PROTECT, related_name="+")
     company = models.CharField(_("labour-dispatch company"), max_length=100, blank=True)
@@ -586,10 +541,8 @@ class Recommendation(models.Model):
         _("status"), max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.DRAFTED
     )
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_by = fields.user(on_delete=models.SET_NULL, optional=True)
+    created_at = fields.created_at(_("created at"))
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -619,16 +572,14 @@ class NoticeKind(models.TextChoices):
 class TrainingNotice(models.Model):
     """A message to one person: a training to attend, a test to take, a study day, a recommendation."""
 
-    staff = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="training_notices"
-    )
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="training_notices")
     kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
     text = models.CharField(_("text"), max_length=300)
     link = models.CharField(_("link"), max_length=200, blank=True)
     # What the notice is about, e.g. "session:12" or "study:40": the same notice is never written twice.
     key = models.CharField(_("key"), max_length=40)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = fields.created_at(_("created at"))
+    read_at = fields.moment(_("read at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -699,7 +650,7 @@ class QuestionImport(models.Model):
     """A large question-bank spreadsheet imported in the background (training.services.imports); the row is the
     outbox (hallservice/core/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     file = models.FileField(_("file"), upload_to="question-imports/")
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
@@ -710,11 +661,11 @@ class QuestionImport(models.Model):
     row_errors = models.JSONField(_("rows at fault"), default=list, blank=True)
     error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = fields.moment()
+    heartbeat_at = fields.moment()
+    requested_by = fields.user()
+    created_at = fields.created_at()
+    finished_at = fields.moment()
 
     class Meta:
         ordering = ["-created_at"]

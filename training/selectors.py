@@ -1,6 +1,6 @@
 """Read queries of the training app, shared by the services, HTML views, API, exports and reports.
 
-Scoping by centre is the models' `.visible_to(user)`; everything here takes ids or already-scoped objects.
+Scoping by centre is the models' `.restrict(user)`; everything here takes ids or already-scoped objects.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def participants_of(centre_id: int) -> QuerySet[StaffMember]:
 
 
 def session_list(*, user, centre_id: int | None = None, month: date | None = None) -> QuerySet[TrainingSession]:
-    qs = TrainingSession.objects.visible_to(user).select_related("centre", "topic", "department")
+    qs = TrainingSession.objects.restrict(user).select_related("centre", "topic", "department")
     if centre_id is not None:
         qs = qs.filter(centre_id=centre_id)
     if month is not None:
@@ -88,7 +88,7 @@ def month_topic_ids(centre_id: int, month: date) -> set[int]:
 
 def question_list(*, user, filters: dict | None = None) -> QuerySet[Question]:
     filters = filters or {}
-    qs = Question.objects.visible_to(user).select_related("topic", "session", "centre").prefetch_related("options")
+    qs = Question.objects.restrict(user).select_related("topic", "session", "centre").prefetch_related("options")
     if filters.get("centre"):
         qs = qs.filter(centre_id=filters["centre"])
     if filters.get("topic"):
@@ -141,7 +141,7 @@ def pool_counts(centre: ServiceCentre, month: date) -> dict[int, int]:
 
 
 def monthly_test_list(*, user, centre_id: int | None = None) -> QuerySet[MonthlyTest]:
-    qs = MonthlyTest.objects.visible_to(user).select_related("centre")
+    qs = MonthlyTest.objects.restrict(user).select_related("centre")
     if centre_id is not None:
         qs = qs.filter(centre_id=centre_id)
     return qs.annotate(
@@ -374,7 +374,5 @@ def notices_for(member: StaffMember, *, limit: int = 20) -> QuerySet[TrainingNot
 
 def recommendation_list(*, user) -> QuerySet[Recommendation]:
     return (
-        Recommendation.objects.visible_to(user)
-        .select_related("staff", "staff__centre", "test")
-        .order_by("-created_at")
+        Recommendation.objects.restrict(user).select_related("staff", "staff__centre", "test").order_by("-created_at")
     )

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import TransitionNotAllowed
 
 from .models import MonthlyTest, MonthlyTestStatus
@@ -16,7 +17,7 @@ def training_apply_consequences(test_id: int) -> dict[str, int]:
     """Study days and recommendations of a closed test; running it again changes nothing."""
     from .services import monthly_test_apply_consequences
 
-    summary = monthly_test_apply_consequences(actor=None, test_id=test_id)
+    summary = monthly_test_apply_consequences(actor=SYSTEM, test_id=test_id)
     return {"study_days": summary.study_days, "recommendations": summary.recommendations}
 
 
@@ -33,7 +34,7 @@ def training_tests_tick() -> dict[str, int]:
         "pk", flat=True
     ):
         try:
-            monthly_test_close(actor=None, test_id=test_id)
+            monthly_test_close(actor=SYSTEM, test_id=test_id)
         except TransitionNotAllowed:
             continue  # closed meanwhile by a supervisor or another run
         closed += 1

@@ -25,6 +25,13 @@ def require_perm(user, *perms: str) -> None:
         raise exceptions.PermissionDenied()
 
 
+def validated(serializer_class: type[serializers.Serializer], data) -> dict:
+    """The input checked by ``serializer_class``: a 400 with its field messages when it does not fit."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def enum_field(choices, component: str) -> type[serializers.ChoiceField]:
     """A choice field documented as its own named enum, so it cannot collide with another app's "status".
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .actors import SYSTEM
 from .calendar_changes import finish_calendar_change, prepare_calendar_change
 from .calendar_notice import parse_notice
 from .errors import DomainError, PermissionDenied
@@ -20,7 +21,7 @@ from .models import CalendarOverride, CalendarYear
 
 
 def _can_edit_calendar(actor, verb: str) -> None:
-    if actor is not None and not actor.has_perm(f"hallservice.{verb}_calendaroverride"):
+    if actor is not SYSTEM and not actor.has_perm(f"hallservice.{verb}_calendaroverride"):
         raise PermissionDenied(_("You may not change the working calendar."))
 
 

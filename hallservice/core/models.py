@@ -3,9 +3,10 @@
 The rows belong to the app label ``hallservice`` (this package sits inside it), so no table moved with the module.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hallservice.core import fields
 
 
 class CalendarOverride(models.Model):
@@ -34,15 +35,8 @@ class CalendarYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    entered_at = models.DateTimeField(_("notice entered at"), auto_now_add=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entered_at = fields.created_at(_("notice entered at"))
+    entered_by = fields.user(_("entered by"), optional=True)
     source = models.CharField(_("notice"), max_length=100, blank=True, help_text=_("e.g. 国办发明电〔2026〕7号"))
 
     class Meta:
@@ -85,8 +79,8 @@ class Submission(models.Model):
     content_type = models.TextField(_("content type"), blank=True)
     body = models.BinaryField(_("body"), blank=True, default=b"")
     session_key = models.CharField(_("session key"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    created_at = fields.created_at(_("created at"), db_index=True)
+    completed_at = fields.moment(_("completed at"))
 
     class Meta:
         verbose_name = _("submission")
@@ -104,24 +98,15 @@ class ApiToken(models.Model):
     matches) or when it is revoked (the row is deleted: "log out everywhere").
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
-    )
+    user = fields.user(_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True)
     digest = models.CharField(_("digest"), max_length=64)
     password_stamp = models.CharField(max_length=128, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_at = fields.created_at(_("created at"))
+    created_by = fields.user(_("created by"), on_delete=models.SET_NULL, optional=True)
     expires_at = models.DateTimeField(_("expires at"))
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_at = fields.moment(_("last used at"))
 
     class Meta:
         verbose_name = _("API token")

@@ -13,13 +13,14 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, PermissionDenied, TransitionNotAllowed
 
-__all__ = ["attach_error", "attempt", "next_url"]
+__all__ = ["attach_error", "attempt", "next_url", "submit"]
 
 T = TypeVar("T")
 
@@ -74,6 +75,31 @@ def attempt(
         return None, 403
     except ObjectDoesNotExist as exc:
         raise Http404(str(exc)) from exc
+
+
+def submit(
+    request,
+    form,
+    call: Callable[[dict], T],
+    *,
+    success: str | Callable[[T], str],
+    to: str | Callable[[T], object] | None = None,
+) -> tuple[HttpResponse | None, int]:
+    """A POST form's round trip: validate ``form``, run ``call(cleaned_data)`` through ``attempt``, and on
+    success show ``success`` and redirect to ``to`` (the result itself when None; either may be a function of the
+    result). Returns (the redirect, 200), or (None, status) for the view to draw its page again with that status:
+    200 on a GET or with no form, 400 on an invalid form, the service's error status otherwise.
+    """
+    if request.method != "POST" or form is None:
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    result, status = attempt(request, lambda: call(form.cleaned_data), form)
+    if result is None:
+        return None, status
+    messages.success(request, success(result) if callable(success) else success)
+    target = result if to is None else to(result) if callable(to) else to
+    return redirect(target), status
 
 
 def next_url(request, default: str) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hallservice.core import fields
 
 from .service_request import ServiceRequest
 
@@ -23,19 +24,9 @@ class PersonalDataAccess(models.Model):
     centre and the centres above it see the row.
     """
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="personal_data_accesses",
-        verbose_name=_("staff"),
-    )
-    request = models.ForeignKey(
-        ServiceRequest,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="personal_data_accesses",
-        verbose_name=_("request"),
+    actor = fields.user(_("staff"), related_name="personal_data_accesses")
+    request = fields.optional_reference(
+        ServiceRequest, _("request"), on_delete=models.PROTECT, related_name="personal_data_accesses"
     )
     centre = models.ForeignKey(
         "staff.ServiceCentre",

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 
 
 class HandlingType(models.TextChoices):
@@ -39,9 +39,7 @@ class Matter(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     main_item = models.CharField(_("main item"), max_length=200)
     sub_item = models.CharField(_("sub-item"), max_length=200, blank=True)
-    department = models.ForeignKey(
-        "staff.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="matters"
-    )
+    department = fields.department(related_name="matters")
     accepting_window = models.CharField(_("accepting window"), max_length=100, blank=True)
     legal_basis = models.TextField(_("legal basis"), max_length=text_limits.LONG_TEXT, blank=True)
     process = models.TextField(_("process"), max_length=text_limits.LONG_TEXT, blank=True)
@@ -52,13 +50,8 @@ class Matter(models.Model):
         _("handling type"), max_length=10, choices=HandlingType.choices, default=HandlingType.PENDING
     )
     fees = models.CharField(_("fees"), max_length=200, blank=True, default="")
-    contact_helper = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("responsible helper"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="matters",
+    contact_helper = fields.staff_member(
+        _("responsible helper"), on_delete=models.SET_NULL, optional=True, related_name="matters"
     )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 
 from .consultation import Consultation
@@ -33,7 +33,7 @@ class OnlineConsultation(models.Model):
     is_appointment = models.BooleanField(_("appointment"), default=False)
     preferred_date = models.DateField(_("preferred date"), null=True, blank=True)
     slot = models.CharField(_("time slot"), max_length=10, choices=TimeSlot.choices, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -94,9 +94,9 @@ class Notification(models.Model):
     complaint = models.ForeignKey(
         "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = fields.created_at(_("queued at"), db_index=True)
+    claimed_at = fields.moment(editable=False)
+    sent_at = fields.moment(_("sent at"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

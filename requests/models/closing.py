@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 
 from .service_request import ServiceRequest
@@ -29,9 +28,9 @@ class Delivery(models.Model):
     address = EncryptedCharField(_("postal address"))
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=50, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    receipt_confirmed_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = fields.created_at(_("sent at"))
+    receipt_confirmed_at = fields.moment(_("receipt confirmed at"))
+    by = fields.user()
 
     class Meta:
         verbose_name = _("delivery")
@@ -74,34 +73,23 @@ class Evaluation(models.Model):
     attitude = models.PositiveSmallIntegerField(_("attitude"), choices=Rating.choices, null=True, blank=True)
     comment = models.TextField(_("comment"), max_length=text_limits.SUMMARY, blank=True)
     # Indexed: the statistics' daily figures recount a day's evaluations by time.
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty when the applicant rated online"),
-    )
+    at = fields.created_at(_("time"), db_index=True)
+    recorded_by = fields.user(optional=True, help_text=_("Empty when the applicant rated online"))
     needs_follow_up = models.BooleanField(_("needs follow-up"), default=False)
     # The rectification case of a poor rating: return visit, rectification, the applicant's follow-up rating.
     return_visit_due = models.DateField(_("return visit by"), null=True, blank=True)
     follow_up_note = models.TextField(_("follow-up"), max_length=text_limits.TEXT, blank=True)
-    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
-    followed_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    followed_up_at = fields.moment(_("followed up at"))
+    followed_up_by = fields.user(optional=True)
     rectify_due = models.DateField(_("rectify by"), null=True, blank=True)
     rectification_note = models.TextField(_("rectification"), max_length=text_limits.TEXT, blank=True)
-    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
-    rectified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    rectified_at = fields.moment(_("rectified at"))
+    rectified_by = fields.user(optional=True)
     follow_up_rating = models.PositiveSmallIntegerField(
         _("rating after rectification"), choices=Rating.choices, null=True, blank=True
     )
     follow_up_comment = models.TextField(_("comment after rectification"), max_length=text_limits.SUMMARY, blank=True)
-    follow_up_rated_at = models.DateTimeField(_("rated again at"), null=True, blank=True)
+    follow_up_rated_at = fields.moment(_("rated again at"))
     is_invalid = models.BooleanField(_("invalid (after appeal)"), default=False)
     # Timer bookkeeping, so each overdue warning is raised once.
     return_visit_flagged_on = models.DateField(null=True, blank=True, editable=False)
@@ -172,16 +160,14 @@ class EvaluationAppeal(models.Model):
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="appeal")
     reasons = models.TextField(_("reasons for the appeal"), max_length=text_limits.TEXT)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_by = fields.user()
+    filed_at = fields.created_at(_("filed at"))
     decision = models.CharField(
         _("decision"), max_length=8, choices=AppealDecision.choices, default=AppealDecision.PENDING
     )
     decision_reasons = models.TextField(_("reasons for the decision"), max_length=text_limits.TEXT, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = fields.user(optional=True)
+    decided_at = fields.moment(_("decided at"))
 
     class Meta:
         verbose_name = _("evaluation appeal")
@@ -206,8 +192,8 @@ class Summary(models.Model):
 
     request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="summary")
     text = models.TextField(_("summary"), max_length=text_limits.SUMMARY)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    author = fields.user()
+    written_at = fields.created_at(_("written at"))
 
     class Meta:
         verbose_name = _("summary")

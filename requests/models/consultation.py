@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class ConsultationChannel(models.TextChoices):
@@ -24,17 +24,14 @@ class ConsultationOutcome(models.TextChoices):
     CONVERTED = "converted", _("Became a request")
 
 
-class ConsultationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ConsultationQuerySet:
-        from staff.scoping import visible_centre_filter
-
-        return self.filter(visible_centre_filter(user))
+class ConsultationQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
 
 
 class Consultation(models.Model):
     """A question from a citizen or enterprise, owned by the staff member first asked (首问负责制)."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     channel = models.CharField(_("channel"), max_length=12, choices=ConsultationChannel.choices)
     name = models.CharField(_("name"), max_length=200)
     contact = EncryptedCharField(_("contact"))
@@ -46,12 +43,8 @@ class Consultation(models.Model):
         blank=True,
         help_text=_("One-time answer: legal basis, time limit, process, materials"),
     )
-    matter = models.ForeignKey(
-        "requests.Matter", verbose_name=_("matter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    owner = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("first-inquiry owner"), on_delete=models.PROTECT, related_name="+"
-    )
+    matter = fields.optional_reference("requests.Matter", _("matter"), on_delete=models.PROTECT, related_name="+")
+    owner = fields.staff_member(_("first-inquiry owner"))
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ConsultationOutcome.choices, default=ConsultationOutcome.OPEN
     )
@@ -64,8 +57,8 @@ class Consultation(models.Model):
         related_name="consultation",
     )
     # Indexed: the statistics' daily figures recount a day's consultations by time.
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = fields.created_at(_("time"), db_index=True)
+    created_by = fields.user()
 
     objects = ConsultationQuerySet.as_manager()
 

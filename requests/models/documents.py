@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hallservice.core import fields
 
 from .service_request import ServiceRequest
 
@@ -38,8 +39,8 @@ class IssuedDocument(models.Model):
     file = models.FileField(_("file"), upload_to=document_path)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("size in bytes"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = fields.user()
+    issued_at = fields.created_at(_("issued at"))
 
     class Meta:
         ordering = ["request", "kind", "version"]
@@ -63,7 +64,7 @@ class ExportStatus(models.TextChoices):
 class LedgerExport(models.Model):
     """A registration-ledger PDF for one centre and period, rendered in the background."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
+    centre = fields.centre()
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
@@ -73,13 +74,11 @@ class LedgerExport(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
-    enqueued_at = models.DateTimeField(
-        _("sent to the queue at"), null=True, blank=True, help_text=_("Empty while the task queue was unreachable")
-    )
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = fields.moment(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
+    heartbeat_at = fields.moment(_("last sign of life"))
+    requested_by = fields.user()
+    created_at = fields.created_at()
+    finished_at = fields.moment()
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.text_limits import excerpt
 
 from .service_request import ServiceRequest
@@ -44,7 +43,7 @@ class MaterialCheck(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     promised_by = models.DateField(_("promised supply date"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_at = fields.moment(_("checked at"))
 
     class Meta:
         ordering = ["request", "position", "pk"]
@@ -61,7 +60,7 @@ class MaterialCheck(models.Model):
         return self.name
 
     @classmethod
-    def for_material(cls, request: ServiceRequest, material: RequiredMaterial, **fields) -> MaterialCheck:
+    def for_material(cls, request: ServiceRequest, material: RequiredMaterial, **extra) -> MaterialCheck:
         """An unsaved check of one of the matter's required materials, with the catalogue's wording copied in."""
         return cls(
             request=request,
@@ -70,7 +69,7 @@ class MaterialCheck(models.Model):
             name=material.name,
             how_to_obtain=material.how_to_obtain,
             tolerant_waivable=material.tolerant_waivable,
-            **fields,
+            **extra,
         )
 
 
@@ -78,12 +77,10 @@ class Handover(models.Model):
     """The record of materials an agency helper received from the applicant."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="handovers")
-    received_by = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
-    )
+    received_by = fields.staff_member(_("received by"))
     items = models.TextField(_("materials received"), max_length=text_limits.TEXT)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -98,20 +95,11 @@ class Assignment(models.Model):
     """A change of dedicated helper, with the reason the applicant was told."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="assignments")
-    helper = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("helper"), on_delete=models.PROTECT, related_name="+"
-    )
-    previous_helper = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("previous helper"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    helper = fields.staff_member(_("helper"))
+    previous_helper = fields.staff_member(_("previous helper"), optional=True)
     reason = models.CharField(_("reason"), max_length=300)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = fields.user(_("by"))
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -126,11 +114,11 @@ class WorkLogEntry(models.Model):
     """A line of the helper's work log: what was done, a problem met and how it was solved."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = fields.user()
     text = models.TextField(_("work done"), max_length=text_limits.TEXT)
     problem = models.TextField(_("problem"), max_length=text_limits.TEXT, blank=True)
     resolution = models.TextField(_("resolution"), max_length=text_limits.TEXT, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -145,9 +133,9 @@ class ProgressReport(models.Model):
     """A progress report the applicant sees on their status page."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = fields.user()
     text = models.TextField(_("progress"), max_length=text_limits.SUMMARY)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = fields.created_at(_("time"))
 
     class Meta:
         ordering = ["at"]
@@ -169,19 +157,12 @@ class DepartmentTask(models.Model):
     """A participating department's part of a multi-department request, claimed and reported by that department."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="department_tasks")
-    department = models.ForeignKey("staff.Department", verbose_name=_("department"), on_delete=models.PROTECT)
+    department = fields.department()
     description = models.CharField(_("part to do"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    claimed_by = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    claimed_by = fields.staff_member(_("claimed by"), optional=True)
+    claimed_at = fields.moment(_("claimed at"))
+    finished_at = fields.moment(_("finished at"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -200,12 +181,12 @@ class JointMeeting(models.Model):
     """Minutes of a joint meeting the duty leader convened for a multi-department request."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="joint_meetings")
-    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    convened_by = fields.user()
     held_on = models.DateField(_("held on"))
     attendees = models.CharField(_("attendees"), max_length=500)
     minutes = models.TextField(_("minutes"), max_length=text_limits.LONG_TEXT)
     decisions = models.TextField(_("decisions"), max_length=text_limits.TEXT, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = fields.created_at()
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -233,7 +214,7 @@ class Suspension(models.Model):
     resume_by = models.DateField(_("resume by"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = fields.user()
 
     class Meta:
         ordering = ["started_on", "pk"]
@@ -265,12 +246,10 @@ class Extension(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_by = fields.user()
+    requested_at = fields.created_at()
+    decided_by = fields.user(optional=True)
+    decided_at = fields.moment()
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:

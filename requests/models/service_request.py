@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import text_limits
+from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField, blind_index, mask_phone
 from hallservice.core.events import Event, verb_field
 from hallservice.core.identity import IdType, mask_document_number
+from hallservice.core.scoping import CentreScopedQuerySet
 
 
 class Kind(models.TextChoices):
@@ -73,14 +73,14 @@ class KeyProject(models.Model):
     """A provincial or municipal priority project with a dedicated agent chosen from the duty leaders."""
 
     name = models.CharField(_("name"), max_length=200)
-    centre = models.ForeignKey("staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT)
-    agent = models.ForeignKey(
-        "staff.StaffMember", verbose_name=_("dedicated agent"), on_delete=models.PROTECT, related_name="key_projects"
-    )
+    centre = fields.centre()
+    agent = fields.staff_member(_("dedicated agent"), related_name="key_projects")
     enterprise = models.CharField(_("enterprise"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, blank=True, help_text=_("provincial / municipal"))
     description = models.TextField(_("description"), max_length=text_limits.TEXT, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = fields.created_at(_("created at"))
+
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,15 +125,10 @@ class ApplicantIdentity:
         }
 
 
-class ServiceRequestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ServiceRequestQuerySet:
-        """Requests of the user's centres, and those their centre registered and forwarded upwards."""
-        from staff.scoping import visible_centre_filter
-
-        current = visible_centre_filter(user)
-        if not current:  # an empty Q means "everything" (admins); OR-ing it would silently narrow it
-            return self.all()
-        return self.filter(current | visible_centre_filter(user, "origin_centre"))
+class ServiceRequestQuerySet(CentreScopedQuerySet):
+    # Requests of the user's centres, and those their centre registered and forwarded upwards (a read-only trace:
+    # only the centre in charge acts, ``restrict(user, via="centre")``).
+    centre_path = ("centre", "origin_centre")
 
     def open(self) -> ServiceRequestQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -180,9 +175,7 @@ class ServiceRequest(models.Model):
     applicant_address = EncryptedCharField(_("address"))
 
     matter = models.ForeignKey("requests.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+")
-    centre = models.ForeignKey(
-        "staff.ServiceCentre", verbose_name=_("centre"), on_delete=models.PROTECT, related_name="requests"
-    )
+    centre = fields.centre(related_name="requests")
     origin_centre = models.ForeignKey(
         "staff.ServiceCentre",
         verbose_name=_("registered at"),
@@ -190,22 +183,10 @@ class ServiceRequest(models.Model):
         related_name="+",
         help_text=_("Where the request was first registered; differs from the centre after forwarding"),
     )
-    helper = models.ForeignKey(
-        "staff.StaffMember",
-        verbose_name=_("dedicated helper"),
-        on_delete=models.PROTECT,
-        related_name="requests",
-    )
-    lead_department = models.ForeignKey(
-        "staff.Department", verbose_name=_("lead department"), on_delete=models.PROTECT, related_name="+"
-    )
-    key_project = models.ForeignKey(
-        KeyProject,
-        verbose_name=_("key project"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="requests",
+    helper = fields.staff_member(_("dedicated helper"), related_name="requests")
+    lead_department = fields.department(_("lead department"), related_name="+")
+    key_project = fields.optional_reference(
+        KeyProject, _("key project"), on_delete=models.PROTECT, related_name="requests"
     )
     reason = models.CharField(
         _("reason for help"), max_length=text_limits.REASON, blank=True, help_text=_("受理理由 in the ledger")
@@ -220,24 +201,17 @@ class ServiceRequest(models.Model):
     pickup_phone = EncryptedCharField(_("recipient phone"))
     lookup_code = models.CharField(_("lookup code"), max_length=12, editable=False)
 
-    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    applied_at = fields.created_at(_("applied at"))
+    accepted_at = fields.moment(_("accepted at"))
+    accepted_by = fields.user(_("accepted by"), optional=True)
     deadline = models.DateField(_("promised deadline"), null=True, blank=True, db_index=True)
     paused_working_days = models.PositiveIntegerField(_("paused working days"), default=0)
     extension_working_days = models.PositiveIntegerField(_("extension working days"), default=0)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_at = fields.moment(_("completed at"))
     result = models.TextField(_("result"), max_length=text_limits.RESULT, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    delivered_at = fields.moment(_("delivered at"))
+    closed_at = fields.moment(_("closed at"))
+    archived_at = fields.moment(_("archived at"))
     termination_reason = models.CharField(_("termination reason"), max_length=30, blank=True)
     # How many one-time deficiency notices the applicant got: 0 means done in one visit (statistics read it
     # without joining the event log, which is ten times larger).
@@ -249,9 +223,7 @@ class ServiceRequest(models.Model):
     overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
     summary_flagged_on = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = fields.user(_("registered by"))
 
     objects = ServiceRequestQuerySet.as_manager()
 

@@ -230,27 +230,26 @@ def _rating_field(label):
     return forms.TypedChoiceField(label=label, coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect)
 
 
+def _comment_field():
+    return forms.CharField(
+        label=gettext_lazy("Anything else (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
 class EvaluationForm(PublicForm):
     rating = _rating_field(gettext_lazy("Overall, how satisfied are you?"))
     efficiency = _rating_field(gettext_lazy("How quickly was it done?"))
     service_level = _rating_field(gettext_lazy("How well did the helper know the matter?"))
     attitude = _rating_field(gettext_lazy("How were you treated?"))
-    comment = forms.CharField(
-        label=gettext_lazy("Anything else (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
+    comment = _comment_field()
 
 
 class RateAgainForm(PublicForm):
     rating = _rating_field(gettext_lazy("After the rectification, how satisfied are you now?"))
-    comment = forms.CharField(
-        label=gettext_lazy("Anything else (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
+    comment = _comment_field()
 
 
 class FeedbackForm(PublicForm):
@@ -288,6 +287,22 @@ def render_public(
 def _throttled(request, exc: throttle.Throttled):
     # The site's 429 page (hallservice.core.errorpages) in the citizens' layout: how long to wait, Retry-After.
     return too_many_requests(request, retry_after=exc.retry_after)
+
+
+def _counted(request, scope: str, accept):
+    """A citizen's form, counted per client address before it is read: past the limit, the 429 page.
+
+    ``accept()`` returns the answer to a submission it took, or None for one it refused, which is not counted.
+    """
+    address = throttle.client_address(request)
+    try:
+        throttle.attempt(scope, address)
+    except throttle.Throttled as exc:
+        return _throttled(request, exc)
+    response = accept()
+    if response is None:
+        throttle.release(scope, address)  # not accepted: not counted
+    return response
 
 
 def _request_from(token: str) -> ServiceRequest:
@@ -432,35 +447,35 @@ def track_evaluate(request, token: str):
 @never_cache
 def track_consult(request):
     form = ConsultForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        address = throttle.client_address(request)
-        try:
-            throttle.attempt("consultation_address", address)
-        except throttle.Throttled as exc:
-            return _throttled(request, exc)
-        if form.is_valid():
-            data = form.cleaned_data
-            online, _status = attempt(
-                request,
-                lambda: consultation_submit_online(
-                    centre_id=data["centre_id"],
-                    matter_id=data["matter_id"],
-                    appointment=data["appointment"],
-                    preferred_date=data["preferred_date"],
-                    slot=data["slot"],
-                    name=data["name"],
-                    phone=data["phone"],
-                    question=data["question"],
-                ),
-                form,
-            )
-            if online is not None:
-                request.session["track_consultation"] = online.pk
-                return redirect("track:consult-done")
-        throttle.release("consultation_address", address)  # not accepted: not counted
-    return render_public(request, "requests/public/consult.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return render_public(request, "requests/public/consult.html", {"form": form})
+
+    def accept():
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
+        online, _status = attempt(
+            request,
+            lambda: consultation_submit_online(
+                centre_id=data["centre_id"],
+                matter_id=data["matter_id"],
+                appointment=data["appointment"],
+                preferred_date=data["preferred_date"],
+                slot=data["slot"],
+                name=data["name"],
+                phone=data["phone"],
+                question=data["question"],
+            ),
+            form,
+        )
+        if online is None:
+            return None
+        request.session["track_consultation"] = online.pk
+        return redirect("track:consult-done")
+
+    return _counted(request, "consultation_address", accept) or render_public(
+        request, "requests/public/consult.html", {"form": form}, status=400
+    )
 
 
 @never_cache
@@ -490,36 +505,35 @@ def track_complain(request):
     if request.GET.get("number") and len(request.GET["number"]) <= 32:
         initial = {"request_number": request.GET["number"], "via_status": request.GET.get("from") == "status"}
     form = ComplaintForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        address = throttle.client_address(request)
+    if request.method != "POST":
+        return render_public(request, "requests/public/complain.html", {"form": form})
+
+    def accept():
+        if not form.is_valid():
+            return None
+        data = form.cleaned_data
         try:
-            throttle.attempt("complaint_address", address)
-        except throttle.Throttled as exc:
-            return _throttled(request, exc)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                complaint = complaint_register(
-                    actor=None,
-                    source=ComplaintSource.STATUS_PAGE if data["via_status"] else ComplaintSource.ONLINE,
-                    category=data["category"],
-                    content=data["content"],
-                    centre_id=data["centre_id"],
-                    request_number=data["request_number"],
-                    anonymous=data["anonymous"],
-                    name=data["name"],
-                    contact=data["contact"],
-                )
-            except DomainError as exc:
-                attach_error(form, exc)
-            else:
-                # The code is shown once, on the next page, then forgotten by the session.
-                request.session["track_complaint"] = complaint.pk
-                return redirect("track:complain-done")
-        throttle.release("complaint_address", address)  # not accepted: not counted
-    return render_public(request, "requests/public/complain.html", {"form": form}, status=status)
+            complaint = complaint_register(
+                actor=None,
+                source=ComplaintSource.STATUS_PAGE if data["via_status"] else ComplaintSource.ONLINE,
+                category=data["category"],
+                content=data["content"],
+                centre_id=data["centre_id"],
+                request_number=data["request_number"],
+                anonymous=data["anonymous"],
+                name=data["name"],
+                contact=data["contact"],
+            )
+        except DomainError as exc:
+            attach_error(form, exc)
+            return None
+        # The code is shown once, on the next page, then forgotten by the session.
+        request.session["track_complaint"] = complaint.pk
+        return redirect("track:complain-done")
+
+    return _counted(request, "complaint_address", accept) or render_public(
+        request, "requests/public/complain.html", {"form": form}, status=400
+    )
 
 
 @never_cache

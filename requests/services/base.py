@@ -25,7 +25,7 @@ def lock_request(request_id: int) -> ServiceRequest:
 
 
 def is_visible_to(actor, req: ServiceRequest) -> bool:
-    return ServiceRequest.objects.visible_to(actor).filter(pk=req.pk).exists()
+    return ServiceRequest.objects.restrict(actor).filter(pk=req.pk).exists()
 
 
 def is_in_charge(actor, req: ServiceRequest) -> bool:
@@ -33,11 +33,9 @@ def is_in_charge(actor, req: ServiceRequest) -> bool:
 
     After forwarding (转办) the receiving centre is the request's centre and the only one that acts; the
     centre that registered and forwarded it keeps a read-only trace through ``origin_centre`` (see
-    ``ServiceRequestQuerySet.visible_to``), so every service refuses its staff. Admins act everywhere.
+    ``ServiceRequestQuerySet.centre_path``), so every service refuses its staff. Admins act everywhere.
     """
-    from staff.scoping import visible_centre_filter
-
-    return ServiceRequest.objects.filter(visible_centre_filter(actor)).filter(pk=req.pk).exists()
+    return ServiceRequest.objects.restrict(actor, via="centre").filter(pk=req.pk).exists()
 
 
 def ensure_in_charge(actor, req: ServiceRequest) -> None:
@@ -127,10 +125,3 @@ def require(value, message: str, *, field: str) -> None:
     """A required input of a service is empty: refuse with a field error."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise DomainError(message, field=field)
-
-
-def staff_of(actor):
-    member = getattr(actor, "staff_member", None)
-    if member is None:
-        raise PermissionDenied(_("Only staff members of a centre can do this."))
-    return member

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
@@ -431,7 +432,7 @@ def evaluation_flag_overdue(today: date) -> list[int]:
             evaluation.save(update_fields=[field for field, _verb, _due in flagged])
             for _field, verb, due in flagged:
                 record_event(
-                    req, actor=None, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
+                    req, actor=SYSTEM, verb=verb, note=_("The limit was %(date)s.") % {"date": f"{due:%Y-%m-%d}"}
                 )
                 after_commit(
                     notify_supervisors,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from staff.access import ensure_perm
 
 from ..models import (
     DocumentKind,
@@ -195,9 +196,8 @@ def ledger_export_create(*, actor, centre_id: int, date_from, date_to) -> Ledger
     """Queue a registration-ledger PDF for a centre and period; a Celery task renders it."""
     from staff.models import ServiceCentre
 
-    if not actor.has_perm("requests.view_servicerequest"):
-        raise PermissionDenied(_("You may not export the ledger."))
-    centre = ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).first()
+    ensure_perm(actor, "requests.view_servicerequest", _("You may not export the ledger."))
+    centre = ServiceCentre.objects.restrict(actor).filter(pk=centre_id).first()
     if centre is None:
         raise DomainError(_("Choose one of your centres."), field="centre")
     if date_from is None or date_to is None or date_from > date_to:

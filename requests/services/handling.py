@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
+from staff.access import ensure_perm, staff_of
 from staff.models import Department, StaffKind, StaffMember
 
 from ..models import (
@@ -29,7 +30,7 @@ from ..models import (
     WorkLogEntry,
 )
 from ..selectors import key_projects_linkable
-from .base import ensure_action, lock_request, move, record_event, require, staff_of
+from .base import ensure_action, lock_request, move, record_event, require
 
 
 @transaction.atomic
@@ -324,8 +325,7 @@ def key_project_create(
     *, actor, name: str, agent_id: int, enterprise: str = "", level: str = "", description: str = ""
 ) -> KeyProject:
     """A key project gets a dedicated agent chosen from the duty leaders (seed 000 三.4)."""
-    if not actor.has_perm("requests.manage_key_project"):
-        raise PermissionDenied(_("You may not manage key projects."))
+    ensure_perm(actor, "requests.manage_key_project", _("You may not manage key projects."))
     member = staff_of(actor)
     require(name, _("Enter the project's name."), field="name")
     check_lengths(

@@ -22,6 +22,7 @@ from hallservice.core.identity import IdType, validate_document_number
 from hallservice.core.sequences import sequence_next
 from hallservice.core.text_limits import check_field_length, check_length, check_lengths
 from hallservice.core.workdays import WorkingCalendar
+from staff.access import ensure_perm, staff_of
 from staff.models import StaffMember
 
 from ..models import (
@@ -42,7 +43,7 @@ from ..models import (
     Status,
 )
 from ..selectors import key_projects_linkable
-from .base import ensure_action, lock_request, move, record_event, require, staff_of
+from .base import ensure_action, lock_request, move, record_event, require
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
@@ -102,8 +103,7 @@ def consultation_create(
     matter_id: int | None = None,
 ) -> Consultation:
     """Record a question; the staff member who took it owns it (first-inquiry responsibility)."""
-    if not actor.has_perm("requests.register_request"):
-        raise PermissionDenied(_("You may not record consultations."))
+    ensure_perm(actor, "requests.register_request", _("You may not record consultations."))
     owner = staff_of(actor)
     require(name, _("Enter the name of the person asking."), field="name")
     require(question, _("Enter the question."), field="question")
@@ -133,7 +133,7 @@ def consultation_answer(*, actor, consultation_id: int, answer: str, referred: b
     consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
     if (
         not actor.has_perm("requests.register_request")
-        or not Consultation.objects.visible_to(actor).filter(pk=consultation.pk).exists()
+        or not Consultation.objects.restrict(actor).filter(pk=consultation.pk).exists()
     ):
         raise PermissionDenied(_("You may not answer this consultation."))
     if consultation.outcome == ConsultationOutcome.CONVERTED:
@@ -195,7 +195,7 @@ def _consultation_to_convert(actor, consultation_id: int | None) -> Consultation
     if consultation_id is None:
         return None
     consultation = Consultation.objects.select_for_update().filter(pk=consultation_id).first()
-    if consultation is None or not Consultation.objects.visible_to(actor).filter(pk=consultation_id).exists():
+    if consultation is None or not Consultation.objects.restrict(actor).filter(pk=consultation_id).exists():
         raise DomainError(_("Unknown consultation."), field="consultation")
     if consultation.outcome == ConsultationOutcome.CONVERTED:
         raise TransitionNotAllowed(_("This consultation has already become a request."))
@@ -205,8 +205,7 @@ def _consultation_to_convert(actor, consultation_id: int | None) -> Consultation
 @transaction.atomic
 def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
     """Register an application (登记表 entry) with its material checklist taken from the matter."""
-    if not actor.has_perm("requests.register_request"):
-        raise PermissionDenied(_("You may not register requests."))
+    ensure_perm(actor, "requests.register_request", _("You may not register requests."))
     member = staff_of(actor)
     if data.kind not in Kind.values:
         raise DomainError(_("Choose assist or agency."), field="kind")

@@ -13,11 +13,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.workdays import WorkingCalendar
 
 from ..models import MaterialCheck, MaterialStatus, ServiceRequest, Status
 from .base import lock_request, record_event
 from .closing import _terminate
+
+RUNNING = (Status.ACCEPTED, Status.IN_PROGRESS)
+
+
+def _flag_once(pk: int, today: date, field: str, *, lapsed, verb: str, note) -> bool:
+    """Stamp ``field`` of the request with today and log ``verb`` with ``note(req)``, once, under the request's lock.
+
+    False when it was stamped already or ``lapsed(req)`` says it no longer applies (it changed since the query).
+    """
+    with transaction.atomic():
+        req = lock_request(pk)
+        if getattr(req, field) or lapsed(req):
+            return False
+        setattr(req, field, today)
+        req.save(update_fields=[field])
+        record_event(req, actor=SYSTEM, verb=verb, note=note(req))
+        return True
 
 
 def warn_deadlines(today: date) -> list[int]:
@@ -25,55 +43,42 @@ def warn_deadlines(today: date) -> list[int]:
     cal = WorkingCalendar()
     horizon = cal.add_working_days(today, settings.DEADLINE_WARNING_WORKING_DAYS)
     candidates = ServiceRequest.objects.filter(
-        status__in=(Status.ACCEPTED, Status.IN_PROGRESS),
-        deadline__gte=today,
-        deadline__lte=horizon,
-        deadline_warned_on__isnull=True,
+        status__in=RUNNING, deadline__gte=today, deadline__lte=horizon, deadline_warned_on__isnull=True
     ).values_list("pk", flat=True)
-    touched = []
-    for pk in candidates:
-        with transaction.atomic():
-            req = lock_request(pk)
-            if req.deadline_warned_on or req.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
-                continue
-            days = cal.working_days_between(today, req.deadline)
-            req.deadline_warned_on = today
-            req.save(update_fields=["deadline_warned_on"])
-            record_event(
-                req,
-                actor=None,
-                verb="deadline_warning",
-                note=_("%(days)d working days left until the promised date %(deadline)s.")
-                % {"days": days, "deadline": f"{req.deadline:%Y-%m-%d}"},
-            )
-            touched.append(pk)
-    return touched
+    return [
+        pk
+        for pk in candidates
+        if _flag_once(
+            pk,
+            today,
+            "deadline_warned_on",
+            lapsed=lambda req: req.status not in RUNNING,
+            verb="deadline_warning",
+            note=lambda req: (
+                _("%(days)d working days left until the promised date %(deadline)s.")
+                % {"days": cal.working_days_between(today, req.deadline), "deadline": f"{req.deadline:%Y-%m-%d}"}
+            ),
+        )
+    ]
 
 
 def flag_overdue(today: date) -> list[int]:
     """Flag, once, each running request past its promised deadline."""
-    touched = []
-    for pk in (
+    candidates = (
         ServiceRequest.objects.overdue(today).filter(overdue_flagged_on__isnull=True).values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            req = lock_request(pk)
-            if (
-                req.overdue_flagged_on
-                or req.status not in (Status.ACCEPTED, Status.IN_PROGRESS)
-                or req.deadline >= today
-            ):
-                continue
-            req.overdue_flagged_on = today
-            req.save(update_fields=["overdue_flagged_on"])
-            record_event(
-                req,
-                actor=None,
-                verb="overdue",
-                note=_("Past the promised date %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"},
-            )
-            touched.append(pk)
-    return touched
+    )
+    return [
+        pk
+        for pk in candidates
+        if _flag_once(
+            pk,
+            today,
+            "overdue_flagged_on",
+            lapsed=lambda req: req.status not in RUNNING or req.deadline >= today,
+            verb="overdue",
+            note=lambda req: _("Past the promised date %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"},
+        )
+    ]
 
 
 def expire_suspensions(today: date) -> list[int]:
@@ -92,7 +97,7 @@ def expire_suspensions(today: date) -> list[int]:
                 continue
             _terminate(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 reason="suspension_expired",
                 today=today,
                 note=_("Not resumed by %(date)s.") % {"date": f"{suspension.resume_by:%Y-%m-%d}"},
@@ -113,20 +118,16 @@ def flag_missing_summaries(today: date) -> list[int]:
     ).values_list("pk", "completed_at")
     for pk, completed_at in candidates:
         due = cal.add_working_days(timezone.localdate(completed_at), 2)
-        if today <= due:
-            continue
-        with transaction.atomic():
-            req = lock_request(pk)
-            if req.summary_flagged_on or hasattr(req, "summary"):
-                continue
-            req.summary_flagged_on = today
-            req.save(update_fields=["summary_flagged_on"])
-            record_event(
-                req,
-                actor=None,
-                verb="summary_overdue",
-                note=_("No summary by %(due)s (2 working days after completion).") % {"due": f"{due:%Y-%m-%d}"},
-            )
+        if today > due and _flag_once(
+            pk,
+            today,
+            "summary_flagged_on",
+            lapsed=lambda req: hasattr(req, "summary"),
+            verb="summary_overdue",
+            note=lambda req, due=due: (
+                _("No summary by %(due)s (2 working days after completion).") % {"due": f"{due:%Y-%m-%d}"}
+            ),
+        ):
             touched.append(pk)
     return touched
 
@@ -145,7 +146,7 @@ def remind_tolerant_materials(today: date) -> list[int]:
                 continue
             record_event(
                 req,
-                actor=None,
+                actor=SYSTEM,
                 verb="material_reminder",
                 public=True,
                 note=_("“%(name)s” was promised by %(date)s and has not been supplied yet.")

@@ -16,15 +16,17 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_lengths
 from hallservice.core.workdays import WorkingCalendar
 from requests.models import Consultation, Kind, ServiceRequest
+from staff.access import ensure_perm, staff_of
 from staff.models import ServiceCentre, StaffMember
 
 from ..models import CheckIn, CheckInSource, CheckInStatus, DutyDay, DutySummary, PlanStatus, Unavailability
 from ..selectors import day_roster
-from .common import ensure_perm, record_event, staff_of
+from .common import record_event
 
 DEFAULT_LEAD_MINUTES = 10
 
@@ -51,7 +53,7 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
     staff = member
     if staff_id is not None and int(staff_id) != member.pk:
         ensure_perm(actor, "rosters.record_duty", _("Only a duty leader may record someone else's arrival."))
-        staff = StaffMember.objects.visible_to(actor).active().filter(pk=staff_id).first()
+        staff = StaffMember.objects.restrict(actor).active().filter(pk=staff_id).first()
         if staff is None:
             raise DomainError(_("Choose an active staff member of your centre."), field="staff")
         source = CheckInSource.LEADER
@@ -130,7 +132,7 @@ def checkin_mark_absentees(*, centre_id: int, now: datetime | None = None) -> in
     )
     record_event(
         centre_id=centre.pk,
-        actor=None,
+        actor=SYSTEM,
         verb="absentees_marked",
         note=_("%(n)d not checked in at opening.") % {"n": len(missing)},
     )

@@ -4,35 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.text_limits import excerpt
-from staff.models import ServiceCentre, StaffMember
 
 from ..models import PLAN_TRANSITIONS, PlanStatus, RosterEvent, RotationPlan
-
-# `actor=None` means the system (a Celery task, or another app writing through these services on a timer):
-# it passes every permission check, and its events have no actor.
-SYSTEM = None
-
-
-def staff_of(actor) -> StaffMember:
-    member = getattr(actor, "staff_member", None)
-    if member is None:
-        raise PermissionDenied(_("Only staff members of a centre can do this."))
-    return member
-
-
-def ensure_perm(actor, perm: str, message: str) -> None:
-    if actor is not SYSTEM and not actor.has_perm(perm):
-        raise PermissionDenied(message)
-
-
-def ensure_centre(actor, centre_id: int) -> None:
-    """Refuse to act on a centre the actor may not see (pages and the API answer 404 before this)."""
-    if actor is SYSTEM:
-        return
-    if not ServiceCentre.objects.visible_to(actor).filter(pk=centre_id).exists():
-        raise PermissionDenied(_("This centre is not yours to manage."))
 
 
 def require(value, message: str, *, field: str) -> None:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.text_limits import excerpt
+from staff.access import ensure_centre, ensure_perm
 from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning
 from ..models import DutyDay, HelpAreaTurn, PlanStatus, RotationAssignment, RotationCover, RotationPlan
 from ..selectors import PlanInputs, help_area_per_day, plan_check, plan_inputs, plans_in_sequence, rotation_history
-from .common import ensure_centre, ensure_draft, ensure_perm, ensure_plan_transition, lock_plan, record_event
+from .common import ensure_draft, ensure_plan_transition, lock_plan, record_event
 
 MANAGE = "rosters.manage_rotation"
 # How many problems the refusal to publish names before "…".
@@ -26,6 +27,20 @@ PROBLEMS_NAMED = 5
 def _ensure_manager(actor, centre_id: int) -> None:
     ensure_perm(actor, MANAGE, _("Only the supervision section drafts and publishes rosters."))
     ensure_centre(actor, centre_id)
+
+
+def _lock_draft(actor, plan_id: int) -> RotationPlan:
+    """The draft, locked, for a change by the supervision section of its centre."""
+    plan = lock_plan(plan_id)
+    _ensure_manager(actor, plan.centre_id)
+    ensure_draft(plan)
+    return plan
+
+
+def _lock_draft_row(actor, model, pk: int):
+    """A row of a draft (a duty day, a help-area turn) and its draft, both locked, the draft first."""
+    plan = _lock_draft(actor, model.objects.values_list("plan_id", flat=True).get(pk=pk))
+    return plan, model.objects.select_for_update().get(pk=pk)
 
 
 def _fill(plan: RotationPlan, inputs: PlanInputs) -> dict:
@@ -115,9 +130,7 @@ def rotation_plan_generate(*, actor, centre_id: int, month: date) -> RotationPla
 @transaction.atomic
 def rotation_plan_regenerate(*, actor, plan_id: int) -> RotationPlan:
     """Throw away a draft's contents and propose them again (e.g. after leave was recorded)."""
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
+    plan = _lock_draft(actor, plan_id)
     plan.assignments.all().delete()
     plan.duty_days.all().delete()
     plan.help_area_turns.all().delete()
@@ -140,9 +153,7 @@ def rotation_assignment_set(
 
     The edit is not refused for breaking a rule: the grid shows the problem at once and publishing enforces it.
     """
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
+    plan = _lock_draft(actor, plan_id)
     helper = (
         StaffMember.objects.active()
         .filter(pk=helper_id, centre_id=plan.centre_id, kind=StaffKind.FULL_TIME_HELPER)
@@ -197,9 +208,7 @@ def _duty_leader_of(plan: RotationPlan, leader_id: int) -> StaffMember:
 @transaction.atomic
 def duty_day_create(*, actor, plan_id: int, day: date, leader_id: int) -> DutyDay:
     """Add a duty day to a draft (e.g. a working day added to the calendar after the plan was drafted)."""
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
+    plan = _lock_draft(actor, plan_id)
     if month_start(day) != plan.month:
         raise DomainError(_("The day must lie in the plan's month."), field="day")
     existing = DutyDay.objects.filter(centre_id=plan.centre_id, day=day).select_related("leader").first()
@@ -227,11 +236,7 @@ def duty_day_create(*, actor, plan_id: int, day: date, leader_id: int) -> DutyDa
 @transaction.atomic
 def duty_day_set_leader(*, actor, duty_day_id: int, leader_id: int) -> DutyDay:
     """Change the duty leader of one day of a draft."""
-    plan_id = DutyDay.objects.values_list("plan_id", flat=True).get(pk=duty_day_id)
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
-    duty_day = DutyDay.objects.select_for_update().get(pk=duty_day_id)
+    plan, duty_day = _lock_draft_row(actor, DutyDay, duty_day_id)
     leader = _duty_leader_of(plan, leader_id)
     name = getattr(getattr(actor, "staff_member", None), "name", "")
     duty_day.leader = duty_day.planned_leader = leader
@@ -246,9 +251,7 @@ def duty_day_set_leader(*, actor, duty_day_id: int, leader_id: int) -> DutyDay:
 @transaction.atomic
 def duty_week_leader_set(*, actor, plan_id: int, week: date, leader_id: int | None) -> int:
     """Name the leading bureau leader of a week (the days of the week in this draft); returns the days changed."""
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
+    plan = _lock_draft(actor, plan_id)
     leader = None
     if leader_id is not None:
         leader = (
@@ -273,11 +276,7 @@ def duty_week_leader_set(*, actor, plan_id: int, week: date, leader_id: int | No
 @transaction.atomic
 def help_area_turn_set(*, actor, turn_id: int, helper_id: int) -> HelpAreaTurn:
     """Give a help-area turn of a draft to another window helper of the same department."""
-    plan_id = HelpAreaTurn.objects.values_list("plan_id", flat=True).get(pk=turn_id)
-    plan = lock_plan(plan_id)
-    _ensure_manager(actor, plan.centre_id)
-    ensure_draft(plan)
-    turn = HelpAreaTurn.objects.select_for_update().get(pk=turn_id)
+    plan, turn = _lock_draft_row(actor, HelpAreaTurn, turn_id)
     helper = (
         StaffMember.objects.active()
         .filter(pk=helper_id, centre_id=plan.centre_id, kind=StaffKind.WINDOW_HELPER, department_id=turn.department_id)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths
+from staff.access import ensure_centre, ensure_perm, staff_of
 from staff.models import StaffKind, StaffMember
 
 from ..models import (
@@ -24,7 +25,7 @@ from ..models import (
     Unavailability,
 )
 from ..selectors import day_roster, plan_for
-from .common import ensure_centre, ensure_perm, record_event, require, staff_of
+from .common import record_event, require
 
 # Who may stand in for each duty.
 SUBSTITUTE_KINDS = {
@@ -98,7 +99,7 @@ def substitution_request(
 ) -> Substitution:
     """File a substitution with the supervision section: who is away from which duty, who stands in, why."""
     member = staff_of(actor)
-    if not StaffMember.objects.visible_to(actor).filter(pk=absent_id).exists():
+    if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
         raise DomainError(_("Choose a staff member of your centre."), field="absent")
     # Lock the absent person's row (by key alone: PostgreSQL cannot lock across the visibility filter's outer
     # joins): two filings for the same duty must not race past the check below.
@@ -159,13 +160,15 @@ def _ensure_transition(substitution: Substitution, target: str) -> None:
         )
 
 
-def _decide(actor, substitution: Substitution, target: str, note: str) -> None:
+def _decide(actor, substitution: Substitution, target: str, note: str, *, verb: str) -> None:
+    """Close a substitution with the decision, and log it as ``verb``."""
     check_field_length(Substitution, "decision_note", note.strip(), field="note")
     substitution.status = target
     substitution.decided_by = actor
     substitution.decided_at = timezone.now()
     substitution.decision_note = note.strip()
     substitution.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record_event(centre_id=substitution.centre_id, actor=actor, verb=verb, substitution=substitution, note=note)
 
 
 @transaction.atomic
@@ -191,14 +194,7 @@ def substitution_approve(*, actor, substitution_id: int, note: str = "") -> Subs
     elif window_id != substitution.window_id:
         substitution.window_id = window_id
         substitution.save(update_fields=["window"])
-    _decide(actor, substitution, SubstitutionStatus.APPROVED, note)
-    record_event(
-        centre_id=substitution.centre_id,
-        actor=actor,
-        verb="substitution_approved",
-        substitution=substitution,
-        note=note,
-    )
+    _decide(actor, substitution, SubstitutionStatus.APPROVED, note, verb="substitution_approved")
     return substitution
 
 
@@ -209,14 +205,7 @@ def substitution_reject(*, actor, substitution_id: int, note: str) -> Substituti
     ensure_centre(actor, substitution.centre_id)
     _ensure_transition(substitution, SubstitutionStatus.REJECTED)
     require(note, _("Say why the substitution is rejected."), field="note")
-    _decide(actor, substitution, SubstitutionStatus.REJECTED, note)
-    record_event(
-        centre_id=substitution.centre_id,
-        actor=actor,
-        verb="substitution_rejected",
-        substitution=substitution,
-        note=note,
-    )
+    _decide(actor, substitution, SubstitutionStatus.REJECTED, note, verb="substitution_rejected")
     return substitution
 
 
@@ -228,8 +217,5 @@ def substitution_withdraw(*, actor, substitution_id: int) -> Substitution:
     if substitution.requested_by_id != actor.pk and substitution.absent_id != member.pk:
         raise PermissionDenied(_("Only whoever filed the substitution, or the person away, may withdraw it."))
     _ensure_transition(substitution, SubstitutionStatus.WITHDRAWN)
-    _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "")
-    record_event(
-        centre_id=substitution.centre_id, actor=actor, verb="substitution_withdrawn", substitution=substitution
-    )
+    _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "", verb="substitution_withdrawn")
     return substitution

@@ -7,12 +7,14 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError
 from hallservice.core.text_limits import check_lengths
+from staff.access import ensure_perm
 from staff.models import StaffMember
 
 from ..models import Unavailability, UnavailabilityKind
-from .common import SYSTEM, ensure_perm, record_event
+from .common import record_event
 
 # Longest span one record may cover: a typo in a year must not take someone off every roster.
 MAX_DAYS = 366
@@ -25,12 +27,12 @@ def unavailability_record(
     """Record leave, travel, a meeting or off-post study; the same (staff, dates, kind, source) again is a no-op.
 
     ``source`` names the writer when it is not a person at the roster pages (e.g. ``"training:2026-11"``), so
-    a task that runs twice leaves one record. ``actor=None`` is the system. The generator and the plan checks
-    take these days into account; a published plan is not changed — the duty dashboard shows the absence
-    and a substitution covers it.
+    a task that runs twice leaves one record. ``actor=SYSTEM`` (hallservice.core.actors) is the system. The
+    generator and the plan checks take these days into account; a published plan is not changed — the duty
+    dashboard shows the absence and a substitution covers it.
     """
     ensure_perm(actor, "rosters.add_unavailability", _("Only the supervision section records staff absences."))
-    staff_qs = StaffMember.objects.all() if actor is SYSTEM else StaffMember.objects.visible_to(actor)
+    staff_qs = StaffMember.objects.all() if actor is SYSTEM else StaffMember.objects.restrict(actor)
     staff = staff_qs.filter(pk=staff_id).first()
     if staff is None:
         raise DomainError(_("Choose a staff member of your centre."), field="staff")
@@ -66,7 +68,7 @@ def unavailability_record(
 def unavailability_cancel(*, actor, unavailability_id: int) -> None:
     """Remove a record entered by mistake (or revoked by its source); idempotent."""
     ensure_perm(actor, "rosters.delete_unavailability", _("Only the supervision section removes staff absences."))
-    qs = Unavailability.objects.all() if actor is SYSTEM else Unavailability.objects.visible_to(actor)
+    qs = Unavailability.objects.all() if actor is SYSTEM else Unavailability.objects.restrict(actor)
     if not qs.filter(pk=unavailability_id).exists():
         return
     # Locked by key alone: PostgreSQL cannot lock across the visibility filter's outer joins.

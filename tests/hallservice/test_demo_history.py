@@ -127,5 +127,5 @@ def test_statistics_of_the_last_twelve_months_are_not_empty(seeded, client):
     client.force_login(front_desk)
     assert client.get("/requests/").status_code == 200
     for status in (Status.ARCHIVED, Status.IN_PROGRESS):
-        req = ServiceRequest.objects.visible_to(front_desk).filter(status=status).first()
+        req = ServiceRequest.objects.restrict(front_desk).filter(status=status).first()
         assert client.get(req.get_absolute_url()).status_code == 200

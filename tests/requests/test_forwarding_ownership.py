@@ -55,7 +55,7 @@ def test_the_village_cannot_forward_the_towns_accepted_request_to_the_district(h
         svc.request_forward(actor=village_desk, request_id=forwarded.pk)
     forwarded.refresh_from_db()
     assert forwarded.centre == hall["town"]
-    assert ServiceRequest.objects.visible_to(people["town_desk"]).filter(pk=forwarded.pk).exists()
+    assert ServiceRequest.objects.restrict(people["town_desk"]).filter(pk=forwarded.pk).exists()
 
 
 def test_the_village_keeps_a_read_only_trace_on_its_page(client, forwarded, people, village_desk):

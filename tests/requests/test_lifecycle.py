@@ -461,8 +461,8 @@ def test_village_forwards_to_its_town_and_keeps_seeing_the_request(hall, people,
     svc.request_forward(actor=village_desk, request_id=req.pk, note="代收材料送镇中心")
     req.refresh_from_db()
     assert req.centre == hall["town"] and req.origin_centre == hall["village"]
-    assert ServiceRequest.objects.visible_to(village_desk).filter(pk=req.pk).exists()
-    assert ServiceRequest.objects.visible_to(people["town_desk"]).filter(pk=req.pk).exists()
+    assert ServiceRequest.objects.restrict(village_desk).filter(pk=req.pk).exists()
+    assert ServiceRequest.objects.restrict(people["town_desk"]).filter(pk=req.pk).exists()
     with pytest.raises(PermissionDenied):  # the village keeps a read-only trace; the town acts now
         svc.request_forward(actor=village_desk, request_id=req.pk)
     svc.request_forward(actor=people["town_desk"], request_id=req.pk)

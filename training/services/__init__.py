@@ -20,7 +20,6 @@ from .bank import (
     question_update,
     topic_create,
 )
-from .common import SYSTEM
 from .consequences import monthly_test_apply_consequences, recommendation_mark_sent, study_source
 from .exams import attempt_excuse, monthly_test_close, monthly_test_create, monthly_test_publish, monthly_test_update
 from .sessions import (
@@ -35,7 +34,6 @@ from .sessions import (
 )
 
 __all__ = [
-    "SYSTEM",
     "ImportRefused",
     "ImportResult",
     "ImportRow",

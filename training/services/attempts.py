@@ -18,11 +18,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from staff.access import staff_of
 
 from ..draw import DrawImpossible, draw
 from ..models import Attempt, AttemptQuestion, AttemptStatus, MonthlyTest, QuestionKind
 from ..selectors import pool_for
-from .common import record_event, staff_of
+from .common import record_event
 from .paper import attempt_grade, shortfall_message
 
 DEFAULT_GRACE_SECONDS = 10

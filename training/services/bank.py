@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.bidi import strip_bidi_objects
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.text_limits import check_lengths, excerpt
+from staff.access import ensure_perm, managed_centre
 
 from ..models import Difficulty, Option, Question, QuestionKind, Topic, TrainingSession
 from ..selectors import used_question_ids
-from .common import SYSTEM, ensure_centre, ensure_perm, record_event, require_text
+from .common import record_event, require_text
 
 LETTERS = "ABCDEFGH"
 # "办理……应当（变式2）": a variant of the question written without the suffix.
@@ -120,7 +122,7 @@ def _group(value: str | None) -> str:
 def _session_and_topic(actor, centre_id: int, session_id: int | None, topic_id: int | None):
     session = None
     if session_id:
-        qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.visible_to(actor)
+        qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.restrict(actor)
         session = qs.filter(pk=session_id).first()
         if session is None:
             raise DomainError(_("No such training."), field="session")
@@ -172,7 +174,7 @@ def question_create(
 ) -> Question:
     """Add a question to a centre's bank, tied to the training that taught it or to a topic."""
     _ensure_bank(actor)
-    centre = ensure_centre(actor, centre_id)
+    centre = managed_centre(actor, centre_id)
     data = question_check(
         kind=kind, text=text, options=options, correct=correct, explanation=explanation, difficulty=difficulty
     )
@@ -196,7 +198,7 @@ def question_create(
 
 
 def _lock(actor, question_id: int) -> Question:
-    qs = Question.objects.all() if actor is SYSTEM else Question.objects.visible_to(actor)
+    qs = Question.objects.all() if actor is SYSTEM else Question.objects.restrict(actor)
     if not qs.filter(pk=question_id).exists():
         raise DomainError(_("No such question."), field="question")
     return Question.objects.select_for_update(of=("self",)).get(pk=question_id)
@@ -340,7 +342,7 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
     """Import a spreadsheet's questions, all or nothing. Unknown topics are created; a question already in the
     centre's bank (same topic and text) is skipped, so importing the same file twice adds nothing."""
     _ensure_bank(actor)
-    centre = ensure_centre(actor, centre_id)
+    centre = managed_centre(actor, centre_id)
     if not rows:
         raise DomainError(_("The spreadsheet has no questions."), field="file")
     errors: list[tuple[int, str]] = []

@@ -4,35 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.text_limits import excerpt
-from staff.models import ServiceCentre, StaffMember
 
 from ..models import TrainingEvent, TrainingNotice
-
-# `actor=None` is the system (a Celery task): it passes every permission check and its events have no actor.
-SYSTEM = None
-
-
-def staff_of(actor) -> StaffMember:
-    member = getattr(actor, "staff_member", None)
-    if member is None:
-        raise PermissionDenied(_("Only staff members of a centre can do this."))
-    return member
-
-
-def ensure_perm(actor, perm: str, message: str) -> None:
-    if actor is not SYSTEM and not actor.has_perm(perm):
-        raise PermissionDenied(message)
-
-
-def ensure_centre(actor, centre_id: int) -> ServiceCentre:
-    """The centre, if the actor may see it (pages and the API answer 404 before this)."""
-    qs = ServiceCentre.objects.all() if actor is SYSTEM else ServiceCentre.objects.visible_to(actor)
-    centre = qs.filter(pk=centre_id).first()
-    if centre is None:
-        raise PermissionDenied(_("This centre is not yours to manage."))
-    return centre
 
 
 def ensure_transition(obj, target: str, transitions, labels) -> None:

@@ -19,11 +19,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.workdays import WorkingCalendar
 from rosters.models import UnavailabilityKind
 from rosters.selectors import away_days
 from rosters.services import unavailability_record
+from staff.access import ensure_perm
 from staff.models import StaffKind, StaffMember
 
 from ..grading import pass_mark
@@ -39,7 +41,7 @@ from ..models import (
     StudyDay,
 )
 from ..selectors import fail_streak
-from .common import SYSTEM, ensure_perm, ensure_transition, notify, record_event
+from .common import ensure_transition, notify, record_event
 
 DEFAULT_FAIL_STREAK = 3
 # How far ahead a free working day is looked for (someone on long leave studies when they are back).
@@ -167,7 +169,7 @@ def _recommend(test: MonthlyTest, member: StaffMember) -> bool:
 @transaction.atomic
 def recommendation_mark_sent(*, actor, recommendation_id: int, sent_on: date | None = None) -> Recommendation:
     ensure_perm(actor, "training.manage_tests", _("Only the supervision section sends recommendations."))
-    qs = Recommendation.objects.all() if actor is SYSTEM else Recommendation.objects.visible_to(actor)
+    qs = Recommendation.objects.all() if actor is SYSTEM else Recommendation.objects.restrict(actor)
     if not qs.filter(pk=recommendation_id).exists():
         raise DomainError(_("No such recommendation."), field="recommendation")
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recommendation_id)

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.text_limits import check_length
+from staff.access import ensure_perm, managed_centre
 from staff.models import StaffMember
 
 from ..grading import pass_mark
@@ -27,7 +29,7 @@ from ..models import (
     TopicQuota,
 )
 from ..selectors import participants_of
-from .common import SYSTEM, ensure_centre, ensure_perm, ensure_transition, notify, record_event
+from .common import ensure_transition, notify, record_event
 from .paper import attempt_grade, paper_check
 
 MAX_QUESTIONS = 200
@@ -70,7 +72,7 @@ def _checked(
 
 
 def _lock(actor, test_id: int) -> MonthlyTest:
-    qs = MonthlyTest.objects.all() if actor is SYSTEM else MonthlyTest.objects.visible_to(actor)
+    qs = MonthlyTest.objects.all() if actor is SYSTEM else MonthlyTest.objects.restrict(actor)
     if not qs.filter(pk=test_id).exists():
         raise DomainError(_("No such test."), field="test")
     # FOR NO KEY UPDATE, not FOR UPDATE: it still excludes every other service that locks the test, but not the
@@ -100,7 +102,7 @@ def monthly_test_create(
 ) -> MonthlyTest:
     """Set a centre's test of a month. The bank must already hold enough of the month's questions."""
     _ensure_tests(actor)
-    centre = ensure_centre(actor, centre_id)
+    centre = managed_centre(actor, centre_id)
     month = month_start(month)
     clean = _checked(
         question_count=question_count,

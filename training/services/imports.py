@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
 from hallservice.core.errors import DomainError, PermissionDenied
+from staff.access import managed_centre
 
 from ..models import ImportStatus, QuestionImport
 from .bank import ImportRefused, _ensure_bank, question_import
-from .common import ensure_centre
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _task():
 def question_import_enqueue(*, actor, centre_id: int, content: bytes, filename: str) -> QuestionImport:
     """Keep the upload and queue its import; the task starts after the commit (or when the queue is back)."""
     _ensure_bank(actor)
-    centre = ensure_centre(actor, centre_id)
+    centre = managed_centre(actor, centre_id)
     job = QuestionImport(centre=centre, requested_by=actor, filename=filename[:200])
     job.file.save(f"questions-{centre.code}-{timezone.now():%Y%m%d%H%M%S}.xlsx", ContentFile(content), save=False)
     job.save()

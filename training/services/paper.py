@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError
 from staff.models import ServiceCentre
 
@@ -47,7 +48,7 @@ def paper_check(centre: ServiceCentre, month: date, count: int, quotas: Mapping[
         )
 
 
-def attempt_grade(attempt: Attempt, *, status: str, now: datetime, actor=None) -> Attempt:
+def attempt_grade(attempt: Attempt, *, status: str, now: datetime, actor=SYSTEM) -> Attempt:
     """Grade a locked attempt in progress with the answers it holds, and close it as ``status``."""
     ensure_transition(attempt, status, ATTEMPT_TRANSITIONS, AttemptStatus)
     rows = list(attempt.questions.all())

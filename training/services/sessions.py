@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.bidi import strip_bidi_objects
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_length, check_lengths, excerpt
 from hallservice.core.uploads import validate_upload
+from staff.access import managed_centre, staff_of
 from staff.models import Department, StaffMember
 
 from ..models import (
@@ -30,7 +32,7 @@ from ..models import (
     TrainingSession,
 )
 from ..selectors import required_attendees
-from .common import SYSTEM, ensure_centre, ensure_transition, notify, record_event, require_text, staff_of
+from .common import ensure_transition, notify, record_event, require_text
 
 MATERIAL_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png"}
 
@@ -66,7 +68,7 @@ def session_manager_check(*, actor, session: TrainingSession) -> None:
 
 
 def _visible_session(actor, session_id: int) -> TrainingSession:
-    qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.visible_to(actor)
+    qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.restrict(actor)
     if not qs.filter(pk=session_id).exists():
         raise DomainError(_("No such training."), field="session")
     return _lock(session_id)
@@ -119,7 +121,7 @@ def session_create(
         member = staff_of(actor)
         kind, department_id, centre_id = SessionKind.DEPARTMENT, member.department_id, member.centre_id
         _may_manage(actor, kind, department_id)
-    centre = ensure_centre(actor, centre_id)
+    centre = managed_centre(actor, centre_id)
     data = _validate(
         kind=kind,
         topic_id=topic_id,

@@ -17,7 +17,7 @@ from hallservice.core.errors import DomainError
 from hallservice.core.query_params import bad_query_response, form_errors
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.uploads import validate_upload
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, submit
 from staff.selectors import visible_centres
 
 from .. import exports, selectors
@@ -51,7 +51,7 @@ def _question_form(request, data=None, **kwargs):
     return QuestionForm(
         data,
         topics=Topic.objects.filter(is_active=True),
-        sessions=TrainingSession.objects.visible_to(request.user)
+        sessions=TrainingSession.objects.restrict(request.user)
         .exclude(status="cancelled")
         .order_by("-starts_at")[:60],
         centres=visible_centres(request.user),
@@ -79,19 +79,15 @@ def bank_view(request):
     member = member_of(request)
     initial = {"centre": member.centre_id if member else None, "session": request.GET.get("session") or None}
     form = _question_form(request, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            question, status = attempt(
-                request,
-                lambda: svc.question_create(actor=request.user, centre_id=data["centre"], **_service_kwargs(data)),
-                form,
-            )
-            if question is not None:
-                messages.success(request, _("Question added."))
-                return redirect(f"{reverse('training:bank')}?topic={question.topic_id}")
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.question_create(actor=request.user, centre_id=data["centre"], **_service_kwargs(data)),
+        success=_("Question added."),
+        to=lambda question: f"{reverse('training:bank')}?topic={question.topic_id}",
+    )
+    if done:
+        return done
     filter_form = BankFilterForm(request.GET)
     if not filter_form.is_valid():
         return bad_query_response(request, form_errors(filter_form))
@@ -113,7 +109,7 @@ def bank_view(request):
 
 
 def _question(request, pk: int) -> Question:
-    return get_object_or_404(Question.objects.visible_to(request.user).select_related("topic", "session"), pk=pk)
+    return get_object_or_404(Question.objects.restrict(request.user).select_related("topic", "session"), pk=pk)
 
 
 @login_required
@@ -136,20 +132,15 @@ def question_edit_view(request, pk: int):
         "centre": question.centre_id,
     }
     form = _question_form(request, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done, status = attempt(
-                request,
-                lambda: svc.question_update(
-                    actor=request.user, question_id=question.pk, **_service_kwargs(form.cleaned_data)
-                ),
-                form,
-            )
-            if done is not None:
-                messages.success(request, _("Question saved."))
-                return redirect(question)
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.question_update(actor=request.user, question_id=question.pk, **_service_kwargs(data)),
+        success=_("Question saved."),
+        to=question,
+    )
+    if done:
+        return done
     context = {
         "question": question,
         "options": options,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.months import month_start
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, submit
 from staff.selectors import visible_centres
 
 from .. import selectors
@@ -91,29 +91,16 @@ def test_list_view(request):
         "closes_at": timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=3),
     }
     form = _test_form(request, request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            test, status = attempt(
-                request,
-                lambda: svc.monthly_test_create(
-                    actor=request.user,
-                    centre_id=data["centre"],
-                    month=data["month"],
-                    title=data["title"],
-                    question_count=data["question_count"],
-                    time_limit_minutes=data["time_limit_minutes"],
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    quotas=form.quotas(),
-                ),
-                form,
-            )
-            if test is not None:
-                messages.success(request, _("Test saved as a draft: check it and publish it."))
-                return redirect(test)
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.monthly_test_create(
+            actor=request.user, centre_id=data["centre"], month=data["month"], **_test_fields(data, form)
+        ),
+        success=_("Test saved as a draft: check it and publish it."),
+    )
+    if done:
+        return done
     context = {
         "centre": centre,
         "centres": visible_centres(request.user),
@@ -126,6 +113,18 @@ def test_list_view(request):
     return render(request, "training/test_list.html", context, status=status)
 
 
+def _test_fields(data: dict, form) -> dict:
+    """What the create and edit forms of a test both hand to the service."""
+    return {
+        "title": data["title"],
+        "question_count": data["question_count"],
+        "time_limit_minutes": data["time_limit_minutes"],
+        "opens_at": data["opens_at"],
+        "closes_at": data["closes_at"],
+        "quotas": form.quotas(),
+    }
+
+
 def _pool_rows(centre, month) -> list[tuple[Topic, int]]:
     counts = selectors.pool_counts(centre, month)
     topics = {t.pk: t for t in Topic.objects.filter(pk__in=counts)}
@@ -133,7 +132,7 @@ def _pool_rows(centre, month) -> list[tuple[Topic, int]]:
 
 
 def _test(request, pk: int) -> MonthlyTest:
-    return get_object_or_404(MonthlyTest.objects.visible_to(request.user).select_related("centre"), pk=pk)
+    return get_object_or_404(MonthlyTest.objects.restrict(request.user).select_related("centre"), pk=pk)
 
 
 @login_required
@@ -158,32 +157,19 @@ def test_detail_view(request, pk: int):
         **{f"quota_{topic_id}": n for topic_id, n in quotas.items()},
     }
     form = _test_form(request, request.POST or None, editing=True, initial=initial) if editable else None
-    status = 200
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.monthly_test_update(actor=request.user, test_id=test.pk, **_test_fields(data, form)),
+        success=_("Test saved."),
+        to=test,
+    )
+    if done:
+        return done
     if request.method == "POST" and form is None:
         # Not the page again as if saved: a published test no longer changes.
         messages.error(request, _("The test is published: it no longer changes."))
         status = 409
-    if request.method == "POST" and form is not None:
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            done, status = attempt(
-                request,
-                lambda: svc.monthly_test_update(
-                    actor=request.user,
-                    test_id=test.pk,
-                    title=data["title"],
-                    question_count=data["question_count"],
-                    time_limit_minutes=data["time_limit_minutes"],
-                    opens_at=data["opens_at"],
-                    closes_at=data["closes_at"],
-                    quotas=form.quotas(),
-                ),
-                form,
-            )
-            if done is not None:
-                messages.success(request, _("Test saved."))
-                return redirect(test)
     return render(request, "training/test_detail.html", _test_context(request, test, form), status=status)
 
 
@@ -251,9 +237,7 @@ def test_act_view(request, pk: int, action: str):
 @require_POST
 def test_start_view(request, pk: int):
     # Scoped like every other test page: another centre's test is a 404, not a redirect with a message.
-    test = get_object_or_404(
-        MonthlyTest.objects.visible_to(request.user).exclude(status=MonthlyTestStatus.DRAFT), pk=pk
-    )
+    test = get_object_or_404(MonthlyTest.objects.restrict(request.user).exclude(status=MonthlyTestStatus.DRAFT), pk=pk)
     started, status = attempt(request, lambda: svc.attempt_start(actor=request.user, test_id=test.pk))
     if started is None:
         return redirect("training:home")
@@ -262,7 +246,7 @@ def test_start_view(request, pk: int):
 
 def _own_attempt(request, pk: int) -> Attempt:
     """The person's own paper; a supervisor may read a graded paper of their centres (never one in progress)."""
-    attempt_ = get_object_or_404(Attempt.objects.visible_to(request.user).select_related("test", "staff"), pk=pk)
+    attempt_ = get_object_or_404(Attempt.objects.restrict(request.user).select_related("test", "staff"), pk=pk)
     member = member_of(request)
     if (member is None or attempt_.staff_id != member.pk) and attempt_.in_progress:
         raise Http404

@@ -71,7 +71,7 @@ def person_view(request, staff_pk: int):
     if member is not None and member.pk == staff_pk:
         person = member
     elif request.user.has_perm("training.view_training_reports"):
-        person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=staff_pk)
+        person = get_object_or_404(StaffMember.objects.restrict(request.user), pk=staff_pk)
     else:
         raise Http404
     context = {

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.months import next_month, previous_month
 from hallservice.core.query_params import month_asked
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, submit
 from staff.models import Department, StaffMember
 from staff.selectors import visible_centres
 
@@ -33,7 +33,7 @@ from .common import can_manage_sessions, centre_of, member_of
 
 def _session(request, pk: int) -> TrainingSession:
     return get_object_or_404(
-        TrainingSession.objects.visible_to(request.user).select_related("centre", "topic", "department"), pk=pk
+        TrainingSession.objects.restrict(request.user).select_related("centre", "topic", "department"), pk=pk
     )
 
 
@@ -60,6 +60,19 @@ def _session_form(request, data=None, **kwargs):
     )
 
 
+def _session_fields(data: dict) -> dict:
+    """What the plan and edit forms of a session both hand to the service."""
+    return {
+        "topic_id": data["topic"],
+        "title": data["title"],
+        "starts_at": data["starts_at"],
+        "duration_minutes": data["duration_minutes"],
+        "location": data["location"],
+        "trainer_name": data["trainer_name"],
+        "content": data["content"],
+    }
+
+
 @login_required
 def session_list_view(request):
     if member_of(request) is None and not request.user.is_superuser:
@@ -70,31 +83,20 @@ def session_list_view(request):
     if request.method == "POST" and not can_add:
         raise PermissionDenied(_("You may not do this."))
     form = _session_form(request, request.POST or None, initial={"kind": SessionKind.WEEKLY}) if can_add else None
-    status = 200
-    if request.method == "POST" and form is not None:
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            session, status = attempt(
-                request,
-                lambda: svc.session_create(
-                    actor=request.user,
-                    centre_id=centre.pk,
-                    kind=data.get("kind", SessionKind.DEPARTMENT),
-                    topic_id=data["topic"],
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    location=data["location"],
-                    trainer_name=data["trainer_name"],
-                    department_id=data.get("department"),
-                    content=data["content"],
-                ),
-                form,
-            )
-            if session is not None:
-                messages.success(request, _("Training planned; the full-time helpers are told."))
-                return redirect(session)
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.session_create(
+            actor=request.user,
+            centre_id=centre.pk,
+            kind=data.get("kind", SessionKind.DEPARTMENT),
+            department_id=data.get("department"),
+            **_session_fields(data),
+        ),
+        success=_("Training planned; the full-time helpers are told."),
+    )
+    if done:
+        return done
     context = {
         "centre": centre,
         "centres": visible_centres(request.user),
@@ -167,29 +169,15 @@ def session_edit_view(request, pk: int):
         "content": session.content,
     }
     form = _session_form(request, request.POST or None, initial=initial, editing=True)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            done, status = attempt(
-                request,
-                lambda: svc.session_update(
-                    actor=request.user,
-                    session_id=session.pk,
-                    topic_id=data["topic"],
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    location=data["location"],
-                    trainer_name=data["trainer_name"],
-                    content=data["content"],
-                ),
-                form,
-            )
-            if done is not None:
-                messages.success(request, _("Training saved."))
-                return redirect(session)
+    done, status = submit(
+        request,
+        form,
+        lambda data: svc.session_update(actor=request.user, session_id=session.pk, **_session_fields(data)),
+        success=_("Training saved."),
+        to=session,
+    )
+    if done:
+        return done
     return render(request, "training/session_form.html", {"session": session, "form": form}, status=status)
 
 
@@ -251,6 +239,6 @@ def session_act_view(request, pk: int, action: str):
 @require_GET
 def material_view(request, pk: int):
     material = get_object_or_404(
-        SessionMaterial.objects.filter(session__in=TrainingSession.objects.visible_to(request.user)), pk=pk
+        SessionMaterial.objects.filter(session__in=TrainingSession.objects.restrict(request.user)), pk=pk
     )
     return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1])
