@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from hallservice.core.months import month_start
@@ -15,7 +16,7 @@ from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory
 from training import services as svc
-from training.models import Option, QuestionKind, SessionKind
+from training.models import Attempt, Option, QuestionKind, SessionKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONTH = date(2026, 11, 1)
@@ -234,3 +235,11 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+def start_through_the_page(client, helper, test):
+    """``helper`` logs in and starts ``test`` on its page at 10:00 on 25 November; the paper drawn."""
+    client.force_login(helper)
+    with at(2026, 11, 25, 10):
+        client.post(reverse("training:test-start", args=[test.pk]))
+    return Attempt.objects.get(staff=helper.staff_member)

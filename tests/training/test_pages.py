@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from training import services as svc
 from training.models import Attempt, AttemptStatus, MonthlyTest, MonthlyTestStatus, Option, Question
 
-from .conftest import answers_with, at, take_test
+from .conftest import answers_with, at, start_through_the_page, take_test
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +75,7 @@ def test_taking_a_test_in_the_browser(client, people, published_test):
 
 def test_a_late_submission_is_refused_with_the_reason_and_the_saved_answers_are_graded(client, people, published_test):
     helper = people["helpers"][1]
-    client.force_login(helper)
-    with at(2026, 11, 25, 10):
-        client.post(reverse("training:test-start", args=[published_test.pk]))
-    attempt = Attempt.objects.get(staff=helper.staff_member)
+    attempt = start_through_the_page(client, helper, published_test)
     answers = answers_with(attempt, 10)
     with at(2026, 11, 25, 10, 40):
         late_save = client.post(

@@ -10,10 +10,10 @@ from openpyxl import Workbook
 from hallservice.core.errors import DomainError
 from training import services as svc
 from training.importing import read_questions
-from training.models import Attempt, AttemptStatus, Question
+from training.models import AttemptStatus, Question
 from training.services.bank import ImportRow
 
-from .conftest import answers_with, at, november_test
+from .conftest import answers_with, at, november_test, start_through_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +110,8 @@ def test_the_spreadsheets_variant_group_column_groups_differently_worded_questio
 
 
 def test_the_papers_progress_says_answered_not_replied(client, people, published_test):
-    client.force_login(people["helpers"][0])
+    attempt = start_through_the_page(client, people["helpers"][0], published_test)
     with at(2026, 11, 25, 10):
-        client.post(reverse("training:test-start", args=[published_test.pk]))
-        attempt = Attempt.objects.get(staff=people["helpers"][0].staff_member)
         page = client.get(attempt.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert '已答 <strong id="answered">' in page
     assert "已答复" not in page
@@ -121,10 +119,7 @@ def test_the_papers_progress_says_answered_not_replied(client, people, published
 
 def test_handing_in_asks_for_confirmation_naming_the_unanswered_questions(client, people, published_test):
     helper = people["helpers"][0]
-    client.force_login(helper)
-    with at(2026, 11, 25, 10):
-        client.post(reverse("training:test-start", args=[published_test.pk]))
-    attempt = Attempt.objects.get(staff=helper.staff_member)
+    attempt = start_through_the_page(client, helper, published_test)
     answers = answers_with(attempt, 10)
     unanswered = attempt.questions.order_by("position").last()
     form = {"full": "1"}
