@@ -82,22 +82,24 @@ def test_limits_cross_the_national_day_holiday_and_escalate_once(hall, people, s
     assert len(mail.outbox) == 2
 
 
-def test_answered_in_time_is_never_flagged(hall, supervisor, run):
+def answered_on_23_november(hall, supervisor):
+    """A complaint filed, accepted, investigated and answered at 10:00 on Monday 23 November."""
     with at(2026, 11, 23, 10):
         complaint = file(hall)
         complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
         complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
         complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
+    return complaint
+
+
+def test_answered_in_time_is_never_flagged(hall, supervisor, run):
+    answered_on_23_november(hall, supervisor)
     assert run("2026-12-01")["complaints_overdue"] == []
     assert not Complaint.objects.filter(escalated=True).exists()
 
 
 def test_a_response_without_feedback_closes_after_the_feedback_limit(hall, supervisor, run):
-    with at(2026, 11, 23, 10):
-        complaint = file(hall)
-        complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
-        complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
-        complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
+    complaint = answered_on_23_november(hall, supervisor)
     assert run("2026-11-30")["complaints_closed"] == []  # 5 working days after 11-23 is 11-30
     with at(2026, 12, 1, 0, 30):
         assert run("2026-12-01")["complaints_closed"] == [complaint.pk]

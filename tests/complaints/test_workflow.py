@@ -88,7 +88,7 @@ def test_staff_cannot_link_a_request_of_another_centre(people, register):
 
 
 def walk_to(status, complaint, supervisor):
-    """Drive a complaint through the services to ``status``."""
+    """Drive a complaint through the services to ``status``; the complaint, refreshed."""
     cid = complaint.pk
     path = {
         CS.REGISTERED: [],
@@ -103,6 +103,7 @@ def walk_to(status, complaint, supervisor):
         CALLS[step](supervisor, cid)
     complaint.refresh_from_db()
     assert complaint.status == status
+    return complaint
 
 
 CALLS = {
@@ -135,8 +136,7 @@ def test_every_action_has_a_call_and_targets_follow_the_table():
 @pytest.mark.parametrize(("status", "action"), FORBIDDEN)
 def test_action_not_allowed_in_a_status_is_refused_with_nothing_changed(hall, people, status, action):
     supervisor = people["supervisor"]
-    complaint = file_online(hall)
-    walk_to(status, complaint, supervisor)
+    complaint = walk_to(status, file_online(hall), supervisor)
     events = ComplaintEvent.objects.count()
     with pytest.raises(TransitionNotAllowed):
         CALLS[action](supervisor, complaint.pk)
@@ -147,8 +147,7 @@ def test_action_not_allowed_in_a_status_is_refused_with_nothing_changed(hall, pe
 @pytest.mark.parametrize(("status", "action"), ALLOWED)
 def test_action_allowed_in_a_status_works_and_writes_an_event(hall, people, status, action):
     supervisor = people["supervisor"]
-    complaint = file_online(hall)
-    walk_to(status, complaint, supervisor)
+    complaint = walk_to(status, file_online(hall), supervisor)
     events = ComplaintEvent.objects.count()
     CALLS[action](supervisor, complaint.pk)
     complaint.refresh_from_db()
