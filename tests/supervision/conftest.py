@@ -54,125 +54,42 @@ def november(hall):
     h2 = StaffMemberFactory(centre=district, name="乙帮办")
     h3 = StaffMemberFactory(centre=town, name="丙帮办")
     h4 = StaffMemberFactory(centre=other, name="丁帮办")
+
+    def row(centre, matter, helper, status, applied, accepted=None, completed=None, deadline=None, *, notices=0, **kw):
+        """A request's factory fields (an assisted hall request of category other unless told) and its times."""
+        fields = {"kind": "assist", "channel": "hall", "category": "other", **kw}
+        fields.update(
+            centre=centre, matter=matter, helper=helper, status=status, deadline=deadline, deficiency_notices=notices
+        )
+        return fields, {"applied_at": applied, "accepted_at": accepted, "completed_at": completed}
+
     rows = {
-        "r1": (
-            district,
-            matter_a,
-            h1,
-            "assist",
-            "hall",
-            "other",
-            at(11, 2),
-            at(11, 2, 9, 30),
-            at(11, 5),
-            date(2026, 11, 6),
-            0,
-            "delivered",
+        "r1": row(district, matter_a, h1, "delivered", at(11, 2), at(11, 2, 9, 30), at(11, 5), date(2026, 11, 6)),
+        "r2": row(
+            *(district, matter_a, h1, "delivered", at(11, 3, 10), at(11, 4), at(11, 13), date(2026, 11, 10)),
+            kind="agency",
+            channel="online",
+            category="special_care",
+            notices=1,
         ),
-        "r2": (
-            district,
-            matter_a,
-            h1,
-            "agency",
-            "online",
-            "special_care",
-            at(11, 3, 10),
-            at(11, 4),
-            at(11, 13),
-            date(2026, 11, 10),
-            1,
-            "delivered",
+        "r3": row(district, matter_b, h2, "refused", at(11, 10, 11), channel="window"),
+        "r4": row(
+            *(district, matter_b, h2, "in_progress", at(11, 20, 14), at(11, 20, 15), None, date(2026, 11, 25)),
+            category="key_project",
         ),
-        "r3": (district, matter_b, h2, "assist", "window", "other", at(11, 10, 11), None, None, None, 0, "refused"),
-        "r4": (
-            district,
-            matter_b,
-            h2,
-            "assist",
-            "hall",
-            "key_project",
-            at(11, 20, 14),
-            at(11, 20, 15),
-            None,
-            date(2026, 11, 25),
-            0,
-            "in_progress",
+        "r5": row(
+            district, matter_a, h1, "archived", at(10, 28), at(10, 28, 10), at(11, 3), date(2026, 11, 4), notices=2
         ),
-        "r5": (
-            district,
-            matter_a,
-            h1,
-            "assist",
-            "hall",
-            "other",
-            at(10, 28),
-            at(10, 28, 10),
-            at(11, 3),
-            date(2026, 11, 4),
-            2,
-            "archived",
-        ),
-        "r6": (town, matter_b, h3, "assist", "phone", "other", at(11, 30, 23, 30), None, None, None, 0, "applied"),
-        "r7": (
-            other,
-            matter_a,
-            h4,
-            "assist",
-            "hall",
-            "other",
-            at(11, 5),
-            at(11, 5),
-            at(11, 12),
-            date(2026, 11, 9),
-            0,
-            "delivered",
-        ),
-        "r9": (
-            other,
-            matter_a,
-            h4,
-            "assist",
-            "hall",
-            "other",
-            at(10, 15),
-            at(10, 15),
-            None,
-            date(2026, 11, 20),
-            0,
-            "in_progress",
-        ),
-        "r8": (district, matter_a, h1, "assist", "hall", "other", at(12, 1, 0, 10), None, None, None, 0, "applied"),
+        "r6": row(town, matter_b, h3, "applied", at(11, 30, 23, 30), channel="phone"),
+        "r7": row(other, matter_a, h4, "delivered", at(11, 5), at(11, 5), at(11, 12), date(2026, 11, 9)),
+        "r9": row(other, matter_a, h4, "in_progress", at(10, 15), at(10, 15), None, date(2026, 11, 20)),
+        "r8": row(district, matter_a, h1, "applied", at(12, 1, 0, 10)),
     }
     made = {}
-    for key, (
-        centre,
-        matter,
-        helper,
-        kind,
-        channel,
-        category,
-        applied,
-        accepted,
-        completed,
-        deadline,
-        notices,
-        status,
-    ) in rows.items():
-        req = ServiceRequestFactory(
-            centre=centre,
-            matter=matter,
-            helper=helper,
-            kind=kind,
-            channel=channel,
-            category=category,
-            status=status,
-            deadline=deadline,
-            deficiency_notices=notices,
-        )
+    for key, (fields, times) in rows.items():
+        req = ServiceRequestFactory(**fields)
         # applied_at is auto_now_add: backdate it after creation.
-        ServiceRequest.objects.filter(pk=req.pk).update(
-            applied_at=applied, accepted_at=accepted, completed_at=completed
-        )
+        ServiceRequest.objects.filter(pk=req.pk).update(**times)
         made[key] = ServiceRequest.objects.get(pk=req.pk)
     for key, rating, when, invalid in [
         ("r1", 5, at(11, 6), False),
