@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from hallservice.celery import app as celery_app
 from requests.services import matter_save, request_register
+from staff.models import SpecialistRole, StaffKind
 from staff.roles import Role
 
 from .browser import orm_beside_playwright
@@ -148,6 +149,19 @@ def make_staff_user(*, role, centre, username, **member_fields):
     StaffMemberFactory(user=user, centre=centre, name=member_fields.pop("name", username), **member_fields)
     user.refresh_from_db()
     return user
+
+
+def make_department_worker(*, centre, username, department, name="孙专员"):
+    """A department user: a specialist who works on the requests' parts for ``department``."""
+    return make_staff_user(
+        role=Role.DEPARTMENT_USER,
+        centre=centre,
+        username=username,
+        name=name,
+        kind=StaffKind.SPECIALIST,
+        department=department,
+        specialist_role=SpecialistRole.WORKER,
+    )
 
 
 @pytest.fixture

@@ -34,14 +34,14 @@ from requests.services.documents import document_issue, track_token
 from requests.services.public import COMPLAINT, REQUEST, status_token
 from rosters import services as roster_svc
 from rosters.models import BureauLeader, Duty, DutyDay, HelpAreaTurn, UnavailabilityKind
-from staff.models import SpecialistRole, StaffKind
+from staff.models import StaffKind
 from staff.roles import Role
 from supervision.models import MonthlyReport
 from supervision.services import integrity_record_create
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
-from .conftest import make_staff_user
+from .conftest import make_department_worker, make_staff_user
 from .factories import (
     DepartmentFactory,
     DistrictFactory,
@@ -136,15 +136,7 @@ def _people(w: World, district, town, other):
         "supervisor": make_staff_user(
             role=Role.SUPERVISOR, centre=district, username="m-sup", name="钱督查", **desk_kind
         ),
-        "department_user": make_staff_user(
-            role=Role.DEPARTMENT_USER,
-            centre=district,
-            username="m-dept",
-            name="孙专员",
-            kind=StaffKind.SPECIALIST,
-            department=tax,
-            specialist_role=SpecialistRole.WORKER,
-        ),
+        "department_user": make_department_worker(centre=district, username="m-dept", department=tax),
         "admin": make_staff_user(role=Role.ADMIN, centre=district, username="m-admin", name="管理员", **desk_kind),
         "other_centre": make_staff_user(role=Role.SUPERVISOR, centre=other, username="m-ot-sup", name="外区督查"),
     }

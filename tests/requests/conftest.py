@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 
 from requests import services as svc
 from requests.services import RegistrationInput, request_register
-from staff.models import SpecialistRole, StaffKind
+from staff.models import StaffKind
 from staff.roles import Role
-from tests.conftest import make_staff_user
+from tests.conftest import make_department_worker, make_staff_user
 from tests.factories import (
     OLD_LI,
     VALID_ID_NUMBERS,
@@ -40,15 +40,7 @@ def people(hall):
             role=Role.DUTY_LEADER, centre=district, username="leader", name="赵带班", kind=StaffKind.DUTY_LEADER
         ),
         "supervisor": make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查"),
-        "dept_user": make_staff_user(
-            role=Role.DEPARTMENT_USER,
-            centre=district,
-            username="dept",
-            name="孙专员",
-            kind=StaffKind.SPECIALIST,
-            department=other_dept,
-            specialist_role=SpecialistRole.WORKER,
-        ),
+        "dept_user": make_department_worker(centre=district, username="dept", department=other_dept),
         "town_desk": make_staff_user(role=Role.FRONT_DESK, centre=town, username="towndesk", name="周帮办"),
         "nobody": make_staff_user(role=None, centre=district, username="norole", name="无角色"),
     }
