@@ -9,6 +9,8 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := libharfbuzz-subset0 libharfbuzz-bin fonts-noto-cjk poppler-utils gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test` (one per core; each has its own test database). TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
 # Address printed in the forms' QR codes; by default the address `make run` serves on (127.0.0.1 when HOST is
 # 0.0.0.0, which no phone can open: set it to the hall's LAN address or domain then).
 PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
@@ -26,7 +28,7 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 install: system-packages $(VENV)/.installed messages fonts
 

@@ -137,25 +137,9 @@ def _move(complaint: Complaint, target: ComplaintStatus, *, fields: tuple[str, .
     return previous
 
 
-def _record(
-    complaint: Complaint,
-    *,
-    actor,
-    verb: str,
-    note: str = "",
-    public: bool = False,
-    from_status: str = "",
-    to_status: str = "",
-) -> ComplaintEvent:
-    return ComplaintEvent.record(
-        complaint=complaint,
-        actor=actor,
-        verb=verb,
-        note=note,
-        public=public,
-        from_status=from_status,
-        to_status=to_status,
-    )
+def _record(complaint: Complaint, *, actor, verb: str, **fields) -> ComplaintEvent:
+    """One row of the complaint's history; ``fields``: note, public, from_status, to_status."""
+    return ComplaintEvent.record(complaint=complaint, actor=actor, verb=verb, **fields)
 
 
 def _tell_complainant(complaint: Complaint, template: str) -> None:

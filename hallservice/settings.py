@@ -307,7 +307,7 @@ LOGGING = {
 # warns once when pages are served from another host.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # The code of this hall's own centre (e.g. XH): named on the public pages and preselected on their forms. Unset,
-# the only district when there is one; several districts in one database need it (requests.public.views.hall_centre).
+# the only district when there is one; several districts in one database need it (requests.public.selectors.hall_centre).
 HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 
 # --- Hall rules ---------------------------------------------------------------------------------------

@@ -18,6 +18,6 @@ class RequestsConfig(AppConfig):
         # The citizens' error pages (hallservice.core.errorpages) name the hall without importing this app.
         from hallservice.core.errorpages import register_hall_lookup
 
-        from .public.views import hall_centre
+        from .public.selectors import hall_centre
 
         register_hall_lookup(hall_centre)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.identity import IdType
-from staff.models import Department, StaffMember
+from staff.models import Department, ServiceCentre, StaffKind, StaffMember
 
 from .models import (
     ApplicantType,
@@ -449,3 +449,46 @@ class EvaluationFilterForm(forms.Form):
         required=False,
         choices=[("open", _("Needing action")), ("all", _("All poor or appealed"))],
     )
+
+
+# --- Key projects and printed forms ----------------------------------------------------------------------
+
+
+class KeyProjectCreateForm(forms.Form):
+    """A new key project and its dedicated agent (a duty leader the user may see)."""
+
+    name = forms.CharField(label=_("Project"), max_length=200)
+    enterprise = forms.CharField(label=_("Enterprise"), max_length=200, required=False)
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[("provincial", _("Provincial")), ("municipal", _("Municipal"))],
+    )
+    agent_id = forms.TypedChoiceField(label=_("Dedicated agent (duty leader)"), coerce=int)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        leaders = StaffMember.objects.restrict(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
+        self.fields["agent_id"].choices = [(m.pk, m.name) for m in leaders]
+
+
+class IssueForm(forms.Form):
+    """Options when printing a form; the pick-up choice only matters for the commission letter."""
+
+    signing_copy = forms.BooleanField(label=_("Signing copy with full ID numbers"), required=False)
+    pickup_method = forms.ChoiceField(label=_("Result pick-up"), choices=PickupMethod.choices, required=False)
+    pickup_recipient = forms.CharField(label=_("Recipient"), required=False, max_length=50)
+    pickup_address = forms.CharField(label=_("Postal address"), required=False, max_length=300)
+    pickup_phone = forms.CharField(label=_("Recipient phone"), required=False, max_length=20)
+
+
+class LedgerExportForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=ServiceCentre.objects.none())
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = ServiceCentre.objects.restrict(user).order_by("level", "code")

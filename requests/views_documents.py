@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.months import month_start
 from hallservice.core.web import attach_error, attempt
-from staff.models import ServiceCentre
 
 from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
 from .documents import BLANK_KINDS, SIGNING_KINDS, TITLES, render_blank
-from .models import AccessKind, DocumentKind, IssuedDocument, LedgerExport, PickupMethod, ServiceRequest, Status
+from .forms import IssueForm, LedgerExportForm
+from .models import AccessKind, DocumentKind, IssuedDocument, LedgerExport, ServiceRequest, Status
 from .services.access_log import personal_data_access_record
 from .services.documents import document_issue, document_refusal, ledger_export_create, ledger_export_retry
-
-
-class IssueForm(forms.Form):
-    """Options when printing a form; the pick-up choice only matters for the commission letter."""
-
-    signing_copy = forms.BooleanField(label=gettext_lazy("Signing copy with full ID numbers"), required=False)
-    pickup_method = forms.ChoiceField(
-        label=gettext_lazy("Result pick-up"), choices=PickupMethod.choices, required=False
-    )
-    pickup_recipient = forms.CharField(label=gettext_lazy("Recipient"), required=False, max_length=50)
-    pickup_address = forms.CharField(label=gettext_lazy("Postal address"), required=False, max_length=300)
-    pickup_phone = forms.CharField(label=gettext_lazy("Recipient phone"), required=False, max_length=20)
 
 
 def issuable_documents(user, req: ServiceRequest) -> list[dict]:
@@ -145,16 +131,6 @@ def blank_form_pdf_view(request, kind: str):
     response = HttpResponse(render_blank(kind), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="blank-{kind}.pdf"'
     return response
-
-
-class LedgerExportForm(forms.Form):
-    centre = forms.ModelChoiceField(label=gettext_lazy("Centre"), queryset=ServiceCentre.objects.none())
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = ServiceCentre.objects.restrict(user).order_by("level", "code")
 
 
 @login_required

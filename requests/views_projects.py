@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.web import attach_error
-from staff.models import StaffKind, StaffMember
 
+from .forms import KeyProjectCreateForm
 from .models import OPEN_STATUSES, KeyProject, ServiceRequest
 from .services import key_project_create
-
-
-class KeyProjectForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Project"), max_length=200)
-    enterprise = forms.CharField(label=gettext_lazy("Enterprise"), max_length=200, required=False)
-    level = forms.ChoiceField(
-        label=gettext_lazy("Level"),
-        choices=[("provincial", gettext_lazy("Provincial")), ("municipal", gettext_lazy("Municipal"))],
-    )
-    agent_id = forms.TypedChoiceField(label=gettext_lazy("Dedicated agent (duty leader)"), coerce=int)
-    description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        leaders = StaffMember.objects.restrict(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
-        self.fields["agent_id"].choices = [(m.pk, m.name) for m in leaders]
 
 
 def _projects(user):
@@ -43,7 +23,7 @@ def _projects(user):
 @login_required
 def key_project_list_view(request):
     can_manage = request.user.has_perm("requests.manage_key_project")
-    form = KeyProjectForm(request.POST or None, user=request.user)
+    form = KeyProjectCreateForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if not can_manage:

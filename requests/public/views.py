@@ -9,37 +9,30 @@ Every page has the elder-friendly switch (适老化, F-PUB-5), remembered in a c
 
 from __future__ import annotations
 
-from datetime import date
-
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from complaints.models import Complaint, ComplaintCategory, ComplaintSource
+from complaints.models import Complaint, ComplaintSource
 from complaints.selectors import complaint_public_status, complaint_status_url
 from complaints.services import complaint_feedback, complaint_register
 from hallservice.core import throttle
 from hallservice.core.errorpages import too_many_requests
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.web import attach_error, attempt
-from staff.models import CentreLevel, ServiceCentre
+from staff.models import ServiceCentre
 
 from ..models import (
     IssuedDocument,
-    Matter,
-    Rating,
     ServiceRequest,
-    TimeSlot,
 )
 from ..services.closing import evaluation_rate_again
 from ..services.documents import read_track_token
@@ -48,7 +41,6 @@ from ..services.public import (
     COMPLAINT,
     REQUEST,
     STEPS,
-    appointment_dates,
     consultation_submit_online,
     public_request_queryset,
     read_status_token,
@@ -57,214 +49,15 @@ from ..services.public import (
     request_status_url,
     status_token,
 )
+from .forms import ComplaintForm, ConsultForm, EvaluationForm, FeedbackForm, LookupForm, RateAgainForm
 from .lookup import lookup
+from .selectors import hall_centre
 
 ELDER_COOKIE = "hall_elder"
 ELDER_COOKIE_AGE = 60 * 60 * 24 * 365
 NOT_FOUND = gettext_lazy(
     "No request or complaint matches this number and lookup code. Check both against your form and try again."
 )
-RATING_CHOICES = [(r.value, r.label) for r in sorted(Rating, key=lambda r: -r.value)]
-
-
-# --- Forms (shape only; the services decide) --------------------------------------------------------------
-
-
-class PublicForm(forms.Form):
-    """Ties each field to its help text and error message for screen readers (aria-describedby, aria-invalid)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._describe(errors={})
-
-    def full_clean(self):
-        super().full_clean()
-        self._describe(errors=self._errors or {})
-
-    def _describe(self, *, errors) -> None:
-        for name, field in self.fields.items():
-            auto_id = self[name].auto_id
-            ids = [f"{auto_id}_help"] if field.help_text else []
-            if name in errors:
-                ids.append(f"{auto_id}_error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
-class LookupForm(PublicForm):
-    number = forms.CharField(
-        label=gettext_lazy("Request or complaint number"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-        help_text=gettext_lazy("Printed at the top of your forms, e.g. XH-20261123-0001."),
-    )
-    code = forms.CharField(
-        label=gettext_lazy("Lookup code"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-        help_text=gettext_lazy("8 letters and digits, printed beside the number."),
-    )
-
-
-def _centre_choices():
-    """The centres a citizen may write to from this hall's pages: the hall and the centres below it (another
-    district sharing the database is not this hall's to offer); every centre when the hall is not known."""
-    hall = hall_centre()
-    centres = ServiceCentre.objects.subtree_of(hall) if hall else ServiceCentre.objects.all()
-    return [(c.pk, c.name) for c in centres.order_by("level", "code")]
-
-
-def hall_centre() -> ServiceCentre | None:
-    """The hall these public pages belong to, named in their header and footer and preselected on the public
-    forms (consultation, complaint): the centre whose code is settings.HALL_CENTRE_CODE. Unset, the one district
-    when the database holds only one; with several districts and no setting, none — the forms then ask the
-    citizen to choose, rather than filing their complaint with whichever district sorts first."""
-    code = getattr(settings, "HALL_CENTRE_CODE", "")
-    if code:
-        return ServiceCentre.objects.filter(code=code).first()
-    districts = list(ServiceCentre.objects.filter(level=CentreLevel.DISTRICT).order_by("code")[:2])
-    return districts[0] if len(districts) == 1 else None
-
-
-_default_centre = hall_centre
-
-
-class ConsultForm(PublicForm):
-    appointment = forms.TypedChoiceField(
-        label=gettext_lazy("What would you like?"),
-        coerce=lambda v: v == "appointment",
-        choices=[
-            ("question", gettext_lazy("Ask a question (we call you back)")),
-            ("appointment", gettext_lazy("Book a visit with a helper")),
-        ],
-        initial="question",
-        widget=forms.RadioSelect,
-    )
-    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
-    matter_id = forms.TypedChoiceField(
-        label=gettext_lazy("Matter (if you know it)"), coerce=int, required=False, empty_value=None
-    )
-    preferred_date = forms.TypedChoiceField(
-        label=gettext_lazy("Preferred day (appointment)"),
-        required=False,
-        empty_value=None,
-        coerce=date.fromisoformat,
-    )
-    slot = forms.ChoiceField(
-        label=gettext_lazy("Time (appointment)"), required=False, choices=TimeSlot.choices, widget=forms.RadioSelect
-    )
-    name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
-    phone = forms.CharField(
-        label=gettext_lazy("Mobile or landline"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
-    question = forms.CharField(
-        label=gettext_lazy("Your question"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre_id"].choices = _centre_choices()
-        default = _default_centre()
-        if default is not None:
-            self.fields["centre_id"].initial = default.pk
-        groups: dict[str, list] = {}
-        for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
-            groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
-        self.fields["matter_id"].choices = [("", gettext_lazy("Not sure")), *groups.items()]
-        self.fields["preferred_date"].choices = [("", "—")] + [
-            (day.isoformat(), f"{formats.date_format(day, 'MONTH_DAY_FORMAT')} {formats.date_format(day, 'l')}")
-            for day in appointment_dates()
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("appointment"):
-            if not data.get("preferred_date"):
-                self.add_error("preferred_date", _("Choose the day you would like to come."))
-            if not data.get("slot"):
-                self.add_error("slot", _("Choose morning or afternoon."))
-        return data
-
-
-class ComplaintForm(PublicForm):
-    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
-    request_number = forms.CharField(
-        label=gettext_lazy("Request number (if any)"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
-    category = forms.ChoiceField(
-        label=gettext_lazy("What is it about?"), choices=ComplaintCategory.choices, widget=forms.RadioSelect
-    )
-    content = forms.CharField(
-        label=gettext_lazy("What happened?"),
-        max_length=settings.COMPLAINT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMPLAINT_MAX_LENGTH}),
-        help_text=gettext_lazy("Say when, where and what; do not write your ID number."),
-    )
-    anonymous = forms.BooleanField(label=gettext_lazy("Complain anonymously"), required=False)
-    name = forms.CharField(label=gettext_lazy("Your name (optional)"), required=False, max_length=50)
-    contact = forms.CharField(
-        label=gettext_lazy("Phone for our answer (optional)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
-    via_status = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre_id"].choices = _centre_choices()
-        default = _default_centre()
-        if default is not None:
-            self.fields["centre_id"].initial = default.pk
-
-
-def _rating_field(label):
-    return forms.TypedChoiceField(label=label, coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect)
-
-
-def _comment_field():
-    return forms.CharField(
-        label=gettext_lazy("Anything else (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
-
-
-class EvaluationForm(PublicForm):
-    rating = _rating_field(gettext_lazy("Overall, how satisfied are you?"))
-    efficiency = _rating_field(gettext_lazy("How quickly was it done?"))
-    service_level = _rating_field(gettext_lazy("How well did the helper know the matter?"))
-    attitude = _rating_field(gettext_lazy("How were you treated?"))
-    comment = _comment_field()
-
-
-class RateAgainForm(PublicForm):
-    rating = _rating_field(gettext_lazy("After the rectification, how satisfied are you now?"))
-    comment = _comment_field()
-
-
-class FeedbackForm(PublicForm):
-    satisfied = forms.TypedChoiceField(
-        label=gettext_lazy("Are you satisfied with the answer?"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", gettext_lazy("Yes, satisfied")), ("no", gettext_lazy("No, please look again"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Anything to add (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-    )
 
 
 # --- Shared pieces -----------------------------------------------------------------------------------------

@@ -100,25 +100,9 @@ def move(req: ServiceRequest, target: Status, *, fields: tuple[str, ...] = ()) -
     return previous
 
 
-def record_event(
-    req: ServiceRequest,
-    *,
-    actor,
-    verb: str,
-    note: str = "",
-    public: bool = False,
-    from_status: str = "",
-    to_status: str = "",
-) -> RequestEvent:
-    return RequestEvent.record(
-        request=req,
-        actor=actor,
-        verb=verb,
-        note=note,
-        public=public,
-        from_status=from_status,
-        to_status=to_status,
-    )
+def record_event(req: ServiceRequest, *, actor, verb: str, **fields) -> RequestEvent:
+    """One row of the request's history; ``fields``: note, public, from_status, to_status."""
+    return RequestEvent.record(request=req, actor=actor, verb=verb, **fields)
 
 
 def require(value, message: str, *, field: str) -> None:

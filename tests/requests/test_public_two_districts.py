@@ -10,7 +10,7 @@ from django.core.cache import cache
 from complaints.models import Complaint
 from complaints.selectors import complaint_status_url
 from requests.models import Status
-from requests.public.views import hall_centre
+from requests.public.selectors import hall_centre
 from requests.services.public import request_status_url
 from tests.factories import DistrictFactory, ServiceRequestFactory, online_complaint
 from tests.requests.test_public_pages import complaint_data

@@ -1,0 +1,193 @@
+"""Forms of the citizens' pages (shape only; the services decide)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.models import ComplaintCategory
+
+from ..models import Matter, Rating, TimeSlot
+from ..services.public import appointment_dates
+from .selectors import centre_choices, hall_centre
+
+RATING_CHOICES = [(r.value, r.label) for r in sorted(Rating, key=lambda r: -r.value)]
+
+
+class PublicForm(forms.Form):
+    """Ties each field to its help text and error message for screen readers (aria-describedby, aria-invalid)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._describe(errors={})
+
+    def full_clean(self):
+        super().full_clean()
+        self._describe(errors=self._errors or {})
+
+    def _describe(self, *, errors) -> None:
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = [f"{auto_id}_help"] if field.help_text else []
+            if name in errors:
+                ids.append(f"{auto_id}_error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class LookupForm(PublicForm):
+    number = forms.CharField(
+        label=gettext_lazy("Request or complaint number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=gettext_lazy("Printed at the top of your forms, e.g. XH-20261123-0001."),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Lookup code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=gettext_lazy("8 letters and digits, printed beside the number."),
+    )
+
+
+class ConsultForm(PublicForm):
+    appointment = forms.TypedChoiceField(
+        label=gettext_lazy("What would you like?"),
+        coerce=lambda v: v == "appointment",
+        choices=[
+            ("question", gettext_lazy("Ask a question (we call you back)")),
+            ("appointment", gettext_lazy("Book a visit with a helper")),
+        ],
+        initial="question",
+        widget=forms.RadioSelect,
+    )
+    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
+    matter_id = forms.TypedChoiceField(
+        label=gettext_lazy("Matter (if you know it)"), coerce=int, required=False, empty_value=None
+    )
+    preferred_date = forms.TypedChoiceField(
+        label=gettext_lazy("Preferred day (appointment)"),
+        required=False,
+        empty_value=None,
+        coerce=date.fromisoformat,
+    )
+    slot = forms.ChoiceField(
+        label=gettext_lazy("Time (appointment)"), required=False, choices=TimeSlot.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile or landline"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    question = forms.CharField(
+        label=gettext_lazy("Your question"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre_id"].choices = centre_choices()
+        default = hall_centre()
+        if default is not None:
+            self.fields["centre_id"].initial = default.pk
+        groups: dict[str, list] = {}
+        for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
+            groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
+        self.fields["matter_id"].choices = [("", gettext_lazy("Not sure")), *groups.items()]
+        self.fields["preferred_date"].choices = [("", "—")] + [
+            (day.isoformat(), f"{formats.date_format(day, 'MONTH_DAY_FORMAT')} {formats.date_format(day, 'l')}")
+            for day in appointment_dates()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("appointment"):
+            if not data.get("preferred_date"):
+                self.add_error("preferred_date", _("Choose the day you would like to come."))
+            if not data.get("slot"):
+                self.add_error("slot", _("Choose morning or afternoon."))
+        return data
+
+
+class ComplaintForm(PublicForm):
+    centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
+    request_number = forms.CharField(
+        label=gettext_lazy("Request number (if any)"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("What is it about?"), choices=ComplaintCategory.choices, widget=forms.RadioSelect
+    )
+    content = forms.CharField(
+        label=gettext_lazy("What happened?"),
+        max_length=settings.COMPLAINT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": settings.COMPLAINT_MAX_LENGTH}),
+        help_text=gettext_lazy("Say when, where and what; do not write your ID number."),
+    )
+    anonymous = forms.BooleanField(label=gettext_lazy("Complain anonymously"), required=False)
+    name = forms.CharField(label=gettext_lazy("Your name (optional)"), required=False, max_length=50)
+    contact = forms.CharField(
+        label=gettext_lazy("Phone for our answer (optional)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    via_status = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre_id"].choices = centre_choices()
+        default = hall_centre()
+        if default is not None:
+            self.fields["centre_id"].initial = default.pk
+
+
+def _rating_field(label):
+    return forms.TypedChoiceField(label=label, coerce=int, choices=RATING_CHOICES, widget=forms.RadioSelect)
+
+
+def _comment_field():
+    return forms.CharField(
+        label=gettext_lazy("Anything else (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class EvaluationForm(PublicForm):
+    rating = _rating_field(gettext_lazy("Overall, how satisfied are you?"))
+    efficiency = _rating_field(gettext_lazy("How quickly was it done?"))
+    service_level = _rating_field(gettext_lazy("How well did the helper know the matter?"))
+    attitude = _rating_field(gettext_lazy("How were you treated?"))
+    comment = _comment_field()
+
+
+class RateAgainForm(PublicForm):
+    rating = _rating_field(gettext_lazy("After the rectification, how satisfied are you now?"))
+    comment = _comment_field()
+
+
+class FeedbackForm(PublicForm):
+    satisfied = forms.TypedChoiceField(
+        label=gettext_lazy("Are you satisfied with the answer?"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", gettext_lazy("Yes, satisfied")), ("no", gettext_lazy("No, please look again"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Anything to add (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
