@@ -196,6 +196,8 @@ class ComplaintEvent(Event):
     to_status = models.CharField(_("to"), max_length=15, choices=ComplaintStatus.choices, blank=True)
     public = models.BooleanField(_("public"), default=False)
 
+    citizen_label = _("complainant")
+
     class Meta(Event.Meta):
         db_table = "requests_complaintevent"
         verbose_name = _("complaint event")

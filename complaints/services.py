@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import CITIZEN, SYSTEM, user_of
 from hallservice.core.crypto import mask_phone
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.sequences import sequence_next
@@ -68,6 +68,7 @@ class ComplaintAction:
     allowed_in: frozenset[ComplaintStatus]
     target: ComplaintStatus | None
     permission: str = HANDLE
+    by_applicant: bool = False  # the complainant (CITIZEN) may take it on their tracking page
 
 
 COMPLAINT_ACTIONS: dict[str, ComplaintAction] = {
@@ -84,7 +85,11 @@ COMPLAINT_ACTIONS: dict[str, ComplaintAction] = {
         ComplaintAction("respond", gettext_lazy("Respond"), frozenset({CS.INVESTIGATING}), CS.RESPONDED),
         # Target decided by the feedback: closed when satisfied, reopened when not.
         ComplaintAction(
-            "record_feedback", gettext_lazy("Record the complainant's feedback"), frozenset({CS.RESPONDED}), None
+            "record_feedback",
+            gettext_lazy("Record the complainant's feedback"),
+            frozenset({CS.RESPONDED}),
+            None,
+            by_applicant=True,
         ),
         ComplaintAction("close", gettext_lazy("Close without feedback"), frozenset({CS.RESPONDED}), CS.CLOSED),
         ComplaintAction("reopen", gettext_lazy("Reopen"), frozenset({CS.CLOSED}), CS.REOPENED),
@@ -114,9 +119,13 @@ def _lock(complaint_id: int) -> Complaint:
 def _ensure(actor, complaint: Complaint, action_name: str) -> None:
     """403 for an actor who may not act here; 409 for an action the complaint's status does not allow now."""
     action = COMPLAINT_ACTIONS[action_name]
-    if actor is not None and (
-        not actor.has_perm(action.permission) or not Complaint.objects.restrict(actor).filter(pk=complaint.pk).exists()
-    ):
+    if actor is CITIZEN:
+        allowed = action.by_applicant
+    else:
+        allowed = (
+            actor.has_perm(action.permission) and Complaint.objects.restrict(actor).filter(pk=complaint.pk).exists()
+        )
+    if not allowed:
         raise PermissionDenied(_("You may not do this with complaint %(number)s.") % {"number": complaint.number})
     if complaint.status not in action.allowed_in:
         raise TransitionNotAllowed(
@@ -185,14 +194,14 @@ def complaint_register(
     staff_id: int | None = None,
     department_id: int | None = None,
 ) -> Complaint:
-    """Register a complaint from a citizen online (``actor`` None) or taken by staff (phone, window, mailbox).
+    """Register a complaint from a citizen online (``actor`` CITIZEN) or taken by staff (phone, window, mailbox).
 
     A request number links the complaint to that request (and its centre). Online, whether the number exists
     is never revealed: it is kept as given and linked when it matches.
     """
-    if actor is not None and not actor.has_perm("complaints.register_complaint"):
+    if actor is not CITIZEN and not actor.has_perm("complaints.register_complaint"):
         raise PermissionDenied(_("You may not register complaints."))
-    if actor is None and source not in PUBLIC_SOURCES:
+    if actor is CITIZEN and source not in PUBLIC_SOURCES:
         raise DomainError(_("Choose how the complaint came in."), field="source")
     if source not in ComplaintSource.values:
         raise DomainError(_("Choose how the complaint came in."), field="source")
@@ -207,8 +216,8 @@ def complaint_register(
     number_given = normalise_number(request_number)
     check_length(number_given, 32, field="request_number", label=_("Request number"))
     req = ServiceRequest.objects.filter(number=number_given).select_related("centre").first() if number_given else None
-    member = getattr(actor, "staff_member", None) if actor is not None else None
-    if actor is not None:
+    member = getattr(actor, "staff_member", None)
+    if actor is not CITIZEN:
         if member is None:
             raise PermissionDenied(_("Only staff members of a centre can do this."))
         if number_given and (req is None or not ServiceRequest.objects.restrict(actor).filter(pk=req.pk).exists()):
@@ -247,7 +256,7 @@ def complaint_register(
         request=req,
         staff=staff,
         department=department or (req.lead_department if req else None),
-        registered_by=actor,
+        registered_by=user_of(actor),
         accept_due=WorkingCalendar().add_working_days(today, settings.COMPLAINT_ACCEPT_WORKING_DAYS),
     )
     _record(
@@ -379,7 +388,7 @@ FEEDBACK_FIELDS = ("feedback_satisfied", "feedback_comment", "feedback_at")
 
 @transaction.atomic
 def complaint_feedback(*, actor, complaint_id: int, satisfied: bool, comment: str = "") -> Complaint:
-    """The complainant's feedback on the response (online: ``actor`` None; by phone: recorded by staff).
+    """The complainant's feedback on the response (online: ``actor`` CITIZEN; by phone: recorded by staff).
 
     Satisfied closes the complaint; not satisfied reopens it with a new response limit.
     """

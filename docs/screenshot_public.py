@@ -24,6 +24,7 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from complaints import services as complaint_svc
+from hallservice.core.actors import CITIZEN
 from complaints.selectors import complaint_status_url
 from requests import services as svc
 from requests.models import Matter, MaterialStatus
@@ -61,7 +62,7 @@ svc.request_deliver(actor=desk, request_id=done.pk, method="on_the_spot", signer
 poor = register(immediate, name="赵德才")
 svc.request_accept(actor=desk, request_id=poor.pk)
 svc.request_deliver(actor=desk, request_id=poor.pk, method="on_the_spot", signer="赵德才", result="查询结果")
-svc.request_evaluate(actor=None, request_id=poor.pk, rating=2, efficiency=2, service_level=3, attitude=1,
+svc.request_evaluate(actor=CITIZEN, request_id=poor.pk, rating=2, efficiency=2, service_level=3, attitude=1,
     comment="排队一个多小时，窗口人员态度冷淡")
 
 agency = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agency", matter_id=matters[2].pk,
@@ -69,7 +70,7 @@ agency = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agenc
     provided_material_ids=[m.pk for m in matters[2].materials.all()]))
 doc = document_issue(actor=desk, request_id=agency.pk, kind="notice_of_duties")
 
-complaint = complaint_svc.complaint_register(actor=None, source="online", category="not_one_visit",
+complaint = complaint_svc.complaint_register(actor=CITIZEN, source="online", category="not_one_visit",
     content="办理不动产登记跑了三趟，每次都说缺不同的材料，没有一次性告知。", centre_id=running.centre_id,
     request_number=running.number, name="欧阳娜娜", contact="13812345678")
 complaint_svc.complaint_accept(actor=supervisor, complaint_id=complaint.pk)
@@ -77,7 +78,7 @@ complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk,
 complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk,
     response="经核实，窗口未执行一次性告知制度。已对相关人员批评教育，并安排专人为您全程代办。", substantiated=True,
     findings="窗口人员未出具一次性告知单")
-open_one = complaint_svc.complaint_register(actor=None, source="status_page", category="attitude", content="电话一直占线",
+open_one = complaint_svc.complaint_register(actor=CITIZEN, source="status_page", category="attitude", content="电话一直占线",
     centre_id=running.centre_id, anonymous=True)
 print("JSON" + json.dumps({
     "running": request_status_url(running), "deficient": request_status_url(deficient),

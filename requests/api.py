@@ -344,13 +344,12 @@ class EventOutput(serializers.Serializer):
     note = serializers.CharField()
     public = serializers.BooleanField()
     actor = serializers.SerializerMethodField()
+    actor_kind = serializers.CharField()
     at = serializers.DateTimeField()
 
     def get_actor(self, obj) -> str:
-        if obj.actor is None:
-            return "system"
-        member = getattr(obj.actor, "staff_member", None)
-        return member.name if member else obj.actor.get_username()
+        """The staff member's name or login; "system" or "citizen" when no user acted."""
+        return obj.actor_name if obj.actor_id is not None else obj.actor_kind
 
 
 RegistrationInput = serializer_for_form(RegistrationForm, "RegistrationInput")

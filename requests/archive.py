@@ -34,11 +34,10 @@ def archive_bundle(req: ServiceRequest, *, include_signing_copies: bool) -> byte
     with translation.override("zh-hans"):
         events = [["时间", "操作人", "动作", "原状态", "新状态", "公开", "说明"]]
         for e in req.events.select_related("actor", "actor__staff_member").order_by("at", "pk"):
-            member = getattr(e.actor, "staff_member", None) if e.actor else None
             events.append(
                 [
                     f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}",
-                    member.name if member else (e.actor.get_username() if e.actor else "系统"),
+                    e.actor_name,
                     e.verb_label,
                     e.get_from_status_display() if e.from_status else "",
                     e.get_to_status_display() if e.to_status else "",

@@ -1,7 +1,7 @@
 """What every service checks first: who is acting, whether they hold the permission, whether the centre is theirs.
 
 Requests, rosters and training services start with these, so a refusal reads the same everywhere. The system
-actor (``hallservice.core.actors.SYSTEM``) passes every check.
+actor (``hallservice.core.actors.SYSTEM``) passes every check; the applicant (``CITIZEN``) passes none.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ def staff_of(actor) -> StaffMember:
 
 def ensure_perm(actor, perm: str, message: str) -> None:
     """Refuse (403) with ``message`` unless the actor holds ``perm``."""
-    if actor is not SYSTEM and not actor.has_perm(perm):
+    if not actor.has_perm(perm):
         raise PermissionDenied(message)
 
 
 def managed_centre(actor, centre_id: int) -> ServiceCentre:
     """The centre, if the actor may see it; refuse otherwise (pages and the API answer 404 before this)."""
-    qs = ServiceCentre.objects.all() if actor is SYSTEM else ServiceCentre.objects.restrict(actor)
-    centre = qs.filter(pk=centre_id).first()
+    centre = ServiceCentre.objects.restrict(actor).filter(pk=centre_id).first()
     if centre is None:
         raise PermissionDenied(_("This centre is not yours to manage."))
     return centre

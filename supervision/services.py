@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.months import month_end, month_start
 from hallservice.core.text_limits import check_lengths
@@ -66,10 +67,10 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
             outbox.reset(latest, _task())
         return latest
     if latest is not None and latest.status == ReportStatus.FAILED:
-        MonthlyReport.objects.filter(pk=latest.pk).update(requested_by=actor)
+        MonthlyReport.objects.filter(pk=latest.pk).update(requested_by=user_of(actor))
         outbox.reset(latest, _task())
         return latest
-    report = MonthlyReport.objects.create(centre=centre, month=month, requested_by=actor)
+    report = MonthlyReport.objects.create(centre=centre, month=month, requested_by=user_of(actor))
     _queue_build(report.pk)
     return report
 
@@ -211,7 +212,7 @@ def integrity_record_create(
         occurred_on=occurred_on,
         description=description,
         action_taken=(action_taken or "").strip(),
-        recorded_by=actor,
+        recorded_by=user_of(actor),
     )
 
 
@@ -236,7 +237,7 @@ def integrity_record_revoke(*, actor, record_id: int, reason: str) -> IntegrityR
             _("Keep the reason to %(n)d characters or fewer.") % {"n": REVOKE_REASON_MAX}, field="reason"
         )
     record.revoked_at = timezone.now()
-    record.revoked_by = actor
+    record.revoked_by = user_of(actor)
     record.revoke_reason = reason
     record.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return record

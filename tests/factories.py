@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from complaints.services import complaint_register
+from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import IdType
 from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
 from requests.services import RegistrationInput, matter_save
@@ -191,7 +192,7 @@ def online_complaint(centre, **fields):
     any part."""
     return complaint_register(
         **{
-            "actor": None,
+            "actor": CITIZEN,
             "source": "online",
             "category": "attitude",
             "content": "窗口态度不好",

@@ -27,6 +27,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, Kind, LedgerExport, MaterialStatus
@@ -234,7 +235,7 @@ def _requests(w: World, p: dict, district, other):
             signer="司马当场",
             result="查询结果",
         )
-        req_svc.request_evaluate(actor=None, request_id=delivered.pk, rating=2, comment="排队太久")
+        req_svc.request_evaluate(actor=CITIZEN, request_id=delivered.pk, rating=2, comment="排队太久")
         o["delivered"] = delivered
         archived = _register(desk, matter, name="司马归档", helper=hm)
         req_svc.request_refuse(actor=helper, request_id=archived.pk, reason="不属于帮办代办范围")
@@ -258,7 +259,7 @@ def _requests(w: World, p: dict, district, other):
         req_svc.request_deliver(
             actor=ot_desk, request_id=ot_done.pk, method=DeliveryMethod.ON_THE_SPOT, signer=OT_NAMES[1], result="结果"
         )
-        req_svc.request_evaluate(actor=None, request_id=ot_done.pk, rating=1, comment="外区差评")
+        req_svc.request_evaluate(actor=CITIZEN, request_id=ot_done.pk, rating=1, comment="外区差评")
         req_svc.consultation_create(
             actor=ot_desk, channel="phone", name="欧阳咨询", contact=OT_PHONE, question="外区的问题"
         )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from .actors import user_of
 from .errors import DomainError
 from .models import ApiToken
 
@@ -58,7 +59,7 @@ def api_token_issue(*, user, actor, name: str, days: int | None = None) -> tuple
         prefix=prefix,
         digest=_digest(token),
         password_stamp=user.get_session_auth_hash(),
-        created_by=actor,
+        created_by=user_of(actor),
         expires_at=timezone.now() + timedelta(days=days),
     )
     return row, token

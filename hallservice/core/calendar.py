@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .actors import SYSTEM
+from .actors import user_of
 from .calendar_changes import finish_calendar_change, prepare_calendar_change
 from .calendar_notice import parse_notice
 from .errors import DomainError, PermissionDenied
@@ -21,7 +21,7 @@ from .models import CalendarOverride, CalendarYear
 
 
 def _can_edit_calendar(actor, verb: str) -> None:
-    if actor is not SYSTEM and not actor.has_perm(f"hallservice.{verb}_calendaroverride"):
+    if not actor.has_perm(f"hallservice.{verb}_calendaroverride"):
         raise PermissionDenied(_("You may not change the working calendar."))
 
 
@@ -97,5 +97,5 @@ def calendar_notice_enter(*, actor, year: int, text: str, source: str = "") -> N
         override.is_working_day, override.note = entry.is_working_day, entry.note
         override.save()
         saved.append(override)
-    CalendarYear.objects.update_or_create(year=year, defaults={"entered_by": actor, "source": source})
+    CalendarYear.objects.update_or_create(year=year, defaults={"entered_by": user_of(actor), "source": source})
     return NoticeEntered(overrides=saved, moved=finish_calendar_change(finish))

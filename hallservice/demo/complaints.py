@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _t  # a service's message as the service translates it
 
 from complaints.models import PUBLIC_SOURCES, Complaint, ComplaintEvent, ComplaintSource, ComplaintStatus
+from hallservice.core.actors import CITIZEN, kind_of, user_of
 from hallservice.core.crypto import mask_phone
 from hallservice.demo.staff import DISTRICT, FT, WH
 from hallservice.demo.writing import HISTORY_FIRST_SEQUENCE, in_minutes
@@ -121,7 +122,7 @@ class ComplaintHistory:
         story.event(
             rated + in_minutes(1),
             "follow_up_opened",
-            None,
+            evaluation.recorded_by or CITIZEN,  # written by the rating, as request_evaluate does
             public=False,
             note=_t("Poor rating: return visit by %(visit)s, rectification by %(rectify)s.")
             % {"visit": f"{evaluation.return_visit_due:%Y-%m-%d}", "rectify": f"{evaluation.rectify_due:%Y-%m-%d}"},
@@ -143,7 +144,7 @@ class ComplaintHistory:
             rating = rng.choice((3, 4, 4, 5))
             evaluation.follow_up_rating, evaluation.follow_up_rated_at = rating, again
             evaluation.follow_up_comment = "整改后满意"
-            story.event(again, "re_evaluated", None, note=f"{Rating(rating).label} 整改后满意")
+            story.event(again, "re_evaluated", CITIZEN, note=f"{Rating(rating).label} 整改后满意")
             return again
         return rectified
 
@@ -206,7 +207,8 @@ class ComplaintHistory:
         def log(at, verb, actor, to="", note="", public=True):
             event = ComplaintEvent(
                 complaint=complaint,
-                actor=actor,
+                actor=user_of(actor),
+                actor_kind=kind_of(actor),
                 verb=verb,
                 from_status=complaint.status if to else "",
                 to_status=to,
@@ -221,7 +223,7 @@ class ComplaintHistory:
         note = _t("Registered; it will be accepted or answered by %(date)s.") % {
             "date": f"{complaint.accept_due:%Y-%m-%d}"
         }
-        log(registered, "registered", complaint.registered_by, ComplaintStatus.REGISTERED, note)
+        log(registered, "registered", complaint.registered_by or CITIZEN, ComplaintStatus.REGISTERED, note)
         last = registered
         if item.outcome == "rejected":
             complaint.response = "感谢建议。大厅周六上午已设延时服务窗口，暂不具备全天开放条件，已转大厅管理办研究。"
@@ -257,5 +259,5 @@ class ComplaintHistory:
                 log(last, "noted", handler, note="匿名意见，无法回访，按规定结案。", public=False)
             else:
                 complaint.feedback_satisfied, complaint.feedback_comment, complaint.feedback_at = True, "满意", last
-                log(last, "feedback_satisfied", None, ComplaintStatus.CLOSED, "满意")
+                log(last, "feedback_satisfied", CITIZEN, ComplaintStatus.CLOSED, "满意")
         return complaint, {"registered_at": registered, "updated_at": last}, events

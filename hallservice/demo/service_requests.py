@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _t  # a service's message as the
 from stdnum.cn import uscc
 
 from complaints.models import Complaint, ComplaintEvent
+from hallservice.core.actors import CITIZEN, SYSTEM, kind_of, user_of
 from hallservice.core.crypto import mask_phone
 from hallservice.core.identity import IdType, check_digit
 from hallservice.core.text_limits import excerpt
@@ -201,7 +202,8 @@ class Story:
         """Log a step; with ``to`` the status changes too (from the one the request had)."""
         event = RequestEvent(
             request=self.req,
-            actor=actor,
+            actor=user_of(actor),
+            actor_kind=kind_of(actor),
             verb=verb,
             note=note,
             public=public,
@@ -536,7 +538,7 @@ class _History(ComplaintHistory):
             if flagged_at < self.cut_off:
                 req.overdue_flagged_on = flagged
                 note = _t("Past the promised date %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"}
-                story.event(flagged_at, "overdue", None, public=False, note=note)
+                story.event(flagged_at, "overdue", SYSTEM, public=False, note=note)
 
         t = max(story.last_at + in_minutes(10), self.at(done_day, rng.randint(0, 450)))
         if t >= self.cut_off:
@@ -585,7 +587,7 @@ class _History(ComplaintHistory):
             if ends < self.cut_off:
                 suspension.ended_on = ends_on
                 note = _t("Not resumed by %(date)s.") % {"date": f"{resume_by:%Y-%m-%d}"}
-                self.terminate(story, ends, None, "suspension_expired", note)
+                self.terminate(story, ends, SYSTEM, "suspension_expired", note)
             return None
         resumed_on = self.workday(day, rng.randint(2, 6))
         resumed = self.at(resumed_on, rng.randint(0, 420))
@@ -687,7 +689,7 @@ class _History(ComplaintHistory):
                 request=req, rating=rating, comment=comment, recorded_by=actor if at_counter else None, **indicators
             )
             story.child(evaluation, at=rated)
-            by = actor if at_counter else None
+            by = actor if at_counter else CITIZEN
             story.event(rated, "evaluated", by, note=f"{Rating(rating).label} {comment}".strip())
             if evaluation.is_poor:  # any indicator counts (好差评), as in request_evaluate
                 rated = self.follow_up(story, evaluation, rated)

@@ -7,6 +7,7 @@ from functools import partial
 
 from django.utils import timezone
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.months import add_months, month_end, month_start
 from hallservice.demo.staff import DISTRICT
 from hallservice.demo.writing import Tally
@@ -365,8 +366,8 @@ def seed_training(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[s
                 ]
             )
             attempt_grade(attempt, status=AttemptStatus.SUBMITTED, now=started + timedelta(minutes=25))
-        monthly_test_close(actor=None, test_id=test.pk, now=closes)
-        monthly_test_apply_consequences(actor=None, test_id=test.pk, now=closes + timedelta(minutes=5))
+        monthly_test_close(actor=SYSTEM, test_id=test.pk, now=closes)
+        monthly_test_apply_consequences(actor=SYSTEM, test_id=test.pk, now=closes + timedelta(minutes=5))
         TrainingNotice.objects.filter(key=f"test:{test.pk}").update(read_at=now)
         tally.note("training", True)
 

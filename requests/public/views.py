@@ -25,6 +25,7 @@ from complaints.models import Complaint, ComplaintSource
 from complaints.selectors import complaint_public_status, complaint_status_url
 from complaints.services import complaint_feedback, complaint_register
 from hallservice.core import throttle
+from hallservice.core.actors import CITIZEN
 from hallservice.core.errorpages import too_many_requests
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.web import attach_error, attempt
@@ -307,7 +308,7 @@ def track_complain(request):
         data = form.cleaned_data
         try:
             complaint = complaint_register(
-                actor=None,
+                actor=CITIZEN,
                 source=ComplaintSource.STATUS_PAGE if data["via_status"] else ComplaintSource.ONLINE,
                 category=data["category"],
                 content=data["content"],
@@ -349,7 +350,7 @@ def track_complaint(request, token: str):
         status = 400
         if form.is_valid():
             try:
-                complaint_feedback(actor=None, complaint_id=complaint.pk, **form.cleaned_data)
+                complaint_feedback(actor=CITIZEN, complaint_id=complaint.pk, **form.cleaned_data)
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
                 status = 409

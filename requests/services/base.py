@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import CITIZEN, SYSTEM
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 
 from ..models import RequestEvent, ServiceRequest, Status
@@ -40,7 +41,7 @@ def is_in_charge(actor, req: ServiceRequest) -> bool:
 
 def ensure_in_charge(actor, req: ServiceRequest) -> None:
     """Refuse (403) an actor whose centre forwarded the request and so only keeps a read-only trace of it."""
-    if actor is not None and not is_in_charge(actor, req):
+    if actor is not SYSTEM and not is_in_charge(actor, req):
         raise PermissionDenied(
             _("Request %(number)s was forwarded to %(centre)s; only %(centre)s can act on it now.")
             % {"number": req.number, "centre": req.centre.name}
@@ -58,7 +59,11 @@ def ensure_not_archived(req: ServiceRequest) -> None:
 def ensure_action(actor, req: ServiceRequest, action_name: str) -> None:
     """Refuse an action the actor may not take (403) or that the request's state does not allow (409)."""
     action = ACTIONS[action_name]
-    if actor is not None:
+    if actor is CITIZEN:
+        # The applicant has no permissions, only the few steps that are theirs (rating the handed-over result).
+        if not action.by_applicant:
+            raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
+    elif actor is not SYSTEM:
         ensure_may_act(actor, req, permission=action.permission)
     ensure_not_archived(req)
     if req.status not in action.allowed_in:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import CITIZEN, SYSTEM, user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
@@ -234,7 +234,7 @@ def request_evaluate(
     attitude: int | None = None,
 ) -> Evaluation:
     """The applicant's rating (好差评): overall satisfaction plus the offline indicators (efficiency, service level,
-    attitude). ``actor`` is None online. 不满意 or 非常不满意 on ANY indicator — overall or one of the three —
+    attitude). ``actor`` is CITIZEN online, the clerk who takes the rating at the counter otherwise. 不满意 or 非常不满意 on ANY indicator — overall or one of the three —
     opens a rectification case: a return visit within EVALUATION_RETURN_VISIT_WORKING_DAYS and rectification
     within EVALUATION_RECTIFY_WORKING_DAYS. The 好差评 rule counts each indicator, and the evaluation page
     promises the call back for a poor mark on any item (issue 14: 办事效率 不满意 with overall 满意 opens a case).
@@ -263,7 +263,7 @@ def request_evaluate(
         request=req,
         rating=rating,
         comment=comment,
-        recorded_by=actor,
+        recorded_by=user_of(actor),
         needs_follow_up=poor,
         return_visit_due=calendar.add_working_days(today, settings.EVALUATION_RETURN_VISIT_WORKING_DAYS)
         if poor
@@ -358,7 +358,9 @@ def evaluation_rate_again(*, request_id: int, rating: int, comment: str = "") ->
         timezone.now(),
     )
     evaluation.save(update_fields=["follow_up_rating", "follow_up_comment", "follow_up_rated_at"])
-    record_event(req, actor=None, verb="re_evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip())
+    record_event(
+        req, actor=CITIZEN, verb="re_evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip()
+    )
     return evaluation
 
 
@@ -370,7 +372,7 @@ def evaluation_appeal(*, actor, request_id: int, reasons: str) -> EvaluationAppe
         raise TransitionNotAllowed(_("This rating has already been appealed."))
     require(reasons, _("Give the reasons for the appeal."), field="reasons")
     check_lengths(EvaluationAppeal, reasons=reasons.strip())
-    appeal = EvaluationAppeal.objects.create(evaluation=evaluation, reasons=reasons.strip(), filed_by=actor)
+    appeal = EvaluationAppeal.objects.create(evaluation=evaluation, reasons=reasons.strip(), filed_by=user_of(actor))
     record_event(req, actor=actor, verb="appeal_filed", note=appeal.reasons)
     return appeal
 

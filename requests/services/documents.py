@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from staff.access import ensure_perm
 
@@ -154,7 +155,7 @@ def document_issue(
         signing_copy=signing_copy,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
-        issued_by=actor,
+        issued_by=user_of(actor),
     )
     document.file.save(f"{kind}-v{version}.pdf", ContentFile(pdf), save=False)
     document.save()
@@ -204,7 +205,9 @@ def ledger_export_create(*, actor, centre_id: int, date_from, date_to) -> Ledger
         raise DomainError(_("The period must start before it ends."), field="date_from")
     if (date_to - date_from).days > 366:
         raise DomainError(_("Export at most one year at a time."), field="date_to")
-    export = LedgerExport.objects.create(centre=centre, date_from=date_from, date_to=date_to, requested_by=actor)
+    export = LedgerExport.objects.create(
+        centre=centre, date_from=date_from, date_to=date_to, requested_by=user_of(actor)
+    )
     outbox.send_on_commit(LedgerExport, export.pk, _render_task())
     return export
 

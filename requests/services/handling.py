@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
@@ -155,7 +156,7 @@ def request_record_joint_meeting(
         raise DomainError(_("A meeting's minutes are recorded after it is held."), field="held_on")
     meeting = JointMeeting.objects.create(
         request=req,
-        convened_by=actor,
+        convened_by=user_of(actor),
         held_on=held_on,
         attendees=attendees.strip(),
         minutes=minutes.strip(),
@@ -244,7 +245,7 @@ def request_request_extension(*, actor, request_id: int, working_days: int, reas
     if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise DomainError(_("An extension is already waiting for approval."), field="working_days")
     extension = Extension.objects.create(
-        request=req, working_days=working_days, reason=reason.strip(), requested_by=actor
+        request=req, working_days=working_days, reason=reason.strip(), requested_by=user_of(actor)
     )
     record_event(
         req,
@@ -268,7 +269,7 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
         require(note, _("Say why the extension is rejected."), field="note")
     check_field_length(Extension, "decision_note", note.strip(), field="note")
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
-    extension.decided_by, extension.decided_at, extension.decision_note = actor, timezone.now(), note.strip()
+    extension.decided_by, extension.decided_at, extension.decision_note = user_of(actor), timezone.now(), note.strip()
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
         req.deadline = WorkingCalendar().add_working_days(req.deadline, extension.working_days)

@@ -15,6 +15,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from hallservice.core import text_limits
+from hallservice.core.actors import user_of
 from hallservice.core.bidi import strip_bidi_objects
 from hallservice.core.crypto import mask_phone, normalise
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
@@ -124,7 +125,7 @@ def consultation_create(
         matter=matter,
         owner=owner,
         outcome=ConsultationOutcome.ANSWERED if answer.strip() else ConsultationOutcome.OPEN,
-        created_by=actor,
+        created_by=user_of(actor),
     )
 
 
@@ -265,7 +266,7 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
         key_project=key_project,
         reason=data.reason.strip(),
         lookup_code=_lookup_code(),
-        created_by=actor,
+        created_by=user_of(actor),
     )
     req.set_applicant_identity(ApplicantIdentity(id_type=id_type, id_number=id_number, phone=phone))
     req.save(force_insert=True)
@@ -424,7 +425,7 @@ def request_accept(
         _ensure_agency_ready(req)
     today = timezone.localdate()
     req.accepted_at = timezone.now()
-    req.accepted_by = actor
+    req.accepted_by = user_of(actor)
     req.deadline = WorkingCalendar().add_working_days(today, req.matter.time_limit_days)
     previous = move(req, Status.ACCEPTED, fields=("accepted_at", "accepted_by", "deadline", "commission_signed"))
     waived = [c.name for c in req.material_checks.all() if c.status == MaterialStatus.WAIVED]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from hallservice.core.actors import CITIZEN
 from hallservice.core.crypto import mask_id_number, mask_phone
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.sequences import sequence_next
@@ -610,7 +611,7 @@ def request_evaluate_online(
         if value in (None, ""):
             raise DomainError(_("Please rate every item."), field=name)
     return request_evaluate(
-        actor=None,
+        actor=CITIZEN,
         request_id=req.pk,
         rating=rating,
         efficiency=efficiency,

@@ -146,6 +146,7 @@ class Action:
     permission: str = HANDLE
     guard: Callable[..., bool] = always  # (user, req): whether offering the action makes sense now
     on_child: bool = False  # the form names a task or extension and the service takes its id, not request_id
+    by_applicant: bool = False  # the applicant (CITIZEN) may take it on the public pages too
 
 
 ACTIONS: dict[str, Action] = {
@@ -382,6 +383,7 @@ ACTIONS: dict[str, Action] = {
             service="request_evaluate",
             form="EvaluateForm",
             guard=not_evaluated,
+            by_applicant=True,
         ),
         Action(
             "follow_up",

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import SYSTEM, user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_lengths
 from hallservice.core.workdays import WorkingCalendar
@@ -83,7 +83,7 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
         existing.checked_in_at = now
         existing.badge_worn = badge_worn
         existing.source = source
-        existing.recorded_by = actor
+        existing.recorded_by = user_of(actor)
         existing.save(update_fields=["status", "checked_in_at", "badge_worn", "source", "recorded_by"])
         check_in = existing
     else:
@@ -95,7 +95,7 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
             checked_in_at=now,
             badge_worn=badge_worn,
             source=source,
-            recorded_by=actor,
+            recorded_by=user_of(actor),
         )
     record_event(
         centre_id=staff.centre_id,
@@ -168,7 +168,7 @@ def duty_summary_file(*, actor, duty_day_id: int, notes: str = "") -> DutySummar
     )
     summary = DutySummary.objects.create(
         duty_day=duty_day,
-        filed_by=actor,
+        filed_by=user_of(actor),
         consultations=Consultation.objects.filter(centre=centre, created_at__date=day).count(),
         assists=kinds.get(Kind.ASSIST, 0),
         agencies=kinds.get(Kind.AGENCY, 0),

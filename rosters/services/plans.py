@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.text_limits import excerpt
@@ -329,7 +330,7 @@ def rotation_plan_publish(*, actor, plan_id: int, confirm_repeats: bool = False)
     )
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = timezone.now()
-    plan.published_by = actor
+    plan.published_by = user_of(actor)
     plan.save(update_fields=["status", "published_at", "published_by"])
     warnings = len(problems) - len(errors)
     record_event(

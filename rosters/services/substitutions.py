@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths
 from staff.access import ensure_centre, ensure_perm, staff_of
@@ -129,7 +130,7 @@ def substitution_request(
         substitute=substitute,
         window_id=window_id,
         reason=reason.strip(),
-        requested_by=actor,
+        requested_by=user_of(actor),
     )
     record_event(
         centre_id=absent.centre_id,
@@ -164,7 +165,7 @@ def _decide(actor, substitution: Substitution, target: str, note: str, *, verb: 
     """Close a substitution with the decision, and log it as ``verb``."""
     check_field_length(Substitution, "decision_note", note.strip(), field="note")
     substitution.status = target
-    substitution.decided_by = actor
+    substitution.decided_by = user_of(actor)
     substitution.decided_at = timezone.now()
     substitution.decision_note = note.strip()
     substitution.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError
 from hallservice.core.text_limits import check_lengths
 from staff.access import ensure_perm
@@ -32,7 +32,7 @@ def unavailability_record(
     dashboard shows the absence and a substitution covers it.
     """
     ensure_perm(actor, "rosters.add_unavailability", _("Only the supervision section records staff absences."))
-    staff_qs = StaffMember.objects.all() if actor is SYSTEM else StaffMember.objects.restrict(actor)
+    staff_qs = StaffMember.objects.restrict(actor)
     staff = staff_qs.filter(pk=staff_id).first()
     if staff is None:
         raise DomainError(_("Choose a staff member of your centre."), field="staff")
@@ -49,7 +49,7 @@ def unavailability_record(
         end=end,
         kind=kind,
         source=source.strip(),
-        defaults={"note": note.strip(), "created_by": actor},
+        defaults={"note": note.strip(), "created_by": user_of(actor)},
     )
     if created:
         record_event(
@@ -68,7 +68,7 @@ def unavailability_record(
 def unavailability_cancel(*, actor, unavailability_id: int) -> None:
     """Remove a record entered by mistake (or revoked by its source); idempotent."""
     ensure_perm(actor, "rosters.delete_unavailability", _("Only the supervision section removes staff absences."))
-    qs = Unavailability.objects.all() if actor is SYSTEM else Unavailability.objects.restrict(actor)
+    qs = Unavailability.objects.restrict(actor)
     if not qs.filter(pk=unavailability_id).exists():
         return
     # Locked by key alone: PostgreSQL cannot lock across the visibility filter's outer joins.

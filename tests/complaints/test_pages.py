@@ -11,6 +11,7 @@ from django.utils import timezone
 from complaints import services as complaint_svc
 from complaints.models import Complaint, ComplaintStatus
 from complaints.selectors import complaint_dashboard
+from hallservice.core.actors import CITIZEN
 from requests import services as svc
 from staff.roles import Role
 from tests.conftest import make_staff_user
@@ -128,7 +129,7 @@ def test_poor_ratings_page_runs_the_case(client, people, register, immediate_mat
     req = register(matter=immediate_matter)
     svc.request_accept(actor=desk, request_id=req.pk)
     svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="结果")
-    evaluation = svc.request_evaluate(actor=None, request_id=req.pk, rating=1, comment="排队太久")
+    evaluation = svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=1, comment="排队太久")
     client.force_login(supervisor)
     page = client.get("/evaluations/").content.decode()
     assert req.number in page and f"/evaluations/{evaluation.pk}/act/return_visit/" in page

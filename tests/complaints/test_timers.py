@@ -11,6 +11,7 @@ from django.core import mail
 from complaints import services as complaint_svc
 from complaints.models import Complaint, ComplaintStatus
 from complaints.tasks import complaint_timers
+from hallservice.core.actors import CITIZEN
 from requests import services as svc
 from requests.models import Notification
 from tests.factories import online_complaint
@@ -56,7 +57,7 @@ def test_acceptance_limit_crosses_the_weekend(hall, supervisor, run):
     assert run("2026-11-24")["complaints_overdue"] == [complaint.pk]
     complaint.refresh_from_db()
     assert complaint.escalated and complaint.accept_overdue_on == date(2026, 11, 24)
-    assert complaint.events.filter(verb="accept_overdue", public=False, actor=None).count() == 1
+    assert complaint.events.filter(verb="accept_overdue", public=False, actor=None, actor_kind="system").count() == 1
 
 
 def test_limits_cross_the_national_day_holiday_and_escalate_once(hall, people, supervisor, run):
@@ -115,7 +116,7 @@ def test_reopening_restarts_the_response_limit_and_its_escalation(hall, supervis
     with at(2026, 11, 10, 10):
         complaint_svc.complaint_investigate(actor=supervisor, complaint_id=complaint.pk)
         complaint_svc.complaint_respond(actor=supervisor, complaint_id=complaint.pk, response="已处理")
-        complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False)
+        complaint_svc.complaint_feedback(actor=CITIZEN, complaint_id=complaint.pk, satisfied=False)
     complaint.refresh_from_db()
     assert complaint.respond_overdue_on is None and complaint.respond_due == date(2026, 11, 17)
     assert run("2026-11-18")["complaints_overdue"] == [complaint.pk]
@@ -127,7 +128,7 @@ def test_poor_rating_follow_up_limits(register, people, supervisor, immediate_ma
         req = register(matter=immediate_matter)
         svc.request_accept(actor=desk, request_id=req.pk)
         svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="结果")
-        evaluation = svc.request_evaluate(actor=None, request_id=req.pk, rating=1, comment="太慢")
+        evaluation = svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=1, comment="太慢")
     assert evaluation.return_visit_due == date(2026, 10, 8)
     assert evaluation.rectify_due == date(2026, 10, 13)  # 10-08, 10-09, 10-10 (Sat, working), 10-12, 10-13
     assert run("2026-10-08")["evaluations_overdue"] == []

@@ -9,6 +9,7 @@ import time_machine
 from complaints import services as complaint_svc
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from complaints.services import COMPLAINT_ACTIONS, COMPLAINT_TRANSITIONS
+from hallservice.core.actors import CITIZEN
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from tests.factories import online_complaint
 
@@ -31,7 +32,7 @@ def test_online_complaint_gets_a_number_a_code_and_an_acceptance_limit(hall):
     assert str(complaint.accept_due) == "2026-11-23"  # the next working day is Monday
     assert complaint.contact_masked == "139****1111"
     event = complaint.events.get()
-    assert event.verb == "registered" and event.public and event.actor is None
+    assert event.verb == "registered" and event.public and event.actor is None and event.actor_kind == "citizen"
 
 
 def test_anonymous_complaint_keeps_no_name(hall):
@@ -164,7 +165,9 @@ def test_unsatisfied_feedback_reopens_with_a_new_limit_and_satisfied_closes(hall
         complaint = file_online(hall, contact="13900001111")
         walk_to(CS.RESPONDED, complaint, supervisor)
     with time_machine.travel(datetime(2026, 11, 27, 10, tzinfo=TZ), tick=False):
-        complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=False, comment="还是没解决")
+        complaint_svc.complaint_feedback(
+            actor=CITIZEN, complaint_id=complaint.pk, satisfied=False, comment="还是没解决"
+        )
     complaint.refresh_from_db()
     assert complaint.status == CS.REOPENED and complaint.reopen_count == 1
     assert str(complaint.respond_due) == "2026-12-04"
@@ -173,7 +176,7 @@ def test_unsatisfied_feedback_reopens_with_a_new_limit_and_satisfied_closes(hall
     complaint_svc.complaint_respond(
         actor=supervisor, complaint_id=complaint.pk, response="已重新办理", substantiated=True
     )
-    complaint_svc.complaint_feedback(actor=None, complaint_id=complaint.pk, satisfied=True)
+    complaint_svc.complaint_feedback(actor=CITIZEN, complaint_id=complaint.pk, satisfied=True)
     complaint.refresh_from_db()
     assert complaint.status == CS.CLOSED and complaint.closed_at and complaint.feedback_satisfied
     verbs = list(complaint.events.order_by("pk").values_list("verb", flat=True))

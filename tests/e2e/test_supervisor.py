@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from complaints.models import Complaint
 from complaints.services import complaint_register
+from hallservice.core.actors import CITIZEN
 from hallservice.core.months import add_months, month_start
 from requests.services import RegistrationInput, matter_save, request_accept, request_register
 from rosters.models import BureauLeader, PlanStatus, RotationPlan, Substitution, SubstitutionStatus
@@ -86,7 +87,7 @@ def roster_world(hall):
         if n:
             request_accept(actor=clerk, request_id=req.pk)
     for text in ("窗口排队太久", "材料清单与窗口要求不一致"):
-        complaint_register(actor=None, source="online", category="process", content=text, centre_id=district.pk)
+        complaint_register(actor=CITIZEN, source="online", category="process", content=text, centre_id=district.pk)
     return {"centre": district, "helper": helper, "standby": standby, "next_month": add_months(this_month, 1)}
 
 

@@ -33,6 +33,7 @@ HOMES = {
     "ServiceRequest": ["requests.ServiceRequest"],
     "RequestEvent": ["requests.RequestEvent"],
     "Complaint": ["requests.Complaint", "complaints.Complaint"],
+    "ComplaintEvent": ["requests.ComplaintEvent", "complaints.ComplaintEvent"],
     "IntegrityRecord": ["staff.IntegrityRecord", "supervision.IntegrityRecord"],
     "MonthlyReport": ["hallservice.MonthlyReport", "supervision.MonthlyReport"],
     "DailyFigure": ["hallservice.DailyFigure", "supervision.DailyFigure"],
@@ -109,7 +110,10 @@ def populate(old) -> dict[str, tuple[str, type, int, dict]]:
         deadline=date(2026, 11, 20),
     )
     add("RequestEvent", request=request, actor=user, verb="archived", from_status="delivered", to_status="archived")
-    add(
+    # Before the explicit actors an empty actor meant the system or, for the applicant's own steps, the applicant.
+    add("Rated online", "RequestEvent", request=request, actor=None, verb="evaluated", public=True)
+    add("Overdue timer", "RequestEvent", request=request, actor=None, verb="overdue")
+    complaint = add(
         "Complaint",
         number="TS-OLD-0001",
         lookup_code="OLDCOMP1",
@@ -124,6 +128,9 @@ def populate(old) -> dict[str, tuple[str, type, int, dict]]:
         status="responded",
         response="The clerk apologised; the window now calls numbers aloud.",
     )
+    add("Filed online", "ComplaintEvent", complaint=complaint, actor=None, verb="registered", public=True)
+    add("Accept timer", "ComplaintEvent", complaint=complaint, actor=None, verb="accept_overdue")
+    add("Complaint accepted", "ComplaintEvent", complaint=complaint, actor=user, verb="accepted", public=True)
     add(
         "IntegrityRecord",
         staff=helper,
@@ -177,7 +184,7 @@ def column_values(model, fields: dict) -> dict[str, object]:
     values = {}
     for name, value in fields.items():
         field = model._meta.get_field(name)
-        values[field.column] = value.pk if field.is_relation else value
+        values[field.column] = value.pk if field.is_relation and value is not None else value
     return values
 
 
@@ -227,4 +234,20 @@ def test_a_populated_database_from_before_issue_16_migrates_forward_with_every_r
     assert (record.staff.name, record.request.number) == ("Wang Fang", "BB-OLD-0001")
     report = current_model("MonthlyReport").objects.get(pk=rows["MonthlyReport"][2])
     assert (report.centre.code, report.requested_by.username) == ("330100", "clerk-before-16")
-    assert current_model("ServiceRequest").objects.get(number="BB-OLD-0001").events.get().verb == "archived"
+    assert current_model("ServiceRequest").objects.get(number="BB-OLD-0001").events.get(actor__isnull=False).verb == (
+        "archived"
+    )
+    # Who acted is now said, not left to an empty actor: the applicant's own steps, the system's timers, staff.
+    kinds = {
+        row: current_model(model_name).objects.get(pk=pk).actor_kind
+        for row, (model_name, _model, pk, _fields) in rows.items()
+        if model_name in ("RequestEvent", "ComplaintEvent")
+    }
+    assert kinds == {
+        "RequestEvent": "staff",
+        "Rated online": "citizen",
+        "Overdue timer": "system",
+        "Filed online": "citizen",
+        "Accept timer": "system",
+        "Complaint accepted": "staff",
+    }

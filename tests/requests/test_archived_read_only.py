@@ -7,6 +7,7 @@ was marked invalid and two events were added to the archived file).
 
 import pytest
 
+from hallservice.core.actors import CITIZEN
 from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import Evaluation, EvaluationAppeal, Status
@@ -25,7 +26,7 @@ def archived(delivered_query, people):
     """An archived query whose poor rating was visited and rectified; the applicant has not rated again."""
     desk, supervisor = people["desk"], people["supervisor"]
     req = delivered_query
-    svc.request_evaluate(actor=None, request_id=req.pk, rating=2, comment="排队太久")
+    svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=2, comment="排队太久")
     svc.evaluation_follow_up(actor=supervisor, request_id=req.pk, note="电话回访，已致歉并说明原因")
     svc.evaluation_rectify(actor=supervisor, request_id=req.pk, note="高峰时段增开一个窗口")
     summarise_and_archive(desk, req)
@@ -45,7 +46,7 @@ def test_an_appeal_against_the_rating_of_an_archived_request_is_refused(archived
 def test_an_appeal_filed_before_archiving_cannot_be_decided_after(delivered_query, people):
     desk, supervisor = people["desk"], people["supervisor"]
     req = delivered_query
-    svc.request_evaluate(actor=None, request_id=req.pk, rating=3, comment="一般")
+    svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=3, comment="一般")
     svc.evaluation_appeal(actor=desk, request_id=req.pk, reasons="评价针对的是其他事项")
     summarise_and_archive(desk, req)
     events = req.events.count()

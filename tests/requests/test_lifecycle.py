@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from hallservice.core.actors import CITIZEN
 from hallservice.core.crypto import blind_index
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.workdays import add_working_days
@@ -342,7 +343,7 @@ def test_suspension_past_its_deadline_terminates(register, people):
     req.refresh_from_db()
     assert req.status == Status.TERMINATED and req.termination_reason == "suspension_expired"
     event = req.events.get(verb="terminated")
-    assert event.actor is None and event.public
+    assert event.actor is None and event.actor_kind == "system" and event.public
     assert req.suspensions.get().ended_on == date(2026, 11, 28)
 
 
@@ -444,10 +445,10 @@ def test_poor_evaluation_opens_a_follow_up(register, people, immediate_matter):
     req = register(matter=immediate_matter)
     svc.request_accept(actor=desk, request_id=req.pk)
     svc.request_deliver(actor=desk, request_id=req.pk, method="on_the_spot", signer="张三", result="查询结果")
-    evaluation = svc.request_evaluate(actor=None, request_id=req.pk, rating=2, comment="排队太久")
+    evaluation = svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=2, comment="排队太久")
     assert evaluation.needs_follow_up
     with pytest.raises(TransitionNotAllowed):
-        svc.request_evaluate(actor=None, request_id=req.pk, rating=5)
+        svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=5)
     with pytest.raises(PermissionDenied):
         svc.evaluation_follow_up(actor=desk, request_id=req.pk, note="x")
     svc.evaluation_follow_up(actor=people["supervisor"], request_id=req.pk, note="电话回访，已致歉并说明原因")

@@ -212,7 +212,7 @@ def test_personal_data_on_the_request_page(client, people, register, who, sees_f
 
 def test_timeline_names_the_actor_and_marks_public_events(client, people, register):
     req = register()
-    RequestEvent.objects.create(request=req, actor=None, verb="deadline_warning", note="系统提醒")
+    RequestEvent.objects.create(request=req, actor=None, actor_kind="system", verb="deadline_warning", note="系统提醒")
     client.force_login(people["desk"])
     response = client.get(req.get_absolute_url())
     html = response.content.decode()

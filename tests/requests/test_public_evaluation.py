@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from hallservice.core.actors import CITIZEN
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.models import AppealDecision, Evaluation, Rating
@@ -94,7 +95,7 @@ def test_poor_rating_runs_the_rectification_case(client, delivered_query, people
 
 def test_archive_waits_for_the_rectification(delivered_query, people):
     desk, supervisor = people["desk"], people["supervisor"]
-    svc.request_evaluate(actor=None, request_id=delivered_query.pk, rating=1)
+    svc.request_evaluate(actor=CITIZEN, request_id=delivered_query.pk, rating=1)
     svc.request_write_summary(actor=desk, request_id=delivered_query.pk, text="已办结")
     with pytest.raises(DomainError):
         svc.request_archive(actor=desk, request_id=delivered_query.pk)
@@ -108,7 +109,7 @@ def test_archive_waits_for_the_rectification(delivered_query, people):
 
 def test_only_an_appeal_review_with_reasons_voids_a_rating(delivered_query, people):
     desk, supervisor = people["desk"], people["supervisor"]
-    svc.request_evaluate(actor=None, request_id=delivered_query.pk, rating=1, comment="与本事项无关的差评")
+    svc.request_evaluate(actor=CITIZEN, request_id=delivered_query.pk, rating=1, comment="与本事项无关的差评")
     with pytest.raises(TransitionNotAllowed):  # no appeal yet: nothing to review
         svc.evaluation_appeal_decide(actor=supervisor, request_id=delivered_query.pk, invalid=True, reasons="x")
     appeal = svc.evaluation_appeal(actor=desk, request_id=delivered_query.pk, reasons="评价内容与所办事项无关")
@@ -126,7 +127,7 @@ def test_only_an_appeal_review_with_reasons_voids_a_rating(delivered_query, peop
 
 def test_the_appellant_cannot_review_their_own_appeal(delivered_query, people):
     supervisor = people["supervisor"]
-    svc.request_evaluate(actor=None, request_id=delivered_query.pk, rating=2)
+    svc.request_evaluate(actor=CITIZEN, request_id=delivered_query.pk, rating=2)
     from django.contrib.auth.models import Permission
 
     supervisor.user_permissions.add(Permission.objects.get(codename="appeal_evaluation"))
@@ -139,9 +140,9 @@ def test_the_appellant_cannot_review_their_own_appeal(delivered_query, people):
 def test_rates_count_poor_before_and_after_rectification_and_leave_out_invalid(deliver_query, people):
     desk, supervisor = people["desk"], people["supervisor"]
     good, fixed, still_poor, voided = (deliver_query() for _ in range(4))
-    svc.request_evaluate(actor=None, request_id=good.pk, rating=5)
+    svc.request_evaluate(actor=CITIZEN, request_id=good.pk, rating=5)
     for req in (fixed, still_poor, voided):
-        svc.request_evaluate(actor=None, request_id=req.pk, rating=1)
+        svc.request_evaluate(actor=CITIZEN, request_id=req.pk, rating=1)
     for req, again in ((fixed, 4), (still_poor, 2)):
         svc.evaluation_follow_up(actor=supervisor, request_id=req.pk, note="回访")
         svc.evaluation_rectify(actor=supervisor, request_id=req.pk, note="整改")

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from hallservice.celery import app as celery_app
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import DomainError, PermissionDenied
 from rosters.models import RotationPlan, Unavailability
 from rosters.selectors import unavailable_staff_ids
@@ -32,7 +33,8 @@ def test_next_months_draft_is_made_on_the_configured_day_once(roster_hall, setti
         assert rosters_draft_next_month.delay().get() == []  # idempotent
     plan = RotationPlan.objects.get()
     assert plan.month == date(2026, 12, 1) and plan.is_draft
-    assert plan.events.get(verb="plan_generated").actor is None
+    event = plan.events.get(verb="plan_generated")
+    assert event.actor is None and event.actor_kind == "system" and event.actor_name == "系统"
 
 
 def test_a_supervisors_draft_is_left_alone(roster_hall, settings):
@@ -51,16 +53,16 @@ def test_a_supervisors_draft_is_left_alone(roster_hall, settings):
 def test_the_training_app_records_study_days_idempotently_as_the_system(roster_hall):
     helper = roster_hall["helpers"][0]
     args = {"staff_id": helper.pk, "start": date(2026, 12, 10), "end": date(2026, 12, 10), "kind": "study"}
-    first = unavailability_record(actor=None, source="training:2026-11", note="月考未达85分", **args)
-    again = unavailability_record(actor=None, source="training:2026-11", note="月考未达85分", **args)
+    first = unavailability_record(actor=SYSTEM, source="training:2026-11", note="月考未达85分", **args)
+    again = unavailability_record(actor=SYSTEM, source="training:2026-11", note="月考未达85分", **args)
     assert first.pk == again.pk and Unavailability.objects.count() == 1
     assert unavailable_staff_ids(roster_hall["centre"], date(2026, 12, 10)) == {helper.pk}
     assert unavailable_staff_ids(roster_hall["centre"], date(2026, 12, 11)) == set()
     # The same day from another source is another record; cancelling is idempotent too.
     other = unavailability_record(actor=roster_hall["supervisor"], **args)
     assert other.pk != first.pk
-    unavailability_cancel(actor=None, unavailability_id=first.pk)
-    unavailability_cancel(actor=None, unavailability_id=first.pk)
+    unavailability_cancel(actor=SYSTEM, unavailability_id=first.pk)
+    unavailability_cancel(actor=SYSTEM, unavailability_id=first.pk)
     assert list(Unavailability.objects.values_list("pk", flat=True)) == [other.pk]
 
 

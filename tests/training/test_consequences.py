@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.errors import TransitionNotAllowed
 from rosters.models import Unavailability, UnavailabilityKind
 from rosters.selectors import away_days, day_roster, unavailable_staff_ids
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def close(test, people, when):
     with at(*when):
         svc.monthly_test_close(actor=people["supervisor"], test_id=test.pk)
-        return svc.monthly_test_apply_consequences(actor=None, test_id=test.pk)
+        return svc.monthly_test_apply_consequences(actor=SYSTEM, test_id=test.pk)
 
 
 def month_test(people, topic, year, month, *, n=20, opens_day=20, closes_day=25):
@@ -137,7 +138,7 @@ def test_applying_consequences_twice_changes_nothing(people, published_test):
 
 def test_consequences_wait_for_the_test_to_close(people, published_test):
     with at(2026, 11, 25), pytest.raises(TransitionNotAllowed):
-        svc.monthly_test_apply_consequences(actor=None, test_id=published_test.pk)
+        svc.monthly_test_apply_consequences(actor=SYSTEM, test_id=published_test.pk)
 
 
 def test_a_study_day_skips_days_the_person_is_away_already(people, published_test):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from hallservice.core.actors import SYSTEM
 from training import services as svc
 from training.models import Attempt, AttemptStatus, MonthlyTest, MonthlyTestStatus, Option, Question
 
@@ -163,7 +164,7 @@ def test_reports_and_exports(client, people, published_test):
     take_test(people["helpers"][1], published_test, 7)
     with at(2026, 11, 27, 18, 5):
         svc.monthly_test_close(actor=people["supervisor"], test_id=published_test.pk)
-        svc.monthly_test_apply_consequences(actor=None, test_id=published_test.pk)
+        svc.monthly_test_apply_consequences(actor=SYSTEM, test_id=published_test.pk)
     client.force_login(people["supervisor"])
     page = client.get(reverse("training:report-scores"), {"month": "2026-11"})
     assert page.status_code == 200

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import SYSTEM, user_of
 from hallservice.core.bidi import strip_bidi_objects
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.text_limits import check_lengths, excerpt
@@ -122,7 +122,7 @@ def _group(value: str | None) -> str:
 def _session_and_topic(actor, centre_id: int, session_id: int | None, topic_id: int | None):
     session = None
     if session_id:
-        qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.restrict(actor)
+        qs = TrainingSession.objects.restrict(actor)
         session = qs.filter(pk=session_id).first()
         if session is None:
             raise DomainError(_("No such training."), field="session")
@@ -147,9 +147,7 @@ def _write_options(question: Question, data: QuestionData) -> None:
 @transaction.atomic
 def topic_create(*, actor, name: str, description: str = "") -> Topic:
     """A new topic, or the existing one of that name."""
-    if actor is not SYSTEM and not (
-        actor.has_perm("training.manage_bank") or actor.has_perm("training.manage_sessions")
-    ):
+    if not (actor.has_perm("training.manage_bank") or actor.has_perm("training.manage_sessions")):
         raise DomainError(_("Ask the supervision section to add the topic."), field="topic")
     name = require_text(name, _("Name the topic."), field="name", max_length=60)
     check_lengths(Topic, description=description.strip())
@@ -188,7 +186,7 @@ def question_create(
         variant_group=_group(variant_group),
         explanation=data.explanation,
         difficulty=data.difficulty,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     _write_options(question, data)
     record_event(
@@ -198,7 +196,7 @@ def question_create(
 
 
 def _lock(actor, question_id: int) -> Question:
-    qs = Question.objects.all() if actor is SYSTEM else Question.objects.restrict(actor)
+    qs = Question.objects.restrict(actor)
     if not qs.filter(pk=question_id).exists():
         raise DomainError(_("No such question."), field="question")
     return Question.objects.select_for_update(of=("self",)).get(pk=question_id)
@@ -400,7 +398,7 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
             variant_group=group,
             explanation=data.explanation,
             difficulty=data.difficulty,
-            created_by=actor,
+            created_by=user_of(actor),
         )
         _write_options(question, data)
         result.created += 1

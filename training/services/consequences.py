@@ -169,7 +169,7 @@ def _recommend(test: MonthlyTest, member: StaffMember) -> bool:
 @transaction.atomic
 def recommendation_mark_sent(*, actor, recommendation_id: int, sent_on: date | None = None) -> Recommendation:
     ensure_perm(actor, "training.manage_tests", _("Only the supervision section sends recommendations."))
-    qs = Recommendation.objects.all() if actor is SYSTEM else Recommendation.objects.restrict(actor)
+    qs = Recommendation.objects.restrict(actor)
     if not qs.filter(pk=recommendation_id).exists():
         raise DomainError(_("No such recommendation."), field="recommendation")
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recommendation_id)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import SYSTEM, user_of
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.months import month_start
 from hallservice.core.text_limits import check_length
@@ -72,7 +72,7 @@ def _checked(
 
 
 def _lock(actor, test_id: int) -> MonthlyTest:
-    qs = MonthlyTest.objects.all() if actor is SYSTEM else MonthlyTest.objects.restrict(actor)
+    qs = MonthlyTest.objects.restrict(actor)
     if not qs.filter(pk=test_id).exists():
         raise DomainError(_("No such test."), field="test")
     # FOR NO KEY UPDATE, not FOR UPDATE: it still excludes every other service that locks the test, but not the
@@ -126,7 +126,7 @@ def monthly_test_create(
         time_limit_minutes=time_limit_minutes,
         opens_at=opens_at,
         closes_at=closes_at,
-        created_by=actor,
+        created_by=user_of(actor),
     )
     _set_quotas(test, clean)
     record_event(centre_id=centre.pk, actor=actor, verb="test_set", note=test.title, test=test)

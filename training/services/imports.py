@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core import outbox
+from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied
 from staff.access import managed_centre
 
@@ -46,7 +47,7 @@ def question_import_enqueue(*, actor, centre_id: int, content: bytes, filename: 
     """Keep the upload and queue its import; the task starts after the commit (or when the queue is back)."""
     _ensure_bank(actor)
     centre = managed_centre(actor, centre_id)
-    job = QuestionImport(centre=centre, requested_by=actor, filename=filename[:200])
+    job = QuestionImport(centre=centre, requested_by=user_of(actor), filename=filename[:200])
     job.file.save(f"questions-{centre.code}-{timezone.now():%Y%m%d%H%M%S}.xlsx", ContentFile(content), save=False)
     job.save()
     outbox.send_on_commit(QuestionImport, job.pk, _task())

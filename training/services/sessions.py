@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import SYSTEM
+from hallservice.core.actors import user_of
 from hallservice.core.bidi import strip_bidi_objects
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_length, check_lengths, excerpt
@@ -43,7 +43,7 @@ def _material_max_bytes() -> int:
 
 def _may_manage(actor, session_or_kind, department_id: int | None) -> None:
     """Supervisors manage every training; a department user only their own department's short trainings."""
-    if actor is SYSTEM or actor.has_perm("training.manage_sessions"):
+    if actor.has_perm("training.manage_sessions"):
         return
     if actor.has_perm("training.add_department_session"):
         member = staff_of(actor)
@@ -68,7 +68,7 @@ def session_manager_check(*, actor, session: TrainingSession) -> None:
 
 
 def _visible_session(actor, session_id: int) -> TrainingSession:
-    qs = TrainingSession.objects.all() if actor is SYSTEM else TrainingSession.objects.restrict(actor)
+    qs = TrainingSession.objects.restrict(actor)
     if not qs.filter(pk=session_id).exists():
         raise DomainError(_("No such training."), field="session")
     return _lock(session_id)
@@ -116,7 +116,7 @@ def session_create(
     trainer_id: int | None = None,
 ) -> TrainingSession:
     """Plan a training; the centre's full-time helpers become its required attendees and are told about it."""
-    if actor is not SYSTEM and not actor.has_perm("training.manage_sessions"):
+    if not actor.has_perm("training.manage_sessions"):
         # A department user's training is a short training of their own department in their own centre.
         member = staff_of(actor)
         kind, department_id, centre_id = SessionKind.DEPARTMENT, member.department_id, member.centre_id
@@ -140,7 +140,7 @@ def session_create(
         location=location.strip(),
         content=content.strip(),
         trainer=trainer,
-        created_by=actor,
+        created_by=user_of(actor),
         **data,
     )
     attendees = list(required_attendees(centre.pk).values_list("pk", flat=True))
@@ -281,7 +281,7 @@ def session_complete(*, actor, session_id: int) -> TrainingSession:
     if session.starts_at > timezone.now():
         raise TransitionNotAllowed(_("A training is held once it has begun."))
     session.attendance.filter(status=AttendanceStatus.PENDING).update(
-        status=AttendanceStatus.ABSENT, recorded_by=actor, recorded_at=timezone.now()
+        status=AttendanceStatus.ABSENT, recorded_by=user_of(actor), recorded_at=timezone.now()
     )
     session.status = SessionStatus.HELD
     session.save(update_fields=["status"])
@@ -324,6 +324,6 @@ def session_material_add(*, actor, session_id: int, title: str, file) -> Session
     title = (title or "").strip()
     check_lengths(SessionMaterial, title=title)
     title = title or excerpt(Path(file.name).stem, SessionMaterial._meta.get_field("title").max_length)
-    material = SessionMaterial.objects.create(session=session, title=title, file=file, uploaded_by=actor)
+    material = SessionMaterial.objects.create(session=session, title=title, file=file, uploaded_by=user_of(actor))
     record_event(centre_id=session.centre_id, actor=actor, verb="material_added", note=material.title, session=session)
     return material

@@ -7,6 +7,7 @@ standard error.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.api_tokens import api_token_issue
 from hallservice.core.errors import DomainError
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {username!r}.")
         try:
-            row, token = api_token_issue(user=user, actor=None, name=name, days=days)
+            row, token = api_token_issue(user=user, actor=SYSTEM, name=name, days=days)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(token)
