@@ -21,6 +21,7 @@ from hallservice.core.months import month_start
 from staff.selectors import visible_centres
 
 from . import services as svc
+from .inputs import substitution_request_fields, unavailability_record_fields
 from .models import (
     CheckIn,
     CheckInSource,
@@ -349,30 +350,25 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
 
     @extend_schema(request=SubstitutionInput, responses={201: SubstitutionOutput})
     def create(self, request):
-        v = validated(SubstitutionInput, request.data)
-        sub = svc.substitution_request(
-            actor=request.user,
-            absent_id=v["absent"],
-            substitute_id=v["substitute"],
-            day=v["day"],
-            duty=v["duty"],
-            reason=v["reason"],
-        )
+        data = validated(SubstitutionInput, request.data)
+        sub = svc.substitution_request(actor=request.user, **substitution_request_fields(data))
         return Response(SubstitutionOutput(sub).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, decide):
+        """Approve or reject: the decision's note from the input, the substitution as it now stands."""
+        data = validated(DecisionInput, request.data)
+        sub = decide(actor=request.user, substitution_id=self.get_object().pk, **data)
+        return Response(SubstitutionOutput(sub).data)
 
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = validated(DecisionInput, request.data)
-        sub = svc.substitution_approve(actor=request.user, substitution_id=self.get_object().pk, **data)
-        return Response(SubstitutionOutput(sub).data)
+        return self._decide(request, svc.substitution_approve)
 
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = validated(DecisionInput, request.data)
-        sub = svc.substitution_reject(actor=request.user, substitution_id=self.get_object().pk, **data)
-        return Response(SubstitutionOutput(sub).data)
+        return self._decide(request, svc.substitution_reject)
 
     @extend_schema(request=None, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
@@ -474,10 +470,8 @@ class UnavailabilityViewSet(
     @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})
     def create(self, request):
         require_perm(request.user, "rosters.add_unavailability")
-        v = validated(UnavailabilityInput, request.data)
-        record = svc.unavailability_record(
-            actor=request.user, staff_id=v["staff"], start=v["start"], end=v["end"], kind=v["kind"], note=v["note"]
-        )
+        data = validated(UnavailabilityInput, request.data)
+        record = svc.unavailability_record(actor=request.user, **unavailability_record_fields(data))
         return Response(UnavailabilityOutput(record).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):

@@ -47,6 +47,7 @@ from .forms import (
     UnavailabilityForm,
     WeekLeaderForm,
 )
+from .inputs import substitution_request_fields, unavailability_record_fields
 from .models import (
     CheckInStatus,
     Duty,
@@ -514,14 +515,7 @@ def substitution_create_view(request):
     done, status = submit(
         request,
         form,
-        lambda data: svc.substitution_request(
-            actor=request.user,
-            absent_id=data["absent"],
-            substitute_id=data["substitute"],
-            day=data["day"],
-            duty=data["duty"],
-            reason=data["reason"],
-        ),
+        lambda data: svc.substitution_request(actor=request.user, **substitution_request_fields(data)),
         success=_("Substitution filed with the supervision section."),
         to="rosters:substitutions",
     )
@@ -566,14 +560,7 @@ def unavailability_view(request):
     done, status = submit(
         request,
         form,
-        lambda data: svc.unavailability_record(
-            actor=request.user,
-            staff_id=data["staff"],
-            start=data["start"],
-            end=data["end"],
-            kind=data["kind"],
-            note=data["note"],
-        ),
+        lambda data: svc.unavailability_record(actor=request.user, **unavailability_record_fields(data)),
         success=lambda record: _("Recorded: %(record)s") % {"record": record},
         to=f"{reverse('rosters:unavailability')}?centre={centre.pk}&month={month:%Y-%m}",
     )
