@@ -1,29 +1,24 @@
 """The input a roster page's form and the API's serializer both take, as the service's keyword arguments.
 
-The form and the serializer name the fields alike (``absent``, ``staff``, …); the services take ids
-(``absent_id``, ``staff_id``). Mapping them here keeps the page and the API calling the service the same way.
+The form and the serializer name their fields alike and as the service does, except that a field naming a row
+(``absent``, ``staff``) is the service's ``<field>_id``. One rule here keeps the page and the API calling the
+service the same way: a field added to the form, the serializer and the service needs nothing more.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 
-def substitution_request_fields(data: dict) -> dict:
+
+def _with_ids(data: Mapping, *rows: str) -> dict:
+    return {f"{name}_id" if name in rows else name: value for name, value in data.items()}
+
+
+def substitution_request_fields(data: Mapping) -> dict:
     """For ``substitution_request``."""
-    return {
-        "absent_id": data["absent"],
-        "substitute_id": data["substitute"],
-        "day": data["day"],
-        "duty": data["duty"],
-        "reason": data["reason"],
-    }
+    return _with_ids(data, "absent", "substitute")
 
 
-def unavailability_record_fields(data: dict) -> dict:
+def unavailability_record_fields(data: Mapping) -> dict:
     """For ``unavailability_record``."""
-    return {
-        "staff_id": data["staff"],
-        "start": data["start"],
-        "end": data["end"],
-        "kind": data["kind"],
-        "note": data["note"],
-    }
+    return _with_ids(data, "staff")
