@@ -12,10 +12,10 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
 from hallservice.core.months import month_start
 from staff.selectors import visible_centres
@@ -111,13 +111,6 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(month=month_start(value))
 
 
-def _visible_centre_id(user, centre_id: int) -> int:
-    """An input centre must be one the user sees; say so on the field rather than leaking that it exists."""
-    if not visible_centres(user).filter(pk=centre_id).exists():
-        raise ValidationError({"centre": ["Unknown centre."]})
-    return centre_id
-
-
 class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly rosters of the user's centres (drafts only for the supervision section)."""
 
@@ -136,7 +129,7 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
         data = validated(PlanInput, request.data)
-        centre_id = _visible_centre_id(request.user, data["centre"])
+        centre_id = visible_id(visible_centres(request.user), data["centre"], field="centre")
         plan = svc.rotation_plan_generate(actor=request.user, centre_id=centre_id, month=data["month"])
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -238,12 +231,9 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
         data = validated(DutyDayInput, request.data)
-        plan = RotationPlan.objects.restrict(request.user).filter(pk=data["plan"]).first()
-        if plan is None:
-            raise ValidationError({"plan": ["Unknown plan."]})
         duty_day = svc.duty_day_create(
             actor=request.user,
-            plan_id=plan.pk,
+            plan_id=visible_id(RotationPlan.objects.restrict(request.user), data["plan"], field="plan"),
             day=data["day"],
             leader_id=data["leader"],
         )
