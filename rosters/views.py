@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
-from hallservice.core.months import add_months, month_end, month_start, next_month, previous_month
+from hallservice.core.month_pages import month_page_context
+from hallservice.core.months import add_months, month_end, month_start
 from hallservice.core.query_params import common_filter, month_asked, validated
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt, next_url, submit
@@ -568,11 +569,7 @@ def unavailability_view(request):
         return done
     records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_page_context(centre=centre, centres=visible_centres(request.user), month=month),
         "records": records,
         "form": form,
         "can_edit": request.user.has_perm("rosters.add_unavailability"),
@@ -613,11 +610,7 @@ def attendance_view(request):
         .order_by("duty_day__day")
     )
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_page_context(centre=centre, centres=visible_centres(request.user), month=month),
         "rows": rows,
         "summaries": summaries,
     }

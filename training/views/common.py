@@ -1,14 +1,15 @@
-"""What the training pages share: the member and the centre asked for, who may manage sessions, and the round
-trip of a small form posted from a detail page."""
+"""What the training pages share: the member and the centre asked for, a month page's context, who may manage
+sessions, and the round trip of a small form posted from a detail page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
 
+from hallservice.core.month_pages import month_page_context
 from hallservice.core.query_params import common_filter
 from hallservice.core.web import attempt
-from staff.selectors import centre_for
+from staff.selectors import centre_for, visible_centres
 
 
 def member_of(request):
@@ -20,6 +21,14 @@ def centre_of(request):
     if centre is None:
         raise Http404
     return centre
+
+
+def month_context(request, centre, month) -> dict:
+    """A training month page's heading and pager; the centre picker keeps the month."""
+    return {
+        **month_page_context(centre=centre, centres=visible_centres(request.user), month=month),
+        "keep": [("month", f"{month:%Y-%m}")],
+    }
 
 
 def can_manage_sessions(user) -> bool:

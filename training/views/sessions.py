@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
-from hallservice.core.months import next_month, previous_month
 from hallservice.core.query_params import month_asked
 from hallservice.core.web import attempt, submit
 from staff.models import Department, StaffMember
-from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -28,7 +26,7 @@ from ..models import (
     Topic,
     TrainingSession,
 )
-from .common import act_on_form, can_manage_sessions, centre_of, member_of
+from .common import act_on_form, can_manage_sessions, centre_of, member_of, month_context
 
 
 def _session(request, pk: int) -> TrainingSession:
@@ -98,14 +96,9 @@ def session_list_view(request):
     if done:
         return done
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_context(request, centre, month),
         "sessions": selectors.session_list(user=request.user, centre_id=centre.pk, month=month),
         "form": form,
-        "keep": [("month", f"{month:%Y-%m}")],
     }
     return render(request, "training/session_list.html", context, status=status)
 
