@@ -4,6 +4,7 @@ plans, substitutions and check-ins change only through the services (with their 
 from django.contrib import admin
 
 from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.event_admin import CentreEventAdmin
 
 from .models import (
     BureauLeader,
@@ -79,7 +80,5 @@ class DutySummaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RosterEvent)
-class RosterEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "centre", "actor", "verb", "note"]
-    list_filter = ["verb", "centre"]
-    list_select_related = ["centre", "actor"]
+class RosterEventAdmin(CentreEventAdmin):
+    pass

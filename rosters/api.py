@@ -12,15 +12,16 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
 from hallservice.core.months import month_start
 from staff.selectors import visible_centres
 
 from . import services as svc
+from .inputs import substitution_request_fields, unavailability_record_fields
 from .models import (
     CheckIn,
     CheckInSource,
@@ -110,13 +111,6 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(month=month_start(value))
 
 
-def _visible_centre_id(user, centre_id: int) -> int:
-    """An input centre must be one the user sees; say so on the field rather than leaking that it exists."""
-    if not visible_centres(user).filter(pk=centre_id).exists():
-        raise ValidationError({"centre": ["Unknown centre."]})
-    return centre_id
-
-
 class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     """Monthly rosters of the user's centres (drafts only for the supervision section)."""
 
@@ -135,7 +129,7 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
         data = validated(PlanInput, request.data)
-        centre_id = _visible_centre_id(request.user, data["centre"])
+        centre_id = visible_id(visible_centres(request.user), data["centre"], field="centre")
         plan = svc.rotation_plan_generate(actor=request.user, centre_id=centre_id, month=data["month"])
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -237,12 +231,9 @@ class DutyDayViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     def create(self, request):
         require_perm(request.user, "rosters.manage_rotation")
         data = validated(DutyDayInput, request.data)
-        plan = RotationPlan.objects.restrict(request.user).filter(pk=data["plan"]).first()
-        if plan is None:
-            raise ValidationError({"plan": ["Unknown plan."]})
         duty_day = svc.duty_day_create(
             actor=request.user,
-            plan_id=plan.pk,
+            plan_id=visible_id(RotationPlan.objects.restrict(request.user), data["plan"], field="plan"),
             day=data["day"],
             leader_id=data["leader"],
         )
@@ -349,30 +340,25 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
 
     @extend_schema(request=SubstitutionInput, responses={201: SubstitutionOutput})
     def create(self, request):
-        v = validated(SubstitutionInput, request.data)
-        sub = svc.substitution_request(
-            actor=request.user,
-            absent_id=v["absent"],
-            substitute_id=v["substitute"],
-            day=v["day"],
-            duty=v["duty"],
-            reason=v["reason"],
-        )
+        data = validated(SubstitutionInput, request.data)
+        sub = svc.substitution_request(actor=request.user, **substitution_request_fields(data))
         return Response(SubstitutionOutput(sub).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, decide):
+        """Approve or reject: the decision's note from the input, the substitution as it now stands."""
+        data = validated(DecisionInput, request.data)
+        sub = decide(actor=request.user, substitution_id=self.get_object().pk, **data)
+        return Response(SubstitutionOutput(sub).data)
 
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        data = validated(DecisionInput, request.data)
-        sub = svc.substitution_approve(actor=request.user, substitution_id=self.get_object().pk, **data)
-        return Response(SubstitutionOutput(sub).data)
+        return self._decide(request, svc.substitution_approve)
 
     @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = validated(DecisionInput, request.data)
-        sub = svc.substitution_reject(actor=request.user, substitution_id=self.get_object().pk, **data)
-        return Response(SubstitutionOutput(sub).data)
+        return self._decide(request, svc.substitution_reject)
 
     @extend_schema(request=None, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])
@@ -474,10 +460,8 @@ class UnavailabilityViewSet(
     @extend_schema(request=UnavailabilityInput, responses={201: UnavailabilityOutput})
     def create(self, request):
         require_perm(request.user, "rosters.add_unavailability")
-        v = validated(UnavailabilityInput, request.data)
-        record = svc.unavailability_record(
-            actor=request.user, staff_id=v["staff"], start=v["start"], end=v["end"], kind=v["kind"], note=v["note"]
-        )
+        data = validated(UnavailabilityInput, request.data)
+        record = svc.unavailability_record(actor=request.user, **unavailability_record_fields(data))
         return Response(UnavailabilityOutput(record).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, pk=None):

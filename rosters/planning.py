@@ -277,15 +277,40 @@ class _Rotation:
         n = len(self.windows)
         return [self.windows[(start + k) % n].id for k in range(n)]
 
-    def _cost(self, helper: int, window: int) -> int | None:
-        """0 for a window still to work, 1 for a repeat the helper may make, None for a forbidden repeat."""
-        if window in self.remaining[helper]:
+    def _cost(self, helper: int, window: int, *, relaxed: bool) -> int | None:
+        """0 for a window still to work, 1 for a repeat the helper may make, None for a forbidden repeat.
+
+        A strict search (not ``relaxed``) asks only for moves that keep the cycle: they all cost nothing."""
+        if not relaxed or window in self.remaining[helper]:
             return 0
         return 1 if helper in self.may_repeat else None
 
     def missing(self) -> bool:
         """A window below its minimum, or a helper without a window."""
         return any(self.count[w] < self.low[w] for w in self.pos) or any(w is None for w in self.at.values())
+
+    def _search(self, start: object, *, relaxed: bool, done, moves) -> tuple[object, dict] | None:
+        """The nearest node from ``start`` that ``done`` accepts, and each node's link back (node, helper moved).
+
+        ``moves(node)`` yields the moves out of a node as (next node, helper who moves, cost). Both repair searches
+        walk their own graph through this one queue, so they find paths the same way.
+        """
+        dist: dict[object, int] = {start: 0}
+        parent: dict[object, tuple[object, int]] = {}
+        queue: deque[tuple[int, object]] = deque([(0, start)])
+        while queue:
+            d, node = queue.popleft()
+            if d > dist.get(node, d):
+                continue
+            if node != start and done(node):
+                return node, parent
+            for nxt, helper, cost in moves(node):
+                nd = d + cost
+                if nd < dist.get(nxt, nd + 1):
+                    dist[nxt] = nd
+                    parent[nxt] = (node, helper)
+                    _enqueue(queue, nd, nxt, front=relaxed and not cost)
+        return None
 
     def fill_minimum(self, deficient: int, *, relaxed: bool) -> bool:
         """Bring one more helper to a window below its minimum along an augmenting path of moves.
@@ -295,33 +320,28 @@ class _Rotation:
         replacement itself (search on). With ``relaxed`` a move that repeats a window costs 1 instead of being
         forbidden, and a 0-1 search finds the path with the fewest repeats.
         """
-        dist = {deficient: 0}
-        parent: dict[object, tuple[int, int]] = {}
-        queue: deque[tuple[int, object]] = deque([(0, deficient)])
-        while queue:
-            d, node = queue.popleft()
-            if d > dist.get(node, d):
-                continue
-            if node != deficient and (isinstance(node, tuple) or self.count[node] > self.low[node]):
-                self._apply_fill(node, parent, deficient)
-                return True
-            if isinstance(node, tuple):
-                continue
-            candidates = self.all_candidates if relaxed else self.strict_candidates[node]
+
+        def moves(window: int):
+            candidates = self.all_candidates if relaxed else self.strict_candidates[window]
             for helper in candidates:
                 source = self.at[helper]
-                if source == node:
+                if source == window:
                     continue
-                cost = self._cost(helper, node) if relaxed else 0
-                if cost is None:
-                    continue
-                nxt = ("unplaced", helper) if source is None else source
-                nd = d + cost
-                if nd < dist.get(nxt, nd + 1):
-                    dist[nxt] = nd
-                    parent[nxt] = (node, helper)
-                    _enqueue(queue, nd, nxt, front=relaxed and not cost)
-        return False
+                cost = self._cost(helper, window, relaxed=relaxed)
+                if cost is not None:
+                    yield ("unplaced", helper) if source is None else source, helper, cost
+
+        # An unplaced helper (a tuple node) ends the path: nobody has to move into their place.
+        found = self._search(
+            deficient,
+            relaxed=relaxed,
+            done=lambda node: isinstance(node, tuple) or self.count[node] > self.low[node],
+            moves=moves,
+        )
+        if found is None:
+            return False
+        self._apply_fill(*found, deficient)
+        return True
 
     def _apply_fill(self, end: object, parent: dict, deficient: int) -> None:
         node = end
@@ -333,31 +353,23 @@ class _Rotation:
     def place_unplaced(self, helper: int, *, relaxed: bool) -> bool:
         """Find a place for an unplaced helper, moving others along a path to a window below its maximum."""
         start = ("unplaced", helper)
-        dist: dict[object, int] = {start: 0}
-        parent: dict[object, tuple[object, int]] = {}
-        queue: deque[tuple[int, object]] = deque([(0, start)])
-        while queue:
-            d, node = queue.popleft()
-            if d > dist.get(node, d):
-                continue
-            if node != start and self.count[node] < self.high[node]:
-                self._apply_place(node, parent, start)
-                return True
-            movers = [helper] if node == start else self.members[node]
-            for mover in movers:
-                targets = self.pos if relaxed else self.remaining[mover]
-                for target in targets:
+
+        def moves(node: object):
+            for mover in [helper] if node == start else self.members[node]:
+                for target in self.pos if relaxed else self.remaining[mover]:
                     if target == node:
                         continue
-                    cost = self._cost(mover, target) if relaxed else 0
-                    if cost is None:
-                        continue
-                    nd = d + cost
-                    if nd < dist.get(target, nd + 1):
-                        dist[target] = nd
-                        parent[target] = (node, mover)
-                        _enqueue(queue, nd, target, front=relaxed and not cost)
-        return False
+                    cost = self._cost(mover, target, relaxed=relaxed)
+                    if cost is not None:
+                        yield target, mover, cost
+
+        found = self._search(
+            start, relaxed=relaxed, done=lambda window: self.count[window] < self.high[window], moves=moves
+        )
+        if found is None:
+            return False
+        self._apply_place(*found, start)
+        return True
 
     def _apply_place(self, end: int, parent: dict, start: object) -> None:
         moves = []

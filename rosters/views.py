@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
-from hallservice.core.months import add_months, month_end, month_start, next_month, previous_month
+from hallservice.core.month_pages import month_page_context
+from hallservice.core.months import add_months, month_end, month_start
 from hallservice.core.query_params import common_filter, month_asked, validated
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt, next_url, submit
@@ -47,6 +48,7 @@ from .forms import (
     UnavailabilityForm,
     WeekLeaderForm,
 )
+from .inputs import substitution_request_fields, unavailability_record_fields
 from .models import (
     CheckInStatus,
     Duty,
@@ -514,14 +516,7 @@ def substitution_create_view(request):
     done, status = submit(
         request,
         form,
-        lambda data: svc.substitution_request(
-            actor=request.user,
-            absent_id=data["absent"],
-            substitute_id=data["substitute"],
-            day=data["day"],
-            duty=data["duty"],
-            reason=data["reason"],
-        ),
+        lambda data: svc.substitution_request(actor=request.user, **substitution_request_fields(data)),
         success=_("Substitution filed with the supervision section."),
         to="rosters:substitutions",
     )
@@ -566,14 +561,7 @@ def unavailability_view(request):
     done, status = submit(
         request,
         form,
-        lambda data: svc.unavailability_record(
-            actor=request.user,
-            staff_id=data["staff"],
-            start=data["start"],
-            end=data["end"],
-            kind=data["kind"],
-            note=data["note"],
-        ),
+        lambda data: svc.unavailability_record(actor=request.user, **unavailability_record_fields(data)),
         success=lambda record: _("Recorded: %(record)s") % {"record": record},
         to=f"{reverse('rosters:unavailability')}?centre={centre.pk}&month={month:%Y-%m}",
     )
@@ -581,11 +569,7 @@ def unavailability_view(request):
         return done
     records = selectors.unavailability_list(user=request.user, month=month).filter(staff__centre=centre)
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_page_context(centre=centre, centres=visible_centres(request.user), month=month),
         "records": records,
         "form": form,
         "can_edit": request.user.has_perm("rosters.add_unavailability"),
@@ -626,11 +610,7 @@ def attendance_view(request):
         .order_by("duty_day__day")
     )
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_page_context(centre=centre, centres=visible_centres(request.user), month=month),
         "rows": rows,
         "summaries": summaries,
     }

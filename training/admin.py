@@ -4,6 +4,7 @@ the bank, tests and their consequences change only through the services (with th
 from django.contrib import admin
 
 from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.event_admin import CentreEventAdmin
 
 from .models import (
     Attempt,
@@ -77,7 +78,5 @@ class RecommendationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TrainingEvent)
-class TrainingEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "centre", "actor", "verb", "note"]
-    list_filter = ["verb", "centre"]
-    list_select_related = ["centre", "actor"]
+class TrainingEventAdmin(CentreEventAdmin):
+    pass

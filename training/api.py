@@ -17,6 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
 from hallservice.core.months import month_start
 from staff.selectors import visible_centres
@@ -57,12 +58,6 @@ def _reader(user) -> bool:
         user.has_perm(p)
         for p in ("training.manage_sessions", "training.manage_tests", "training.view_training_reports")
     )
-
-
-def _visible_centre(user, centre_id: int) -> int:
-    if not visible_centres(user).filter(pk=centre_id).exists():
-        raise ValidationError({"centre": ["Unknown centre."]})
-    return centre_id
 
 
 # --- Sessions and attendance -------------------------------------------------------------------------------
@@ -153,7 +148,7 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
         d = validated(SessionInput, request.data)
         session = svc.session_create(
             actor=request.user,
-            centre_id=_visible_centre(request.user, d["centre"]),
+            centre_id=visible_id(visible_centres(request.user), d["centre"], field="centre"),
             kind=d["kind"],
             topic_id=d["topic"],
             title=d["title"],
@@ -325,7 +320,9 @@ class QuestionViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         if centre_id is None:
             raise ValidationError({"centre": ["Choose whose bank."]})
         question = svc.question_create(
-            actor=request.user, centre_id=_visible_centre(request.user, centre_id), **fields
+            actor=request.user,
+            centre_id=visible_id(visible_centres(request.user), centre_id, field="centre"),
+            **fields,
         )
         return Response(QuestionOutput(self.get_queryset().get(pk=question.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -474,7 +471,7 @@ class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewset
         d = validated(MonthlyTestInput, request.data)
         test = svc.monthly_test_create(
             actor=request.user,
-            centre_id=_visible_centre(request.user, d["centre"]),
+            centre_id=visible_id(visible_centres(request.user), d["centre"], field="centre"),
             month=d["month"],
             title=d["title"],
             question_count=d["question_count"],

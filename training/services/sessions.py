@@ -74,6 +74,13 @@ def _visible_session(actor, session_id: int) -> TrainingSession:
     return _lock(session_id)
 
 
+def _managed_session(actor, session_id: int) -> TrainingSession:
+    """The training re-read under its lock, once the actor may see it and may manage it."""
+    session = _visible_session(actor, session_id)
+    session_manager_check(actor=actor, session=session)
+    return session
+
+
 def _validate(*, kind: str, topic_id, title: str, trainer_name: str, duration_minutes: int, department_id) -> dict:
     if kind not in SessionKind.values:
         raise DomainError(_("Choose weekly, department or ad-hoc training."), field="kind")
@@ -181,8 +188,7 @@ def session_update(
     content: str = "",
 ) -> TrainingSession:
     """Edit a training. Its time and topic change only while it is planned; the content may be completed later."""
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     if session.status == SessionStatus.CANCELLED:
         raise TransitionNotAllowed(_("A cancelled training cannot be edited."))
     data = _validate(
@@ -211,8 +217,7 @@ def session_update(
 @transaction.atomic
 def session_attendee_add(*, actor, session_id: int, staff_id: int) -> Attendance:
     """Add someone beyond the required attendees (a window helper who joined); adding them again is a no-op."""
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     if session.status == SessionStatus.CANCELLED:
         raise TransitionNotAllowed(_("The training was cancelled."))
     member = StaffMember.objects.active().filter(pk=staff_id, centre_id=session.centre_id).first()
@@ -231,8 +236,7 @@ def attendance_record(
     *, actor, session_id: int, marks: Mapping[int, str], notes: Mapping[int, str] | None = None
 ) -> list[Attendance]:
     """Mark attendees present, absent or excused once the training has begun (also after it was held)."""
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     if session.status == SessionStatus.CANCELLED:
         raise TransitionNotAllowed(_("The training was cancelled: there is no attendance to record."))
     now = timezone.now()
@@ -275,8 +279,7 @@ def attendance_record(
 @transaction.atomic
 def session_complete(*, actor, session_id: int) -> TrainingSession:
     """The training was held: whoever is still unmarked counts as absent."""
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     ensure_transition(session, SessionStatus.HELD, SESSION_TRANSITIONS, SessionStatus)
     if session.starts_at > timezone.now():
         raise TransitionNotAllowed(_("A training is held once it has begun."))
@@ -291,8 +294,7 @@ def session_complete(*, actor, session_id: int) -> TrainingSession:
 
 @transaction.atomic
 def session_cancel(*, actor, session_id: int, reason: str) -> TrainingSession:
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     ensure_transition(session, SessionStatus.CANCELLED, SESSION_TRANSITIONS, SessionStatus)
     session.cancel_reason = require_text(
         reason, _("Say why the training is cancelled."), field="reason", max_length=200
@@ -316,8 +318,7 @@ def session_cancel(*, actor, session_id: int, reason: str) -> TrainingSession:
 @transaction.atomic
 def session_material_add(*, actor, session_id: int, title: str, file) -> SessionMaterial:
     """Attach a handout; office documents, PDFs and pictures only, up to TRAINING_MATERIAL_MAX_MB."""
-    session = _visible_session(actor, session_id)
-    _may_manage(actor, session.kind, session.department_id)
+    session = _managed_session(actor, session_id)
     # Extension, size and the first bytes (a renamed page or program is refused).
     validate_upload(file, extensions=MATERIAL_EXTENSIONS, max_bytes=_material_max_bytes())
     # A typed title longer than the field is refused; a long file name gives a visibly shortened title.

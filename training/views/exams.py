@@ -33,7 +33,7 @@ from ..models import (
     TrainingNotice,
 )
 from ..services.attempts import grace
-from .common import centre_of, member_of
+from .common import act_on_form, centre_of, member_of
 
 
 @login_required
@@ -203,21 +203,15 @@ TEST_ACTIONS = {
 def test_act_view(request, pk: int, action: str):
     test = _test(request, pk)
     if action == "excuse":
-        form = ExcuseForm(request.POST, staff=test.centre.staff.all())
-        if not form.is_valid():
-            messages.error(request, _("Choose the person and say why they are excused."))
-            return redirect(test)
-        done, status = attempt(
+        act_on_form(
             request,
-            lambda: svc.attempt_excuse(
-                actor=request.user,
-                test_id=test.pk,
-                staff_id=form.cleaned_data["staff"],
-                reason=form.cleaned_data["reason"],
+            ExcuseForm(request.POST, staff=test.centre.staff.all()),
+            lambda data: svc.attempt_excuse(
+                actor=request.user, test_id=test.pk, staff_id=data["staff"], reason=data["reason"]
             ),
+            invalid=_("Choose the person and say why they are excused."),
+            success=lambda excused: _("%(name)s is excused from this test.") % {"name": excused.staff.name},
         )
-        if done is not None:
-            messages.success(request, _("%(name)s is excused from this test.") % {"name": done.staff.name})
         return redirect(test)
     if action not in TEST_ACTIONS:
         raise Http404

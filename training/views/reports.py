@@ -9,29 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hallservice.core.months import next_month, previous_month
 from hallservice.core.query_params import month_asked
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt
 from staff.models import StaffMember
-from staff.selectors import visible_centres
 
 from .. import exports, selectors
 from .. import services as svc
 from ..documents import recommendation_letter_pdf
 from ..grading import pass_mark
-from .common import centre_of, member_of
-
-
-def _month_context(request, centre, month) -> dict:
-    return {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
-        "keep": [("month", f"{month:%Y-%m}")],
-    }
+from .common import centre_of, member_of, month_context
 
 
 @login_required
@@ -44,7 +31,7 @@ def scores_view(request):
     if request.GET.get("format") == "xlsx":
         content = exports.scores_workbook(centre_name=centre.name, month=month, report=report)
         return xlsx_response(content, exports.filename("scores", centre.code, month))
-    context = {**_month_context(request, centre, month), "report": report, "pass_mark": pass_mark()}
+    context = {**month_context(request, centre, month), "report": report, "pass_mark": pass_mark()}
     return render(request, "training/report_scores.html", context)
 
 
@@ -59,7 +46,7 @@ def attendance_view(request):
         content = exports.attendance_workbook(centre_name=centre.name, month=month, sessions=sessions, rows=rows)
         return xlsx_response(content, exports.filename("attendance", centre.code, month))
     table = [(row, [row.sessions.get(s.pk, "") for s in sessions]) for row in rows]
-    context = {**_month_context(request, centre, month), "sessions": sessions, "table": table}
+    context = {**month_context(request, centre, month), "sessions": sessions, "table": table}
     return render(request, "training/report_attendance.html", context)
 
 

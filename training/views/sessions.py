@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
-from hallservice.core.months import next_month, previous_month
 from hallservice.core.query_params import month_asked
 from hallservice.core.web import attempt, submit
 from staff.models import Department, StaffMember
-from staff.selectors import visible_centres
 
 from .. import selectors
 from .. import services as svc
@@ -28,7 +26,7 @@ from ..models import (
     Topic,
     TrainingSession,
 )
-from .common import can_manage_sessions, centre_of, member_of
+from .common import act_on_form, can_manage_sessions, centre_of, member_of, month_context
 
 
 def _session(request, pk: int) -> TrainingSession:
@@ -98,14 +96,9 @@ def session_list_view(request):
     if done:
         return done
     context = {
-        "centre": centre,
-        "centres": visible_centres(request.user),
-        "month": month,
-        "previous": previous_month(month),
-        "next": next_month(month),
+        **month_context(request, centre, month),
         "sessions": selectors.session_list(user=request.user, centre_id=centre.pk, month=month),
         "form": form,
-        "keep": [("month", f"{month:%Y-%m}")],
     }
     return render(request, "training/session_list.html", context, status=status)
 
@@ -193,43 +186,30 @@ def session_act_view(request, pk: int, action: str):
         if done is not None:
             messages.success(request, _("The training is recorded as held."))
     elif action == "cancel":
-        form = CancelForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Say why the training is cancelled."))
-            return redirect(session)
-        done, status = attempt(
+        act_on_form(
             request,
-            lambda: svc.session_cancel(actor=request.user, session_id=session.pk, reason=form.cleaned_data["reason"]),
+            CancelForm(request.POST),
+            lambda data: svc.session_cancel(actor=request.user, session_id=session.pk, reason=data["reason"]),
+            invalid=_("Say why the training is cancelled."),
+            success=_("The training is cancelled; the attendees are told."),
         )
-        if done is not None:
-            messages.success(request, _("The training is cancelled; the attendees are told."))
     elif action == "attendee":
-        form = AttendeeForm(request.POST, staff=StaffMember.objects.filter(centre_id=session.centre_id))
-        if not form.is_valid():
-            messages.error(request, _("Choose a staff member."))
-            return redirect(session)
-        attempt(
+        act_on_form(
             request,
-            lambda: svc.session_attendee_add(
-                actor=request.user, session_id=session.pk, staff_id=form.cleaned_data["staff"]
-            ),
+            AttendeeForm(request.POST, staff=StaffMember.objects.filter(centre_id=session.centre_id)),
+            lambda data: svc.session_attendee_add(actor=request.user, session_id=session.pk, staff_id=data["staff"]),
+            invalid=_("Choose a staff member."),
         )
     elif action == "material":
-        form = MaterialForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, _("Choose a file."))
-            return redirect(session)
-        done, status = attempt(
+        act_on_form(
             request,
-            lambda: svc.session_material_add(
-                actor=request.user,
-                session_id=session.pk,
-                title=form.cleaned_data["title"],
-                file=form.cleaned_data["file"],
+            MaterialForm(request.POST, request.FILES),
+            lambda data: svc.session_material_add(
+                actor=request.user, session_id=session.pk, title=data["title"], file=data["file"]
             ),
+            invalid=_("Choose a file."),
+            success=_("Material attached."),
         )
-        if done is not None:
-            messages.success(request, _("Material attached."))
     else:
         raise Http404
     return redirect(session)
