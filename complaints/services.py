@@ -26,6 +26,7 @@ from hallservice.core.actors import CITIZEN, SYSTEM, user_of
 from hallservice.core.crypto import mask_phone
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.sequences import sequence_next
+from hallservice.core.statuses import status_move
 from hallservice.core.text_limits import check_length, check_lengths
 from hallservice.core.workdays import WorkingCalendar
 from requests.models import ServiceRequest
@@ -134,15 +135,23 @@ def _ensure(actor, complaint: Complaint, action_name: str) -> None:
         )
 
 
-def _move(complaint: Complaint, target: ComplaintStatus, *, fields: tuple[str, ...] = ()) -> ComplaintStatus:
-    if not complaint_transition_allowed(complaint.status, target):
-        raise TransitionNotAllowed(
-            _("A complaint that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": ComplaintStatus(complaint.status).label, "target": ComplaintStatus(target).label}
-        )
-    previous = ComplaintStatus(complaint.status)
-    complaint.status = target
-    complaint.save(update_fields=["status", "updated_at", *fields])
+def _lock_for(actor, complaint_id: int, action_name: str) -> Complaint:
+    """The first step of an action's service: lock the complaint, then check the action against the locked row."""
+    complaint = _lock(complaint_id)
+    _ensure(actor, complaint, action_name)
+    return complaint
+
+
+# The 409 of a move the table forbids; a module constant, translated when it is shown.
+CANNOT_BECOME = gettext_lazy("A complaint that is “%(current)s” cannot become “%(target)s”.")
+
+
+def _move(
+    complaint: Complaint, target: ComplaintStatus, *, actor, verb: str, note: str = "", fields: tuple[str, ...] = ()
+) -> ComplaintStatus:
+    """Change the status after checking the table and write the change's public event; returns the previous one."""
+    previous = status_move(complaint, target, transitions=COMPLAINT_TRANSITIONS, refusal=CANNOT_BECOME, fields=fields)
+    _record(complaint, actor=actor, verb=verb, public=True, from_status=previous, to_status=target, note=note)
     return previous
 
 
@@ -277,21 +286,18 @@ def complaint_register(
 @transaction.atomic
 def complaint_accept(*, actor, complaint_id: int, note: str = "") -> Complaint:
     """Accept the complaint; the response limit starts today."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "accept")
+    complaint = _lock_for(actor, complaint_id, "accept")
     complaint.accepted_at = timezone.now()
     complaint.respond_due = WorkingCalendar().add_working_days(
         timezone.localdate(), settings.COMPLAINT_RESPOND_WORKING_DAYS
     )
-    previous = _move(complaint, CS.ACCEPTED, fields=("accepted_at", "respond_due"))
-    _record(
+    _move(
         complaint,
+        CS.ACCEPTED,
         actor=actor,
         verb="accepted",
-        public=True,
-        from_status=previous,
-        to_status=CS.ACCEPTED,
         note=_("Accepted; you will have an answer by %(date)s.") % {"date": f"{complaint.respond_due:%Y-%m-%d}"},
+        fields=("accepted_at", "respond_due"),
     )
     if note.strip():
         _record(complaint, actor=actor, verb="noted", note=note.strip())
@@ -302,19 +308,16 @@ def complaint_accept(*, actor, complaint_id: int, note: str = "") -> Complaint:
 @transaction.atomic
 def complaint_reject(*, actor, complaint_id: int, reason: str) -> Complaint:
     """Not accepted (outside the hall's remit, no content…): the reason is told to the complainant."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "reject")
+    complaint = _lock_for(actor, complaint_id, "reject")
     complaint.response = _text(reason, _("Say why it is not accepted."), field="reason", max_length=1000)
     complaint.responded_at = complaint.closed_at = timezone.now()
-    previous = _move(complaint, CS.REJECTED, fields=("response", "responded_at", "closed_at"))
-    _record(
+    _move(
         complaint,
+        CS.REJECTED,
         actor=actor,
         verb="rejected",
-        public=True,
-        from_status=previous,
-        to_status=CS.REJECTED,
         note=complaint.response,
+        fields=("response", "responded_at", "closed_at"),
     )
     _tell_complainant(complaint, "complaint_responded")
     return complaint
@@ -322,17 +325,8 @@ def complaint_reject(*, actor, complaint_id: int, reason: str) -> Complaint:
 
 @transaction.atomic
 def complaint_investigate(*, actor, complaint_id: int, note: str = "") -> Complaint:
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "investigate")
-    previous = _move(complaint, CS.INVESTIGATING)
-    _record(
-        complaint,
-        actor=actor,
-        verb="investigation_started",
-        public=True,
-        from_status=previous,
-        to_status=CS.INVESTIGATING,
-    )
+    complaint = _lock_for(actor, complaint_id, "investigate")
+    _move(complaint, CS.INVESTIGATING, actor=actor, verb="investigation_started")
     if note.strip():
         _record(complaint, actor=actor, verb="noted", note=note.strip())
     return complaint
@@ -343,22 +337,19 @@ def complaint_respond(
     *, actor, complaint_id: int, response: str, findings: str = "", substantiated: bool | None = None
 ) -> Complaint:
     """Answer the complainant (public) with the internal findings and whether the complaint was substantiated."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "respond")
+    complaint = _lock_for(actor, complaint_id, "respond")
     complaint.response = _text(response, _("Write the answer to the complainant."), field="response", max_length=2000)
     check_lengths(Complaint, findings=(findings or "").strip())
     complaint.findings = (findings or "").strip()
     complaint.substantiated = substantiated
     complaint.responded_at = timezone.now()
-    previous = _move(complaint, CS.RESPONDED, fields=("response", "findings", "substantiated", "responded_at"))
-    _record(
+    _move(
         complaint,
+        CS.RESPONDED,
         actor=actor,
         verb="responded",
-        public=True,
-        from_status=previous,
-        to_status=CS.RESPONDED,
         note=complaint.response,
+        fields=("response", "findings", "substantiated", "responded_at"),
     )
     if complaint.findings:
         _record(complaint, actor=actor, verb="noted", note=complaint.findings)
@@ -366,9 +357,7 @@ def complaint_respond(
     return complaint
 
 
-def _reopen(
-    complaint: Complaint, *, actor, verb: str, note: str, public: bool, fields: tuple[str, ...] = ()
-) -> ComplaintStatus:
+def _reopen(complaint: Complaint, *, actor, verb: str, note: str, fields: tuple[str, ...] = ()) -> ComplaintStatus:
     """Back to work with a fresh response limit (and its escalation flag cleared)."""
     complaint.respond_due = WorkingCalendar().add_working_days(
         timezone.localdate(), settings.COMPLAINT_RESPOND_WORKING_DAYS
@@ -376,11 +365,14 @@ def _reopen(
     complaint.respond_overdue_on = None
     complaint.closed_at = None
     complaint.reopen_count += 1
-    previous = _move(
-        complaint, CS.REOPENED, fields=("respond_due", "respond_overdue_on", "closed_at", "reopen_count", *fields)
+    return _move(
+        complaint,
+        CS.REOPENED,
+        actor=actor,
+        verb=verb,
+        note=note,
+        fields=("respond_due", "respond_overdue_on", "closed_at", "reopen_count", *fields),
     )
-    _record(complaint, actor=actor, verb=verb, public=public, from_status=previous, to_status=CS.REOPENED, note=note)
-    return previous
 
 
 FEEDBACK_FIELDS = ("feedback_satisfied", "feedback_comment", "feedback_at")
@@ -392,8 +384,7 @@ def complaint_feedback(*, actor, complaint_id: int, satisfied: bool, comment: st
 
     Satisfied closes the complaint; not satisfied reopens it with a new response limit.
     """
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "record_feedback")
+    complaint = _lock_for(actor, complaint_id, "record_feedback")
     comment = (comment or "").strip()
     if len(comment) > 1000:
         raise DomainError(_("At most %(max)d characters, please.") % {"max": 1000}, field="comment")
@@ -404,30 +395,26 @@ def complaint_feedback(*, actor, complaint_id: int, satisfied: bool, comment: st
     )
     if satisfied:
         complaint.closed_at = timezone.now()
-        previous = _move(complaint, CS.CLOSED, fields=("closed_at", *FEEDBACK_FIELDS))
-        _record(
+        _move(
             complaint,
+            CS.CLOSED,
             actor=actor,
             verb="feedback_satisfied",
-            public=True,
-            from_status=previous,
-            to_status=CS.CLOSED,
             note=comment,
+            fields=("closed_at", *FEEDBACK_FIELDS),
         )
     else:
-        _reopen(complaint, actor=actor, verb="feedback_unsatisfied", note=comment, public=True, fields=FEEDBACK_FIELDS)
+        _reopen(complaint, actor=actor, verb="feedback_unsatisfied", note=comment, fields=FEEDBACK_FIELDS)
     return complaint
 
 
 @transaction.atomic
 def complaint_close(*, actor, complaint_id: int, note: str) -> Complaint:
     """Close a responded complaint without the complainant's feedback (not reachable, anonymous…)."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "close")
+    complaint = _lock_for(actor, complaint_id, "close")
     note = _text(note, _("Say why it is closed without feedback."), field="note", max_length=1000)
     complaint.closed_at = timezone.now()
-    previous = _move(complaint, CS.CLOSED, fields=("closed_at",))
-    _record(complaint, actor=actor, verb="closed", public=True, from_status=previous, to_status=CS.CLOSED)
+    _move(complaint, CS.CLOSED, actor=actor, verb="closed", fields=("closed_at",))
     _record(complaint, actor=actor, verb="noted", note=note)
     return complaint
 
@@ -435,17 +422,15 @@ def complaint_close(*, actor, complaint_id: int, note: str) -> Complaint:
 @transaction.atomic
 def complaint_reopen(*, actor, complaint_id: int, reason: str) -> Complaint:
     """Reopen a closed complaint (the complainant came back, the finding was wrong…)."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "reopen")
+    complaint = _lock_for(actor, complaint_id, "reopen")
     reason = _text(reason, _("Say why it is reopened."), field="reason", max_length=1000)
-    _reopen(complaint, actor=actor, verb="reopened", note=reason, public=True)
+    _reopen(complaint, actor=actor, verb="reopened", note=reason)
     return complaint
 
 
 @transaction.atomic
 def complaint_add_note(*, actor, complaint_id: int, note: str) -> ComplaintEvent:
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "note")
+    complaint = _lock_for(actor, complaint_id, "note")
     note = _text(note, _("Write the note."), field="note", max_length=2000)
     return _record(complaint, actor=actor, verb="noted", note=note)
 
@@ -460,8 +445,7 @@ def complaint_link(
     request_number: str = "",
 ) -> Complaint:
     """Set the staff member, department and request the complaint concerns (None / empty clears a link)."""
-    complaint = _lock(complaint_id)
-    _ensure(actor, complaint, "link")
+    complaint = _lock_for(actor, complaint_id, "link")
     staff = None
     if staff_id is not None:
         staff = StaffMember.objects.restrict(actor).filter(pk=staff_id).first()
@@ -544,16 +528,14 @@ def complaint_close_without_feedback(today: date) -> list[int]:
             if complaint.status != CS.RESPONDED:
                 continue
             complaint.closed_at = timezone.now()
-            previous = _move(complaint, CS.CLOSED, fields=("closed_at",))
-            _record(
+            _move(
                 complaint,
+                CS.CLOSED,
                 actor=SYSTEM,
                 verb="closed",
-                public=True,
-                from_status=previous,
-                to_status=CS.CLOSED,
                 note=_("No feedback within %(days)d working days.")
                 % {"days": settings.COMPLAINT_FEEDBACK_WORKING_DAYS},
+                fields=("closed_at",),
             )
             touched.append(pk)
     return touched

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.months import month_start
-from hallservice.core.web import attach_error, attempt
+from hallservice.core.web import attach_error, attempt, retry_button
 
 from .actions import can_see_personal_data, in_charge
 from .archive import archive_bundle
@@ -146,15 +147,14 @@ def ledger_pdf_view(request):
     )
     status = 200
     if request.method == "POST" and "retry" in request.POST:
-        # The retry button of a failed export (field `retry` = the export's id; only the user's own exports).
-        try:
-            export = ledger_export_retry(actor=request.user, export_id=int(request.POST["retry"]))
-        except ValueError:
-            return HttpResponseBadRequest(_("Choose an export to try again."))
-        except (DomainError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
-            return redirect("requests:ledger-pdf")
-        return redirect("requests:ledger-export", pk=export.pk)
+        # The retry button of a failed export (only the user's own exports).
+        return retry_button(
+            request,
+            lambda pk: ledger_export_retry(actor=request.user, export_id=pk),
+            choose=_("Choose an export to try again."),
+            back="requests:ledger-pdf",
+            to=lambda export: reverse("requests:ledger-export", kwargs={"pk": export.pk}),
+        )
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -87,10 +87,7 @@ def monthly_report_retry(*, actor, report_id: int) -> MonthlyReport:
     )
     if report is None:
         raise DomainError(_("You cannot see this report."))
-    if report.status != ReportStatus.FAILED:
-        raise DomainError(_("Only a failed report can be tried again."))
-    logger.info("Monthly report %s retried by %s after: %s", report.pk, actor.pk, report.error)
-    outbox.reset(report, _task())
+    outbox.retry(report, _task(), actor=actor, refusal=_("Only a failed report can be tried again."))
     return report
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.months import month_end, month_start, previous_month
 from hallservice.core.spreadsheets import XLSX_CONTENT_TYPE, write_csv
-from hallservice.core.web import attach_error
+from hallservice.core.web import attach_error, retry_button
 
 from .forms import PeriodForm, ReportForm
 from .scope import build_scope
@@ -156,15 +155,14 @@ def report_list(request):
 
 
 def _report_retry(request):
-    """The retry button of a failed report (a POST to the list page, field `retry` = the report's id)."""
-    try:
-        report = monthly_report_retry(actor=request.user, report_id=int(request.POST["retry"]))
-    except ValueError:
-        return HttpResponseBadRequest(_("Choose a report to try again."))
-    except (DomainError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return redirect(request.path)
-    return redirect(f"{request.path}#report-{report.pk}")
+    """The retry button of a failed report (a POST to the list page)."""
+    return retry_button(
+        request,
+        lambda pk: monthly_report_retry(actor=request.user, report_id=pk),
+        choose=_("Choose a report to try again."),
+        back=request.path,
+        to=lambda report: f"{request.path}#report-{report.pk}",
+    )
 
 
 @login_required

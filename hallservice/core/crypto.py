@@ -20,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import re
+from contextlib import contextmanager
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -52,6 +53,17 @@ def newest_fernet() -> Fernet:
     return Fernet(_fernet_key(settings.FIELD_ENCRYPTION_KEYS[0]))
 
 
+@contextmanager
+def _known_keys():
+    """A stored token that no configured key decrypts is a configuration error, not bad input: say which."""
+    try:
+        yield
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "Stored personal data cannot be decrypted with FIELD_ENCRYPTION_KEYS; was a key removed?"
+        ) from exc
+
+
 def rotate_token(token: str) -> str | None:
     """``token`` re-encrypted under the newest key, or None when it already is (decrypts with that key alone)."""
     try:
@@ -59,12 +71,8 @@ def rotate_token(token: str) -> str | None:
         return None
     except InvalidToken:
         pass
-    try:
+    with _known_keys():
         return _multifernet().rotate(token.encode()).decode()
-    except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "Stored personal data cannot be decrypted with FIELD_ENCRYPTION_KEYS; was a key removed?"
-        ) from exc
 
 
 def encrypt(value: str) -> str:
@@ -72,12 +80,8 @@ def encrypt(value: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    try:
+    with _known_keys():
         return _multifernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "Stored personal data cannot be decrypted with FIELD_ENCRYPTION_KEYS; was a key removed?"
-        ) from exc
 
 
 def normalise(value: str) -> str:

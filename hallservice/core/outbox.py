@@ -28,6 +28,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from hallservice.core.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
@@ -91,6 +93,14 @@ def reset(row: models.Model, task) -> None:
     )
     row.refresh_from_db()
     send_on_commit(type(row), row.pk, task)
+
+
+def retry(row: models.Model, task, *, actor, refusal: str) -> None:
+    """The retry button: a failed job (its row locked by the caller) queued again; any other is refused."""
+    if row.status != FAILED:
+        raise DomainError(refusal)
+    logger.info("%s %s retried by %s after: %s", type(row).__name__, row.pk, actor.pk, row.error)
+    reset(row, task)
 
 
 def is_stuck(row: models.Model, *, lease: timedelta, queue_stale: timedelta) -> bool:

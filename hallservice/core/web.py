@@ -13,14 +13,14 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .errors import DomainError, PermissionDenied, TransitionNotAllowed
 
-__all__ = ["attach_error", "attempt", "next_url", "submit"]
+__all__ = ["attach_error", "attempt", "next_url", "retry_button", "submit"]
 
 T = TypeVar("T")
 
@@ -100,6 +100,25 @@ def submit(
     messages.success(request, success(result) if callable(success) else success)
     target = result if to is None else to(result) if callable(to) else to
     return redirect(target), status
+
+
+def retry_button(
+    request, retry: Callable[[int], T], *, choose: str, back: str, to: Callable[[T], object]
+) -> HttpResponse:
+    """The retry button of a failed background job: a POST whose field ``retry`` is the job's id.
+
+    ``retry(id)`` is the service that queues the job again. An id that is not a number is a 400 saying ``choose``;
+    the service's refusal (not failed, not the user's) goes to the messages and back to ``back``; the job queued
+    again goes to ``to(job)``.
+    """
+    try:
+        job = retry(int(request.POST["retry"]))
+    except ValueError:
+        return HttpResponseBadRequest(choose)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    return redirect(to(job))
 
 
 def next_url(request, default: str) -> str:

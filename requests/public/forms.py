@@ -41,6 +41,14 @@ class PublicForm(forms.Form):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+def _offer_centres(field: forms.ChoiceField) -> None:
+    """The centres a citizen may write to, with the hall whose pages these are chosen already."""
+    field.choices = centre_choices()
+    default = hall_centre()
+    if default is not None:
+        field.initial = default.pk
+
+
 class LookupForm(PublicForm):
     number = forms.CharField(
         label=gettext_lazy("Request or complaint number"),
@@ -94,10 +102,7 @@ class ConsultForm(PublicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre_id"].choices = centre_choices()
-        default = hall_centre()
-        if default is not None:
-            self.fields["centre_id"].initial = default.pk
+        _offer_centres(self.fields["centre_id"])
         groups: dict[str, list] = {}
         for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
             groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
@@ -146,10 +151,7 @@ class ComplaintForm(PublicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre_id"].choices = centre_choices()
-        default = hall_centre()
-        if default is not None:
-            self.fields["centre_id"].initial = default.pk
+        _offer_centres(self.fields["centre_id"])
 
 
 def _rating_field(label):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallservice.core.actors import CITIZEN, SYSTEM
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.statuses import status_move
 
 from ..models import RequestEvent, ServiceRequest, Status
 from .transitions import ACTIONS, TRANSITIONS
@@ -23,6 +25,16 @@ def lock_request(request_id: int) -> ServiceRequest:
     """
     ServiceRequest.objects.select_for_update(no_key=True).filter(pk=request_id).values_list("pk", flat=True).get()
     return ServiceRequest.objects.select_related("matter", "centre", "helper", "lead_department").get(pk=request_id)
+
+
+def lock_for(actor, request_id: int, action_name: str) -> ServiceRequest:
+    """The first step of an action's service: lock the request, then check the action against the locked row.
+
+    Checked under the lock, so what the check reads (status, helper, centre) is what the service will change.
+    """
+    req = lock_request(request_id)
+    ensure_action(actor, req, action_name)
+    return req
 
 
 def is_visible_to(actor, req: ServiceRequest) -> bool:
@@ -88,26 +100,30 @@ def ensure_may_act(actor, req: ServiceRequest, *, permission: str) -> None:
     raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
 
 
-def ensure_transition(req: ServiceRequest, target: Status) -> None:
-    if target not in TRANSITIONS[Status(req.status)]:
-        raise TransitionNotAllowed(
-            _("A request that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": Status(req.status).label, "target": Status(target).label}
-        )
+# The 409 of a move the table forbids; a module constant, translated when it is shown.
+CANNOT_BECOME = gettext_lazy("A request that is “%(current)s” cannot become “%(target)s”.")
 
 
-def move(req: ServiceRequest, target: Status, *, fields: tuple[str, ...] = ()) -> Status:
-    """Change the status after checking the table; returns the previous status for the event."""
-    ensure_transition(req, target)
-    previous = Status(req.status)
-    req.status = target
-    req.save(update_fields=["status", "updated_at", *fields])
+def move(
+    req: ServiceRequest, target: Status, *, actor, verb: str, note: str = "", fields: tuple[str, ...] = ()
+) -> Status:
+    """Change the status after checking the table and write the change's public event; returns the previous status.
+
+    Every change of a request's status is told to the applicant: the event is public and says from and to.
+    """
+    previous = status_move(req, target, transitions=TRANSITIONS, refusal=CANNOT_BECOME, fields=fields)
+    record_event(req, actor=actor, verb=verb, public=True, from_status=previous, to_status=target, note=note)
     return previous
 
 
 def record_event(req: ServiceRequest, *, actor, verb: str, **fields) -> RequestEvent:
     """One row of the request's history; ``fields``: note, public, from_status, to_status."""
     return RequestEvent.record(request=req, actor=actor, verb=verb, **fields)
+
+
+def with_note(text: str, note: str) -> str:
+    """An event's text followed by the clerk's own note, when they wrote one."""
+    return f"{text} {note.strip()}".strip()
 
 
 def require(value, message: str, *, field: str) -> None:

@@ -30,7 +30,7 @@ from ..models import (
     Summary,
     TaskStatus,
 )
-from .base import ensure_action, ensure_may_act, ensure_not_archived, lock_request, move, record_event, require
+from .base import ensure_may_act, ensure_not_archived, lock_for, lock_request, move, record_event, require, with_note
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -45,8 +45,7 @@ TERMINATION_REASONS = {
 @transaction.atomic
 def request_complete(*, actor, request_id: int, result: str) -> ServiceRequest:
     """The matter is done; every participating department must have finished its part."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "complete")
+    req = lock_for(actor, request_id, "complete")
     require(result, _("Describe the result (licence, certificate, decision…)."), field="result")
     check_lengths(ServiceRequest, result=result.strip())
     unfinished = [
@@ -58,16 +57,7 @@ def request_complete(*, actor, request_id: int, result: str) -> ServiceRequest:
             field="result",
         )
     req.result, req.completed_at = result.strip(), timezone.now()
-    previous = move(req, Status.COMPLETED, fields=("result", "completed_at"))
-    record_event(
-        req,
-        actor=actor,
-        verb="completed",
-        public=True,
-        from_status=previous,
-        to_status=Status.COMPLETED,
-        note=result.strip(),
-    )
+    move(req, Status.COMPLETED, actor=actor, verb="completed", note=result.strip(), fields=("result", "completed_at"))
     return req
 
 
@@ -90,8 +80,7 @@ def request_deliver(
     recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
     else the applicant's name and registered address — so the clerk does not type them a third time.
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "deliver")
+    req = lock_for(actor, request_id, "deliver")
     if hasattr(req, "delivery"):
         raise TransitionNotAllowed(_("The result has already been sent."))
     if method not in DeliveryMethod.values:
@@ -139,15 +128,13 @@ def request_deliver(
         )
         return req
     req.delivered_at = req.closed_at = now
-    previous = move(req, Status.DELIVERED, fields=("delivered_at", "closed_at", "result", "completed_at"))
-    record_event(
+    move(
         req,
+        Status.DELIVERED,
         actor=actor,
         verb="delivered",
-        public=True,
-        from_status=previous,
-        to_status=Status.DELIVERED,
         note=_("Handed to %(signer)s, who signed the completion form.") % {"signer": signer.strip()},
+        fields=("delivered_at", "closed_at", "result", "completed_at"),
     )
     return req
 
@@ -155,8 +142,7 @@ def request_deliver(
 @transaction.atomic
 def request_confirm_receipt(*, actor, request_id: int, note: str = "") -> ServiceRequest:
     """The applicant confirmed receipt of the posted result: the service ends (seed 001 七.3)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "confirm_receipt")
+    req = lock_for(actor, request_id, "confirm_receipt")
     delivery = Delivery.objects.select_for_update().filter(request=req, method=DeliveryMethod.POST).first()
     if delivery is None:
         raise TransitionNotAllowed(_("Nothing has been posted for this request."))
@@ -164,15 +150,13 @@ def request_confirm_receipt(*, actor, request_id: int, note: str = "") -> Servic
     delivery.receipt_confirmed_at = now
     delivery.save(update_fields=["receipt_confirmed_at"])
     req.delivered_at = req.closed_at = now
-    previous = move(req, Status.DELIVERED, fields=("delivered_at", "closed_at"))
-    record_event(
+    move(
         req,
+        Status.DELIVERED,
         actor=actor,
         verb="receipt_confirmed",
-        public=True,
-        from_status=previous,
-        to_status=Status.DELIVERED,
         note=note.strip(),
+        fields=("delivered_at", "closed_at"),
     )
     return req
 
@@ -180,8 +164,7 @@ def request_confirm_receipt(*, actor, request_id: int, note: str = "") -> Servic
 @transaction.atomic
 def request_terminate(*, actor, request_id: int, reason: str, note: str = "") -> ServiceRequest:
     """End the service early (seed 003 notice of duties): withdrawal, false materials, cannot be completed."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "terminate")
+    req = lock_for(actor, request_id, "terminate")
     if reason not in TERMINATION_REASONS:
         raise DomainError(_("Choose why the service ends."), field="reason")
     return _terminate(req, actor=actor, reason=reason, note=note)
@@ -194,15 +177,13 @@ def _terminate(req: ServiceRequest, *, actor, reason: str, note: str, today=None
         open_suspension.ended_on = today
         open_suspension.save(update_fields=["ended_on"])
     req.termination_reason, req.closed_at = reason, timezone.now()
-    previous = move(req, Status.TERMINATED, fields=("termination_reason", "closed_at"))
-    record_event(
+    move(
         req,
+        Status.TERMINATED,
         actor=actor,
         verb="terminated",
-        public=True,
-        from_status=previous,
-        to_status=Status.TERMINATED,
-        note=f"{TERMINATION_REASONS[reason]}. {note.strip()}".strip(),
+        note=with_note(f"{TERMINATION_REASONS[reason]}.", note),
+        fields=("termination_reason", "closed_at"),
     )
     return req
 
@@ -239,8 +220,7 @@ def request_evaluate(
     within EVALUATION_RECTIFY_WORKING_DAYS. The 好差评 rule counts each indicator, and the evaluation page
     promises the call back for a poor mark on any item (issue 14: 办事效率 不满意 with overall 满意 opens a case).
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "evaluate")
+    req = lock_for(actor, request_id, "evaluate")
     rating = _rating_value(rating, field="rating")
     indicators = {
         name: _rating_value(value, field=name, required=False)
@@ -301,8 +281,7 @@ def _lock_case(actor, request_id: int, *, permission: str) -> tuple[ServiceReque
 @transaction.atomic
 def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
     """The return visit (回访) of a poor rating: talk to the applicant, apologise, find out what went wrong."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "follow_up")
+    req = lock_for(actor, request_id, "follow_up")
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None or not evaluation.needs_follow_up:
         raise TransitionNotAllowed(_("There is no poor evaluation to follow up."))
@@ -449,8 +428,7 @@ def evaluation_flag_overdue(today: date) -> list[int]:
 @transaction.atomic
 def request_write_summary(*, actor, request_id: int, text: str) -> Summary:
     """The helper's summary, due within 2 working days of completion; may be revised until archived."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "write_summary")
+    req = lock_for(actor, request_id, "write_summary")
     require(text, _("Write the summary."), field="text")
     check_lengths(Summary, text=text.strip())
     summary, created = Summary.objects.update_or_create(request=req, defaults={"text": text.strip(), "author": actor})
@@ -466,8 +444,7 @@ def request_archive(*, actor, request_id: int) -> ServiceRequest:
     applicant's rating after the rectification is not awaited: once archived it is no longer taken, like every
     other change (evaluation, appeal, follow-up).
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "archive")
+    req = lock_for(actor, request_id, "archive")
     # Not possible yet (rather than bad input): 409, like every other action the request's state refuses.
     if not Summary.objects.filter(request=req).exists():
         raise TransitionNotAllowed(_("Write the summary before archiving."), field="summary")
@@ -477,6 +454,5 @@ def request_archive(*, actor, request_id: int) -> ServiceRequest:
             _("The poor rating's return visit and rectification come first."), field="evaluation"
         )
     req.archived_at = timezone.now()
-    previous = move(req, Status.ARCHIVED, fields=("archived_at",))
-    record_event(req, actor=actor, verb="archived", public=True, from_status=previous, to_status=Status.ARCHIVED)
+    move(req, Status.ARCHIVED, actor=actor, verb="archived", fields=("archived_at",))
     return req

@@ -230,10 +230,7 @@ def ledger_export_retry(*, actor, export_id: int) -> LedgerExport:
     export = LedgerExport.objects.select_for_update().filter(pk=export_id, requested_by=actor).first()
     if export is None:
         raise DomainError(_("You cannot see this export."))
-    if export.status != ExportStatus.FAILED:
-        raise DomainError(_("Only a failed export can be tried again."))
-    log.info("Ledger export %s retried by %s after: %s", export.pk, actor.pk, export.error)
-    outbox.reset(export, _render_task())
+    outbox.retry(export, _render_task(), actor=actor, refusal=_("Only a failed export can be tried again."))
     return export
 
 

@@ -31,24 +31,19 @@ from ..models import (
     WorkLogEntry,
 )
 from ..selectors import key_projects_linkable
-from .base import ensure_action, lock_request, move, record_event, require
+from .base import ensure_action, lock_for, lock_request, move, record_event, require, with_note
 
 
 @transaction.atomic
 def request_start(*, actor, request_id: int, note: str = "") -> ServiceRequest:
-    req = lock_request(request_id)
-    ensure_action(actor, req, "start")
-    previous = move(req, Status.IN_PROGRESS)
-    record_event(
-        req, actor=actor, verb="started", public=True, from_status=previous, to_status=Status.IN_PROGRESS, note=note
-    )
+    req = lock_for(actor, request_id, "start")
+    move(req, Status.IN_PROGRESS, actor=actor, verb="started", note=note)
     return req
 
 
 @transaction.atomic
 def request_log_work(*, actor, request_id: int, text: str, problem: str = "", resolution: str = "") -> WorkLogEntry:
-    req = lock_request(request_id)
-    ensure_action(actor, req, "log_work")
+    req = lock_for(actor, request_id, "log_work")
     require(text, _("Say what was done."), field="text")
     check_lengths(WorkLogEntry, text=text.strip(), problem=problem.strip(), resolution=resolution.strip())
     entry = WorkLogEntry.objects.create(
@@ -61,8 +56,7 @@ def request_log_work(*, actor, request_id: int, text: str, problem: str = "", re
 @transaction.atomic
 def request_report_progress(*, actor, request_id: int, text: str) -> ProgressReport:
     """A progress report for the applicant; it appears on their status page."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "report_progress")
+    req = lock_for(actor, request_id, "report_progress")
     require(text, _("Write the progress report."), field="text")
     check_lengths(ProgressReport, text=text.strip())
     report = ProgressReport.objects.create(request=req, author=actor, text=text.strip())
@@ -76,8 +70,7 @@ def request_report_progress(*, actor, request_id: int, text: str) -> ProgressRep
 @transaction.atomic
 def request_add_department_task(*, actor, request_id: int, department_id: int, description: str) -> DepartmentTask:
     """Ask a participating department to take its part of a multi-department matter (parallel handling)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "add_department_task")
+    req = lock_for(actor, request_id, "add_department_task")
     require(description, _("Describe the department's part."), field="description")
     check_lengths(DepartmentTask, description=description.strip())
     department = Department.objects.filter(pk=department_id).first()
@@ -138,7 +131,7 @@ def department_task_finish(*, actor, task_id: int, done: bool, note: str = "") -
         actor=actor,
         verb="department_task_done" if done else "department_task_blocked",
         public=done,
-        note=f"{task.department.name} {note.strip()}".strip(),
+        note=with_note(task.department.name, note),
     )
     return task
 
@@ -147,8 +140,7 @@ def department_task_finish(*, actor, task_id: int, done: bool, note: str = "") -
 def request_record_joint_meeting(
     *, actor, request_id: int, held_on: date, attendees: str, minutes: str, decisions: str = ""
 ) -> JointMeeting:
-    req = lock_request(request_id)
-    ensure_action(actor, req, "record_joint_meeting")
+    req = lock_for(actor, request_id, "record_joint_meeting")
     require(attendees, _("List who attended."), field="attendees")
     require(minutes, _("Write the minutes."), field="minutes")
     check_lengths(JointMeeting, attendees=attendees.strip(), minutes=minutes.strip(), decisions=decisions.strip())
@@ -172,8 +164,7 @@ def request_record_joint_meeting(
 @transaction.atomic
 def request_suspend(*, actor, request_id: int, reason: str, resume_by: date, note: str = "") -> ServiceRequest:
     """Pause the request and its deadline clock until the cause is gone (代办服务中止)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "suspend")
+    req = lock_for(actor, request_id, "suspend")
     if reason not in SuspensionReason.values:
         raise DomainError(_("Choose why the request is suspended."), field="reason")
     check_lengths(Suspension, note=note.strip())
@@ -183,14 +174,11 @@ def request_suspend(*, actor, request_id: int, reason: str, resume_by: date, not
     Suspension.objects.create(
         request=req, reason=reason, note=note.strip(), started_on=today, resume_by=resume_by, by=actor
     )
-    previous = move(req, Status.SUSPENDED)
-    record_event(
+    move(
         req,
+        Status.SUSPENDED,
         actor=actor,
         verb="suspended",
-        public=True,
-        from_status=previous,
-        to_status=Status.SUSPENDED,
         note=_("%(reason)s. Resume by %(date)s. %(note)s")
         % {"reason": SuspensionReason(reason).label, "date": f"{resume_by:%Y-%m-%d}", "note": note.strip()},
     )
@@ -209,26 +197,23 @@ def _end_suspension(req: ServiceRequest, today: date) -> tuple[Suspension, int]:
 @transaction.atomic
 def request_resume(*, actor, request_id: int, note: str = "") -> ServiceRequest:
     """The cause of the pause is gone: handling goes on and the deadline moves by the paused working days."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "resume")
+    req = lock_for(actor, request_id, "resume")
     today = timezone.localdate()
     _suspension, paused = _end_suspension(req, today)
     if paused:
         req.deadline = WorkingCalendar().add_working_days(req.deadline, paused)
         req.paused_working_days += paused
-    previous = move(req, Status.IN_PROGRESS, fields=("deadline", "paused_working_days"))
-    record_event(
+    move(
         req,
+        Status.IN_PROGRESS,
         actor=actor,
         verb="resumed",
-        public=True,
-        from_status=previous,
-        to_status=Status.IN_PROGRESS,
-        note=(
+        note=with_note(
             _("Resumed; paused %(days)d working days, promised date moved to %(deadline)s.")
-            % {"days": paused, "deadline": f"{req.deadline:%Y-%m-%d}"}
-            + (f" {note.strip()}" if note.strip() else "")
+            % {"days": paused, "deadline": f"{req.deadline:%Y-%m-%d}"},
+            note,
         ),
+        fields=("deadline", "paused_working_days"),
     )
     return req
 
@@ -236,8 +221,7 @@ def request_resume(*, actor, request_id: int, note: str = "") -> ServiceRequest:
 @transaction.atomic
 def request_request_extension(*, actor, request_id: int, working_days: int, reason: str) -> Extension:
     """Ask a supervisor to extend the promised deadline (延期)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "request_extension")
+    req = lock_for(actor, request_id, "request_extension")
     if not isinstance(working_days, int) or working_days <= 0 or working_days > 60:
         raise DomainError(_("An extension is 1 to 60 working days."), field="working_days")
     require(reason, _("Give the reason for the extension."), field="reason")
@@ -294,8 +278,7 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
 @transaction.atomic
 def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> Assignment:
     """Change the dedicated helper, only with a reason the applicant is told (一对一, seed 004)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "reassign")
+    req = lock_for(actor, request_id, "reassign")
     require(reason, _("Give the reason for the change; the applicant will be told."), field="reason")
     check_lengths(Assignment, reason=reason.strip())
     helper = StaffMember.objects.filter(
@@ -351,8 +334,7 @@ def key_project_create(
 
 @transaction.atomic
 def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> ServiceRequest:
-    req = lock_request(request_id)
-    ensure_action(actor, req, "link_key_project")
+    req = lock_for(actor, request_id, "link_key_project")
     project = key_projects_linkable(actor=actor, centre=req.centre).filter(pk=key_project_id).first()
     if project is None:
         # Unknown, or of another district / a centre not above the request's: refused alike (nothing changes).

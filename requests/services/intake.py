@@ -44,7 +44,7 @@ from ..models import (
     Status,
 )
 from ..selectors import key_projects_linkable
-from .base import ensure_action, lock_request, move, record_event, require
+from .base import lock_for, move, record_event, require, with_note
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
@@ -307,8 +307,7 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
 
     ``reviews``: ``[{"check_id": 1, "status": "waived", "promised_by": date, "note": ""}, …]``.
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "review_materials")
+    req = lock_for(actor, request_id, "review_materials")
     checks = {c.pk: c for c in req.material_checks.select_for_update()}
     today = timezone.localdate()
     changed = []
@@ -356,8 +355,7 @@ def request_review_materials(*, actor, request_id: int, reviews: list[dict]) -> 
 @transaction.atomic
 def request_supply_materials(*, actor, request_id: int, check_ids: list[int], note: str = "") -> ServiceRequest:
     """Record that the applicant supplied or corrected materials (after a deficiency notice or a tolerant waiver)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "supply_materials")
+    req = lock_for(actor, request_id, "supply_materials")
     checks = list(
         req.material_checks.select_for_update().filter(pk__in=check_ids).exclude(status=MaterialStatus.PROVIDED)
     )
@@ -371,8 +369,7 @@ def request_supply_materials(*, actor, request_id: int, check_ids: list[int], no
         actor=actor,
         verb="materials_supplied",
         public=True,
-        note=_("Materials received: %(names)s.") % {"names": "、".join(c.name for c in checks)}
-        + (f" {note.strip()}" if note.strip() else ""),
+        note=with_note(_("Materials received: %(names)s.") % {"names": "、".join(c.name for c in checks)}, note),
     )
     return req
 
@@ -380,8 +377,7 @@ def request_supply_materials(*, actor, request_id: int, check_ids: list[int], no
 @transaction.atomic
 def request_record_handover(*, actor, request_id: int, items: str, note: str = "") -> Handover:
     """The agency helper received the applicant's materials (交接)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "record_handover")
+    req = lock_for(actor, request_id, "record_handover")
     require(items, _("List the materials received."), field="items")
     check_lengths(Handover, items=items.strip(), note=note.strip())
     handover = Handover.objects.create(
@@ -406,8 +402,7 @@ def request_accept(
 
     The promised deadline starts now: the matter's time limit in working days from today.
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "accept")
+    req = lock_for(actor, request_id, "accept")
     outstanding = [
         c.name for c in req.material_checks.all() if c.status not in (MaterialStatus.PROVIDED, MaterialStatus.WAIVED)
     ]
@@ -427,21 +422,19 @@ def request_accept(
     req.accepted_at = timezone.now()
     req.accepted_by = user_of(actor)
     req.deadline = WorkingCalendar().add_working_days(today, req.matter.time_limit_days)
-    previous = move(req, Status.ACCEPTED, fields=("accepted_at", "accepted_by", "deadline", "commission_signed"))
     waived = [c.name for c in req.material_checks.all() if c.status == MaterialStatus.WAIVED]
     text = _("Accepted; promised by %(deadline)s.") % {"deadline": f"{req.deadline:%Y-%m-%d}"}
     if waived:
         text += " " + _("Accepted under tolerant acceptance; still to supply: %(names)s.") % {
             "names": "、".join(waived)
         }
-    record_event(
+    move(
         req,
+        Status.ACCEPTED,
         actor=actor,
         verb="accepted",
-        public=True,
-        from_status=previous,
-        to_status=Status.ACCEPTED,
-        note=f"{text} {note.strip()}".strip(),
+        note=with_note(text, note),
+        fields=("accepted_at", "accepted_by", "deadline", "commission_signed"),
     )
     return req
 
@@ -456,8 +449,7 @@ def request_issue_deficiency_notice(
     ``print_notice`` the printed notice (一次性告知单) is issued in the same step, so issuing and printing are one
     action for the clerk; the documents section only reprints it.
     """
-    req = lock_request(request_id)
-    ensure_action(actor, req, "issue_deficiency_notice")
+    req = lock_for(actor, request_id, "issue_deficiency_notice")
     checks = list(req.material_checks.all())
     unchecked = [c.name for c in checks if c.status == MaterialStatus.UNCHECKED]
     if unchecked:
@@ -472,16 +464,14 @@ def request_issue_deficiency_notice(
     check_field_length(ServiceRequest, "deficiency_note", note.strip(), field="note")
     req.deficiency_notices += 1
     req.deficiency_note = note.strip()
-    previous = move(req, Status.DEFICIENT, fields=("deficiency_notices", "deficiency_note"))
     listing = "；".join(f"{c.name}（{c.how_to_obtain or MaterialStatus(c.status).label}）" for c in missing)
-    record_event(
+    move(
         req,
+        Status.DEFICIENT,
         actor=actor,
         verb="deficiency_notice",
-        public=True,
-        from_status=previous,
-        to_status=Status.DEFICIENT,
-        note=(_("Please supply: %(list)s.") % {"list": listing} + (f" {note.strip()}" if note.strip() else "")),
+        note=with_note(_("Please supply: %(list)s.") % {"list": listing}, note),
+        fields=("deficiency_notices", "deficiency_note"),
     )
     if print_notice:
         from .documents import document_issue
@@ -493,14 +483,10 @@ def request_issue_deficiency_notice(
 @transaction.atomic
 def request_refuse(*, actor, request_id: int, reason: str) -> ServiceRequest:
     """The request does not meet the conditions for assist or agency; the applicant is told why."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "refuse")
+    req = lock_for(actor, request_id, "refuse")
     require(reason, _("Give the reason for refusing, to tell the applicant."), field="reason")
     req.closed_at = timezone.now()
-    previous = move(req, Status.REFUSED, fields=("closed_at",))
-    record_event(
-        req, actor=actor, verb="refused", public=True, from_status=previous, to_status=Status.REFUSED, note=reason
-    )
+    move(req, Status.REFUSED, actor=actor, verb="refused", note=reason, fields=("closed_at",))
     return req
 
 
@@ -509,8 +495,7 @@ def request_convert_to_agency(
     *, actor, request_id: int, reason: str, handover_items: str = "", commission_signed: bool = False
 ) -> ServiceRequest:
     """The applicant finds the matter too hard to do with assistance: the helper takes it over (帮办转代办)."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "convert_to_agency")
+    req = lock_for(actor, request_id, "convert_to_agency")
     if req.kind != Kind.ASSIST:
         raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
     require(reason, _("Say why the request becomes agency."), field="reason")
@@ -531,8 +516,7 @@ def request_convert_to_agency(
 @transaction.atomic
 def request_forward(*, actor, request_id: int, note: str = "") -> ServiceRequest:
     """A town or village centre passes the request to its parent centre; its helper keeps carrying it."""
-    req = lock_request(request_id)
-    ensure_action(actor, req, "forward")
+    req = lock_for(actor, request_id, "forward")
     parent = req.centre.parent
     if parent is None:
         raise TransitionNotAllowed(_("The district hall has no parent centre to forward to."))
@@ -543,6 +527,6 @@ def request_forward(*, actor, request_id: int, note: str = "") -> ServiceRequest
         actor=actor,
         verb="forwarded",
         public=True,
-        note=(_("Forwarded to %(centre)s.") % {"centre": parent.name} + (f" {note.strip()}" if note.strip() else "")),
+        note=with_note(_("Forwarded to %(centre)s.") % {"centre": parent.name}, note),
     )
     return req
