@@ -17,7 +17,7 @@ import argparse
 import statistics
 from datetime import date
 
-from scratch_hall import demo_hall, scratch_database, timed
+from scratch_hall import agency_request_with_deficiency, demo_hall, scratch_database, timed
 
 DB = scratch_database("bench-pdf")
 
@@ -30,31 +30,12 @@ def main() -> None:
     demo_hall()
     from django.contrib.auth import get_user_model
 
-    from requests import services as svc
     from requests.documents import Stamp, render_blank, render_document, render_ledger
-    from requests.models import DocumentKind, MaterialStatus, Matter
+    from requests.models import DocumentKind, Matter
 
     desk = get_user_model().objects.get(username="frontdesk")
     matter = Matter.objects.filter(materials__isnull=False).distinct().first()
-    req = svc.request_register(
-        actor=desk,
-        data=svc.RegistrationInput(
-            kind="agency",
-            matter_id=matter.pk,
-            applicant_name="欧阳𠮷堃",
-            applicant_id_number="410402199003150023",
-            applicant_phone="13812345678",
-        ),
-    )
-    checks = list(req.material_checks.all())
-    svc.request_review_materials(
-        actor=desk,
-        request_id=req.pk,
-        reviews=[
-            {"check_id": c.pk, "status": MaterialStatus.MISSING if i else MaterialStatus.PROVIDED}
-            for i, c in enumerate(checks)
-        ],
-    )
+    req = agency_request_with_deficiency(actor=desk, matter=matter)
     stamp = Stamp(code=f"{req.number}-X01", version=1, track_url="https://hall.example.cn/track/d/token/")
     kinds = [
         DocumentKind.DEFICIENCY_NOTICE,

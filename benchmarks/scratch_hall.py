@@ -1,4 +1,5 @@
-"""The demo hall a benchmark runs on, in its own SQLite database under var/ (never the demo data of `make run`).
+"""The demo hall a benchmark or docs/render_documents.py runs on, in its own SQLite database under var/ (never the
+demo data of `make run`).
 
 Import it before Django: it puts the project on the path and names the settings.
 """
@@ -35,6 +36,34 @@ def demo_hall() -> None:
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", stdout=quiet)
+
+
+def agency_request_with_deficiency(*, actor, matter, **applicant: str):
+    """An agency request for 欧阳𠮷堃 (a rare character the fonts must carry) registered and reviewed by ``actor``:
+    the first material provided, the rest missing, so that every printed form has something to say."""
+    from requests import services as svc
+    from requests.models import MaterialStatus
+
+    req = svc.request_register(
+        actor=actor,
+        data=svc.RegistrationInput(
+            kind="agency",
+            matter_id=matter.pk,
+            applicant_name="欧阳𠮷堃",
+            applicant_id_number="410402199003150023",
+            applicant_phone="13812345678",
+            **applicant,
+        ),
+    )
+    svc.request_review_materials(
+        actor=actor,
+        request_id=req.pk,
+        reviews=[
+            {"check_id": c.pk, "status": MaterialStatus.MISSING if i else MaterialStatus.PROVIDED}
+            for i, c in enumerate(req.material_checks.all())
+        ],
+    )
+    return req
 
 
 def timed(fn) -> float:

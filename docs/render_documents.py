@@ -16,8 +16,9 @@ from datetime import date
 from screenshot_session import OUT, ROOT
 
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hallservice.settings")
-os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'docs-render.sqlite3'}"
+from benchmarks.scratch_hall import agency_request_with_deficiency, demo_hall, scratch_database  # noqa: E402
+
+DB = scratch_database("docs-render")
 os.environ["MEDIA_ROOT"] = str(ROOT / "var" / "docs-media")
 
 
@@ -31,59 +32,44 @@ def png(pdf: bytes, stem: str, pages: int = 1) -> None:
 
 
 def main() -> None:
-    import django
-
-    (ROOT / "var" / "docs-render.sqlite3").unlink(missing_ok=True)
-    django.setup()
+    DB.unlink(missing_ok=True)
+    demo_hall()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from requests import services as svc
     from requests.documents import BLANK_KINDS, render_blank
-    from requests.models import MaterialStatus, Matter
+    from requests.models import Matter
     from requests.services.documents import document_issue
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     desk = get_user_model().objects.get(username="frontdesk")
+    issued = {}
+
+    def issue(req, kind: str, **choices) -> None:
+        """Print ``kind`` for ``req`` now, while the request is in the state the form belongs to."""
+        issued[kind] = document_issue(actor=desk, request_id=req.pk, kind=kind, **choices)
+
     matter = Matter.objects.filter(code__startswith="BDC", materials__isnull=False).distinct().first()
-    req = svc.request_register(
+    req = agency_request_with_deficiency(
         actor=desk,
-        data=svc.RegistrationInput(
-            kind="agency",
-            matter_id=matter.pk,
-            applicant_name="欧阳𠮷堃",
-            category="special_care",
-            applicant_id_number="410402199003150023",
-            applicant_phone="13812345678",
-            applicant_address="新华区建设路 1 号",
-            reason="申请人年老行动不便，委托全程代办",
-        ),
-    )
-    checks = list(req.material_checks.all())
-    svc.request_review_materials(
-        actor=desk,
-        request_id=req.pk,
-        reviews=[
-            {"check_id": c.pk, "status": MaterialStatus.MISSING if i else MaterialStatus.PROVIDED}
-            for i, c in enumerate(checks)
-        ],
+        matter=matter,
+        category="special_care",
+        applicant_address="新华区建设路 1 号",
+        reason="申请人年老行动不便，委托全程代办",
     )
     svc.request_issue_deficiency_notice(actor=desk, request_id=req.pk)
-    issued = {"deficiency_notice": document_issue(actor=desk, request_id=req.pk, kind="deficiency_notice")}
-    svc.request_supply_materials(actor=desk, request_id=req.pk, check_ids=[c.pk for c in checks])
-    issued["commission_letter"] = document_issue(
-        actor=desk,
-        request_id=req.pk,
-        kind="commission_letter",
+    issue(req, "deficiency_notice")
+    svc.request_supply_materials(actor=desk, request_id=req.pk, check_ids=[c.pk for c in req.material_checks.all()])
+    issue(
+        req,
+        "commission_letter",
         pickup_method="post",
         pickup_recipient="欧阳𠮷堃",
         pickup_address="平顶山市新华区建设路 1 号",
         pickup_phone="13812345678",
     )
-    issued["notice_of_duties"] = document_issue(actor=desk, request_id=req.pk, kind="notice_of_duties")
+    issue(req, "notice_of_duties")
     svc.request_accept(actor=desk, request_id=req.pk, handover_items="申请书、身份证复印件", commission_signed=True)
-    issued["acceptance_form"] = document_issue(actor=desk, request_id=req.pk, kind="acceptance_form")
+    issue(req, "acceptance_form")
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_suspend(
         actor=desk,
@@ -92,7 +78,7 @@ def main() -> None:
         resume_by=date(2099, 1, 1),
         note="请于一楼 A05 税务窗口缴纳契税后告知帮办员。",
     )
-    issued["suspension_notice"] = document_issue(actor=desk, request_id=req.pk, kind="suspension_notice")
+    issue(req, "suspension_notice")
     svc.request_resume(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
     svc.request_deliver(
@@ -104,7 +90,7 @@ def main() -> None:
         carrier="EMS",
         tracking_number="EA123456789CN",
     )
-    issued["completion_form"] = document_issue(actor=desk, request_id=req.pk, kind="completion_form")
+    issue(req, "completion_form")
     other = svc.request_register(
         actor=desk,
         data=svc.RegistrationInput(
@@ -118,7 +104,7 @@ def main() -> None:
     )
     svc.request_accept(actor=desk, request_id=other.pk, handover_items="全部材料", commission_signed=True)
     svc.request_terminate(actor=desk, request_id=other.pk, reason="withdrawn", note="申请人于窗口书面撤回委托。")
-    issued["termination_notice"] = document_issue(actor=desk, request_id=other.pk, kind="termination_notice")
+    issue(other, "termination_notice")
 
     from requests.documents import render_ledger
 
