@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import fields, text_limits
+from hallservice.core import fields, job_rows, text_limits
 from hallservice.core.events import Event, actor_field, verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
@@ -639,11 +639,7 @@ class TrainingEvent(Event):
         verbose_name_plural = _("training events")
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Importing")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+ImportStatus = job_rows.job_statuses("ImportStatus", module=__name__, running=_("Importing"))
 
 
 class QuestionImport(models.Model):
@@ -653,7 +649,7 @@ class QuestionImport(models.Model):
     centre = fields.centre()
     file = models.FileField(_("file"), upload_to="question-imports/")
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = job_rows.status_field(ImportStatus)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("questions added"), default=0)
