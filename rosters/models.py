@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
-from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.centre_events import CentreEvent
+from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 
 # --- Unavailability -----------------------------------------------------------------------------------------
@@ -445,12 +446,9 @@ class RosterVerb(models.TextChoices):
     DUTY_SUMMARY_FILED = "duty_summary_filed", _("duty summary filed")
 
 
-class RosterEvent(Event):
+class RosterEvent(CentreEvent):
     """One change to a roster (generated, edited, published, substitution filed or decided, check-in)."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    # Unlike a request's history, a roster's keeps its rows when a user is deleted (as the roster's other rows do).
-    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(RosterVerb)
     # A short line beside the plan or substitution it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -459,7 +457,6 @@ class RosterEvent(Event):
         Substitution, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
 
-    class Meta(Event.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(CentreEvent.Meta):
         verbose_name = _("roster event")
         verbose_name_plural = _("roster events")

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, job_rows, text_limits
-from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.centre_events import CentreEvent
+from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
 
@@ -619,12 +620,9 @@ class TrainingVerb(models.TextChoices):
     RECOMMENDATION_SENT = "recommendation_sent", _("recommendation sent")
 
 
-class TrainingEvent(Event):
+class TrainingEvent(CentreEvent):
     """One change in the training app: a session planned or held, a question imported, a test closed, …"""
 
-    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    # Unlike a request's history, training's keeps its rows when a user is deleted (as its other rows do).
-    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(TrainingVerb)
     # A short line beside the session or test it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -633,8 +631,7 @@ class TrainingEvent(Event):
     )
     test = models.ForeignKey(MonthlyTest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(Event.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(CentreEvent.Meta):
         verbose_name = _("training event")
         verbose_name_plural = _("training events")
 
