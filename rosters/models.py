@@ -18,6 +18,7 @@ from hallservice.core import fields, text_limits
 from hallservice.core.centre_events import CentreEvent
 from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
+from hallservice.core.working_copies import WorkingCopyQuerySet
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -83,15 +84,11 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RotationPlanQuerySet(CentreScopedQuerySet):
+class RotationPlanQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> RotationPlanQuerySet:
-        qs = super().restrict(user, via=via)
-        # Drafts are the supervision section's working copy; everyone else sees published plans only.
-        if not user.has_perm("rosters.manage_rotation"):
-            qs = qs.filter(status=PlanStatus.PUBLISHED)
-        return qs
+    # Drafts are the supervision section's working copy; everyone else sees published plans only.
+    edit_permission = "rosters.manage_rotation"
+    shown_to_all = Q(status=PlanStatus.PUBLISHED)
 
     def published(self) -> RotationPlanQuerySet:
         return self.filter(status=PlanStatus.PUBLISHED)
@@ -224,14 +221,11 @@ class BureauLeader(models.Model):
         return f"{self.staff} {self.title}".strip()
 
 
-class DutyDayQuerySet(CentreScopedQuerySet):
+class DutyDayQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> DutyDayQuerySet:
-        qs = super().restrict(user, via=via)
-        if not user.has_perm("rosters.manage_rotation"):
-            qs = qs.filter(plan__status=PlanStatus.PUBLISHED)
-        return qs
+    # The days of a draft plan are part of the working copy.
+    edit_permission = "rosters.manage_rotation"
+    shown_to_all = Q(plan__status=PlanStatus.PUBLISHED)
 
     def published(self) -> DutyDayQuerySet:
         return self.filter(plan__status=PlanStatus.PUBLISHED)

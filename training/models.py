@@ -22,6 +22,7 @@ from hallservice.core.centre_events import CentreEvent
 from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
+from hallservice.core.working_copies import WorkingCopyQuerySet
 
 # --- Topics ------------------------------------------------------------------------------------------------
 
@@ -299,15 +300,11 @@ MONTHLY_TEST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class MonthlyTestQuerySet(CentreScopedQuerySet):
+class MonthlyTestQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> MonthlyTestQuerySet:
-        qs = super().restrict(user, via=via)
-        # Drafts are the supervision section's working copy.
-        if not user.has_perm("training.manage_tests"):
-            qs = qs.exclude(status=MonthlyTestStatus.DRAFT)
-        return qs
+    # Drafts are the supervision section's working copy; everyone else sees published and closed tests.
+    edit_permission = "training.manage_tests"
+    shown_to_all = ~Q(status=MonthlyTestStatus.DRAFT)
 
 
 class MonthlyTest(models.Model):
