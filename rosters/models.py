@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
-from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core.centre_events import CentreEvent
+from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
+from hallservice.core.working_copies import WorkingCopyQuerySet
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -82,15 +84,11 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class RotationPlanQuerySet(CentreScopedQuerySet):
+class RotationPlanQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> RotationPlanQuerySet:
-        qs = super().restrict(user, via=via)
-        # Drafts are the supervision section's working copy; everyone else sees published plans only.
-        if not user.has_perm("rosters.manage_rotation"):
-            qs = qs.filter(status=PlanStatus.PUBLISHED)
-        return qs
+    # Drafts are the supervision section's working copy; everyone else sees published plans only.
+    edit_permission = "rosters.manage_rotation"
+    shown_to_all = Q(status=PlanStatus.PUBLISHED)
 
     def published(self) -> RotationPlanQuerySet:
         return self.filter(status=PlanStatus.PUBLISHED)
@@ -223,14 +221,11 @@ class BureauLeader(models.Model):
         return f"{self.staff} {self.title}".strip()
 
 
-class DutyDayQuerySet(CentreScopedQuerySet):
+class DutyDayQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> DutyDayQuerySet:
-        qs = super().restrict(user, via=via)
-        if not user.has_perm("rosters.manage_rotation"):
-            qs = qs.filter(plan__status=PlanStatus.PUBLISHED)
-        return qs
+    # The days of a draft plan are part of the working copy.
+    edit_permission = "rosters.manage_rotation"
+    shown_to_all = Q(plan__status=PlanStatus.PUBLISHED)
 
     def published(self) -> DutyDayQuerySet:
         return self.filter(plan__status=PlanStatus.PUBLISHED)
@@ -445,12 +440,9 @@ class RosterVerb(models.TextChoices):
     DUTY_SUMMARY_FILED = "duty_summary_filed", _("duty summary filed")
 
 
-class RosterEvent(Event):
+class RosterEvent(CentreEvent):
     """One change to a roster (generated, edited, published, substitution filed or decided, check-in)."""
 
-    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    # Unlike a request's history, a roster's keeps its rows when a user is deleted (as the roster's other rows do).
-    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(RosterVerb)
     # A short line beside the plan or substitution it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -459,7 +451,6 @@ class RosterEvent(Event):
         Substitution, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
 
-    class Meta(Event.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(CentreEvent.Meta):
         verbose_name = _("roster event")
         verbose_name_plural = _("roster events")

@@ -3,12 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hallservice.core import job_rows
 
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+ReportStatus = job_rows.job_statuses("ReportStatus", module=__name__, running=_("Running"))
 
 
 class FigureMeasure(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import fields, text_limits
+from hallservice.core import fields, job_rows, text_limits
 from hallservice.core.scoping import CentreScopedQuerySet
 
 from .choices import FigureMeasure, IntegrityKind, ReportStatus
@@ -22,7 +22,7 @@ class MonthlyReport(models.Model):
 
     centre = fields.centre()
     month = models.DateField(_("month"), help_text=_("The first day of the month reported"))
-    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    status = job_rows.status_field(ReportStatus)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     xlsx = models.FileField(_("spreadsheet"), upload_to="reports/", blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)

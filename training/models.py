@@ -17,10 +17,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import fields, text_limits
-from hallservice.core.events import Event, actor_field, verb_field
+from hallservice.core import fields, job_rows, text_limits
+from hallservice.core.centre_events import CentreEvent
+from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
+from hallservice.core.working_copies import WorkingCopyQuerySet
 
 # --- Topics ------------------------------------------------------------------------------------------------
 
@@ -298,15 +300,11 @@ MONTHLY_TEST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class MonthlyTestQuerySet(CentreScopedQuerySet):
+class MonthlyTestQuerySet(WorkingCopyQuerySet):
     centre_path = "centre"
-
-    def restrict(self, user, *, via: str | None = None) -> MonthlyTestQuerySet:
-        qs = super().restrict(user, via=via)
-        # Drafts are the supervision section's working copy.
-        if not user.has_perm("training.manage_tests"):
-            qs = qs.exclude(status=MonthlyTestStatus.DRAFT)
-        return qs
+    # Drafts are the supervision section's working copy; everyone else sees published and closed tests.
+    edit_permission = "training.manage_tests"
+    shown_to_all = ~Q(status=MonthlyTestStatus.DRAFT)
 
 
 class MonthlyTest(models.Model):
@@ -619,12 +617,9 @@ class TrainingVerb(models.TextChoices):
     RECOMMENDATION_SENT = "recommendation_sent", _("recommendation sent")
 
 
-class TrainingEvent(Event):
+class TrainingEvent(CentreEvent):
     """One change in the training app: a session planned or held, a question imported, a test closed, …"""
 
-    centre = models.ForeignKey("staff.ServiceCentre", on_delete=models.PROTECT, related_name="+")
-    # Unlike a request's history, training's keeps its rows when a user is deleted (as its other rows do).
-    actor = actor_field(on_delete=models.SET_NULL)
     verb = verb_field(TrainingVerb)
     # A short line beside the session or test it points at; record_event cuts longer text to an excerpt.
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -633,17 +628,12 @@ class TrainingEvent(Event):
     )
     test = models.ForeignKey(MonthlyTest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(Event.Meta):
-        ordering = ["-at", "-pk"]
+    class Meta(CentreEvent.Meta):
         verbose_name = _("training event")
         verbose_name_plural = _("training events")
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Importing")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+ImportStatus = job_rows.job_statuses("ImportStatus", module=__name__, running=_("Importing"))
 
 
 class QuestionImport(models.Model):
@@ -653,7 +643,7 @@ class QuestionImport(models.Model):
     centre = fields.centre()
     file = models.FileField(_("file"), upload_to="question-imports/")
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    status = job_rows.status_field(ImportStatus)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("questions added"), default=0)

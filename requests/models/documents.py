@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hallservice.core import fields
+from hallservice.core import fields, job_rows
 
 from .service_request import ServiceRequest
 
@@ -54,11 +54,7 @@ class IssuedDocument(models.Model):
         return f"{self.code} v{self.version}"
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Rendering")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+ExportStatus = job_rows.job_statuses("ExportStatus", module=__name__, running=_("Rendering"))
 
 
 class LedgerExport(models.Model):
@@ -67,7 +63,7 @@ class LedgerExport(models.Model):
     centre = fields.centre()
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
-    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = job_rows.status_field(ExportStatus)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to="ledgers/", blank=True)
