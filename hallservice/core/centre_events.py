@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 from hallservice.core.events import Event, actor_field
+from hallservice.core.text_limits import excerpt
 
 
 class CentreEvent(Event):
@@ -21,3 +22,11 @@ class CentreEvent(Event):
     class Meta(Event.Meta):
         abstract = True
         ordering = ["-at", "-pk"]
+
+    @classmethod
+    def record(cls, *, verb: str, actor, note: str = "", **fields):
+        """As ``Event.record``; a long note (a generated plan's warnings, an import's errors) is cut to the column
+        with a visible "…", since these notes are written by the system as often as typed."""
+        return super().record(
+            verb=verb, actor=actor, note=excerpt(note, cls._meta.get_field("note").max_length), **fields
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, TransitionNotAllowed
-from hallservice.core.text_limits import excerpt
 
 from ..models import PLAN_TRANSITIONS, PlanStatus, RosterEvent, RotationPlan
 
@@ -36,12 +35,6 @@ def ensure_plan_transition(plan: RotationPlan, target: str) -> None:
         )
 
 
-def record_event(*, centre_id: int, actor, verb: str, note: str = "", plan=None, substitution=None) -> RosterEvent:
-    return RosterEvent.record(
-        centre_id=centre_id,
-        actor=actor,
-        verb=verb,
-        note=excerpt(note, RosterEvent._meta.get_field("note").max_length),
-        plan=plan,
-        substitution=substitution,
-    )
+def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:
+    """One row of the centre's roster history; ``fields``: note, plan, substitution."""
+    return RosterEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)

@@ -27,15 +27,9 @@ def require_text(value: str, message: str, *, field: str, max_length: int | None
     return value
 
 
-def record_event(*, centre_id: int, actor, verb: str, note: str = "", session=None, test=None) -> TrainingEvent:
-    return TrainingEvent.record(
-        centre_id=centre_id,
-        actor=actor,
-        verb=verb,
-        note=excerpt(note, TrainingEvent._meta.get_field("note").max_length),
-        session=session,
-        test=test,
-    )
+def record_event(*, centre_id: int, actor, verb: str, **fields) -> TrainingEvent:
+    """One row of the centre's training history; ``fields``: note, session, test."""
+    return TrainingEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)
 
 
 def notify(*, staff_ids, kind: str, key: str, text: str, link: str = "") -> int:
