@@ -65,13 +65,17 @@ def test_the_applicant_takes_only_their_own_steps(delivered_query, register):
     assert (event.actor, event.actor_kind, event.actor_name) == (None, "citizen", "申请人")
 
 
-def test_a_complainant_gives_feedback_but_cannot_handle_the_complaint(hall, people):
+def test_a_complainant_gives_feedback_but_cannot_handle_the_complaint(client, hall, people):
     complaint = online_complaint(hall["district"])
     registered = complaint.events.get(verb="registered")
     assert (registered.actor, registered.actor_kind, registered.actor_name) == (None, "citizen", "投诉人")
     with pytest.raises(PermissionDenied):
         complaint_svc.complaint_accept(actor=CITIZEN, complaint_id=complaint.pk)
     assert Complaint.objects.get(pk=complaint.pk).status == complaint.status
+    # The supervisor's page names the complainant as the one who filed it.
+    client.force_login(people["supervisor"])
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+    assert '<span class="who muted">投诉人</span>' in page
 
 
 def test_the_request_page_and_the_api_name_who_acted(client, people, delivered_query):
