@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from hallservice.core.api_token_views import LogoutAllView
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
+from requests.api_key_projects import KeyProjectViewSet
 from rosters.api import (
     CheckInViewSet,
     DutyDayViewSet,
@@ -26,6 +27,7 @@ router.register("matters", MatterViewSet, basename="matter")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("requests", ServiceRequestViewSet, basename="request")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("key-projects", KeyProjectViewSet, basename="key-project")
 router.register("rosters/plans", RotationPlanViewSet, basename="rotation-plan")
 router.register("rosters/duty-days", DutyDayViewSet, basename="duty-day")
 router.register("rosters/substitutions", SubstitutionViewSet, basename="substitution")

@@ -11,6 +11,7 @@ from .models import (
     Evaluation,
     EvaluationAppeal,
     KeyProject,
+    KeyProjectEvent,
     Matter,
     Notification,
     OnlineConsultation,
@@ -150,12 +151,29 @@ class ConsultationAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).restrict(request.user)
 
 
+class KeyProjectEventInline(admin.TabularInline):
+    """The project's history, read-only: who designated whom, instead of whom, when."""
+
+    model = KeyProjectEvent
+    fields = ["at", "verb", "actor", "agent", "previous_agent", "requests_moved", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(KeyProject)
 class KeyProjectAdmin(admin.ModelAdmin):
+    """The agent is read-only here: a bureau leader designates it on the project's page or through the API
+    (局领导指定, seed 000 三.4), so that the open requests follow the agent and every change is in the history."""
+
     list_display = ["name", "enterprise", "level", "agent", "centre", "created_at"]
     list_filter = ["level", "centre"]
     search_fields = ["name", "enterprise"]
-    autocomplete_fields = ["agent"]
+    readonly_fields = ["agent"]
+    inlines = [KeyProjectEventInline]
 
 
 # --- Citizens: evaluations, online consultations, messages (read-only: services write them) ------------------

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import require_perm, validated
+from hallservice.core.api import enum_field, require_perm, validated
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.core.idempotency import IdempotentCreateMixin
@@ -41,6 +41,7 @@ from .forms import ConsultationForm, RegistrationForm, ReviewMaterialsForm
 from .models import (
     AccessKind,
     Consultation,
+    DeliveryMethod,
     DocumentKind,
     IssuedDocument,
     Matter,
@@ -283,6 +284,21 @@ class ExtensionOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
+class DeliveryOutput(serializers.Serializer):
+    """How the result reached the applicant (当面递交, 邮寄, 登门送达 of seed 003); the address masked."""
+
+    method = enum_field(DeliveryMethod, "DeliveryMethodEnum")(read_only=True)
+    signer = serializers.CharField()
+    recipient = serializers.CharField()
+    address_masked = serializers.CharField()
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    deliverer_name = serializers.CharField(source="deliverer.name", default="")
+    handed_over_at = serializers.DateTimeField(allow_null=True)
+    sent_at = serializers.DateTimeField()
+    receipt_confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
 class RequestDetailOutput(RequestListOutput):
     """A request with its parts; ID number, phone and address unmasked only for the helper and supervisors."""
 
@@ -292,6 +308,7 @@ class RequestDetailOutput(RequestListOutput):
     material_checks = MaterialCheckOutput(many=True, read_only=True)
     department_tasks = DepartmentTaskOutput(many=True, read_only=True)
     extensions = ExtensionOutput(many=True, read_only=True)
+    delivery = DeliveryOutput(read_only=True, allow_null=True, default=None)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(RequestListOutput.Meta):
@@ -316,6 +333,7 @@ class RequestDetailOutput(RequestListOutput):
             "material_checks",
             "department_tasks",
             "extensions",
+            "delivery",
             "allowed_actions",
         ]
 

@@ -51,6 +51,7 @@ DELIVERY_LABELS = {
     DeliveryMethod.ON_THE_SPOT: "当场办结领取",
     DeliveryMethod.IN_PERSON: "当面递交",
     DeliveryMethod.POST: "免费邮寄送达",
+    DeliveryMethod.AT_HOME: "登门送达",
 }
 RATING_LABELS = {
     Rating.VERY_SATISFIED: "非常满意",
@@ -231,6 +232,12 @@ def _kind_context(kind: DocumentKind, req: ServiceRequest, unmasked: bool) -> di
         tracking = ""
         if delivery is not None and delivery.method == DeliveryMethod.POST:
             tracking = f"{delivery.carrier} 运单号 {delivery.tracking_number}，收件人 {delivery.recipient}"
+        elif delivery is not None and delivery.method == DeliveryMethod.AT_HOME:
+            # 登门送达 (seed 003 四.4): where, by whom and when the applicant signed.
+            address = delivery.address if unmasked else delivery.address_masked
+            handed = timezone.localtime(delivery.handed_over_at)
+            deliverer = delivery.deliverer.name if delivery.deliverer else ""
+            tracking = f"送达地址 {address}，送达人 {deliverer}，送达时间 {handed:%Y-%m-%d %H:%M}"
         return {
             "deliveries": list(DELIVERY_LABELS.items()),
             "delivery_method": delivery.method if delivery else "",

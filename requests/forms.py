@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.identity import IdType
-from staff.models import Department, ServiceCentre, StaffKind, StaffMember
+from staff.models import Department, ServiceCentre, StaffMember
 
 from .models import (
     ApplicantType,
@@ -307,6 +307,15 @@ class DeliverForm(ActionForm):
     result = forms.CharField(
         label=_("Result handed over (on the spot)"), required=False, max_length=text_limits.RESULT
     )
+    deliverer_id = forms.TypedChoiceField(
+        label=_("Delivered by (at home)"), required=False, coerce=int, empty_value=None
+    )
+    handed_over_at = forms.DateTimeField(
+        label=_("Signed at (at home)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Empty: now."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,10 +329,23 @@ class DeliverForm(ActionForm):
         if req.status == Status.ACCEPTED:
             method.choices = [(DeliveryMethod.ON_THE_SPOT.value, DeliveryMethod.ON_THE_SPOT.label)]
             method.initial = DeliveryMethod.ON_THE_SPOT
-            for name in ("recipient", "address", "carrier", "tracking_number"):
+            for name in ("recipient", "address", "carrier", "tracking_number", "deliverer_id", "handed_over_at"):
                 del self.fields[name]
             return
-        method.choices = [(m.value, m.label) for m in DeliveryMethod if m != DeliveryMethod.ON_THE_SPOT]
+        # 登门送达 (seed 003) is offered only when an address is on file: without one it cannot succeed.
+        home_possible = bool(req.pickup_address or req.applicant_address)
+        method.choices = [
+            (m.value, m.label)
+            for m in DeliveryMethod
+            if m != DeliveryMethod.ON_THE_SPOT and (m != DeliveryMethod.AT_HOME or home_possible)
+        ]
+        if home_possible:
+            staff = StaffMember.objects.active().filter(centre_id=req.centre_id).order_by("name")
+            self.fields["deliverer_id"].choices = [("", "—")] + [(m.pk, m.name) for m in staff]
+            member = getattr(self.user, "staff_member", None)
+            self.fields["deliverer_id"].initial = member.pk if member is not None else None
+        else:
+            del self.fields["deliverer_id"], self.fields["handed_over_at"]
         method.initial = DeliveryMethod.POST if req.pickup_method == PickupMethod.POST else DeliveryMethod.IN_PERSON
         del self.fields["result"]
         self.fields["recipient"].initial = req.pickup_recipient or req.applicant_name
@@ -455,7 +477,7 @@ class EvaluationFilterForm(forms.Form):
 
 
 class KeyProjectCreateForm(forms.Form):
-    """A new key project and its dedicated agent (a duty leader the user may see)."""
+    """A new key project; its agent is designated afterwards by a bureau leader (seed 000 三.4)."""
 
     name = forms.CharField(label=_("Project"), max_length=200)
     enterprise = forms.CharField(label=_("Enterprise"), max_length=200, required=False)
@@ -463,15 +485,27 @@ class KeyProjectCreateForm(forms.Form):
         label=_("Level"),
         choices=[("provincial", _("Provincial")), ("municipal", _("Municipal"))],
     )
-    agent_id = forms.TypedChoiceField(label=_("Dedicated agent (duty leader)"), coerce=int)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+
+class KeyProjectDesignateForm(forms.Form):
+    """局领导指定代办员: the agent among the duty leaders of the project's centre; a reason when it changes."""
+
+    agent_id = forms.TypedChoiceField(label=_("Agent (duty leader)"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason for the change (told to the applicants)"), required=False, max_length=300, widget=TEXTAREA
+    )
+
+    def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
-        leaders = StaffMember.objects.restrict(user).active().filter(kind=StaffKind.DUTY_LEADER).order_by("name")
-        self.fields["agent_id"].choices = [(m.pk, m.name) for m in leaders]
+        from .services.key_projects import designatable_agents
+
+        agents = designatable_agents(project=project).order_by("name") if project is not None else []
+        self.fields["agent_id"].choices = [("", "—")] + [(m.pk, m.name) for m in agents if project.agent_id != m.pk]
+        if project is None or project.agent_id is None:
+            del self.fields["reason"]
 
 
 class IssueForm(forms.Form):

@@ -90,7 +90,10 @@ def queue_rows(requests: Iterable[ServiceRequest], *, calendar: WorkingCalendar 
 
 def ledger_queryset(queryset: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
     """What the ledger reads besides a list's joins: the evaluation, and no personal data."""
-    return list_queryset(queryset.select_related("matter", "helper", "centre", "evaluation"))
+    # The delivery's method goes into the remarks; its (encrypted) address is not read.
+    return list_queryset(
+        queryset.select_related("matter", "helper", "centre", "evaluation", "delivery").defer("delivery__address")
+    )
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class LedgerRow:
     helper: str
     centre: str
     deadline: DeadlineInfo
+    delivery: str = ""
 
     @property
     def handling(self) -> str:
@@ -137,6 +141,8 @@ class LedgerRow:
             parts.append(_("Overdue"))
         elif self.deadline.paused:
             parts.append(_("Suspended"))
+        if self.delivery:
+            parts.append(self.delivery)
         parts.append(self.centre)
         return "；".join(parts)
 
@@ -166,7 +172,14 @@ def ledger_rows(
             helper=req.helper.name,
             centre=req.centre.name,
             deadline=deadline_info(req, calendar=calendar, today=today),
+            delivery=_delivery_label(req),
         )
+
+
+def _delivery_label(req: ServiceRequest) -> str:
+    """How the result reached the applicant (当面递交, 邮寄, 登门送达…), for the ledger's remarks."""
+    delivery = getattr(req, "delivery", None)
+    return str(delivery.get_method_display()) if delivery is not None else ""
 
 
 # (heading, width in characters, value of a row)

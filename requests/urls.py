@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("key-projects/", views_projects.key_project_list_view, name="key-projects"),
     path("key-projects/<int:pk>/", views_projects.key_project_detail_view, name="key-project-detail"),
+    path(
+        "key-projects/<int:pk>/designate/",
+        views_projects.key_project_designate_view,
+        name="key-project-designate",
+    ),
     path("consultations/", views.consultation_list_view, name="consultations"),
     path("consultations/new/", views.consultation_create_view, name="consultation-create"),
     path("consultations/<int:pk>/answer/", views.consultation_answer_view, name="consultation-answer"),

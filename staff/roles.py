@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     FRONT_DESK = "front_desk", _("Front desk")
     DUTY_LEADER = "duty_leader", _("Duty leader")
+    BUREAU_LEADER = "bureau_leader", _("Bureau leader")
     SUPERVISOR = "supervisor", _("Supervisor")
     DEPARTMENT_USER = "department_user", _("Department user")
     ADMIN = "admin", _("Administrator")
@@ -99,6 +100,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_ROSTERS_DUTY,
         *_COMPLAINTS_TAKE,
         "complaints.view_complaint",
+    ],
+    # Seed 000 三.4: the bureau (市行政审批服务局) designates each key project's agent from the duty leaders.
+    Role.BUREAU_LEADER: [
+        *_VIEW_REFERENCE,
+        *_VIEW_REQUESTS,
+        "requests.designate_key_project_agent",
+        "requests.view_keyprojectevent",
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,

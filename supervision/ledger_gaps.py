@@ -25,6 +25,7 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from requests.models import (
+    SIGNED_HANDOVERS,
     Delivery,
     DeliveryMethod,
     HandlingType,
@@ -85,7 +86,7 @@ def gap_conditions() -> dict[str, Q]:
     has_proof = Exists(
         Delivery.objects.filter(request=OuterRef("pk")).filter(
             Q(method=DeliveryMethod.ON_THE_SPOT)
-            | (Q(method=DeliveryMethod.IN_PERSON) & ~Q(signer=""))
+            | (Q(method__in=SIGNED_HANDOVERS) & ~Q(signer=""))
             | (Q(method=DeliveryMethod.POST) & ~Q(tracking_number="") & Q(receipt_confirmed_at__isnull=False))
         )
     )

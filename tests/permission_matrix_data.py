@@ -188,9 +188,8 @@ def _requests(w: World, p: dict, district, other):
             actor=desk, channel="phone", name="咨询人司马", contact=XH_PHONE, question="首次登记要带什么？"
         )
         o["consultation"] = consultation
-        project = req_svc.key_project_create(
-            actor=leader, name="新华产业园重点项目", agent_id=leader.staff_member.pk, enterprise="新华科技有限公司"
-        )
+        # No agent designated: a bureau leader would, and the linked request would move to the agent.
+        project = req_svc.key_project_create(actor=leader, name="新华产业园重点项目", enterprise="新华科技有限公司")
         o["key_project"] = project
 
     with at(2026, 12, 1):
@@ -654,6 +653,8 @@ def _targets() -> dict[str, Target]:
         "requests:key-projects": _page("requests:key-projects"),
         "requests:key-projects[post]": _post("requests:key-projects"),
         "requests:key-project-detail": _page("requests:key-project-detail", "key_project"),
+        # Only a bureau leader designates the agent (seed 000 三.4): no column of the matrix holds that role.
+        "requests:key-project-designate": _post("requests:key-project-designate", "key_project", watch="key_project"),
         "requests:consultations": _page("requests:consultations"),
         "requests:consultation-create": _page("requests:consultation-create"),
         "requests:consultation-create[post]": _post("requests:consultation-create"),
@@ -789,6 +790,9 @@ def _targets() -> dict[str, Target]:
             "request-issue-document", "request", Slug("notice_of_duties"), method="post", watch="request"
         ),
         "api:document-list": _api("document-list"),
+        "api:key-project-list": _api("key-project-list"),
+        "api:key-project-detail": _api("key-project-detail", "key_project"),
+        "api:key-project-designate": _api("key-project-designate", "key_project", method="post", watch="key_project"),
         "api:document-detail": _api("document-detail", "duties_doc"),
         "api:document-download": _api("document-download", "duties_doc"),
         "api:document-download[signing]": _api("document-download", "commission_doc", personal=SUP),

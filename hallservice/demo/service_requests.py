@@ -32,6 +32,8 @@ from requests.models import (
     Evaluation,
     Handover,
     KeyProject,
+    KeyProjectEvent,
+    KeyProjectVerb,
     Kind,
     MaterialCheck,
     MaterialStatus,
@@ -232,6 +234,9 @@ class _History(ComplaintHistory):
         self.cut_off = datetime.combine(self.today, time.min, tzinfo=self.tz)
         self.centres = centres
         self.supervisor = staff["supervisor"].user
+        # Key projects are recorded by the duty leader and their agents designated by the bureau leader (seed 000 三.4).
+        self.project_recorder = staff["dutyleader"].user
+        self.bureau_leader = staff["bureauleader"].user
         self.matters = list(
             Matter.objects.filter(is_active=True).select_related("department").prefetch_related("materials")
         )
@@ -769,6 +774,17 @@ class _History(ComplaintHistory):
             linked = [s.applied_at for s in self.stories if s.req.key_project is project]
             created = min(linked, default=self.cut_off) - timedelta(days=14)
             KeyProject.objects.filter(pk=project.pk).update(created_at=created)
+            recorded = KeyProjectEvent.record(
+                project=project, verb=KeyProjectVerb.CREATED, actor=self.project_recorder, note=project.name
+            )
+            designated = KeyProjectEvent.record(
+                project=project,
+                verb=KeyProjectVerb.AGENT_DESIGNATED,
+                actor=self.bureau_leader,
+                agent=project.agent,
+            )
+            KeyProjectEvent.objects.filter(pk=recorded.pk).update(at=created)
+            KeyProjectEvent.objects.filter(pk=designated.pk).update(at=created + timedelta(days=1))
         tally.created["key projects"] = len(self.projects)
 
         requests = [(s.req, {"applied_at": s.applied_at, "updated_at": s.last_at}) for s in self.stories]

@@ -282,7 +282,8 @@ STAFF: list[Person] = [
     Person("唐慧敏", WH, department="MZJ", window="C05"),
     Person("许光辉", WH, department="JTJ", window="B07"),
     # Duty leaders: section heads of the hall taking the help desk in turn.
-    Person("邓卫东", DL, party=True),
+    # A bureau leader (副局长, rosters' weekly lead): designates the key projects' agents (seed 000 三.4).
+    Person("邓卫东", DL, party=True, username="bureauleader", role=Role.BUREAU_LEADER),
     Person("曹玉芳", DL, party=True),
     Person("彭建国", DL),
     Person("董淑珍", DL, party=True),

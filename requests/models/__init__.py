@@ -12,6 +12,7 @@ from .citizens import (
 from .closing import (
     POOR_RATINGS,
     RECTIFICATION_STAGES,
+    SIGNED_HANDOVERS,
     AppealDecision,
     Delivery,
     DeliveryMethod,
@@ -37,6 +38,7 @@ from .handling import (
     TaskStatus,
     WorkLogEntry,
 )
+from .key_projects import KeyProjectEvent, KeyProjectVerb
 from .service_request import (
     CLOSED_STATUSES,
     INTAKE_STATUSES,
@@ -58,6 +60,7 @@ __all__ = [
     "AccessKind",
     "PersonalDataAccess",
     "RECTIFICATION_STAGES",
+    "SIGNED_HANDOVERS",
     "AppealDecision",
     "EvaluationAppeal",
     "Notification",
@@ -91,6 +94,8 @@ __all__ = [
     "Handover",
     "JointMeeting",
     "KeyProject",
+    "KeyProjectEvent",
+    "KeyProjectVerb",
     "Kind",
     "Matter",
     "PickupMethod",

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
-from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.crypto import EncryptedCharField, mask_address
 
 from .service_request import ServiceRequest
 
@@ -16,6 +16,12 @@ class DeliveryMethod(models.TextChoices):
     ON_THE_SPOT = "on_the_spot", _("On the spot")
     IN_PERSON = "in_person", _("Handed over in person")
     POST = "post", _("Free postal delivery")
+    # Seed 003 四.4: "必要时可协商通过快递送达或登门送达的方式完成".
+    AT_HOME = "at_home", _("Delivered at the applicant's home")
+
+
+# Handed to the applicant, who signs the completion form there and then.
+SIGNED_HANDOVERS = (DeliveryMethod.IN_PERSON, DeliveryMethod.AT_HOME)
 
 
 class Delivery(models.Model):
@@ -31,6 +37,9 @@ class Delivery(models.Model):
     sent_at = fields.created_at(_("sent at"))
     receipt_confirmed_at = fields.moment(_("receipt confirmed at"))
     by = fields.user()
+    # Delivery at home (登门送达): the staff member who went and when the applicant signed there.
+    deliverer = fields.staff_member(_("delivered by"), optional=True)
+    handed_over_at = fields.moment(_("handed over at"))
 
     class Meta:
         verbose_name = _("delivery")
@@ -43,10 +52,20 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=~Q(method=DeliveryMethod.IN_PERSON) | ~Q(signer=""), name="personal_delivery_has_signer"
             ),
+            models.CheckConstraint(
+                condition=~Q(method=DeliveryMethod.AT_HOME)
+                | (~Q(signer="") & Q(deliverer__isnull=False) & Q(handed_over_at__isnull=False)),
+                name="home_delivery_has_signer_deliverer_and_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.request} {self.get_method_display()}"
+
+    @property
+    def address_masked(self) -> str:
+        """The delivery address as lists and exports show it: the region kept, the street and number hidden."""
+        return mask_address(self.address)
 
 
 class Rating(models.IntegerChoices):

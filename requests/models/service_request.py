@@ -70,11 +70,16 @@ CLOSED_STATUSES = (Status.REFUSED, Status.COMPLETED, Status.DELIVERED, Status.TE
 
 
 class KeyProject(models.Model):
-    """A provincial or municipal priority project with a dedicated agent chosen from the duty leaders."""
+    """A provincial or municipal priority project; a bureau leader designates its agent from the duty leaders.
+
+    Seed 000 三.4: "由市行政审批服务局根据业务类别，从带班人员中为每个项目指定一名代办员，负责该项目全程代办". The
+    agent is empty until designated (``requests.services.key_projects``); every designation is a
+    ``KeyProjectEvent``.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     centre = fields.centre()
-    agent = fields.staff_member(_("dedicated agent"), related_name="key_projects")
+    agent = fields.staff_member(_("dedicated agent"), optional=True, related_name="key_projects")
     enterprise = models.CharField(_("enterprise"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, blank=True, help_text=_("provincial / municipal"))
     description = models.TextField(_("description"), max_length=text_limits.TEXT, blank=True)
@@ -86,6 +91,7 @@ class KeyProject(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
+        permissions = [("designate_key_project_agent", _("Can designate the agent of a key project"))]
 
     def __str__(self) -> str:
         return self.name

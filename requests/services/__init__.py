@@ -22,9 +22,7 @@ from .handling import (
     department_task_claim,
     department_task_finish,
     extension_decide,
-    key_project_create,
     request_add_department_task,
-    request_link_key_project,
     request_log_work,
     request_reassign,
     request_record_joint_meeting,
@@ -48,6 +46,7 @@ from .intake import (
     request_review_materials,
     request_supply_materials,
 )
+from .key_projects import key_project_create, key_project_designate_agent, request_link_key_project
 from .transitions import ACTIONS, TRANSITIONS, Action, transition_allowed
 
 __all__ = [
@@ -68,6 +67,7 @@ __all__ = [
     "extension_decide",
     "import_matters",
     "key_project_create",
+    "key_project_designate_agent",
     "matter_pinyin",
     "matter_save",
     "request_accept",

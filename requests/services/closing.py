@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -15,9 +15,11 @@ from hallservice.core.actors import CITIZEN, SYSTEM, user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
+from staff.models import StaffMember
 
 from ..models import (
     POOR_RATINGS,
+    SIGNED_HANDOVERS,
     AppealDecision,
     Delivery,
     DeliveryMethod,
@@ -73,8 +75,15 @@ def request_deliver(
     carrier: str = "",
     tracking_number: str = "",
     result: str = "",
+    deliverer_id: int | None = None,
+    handed_over_at: datetime | None = None,
 ) -> ServiceRequest:
-    """Hand the result over: in person (signed completion form) or by free post (delivered once received).
+    """Hand the result over: in person or at the applicant's home (signed completion form), or by free post
+    (delivered once received).
+
+    Seed 003 四.4: "办结…移交相关材料，必要时可协商通过快递送达或登门送达的方式完成". Delivery at home (登门送达)
+    records who went (``deliverer_id``, the acting clerk when empty), when the applicant signed (``handed_over_at``,
+    now when empty), the address — the one on file (pick-up address, else the applicant's) — and the signer.
 
     An assist request for an immediate matter gets its result on the spot straight after acceptance. A postal
     recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
@@ -97,8 +106,14 @@ def request_deliver(
         req.result, req.completed_at = result.strip(), now
     elif method == DeliveryMethod.ON_THE_SPOT:
         raise DomainError(_("Choose in person or postal delivery."), field="method")
-    if method in (DeliveryMethod.IN_PERSON, DeliveryMethod.ON_THE_SPOT):
+    if method in (*SIGNED_HANDOVERS, DeliveryMethod.ON_THE_SPOT):
         require(signer, _("Enter who signed the completion form."), field="signer")
+    deliverer = None
+    if method == DeliveryMethod.AT_HOME:
+        address = address.strip() or req.pickup_address or req.applicant_address
+        require(address, _("No address is on file: the result cannot be delivered at home."), field="method")
+        deliverer = _home_deliverer(actor, req, deliverer_id)
+        now = _handed_over_at(req, handed_over_at, now=now)
     if method == DeliveryMethod.POST:
         recipient = recipient.strip() or req.pickup_recipient or req.applicant_name
         address = address.strip() or req.pickup_address or req.applicant_address
@@ -116,6 +131,8 @@ def request_deliver(
         tracking_number=tracking_number.strip(),
         by=actor,
         receipt_confirmed_at=None if method == DeliveryMethod.POST else now,
+        deliverer=deliverer,
+        handed_over_at=now if deliverer is not None else None,
     )
     if method == DeliveryMethod.POST:
         record_event(
@@ -128,15 +145,53 @@ def request_deliver(
         )
         return req
     req.delivered_at = req.closed_at = now
+    if deliverer is not None:
+        note = _(
+            "Delivered at the applicant's home by %(deliverer)s to %(signer)s, who signed the completion form."
+        ) % {
+            "deliverer": deliverer.name,
+            "signer": signer.strip(),
+        }
+    else:
+        note = _("Handed to %(signer)s, who signed the completion form.") % {"signer": signer.strip()}
     move(
         req,
         Status.DELIVERED,
         actor=actor,
         verb="delivered",
-        note=_("Handed to %(signer)s, who signed the completion form.") % {"signer": signer.strip()},
+        note=note,
         fields=("delivered_at", "closed_at", "result", "completed_at"),
     )
     return req
+
+
+def _home_deliverer(actor, req: ServiceRequest, deliverer_id: int | None) -> StaffMember:
+    """Who went to the applicant's home: an active staff member of the request's centre (the clerk by default)."""
+    if deliverer_id is None:
+        member = getattr(actor, "staff_member", None)
+        if member is None:
+            raise DomainError(_("Choose who delivered the result at home."), field="deliverer_id")
+        deliverer_id = member.pk
+    deliverer = StaffMember.objects.filter(
+        pk=deliverer_id, is_active=True, centre_id__in=(req.centre_id, req.origin_centre_id)
+    ).first()
+    if deliverer is None:
+        raise DomainError(
+            _("Who delivered the result must be an active staff member of the request's centre."),
+            field="deliverer_id",
+        )
+    return deliverer
+
+
+def _handed_over_at(req: ServiceRequest, moment: datetime | None, *, now: datetime) -> datetime:
+    """When the applicant signed at home: not in the future, not before the matter was completed."""
+    if moment is None:
+        return now
+    if moment > now:
+        raise DomainError(_("The time of delivery cannot be in the future."), field="handed_over_at")
+    if req.completed_at and moment < req.completed_at:
+        raise DomainError(_("The time of delivery cannot be before the matter was completed."), field="handed_over_at")
+    return moment
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths, excerpt
 from hallservice.core.workdays import WorkingCalendar
-from staff.access import ensure_perm, staff_of
-from staff.models import Department, StaffKind, StaffMember
+from staff.access import staff_of
+from staff.models import Department, StaffMember
 
 from ..models import (
     Assignment,
@@ -21,7 +21,6 @@ from ..models import (
     Extension,
     ExtensionStatus,
     JointMeeting,
-    KeyProject,
     ProgressReport,
     ServiceRequest,
     Status,
@@ -30,7 +29,6 @@ from ..models import (
     TaskStatus,
     WorkLogEntry,
 )
-from ..selectors import key_projects_linkable
 from .base import ensure_action, lock_for, lock_request, move, record_event, require, with_note
 
 
@@ -302,47 +300,3 @@ def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> 
         % {"helper": helper.name, "reason": reason.strip()},
     )
     return assignment
-
-
-@transaction.atomic
-def key_project_create(
-    *, actor, name: str, agent_id: int, enterprise: str = "", level: str = "", description: str = ""
-) -> KeyProject:
-    """A key project gets a dedicated agent chosen from the duty leaders (seed 000 三.4)."""
-    ensure_perm(actor, "requests.manage_key_project", _("You may not manage key projects."))
-    member = staff_of(actor)
-    require(name, _("Enter the project's name."), field="name")
-    check_lengths(
-        KeyProject,
-        name=name.strip(),
-        enterprise=enterprise.strip(),
-        level=level.strip(),
-        description=description.strip(),
-    )
-    agent = StaffMember.objects.filter(pk=agent_id, kind=StaffKind.DUTY_LEADER, is_active=True).first()
-    if agent is None:
-        raise DomainError(_("The dedicated agent of a key project must be a duty leader."), field="agent")
-    return KeyProject.objects.create(
-        name=name.strip(),
-        centre=member.centre,
-        agent=agent,
-        enterprise=enterprise.strip(),
-        level=level.strip(),
-        description=description.strip(),
-    )
-
-
-@transaction.atomic
-def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> ServiceRequest:
-    req = lock_for(actor, request_id, "link_key_project")
-    project = key_projects_linkable(actor=actor, centre=req.centre).filter(pk=key_project_id).first()
-    if project is None:
-        # Unknown, or of another district / a centre not above the request's: refused alike (nothing changes).
-        raise DomainError(
-            _("Choose a key project of this request's centre or of a centre above it in its district."),
-            field="key_project_id",
-        )
-    req.key_project = project
-    req.save(update_fields=["key_project", "updated_at"])
-    record_event(req, actor=actor, verb="key_project_linked", note=project.name)
-    return req

@@ -246,6 +246,10 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
                 _("Choose a key project of this request's centre or of a centre above it in its district."),
                 field="key_project",
             )
+        agent = key_project.agent
+        if data.helper_id is None and agent is not None and agent.is_active and agent.centre_id == member.centre_id:
+            # 全程代办 (seed 000 三.4): the project's agent is the dedicated helper of its requests.
+            helper = agent
     consultation = _consultation_to_convert(actor, data.consultation_id)
 
     req = ServiceRequest(

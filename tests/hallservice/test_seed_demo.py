@@ -22,6 +22,7 @@ DEMO_ROLE_USERS = {
     "supervisor": Role.SUPERVISOR,
     "department": Role.DEPARTMENT_USER,
     "admin": Role.ADMIN,
+    "bureauleader": Role.BUREAU_LEADER,
 }
 
 

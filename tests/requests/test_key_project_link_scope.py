@@ -27,14 +27,14 @@ def other(people):
     return {
         "desk": make_staff_user(role=Role.FRONT_DESK, centre=district, username="ot-desk", name="外区帮办"),
         "supervisor": make_staff_user(role=Role.SUPERVISOR, centre=district, username="ot-sup", name="外区督查"),
-        "project": svc.key_project_create(actor=leader, name="外区物流园", agent_id=leader.staff_member.pk),
+        "project": svc.key_project_create(actor=leader, name="外区物流园"),
     }
 
 
 @pytest.fixture
 def xh_project(people):
     leader = people["leader"]
-    return svc.key_project_create(actor=leader, name="新华产业园重点项目", agent_id=leader.staff_member.pk)
+    return svc.key_project_create(actor=leader, name="新华产业园重点项目")
 
 
 def _unlinked(req):
@@ -94,10 +94,8 @@ def test_a_town_request_may_use_the_district_halls_project_but_not_the_other_way
     town_leader = make_staff_user(
         role=Role.DUTY_LEADER, centre=hall["town"], username="town-leader", name="镇带班", kind=StaffKind.DUTY_LEADER
     )
-    town_project = svc.key_project_create(actor=town_leader, name="焦店镇项目", agent_id=town_leader.staff_member.pk)
-    district_project = svc.key_project_create(
-        actor=people["leader"], name="新华区项目", agent_id=people["leader"].staff_member.pk
-    )
+    town_project = svc.key_project_create(actor=town_leader, name="焦店镇项目")
+    district_project = svc.key_project_create(actor=people["leader"], name="新华区项目")
     town_request = register(people["town_desk"])
     district_request = register()
     supervisor = people["supervisor"]  # of the district hall: sees the town too
