@@ -195,8 +195,13 @@ def test_on_postgresql_the_name_search_uses_the_trigram_index(require_postgres, 
     assert "Bitmap Index Scan on request_applicant_name_trgm" in explained, explained
 
 
-@pytest.mark.parametrize(("text", "column"), [("XH-20250115-000", "number"), ("0042", "applicant_phone_tail")])
-def test_on_postgresql_number_and_tail_searches_use_their_index(require_postgres, people, many, text, column):
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("XH-20250115-000", "number"), ("0042", "applicant_phone_tail"), ("王一", "applicant_name")],
+)
+def test_on_postgresql_number_tail_and_short_name_searches_use_their_btree_index(
+    require_postgres, people, many, text, column
+):
     explained = plan(people["desk"], text)
     assert "Seq Scan on requests_servicerequest" not in explained, explained
     assert f"requests_servicerequest_{column}" in explained, explained
