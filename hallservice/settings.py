@@ -362,6 +362,11 @@ COMPLAINT_MAX_LENGTH = int(os.environ.get("COMPLAINT_MAX_LENGTH", "2000"))
 EVALUATION_RETURN_VISIT_WORKING_DAYS = int(os.environ.get("EVALUATION_RETURN_VISIT_WORKING_DAYS", "1"))
 EVALUATION_RECTIFY_WORKING_DAYS = int(os.environ.get("EVALUATION_RECTIFY_WORKING_DAYS", "5"))
 
+# --- Rosters: substitutions (替岗, seed 000 二.3 "替岗情况向督查指导科进行备案") ---------------------------------
+# False (the seed): a substitution is filed and in effect at once; the supervision section is told and may reverse
+# it. True: it waits for the section's approval before the duty changes.
+SUBSTITUTION_NEEDS_APPROVAL = env_bool("SUBSTITUTION_NEEDS_APPROVAL", False)
+
 # --- Training (issue 6, seed 000 四.2): the monthly test and its consequences --------------------------------
 # Below the pass mark: a day of off-post study; this many failed tests in a row: a recommendation letter.
 TRAINING_PASS_MARK = int(os.environ.get("TRAINING_PASS_MARK", "85"))

@@ -51,9 +51,13 @@ class DutyDayAdmin(ReadOnlyAdmin):
 
 @admin.register(Substitution)
 class SubstitutionAdmin(ReadOnlyAdmin):
-    list_display = ["day", "duty", "absent", "substitute", "status", "requested_at"]
+    """Filed substitutions (替岗备案) and who reversed (or, with approval on, decided) them; reversing is on the
+    substitutions page and the API, where the service checks the day and the reason."""
+
+    list_display = ["day", "duty", "absent", "substitute", "status", "requested_at", "decided_by", "decision_note"]
     list_filter = ["status", "duty", "centre"]
-    list_select_related = ["absent", "substitute"]
+    list_select_related = ["absent", "substitute", "decided_by"]
+    search_fields = ["absent__name", "substitute__name", "reason"]
     date_hierarchy = "day"
 
 

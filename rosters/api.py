@@ -321,7 +321,8 @@ def _own_unless(user, perms: tuple[str, ...], qs, *fields: str):
 
 
 class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Substitutions (替岗) filed with the supervision section."""
+    """Substitutions (替岗) filed with the supervision section: in effect once filed, which the section may reverse
+    (or, with ``SUBSTITUTION_NEEDS_APPROVAL``, once the section approves)."""
 
     serializer_class = SubstitutionOutput
     filterset_class = SubstitutionFilter
@@ -345,7 +346,7 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
         return Response(SubstitutionOutput(sub).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request, decide):
-        """Approve or reject: the decision's note from the input, the substitution as it now stands."""
+        """Approve, reject or reverse: the note from the input, the substitution as it now stands."""
         data = validated(DecisionInput, request.data)
         sub = decide(actor=request.user, substitution_id=self.get_object().pk, **data)
         return Response(SubstitutionOutput(sub).data)
@@ -359,6 +360,12 @@ class SubstitutionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(request, svc.substitution_reject)
+
+    @extend_schema(request=DecisionInput, responses=SubstitutionOutput)
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        """The supervision section reverses a filed substitution (备案): the person it replaced is back on duty."""
+        return self._decide(request, svc.substitution_reverse)
 
     @extend_schema(request=None, responses=SubstitutionOutput)
     @action(detail=True, methods=["post"])

@@ -2,14 +2,14 @@
 
 The requests app shows the helper of a request with their desk; the desk of the day is the roster's, not the
 helper's usual window: helpers rotate monthly, cover other windows, take help-area turns and are replaced by
-approved substitutions. ``RostersConfig.ready`` registers ``todays_desk`` with
+substitutions in effect (filed, or approved). ``RostersConfig.ready`` registers ``todays_desk`` with
 ``requests.services.public.register_todays_desk`` so that requests never imports rosters.
 
 The rule, in order, for the helper's own centre on ``day``:
 - no published plan for the month, or the day is not a working day: ``None`` (the page shows the usual window);
-- away (leave, training…), marked absent, or replaced at the window by an approved substitution: "not at the
+- away (leave, training…), marked absent, or replaced at the window by a substitution in effect: "not at the
   hall today, the front desk will help";
-- otherwise the window of an approved substitution they cover, a day cover, a help-area turn, or the month's
+- otherwise the window of a substitution in effect they cover, a day cover, a help-area turn, or the month's
   assignment; when they have checked in, the time of arrival is added ("on duty since 08:52");
 - not in the plan at all: ``None``.
 """
@@ -33,7 +33,6 @@ from .models import (
     RotationAssignment,
     RotationCover,
     Substitution,
-    SubstitutionStatus,
     Unavailability,
 )
 from .selectors import plan_for
@@ -53,9 +52,7 @@ def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day
         return not_here
     if check_in is not None and check_in.status == CheckInStatus.ABSENT:
         return not_here
-    substitutions = Substitution.objects.filter(
-        day=day, duty=Duty.WINDOW, status=SubstitutionStatus.APPROVED
-    ).select_related("window")
+    substitutions = Substitution.objects.effective().filter(day=day, duty=Duty.WINDOW).select_related("window")
     label = None
     covering = substitutions.filter(substitute=helper, window__isnull=False).first()
     if covering is not None:

@@ -114,7 +114,7 @@ def _duty_rows(sheet: Worksheet, title: str, duty_days: Sequence[DutyDay], subst
 def duty_schedule_workbook(
     *, centre_name: str, month: date, duty_days: Sequence[DutyDay], substitutions: Sequence[Substitution]
 ) -> bytes:
-    """The duty schedule of a month as published, with every approved substitution."""
+    """The duty schedule of a month as published, with every substitution in effect."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Duty schedule")

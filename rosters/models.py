@@ -3,7 +3,7 @@
 A `RotationPlan` is a centre's roster for one month. It holds the full-time helpers' windows
 (`RotationAssignment`), the day covers frozen at publication (`RotationCover`), the high-volume departments'
 help-area turns (`HelpAreaTurn`) and the duty leader of every working day (`DutyDay`). A draft is edited
-freely by the supervision section; a published plan changes only through approved substitutions. The rules
+freely by the supervision section; a published plan changes only through substitutions in effect. The rules
 the plan must satisfy are in `rosters.planning`.
 """
 
@@ -190,7 +190,7 @@ class HelpAreaTurn(models.Model):
     day = models.DateField(_("day"))
     department = fields.department(related_name="+")
     helper = fields.staff_member(_("helper"), related_name="help_area_turns")
-    # Whom the plan named; differs from `helper` after an approved substitution.
+    # Whom the plan named; differs from `helper` while a substitution is in effect.
     planned_helper = fields.staff_member(_("planned helper"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
@@ -238,7 +238,7 @@ class DutyDay(models.Model):
     centre = fields.centre()
     day = models.DateField(_("day"))
     leader = fields.staff_member(_("duty leader"), related_name="duty_days")
-    # Whom the plan named; differs from `leader` after an approved substitution.
+    # Whom the plan named; differs from `leader` while a substitution is in effect.
     planned_leader = fields.staff_member(_("planned duty leader"))
     week_leader = fields.staff_member(
         _("leading bureau leader of the week"), optional=True, related_name="led_duty_days"
@@ -272,6 +272,10 @@ class Duty(models.TextChoices):
 
 
 class SubstitutionStatus(models.TextChoices):
+    # Filing (备案, the default): in effect from the moment it is filed; the supervision section may reverse it.
+    FILED = "filed", _("Filed, in effect")
+    REVERSED = "reversed", _("Reversed")
+    # Approval first (settings.SUBSTITUTION_NEEDS_APPROVAL): in effect only once approved.
     REQUESTED = "requested", _("Filed, awaiting decision")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
@@ -279,6 +283,8 @@ class SubstitutionStatus(models.TextChoices):
 
 
 SUBSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    SubstitutionStatus.FILED: frozenset({SubstitutionStatus.REVERSED}),
+    SubstitutionStatus.REVERSED: frozenset(),
     SubstitutionStatus.REQUESTED: frozenset(
         {SubstitutionStatus.APPROVED, SubstitutionStatus.REJECTED, SubstitutionStatus.WITHDRAWN}
     ),
@@ -286,18 +292,22 @@ SUBSTITUTION_TRANSITIONS: dict[str, frozenset[str]] = {
     SubstitutionStatus.REJECTED: frozenset(),
     SubstitutionStatus.WITHDRAWN: frozenset(),
 }
-LIVE_SUBSTITUTION = (SubstitutionStatus.REQUESTED, SubstitutionStatus.APPROVED)
+# In effect: the day's duty follows it (roster, today's desk, the status page, the duty dashboard).
+EFFECTIVE_SUBSTITUTION = (SubstitutionStatus.FILED, SubstitutionStatus.APPROVED)
+# Live: a second substitution for the same duty of the same day is refused while one of these stands.
+LIVE_SUBSTITUTION = (SubstitutionStatus.REQUESTED, *EFFECTIVE_SUBSTITUTION)
 
 
 class SubstitutionQuerySet(CentreScopedQuerySet):
     centre_path = "centre"
 
-    def approved(self) -> SubstitutionQuerySet:
-        return self.filter(status=SubstitutionStatus.APPROVED)
+    def effective(self) -> SubstitutionQuerySet:
+        """Filed (in effect at once) or approved: the day's duty follows these."""
+        return self.filter(status__in=EFFECTIVE_SUBSTITUTION)
 
 
 class Substitution(models.Model):
-    """Someone else covers one day's duty (替岗), filed with the supervision section, who decide on it."""
+    """Someone else covers one day's duty (替岗), filed with the supervision section (备案), who may reverse it."""
 
     centre = fields.centre()
     day = models.DateField(_("day"))
@@ -308,7 +318,7 @@ class Substitution(models.Model):
     window = fields.optional_reference("staff.Window", _("window"), on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=200)
     status = models.CharField(
-        _("status"), max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.REQUESTED
+        _("status"), max_length=10, choices=SubstitutionStatus.choices, default=SubstitutionStatus.FILED
     )
     requested_by = fields.user()
     requested_at = fields.created_at(_("filed at"))
@@ -429,10 +439,11 @@ class RosterVerb(models.TextChoices):
     WEEK_LEADER_SET = "week_leader_set", _("week leader set")
     HELP_AREA_TURN_SET = "help_area_turn_set", _("help-area turn set")
     PLAN_PUBLISHED = "plan_published", _("plan published")
-    SUBSTITUTION_FILED = "substitution_filed", _("substitution requested")
+    SUBSTITUTION_FILED = "substitution_filed", _("substitution filed")
     SUBSTITUTION_APPROVED = "substitution_approved", _("substitution approved")
     SUBSTITUTION_REJECTED = "substitution_rejected", _("substitution rejected")
     SUBSTITUTION_WITHDRAWN = "substitution_withdrawn", _("substitution withdrawn")
+    SUBSTITUTION_REVERSED = "substitution_reversed", _("substitution reversed")
     UNAVAILABILITY_RECORDED = "unavailability_recorded", _("unavailability recorded")
     UNAVAILABILITY_CANCELLED = "unavailability_cancelled", _("unavailability cancelled")
     CHECKED_IN = "checked_in", _("checked in")

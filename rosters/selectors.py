@@ -20,6 +20,7 @@ from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Wind
 
 from . import planning
 from .models import (
+    EFFECTIVE_SUBSTITUTION,
     CheckIn,
     CheckInStatus,
     Duty,
@@ -30,7 +31,6 @@ from .models import (
     RotationCover,
     RotationPlan,
     Substitution,
-    SubstitutionStatus,
     Unavailability,
 )
 
@@ -452,7 +452,7 @@ class Post:
 
 @dataclass
 class DayRoster:
-    """A centre's duty on one day as the published plan and approved substitutions make it."""
+    """A centre's duty on one day as the published plan and the substitutions in effect make it."""
 
     centre: ServiceCentre
     day: date
@@ -497,7 +497,7 @@ def day_roster(centre: ServiceCentre, day: date, calendar: WorkingCalendar | Non
         for c in RotationCover.objects.filter(plan=plan, day=day).select_related("helper"):
             standing[c.helper_id] = (c.window_id, c.helper, "cover")
         for s in substitutions:
-            if s.status == SubstitutionStatus.APPROVED and s.duty == Duty.WINDOW and s.window_id:
+            if s.status in EFFECTIVE_SUBSTITUTION and s.duty == Duty.WINDOW and s.window_id:
                 standing.pop(s.absent_id, None)
                 standing[s.substitute_id] = (s.window_id, s.substitute, "substitute")
         for staff_id, (window_id, member, how) in standing.items():
@@ -574,7 +574,7 @@ class CalendarWeek:
 
 
 def month_calendar(centre_id: int, month: date, calendar: WorkingCalendar | None = None) -> list[CalendarWeek]:
-    """Weeks (Monday first) of the month with each day's duty leader, approved substitutions, week leader."""
+    """Weeks (Monday first) of the month with each day's duty leader, substitutions in effect, week leader."""
     calendar = calendar or WorkingCalendar()
     month = month_start(month)
     duty = {
@@ -584,7 +584,7 @@ def month_calendar(centre_id: int, month: date, calendar: WorkingCalendar | None
         .select_related("leader", "week_leader")
     }
     subs = dict(
-        Substitution.objects.approved()
+        Substitution.objects.effective()
         .filter(centre_id=centre_id, day__gte=month, day__lte=month_end(month))
         .values("day")
         .annotate(n=Count("pk"))

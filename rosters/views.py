@@ -309,7 +309,7 @@ def duty_schedule_export_view(request):
         .order_by("day")
     )
     substitutions = list(
-        Substitution.objects.approved()
+        Substitution.objects.effective()
         .filter(centre=centre, day__gte=month, day__lte=month_end(month))
         .select_related("absent", "substitute")
         .order_by("day", "pk")
@@ -384,6 +384,7 @@ def _dashboard_context(request) -> dict:
         "month": month_start(day),
         "refresh_seconds": 30,
         "open_substitutions": sum(1 for s in roster.substitutions if s.status == SubstitutionStatus.REQUESTED),
+        "filed_substitutions": sum(1 for s in roster.substitutions if s.status == SubstitutionStatus.FILED),
     }
 
 
@@ -453,7 +454,8 @@ def check_in_view(request):
         "deadline": svc.checkin_deadline(member.centre, today),
         "form": form,
         "away": selectors.unavailable_staff_ids(member.centre_id, today) & {member.pk},
-        "upcoming": member.substitutions.filter(day__gte=today, status=SubstitutionStatus.APPROVED)
+        "upcoming": member.substitutions.effective()
+        .filter(day__gte=today)
         .select_related("absent")
         .order_by("day")[:5],
     }
@@ -497,6 +499,8 @@ def _render_substitutions(request, status: int = 200):
         "status_filter": status_filter,
         "statuses": SubstitutionStatus.choices,
         "can_decide": request.user.has_perm("rosters.decide_substitution"),
+        "needs_approval": svc.substitution_needs_approval(),
+        "today": timezone.localdate(),
         "member": member,
     }
     return render(request, "rosters/substitution_list.html", context, status=status)
@@ -517,18 +521,24 @@ def substitution_create_view(request):
         request,
         form,
         lambda data: svc.substitution_request(actor=request.user, **substitution_request_fields(data)),
-        success=_("Substitution filed with the supervision section."),
+        success=lambda sub: (
+            _("Substitution filed with the supervision section; it is in effect and the roster shows it.")
+            if sub.status == SubstitutionStatus.FILED
+            else _("Substitution filed with the supervision section.")
+        ),
         to="rosters:substitutions",
     )
     if done:
         return done
-    return render(request, "rosters/substitution_form.html", {"form": form}, status=status)
+    context = {"form": form, "needs_approval": svc.substitution_needs_approval()}
+    return render(request, "rosters/substitution_form.html", context, status=status)
 
 
 SUBSTITUTION_ACTIONS = {
     "approve": lambda actor, pk, note: svc.substitution_approve(actor=actor, substitution_id=pk, note=note),
     "reject": lambda actor, pk, note: svc.substitution_reject(actor=actor, substitution_id=pk, note=note),
     "withdraw": lambda actor, pk, note: svc.substitution_withdraw(actor=actor, substitution_id=pk),
+    "reverse": lambda actor, pk, note: svc.substitution_reverse(actor=actor, substitution_id=pk, note=note),
 }
 
 

@@ -8,7 +8,7 @@ request numbers, applicant and staff names of each district are kept as "marks" 
 XH holds requests in several states (applied, deficient, accepted as the front desk's own, an agency in progress
 with a department's part, a pending extension and a key project, delivered with a poor rating, archived), one
 of the town, a consultation, a complaint, issued documents, a ledger export, December's published rotation plan
-and January's draft, a check-in, a pending substitution, an absence, trainings with attendance and a material,
+and January's draft, a check-in, a pending and a filed substitution, an absence, trainings with attendance and a material,
 a question bank, November's closed test with a paper and December's draft, a recommendation, a monthly report
 and an integrity record.
 
@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import check_digit
@@ -317,15 +318,25 @@ def _rosters(w: World, p: dict, district):
         o["check_in"] = roster_svc.checkin_record(actor=u["front_desk"], badge_worn=True)
     with time_machine.travel(NOW, tick=False):
         later = DutyDay.objects.filter(plan=plan, day__gt=NOW.date()).order_by("day")
-        mine = later.filter(leader=leader.staff_member).first()
+        mine, second = later.filter(leader=leader.staff_member)[:2]
         substitute = next(m for m in p["leaders"] if m.pk != leader.staff_member.pk)
-        o["substitution"] = roster_svc.substitution_request(
+        # One waiting for approval (the hall's SUBSTITUTION_NEEDS_APPROVAL), one filed and in effect (the default).
+        with override_settings(SUBSTITUTION_NEEDS_APPROVAL=True):
+            o["substitution"] = roster_svc.substitution_request(
+                actor=leader,
+                absent_id=leader.staff_member.pk,
+                substitute_id=substitute.pk,
+                day=mine.day,
+                duty=Duty.DUTY_LEADER,
+                reason="外出开会",
+            )
+        o["filed_substitution"] = roster_svc.substitution_request(
             actor=leader,
             absent_id=leader.staff_member.pk,
             substitute_id=substitute.pk,
-            day=mine.day,
+            day=second.day,
             duty=Duty.DUTY_LEADER,
-            reason="外出开会",
+            reason="外出培训",
         )
         o["unavailability"] = roster_svc.unavailability_record(
             actor=sup,
@@ -600,6 +611,7 @@ API_OBJECT_ACTIONS = (
     ("substitution-approve", "substitution"),
     ("substitution-reject", "substitution"),
     ("substitution-withdraw", "substitution"),
+    ("substitution-reverse", "filed_substitution"),
     ("training-session-cancel", "session"),
     ("training-session-complete", "session"),
     ("training-test-close", "test"),
@@ -860,6 +872,9 @@ def _targets() -> dict[str, Target]:
         t[f"rosters:substitution-act[{action}]"] = _post(
             "rosters:substitution-act", "substitution", Slug(action), watch="substitution"
         )
+    t["rosters:substitution-act[reverse]"] = _post(
+        "rosters:substitution-act", "filed_substitution", Slug("reverse"), watch="filed_substitution"
+    )
     for action in ("complete", "cancel", "attendee", "material"):
         t[f"training:session-act[{action}]"] = _post("training:session-act", "session", Slug(action), watch="session")
     for action in ("activate", "deactivate", "delete"):

@@ -179,6 +179,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "rosters:substitution-act[approve]":     row(302, 403, 403, 302, 403, 403, 404),
     "rosters:substitution-act[reject]":      row(302, 403, 403, 400, 403, 403, 404),
     "rosters:substitution-act[withdraw]":    row(302, 403, 302, 403, 403, 403, 404),
+    "rosters:substitution-act[reverse]":     row(302, 403, 403, 400, 403, 403, 404),
     # --- Training
     "training:home":                         row(302, 200, 200, 200, 200, 200, 200),
     "training:notices-read":                 row(302, 302, 302, 302, 302, 302, 302),
@@ -334,6 +335,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:substitution-approve":              row(401, 404, 403, 200, 404, 404, 404),
     "api:substitution-reject":               row(401, 404, 403, 400, 404, 404, 404),
     "api:substitution-withdraw":             row(401, 404, 200, 403, 404, 404, 404),
+    "api:substitution-reverse":              row(401, 404, 403, 400, 404, 404, 404),
     "api:check-in-list":                     row(401, 200, 200, 200, 200, 200, 200),
     "api:check-in-list[post]":               row(401, 409, 201, 201, 201, 201, 201),
     "api:check-in-detail":                   row(401, 200, 200, 200, 404, 404, 404),

@@ -59,7 +59,7 @@ def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> by
             (_("Score"), 8),
             (_("Result"), 8),
             (_("Off-post study"), 14),
-            (_("Failed in a row"), 10),
+            (_("Failed months in a row"), 10),
         ],
         rows,
     )

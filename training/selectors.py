@@ -21,6 +21,7 @@ from .models import (
     GRADED_STATUSES,
     Attempt,
     AttemptQuestion,
+    AttemptStatus,
     Attendance,
     AttendanceStatus,
     MonthlyTest,
@@ -200,28 +201,76 @@ def attempt_paper(attempt: Attempt) -> list[dict]:
     return paper
 
 
-def fail_streak(staff_id: int, upto: MonthlyTest) -> list[Attempt]:
-    """The person's failed tests in a row up to ``upto`` (oldest first), counting closed tests only.
+def failed_month_run(months: dict[date, str], upto: date) -> list[date]:
+    """The calendar months of the run of failed months that ends in ``upto``'s month (oldest first); empty when
+    that month is not a failed one. ``months`` says, for each month that had any test, what it was for the person:
 
-    A pass ends the run. An excused test, or a month in which the person had no test, neither ends nor extends
-    it: the rule counts consecutive monthly tests the person was held to.
+    - ``"failed"``: graded below the pass mark (or not taken) and no pass that month — counts;
+    - ``"passed"``: a pass (two tests in one month are one month: a pass in either makes it a passed month) —
+      ends the run;
+    - ``"excused"``: excused, or the centre's test was not theirs to take (joined later, another kind of staff) —
+      neither ends nor extends the run, the months on either side are still consecutive;
+    - a month missing from ``months`` (the centre held no test) ends the run: "连续三个月考核不达标" needs a
+      failed test in each of the consecutive calendar months, and a month without a test has no result.
     """
-    attempts = (
+    month = month_start(upto)
+    if months.get(month) != "failed":
+        return []
+    run: list[date] = []
+    earliest = min(months)
+    while month >= earliest:
+        result = months.get(month)
+        if result == "failed":
+            run.append(month)
+        elif result != "excused":  # passed, or no test that month
+            break
+        month = add_months(month, -1)
+    return list(reversed(run))
+
+
+def fail_streak(staff_id: int, upto: MonthlyTest) -> list[Attempt]:
+    """The person's failed months in a row up to ``upto``'s month (oldest first): one failed attempt a month.
+
+    Seed 000 四.2: "考核成绩达不到 85分的，进行离岗学习一天；连续三个月考核不达标的，建议劳务派遣公司做出相应处理".
+    Counted in **calendar months** (see `failed_month_run`), closed tests only: a pass ends the run; a month in
+    which the centre held no test ends it too (no result that month, so the failed months are not consecutive);
+    an excused month (leave or off-post study over the test's window, or a test the person was not held to)
+    neither ends nor extends it; two tests in one month (a person moved between centres) count as one month,
+    failed only when no test of that month was passed. "Not taken" is a failure.
+    """
+    attempts = list(
         Attempt.objects.filter(
             staff_id=staff_id,
-            status__in=GRADED_STATUSES,
+            status__in=(*GRADED_STATUSES, AttemptStatus.EXCUSED),
             test__status=MonthlyTestStatus.CLOSED,
             test__month__lte=upto.month,
         )
         .select_related("test")
-        .order_by("-test__month", "-test_id")
+        .order_by("test__month", "test_id")
     )
-    streak = []
+    if not attempts:
+        return []
+    # Months in which the centre held a test the person has no row for: not theirs to take, like an excused one.
+    months: dict[date, str] = dict.fromkeys(
+        MonthlyTest.objects.filter(
+            centre_id=upto.centre_id,
+            status=MonthlyTestStatus.CLOSED,
+            month__gte=attempts[0].test.month,
+            month__lte=upto.month,
+        ).values_list("month", flat=True),
+        "excused",
+    )
+    failing: dict[date, Attempt] = {}
     for attempt in attempts:
-        if attempt.passed:
-            break
-        streak.append(attempt)
-    return list(reversed(streak))
+        month = attempt.test.month
+        if attempt.status == AttemptStatus.EXCUSED:
+            months.setdefault(month, "excused")
+        elif attempt.passed:
+            months[month] = "passed"
+        elif months.get(month) != "passed":
+            months[month] = "failed"
+            failing[month] = attempt
+    return [failing[month] for month in failed_month_run(months, upto.month)]
 
 
 # --- Reports ----------------------------------------------------------------------------------------------

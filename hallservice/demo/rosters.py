@@ -18,6 +18,7 @@ from rosters.models import (
     DutySummary,
     RotationPlan,
     Substitution,
+    SubstitutionStatus,
 )
 from rosters.selectors import day_roster, month_working_days
 from rosters.services import (
@@ -26,6 +27,7 @@ from rosters.services import (
     rotation_plan_publish,
     substitution_approve,
     substitution_request,
+    substitution_reverse,
     unavailability_record,
 )
 from staff.models import ServiceCentre, StaffMember, Window
@@ -82,13 +84,14 @@ def seed_rosters(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[st
         if offset <= 0 and plan.is_draft:
             rotation_plan_publish(actor=supervisor, plan_id=plan.pk, confirm_repeats=True)
 
-    # Today's and the next duty leader each file a substitution: today's is approved, the next one waits.
+    # Today's and the next duty leader each file a substitution (替岗备案): both are in effect once filed; the
+    # supervision section reverses the second. With SUBSTITUTION_NEEDS_APPROVAL today's is approved, the next waits.
     plan = RotationPlan.objects.get(centre=district, month=this_month)
     leaders = [m for m in staff.values() if m.kind == DL and m.centre_id == district.pk]
     for n, duty_day in enumerate(
         plan.duty_days.filter(day__gte=today).select_related("planned_leader__user").order_by("day")[:2]
     ):
-        absent = duty_day.planned_leader  # after an approval the day's leader is the substitute
+        absent = duty_day.planned_leader  # once in effect the day's leader is the substitute
         if Substitution.objects.filter(centre=district, day=duty_day.day, duty=Duty.DUTY_LEADER).exists():
             continue
         away = set(day_roster(district, duty_day.day).away)
@@ -105,8 +108,10 @@ def seed_rosters(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[st
             duty=Duty.DUTY_LEADER,
             reason="参加市政务服务管理局专题会议" if n == 0 else "赴企业现场帮办重点项目",
         )
-        if n == 0:
+        if sub.status == SubstitutionStatus.REQUESTED and n == 0:
             substitution_approve(actor=supervisor, substitution_id=sub.pk, note="同意，已备案")
+        elif sub.status == SubstitutionStatus.FILED and n == 1:
+            substitution_reverse(actor=supervisor, substitution_id=sub.pk, note="当日有重点项目现场会，请本人带班")
         tally.note("rosters", True)
 
     # Arrivals on the working days of this month so far (today only once the hall has opened).

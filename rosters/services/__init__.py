@@ -2,7 +2,7 @@
 
 plans.py           drafting, editing and publishing the monthly roster
 unavailability.py  leave, travel, meetings, off-post study (also written by the training app)
-substitutions.py   替岗: filing, approving, rejecting, withdrawing
+substitutions.py   替岗: filing (in effect at once) and reversing; approving, rejecting, withdrawing when approval is on
 attendance.py      check-in, absences at opening, the duty summary
 """
 
@@ -24,7 +24,16 @@ from .plans import (
     rotation_plan_publish,
     rotation_plan_regenerate,
 )
-from .substitutions import substitution_approve, substitution_reject, substitution_request, substitution_withdraw
+from .substitutions import (
+    needs_approval as substitution_needs_approval,
+)
+from .substitutions import (
+    substitution_approve,
+    substitution_reject,
+    substitution_request,
+    substitution_reverse,
+    substitution_withdraw,
+)
 from .unavailability import unavailability_cancel, unavailability_record
 
 __all__ = [
@@ -43,8 +52,10 @@ __all__ = [
     "rotation_plan_publish",
     "rotation_plan_regenerate",
     "substitution_approve",
+    "substitution_needs_approval",
     "substitution_reject",
     "substitution_request",
+    "substitution_reverse",
     "substitution_withdraw",
     "unavailability_cancel",
     "unavailability_record",

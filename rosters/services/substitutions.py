@@ -1,9 +1,20 @@
-"""Substitutions (替岗): someone else covers a day's duty, filed with and decided by the supervision section."""
+"""Substitutions (替岗): someone else covers a day's duty, filed with the supervision section (备案).
+
+Seed 000 二.3: "如有出差、开会等冲突事项，可由其他人员替岗，替岗情况向督查指导科进行备案。" A substitution is *filed*,
+not asked for: by default (``settings.SUBSTITUTION_NEEDS_APPROVAL = False``) it is in effect the moment it is
+filed — the day's roster, the duty dashboard, the helper's desk of the day and the citizens' status page follow it
+at once — the supervision section is told (an e-mail to each supervisor of the centre) and may reverse it, with a
+reason, up to the end of its day; reversing puts the person the plan named back on the duty.
+
+With ``SUBSTITUTION_NEEDS_APPROVAL = True`` a hall keeps the stricter flow: a filed substitution waits for the
+section's approval (the duty changes only then), may be rejected, or withdrawn by whoever filed it.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +22,12 @@ from django.utils.translation import gettext as _
 from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from hallservice.core.text_limits import check_field_length, check_lengths
+from requests.notifications import after_commit
 from staff.access import ensure_centre, ensure_perm, staff_of
 from staff.models import StaffKind, StaffMember
 
 from ..models import (
+    EFFECTIVE_SUBSTITUTION,
     LIVE_SUBSTITUTION,
     SUBSTITUTION_TRANSITIONS,
     Duty,
@@ -25,6 +38,7 @@ from ..models import (
     SubstitutionStatus,
     Unavailability,
 )
+from ..notifications import notify_substitution_filed
 from ..selectors import day_roster, plan_for
 from .common import record_event, require
 
@@ -54,9 +68,11 @@ def _held_duty(absent: StaffMember, day: date, duty: str) -> int | None:
             )
         return None
     cover = RotationCover.objects.filter(plan=plan, day=day, helper=absent).values_list("window_id", flat=True)
-    standing_in = Substitution.objects.filter(
-        day=day, duty=Duty.WINDOW, substitute=absent, status=SubstitutionStatus.APPROVED
-    ).values_list("window_id", flat=True)
+    standing_in = (
+        Substitution.objects.effective()
+        .filter(day=day, duty=Duty.WINDOW, substitute=absent)
+        .values_list("window_id", flat=True)
+    )
     assigned = plan.assignments.filter(helper=absent).values_list("window_id", flat=True)
     for window_ids in (cover, standing_in, assigned):
         window_id = window_ids.first()
@@ -94,11 +110,20 @@ def _check_substitute(absent: StaffMember, substitute: StaffMember, day: date, d
         )
 
 
+def needs_approval() -> bool:
+    """Whether a filed substitution waits for the supervision section's approval (off by default: 备案)."""
+    return bool(getattr(settings, "SUBSTITUTION_NEEDS_APPROVAL", False))
+
+
 @transaction.atomic
 def substitution_request(
     *, actor, absent_id: int, substitute_id: int, day: date, duty: str, reason: str
 ) -> Substitution:
-    """File a substitution with the supervision section: who is away from which duty, who stands in, why."""
+    """File a substitution with the supervision section: who is away from which duty, who stands in, why.
+
+    "替岗情况向督查指导科进行备案" (seed 000 二.3): filed, it is in effect at once and the section is notified;
+    with ``SUBSTITUTION_NEEDS_APPROVAL`` it waits for the section's approval instead.
+    """
     member = staff_of(actor)
     if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
         raise DomainError(_("Choose a staff member of your centre."), field="absent")
@@ -122,6 +147,7 @@ def substitution_request(
     if Substitution.objects.filter(absent=absent, day=day, duty=duty, status__in=LIVE_SUBSTITUTION).exists():
         raise TransitionNotAllowed(_("A substitution for this duty on that day is already filed."))
     check_lengths(Substitution, reason=reason.strip())
+    filing = not needs_approval()
     substitution = Substitution.objects.create(
         centre_id=absent.centre_id,
         day=day,
@@ -130,8 +156,11 @@ def substitution_request(
         substitute=substitute,
         window_id=window_id,
         reason=reason.strip(),
+        status=SubstitutionStatus.FILED if filing else SubstitutionStatus.REQUESTED,
         requested_by=user_of(actor),
     )
+    if filing:
+        _put_on_duty(substitution, substitution.substitute, replacing=substitution.absent)
     record_event(
         centre_id=absent.centre_id,
         actor=actor,
@@ -139,7 +168,40 @@ def substitution_request(
         substitution=substitution,
         note=f"{day} {absent.name} → {substitute.name}",
     )
+    if filing:
+        after_commit(notify_substitution_filed, substitution_id=substitution.pk)
     return substitution
+
+
+def _put_on_duty(substitution: Substitution, member: StaffMember, *, replacing: StaffMember) -> None:
+    """Give ``member`` the duty ``replacing`` holds on the substitution's day (a window post needs no row: the
+    roster reads it from the substitutions in effect)."""
+    if substitution.duty == Duty.DUTY_LEADER:
+        duty_day = DutyDay.objects.select_for_update().get(centre_id=substitution.centre_id, day=substitution.day)
+        if duty_day.leader_id != replacing.pk:
+            raise TransitionNotAllowed(
+                _(
+                    "%(name)s is no longer the duty leader on %(day)s: a later substitution changed it; reverse that first."
+                )
+                % {"name": replacing.name, "day": substitution.day}
+            )
+        duty_day.leader = member
+        duty_day.save(update_fields=["leader"])
+    elif substitution.duty == Duty.HELP_AREA:
+        turn = (
+            HelpAreaTurn.objects.select_for_update(of=("self",))
+            .filter(plan__centre_id=substitution.centre_id, day=substitution.day, helper=replacing)
+            .first()
+        )
+        if turn is None:
+            raise TransitionNotAllowed(
+                _(
+                    "%(name)s no longer has this help-area turn on %(day)s: a later substitution changed it; reverse that first."
+                )
+                % {"name": replacing.name, "day": substitution.day}
+            )
+        turn.helper = member
+        turn.save(update_fields=["helper"])
 
 
 def _lock(substitution_id: int) -> Substitution:
@@ -174,7 +236,8 @@ def _decide(actor, substitution: Substitution, target: str, note: str, *, verb: 
 
 @transaction.atomic
 def substitution_approve(*, actor, substitution_id: int, note: str = "") -> Substitution:
-    """Approve a filed substitution; the day's duty changes at once (duty leader, help area, window post)."""
+    """Approve a substitution waiting for approval (``SUBSTITUTION_NEEDS_APPROVAL``); the day's duty changes at once
+    (duty leader, help area, window post)."""
     substitution = _lock(substitution_id)
     ensure_perm(actor, "rosters.decide_substitution", _("Only the supervision section decides on substitutions."))
     ensure_centre(actor, substitution.centre_id)
@@ -182,17 +245,8 @@ def substitution_approve(*, actor, substitution_id: int, note: str = "") -> Subs
     # Check again: leave may have been recorded, or the duty changed, since it was filed.
     window_id = _held_duty(substitution.absent, substitution.day, substitution.duty)
     _check_substitute(substitution.absent, substitution.substitute, substitution.day, substitution.duty)
-    if substitution.duty == Duty.DUTY_LEADER:
-        duty_day = DutyDay.objects.select_for_update().get(centre_id=substitution.centre_id, day=substitution.day)
-        duty_day.leader = substitution.substitute
-        duty_day.save(update_fields=["leader"])
-    elif substitution.duty == Duty.HELP_AREA:
-        turn = HelpAreaTurn.objects.select_for_update(of=("self",)).get(
-            plan__centre_id=substitution.centre_id, day=substitution.day, helper=substitution.absent
-        )
-        turn.helper = substitution.substitute
-        turn.save(update_fields=["helper"])
-    elif window_id != substitution.window_id:
+    _put_on_duty(substitution, substitution.substitute, replacing=substitution.absent)
+    if substitution.duty == Duty.WINDOW and window_id != substitution.window_id:
         substitution.window_id = window_id
         substitution.save(update_fields=["window"])
     _decide(actor, substitution, SubstitutionStatus.APPROVED, note, verb="substitution_approved")
@@ -219,4 +273,34 @@ def substitution_withdraw(*, actor, substitution_id: int) -> Substitution:
         raise PermissionDenied(_("Only whoever filed the substitution, or the person away, may withdraw it."))
     _ensure_transition(substitution, SubstitutionStatus.WITHDRAWN)
     _decide(actor, substitution, SubstitutionStatus.WITHDRAWN, "", verb="substitution_withdrawn")
+    return substitution
+
+
+@transaction.atomic
+def substitution_reverse(*, actor, substitution_id: int, note: str) -> Substitution:
+    """The supervision section reverses a filed substitution (备案 is theirs to check, seed 000 二.3): the person
+    the substitution replaced takes the duty back. Refused once the day has passed, and while a later substitution
+    builds on this one (the substitute has since handed the duty on): that one is reversed first."""
+    substitution = _lock(substitution_id)
+    ensure_perm(actor, "rosters.decide_substitution", _("Only the supervision section reverses substitutions."))
+    ensure_centre(actor, substitution.centre_id)
+    _ensure_transition(substitution, SubstitutionStatus.REVERSED)
+    require(note, _("Say why the substitution is reversed."), field="note")
+    if substitution.day < timezone.localdate():
+        raise TransitionNotAllowed(
+            _("The day of this substitution (%(day)s) has passed: it can no longer be reversed.")
+            % {"day": substitution.day}
+        )
+    onward = Substitution.objects.filter(
+        day=substitution.day, duty=substitution.duty, absent=substitution.substitute, status__in=EFFECTIVE_SUBSTITUTION
+    )
+    if substitution.duty == Duty.WINDOW:
+        onward = onward.filter(window_id=substitution.window_id)
+    if onward.exists():
+        raise TransitionNotAllowed(
+            _("%(name)s has handed this duty on by a later substitution; reverse that one first.")
+            % {"name": substitution.substitute.name}
+        )
+    _put_on_duty(substitution, substitution.absent, replacing=substitution.substitute)
+    _decide(actor, substitution, SubstitutionStatus.REVERSED, note, verb="substitution_reversed")
     return substitution

@@ -98,7 +98,11 @@ def first_weekday_after_the_4th(month: date) -> date:
     return day
 
 
-def test_supervisor_publishes_the_rotation_approves_a_substitution_and_reads_the_dashboards(pages, roster_world):
+def test_supervisor_publishes_the_rotation_approves_a_substitution_and_reads_the_dashboards(
+    pages, roster_world, settings
+):
+    # The hall that keeps approval before effect (rosters: SUBSTITUTION_NEEDS_APPROVAL; filing is the default).
+    settings.SUBSTITUTION_NEEDS_APPROVAL = True
     w = roster_world
     sup = pages("supervisor")
     page = sup.page

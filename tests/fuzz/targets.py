@@ -29,6 +29,7 @@ PREFERRED_STATUS: dict[tuple[str, str], set[str]] = {
     ("rosters/substitutions", "approve"): {"requested"},
     ("rosters/substitutions", "reject"): {"requested"},
     ("rosters/substitutions", "withdraw"): {"requested"},
+    ("rosters/substitutions", "reverse"): {"filed"},
     ("training/sessions", "attendance"): {"planned", "held"},
     ("training/sessions", "complete"): {"planned"},
     ("training/sessions", "cancel"): {"planned"},

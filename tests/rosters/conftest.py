@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from rosters.models import BureauLeader
+from rosters.models import BureauLeader, SubstitutionStatus
 from rosters.services import substitution_approve, substitution_request
 from staff.models import StaffKind
 from staff.roles import Role
@@ -32,9 +32,11 @@ def file_substitution(actor, absent_id, substitute_id, day, duty, reason):
 
 
 def approved_substitution(supervisor, absent_id, substitute_id, day, duty, reason):
-    """A substitution the supervisor files and approves at once."""
+    """A substitution the supervisor files, in effect: at once when filed (the default), else approved at once."""
     sub = file_substitution(supervisor, absent_id, substitute_id, day, duty, reason)
-    substitution_approve(actor=supervisor, substitution_id=sub.pk)
+    if sub.status == SubstitutionStatus.REQUESTED:
+        substitution_approve(actor=supervisor, substitution_id=sub.pk)
+        sub.refresh_from_db()
     return sub
 
 
@@ -44,6 +46,12 @@ def own_day_and_free_leader(h, plan):
     day = plan.duty_days.filter(leader=leader).order_by("day").first().day
     substitute = next(p for p in h["leaders"] if p.pk != leader.pk and not plan.duty_days.filter(day=day, leader=p))
     return leader, day, substitute
+
+
+@pytest.fixture
+def needs_approval(settings):
+    """The hall's setting for approval before effect (the older flow): a filed substitution waits for a decision."""
+    settings.SUBSTITUTION_NEEDS_APPROVAL = True
 
 
 @pytest.fixture(autouse=True)

@@ -98,7 +98,7 @@ def test_duty_days_filter_and_refuse_a_second_leader(roster_hall, published):
     assert changed.status_code == 409
 
 
-def test_substitution_through_the_api(roster_hall, published):
+def test_substitution_approved_through_the_api_when_approval_is_on(roster_hall, published, needs_approval):
     h = roster_hall
     leader = h["leader_user"].staff_member
     day = published.duty_days.filter(leader=leader).order_by("day").first().day

@@ -272,7 +272,9 @@ def test_my_check_in_page_on_a_phone(client, roster_hall, published):
 # --- Substitutions, absences, reports, duty summary ------------------------------------------------------
 
 
-def test_substitution_filed_and_decided_through_the_pages(client, roster_hall, published):
+def test_substitution_filed_and_decided_through_the_pages_when_approval_is_on(
+    client, roster_hall, published, needs_approval
+):
     h = roster_hall
     leader, day, substitute = own_day_and_free_leader(h, published)
     client.force_login(h["leader_user"])
@@ -359,7 +361,7 @@ def test_duty_summary_page(client, roster_hall, published):
     assert "巡查正常" in client.get(url).content.decode()
 
 
-def test_going_back_after_a_decision_stays_on_this_site(client, roster_hall, published):
+def test_going_back_after_a_decision_stays_on_this_site(client, roster_hall, published, needs_approval):
     h = roster_hall
     leader, day, substitute = own_day_and_free_leader(h, published)
     with at(2026, 11, 30):

@@ -1,4 +1,8 @@
-"""Substitutions (替岗): filed with a reason, decided by the supervision section, changing the day's duty."""
+"""Substitutions (替岗): filed with a reason with the supervision section, changing the day's duty.
+
+Seed 000 二.3: "替岗情况向督查指导科进行备案". By default a filed substitution is in effect at once and the section
+may reverse it; with SUBSTITUTION_NEEDS_APPROVAL (the ``needs_approval`` fixture) it waits for their decision.
+"""
 
 from datetime import date
 
@@ -6,12 +10,20 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from rosters.models import SUBSTITUTION_TRANSITIONS, Duty, RosterEvent, Substitution, SubstitutionStatus
+from rosters.models import (
+    EFFECTIVE_SUBSTITUTION,
+    SUBSTITUTION_TRANSITIONS,
+    Duty,
+    RosterEvent,
+    Substitution,
+    SubstitutionStatus,
+)
 from rosters.selectors import day_roster
 from rosters.services import (
     substitution_approve,
     substitution_reject,
     substitution_request,
+    substitution_reverse,
     substitution_withdraw,
     unavailability_record,
 )
@@ -41,7 +53,7 @@ def file_for_leader(h, plan, **extra):
         return substitution_request(actor=h["leader_user"], **data)
 
 
-def test_an_approved_substitution_changes_the_days_duty_leader(roster_hall, published):
+def test_an_approved_substitution_changes_the_days_duty_leader(roster_hall, published, needs_approval):
     h = roster_hall
     sub = file_for_leader(h, published)
     assert sub.status == SubstitutionStatus.REQUESTED
@@ -72,7 +84,7 @@ def test_a_substitute_on_leave_is_refused(roster_hall, published):
     assert refused.value.field == "substitute" and substitute.name in str(refused.value)
 
 
-def test_leave_recorded_after_filing_is_checked_again_at_approval(roster_hall, published):
+def test_leave_recorded_after_filing_is_checked_again_at_approval(roster_hall, published, needs_approval):
     h = roster_hall
     sub = file_for_leader(h, published)
     unavailability_record(actor=h["supervisor"], staff_id=sub.substitute_id, start=sub.day, end=sub.day, kind="travel")
@@ -116,7 +128,7 @@ def test_bad_filings_are_refused_with_the_field(roster_hall, published, change, 
     assert refused.value.field == field
 
 
-def test_a_helper_cannot_stand_in_as_duty_leader_and_a_duty_is_covered_once(roster_hall, published):
+def test_a_helper_cannot_stand_in_as_duty_leader_and_a_duty_is_covered_once(roster_hall, published, needs_approval):
     h = roster_hall
     with pytest.raises(DomainError) as refused:
         file_for_leader(h, published, substitute_id=h["helpers"][0].pk)
@@ -175,13 +187,18 @@ ACTIONS = {
         actor=h["supervisor"], substitution_id=sub.pk, note="人手不足"
     ),
     SubstitutionStatus.WITHDRAWN: lambda h, sub: substitution_withdraw(actor=h["leader_user"], substitution_id=sub.pk),
+    SubstitutionStatus.REVERSED: lambda h, sub: substitution_reverse(
+        actor=h["supervisor"], substitution_id=sub.pk, note="未按规定备案"
+    ),
 }
 
 
 @pytest.mark.parametrize("start", list(SubstitutionStatus))
 @pytest.mark.parametrize("target", list(ACTIONS))
-def test_the_transition_table(roster_hall, published, start, target):
+def test_the_transition_table(roster_hall, published, settings, start, target):
     h = roster_hall
+    # A substitution in effect has changed the day's duty; one waiting (or closed) has not: file it accordingly.
+    settings.SUBSTITUTION_NEEDS_APPROVAL = start not in EFFECTIVE_SUBSTITUTION
     sub = file_for_leader(h, published)
     Substitution.objects.filter(pk=sub.pk).update(status=start)
     sub.refresh_from_db()
@@ -193,7 +210,7 @@ def test_the_transition_table(roster_hall, published, start, target):
                 ACTIONS[target](h, sub)
 
 
-def test_deciding_needs_the_supervision_section_of_the_centre(roster_hall, published):
+def test_deciding_needs_the_supervision_section_of_the_centre(roster_hall, published, needs_approval):
     h = roster_hall
     sub = file_for_leader(h, published)
     for actor in (h["leader_user"], h["town_supervisor"]):

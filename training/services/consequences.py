@@ -2,8 +2,13 @@
 
 Below the pass mark: one day of off-post study on the next working day the person is not away anyway, written
 into the rosters' unavailability (so the rotation and the duty pages show it), and a notice to the person.
-The third failed test in a row: a recommendation to the person's labour-dispatch company, with a letter. A
-pass ends the run; after a recommendation the count starts again (the sixth failure in a row gives the next).
+Three consecutive calendar months with a failed monthly test ("连续三个月考核不达标的，建议劳务派遣公司做出相应处理",
+seed 000 四.2): a recommendation to the person's labour-dispatch company, with a letter. Months, not tests in a
+row (`training.selectors.fail_streak`): a passed month ends the run; so does a month in which the centre held no
+test, because the seed asks for a failed result in each of three consecutive months and such a month has none;
+an excused month (leave or off-post study over the whole test window, or a test the person was not held to)
+neither ends nor extends it — the months before and after it count as consecutive; two tests in one month are
+one month. After a recommendation the count starts again (the sixth failed month in a row gives the next).
 
 Applying is idempotent: a study day is found again by its attempt, the rosters' record by its source, a
 recommendation by (person, test), a notice by its key. Running it twice changes nothing.
@@ -151,7 +156,8 @@ def _apply(test: MonthlyTest, actor, now: datetime) -> ConsequenceSummary:
 
 
 def _recommend(test: MonthlyTest, member: StaffMember) -> bool:
-    """A recommendation when this test makes the run of failures a multiple of three long; True if new."""
+    """A recommendation when this test's month makes the run of failed months a multiple of three long (three
+    consecutive calendar months, see the module); True if new."""
     streak = fail_streak(member.pk, test)
     n = fail_streak_length()
     if not streak or streak[-1].test_id != test.pk or len(streak) % n:
