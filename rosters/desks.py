@@ -30,6 +30,7 @@ from .models import (
     CheckInStatus,
     Duty,
     HelpAreaTurn,
+    RosterEvent,
     RotationAssignment,
     RotationCover,
     Substitution,
@@ -81,3 +82,11 @@ def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day
         arrived = timezone.localtime(check_in.checked_in_at)
         label = _("%(desk)s; on duty today since %(time)s") % {"desk": label, "time": f"{arrived:%H:%M}"}
     return label
+
+
+def desk_version(centre_id):
+    """A subquery that changes whenever the desks of a centre may change: every roster write (publishing,
+    substitutions, covers, turns, unavailability, check-ins) records a RosterEvent of its centre
+    (rosters.services.common.record_event), so the newest one's id versions what ``todays_desk`` reads. The
+    citizens' status page keys its cache on it; ``centre_id`` is an expression of the outer query."""
+    return RosterEvent.objects.filter(centre_id=centre_id).order_by("-pk").values("pk")[:1]
