@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache.backends.locmem import LocMemCache
 
 from hallservice.core.calendar import calendar_override_save
 from requests import services as svc
@@ -153,19 +152,15 @@ def test_the_next_day_is_a_new_page(client, register, people):
     assert today != tomorrow  # one working day fewer left
 
 
-class BrokenCache(LocMemCache):
-    """A cache whose server is down: every call raises, as the Redis backend does when Redis is unreachable."""
-
-    def get(self, *args, **kwargs):
-        raise ConnectionError("cache down")
-
-    def set(self, *args, **kwargs):
-        raise ConnectionError("cache down")
+# Redis where nothing listens (never the shared Redis): every cache call raises ConnectionError.
+CACHE_DOWN = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6390/0"}
+}
 
 
 def test_a_cache_that_is_down_still_gives_the_page(client, register, settings, caplog):
     req = register()
-    settings.CACHES = {"default": {"BACKEND": f"{__name__}.BrokenCache"}}
+    settings.CACHES = CACHE_DOWN
     with caplog.at_level(logging.WARNING, logger="requests.public.status_cache"):
         page = view(client, req)
         again = view(client, req)
