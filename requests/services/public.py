@@ -512,7 +512,7 @@ def request_public_version(request_id: int) -> tuple | None:
         RequestEvent.objects.filter(request=OuterRef("pk"))
         .order_by()
         .values("request")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     rows = ServiceRequest.objects.filter(pk=request_id).annotate(event_count=Subquery(events))
