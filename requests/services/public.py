@@ -521,7 +521,7 @@ def request_public_version(request_id: int) -> tuple | None:
         centre = Coalesce(OuterRef("helper__centre_id"), OuterRef("centre_id"))
         rows = rows.annotate(desk_version=Subquery(_desk_version[0](centre)))
         fields.append("desk_version")
-    found = rows.values_list(*fields).first()
+    found = next(iter(rows.order_by().values_list(*fields)), None)
     if found is None:
         return None
     updated_at, *rest = found

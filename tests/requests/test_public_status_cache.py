@@ -13,7 +13,7 @@ from hallservice.core.calendar import calendar_override_save
 from requests import services as svc
 from requests.models import Status
 from requests.services.public import request_status_url
-from rosters.models import Duty, PlanStatus, RotationAssignment, RotationPlan
+from rosters.models import Duty, PlanStatus, RosterEvent, RotationAssignment, RotationPlan
 from rosters.services import substitution_approve, substitution_request
 from staff.roles import Role
 from tests.conftest import make_staff_user
@@ -182,3 +182,27 @@ def test_a_wrong_code_costs_the_same_lookup_and_the_form_again(client, django_as
     with django_assert_num_queries(2):  # the same lookup, then the hall's name on the form drawn again
         response = client.post("/track/", {"number": req.number, "code": "WRONG123"})
     assert response.status_code == 404
+
+
+def test_the_version_query_probes_indexes_on_postgresql(require_postgres, client, desk):
+    """The roster's version is one probe of the (centre, id) index even for a centre without roster events; a
+    walk of the primary key backwards would read every roster event of every centre."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from requests.services.public import request_public_version
+
+    # Another centre's long history, none of the helper's centre: the case where the primary key's walk is chosen.
+    other = StaffMemberFactory().centre
+    RosterEvent.objects.bulk_create(RosterEvent(centre=other, verb="checked_in") for _i in range(20000))
+    with CaptureQueriesContext(connection) as queries:
+        assert request_public_version(desk["request"].pk) is not None
+    (query,) = queries.captured_queries
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE rosters_rosterevent")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the other tables are tiny: ask for the plan at scale
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "rosterevent_centre_latest" in plan, plan
+    assert "rosters_rosterevent_pkey" not in plan, plan
+    assert "Seq Scan on requests_requestevent" not in plan, plan
