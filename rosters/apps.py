@@ -10,6 +10,6 @@ class RostersConfig(AppConfig):
         # The status page of requests shows today's desk from the roster (see rosters.desks).
         from requests.services.public import register_todays_desk
 
-        from .desks import todays_desk
+        from .desks import desk_version, todays_desk
 
-        register_todays_desk(todays_desk)
+        register_todays_desk(todays_desk, version=desk_version)

@@ -465,3 +465,8 @@ class RosterEvent(CentreEvent):
     class Meta(CentreEvent.Meta):
         verbose_name = _("roster event")
         verbose_name_plural = _("roster events")
+        indexes = [
+            # The newest event of a centre versions its desks for the citizens' status page (rosters.desks.
+            # desk_version): one probe of this index on every status view, however long the history grows.
+            models.Index(fields=["centre", "id"], name="rosterevent_centre_latest"),
+        ]

@@ -14,8 +14,10 @@ from django.contrib import messages
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -47,12 +49,14 @@ from ..services.public import (
     read_status_token,
     request_evaluate_online,
     request_public_status,
+    request_public_version,
     request_status_url,
     status_token,
 )
 from .forms import ComplaintForm, ConsultForm, EvaluationForm, FeedbackForm, LookupForm, RateAgainForm
 from .lookup import lookup
 from .selectors import hall_centre
+from .status_cache import CachedStatus, PublicHall, cached_status, remember_status, status_key
 
 ELDER_COOKIE = "hall_elder"
 ELDER_COOKIE_AGE = 60 * 60 * 24 * 365
@@ -65,10 +69,16 @@ NOT_FOUND = gettext_lazy(
 
 
 def render_public(
-    request, template: str, context: dict | None = None, *, status: int = 200, centre: ServiceCentre | None = None
+    request,
+    template: str,
+    context: dict | None = None,
+    *,
+    status: int = 200,
+    centre: ServiceCentre | PublicHall | None = None,
 ):
     """Render a citizen page with what every one of them needs (elder mode, the hall's phones). ``centre`` is
-    the centre the page is about (a request's or a complaint's), else the hall's own (``hall_centre``)."""
+    the centre the page is about (a request's or a complaint's; its cached facts on the status page), else the
+    hall's own (``hall_centre``)."""
     hall = centre if centre is not None else hall_centre()
     base = {
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
@@ -173,9 +183,47 @@ def track_home(request):
 
 @never_cache
 def track_request(request, token: str):
-    req = _request_from(token)
-    context = {"status": request_public_status(req), "token": token, "steps": STEPS}
-    return render_public(request, "requests/public/status.html", context, centre=req.centre)
+    """The status page: its body from the cache while the request's version stands (see .status_cache)."""
+    try:
+        pk = read_status_token(token, kind=REQUEST)
+    except signing.BadSignature:
+        raise Http404 from None
+    version = request_public_version(pk)
+    if version is None:
+        raise Http404
+    elder = request.COOKIES.get(ELDER_COOKIE) == "1"
+    key = status_key(pk, version, elder=elder)
+    page = cached_status(key)
+    if page is None:
+        req = public_request_queryset().filter(pk=pk).first()
+        if req is None:
+            raise Http404
+        page = _status_page(req, elder=elder)
+        remember_status(key, page)
+    # The body is our own template's output, escaped when it was drawn.
+    context = {"number": page.number, "body": mark_safe(page.body)}
+    return render_public(request, "requests/public/status.html", context, centre=page.hall)
+
+
+def _status_page(req: ServiceRequest, *, elder: bool) -> CachedStatus:
+    """The status page's body, drawn without the visitor's request: nothing of their session goes in the cache.
+
+    The rating link is relative (``./evaluate/`` below the page's own address), so the body does not carry the
+    link token of whoever drew it first; every holder of a link to the request is served the same body."""
+    context = {
+        "status": request_public_status(req),
+        "steps": STEPS,
+        "evaluate_url": "./evaluate/",
+        "elder_mode": elder,
+    }
+    centre = req.centre
+    return CachedStatus(
+        number=req.number,
+        hall=PublicHall(
+            name=centre.name, address=centre.address, phone=centre.phone, complaint_phone=centre.complaint_phone
+        ),
+        body=render_to_string("requests/public/status_body.html", context),
+    )
 
 
 @never_cache
@@ -197,7 +245,7 @@ def track_document(request, token: str):
         "is_latest": latest.first() == document.version,
         "latest_version": latest.first(),
         "status": request_public_status(req),
-        "token": status_token(kind=REQUEST, pk=req.pk),
+        "evaluate_url": reverse("track:evaluate", args=[status_token(kind=REQUEST, pk=req.pk)]),
         "steps": STEPS,
     }
     return render_public(request, "requests/public/document_check.html", context, centre=req.centre)

@@ -17,6 +17,8 @@ from datetime import date
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ from ..models import (
     Matter,
     OnlineConsultation,
     PickupMethod,
+    RequestEvent,
     ServiceRequest,
     Status,
     TimeSlot,
@@ -349,12 +352,17 @@ def window_label(window) -> str:
 # requests must not import it, so rosters registers its function here when the app is ready
 # (rosters.desks, RostersConfig.ready). The function takes (helper, centre, day) and answers a label, or None
 # when the centre has no published roster for the day, in which case the helper's usual window is shown.
+# With it comes the roster's version: a function from a centre id (an expression) to a subquery that changes
+# whenever anything that centre's desks depend on changes; the cached status page is keyed on it.
 _todays_desk: list = []
+_desk_version: list = []
 
 
-def register_todays_desk(fn) -> None:
-    """Install the function that says where a helper is on a day (one, the last registered, is used)."""
+def register_todays_desk(fn, *, version=None) -> None:
+    """Install the function that says where a helper is on a day (one, the last registered, is used), and the
+    subquery that versions it (see above)."""
     _todays_desk[:] = [fn]
+    _desk_version[:] = [version] if version is not None else []
 
 
 def _desk(helper: StaffMember | None, *, centre: ServiceCentre | None = None, today: date | None = None) -> str:
@@ -488,6 +496,36 @@ def public_request_queryset():
     return ServiceRequest.objects.select_related(
         "matter", "lead_department", "centre", "helper", "helper__window", "delivery", "evaluation"
     ).prefetch_related("material_checks")
+
+
+def request_public_version(request_id: int) -> tuple | None:
+    """What the status page of a request depends on, in one indexed query; None for no such request.
+
+    Every service that changes what the page shows writes the request's event in the same transaction, under
+    the request's row lock (requests.services.base): the number of events changes with each of them (a count,
+    not the highest id: ids are taken before commit and could land out of order; events are never deleted).
+    ``updated_at`` covers a field changed with the status. Today's desk depends on the roster of the helper's
+    centre, versioned by the subquery rosters registered, and on the helper's usual window when there is none.
+    Nothing personal: ids, times and counts only, fit for a cache key.
+    """
+    events = (
+        RequestEvent.objects.filter(request=OuterRef("pk"))
+        .order_by()
+        .values("request")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    rows = ServiceRequest.objects.filter(pk=request_id).annotate(event_count=Subquery(events))
+    fields = ["updated_at", "event_count", "helper_id", "helper__window_id"]
+    if _desk_version:
+        centre = Coalesce(OuterRef("helper__centre_id"), OuterRef("centre_id"))
+        rows = rows.annotate(desk_version=Subquery(_desk_version[0](centre)))
+        fields.append("desk_version")
+    found = next(iter(rows.order_by().values_list(*fields)), None)
+    if found is None:
+        return None
+    updated_at, *rest = found
+    return (updated_at.timestamp(), *rest)
 
 
 # --- Online consultation and appointment ------------------------------------------------------------------

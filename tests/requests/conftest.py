@@ -1,10 +1,13 @@
 """Fixtures for the request lifecycle: a hall with staff of every role and two matters with materials."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from requests import services as svc
+from requests.public import status_cache
 from requests.services import RegistrationInput, request_register
 from staff.models import StaffKind
 from staff.roles import Role
@@ -24,6 +27,13 @@ def _sessions_survive_time_travel(settings):
     # Logins happen at frozen past times and later requests at the real time (or the other way round): a
     # ten-hour session created on a frozen 26 November has expired by the time the test reads the page.
     settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 366 * 3
+
+
+@pytest.fixture(autouse=True)
+def _status_pages_cached_per_test(monkeypatch):
+    # The status page's cache (requests.public.status_cache) outlives a test's database: under frozen time the
+    # next test's request can have the same id, timestamp and event count, so each test gets keys of its own.
+    monkeypatch.setattr(status_cache, "KEY_PREFIX", f"track:status:test:{uuid.uuid4().hex}")
 
 
 @pytest.fixture
