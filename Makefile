@@ -15,7 +15,7 @@ TEST_WORKERS ?= auto
 # 0.0.0.0, which no phone can open: set it to the hall's LAN address or domain then).
 PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load prod-smoke
+.PHONY: run test install system-packages messages fonts lint format migrate demo worker beat load bench-peer prod-smoke
 
 run: install
 	mkdir -p var
@@ -89,6 +89,11 @@ prod-smoke: install
 	VENV=$(abspath $(VENV)) deploy/smoke.sh
 
 # Bounded load on loopback against gunicorn (not in CI): queue page and citizen status page; prints requests/s
-# and latency percentiles.
+# and latency percentiles, then the status page's requests/s beside the ceiling view's (benchmark settings only).
 load: install
 	$(PY) benchmarks/load.py $(LOAD_ARGS)
+
+# Our hot pages beside django-helpdesk's (../shared/peer-helpdesk), alternately in one run; e.g.
+# BENCH_ARGS="--rows 1000000" or "--database-url postgres://… --peer-database-url postgres://…". Not in CI.
+bench-peer: install
+	$(PY) benchmarks/compare_peer.py $(BENCH_ARGS)

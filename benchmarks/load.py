@@ -1,15 +1,23 @@
-"""A bounded load on loopback against gunicorn: the front desk's queue page and the citizen status page.
+"""A bounded load on loopback against gunicorn: the front desk's queue page and the citizen status page, then the
+status page beside a ceiling view of the project's own.
 
-    .venv/bin/python benchmarks/load.py [--duration 20] [--clients 8] [--workers 2] [--port 8020]
-    .venv/bin/python benchmarks/load.py --url http://127.0.0.1:8000 --number XH-… --code …   (a running server)
+    .venv/bin/python benchmarks/load.py [--duration 20] [--clients 8] [--workers 2] [--port 8020] [--solo 10]
+    .venv/bin/python benchmarks/load.py --url http://127.0.0.1:8000 --number XH-… --code … [--ceiling-pk …]
 
 Without --url it builds a scratch site in a temporary directory (SQLite database, static files, media),
 migrates, seeds the demo hall, registers a few requests, and starts
 ``gunicorn hallservice.wsgi -w 2 -b 127.0.0.1:8020`` with production settings (DJANGO_DEBUG=0, a random
-SECRET_KEY, ALLOWED_HOSTS=127.0.0.1; no TLS redirect on loopback); it stops gunicorn and removes the directory
-at the end. Each client thread logs in as the demo front desk once, then goes round three pages for the given
-time: the queue, the status lookup (number + lookup code, POST, answered by a redirect) and the status page
+SECRET_KEY, ALLOWED_HOSTS=127.0.0.1; no TLS redirect on loopback) plus the benchmark URLconf
+(hallservice/settings_bench.py: the ceiling view at /bench/ceiling/<pk>/); it stops gunicorn and removes the
+directory at the end. Each client thread logs in as the demo front desk once, then goes round three pages for the
+given time: the queue, the status lookup (number + lookup code, POST, answered by a redirect) and the status page
 the redirect leads to. Prints requests/s and p50/p90/p99 latency per page, and any unexpected answers.
+
+Then the status page alone and the ceiling alone (one primary-key lookup and a tiny template behind the same
+middleware: what one page can cost at least on this machine), each loaded by the same clients for --solo
+seconds, in two alternating halves, and prints their requests/s side by side: the status page's share of the
+ceiling. Against a running server (--url) the ceiling needs --ceiling-pk and a server started with
+DJANGO_SETTINGS_MODULE=hallservice.settings_bench.
 
 Only the standard library (threads and http.client): PyPI `requests` and locust must stay out of the project's
 venv (the app named `requests` shadows it). The clients share the machine with the server, so the figures are
@@ -58,7 +66,7 @@ made = [
                      applicant_phone="13812345678", provided_material_ids=[x.pk for x in m.materials.all()]))
     for i, m in enumerate(matters)
 ]
-print(json.dumps({"number": made[0].number, "code": made[0].lookup_code}))
+print(json.dumps({"number": made[0].number, "code": made[0].lookup_code, "pk": made[0].pk}))
 """
 
 
@@ -79,6 +87,7 @@ def scratch_env(directory: Path) -> dict[str, str]:
         STATIC_ROOT=str(directory / "static"),
         MEDIA_ROOT=str(directory / "media"),
         LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="hallservice.settings_bench",  # the site plus the ceiling view
     )
     return env
 
@@ -216,6 +225,69 @@ def run_client(host, port, number, code, until, results: Results, errors: list) 
         errors.append(repr(exc))
 
 
+def status_path_of(host, port, number, code) -> str:
+    """The status page's address, from one lookup (its redirect)."""
+    citizen = Client(host, port)
+    token = citizen.csrf_token("/track/")
+    status, headers, _b = citizen.request(
+        "POST", "/track/", {"csrfmiddlewaretoken": token, "number": number, "code": code}
+    )
+    if status != 302:
+        raise SystemExit(f"status lookup answered {status}")
+    return urlsplit(headers["Location"]).path
+
+
+def run_page(host, port, path, page, until, results: Results, errors: list) -> None:
+    """One client loading one page until ``until``."""
+    try:
+        client = Client(host, port)
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            status, _h, _b = client.request("GET", path)
+            results.add(page, time.perf_counter() - started, status == 200, status)
+    except Exception as exc:  # reported after the run
+        errors.append(repr(exc))
+
+
+def solo_pages(host, port, pages: dict[str, str], *, seconds: float, clients: int) -> tuple[Results, dict, list]:
+    """Each page alone, by the same clients, in two alternating halves (so the machine's other load falls on
+    both alike); the seconds each page was loaded."""
+    results, elapsed, errors = Results(), defaultdict(float), []
+    for _half in range(2):
+        for page, path in pages.items():
+            started = time.monotonic()
+            until = started + seconds / 2
+            threads = [
+                threading.Thread(target=run_page, args=(host, port, path, page, until, results, errors))
+                for _ in range(clients)
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed[page] += time.monotonic() - started
+    return results, elapsed, errors
+
+
+def report_solo(results: Results, elapsed: dict, clients: int) -> None:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\neach page alone, {clients} clients (load average {load})")
+    print(f"{'page':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}")
+    rates = {}
+    for page, values in results.latencies.items():
+        values = sorted(values)
+        rates[page] = len(values) / elapsed[page]
+        print(
+            f"{page:<22} {len(values):>9} {rates[page]:>8.1f} "
+            + " ".join(f"{percentile(values, q) * 1000:>8.1f}" for q in (50, 90, 99))
+        )
+    if results.unexpected:
+        print("unexpected answers:", dict(results.unexpected))
+    if len(rates) == 2:
+        status, ceiling = rates.values()
+        print(f"status page: {status / ceiling:.0%} of the ceiling's requests/s")
+
+
 # --- Figures ------------------------------------------------------------------------------------------------
 
 
@@ -255,6 +327,8 @@ def main() -> None:
     parser.add_argument("--number", help="request number for the status lookup (with --url)")
     parser.add_argument("--code", help="its lookup code (with --url)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (database, gunicorn.log)")
+    parser.add_argument("--solo", type=float, default=10.0, help="seconds of the status page and the ceiling each")
+    parser.add_argument("--ceiling-pk", type=int, help="a request's id for the ceiling (with --url)")
     args = parser.parse_args()
 
     server = directory = None
@@ -263,11 +337,13 @@ def main() -> None:
             parser.error("--url needs --number and --code")
         target = urlsplit(args.url)
         host, port, number, code = target.hostname, target.port or 80, args.number, args.code
+        ceiling_pk = args.ceiling_pk
     else:
         directory = Path(tempfile.mkdtemp(prefix="hall-load-"))
         env = scratch_env(directory)
         found = build_site(directory, env)
         host, port, number, code = "127.0.0.1", args.port, found["number"], found["code"]
+        ceiling_pk = found["pk"]
         server = start_gunicorn(env, args.port, args.workers, directory)
         print(f"gunicorn -w {args.workers} on 127.0.0.1:{args.port}; loading for {args.duration:g} s …", flush=True)
     try:
@@ -285,6 +361,15 @@ def main() -> None:
         report(results, time.monotonic() - started, args.clients)
         if errors:
             print(f"{len(errors)} clients stopped early:", *sorted(set(errors)), sep="\n  ")
+        if args.solo > 0:
+            pages = {"status page (GET)": status_path_of(host, port, number, code)}
+            if ceiling_pk is not None:
+                pages["ceiling"] = f"/bench/ceiling/{ceiling_pk}/"
+            print(f"\nstatus page and ceiling alone, {args.solo:g} s each …", flush=True)
+            solo, elapsed, errors = solo_pages(host, port, pages, seconds=args.solo, clients=args.clients)
+            report_solo(solo, elapsed, args.clients)
+            if errors:
+                print(f"{len(errors)} clients stopped early:", *sorted(set(errors)), sep="\n  ")
     finally:
         if server is not None:
             server.terminate()
