@@ -39,6 +39,7 @@ from .handling import (
 )
 from .service_request import (
     CLOSED_STATUSES,
+    FORWARDED,
     INTAKE_STATUSES,
     OPEN_STATUSES,
     ApplicantIdentity,
@@ -55,6 +56,7 @@ from .service_request import (
 )
 
 __all__ = [
+    "FORWARDED",
     "AccessKind",
     "PersonalDataAccess",
     "RECTIFICATION_STAGES",
