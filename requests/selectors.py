@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from hallservice.core.pagination import Branch, seek_page
 from hallservice.core.scoping import centre_q
 
 from .models import FORWARDED, KeyProject, Matter, ServiceRequest
@@ -53,10 +54,13 @@ def visible_centre_ids(user) -> list[int] | None:
     condition = centre_q(user, "pk")
     if not condition:
         return None
+    only = condition.children[0] if len(condition.children) == 1 else None
+    if not condition.negated and isinstance(only, tuple) and only[0] == "pk":
+        return [only[1]]  # one centre, named: no query needed to list it
     return list(ServiceCentre.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
 
 
-def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[QuerySet[ServiceRequest]]:
+def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[QuerySet[ServiceRequest] | Branch]:
     """``queryset`` (not yet restricted) split into disjoint parts whose union is what ``user`` may see of it.
 
     Same rows as ``queryset.restrict(user)``, which ORs "the request's centre is visible" with "its registering
@@ -74,7 +78,7 @@ def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[Que
     else:
         own = [queryset.filter(centre_id__in=centres)]
     forwarded = queryset.filter(FORWARDED, origin_centre_id__in=centres).exclude(centre_id__in=centres)
-    return [*own, forwarded]
+    return [*own, Branch(forwarded, few=True)]
 
 
 def request_page(*, user, filter_set, per_page: int, after=None, before=None, page=None):
@@ -83,8 +87,6 @@ def request_page(*, user, filter_set, per_page: int, after=None, before=None, pa
     ``filter_set`` comes from ``request_filter(..., restricted=False)``; the rows carry the list's joins and no
     personal data beyond the masks.
     """
-    from hallservice.core.pagination import seek_page
-
     from .ledger import list_queryset
 
     branches = visibility_branches(filter_set.qs, user=user)

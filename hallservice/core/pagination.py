@@ -112,6 +112,23 @@ class SeekPage:
         return len(self.rows)
 
 
+@dataclass(frozen=True)
+class Branch:
+    """One part of a list read by ``seek_page``: a queryset, and whether it holds few rows.
+
+    A branch of few rows (forwarded requests, say) is read whole from the cursor and sorted with the rest: asked
+    for "the newest 26" the planner, which cannot tell how few rows match, may rather walk the whole table's index
+    on the sort key; asked for all of them it takes the (partial) index that finds exactly those.
+    """
+
+    queryset: QuerySet
+    few: bool = False
+
+    @classmethod
+    def of(cls, branch: QuerySet | Branch) -> Branch:
+        return branch if isinstance(branch, Branch) else cls(branch)
+
+
 def _seek_condition(key: str, cursor: Cursor, *, after: bool) -> Q:
     # (key, pk) < (k, p), written so the first conjunct bounds an index range on the key column.
     if after:
@@ -128,59 +145,113 @@ def _compiled(queryset: QuerySet) -> tuple[str, tuple] | None:
 
 
 def seek_ids(
-    branches: list[QuerySet], *, key: str, cursor: Cursor | None, after: bool = True, limit: int, offset: int = 0
+    branches: list[QuerySet | Branch],
+    *,
+    key: str,
+    cursor: Cursor | None,
+    after: bool = True,
+    limit: int,
+    offset: int = 0,
 ) -> list[int]:
     """The ids of ``limit`` rows of the union of ``branches`` from ``cursor`` on (or before it), in list order.
 
     Each branch is cut to ``offset + limit`` rows in its own subquery, ordered by its own index, so no branch
     reads more than one page from the cursor; the outer query merges them.
     """
-    order = (f"-{key}", "-pk") if after else (key, "pk")
-    parts = []
-    for branch in branches:
-        if cursor is not None:
-            branch = branch.filter(_seek_condition(key, cursor, after=after))
-        compiled = _compiled(branch.order_by(*order).values_list(key, "pk")[: offset + limit])
-        if compiled is not None:
-            parts.append(compiled)
-    if not parts:
+    query = seek_sql(branches, key=key, cursor=cursor, after=after, limit=limit, offset=offset)
+    if query is None:
         return []
-    if len(parts) == 1:
-        sql, params = parts[0]
-        sql, params = f"SELECT * FROM ({sql}) AS b0", params
-        if offset:
-            sql, params = f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset)
-    else:
-        direction = "DESC" if after else "ASC"
-        union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS b{i}" for i, (sql, _params) in enumerate(parts))
-        sql = f"{union} ORDER BY 1 {direction}, 2 {direction} LIMIT %s OFFSET %s"
-        params = (*(p for _sql, part in parts for p in part), limit, offset)
-    db = branches[0].db
-    with connections[db].cursor() as db_cursor:
-        db_cursor.execute(sql, params)
+    with connections[Branch.of(branches[0]).queryset.db].cursor() as db_cursor:
+        db_cursor.execute(*query)
         return [row[1] for row in db_cursor.fetchall()]
 
 
-def bounded_count(branches: list[QuerySet], *, threshold: int | None = None) -> tuple[int, bool]:
+def seek_sql(
+    branches: list[QuerySet | Branch],
+    *,
+    key: str,
+    cursor: Cursor | None,
+    after: bool = True,
+    limit: int,
+    offset: int = 0,
+) -> tuple[str, tuple] | None:
+    """The SQL and parameters behind ``seek_ids`` (None when no branch can have a row), for it and for EXPLAIN."""
+    order = (f"-{key}", "-pk") if after else (key, "pk")
+    parts = []
+    for branch in map(Branch.of, branches):
+        queryset = branch.queryset
+        if cursor is not None:
+            queryset = queryset.filter(_seek_condition(key, cursor, after=after))
+        if branch.few:
+            queryset = queryset.order_by().values_list(key, "pk")
+        else:
+            queryset = queryset.order_by(*order).values_list(key, "pk")[: offset + limit]
+        compiled = _compiled(queryset)
+        if compiled is not None:
+            parts.append(compiled)
+    if not parts:
+        return None
+    direction = "DESC" if after else "ASC"
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS b{i}" for i, (sql, _params) in enumerate(parts))
+    sql = f"{union} ORDER BY 1 {direction}, 2 {direction} LIMIT %s OFFSET %s"
+    return sql, (*(p for _sql, part in parts for p in part), limit, offset)
+
+
+def count_sql(branches: list[QuerySet | Branch], *, threshold: int) -> tuple[str, tuple] | None:
+    """``SELECT COUNT(*)`` over the union of ``branches``, each cut at ``threshold + 1`` rows."""
+    parts = [_compiled(Branch.of(b).queryset.order_by().values("pk")[: threshold + 1]) for b in branches]
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return None
+    union = " UNION ALL ".join(f"SELECT 1 AS one FROM ({sql}) AS c{i}" for i, (sql, _params) in enumerate(parts))
+    return f"SELECT COUNT(*) FROM ({union}) AS counted", tuple(p for _sql, part in parts for p in part)
+
+
+def bounded_count(branches: list[QuerySet | Branch], *, threshold: int | None = None) -> tuple[int, bool]:
     """How many rows the union of ``branches`` has, and whether that is exact: counting stops past ``threshold``.
 
     One query; each branch counts at most ``threshold + 1`` rows with whatever index suits its filters.
     """
     threshold = COUNT_THRESHOLD if threshold is None else threshold
-    parts = [_compiled(b.order_by().values("pk")[: threshold + 1]) for b in branches]
-    parts = [part for part in parts if part is not None]
-    if not parts:
+    query = count_sql(branches, threshold=threshold)
+    if query is None:
         return 0, True
-    union = " UNION ALL ".join(f"SELECT 1 AS one FROM ({sql}) AS c{i}" for i, (sql, _params) in enumerate(parts))
-    params = tuple(p for _sql, part in parts for p in part)
-    with connections[branches[0].db].cursor() as db_cursor:
-        db_cursor.execute(f"SELECT COUNT(*) FROM ({union}) AS counted", params)
+    with connections[Branch.of(branches[0]).queryset.db].cursor() as db_cursor:
+        db_cursor.execute(*query)
         total = db_cursor.fetchone()[0]
     return (total, True) if total <= threshold else (threshold, False)
 
 
+def _ids_and_count(
+    branches: list[QuerySet | Branch],
+    *,
+    key: str,
+    cursor: Cursor | None,
+    after: bool,
+    limit: int,
+    offset: int,
+    threshold: int,
+) -> tuple[list[int], int]:
+    """``seek_ids`` and the bounded count's total in one round trip: the count rides as the first row."""
+    page, count = (
+        seek_sql(branches, key=key, cursor=cursor, after=after, limit=limit, offset=offset),
+        count_sql(branches, threshold=threshold),
+    )
+    if page is None or count is None:
+        return [], 0
+    direction = "DESC" if after else "ASC"
+    sql = (
+        f"SELECT 0, NULL, NULL, ({count[0]}) UNION ALL SELECT 1, p.*, NULL FROM ({page[0]}) AS p "
+        f"ORDER BY 1, 2 {direction}, 3 {direction}"
+    )
+    with connections[Branch.of(branches[0]).queryset.db].cursor() as db_cursor:
+        db_cursor.execute(sql, (*count[1], *page[1]))
+        counted, *rows = db_cursor.fetchall()
+    return [row[2] for row in rows], counted[3]
+
+
 def seek_page(
-    branches: list[QuerySet],
+    branches: list[QuerySet | Branch],
     rows: QuerySet,
     *,
     key: str,
@@ -201,20 +272,22 @@ def seek_page(
         number = min(number, MAX_OFFSET // per_page + 1)
     forwards = cursor_before is None
     offset = (number - 1) * per_page if number else 0
-    ids = seek_ids(
+    threshold = COUNT_THRESHOLD if threshold is None else threshold
+    ids, total = _ids_and_count(
         branches,
         key=key,
         cursor=cursor_after or cursor_before,
         after=forwards,
         limit=per_page + 1,
         offset=offset,
+        threshold=threshold,
     )
     more = len(ids) > per_page
     ids = ids[:per_page]
     if not forwards:
         ids.reverse()
     objects = rows_for_ids(rows, ids)
-    count, exact = bounded_count(branches, threshold=threshold)
+    count, exact = (total, True) if total <= threshold else (threshold, False)
     result = SeekPage(
         rows=objects,
         has_next=more if forwards else True,
