@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory
@@ -171,3 +173,17 @@ def test_navigation_offers_the_request_pages(client, people, who, sees_register)
     for name in ["requests:queue", "requests:consultations", "requests:ledger", "requests:matter-list"]:
         assert f'href="{reverse(name)}"' in html
     assert (f'href="{reverse("requests:register")}"' in html) is sees_register
+
+
+@pytest.mark.parametrize("params", [{}, {"view": "overdue"}, {"view": "mine", "status": ["accepted"]}])
+def test_queue_and_api_list_stay_within_twelve_queries(client, people, desk_requests, params):
+    from tests.conftest import api_as
+
+    desk_requests(30, "accepted")
+    client.force_login(people["desk"])
+    client.get(reverse("requests:queue"), params)  # the first view of a session also stores its language
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("requests:queue"), params).status_code == 200
+    with CaptureQueriesContext(connection) as api:
+        assert api_as(people["desk"]).get("/api/v1/requests/", params).status_code == 200
+    assert len(page) <= 12 and len(api) <= 12, [q["sql"][:90] for q in page.captured_queries]
