@@ -225,7 +225,19 @@ def api_pks(api, params: dict) -> tuple[list[int], int]:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_queue_and_api_list_return_the_reference_rows_in_order(client, users, people, varied_requests, role):
-    user = users[role]
+    assert_same_as_reference(client, users[role], people, role)
+
+
+def test_a_supervisor_of_many_centres_reads_them_as_one_branch_with_the_same_rows(
+    client, users, people, varied_requests, monkeypatch
+):
+    from requests import selectors
+
+    monkeypatch.setattr(selectors, "MAX_CENTRE_BRANCHES", 1)
+    assert_same_as_reference(client, users["supervisor"], people, "supervisor")
+
+
+def assert_same_as_reference(client, user, people, role):
     client.force_login(user)
     api = api_as(user)
     seen_any = False
