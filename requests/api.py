@@ -13,6 +13,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,7 +25,7 @@ from hallservice.core.api import enum_field, require_perm, validated
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.core.idempotency import IdempotentCreateMixin
-from hallservice.core.pagination import IdFirstPagination
+from hallservice.core.pagination import IdFirstPagination, SeekPagination
 from hallservice.core.workdays import WorkingCalendar
 
 from . import services as svc
@@ -51,7 +52,7 @@ from .models import (
     Status,
 )
 from .personal_data import hashes_of, looks_personal, may_search_personal_data, personal_condition
-from .selectors import matter_list, request_detail_queryset, request_events
+from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
 from .services.documents import document_issue
 from .services.transitions import ACTIONS, HANDLING
 
@@ -486,7 +487,25 @@ class ServiceRequestViewSet(
     """
 
     filterset_class = RequestFilter
-    pagination_class = IdFirstPagination
+    pagination_class = SeekPagination
+
+    def list(self, request, *args, **kwargs):
+        """The queue's rows, newest first, a page at a time by cursor (issue 17): one index range per branch of
+        visibility instead of sorting everything the user may see on each call."""
+        filter_set = request_filter(user=request.user, filters=request.query_params, restricted=False)
+        if not filter_set.is_valid():
+            raise translate_validation(filter_set.errors)
+        paginator = self.paginator
+        page = request_page(
+            user=request.user,
+            filter_set=filter_set,
+            per_page=paginator.page_size_for(request),
+            after=request.query_params.get("after"),
+            before=request.query_params.get("before"),
+            page=request.query_params.get("page"),
+        )
+        paginator.use_page(page, request)
+        return paginator.get_paginated_response(self.get_serializer(page.rows, many=True).data)
 
     def get_queryset(self):
         if self.action in ("list", "search"):
@@ -524,7 +543,7 @@ class ServiceRequestViewSet(
         return Response(self.get_serializer(req).data)
 
     @extend_schema(request=PersonalSearchInput, responses=RequestListOutput(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=IdFirstPagination)
     def search(self, request):
         """Requests whose applicant has this full ID number or phone: supervisors only, by POST, logged."""
         if not may_search_personal_data(request.user):

@@ -98,8 +98,9 @@ class RequestFilter(django_filters.FilterSet):
         today = timezone.localdate()
         if value is None:
             return queryset
-        overdue = queryset.overdue(today)
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        if value:
+            return queryset.overdue(today)
+        return queryset.not_overdue(today)
 
     def filter_view(self, queryset, name, value):
         if value == "mine":

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from .models import KeyProject, Matter, ServiceRequest
+from hallservice.core.pagination import Branch, seek_page
+from hallservice.core.scoping import centre_q
+
+from .models import FORWARDED, KeyProject, Matter, ServiceRequest
 
 
 def matter_list(*, search: str = "", department_id: int | None = None, active_only: bool = True) -> QuerySet[Matter]:
@@ -24,21 +27,71 @@ def matter_detail(*, pk: int) -> Matter:
     return Matter.objects.select_related("department", "contact_helper").prefetch_related("materials").get(pk=pk)
 
 
-def request_filter(*, user, filters: dict | None = None, lookups: dict | None = None):
+def request_filter(*, user, filters: dict | None = None, lookups: dict | None = None, restricted: bool = True):
     """A RequestFilter over the requests the user may see, with what list pages show joined in.
 
     ``.qs`` is the filtered queryset (constant query count per page), ``.form`` the filter form, ``.errors``
     the messages for bad filter input. ``lookups`` are the session's POSTed searches by full ID number or phone
-    (token → hashes, requests.personal_data).
+    (token → hashes, requests.personal_data). With ``restricted=False`` the filters apply to every request and
+    the caller must narrow to what the user may see (``request_page`` does, branch by branch).
     """
     from .filters import RequestFilter
 
-    queryset = (
-        ServiceRequest.objects.restrict(user)
-        .select_related("matter", "helper", "lead_department", "centre")
-        .order_by("-applied_at", "-pk")
-    )
+    base = ServiceRequest.objects.restrict(user) if restricted else ServiceRequest.objects.all()
+    queryset = base.select_related("matter", "helper", "lead_department", "centre").order_by("-applied_at", "-pk")
     return RequestFilter(filters or {}, queryset=queryset, user=user, lookups=lookups)
+
+
+# A supervisor's centres each get their own branch (one index range each) up to this many; a district with more
+# towns and villages is read as one branch ``centre_id IN (...)``, which the planner serves as it sees fit.
+MAX_CENTRE_BRANCHES = 16
+
+
+def visible_centre_ids(user) -> list[int] | None:
+    """The ids of the centres whose requests ``user`` sees (the staff app's rule); None for every centre."""
+    from staff.models import ServiceCentre
+
+    condition = centre_q(user, "pk")
+    if not condition:
+        return None
+    only = condition.children[0] if len(condition.children) == 1 else None
+    if not condition.negated and isinstance(only, tuple) and only[0] == "pk":
+        return [only[1]]  # one centre, named: no query needed to list it
+    return list(ServiceCentre.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
+
+
+def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[QuerySet[ServiceRequest] | Branch]:
+    """``queryset`` (not yet restricted) split into disjoint parts whose union is what ``user`` may see of it.
+
+    Same rows as ``queryset.restrict(user)``, which ORs "the request's centre is visible" with "its registering
+    centre is": one OR over two columns defeats every index, so each part here names one column and one index —
+    a part per visible centre (``centre_id = c``, the index on centre and applied_at), and one for requests
+    forwarded away from a visible centre to one that is not (the partial index on forwarded requests).
+    """
+    centres = visible_centre_ids(user)
+    if centres is None:
+        return [queryset]
+    if not centres:
+        return []
+    if len(centres) <= MAX_CENTRE_BRANCHES:
+        own = [queryset.filter(centre_id=centre) for centre in centres]
+    else:
+        own = [queryset.filter(centre_id__in=centres)]
+    forwarded = queryset.filter(FORWARDED, origin_centre_id__in=centres).exclude(centre_id__in=centres)
+    return [*own, Branch(forwarded, few=True)]
+
+
+def request_page(*, user, filter_set, per_page: int, after=None, before=None, page=None):
+    """One page of the filtered requests ``user`` may see, newest first, with a bounded count (issue 17).
+
+    ``filter_set`` comes from ``request_filter(..., restricted=False)``; the rows carry the list's joins and no
+    personal data beyond the masks.
+    """
+    from .ledger import list_queryset
+
+    branches = visibility_branches(filter_set.qs, user=user)
+    rows = list_queryset(ServiceRequest.objects.select_related("matter", "helper", "lead_department", "centre"))
+    return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
 
 
 def request_detail_queryset(*, user):

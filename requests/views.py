@@ -38,7 +38,6 @@ from .ledger import (
     ledger_queryset,
     ledger_rows,
     ledger_workbook,
-    list_queryset,
     queue_rows,
 )
 from .models import AccessKind, Consultation, ConsultationOutcome, Matter, ServiceRequest
@@ -51,7 +50,7 @@ from .personal_data import (
     store_lookup,
     stored_lookups,
 )
-from .selectors import matter_list, request_detail_queryset, request_events, request_filter
+from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
 from .services import (
     ACTIONS,
     TERMINATION_REASONS,
@@ -74,16 +73,22 @@ MATERIAL_ACTIONS = ("review_materials", "supply_materials")
 
 def _page(request, queryset, per_page: int = PAGE_SIZE):
     """One page of a list; ``page_size`` may ask for up to MAX_PAGE_SIZE rows."""
+    return KeysetFirstPaginator(queryset, _page_size(request, per_page)).get_page(request.GET.get("page"))
+
+
+def _page_size(request, per_page: int = PAGE_SIZE) -> int:
     size = request.GET.get("page_size", "")
     per_page = int(size) if size.isdigit() else per_page
-    per_page = min(max(per_page, 1), MAX_PAGE_SIZE)
-    return KeysetFirstPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    return min(max(per_page, 1), MAX_PAGE_SIZE)
 
 
-def _request_filter(request):
+def _request_filter(request, *, restricted: bool = True):
     """The RequestFilter of the queue and the ledger, its form dressed for the page."""
     request_filter_set = request_filter(
-        user=request.user, filters=request.GET, lookups=stored_lookups(getattr(request, "session", None))
+        user=request.user,
+        filters=request.GET,
+        lookups=stored_lookups(getattr(request, "session", None)),
+        restricted=restricted,
     )
     fields = request_filter_set.form.fields
     fields["q"].widget.input_type = "search"
@@ -155,12 +160,20 @@ def request_queue_view(request):
     refused = _refuse_personal_query(request)
     if refused is not None:
         return refused
-    request_filter_set = _request_filter(request)
-    page = _page(request, list_queryset(request_filter_set.qs))
+    # Unrestricted filters: request_page narrows to what the user may see, one index per branch (issue 17).
+    request_filter_set = _request_filter(request, restricted=False)
+    page = request_page(
+        user=request.user,
+        filter_set=request_filter_set,
+        per_page=_page_size(request),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        page=request.GET.get("page"),
+    )
     context = {
         **_list_context(request, request_filter_set),
         "page": page,
-        "rows": queue_rows(page),
+        "rows": queue_rows(page.rows),
         "personal_search": may_search_personal_data(request.user),
         "lookup": request.GET.get("lookup", ""),
     }

@@ -41,6 +41,7 @@ from .handling import (
 from .key_projects import KeyProjectEvent, KeyProjectVerb
 from .service_request import (
     CLOSED_STATUSES,
+    FORWARDED,
     INTAKE_STATUSES,
     OPEN_STATUSES,
     ApplicantIdentity,
@@ -57,6 +58,7 @@ from .service_request import (
 )
 
 __all__ = [
+    "FORWARDED",
     "AccessKind",
     "PersonalDataAccess",
     "RECTIFICATION_STAGES",

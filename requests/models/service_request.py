@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -131,6 +131,15 @@ class ApplicantIdentity:
         }
 
 
+# A request forwarded away from the centre that registered it. Written the same way in the partial index on
+# forwarded requests and in the queries that want it, so both databases see the index applies (issue 17).
+FORWARDED = ~Q(centre_id=F("origin_centre_id"))
+
+
+def _overdue(today) -> dict:
+    return {"status__in": (Status.ACCEPTED, Status.IN_PROGRESS), "deadline__lt": today}
+
+
 class ServiceRequestQuerySet(CentreScopedQuerySet):
     # Requests of the user's centres, and those their centre registered and forwarded upwards (a read-only trace:
     # only the centre in charge acts, ``restrict(user, via="centre")``).
@@ -141,7 +150,11 @@ class ServiceRequestQuerySet(CentreScopedQuerySet):
 
     def overdue(self, today) -> ServiceRequestQuerySet:
         # A suspended request's deadline is frozen until it resumes, so it is never overdue while paused.
-        return self.filter(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), deadline__lt=today)
+        return self.filter(**_overdue(today))
+
+    def not_overdue(self, today) -> ServiceRequestQuerySet:
+        # The complement on the same rows (exclude adds "deadline IS NOT NULL"), with no NOT IN over a subquery.
+        return self.exclude(**_overdue(today))
 
 
 class ServiceRequest(models.Model):
@@ -256,6 +269,12 @@ class ServiceRequest(models.Model):
             models.Index(fields=["applied_at"], name="request_applied_at"),
             models.Index(fields=["accepted_at"], name="request_accepted_at"),
             models.Index(fields=["completed_at"], name="request_completed_at"),
+            # The queue and the API list (issue 17), newest first: "request_stats_applied" serves a centre's
+            # list; these serve its status tabs, a helper's own requests, and the few requests forwarded away
+            # from a centre, each walked from the cursor for one page (see requests.selectors.request_page).
+            models.Index(fields=["centre", "status", "applied_at"], name="request_queue_status"),
+            models.Index(fields=["helper", "applied_at"], name="request_queue_helper"),
+            models.Index(fields=["origin_centre", "applied_at"], condition=FORWARDED, name="request_queue_forwarded"),
         ]
         constraints = [
             models.CheckConstraint(

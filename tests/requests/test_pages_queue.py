@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory
@@ -113,11 +115,39 @@ def test_page_size_is_capped_and_pages_keep_the_filters(client, people, matter):
     ServiceRequestFactory.create_batch(3, centre=desk.centre, helper=desk, matter=matter, kind="agency")
     client.force_login(people["desk"])
     response = client.get(reverse("requests:queue"), {"page_size": "1000"})
-    assert response.context["page"].paginator.per_page == 100
+    assert response.context["page"].per_page == 100
     response = client.get(reverse("requests:queue"), {"page_size": "2", "kind": "agency"})
-    assert response.context["page"].paginator.num_pages == 2
-    assert "kind=agency" in response.content.decode().split('class="pager"')[1]
+    page = response.context["page"]
+    assert len(page) == 2 and page.has_next and not page.has_previous and page.count == 3
+    pager = response.content.decode().split('class="pager"')[1]
+    assert "kind=agency" in pager and f"after={page.next_cursor.token}" in pager
     assert client.get(reverse("requests:queue"), {"page_size": "x", "page": "99"}).status_code == 200
+
+
+def test_next_and_previous_pages_follow_cursors_and_the_first_pages_keep_numbers(client, people, matter):
+    desk = people["desk"].staff_member
+    made = ServiceRequestFactory.create_batch(5, centre=desk.centre, helper=desk, matter=matter)
+    newest_first = [r.number for r in sorted(made, key=lambda r: (r.applied_at, r.pk), reverse=True)]
+    client.force_login(people["desk"])
+    url = reverse("requests:queue")
+    first = client.get(url, {"page_size": 2}).context["page"]
+    second = client.get(url, {"page_size": 2, "after": first.next_cursor.token})
+    assert numbers(second) == newest_first[2:4]
+    back = client.get(url, {"page_size": 2, "before": second.context["page"].previous_cursor.token})
+    assert numbers(back) == newest_first[:2] and not back.context["page"].has_previous
+    assert numbers(client.get(url, {"page_size": 2, "page": 3})) == newest_first[4:]
+    assert numbers(client.get(url, {"page_size": 2, "after": "not-a-cursor"})) == newest_first[:2]
+
+
+def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch):
+    from hallservice.core import pagination
+
+    desk = people["desk"].staff_member
+    ServiceRequestFactory.create_batch(4, centre=desk.centre, helper=desk, matter=matter)
+    monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 3)
+    client.force_login(people["desk"])
+    page = client.get(reverse("requests:queue")).context["page"]
+    assert (page.count, page.count_exact) == (3, False)
 
 
 def test_htmx_search_returns_only_the_results(client, people, register):
@@ -143,3 +173,17 @@ def test_navigation_offers_the_request_pages(client, people, who, sees_register)
     for name in ["requests:queue", "requests:consultations", "requests:ledger", "requests:matter-list"]:
         assert f'href="{reverse(name)}"' in html
     assert (f'href="{reverse("requests:register")}"' in html) is sees_register
+
+
+@pytest.mark.parametrize("params", [{}, {"view": "overdue"}, {"view": "mine", "status": ["accepted"]}])
+def test_queue_and_api_list_stay_within_twelve_queries(client, people, desk_requests, params):
+    from tests.conftest import api_as
+
+    desk_requests(30, "accepted")
+    client.force_login(people["desk"])
+    client.get(reverse("requests:queue"), params)  # the first view of a session also stores its language
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("requests:queue"), params).status_code == 200
+    with CaptureQueriesContext(connection) as api:
+        assert api_as(people["desk"]).get("/api/v1/requests/", params).status_code == 200
+    assert len(page) <= 12 and len(api) <= 12, [q["sql"][:90] for q in page.captured_queries]

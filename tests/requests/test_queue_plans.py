@@ -1,0 +1,115 @@
+"""The queue's main query walks indexes, not the table (issue 17): EXPLAIN on PostgreSQL and on SQLite.
+
+A few thousand requests over several centres, ANALYZE for realistic statistics, and the planner left to choose
+(no ``enable_seqscan = off``): the query that finds a page of ids must not read the whole requests table, for the
+plain queue, each tab, a filter, the next page by cursor, and for an admin, who sees every centre.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from hallservice.core.pagination import Cursor, seek_sql
+from requests.models import ServiceRequest, Status
+from requests.selectors import request_filter, visibility_branches
+from tests.factories import DistrictFactory, ServiceRequestFactory, StaffMemberFactory, TownFactory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ROWS = 6000
+TABS = [
+    {},
+    {"view": "mine"},
+    {"view": "centre"},
+    {"view": "overdue"},
+    {"view": "deficient"},
+    {"status": ["applied"]},
+    {"kind": "agency", "view": "centre"},
+]
+
+
+@pytest.fixture
+def many_requests(hall, people, matter):
+    """ROWS requests over eight centres (the district a sixth of them), a few forwarded, then ANALYZE."""
+    district, town = hall["district"], hall["town"]
+    centres = [district, town, hall["village"]] + [
+        TownFactory(code=f"Z{i}", parent=DistrictFactory(code=f"Q{i}")) for i in range(5)
+    ]
+    helpers = [people["desk"].staff_member] + [StaffMemberFactory(centre=c) for c in centres[1:]]
+    template = ServiceRequestFactory(centre=district, helper=helpers[0], matter=matter)
+    statuses = [Status.APPLIED, Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.DELIVERED]
+    start = datetime(2024, 1, 1, 9, tzinfo=SHANGHAI)
+    rows = []
+    for n in range(ROWS):
+        at = n % len(centres)
+        centre = centres[at]
+        status = statuses[n % len(statuses)]
+        rows.append(
+            ServiceRequest(
+                number=f"PL-{n:06d}",
+                kind="agency" if n % 3 == 0 else "assist",
+                status=status,
+                applicant_name=f"申请人{n}",
+                applicant_phone_tail=f"{n % 10000:04d}",
+                matter=matter,
+                centre=district if at == 1 and n % 50 == 1 else centre,  # a few forwarded from the town
+                origin_centre=centre,
+                helper=helpers[at],
+                lead_department=template.lead_department,
+                lookup_code="PLAN2345",
+                created_by=template.created_by,
+                commission_signed=True,
+                deadline=None if status == Status.APPLIED else date(2026, 11, 1) + timedelta(days=n % 60),
+            )
+        )
+    made = ServiceRequest.objects.bulk_create(rows, batch_size=2000)
+    for n, req in enumerate(made):
+        req.applied_at = start + timedelta(minutes=17 * n)
+    ServiceRequest.objects.bulk_update(made, ["applied_at"], batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made
+
+
+def main_query(user, params: dict, *, cursor: Cursor | None = None) -> tuple[str, tuple]:
+    filter_set = request_filter(user=user, filters=params, restricted=False)
+    branches = visibility_branches(filter_set.qs, user=user)
+    return seek_sql(branches, key="applied_at", cursor=cursor, limit=26)
+
+
+def plan(sql: str, params: tuple, *, analyze: bool) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN {'(ANALYZE, BUFFERS) ' if analyze else ''}{sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(" ".join(str(col) for col in row) for row in cursor.fetchall())
+
+
+def cases(people, admin):
+    middle = Cursor(datetime(2025, 6, 1, tzinfo=SHANGHAI), 10**9)
+    for who in ("desk", "supervisor", "town_desk"):
+        for params in TABS:
+            yield who, people[who], params, None
+        yield who, people[who], {}, middle
+    yield "admin", admin, {}, None
+    yield "admin", admin, {}, middle
+
+
+def test_postgresql_plans_the_queue_with_indexes_only(require_postgres, many_requests, people, admin_user_role):
+    for who, user, params, cursor in cases(people, admin_user_role):
+        text = plan(*main_query(user, params, cursor=cursor), analyze=True)
+        assert "Seq Scan on requests_servicerequest" not in text, (who, params, cursor, text)
+
+
+def test_sqlite_plans_the_queue_with_indexes_only(many_requests, people, admin_user_role):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite plan")
+    for who, user, params, cursor in cases(people, admin_user_role):
+        text = plan(*main_query(user, params, cursor=cursor), analyze=False)
+        scans = [line for line in text.splitlines() if "SCAN" in line and "requests_servicerequest" in line]
+        assert not [line for line in scans if "USING" not in line], (who, params, cursor, text)
