@@ -151,17 +151,12 @@ class ConsultationAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).restrict(request.user)
 
 
-class KeyProjectEventInline(admin.TabularInline):
+class KeyProjectEventInline(ReadOnlyInline):
     """The project's history, read-only: who designated whom, instead of whom, when."""
 
     model = KeyProjectEvent
     fields = ["at", "verb", "actor", "agent", "previous_agent", "requests_moved", "note"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(KeyProject)

@@ -24,7 +24,7 @@ from django.utils import translation
 from complaints.models import ComplaintEvent
 from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
-from requests.models import Notification, RequestEvent
+from requests.models import KeyProjectEvent, Notification, RequestEvent
 from rosters.models import RosterEvent
 from supervision.models import IntegrityRecord
 from tests.factories import UserFactory
@@ -245,7 +245,16 @@ def test_staff_change_their_own_password_only_to_a_valid_one(client, front_desk_
 
 # --- The audit log is not editable through the admin -------------------------------------------------------
 
-AUDIT_MODELS = [RequestEvent, ComplaintEvent, TrainingEvent, RosterEvent, IntegrityRecord, Notification, LogEntry]
+AUDIT_MODELS = [
+    RequestEvent,
+    ComplaintEvent,
+    TrainingEvent,
+    RosterEvent,
+    KeyProjectEvent,
+    IntegrityRecord,
+    Notification,
+    LogEntry,
+]
 
 
 def test_every_event_model_is_on_the_audit_list():

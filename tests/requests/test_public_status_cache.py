@@ -14,7 +14,7 @@ from requests import services as svc
 from requests.models import Status
 from requests.services.public import request_status_url
 from rosters.models import Duty, PlanStatus, RosterEvent, RotationAssignment, RotationPlan
-from rosters.services import substitution_approve, substitution_request
+from rosters.services import substitution_approve, substitution_request, substitution_reverse
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory
@@ -123,20 +123,37 @@ def desk():
     return {"helper": helper, "colleague": colleague, "supervisor": supervisor, "request": req}
 
 
+def file_substitution(desk):
+    return substitution_request(
+        actor=desk["supervisor"],
+        absent_id=desk["colleague"].pk,
+        substitute_id=desk["helper"].pk,
+        day=MONDAY,
+        duty=Duty.WINDOW,
+        reason="病假",
+    )
+
+
 def test_the_desk_shown_follows_todays_substitution_at_once(client, desk, django_assert_max_num_queries):
+    # A substitution is filed with the supervision section (备案) and in effect at once; reversing it puts the
+    # planned desk back. Each shows on the next view of the cached page.
     with at(2026, 12, 7, hour=9):
         assert "A07" in view(client, desk["request"])  # not in the plan: the usual window
         with django_assert_max_num_queries(1):
             view(client, desk["request"])
-        sub = substitution_request(
-            actor=desk["supervisor"],
-            absent_id=desk["colleague"].pk,
-            substitute_id=desk["helper"].pk,
-            day=MONDAY,
-            duty=Duty.WINDOW,
-            reason="病假",
-        )
-        assert "A07" in view(client, desk["request"])  # filed, not approved: nothing changes yet
+        sub = file_substitution(desk)
+        page = view(client, desk["request"])
+        assert "C01" in page and "社保窗口" in page and "A07" not in page
+        substitution_reverse(actor=desk["supervisor"], substitution_id=sub.pk, note="未到岗")
+        assert "A07" in view(client, desk["request"])
+
+
+def test_with_approval_first_the_desk_changes_when_approved(client, desk, settings):
+    settings.SUBSTITUTION_NEEDS_APPROVAL = True
+    with at(2026, 12, 7, hour=9):
+        assert "A07" in view(client, desk["request"])
+        sub = file_substitution(desk)
+        assert "A07" in view(client, desk["request"])  # asked for, not approved: nothing changes yet
         substitution_approve(actor=desk["supervisor"], substitution_id=sub.pk)
         page = view(client, desk["request"])
     assert "C01" in page and "社保窗口" in page and "A07" not in page
