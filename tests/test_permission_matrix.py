@@ -364,7 +364,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:training-test-detail[draft]":       row(401, 404, 404, 200, 404, 404, 404),
     "api:training-test-close":               row(401, 403, 403, 409, 403, 403, 404),
     "api:training-test-publish":             row(401, 404, 404, 200, 404, 404, 404),
-    "api:training-test-start":               row(401, 201, 409, 409, 409, 409, 404),
+    "api:training-test-start":               row(401, 200, 409, 409, 409, 409, 404),  # her paper exists: handed back
     "api:training-paper-list":               row(401, 200, 200, 200, 200, 200, 200),
     "api:training-paper-detail":             row(401, 200, 404, 200, 404, 404, 404),
     "api:training-paper-answer":             row(401, 400, 404, 403, 404, 404, 404),

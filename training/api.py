@@ -496,11 +496,12 @@ class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewset
             MonthlyTestOutput(svc.monthly_test_close(actor=request.user, test_id=self.get_object().pk)).data
         )
 
-    @extend_schema(request=None, responses={201: PaperOutput})
+    @extend_schema(request=None, responses={201: PaperOutput, 200: PaperOutput})
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        paper = svc.attempt_start(actor=request.user, test_id=self.get_object().pk)
-        return Response(PaperOutput(paper).data, status=status.HTTP_201_CREATED)
+        """201 with the paper drawn now; 200 with the same paper when it was started before (issue 20, item 9)."""
+        paper, drawn = svc.attempt_start_or_resume(actor=request.user, test_id=self.get_object().pk)
+        return Response(PaperOutput(paper).data, status=status.HTTP_201_CREATED if drawn else status.HTTP_200_OK)
 
 
 class PaperViewSet(viewsets.ReadOnlyModelViewSet):

@@ -98,6 +98,10 @@ def test_taking_a_test_through_the_api_never_shows_the_answers_before_submission
         started = helper.post(f"{BASE}/tests/{published_test.pk}/start/")
         assert started.status_code == 201
         paper = started.json()
+        # Starting again hands back the same paper: 200, nothing new created (issue 20, item 9).
+        again = helper.post(f"{BASE}/tests/{published_test.pk}/start/")
+        assert again.status_code == 200 and again.json()["id"] == paper["id"]
+        assert Attempt.objects.filter(test=published_test).count() == 1
         assert len(paper["questions"]) == 10
         text = json.dumps(paper, ensure_ascii=False)
         assert '"correct"' not in text and '"is_correct"' not in text and "explanation" not in text

@@ -7,7 +7,14 @@ attempts.py      taking a test: start (the draw), answer, submit, time running o
 consequences.py  study days and recommendations after a test closes
 """
 
-from .attempts import attempt_answer, attempt_expire_overdue, attempt_save_answers, attempt_start, attempt_submit
+from .attempts import (
+    attempt_answer,
+    attempt_expire_overdue,
+    attempt_save_answers,
+    attempt_start,
+    attempt_start_or_resume,
+    attempt_submit,
+)
 from .bank import (
     ImportRefused,
     ImportResult,
@@ -42,6 +49,7 @@ __all__ = [
     "attempt_expire_overdue",
     "attempt_save_answers",
     "attempt_start",
+    "attempt_start_or_resume",
     "attempt_submit",
     "attendance_record",
     "monthly_test_apply_consequences",

@@ -33,9 +33,14 @@ def grace() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "TRAINING_SUBMIT_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
 
 
-@transaction.atomic
 def attempt_start(*, actor, test_id: int) -> Attempt:
     """Draw the person's paper and start the clock; starting again returns the same attempt."""
+    return attempt_start_or_resume(actor=actor, test_id=test_id)[0]
+
+
+@transaction.atomic
+def attempt_start_or_resume(*, actor, test_id: int) -> tuple[Attempt, bool]:
+    """The person's attempt, and whether this call drew it (False: an attempt started earlier is handed back)."""
     member = staff_of(actor)
     # The test row is locked so that a double click does not draw two papers, and a close waits for us; "no key"
     # so that others' hand-ins may still insert rows referencing the test meanwhile (see exams._lock).
@@ -49,7 +54,7 @@ def attempt_start(*, actor, test_id: int) -> Attempt:
         raise PermissionDenied(_("This test is for another centre's staff."))
     existing = Attempt.objects.filter(test=test, staff=member).first()
     if existing is not None:
-        return existing
+        return existing, False
     now = timezone.now()
     if not test.is_open_at(now):
         raise TransitionNotAllowed(
@@ -79,7 +84,7 @@ def attempt_start(*, actor, test_id: int) -> Attempt:
         ]
     )
     record_event(centre_id=test.centre_id, actor=actor, verb="attempt_started", note=member.name, test=test)
-    return attempt
+    return attempt, True
 
 
 def _lock_own(actor, attempt_id: int) -> Attempt:
