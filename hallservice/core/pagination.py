@@ -19,7 +19,7 @@ import binascii
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -325,7 +325,9 @@ class SeekPagination(BasePagination):
         return min(max(int(size), 1), self.max_page_size) if size.isdigit() else self.page_size
 
     def paginate_queryset(self, queryset, request, view=None):  # pragma: no cover - the view calls use_page
-        raise NotImplementedError("SeekPagination pages through branches: call seek_page and use_page")
+        # A programming error, not a missing feature: one queryset cannot be paged by seek (the visibility
+        # branches are), so DRF's generic path is refused and the view pages with seek_page and use_page.
+        raise ImproperlyConfigured("SeekPagination pages through branches: call seek_page and use_page")
 
     def use_page(self, page: SeekPage, request) -> None:
         self.page, self.request = page, request
