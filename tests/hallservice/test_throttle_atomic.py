@@ -55,8 +55,12 @@ def test_forty_parallel_wrong_lookup_codes_evaluate_at_most_the_limit(monkeypatc
     calls, statuses = counted_race(monkeypatch, "requests.public.views.lookup", 40, wrong_code)
     # The number's limit, plus at most the one comparison a fresh address gets on a locked number (item 15: the
     # racer that was this address's first attempt may find the number locked by the others and still try once).
+    # That extra comparison, made on a locked number with a wrong code, is answered 429 like the other refusals, so
+    # the 404s are the comparisons less at most that one.
     assert calls <= limit + 1
-    assert statuses.count(404) == calls and statuses.count(429) == 40 - calls
+    assert statuses.count(404) + statuses.count(429) == 40
+    assert statuses.count(404) <= limit
+    assert calls - statuses.count(404) in (0, 1)
 
 
 def test_thirty_parallel_wrong_passwords_are_checked_at_most_the_limit(monkeypatch, settings, hall):
