@@ -71,9 +71,11 @@ def key_project_designate_agent(*, actor, project_id: int, agent_id: int, reason
     ensure_perm(
         actor, "requests.designate_key_project_agent", _("Only a bureau leader may designate a key project's agent.")
     )
-    project = KeyProject.objects.restrict(actor).select_for_update().filter(pk=project_id).first()
-    if project is None:
+    # Visibility first, then the lock by key alone: for some roles restrict() joins the centre's parent with an
+    # outer join, and PostgreSQL refuses FOR UPDATE on the nullable side of one.
+    if not KeyProject.objects.restrict(actor).filter(pk=project_id).exists():
         raise PermissionDenied(_("This key project is not yours to see."))
+    project = KeyProject.objects.select_for_update(of=("self",)).get(pk=project_id)
     agent = designatable_agents(project=project).filter(pk=agent_id).first() if agent_id else None
     if agent is None:
         raise DomainError(
@@ -161,6 +163,13 @@ def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> 
     req.save(update_fields=["key_project", "updated_at"])
     record_event(req, actor=actor, verb="key_project_linked", note=project.name)
     agent = project.agent
-    if agent is not None and agent.pk != req.helper_id and agent.centre_id in (req.centre_id, req.origin_centre_id):
+    # Only a request not yet handed over follows the agent, as when the agent changes: a delivered, refused or
+    # terminated request keeps the helper who carried it, and its applicant is not told of a new one.
+    if (
+        agent is not None
+        and req.status in FOLLOWING_STATUSES
+        and agent.pk != req.helper_id
+        and agent.centre_id in (req.centre_id, req.origin_centre_id)
+    ):
         _make_helper(req, agent, actor=actor, reason=_("Agent of key project “%(name)s”") % {"name": project.name})
     return req

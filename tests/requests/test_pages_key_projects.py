@@ -215,3 +215,39 @@ def test_the_admin_shows_the_history_and_keeps_the_agent_read_only(client, peopl
     page = client.get(reverse("admin:requests_keyproject_change", args=[project.pk])).content.decode()
     assert "孙局长" in page or "bureau" in page
     assert 'name="agent"' not in page
+
+
+def test_a_bureau_leader_who_is_also_a_supervisor_designates(people, bureau, project):
+    """The supervisor's scope joins the centre's parent with an outer join; the project is locked by key alone, so
+    PostgreSQL does not refuse FOR UPDATE on the join's nullable side (this ran into a 500 there)."""
+    leader = bureau["leader"]
+    leader.groups.add(Group.objects.get(name=Role.SUPERVISOR))
+    svc.key_project_designate_agent(actor=leader, project_id=project.pk, agent_id=bureau["second"].staff_member.pk)
+    assert KeyProject.objects.get(pk=project.pk).agent == bureau["second"].staff_member
+
+
+@pytest.mark.parametrize("ending", ["refused", "terminated", "delivered"])
+def test_linking_a_request_already_handed_over_or_ended_keeps_its_helper(
+    register, people, bureau, project, immediate_matter, ending
+):
+    """Only requests not yet handed over follow the agent, whether the link or the designation comes first: a closed
+    request keeps the helper who carried it and its applicant is not told of a new one."""
+    svc.key_project_designate_agent(
+        actor=bureau["leader"], project_id=project.pk, agent_id=bureau["second"].staff_member.pk
+    )
+    if ending == "refused":
+        req = register()
+        svc.request_refuse(actor=people["desk"], request_id=req.pk, reason="不属于帮办代办范围")
+    elif ending == "terminated":
+        req = _accepted(register, people)
+        svc.request_terminate(actor=people["leader"], request_id=req.pk, reason="withdrawn")
+    else:
+        req = register(matter=immediate_matter)
+        svc.request_accept(actor=people["desk"], request_id=req.pk)
+        svc.request_deliver(actor=people["desk"], request_id=req.pk, method="on_the_spot", signer="张三", result="x")
+    helper = ServiceRequest.objects.get(pk=req.pk).helper
+    svc.request_link_key_project(actor=people["leader"], request_id=req.pk, key_project_id=project.pk)
+    req = ServiceRequest.objects.get(pk=req.pk)
+    assert req.key_project == project and req.helper == helper
+    assert not req.events.filter(verb="reassigned").exists()
+    assert not Assignment.objects.filter(request=req, helper=bureau["second"].staff_member).exists()
