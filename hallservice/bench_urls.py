@@ -21,14 +21,17 @@ from .urls import urlpatterns as site_urlpatterns
 # Like render() with a template file (and its context processors), without adding a file to templates/.
 CEILING_TEMPLATE = """<!doctype html>
 <html><head><title>{{ req.number }}</title></head>
-<body><h1>{{ req.number }} {{ req.applicant_name }}</h1>
+<body><h1>{{ req.number }}</h1>
 <p>{{ req.get_status_display }} · {{ req.applied_at|date:"Y-m-d H:i" }}</p></body></html>
 """
 
 
 @require_GET
 def ceiling(request, pk: int):
-    """One request by primary key, rendered by a tiny template: the floor under every page's time."""
+    """One request by primary key, rendered by a tiny template: the floor under every page's time.
+
+    No login in front of it, so it shows nothing personal: the number and the status only.
+    """
     req = get_object_or_404(ServiceRequest, pk=pk)
     return HttpResponse(_ceiling_template().render({"req": req}, request))
 

@@ -405,7 +405,10 @@ class AttemptQuerySet(CentreScopedQuerySet):
         member = getattr(user, "staff_member", None)
         own = Q(staff_id=member.pk) if member is not None else Q(pk__in=[])
         if user.has_perm("training.manage_tests") or user.has_perm("training.view_training_reports"):
-            return self.filter(self.centre_q(user, via=via) | own)
+            centres = self.centre_q(user, via=via)
+            if not centres:  # every centre (an admin): an empty Q OR'ed with ``own`` would narrow to their own
+                return self.all()
+            return self.filter(centres | own)
         return self.filter(own)
 
     def graded(self) -> AttemptQuerySet:

@@ -18,6 +18,7 @@ def test_ceiling_shows_one_request_with_one_query(client):
 
     assert response.status_code == 200
     assert req.number in response.content.decode()
+    assert req.applicant_name not in response.content.decode()  # no login in front of it: nothing personal
     assert len(queries) == 1
 
 

@@ -4,6 +4,7 @@ and scores, with the error answers; a paper in progress never carries its correc
 import json
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests import conftest as shared
 from training.models import Attempt, AttemptStatus, Option, Question, SessionStatus
@@ -193,3 +194,18 @@ def test_the_schema_documents_the_training_endpoints(client, people):
         "attendance/",
     ):
         assert f"/api/v1/training/{path}" in schema["paths"], path
+
+
+def test_a_superuser_sees_every_centres_handed_in_papers(people, published_test, admin_user):
+    """A superuser's scope is every centre (an empty condition): OR'ed with "one's own" it must not shrink to it
+    (before, a superuser saw no paper at all)."""
+    take_test(people["helpers"][0], published_test, 3)
+    take_test(people["helpers"][1], published_test, 1)
+    papers = set(Attempt.objects.graded().values_list("pk", flat=True))
+    assert len(papers) == 2
+    assert set(Attempt.objects.restrict(admin_user).values_list("pk", flat=True)) == papers
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    listed = client.get("/api/v1/training/papers/").json()
+    rows = listed.get("results", listed) if isinstance(listed, dict) else listed
+    assert {row["id"] for row in rows} == papers
