@@ -23,6 +23,7 @@ from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -269,7 +270,10 @@ def seek_page(
     number = None
     if cursor_after is None and cursor_before is None:
         number = int(page) if (page or "").isdigit() and int(page) > 0 else 1
-        number = min(number, MAX_OFFSET // per_page + 1)
+        if number > MAX_OFFSET // per_page + 1:
+            # Refused, not capped: a client counting pages would get an earlier page's rows again under the number
+            # it asked for, and never reach the end.
+            raise Http404(f"Page numbers reach the first {MAX_OFFSET} rows; follow `next` beyond them.")
     forwards = cursor_before is None
     offset = (number - 1) * per_page if number else 0
     threshold = COUNT_THRESHOLD if threshold is None else threshold

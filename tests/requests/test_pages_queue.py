@@ -121,7 +121,26 @@ def test_page_size_is_capped_and_pages_keep_the_filters(client, people, matter):
     assert len(page) == 2 and page.has_next and not page.has_previous and page.count == 3
     pager = response.content.decode().split('class="pager"')[1]
     assert "kind=agency" in pager and f"after={page.next_cursor.token}" in pager
-    assert client.get(reverse("requests:queue"), {"page_size": "x", "page": "99"}).status_code == 200
+    assert client.get(reverse("requests:queue"), {"page_size": "x", "page": "9"}).status_code == 200
+
+
+def test_a_page_number_beyond_the_numbered_pages_is_refused_not_capped(client, people, matter):
+    """Page numbers reach the first MAX_OFFSET rows. Beyond them the answer is a 404, on the page and in the API:
+    capped, a client counting pages would get an earlier page's rows again under the number it asked for."""
+    from rest_framework.test import APIClient
+
+    from hallservice.core.pagination import MAX_OFFSET
+
+    desk = people["desk"].staff_member
+    ServiceRequestFactory.create_batch(3, centre=desk.centre, helper=desk, matter=matter)
+    client.force_login(people["desk"])
+    last = MAX_OFFSET // 50 + 1
+    assert client.get(reverse("requests:queue"), {"page_size": 50, "page": last}).status_code == 200
+    assert client.get(reverse("requests:queue"), {"page_size": 50, "page": last + 1}).status_code == 404
+    api = APIClient()
+    api.force_authenticate(people["desk"])
+    assert api.get("/api/v1/requests/", {"page_size": 50, "page": last}).status_code == 200
+    assert api.get("/api/v1/requests/", {"page_size": 50, "page": last + 1}).status_code == 404
 
 
 def test_next_and_previous_pages_follow_cursors_and_the_first_pages_keep_numbers(client, people, matter):
