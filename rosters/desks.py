@@ -28,9 +28,9 @@ from staff.models import ServiceCentre, StaffMember
 from .models import (
     CheckIn,
     CheckInStatus,
+    DeskVersion,
     Duty,
     HelpAreaTurn,
-    RosterEvent,
     RotationAssignment,
     RotationCover,
     Substitution,
@@ -83,15 +83,7 @@ def todays_desk(*, helper: StaffMember, centre: ServiceCentre | None = None, day
 
 def desk_version(centre_id):
     """A subquery that changes whenever the desks of a centre may change: every roster write (publishing,
-    substitutions, covers, turns, unavailability, check-ins) records a RosterEvent of its centre
-    (rosters.services.common.record_event), so the newest one's id versions what ``todays_desk`` reads. The
-    citizens' status page keys its cache on it; ``centre_id`` is an expression of the outer query.
-
-    Filtered by a range of one centre and ordered by centre and id, so that PostgreSQL walks the (centre, id)
-    index (one probe): with ``centre_id = …`` it may walk the primary key backwards instead, which reads the whole
-    table for a centre that has no roster events."""
-    return (
-        RosterEvent.objects.filter(centre_id__gte=centre_id, centre_id__lte=centre_id)
-        .order_by("-centre_id", "-pk")
-        .values("pk")[:1]
-    )
+    substitutions, covers, turns, unavailability, check-ins) raises the centre's DeskVersion, in commit order. The
+    citizens' status page keys its cache on it; ``centre_id`` is an expression of the outer query. One probe of
+    the primary key; NULL for a centre that has never had a roster write."""
+    return DeskVersion.objects.filter(centre_id=centre_id).values("number")[:1]

@@ -465,8 +465,25 @@ class RosterEvent(CentreEvent):
     class Meta(CentreEvent.Meta):
         verbose_name = _("roster event")
         verbose_name_plural = _("roster events")
-        indexes = [
-            # The newest event of a centre versions its desks for the citizens' status page (rosters.desks.
-            # desk_version): one probe of this index on every status view, however long the history grows.
-            models.Index(fields=["centre", "id"], name="rosterevent_centre_latest"),
-        ]
+
+
+class DeskVersion(models.Model):
+    """A centre's roster version, raised with every roster event (rosters.services.common.record_event); the
+    citizens' status page keys its cached desk on it (rosters.desks.desk_version).
+
+    A counter, not the newest event's id: ids are taken when a row is inserted, not when it commits, so a change
+    that commits after a later-numbered one would leave the newest id unchanged and the cached page stale. The
+    counter's row lock makes every raise wait for the one before it to commit, so the version moves in commit order.
+    """
+
+    centre = models.OneToOneField(
+        "staff.ServiceCentre", primary_key=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("centre")
+    )
+    number = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("desk version")
+        verbose_name_plural = _("desk versions")
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.number}"

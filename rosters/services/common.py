@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, TransitionNotAllowed
 
-from ..models import PLAN_TRANSITIONS, PlanStatus, RosterEvent, RotationPlan
+from ..models import PLAN_TRANSITIONS, DeskVersion, PlanStatus, RosterEvent, RotationPlan
 
 
 def require(value, message: str, *, field: str) -> None:
@@ -36,5 +37,16 @@ def ensure_plan_transition(plan: RotationPlan, target: str) -> None:
 
 
 def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:
-    """One row of the centre's roster history; ``fields``: note, plan, substitution."""
+    """One row of the centre's roster history; ``fields``: note, plan, substitution. Every roster write comes
+    here, so it also raises the centre's desk version (see DeskVersion)."""
+    _raise_desk_version(centre_id)
     return RosterEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)
+
+
+def _raise_desk_version(centre_id: int) -> None:
+    raised = DeskVersion.objects.filter(centre_id=centre_id).update(number=F("number") + 1)
+    if not raised:
+        # The centre's first roster write: the row may be inserted by a racer at the same moment; the insert waits
+        # for it and gives way, and the raise below then counts this write too.
+        DeskVersion.objects.bulk_create([DeskVersion(centre_id=centre_id)], ignore_conflicts=True)
+        DeskVersion.objects.filter(centre_id=centre_id).update(number=F("number") + 1)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from hallservice.core.actors import SYSTEM
 from hallservice.core.calendar import calendar_override_save
 from requests import services as svc
 from requests.models import Status
@@ -202,14 +203,12 @@ def test_a_wrong_code_costs_the_same_lookup_and_the_form_again(client, django_as
 
 
 def test_the_version_query_probes_indexes_on_postgresql(require_postgres, client, desk):
-    """The roster's version is one probe of the (centre, id) index even for a centre without roster events; a
-    walk of the primary key backwards would read every roster event of every centre."""
+    """The roster's version is one probe of its counter's primary key, however long any centre's history."""
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from requests.services.public import request_public_version
 
-    # Another centre's long history, none of the helper's centre: the case where the primary key's walk is chosen.
     other = StaffMemberFactory().centre
     RosterEvent.objects.bulk_create(RosterEvent(centre=other, verb="checked_in") for _i in range(20000))
     with CaptureQueriesContext(connection) as queries:
@@ -220,6 +219,55 @@ def test_the_version_query_probes_indexes_on_postgresql(require_postgres, client
         cursor.execute("SET LOCAL enable_seqscan = off")  # the other tables are tiny: ask for the plan at scale
         cursor.execute("EXPLAIN " + query["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "rosterevent_centre_latest" in plan, plan
-    assert "rosters_rosterevent_pkey" not in plan, plan
+    assert "rosters_deskversion_pkey" in plan, plan
+    assert "rosters_rosterevent" not in plan, plan
     assert "Seq Scan on requests_requestevent" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_version_moves_in_commit_order(require_postgres, desk):
+    """A roster write that commits after a later one still changes the version: the second writer's raise waits
+    for the first to commit (before, the newest event's id versioned the desks, and an event numbered earlier but
+    committed later left it unchanged, so the status page kept showing the old desk)."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from rosters.models import DeskVersion
+    from rosters.services.common import record_event
+
+    centre_id = desk["helper"].centre_id
+    record_event(centre_id=centre_id, actor=SYSTEM, verb="checked_in")
+    before = DeskVersion.objects.get(centre_id=centre_id).number
+    first_wrote, release, second_done = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                record_event(centre_id=centre_id, actor=SYSTEM, verb="substitution_filed")
+                first_wrote.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_wrote.wait(10)
+            with transaction.atomic():
+                record_event(centre_id=centre_id, actor=SYSTEM, verb="checked_in")
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    assert first_wrote.wait(10)
+    # The second writer waits for the first: it cannot commit a version the first's commit would not change.
+    assert not second_done.wait(1)
+    assert DeskVersion.objects.get(centre_id=centre_id).number == before
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert second_done.is_set()
+    assert DeskVersion.objects.get(centre_id=centre_id).number == before + 2
