@@ -2,14 +2,18 @@
 
 Serializers check the shape of the input; the services decide. Another centre's object is a 404 (querysets are
 scoped), a missing permission a 403, an action the state does not allow a 409, bad input a 400 with field
-messages (the project's exception handler maps the services' errors). A paper in progress never carries its
-correct options: `selectors.attempt_paper` adds them only once it is graded.
+messages (the project's exception handler maps the services' errors). A paper never carries its correct options,
+whether each answer was right or the explanations before it is graded and its test has closed for everyone
+(`selectors.attempt_paper`, `selectors.review_is_open`): until then colleagues may still be taking the test.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -389,7 +393,9 @@ class OptionShown(serializers.Serializer):
     letter = serializers.CharField()
     text = serializers.CharField()
     chosen = serializers.BooleanField()
-    correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
+    correct = serializers.BooleanField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
 
 
 class PaperQuestion(serializers.Serializer):
@@ -400,14 +406,22 @@ class PaperQuestion(serializers.Serializer):
     topic = serializers.CharField()
     options = OptionShown(many=True)
     answered = serializers.BooleanField()
-    is_correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
-    explanation = serializers.CharField(required=False, help_text="Only once the paper is graded")
+    is_correct = serializers.BooleanField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
+    explanation = serializers.CharField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
 
 
 class PaperOutput(serializers.ModelSerializer):
     status = AttemptStatusField(read_only=True)
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     questions = serializers.SerializerMethodField()
+    review_open = serializers.SerializerMethodField(
+        help_text="Whether the correct answers and explanations are shown: once the test has closed for everyone"
+    )
+    review_opens_at = serializers.SerializerMethodField(help_text="When the review opens")
 
     class Meta:
         model = Attempt
@@ -423,12 +437,27 @@ class PaperOutput(serializers.ModelSerializer):
             "correct_count",
             "score",
             "passed",
+            "review_open",
+            "review_opens_at",
             "questions",
         ]
 
     @extend_schema_field(PaperQuestion(many=True))
     def get_questions(self, obj) -> list:
-        return selectors.attempt_paper(obj)
+        return selectors.attempt_paper(obj, now=self._now())
+
+    def get_review_open(self, obj) -> bool:
+        return obj.is_graded and selectors.review_is_open(obj.test, self._now())
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_review_opens_at(self, obj) -> str:
+        return serializers.DateTimeField().to_representation(selectors.review_opens_at(obj.test))
+
+    def _now(self) -> datetime:
+        # One moment for the whole response: the flag and the questions must agree.
+        if "now" not in self.context:
+            self.context["now"] = timezone.now()
+        return self.context["now"]
 
 
 class AnswerInput(serializers.Serializer):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +17,7 @@ from hallservice.core.months import add_months, month_end, month_start, months_b
 from staff.models import ServiceCentre, StaffKind, StaffMember
 
 from .draw import PoolQuestion, distinct_per_topic
+from .grading import grace
 from .models import (
     GRADED_STATUSES,
     Attempt,
@@ -161,17 +162,37 @@ def open_tests_for(member: StaffMember, now=None) -> list[tuple[MonthlyTest, Att
     return [(t, attempts.get(t.pk)) for t in tests]
 
 
-def attempt_paper(attempt: Attempt) -> list[dict]:
+def review_opens_at(test: MonthlyTest) -> datetime:
+    """When the correct answers and explanations of a test's papers may be shown: once the test has closed for
+    everyone (issue 20, item 1). A colleague may still be taking the same test until its window ends, so a review
+    shown right after one person's hand-in would pass the answers on. Papers are accepted until the window's end
+    plus the hand-in grace (a deadline never lies past the window's end), so that is when the review opens; a
+    test the supervision section closed early is over for everyone at once (closing grades the open papers).
+
+    Seed 000 四.2: "每月考核制度。每月整理汇总业务培训内容，抽取内容进行考核" — one test for all the centre's helpers, so
+    its answers stay closed until the last of them can no longer hand in."""
+    if test.status == MonthlyTestStatus.CLOSED and test.closed_at is not None:
+        return min(test.closed_at, test.closes_at + grace())
+    return test.closes_at + grace()
+
+
+def review_is_open(test: MonthlyTest, now: datetime | None = None) -> bool:
+    return test.status == MonthlyTestStatus.CLOSED or (now or timezone.now()) >= review_opens_at(test)
+
+
+def attempt_paper(attempt: Attempt, *, now: datetime | None = None) -> list[dict]:
     """The questions of an attempt as the person sees them: text and options in their order, what they chose.
 
-    Correct options and explanations are added only once the attempt is graded — the test page must not be
-    able to leak them (see tests/training/test_browser_no_leak.py).
+    Which options are correct, whether each answer was right and the explanations are added only once the
+    attempt is graded AND the test has closed for everyone (`review_is_open`): before that the test page must
+    not leak them (tests/training/test_browser_no_leak.py), nor may a handed-in paper pass them on to colleagues
+    still taking the test (tests/training/test_review_after_close.py).
     """
     rows = list(attempt.questions.select_related("question", "question__topic").order_by("position"))
     options = {
         o.pk: o for o in Option.objects.filter(question_id__in=[r.question_id for r in rows]).order_by("position")
     }
-    graded = attempt.is_graded
+    graded = attempt.is_graded and review_is_open(attempt.test, now)
     paper = []
     for row in rows:
         q = row.question
