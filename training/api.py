@@ -578,10 +578,30 @@ class ScoreOutput(serializers.ModelSerializer):
     centre = serializers.IntegerField(source="test.centre_id", read_only=True)
     month = serializers.DateField(source="test.month", read_only=True)
     study_day = serializers.DateField(source="study_day.day", read_only=True, default=None, allow_null=True)
+    excused = serializers.SerializerMethodField(
+        help_text="Excused (on leave or off-post study over the whole test window, or excused by the supervision "
+        "section): no score, not a fail"
+    )
 
     class Meta:
         model = Attempt
-        fields = ["id", "test", "centre", "month", "staff", "staff_name", "status", "score", "passed", "study_day"]
+        fields = [
+            "id",
+            "test",
+            "centre",
+            "month",
+            "staff",
+            "staff_name",
+            "status",
+            "score",
+            "passed",
+            "excused",
+            "note",
+            "study_day",
+        ]
+
+    def get_excused(self, obj) -> bool:
+        return obj.status == AttemptStatus.EXCUSED
 
 
 class ScoreFilter(django_filters.FilterSet):
@@ -598,7 +618,8 @@ class ScoreFilter(django_filters.FilterSet):
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
-    """Graded papers: one's own, or the centres' for report readers."""
+    """Graded and excused papers: one's own, or the centres' for report readers. An excused paper has no score
+    and `passed` null: it is not a fail."""
 
     serializer_class = ScoreOutput
     filterset_class = ScoreFilter
@@ -606,7 +627,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Attempt.objects.restrict(self.request.user)
-            .graded()
+            .with_result()
             .select_related("staff", "test", "study_day")
             .order_by("-test__month", "staff__name")
         )
