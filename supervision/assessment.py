@@ -44,7 +44,7 @@ A component without enough data is left out and the others are scaled up to 100.
 count weigh less than 50 together, there is too little to go on: no score and no grade ("—"), never a
 misleading number. Grade: 90 or more Excellent (优秀), 75 or more Pass (合格), 60 or more Basic pass (基本合格),
 below 60 Fail (不合格); a standing record of asking for fees or accepting gifts is a Fail whatever the score
-(一票否决).
+(一票否决, ``AssessmentRow.grade``), said beside the weights on the page and on the row it fails.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ UPHELD_COMPLAINT_DEDUCTION = 5
 INTEGRITY_DEDUCTION = 10
 ABSENCE_DEDUCTION = 3
 MINIMUM_WEIGHT = 50
-# A standing record of these kinds fails the year whatever the score (一票否决).
+# A standing record of these kinds fails the year whatever the score (一票否决; see AssessmentRow.grade). A record
+# revoked on review is not standing (IntegrityRecord.objects.standing) and vetoes nothing.
 VETO_KINDS = (IntegrityKind.FEES, IntegrityKind.GIFTS)
 
 
@@ -228,9 +229,20 @@ class AssessmentRow:
         return max(Decimal(0), min(Decimal(100), raw)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
     @property
+    def vetoed(self) -> bool:
+        """A standing record of asking for fees or accepting gifts in the year: the year is failed."""
+        return self.veto_records > 0
+
+    @property
     def grade(self) -> str:
-        """A key of GRADE_LABELS, or "" when there is no score (and no breach that fails the year anyway)."""
-        if self.veto_records:
+        """A key of GRADE_LABELS, or "" when there is no score (and no breach that fails the year anyway).
+
+        Integrity veto (issue 20, item 3): seed 000 五.3 "帮办代办工作的办理情况和评议结果纳入年度考核，如出现收取费用、
+        收受礼品、吃拿卡要等违反规定行为的，一经发现即按有关规定处理" (seed 004 廉洁服务: "不应接受任何形式的礼品、宴请或以
+        各种名目索取办事费用"). A standing record of such a breach (``VETO_KINDS``) fails the year whatever the score,
+        which stays shown beside it; a record revoked on review does not count.
+        """
+        if self.vetoed:
             return Grade.FAIL
         score = self.score
         if score is None:
@@ -243,6 +255,13 @@ class AssessmentRow:
     @property
     def grade_label(self) -> str:
         return str(GRADE_LABELS[self.grade]) if self.grade else ""
+
+    @property
+    def grade_shown(self) -> str:
+        """The grade as the table and the spreadsheet give it, with the veto named when it decided the grade."""
+        if self.vetoed:
+            return _("%(grade)s (integrity veto)") % {"grade": self.grade_label}
+        return self.grade_label
 
 
 # Sortable columns: the key in the query string → how a row sorts (None sorts last either way).
@@ -555,8 +574,21 @@ def weight_table() -> list[tuple[str, str, str]]:
         (_("Upheld complaint"), f"−{UPHELD_COMPLAINT_DEDUCTION}", each),
         (_("Standing integrity record"), f"−{INTEGRITY_DEDUCTION}", each),
         (_("Absence (a working day without check-in)"), f"−{ABSENCE_DEDUCTION}", each),
+        (
+            _("Standing record of asking for fees or accepting gifts"),
+            str(GRADE_LABELS[Grade.FAIL]),
+            _("whatever the score"),
+        ),
     ]
     return rows
+
+
+def veto_note() -> str:
+    """The integrity veto in one sentence, beside the weights (see ``AssessmentRow.grade``)."""
+    return _(
+        "Integrity veto (seed 000 五.3): a standing record in the year of asking for fees or accepting gifts or meals "
+        "makes the annual assessment a Fail whatever the score; a record revoked on review does not count."
+    )
 
 
 def formula_note() -> str:
@@ -598,7 +630,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", gettext_lazy("Name"), lambda r: r.staff.name, 12),
     Column("centre", gettext_lazy("Centre"), lambda r: r.staff.centre.name, 22),
     Column("score", gettext_lazy("Score"), lambda r: r.score, 8),
-    Column("grade", gettext_lazy("Grade"), lambda r: r.grade_label or None, 10),
+    Column("grade", gettext_lazy("Grade"), lambda r: r.grade_shown or None, 14),
     Column("requests", gettext_lazy("Requests"), lambda r: r.requests),
     Column("completed", gettext_lazy("Completed"), lambda r: r.completed),
     Column("on_time_rate", gettext_lazy("On time (%)"), lambda r: r.on_time_rate),

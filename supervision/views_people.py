@@ -71,6 +71,7 @@ def _invalid_filter(request, form):
         "form": form,
         "formula": assessment.formula_note(),
         "weights": assessment.weight_table(),
+        "veto": assessment.veto_note(),
         "rows": [],
         "headers": _headers(assessment.DEFAULT_SORT),
     }
@@ -105,6 +106,7 @@ def assessment_list(request):
         "form": form,
         "formula": assessment.formula_note(),
         "weights": assessment.weight_table(),
+        "veto": assessment.veto_note(),
         "rows": [(row, assessment.table_cells(row)) for row in rows],
         "headers": _headers(scope["sort"]),
         "graded": sum(1 for row in rows if row.grade),

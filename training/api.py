@@ -2,14 +2,18 @@
 
 Serializers check the shape of the input; the services decide. Another centre's object is a 404 (querysets are
 scoped), a missing permission a 403, an action the state does not allow a 409, bad input a 400 with field
-messages (the project's exception handler maps the services' errors). A paper in progress never carries its
-correct options: `selectors.attempt_paper` adds them only once it is graded.
+messages (the project's exception handler maps the services' errors). A paper never carries its correct options,
+whether each answer was right or the explanations before it is graded and its test has closed for everyone
+(`selectors.attempt_paper`, `selectors.review_is_open`): until then colleagues may still be taking the test.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -389,7 +393,9 @@ class OptionShown(serializers.Serializer):
     letter = serializers.CharField()
     text = serializers.CharField()
     chosen = serializers.BooleanField()
-    correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
+    correct = serializers.BooleanField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
 
 
 class PaperQuestion(serializers.Serializer):
@@ -400,14 +406,22 @@ class PaperQuestion(serializers.Serializer):
     topic = serializers.CharField()
     options = OptionShown(many=True)
     answered = serializers.BooleanField()
-    is_correct = serializers.BooleanField(required=False, help_text="Only once the paper is graded")
-    explanation = serializers.CharField(required=False, help_text="Only once the paper is graded")
+    is_correct = serializers.BooleanField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
+    explanation = serializers.CharField(
+        required=False, help_text="Only once the paper is graded and the test has closed for everyone"
+    )
 
 
 class PaperOutput(serializers.ModelSerializer):
     status = AttemptStatusField(read_only=True)
     staff_name = serializers.CharField(source="staff.name", read_only=True)
     questions = serializers.SerializerMethodField()
+    review_open = serializers.SerializerMethodField(
+        help_text="Whether the correct answers and explanations are shown: once the test has closed for everyone"
+    )
+    review_opens_at = serializers.SerializerMethodField(help_text="When the review opens")
 
     class Meta:
         model = Attempt
@@ -423,12 +437,27 @@ class PaperOutput(serializers.ModelSerializer):
             "correct_count",
             "score",
             "passed",
+            "review_open",
+            "review_opens_at",
             "questions",
         ]
 
     @extend_schema_field(PaperQuestion(many=True))
     def get_questions(self, obj) -> list:
-        return selectors.attempt_paper(obj)
+        return selectors.attempt_paper(obj, now=self._now())
+
+    def get_review_open(self, obj) -> bool:
+        return obj.is_graded and selectors.review_is_open(obj.test, self._now())
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_review_opens_at(self, obj) -> str:
+        return serializers.DateTimeField().to_representation(selectors.review_opens_at(obj.test))
+
+    def _now(self) -> datetime:
+        # One moment for the whole response: the flag and the questions must agree.
+        if "now" not in self.context:
+            self.context["now"] = timezone.now()
+        return self.context["now"]
 
 
 class AnswerInput(serializers.Serializer):
@@ -549,10 +578,30 @@ class ScoreOutput(serializers.ModelSerializer):
     centre = serializers.IntegerField(source="test.centre_id", read_only=True)
     month = serializers.DateField(source="test.month", read_only=True)
     study_day = serializers.DateField(source="study_day.day", read_only=True, default=None, allow_null=True)
+    excused = serializers.SerializerMethodField(
+        help_text="Excused (on leave or off-post study over the whole test window, or excused by the supervision "
+        "section): no score, not a fail"
+    )
 
     class Meta:
         model = Attempt
-        fields = ["id", "test", "centre", "month", "staff", "staff_name", "status", "score", "passed", "study_day"]
+        fields = [
+            "id",
+            "test",
+            "centre",
+            "month",
+            "staff",
+            "staff_name",
+            "status",
+            "score",
+            "passed",
+            "excused",
+            "note",
+            "study_day",
+        ]
+
+    def get_excused(self, obj) -> bool:
+        return obj.status == AttemptStatus.EXCUSED
 
 
 class ScoreFilter(django_filters.FilterSet):
@@ -569,7 +618,8 @@ class ScoreFilter(django_filters.FilterSet):
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
-    """Graded papers: one's own, or the centres' for report readers."""
+    """Graded and excused papers: one's own, or the centres' for report readers. An excused paper has no score
+    and `passed` null: it is not a fail."""
 
     serializer_class = ScoreOutput
     filterset_class = ScoreFilter
@@ -577,7 +627,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Attempt.objects.restrict(self.request.user)
-            .graded()
+            .with_result()
             .select_related("staff", "test", "study_day")
             .order_by("-test__month", "staff__name")
         )

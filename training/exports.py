@@ -71,6 +71,7 @@ def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> by
         [
             (_("Graded"), len(report.graded)),
             (_("Passed"), report.passed),
+            (_("Excused (not counted)"), len(report.excused)),
             (_("Pass rate (%)"), float(report.pass_rate) if report.pass_rate is not None else None),
             (_("Average score"), float(report.average) if report.average is not None else None),
             (_("Exported at"), f"{timezone.localtime():%Y-%m-%d %H:%M}"),

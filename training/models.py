@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hallservice.core import fields, job_rows, text_limits
 from hallservice.core.centre_events import CentreEvent
@@ -382,11 +383,13 @@ class AttemptStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     EXPIRED = "expired", _("Time ran out")
     MISSED = "missed", _("Not taken")
-    EXCUSED = "excused", _("Excused")
+    # Not a fail: 已免考, not the attendance's 请假 (the person may have been away for another reason).
+    EXCUSED = "excused", pgettext_lazy("test paper", "Excused")
 
 
 # In progress until submitted or the time runs out; "missed" and "excused" are created final when a test closes
-# (or when a supervisor excuses someone beforehand).
+# (excused: the rosters record leave or off-post study over the whole window) or when a supervisor excuses
+# someone beforehand.
 ATTEMPT_TRANSITIONS: dict[str, frozenset[str]] = {
     AttemptStatus.IN_PROGRESS: frozenset({AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED}),
     AttemptStatus.SUBMITTED: frozenset(),
@@ -413,6 +416,10 @@ class AttemptQuerySet(CentreScopedQuerySet):
 
     def graded(self) -> AttemptQuerySet:
         return self.filter(status__in=GRADED_STATUSES)
+
+    def with_result(self) -> AttemptQuerySet:
+        """Graded papers and excused ones: every test a person is through with, pass, fail or excused."""
+        return self.filter(status__in=(*GRADED_STATUSES, AttemptStatus.EXCUSED))
 
 
 class Attempt(models.Model):

@@ -7,16 +7,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hallservice.core.months import add_months, month_end, month_start, months_between
+from hallservice.core.text_limits import excerpt
+from hallservice.core.workdays import WorkingCalendar
+from rosters.models import UnavailabilityKind
+from rosters.selectors import away_throughout
 from staff.models import ServiceCentre, StaffKind, StaffMember
 
 from .draw import PoolQuestion, distinct_per_topic
+from .grading import grace
 from .models import (
     GRADED_STATUSES,
     Attempt,
@@ -161,17 +167,75 @@ def open_tests_for(member: StaffMember, now=None) -> list[tuple[MonthlyTest, Att
     return [(t, attempts.get(t.pk)) for t in tests]
 
 
-def attempt_paper(attempt: Attempt) -> list[dict]:
+def review_opens_at(test: MonthlyTest) -> datetime:
+    """When the correct answers and explanations of a test's papers may be shown: once the test has closed for
+    everyone (issue 20, item 1). A colleague may still be taking the same test until its window ends, so a review
+    shown right after one person's hand-in would pass the answers on. Papers are accepted until the window's end
+    plus the hand-in grace (a deadline never lies past the window's end), so that is when the review opens; a
+    test the supervision section closed early is over for everyone at once (closing grades the open papers).
+
+    Seed 000 四.2: "每月考核制度。每月整理汇总业务培训内容，抽取内容进行考核" — one test for all the centre's helpers, so
+    its answers stay closed until the last of them can no longer hand in."""
+    if test.status == MonthlyTestStatus.CLOSED and test.closed_at is not None:
+        return min(test.closed_at, test.closes_at + grace())
+    return test.closes_at + grace()
+
+
+def review_is_open(test: MonthlyTest, now: datetime | None = None) -> bool:
+    return test.status == MonthlyTestStatus.CLOSED or (now or timezone.now()) >= review_opens_at(test)
+
+
+# Rosters' absences that excuse a monthly test when they cover its whole window (issue 20, item 2): leave and
+# off-post study. Business travel and meetings are work: the test can be taken around them.
+EXCUSING_ABSENCES = (UnavailabilityKind.LEAVE, UnavailabilityKind.STUDY)
+
+
+def window_days(test: MonthlyTest, calendar: WorkingCalendar | None = None) -> list[date]:
+    """The working days of a test's window in the hall's time zone (all its days if none is a working day).
+
+    Working days, because leave is taken and recorded in working days: leave from Friday to Monday covers a
+    window from Friday to Monday. The window's end is outside it (`MonthlyTest.is_open_at`), so a test closing at
+    midnight does not reach into the next day."""
+    calendar = calendar or WorkingCalendar()
+    first = timezone.localdate(test.opens_at)
+    last = timezone.localdate(test.closes_at - timedelta(microseconds=1))
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [d for d in days if calendar.is_working_day(d)] or days
+
+
+def excused_by_rosters(test: MonthlyTest, staff_ids) -> dict[int, str]:
+    """Who among ``staff_ids`` was on leave or off-post study over the test's whole window by the rosters, each
+    with the reason written on their paper (in the current language).
+
+    Seed 000 四.2: "每月整理汇总业务培训内容，抽取内容进行考核，考核成绩达不到 85分的，进行离岗学习一天" — a helper who
+    never starts the test scores 0 and fails (decided in issue 20, item 2), except one the rosters record as away
+    the whole time the test was open: that person could not take it, and is excused (`AttemptStatus.EXCUSED`):
+    not a fail, no study day, and the month neither counts in nor breaks a run of failed months (`fail_streak`).
+    """
+    covered = away_throughout(staff_ids=staff_ids, days=window_days(test), kinds=EXCUSING_ABSENCES)
+    reasons = {}
+    for staff_id, records in covered.items():
+        spans = "、".join(f"{r.get_kind_display()} {r.start:%Y-%m-%d}–{r.end:%Y-%m-%d}" for r in records)
+        reasons[staff_id] = excerpt(
+            _("By the rosters: %(absences)s, over the whole test window.") % {"absences": spans},
+            Attempt._meta.get_field("note").max_length,
+        )
+    return reasons
+
+
+def attempt_paper(attempt: Attempt, *, now: datetime | None = None) -> list[dict]:
     """The questions of an attempt as the person sees them: text and options in their order, what they chose.
 
-    Correct options and explanations are added only once the attempt is graded — the test page must not be
-    able to leak them (see tests/training/test_browser_no_leak.py).
+    Which options are correct, whether each answer was right and the explanations are added only once the
+    attempt is graded AND the test has closed for everyone (`review_is_open`): before that the test page must
+    not leak them (tests/training/test_browser_no_leak.py), nor may a handed-in paper pass them on to colleagues
+    still taking the test (tests/training/test_review_after_close.py).
     """
     rows = list(attempt.questions.select_related("question", "question__topic").order_by("position"))
     options = {
         o.pk: o for o in Option.objects.filter(question_id__in=[r.question_id for r in rows]).order_by("position")
     }
-    graded = attempt.is_graded
+    graded = attempt.is_graded and review_is_open(attempt.test, now)
     paper = []
     for row in rows:
         q = row.question
@@ -234,8 +298,9 @@ def fail_streak(staff_id: int, upto: MonthlyTest) -> list[Attempt]:
     Seed 000 四.2: "考核成绩达不到 85分的，进行离岗学习一天；连续三个月考核不达标的，建议劳务派遣公司做出相应处理".
     Counted in **calendar months** (see `failed_month_run`), closed tests only: a pass ends the run; a month in
     which the centre held no test ends it too (no result that month, so the failed months are not consecutive);
-    an excused month (leave or off-post study over the test's window, or a test the person was not held to)
-    neither ends nor extends it; two tests in one month (a person moved between centres) count as one month,
+    an excused month — excused by the supervision section, or by the rosters' leave or off-post study over the
+    whole test window (`excused_by_rosters`, issue 20, item 2), or a test the person was not held to — neither
+    counts as a fail nor breaks the run: the failed months on either side of it are consecutive; two tests in one month (a person moved between centres) count as one month,
     failed only when no test of that month was passed. "Not taken" is a failure.
     """
     attempts = list(
@@ -293,6 +358,11 @@ class ScoreReport:
     @property
     def graded(self) -> list[ScoreRow]:
         return [r for r in self.rows if r.attempt is not None and r.attempt.is_graded]
+
+    @property
+    def excused(self) -> list[ScoreRow]:
+        """Excused papers: no score, no fail, not in the pass rate or the average."""
+        return [r for r in self.rows if r.attempt is not None and r.attempt.status == AttemptStatus.EXCUSED]
 
     @property
     def passed(self) -> int:

@@ -1,5 +1,6 @@
 """Journey 4: a full-time helper takes this month's test from "My training": starts it, answers every question
-(autosaved as they go), hands the paper in and reads the score and the review.
+(autosaved as they go), hands the paper in and reads the score; the review (right and wrong, explanations) shows
+once the test has closed for everyone (issue 20, item 1).
 
 The bank has five questions from this month's training; the helper gets four right and one wrong, so the score
 is 80 — below the pass mark of 85, which the result says.
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.training.conftest import open_monthly_test
+from training import services as svc
 from training.models import Attempt, QuestionKind
 from training.services.bank import TRUE_FALSE_OPTIONS
 
@@ -93,6 +95,12 @@ def test_helper_takes_the_monthly_test_and_sees_the_score(pages, monthly_test):
     expect(result).to_be_visible()
     expect(result.locator(".trn-score strong")).to_have_text(re.compile(r"^80(\.00?)?$"))
     expect(result).to_have_class(re.compile(r"\bfail\b"))
+    # The test is still open to colleagues: the score only, and when the review opens.
+    expect(page.locator("#review-opens")).to_be_visible()
+    expect(page.locator("section.trn-question.reviewed")).to_have_count(0)
+    # Once the supervision section has closed the test, the review shows.
+    svc.monthly_test_close(actor=monthly_test["supervisor"], test_id=monthly_test["test"].pk)
+    page.reload()
     expect(page.locator("section.trn-question.reviewed.right")).to_have_count(len(QUESTIONS) - 1)
     expect(page.locator("section.trn-question.reviewed.wrong")).to_have_count(1)
 

@@ -382,6 +382,43 @@ def test_page_shows_the_figures_and_the_formula(client, year_2026, supervisor_us
     assert "Score out of 100" in html and "On-time completion 30" in html
 
 
+def test_a_high_score_with_a_standing_gift_record_is_shown_as_a_fail_with_the_reason(
+    client, year_2026, supervisor_user
+):
+    """Issue 20, item 3 (seed 000 五.3: 收取费用、收受礼品、吃拿卡要……一经发现即按有关规定处理)."""
+    # Given 丙帮办 with an excellent score and a standing record of accepting a gift
+    add_test(year_2026["h3"], date(YEAR, 8, 1), status="submitted", score=Decimal("95"))
+    record = add_integrity(year_2026["h3"], date(YEAR, 9, 1), "gifts", supervisor_user)
+    client.force_login(supervisor_user)
+    html = client.get(reverse("supervision:assessment"), {"year": YEAR}).content.decode()
+    # Then the row keeps the score and shows a fail that names the veto
+    assert page_rows(html)["丙帮办"][2:4] == ["88.8", "不合格（廉洁一票否决）"]
+    # And the rule is said beside the weights, in Chinese
+    weights = html.split('id="assessment-weights"')[1].split("</table>")[0]
+    assert "有效的收取费用或收受礼品记录" in weights and "无论得分多少" in weights
+    veto = html.split('id="integrity-veto"')[1].split("</p>")[0]
+    assert "本年度有收取费用、收受礼品或接受宴请且未被撤销的记录的，无论得分多少，年度考核一律为不合格" in veto
+    # And the spreadsheet says the same
+    response = client.get(reverse("supervision:assessment-export"), {"year": YEAR})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    shown = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert shown["丙帮办"][2:4] == (88.8, "不合格（廉洁一票否决）")
+    # When the record is revoked on review
+    from supervision.services import integrity_record_revoke
+
+    integrity_record_revoke(actor=supervisor_user, record_id=record.pk, reason="复核不属实：系他人冒名")
+    html = client.get(reverse("supervision:assessment"), {"year": YEAR}).content.decode()
+    # Then it vetoes nothing: the grade follows the score again
+    assert page_rows(html)["丙帮办"][2:4] == ["98.8", "优秀"]
+
+
+def test_a_standing_record_of_rudeness_lowers_the_score_but_does_not_veto(year_2026, supervisor_user):
+    add_test(year_2026["h3"], date(YEAR, 8, 1), status="submitted", score=Decimal("95"))
+    add_integrity(year_2026["h3"], date(YEAR, 9, 1), "rudeness", supervisor_user)
+    row = rows_by_name(assessment.assessment_rows(year=YEAR, centre_ids=district_ids(year_2026)))["丙帮办"]
+    assert (row.score, row.grade, row.vetoed) == (Decimal("88.8"), assessment.Grade.PASS, False)
+
+
 def test_column_headers_sort_on_the_server(client, year_2026, supervisor_user):
     english(client).force_login(supervisor_user)
     html = client.get(reverse("supervision:assessment"), {"year": YEAR, "sort": "name"}).content.decode()

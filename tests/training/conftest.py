@@ -198,7 +198,7 @@ def open_monthly_test(
 ):
     """This month's test of ``centre``, open since an hour ago, published by the duty leader ``sup`` with
     ``questions`` (each question_create's kind, text, options, correct and explanation) from one training; and
-    ``helper``, the full-time helper who is to take it."""
+    ``helper``, the full-time helper who is to take it; ``supervisor`` is ``sup``."""
     sup = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", kind=StaffKind.DUTY_LEADER)
     helper = make_staff_user(
         role=Role.FRONT_DESK, centre=centre, username="helper", name=helper_name, kind=StaffKind.FULL_TIME_HELPER
@@ -225,7 +225,7 @@ def open_monthly_test(
         closes_at=now + open_for,
     )
     svc.monthly_test_publish(actor=sup, test_id=test.pk)
-    return {"test": test, "helper": helper}
+    return {"test": test, "helper": helper, "supervisor": sup}
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """In a real browser (Debian chromium through Playwright): a helper takes a test on a phone-sized screen, and no
-page or network response before the hand-in tells which options are correct; the review afterwards does."""
+page or network response before the hand-in tells which options are correct; nor does the page after the hand-in
+while the test is still open to colleagues (issue 20, item 1); the review once the test has closed does."""
 
 import re
 import uuid
@@ -8,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser import BROWSER_MODULE, chromium, sign_in
+from training import services as svc
 from training.models import QuestionKind
 
 from .conftest import open_monthly_test
@@ -89,6 +91,12 @@ def test_the_test_page_and_its_network_traffic_hold_no_correct_answers(live_serv
         page.locator("#hand-in").click()
         page.locator("#hand-in-confirm").click()  # the server asks to confirm the hand-in
         expect(page.locator(".trn-result")).to_be_visible()
+        expect(page.locator("#review-opens")).to_be_visible()
+        handed_in_html = page.content()
+        # The supervision section closes the test: now the review may show.
+        svc.monthly_test_close(actor=open_test["supervisor"], test_id=open_test["test"].pk)
+        page.reload()
+        expect(page.locator(".trn-explanation").first).to_be_visible()
         review_html = page.content()
 
     before_hand_in, after = bodies[:before], bodies[before:]
@@ -103,7 +111,9 @@ def test_the_test_page_and_its_network_traffic_hold_no_correct_answers(live_serv
             labels = normalised_labels(body)
             assert len(labels) == 1, labels  # every option is marked up alike, correct or not
             assert "trn-review-options" not in body
-    # After the hand-in the review shows every explanation (so the markers above would have been found).
+    # Right after the hand-in, with the test still open, the page gives the score only.
+    assert open_test["marker"] not in handed_in_html and "trn-review-options" not in handed_in_html
+    # Once the test has closed the review shows every explanation (so the markers above would have been found).
     for n in range(5):
         assert f"{open_test['marker']}-{n}" in review_html
     assert any(open_test["marker"] in body for _u, body, _s in after)

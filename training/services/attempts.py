@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,16 +20,11 @@ from hallservice.core.errors import DomainError, PermissionDenied, TransitionNot
 from staff.access import staff_of
 
 from ..draw import DrawImpossible, draw
+from ..grading import grace
 from ..models import Attempt, AttemptQuestion, AttemptStatus, MonthlyTest, QuestionKind
 from ..selectors import pool_for
 from .common import record_event
 from .paper import attempt_grade, shortfall_message
-
-DEFAULT_GRACE_SECONDS = 10
-
-
-def grace() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "TRAINING_SUBMIT_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)))
 
 
 def attempt_start(*, actor, test_id: int) -> Attempt:

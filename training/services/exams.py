@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from ..models import (
     Topic,
     TopicQuota,
 )
-from ..selectors import participants_of
+from ..selectors import excused_by_rosters, participants_of
 from .common import ensure_transition, notify, record_event
 from .paper import attempt_grade, paper_check
 
@@ -203,7 +204,12 @@ def monthly_test_publish(*, actor, test_id: int) -> MonthlyTest:
 @transaction.atomic
 def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> MonthlyTest:
     """Close the test: papers still open are graded with the answers saved so far, those expected who never
-    started get a paper marked "not taken" (0 points), and the consequences are applied in the background.
+    started get a paper marked "not taken" (0 points, a fail), and the consequences are applied in the background.
+
+    Seed 000 四.2: "抽取内容进行考核，考核成绩达不到 85分的，进行离岗学习一天". Not taking the test is a score of 0 —
+    except for someone the rosters record on leave or off-post study over the whole test window
+    (`training.selectors.excused_by_rosters`, issue 20, item 2): their paper is marked excused, with the absence as the
+    reason, which is no fail and neither counts in nor breaks a run of failed months.
 
     ``now`` is for the system only (timers, the demo's history); people close at the present time."""
     _ensure_tests(actor)
@@ -217,9 +223,15 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     ):
         attempt_grade(attempt, status=AttemptStatus.EXPIRED, now=now, actor=actor)
     taken = set(test.attempts.values_list("staff_id", flat=True))
+    absent = [member for member in participants_of(test.centre_id) if member.pk not in taken]
+    # The reason is written on the paper for everyone to read: in the hall's language, whoever closes.
+    with translation.override(settings.LANGUAGE_CODE):
+        excused = excused_by_rosters(test, [member.pk for member in absent])
     Attempt.objects.bulk_create(
         [
-            Attempt(
+            Attempt(test=test, staff=member, status=AttemptStatus.EXCUSED, note=excused[member.pk])
+            if member.pk in excused
+            else Attempt(
                 test=test,
                 staff=member,
                 status=AttemptStatus.MISSED,
@@ -228,10 +240,18 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
                 passed=False,
                 finished_at=now,
             )
-            for member in participants_of(test.centre_id)
-            if member.pk not in taken
+            for member in absent
         ]
     )
+    for member in absent:
+        if member.pk in excused:
+            record_event(
+                centre_id=test.centre_id,
+                actor=actor,
+                verb="attempt_excused",
+                note=f"{member.name}: {excused[member.pk]}",
+                test=test,
+            )
     test.status, test.closed_at = MonthlyTestStatus.CLOSED, now
     test.save(update_fields=["status", "closed_at"])
     record_event(centre_id=test.centre_id, actor=actor, verb="test_closed", note=test.title, test=test)

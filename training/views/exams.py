@@ -1,7 +1,8 @@
 """Monthly test pages: my training, the tests of a centre, one test's settings and results, and taking a test.
 
 The test page shows questions and options only; which options are correct and the explanations reach the
-browser with the review, after the paper has been handed in (or the time ran out).
+browser with the review, once the paper is graded and the test has closed for everyone: until then a handed-in
+paper shows its score and when the review opens (`selectors.review_is_open`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from staff.selectors import visible_centres
 from .. import selectors
 from .. import services as svc
 from ..forms import ExcuseForm, MonthlyTestForm
-from ..grading import pass_mark
+from ..grading import grace, pass_mark
 from ..models import (
     Attempt,
     MonthlyTest,
@@ -32,7 +33,6 @@ from ..models import (
     Topic,
     TrainingNotice,
 )
-from ..services.attempts import grace
 from .common import act_on_form, centre_of, member_of
 
 
@@ -252,7 +252,8 @@ def _render_attempt(request, paper: Attempt, status: int = 200):
         # The time ran out while the page was closed: grade what was saved, then show the result.
         svc.attempt_expire_overdue(attempt_id=paper.pk)
         paper.refresh_from_db()
-    questions = selectors.attempt_paper(paper)
+    now = timezone.now()
+    questions = selectors.attempt_paper(paper, now=now)
     if paper.in_progress:
         remaining = max(0, int((paper.deadline - timezone.now()).total_seconds()))
         context = {
@@ -273,6 +274,9 @@ def _render_attempt(request, paper: Attempt, status: int = 200):
         "pass_mark": pass_mark(),
         "study_day": getattr(paper, "study_day", None),
         "is_own": member is not None and paper.staff_id == member.pk,
+        # Until the test has closed for everyone the page shows the score only (issue 20, item 1).
+        "review_open": selectors.review_is_open(paper.test, now),
+        "review_opens_at": selectors.review_opens_at(paper.test),
     }
     return render(request, "training/attempt_review.html", context, status=status)
 
