@@ -96,6 +96,11 @@ def flow(base: str, token: str) -> None:
         ("archive", {}),
     ]
     for action, data in steps:
+        if action == "deliver":
+            # The applicant signs the printed completion form on taking the result: it is printed first.
+            path = f"/api/v1/requests/{rid}/documents/completion_form/"
+            document = api(base, token, "POST", path, {}, expect=(201,))
+            print(f"smoke:   completion form -> {document['code']}")
         body = api(base, token, "POST", f"/api/v1/requests/{rid}/{action}/", data)
         print(f"smoke:   {action} -> {body['status']}")
     if body["status"] != "archived":

@@ -20,6 +20,7 @@ from .models import (
     Channel,
     ConsultationChannel,
     DeliveryMethod,
+    DocumentKind,
     ExtensionStatus,
     Kind,
     MaterialStatus,
@@ -296,7 +297,13 @@ class DeliverForm(ActionForm):
     applicant chose on the commission letter. The signer defaults to the applicant; the postal recipient and
     address to the pick-up choice, else the applicant on file — shown only to those who may see personal
     data, and taken from the file by the service when left empty, so nobody retypes them.
+
+    ``print_first`` tells the page that the completion form, which the applicant signs when taking the result in
+    person or at home, is not printed yet: the page says so before the clerk fills the form in (the service
+    refuses those methods until it is printed).
     """
+
+    print_first = False
 
     method = forms.ChoiceField(label=_("Delivery"), choices=DeliveryMethod.choices)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=50)
@@ -332,6 +339,7 @@ class DeliverForm(ActionForm):
             for name in ("recipient", "address", "carrier", "tracking_number", "deliverer_id", "handed_over_at"):
                 del self.fields[name]
             return
+        self.print_first = not req.documents.filter(kind=DocumentKind.COMPLETION_FORM).exists()
         # 登门送达 (seed 003) is offered only when an address is on file: without one it cannot succeed.
         home_possible = bool(req.pickup_address or req.applicant_address)
         method.choices = [

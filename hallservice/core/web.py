@@ -41,6 +41,11 @@ def attach_error(form, exc: Exception) -> None:
     form.add_error(field, str(exc))
 
 
+def _names_an_input(form, exc: Exception) -> bool:
+    field = getattr(exc, "field", None)
+    return bool(field) and (field in form.fields or f"{field}_id" in form.fields)
+
+
 def attempt(
     request,
     call: Callable[[], T],
@@ -53,13 +58,15 @@ def attempt(
 
     A ``DomainError`` lands on ``form`` when there is one, else in the messages; ``conflict_on_form`` puts a
     ``TransitionNotAllowed`` on the form as well (a form whose whole input the state refuses, e.g. registering
-    a consultation that has already become a request). ``refused`` is the message of a ``PermissionDenied``
+    a consultation that has already become a request), and so does a conflict that names one of the form's
+    inputs (e.g. a hand-over in person before the form to sign is printed: the answer belongs beside the
+    delivery method, where the clerk looks). ``refused`` is the message of a ``PermissionDenied``
     raised without one. A row the service looks up and does not find answers 404, as a lookup in the view does.
     """
     try:
         return call(), 200
     except TransitionNotAllowed as exc:
-        if conflict_on_form and form is not None:
+        if form is not None and (conflict_on_form or _names_an_input(form, exc)):
             attach_error(form, exc)
         else:
             messages.error(request, str(exc))

@@ -23,8 +23,10 @@ from ..models import (
     AppealDecision,
     Delivery,
     DeliveryMethod,
+    DocumentKind,
     Evaluation,
     EvaluationAppeal,
+    IssuedDocument,
     Kind,
     Rating,
     ServiceRequest,
@@ -84,6 +86,7 @@ def request_deliver(
     Seed 003 四.4: "办结…移交相关材料，必要时可协商通过快递送达或登门送达的方式完成". Delivery at home (登门送达)
     records who went (``deliverer_id``, the acting clerk when empty), when the applicant signed (``handed_over_at``,
     now when empty), the address — the one on file (pick-up address, else the applicant's) — and the signer.
+    Both signed hand-overs need the completion form printed first (a 409 otherwise): the signature is on it.
 
     An assist request for an immediate matter gets its result on the spot straight after acceptance. A postal
     recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
@@ -114,6 +117,8 @@ def request_deliver(
         require(address, _("No address is on file: the result cannot be delivered at home."), field="method")
         deliverer = _home_deliverer(actor, req, deliverer_id)
         now = _handed_over_at(req, handed_over_at, now=now)
+    if method in SIGNED_HANDOVERS:
+        _ensure_completion_form_printed(req, signed_at=now, at_home=method == DeliveryMethod.AT_HOME)
     if method == DeliveryMethod.POST:
         recipient = recipient.strip() or req.pickup_recipient or req.applicant_name
         address = address.strip() or req.pickup_address or req.applicant_address
@@ -181,6 +186,29 @@ def _home_deliverer(actor, req: ServiceRequest, deliverer_id: int | None) -> Sta
             field="deliverer_id",
         )
     return deliverer
+
+
+def _ensure_completion_form_printed(req: ServiceRequest, *, signed_at: datetime, at_home: bool) -> None:
+    """A signed hand-over records the applicant's signature on the completion form (办结单), so a printed copy
+    must exist — issued no later than the signature, which at home may be recorded afterwards."""
+    printed = (
+        IssuedDocument.objects.filter(request=req, kind=DocumentKind.COMPLETION_FORM)
+        .order_by("issued_at")
+        .values_list("issued_at", flat=True)
+        .first()
+    )
+    if printed is None:
+        # 409, not 400: nothing in the input is wrong; the request is not ready for a signature yet.
+        raise TransitionNotAllowed(
+            _("Print the completion form first: the applicant signs the printed form when taking the result."),
+            field="method",
+        )
+    if at_home and printed > signed_at:
+        raise DomainError(
+            _("The completion form was first printed at %(printed)s, after the time the applicant signed it.")
+            % {"printed": f"{timezone.localtime(printed):%Y-%m-%d %H:%M}"},
+            field="handed_over_at",
+        )
 
 
 def _handed_over_at(req: ServiceRequest, moment: datetime | None, *, now: datetime) -> datetime:

@@ -5,7 +5,9 @@
      <input data-enter-stays>         Enter does not submit the form (a search box inside a bigger form)
      every POST form                  its submit buttons are disabled once it is sent, so a double click sends it
                                       once (the server checks the form's one-time token too, hallservice/core/idempotency.py);
-                                      <form data-no-disable> opts out. Loaded by the staff and the public base pages. */
+                                      <form data-no-disable> opts out. Loaded by the staff and the public base pages.
+     <a href="#id"> to a <details>    opens it (e.g. "Print the completion form" in the delivery action), so the
+                                      link lands on the form, not on its folded title */
 (function () {
   "use strict";
   document.addEventListener("change", function (e) {
@@ -53,6 +55,16 @@
   window.addEventListener("pageshow", function (e) {
     if (e.persisted) { document.querySelectorAll("form").forEach(release); }
   });
+  function openTarget(hash) {
+    if (!hash || hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("a[href^='#']") : null;
+    if (link) { openTarget(link.getAttribute("href")); }
+  });
+  document.addEventListener("DOMContentLoaded", function () { openTarget(window.location.hash); });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && e.target.matches && e.target.matches("[data-enter-stays]")) { e.preventDefault(); }
   });

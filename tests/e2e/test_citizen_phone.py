@@ -22,6 +22,7 @@ from requests.services import (
     request_report_progress,
     request_start,
 )
+from requests.services.documents import document_issue
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
@@ -61,6 +62,7 @@ def delivered(hall, settings):
     request_start(actor=clerk, request_id=req.pk)
     request_report_progress(actor=clerk, request_id=req.pk, text=f"已电话（{MOBILE}）告知申请人提取进度。")
     request_complete(actor=clerk, request_id=req.pk, result="提取款已到账")
+    document_issue(actor=clerk, request_id=req.pk, kind="completion_form")  # she signs it at the desk
     request_deliver(actor=clerk, request_id=req.pk, method="in_person", signer="刘秀英")
     req.refresh_from_db()
     return req

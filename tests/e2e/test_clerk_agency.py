@@ -5,7 +5,7 @@ journey registers a Macau resident by the residence permit). Everything goes thr
 found by pinyin, the materials at hand are ticked, the one missing material gets the one-time deficiency notice
 (printed, and the PDF names it), the applicant comes back with it, the hand-over and the signed commission letter
 are recorded as agency requires, the commission letter is printed, and the request is handled, completed, handed
-over, summarised and archived.
+over on the printed completion form (the delivery action asks for it first), summarised and archived.
 """
 
 import io
@@ -198,6 +198,19 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     act(page, "complete", lambda form: form.locator("textarea[name=result]").fill("已办结，取得新不动产权证书"))
     expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-completed\b"))
 
+    # 张建国 signs the printed completion form on taking the certificate: before it is printed, the delivery
+    # action says so, and its link opens the print form.
+    page.locator("#action-deliver summary").click()
+    notice = page.locator("#action-deliver .print-first")
+    expect(notice).to_be_visible()
+    notice.locator("a[href='#print-completion_form']").click()
+    expect(page.locator("#print-completion_form")).to_have_attribute("open", "")
+    completion = page.locator("#print-completion_form form")
+    with page.expect_navigation():
+        completion.locator("button[type=submit]").click()
+    expect(page.locator("#documents")).to_contain_text(f"{req.number}-BJ01")
+    expect(page.locator("#action-deliver .print-first")).to_have_count(0)
+
     def in_person(form):
         form.locator("select[name=method]").select_option("in_person")
         form.locator("input[name=signer]").fill("张建国")
@@ -214,12 +227,13 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-archived\b"))
     expect(page.locator(".reqside .actions details.action")).to_have_count(0)  # read-only now
 
-    # One file per matter: the archive holds both printed forms.
+    # One file per matter: the archive holds the printed forms.
     bundle = page.request.get(page.locator("#documents a[href$='/archive.zip']").get_attribute("href"))
     assert bundle.status == 200 and bundle.headers["content-type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(bundle.body())).namelist()
     assert any("deficiency_notice" in n or "YC01" in n for n in names), names
     assert any("commission_letter" in n or "WT01" in n for n in names), names
+    assert any("completion_form" in n or "BJ01" in n for n in names), names
 
     # The timeline on the page shows every change of state in order, newest first or oldest first.
     shown = page.locator(".timeline li .status").evaluate_all(
@@ -256,7 +270,11 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     ):
         assert verb in verbs, verbs
     assert verbs[0] == "registered" and verbs[-1] == "archived"
-    assert set(req.documents.values_list("kind", flat=True)) == {"deficiency_notice", "commission_letter"}
+    assert set(req.documents.values_list("kind", flat=True)) == {
+        "deficiency_notice",
+        "commission_letter",
+        "completion_form",
+    }
     no_errors(clerk, expected=(r"status of 400 .*/act/accept/",))
 
 

@@ -89,6 +89,22 @@ def test_a_conflict_may_be_shown_on_the_form(request_):
     assert shown(request_) == []
 
 
+def test_a_conflict_naming_an_input_of_the_form_lands_on_that_input(request_):
+    form = bound_form()
+    result = attempt(request_, raising(TransitionNotAllowed("Print the form first.", field="note")), form)
+    assert result == (None, 409)
+    assert form.errors == {"note": ["Print the form first."]}
+    assert shown(request_) == []
+
+
+def test_a_conflict_naming_an_input_the_form_lacks_stays_a_message(request_):
+    form = bound_form()
+    result = attempt(request_, raising(TransitionNotAllowed("Write the summary first.", field="summary")), form)
+    assert result == (None, 409)
+    assert shown(request_) == ["Write the summary first."]
+    assert form.errors == {}
+
+
 def test_permission_denied_is_a_message_and_403(request_):
     assert attempt(request_, raising(PermissionDenied("Not yours.")), bound_form()) == (None, 403)
     assert shown(request_) == ["Not yours."]

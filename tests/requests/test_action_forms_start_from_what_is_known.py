@@ -80,6 +80,8 @@ def test_an_immediate_query_is_delivered_on_the_spot_with_the_form_as_shown(
 
 def test_a_completed_request_is_not_offered_on_the_spot_and_defaults_to_in_person(client, register, people):
     req = completed(register, people)
+    # The applicant signs the printed completion form on taking the result (tests/requests/test_delivery_print_first.py).
+    document_issue(actor=people["desk"], request_id=req.pk, kind="completion_form")
     client.force_login(people["desk"])
     form = form_of(client.get(req.get_absolute_url()).content.decode(), req, "deliver")
 

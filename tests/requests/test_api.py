@@ -42,6 +42,8 @@ def test_assist_flow_through_the_api(people, matter):
         assert post(api, rid, "log_work", {"text": "陪同递交"}).status_code == 200
         assert post(api, rid, "report_progress", {"text": "窗口审核中"}).status_code == 200
         assert post(api, rid, "complete", {"result": "不动产权证书"}).json()["status"] == "completed"
+        # The applicant signs the printed completion form on taking the result.
+        assert api.post(f"/api/v1/requests/{rid}/documents/completion_form/").status_code == 201
         delivered = post(api, rid, "deliver", {"method": "in_person", "signer": "张三"})
         assert delivered.json()["status"] == "delivered"
         assert post(api, rid, "evaluate", {"rating": 5, "comment": "满意"}).status_code == 200

@@ -6,6 +6,7 @@ ledger and the ledger audit all know it."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -28,14 +29,17 @@ ADDRESS = "新华区建设路 1 号"
 
 @pytest.fixture
 def completed(register, people):
-    """张三's request, done and waiting to be handed over; his address is on file."""
+    """张三's request, done and waiting to be handed over; his address is on file. Unless told otherwise the
+    completion form is printed, as the helper does before setting off: 张三 signs it at home."""
 
-    def _completed(**fields):
+    def _completed(printed=True, **fields):
         desk = people["desk"]
         req = register(**fields)
         svc.request_accept(actor=desk, request_id=req.pk)
         svc.request_start(actor=desk, request_id=req.pk)
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
+        if printed:
+            document_issue(actor=desk, request_id=req.pk, kind="completion_form")
         return ServiceRequest.objects.get(pk=req.pk)
 
     return _completed
@@ -54,10 +58,13 @@ def test_delivery_at_home_is_offered_only_when_an_address_is_on_file(completed, 
 
 def test_the_clerk_delivers_at_home_from_the_request_page(client, completed, people):
     """Recorded like other in-person handovers: who delivered, when, where and who signed."""
-    req = completed()
-    # Completed this morning; the helper went to 张三's home in the afternoon and records it on return.
+    req = completed(printed=False)
+    # Completed this morning, the form printed; the helper went to 张三's home in the afternoon and records it on
+    # return.
     ServiceRequest.objects.filter(pk=req.pk).update(completed_at=timezone.now() - timedelta(hours=5))
     desk = people["desk"]
+    with time_machine.travel(timezone.now() - timedelta(hours=4), tick=False):
+        document_issue(actor=desk, request_id=req.pk, kind="completion_form")
     signed = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
     client.force_login(desk)
     response = client.post(

@@ -23,6 +23,7 @@ from requests.models import (
     TaskStatus,
 )
 from requests.services import timers
+from requests.services.documents import document_issue
 from tests.factories import VALID_ID_NUMBERS
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,8 @@ def test_assist_flow_from_application_to_archive(register, people):
         svc.request_report_progress(actor=desk, request_id=req.pk, text="材料已递交窗口，等待审核")
     with at(2026, 11, 26):
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
+        # The applicant signs the printed completion form on taking the result.
+        document_issue(actor=desk, request_id=req.pk, kind="completion_form")
         svc.request_deliver(actor=desk, request_id=req.pk, method=DeliveryMethod.IN_PERSON, signer="张三")
         svc.request_evaluate(actor=desk, request_id=req.pk, rating=5, comment="很快")
         with pytest.raises(DomainError) as err:
@@ -157,6 +160,7 @@ def test_assist_flow_from_application_to_archive(register, people):
         "work_logged",
         "progress_reported",
         "completed",
+        "document_issued",
         "delivered",
         "evaluated",
         "summary_written",

@@ -64,6 +64,9 @@ def test_assist_flow_through_the_pages(client, people, matter):
     with at(2026, 11, 26):
         client.force_login(people["desk"])  # a new working day, a new session
         assert acted(client, req, "complete", {"result": "不动产权证书 1 本"}).status == Status.COMPLETED
+        # The applicant signs the printed completion form on taking the result.
+        printed = client.post(reverse("requests:document-issue", args=[req.pk, "completion_form"]))
+        assert printed.status_code == 302
         req = acted(client, req, "deliver", {"method": "in_person", "signer": "张三"})
         assert req.status == Status.DELIVERED and req.delivery.signer == "张三"
         acted(client, req, "write_summary", {"text": "材料齐全，三个工作日办结。"})
@@ -74,6 +77,7 @@ def test_assist_flow_through_the_pages(client, people, matter):
         "started",
         "work_logged",
         "completed",
+        "document_issued",
         "delivered",
         "summary_written",
         "archived",

@@ -198,8 +198,8 @@ def test_real_lifecycle_notes_never_leak(client, register, people, matter):
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_report_progress(actor=desk, request_id=req.pk, text="已联系张三丰，材料齐全。")
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书第0012345号")
+    document_issue(actor=desk, request_id=req.pk, kind="completion_form")  # signed on taking the result
     svc.request_deliver(actor=desk, request_id=req.pk, method="in_person", signer="张三丰")
-    document_issue(actor=desk, request_id=req.pk, kind="completion_form")
     content = client.get(request_status_url(req)).content.decode()
     for secret in ("张三丰", "三丰", "0012345", "410402199003150023", "13812345678", "建设路"):
         assert secret not in content, secret
