@@ -260,6 +260,16 @@ MATRIX: dict[str, dict[str, int]] = {
     "track:complain[post]":                  row(400, 400, 400, 400, 400, 400, 400),
     "track:complain-done":                   row(302, 302, 302, 302, 302, 302, 302),
     "track:mode":                            row(302, 302, 302, 302, 302, 302, 302),
+    # --- Public display: no login; work contacts of the hall's helpers only
+    "guide:home":                            row(200, 200, 200, 200, 200, 200, 200),
+    "guide:matter":                          row(200, 200, 200, 200, 200, 200, 200),
+    "guide:checklist":                       row(200, 200, 200, 200, 200, 200, 200),
+    "guide:helpers":                         row(200, 200, 200, 200, 200, 200, 200),
+    "guide:helpers[pick]":                   row(200, 200, 200, 200, 200, 200, 200),
+    "guide:helper-photo":                    row(200, 200, 200, 200, 200, 200, 200),
+    "guide:service-sign":                    row(200, 200, 200, 200, 200, 200, 200),
+    "guide:service-sign[no-centre]":         row(404, 404, 404, 404, 404, 404, 404),
+    "guide:complaint-sign":                  row(200, 200, 200, 200, 200, 200, 200),
     # --- API: catalogue, consultations, requests (every action of the transition table), documents
     "api:api-root":                          row(401, 200, 200, 200, 200, 200, 200),
     "api:api-logout-all":                    row(401, 200, 200, 200, 200, 200, 200),
