@@ -802,6 +802,8 @@ def _targets() -> dict[str, Target]:
         "api:api-logout-all": _api("api-logout-all", method="post"),
         "api:matter-list": _api("matter-list"),
         "api:matter-detail": _api("matter-detail", "matter"),
+        "api:guide-matter-list": _api("guide-matter-list", public=True),
+        "api:guide-matter-detail": _api("guide-matter-detail", Slug("BDC-001"), public=True),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
         "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
         "api:request-list": _api("request-list"),

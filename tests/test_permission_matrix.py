@@ -275,6 +275,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:api-logout-all":                    row(401, 200, 200, 200, 200, 200, 200),
     "api:matter-list":                       row(401, 200, 200, 200, 200, 200, 200),
     "api:matter-detail":                     row(401, 200, 200, 200, 200, 200, 200),
+    "api:guide-matter-list":                 row(200, 200, 200, 200, 200, 200, 200),
+    "api:guide-matter-detail":               row(200, 200, 200, 200, 200, 200, 200),
     "api:consultation-list":                 row(401, 200, 200, 200, 200, 200, 200),
     "api:consultation-list[post]":           row(401, 400, 400, 403, 403, 403, 403),
     "api:consultation-detail":               row(401, 200, 200, 200, 200, 200, 404),

@@ -195,3 +195,18 @@ def test_the_elder_switch_on_a_guide_page_comes_back_to_the_guide(client, catalo
     assert response.status_code == 302
     assert response["Location"] == url
     assert 'class="public elder"' in client.get(url).content.decode()
+
+
+def test_the_guide_api_answers_without_login_with_active_matters_only(client, catalogue):
+    response = client.get(reverse("api:guide-matter-list"), {"q": "gongshang"})
+
+    assert response.status_code == 200
+    (matter,) = response.json()["results"]
+    assert matter["code"] == "SCJG-004"
+    assert (matter["place"], matter["floor"]) == ("2楼 B03号窗口 个体工商户登记窗口", 2)
+    assert matter["steps"] == ["网上或窗口提交申请", "窗口审核", "当场发放营业执照"]
+    assert [m["tolerant_waivable"] for m in matter["materials"]] == [False, True]
+    codes = [m["code"] for m in client.get(reverse("api:guide-matter-list")).json()["results"]]
+    assert codes == ["BDC-002", "SCJG-004"]
+    assert client.get(reverse("api:guide-matter-detail", args=["SCJG-004"])).status_code == 200
+    assert client.get(reverse("api:guide-matter-detail", args=["GS-OLD"])).status_code == 404
