@@ -185,7 +185,7 @@ def test_the_service_sign_lists_todays_duty_leader_and_helpers_on_the_paper_aske
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
-    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    (page,) = PdfReader(io.BytesIO(response.content)).pages  # one sheet to hang
     assert round(float(page.mediabox.width)) == width
     text = pdf_text(response.content)
     assert "帮办代办" in text and "今日值班" in text
@@ -209,6 +209,7 @@ def test_the_complaint_sign_carries_the_complaint_phone_and_a_code_to_the_compla
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
     text = pdf_text(response.content)
     assert "一次未办好投诉" in text and "0375-2690345" in text
     assert encoded == ["https://zwfw.xinhua.gov.cn/track/complain/"]
