@@ -210,3 +210,21 @@ def test_the_guide_api_answers_without_login_with_active_matters_only(client, ca
     assert codes == ["BDC-002", "SCJG-004"]
     assert client.get(reverse("api:guide-matter-detail", args=["SCJG-004"])).status_code == 200
     assert client.get(reverse("api:guide-matter-detail", args=["GS-OLD"])).status_code == 404
+
+
+def test_the_migration_fills_the_search_keys_of_matters_saved_without_them(client, catalogue):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from requests.models import Matter
+
+    migration = import_module("requests.migrations.0020_public_display_matter_window")
+    Matter.objects.filter(pk=catalogue["business"].pk).update(pinyin_initials="", pinyin_full="")
+    assert "个体工商户登记" not in client.get(reverse("guide:home"), {"q": "gongshang"}).content.decode()
+
+    migration.fill_search_keys(apps, None)
+
+    business = Matter.objects.get(pk=catalogue["business"].pk)
+    assert (business.pinyin_initials, business.pinyin_full) == ("gtgshdjsldj", "getigongshanghudengjishelidengji")
+    assert "个体工商户登记" in client.get(reverse("guide:home"), {"q": "gongshang"}).content.decode()
