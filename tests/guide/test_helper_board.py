@@ -229,3 +229,13 @@ def test_supervisors_find_the_signs_on_their_home_page(client, board_hall):
 
     assert reverse("guide:service-sign") + "?size=A3&amp;centre=" + board_hall["centre"].code in page
     assert reverse("guide:complaint-sign") + "?size=A4" in page
+
+
+def test_admins_enter_the_staff_number_photo_and_the_matters_window(admin_client, board_hall):
+    member = board_hall["helpers"][0]
+
+    staff_page = admin_client.get(reverse("admin:staff_staffmember_change", args=[member.pk])).content.decode()
+    matter_page = admin_client.get(reverse("admin:requests_matter_add")).content.decode()
+
+    assert 'name="staff_number"' in staff_page and 'name="photo"' in staff_page
+    assert 'name="window"' in matter_page
