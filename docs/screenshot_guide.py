@@ -31,10 +31,8 @@ def draw(pdf: bytes, name: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(source), str(OUT / f"guide-{name}")],
-            check=True,
-        )
+        first_page = ["-f", "1", "-l", "1", "-singlefile"]
+        subprocess.run(["pdftoppm", "-png", "-r", "70", *first_page, str(source), str(OUT / f"guide-{name}")], check=True)
 
 
 def main() -> None:
