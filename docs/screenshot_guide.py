@@ -32,7 +32,9 @@ def draw(pdf: bytes, name: str) -> None:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(pdf)
         first_page = ["-f", "1", "-l", "1", "-singlefile"]
-        subprocess.run(["pdftoppm", "-png", "-r", "70", *first_page, str(source), str(OUT / f"guide-{name}")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", *first_page, str(source), str(OUT / f"guide-{name}")], check=True
+        )
 
 
 def main() -> None:
