@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from guide.api import GuideMatterViewSet
 from hallservice.core.api_token_views import LogoutAllView
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
 from requests.api_key_projects import KeyProjectViewSet
@@ -24,6 +25,7 @@ from training.api import (
 
 router = DefaultRouter()
 router.register("matters", MatterViewSet, basename="matter")
+router.register("guide/matters", GuideMatterViewSet, basename="guide-matter")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("requests", ServiceRequestViewSet, basename="request")
 router.register("documents", DocumentViewSet, basename="document")

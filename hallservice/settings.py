@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rosters",
     "training",
     "supervision",
+    "guide",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("supervision/", include("supervision.urls")),
     path("track/", include("requests.public.urls")),
+    path("guide/", include("guide.urls")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),

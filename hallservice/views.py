@@ -34,6 +34,9 @@ def home(request):
     user = request.user
     if user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
         context["short_departments"] = list(departments_short_of_specialists().order_by("code"))
+        # The public display (guide/): supervisors print the desk's signs for their own centre.
+        context["sign_centre"] = member.centre.code if member else ""
+        context["public_display"] = True
     if user.has_perm("requests.handle_request"):
         context["my_work"] = my_work_counts(user=user, today=context["today"])
     if user.has_perm("requests.approve_extension"):

@@ -61,7 +61,7 @@ class MatterAdmin(admin.ModelAdmin):
     list_filter = ["department", "handling_type", "is_active"]
     search_fields = ["code", "main_item", "sub_item", "pinyin_initials"]
     list_select_related = ["department"]
-    autocomplete_fields = ["contact_helper"]
+    autocomplete_fields = ["contact_helper", "window"]
     inlines = [RequiredMaterialInline]
 
     def save_model(self, request, obj, form, change):

@@ -6,6 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core.crypto import EncryptedCharField
+from hallservice.core.errors import DomainError
+from hallservice.core.uploads import validate_upload
 
 from .models import Department, ServiceCentre, StaffMember, Window
 from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
@@ -70,10 +72,32 @@ class WindowAdmin(admin.ModelAdmin):
     list_select_related = ["centre", "department"]
 
 
+# A portrait for the public helper board: a phone photo is a few hundred KB; 2 MB leaves room, not abuse.
+PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png"}
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+
+
+class StaffMemberForm(forms.ModelForm):
+    """The staff admin's form (the admin adds the model and fields); the photo goes on a public page, so its name,
+    size and first bytes are checked."""
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        # A newly uploaded file has a content type; the stored one (or a cleared field) is left alone.
+        if photo and hasattr(photo, "content_type"):
+            try:
+                validate_upload(photo, extensions=PHOTO_EXTENSIONS, max_bytes=PHOTO_MAX_BYTES)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return photo
+
+
 @admin.register(StaffMember)
 class StaffMemberAdmin(admin.ModelAdmin):
+    form = StaffMemberForm
     list_display = [
         "name",
+        "staff_number",
         "kind",
         "centre",
         "department",
@@ -83,7 +107,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = ["kind", "centre", "department", "specialist_role", "is_party_member", "is_active"]
-    search_fields = ["name", "user__username", "business_scope", "dispatch_company"]
+    search_fields = ["name", "staff_number", "user__username", "business_scope", "dispatch_company"]
     list_select_related = ["centre", "department", "window"]
     autocomplete_fields = ["user", "window"]
     raw_id_fields = []

@@ -186,8 +186,16 @@ class StaffMember(models.Model):
     department = fields.department(optional=True, related_name="staff")
     window = fields.optional_reference(Window, _("window"), on_delete=models.SET_NULL, related_name="staff")
     specialist_role = models.CharField(_("specialist role"), max_length=12, choices=SpecialistRole.choices, blank=True)
+    # 工号: shown on the public helper board beside the name (seed 000 二.4 佩戴专门标识, seed 004 服务场所 帮办代办服务人员信息).
+    staff_number = models.CharField(_("staff number"), max_length=20, blank=True)
     business_scope = models.CharField(_("business scope"), max_length=200, blank=True)
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    photo = models.FileField(
+        _("photo"),
+        upload_to="staff/photos/",
+        blank=True,
+        help_text=_("Shown on the public helper board; JPEG or PNG, at most 2 MB. Without one, the name is shown."),
+    )
     # Printed as the agent's (代办人) ID number on the signing copy of the commission letter; personal data,
     # so encrypted at rest like the applicant's and printed masked on every other copy.
     id_number = EncryptedCharField(
@@ -209,6 +217,9 @@ class StaffMember(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=StaffKind.SPECIALIST, department__isnull=False) | ~Q(kind=StaffKind.SPECIALIST),
                 name="specialist_has_department",
+            ),
+            models.UniqueConstraint(
+                fields=["staff_number"], condition=~Q(staff_number=""), name="staff_number_unique_when_given"
             ),
         ]
 

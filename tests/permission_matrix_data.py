@@ -149,6 +149,10 @@ def _people(w: World, district, town, other):
     helper = make_staff_user(
         role=Role.FRONT_DESK, centre=district, username="m-helper", name="李帮办", kind=StaffKind.FULL_TIME_HELPER
     )
+    # The photo the public helper board shows (guide:helper-photo).
+    helper.staff_member.photo = ContentFile(b"\x89PNG\r\n\x1a\n" + b"\0" * 32, name="face.png")
+    helper.staff_member.save(update_fields=["photo"])
+    w.objects["photo_helper"] = helper.staff_member
     helpers = [helper.staff_member, users["front_desk"].staff_member] + [
         StaffMemberFactory(centre=district, name=f"帮办{i}", kind=StaffKind.FULL_TIME_HELPER) for i in range(3, 8)
     ]
@@ -782,11 +786,24 @@ def _targets() -> dict[str, Target]:
         "track:complain[post]": _post("track:complain", public=True),
         "track:complain-done": _page("track:complain-done", public=True),
         "track:mode": _post("track:mode", public=True),
+        # Public display: the service guide, the helper board, the signs (two districts here: the board is asked
+        # for XH by its code; without it the page asks the citizen to pick a centre).
+        "guide:home": _page("guide:home", query="q=bdc", public=True),
+        "guide:matter": _page("guide:matter", Slug("BDC-001"), public=True),
+        "guide:checklist": _page("guide:checklist", Slug("BDC-001"), public=True),
+        "guide:helpers": _page("guide:helpers", query="centre=XH", public=True),
+        "guide:helpers[pick]": _page("guide:helpers", public=True),
+        "guide:helper-photo": _page("guide:helper-photo", "photo_helper", public=True),
+        "guide:service-sign": _page("guide:service-sign", query="size=A3&centre=XH", public=True),
+        "guide:service-sign[no-centre]": _page("guide:service-sign", public=True),
+        "guide:complaint-sign": _page("guide:complaint-sign", query="centre=XH", public=True),
         # API
         "api:api-root": _api("api-root"),
         "api:api-logout-all": _api("api-logout-all", method="post"),
         "api:matter-list": _api("matter-list"),
         "api:matter-detail": _api("matter-detail", "matter"),
+        "api:guide-matter-list": _api("guide-matter-list", public=True),
+        "api:guide-matter-detail": _api("guide-matter-detail", Slug("BDC-001"), public=True),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
         "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
         "api:request-list": _api("request-list"),

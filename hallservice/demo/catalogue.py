@@ -15,7 +15,7 @@ from requests.models import (
     SubmissionForm,
 )
 from requests.services.catalogue import matter_save
-from staff.models import Department, StaffMember
+from staff.models import Department, StaffMember, Window
 
 SELF = "申请人自备"
 
@@ -54,6 +54,7 @@ def seed_catalogue(tally: Tally, departments: dict[str, Department], staff: dict
     for member in staff.values():
         if member.kind == WH and member.centre.code == DISTRICT:
             contact.setdefault(member.department.code, member)
+    hall_windows = {w.number: w for w in Window.objects.filter(centre__code=DISTRICT)}
     for row in MATTERS:
         matter = Matter.objects.filter(code=row["code"]).first()
         tally.note("matters", matter is None)
@@ -63,6 +64,7 @@ def seed_catalogue(tally: Tally, departments: dict[str, Department], staff: dict
         matter.main_item = row["main_item"]
         matter.sub_item = row["sub_item"]
         matter.accepting_window = _accepting_window(row["window"])
+        matter.window = hall_windows[row["window"]]
         matter.legal_basis = row["legal_basis"]
         matter.process = "\n".join(f"{i}. {step}" for i, step in enumerate(row["process"], start=1))
         matter.time_limit_days = row["time_limit_days"]

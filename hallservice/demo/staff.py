@@ -469,6 +469,8 @@ def seed_staff(
                 "department": departments[person.department] if person.department else None,
                 "window": windows[(person.centre, person.window)] if person.window else None,
                 "specialist_role": person.specialist_role,
+                # 工号: the centre's code and a running number, as on the badge.
+                "staff_number": f"{person.centre}{len(members) + 1:04d}",
                 "business_scope": _business_scope(person, department_rows),
                 "phone": phone,
                 "is_party_member": person.party,

@@ -23,13 +23,14 @@ class MatterQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        lowered = text.lower()
+        # The keys are stored without spaces or apostrophes, as a citizen may type "gong shang" or "xi'an".
+        compact = "".join(text.lower().replace("'", " ").split())
         return self.filter(
             Q(main_item__icontains=text)
             | Q(sub_item__icontains=text)
             | Q(code__icontains=text)
-            | Q(pinyin_initials__contains=lowered)
-            | Q(pinyin_full__contains=lowered)
+            | Q(pinyin_initials__contains=compact)
+            | Q(pinyin_full__contains=compact)
         )
 
 
@@ -41,6 +42,15 @@ class Matter(models.Model):
     sub_item = models.CharField(_("sub-item"), max_length=200, blank=True)
     department = fields.department(related_name="matters")
     accepting_window = models.CharField(_("accepting window"), max_length=100, blank=True)
+    # The hall's counter for the matter, so the public guide can say which floor to go to (seed 004 服务场所:
+    # 帮办代办服务事项和流程); the text above stays for matters taken at another centre's counter.
+    window = fields.optional_reference(
+        "staff.Window",
+        _("hall window"),
+        on_delete=models.SET_NULL,
+        related_name="matters",
+        help_text=_("The counter in the hall where the matter is accepted; the public guide shows its floor"),
+    )
     legal_basis = models.TextField(_("legal basis"), max_length=text_limits.LONG_TEXT, blank=True)
     process = models.TextField(_("process"), max_length=text_limits.LONG_TEXT, blank=True)
     time_limit_days = models.PositiveSmallIntegerField(

@@ -419,8 +419,9 @@ def track_complaint(request, token: str):
 def track_mode(request):
     """Switch elder-friendly mode on or off; remembered in a cookie on this device."""
     target = request.POST.get("next", "")
+    # The public service guide (/guide/) shares the switch and its cookie.
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) or not target.startswith(
-        "/track/"
+        ("/track/", "/guide/")
     ):
         target = reverse("track:home")
     response = redirect(target)
