@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.web import attach_error
+from hallservice.core.web import attach_error, staff_page
 
 from . import services
 from .forms import ComplaintFilterForm, ComplaintRegisterForm, action_form
@@ -44,9 +44,7 @@ ACTION_SERVICES = {
 # --- Complaint pages ---------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_list_view(request):
     today = timezone.localdate()
     form = ComplaintFilterForm(request.GET or None)
@@ -103,9 +101,7 @@ def _render_complaint(request, complaint, *, failed: tuple[str, forms.Form] | No
     return render(request, "complaints/detail.html", context, status=status)
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_detail_view(request, pk: int):
     return _render_complaint(request, get_object_or_404(complaints_visible_to(request.user), pk=pk))
 
@@ -144,9 +140,7 @@ def complaint_act_view(request, pk: int, action: str):
     return _render_complaint(request, complaint, failed=(action, form), status=status)
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_dashboard_view(request):
     today = timezone.localdate()
     return render(request, "complaints/dashboard.html", {"today": today, **complaint_dashboard(request.user, today)})
