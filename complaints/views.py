@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.web import attach_error, staff_page
+from hallservice.core.web import attach_error, attempt, staff_page
 
 from . import services
 from .forms import ComplaintFilterForm, ComplaintRegisterForm, action_form
@@ -113,28 +113,31 @@ def complaint_act_view(request, pk: int, action: str):
         raise Http404
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     form = action_form(action, request.user, complaint, request.POST)
-    try:
-        if not request.user.has_perm(COMPLAINT_ACTIONS[action].permission):
+    spec = COMPLAINT_ACTIONS[action]
+    refused = _("You may not do this with this complaint.")
+
+    def check():
+        # Who may act and whether the state allows it are answered before the input is looked at.
+        if not request.user.has_perm(spec.permission):
             raise PermissionDenied(_("You may not do this with complaint %(number)s.") % {"number": complaint.number})
-        if complaint.status not in COMPLAINT_ACTIONS[action].allowed_in:
+        if complaint.status not in spec.allowed_in:
             raise TransitionNotAllowed(
                 _("“%(action)s” is not possible while the complaint is “%(status)s”.")
-                % {"action": COMPLAINT_ACTIONS[action].label, "status": complaint.get_status_display()}
+                % {"action": spec.label, "status": complaint.get_status_display()}
             )
+
+    _checked, status = attempt(request, check, form, refused=refused)
+    if status == 200:
         if not form.is_valid():
             return _render_complaint(request, complaint, failed=(action, form), status=400)
-        ACTION_SERVICES[action](actor=request.user, complaint_id=complaint.pk, **form.cleaned_data)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        status = 409
-    except DomainError as exc:
-        attach_error(form, exc)
-        status = 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this with this complaint."))
-        status = 403
-    else:
-        messages.success(request, _("%(action)s: done.") % {"action": COMPLAINT_ACTIONS[action].label})
+        _done, status = attempt(
+            request,
+            lambda: ACTION_SERVICES[action](actor=request.user, complaint_id=complaint.pk, **form.cleaned_data),
+            form,
+            refused=refused,
+        )
+    if status == 200:
+        messages.success(request, _("%(action)s: done.") % {"action": spec.label})
         return redirect(complaint)
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     return _render_complaint(request, complaint, failed=(action, form), status=status)

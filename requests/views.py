@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from hallservice.core.errors import PermissionDenied
 from hallservice.core.pagination import KeysetFirstPaginator
 from hallservice.core.query_params import bad_query_response, form_errors
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, staff_page
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
@@ -299,8 +299,7 @@ def _consultation_to_convert(request) -> Consultation | None:
     )
 
 
-@login_required
-@permission_required("requests.register_request", raise_exception=True)
+@staff_page("requests.register_request", methods=None)
 def request_register_view(request):
     consultation = _consultation_to_convert(request)
     status = 200
@@ -475,8 +474,7 @@ def _matter_choices() -> list:
     return [("", "—"), *groups.items()]
 
 
-@login_required
-@permission_required("requests.register_request", raise_exception=True)
+@staff_page("requests.register_request", methods=None)
 def consultation_create_view(request):
     form = ConsultationForm(request.POST or None)
     form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())
