@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.pagination import KeysetFirstPaginator
-from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.query_params import bad_query_response, form_errors, validated
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt, staff_page
 from hallservice.core.workdays import WorkingCalendar
@@ -125,11 +125,9 @@ def _partial_wanted(request) -> bool:
 
 @login_required
 def matter_list_view(request):
-    filters = MatterFilterForm(request.GET)
-    if not filters.is_valid():
-        return bad_query_response(request, form_errors(filters))
-    search = filters.cleaned_data["q"]
-    department_id = filters.cleaned_data["department"].pk if filters.cleaned_data["department"] else None
+    filters = validated(MatterFilterForm, request.GET)
+    search = filters["q"]
+    department_id = filters["department"].pk if filters["department"] else None
     page = Paginator(matter_list(search=search, department_id=department_id), MATTERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -263,10 +261,7 @@ def _matter_matches(text: str):
 @require_GET
 def matter_search_view(request):
     """The registration page's matter picker: a few active matters matching a name, code or pinyin initials."""
-    filters = MatterFilterForm(request.GET)
-    if not filters.is_valid():
-        return bad_query_response(request, form_errors(filters))
-    text = filters.cleaned_data["q"]
+    text = validated(MatterFilterForm, request.GET)["q"]
     context = {"matches": _matter_matches(text), "searched": bool(text)}
     return render(request, "requests/partials/matter_search_results.html", context)
 
