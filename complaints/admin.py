@@ -2,15 +2,13 @@
 
 from django.contrib import admin
 
-from requests.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.admin import ReadOnlyAdmin, StatusEventInline
 
 from .models import Complaint, ComplaintEvent
 
 
-class ComplaintEventInline(ReadOnlyInline):
+class ComplaintEventInline(StatusEventInline):
     model = ComplaintEvent
-    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Complaint)

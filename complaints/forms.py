@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from hallservice.core.form_fields import two_way_choice
 from requests.forms import TEXTAREA, RequiredNoteForm
 from staff.models import Department, StaffMember
 
@@ -50,11 +51,10 @@ class RespondForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    satisfied = forms.TypedChoiceField(
-        label=gettext_lazy("Is the complainant satisfied?"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", gettext_lazy("Satisfied")), ("no", gettext_lazy("Not satisfied"))],
-        widget=forms.RadioSelect,
+    satisfied = two_way_choice(
+        gettext_lazy("Is the complainant satisfied?"),
+        [("yes", gettext_lazy("Satisfied")), ("no", gettext_lazy("Not satisfied"))],
+        true="yes",
     )
     comment = forms.CharField(label=gettext_lazy("What they said"), required=False, max_length=1000, widget=TEXTAREA)
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
-from hallservice.core.web import attach_error
+from hallservice.core.web import attach_error, attempt, staff_page
 
 from . import services
 from .forms import ComplaintFilterForm, ComplaintRegisterForm, action_form
@@ -44,9 +44,7 @@ ACTION_SERVICES = {
 # --- Complaint pages ---------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_list_view(request):
     today = timezone.localdate()
     form = ComplaintFilterForm(request.GET or None)
@@ -103,9 +101,7 @@ def _render_complaint(request, complaint, *, failed: tuple[str, forms.Form] | No
     return render(request, "complaints/detail.html", context, status=status)
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_detail_view(request, pk: int):
     return _render_complaint(request, get_object_or_404(complaints_visible_to(request.user), pk=pk))
 
@@ -117,36 +113,37 @@ def complaint_act_view(request, pk: int, action: str):
         raise Http404
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     form = action_form(action, request.user, complaint, request.POST)
-    try:
-        if not request.user.has_perm(COMPLAINT_ACTIONS[action].permission):
+    spec = COMPLAINT_ACTIONS[action]
+    refused = _("You may not do this with this complaint.")
+
+    def check():
+        # Who may act and whether the state allows it are answered before the input is looked at.
+        if not request.user.has_perm(spec.permission):
             raise PermissionDenied(_("You may not do this with complaint %(number)s.") % {"number": complaint.number})
-        if complaint.status not in COMPLAINT_ACTIONS[action].allowed_in:
+        if complaint.status not in spec.allowed_in:
             raise TransitionNotAllowed(
                 _("“%(action)s” is not possible while the complaint is “%(status)s”.")
-                % {"action": COMPLAINT_ACTIONS[action].label, "status": complaint.get_status_display()}
+                % {"action": spec.label, "status": complaint.get_status_display()}
             )
+
+    _checked, status = attempt(request, check, form, refused=refused)
+    if status == 200:
         if not form.is_valid():
             return _render_complaint(request, complaint, failed=(action, form), status=400)
-        ACTION_SERVICES[action](actor=request.user, complaint_id=complaint.pk, **form.cleaned_data)
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
-        status = 409
-    except DomainError as exc:
-        attach_error(form, exc)
-        status = 400
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this with this complaint."))
-        status = 403
-    else:
-        messages.success(request, _("%(action)s: done.") % {"action": COMPLAINT_ACTIONS[action].label})
+        _done, status = attempt(
+            request,
+            lambda: ACTION_SERVICES[action](actor=request.user, complaint_id=complaint.pk, **form.cleaned_data),
+            form,
+            refused=refused,
+        )
+    if status == 200:
+        messages.success(request, _("%(action)s: done.") % {"action": spec.label})
         return redirect(complaint)
     complaint = get_object_or_404(complaints_visible_to(request.user), pk=pk)
     return _render_complaint(request, complaint, failed=(action, form), status=status)
 
 
-@login_required
-@permission_required("complaints.view_complaint", raise_exception=True)
-@require_GET
+@staff_page("complaints.view_complaint")
 def complaint_dashboard_view(request):
     today = timezone.localdate()
     return render(request, "complaints/dashboard.html", {"today": today, **complaint_dashboard(request.user, today)})

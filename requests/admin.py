@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 
-from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
 
 from .models import (
     Consultation,
@@ -76,10 +76,8 @@ class RequiredMaterialAdmin(admin.ModelAdmin):
     list_select_related = ["matter"]
 
 
-class RequestEventInline(ReadOnlyInline):
+class RequestEventInline(StatusEventInline):
     model = RequestEvent
-    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
-    readonly_fields = fields
 
 
 @admin.register(ServiceRequest)

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.form_fields import two_way_choice
 from hallservice.core.identity import IdType
 from staff.models import Department, ServiceCentre, StaffMember
 
@@ -464,11 +465,8 @@ class AppealForm(forms.Form):
 
 
 class AppealDecisionForm(forms.Form):
-    invalid = forms.TypedChoiceField(
-        label=_("Decision"),
-        coerce=lambda v: v == "invalid",
-        choices=[("upheld", _("The rating stands")), ("invalid", _("The rating is invalid"))],
-        widget=forms.RadioSelect,
+    invalid = two_way_choice(
+        _("Decision"), [("upheld", _("The rating stands")), ("invalid", _("The rating is invalid"))], true="invalid"
     )
     reasons = forms.CharField(label=_("Reasons for the decision"), max_length=2000, widget=TEXTAREA)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.pagination import KeysetFirstPaginator
-from hallservice.core.query_params import bad_query_response, form_errors
+from hallservice.core.query_params import bad_query_response, form_errors, validated
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, staff_page
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
@@ -125,11 +125,9 @@ def _partial_wanted(request) -> bool:
 
 @login_required
 def matter_list_view(request):
-    filters = MatterFilterForm(request.GET)
-    if not filters.is_valid():
-        return bad_query_response(request, form_errors(filters))
-    search = filters.cleaned_data["q"]
-    department_id = filters.cleaned_data["department"].pk if filters.cleaned_data["department"] else None
+    filters = validated(MatterFilterForm, request.GET)
+    search = filters["q"]
+    department_id = filters["department"].pk if filters["department"] else None
     page = Paginator(matter_list(search=search, department_id=department_id), MATTERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -263,10 +261,7 @@ def _matter_matches(text: str):
 @require_GET
 def matter_search_view(request):
     """The registration page's matter picker: a few active matters matching a name, code or pinyin initials."""
-    filters = MatterFilterForm(request.GET)
-    if not filters.is_valid():
-        return bad_query_response(request, form_errors(filters))
-    text = filters.cleaned_data["q"]
+    text = validated(MatterFilterForm, request.GET)["q"]
     context = {"matches": _matter_matches(text), "searched": bool(text)}
     return render(request, "requests/partials/matter_search_results.html", context)
 
@@ -299,8 +294,7 @@ def _consultation_to_convert(request) -> Consultation | None:
     )
 
 
-@login_required
-@permission_required("requests.register_request", raise_exception=True)
+@staff_page("requests.register_request", methods=None)
 def request_register_view(request):
     consultation = _consultation_to_convert(request)
     status = 200
@@ -475,8 +469,7 @@ def _matter_choices() -> list:
     return [("", "—"), *groups.items()]
 
 
-@login_required
-@permission_required("requests.register_request", raise_exception=True)
+@staff_page("requests.register_request", methods=None)
 def consultation_create_view(request):
     form = ConsultationForm(request.POST or None)
     form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())

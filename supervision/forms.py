@@ -73,15 +73,24 @@ class ReportForm(forms.Form):
 # --- Filters of the pages about people ---------------------------------------------------------------------
 
 
-class CentreYearForm(forms.Form):
-    """A centre of the user's (or all of them) and a year; the base of the supervision filters."""
+class CentreFilterForm(forms.Form):
+    """A centre of the user's, or all of them (empty): the first field of the assessment, integrity, audit and
+    access log filters."""
 
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False, empty_value=None)
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"].choices = _centre_choices(user)
+
+
+class CentreYearForm(CentreFilterForm):
+    """A centre of the user's (or all of them) and a year; the base of the filters of the pages about people."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["year"].choices = _year_choices()
         self.fields["year"].initial = timezone.localdate().year
 
@@ -108,18 +117,15 @@ class IntegrityFilterForm(CentreYearForm):
         self.fields["year"].choices = [("", _("All years")), *_year_choices()]
 
 
-class AuditFilterForm(forms.Form):
-    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False, empty_value=None)
+class AuditFilterForm(CentreFilterForm):
     problem = forms.ChoiceField(label=_("Problem"), required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = _centre_choices(user)
         self.fields["problem"].choices = [("", _("All problems")), *PROBLEMS.items()]
 
 
-class AccessLogFilterForm(forms.Form):
-    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int, required=False, empty_value=None)
+class AccessLogFilterForm(CentreFilterForm):
     staff = forms.ModelChoiceField(
         label=_("Staff member"), queryset=StaffMember.objects.none(), required=False, empty_label=_("Anyone")
     )
@@ -128,8 +134,7 @@ class AccessLogFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
 
     def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = _centre_choices(user)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["staff"].queryset = StaffMember.objects.restrict(user).order_by("name")
         self.fields["kind"].choices = [("", _("Any access")), *AccessKind.choices]
 

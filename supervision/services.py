@@ -116,15 +116,6 @@ def monthly_reports_prepare(*, month: date) -> list[MonthlyReport]:
     return made
 
 
-def _progress(report: MonthlyReport, value: int, **fields) -> None:
-    """Record progress and a heartbeat (the sweep's sign that the worker is alive)."""
-    fields["heartbeat_at"] = timezone.now()
-    for name, field_value in fields.items():
-        setattr(report, name, field_value)
-    report.progress = value
-    MonthlyReport.objects.filter(pk=report.pk).update(progress=value, **fields)
-
-
 def monthly_report_build(*, report_id: int) -> MonthlyReport:
     """Compute the figures and write the xlsx and PDF; idempotent: the run first claims the row (outbox.claim), so
     a report done, failed or being built by a live worker is left as it is; one whose worker was lost is taken over.
@@ -142,14 +133,14 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
         ids = tuple(ServiceCentre.objects.subtree_of(report.centre).values_list("pk", flat=True))
         scope = Scope(centre_ids=ids, date_from=first, date_to=last, centre=report.centre)
         stats = compute_statistics(scope, today=min(timezone.localdate(), last))
-        _progress(report, 40)
+        outbox.progress(report, 40)
         stem = f"report-{report.centre.code}-{report.month:%Y%m}-{report.pk}"
         report.xlsx.save(f"{stem}.xlsx", ContentFile(report_xlsx(stats)), save=False)
-        _progress(report, 60, xlsx=report.xlsx.name)
+        outbox.progress(report, 60, xlsx=report.xlsx.name)
         report.pdf.save(f"{stem}.pdf", ContentFile(report_pdf(stats)), save=False)
-        _progress(report, 100, status=ReportStatus.DONE, pdf=report.pdf.name, finished_at=timezone.now())
+        outbox.progress(report, 100, status=ReportStatus.DONE, pdf=report.pdf.name, finished_at=timezone.now())
     except Exception as exc:  # the page must show the failure rather than poll for ever; the task logs it
-        _progress(report, report.progress, status=ReportStatus.FAILED, error=outbox.reason(exc))
+        outbox.progress(report, report.progress, status=ReportStatus.FAILED, error=outbox.reason(exc))
         raise
     return report
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.months import month_end, month_start, previous_month
 from hallservice.core.spreadsheets import XLSX_CONTENT_TYPE, write_csv
-from hallservice.core.web import attach_error, retry_button
+from hallservice.core.web import attach_error, retry_button, staff_page
 
 from .forms import PeriodForm, ReportForm
 from .scope import build_scope
@@ -75,9 +73,7 @@ def _period(request):
     return form, scope
 
 
-@login_required
-@permission_required("supervision.view_statistics", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_statistics")
 def statistics_view(request):
     form, scope = _period(request)
     today = timezone.localdate()
@@ -98,9 +94,7 @@ def statistics_view(request):
     return render(request, "supervision/statistics.html", context)
 
 
-@login_required
-@permission_required("supervision.view_statistics", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_statistics")
 def statistics_csv(request):
     """One chart's table as CSV (UTF-8 with BOM, so Excel opens Chinese text correctly)."""
     form, scope = _period(request)
@@ -123,8 +117,7 @@ def statistics_csv(request):
 # --- Monthly reports -------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("supervision.view_statistics", raise_exception=True)
+@staff_page("supervision.view_statistics", methods=None)
 def report_list(request):
     today = timezone.localdate()
     last_month = previous_month(today)
@@ -165,18 +158,14 @@ def _report_retry(request):
     )
 
 
-@login_required
-@permission_required("supervision.view_statistics", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_statistics")
 def report_status(request, pk: int):
     """One report's row; htmx polls it while the task runs."""
     report = get_object_or_404(monthly_reports_visible_to(request.user), pk=pk)
     return render(request, "supervision/partials/report_row.html", {"report": report})
 
 
-@login_required
-@permission_required("supervision.view_statistics", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_statistics")
 def report_download(request, pk: int, fmt: str):
     report = get_object_or_404(monthly_reports_visible_to(request.user), pk=pk, status="done")
     if fmt not in ("xlsx", "pdf"):

@@ -7,10 +7,10 @@ and never changed; the Django admin shows them read-only.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+
+from hallservice.core.web import staff_page
 
 from .forms import AccessLogFilterForm
 from .selectors import personal_data_access_list
@@ -19,9 +19,7 @@ from .views_people import filter_scope
 PAGE_SIZE = 50
 
 
-@login_required
-@permission_required("requests.view_personal_data", raise_exception=True)
-@require_GET
+@staff_page("requests.view_personal_data")
 def access_log(request):
     form = AccessLogFilterForm(request.GET, user=request.user)
     scoped = filter_scope(request, form)

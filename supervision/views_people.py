@@ -7,19 +7,19 @@ errors come back as form errors (400), a message with 409 for a record already r
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hallservice.core.errors import DomainError
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attach_error, attempt
+from hallservice.core.web import attach_error, attempt, staff_page
 from staff.models import StaffMember
 
 from . import assessment, audit
@@ -93,14 +93,24 @@ def _headers(sort: str) -> list[dict]:
     return headers
 
 
-@login_required
-@permission_required("supervision.view_assessment", raise_exception=True)
-@require_GET
-def assessment_list(request):
-    form, scope = _assessment_filter(request)
-    if scope is None:
-        return _invalid_filter(request, form)
-    rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
+def _with_assessment_rows(view):
+    """The list and its spreadsheet read one filter and show one set of rows; an invalid filter is the page with
+    its errors (400), for the spreadsheet too."""
+
+    @wraps(view)
+    def wrapped(request):
+        form, scope = _assessment_filter(request)
+        if scope is None:
+            return _invalid_filter(request, form)
+        rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
+        return view(request, form=form, scope=scope, rows=rows)
+
+    return wrapped
+
+
+@staff_page("supervision.view_assessment")
+@_with_assessment_rows
+def assessment_list(request, *, form, scope, rows):
     context = {
         **scope,
         "form": form,
@@ -114,23 +124,16 @@ def assessment_list(request):
     return render(request, "supervision/assessment.html", context)
 
 
-@login_required
-@permission_required("supervision.view_assessment", raise_exception=True)
-@require_GET
-def assessment_export(request):
-    form, scope = _assessment_filter(request)
-    if scope is None:
-        return _invalid_filter(request, form)
-    rows = assessment.assessment_rows(year=scope["year"], centre_ids=scope["ids"], sort=scope["sort"])
+@staff_page("supervision.view_assessment")
+@_with_assessment_rows
+def assessment_export(request, *, form, scope, rows):
     scope_name = scope["centre"].name if scope["centre"] else _("All my centres")
     body = assessment.assessment_workbook(rows=rows, year=scope["year"], scope_name=scope_name)
     code = scope["centre"].code if scope["centre"] else "all"
     return xlsx_response(body, f"assessment-{code}-{scope['year']}.xlsx")
 
 
-@login_required
-@permission_required("supervision.view_assessment", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_assessment")
 def assessment_person(request, staff_id: int):
     form, scope = _assessment_filter(request)
     if scope is None:
@@ -191,9 +194,7 @@ def _integrity_page(request, *, new_form=None, revoke=None, status: int = 200):
     return render(request, "supervision/integrity.html", context, status=status)
 
 
-@login_required
-@permission_required("supervision.record_integrity", raise_exception=True)
-@require_http_methods(["GET", "POST"])
+@staff_page("supervision.record_integrity", methods=["GET", "POST"])
 def integrity_list(request):
     if request.method == "GET":
         return _integrity_page(request)
@@ -211,9 +212,7 @@ def integrity_list(request):
     return redirect("supervision:integrity")
 
 
-@login_required
-@permission_required("supervision.record_integrity", raise_exception=True)
-@require_POST
+@staff_page("supervision.record_integrity", methods=["POST"])
 def integrity_revoke(request, pk: int):
     record = get_object_or_404(IntegrityRecord.objects.restrict(request.user), pk=pk)
     form = IntegrityRevokeForm(request.POST, auto_id=f"id_revoke{pk}_%s")
@@ -235,9 +234,7 @@ def integrity_revoke(request, pk: int):
 # --- Ledger audit ----------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("supervision.view_assessment", raise_exception=True)
-@require_GET
+@staff_page("supervision.view_assessment")
 def ledger_audit(request):
     form = AuditFilterForm(request.GET, user=request.user)
     scoped = filter_scope(request, form)

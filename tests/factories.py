@@ -1,5 +1,8 @@
 """factory_boy factories that always satisfy the models' constraints."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -9,6 +12,7 @@ from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import IdType
 from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
 from requests.services import RegistrationInput, matter_save
+from rosters.models import PlanStatus, RotationAssignment, RotationPlan
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 
 
@@ -200,3 +204,15 @@ def online_complaint(centre, **fields):
             **fields,
         }
     )
+
+
+def december_rotation(centre, helper, window) -> RotationPlan:
+    """December 2026's rotation of ``centre``, published on 25 November, putting ``helper`` at ``window``."""
+    plan = RotationPlan.objects.create(
+        centre=centre,
+        month=date(2026, 12, 1),
+        status=PlanStatus.PUBLISHED,
+        published_at=datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    RotationAssignment.objects.create(plan=plan, helper=helper, window=window)
+    return plan

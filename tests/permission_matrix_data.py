@@ -324,24 +324,21 @@ def _rosters(w: World, p: dict, district):
         later = DutyDay.objects.filter(plan=plan, day__gt=NOW.date()).order_by("day")
         mine, second = later.filter(leader=leader.staff_member)[:2]
         substitute = next(m for m in p["leaders"] if m.pk != leader.staff_member.pk)
-        # One waiting for approval (the hall's SUBSTITUTION_NEEDS_APPROVAL), one filed and in effect (the default).
-        with override_settings(SUBSTITUTION_NEEDS_APPROVAL=True):
-            o["substitution"] = roster_svc.substitution_request(
+
+        def leader_away(day, reason):
+            return roster_svc.substitution_request(
                 actor=leader,
                 absent_id=leader.staff_member.pk,
                 substitute_id=substitute.pk,
-                day=mine.day,
+                day=day,
                 duty=Duty.DUTY_LEADER,
-                reason="外出开会",
+                reason=reason,
             )
-        o["filed_substitution"] = roster_svc.substitution_request(
-            actor=leader,
-            absent_id=leader.staff_member.pk,
-            substitute_id=substitute.pk,
-            day=second.day,
-            duty=Duty.DUTY_LEADER,
-            reason="外出培训",
-        )
+
+        # One waiting for approval (the hall's SUBSTITUTION_NEEDS_APPROVAL), one filed and in effect (the default).
+        with override_settings(SUBSTITUTION_NEEDS_APPROVAL=True):
+            o["substitution"] = leader_away(mine.day, "外出开会")
+        o["filed_substitution"] = leader_away(second.day, "外出培训")
         o["unavailability"] = roster_svc.unavailability_record(
             actor=sup,
             staff_id=p["helpers"][3].pk,

@@ -33,3 +33,11 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class StatusEventInline(ReadOnlyInline):
+    """The history under a record with a state machine (a request, a complaint): every row says which status it
+    moved from and to, and whether the citizen saw it, so both apps show their histories with the same columns."""
+
+    fields = ["at", "verb", "from_status", "to_status", "actor", "public", "note"]
+    readonly_fields = fields

@@ -86,6 +86,16 @@ def claim(model: type[models.Model], pk: int, *, lease: timedelta) -> bool:
     return won == 1
 
 
+def progress(row: models.Model, percent: int, **fields) -> None:
+    """A running job's progress for the page that polls it, and its heartbeat (the sweep's sign that the worker is
+    alive); ``fields``: other columns the step set (a file's name, the status and error at the end)."""
+    fields["heartbeat_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.progress = percent
+    row.save(update_fields=["progress", *fields])
+
+
 def reset(row: models.Model, task) -> None:
     """Back to queued with fresh attempts (the retry button, or the same job asked for again), sent on commit."""
     type(row).objects.filter(pk=row.pk).update(

@@ -8,21 +8,36 @@ The view decides what page to draw with the status it gets back; htmx handling s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from .errors import DomainError, PermissionDenied, TransitionNotAllowed
 
-__all__ = ["attach_error", "attempt", "next_url", "retry_button", "submit"]
+__all__ = ["attach_error", "attempt", "next_url", "retry_button", "staff_page", "submit"]
 
 T = TypeVar("T")
+
+
+def staff_page(permission: str, *, methods: Sequence[str] | None = ("GET",)):
+    """A staff page that needs ``permission``: someone not logged in goes to the login page, a logged-in user
+    without the permission gets a 403 (another login page would not help them), and a method outside ``methods``
+    a 405 (``None``: any method, for a page that answers its own form)."""
+
+    def decorate(view):
+        if methods is not None:
+            view = require_http_methods(list(methods))(view)
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
 
 
 def attach_error(form, exc: Exception) -> None:

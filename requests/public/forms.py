@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import ComplaintCategory
+from hallservice.core.form_fields import two_way_choice
 
 from ..models import Matter, Rating, TimeSlot
 from ..services.public import appointment_dates
@@ -65,15 +66,14 @@ class LookupForm(PublicForm):
 
 
 class ConsultForm(PublicForm):
-    appointment = forms.TypedChoiceField(
-        label=gettext_lazy("What would you like?"),
-        coerce=lambda v: v == "appointment",
-        choices=[
+    appointment = two_way_choice(
+        gettext_lazy("What would you like?"),
+        [
             ("question", gettext_lazy("Ask a question (we call you back)")),
             ("appointment", gettext_lazy("Book a visit with a helper")),
         ],
+        true="appointment",
         initial="question",
-        widget=forms.RadioSelect,
     )
     centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
     matter_id = forms.TypedChoiceField(
@@ -181,11 +181,10 @@ class RateAgainForm(PublicForm):
 
 
 class FeedbackForm(PublicForm):
-    satisfied = forms.TypedChoiceField(
-        label=gettext_lazy("Are you satisfied with the answer?"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", gettext_lazy("Yes, satisfied")), ("no", gettext_lazy("No, please look again"))],
-        widget=forms.RadioSelect,
+    satisfied = two_way_choice(
+        gettext_lazy("Are you satisfied with the answer?"),
+        [("yes", gettext_lazy("Yes, satisfied")), ("no", gettext_lazy("No, please look again"))],
+        true="yes",
     )
     comment = forms.CharField(
         label=gettext_lazy("Anything to add (optional)"),

@@ -9,6 +9,8 @@ Every page has the elder-friendly switch (适老化, F-PUB-5), remembered in a c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -107,6 +109,45 @@ def _counted(request, scope: str, accept):
     if response is None:
         throttle.release(scope, address)  # not accepted: not counted
     return response
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A citizen's form that files something: its page, the throttle scope it is counted in, the session key that
+    keeps what was filed for the page that shows its number once, and that page."""
+
+    template: str
+    scope: str
+    kept_as: str
+    done: str
+
+
+CONSULTATION_FILING = Filing(
+    "requests/public/consult.html", "consultation_address", "track_consultation", "track:consult-done"
+)
+COMPLAINT_FILING = Filing(
+    "requests/public/complain.html", "complaint_address", "track_complaint", "track:complain-done"
+)
+
+
+def _sent(request, form, submit, filing: Filing):
+    """Shown on GET; a POST is counted per address (``_counted``), validated and given to
+    ``submit(cleaned_data)``, whose error lands on the form; what was filed is kept for the ``done`` page."""
+    if request.method != "POST":
+        return render_public(request, filing.template, {"form": form})
+
+    def accept():
+        if not form.is_valid():
+            return None
+        filed, _status = attempt(request, lambda: submit(form.cleaned_data), form)
+        if filed is None:
+            return None
+        request.session[filing.kept_as] = filed.pk
+        return redirect(filing.done)
+
+    return _counted(request, filing.scope, accept) or render_public(
+        request, filing.template, {"form": form}, status=400
+    )
 
 
 def _request_from(token: str) -> ServiceRequest:
@@ -288,35 +329,12 @@ def track_evaluate(request, token: str):
 
 @never_cache
 def track_consult(request):
-    form = ConsultForm(request.POST or None)
-    if request.method != "POST":
-        return render_public(request, "requests/public/consult.html", {"form": form})
-
-    def accept():
-        if not form.is_valid():
-            return None
-        data = form.cleaned_data
-        online, _status = attempt(
-            request,
-            lambda: consultation_submit_online(
-                centre_id=data["centre_id"],
-                matter_id=data["matter_id"],
-                appointment=data["appointment"],
-                preferred_date=data["preferred_date"],
-                slot=data["slot"],
-                name=data["name"],
-                phone=data["phone"],
-                question=data["question"],
-            ),
-            form,
-        )
-        if online is None:
-            return None
-        request.session["track_consultation"] = online.pk
-        return redirect("track:consult-done")
-
-    return _counted(request, "consultation_address", accept) or render_public(
-        request, "requests/public/consult.html", {"form": form}, status=400
+    # The form's fields are the service's arguments, one for one.
+    return _sent(
+        request,
+        ConsultForm(request.POST or None),
+        lambda data: consultation_submit_online(**data),
+        CONSULTATION_FILING,
     )
 
 
@@ -324,7 +342,7 @@ def track_consult(request):
 def track_consult_done(request):
     from ..models import OnlineConsultation
 
-    pk = request.session.get("track_consultation")
+    pk = request.session.get(CONSULTATION_FILING.kept_as)
     online = (
         OnlineConsultation.objects.select_related("consultation", "consultation__centre").filter(pk=pk).first()
         if pk
@@ -346,41 +364,19 @@ def track_complain(request):
     # A number from the status page's link; anything longer than a request number is not one and is not offered.
     if request.GET.get("number") and len(request.GET["number"]) <= 32:
         initial = {"request_number": request.GET["number"], "via_status": request.GET.get("from") == "status"}
-    form = ComplaintForm(request.POST or None, initial=initial)
-    if request.method != "POST":
-        return render_public(request, "requests/public/complain.html", {"form": form})
 
-    def accept():
-        if not form.is_valid():
-            return None
-        data = form.cleaned_data
-        try:
-            complaint = complaint_register(
-                actor=CITIZEN,
-                source=ComplaintSource.STATUS_PAGE if data["via_status"] else ComplaintSource.ONLINE,
-                category=data["category"],
-                content=data["content"],
-                centre_id=data["centre_id"],
-                request_number=data["request_number"],
-                anonymous=data["anonymous"],
-                name=data["name"],
-                contact=data["contact"],
-            )
-        except DomainError as exc:
-            attach_error(form, exc)
-            return None
-        # The code is shown once, on the next page, then forgotten by the session.
-        request.session["track_complaint"] = complaint.pk
-        return redirect("track:complain-done")
+    def submit(data):
+        # The form's fields are the service's arguments, but for the hidden flag of a complaint from a status page.
+        fields = dict(data)
+        source = ComplaintSource.STATUS_PAGE if fields.pop("via_status") else ComplaintSource.ONLINE
+        return complaint_register(actor=CITIZEN, source=source, **fields)
 
-    return _counted(request, "complaint_address", accept) or render_public(
-        request, "requests/public/complain.html", {"form": form}, status=400
-    )
+    return _sent(request, ComplaintForm(request.POST or None, initial=initial), submit, COMPLAINT_FILING)
 
 
 @never_cache
 def track_complain_done(request):
-    pk = request.session.pop("track_complaint", None)
+    pk = request.session.pop(COMPLAINT_FILING.kept_as, None)
     complaint = Complaint.objects.select_related("centre").filter(pk=pk).first() if pk else None
     if complaint is None:
         return redirect("track:home")

@@ -361,6 +361,11 @@ def _lock_case(actor, request_id: int, *, permission: str) -> tuple[ServiceReque
     return req, evaluation
 
 
+# The columns of the two steps after a poor rating: what was done, when and by whom.
+RETURN_VISIT = ("follow_up_note", "followed_up_at", "followed_up_by")
+RECTIFICATION = ("rectification_note", "rectified_at", "rectified_by")
+
+
 @transaction.atomic
 def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
     """The return visit (回访) of a poor rating: talk to the applicant, apologise, find out what went wrong."""
@@ -372,15 +377,14 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
         raise TransitionNotAllowed(_("This evaluation has already been followed up."))
     if evaluation.is_invalid:
         raise TransitionNotAllowed(_("This rating was found invalid on appeal."))
-    require(note, _("Say what was done about the applicant's complaint."), field="note")
-    check_field_length(Evaluation, "follow_up_note", note.strip(), field="note")
-    evaluation.follow_up_note, evaluation.followed_up_at, evaluation.followed_up_by = (
-        note.strip(),
-        timezone.now(),
-        actor,
+    note = _step_done(
+        evaluation,
+        RETURN_VISIT,
+        note=note,
+        missing=_("Say what was done about the applicant's complaint."),
+        actor=actor,
     )
-    evaluation.save(update_fields=["follow_up_note", "followed_up_at", "followed_up_by"])
-    record_event(req, actor=actor, verb="followed_up", note=note.strip())
+    record_event(req, actor=actor, verb="followed_up", note=note)
     return evaluation
 
 
@@ -390,16 +394,21 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
     req, evaluation = _lock_case(actor, request_id, permission="requests.follow_up_evaluation")
     if evaluation.rectification_stage != "rectifying":
         raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
-    require(note, _("Say what was put right."), field="note")
-    check_field_length(Evaluation, "rectification_note", note.strip(), field="note")
-    evaluation.rectification_note, evaluation.rectified_at, evaluation.rectified_by = (
-        note.strip(),
-        timezone.now(),
-        actor,
-    )
-    evaluation.save(update_fields=["rectification_note", "rectified_at", "rectified_by"])
-    record_event(req, actor=actor, verb="rectified", public=True, note=note.strip())
+    note = _step_done(evaluation, RECTIFICATION, note=note, missing=_("Say what was put right."), actor=actor)
+    record_event(req, actor=actor, verb="rectified", public=True, note=note)
     return evaluation
+
+
+def _step_done(evaluation: Evaluation, columns: tuple[str, str, str], *, note: str, missing: str, actor) -> str:
+    """Keep a step of a poor rating's handling (the return visit, the rectification) in its three ``columns``:
+    what was done, when and by whom. The note is required; returns it as kept, for the event."""
+    require(note, missing, field="note")
+    note = note.strip()
+    check_field_length(Evaluation, columns[0], note, field="note")
+    for column, value in zip(columns, (note, timezone.now(), actor), strict=True):
+        setattr(evaluation, column, value)
+    evaluation.save(update_fields=list(columns))
+    return note
 
 
 @transaction.atomic

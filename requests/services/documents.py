@@ -245,15 +245,6 @@ def ledger_exports_sweep() -> dict:
     )
 
 
-def _progress(export: LedgerExport, percent: int, **fields) -> None:
-    """Record progress and a heartbeat (the sweep's sign that the worker is alive)."""
-    fields["heartbeat_at"] = timezone.now()
-    for name, value in fields.items():
-        setattr(export, name, value)
-    export.progress = percent
-    export.save(update_fields=["progress", *fields])
-
-
 def ledger_export_render(*, export_id: int) -> LedgerExport:
     """Render a queued export. Idempotent: the run first claims the row (outbox.claim), so an export done, failed or
     rendered by a live worker is left as it is; one whose worker was lost is taken over."""
@@ -285,11 +276,11 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
                 }
                 for r in ledger_rows(requests_in_period)
             ]
-        _progress(export, 30, rows=len(rows))
+        outbox.progress(export, 30, rows=len(rows))
         pdf = render_ledger(
             centre_name=export.centre.name, date_from=export.date_from, date_to=export.date_to, rows=rows
         )
-        _progress(export, 90)
+        outbox.progress(export, 90)
         export.file.save(
             f"ledger-{export.centre.code}-{export.date_from:%Y%m%d}-{export.date_to:%Y%m%d}-{export.pk}.pdf",
             ContentFile(pdf),
@@ -297,7 +288,7 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
         )
         export.sha256 = hashlib.sha256(pdf).hexdigest()
         export.finished_at = timezone.now()
-        _progress(
+        outbox.progress(
             export,
             100,
             status=ExportStatus.DONE,
@@ -306,6 +297,6 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
             finished_at=export.finished_at,
         )
     except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
-        _progress(export, export.progress, status=ExportStatus.FAILED, error=outbox.reason(exc))
+        outbox.progress(export, export.progress, status=ExportStatus.FAILED, error=outbox.reason(exc))
         raise
     return export

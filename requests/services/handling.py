@@ -286,8 +286,14 @@ def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> 
         raise DomainError(_("The new helper must be an active staff member of the request's centre."), field="helper")
     if helper.pk == req.helper_id:
         raise DomainError(_("This helper already has the request."), field="helper")
+    return helper_change(req, helper, actor=actor, reason=reason.strip())
+
+
+def helper_change(req: ServiceRequest, helper: StaffMember, *, actor, reason: str) -> Assignment:
+    """``helper`` becomes the locked request's dedicated helper. Every change of helper, by a clerk or because a
+    key project's agent changed, is kept as an assignment and told to the applicant with its reason."""
     assignment = Assignment.objects.create(
-        request=req, helper=helper, previous_helper=req.helper, reason=reason.strip(), by=actor
+        request=req, helper=helper, previous_helper=req.helper, reason=reason[:300], by=user_of(actor)
     )
     req.helper = helper
     req.save(update_fields=["helper", "updated_at"])
@@ -297,6 +303,6 @@ def request_reassign(*, actor, request_id: int, helper_id: int, reason: str) -> 
         verb="reassigned",
         public=True,
         note=_("Your dedicated helper is now %(helper)s. Reason: %(reason)s")
-        % {"helper": helper.name, "reason": reason.strip()},
+        % {"helper": helper.name, "reason": reason},
     )
     return assignment

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.text_limits import check_lengths
 from staff.access import ensure_perm, staff_of
@@ -30,6 +29,7 @@ from ..models import (
 )
 from ..selectors import key_projects_linkable
 from .base import lock_for, lock_request, record_event, require
+from .handling import helper_change
 
 # A project's requests that follow its agent: every one not yet handed over to the applicant.
 FOLLOWING_STATUSES = (*INTAKE_STATUSES, *OPEN_STATUSES, Status.COMPLETED)
@@ -126,26 +126,9 @@ def _requests_follow_agent(project: KeyProject, *, actor, reason: str) -> int:
             req.origin_centre_id,
         ):
             continue
-        _make_helper(req, project.agent, actor=actor, reason=reason)
+        helper_change(req, project.agent, actor=actor, reason=reason)
         moved += 1
     return moved
-
-
-def _make_helper(req: ServiceRequest, agent: StaffMember, *, actor, reason: str) -> None:
-    """The agent becomes the request's dedicated helper; the applicant is told, as on any change of helper."""
-    Assignment.objects.create(
-        request=req, helper=agent, previous_helper=req.helper, reason=reason[:300], by=user_of(actor)
-    )
-    req.helper = agent
-    req.save(update_fields=["helper", "updated_at"])
-    record_event(
-        req,
-        actor=actor,
-        verb="reassigned",
-        public=True,
-        note=_("Your dedicated helper is now %(helper)s. Reason: %(reason)s")
-        % {"helper": agent.name, "reason": reason},
-    )
 
 
 @transaction.atomic
@@ -171,5 +154,5 @@ def request_link_key_project(*, actor, request_id: int, key_project_id: int) -> 
         and agent.pk != req.helper_id
         and agent.centre_id in (req.centre_id, req.origin_centre_id)
     ):
-        _make_helper(req, agent, actor=actor, reason=_("Agent of key project “%(name)s”") % {"name": project.name})
+        helper_change(req, agent, actor=actor, reason=_("Agent of key project “%(name)s”") % {"name": project.name})
     return req

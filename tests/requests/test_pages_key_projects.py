@@ -19,22 +19,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bureau(people, hall):
-    """A bureau leader (局领导) and a second duty leader of the district hall."""
+    """A bureau leader (局领导) and a second duty leader of the district hall, both on the duty leaders' list."""
     return {
-        "leader": make_staff_user(
-            role=Role.BUREAU_LEADER,
-            centre=hall["district"],
-            username="bureau",
-            name="孙局长",
-            kind=StaffKind.DUTY_LEADER,
-        ),
-        "second": make_staff_user(
-            role=Role.DUTY_LEADER,
-            centre=hall["district"],
-            username="leader2",
-            name="钱带班",
-            kind=StaffKind.DUTY_LEADER,
-        ),
+        key: make_staff_user(
+            role=role, centre=hall["district"], username=username, name=name, kind=StaffKind.DUTY_LEADER
+        )
+        for key, role, username, name in [
+            ("leader", Role.BUREAU_LEADER, "bureau", "孙局长"),
+            ("second", Role.DUTY_LEADER, "leader2", "钱带班"),
+        ]
     }
 
 

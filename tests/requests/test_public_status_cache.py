@@ -14,11 +14,11 @@ from hallservice.core.calendar import calendar_override_save
 from requests import services as svc
 from requests.models import Status
 from requests.services.public import request_status_url
-from rosters.models import Duty, PlanStatus, RosterEvent, RotationAssignment, RotationPlan
+from rosters.models import Duty, RosterEvent
 from rosters.services import substitution_approve, substitution_request, substitution_reverse
 from staff.roles import Role
 from tests.conftest import make_staff_user
-from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory
+from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory, december_rotation
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +112,7 @@ def desk():
     c01 = WindowFactory(centre=centre, number="C01", name="社保窗口", floor=1)
     helper = StaffMemberFactory(name="马丽萍", window=usual, centre=centre)
     colleague = StaffMemberFactory(name="赵红", centre=centre)
-    plan = RotationPlan.objects.create(
-        centre=centre,
-        month=date(2026, 12, 1),
-        status=PlanStatus.PUBLISHED,
-        published_at=datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI),
-    )
-    RotationAssignment.objects.create(plan=plan, helper=colleague, window=c01)
+    december_rotation(centre, colleague, c01)
     supervisor = make_staff_user(role=Role.SUPERVISOR, centre=centre, username="sup", name="钱督查")
     req = ServiceRequestFactory(status=Status.IN_PROGRESS, centre=centre, helper=helper)
     return {"helper": helper, "colleague": colleague, "supervisor": supervisor, "request": req}

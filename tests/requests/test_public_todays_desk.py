@@ -21,7 +21,7 @@ from rosters.models import (
     SubstitutionStatus,
     Unavailability,
 )
-from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory
+from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory, december_rotation
 
 pytestmark = pytest.mark.django_db
 
@@ -46,37 +46,26 @@ def desk(frozen):
     return {"centre": centre, "usual": usual, "rostered": rostered, "helper": helper, "request": req}
 
 
-def publish_plan(centre, helper, window):
-    plan = RotationPlan.objects.create(
-        centre=centre,
-        month=date(2026, 12, 1),
-        status=PlanStatus.PUBLISHED,
-        published_at=datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI),
-    )
-    RotationAssignment.objects.create(plan=plan, helper=helper, window=window)
-    return plan
-
-
 def test_without_a_roster_the_status_page_shows_the_helpers_usual_window(desk, client):
     page = client.get(request_status_url(desk["request"])).content.decode()
     assert "A07" in page and "B03" not in page
 
 
 def test_the_status_page_shows_todays_rostered_window_not_the_usual_one(desk, client):
-    publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     page = client.get(request_status_url(desk["request"])).content.decode()
     assert "B03" in page and "不动产帮办窗口" in page
     assert "A07" not in page
 
 
 def test_a_draft_roster_is_not_shown_to_citizens(desk):
-    plan = publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    plan = december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     RotationPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
     assert "A07" in request_public_status(desk["request"]).desk
 
 
 def test_after_checking_in_the_page_says_since_when_the_helper_is_at_the_desk(desk):
-    publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     CheckIn.objects.create(
         staff=desk["helper"],
         centre=desk["centre"],
@@ -90,7 +79,7 @@ def test_after_checking_in_the_page_says_since_when_the_helper_is_at_the_desk(de
 
 
 def test_a_helper_on_leave_today_is_not_shown_at_any_window(desk):
-    publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     Unavailability.objects.create(staff=desk["helper"], start=MONDAY, end=MONDAY, kind="leave")
     shown = request_public_status(desk["request"]).desk
     assert "B03" not in shown and "A07" not in shown
@@ -98,7 +87,7 @@ def test_a_helper_on_leave_today_is_not_shown_at_any_window(desk):
 
 
 def test_an_approved_substitution_moves_the_substitute_to_the_window(desk):
-    plan = publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    plan = december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     colleague = StaffMemberFactory(name="赵红", centre=desk["centre"])
     other = WindowFactory(centre=desk["centre"], number="C01", name="社保窗口")
     RotationAssignment.objects.create(plan=plan, helper=colleague, window=other)
@@ -117,7 +106,7 @@ def test_an_approved_substitution_moves_the_substitute_to_the_window(desk):
 
 
 def test_todays_desk_adds_a_bounded_number_of_queries_to_the_status_page(desk, client, django_assert_max_num_queries):
-    publish_plan(desk["centre"], desk["helper"], desk["rostered"])
+    december_rotation(desk["centre"], desk["helper"], desk["rostered"])
     url = request_status_url(desk["request"])
     with django_assert_max_num_queries(14):  # 13 today: the page and a few roster lookups of one helper and day
         page = client.get(url).content.decode()

@@ -64,12 +64,18 @@ def fail(user, test, month_and_year):
     take_test(user, test, 10, when=(year, month, 21, 10))  # 50 points
 
 
+def failed_month(people, topic, user, year, month) -> MonthlyTest:
+    """The centre's test of the month, failed by ``user`` on the 21st and closed on the 25th."""
+    test = month_test(people, topic, year, month)
+    fail(user, test, (year, month))
+    close(test, people, (year, month, 25, 18, 5))
+    return test
+
+
 def test_fails_in_september_october_and_november_give_a_recommendation(people, topic):
     h1 = people["helpers"][0]
     for month in (9, 10, 11):
-        test = month_test(people, topic, 2026, month)
-        fail(h1, test, (2026, month))
-        close(test, people, (2026, month, 25, 18, 5))
+        failed_month(people, topic, h1, 2026, month)
         assert recommended(h1) == (1 if month == 11 else 0)
     rec = Recommendation.objects.get(staff=h1.staff_member)
     assert [x["month"] for x in rec.months] == ["2026-09", "2026-10", "2026-11"]
@@ -89,9 +95,7 @@ def test_a_month_without_a_test_breaks_the_run(people, topic):
     consecutive months — the run is November and December."""
     h1 = people["helpers"][0]
     for year, month in ((2026, 9), (2026, 11), (2026, 12)):
-        test = month_test(people, topic, year, month)
-        fail(h1, test, (year, month))
-        close(test, people, (year, month, 25, 18, 5))
+        test = failed_month(people, topic, h1, year, month)
     assert [a.test.month.month for a in fail_streak(h1.staff_member.pk, test)] == [11, 12]
     assert recommended(h1) == 0
 
@@ -106,9 +110,7 @@ def test_the_test_pages_explain_the_rule_in_calendar_months(people, client):
 def test_across_the_year_boundary_november_december_january(people, topic):
     h1 = people["helpers"][0]
     for year, month in ((2025, 11), (2025, 12), (2026, 1)):
-        test = month_test(people, topic, year, month)
-        fail(h1, test, (year, month))
-        close(test, people, (year, month, 25, 18, 5))
+        test = failed_month(people, topic, h1, year, month)
     rec = Recommendation.objects.get(staff=h1.staff_member)
     assert rec.test == test and [x["month"] for x in rec.months] == ["2025-11", "2025-12", "2026-01"]
 
@@ -136,9 +138,7 @@ def test_two_tests_in_one_month_count_as_one_month(people, topic):
     h1 = people["helpers"][0]
     tests = {}
     for month in (9, 10):
-        tests[month] = test = month_test(people, topic, 2026, month)
-        fail(h1, test, (2026, month))
-        close(test, people, (2026, month, 25, 18, 5))
+        tests[month] = failed_month(people, topic, h1, 2026, month)
     # A second failed test in October, at the town centre where the person stood in before moving.
     town_test = MonthlyTest.objects.create(
         centre=people["town_helper"].staff_member.centre,
@@ -160,7 +160,5 @@ def test_two_tests_in_one_month_count_as_one_month(people, topic):
     assert [a.test.month for a in fail_streak(h1.staff_member.pk, tests[10])] == [date(2026, 9, 1), date(2026, 10, 1)]
     assert recommended(h1) == 0
     # November's failure is the third month, not the fourth test.
-    test = month_test(people, topic, 2026, 11)
-    fail(h1, test, (2026, 11))
-    close(test, people, (2026, 11, 25, 18, 5))
+    failed_month(people, topic, h1, 2026, 11)
     assert recommended(h1) == 1

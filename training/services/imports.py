@@ -76,14 +76,6 @@ def question_imports_sweep() -> dict:
     )
 
 
-def _progress(job: QuestionImport, percent: int, **fields) -> None:
-    fields["heartbeat_at"] = timezone.now()
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.progress = percent
-    job.save(update_fields=["progress", *fields])
-
-
 def question_import_run(*, import_id: int) -> QuestionImport:
     """Run a queued import. Idempotent: the run first claims the row, so an import done, failed or running under a
     live worker is left alone (a second delivery of the message adds nothing)."""
@@ -96,14 +88,14 @@ def question_import_run(*, import_id: int) -> QuestionImport:
         with job.file.open("rb") as handle:
             content = handle.read()
         rows, errors = read_questions(content)
-        _progress(job, 40, rows=len(rows) + len(errors))
+        outbox.progress(job, 40, rows=len(rows) + len(errors))
         if not errors:
             try:
                 result = question_import(actor=job.requested_by, centre_id=job.centre_id, rows=rows)
             except ImportRefused as exc:
                 errors = exc.errors
         if errors:
-            _progress(
+            outbox.progress(
                 job,
                 100,
                 status=ImportStatus.FAILED,
@@ -113,7 +105,7 @@ def question_import_run(*, import_id: int) -> QuestionImport:
             )
             return job
         job.file.delete(save=False)
-        _progress(
+        outbox.progress(
             job,
             100,
             status=ImportStatus.DONE,
@@ -123,7 +115,7 @@ def question_import_run(*, import_id: int) -> QuestionImport:
             finished_at=timezone.now(),
         )
     except (DomainError, PermissionDenied) as exc:  # refused as a whole (no questions, centre no longer theirs)
-        _progress(
+        outbox.progress(
             job,
             100,
             status=ImportStatus.FAILED,
@@ -132,6 +124,6 @@ def question_import_run(*, import_id: int) -> QuestionImport:
             finished_at=timezone.now(),
         )
     except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
-        _progress(job, job.progress, status=ImportStatus.FAILED, error=outbox.reason(exc))
+        outbox.progress(job, job.progress, status=ImportStatus.FAILED, error=outbox.reason(exc))
         raise
     return job

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from hallservice.core.query_params import month_asked
 from hallservice.core.spreadsheets import xlsx_response
-from hallservice.core.web import attempt
+from hallservice.core.web import attempt, staff_page
 from staff.models import StaffMember
 
 from .. import exports, selectors
@@ -21,9 +21,7 @@ from ..grading import pass_mark
 from .common import centre_of, member_of, month_context
 
 
-@login_required
-@permission_required("training.view_training_reports", raise_exception=True)
-@require_GET
+@staff_page("training.view_training_reports")
 def scores_view(request):
     centre = centre_of(request)
     month = month_asked(request)
@@ -35,9 +33,7 @@ def scores_view(request):
     return render(request, "training/report_scores.html", context)
 
 
-@login_required
-@permission_required("training.view_training_reports", raise_exception=True)
-@require_GET
+@staff_page("training.view_training_reports")
 def attendance_view(request):
     centre = centre_of(request)
     month = month_asked(request)
@@ -73,17 +69,13 @@ def person_view(request, staff_pk: int):
     return render(request, "training/person.html", context)
 
 
-@login_required
-@permission_required("training.view_training_reports", raise_exception=True)
-@require_GET
+@staff_page("training.view_training_reports")
 def recommendations_view(request):
     context = {"recommendations": selectors.recommendation_list(user=request.user)}
     return render(request, "training/recommendations.html", context)
 
 
-@login_required
-@permission_required("training.view_training_reports", raise_exception=True)
-@require_GET
+@staff_page("training.view_training_reports")
 def recommendation_letter_view(request, pk: int):
     rec = get_object_or_404(selectors.recommendation_list(user=request.user), pk=pk)
     response = HttpResponse(recommendation_letter_pdf(rec), content_type="application/pdf")
@@ -91,9 +83,7 @@ def recommendation_letter_view(request, pk: int):
     return response
 
 
-@login_required
-@permission_required("training.manage_tests", raise_exception=True)
-@require_POST
+@staff_page("training.manage_tests", methods=["POST"])
 def recommendation_sent_view(request, pk: int):
     rec = get_object_or_404(selectors.recommendation_list(user=request.user), pk=pk)
     done, _status = attempt(
