@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from requests.selectors import my_work_counts, open_department_tasks, pending_extensions
 from staff.roles import Role, user_roles
-from staff.selectors import departments_short_of_specialists
+from staff.selectors import departments_short_of_specialists, staffing_shortfalls, visible_centres
 
 from .core.health import broker_status, database_status
 
@@ -34,6 +34,7 @@ def home(request):
     user = request.user
     if user.is_superuser or roles & {Role.SUPERVISOR, Role.ADMIN}:
         context["short_departments"] = list(departments_short_of_specialists().order_by("code"))
+        context["staffing_shortfalls"] = staffing_shortfalls(visible_centres(user))
     if user.has_perm("requests.handle_request"):
         context["my_work"] = my_work_counts(user=user, today=context["today"])
     if user.has_perm("requests.approve_extension"):

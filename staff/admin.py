@@ -1,5 +1,7 @@
 """Admin for the organisation's reference data."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext
@@ -8,7 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core.crypto import EncryptedCharField
 
 from .models import Department, ServiceCentre, StaffMember, Window
-from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
+from .selectors import (
+    REQUIRED_SPECIALISTS,
+    StaffingShortfall,
+    departments_short_of_specialists,
+    departments_with_specialist_counts,
+    staffing_shortfalls,
+)
+
+
+def warn_staffing(model_admin: admin.ModelAdmin, request, keep: Callable[[StaffingShortfall], bool]) -> None:
+    """Show the staffing minimums the user's centres break (``staffing_shortfalls``) that ``keep`` picks, as warnings.
+
+    Only on a GET: a POST redirects, and the warnings would follow it to the next page a second time.
+    """
+    if request.method != "GET":
+        return
+    for shortfall in staffing_shortfalls(ServiceCentre.objects.restrict(request.user).order_by("level", "code")):
+        if keep(shortfall):
+            model_admin.message_user(request, shortfall.message, level=messages.WARNING)
 
 
 class ChildCentreInline(admin.TabularInline):
@@ -33,6 +53,15 @@ class ServiceCentreAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     inlines = [ChildCentreInline, WindowInline]
+
+    def changelist_view(self, request, extra_context=None):
+        warn_staffing(self, request, lambda shortfall: True)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if str(object_id).isdigit():
+            warn_staffing(self, request, lambda shortfall: shortfall.centre_id == int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Department)
@@ -59,7 +88,13 @@ class DepartmentAdmin(admin.ModelAdmin):
                 % "、".join(short),
                 level=messages.WARNING,
             )
+        warn_staffing(self, request, lambda shortfall: shortfall.department_id is not None)
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if str(object_id).isdigit():
+            warn_staffing(self, request, lambda shortfall: shortfall.department_id == int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Window)
