@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from .selectors import (
     StaffingShortfall,
     departments_short_of_specialists,
     departments_with_specialist_counts,
+    departments_without_chief_representative,
     staffing_shortfalls,
 )
 
@@ -64,14 +66,41 @@ class ServiceCentreAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class DepartmentForm(forms.ModelForm):
+    """Offers as chief representative only the department's own active staff (and whoever holds it now, so an
+    inactive holder is shown and refused by the model's check rather than silently dropped)."""
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "short_name", "chief_representative", "chief_representative_note", "is_high_volume"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("chief_representative")
+        if field is not None:
+            offered = Q(department_id=self.instance.pk, is_active=True) if self.instance.pk else Q(pk__in=[])
+            if self.instance.chief_representative_id:
+                offered |= Q(pk=self.instance.chief_representative_id)
+            field.queryset = StaffMember.objects.filter(offered).order_by("name")
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "chief_representative", "is_high_volume", "specialists"]
+    form = DepartmentForm
+    list_display = ["code", "name", "chief_representative_shown", "is_high_volume", "specialists"]
     list_filter = ["is_high_volume"]
-    search_fields = ["code", "name", "short_name", "chief_representative"]
+    search_fields = ["code", "name", "short_name", "chief_representative__name", "chief_representative_note"]
 
     def get_queryset(self, request):
-        return departments_with_specialist_counts()
+        return departments_with_specialist_counts().select_related("chief_representative")
+
+    @admin.display(description=_("chief representative"), ordering="chief_representative__name")
+    def chief_representative_shown(self, obj):
+        if obj.chief_representative is not None:
+            return obj.chief_representative.name
+        if obj.chief_representative_note:
+            return gettext("⚠ %(name)s (not registered)") % {"name": obj.chief_representative_note}
+        return "⚠"
 
     @admin.display(description=_("specialists (coordinator / worker)"))
     def specialists(self, obj):
@@ -86,6 +115,13 @@ class DepartmentAdmin(admin.ModelAdmin):
                 request,
                 gettext("These departments have not registered two specialists (one coordinator, one worker): %s")
                 % "、".join(short),
+                level=messages.WARNING,
+            )
+        unregistered = list(departments_without_chief_representative().order_by("code").values_list("name", flat=True))
+        if unregistered and request.method == "GET":
+            self.message_user(
+                request,
+                gettext("These departments have not registered a chief representative: %s") % "、".join(unregistered),
                 level=messages.WARNING,
             )
         warn_staffing(self, request, lambda shortfall: shortfall.department_id is not None)

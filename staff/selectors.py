@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext
 
 from .models import Department, ServiceCentre, SpecialistRole, StaffKind, StaffMember, Window
@@ -48,6 +48,18 @@ def departments_short_of_specialists() -> QuerySet[Department]:
     """Departments that have not registered two specialists, one coordinator and one worker (seed 001 三)."""
     return departments_with_specialist_counts().filter(
         Q(specialist_count__lt=REQUIRED_SPECIALISTS) | Q(coordinator_count=0) | Q(worker_count=0)
+    )
+
+
+def departments_without_chief_representative() -> QuerySet[Department]:
+    """Departments with no registered chief representative, or one who has left or is no longer active.
+
+    Seed 003 二(一): "入驻本级政务服务大厅的部门的首席代表为部门帮办代办联系人，报本级政务服务管理部门登记备案".
+    """
+    return Department.objects.filter(
+        Q(chief_representative__isnull=True)
+        | Q(chief_representative__is_active=False)
+        | ~Q(chief_representative__department=F("pk"))
     )
 
 
