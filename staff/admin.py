@@ -96,8 +96,11 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("chief representative"), ordering="chief_representative__name")
     def chief_representative_shown(self, obj):
-        if obj.chief_representative is not None:
-            return obj.chief_representative.name
+        member = obj.chief_representative
+        if member is not None:
+            # Left the department or no longer active since being registered: the same warning sign as no one.
+            held = member.is_active and member.department_id == obj.pk
+            return member.name if held else f"⚠ {member.name}"
         if obj.chief_representative_note:
             return gettext("⚠ %(name)s (not registered)") % {"name": obj.chief_representative_note}
         return "⚠"

@@ -131,11 +131,14 @@ def test_the_admin_list_shows_the_representative_and_warns_of_unregistered_ones(
     registered.chief_representative = member_of(registered, hall["district"], name="李卫民")
     registered.save()
     DepartmentFactory(name="交通运输局", chief_representative_note="吴红军")
+    left = DepartmentFactory(name="民政局")
+    left.chief_representative = member_of(left, hall["district"], name="周爱华", is_active=False)
+    left.save()
     client.force_login(admin_user_role)
 
     response = client.get(reverse("admin:staff_department_changelist"))
 
     html = response.content.decode()
-    assert "李卫民" in html and "吴红军" in html
+    assert "李卫民" in html and "⚠ 吴红军（未登记）" in html and "⚠ 周爱华" in html and "⚠ 李卫民" not in html
     warnings = [str(m) for m in response.context["messages"]]
     assert any("交通运输局" in m and "不动产登记中心" not in m for m in warnings if "首席代表" in m)
