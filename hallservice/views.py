@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from requests.selectors import my_work_counts, open_department_tasks, pending_extensions
 from staff.roles import Role, user_roles
-from staff.selectors import departments_short_of_specialists
+from staff.selectors import departments_short_of_specialists, staffing_shortfalls, visible_centres
 
 from .core.health import broker_status, database_status
 
@@ -37,6 +37,7 @@ def home(request):
         # The public display (guide/): supervisors print the desk's signs for their own centre.
         context["sign_centre"] = member.centre.code if member else ""
         context["public_display"] = True
+        context["staffing_shortfalls"] = staffing_shortfalls(visible_centres(user))
     if user.has_perm("requests.handle_request"):
         context["my_work"] = my_work_counts(user=user, today=context["today"])
     if user.has_perm("requests.approve_extension"):

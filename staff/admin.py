@@ -1,7 +1,10 @@
 """Admin for the organisation's reference data."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +13,26 @@ from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
 
 from .models import Department, ServiceCentre, StaffMember, Window
-from .selectors import REQUIRED_SPECIALISTS, departments_short_of_specialists, departments_with_specialist_counts
+from .selectors import (
+    REQUIRED_SPECIALISTS,
+    StaffingShortfall,
+    departments_short_of_specialists,
+    departments_with_specialist_counts,
+    departments_without_chief_representative,
+    staffing_shortfalls,
+)
+
+
+def warn_staffing(model_admin: admin.ModelAdmin, request, keep: Callable[[StaffingShortfall], bool]) -> None:
+    """Show the staffing minimums the user's centres break (``staffing_shortfalls``) that ``keep`` picks, as warnings.
+
+    Only on a GET: a POST redirects, and the warnings would follow it to the next page a second time.
+    """
+    if request.method != "GET":
+        return
+    for shortfall in staffing_shortfalls(ServiceCentre.objects.restrict(request.user).order_by("level", "code")):
+        if keep(shortfall):
+            model_admin.message_user(request, shortfall.message, level=messages.WARNING)
 
 
 class ChildCentreInline(admin.TabularInline):
@@ -36,15 +58,54 @@ class ServiceCentreAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [ChildCentreInline, WindowInline]
 
+    def changelist_view(self, request, extra_context=None):
+        warn_staffing(self, request, lambda shortfall: True)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if str(object_id).isdigit():
+            warn_staffing(self, request, lambda shortfall: shortfall.centre_id == int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class DepartmentForm(forms.ModelForm):
+    """Offers as chief representative only the department's own active staff (and whoever holds it now, so an
+    inactive holder is shown and refused by the model's check rather than silently dropped)."""
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "short_name", "chief_representative", "chief_representative_note", "is_high_volume"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("chief_representative")
+        if field is not None:
+            offered = Q(department_id=self.instance.pk, is_active=True) if self.instance.pk else Q(pk__in=[])
+            if self.instance.chief_representative_id:
+                offered |= Q(pk=self.instance.chief_representative_id)
+            field.queryset = StaffMember.objects.filter(offered).order_by("name")
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "chief_representative", "is_high_volume", "specialists"]
+    form = DepartmentForm
+    list_display = ["code", "name", "chief_representative_shown", "is_high_volume", "specialists"]
     list_filter = ["is_high_volume"]
-    search_fields = ["code", "name", "short_name", "chief_representative"]
+    search_fields = ["code", "name", "short_name", "chief_representative__name", "chief_representative_note"]
 
     def get_queryset(self, request):
-        return departments_with_specialist_counts()
+        return departments_with_specialist_counts().select_related("chief_representative")
+
+    @admin.display(description=_("chief representative"), ordering="chief_representative__name")
+    def chief_representative_shown(self, obj):
+        member = obj.chief_representative
+        if member is not None:
+            # Left the department or no longer active since being registered: the same warning sign as no one.
+            held = member.is_active and member.department_id == obj.pk
+            return member.name if held else f"⚠ {member.name}"
+        if obj.chief_representative_note:
+            return gettext("⚠ %(name)s (not registered)") % {"name": obj.chief_representative_note}
+        return "⚠"
 
     @admin.display(description=_("specialists (coordinator / worker)"))
     def specialists(self, obj):
@@ -61,7 +122,20 @@ class DepartmentAdmin(admin.ModelAdmin):
                 % "、".join(short),
                 level=messages.WARNING,
             )
+        unregistered = list(departments_without_chief_representative().order_by("code").values_list("name", flat=True))
+        if unregistered and request.method == "GET":
+            self.message_user(
+                request,
+                gettext("These departments have not registered a chief representative: %s") % "、".join(unregistered),
+                level=messages.WARNING,
+            )
+        warn_staffing(self, request, lambda shortfall: shortfall.department_id is not None)
         return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if str(object_id).isdigit():
+            warn_staffing(self, request, lambda shortfall: shortfall.department_id == int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Window)

@@ -87,8 +87,25 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
-    chief_representative = models.CharField(
-        _("chief representative"), max_length=50, blank=True, help_text=_("The department's contact in the hall")
+    # Seed 003 二(一): "入驻本级政务服务大厅的部门的首席代表为部门帮办代办联系人，报本级政务服务管理部门登记备案" —
+    # registered, so a person of the department's staff rather than a name typed in. Deleting that person leaves the
+    # department without one (the admin then says so) rather than blocking the deletion.
+    chief_representative = fields.optional_reference(
+        "StaffMember",
+        _("chief representative"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The department's registered contact for help and agency in the hall: an active member of its staff"
+        ),
+    )
+    # Before the contact was registered it was typed in; a name that matched no single member of the department's
+    # staff was kept here by the migration rather than lost.
+    chief_representative_note = models.CharField(
+        _("chief representative (unregistered)"),
+        max_length=50,
+        blank=True,
+        help_text=_("The name typed in before chief representatives were registered, kept until one is chosen"),
     )
     is_high_volume = models.BooleanField(
         _("high volume"),
@@ -105,6 +122,11 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from .services import department_validate_chief_representative
+
+        department_validate_chief_representative(department=self, member=self.chief_representative)
 
 
 class WindowQuerySet(CentreScopedQuerySet):

@@ -60,6 +60,27 @@ def staff_validate(*, kind, centre, department, window, specialist_role) -> None
         raise ValidationError(errors)
 
 
+def department_validate_chief_representative(*, department, member) -> None:
+    """The chief representative is an active member of the department's own staff (seed 003 二(一): "入驻本级政务服务
+    大厅的部门的首席代表为部门帮办代办联系人，报本级政务服务管理部门登记备案")."""
+    if member is None:
+        return
+    if department.pk is None or member.department_id != department.pk:
+        raise ValidationError(
+            {
+                "chief_representative": _("%(name)s is not on the staff of %(department)s.")
+                % {"name": member.name, "department": department.name}
+            }
+        )
+    if not member.is_active:
+        raise ValidationError(
+            {
+                "chief_representative": _("%(name)s is no longer active; choose an active member.")
+                % {"name": member.name}
+            }
+        )
+
+
 def staff_validate_id_number(value: str) -> str:
     """A staff member's resident ID number, checked by the same rule as an applicant's; returns it normalised."""
     try:

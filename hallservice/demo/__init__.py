@@ -19,7 +19,13 @@ from complaints.models import Complaint
 from hallservice.demo.catalogue import seed_catalogue
 from hallservice.demo.rosters import seed_rosters
 from hallservice.demo.service_requests import seed_requests
-from hallservice.demo.staff import seed_centres, seed_departments, seed_staff, seed_windows
+from hallservice.demo.staff import (
+    seed_centres,
+    seed_chief_representatives,
+    seed_departments,
+    seed_staff,
+    seed_windows,
+)
 from hallservice.demo.training import seed_training
 from hallservice.demo.writing import Tally
 from requests.models import Consultation, Matter, RequiredMaterial, ServiceRequest
@@ -34,6 +40,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     departments = seed_departments(tally)
     windows = seed_windows(tally, centres, departments)
     staff = seed_staff(tally, centres, departments, windows)
+    seed_chief_representatives(tally, departments, staff)
     seed_catalogue(tally, departments, staff)
     seed_rosters(tally, centres, staff)
     seed_training(tally, centres, staff)

@@ -85,12 +85,14 @@ CENTRES: list[dict] = [
 
 # --- Departments ---------------------------------------------------------------------------------------------
 # "scope" is not a model field: it words the business scope of the department's helpers and specialists.
+# "chief_representative" names the member of the department's staff registered as its contact (seed 003 二(一)):
+# its coordinating specialist, listed under STAFF below, so it is set once the staff exist.
 DEPARTMENTS: list[dict] = [
     {
         "code": "BDC",
         "name": "不动产登记中心",
         "short_name": "不动产",
-        "chief_representative": "李卫民",
+        "chief_representative": "范立军",
         "is_high_volume": True,
         "scope": "不动产首次登记、转移登记、抵押登记、注销登记及登记资料查询",
     },
@@ -98,7 +100,7 @@ DEPARTMENTS: list[dict] = [
         "code": "GJJ",
         "name": "住房公积金管理中心",
         "short_name": "公积金",
-        "chief_representative": "张书勤",
+        "chief_representative": "姚国庆",
         "is_high_volume": True,
         "scope": "住房公积金缴存、提取及个人住房贷款",
     },
@@ -106,7 +108,7 @@ DEPARTMENTS: list[dict] = [
         "code": "SCJG",
         "name": "市场监督管理局（商事登记）",
         "short_name": "商事登记",
-        "chief_representative": "陈永安",
+        "chief_representative": "廖建新",
         "is_high_volume": True,
         "scope": "企业开办、个体工商户登记、变更与注销登记、食品经营许可",
     },
@@ -114,7 +116,7 @@ DEPARTMENTS: list[dict] = [
         "code": "GA",
         "name": "公安局（户政）",
         "short_name": "户政",
-        "chief_representative": "刘振江",
+        "chief_representative": "熊文杰",
         "is_high_volume": True,
         "scope": "户口迁移、出生登记、居民身份证申领与换领",
     },
@@ -122,7 +124,7 @@ DEPARTMENTS: list[dict] = [
         "code": "RSJ",
         "name": "人力资源和社会保障局",
         "short_name": "人社",
-        "chief_representative": "杨宏伟",
+        "chief_representative": "陆永刚",
         "is_high_volume": False,
         "scope": "社会保障卡、城乡居民养老保险、就业创业证、失业保险金",
     },
@@ -130,7 +132,7 @@ DEPARTMENTS: list[dict] = [
         "code": "YBJ",
         "name": "医疗保障局",
         "short_name": "医保",
-        "chief_representative": "赵慧芳",
+        "chief_representative": "孔祥瑞",
         "is_high_volume": False,
         "scope": "医保参保登记、异地就医备案、门诊慢特病认定、零星报销",
     },
@@ -138,7 +140,7 @@ DEPARTMENTS: list[dict] = [
         "code": "SWJ",
         "name": "税务局",
         "short_name": "税务",
-        "chief_representative": "孙国栋",
+        "chief_representative": "崔建设",
         "is_high_volume": False,
         "scope": "定期定额核定、发票领用、二手房交易税费申报、社保费缴纳",
     },
@@ -146,7 +148,7 @@ DEPARTMENTS: list[dict] = [
         "code": "MZJ",
         "name": "民政局",
         "short_name": "民政",
-        "chief_representative": "周爱华",
+        "chief_representative": "毛振东",
         "is_high_volume": False,
         "scope": "婚姻登记、最低生活保障、困难残疾人生活补贴",
     },
@@ -154,7 +156,7 @@ DEPARTMENTS: list[dict] = [
         "code": "JTJ",
         "name": "交通运输局",
         "short_name": "交通",
-        "chief_representative": "吴红军",
+        "chief_representative": "秦卫国",
         "is_high_volume": False,
         "scope": "道路货物运输经营许可、道路运输证配发",
     },
@@ -403,7 +405,7 @@ def seed_departments(tally: Tally) -> dict[str, Department]:
         row["code"]: upsert(
             Department,
             {"code": row["code"]},
-            {k: v for k, v in row.items() if k not in ("code", "scope")},
+            {k: v for k, v in row.items() if k not in ("code", "scope", "chief_representative")},
             tally,
             "departments",
         )
@@ -482,6 +484,17 @@ def seed_staff(
             "staff",
         )
     return members
+
+
+def seed_chief_representatives(
+    tally: Tally, departments: dict[str, Department], staff: dict[str, StaffMember]
+) -> None:
+    """Register each department's chief representative: the member of its staff the department row names."""
+    by_name = {(member.department_id, member.name): member for member in staff.values()}
+    for row in DEPARTMENTS:
+        department = departments[row["code"]]
+        member = by_name[(department.pk, row["chief_representative"])]
+        upsert(Department, {"code": row["code"]}, {"chief_representative": member}, tally, "departments")
 
 
 def _staff_id_number(index: int) -> str:

@@ -93,6 +93,12 @@ def populate(old) -> dict[str, tuple[str, type, int, dict]]:
         department=department,
         window=window,
     )
+    # The chief representative was a typed name: one matches a member of the department's staff, one matches no one.
+    # Set outside `add`, whose column check cannot follow the column to its new name.
+    old_department = old.get_model("staff", "Department")
+    old_department.objects.filter(pk=department.pk).update(chief_representative="Wang Fang")
+    unmatched = old_department.objects.create(code="D-OLD-2", name="Old Bureau of Transport")
+    old_department.objects.filter(pk=unmatched.pk).update(chief_representative="Zhou Min")
     matter = add("Matter", code="M-OLD-1", main_item="Old-age allowance", department=department, time_limit_days=10)
     request = add(
         "ServiceRequest",
@@ -227,6 +233,13 @@ def test_a_populated_database_from_before_issue_16_migrates_forward_with_every_r
             field = next(f for f in model._meta.concrete_fields if f.column == column)
             assert getattr(obj, field.attname) == value, (name, column)
 
+    departments = current_model("Department").objects.select_related("chief_representative")
+    linked = departments.get(pk=rows["Department"][2])
+    assert (linked.chief_representative.name, linked.chief_representative_note) == ("Wang Fang", "")
+    assert (
+        departments.get(code="D-OLD-2").chief_representative,
+        departments.get(code="D-OLD-2").chief_representative_note,
+    ) == (None, "Zhou Min")
     complaint = current_model("Complaint").objects.get(pk=rows["Complaint"][2])
     assert complaint.request.number == "BB-OLD-0001"
     assert complaint.staff.name == "Wang Fang"

@@ -12,7 +12,11 @@ from hallservice.demo.staff import DEMO_PASSWORD, SHORT_OF_SPECIALISTS
 from requests.models import HandlingType, Matter, RequiredMaterial
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
 from staff.roles import Role
-from staff.selectors import departments_short_of_specialists
+from staff.selectors import (
+    departments_short_of_specialists,
+    departments_without_chief_representative,
+    staffing_shortfalls,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +148,26 @@ def test_every_seeded_row_passes_full_clean(seeded):
 
 def test_only_the_intended_department_is_short_of_specialists(seeded):
     assert [d.code for d in departments_short_of_specialists()] == [SHORT_OF_SPECIALISTS]
+
+
+def test_every_demo_department_has_registered_its_coordinator_as_chief_representative(seeded):
+    assert not departments_without_chief_representative().exists()
+    for department in Department.objects.select_related("chief_representative"):
+        assert department.chief_representative.specialist_role == "coordinator"
+
+
+def test_the_demo_district_hall_meets_the_staffing_minimums_and_the_smaller_centres_do_not(seeded):
+    # The towns and stations keep one helper each, and 焦店镇 has a 民政 window nobody is named for: the supervisor's
+    # home and the admin have real warnings to show.
+    found = {(s.centre_name, s.department_name, s.count) for s in staffing_shortfalls(ServiceCentre.objects.all())}
+    assert found == {
+        ("焦店镇便民服务中心", "", 1),
+        ("焦店镇便民服务中心", "民政局", 0),
+        ("西市场街道便民服务中心", "", 1),
+        ("焦店村便民服务站", "", 1),
+        ("陈庄村便民服务站", "", 1),
+        ("曙光街社区便民服务站", "", 1),
+    }
 
 
 def test_pinyin_search_finds_the_real_estate_matters(seeded):
