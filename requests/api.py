@@ -458,6 +458,11 @@ def _documents_of(request, req):
     return documents
 
 
+class RequestSearchOutput(RequestListOutput):
+    """A request found by a personal search: as lists show it. A class of its own because the search pages by
+    number (no ``count_exact``), so its page must not share the queue's page component in the schema."""
+
+
 class PersonalSearchInput(serializers.Serializer):
     value = serializers.CharField(max_length=40, help_text="A full ID number or an 11-digit mobile number")
 
@@ -541,7 +546,7 @@ class ServiceRequestViewSet(
             svc.personal_data_access_record(actor=request.user, kind=AccessKind.VIEW, req=req)
         return Response(self.get_serializer(req).data)
 
-    @extend_schema(request=PersonalSearchInput, responses=RequestListOutput(many=True))
+    @extend_schema(request=PersonalSearchInput, responses=RequestSearchOutput(many=True))
     @action(detail=False, methods=["post"], pagination_class=IdFirstPagination)
     @never_conflicts
     def search(self, request):
@@ -553,7 +558,7 @@ class ServiceRequestViewSet(
         svc.personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=queryset.count())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(
-            RequestListOutput(page, many=True, context=self.get_serializer_context()).data
+            RequestSearchOutput(page, many=True, context=self.get_serializer_context()).data
         )
 
     @extend_schema(responses=EventOutput(many=True))

@@ -186,3 +186,18 @@ def test_a_django_validation_error_without_fields_is_a_non_field_error_as_docume
     response = exception_handler(DjangoValidationError("已超过补正期限。"), {})
     assert response.status_code == 400 and response.data == {"non_field_errors": ["已超过补正期限。"]}
     jsonschema.validate(response.data, documented_response("POST", "/api/v1/requests/", 400))
+
+
+@pytest.mark.parametrize(("query", "field"), [("%02=x", "non_field_errors"), ("q%00=x", "q"), ("q=%13", "q")])
+def test_a_control_character_in_a_query_parameter_is_a_documented_400(supervisor_user, query, field):
+    # Found by the fuzzer: a parameter whose name is only control characters was answered {"detail": [...]}.
+    response = api_as(supervisor_user).get(f"/api/v1/matters/?{query}")
+    assert response.status_code == 400 and list(response.json()) == [field]
+    assert_matches_schema(response, "GET", "/api/v1/matters/")
+
+
+def test_the_personal_search_documents_the_page_it_answers(supervisor_user, registered_request):
+    # Found by the fuzzer: the search pages by number and has no count_exact, but shared the queue's page component.
+    response = api_as(supervisor_user).post("/api/v1/requests/search/", {"value": "13812345678"}, format="json")
+    assert response.status_code == 200 and response.json()["count"] == 1
+    assert_matches_schema(response, "POST", "/api/v1/requests/search/")
