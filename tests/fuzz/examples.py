@@ -205,6 +205,18 @@ def _question(w: World, _pk):
 
 TEXT = {"text": "陪同申请人递交材料，窗口已受理。"}
 
+# Operations whose body names parts of the object in the path (its material checks, tasks, extensions, drawn
+# questions, attendance rows, current helper): sent for one object only.
+OBJECT_BOUND = {
+    ("POST", "/api/v1/requests/{id}/review_materials/"),
+    ("POST", "/api/v1/requests/{id}/supply_materials/"),
+    ("POST", "/api/v1/requests/{id}/claim_task/"),
+    ("POST", "/api/v1/requests/{id}/finish_task/"),
+    ("POST", "/api/v1/requests/{id}/decide_extension/"),
+    ("POST", "/api/v1/training/papers/{id}/answer/"),
+    ("POST", "/api/v1/training/sessions/{id}/attendance/"),
+}
+
 # (method, path) → builder(world, object id) → body. Operations without input are absent: they need none.
 EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/consultations/"): lambda w, _pk: {

@@ -45,16 +45,22 @@ def main(work: str) -> int:
                 answers.update(s)
             note = "no 2xx: " + ", ".join(f"{n}×{code}" for code, n in sorted(answers.items()))
             zero_unexplained += 1
-        rows.append((label, str(requests), str(ok), roles, note))
+        refused = {code: sum(s.get(code, 0) for s in users.values()) for code in (400, 409)}
+        rows.append((label, str(requests), str(ok), str(refused[400]), str(refused[409]), roles, note))
 
-    headers = ("Operation", "Requests", "2xx", "2xx/requests per user", "Note")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(4)]
-    line = "  ".join(f"{{:{'<' if i in (0, 3) else '>'}{w}}}" for i, w in enumerate(widths)) + "  {}"
+    # 400: the input did not fit (or a rule refused it); 409: the object's state did not allow it (any more).
+    headers = ("Operation", "Requests", "2xx", "400", "409", "2xx/requests per user", "Note")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(6)]
+    line = "  ".join(f"{{:{'<' if i in (0, 5) else '>'}{w}}}" for i, w in enumerate(widths)) + "  {}"
     print(line.format(*headers))
     for row in rows:
         print(line.format(*row).rstrip())
     reached = sum(1 for row in rows if row[2] != "0")
-    print(f"fuzz: {total} requests, {total_ok} answered 2xx; {reached} of {len(rows)} operations reached a 2xx")
+    rejected = sum(int(row[3]) for row in rows)
+    print(
+        f"fuzz: {total} requests, {total_ok} answered 2xx, {rejected} answered 400;"
+        f" {reached} of {len(rows)} operations reached a 2xx"
+    )
     if zero_unexplained:
         print(f"fuzz: {zero_unexplained} operations reached no 2xx although they were tried (see their notes)")
     return 0

@@ -55,7 +55,8 @@ def _act(reader, world: World, rid: int, action: str, body: dict) -> bool:
     return _post(reader, path.replace("{id}", str(rid)), full) is not None
 
 
-def stage(readers: dict, world: World) -> None:
+def stage(readers: dict, world: World) -> dict[str, list[int]]:
+    """Make the objects; return the ids of those an edit or delete should take first, by resource."""
     desk, leader, supervisor, department = (
         readers.get(n) for n in ("frontdesk", "dutyleader", "supervisor", "department")
     )
@@ -66,6 +67,9 @@ def stage(readers: dict, world: World) -> None:
     if supervisor is not None:
         _stage_rosters(leader or supervisor, supervisor, world)
         _stage_training(supervisor, world)
+    fresh: dict[str, list[int]] = {}
+    if supervisor is not None:
+        fresh["training/questions"] = _stage_questions(supervisor, world)
     for reader in (desk, leader):  # papers in progress of this month's test, to answer and submit
         if reader is not None:
             for test in reader.rows("training/tests"):
@@ -75,19 +79,24 @@ def stage(readers: dict, world: World) -> None:
                 ):
                     _post(reader, f"/api/v1/training/tests/{test['id']}/start/", {})
                     break
+    return fresh
+
+
+def _stage_questions(supervisor, world: World) -> list[int]:
+    """Questions nobody has drawn, which may be edited and deleted."""
+    body = EXAMPLES[("POST", "/api/v1/training/questions/")](world, None)
+    made = [_post(supervisor, "/api/v1/training/questions/", body) for _ in range(3)]
+    return [question["id"] for question in made if question]
 
 
 def _stage_rosters(leader, supervisor, world: World) -> None:
     from django.test import override_settings
 
-    for _ in range(2):  # draft plans (publish, assign, regenerate) and a duty day in one (set-leader)
+    for _ in range(3):  # draft plans (publish, assign, regenerate; set-leader on the days of the earliest)
         _post(supervisor, "/api/v1/rosters/plans/", EXAMPLES[("POST", "/api/v1/rosters/plans/")](world, None))
-    body = EXAMPLES[("POST", "/api/v1/rosters/duty-days/")](world, None)
-    if body:
-        _post(supervisor, "/api/v1/rosters/duty-days/", body)
     # Filed substitutions (reverse), and requested ones (approve, reject, withdraw): those exist only where the
     # supervision section approves substitutions (SUBSTITUTION_NEEDS_APPROVAL, off by default and on the server).
-    for needs_approval, count in ((False, 2), (True, 3)):
+    for needs_approval, count in ((False, 2), (True, 4)):
         with override_settings(SUBSTITUTION_NEEDS_APPROVAL=needs_approval):
             for _ in range(count):
                 body = EXAMPLES[("POST", "/api/v1/rosters/substitutions/")](world, None)
@@ -109,10 +118,6 @@ def _stage_training(supervisor, world: World) -> None:
         test = _post(supervisor, "/api/v1/training/tests/", EXAMPLES[("POST", "/api/v1/training/tests/")](world, None))
         if test and publish:
             _post(supervisor, f"/api/v1/training/tests/{test['id']}/publish/", {})
-    for _ in range(2):  # questions nobody has drawn, which may be edited
-        _post(
-            supervisor, "/api/v1/training/questions/", EXAMPLES[("POST", "/api/v1/training/questions/")](world, None)
-        )
 
 
 def _stage_requests(desk, department, world: World) -> None:
