@@ -13,24 +13,33 @@ from datetime import timedelta
 
 from .examples import EXAMPLES, World
 
+# Sent by post: the request stays completed until the applicant's receipt is confirmed (confirm_receipt).
+POSTED = {
+    "method": "post",
+    "recipient": "张三",
+    "address": "新华区建设路 1 号",
+    "carrier": "EMS",
+    "tracking_number": "EA123456789CN",
+}
+
 # How many requests to take to each stage, and the actions that take a new request there, after registration.
 # Applied requests come after those with missing materials: the newest are offered first, and those can be accepted.
 CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
-    # Materials missing after review (issue_deficiency_notice), then a notice issued (supply_materials).
-    "missing": (3, [("review_materials", {"missing": True})]),
-    "deficient": (3, [("review_materials", {"missing": True}), ("issue_deficiency_notice", {})]),
-    "applied": (10, []),
-    "accepted": (4, [("accept", {})]),
-    "in_progress": (12, [("accept", {}), ("start", {})]),
-    "suspended": (3, [("accept", {}), ("start", {}), ("suspend", {})]),
-    "completed": (4, [("accept", {}), ("start", {}), ("complete", {})]),
-    "delivered": (4, [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {})]),
+    "missing": (2, [("review_materials", {"missing": True})]),
+    "deficient": (2, [("review_materials", {"missing": True}), ("issue_deficiency_notice", {})]),
+    "applied": (7, []),
+    "accepted": (3, [("accept", {})]),
+    "in_progress": (10, [("accept", {}), ("start", {})]),
+    "suspended": (2, [("accept", {}), ("start", {}), ("suspend", {})]),
+    "completed": (3, [("accept", {}), ("start", {}), ("complete", {})]),
+    "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), ("deliver", POSTED)]),
+    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {})]),
     "poorly rated": (
-        3,
+        2,
         [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {}), ("evaluate", {"rating": 1})],
     ),
     "summarised": (
-        3,
+        2,
         [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {}), ("evaluate", {}), ("write_summary", {})],
     ),
 }
