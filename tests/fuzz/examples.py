@@ -314,3 +314,39 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/training/sessions/{id}/cancel/"): lambda w, _pk: {"reason": "讲师临时有事"},
     ("POST", "/api/v1/training/tests/"): _monthly_test,
 }
+
+
+def _free_days(w: World, _pk) -> dict:
+    body = _duty_day(w, None)
+    if body is None:
+        return {}
+    from rosters.models import DutyDay
+
+    taken = {str(d) for d in DutyDay.objects.filter(plan_id=body["plan"]).values_list("day", flat=True)}
+    month = date.fromisoformat(body["day"]).replace(day=1)
+    days = [month + timedelta(days=n) for n in range(31)]
+    return {"day": [str(d) for d in days if d.month == month.month and str(d) not in taken]}
+
+
+def _test_months(w: World, _pk) -> dict:
+    from training.models import MonthlyTest, TrainingSession
+
+    taken = set(MonthlyTest.objects.filter(centre=w.centre).values_list("month", flat=True))
+    trained = {
+        s.replace(day=1)
+        for s in TrainingSession.objects.filter(centre=w.centre, topic_id=w.bank_topic).values_list(
+            "starts_at__date", flat=True
+        )
+    }
+    return {"month": [str(m) for m in sorted(trained - taken) if m > w.today]}
+
+
+# Several valid values for a field, where one success would use up the example's (a second department's part, another
+# agent, another free day or month): operation → builder(world, object id) → field → values.
+CHOICES: dict[tuple[str, str], Callable] = {
+    ("POST", "/api/v1/key-projects/{id}/designate/"): lambda w, _pk: {"agent": w.leaders},
+    ("POST", "/api/v1/requests/{id}/add_department_task/"): lambda w, _pk: {"department_id": w.departments},
+    ("POST", "/api/v1/requests/{id}/request_extension/"): lambda w, _pk: {"working_days": [1, 2, 3, 5]},
+    ("POST", "/api/v1/rosters/duty-days/"): _free_days,
+    ("POST", "/api/v1/training/tests/"): _test_months,
+}

@@ -214,23 +214,27 @@ def document_kind(reader: Reader, request_id: int) -> str | None:
     return None
 
 
-def narrowed(schema: dict, body: dict, components: dict) -> dict:
-    """The body's schema with ids, dates and personal numbers narrowed to the example's values (kept as the
-    documented type, so negative generation still has something to break)."""
+def narrowed(schema: dict, body: dict, components: dict, choices: dict | None = None) -> dict:
+    """The body's schema with ids, dates and personal numbers narrowed to the example's values, or to ``choices``
+    (field → several valid values) where the example names them (kept as the documented type, so negative
+    generation still has something to break); a list of objects is narrowed item by item."""
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[-1]]
     schema = json.loads(json.dumps(schema))
     for name, value in body.items():
         prop = schema.get("properties", {}).get(name)
-        if prop is None or "allOf" in prop or "$ref" in prop:
+        if prop is None or "allOf" in prop or "$ref" in prop or isinstance(value, bool):
             continue
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"[\dX:+\-T.]{8,}", value)):
+        if choices and choices.get(name):
+            prop["enum"] = choices[name]
+        elif isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"[\dX:+\-T.]{8,}", value)):
             prop["enum"] = [value]
         elif isinstance(value, list) and value and all(isinstance(v, int) for v in value):
             prop["items"] = {**prop.get("items", {}), "enum": sorted(set(value))}
             prop["minItems"] = 1
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            prop["items"] = narrowed(prop.get("items", {}), value[0], components)
+            prop["items"].pop("example", None)
     schema["example"] = body
     return schema
 
@@ -247,7 +251,7 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
     from hallservice.core.actors import SYSTEM
     from hallservice.core.api_tokens import api_token_issue
 
-    from .examples import EXAMPLES, OBJECT_BOUND, World
+    from .examples import CHOICES, EXAMPLES, OBJECT_BOUND, World
     from .stage import stage
 
     started = time.monotonic()
@@ -314,6 +318,8 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
                 entry["users"].append({"user": name, "token": tokens[name], "ids": ids or [], "path": extra})
                 if example is None and body is not None and 200 <= status < 300:
                     example = body
+                    choose = CHOICES.get((method.upper(), path))
+                    entry["choices"] = choose(world, ids[0] if ids else None) if choose else None
             entry["users"].sort(key=lambda u: not any(t.startswith(f"{u['user']}: 2") for t in tried))
             entry["tried"] = tried
             if not entry["users"]:
@@ -356,7 +362,7 @@ def _document(operation: dict, entry: dict, example: dict | None, components: di
     if example is None or "requestBody" not in operation:
         return
     for content in operation["requestBody"]["content"].values():  # JSON, and the form encodings DRF also reads
-        content["schema"] = narrowed(content["schema"], example, components)
+        content["schema"] = narrowed(content["schema"], example, components, entry.pop("choices", None))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
+from django.utils import timezone
+
 from .examples import EXAMPLES, World
 
 # Sent by post: the request stays completed until the applicant's receipt is confirmed (confirm_receipt).
@@ -122,6 +124,11 @@ def _stage_training(supervisor, world: World) -> None:
         starts = world.moment((month + timedelta(days=32 * ahead)).replace(day=9), 15)
         session = EXAMPLES[("POST", "/api/v1/training/sessions/")](world, None)
         _post(supervisor, "/api/v1/training/sessions/", {**session, "topic": world.bank_topic, "starts_at": starts})
+    # Two trainings that began two hours ago: held once marked complete, attendance taken.
+    session = EXAMPLES[("POST", "/api/v1/training/sessions/")](world, None)
+    begun = (timezone.localtime() - timedelta(hours=2)).replace(minute=0, second=0, microsecond=0).isoformat()
+    for _ in range(2):
+        _post(supervisor, "/api/v1/training/sessions/", {**session, "starts_at": begun})
     # Two tests: one stays a draft (publish), one is published (close).
     for publish in (False, True):
         test = _post(supervisor, "/api/v1/training/tests/", EXAMPLES[("POST", "/api/v1/training/tests/")](world, None))
