@@ -217,7 +217,7 @@ def document_kind(reader: Reader, request_id: int) -> str | None:
 def narrowed(schema: dict, body: dict, components: dict, choices: dict | None = None) -> dict:
     """The body's schema with ids, dates and personal numbers narrowed to the example's values, or to ``choices``
     (field → several valid values) where the example names them (kept as the documented type, so negative
-    generation still has something to break); a list of objects is narrowed item by item."""
+    generation still has something to break)."""
     if "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[-1]]
     schema = json.loads(json.dumps(schema))
@@ -233,8 +233,7 @@ def narrowed(schema: dict, body: dict, components: dict, choices: dict | None = 
             prop["items"] = {**prop.get("items", {}), "enum": sorted(set(value))}
             prop["minItems"] = 1
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            prop["items"] = narrowed(prop.get("items", {}), value[0], components)
-            prop["items"].pop("example", None)
+            prop["enum"] = [value]  # one review per check of the request, all of them: the example's list
     schema["example"] = body
     return schema
 
@@ -266,7 +265,10 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
     issue_a_document(readers["frontdesk"] if "frontdesk" in readers else readers[usernames[0]])
 
     plan: dict[str, dict] = {}
-    taken: set[tuple[str, int]] = set()  # (resource, id) already given to a state-changing operation
+    # (resource, id) given to an operation that changes its state, and to one that leaves it as it is: a state-changing
+    # operation avoids both (it would pull the object from under the other), one that keeps the state only the first.
+    taken: set[tuple[str, int]] = set()
+    kept: set[tuple[str, int]] = set()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             if method == "parameters":
@@ -286,7 +288,9 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
                     ids = fresh[resource][:: -1 if method == "delete" else 1] + ids  # made for the run: never drawn
                 if ids is not None:
                     # Objects no other operation changes, if there are any left; else shared ones.
-                    ids = [i for i in ids if (resource, i) not in taken] or ids
+                    keeps = (match and match["action"]) in KEEPS_STATE
+                    avoid = taken if keeps or method not in WRITES else taken | kept
+                    ids = [i for i in ids if (resource, i) not in avoid] or ids
                     if not ids:
                         tried.append(f"{name}: nothing to act on")
                         continue
@@ -313,8 +317,8 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
                     continue
                 if (method.upper(), path) in OBJECT_BOUND and entry["users"]:
                     continue  # the body names parts of one object (its checks, tasks, questions): one user, one object
-                if method in WRITES and ids and (match and match["action"]) not in KEEPS_STATE:
-                    taken.update((resource, i) for i in ids)
+                if method in WRITES and ids:
+                    (kept if keeps else taken).update((resource, i) for i in ids)
                 entry["users"].append({"user": name, "token": tokens[name], "ids": ids or [], "path": extra})
                 if example is None and body is not None and 200 <= status < 300:
                     example = body
@@ -361,8 +365,17 @@ def _document(operation: dict, entry: dict, example: dict | None, components: di
     entry["all_ids"] = ids
     if example is None or "requestBody" not in operation:
         return
-    for content in operation["requestBody"]["content"].values():  # JSON, and the form encodings DRF also reads
-        content["schema"] = narrowed(content["schema"], example, components, entry.pop("choices", None))
+    content = operation["requestBody"]["content"]
+    if any(isinstance(value, (list, dict)) and value and not _flat(value) for value in example.values()):
+        # A list of objects cannot be form-encoded: only JSON can carry this body.
+        operation["requestBody"]["content"] = content = {"application/json": content["application/json"]}
+    choices = entry.pop("choices", None)
+    for media in content.values():  # JSON, and the form encodings DRF also reads
+        media["schema"] = narrowed(media["schema"], example, components, choices)
+
+
+def _flat(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, (int, str)) for item in value)
 
 
 if __name__ == "__main__":
