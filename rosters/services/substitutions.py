@@ -128,9 +128,12 @@ def substitution_request(
     if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
         raise DomainError(_("Choose a staff member of your centre."), field="absent")
     # Lock the absent person's row (by key alone: PostgreSQL cannot lock across the visibility filter's outer
-    # joins): two filings for the same duty must not race past the check below. Only that row (``of``): locking
-    # the joined centre too made two filings for different people of one centre deadlock (a 500 the fuzzer found).
-    absent = StaffMember.objects.select_for_update(of=("self",)).select_related("centre").get(pk=absent_id)
+    # joins): two filings for the same duty must not race past the check below. Only that row (``of``), and with a
+    # no-key lock: locking the joined centre too, or excluding the writes that point at the person (a plan's
+    # assignments), made concurrent filings and plan generation deadlock (500s the fuzzer found).
+    absent = (
+        StaffMember.objects.select_for_update(of=("self",), no_key=True).select_related("centre").get(pk=absent_id)
+    )
     if absent.pk != member.pk and not (
         actor.has_perm("rosters.record_duty") or actor.has_perm("rosters.manage_rotation")
     ):
