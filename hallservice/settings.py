@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Help-and-agency desk of a government service hall (帮办代办).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for the hall's staff: signed in by session or API token, as the API itself.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the sidecar package, served locally: no CDN on a closed government network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -287,6 +289,9 @@ SPECTACULAR_SETTINGS = {
         "ConsultationChannelEnum": "requests.models.ConsultationChannel",
         "RequestKindEnum": "requests.models.Kind",
         "DocumentKindEnum": "requests.models.DocumentKind",
+        "RequestStatusEnum": "requests.models.Status",
+        # The forms' yes/no choices (approve an extension, finish a department's part), posted as text.
+        "TrueFalseEnum": ["true", "false"],
     },
 }
 

@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api import enum_field, never_conflicts, require_perm, validated
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.form_schema import form_data_from_json, json_object, serializer_for_form
 from hallservice.core.idempotency import IdempotentCreateMixin
@@ -402,7 +402,8 @@ def request_action(name: str, *, request=None):
     """Make the method the endpoint ``POST /api/v1/requests/{id}/<name>/`` of action ``name`` of the table.
 
     Its summary, description and input schema come from the table entry and the action's form (``request``
-    overrides the input schema), so the documentation follows the table; a 409 when the state does not allow it.
+    overrides the input schema), so the documentation follows the table; the refusals (400, 403, 404, 409) are
+    documented for every write by `HallAutoSchema`.
     """
     entry = ACTIONS[name]
     if request is None:
@@ -411,12 +412,10 @@ def request_action(name: str, *, request=None):
 
     def decorate(method):
         method.__doc__ = method.__doc__ or f"{entry.label} (allowed in: {allowed})."
-        documented = extend_schema(
-            request=request,
-            responses={200: RequestDetailOutput, 400: None, 403: None, 404: None, 409: None},
-            summary=str(entry.label),
-        )(method)
-        return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(documented)
+        endpoint = action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"))(method)
+        # extend_schema after @action: @action replaces the method's kwargs, where extend_schema keeps its
+        # override, so the other order documented every action's input as RequestDetailOutput.
+        return extend_schema(request=request, responses=RequestDetailOutput, summary=str(entry.label))(endpoint)
 
     return decorate
 
@@ -457,6 +456,11 @@ def _documents_of(request, req):
     if not can_see_personal_data(request.user, req):
         documents = documents.exclude(signing_copy=True)
     return documents
+
+
+class RequestSearchOutput(RequestListOutput):
+    """A request found by a personal search: as lists show it. A class of its own because the search pages by
+    number (no ``count_exact``), so its page must not share the queue's page component in the schema."""
 
 
 class PersonalSearchInput(serializers.Serializer):
@@ -542,8 +546,9 @@ class ServiceRequestViewSet(
             svc.personal_data_access_record(actor=request.user, kind=AccessKind.VIEW, req=req)
         return Response(self.get_serializer(req).data)
 
-    @extend_schema(request=PersonalSearchInput, responses=RequestListOutput(many=True))
+    @extend_schema(request=PersonalSearchInput, responses=RequestSearchOutput(many=True))
     @action(detail=False, methods=["post"], pagination_class=IdFirstPagination)
+    @never_conflicts
     def search(self, request):
         """Requests whose applicant has this full ID number or phone: supervisors only, by POST, logged."""
         if not may_search_personal_data(request.user):
@@ -553,17 +558,17 @@ class ServiceRequestViewSet(
         svc.personal_data_access_record(actor=request.user, kind=AccessKind.SEARCH, matches=queryset.count())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(
-            RequestListOutput(page, many=True, context=self.get_serializer_context()).data
+            RequestSearchOutput(page, many=True, context=self.get_serializer_context()).data
         )
 
     @extend_schema(responses=EventOutput(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         req = self.get_object()
         return Response(EventOutput(request_events(req=req), many=True).data)
 
     @extend_schema(responses=DocumentOutput(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def documents(self, request, pk=None):
         """Every issued version of every form of the request (signing copies only for those who may see them)."""
         req = self.get_object()
@@ -571,7 +576,7 @@ class ServiceRequestViewSet(
 
     @extend_schema(
         request=DocumentIssueInput,
-        responses={201: DocumentOutput, 400: None, 403: None, 404: None, 409: None},
+        responses={201: DocumentOutput},
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=DocumentKind.values)],
     )
     @action(detail=True, methods=["post"], url_path=r"documents/(?P<kind>[a-z_]+)", url_name="issue-document")

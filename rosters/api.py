@@ -162,7 +162,7 @@ class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):
         return Response(PlanDetailOutput(self.get_queryset().get(pk=plan.pk)).data)
 
     @extend_schema(responses=ProblemOutput(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def problems(self, request, pk=None):
         problems, _covers, _inputs = plan_check(self.get_object())
         return Response(ProblemOutput(problems, many=True).data)

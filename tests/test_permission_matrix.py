@@ -80,8 +80,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "logout":                                row(302, 302, 302, 302, 302, 302, 302),
     "password-change":                       row(302, 200, 200, 200, 200, 200, 200),
     "password-change[post]":                 row(302, 400, 400, 400, 400, 400, 400),
-    "api-schema":                            row(200, 200, 200, 200, 200, 200, 200),
-    "api-docs":                              row(200, 200, 200, 200, 200, 200, 200),
+    "api-schema":                            row(401, 200, 200, 200, 200, 200, 200),
+    "api-docs":                              row(302, 200, 200, 200, 200, 200, 200),
     # --- Requests: catalogue, queue, registration, the request page and its actions, documents, consultations
     "requests:matter-list":                           row(302, 200, 200, 200, 200, 200, 200),
     "requests:matter-detail":                         row(302, 200, 200, 200, 200, 200, 200),

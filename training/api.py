@@ -167,7 +167,7 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
 
     @extend_schema(methods=["get"], request=None, responses=AttendanceOutput(many=True))
     @extend_schema(methods=["post"], request=AttendanceInput, responses=AttendanceOutput(many=True))
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def attendance(self, request, pk=None):
         session = self.get_object()
         if request.method == "POST":

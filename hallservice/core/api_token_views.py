@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .api import never_conflicts
 from .api_tokens import api_tokens_revoke_all
 
 
@@ -16,5 +17,6 @@ class LogoutAllView(APIView):
         responses=inline_serializer("LogoutAll", {"revoked": serializers.IntegerField()}),
         summary="Revoke all your API tokens",
     )
+    @never_conflicts
     def post(self, request):
         return Response({"revoked": api_tokens_revoke_all(user=request.user)})

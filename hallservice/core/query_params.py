@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.settings import api_settings
 
 from .months import month_start
 
@@ -105,8 +106,9 @@ class BadQueryParametersMiddleware:
                 name = "".join(ch for ch in key if ch not in FORBIDDEN)
                 message = _("Parameter “%(name)s” contains a control character.") % {"name": name}
                 if request.path.startswith("/api/"):
-                    # The API's answer to a bad filter: JSON with the field's error, as its own filters give.
-                    return JsonResponse({name or "detail": [message]}, status=400)
+                    # The API's answer to a bad filter: JSON with the field's error, as its own filters give; a name
+                    # made only of control characters names no field, so it is an error of the input as a whole.
+                    return JsonResponse({name or api_settings.NON_FIELD_ERRORS_KEY: [message]}, status=400)
                 return bad_query_response(request, [message])
         return self.get_response(request)
 

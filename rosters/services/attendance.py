@@ -57,8 +57,10 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
         if staff is None:
             raise DomainError(_("Choose an active staff member of your centre."), field="staff")
         source = CheckInSource.LEADER
-    # Lock the person's row: a double tap on the phone must not write two check-ins.
-    staff = StaffMember.objects.select_for_update().select_related("centre").get(pk=staff.pk)
+    # Lock the person's row, and only it, with a no-key lock: a double tap on the phone must not write two
+    # check-ins, and neither the whole centre arriving at once nor a plan being generated (its rows point at the
+    # person) may wait on, or deadlock over, these locks.
+    staff = StaffMember.objects.select_for_update(of=("self",), no_key=True).select_related("centre").get(pk=staff.pk)
     now = timezone.now()
     day = timezone.localdate(now)
     if not WorkingCalendar().is_working_day(day):

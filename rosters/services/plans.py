@@ -109,8 +109,10 @@ def _summary_note(result: dict, plan: RotationPlan) -> str:
 def rotation_plan_generate(*, actor, centre_id: int, month: date) -> RotationPlan:
     """Draft a centre's roster for a month with the generator's proposal (refused if a plan exists)."""
     _ensure_manager(actor, centre_id)
-    # Lock the centre: two generators (a supervisor and the monthly task) must not both create the month.
-    ServiceCentre.objects.select_for_update().get(pk=centre_id)
+    # Lock the centre: two generators (a supervisor and the monthly task) must not both create the month. A no-key
+    # lock: it excludes the other generator but not the writes that merely point at the centre (a check-in, a
+    # substitution), which otherwise deadlocked with the generator's own writes pointing at their staff rows.
+    ServiceCentre.objects.select_for_update(no_key=True).get(pk=centre_id)
     month = month_start(month)
     if RotationPlan.objects.filter(centre_id=centre_id, month=month).exists():
         raise TransitionNotAllowed(

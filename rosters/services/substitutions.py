@@ -127,11 +127,20 @@ def substitution_request(
     member = staff_of(actor)
     if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
         raise DomainError(_("Choose a staff member of your centre."), field="absent")
-    # Lock the absent person's row and their centre's (by key alone: PostgreSQL cannot lock across the visibility
-    # filter's outer joins). The centre's row serializes every filing of the centre, which the substitute shares:
-    # two filings for the same duty, or two naming the same substitute for one day, cannot race past the checks
-    # below (a filing is in effect at once, with nobody approving to catch a clash).
-    absent = StaffMember.objects.select_for_update(of=("self", "centre")).select_related("centre").get(pk=absent_id)
+    # Lock the absent person's and the substitute's rows, in key order (by key alone: PostgreSQL cannot lock across
+    # the visibility filter's outer joins): two filings for the same duty, or two naming the same substitute for one
+    # day, must not race past the checks below (a filing is in effect at once, with nobody approving to catch a
+    # clash). Only those rows (``of``), and with a no-key lock: locking the joined centre too, or excluding the
+    # writes that point at the people (a plan's assignments), made concurrent filings and plan generation deadlock
+    # (500s the fuzzer found).
+    locked = {
+        person.pk: person
+        for person in StaffMember.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("centre")
+        .filter(pk__in={absent_id, substitute_id})
+        .order_by("pk")
+    }
+    absent = locked[absent_id]
     if absent.pk != member.pk and not (
         actor.has_perm("rosters.record_duty") or actor.has_perm("rosters.manage_rotation")
     ):
