@@ -106,6 +106,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the per-choice widget templates written in Python (hallservice/core/form_renderer.py).
+FORM_RENDERER = "hallservice.core.form_renderer.FormRenderer"
+
 # --- Database: SQLite under var/ unless DATABASE_URL is set -------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
