@@ -52,6 +52,7 @@ class WorkingCalendar:
 
     def __init__(self) -> None:
         self._overrides: dict[int, dict[date, bool]] = {}
+        self._running_counts: dict[int, list[int]] = {}
 
     def _overrides_of(self, year: int) -> dict[date, bool]:
         if year not in self._overrides:
@@ -83,13 +84,25 @@ class WorkingCalendar:
         """Working days d with a < d <= b; negative when b is before a. Inverse of add_working_days."""
         if b < a:
             return -self.working_days_between(b, a)
-        count = 0
-        day = a
-        while day < b:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                count += 1
+        count = self._working_days_through(b) - self._working_days_through(a)
+        for year in range(a.year, b.year):
+            count += self._running_count(year)[-1]
         return count
+
+    def _running_count(self, year: int) -> list[int]:
+        # Working days from 1 January through each day of the year, built once a year per calendar: a list page
+        # asks for many deadlines months apart, and walking each span day by day cost the overdue view 7 ms.
+        if year not in self._running_counts:
+            counts, total, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                total += self.is_working_day(day)
+                counts.append(total)
+                day += ONE_DAY
+            self._running_counts[year] = counts
+        return self._running_counts[year]
+
+    def _working_days_through(self, day: date) -> int:
+        return self._running_count(day.year)[day.timetuple().tm_yday - 1]
 
     def year_is_known(self, year: int) -> bool:
         """Known if the library has the year or an admin has entered the State Council's notice for it."""
