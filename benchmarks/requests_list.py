@@ -195,10 +195,13 @@ def _status_by_age(rng, age_days: int):
 
 
 def _analyze() -> None:
+    """Statistics for the planner; on PostgreSQL also VACUUM, as autovacuum would have done on a live database: a
+    freshly filled table has no visibility map, so every index-only scan (the queue's bounded count) reads the heap
+    too: the front desk's bounded count took 25 ms at 100,000 rows on a loaded machine, under 13 ms after VACUUM."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def main() -> None:

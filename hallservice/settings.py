@@ -107,6 +107,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the per-choice widget templates written in Python (hallservice/core/form_renderer.py).
+FORM_RENDERER = "hallservice.core.form_renderer.FormRenderer"
+
 # --- Database: SQLite under var/ unless DATABASE_URL is set -------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
@@ -119,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers or a Celery worker may write at once: wait for the lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Outermost, so it runs once every other middleware has used the connection: PRAGMA optimize once an hour.
+    MIDDLEWARE.insert(0, "hallservice.core.sqlite_statistics.SQLiteStatisticsMiddleware")
     # The statistics indexes carry INCLUDE columns for index-only scans on PostgreSQL; SQLite keeps just the
     # key columns, which is all a small hall needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

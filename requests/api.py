@@ -52,7 +52,14 @@ from .models import (
     Status,
 )
 from .personal_data import hashes_of, looks_personal, may_search_personal_data, personal_condition
-from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
+from .selectors import (
+    API_LIST_COLUMNS,
+    matter_list,
+    request_detail_queryset,
+    request_events,
+    request_filter,
+    request_page,
+)
 from .services.documents import document_issue
 from .services.transitions import ACTIONS, HANDLING
 
@@ -507,6 +514,7 @@ class ServiceRequestViewSet(
             after=request.query_params.get("after"),
             before=request.query_params.get("before"),
             page=request.query_params.get("page"),
+            columns=API_LIST_COLUMNS,
         )
         paginator.use_page(page, request)
         return paginator.get_paginated_response(self.get_serializer(page.rows, many=True).data)

@@ -66,7 +66,9 @@ class RequestFilter(django_filters.FilterSet):
         self.user = user if user is not None else getattr(self.request, "user", None)
         self.lookups = lookups or {}
         if self.user is not None:
-            self.filters["helper"].queryset = StaffMember.objects.restrict(self.user).order_by("name")
+            # The choices show names only: no encrypted ID number is read (and decrypted) for each helper listed.
+            helpers = StaffMember.objects.restrict(self.user).only("pk", "name")
+            self.filters["helper"].queryset = helpers.order_by("name")
 
     @property
     def form(self):

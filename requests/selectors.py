@@ -81,16 +81,31 @@ def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[Que
     return [*own, Branch(forwarded, few=True)]
 
 
-def request_page(*, user, filter_set, per_page: int, after=None, before=None, page=None):
+# What the queue page and the API list read of a request and of its joins. A row builds a model instance per table
+# and a request has some sixty columns: reading only what is shown took a third off loading a page of rows (issue
+# 17). No encrypted column is among them (requests.ledger.PERSONAL_FIELDS; the helper's ID number neither).
+QUEUE_COLUMNS = (
+    *("number", "kind", "status", "applicant_name", "applicant_phone_masked", "applied_at", "deadline"),
+    *("matter__main_item", "matter__sub_item", "helper__name"),
+)
+API_LIST_COLUMNS = (
+    *QUEUE_COLUMNS,
+    *("channel", "category", "applicant_type", "applicant_id_type", "applicant_id_masked", "accepted_at"),
+    *("key_project", "lead_department__name", "centre__name"),
+)
+
+
+def request_page(
+    *, user, filter_set, per_page: int, after=None, before=None, page=None, columns: tuple = QUEUE_COLUMNS
+):
     """One page of the filtered requests ``user`` may see, newest first, with a bounded count (issue 17).
 
-    ``filter_set`` comes from ``request_filter(..., restricted=False)``; the rows carry the list's joins and no
-    personal data beyond the masks.
+    ``filter_set`` comes from ``request_filter(..., restricted=False)``; the rows carry ``columns`` (with the tables
+    they name joined) and no personal data beyond the masks.
     """
-    from .ledger import list_queryset
-
     branches = visibility_branches(filter_set.qs, user=user)
-    rows = list_queryset(ServiceRequest.objects.select_related("matter", "helper", "lead_department", "centre"))
+    joins = sorted({column.split("__")[0] for column in columns if "__" in column})
+    rows = ServiceRequest.objects.select_related(*joins).only(*columns)
     return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
 
 

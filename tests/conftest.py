@@ -62,6 +62,25 @@ def allow_orm_beside_playwright():
         yield
 
 
+@pytest.fixture(scope="session")
+def sqlite_plans_database(tmp_path_factory, django_db_blocker):
+    """The SQLite database of tests/sqlite_plans.py, made once per session (per xdist worker)."""
+    from . import sqlite_plans
+
+    with django_db_blocker.unblock():
+        wrapper = sqlite_plans.open_database(tmp_path_factory.mktemp("plans") / "plans.sqlite3")
+    yield wrapper
+    sqlite_plans.close_database(wrapper)
+
+
+@pytest.fixture
+def sqlite_plans(sqlite_plans_database, db):
+    """tests/sqlite_plans.py, its database open (the rows a test loads stay until the next test loads others)."""
+    from . import sqlite_plans
+
+    return sqlite_plans
+
+
 @pytest.fixture
 def require_postgres(django_db_blocker):
     from django.db import connection

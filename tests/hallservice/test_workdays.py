@@ -1,6 +1,6 @@
 """The working-day calendar: statutory holidays, adjusted workdays, overrides, and unknown years."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -84,3 +84,20 @@ def test_one_calendar_queries_each_year_once(django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         for month in range(1, 13):
             cal.add_working_days(date(2026, month, 20), 15)  # crosses into 2027 in December
+
+
+def test_working_days_between_counts_as_walking_day_by_day_across_years_and_overrides():
+    CalendarOverride.objects.create(date=date(2026, 12, 28), is_working_day=False, note="closure")
+    CalendarOverride.objects.create(date=date(2027, 1, 9), is_working_day=True, note="make-up day")
+    calendar, walking = WorkingCalendar(), WorkingCalendar()
+
+    def walked(a, b):
+        days = (a + timedelta(days=n) for n in range(1, (b - a).days + 1))
+        return sum(walking.is_working_day(day) for day in days)
+
+    starts = [date(2024, 2, 28), date(2025, 9, 30), date(2025, 12, 31), date(2026, 12, 27)]
+    ends = [date(2024, 3, 1), date(2025, 10, 9), date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 10)]
+    for a in starts:
+        for b in ends:
+            expected = walked(a, b) if a <= b else -walked(b, a)
+            assert calendar.working_days_between(a, b) == expected, (a, b)

@@ -206,3 +206,26 @@ def test_queue_and_api_list_stay_within_twelve_queries(client, people, desk_requ
     with CaptureQueriesContext(connection) as api:
         assert api_as(people["desk"]).get("/api/v1/requests/", params).status_code == 200
     assert len(page) <= 12 and len(api) <= 12, [q["sql"][:90] for q in page.captured_queries]
+
+
+def test_queue_and_api_list_read_no_encrypted_column(client, people, desk_requests):
+    from hallservice.core.crypto import EncryptedCharField
+    from requests.models import ServiceRequest
+    from staff.models import StaffMember
+    from tests.conftest import api_as
+
+    encrypted = [
+        f'"{model._meta.db_table}"."{field.column}"'
+        for model in (ServiceRequest, StaffMember)
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedCharField)
+    ]
+    desk_requests(3, "accepted")
+    client.force_login(people["desk"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("requests:queue")).status_code == 200
+        assert api_as(people["desk"]).get("/api/v1/requests/").status_code == 200
+    # The requests' queries (with their joined helpers); the signed-in user's own staff row is another matter.
+    read = " ".join(q["sql"] for q in queries.captured_queries if 'FROM "requests_servicerequest"' in q["sql"])
+    assert len(encrypted) >= 6
+    assert [column for column in encrypted if column in read] == []
