@@ -372,6 +372,8 @@ COMPLAINT_MAX_LENGTH = int(os.environ.get("COMPLAINT_MAX_LENGTH", "2000"))
 # A poor evaluation: return visit within N working days, rectification within M working days of the rating.
 EVALUATION_RETURN_VISIT_WORKING_DAYS = int(os.environ.get("EVALUATION_RETURN_VISIT_WORKING_DAYS", "1"))
 EVALUATION_RECTIFY_WORKING_DAYS = int(os.environ.get("EVALUATION_RECTIFY_WORKING_DAYS", "5"))
+# The helper's follow-up after delivery (seed 004 跟踪服务): due this many working days after the result is delivered.
+DELIVERY_FOLLOW_UP_WORKING_DAYS = int(os.environ.get("DELIVERY_FOLLOW_UP_WORKING_DAYS", "3"))
 
 # --- Rosters: substitutions (替岗, seed 000 二.3 "替岗情况向督查指导科进行备案") ---------------------------------
 # False (the seed): a substitution is filed and in effect at once; the supervision section is told and may reverse

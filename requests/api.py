@@ -44,6 +44,7 @@ from .models import (
     Consultation,
     DeliveryMethod,
     DocumentKind,
+    FollowUpStatus,
     IssuedDocument,
     Matter,
     PickupMethod,
@@ -307,6 +308,17 @@ class DeliveryOutput(serializers.Serializer):
     receipt_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
+class FollowUpTaskOutput(serializers.Serializer):
+    """The helper's follow-up after delivery (跟踪服务): due date, and once done its outcome and note."""
+
+    helper_name = serializers.CharField(source="helper.name")
+    due = serializers.DateField()
+    status = enum_field(FollowUpStatus, "FollowUpStatusEnum")(read_only=True)
+    outcome = serializers.CharField()
+    note = serializers.CharField()
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
 class RequestDetailOutput(RequestListOutput):
     """A request with its parts; ID number, phone and address unmasked only for the helper and supervisors."""
 
@@ -317,6 +329,7 @@ class RequestDetailOutput(RequestListOutput):
     department_tasks = DepartmentTaskOutput(many=True, read_only=True)
     extensions = ExtensionOutput(many=True, read_only=True)
     delivery = DeliveryOutput(read_only=True, allow_null=True, default=None)
+    follow_up_task = FollowUpTaskOutput(read_only=True, allow_null=True, default=None)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(RequestListOutput.Meta):
@@ -342,6 +355,7 @@ class RequestDetailOutput(RequestListOutput):
             "department_tasks",
             "extensions",
             "delivery",
+            "follow_up_task",
             "allowed_actions",
         ]
 
@@ -721,6 +735,10 @@ class ServiceRequestViewSet(
     @request_action("follow_up")
     def follow_up(self, request, pk=None):
         return self._act(request, "follow_up")
+
+    @request_action("record_follow_up")
+    def record_follow_up(self, request, pk=None):
+        return self._act(request, "record_follow_up")
 
     @request_action("write_summary")
     def write_summary(self, request, pk=None):

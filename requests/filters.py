@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.models import Department, StaffMember
 
-from .models import Category, Channel, Kind, ServiceRequest, Status
+from .models import Category, Channel, FollowUpStatus, Kind, ServiceRequest, Status
 from .personal_data import looks_personal, may_search_personal_data, personal_condition, refusal_message
 from .search import search_condition
 
@@ -19,6 +19,8 @@ QUEUE_VIEWS = {
     "centre": _("My centre"),
     "overdue": _("Overdue"),
     "deficient": _("Waiting for materials"),
+    # Delivered requests whose follow-up (跟踪服务, seed 004) the user still has to make.
+    "follow_up": _("Follow-ups to make"),
 }
 
 
@@ -115,4 +117,11 @@ class RequestFilter(django_filters.FilterSet):
             return queryset.overdue(timezone.localdate())
         if value == "deficient":
             return queryset.filter(status=Status.DEFICIENT)
+        if value == "follow_up":
+            member = getattr(self.user, "staff_member", None)
+            if member is None:
+                return queryset.none()
+            return queryset.filter(
+                status=Status.DELIVERED, follow_up_task__helper=member, follow_up_task__status=FollowUpStatus.OPEN
+            )
         return queryset

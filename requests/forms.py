@@ -23,6 +23,7 @@ from .models import (
     DeliveryMethod,
     DocumentKind,
     ExtensionStatus,
+    FollowUpOutcome,
     Kind,
     MaterialStatus,
     PickupMethod,
@@ -378,6 +379,13 @@ class EvaluateForm(ActionForm):
 
 class FollowUpForm(ActionForm):
     note = forms.CharField(label=_("What was done"), max_length=1000, widget=TEXTAREA)
+
+
+class DeliveryFollowUpForm(ActionForm):
+    """The outcome of the helper's follow-up after delivery (跟踪服务); a problem found needs the note."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUpOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, max_length=text_limits.TEXT, widget=TEXTAREA)
 
 
 class SummaryForm(ActionForm):

@@ -55,6 +55,8 @@ REQUEST_EVENT_TEMPLATES = {
     "deficiency_notice": "request_deficient",
     "suspended": "request_suspended",
     "completed": "request_completed",
+    # Seed 004 一对一服务: "因特殊情况需要对服务人员进行调整的，应与服务对象充分沟通和解释后，进行调整。"
+    "reassigned": "request_helper_changed",
 }
 # A message queued (or claimed by a worker) this long ago without being sent was lost: queue it again.
 STALE_AFTER = timedelta(minutes=10)
@@ -136,11 +138,20 @@ def _request_context(req: ServiceRequest, event: RequestEvent) -> dict:
     helper = req.helper
     window = getattr(helper, "window", None)
     suspension = req.suspensions.filter(ended_on__isnull=True).first() if event.verb == "suspended" else None
+    reason = ""
+    if event.verb == "reassigned":
+        # The helper this change named, not whoever has the request when the sweeper gets to the event.
+        assignment = req.assignments.filter(at__lte=event.at).select_related("helper").order_by("-at", "-pk").first()
+        if assignment is not None:
+            helper, reason = assignment.helper, assignment.reason
     return {
         "req": req,
         "matter": req.matter.name,
         "centre": req.centre,
         "helper": helper.name,
+        # The helper's work phone (the hall's number on their public card), never the applicant's.
+        "helper_phone": helper.phone,
+        "reason": reason,
         "window": window,
         "deadline": req.deadline,
         "link": request_status_url(req, absolute=True),

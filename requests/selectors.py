@@ -125,6 +125,7 @@ def request_detail_queryset(*, user):
             "delivery",
             "evaluation",
             "summary",
+            "follow_up_task__helper",
             "created_by",
             "accepted_by",
         )
@@ -150,21 +151,30 @@ def request_events(*, req, public_only: bool = False):
 
 
 def my_work_counts(*, user, today) -> dict[str, int]:
-    """What waits for a helper, for the home page: their open requests, overdue ones, those missing materials."""
+    """What waits for a helper, for the home page: their open requests, overdue ones, those missing materials,
+    and the follow-ups after delivery still to make (跟踪服务)."""
     from django.db.models import Count, Q
 
-    from .models import OPEN_STATUSES, Status
+    from .models import OPEN_STATUSES, FollowUpStatus, FollowUpTask, Status
 
     member = getattr(user, "staff_member", None)
     if member is None:
         return {}
     mine = ServiceRequest.objects.filter(helper=member)
-    return mine.aggregate(
+    counts = mine.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS), deadline__lt=today)),
         deficient=Count("pk", filter=Q(status=Status.DEFICIENT)),
         applied=Count("pk", filter=Q(status=Status.APPLIED)),
     )
+    # Counted on the task: it names the helper who has to call, and moves with the request when the helper changes.
+    counts.update(
+        # Archived requests are read-only: a follow-up left open there can no longer be recorded.
+        FollowUpTask.objects.filter(
+            helper=member, status=FollowUpStatus.OPEN, request__status=Status.DELIVERED
+        ).aggregate(follow_ups=Count("pk"), follow_ups_overdue=Count("pk", filter=Q(due__lt=today)))
+    )
+    return counts
 
 
 def pending_extensions(*, user):

@@ -386,6 +386,7 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "deadline": deadline_info(req, calendar=calendar, today=timezone.localdate()),
         "delivery": getattr(req, "delivery", None),
         "evaluation": getattr(req, "evaluation", None),
+        "follow_up_task": getattr(req, "follow_up_task", None),
         "summary": getattr(req, "summary", None),
         "consultation": getattr(req, "consultation", None),
         "termination_reason": TERMINATION_REASONS.get(req.termination_reason, req.termination_reason),

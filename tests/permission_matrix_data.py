@@ -543,6 +543,7 @@ HTML_REQUEST_ACTIONS = {
     "decide_extension": "request",
     "link_key_project": "applied",
     "follow_up": "delivered",
+    "record_follow_up": "delivered",
     "archive": "delivered",
 }
 # Every action of the API, on a request in a state that allows it where the world has one.
@@ -574,6 +575,7 @@ API_REQUEST_ACTIONS = {
     "terminate": "request",
     "evaluate": "delivered",
     "follow_up": "delivered",
+    "record_follow_up": "delivered",
     "write_summary": "delivered",
     "archive": "delivered",
 }

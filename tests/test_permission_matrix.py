@@ -126,6 +126,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "requests:act[link_key_project]":         row(302, 403, 400, 400, 403, 403, 404),
     "requests:act[link_key_project][foreign]": row(302, 404, 404, 404, 404, 403, 400),
     "requests:act[follow_up]":                row(302, 403, 403, 400, 403, 403, 404),
+    "requests:act[record_follow_up]":         row(302, 400, 400, 403, 403, 403, 404),
     "requests:act[archive]":                  row(302, 409, 409, 403, 403, 403, 404),
     # --- Complaints and poor ratings
     "complaints:list":                       row(302, 403, 200, 200, 403, 403, 200),
@@ -326,6 +327,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-terminate":                 row(401, 400, 400, 403, 403, 403, 404),
     "api:request-evaluate":                  row(401, 400, 400, 403, 403, 403, 404),
     "api:request-follow-up":                 row(401, 403, 403, 400, 403, 403, 404),
+    "api:request-record-follow-up":          row(401, 400, 400, 403, 403, 403, 404),
     "api:request-write-summary":             row(401, 400, 400, 403, 403, 403, 404),
     "api:request-archive":                   row(401, 409, 409, 403, 403, 403, 404),
     # --- API: rosters

@@ -220,3 +220,59 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request}"
+
+
+class FollowUpOutcome(models.TextChoices):
+    SATISFIED = "satisfied", _("Reached: the applicant is satisfied with the result")
+    PROBLEM = "problem", _("Reached: a problem was found")
+    UNREACHABLE = "unreachable", _("The applicant could not be reached")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("To do")
+    DONE = "done", _("Done")
+
+
+class FollowUpTask(models.Model):
+    """The helper's follow-up with the applicant after the result was delivered (跟踪服务), one per request.
+
+    Seed 004 服务要求: "办理完结后，服务人员应对服务对象进行服务跟踪、掌握动态，提供跟踪服务。" Every delivered request
+    gets one, due DELIVERY_FOLLOW_UP_WORKING_DAYS working days after delivery. It is not the return visit of a
+    poor rating (``Evaluation.needs_follow_up`` and its columns): that case is opened by the applicant's rating,
+    may never happen, and is checked by the supervisors; this one is the helper's routine call after every
+    delivery, whatever the rating, so it is a row of its own rather than more columns on the evaluation, which
+    may not exist when the call is due.
+    """
+
+    request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="follow_up_task")
+    # The request's helper; moves with the request when the helper changes before the follow-up is done.
+    helper = fields.staff_member(_("helper"), related_name="follow_up_tasks")
+    due = models.DateField(_("follow up by"))
+    status = models.CharField(_("status"), max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome.choices, blank=True)
+    note = models.TextField(_("note"), max_length=text_limits.TEXT, blank=True)
+    created_at = fields.created_at(_("created at"))
+    done_at = fields.moment(_("done at"))
+    done_by = fields.user(optional=True)
+
+    class Meta:
+        verbose_name = _("follow-up after delivery")
+        verbose_name_plural = _("follow-ups after delivery")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=FollowUpStatus.OPEN, outcome="", done_at__isnull=True)
+                | (Q(status=FollowUpStatus.DONE, done_at__isnull=False) & ~Q(outcome="")),
+                name="follow_up_task_done_has_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["helper", "status"], name="follow_up_task_helper_status")]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.get_status_display()}"
+
+    @property
+    def reached(self) -> bool | None:
+        """Whether the applicant was reached; None while the follow-up is open."""
+        if self.status == FollowUpStatus.OPEN:
+            return None
+        return self.outcome != FollowUpOutcome.UNREACHABLE

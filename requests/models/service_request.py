@@ -368,6 +368,9 @@ class RequestVerb(models.TextChoices):
     MATERIAL_REMINDER = "material_reminder", _("Reminder: promised material")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     PICKUP_CHOSEN = "pickup_chosen", _("Result pick-up chosen")
+    # The helper's follow-up after delivery (FollowUpTask, seed 004 跟踪服务), not a poor rating's return visit.
+    DELIVERY_FOLLOW_UP_DUE = "delivery_follow_up_due", _("Follow-up after delivery scheduled")
+    DELIVERY_FOLLOWED_UP = "delivery_followed_up", _("Followed up after delivery")
 
 
 class RequestEvent(Event):

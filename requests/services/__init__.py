@@ -18,6 +18,7 @@ from .closing import (
     request_terminate,
     request_write_summary,
 )
+from .delivery_follow_up import request_record_follow_up
 from .handling import (
     department_task_claim,
     department_task_finish,
@@ -84,6 +85,7 @@ __all__ = [
     "request_log_work",
     "request_reassign",
     "request_record_handover",
+    "request_record_follow_up",
     "request_record_joint_meeting",
     "request_refuse",
     "request_register",

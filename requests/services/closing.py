@@ -35,6 +35,7 @@ from ..models import (
     TaskStatus,
 )
 from .base import ensure_may_act, ensure_not_archived, lock_for, lock_request, move, record_event, require, with_note
+from .delivery_follow_up import follow_up_task_open
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -167,6 +168,7 @@ def request_deliver(
         note=note,
         fields=("delivered_at", "closed_at", "result", "completed_at"),
     )
+    follow_up_task_open(req, actor=actor, delivered_at=now)
     return req
 
 
@@ -241,6 +243,8 @@ def request_confirm_receipt(*, actor, request_id: int, note: str = "") -> Servic
         note=note.strip(),
         fields=("delivered_at", "closed_at"),
     )
+    # A posted result is delivered once received: the follow-up starts from here (seed 004 跟踪服务).
+    follow_up_task_open(req, actor=actor, delivered_at=now)
     return req
 
 

@@ -20,6 +20,8 @@ from ..models import (
     DepartmentTask,
     Extension,
     ExtensionStatus,
+    FollowUpStatus,
+    FollowUpTask,
     JointMeeting,
     ProgressReport,
     ServiceRequest,
@@ -297,7 +299,9 @@ def helper_change(req: ServiceRequest, helper: StaffMember, *, actor, reason: st
     )
     req.helper = helper
     req.save(update_fields=["helper", "updated_at"])
-    record_event(
+    # A follow-up after delivery not yet made is the new helper's to make (it counts in their work, not the old one's).
+    FollowUpTask.objects.filter(request=req, status=FollowUpStatus.OPEN).update(helper=helper)
+    event = record_event(
         req,
         actor=actor,
         verb="reassigned",
@@ -305,4 +309,9 @@ def helper_change(req: ServiceRequest, helper: StaffMember, *, actor, reason: st
         note=_("Your dedicated helper is now %(helper)s. Reason: %(reason)s")
         % {"helper": helper.name, "reason": reason},
     )
+    # Seed 004: the applicant is told of the change and given the new helper's name and work phone by SMS.
+    # Queued at once after the commit; the sweeper would send it too, once (one message per event).
+    from ..notifications import after_commit, notify_request_event
+
+    after_commit(notify_request_event, event_id=event.pk)
     return assignment

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import DeliveryMethod, ExtensionStatus, Kind, ServiceRequest, Status, TaskStatus
+from ..models import DeliveryMethod, ExtensionStatus, FollowUpStatus, Kind, ServiceRequest, Status, TaskStatus
 
 S = Status
 
@@ -107,6 +107,14 @@ def not_evaluated(user, req: ServiceRequest) -> bool:
 def evaluation_needs_follow_up(user, req: ServiceRequest) -> bool:
     evaluation = getattr(req, "evaluation", None)
     return evaluation is not None and evaluation.needs_follow_up and evaluation.followed_up_at is None
+
+
+def delivery_follow_up_open(user, req: ServiceRequest) -> bool:
+    # Offered to the helper and duty leaders only; the service says why anyone else is refused.
+    from .delivery_follow_up import may_record_follow_up
+
+    task = getattr(req, "follow_up_task", None)
+    return task is not None and task.status == FollowUpStatus.OPEN and may_record_follow_up(user, task)
 
 
 def materials_reviewed_and_missing(user, req: ServiceRequest) -> bool:
@@ -394,6 +402,15 @@ ACTIONS: dict[str, Action] = {
             form="FollowUpForm",
             permission="requests.follow_up_evaluation",
             guard=evaluation_needs_follow_up,
+        ),
+        Action(
+            "record_follow_up",
+            _("Record the follow-up after delivery"),
+            allowed_in=frozenset({S.DELIVERED}),
+            target=None,
+            service="request_record_follow_up",
+            form="DeliveryFollowUpForm",
+            guard=delivery_follow_up_open,
         ),
         Action(
             "write_summary",

@@ -67,7 +67,11 @@ def test_once_the_form_is_printed_the_hand_over_is_recorded(completed, people, m
     svc.request_deliver(actor=people["desk"], request_id=completed.pk, method=method, signer="张三")
     completed.refresh_from_db()
     assert completed.status == Status.DELIVERED and completed.delivery.signer == "张三"
-    assert list(completed.events.values_list("verb", flat=True))[-2:] == ["document_issued", "delivered"]
+    assert list(completed.events.values_list("verb", flat=True))[-3:] == [
+        "document_issued",
+        "delivered",
+        "delivery_follow_up_due",
+    ]
 
 
 def test_a_form_printed_after_the_signature_at_home_is_refused(completed, people):

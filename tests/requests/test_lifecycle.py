@@ -162,6 +162,7 @@ def test_assist_flow_from_application_to_archive(register, people):
         "completed",
         "document_issued",
         "delivered",
+        "delivery_follow_up_due",
         "evaluated",
         "summary_written",
         "archived",

@@ -69,6 +69,7 @@ def test_assist_flow_through_the_pages(client, people, matter):
         assert printed.status_code == 302
         req = acted(client, req, "deliver", {"method": "in_person", "signer": "张三"})
         assert req.status == Status.DELIVERED and req.delivery.signer == "张三"
+        acted(client, req, "record_follow_up", {"outcome": "satisfied", "note": "证书已用于办理贷款"})
         acted(client, req, "write_summary", {"text": "材料齐全，三个工作日办结。"})
         assert acted(client, req, "archive").status == Status.ARCHIVED
     assert list(req.events.values_list("verb", flat=True)) == [
@@ -79,6 +80,8 @@ def test_assist_flow_through_the_pages(client, people, matter):
         "completed",
         "document_issued",
         "delivered",
+        "delivery_follow_up_due",
+        "delivery_followed_up",
         "summary_written",
         "archived",
     ]

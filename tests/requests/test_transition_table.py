@@ -56,6 +56,7 @@ CALLS = {
     "terminate": lambda a, r, x: svc.request_terminate(actor=a, request_id=r.pk, reason="withdrawn"),
     "evaluate": lambda a, r, x: svc.request_evaluate(actor=a, request_id=r.pk, rating=5),
     "follow_up": lambda a, r, x: svc.evaluation_follow_up(actor=a, request_id=r.pk, note="x"),
+    "record_follow_up": lambda a, r, x: svc.request_record_follow_up(actor=a, request_id=r.pk, outcome="satisfied"),
     "write_summary": lambda a, r, x: svc.request_write_summary(actor=a, request_id=r.pk, text="x"),
     "archive": lambda a, r, x: svc.request_archive(actor=a, request_id=r.pk),
 }
