@@ -22,6 +22,7 @@ from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
 from hallservice.core.workdays import WorkingCalendar
 
 from .models import Channel, Kind, ServiceRequest, Status
+from .progress_clock import silences
 
 # Encrypted columns: never loaded for lists (no decryption, and nothing to leak by accident).
 PERSONAL_FIELDS = ("applicant_id_number", "applicant_phone", "applicant_address")
@@ -76,13 +77,18 @@ def deadline_info(req: ServiceRequest, *, calendar: WorkingCalendar, today: date
 class QueueRow:
     req: ServiceRequest
     deadline: DeadlineInfo
+    # Working days without a progress report, once the request is silent (requests/progress_clock.py).
+    silent_days: int | None = None
 
 
 def queue_rows(requests: Iterable[ServiceRequest], *, calendar: WorkingCalendar | None = None) -> list[QueueRow]:
-    """Rows of the queue: one calendar for the whole page keeps the query count constant."""
+    """Rows of the queue: one calendar and one query for the page's silences keep the query count constant."""
     calendar = calendar or WorkingCalendar()
     today = timezone.localdate()
-    return [QueueRow(req, deadline_info(req, calendar=calendar, today=today)) for req in requests]
+    requests = list(requests)
+    running = [req.pk for req in requests if req.status in RUNNING]
+    silent = silences(ServiceRequest.objects.filter(pk__in=running), today=today, calendar=calendar) if running else {}
+    return [QueueRow(req, deadline_info(req, calendar=calendar, today=today), silent.get(req.pk)) for req in requests]
 
 
 # --- Ledger -----------------------------------------------------------------------------------------------

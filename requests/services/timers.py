@@ -154,3 +154,42 @@ def remind_tolerant_materials(today: date) -> list[int]:
             )
             touched.append(check.pk)
     return touched
+
+
+def prompt_progress_reports(today: date) -> list[int]:
+    """Remind the helper, once per silence, of a request in handling without a progress report for N working days.
+
+    Seed 004 (承办): "在执行过程中，服务人员需定期向服务对象提供进度报告，确保服务对象随时了解事项办理情况。" N is
+    PROGRESS_REPORT_PROMPT_DAYS; requests/progress_clock.py says when the silence began. The request remembers the
+    silence it was reminded of (``progress_prompted_for``), so a second run the same day or the next reminds no one
+    again, and a report starts a new silence that may be reminded of in its turn.
+    """
+    from ..notifications import after_commit, notify_helper_progress_prompt
+    from ..progress_clock import clock_starts, is_silent, silent_working_days
+
+    cal = WorkingCalendar()
+    touched = []
+    for pk, start in clock_starts(ServiceRequest.objects.all()).items():
+        if not is_silent(silent_working_days(start, today, calendar=cal)):
+            continue
+        with transaction.atomic():
+            req = lock_request(pk)
+            # Read again under the lock: a report or a pause since the query ends (or moves) the silence.
+            start = clock_starts(ServiceRequest.objects.filter(pk=pk)).get(pk)
+            if start is None or req.progress_prompted_for == start:
+                continue
+            days = silent_working_days(start, today, calendar=cal)
+            if not is_silent(days):
+                continue
+            req.progress_prompted_for = start
+            req.save(update_fields=["progress_prompted_for"])
+            record_event(
+                req,
+                actor=SYSTEM,
+                verb="progress_report_prompted",
+                note=_("No progress report to the applicant since %(date)s (%(days)d working days).")
+                % {"date": f"{start:%Y-%m-%d}", "days": days},
+            )
+            after_commit(notify_helper_progress_prompt, request_id=pk, since=start, days=days)
+            touched.append(pk)
+    return touched
