@@ -66,7 +66,7 @@ MATTERS_PER_PAGE = 30
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 MATTER_MATCHES = 10
-MATERIAL_ACTIONS = ("review_materials", "supply_materials")
+MATERIAL_ACTIONS = ("review_materials", "supply_materials", "ask_correction")
 
 
 # --- Shared pieces ----------------------------------------------------------------------------------------

@@ -370,6 +370,7 @@ class RequestVerb(models.TextChoices):
     SUMMARY_OVERDUE = "summary_overdue", _("Summary overdue")
     MATERIAL_REMINDER = "material_reminder", _("Reminder: promised material")
     PROGRESS_REPORT_PROMPTED = "progress_report_prompted", _("Reminder: progress report due")
+    CORRECTION_ASKED = "correction_asked", _("Correction of a material asked")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     PICKUP_CHOSEN = "pickup_chosen", _("Result pick-up chosen")
 
