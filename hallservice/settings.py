@@ -324,6 +324,9 @@ HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.
 DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAYS", "2"))
+# Full working days a request in handling may go without a progress report before its helper is reminded (seed 004
+# 承办: 服务人员需定期向服务对象提供进度报告); requests/progress_clock.py counts them.
+PROGRESS_REPORT_PROMPT_DAYS = int(os.environ.get("PROGRESS_REPORT_PROMPT_DAYS", "3"))
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.core.notifications; the SMS backend is a gateway class

@@ -666,6 +666,10 @@ class ServiceRequestViewSet(
     def log_work(self, request, pk=None):
         return self._act(request, "log_work")
 
+    @request_action("ask_correction")
+    def ask_correction(self, request, pk=None):
+        return self._act(request, "ask_correction")
+
     @request_action("report_progress")
     def report_progress(self, request, pk=None):
         return self._act(request, "report_progress")

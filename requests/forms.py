@@ -168,6 +168,19 @@ class SupplyMaterialsForm(ActionForm):
             ]
 
 
+class AskCorrectionForm(ActionForm):
+    check_id = forms.TypedChoiceField(label=_("Material to correct"), coerce=int)
+    what = forms.CharField(label=_("What the applicant must correct"), max_length=300, widget=TEXTAREA)
+    due = forms.DateField(label=_("Correct by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.req is not None:
+            self.fields["check_id"].choices = [
+                (c.pk, c.name) for c in self.req.material_checks.all() if c.status == MaterialStatus.PROVIDED
+            ]
+
+
 class ConvertToAgencyForm(ActionForm):
     reason = forms.CharField(label=_("Why the applicant needs agency"), max_length=300)
     handover_items = forms.CharField(

@@ -22,6 +22,7 @@ from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
 from hallservice.core.workdays import WorkingCalendar
 
 from .models import Channel, Kind, ServiceRequest, Status
+from .progress_clock import silences
 
 # Encrypted columns: never loaded for lists (no decryption, and nothing to leak by accident).
 PERSONAL_FIELDS = ("applicant_id_number", "applicant_phone", "applicant_address", "pickup_address", "pickup_phone")
@@ -82,6 +83,8 @@ STATUS_LABELS = dict(Status.choices)
 class QueueRow:
     req: ServiceRequest
     deadline: DeadlineInfo
+    # Working days without a progress report, once the request is silent (requests/progress_clock.py).
+    silent_days: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -93,10 +96,13 @@ class QueueRow:
 
 
 def queue_rows(requests: Iterable[ServiceRequest], *, calendar: WorkingCalendar | None = None) -> list[QueueRow]:
-    """Rows of the queue: one calendar for the whole page keeps the query count constant."""
+    """Rows of the queue: one calendar and one query for the page's silences keep the query count constant."""
     calendar = calendar or WorkingCalendar()
     today = timezone.localdate()
-    return [QueueRow(req, deadline_info(req, calendar=calendar, today=today)) for req in requests]
+    requests = list(requests)
+    running = [req.pk for req in requests if req.status in RUNNING]
+    silent = silences(ServiceRequest.objects.filter(pk__in=running), today=today, calendar=calendar) if running else {}
+    return [QueueRow(req, deadline_info(req, calendar=calendar, today=today), silent.get(req.pk)) for req in requests]
 
 
 # --- Ledger -----------------------------------------------------------------------------------------------

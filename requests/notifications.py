@@ -8,6 +8,7 @@ as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.
 - Complainants who left a phone get an SMS when their complaint is accepted or answered (complaints.notifications
   queues them here).
 - Supervisors get an e-mail when a complaint or a poor rating's follow-up passes its limit.
+- Helpers get an e-mail when a request in their hands has gone N working days without a progress report.
 
 Templates live in templates/requests/notifications/<name>.txt: the first line is the subject (dropped for
 SMS), the rest the text. Texts carry the request number, matter and a status link, never ID numbers,
@@ -208,6 +209,33 @@ def sweep_request_events(now=None) -> list[int]:
         if notification is not None:
             queued.append(notification.pk)
     return queued
+
+
+# --- Helpers ---------------------------------------------------------------------------------------------
+
+
+def notify_helper_progress_prompt(*, request_id: int, since, days: int) -> Notification | None:
+    """E-mail the request's helper that the applicant has heard nothing since ``since`` (once per silence).
+
+    The daily timer (requests.services.timers.prompt_progress_reports) calls it after its event is committed; the
+    key names the silence, so a retried task or a second run queues nothing more. None when the helper has no
+    e-mail address: the event and the badge on the pages still tell them.
+    """
+    req = ServiceRequest.objects.select_related("matter", "helper__user").get(pk=request_id)
+    with transaction.atomic():
+        return queue(
+            key=f"request:{req.pk}:progress-prompt:{since:%Y-%m-%d}",
+            channel=NotificationChannel.EMAIL,
+            recipient=req.helper.user.email,
+            template="progress_report_prompt",
+            context={
+                "req": req,
+                "since": since,
+                "days": days,
+                "base_url": settings.PUBLIC_BASE_URL.rstrip("/"),
+            },
+            request=req,
+        )
 
 
 # --- Supervisors -----------------------------------------------------------------------------------------

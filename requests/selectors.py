@@ -130,7 +130,7 @@ def request_detail_queryset(*, user):
             "accepted_by",
         )
         .prefetch_related(
-            "material_checks",
+            "material_checks__corrections",
             "department_tasks__department",
             "department_tasks__claimed_by",
             "extensions",

@@ -16,7 +16,8 @@ def _today(day: str | None):
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
 def request_deadline_timers(day: str | None = None) -> dict:
-    """Daily: deadline warnings, overdue flags, expired suspensions, missing summaries, promised materials."""
+    """Daily: deadline warnings, overdue flags, expired suspensions, missing summaries, promised materials,
+    progress reports due, overdue corrections."""
     today = _today(day)
     return {
         "deadline_warnings": timers.warn_deadlines(today),
@@ -24,6 +25,8 @@ def request_deadline_timers(day: str | None = None) -> dict:
         "expired_suspensions": timers.expire_suspensions(today),
         "missing_summaries": timers.flag_missing_summaries(today),
         "material_reminders": timers.remind_tolerant_materials(today),
+        "progress_report_prompts": timers.prompt_progress_reports(today),
+        "correction_reminders": timers.remind_overdue_corrections(today),
     }
 
 

@@ -50,6 +50,7 @@ from .personal_data import (
     store_lookup,
     stored_lookups,
 )
+from .progress_clock import silences
 from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
 from .services import (
     ACTIONS,
@@ -65,7 +66,7 @@ MATTERS_PER_PAGE = 30
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 MATTER_MATCHES = 10
-MATERIAL_ACTIONS = ("review_materials", "supply_materials")
+MATERIAL_ACTIONS = ("review_materials", "supply_materials", "ask_correction")
 
 
 # --- Shared pieces ----------------------------------------------------------------------------------------
@@ -384,6 +385,9 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "open_action": failed[0] if failed else "",
         "personal": personal,
         "deadline": deadline_info(req, calendar=calendar, today=timezone.localdate()),
+        "silent_days": silences(
+            ServiceRequest.objects.filter(pk=req.pk), today=timezone.localdate(), calendar=calendar
+        ).get(req.pk),
         "delivery": getattr(req, "delivery", None),
         "evaluation": getattr(req, "evaluation", None),
         "follow_up_task": getattr(req, "follow_up_task", None),

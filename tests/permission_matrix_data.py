@@ -559,6 +559,7 @@ API_REQUEST_ACTIONS = {
     "start": "own",
     "log_work": "request",
     "report_progress": "request",
+    "ask_correction": "request",
     "add_department_task": "request",
     "claim_task": "request",
     "finish_task": "request",

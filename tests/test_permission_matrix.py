@@ -310,6 +310,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-start":                     row(401, 200, 200, 403, 403, 403, 404),
     "api:request-log-work":                  row(401, 400, 400, 403, 403, 403, 404),
     "api:request-report-progress":           row(401, 400, 400, 403, 403, 403, 404),
+    "api:request-ask-correction":            row(401, 400, 400, 403, 403, 403, 404),
     "api:request-add-department-task":       row(401, 400, 400, 403, 403, 403, 404),
     "api:request-claim-task":                row(401, 403, 403, 403, 400, 403, 404),
     "api:request-finish-task":               row(401, 403, 403, 403, 400, 403, 404),

@@ -73,6 +73,43 @@ class MaterialCheck(models.Model):
         )
 
 
+class MaterialCorrection(models.Model):
+    """A correction (补正) of one material asked of the applicant while the request is handled, with its own due date.
+
+    Seed 004 (承办): "代办服务事项办理过程中，出现材料需要补正时，服务人员联系服务对象进行补正。" The pre-review's
+    "needs correction" (before acceptance) goes on the deficiency notice instead; this row is for a material that
+    was accepted and turns out, mid-handling, to need correcting. ``supplied_at`` is set when the clerk records the
+    corrected material (``request_supply_materials``); an open row past its due date is reminded of once.
+    """
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="material_corrections")
+    material_check = models.ForeignKey(
+        MaterialCheck, verbose_name=_("material"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    what = models.CharField(_("what to correct"), max_length=300)
+    due = models.DateField(_("correct by"))
+    asked_by = fields.user(_("asked by"))
+    asked_at = fields.created_at(_("asked at"))
+    supplied_at = fields.moment(_("supplied at"))
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("material correction")
+        verbose_name_plural = _("material corrections")
+        constraints = [
+            # One open correction per material: asking again would give the applicant two dates for one paper.
+            models.UniqueConstraint(
+                fields=["material_check"],
+                condition=Q(supplied_at__isnull=True),
+                name="one_open_correction_per_material",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_check} {self.due:%Y-%m-%d}"
+
+
 class Handover(models.Model):
     """The record of materials an agency helper received from the applicant."""
 

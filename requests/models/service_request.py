@@ -241,6 +241,9 @@ class ServiceRequest(models.Model):
     deadline_warned_on = models.DateField(null=True, blank=True, editable=False)
     overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
     summary_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    # The first day of the silence (no progress report) the helper was last reminded of: one reminder per silence,
+    # and a new report (a later first day) lets the next silence be reminded of again (requests/progress_clock.py).
+    progress_prompted_for = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = fields.user(_("registered by"))
 
@@ -366,6 +369,8 @@ class RequestVerb(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     SUMMARY_OVERDUE = "summary_overdue", _("Summary overdue")
     MATERIAL_REMINDER = "material_reminder", _("Reminder: promised material")
+    PROGRESS_REPORT_PROMPTED = "progress_report_prompted", _("Reminder: progress report due")
+    CORRECTION_ASKED = "correction_asked", _("Correction of a material asked")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     PICKUP_CHOSEN = "pickup_chosen", _("Result pick-up chosen")
     # The helper's follow-up after delivery (FollowUpTask, seed 004 跟踪服务), not a poor rating's return visit.

@@ -23,6 +23,8 @@ from ..models import (
     FollowUpStatus,
     FollowUpTask,
     JointMeeting,
+    MaterialCorrection,
+    MaterialStatus,
     ProgressReport,
     ServiceRequest,
     Status,
@@ -62,6 +64,43 @@ def request_report_progress(*, actor, request_id: int, text: str) -> ProgressRep
     report = ProgressReport.objects.create(request=req, author=actor, text=text.strip())
     record_event(req, actor=actor, verb="progress_reported", public=True, note=text.strip())
     return report
+
+
+@transaction.atomic
+def request_ask_correction(*, actor, request_id: int, check_id: int, what: str, due: date) -> MaterialCorrection:
+    """Ask the applicant to correct one accepted material by ``due`` (补正 while the request is handled).
+
+    Seed 004 (承办): "代办服务事项办理过程中，出现材料需要补正时，服务人员联系服务对象进行补正。" One material at a
+    time, so each has its own due date; the material shows as needing correction until the clerk records it
+    supplied, and the applicant's status page says what to correct and by when.
+    """
+    req = lock_for(actor, request_id, "ask_correction")
+    check = req.material_checks.select_for_update().filter(pk=check_id).first()
+    if check is None:
+        raise DomainError(_("A material does not belong to this request."), field="check_id")
+    if check.status != MaterialStatus.PROVIDED:
+        # Missing, waived or already being corrected: the applicant already owes it, with its own date.
+        raise DomainError(
+            _("“%(name)s” is not a material the applicant has provided.") % {"name": check.name}, field="check_id"
+        )
+    require(what, _("Say what the applicant must correct."), field="what")
+    if due <= timezone.localdate():
+        raise DomainError(_("The correction's due date must be after today."), field="due")
+    check_lengths(MaterialCorrection, what=what.strip())
+    correction = MaterialCorrection.objects.create(
+        request=req, material_check=check, what=what.strip(), due=due, asked_by=user_of(actor)
+    )
+    check.status, check.note, check.checked_at = MaterialStatus.NEEDS_CORRECTION, what.strip(), timezone.now()
+    check.save(update_fields=["status", "note", "checked_at"])
+    record_event(
+        req,
+        actor=actor,
+        verb="correction_asked",
+        public=True,
+        note=_("“%(name)s” needs correcting by %(date)s: %(what)s")
+        % {"name": check.name, "date": f"{due:%Y-%m-%d}", "what": what.strip()},
+    )
+    return correction
 
 
 # --- Several departments ------------------------------------------------------------------------------

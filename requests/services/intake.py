@@ -38,6 +38,7 @@ from ..models import (
     Handover,
     Kind,
     MaterialCheck,
+    MaterialCorrection,
     MaterialStatus,
     Matter,
     ServiceRequest,
@@ -368,6 +369,10 @@ def request_supply_materials(*, actor, request_id: int, check_ids: list[int], no
     for check in checks:
         check.status, check.promised_by, check.checked_at = MaterialStatus.PROVIDED, None, timezone.now()
     MaterialCheck.objects.bulk_update(checks, ["status", "promised_by", "checked_at"])
+    # A correction asked mid-handling is answered by the corrected material.
+    MaterialCorrection.objects.filter(material_check__in=checks, supplied_at__isnull=True).update(
+        supplied_at=timezone.now()
+    )
     record_event(
         req,
         actor=actor,

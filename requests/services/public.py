@@ -117,6 +117,7 @@ STEP_OF_STATUS = {
 # application was refused…): shown after scrubbing. Every other public event shows its label only.
 NOTE_FOR_APPLICANT = {
     "progress_reported",
+    "correction_asked",
     "suspended",
     "resumed",
     "extension_approved",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from hallservice.core.actors import SYSTEM
 from hallservice.core.workdays import WorkingCalendar
 
-from ..models import MaterialCheck, MaterialStatus, ServiceRequest, Status
+from ..models import MaterialCheck, MaterialCorrection, MaterialStatus, ServiceRequest, Status
 from .base import lock_request, record_event
 from .closing import _terminate
 
@@ -132,25 +132,91 @@ def flag_missing_summaries(today: date) -> list[int]:
     return touched
 
 
+def _remind_once(rows, today: date, *, owed: dict, note) -> list[int]:
+    """Remind the applicant once of each material row still owed: stamp ``reminded_on`` under the request's lock
+    and write the public reminder ``note(row)``. A row stamped meanwhile (a second run), or no longer matching
+    ``owed`` (supplied since the query), is skipped."""
+    touched = []
+    for row in rows:
+        with transaction.atomic():
+            req = lock_request(row.request_id)
+            unreminded = type(row).objects.filter(pk=row.pk, reminded_on__isnull=True, **owed)
+            if not unreminded.update(reminded_on=today):
+                continue
+            record_event(req, actor=SYSTEM, verb="material_reminder", public=True, note=note(row))
+            touched.append(row.pk)
+    return touched
+
+
 def remind_tolerant_materials(today: date) -> list[int]:
     """Materials waived under tolerant acceptance and not supplied by the promised date: remind once."""
-    touched = []
     checks = MaterialCheck.objects.filter(
         status=MaterialStatus.WAIVED, promised_by__lt=today, reminded_on__isnull=True
     ).exclude(request__status__in=(Status.ARCHIVED, Status.TERMINATED, Status.REFUSED))
-    for check in checks.select_related("request"):
+    return _remind_once(
+        checks,
+        today,
+        owed={"status": MaterialStatus.WAIVED},
+        note=lambda check: (
+            _("“%(name)s” was promised by %(date)s and has not been supplied yet.")
+            % {"name": check.name, "date": f"{check.promised_by:%Y-%m-%d}"}
+        ),
+    )
+
+
+def prompt_progress_reports(today: date) -> list[int]:
+    """Remind the helper, once per silence, of a request in handling without a progress report for N working days.
+
+    Seed 004 (承办): "在执行过程中，服务人员需定期向服务对象提供进度报告，确保服务对象随时了解事项办理情况。" N is
+    PROGRESS_REPORT_PROMPT_DAYS; requests/progress_clock.py says when the silence began. The request remembers the
+    silence it was reminded of (``progress_prompted_for``), so a second run the same day or the next reminds no one
+    again, and a report starts a new silence that may be reminded of in its turn.
+    """
+    from ..notifications import after_commit, notify_helper_progress_prompt
+    from ..progress_clock import clock_starts, is_silent, silent_working_days
+
+    cal = WorkingCalendar()
+    touched = []
+    for pk, start in clock_starts(ServiceRequest.objects.all()).items():
+        if not is_silent(silent_working_days(start, today, calendar=cal)):
+            continue
         with transaction.atomic():
-            req = lock_request(check.request_id)
-            updated = MaterialCheck.objects.filter(pk=check.pk, reminded_on__isnull=True).update(reminded_on=today)
-            if not updated:
+            req = lock_request(pk)
+            # Read again under the lock: a report or a pause since the query ends (or moves) the silence.
+            start = clock_starts(ServiceRequest.objects.filter(pk=pk)).get(pk)
+            if start is None or req.progress_prompted_for == start:
                 continue
+            days = silent_working_days(start, today, calendar=cal)
+            if not is_silent(days):
+                continue
+            req.progress_prompted_for = start
+            req.save(update_fields=["progress_prompted_for"])
             record_event(
                 req,
                 actor=SYSTEM,
-                verb="material_reminder",
-                public=True,
-                note=_("“%(name)s” was promised by %(date)s and has not been supplied yet.")
-                % {"name": check.name, "date": f"{check.promised_by:%Y-%m-%d}"},
+                verb="progress_report_prompted",
+                note=_("No progress report to the applicant since %(date)s (%(days)d working days).")
+                % {"date": f"{start:%Y-%m-%d}", "days": days},
             )
-            touched.append(check.pk)
+            after_commit(notify_helper_progress_prompt, request_id=pk, since=start, days=days)
+            touched.append(pk)
     return touched
+
+
+def remind_overdue_corrections(today: date) -> list[int]:
+    """A correction asked mid-handling and not supplied by its due date: remind the applicant once (催促).
+
+    Seed 004 lists "催促后仍未提交，不能按时补正的" among the reasons to suspend: this is the reminder that comes first.
+    """
+    corrections = MaterialCorrection.objects.filter(
+        supplied_at__isnull=True, due__lt=today, reminded_on__isnull=True
+    ).exclude(request__status__in=(Status.ARCHIVED, Status.TERMINATED, Status.REFUSED))
+    return _remind_once(
+        corrections.select_related("material_check"),
+        today,
+        owed={"supplied_at__isnull": True},
+        note=lambda correction: (
+            _("“%(name)s” was to be corrected by %(date)s and has not been supplied yet.")
+            % {"name": correction.material_check.name, "date": f"{correction.due:%Y-%m-%d}"}
+        ),
+    )

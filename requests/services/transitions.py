@@ -123,6 +123,11 @@ def materials_reviewed_and_missing(user, req: ServiceRequest) -> bool:
     return "unchecked" not in statuses and bool(statuses & {"missing", "needs_correction"})
 
 
+def material_provided(user, req: ServiceRequest) -> bool:
+    # Only an accepted material can be sent back for correction; the others are already owed.
+    return any(c.status == "provided" for c in req.material_checks.all())
+
+
 def materials_outstanding(user, req: ServiceRequest) -> bool:
     return any(c.status != "provided" for c in req.material_checks.all())
 
@@ -253,6 +258,15 @@ ACTIONS: dict[str, Action] = {
             target=None,
             service="request_report_progress",
             form="ProgressForm",
+        ),
+        Action(
+            "ask_correction",
+            _("Ask the applicant to correct a material"),
+            allowed_in=frozenset({S.ACCEPTED, S.IN_PROGRESS}),
+            target=None,
+            service="request_ask_correction",
+            form="AskCorrectionForm",
+            guard=material_provided,
         ),
         Action(
             "add_department_task",

@@ -32,6 +32,9 @@ CALLS = {
     "start": lambda a, r, x: svc.request_start(actor=a, request_id=r.pk),
     "log_work": lambda a, r, x: svc.request_log_work(actor=a, request_id=r.pk, text="x"),
     "report_progress": lambda a, r, x: svc.request_report_progress(actor=a, request_id=r.pk, text="x"),
+    "ask_correction": lambda a, r, x: svc.request_ask_correction(
+        actor=a, request_id=r.pk, check_id=0, what="x", due=date(2099, 1, 1)
+    ),
     "add_department_task": lambda a, r, x: svc.request_add_department_task(
         actor=a, request_id=r.pk, department_id=r.lead_department_id, description="x"
     ),
