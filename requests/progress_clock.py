@@ -31,6 +31,9 @@ def clock_starts(requests: QuerySet[ServiceRequest]) -> dict[int, date]:
     rows = (
         requests.filter(status__in=RUNNING)
         .order_by()
+        # Grouped by these two alone: annotated on whole rows, the query would group by (and read) every column,
+        # the encrypted personal ones among them.
+        .values("pk", "accepted_at")
         .annotate(last_report=Max("progress_reports__at"), last_resumed=Max("suspensions__ended_on"))
         .values_list("pk", "accepted_at", "last_report", "last_resumed")
     )
