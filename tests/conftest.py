@@ -47,6 +47,27 @@ def _eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _a_cache_of_each_worker():
+    """With Redis (CI), each pytest-xdist worker gets a Redis database of its own for the cache: ``fresh_cache``
+    empties the whole database, and the throttles count by username, so workers sharing one wiped and mixed each
+    other's counts (a login test was let in after five wrong passwords)."""
+    import os
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if not worker.startswith("gw") or not str(location).startswith("redis://"):
+        yield
+        return
+    base = str(location).rsplit("/", 1)[0] if str(location).count("/") > 2 else str(location)
+    database = 1 + int(worker[2:]) % 15
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{database}"}}):
+        yield
+
+
 @pytest.fixture
 def fresh_cache():
     """An empty cache before and after the test: throttle counts and lockouts never leak between tests."""
