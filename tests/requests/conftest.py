@@ -167,3 +167,23 @@ def rows_cost_constant_queries(client, django_assert_max_num_queries):
         return len(five)
 
     return _check
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Printed documents are written under MEDIA_ROOT: a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def completed(register, people):
+    """张三's request for 不动产登记, done by his helper 王帮办 (desk): the certificate waits at the desk for him."""
+    from requests import services as svc
+    from requests.models import ServiceRequest
+
+    desk = people["desk"]
+    req = register()
+    svc.request_accept(actor=desk, request_id=req.pk)
+    svc.request_start(actor=desk, request_id=req.pk)
+    svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
+    return ServiceRequest.objects.get(pk=req.pk)

@@ -16,25 +16,9 @@ from requests.services.delivery_follow_up import follow_up_task_open
 from requests.services.documents import document_issue
 from tests.conftest import api_as
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 ALREADY = "办结后跟踪服务已经登记，不能重复登记。"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def completed(register, people):
-    """张三's certificate is ready; 王帮办 (desk) is his helper."""
-    desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
-    svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
-    return req
 
 
 @pytest.fixture

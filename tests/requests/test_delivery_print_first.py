@@ -18,26 +18,10 @@ from requests.models import Delivery, ServiceRequest, Status
 from requests.services.documents import document_issue
 from tests.conftest import api_as
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 PRINT_FIRST = "请先打印办结单"
 NOT_PRINTED = "办结单尚未打印"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def completed(register, people):
-    """张三's request for 不动产登记, done: the certificate waits at the desk for him."""
-    desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
-    svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
-    return ServiceRequest.objects.get(pk=req.pk)
 
 
 def print_completion_form(req, actor):
