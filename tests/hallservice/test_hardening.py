@@ -39,6 +39,19 @@ STRONG = "Gq7!plm-teahouse-41"
 pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
+@pytest.fixture
+def steady_throttle_clock(monkeypatch):
+    """The throttle's clock stands in the middle of a window: its windows are fixed, so a test that crossed a window's
+    end between its attempts would count them in two windows and never reach the limit."""
+    from types import SimpleNamespace
+
+    from hallservice.core import throttle
+
+    period = 900
+    now = (int(throttle.time.time()) // period) * period + period / 2
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: now))
+
+
 # --- Headers and the Content-Security-Policy --------------------------------------------------------------
 
 
@@ -131,7 +144,9 @@ def log_in(client, username, password, **extra):
 
 
 @pytest.mark.django_db
-def test_five_failures_for_a_username_block_it_even_with_the_right_password(client, front_desk_user):
+def test_five_failures_for_a_username_block_it_even_with_the_right_password(
+    client, front_desk_user, steady_throttle_clock
+):
     for _ in range(5):
         assert log_in(client, "clerk", "wrong-guess").status_code == 200
     blocked = log_in(client, "clerk", "pass-word-123", HTTP_ACCEPT_LANGUAGE="en")
@@ -143,7 +158,9 @@ def test_five_failures_for_a_username_block_it_even_with_the_right_password(clie
 
 
 @pytest.mark.django_db
-def test_the_block_names_the_minutes_left_in_english_when_chosen(client, front_desk_user, settings):
+def test_the_block_names_the_minutes_left_in_english_when_chosen(
+    client, front_desk_user, settings, steady_throttle_clock
+):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     for _ in range(5):
         log_in(client, "clerk", "wrong-guess")
@@ -152,7 +169,7 @@ def test_the_block_names_the_minutes_left_in_english_when_chosen(client, front_d
 
 
 @pytest.mark.django_db
-def test_a_successful_login_clears_the_usernames_failures(client, front_desk_user):
+def test_a_successful_login_clears_the_usernames_failures(client, front_desk_user, steady_throttle_clock):
     for _ in range(4):
         log_in(client, "clerk", "wrong-guess")
     assert log_in(client, "clerk", "pass-word-123").status_code == 302
@@ -163,7 +180,9 @@ def test_a_successful_login_clears_the_usernames_failures(client, front_desk_use
 
 
 @pytest.mark.django_db
-def test_many_usernames_tried_from_one_address_block_the_address(client, front_desk_user, settings):
+def test_many_usernames_tried_from_one_address_block_the_address(
+    client, front_desk_user, settings, steady_throttle_clock
+):
     settings.LOGIN_THROTTLE_RATES = {**settings.LOGIN_THROTTLE_RATES, "login_address": "6/900"}
     for n in range(6):
         log_in(client, f"guess{n}", "wrong-guess", REMOTE_ADDR="10.1.2.3")
@@ -173,7 +192,7 @@ def test_many_usernames_tried_from_one_address_block_the_address(client, front_d
 
 
 @pytest.mark.django_db
-def test_the_admin_login_is_throttled_too(client, admin_user_role):
+def test_the_admin_login_is_throttled_too(client, admin_user_role, steady_throttle_clock):
     url = reverse("admin:login")
     for _ in range(5):
         client.post(url, {"username": "hall-admin", "password": "wrong-guess"})
@@ -183,10 +202,10 @@ def test_the_admin_login_is_throttled_too(client, admin_user_role):
 
 
 @pytest.mark.django_db
-def test_failed_and_blocked_logins_never_log_the_password(client, front_desk_user, caplog):
+def test_failed_and_blocked_logins_never_log_the_password(client, front_desk_user, caplog, steady_throttle_clock):
     caplog.set_level(logging.DEBUG)
-    for _ in range(6):
-        log_in(client, "clerk", "S3cret-guess-XYZ")
+    statuses = [log_in(client, "clerk", "S3cret-guess-XYZ").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
     assert "S3cret-guess-XYZ" not in caplog.text
     assert "limit login_username reached" in caplog.text
 
