@@ -97,6 +97,13 @@ def _supply_materials(w: World, pk):
     return {"check_ids": list(missing)} if missing else None
 
 
+def _correction(w: World, pk):
+    check = _request(pk).material_checks.filter(status="provided").order_by("pk").first()
+    if check is None:
+        return None
+    return {"check_id": check.pk, "what": "身份证复印件不清晰，请重新提供", "due": str(w.working_day(3))}
+
+
 def _task(pk, **filters):
     task = _request(pk).department_tasks.filter(**filters).order_by("pk").first()
     return task.pk if task else None
@@ -210,6 +217,7 @@ TEXT = {"text": "陪同申请人递交材料，窗口已受理。"}
 OBJECT_BOUND = {
     ("POST", "/api/v1/requests/{id}/review_materials/"),
     ("POST", "/api/v1/requests/{id}/supply_materials/"),
+    ("POST", "/api/v1/requests/{id}/ask_correction/"),
     ("POST", "/api/v1/requests/{id}/claim_task/"),
     ("POST", "/api/v1/requests/{id}/finish_task/"),
     ("POST", "/api/v1/requests/{id}/decide_extension/"),
@@ -244,6 +252,7 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/requests/{id}/finish_task/"): lambda w, pk: (
         {"task_id": task, "done": "true", "note": "已办结"} if (task := _task(pk, status="claimed")) else None
     ),
+    ("POST", "/api/v1/requests/{id}/ask_correction/"): _correction,
     ("POST", "/api/v1/requests/{id}/complete/"): lambda w, _pk: {"result": "不动产权证书一本"},
     ("POST", "/api/v1/requests/{id}/convert_to_agency/"): lambda w, _pk: {
         "reason": "申请人行动不便",
@@ -254,6 +263,10 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/requests/{id}/deliver/"): lambda w, _pk: {"method": "in_person", "signer": "张三"},
     ("POST", "/api/v1/requests/{id}/evaluate/"): lambda w, _pk: {"rating": 5, "comment": "满意"},
     ("POST", "/api/v1/requests/{id}/follow_up/"): lambda w, _pk: {"note": "电话回访，已说明原因"},
+    ("POST", "/api/v1/requests/{id}/record_follow_up/"): lambda w, _pk: {
+        "outcome": "satisfied",
+        "note": "电话回访，申请人对结果满意",
+    },
     ("POST", "/api/v1/requests/{id}/link_key_project/"): lambda w, _pk: (
         {"key_project_id": w.key_projects[0]} if w.key_projects else None
     ),

@@ -23,6 +23,7 @@ with open(os.path.join(WORK, "plan.json"), encoding="utf-8") as plan_file:
 _lock = threading.Lock()
 _turns: Counter[str] = Counter()
 _counts: dict[str, dict[str, Counter[int]]] = defaultdict(lambda: defaultdict(Counter))
+_samples: dict[str, dict[int, str]] = defaultdict(dict)  # the first refusal's text per operation and status
 USER_HEADER = "X-Fuzz-User"  # which user a request went out as, for the count; the server ignores it
 
 
@@ -49,6 +50,8 @@ def after_call(context, case, response):
     user = (case.headers or {}).get(USER_HEADER, "-")
     with _lock:
         _counts[case.operation.label][user][response.status_code] += 1
+        if response.status_code >= 400 and response.status_code not in _samples[case.operation.label]:
+            _samples[case.operation.label][response.status_code] = response.text[:200]
 
 
 @atexit.register
@@ -57,5 +60,8 @@ def _write_counts():
         counts = {
             label: {user: dict(statuses) for user, statuses in users.items()} for label, users in _counts.items()
         }
+        samples = {label: dict(texts) for label, texts in _samples.items()}
     with open(os.path.join(WORK, f"counts-{os.getpid()}.json"), "w", encoding="utf-8") as out:
         json.dump(counts, out)
+    with open(os.path.join(WORK, f"samples-{os.getpid()}.json"), "w", encoding="utf-8") as out:
+        json.dump(samples, out, ensure_ascii=False)

@@ -91,6 +91,9 @@ KEEPS_STATE = {
     "report_progress",
     "review_materials",
 }
+# Operations that end their object's state never share an object with another operation (the run is parallel: a
+# paper handed in while another worker answers it turns every answer into a 409); a user with none left sits out.
+NEVER_SHARED = {("training/papers", "submit")}
 DETAIL = re.compile(r"^/api/v1/(?P<resource>.+?)/\{id\}/(?:(?P<action>[a-z_-]+)/)?")
 # Objects per user and operation: a state-changing operation succeeds about once per object.
 IDS_PER_USER = 1
@@ -290,7 +293,8 @@ def main(base_url: str, work: str, usernames: list[str]) -> None:
                     # Objects no other operation changes, if there are any left; else shared ones.
                     keeps = (match and match["action"]) in KEEPS_STATE
                     avoid = taken if keeps or method not in WRITES else taken | kept
-                    ids = [i for i in ids if (resource, i) not in avoid] or ids
+                    free = [i for i in ids if (resource, i) not in avoid]
+                    ids = free if (resource, match and match["action"]) in NEVER_SHARED else (free or ids)
                     if not ids:
                         tried.append(f"{name}: nothing to act on")
                         continue

@@ -1,7 +1,7 @@
 """Print the API fuzzing run's table: per operation, how many requests reached a 2xx, as which users, and why not.
 
-Run by tests/fuzz/run.sh after schemathesis (any Python 3; reads WORK_DIR/plan.json and the counts-*.json the hooks
-wrote):
+Run by tests/fuzz/run.sh after schemathesis (any Python 3; reads WORK_DIR/plan.json and the counts-*.json and
+samples-*.json the hooks wrote):
 
     python3 tests/fuzz/report.py WORK_DIR
 
@@ -27,6 +27,12 @@ def main(work: str) -> int:
             for label, users in json.load(counts_file).items():
                 for user, statuses in users.items():
                     counts[label][user].update({int(code): n for code, n in statuses.items()})
+    samples: dict[str, dict[int, str]] = defaultdict(dict)
+    for path in glob.glob(os.path.join(work, "samples-*.json")):
+        with open(path, encoding="utf-8") as samples_file:
+            for label, texts in json.load(samples_file).items():
+                for code, text in texts.items():
+                    samples[label].setdefault(int(code), text)
 
     rows, zero_unexplained, total, total_ok = [], 0, 0, 0
     for label in sorted(plan, key=lambda text: (text.split(" ", 1)[1], text)):
@@ -44,6 +50,10 @@ def main(work: str) -> int:
             for s in users.values():
                 answers.update(s)
             note = "no 2xx: " + ", ".join(f"{n}×{code}" for code, n in sorted(answers.items()))
+            # The most frequent refusal's first answer says why (a used-up state, a rule).
+            common = max(answers, key=lambda code: answers[code]) if answers else None
+            if common in samples[label]:
+                note += f"; first {common}: {' '.join(samples[label][common].split())[:160]}"
             zero_unexplained += 1
         refused = {code: sum(s.get(code, 0) for s in users.values()) for code in (400, 409)}
         rows.append((label, str(requests), str(ok), str(refused[400]), str(refused[409]), roles, note))

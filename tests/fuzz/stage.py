@@ -24,6 +24,9 @@ POSTED = {
     "tracking_number": "EA123456789CN",
 }
 
+# The completion form is printed before the result is handed over: the applicant signs the printed form (issue 20).
+PRINTED = ("documents/completion_form", {})
+
 # How many requests to take to each stage, and the actions that take a new request there, after registration.
 # Applied requests come after those with missing materials: the newest are offered first, and those can be accepted.
 CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
@@ -33,16 +36,16 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     "accepted": (3, [("accept", {})]),
     "in_progress": (10, [("accept", {}), ("start", {})]),
     "suspended": (2, [("accept", {}), ("start", {}), ("suspend", {})]),
-    "completed": (3, [("accept", {}), ("start", {}), ("complete", {})]),
-    "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), ("deliver", POSTED)]),
-    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {})]),
+    "completed": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED]),
+    "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", POSTED)]),
+    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {})]),
     "poorly rated": (
         2,
-        [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {}), ("evaluate", {"rating": 1})],
+        [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {}), ("evaluate", {"rating": 1})],
     ),
     "summarised": (
         2,
-        [("accept", {}), ("start", {}), ("complete", {}), ("deliver", {}), ("evaluate", {}), ("write_summary", {})],
+        [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {}), ("evaluate", {}), ("write_summary", {})],
     ),
 }
 
