@@ -22,6 +22,9 @@ SIGN_STYLESHEET = "guide/documents/signs.css"
 # A sign hangs on the desk (A4) or on the wall behind it (A3); the layout scales with the page.
 SIGN_SIZES = ("A4", "A3")
 SIGN_COLUMNS = 3
+# Anyone may fetch these without a login: each is kept in the cache under the digest of its HTML (a new day, desk or
+# material is a new key), so reloads and many visitors cost no layout (hallservice.core.pdf.render_pdf).
+PUBLIC_PDF_CACHE_SECONDS = 24 * 60 * 60
 # How the checklist names a material's form: the words of a hall's printed lists, not the UI's labels.
 FORM_LABELS = {
     SubmissionForm.ORIGINAL: "原件（窗口核验）",
@@ -72,7 +75,12 @@ def render_checklist(matter: Matter, *, centre: ServiceCentre | None, guide_url:
             "qr_image": qr_image(guide_url),
             "printed_on": printed_on,
         }
-    return render_pdf("guide/documents/checklist.html", context, stylesheets=(FORM_STYLESHEET,))
+    return render_pdf(
+        "guide/documents/checklist.html",
+        context,
+        stylesheets=(FORM_STYLESHEET,),
+        cache_seconds=PUBLIC_PDF_CACHE_SECONDS,
+    )
 
 
 def render_service_sign(board: Board, *, size: str, guide_url: str) -> bytes:
@@ -91,11 +99,21 @@ def render_service_sign(board: Board, *, size: str, guide_url: str) -> bytes:
         "columns": range(SIGN_COLUMNS),
         "qr_image": qr_image(guide_url),
     }
-    return render_pdf("guide/documents/service_sign.html", context, stylesheets=(SIGN_STYLESHEET,))
+    return render_pdf(
+        "guide/documents/service_sign.html",
+        context,
+        stylesheets=(SIGN_STYLESHEET,),
+        cache_seconds=PUBLIC_PDF_CACHE_SECONDS,
+    )
 
 
 def render_complaint_sign(centre: ServiceCentre | None, *, size: str, complaint_url: str) -> bytes:
     """The "一次未办好投诉" sign hung at the help desk (seed 000 一) with a QR code to the public complaint form
     (seed 001 九 找茬吐槽) and the hall's complaint phone."""
     context = {"size": size, "hall": _hall(centre), "qr_image": qr_image(complaint_url)}
-    return render_pdf("guide/documents/complaint_sign.html", context, stylesheets=(SIGN_STYLESHEET,))
+    return render_pdf(
+        "guide/documents/complaint_sign.html",
+        context,
+        stylesheets=(SIGN_STYLESHEET,),
+        cache_seconds=PUBLIC_PDF_CACHE_SECONDS,
+    )

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
+import logging
 
 import qrcode
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from .bidi import strip_bidi
 from .fonts import weasyprint_fonts
+
+logger = logging.getLogger(__name__)
 
 
 def qr_image(url: str) -> str:
@@ -43,16 +48,43 @@ def stylesheet(name: str):
     return CSS(string=render_to_string(name))
 
 
-def render_pdf(template: str, context: dict, *, stylesheets: tuple[str, ...] = ()) -> bytes:
+def render_pdf(template: str, context: dict, *, stylesheets: tuple[str, ...] = (), cache_seconds: int = 0) -> bytes:
     """Render a template to PDF with the pre-subset fonts (hallservice.core.fonts) and the given static stylesheets.
 
     The template's own <style> holds only what changes per document (the @page header with number and
     version, a form's page size).
-    """
-    from weasyprint import HTML
 
+    ``cache_seconds``: for the pages anyone may fetch without a login (the public guide's checklist and signs), the
+    PDF is kept in Django's cache under the digest of its HTML, so a visitor reloading a sign costs a template
+    render (milliseconds), not a layout (a few hundred): the same HTML is the same PDF, and any change of what it
+    prints (a helper's desk, a material) is another key. A cache that is down is skipped with a warning.
+    """
     with translation.override("zh-hans"):
         html = strip_bidi(render_to_string(template, context))  # no RLO & co. on paper (hallservice/core/bidi.py)
+    key = ""
+    if cache_seconds:
+        digest = hashlib.sha256("\0".join((template, *stylesheets, html)).encode()).hexdigest()
+        key = f"pdf:{digest}"
+        data = _cache_call(cache.get, key)
+        if isinstance(data, bytes):
+            return data
+    data = _write_pdf(html, stylesheets)
+    if key:
+        _cache_call(cache.set, key, data, cache_seconds)
+    return data
+
+
+def _write_pdf(html: str, stylesheets: tuple[str, ...]) -> bytes:
+    from weasyprint import HTML
+
     font_config, font_faces = weasyprint_fonts()
     sheets = [font_faces, *(stylesheet(name) for name in stylesheets)]
     return HTML(string=html).write_pdf(stylesheets=sheets, font_config=font_config)
+
+
+def _cache_call(method, *args):
+    try:
+        return method(*args)
+    except Exception as exc:  # noqa: BLE001 — an outage of the cache (redis ConnectionError…) must not fail a PDF
+        logger.warning("PDF cache unavailable: %s", type(exc).__name__)
+        return None

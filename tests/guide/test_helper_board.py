@@ -96,6 +96,26 @@ def test_a_helper_on_leave_is_not_at_the_hall_today_and_off_the_sign(client, boa
     assert f"{present.name}{present.staff_number}" in sign
 
 
+def test_a_reloaded_sign_is_laid_out_once_until_a_helper_goes_on_leave(client, board_hall, monkeypatch, fresh_cache):
+    from hallservice.core import pdf
+
+    layouts, write = [], pdf._write_pdf
+    monkeypatch.setattr(pdf, "_write_pdf", lambda html, sheets: layouts.append(html) or write(html, sheets))
+    helper = board_hall["helpers"][1]
+    with at(2026, 12, 9, 8, 30):
+        before = client.get(reverse("guide:service-sign")).content
+        assert client.get(reverse("guide:service-sign")).content == before
+        assert len(layouts) == 1
+        unavailability_record(
+            actor=SYSTEM, staff_id=helper.pk, start=WEDNESDAY, end=WEDNESDAY, kind=UnavailabilityKind.LEAVE
+        )
+        after = pdf_text(client.get(reverse("guide:service-sign")).content)
+    helper.refresh_from_db()
+    assert len(layouts) == 2
+    assert f"{helper.name}{helper.staff_number}" in pdf_text(before)
+    assert f"{helper.name}{helper.staff_number}" not in after
+
+
 def test_an_inactive_helper_is_not_on_the_board(client, board_hall):
     gone = StaffMemberFactory(centre=board_hall["centre"], name="已离职甲", kind=StaffKind.FULL_TIME_HELPER)
     gone.is_active = False

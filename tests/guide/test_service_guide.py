@@ -228,3 +228,43 @@ def test_the_migration_fills_the_search_keys_of_matters_saved_without_them(clien
     business = Matter.objects.get(pk=catalogue["business"].pk)
     assert (business.pinyin_initials, business.pinyin_full) == ("gtgshdjsldj", "getigongshanghudengjishelidengji")
     assert "个体工商户登记" in client.get(reverse("guide:home"), {"q": "gongshang"}).content.decode()
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """Counts WeasyPrint layouts (the costly half of a PDF); the PDF is still made."""
+    from hallservice.core import pdf
+
+    made = []
+    write = pdf._write_pdf
+
+    def counted(html, stylesheets):
+        made.append(html)
+        return write(html, stylesheets)
+
+    monkeypatch.setattr(pdf, "_write_pdf", counted)
+    return made
+
+
+def test_a_reloaded_checklist_is_laid_out_once_and_a_new_material_makes_a_new_one(
+    client, catalogue, layouts, fresh_cache
+):
+    url = reverse("guide:checklist", args=["SCJG-004"])
+    first = client.get(url).content
+    assert client.get(url).content == first
+    assert len(layouts) == 1
+
+    RequiredMaterialFactory(matter=catalogue["business"], position=3, name="全体投资人身份证明")
+    changed = client.get(url).content
+    assert len(layouts) == 2
+    assert "全体投资人身份证明" in pdf_text(changed) and "全体投资人身份证明" not in pdf_text(first)
+
+
+def test_the_checklist_is_printed_while_the_cache_is_down(client, catalogue, layouts, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    url = reverse("guide:checklist", args=["SCJG-004"])
+    assert client.get(url).content.startswith(b"%PDF-")
+    assert client.get(url).status_code == 200
+    assert len(layouts) == 2
