@@ -81,21 +81,16 @@ class RequestEventInline(StatusEventInline):
     model = RequestEvent
 
 
+# A department part's clock (requests/department_clock.py), shown under the request and in the parts' own list.
+PART_CLOCK = ["status", "after", "working_days", "opened_on", "deadline", "escalation_level"]
+
+
 class DepartmentTaskInline(ReadOnlyInline):
     """The departments' parts with their clocks; they change through the request's actions and the daily sweep."""
 
     model = DepartmentTask
     fk_name = "request"
-    fields = [
-        "department",
-        "description",
-        "status",
-        "after",
-        "working_days",
-        "opened_on",
-        "deadline",
-        "escalation_level",
-    ]
+    fields = ["department", "description", *PART_CLOCK]
     readonly_fields = fields
 
 
@@ -103,7 +98,7 @@ class DepartmentTaskInline(ReadOnlyInline):
 class DepartmentTaskAdmin(ReadOnlyAdmin):
     """Department parts across requests: which are overdue and how far each has been escalated (read-only)."""
 
-    list_display = ["request", "department", "status", "working_days", "opened_on", "deadline", "escalation_level"]
+    list_display = ["request", "department", *PART_CLOCK]
     list_filter = ["status", "escalation_level", "department"]
     search_fields = ["request__number", "department__name", "description"]
     list_select_related = ["request", "department"]
@@ -112,13 +107,8 @@ class DepartmentTaskAdmin(ReadOnlyAdmin):
         "request",
         "department",
         "description",
-        "status",
-        "after",
-        "working_days",
-        "opened_on",
-        "deadline",
+        *PART_CLOCK,
         "reminded_on",
-        "escalation_level",
         "claimed_by",
         "claimed_at",
         "finished_at",
