@@ -20,6 +20,7 @@ from requests.services.department_parts import escalate_department_tasks, remind
 from requests.tasks import department_task_timers
 from staff.roles import Role
 from tests.conftest import api_as, make_department_worker, make_staff_user
+from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -359,3 +360,35 @@ def test_admin_lists_parts_with_their_clocks(admin_client, handling, people):
     page = admin_client.get(reverse("admin:requests_departmenttask_changelist")).content.decode()
     assert "税务局" in page and "2026年11月25日" in page
     assert admin_client.get(reverse("admin:requests_departmenttask_change", args=[part.pk])).status_code == 200
+
+
+# --- Migration ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parts_added_before_deadlines_get_a_clock_from_the_migration_day_not_from_their_past():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import ServiceRequestFactory
+
+    req = ServiceRequestFactory(status="in_progress")
+    running = DepartmentTask.objects.create(request=req, department=req.lead_department, description="核定契税")
+    done = DepartmentTask.objects.create(
+        request=req, department=DepartmentFactory(), description="登簿", status=TaskStatus.DONE
+    )
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("requests", target)])
+
+    with at(2026, 11, 20):  # Friday
+        migrate("0024_event_verbs_follow_up_and_corrections")
+        migrate("0025_department_deadlines")
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])
+    running.refresh_from_db()
+    done.refresh_from_db()
+    assert running.opened_on == date(2026, 11, 20) and running.deadline == date(2026, 11, 27)
+    assert running.escalation_level == EscalationLevel.NONE
+    assert done.deadline is None and done.opened_on is None
