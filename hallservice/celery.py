@@ -18,6 +18,12 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.request_deadline_timers",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Department parts of multi-department requests: reminders before their deadlines and escalation after them
+    # (helper → duty leader → supervision section → bureau leader), after the request timers.
+    "department-task-timers": {
+        "task": "requests.tasks.department_task_timers",
+        "schedule": crontab(hour=0, minute=25),
+    },
     # Citizens: applicants' messages for new public events (and lost ones again), every minute.
     "notifications-sweep": {
         "task": "requests.tasks.notifications_sweep",

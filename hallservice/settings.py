@@ -327,6 +327,13 @@ DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAY
 # Full working days a request in handling may go without a progress report before its helper is reminded (seed 004
 # 承办: 服务人员需定期向服务对象提供进度报告); requests/progress_clock.py counts them.
 PROGRESS_REPORT_PROMPT_DAYS = int(os.environ.get("PROGRESS_REPORT_PROMPT_DAYS", "3"))
+# Department parts of a multi-department request (seed 003: 督促相关部门按承诺时限办结; requests/department_clock.py):
+# the time limit a part gets when none is entered, how many working days before its deadline the department and
+# the helper are reminded, and every how many working days overdue it is escalated one step further
+# (helper → duty leader → supervision section → bureau leader).
+DEPARTMENT_TASK_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_WORKING_DAYS", "5"))
+DEPARTMENT_TASK_REMINDER_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_REMINDER_WORKING_DAYS", "1"))
+DEPARTMENT_TASK_ESCALATION_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_ESCALATION_WORKING_DAYS", "2"))
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.core.notifications; the SMS backend is a gateway class

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from requests.selectors import my_work_counts, open_department_tasks, pending_extensions
+from requests.department_clock import part_rows
+from requests.selectors import my_work_counts, open_department_tasks, overdue_department_tasks, pending_extensions
 from staff.roles import Role, user_roles
 from staff.selectors import departments_short_of_specialists, staffing_shortfalls, visible_centres
 
@@ -42,6 +43,11 @@ def home(request):
         context["my_work"] = my_work_counts(user=user, today=context["today"])
     if user.has_perm("requests.approve_extension"):
         context["pending_extensions"] = list(pending_extensions(user=user)[:20])
+    if user.is_superuser or roles & {Role.SUPERVISOR, Role.BUREAU_LEADER, Role.ADMIN}:
+        # Parts past their deadline in the centres the supervisor sees (督促相关部门按承诺时限办结, seed 003).
+        overdue = overdue_department_tasks(user=user, today=context["today"])[:20]
+        context["overdue_parts"] = part_rows(overdue, today=context["today"])
+        context["show_overdue_parts"] = True
     if user.has_perm("requests.claim_department_task"):
         context["department_tasks"] = list(open_department_tasks(user=user)[:20])
     return render(request, "home.html", context)

@@ -8,6 +8,7 @@ from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInl
 
 from .models import (
     Consultation,
+    DepartmentTask,
     Evaluation,
     EvaluationAppeal,
     KeyProject,
@@ -80,6 +81,45 @@ class RequestEventInline(StatusEventInline):
     model = RequestEvent
 
 
+# A department part's clock (requests/department_clock.py), shown under the request and in the parts' own list.
+PART_CLOCK = ["status", "after", "working_days", "opened_on", "deadline", "escalation_level"]
+
+
+class DepartmentTaskInline(ReadOnlyInline):
+    """The departments' parts with their clocks; they change through the request's actions and the daily sweep."""
+
+    model = DepartmentTask
+    fk_name = "request"
+    fields = ["department", "description", *PART_CLOCK]
+    readonly_fields = fields
+
+
+@admin.register(DepartmentTask)
+class DepartmentTaskAdmin(ReadOnlyAdmin):
+    """Department parts across requests: which are overdue and how far each has been escalated (read-only)."""
+
+    list_display = ["request", "department", *PART_CLOCK]
+    list_filter = ["status", "escalation_level", "department"]
+    search_fields = ["request__number", "department__name", "description"]
+    list_select_related = ["request", "department"]
+    date_hierarchy = "deadline"
+    fields = [
+        "request",
+        "department",
+        "description",
+        *PART_CLOCK,
+        "reminded_on",
+        "claimed_by",
+        "claimed_at",
+        "finished_at",
+        "note",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(request__in=ServiceRequest.objects.restrict(request.user))
+
+
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(ReadOnlyAdmin):
     """Masked personal data only: the unmasked values are for the dedicated helper and supervisors' pages."""
@@ -131,7 +171,7 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "termination_reason",
     ]
     readonly_fields = fields
-    inlines = [RequestEventInline]
+    inlines = [DepartmentTaskInline, RequestEventInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)

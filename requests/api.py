@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -37,6 +38,7 @@ from .actions import (
     check_action,
     perform_action,
 )
+from .department_clock import part_deadline_info
 from .filters import RequestFilter
 from .forms import ConsultationForm, RegistrationForm, ReviewMaterialsForm
 from .models import (
@@ -278,12 +280,34 @@ class MaterialCheckOutput(serializers.Serializer):
 
 
 class DepartmentTaskOutput(serializers.Serializer):
+    """A department's part with its clock (requests/department_clock.py): time limit, the part it waits for, the day
+    it opened, its deadline, working days left (negative once overdue) and how far it has been escalated."""
+
     id = serializers.IntegerField()
     department = serializers.IntegerField(source="department_id")
     department_name = serializers.CharField(source="department.name")
     description = serializers.CharField()
     status = serializers.CharField()
     note = serializers.CharField()
+    working_days = serializers.IntegerField(help_text="Time limit in working days, counted from opened_on.")
+    after = serializers.IntegerField(
+        source="after_id", allow_null=True, help_text="The earlier part this one waits for; null: in parallel."
+    )
+    opened_on = serializers.DateField(allow_null=True, help_text="When the clock started; null while waiting.")
+    deadline = serializers.DateField(allow_null=True)
+    working_days_left = serializers.SerializerMethodField(
+        help_text="Working days to the deadline while the department owes the part; negative once overdue."
+    )
+    escalation_level = serializers.IntegerField(
+        help_text="0 not escalated, 1 helper, 2 duty leader, 3 supervision section, 4 bureau leader."
+    )
+    escalation_level_label = serializers.CharField(source="get_escalation_level_display")
+
+    def get_working_days_left(self, obj) -> int | None:
+        if "calendar" not in self.context:
+            self.context["calendar"] = WorkingCalendar()
+        today = self.context.get("today") or timezone.localdate()
+        return part_deadline_info(obj, calendar=self.context["calendar"], today=today).days_left
 
 
 class ExtensionOutput(serializers.Serializer):

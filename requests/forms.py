@@ -8,6 +8,7 @@ Field names are the services' keyword arguments.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
@@ -200,16 +201,38 @@ class ProgressForm(ActionForm):
 
 
 class DepartmentTaskForm(ActionForm):
+    """A department's part: in parallel, or after an earlier part of the request (requests/department_clock.py)."""
+
     department_id = forms.TypedChoiceField(label=_("Department"), coerce=int)
     description = forms.CharField(label=_("Its part"), max_length=300)
+    working_days = forms.IntegerField(
+        label=_("Time limit (working days)"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_("Counted from the day the part opens; empty: the hall's default."),
+    )
+    after_id = forms.TypedChoiceField(
+        label=_("After part"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", _("— in parallel —"))],
+        help_text=_(
+            "An earlier part of this request: this part opens, and its time limit starts, when that one is done."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["working_days"].widget.attrs["placeholder"] = str(settings.DEPARTMENT_TASK_WORKING_DAYS)
         if self.req is not None:  # without a request (API schema) no query runs
-            taken = set(self.req.department_tasks.values_list("department_id", flat=True))
+            parts = list(self.req.department_tasks.select_related("department"))
+            taken = {t.department_id for t in parts}
             self.fields["department_id"].choices = [
                 (d.pk, d.name) for d in Department.objects.order_by("code") if d.pk not in taken
             ]
+            self.fields["after_id"].choices += [(t.pk, f"{t.department.name}：{t.description}") for t in parts]
 
 
 class TaskChoiceForm(ActionForm):

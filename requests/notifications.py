@@ -39,6 +39,8 @@ from staff.roles import Role
 
 from .models import (
     DeliveryMethod,
+    DepartmentTask,
+    EscalationLevel,
     MaterialStatus,
     Notification,
     NotificationChannel,
@@ -241,21 +243,24 @@ def notify_helper_progress_prompt(*, request_id: int, since, days: int) -> Notif
 # --- Supervisors -----------------------------------------------------------------------------------------
 
 
+def role_holders_of(centre, role: str, *, upward: bool = True, department=None) -> list:
+    """Active users with ``role`` and an e-mail address at ``centre`` (and, ``upward``, at the centres above it),
+    of ``department`` when one is given."""
+    centre_ids = [centre.pk] + ([c.pk for c in centre.ancestors()] if upward else [])
+    users = get_user_model().objects.filter(
+        is_active=True,
+        groups__name=role,
+        staff_member__centre_id__in=centre_ids,
+        staff_member__is_active=True,
+    )
+    if department is not None:
+        users = users.filter(staff_member__department=department)
+    return list(users.exclude(email="").distinct().order_by("pk"))
+
+
 def supervisors_of(centre) -> list:
     """Active supervisors who see ``centre``: those of the centre itself and of the centres above it."""
-    centre_ids = [centre.pk] + [c.pk for c in centre.ancestors()]
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=Role.SUPERVISOR,
-            staff_member__centre_id__in=centre_ids,
-            staff_member__is_active=True,
-        )
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    return role_holders_of(centre, Role.SUPERVISOR)
 
 
 def email_supervisors(
@@ -263,9 +268,18 @@ def email_supervisors(
 ) -> list[int]:
     """E-mail each supervisor responsible for ``centre``; returns notification ids. ``complaint`` (the
     complaints app's) or ``request`` is what the message is about."""
+    return email_users(
+        supervisors_of(centre), template=template, key=key, context=context, complaint=complaint, request=request
+    )
+
+
+def email_users(
+    users, *, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
+) -> list[int]:
+    """E-mail each of ``users`` once per ``key`` (the user's id is added to it); returns notification ids."""
     context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
-    for user in supervisors_of(centre):
+    for user in users:
         with transaction.atomic():
             notification = queue(
                 key=f"{key}:{user.pk}",
@@ -286,6 +300,65 @@ def notify_supervisors(*, template: str, key: str, request_id: int) -> list[int]
     req = ServiceRequest.objects.select_related("centre", "matter", "helper").get(pk=request_id)
     return email_supervisors(
         centre=req.centre, template=template, key=key, context={"complaint": None, "req": req}, request=req
+    )
+
+
+# --- Department parts (issue 18): reminders before the deadline, escalation after it --------------------------
+
+
+def _department_task(task_id: int) -> DepartmentTask:
+    return DepartmentTask.objects.select_related(
+        "department", "request__matter", "request__centre", "request__helper__user"
+    ).get(pk=task_id)
+
+
+def _helper_user(req: ServiceRequest) -> list:
+    user = req.helper.user if req.helper_id else None
+    return [user] if user is not None and user.is_active and user.email else []
+
+
+def department_part_recipients(task: DepartmentTask, level: int) -> list:
+    """Who hears of a department part: at ``level`` 0 (the reminder) and 1 (overdue) the department's users at the
+    request's centre and the helper; then the centre's duty leaders, the supervision section (supervisors of the
+    centre and above), the bureau leaders (of the centre and above)."""
+    req = task.request
+    if level <= EscalationLevel.HELPER:
+        department = role_holders_of(req.centre, Role.DEPARTMENT_USER, upward=False, department=task.department)
+        helper = [u for u in _helper_user(req) if u not in department]
+        return helper + department
+    if level == EscalationLevel.DUTY_LEADER:
+        return role_holders_of(req.centre, Role.DUTY_LEADER, upward=False)
+    if level == EscalationLevel.SUPERVISION:
+        return supervisors_of(req.centre)
+    return role_holders_of(req.centre, Role.BUREAU_LEADER)
+
+
+def notify_department_task_reminder(*, task_id: int) -> list[int]:
+    """E-mail the department's users and the helper that the part is due soon (once per deadline)."""
+    task = _department_task(task_id)
+    return email_users(
+        department_part_recipients(task, EscalationLevel.NONE),
+        template="department_task_reminder",
+        key=f"department-task:{task.pk}:reminder:{task.deadline:%Y-%m-%d}",
+        context={"task": task, "req": task.request},
+        request=task.request,
+    )
+
+
+def notify_department_task_escalation(*, task_id: int, level: int, overdue_days: int) -> list[int]:
+    """E-mail the people of escalation step ``level`` that the part is overdue (once per part and step)."""
+    task = _department_task(task_id)
+    return email_users(
+        department_part_recipients(task, level),
+        template="department_task_escalated",
+        key=f"department-task:{task.pk}:escalation:{level}",
+        context={
+            "task": task,
+            "req": task.request,
+            "level": EscalationLevel(level).label,
+            "days": overdue_days,
+        },
+        request=task.request,
     )
 
 

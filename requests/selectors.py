@@ -133,6 +133,7 @@ def request_detail_queryset(*, user):
             "material_checks__corrections",
             "department_tasks__department",
             "department_tasks__claimed_by",
+            "department_tasks__after__department",
             "extensions",
             "suspensions",
             "handovers__received_by",
@@ -202,7 +203,27 @@ def open_department_tasks(*, user):
             request__in=ServiceRequest.objects.restrict(user),
         )
         .select_related("request", "request__matter")
-        .order_by("request__deadline", "pk")
+        .order_by("deadline", "request__deadline", "pk")
+    )
+
+
+def overdue_department_tasks(*, user, today, centre=None):
+    """Department parts past their deadline and still owed, of running requests the user sees (of ``centre`` when
+    given), longest overdue first: the duty dashboard's and the supervisors' panel (requests/department_clock.py)."""
+    from .department_clock import RUNNING_PARTS, RUNNING_REQUESTS
+    from .ledger import PERSONAL_FIELDS
+    from .models import DepartmentTask
+
+    requests = ServiceRequest.objects.restrict(user)
+    if centre is not None:
+        requests = requests.filter(centre=centre)
+    return (
+        DepartmentTask.objects.filter(
+            status__in=RUNNING_PARTS, deadline__lt=today, request__status__in=RUNNING_REQUESTS, request__in=requests
+        )
+        .select_related("department", "request", "request__matter", "request__helper")
+        .defer(*(f"request__{name}" for name in PERSONAL_FIELDS))
+        .order_by("deadline", "pk")
     )
 
 

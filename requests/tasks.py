@@ -30,6 +30,19 @@ def request_deadline_timers(day: str | None = None) -> dict:
     }
 
 
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def department_task_timers(day: str | None = None) -> dict:
+    """Daily: department parts due soon are reminded of, overdue ones escalated one step per N working days
+    (requests.services.department_parts; idempotent, so a retry or a second run sends nothing twice)."""
+    from .services.department_parts import escalate_department_tasks, remind_department_tasks
+
+    today = _today(day)
+    return {
+        "reminders": remind_department_tasks(today),
+        "escalations": escalate_department_tasks(today),
+    }
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def ledger_export_render(export_id: int) -> str:
     """Render a queued registration-ledger PDF; the ledger page polls its progress. At least once: acknowledged after

@@ -28,6 +28,7 @@ from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
 
 from .actions import action_form, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
+from .department_clock import part_rows
 from .filters import QUEUE_VIEWS
 from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
 from .forms_filters import MatterFilterForm
@@ -385,6 +386,7 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "open_action": failed[0] if failed else "",
         "personal": personal,
         "deadline": deadline_info(req, calendar=calendar, today=timezone.localdate()),
+        "department_parts": part_rows(req.department_tasks.all(), today=timezone.localdate(), calendar=calendar),
         "silent_days": silences(
             ServiceRequest.objects.filter(pk=req.pk), today=timezone.localdate(), calendar=calendar
         ).get(req.pk),

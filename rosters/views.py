@@ -29,6 +29,8 @@ from hallservice.core.query_params import common_filter, month_asked, validated
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt, next_url, submit
 from hallservice.core.workdays import WorkingCalendar
+from requests.department_clock import part_rows
+from requests.selectors import overdue_department_tasks
 from staff.models import StaffKind, StaffMember
 from staff.selectors import centre_for, visible_centres
 
@@ -395,6 +397,10 @@ def dashboard_view(request):
     context = _dashboard_context(request)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "rosters/partials/dashboard_live.html", context)
+    # The duty leader urges departments whose parts are overdue (seed 000: 督促帮办代办工作); drawn with the page,
+    # not on every live refresh: the sweep changes it once a day.
+    overdue = overdue_department_tasks(user=request.user, today=context["today"], centre=context["centre"])[:30]
+    context["overdue_parts"] = part_rows(overdue, today=context["today"])
     return render(request, "rosters/dashboard.html", context)
 
 

@@ -17,7 +17,9 @@ from rest_framework.settings import api_settings
 
 
 def _field_for(field: forms.Field) -> serializers.Field:
-    common = {"required": field.required, "help_text": str(field.label or "")}
+    # The label, and the form's help text after it when it has one: the API documents what the page explains.
+    text = " — ".join(str(part) for part in (field.label, field.help_text) if part)
+    common = {"required": field.required, "help_text": text}
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(required=False, help_text=common["help_text"])
     if isinstance(field, forms.DateField):

@@ -29,6 +29,7 @@ from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
 from .handling import (
     Assignment,
     DepartmentTask,
+    EscalationLevel,
     Extension,
     ExtensionStatus,
     Handover,
@@ -93,6 +94,7 @@ __all__ = [
     "LedgerExport",
     "DeliveryMethod",
     "DepartmentTask",
+    "EscalationLevel",
     "Evaluation",
     "FollowUpOutcome",
     "FollowUpStatus",

@@ -184,19 +184,52 @@ class ProgressReport(models.Model):
 
 
 class TaskStatus(models.TextChoices):
+    # A part in sequence waits for the part before it: no clock runs and it cannot be claimed yet.
+    WAITING = "waiting", _("Waiting for an earlier part")
     OPEN = "open", _("Waiting to be claimed")
     CLAIMED = "claimed", _("Claimed")
     DONE = "done", _("Done")
     BLOCKED = "blocked", _("Blocked")
 
 
+class EscalationLevel(models.IntegerChoices):
+    """How far an overdue department part has been escalated (督促): one step per N working days overdue."""
+
+    NONE = 0, _("Not escalated")
+    HELPER = 1, _("Helper")
+    DUTY_LEADER = 2, _("Duty leader")
+    SUPERVISION = 3, _("Supervision section")
+    BUREAU_LEADER = 4, _("Bureau leader")
+
+
 class DepartmentTask(models.Model):
-    """A participating department's part of a multi-department request, claimed and reported by that department."""
+    """A participating department's part of a multi-department request, claimed and reported by that department.
+
+    Its clock (requests/department_clock.py): ``working_days`` from the day the part opens (``opened_on``), on the
+    statutory calendar, give its ``deadline``. A part in sequence (``after``) waits, without a clock, until the part
+    before it is done. ``reminded_on`` and ``escalation_level`` remember what the daily sweep already did.
+    """
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="department_tasks")
     department = fields.department()
     description = models.CharField(_("part to do"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    after = models.ForeignKey(
+        "self",
+        verbose_name=_("after part"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followers",
+        help_text=_("Opens only when this earlier part of the same request is done; empty: in parallel."),
+    )
+    working_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=5)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
     claimed_by = fields.staff_member(_("claimed by"), optional=True)
     claimed_at = fields.moment(_("claimed at"))
     finished_at = fields.moment(_("finished at"))
@@ -207,8 +240,14 @@ class DepartmentTask(models.Model):
         verbose_name = _("department task")
         verbose_name_plural = _("department tasks")
         constraints = [
-            models.UniqueConstraint(fields=["request", "department"], name="one_task_per_department_per_request")
+            models.UniqueConstraint(fields=["request", "department"], name="one_task_per_department_per_request"),
+            models.CheckConstraint(condition=Q(working_days__gt=0), name="department_task_working_days_positive"),
+            models.CheckConstraint(
+                condition=~Q(status=TaskStatus.WAITING) | Q(after__isnull=False, deadline__isnull=True),
+                name="waiting_task_has_no_clock",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "deadline"], name="department_task_due")]
 
     def __str__(self) -> str:
         return f"{self.request} {self.department}"

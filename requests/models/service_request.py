@@ -338,6 +338,10 @@ class RequestVerb(models.TextChoices):
     DEPARTMENT_TASK_CLAIMED = "department_task_claimed", _("Department claimed its part")
     DEPARTMENT_TASK_DONE = "department_task_done", _("Department finished its part")
     DEPARTMENT_TASK_BLOCKED = "department_task_blocked", _("Department's part blocked")
+    # Department parts' clocks (issue 18): a part in sequence opens, a reminder before its deadline, a step up.
+    DEPARTMENT_TASK_OPENED = "department_task_opened", _("Department's part opened")
+    DEPARTMENT_TASK_REMINDER = "department_task_reminder", _("Reminder: department's part due")
+    DEPARTMENT_TASK_ESCALATED = "department_task_escalated", _("Department's part overdue, escalated")
     JOINT_MEETING = "joint_meeting", _("Joint meeting")
     SUSPENDED = "suspended", _("Suspended")
     RESUMED = "resumed", _("Resumed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from ..models import (
     WorkLogEntry,
 )
 from .base import ensure_action, lock_for, lock_request, move, record_event, require, with_note
+from .department_parts import open_followers, part_open, shift_part_deadlines
 
 
 @transaction.atomic
@@ -107,8 +109,21 @@ def request_ask_correction(*, actor, request_id: int, check_id: int, what: str, 
 
 
 @transaction.atomic
-def request_add_department_task(*, actor, request_id: int, department_id: int, description: str) -> DepartmentTask:
-    """Ask a participating department to take its part of a multi-department matter (parallel handling)."""
+def request_add_department_task(
+    *,
+    actor,
+    request_id: int,
+    department_id: int,
+    description: str,
+    working_days: int | None = None,
+    after_id: int | None = None,
+) -> DepartmentTask:
+    """Ask a participating department to take its part of a multi-department matter, within a time limit.
+
+    Seed 001 (全程服务): "涉及部门单位进行责任认领，通过并联服务、容缺受理等尽快办结" and seed 003: "督促相关部门按承诺
+    时限办结". In parallel (no ``after_id``) the part opens now; in sequence it waits until the earlier part of the
+    same request is done (requests/department_clock.py). ``working_days`` defaults to DEPARTMENT_TASK_WORKING_DAYS.
+    """
     req = lock_for(actor, request_id, "add_department_task")
     require(description, _("Describe the department's part."), field="description")
     check_lengths(DepartmentTask, description=description.strip())
@@ -119,13 +134,37 @@ def request_add_department_task(*, actor, request_id: int, department_id: int, d
         raise DomainError(
             _("%(dept)s already has a part in this request.") % {"dept": department.name}, field="department"
         )
-    task = DepartmentTask.objects.create(request=req, department=department, description=description.strip())
+    if working_days is None:
+        working_days = settings.DEPARTMENT_TASK_WORKING_DAYS
+    if not isinstance(working_days, int) or not 1 <= working_days <= 60:
+        raise DomainError(_("A department's time limit is 1 to 60 working days."), field="working_days")
+    after = None
+    if after_id is not None:
+        after = req.department_tasks.select_related("department").filter(pk=after_id).first()
+        if after is None:
+            raise DomainError(_("The earlier part must be a part of this request."), field="after_id")
+    task = DepartmentTask(request=req, department=department, description=description.strip(), after=after)
+    task.working_days = working_days
+    if after is not None and after.status != TaskStatus.DONE:
+        task.status = TaskStatus.WAITING
+        when = _("after %(before)s's part is done, within %(days)d working days") % {
+            "before": after.department.name,
+            "days": working_days,
+        }
+    else:
+        part_open(task, today=timezone.localdate(), calendar=WorkingCalendar())
+        when = _("due %(deadline)s (%(days)d working days)") % {
+            "deadline": f"{task.deadline:%Y-%m-%d}",
+            "days": working_days,
+        }
+    task.save()
     record_event(
         req,
         actor=actor,
         verb="department_task_added",
         public=True,
-        note=_("%(dept)s takes part: %(what)s") % {"dept": department.name, "what": description.strip()},
+        note=_("%(dept)s takes part: %(what)s; %(when)s.")
+        % {"dept": department.name, "what": description.strip(), "when": when},
     )
     return task
 
@@ -144,6 +183,10 @@ def _lock_task(actor, task_id: int, action: str) -> tuple[DepartmentTask, Servic
 @transaction.atomic
 def department_task_claim(*, actor, task_id: int) -> DepartmentTask:
     task, req = _lock_task(actor, task_id, "claim_task")
+    if task.status == TaskStatus.WAITING:
+        raise TransitionNotAllowed(
+            _("This part waits until %(dept)s has finished its part.") % {"dept": task.after.department.name}
+        )
     if task.status != TaskStatus.OPEN:
         raise TransitionNotAllowed(_("This part has already been claimed."))
     task.status, task.claimed_by, task.claimed_at = TaskStatus.CLAIMED, staff_of(actor), timezone.now()
@@ -172,6 +215,8 @@ def department_task_finish(*, actor, task_id: int, done: bool, note: str = "") -
         public=done,
         note=with_note(task.department.name, note),
     )
+    if done:
+        open_followers(task, req=req, actor=actor, today=timezone.localdate())
     return task
 
 
@@ -238,10 +283,11 @@ def request_resume(*, actor, request_id: int, note: str = "") -> ServiceRequest:
     """The cause of the pause is gone: handling goes on and the deadline moves by the paused working days."""
     req = lock_for(actor, request_id, "resume")
     today = timezone.localdate()
-    _suspension, paused = _end_suspension(req, today)
+    suspension, paused = _end_suspension(req, today)
     if paused:
         req.deadline = WorkingCalendar().add_working_days(req.deadline, paused)
         req.paused_working_days += paused
+        shift_part_deadlines(req, suspension, today=today)
     move(
         req,
         Status.IN_PROGRESS,
