@@ -40,7 +40,12 @@ def _list(request, template: str, rows, **context):
     return render(request, template, {"page": page, "can_write": request.user.has_perm(WRITE), **context})
 
 
-def _form_page(request, form, *, heading: str, intro: str, back: str, status: int):
+def _create_page(request, form, service, *, success, heading: str, intro: str, back: str):
+    """A record's creation page: the form, its POST through ``service(actor=…, **cleaned_data)``, and on success
+    the redirect to the new record."""
+    done, status = submit(request, form, lambda d: service(actor=request.user, **d), success=success)
+    if done:
+        return done
     context = {"form": form, "heading": heading, "intro": intro, "back": back}
     return render(request, "supervision/inspections/form.html", context, status=status)
 
@@ -55,22 +60,14 @@ def inspection_list(request):
 
 @staff_page(WRITE, methods=["GET", "POST"])
 def inspection_create(request):
-    form = InspectionForm(request.POST or None, user=request.user)
-    done, status = submit(
+    return _create_page(
         request,
-        form,
-        lambda d: svc.inspection_record(actor=request.user, **d),
+        InspectionForm(request.POST or None, user=request.user),
+        svc.inspection_record,
         success=_("Inspection recorded."),
-    )
-    if done:
-        return done
-    return _form_page(
-        request,
-        form,
         heading=_("Record an inspection"),
         intro=_("Findings need a deadline for putting them right; the result is recorded later on the inspection."),
         back="supervision:inspections",
-        status=status,
     )
 
 
@@ -123,22 +120,14 @@ def notice_list(request):
 @staff_page(WRITE, methods=["GET", "POST"])
 def notice_create(request):
     initial = {"inspection_ids": request.GET.getlist("inspection")}
-    form = NoticeForm(request.POST or None, user=request.user, initial=initial)
-    done, status = submit(
+    return _create_page(
         request,
-        form,
-        lambda d: svc.notice_issue(actor=request.user, **d),
+        NoticeForm(request.POST or None, user=request.user, initial=initial),
+        svc.notice_issue,
         success=lambda notice: _("Notice %(number)s issued.") % {"number": notice.number},
-    )
-    if done:
-        return done
-    return _form_page(
-        request,
-        form,
         heading=_("Issue a circulated notice"),
         intro=_("The number is given when it is issued; the staff of the inspections chosen are named in it."),
         back="supervision:notices",
-        status=status,
     )
 
 
@@ -174,22 +163,14 @@ def difficult_point_list(request):
 
 @staff_page(WRITE, methods=["GET", "POST"])
 def difficult_point_create(request):
-    form = DifficultPointForm(request.POST or None, user=request.user)
-    done, status = submit(
+    return _create_page(
         request,
-        form,
-        lambda d: svc.difficult_point_record(actor=request.user, **d),
+        DifficultPointForm(request.POST or None, user=request.user),
+        svc.difficult_point_record,
         success=_("Difficult point recorded."),
-    )
-    if done:
-        return done
-    return _form_page(
-        request,
-        form,
         heading=_("Record a difficult point"),
         intro=_("A difficult point met in help-and-agency work, to be settled in coordination meetings."),
         back="supervision:difficult-points",
-        status=status,
     )
 
 
