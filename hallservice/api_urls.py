@@ -14,6 +14,7 @@ from rosters.api import (
     SubstitutionViewSet,
     UnavailabilityViewSet,
 )
+from supervision.api import DifficultPointViewSet, InspectionViewSet, NoticeViewSet
 from training.api import (
     MonthlyTestViewSet,
     PaperViewSet,
@@ -41,5 +42,8 @@ router.register("training/questions", QuestionViewSet, basename="training-questi
 router.register("training/tests", MonthlyTestViewSet, basename="training-test")
 router.register("training/papers", PaperViewSet, basename="training-paper")
 router.register("training/scores", ScoreViewSet, basename="training-score")
+router.register("supervision/inspections", InspectionViewSet, basename="inspection")
+router.register("supervision/notices", NoticeViewSet, basename="notice")
+router.register("supervision/difficult-points", DifficultPointViewSet, basename="difficult-point")
 
 urlpatterns = [path("auth/logout-all/", LogoutAllView.as_view(), name="api-logout-all"), *router.urls]

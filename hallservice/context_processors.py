@@ -27,6 +27,7 @@ NAV_ITEMS = [
     (_("Register a complaint"), "complaints:create", {Role.FRONT_DESK}),
     (_("Statistics"), "supervision:statistics", {Role.SUPERVISOR, Role.ADMIN}),
     (_("Assessment"), "supervision:assessment", {Role.SUPERVISOR}),
+    (_("Inspections"), "supervision:inspections", {Role.SUPERVISOR, Role.BUREAU_LEADER}),
     (_("Poor ratings"), "requests:evaluations", {Role.SUPERVISOR, Role.DUTY_LEADER, Role.FRONT_DESK}),
     (_("API"), "api-docs", {Role.ADMIN, Role.SUPERVISOR}),
     (_("Administration"), "admin:index", {Role.ADMIN}),

@@ -139,7 +139,8 @@ _TRAINING = {
     Role.ADMIN: [f"training.{verb}_topic" for verb in ("add", "change", "view")],
 }
 # Supervision (F-SUP-3, F-SUP-4): the supervision section reads statistics and assessments and keeps the
-# integrity records (its page needs record_integrity); admins read the statistics and, read-only in the Django
+# integrity records (its page needs record_integrity) and records inspections, circulated notices and difficult
+# points (manage_inspections); admins read the statistics and, read-only in the Django
 # admin, the integrity records (view_integrityrecord alone does not open the supervision page).
 _SUPERVISION = {
     Role.SUPERVISOR: [
@@ -147,8 +148,12 @@ _SUPERVISION = {
         "supervision.view_assessment",
         "supervision.record_integrity",
         "supervision.view_integrityrecord",
+        "supervision.manage_inspections",
+        "supervision.view_inspections",
     ],
     Role.ADMIN: ["supervision.view_statistics", "supervision.view_integrityrecord"],
+    # Seed 003 三(四): the bureau leads the inspections; its leaders read inspections, notices and difficult points.
+    Role.BUREAU_LEADER: ["supervision.view_inspections"],
 }
 for _extra in (_TRAINING, _SUPERVISION):
     for _role, _perms in _extra.items():

@@ -1,10 +1,11 @@
-"""Admin of the supervision rows: integrity records, read-only (the statistics rows are derived, never edited)."""
+"""Admin of the supervision rows: integrity records, inspections, circulated notices and difficult points, all
+read-only (the statistics rows are derived, never edited)."""
 
 from django.contrib import admin
 
-from hallservice.core.admin import ReadOnlyAdmin
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import IntegrityRecord
+from .models import CoordinationMeeting, DifficultPoint, Inspection, IntegrityRecord, Notice, SupervisionEvent
 
 
 @admin.register(IntegrityRecord)
@@ -16,6 +17,61 @@ class IntegrityRecordAdmin(ReadOnlyAdmin):
     search_fields = ["staff__name", "request__number", "description"]
     list_select_related = ["staff", "request", "recorded_by"]
     date_hierarchy = "occurred_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+
+class SupervisionEventInline(ReadOnlyInline):
+    model = SupervisionEvent
+    fields = ["at", "actor", "verb", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ReadOnlyAdmin):
+    """Read-only: inspections and their rectification are written through supervision.services_inspections."""
+
+    list_display = ["inspected_on", "centre", "department", "staff", "rectify_by", "rectified_on", "recorded_by"]
+    list_filter = ["centre", ("rectified_on", admin.EmptyFieldListFilter)]
+    search_fields = ["staff__name", "findings"]
+    list_select_related = ["centre", "department", "staff", "recorded_by"]
+    date_hierarchy = "inspected_on"
+    inlines = [SupervisionEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Read-only: a notice is numbered and issued by supervision.services_inspections.notice_issue."""
+
+    list_display = ["__str__", "title", "centre", "issued_on", "issued_by"]
+    list_filter = ["year", "centre"]
+    search_fields = ["title", "body", "named_staff__name"]
+    list_select_related = ["centre", "issued_by"]
+    inlines = [SupervisionEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+
+class CoordinationMeetingInline(ReadOnlyInline):
+    model = CoordinationMeeting
+    fields = ["held_on", "attendees", "outcome", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(DifficultPoint)
+class DifficultPointAdmin(ReadOnlyAdmin):
+    """Read-only: points, their meetings and resolution go through supervision.services_inspections."""
+
+    list_display = ["title", "centre", "status", "created_at", "resolved_on"]
+    list_filter = ["status", "centre"]
+    search_fields = ["title", "description"]
+    list_select_related = ["centre"]
+    inlines = [CoordinationMeetingInline, SupervisionEventInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)

@@ -35,6 +35,12 @@ Composite score out of 100 (``WEIGHTS``)::
             − 5 per upheld complaint − 10 per standing integrity record − 3 per absence (a working day marked
             absent: nobody checked in), kept between 0 and 100
 
+Inspections and circulated notices (督查, 通报) are records beside the score, not part of it: seed 001 八 says
+"将帮办代办工作纳入市民中心评先树优的重要依据内容，对流于形式，服务不到位、台账记录不实等问题予以通报批评" and seed 003 三(四)
+"对于存在机制不健全、服务不到位等问题予以通报批评": the sanction they name is the circulated criticism itself, and neither
+gives it points. So the person's page lists the year's inspections with findings against them and the notices naming
+them (``person_records``), and the score does not change; the page says so (``INSPECTION_NOTE``).
+
 Attendance at the desk always counts (seed 000: 10-minute early arrival; seed 004 service discipline): a single
 check-in is enough for punctuality, and an absence (a missed check-in, marked absent at opening) both counts as
 not on time and costs points on its own, so a helper absent on the rostered days cannot grade Excellent on the
@@ -73,7 +79,7 @@ from training.models import GRADED_STATUSES, Attempt, Attendance, AttendanceStat
 
 from .choices import FigureMeasure, IntegrityKind
 from .figures import refresh_figures
-from .models import IntegrityRecord, MonthlyFigure
+from .models import Inspection, IntegrityRecord, MonthlyFigure, Notice
 
 # Who is assessed even without a single figure in the year: the helpers.
 ASSESSED_KINDS = (StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER)
@@ -547,10 +553,28 @@ def monthly_breakdown(*, member: StaffMember, year: int, centre_ids: Iterable[in
     return list(months.values())
 
 
+INSPECTION_NOTE = gettext_lazy(
+    "Inspection findings and circulated notices are listed beside the score and do not change it: the seeds "
+    "(001 八, 003 三(四)) sanction them by circulated criticism and give them no weight in the assessment."
+)
+
+
 def person_records(*, member: StaffMember, year: int, centre_ids: Iterable[int]) -> dict:
-    """The integrity records (revoked ones marked) and the upheld complaints of a person's year."""
+    """The integrity records (revoked ones marked), the upheld complaints, the inspections with findings against the
+    person and the circulated notices naming them, of a person's year.
+
+    Inspections are those of the given centres; a notice names the person, so it shows wherever they do.
+    """
     start, end = year_bounds(year)
     return {
+        "inspections": Inspection.objects.filter(
+            staff=member, inspected_on__year=year, centre_id__in=tuple(centre_ids)
+        )
+        .exclude(findings="")
+        .select_related("centre", "department")
+        .order_by("-inspected_on", "-pk"),
+        "notices": Notice.objects.filter(named_staff=member, issued_on__year=year).order_by("-issued_on", "-pk"),
+        "inspection_note": INSPECTION_NOTE,
         "integrity": IntegrityRecord.objects.filter(staff=member, occurred_on__year=year)
         .select_related("request", "recorded_by__staff_member", "revoked_by__staff_member")
         .order_by("-occurred_on", "-pk"),

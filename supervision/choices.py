@@ -33,3 +33,31 @@ class IntegrityKind(models.TextChoices):
     LEDGER = "ledger", _("Inaccurate ledger")
     CONFIDENTIALITY = "confidentiality", _("Disclosed applicant data")
     OTHER = "other", _("Other breach")
+
+
+class DifficultPointStatus(models.TextChoices):
+    """Where a difficult point (难点堵点) stands: recorded, being coordinated in meetings, resolved."""
+
+    OPEN = "open", _("Open")
+    COORDINATING = "coordinating", _("Coordinating")
+    RESOLVED = "resolved", _("Resolved")
+
+
+# Status → the statuses it may become (services_inspections.py moves along it; the detail page offers the actions).
+# A coordination meeting moves an open point to coordinating; a resolved point is closed for good.
+DIFFICULT_POINT_TRANSITIONS = {
+    DifficultPointStatus.OPEN: {DifficultPointStatus.COORDINATING, DifficultPointStatus.RESOLVED},
+    DifficultPointStatus.COORDINATING: {DifficultPointStatus.COORDINATING, DifficultPointStatus.RESOLVED},
+    DifficultPointStatus.RESOLVED: set(),
+}
+
+
+class SupervisionVerb(models.TextChoices):
+    """What can happen to inspections, circulated notices and difficult points: the closed set of their events."""
+
+    INSPECTION_RECORDED = "inspection_recorded", _("inspection recorded")
+    RECTIFICATION_RECORDED = "rectification_recorded", _("rectification recorded")
+    NOTICE_ISSUED = "notice_issued", _("notice issued")
+    POINT_RECORDED = "point_recorded", _("difficult point recorded")
+    MEETING_RECORDED = "meeting_recorded", _("coordination meeting recorded")
+    POINT_RESOLVED = "point_resolved", _("difficult point resolved")

@@ -1,4 +1,5 @@
-"""Supervision data: monthly reports, the pre-counted statistics and ledger gaps kept by triggers, integrity records.
+"""Supervision data: monthly reports, the pre-counted statistics and ledger gaps kept by triggers, integrity records,
+inspections, circulated notices (通报) and the register of difficult points (难点堵点) with their history.
 
 The tables keep the names they had in the apps these models came from (hallservice_*, staff_integrityrecord):
 the triggers of figures.py and ledger_gaps.py write them by name. (Having models also makes Django send this app
@@ -12,9 +13,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, job_rows, text_limits
+from hallservice.core.centre_events import CentreEvent
+from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 
-from .choices import FigureMeasure, IntegrityKind, ReportStatus
+from .choices import DifficultPointStatus, FigureMeasure, IntegrityKind, ReportStatus, SupervisionVerb
 
 
 class MonthlyReport(models.Model):
@@ -245,3 +248,178 @@ class IntegrityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"
+
+
+# --- Inspections, circulated notices, difficult points (seed 001 八, seed 003 三(一) and 三(四)) ----------------
+
+
+class CentreRecordQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
+
+class Inspection(models.Model):
+    """One supervisory inspection (督查) of a centre, of one of its departments or staff members: what was found,
+    by when it must be put right, and (recorded later) how it was."""
+
+    centre = fields.centre(help_text=_("The centre inspected"))
+    inspected_on = models.DateField(_("inspected on"))
+    department = fields.department(optional=True, related_name="+")
+    staff = fields.staff_member(optional=True, related_name="inspections")
+    findings = models.TextField(
+        _("findings"), max_length=text_limits.TEXT, blank=True, help_text=_("Empty when nothing was found wrong")
+    )
+    rectify_by = models.DateField(_("rectification deadline"), null=True, blank=True)
+    rectification = models.TextField(_("rectification result"), max_length=text_limits.TEXT, blank=True)
+    rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+    rectification_recorded_by = fields.user(_("rectification recorded by"), optional=True)
+    recorded_by = fields.user(_("recorded by"))
+    recorded_at = fields.created_at(_("recorded at"))
+
+    objects = CentreRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["staff", "inspected_on"], name="inspection_staff_day")]
+        permissions = [
+            ("manage_inspections", _("Can record inspections, circulated notices and difficult points")),
+            ("view_inspections", _("Can view inspections, circulated notices and difficult points")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rectification="", rectified_on__isnull=True)
+                | (~Q(rectification="") & Q(rectified_on__isnull=False)),
+                name="inspection_rectification_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(rectify_by__isnull=True) | Q(rectify_by__gte=models.F("inspected_on")),
+                name="inspection_deadline_after_visit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.inspected_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supervision:inspection", args=[self.pk])
+
+    @property
+    def rectified(self) -> bool:
+        return self.rectified_on is not None
+
+
+class Notice(models.Model):
+    """A circulated notice (督查通报) issued by the supervision section, numbered per year, written from inspections
+    or standalone, naming the staff members it criticises."""
+
+    centre = fields.centre(help_text=_("The centre whose supervision section issues the notice"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("number in the year"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), max_length=text_limits.LONG_TEXT)
+    inspections = models.ManyToManyField(Inspection, verbose_name=_("inspections"), blank=True, related_name="notices")
+    named_staff = models.ManyToManyField(
+        "staff.StaffMember", verbose_name=_("staff named"), blank=True, related_name="supervision_notices"
+    )
+    issued_on = models.DateField(_("issued on"))
+    issued_by = fields.user(_("issued by"))
+    issued_at = fields.created_at(_("recorded at"))
+
+    objects = CentreRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("circulated notice")
+        verbose_name_plural = _("circulated notices")
+        constraints = [models.UniqueConstraint(fields=["centre", "year", "sequence"], name="notice_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supervision:notice", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        """The official number, as printed on the notice (an official text: Chinese whatever the UI language)."""
+        return f"督查通报〔{self.year}〕{self.sequence}号"
+
+
+class DifficultPoint(models.Model):
+    """A difficult point (难点堵点) met by the halls' help-and-agency work, coordinated with the departments involved
+    until it is resolved."""
+
+    centre = fields.centre()
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=text_limits.TEXT)
+    departments = models.ManyToManyField(
+        "staff.Department", verbose_name=_("departments involved"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DifficultPointStatus.choices, default=DifficultPointStatus.OPEN
+    )
+    outcome = models.TextField(_("final outcome"), max_length=text_limits.TEXT, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    recorded_by = fields.user(_("recorded by"))
+    created_at = fields.created_at(_("recorded at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CentreRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("difficult point")
+        verbose_name_plural = _("difficult points")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=DifficultPointStatus.RESOLVED) | (~Q(outcome="") & Q(resolved_on__isnull=False)),
+                name="resolved_point_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supervision:difficult-point", args=[self.pk])
+
+
+class CoordinationMeeting(models.Model):
+    """One coordination meeting (协调会议) held on a difficult point: when, who attended, what it decided."""
+
+    point = models.ForeignKey(
+        DifficultPoint, verbose_name=_("difficult point"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_on = models.DateField(_("held on"))
+    attendees = models.TextField(_("attendees"), max_length=text_limits.SUMMARY)
+    outcome = models.TextField(_("outcome"), max_length=text_limits.TEXT)
+    recorded_by = fields.user(_("recorded by"))
+    recorded_at = fields.created_at(_("recorded at"))
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("coordination meeting")
+        verbose_name_plural = _("coordination meetings")
+
+    def __str__(self) -> str:
+        return f"{self.point} {self.held_on:%Y-%m-%d}"
+
+
+class SupervisionEvent(CentreEvent):
+    """One change to an inspection, a circulated notice or a difficult point: who, when, what."""
+
+    verb = verb_field(SupervisionVerb)
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    notice = models.ForeignKey(Notice, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    point = models.ForeignKey(DifficultPoint, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(CentreEvent.Meta):
+        verbose_name = _("supervision event")
+        verbose_name_plural = _("supervision events")

@@ -1,4 +1,5 @@
-"""Reads of the supervision pages that are plain scoped lists: monthly reports, integrity records, the access log.
+"""Reads of the supervision pages that are plain scoped lists: monthly reports, integrity records, the access log,
+inspections, circulated notices and difficult points.
 
 The figures themselves are computed in ``statistics``, ``assessment`` and ``audit``; the centre ids come from
 ``scope.centre_ids_for``, so another centre's row never shows.
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from requests.models import PersonalDataAccess
 from staff.selectors import visible_centres
 
-from .models import IntegrityRecord, MonthlyReport
+from .models import DifficultPoint, Inspection, IntegrityRecord, MonthlyReport, Notice
 
 
 def monthly_reports_visible_to(user) -> QuerySet[MonthlyReport]:
@@ -53,3 +54,34 @@ def personal_data_access_list(
     if date_to:
         rows = rows.filter(at__date__lte=date_to)
     return rows.order_by("-at", "-pk")
+
+
+def inspection_list(*, user) -> QuerySet[Inspection]:
+    """Inspections of the centres the user may see, latest first."""
+    return (
+        Inspection.objects.restrict(user)
+        .select_related("centre", "department", "staff", "recorded_by__staff_member")
+        .order_by("-inspected_on", "-pk")
+    )
+
+
+def notice_list(*, user) -> QuerySet[Notice]:
+    """Circulated notices of the centres the user may see, newest number first."""
+    return (
+        Notice.objects.restrict(user)
+        .select_related("centre", "issued_by__staff_member")
+        .prefetch_related("named_staff")
+        .order_by("-year", "-sequence", "-pk")
+    )
+
+
+def difficult_point_list(*, user, status: str = "") -> QuerySet[DifficultPoint]:
+    """Difficult points of the centres the user may see, newest first, narrowed by status."""
+    points = DifficultPoint.objects.restrict(user)
+    if status:
+        points = points.filter(status=status)
+    return (
+        points.select_related("centre", "recorded_by__staff_member")
+        .prefetch_related("departments")
+        .order_by("-created_at", "-pk")
+    )

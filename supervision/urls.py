@@ -1,8 +1,9 @@
-"""Supervision pages (督查指导科): statistics, monthly reports, annual assessment, integrity records, ledger audit."""
+"""Supervision pages (督查指导科): statistics, monthly reports, annual assessment, integrity records, ledger audit,
+inspections, circulated notices and difficult points."""
 
 from django.urls import path
 
-from . import views, views_access, views_people
+from . import views, views_access, views_inspections, views_people
 
 app_name = "supervision"
 
@@ -19,4 +20,23 @@ urlpatterns = [
     path("integrity/<int:pk>/revoke/", views_people.integrity_revoke, name="integrity-revoke"),
     path("audit/", views_people.ledger_audit, name="audit"),
     path("access-log/", views_access.access_log, name="access-log"),
+    path("inspections/", views_inspections.inspection_list, name="inspections"),
+    path("inspections/new/", views_inspections.inspection_create, name="inspection-create"),
+    path("inspections/<int:pk>/", views_inspections.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/rectify/", views_inspections.inspection_rectify, name="inspection-rectify"),
+    path("notices/", views_inspections.notice_list, name="notices"),
+    path("notices/new/", views_inspections.notice_create, name="notice-create"),
+    path("notices/<int:pk>/", views_inspections.notice_detail, name="notice"),
+    path("notices/<int:pk>/pdf/", views_inspections.notice_download, name="notice-pdf"),
+    path("difficult-points/", views_inspections.difficult_point_list, name="difficult-points"),
+    path("difficult-points/new/", views_inspections.difficult_point_create, name="difficult-point-create"),
+    path("difficult-points/<int:pk>/", views_inspections.difficult_point_detail, name="difficult-point"),
+    path(
+        "difficult-points/<int:pk>/meetings/",
+        views_inspections.difficult_point_meeting,
+        name="difficult-point-meeting",
+    ),
+    path(
+        "difficult-points/<int:pk>/resolve/", views_inspections.difficult_point_resolve, name="difficult-point-resolve"
+    ),
 ]

@@ -40,6 +40,7 @@ from staff.models import StaffKind
 from staff.roles import Role
 from supervision.models import MonthlyReport
 from supervision.services import integrity_record_create
+from supervision.services_inspections import difficult_point_record, inspection_record, notice_issue
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
@@ -451,8 +452,27 @@ def _supervision(w: World, p: dict, district):
             description="收受申请人购物卡一张",
             request_id=o["request"].pk,
         )
+        o["inspection"] = inspection_record(
+            actor=sup,
+            centre_id=district.pk,
+            inspected_on=date(2026, 12, 4),
+            staff_id=p["helper"].staff_member.pk,
+            findings="帮办代办台账记录不实",
+            rectify_by=date(2026, 12, 20),
+        )
+        o["notice"] = notice_issue(
+            actor=sup,
+            centre_id=district.pk,
+            title="关于台账记录不实的通报",
+            body="现予通报。",
+            inspection_ids=[o["inspection"].pk],
+        )
+        o["difficult_point"] = difficult_point_record(
+            actor=sup, centre_id=district.pk, title="跨部门材料互认难", description="重复提交材料"
+        )
     o["staff"] = p["helper"].staff_member
     w.xh_marks += [o["integrity"].description, o["session"].title, o["held_session"].title]
+    w.xh_marks += [o["inspection"].findings, o["notice"].title, o["difficult_point"].title]
 
 
 def build_world() -> World:
@@ -605,6 +625,9 @@ API_COLLECTIONS = (
     "training-session-list",
     "training-question-list",
     "training-test-list",
+    "inspection-list",
+    "notice-list",
+    "difficult-point-list",
 )
 # API actions posted on one object of the world, which a refusal must leave alone: (route name, object).
 API_OBJECT_ACTIONS = (
@@ -770,6 +793,37 @@ def _targets() -> dict[str, Target]:
         "supervision:integrity-revoke": _post("supervision:integrity-revoke", "integrity", watch="integrity"),
         "supervision:audit": _page("supervision:audit"),
         "supervision:access-log": _page("supervision:access-log"),
+        "supervision:inspections": _page("supervision:inspections"),
+        "supervision:inspection-create": _page("supervision:inspection-create"),
+        "supervision:inspection-create[post]": _post("supervision:inspection-create"),
+        "supervision:inspection": _page("supervision:inspection", "inspection"),
+        "supervision:inspection-rectify": _post("supervision:inspection-rectify", "inspection", watch="inspection"),
+        "supervision:notices": _page("supervision:notices"),
+        "supervision:notice-create": _page("supervision:notice-create"),
+        "supervision:notice-create[post]": _post("supervision:notice-create"),
+        "supervision:notice": _page("supervision:notice", "notice"),
+        "supervision:notice-pdf": _page("supervision:notice-pdf", "notice"),
+        "supervision:difficult-points": _page("supervision:difficult-points"),
+        "supervision:difficult-point-create": _page("supervision:difficult-point-create"),
+        "supervision:difficult-point-create[post]": _post("supervision:difficult-point-create"),
+        "supervision:difficult-point": _page("supervision:difficult-point", "difficult_point"),
+        "supervision:difficult-point-meeting": _post(
+            "supervision:difficult-point-meeting", "difficult_point", watch="difficult_point"
+        ),
+        "supervision:difficult-point-resolve": _post(
+            "supervision:difficult-point-resolve", "difficult_point", watch="difficult_point"
+        ),
+        "api:inspection-detail": _api("inspection-detail", "inspection"),
+        "api:inspection-rectify": _api("inspection-rectify", "inspection", method="post", watch="inspection"),
+        "api:notice-detail": _api("notice-detail", "notice"),
+        "api:notice-pdf": _api("notice-pdf", "notice"),
+        "api:difficult-point-detail": _api("difficult-point-detail", "difficult_point"),
+        "api:difficult-point-meetings": _api(
+            "difficult-point-meetings", "difficult_point", method="post", watch="difficult_point"
+        ),
+        "api:difficult-point-resolve": _api(
+            "difficult-point-resolve", "difficult_point", method="post", watch="difficult_point"
+        ),
         # Citizens
         "track:home": _page("track:home", public=True),
         "track:home[post]": _post("track:home", public=True),
