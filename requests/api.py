@@ -69,6 +69,7 @@ from .selectors import (
     request_filter,
     request_page,
 )
+from .services.consultations import may_answer_consultations
 from .services.documents import document_issue
 from .services.transitions import ACTIONS, HANDLING
 from .views_consultations import notice_response, officer_name
@@ -228,7 +229,8 @@ class ConsultationViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         consultation = self.get_object()
-        require_perm(request.user, "requests.register_request")
+        if not may_answer_consultations(request.user):
+            raise PermissionDenied(_("You may not answer this consultation."))
         data = validated(ConsultationAnswerInput, request.data)
         consultation = svc.consultation_answer(actor=request.user, consultation_id=consultation.pk, **data)
         return Response(ConsultationOutput(consultation).data)
@@ -239,7 +241,8 @@ class ConsultationViewSet(
         """首问负责: hand a waiting question to a colleague with the reason; only its owner, a duty leader or a
         supervisor may; the new owner is e-mailed."""
         consultation = self.get_object()
-        require_perm(request.user, "requests.register_request")
+        if not may_answer_consultations(request.user):
+            raise PermissionDenied(_("You may not hand over this consultation."))
         data = validated(ConsultationHandoverInput, request.data)
         consultation = svc.consultation_hand_over(actor=request.user, consultation_id=consultation.pk, **data)
         return Response(ConsultationOutput(consultation).data)

@@ -25,7 +25,7 @@ from .documents import render_consultation_notice
 from .forms import ConsultationAnswerForm, ConsultationForm, ConsultationHandoverForm, ConsultationRecordForm
 from .models import Consultation, Matter
 from .services import consultation_answer, consultation_create, consultation_hand_over, consultation_issue_notice
-from .services.consultations import may_act_on_consultation
+from .services.consultations import may_act_on_consultation, may_answer_consultations
 from .views import _page
 
 
@@ -84,14 +84,13 @@ def consultation_create_view(request):
 
 
 def _render_detail(request, consultation: Consultation, *, answer=None, handover=None, status: int = 200):
-    may_act = request.user.has_perm("requests.register_request") and may_act_on_consultation(
-        request.user, consultation
-    )
+    may_act = may_answer_consultations(request.user) and may_act_on_consultation(request.user, consultation)
     context = {
         "c": consultation,
         "today": timezone.localdate(),
         "may_act": may_act,
         "may_register": request.user.has_perm("requests.register_request"),
+        "may_issue": may_answer_consultations(request.user),
         "answer_form": answer or ConsultationAnswerForm(),
         "handover_form": handover or ConsultationHandoverForm(consultation=consultation),
         "history": consultation.events.select_related("actor__staff_member", "owner", "previous_owner"),
@@ -110,7 +109,7 @@ def consultation_detail_view(request, pk: int):
 @require_POST
 def consultation_answer_view(request, pk: int):
     consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not request.user.has_perm("requests.register_request"):
+    if not may_answer_consultations(request.user):
         # Refused before the input is read, as the service would refuse it after (the desks answer).
         raise PermissionDenied(_("You may not answer this consultation."))
     on_detail = request.POST.get("on") == "detail"
@@ -135,7 +134,7 @@ def consultation_answer_view(request, pk: int):
 def consultation_handover_view(request, pk: int):
     """首问负责: hand the question over to a colleague, with the reason; the new owner is told."""
     consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not request.user.has_perm("requests.register_request"):
+    if not may_answer_consultations(request.user):
         raise PermissionDenied(_("You may not hand over this consultation."))
     form = ConsultationHandoverForm(request.POST, consultation=consultation)
     status = 400

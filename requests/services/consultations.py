@@ -76,6 +76,12 @@ def consultation_answer_due(day: date, calendar: WorkingCalendar | None = None) 
     return (calendar or WorkingCalendar()).add_working_days(day, settings.CONSULTATION_ANSWER_WORKING_DAYS)
 
 
+def may_answer_consultations(user) -> bool:
+    """Who answers consultations at all: the desks (they record them) and the supervision section (an escalated
+    question lands there)."""
+    return user.has_perm("requests.register_request") or user_has_role(user, Role.SUPERVISOR)
+
+
 def may_act_on_consultation(actor, consultation: Consultation) -> bool:
     """The owner (首问负责人), a duty leader or a supervisor; the scope check is the caller's."""
     if getattr(actor, "is_superuser", False):
@@ -88,8 +94,9 @@ def may_act_on_consultation(actor, consultation: Consultation) -> bool:
 
 def _lock(actor, consultation_id: int, refusal: str) -> Consultation:
     """The consultation under a row lock, if the actor may see it and act on it (首问负责)."""
-    if not actor.has_perm("requests.register_request") or not (
-        Consultation.objects.restrict(actor).filter(pk=consultation_id).exists()
+    if (
+        not may_answer_consultations(actor)
+        or not Consultation.objects.restrict(actor).filter(pk=consultation_id).exists()
     ):
         raise PermissionDenied(refusal)
     consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation_id)
@@ -218,8 +225,9 @@ def consultation_issue_notice(*, actor, consultation_id: int) -> tuple[Consultat
     Seed 003 附件3 备注 1: "此告知单适用于应申请人请求的事项办理答疑、咨询辅导". Returns the consultation and the
     notice's code; the view renders the PDF (requests.documents.render_consultation_notice).
     """
-    if not actor.has_perm("requests.register_request") or not (
-        Consultation.objects.restrict(actor).filter(pk=consultation_id).exists()
+    if (
+        not may_answer_consultations(actor)
+        or not Consultation.objects.restrict(actor).filter(pk=consultation_id).exists()
     ):
         raise PermissionDenied(_("You may not issue a notice for this consultation."))
     consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation_id)

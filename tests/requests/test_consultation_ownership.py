@@ -91,6 +91,19 @@ def test_only_the_owner_or_a_duty_leader_or_supervisor_answers(people):
     assert event.actor == people["leader"]
 
 
+def test_a_supervisor_may_hand_over_an_escalated_question(people):
+    consultation = ask(people["desk"])
+    svc.consultation_hand_over(
+        actor=people["supervisor"],
+        consultation_id=consultation.pk,
+        to_id=people["desk2"].staff_member.pk,
+        reason="督办",
+    )
+    assert Consultation.objects.get(pk=consultation.pk).owner == people["desk2"].staff_member
+    with pytest.raises(PermissionDenied):
+        svc.consultation_answer(actor=people["dept_user"], consultation_id=consultation.pk, answer="x")
+
+
 def test_a_colleague_may_not_hand_over_someone_elses_question(people):
     consultation = ask(people["desk"])
     with pytest.raises(PermissionDenied):
