@@ -178,8 +178,15 @@ def handover_candidates(consultation: Consultation):
     """Whom a consultation may go to: the active staff of its centre who record consultations, not its owner."""
     return (
         StaffMember.objects.active()
-        .filter(centre_id=consultation.centre_id, user__isnull=False, user__is_active=True)
+        .filter(
+            centre_id=consultation.centre_id,
+            user__is_active=True,
+            # Through the roles (groups): the desks and the duty leaders record and answer consultations.
+            user__groups__permissions__codename="register_request",
+            user__groups__permissions__content_type__app_label="requests",
+        )
         .exclude(pk=consultation.owner_id)
+        .distinct()
         .order_by("name", "pk")
     )
 

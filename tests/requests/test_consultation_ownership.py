@@ -312,6 +312,13 @@ def test_the_pages_show_owner_deadline_and_overdue_badge(client, before_national
     assert PHONE not in page
 
 
+def test_the_hand_over_form_offers_only_colleagues_who_answer_consultations(client, people):
+    consultation = ask(people["desk"])
+    client.force_login(people["desk"])
+    choices = dict(client.get(consultation.get_absolute_url()).context["handover_form"].fields["to_id"].choices)
+    assert set(choices) == {"", people["desk2"].staff_member.pk, people["leader"].staff_member.pk}
+
+
 def test_a_colleague_sees_the_page_without_the_owners_actions(client, people):
     consultation = ask(people["desk"])
     client.force_login(people["desk2"])
