@@ -36,8 +36,13 @@ def _consultations(user):
 def _render_consultations(request, *, failed: tuple[int, forms.Form] | None = None, status: int = 200, record=None):
     consultations = _consultations(request.user).defer("contact").order_by("-created_at", "-pk")
     page = _page(request, consultations)
+    answers = may_answer_consultations(request.user)
     rows = [
-        (c, failed[1] if failed and failed[0] == c.pk else ConsultationAnswerForm(auto_id=f"id_answer_{c.pk}_%s"))
+        (
+            c,
+            failed[1] if failed and failed[0] == c.pk else ConsultationAnswerForm(auto_id=f"id_answer_{c.pk}_%s"),
+            answers and may_act_on_consultation(request.user, c),
+        )
         for c in page
     ]
     context = {

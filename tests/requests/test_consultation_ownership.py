@@ -319,11 +319,14 @@ def test_the_hand_over_form_offers_only_colleagues_who_answer_consultations(clie
     assert set(choices) == {"", people["desk2"].staff_member.pk, people["leader"].staff_member.pk}
 
 
-def test_a_colleague_sees_the_page_without_the_owners_actions(client, people):
+def test_a_colleague_sees_the_pages_without_the_owners_actions(client, people):
     consultation = ask(people["desk"])
     client.force_login(people["desk2"])
     html = client.get(consultation.get_absolute_url()).content.decode()
     assert reverse("requests:consultation-handover", args=[consultation.pk]) not in html
+    assert reverse("requests:consultation-answer", args=[consultation.pk]) not in html
+    listing = client.get(reverse("requests:consultations")).content.decode()
+    assert reverse("requests:consultation-answer", args=[consultation.pk]) not in listing
     response = client.post(
         reverse("requests:consultation-handover", args=[consultation.pk]),
         {"to_id": people["desk2"].staff_member.pk, "reason": "我来"},
