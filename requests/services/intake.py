@@ -1,4 +1,5 @@
-"""Consultation, registration and acceptance: from the first question to an accepted request (F-REQ-1 … 4)."""
+"""Registration and acceptance: from the first question to an accepted request (F-REQ-2 … 4); consultations (F-REQ-1)
+are in consultations.py."""
 
 from __future__ import annotations
 
