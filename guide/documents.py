@@ -12,8 +12,8 @@ from datetime import date
 from django.utils import translation
 
 from hallservice.core.pdf import qr_image, render_pdf
-from requests.documents import FORM_STYLESHEET
-from requests.models import Matter, SubmissionForm
+from requests.documents import FORM_STYLESHEET, SUBMISSION_FORM_LABELS
+from requests.models import Matter
 from staff.models import ServiceCentre
 
 from .selectors import Board, matter_contact, matter_place, process_steps
@@ -25,14 +25,8 @@ SIGN_COLUMNS = 3
 # Anyone may fetch these without a login: each is kept in the cache under the digest of its HTML (a new day, desk or
 # material is a new key), so reloads and many visitors cost no layout (hallservice.core.pdf.render_pdf).
 PUBLIC_PDF_CACHE_SECONDS = 24 * 60 * 60
-# How the checklist names a material's form: the words of a hall's printed lists, not the UI's labels.
-FORM_LABELS = {
-    SubmissionForm.ORIGINAL: "原件（窗口核验）",
-    SubmissionForm.COPY: "复印件",
-    SubmissionForm.ORIGINAL_AND_COPY: "原件及复印件",
-    SubmissionForm.UPLOADED: "电子材料",
-    SubmissionForm.PLEDGE: "书面承诺",
-}
+# How the checklist names a material's form (shared with the desk's printed one-time notice).
+FORM_LABELS = SUBMISSION_FORM_LABELS
 
 
 def _hall(centre: ServiceCentre | None) -> dict:

@@ -24,6 +24,12 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.department_task_timers",
         "schedule": crontab(hour=0, minute=25),
     },
+    # Consultations (首问负责): the owner's reminder before the answer deadline and the escalations after it, before
+    # the hall opens, so the morning's duty leader sees yesterday's overdue questions.
+    "consultation-timers": {
+        "task": "requests.tasks.consultation_timers",
+        "schedule": crontab(hour=0, minute=25),
+    },
     # Citizens: applicants' messages for new public events (and lost ones again), every minute.
     "notifications-sweep": {
         "task": "requests.tasks.notifications_sweep",

@@ -384,6 +384,13 @@ EVALUATION_RETURN_VISIT_WORKING_DAYS = int(os.environ.get("EVALUATION_RETURN_VIS
 EVALUATION_RECTIFY_WORKING_DAYS = int(os.environ.get("EVALUATION_RECTIFY_WORKING_DAYS", "5"))
 # The helper's follow-up after delivery (seed 004 跟踪服务): due this many working days after the result is delivered.
 DELIVERY_FOLLOW_UP_WORKING_DAYS = int(os.environ.get("DELIVERY_FOLLOW_UP_WORKING_DAYS", "3"))
+# 首问负责 (seed 001 七.1 "对不能直接解答的咨询，及时组织相关人员集中研究答复"): the seeds say only "promptly"; a question
+# not answered at once is due 2 working days later. The owner is reminded when the deadline is this many working
+# days away or fewer; past it the duty leader on duty is told, and the supervision section this many working days
+# after the duty leader.
+CONSULTATION_ANSWER_WORKING_DAYS = int(os.environ.get("CONSULTATION_ANSWER_WORKING_DAYS", "2"))
+CONSULTATION_REMINDER_WORKING_DAYS = int(os.environ.get("CONSULTATION_REMINDER_WORKING_DAYS", "1"))
+CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS = int(os.environ.get("CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS", "1"))
 
 # --- Rosters: substitutions (替岗, seed 000 二.3 "替岗情况向督查指导科进行备案") ---------------------------------
 # False (the seed): a substitution is filed and in effect at once; the supervision section is told and may reverse

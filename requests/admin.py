@@ -8,6 +8,7 @@ from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInl
 
 from .models import (
     Consultation,
+    ConsultationEvent,
     DepartmentTask,
     Evaluation,
     EvaluationAppeal,
@@ -177,13 +178,22 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).restrict(request.user)
 
 
+class ConsultationEventInline(ReadOnlyInline):
+    """The consultation's history under 首问负责: recorded, answered, handed over, reminded, escalated, notices."""
+
+    model = ConsultationEvent
+    fields = ["at", "verb", "actor", "actor_kind", "owner", "previous_owner", "note"]
+    readonly_fields = fields
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "channel", "name", "contact_masked", "owner", "outcome", "centre"]
-    list_filter = ["channel", "outcome", "centre"]
+    list_display = ["created_at", "channel", "name", "contact_masked", "owner", "answer_due", "outcome", "centre"]
+    list_filter = ["channel", "outcome", "centre", "answer_due"]
     search_fields = ["name", "question"]
     list_select_related = ["owner", "centre"]
     exclude = ["contact"]
+    inlines = [ConsultationEventInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)

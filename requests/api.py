@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -38,9 +44,10 @@ from .actions import (
     check_action,
     perform_action,
 )
+from .consultation_record import record_export
 from .department_clock import part_deadline_info
 from .filters import RequestFilter
-from .forms import ConsultationForm, RegistrationForm, ReviewMaterialsForm
+from .forms import ConsultationForm, ConsultationRecordForm, RegistrationForm, ReviewMaterialsForm
 from .models import (
     AccessKind,
     Consultation,
@@ -63,8 +70,10 @@ from .selectors import (
     request_filter,
     request_page,
 )
+from .services.consultations import may_answer_consultations
 from .services.documents import document_issue
 from .services.transitions import ACTIONS, HANDLING
+from .views_consultations import notice_response, officer_name
 
 # --- Catalogue ------------------------------------------------------------------------------------------
 
@@ -146,6 +155,7 @@ def _int_or_none(value) -> int | None:
 
 class ConsultationOutput(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Consultation
@@ -163,10 +173,29 @@ class ConsultationOutput(serializers.ModelSerializer):
             "outcome",
             "request",
             "created_at",
+            "answer_due",
+            "answered_at",
+            "overdue",
         ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, consultation) -> bool:
+        """Still waiting for its answer after the answer deadline (首问负责)."""
+        return consultation.is_overdue(timezone.localdate())
 
 
 ConsultationInput = serializer_for_form(ConsultationForm, "ConsultationInput")
+
+
+class ConsultationHandoverInput(serializers.Serializer):
+    to_id = serializers.IntegerField(help_text="The staff member of the same centre who owns the question from now on")
+    reason = serializers.CharField(max_length=200)
+
+
+class ConsultationRecordQuery(serializers.Serializer):
+    date_from = serializers.DateField(required=False, help_text="First day (default: the 1st of date_to's month)")
+    date_to = serializers.DateField(required=False, help_text="Last day, included (default: today)")
+    file_type = serializers.ChoiceField(choices=["xlsx", "pdf"], required=False, default="xlsx")
 
 
 class ConsultationAnswerInput(serializers.Serializer):
@@ -201,10 +230,54 @@ class ConsultationViewSet(
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         consultation = self.get_object()
-        require_perm(request.user, "requests.register_request")
+        if not may_answer_consultations(request.user):
+            raise PermissionDenied(_("You may not answer this consultation."))
         data = validated(ConsultationAnswerInput, request.data)
         consultation = svc.consultation_answer(actor=request.user, consultation_id=consultation.pk, **data)
         return Response(ConsultationOutput(consultation).data)
+
+    @extend_schema(request=ConsultationHandoverInput, responses=ConsultationOutput)
+    @action(detail=True, methods=["post"])
+    def hand_over(self, request, pk=None):
+        """首问负责: hand a waiting question to a colleague with the reason; only its owner, a duty leader or a
+        supervisor may; the new owner is e-mailed."""
+        consultation = self.get_object()
+        if not may_answer_consultations(request.user):
+            raise PermissionDenied(_("You may not hand over this consultation."))
+        data = validated(ConsultationHandoverInput, request.data)
+        consultation = svc.consultation_hand_over(actor=request.user, consultation_id=consultation.pk, **data)
+        return Response(ConsultationOutput(consultation).data)
+
+    @extend_schema(request=None, responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None):
+        """Issue the one-time notice (一次性告知单) of the consultation's matter: every material to prepare. 409
+        without a matter."""
+        consultation = self.get_object()
+        issued, code = svc.consultation_issue_notice(actor=request.user, consultation_id=consultation.pk)
+        return notice_response(issued, code, officer=officer_name(request.user))
+
+    @extend_schema(
+        parameters=[ConsultationRecordQuery],
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=False, methods=["get"])
+    def record(self, request):
+        """The consultation record (接待咨询记录, seed 004) of a date range as xlsx or PDF; contacts masked."""
+        query = validated(ConsultationRecordQuery, request.query_params)
+        # The page's form fills in the default range, so the page and the API export the same days.
+        form = ConsultationRecordForm(data={**query, "format": query["file_type"]})
+        form.is_valid()
+        data = form.cleaned_data
+        export = record_export(
+            user=request.user, date_from=data["date_from"], date_to=data["date_to"], fmt=data["format"]
+        )
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
 
 
 # --- Requests -------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .models import (
     PickupMethod,
     Rating,
     ServiceRequest,
+    SubmissionForm,
     SuspensionReason,
 )
 
@@ -86,6 +87,14 @@ BLANK_KINDS = (
 )
 # Forms whose signing copy may carry unmasked ID numbers and phones.
 SIGNING_KINDS = (DocumentKind.COMMISSION_LETTER, DocumentKind.ACCEPTANCE_FORM)
+# How printed lists name a material's form: the words of a hall's printed lists, not the UI's labels.
+SUBMISSION_FORM_LABELS = {
+    SubmissionForm.ORIGINAL: "原件（窗口核验）",
+    SubmissionForm.COPY: "复印件",
+    SubmissionForm.ORIGINAL_AND_COPY: "原件及复印件",
+    SubmissionForm.UPLOADED: "电子材料",
+    SubmissionForm.PLEDGE: "书面承诺",
+}
 
 
 @dataclass(frozen=True)
@@ -319,3 +328,48 @@ def render_ledger(*, centre_name: str, date_from: date, date_to: date, rows: lis
         "rows": rows,
     }
     return render_pdf("requests/documents/ledger.html", context, stylesheets=(FORM_STYLESHEET,))
+
+
+def render_consultation_notice(consultation, *, code: str, officer: str) -> bytes:
+    """The one-time notice (一次性告知单, seed 003 附件3) given to someone who asked: the form the desk prints for a
+    request, with every material of the consultation's matter to prepare and how (备注 1: "此告知单适用于应申请人
+    请求的事项办理答疑、咨询辅导"). Nothing has been handed in yet, so the table of received materials stays blank."""
+    context = {
+        "title": TITLES[DocumentKind.DEFICIENCY_NOTICE],
+        "code": code,
+        "principal": {"name": consultation.name},
+        "received": timezone.localtime(consultation.created_at).date(),
+        "matter": consultation.matter.name,
+        "accepted": [],
+        "missing": [
+            {
+                "name": m.name,
+                "remark": "；".join(
+                    x
+                    for x in (
+                        f"{SUBMISSION_FORM_LABELS.get(m.submission_form, m.submission_form)} {m.copies} 份",
+                        m.how_to_obtain,
+                        "可容缺受理" if m.tolerant_waivable else "",
+                    )
+                    if x
+                ),
+            }
+            for m in consultation.matter.materials.all()
+        ],
+        "deficiency_note": consultation.answer,
+        "officer": officer,
+        "blank_rows": range(2),
+    }
+    return render_pdf(TEMPLATES[DocumentKind.DEFICIENCY_NOTICE], context, stylesheets=(FORM_STYLESHEET,))
+
+
+def render_consultation_record(*, centre_name: str, date_from: date, date_to: date, rows: list) -> bytes:
+    """The consultation record (接待咨询记录, seed 004 服务咨询): landscape pages, repeated header, page x of y."""
+    context = {
+        "title": "接待咨询记录",
+        "centre": centre_name,
+        "date_from": f"{date_from:%Y-%m-%d}",
+        "date_to": f"{date_to:%Y-%m-%d}",
+        "rows": rows,
+    }
+    return render_pdf("requests/documents/consultation_record.html", context, stylesheets=(FORM_STYLESHEET,))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
@@ -495,6 +496,36 @@ class ConsultationAnswerForm(forms.Form):
 
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     referred = forms.BooleanField(label=_("Referred to a department"), required=False)
+
+
+class ConsultationHandoverForm(forms.Form):
+    """首问负责: hand a waiting question to a colleague of the centre, with the reason on record."""
+
+    to_id = forms.TypedChoiceField(label=_("Hand over to"), coerce=int)
+    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, consultation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services.consultations import handover_candidates
+
+        people = handover_candidates(consultation) if consultation is not None else []
+        self.fields["to_id"].choices = [("", "—")] + [(m.pk, m.name) for m in people]
+
+
+class ConsultationRecordForm(forms.Form):
+    """The consultation record's range and file type; the range defaults to this month up to today."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(label=_("File"), choices=[("xlsx", "xlsx"), ("pdf", "PDF")], required=False)
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        data["date_to"] = data.get("date_to") or today
+        data["date_from"] = data.get("date_from") or data["date_to"].replace(day=1)
+        data["format"] = data.get("format") or "xlsx"
+        return data
 
 
 # --- Poor ratings: return visit, rectification, appeals (the evaluations page) -------------------------------

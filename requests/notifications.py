@@ -9,6 +9,8 @@ as `Notification` rows (an outbox) and sent by Celery tasks through hallservice.
   queues them here).
 - Supervisors get an e-mail when a complaint or a poor rating's follow-up passes its limit.
 - Helpers get an e-mail when a request in their hands has gone N working days without a progress report.
+- Staff get an e-mail when a consultation is handed to them or its answer deadline nears (首问负责); the duty leader
+  on duty and then the supervisors when it passes (requests/services/consultations.py).
 
 Templates live in templates/requests/notifications/<name>.txt: the first line is the subject (dropped for
 SMS), the rest the text. Texts carry the request number, matter and a status link, never ID numbers,
@@ -38,6 +40,7 @@ from hallservice.core.text_limits import excerpt
 from staff.roles import Role
 
 from .models import (
+    ConsultationEvent,
     DeliveryMethod,
     DepartmentTask,
     EscalationLevel,
@@ -238,6 +241,58 @@ def notify_helper_progress_prompt(*, request_id: int, since, days: int) -> Notif
             },
             request=req,
         )
+
+
+# --- Consultations (首问负责) ------------------------------------------------------------------------------
+
+
+def _consultation_event(event_id: int) -> ConsultationEvent:
+    return ConsultationEvent.objects.select_related(
+        "consultation__matter", "consultation__centre", "consultation__owner", "owner__user"
+    ).get(pk=event_id)
+
+
+def _email_staff(event: ConsultationEvent, members, *, template: str) -> list[int]:
+    """E-mail each staff member about a consultation event, once per event and person (the key says so)."""
+    context = {"event": event, "consultation": event.consultation, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
+    queued = []
+    for member in members:
+        with transaction.atomic():
+            notification = queue(
+                key=f"consultation-event:{event.pk}:{member.pk}",
+                channel=NotificationChannel.EMAIL,
+                recipient=member.user.email if member.user_id else "",
+                template=template,
+                context={**context, "member": member},
+            )
+        if notification is not None:
+            queued.append(notification.pk)
+    return queued
+
+
+def notify_consultation_owner(*, event_id: int, template: str) -> list[int]:
+    """E-mail the owner an event names: a consultation handed to them, or its answer deadline near."""
+    event = _consultation_event(event_id)
+    return _email_staff(event, [event.owner] if event.owner_id else [], template=template)
+
+
+def notify_consultation_duty_leaders(*, event_id: int, staff_ids: list[int]) -> list[int]:
+    """E-mail the duty leader(s) an overdue consultation was escalated to."""
+    from staff.models import StaffMember
+
+    members = StaffMember.objects.filter(pk__in=staff_ids).select_related("user").order_by("pk")
+    return _email_staff(_consultation_event(event_id), members, template="consultation_overdue")
+
+
+def notify_consultation_supervisors(*, event_id: int) -> list[int]:
+    """E-mail the supervision section (督查指导科) responsible for the consultation's centre."""
+    event = _consultation_event(event_id)
+    return email_supervisors(
+        centre=event.consultation.centre,
+        template="consultation_overdue_supervision",
+        key=f"consultation-event:{event.pk}",
+        context={"event": event, "consultation": event.consultation},
+    )
 
 
 # --- Supervisors -----------------------------------------------------------------------------------------

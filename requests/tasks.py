@@ -43,6 +43,20 @@ def department_task_timers(day: str | None = None) -> dict:
     }
 
 
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def consultation_timers(day: str | None = None) -> dict:
+    """Daily (首问负责): owners reminded before the answer deadline, overdue questions escalated to the duty leader
+    on duty, then to the supervision section. Each step is taken once per question: a second run sends nothing."""
+    from .services import consultations
+
+    today = _today(day)
+    return {
+        "reminded": consultations.remind_consultation_owners(today),
+        "escalated_duty_leader": consultations.escalate_overdue_consultations(today),
+        "escalated_supervision": consultations.escalate_to_supervision(today),
+    }
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def ledger_export_render(export_id: int) -> str:
     """Render a queued registration-ledger PDF; the ledger page polls its progress. At least once: acknowledged after

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents, views_evaluations, views_projects
+from . import views, views_consultations, views_documents, views_evaluations, views_projects
 
 app_name = "requests"
 
@@ -34,9 +34,17 @@ urlpatterns = [
         views_projects.key_project_designate_view,
         name="key-project-designate",
     ),
-    path("consultations/", views.consultation_list_view, name="consultations"),
-    path("consultations/new/", views.consultation_create_view, name="consultation-create"),
-    path("consultations/<int:pk>/answer/", views.consultation_answer_view, name="consultation-answer"),
+    path("consultations/", views_consultations.consultation_list_view, name="consultations"),
+    path("consultations/new/", views_consultations.consultation_create_view, name="consultation-create"),
+    path("consultations/record/", views_consultations.consultation_record_view, name="consultation-record"),
+    path("consultations/<int:pk>/", views_consultations.consultation_detail_view, name="consultation-detail"),
+    path("consultations/<int:pk>/answer/", views_consultations.consultation_answer_view, name="consultation-answer"),
+    path(
+        "consultations/<int:pk>/hand-over/",
+        views_consultations.consultation_handover_view,
+        name="consultation-handover",
+    ),
+    path("consultations/<int:pk>/notice/", views_consultations.consultation_notice_view, name="consultation-notice"),
 ]
 
 # The follow-up of poor ratings (F-REQ-9).

@@ -1,4 +1,4 @@
-"""Staff pages of the requests app: catalogue, queue, registration, the request page, consultations, ledger.
+"""Staff pages of the requests app: catalogue, queue, registration, the request page, ledger (consultations: views_consultations).
 
 Views stay thin: lists go through the scoped selectors, writes through the services (request actions through
 `requests.actions.perform_action`), and the services' errors come back to the clerk through
@@ -30,7 +30,7 @@ from staff.models import Department
 from .actions import action_form, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
 from .department_clock import part_rows
 from .filters import QUEUE_VIEWS
-from .forms import ConsultationAnswerForm, ConsultationForm, RegistrationForm
+from .forms import RegistrationForm
 from .forms_filters import MatterFilterForm
 from .ledger import (
     deadline_info,
@@ -56,8 +56,6 @@ from .selectors import matter_list, request_detail_queryset, request_events, req
 from .services import (
     ACTIONS,
     TERMINATION_REASONS,
-    consultation_answer,
-    consultation_create,
     personal_data_access_record,
     request_register,
 )
@@ -441,79 +439,6 @@ def request_act_view(request, pk: int, action: str):
         return redirect(req)
     req = get_object_or_404(_detail_queryset(request.user), pk=pk)  # as it is now, for the page
     return _render_request(request, req, failed=(action, form), status=status)
-
-
-# --- Consultations ------------------------------------------------------------------------------------------
-
-
-def _render_consultations(request, *, failed: tuple[int, forms.Form] | None = None, status: int = 200):
-    consultations = (
-        Consultation.objects.restrict(request.user)
-        .select_related("owner", "matter", "request")
-        .defer("contact")
-        .order_by("-created_at", "-pk")
-    )
-    page = _page(request, consultations)
-    rows = [
-        (c, failed[1] if failed and failed[0] == c.pk else ConsultationAnswerForm(auto_id=f"id_answer_{c.pk}_%s"))
-        for c in page
-    ]
-    context = {"page": page, "rows": rows, "open_answer": failed[0] if failed else None}
-    return render(request, "requests/consultation_list.html", context, status=status)
-
-
-@login_required
-@require_GET
-def consultation_list_view(request):
-    return _render_consultations(request)
-
-
-def _matter_choices() -> list:
-    """Active matters grouped by department, for a plain select."""
-    groups: dict[str, list] = {}
-    for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
-        groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
-    return [("", "—"), *groups.items()]
-
-
-@staff_page("requests.register_request", methods=None)
-def consultation_create_view(request):
-    form = ConsultationForm(request.POST or None)
-    form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            consultation, status = attempt(
-                request, lambda: consultation_create(actor=request.user, **form.cleaned_data), form
-            )
-            if consultation is not None:
-                messages.success(request, _("Consultation of %(name)s recorded.") % {"name": consultation.name})
-                if "then_register" in request.POST:
-                    return redirect(f"{reverse('requests:register')}?consultation={consultation.pk}")
-                return redirect("requests:consultations")
-    return render(request, "requests/consultation_form.html", {"form": form}, status=status)
-
-
-@login_required
-@require_POST
-def consultation_answer_view(request, pk: int):
-    consultation = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
-    if not request.user.has_perm("requests.register_request"):
-        # Refused before the input is read, as the service would refuse it after (the desks answer).
-        raise PermissionDenied(_("You may not answer this consultation."))
-    form = ConsultationAnswerForm(request.POST, auto_id=f"id_answer_{pk}_%s")
-    status = 400
-    if form.is_valid():
-        _answered, status = attempt(
-            request,
-            lambda: consultation_answer(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data),
-            form,
-        )
-        if status == 200:
-            messages.success(request, _("Answer to %(name)s saved.") % {"name": consultation.name})
-            return redirect("requests:consultations")
-    return _render_consultations(request, failed=(consultation.pk, form), status=status)
 
 
 # --- Ledger -------------------------------------------------------------------------------------------------

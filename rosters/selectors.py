@@ -566,6 +566,15 @@ def day_roster(centre: ServiceCentre, day: date, calendar: WorkingCalendar | Non
     )
 
 
+def duty_leader_on_duty(*, centre: ServiceCentre, day: date) -> StaffMember | None:
+    """The duty leader of the published plan on ``day`` (a substitute while a substitution is in effect), unless
+    away that day; None without one."""
+    duty_day = DutyDay.objects.published().filter(centre_id=centre.pk, day=day).select_related("leader__user").first()
+    if duty_day is None or duty_day.leader_id in unavailable_staff_ids(centre, day):
+        return None
+    return duty_day.leader
+
+
 def staff_post(centre: ServiceCentre, day: date, staff_id: int) -> list[tuple[str, str]]:
     """The duties of one person on a day, as (duty, label) pairs — for their check-in page."""
     roster = day_roster(centre, day)

@@ -698,6 +698,13 @@ def _targets() -> dict[str, Target]:
         "requests:consultation-create": _page("requests:consultation-create"),
         "requests:consultation-create[post]": _post("requests:consultation-create"),
         "requests:consultation-answer": _post("requests:consultation-answer", "consultation", watch="consultation"),
+        "requests:consultation-detail": _page("requests:consultation-detail", "consultation"),
+        "requests:consultation-handover": _post(
+            "requests:consultation-handover", "consultation", watch="consultation"
+        ),
+        "requests:consultation-notice": _post("requests:consultation-notice", "consultation", watch="consultation"),
+        "requests:consultation-record": _page("requests:consultation-record"),
+        "requests:consultation-record[pdf]": _page("requests:consultation-record", query="format=pdf"),
         # Complaints and poor ratings
         "complaints:list": _page("complaints:list"),
         "complaints:create": _page("complaints:create"),
@@ -860,6 +867,12 @@ def _targets() -> dict[str, Target]:
         "api:guide-matter-detail": _api("guide-matter-detail", Slug("BDC-001"), public=True),
         "api:consultation-detail": _api("consultation-detail", "consultation"),
         "api:consultation-answer": _api("consultation-answer", "consultation", method="post", watch="consultation"),
+        "api:consultation-hand-over": _api(
+            "consultation-hand-over", "consultation", method="post", watch="consultation"
+        ),
+        "api:consultation-notice": _api("consultation-notice", "consultation", method="post", watch="consultation"),
+        "api:consultation-record": _api("consultation-record"),
+        "api:consultation-record[pdf]": _api("consultation-record", query="file_type=pdf"),
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),
         "api:request-list[post]": _api("request-list", method="post"),

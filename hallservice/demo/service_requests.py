@@ -49,6 +49,7 @@ from requests.models import (
     SuspensionReason,
 )
 from requests.services.closing import TERMINATION_REASONS
+from requests.services.consultations import consultation_answer_due
 from requests.services.intake import LOOKUP_ALPHABET
 from staff.models import CentreLevel, ServiceCentre, StaffMember
 
@@ -756,6 +757,8 @@ class _History(ComplaintHistory):
                 matter=matter,
                 owner=owner,
                 outcome=outcome,
+                # 首问负责: a question still waiting has its answer deadline, as one recorded at the desk.
+                answer_due=consultation_answer_due(day) if outcome == ConsultationOutcome.OPEN else None,
                 created_by=owner.user,
             )
             rows.append((consultation, {"created_at": self.at(day, rng.randint(0, 460))}))

@@ -24,7 +24,13 @@ from .closing import (
     Rating,
     Summary,
 )
-from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
+from .consultation import (
+    Consultation,
+    ConsultationChannel,
+    ConsultationEvent,
+    ConsultationOutcome,
+    ConsultationVerb,
+)
 from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
 from .handling import (
     Assignment,
@@ -86,6 +92,8 @@ __all__ = [
     "Channel",
     "Consultation",
     "ConsultationChannel",
+    "ConsultationEvent",
+    "ConsultationVerb",
     "ConsultationOutcome",
     "Delivery",
     "DocumentKind",

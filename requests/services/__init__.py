@@ -18,6 +18,12 @@ from .closing import (
     request_terminate,
     request_write_summary,
 )
+from .consultations import (
+    consultation_answer,
+    consultation_create,
+    consultation_hand_over,
+    consultation_issue_notice,
+)
 from .delivery_follow_up import request_record_follow_up
 from .handling import (
     department_task_claim,
@@ -36,8 +42,6 @@ from .handling import (
 )
 from .intake import (
     RegistrationInput,
-    consultation_answer,
-    consultation_create,
     request_accept,
     request_convert_to_agency,
     request_forward,
@@ -63,6 +67,8 @@ __all__ = [
     "RegistrationInput",
     "consultation_answer",
     "consultation_create",
+    "consultation_hand_over",
+    "consultation_issue_notice",
     "department_task_claim",
     "department_task_finish",
     "evaluation_follow_up",

@@ -1,4 +1,5 @@
-"""Consultation, registration and acceptance: from the first question to an accepted request (F-REQ-1 … 4)."""
+"""Registration and acceptance: from the first question to an accepted request (F-REQ-2 … 4); consultations (F-REQ-1)
+are in consultations.py."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from hallservice.core import text_limits
 from hallservice.core.actors import user_of
 from hallservice.core.bidi import strip_bidi_objects
-from hallservice.core.crypto import mask_phone, normalise
-from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.crypto import normalise
+from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.identity import IdType, validate_document_number
 from hallservice.core.sequences import sequence_next
 from hallservice.core.text_limits import check_field_length, check_length, check_lengths
@@ -32,8 +33,9 @@ from ..models import (
     Category,
     Channel,
     Consultation,
-    ConsultationChannel,
+    ConsultationEvent,
     ConsultationOutcome,
+    ConsultationVerb,
     DocumentKind,
     Handover,
     Kind,
@@ -88,63 +90,6 @@ def _new_number(centre) -> str:
 
 def _lookup_code() -> str:
     return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8))
-
-
-# --- Consultations ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def consultation_create(
-    *,
-    actor,
-    channel: str,
-    name: str,
-    contact: str = "",
-    question: str,
-    answer: str = "",
-    matter_id: int | None = None,
-) -> Consultation:
-    """Record a question; the staff member who took it owns it (first-inquiry responsibility)."""
-    ensure_perm(actor, "requests.register_request", _("You may not record consultations."))
-    owner = staff_of(actor)
-    require(name, _("Enter the name of the person asking."), field="name")
-    require(question, _("Enter the question."), field="question")
-    if channel not in ConsultationChannel.values:
-        raise DomainError(_("Choose how the question came in."), field="channel")
-    matter = Matter.objects.filter(pk=matter_id).first() if matter_id else None
-    if matter_id and matter is None:
-        raise DomainError(_("Choose a matter from the catalogue."), field="matter_id")
-    contact = contact.strip()
-    return Consultation.objects.create(
-        centre=owner.centre,
-        channel=channel,
-        name=name.strip(),
-        contact=contact,
-        contact_masked=mask_phone(contact) if contact else "",
-        question=question.strip(),
-        answer=answer.strip(),
-        matter=matter,
-        owner=owner,
-        outcome=ConsultationOutcome.ANSWERED if answer.strip() else ConsultationOutcome.OPEN,
-        created_by=user_of(actor),
-    )
-
-
-@transaction.atomic
-def consultation_answer(*, actor, consultation_id: int, answer: str, referred: bool = False) -> Consultation:
-    consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
-    if (
-        not actor.has_perm("requests.register_request")
-        or not Consultation.objects.restrict(actor).filter(pk=consultation.pk).exists()
-    ):
-        raise PermissionDenied(_("You may not answer this consultation."))
-    if consultation.outcome == ConsultationOutcome.CONVERTED:
-        raise TransitionNotAllowed(_("This consultation has already become a request."))
-    require(answer, _("Enter the answer."), field="answer")
-    consultation.answer = answer.strip()
-    consultation.outcome = ConsultationOutcome.REFERRED if referred else ConsultationOutcome.ANSWERED
-    consultation.save(update_fields=["answer", "outcome"])
-    return consultation
 
 
 # --- Registration -------------------------------------------------------------------------------------
@@ -298,6 +243,9 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
         consultation.outcome = ConsultationOutcome.CONVERTED
         consultation.request = req
         consultation.save(update_fields=["outcome", "request"])
+        ConsultationEvent.record(
+            consultation=consultation, verb=ConsultationVerb.CONVERTED, actor=actor, note=req.number
+        )
     return req
 
 

@@ -36,7 +36,9 @@ from ..models import (
     ApplicantType,
     Consultation,
     ConsultationChannel,
+    ConsultationEvent,
     ConsultationOutcome,
+    ConsultationVerb,
     DeliveryMethod,
     Evaluation,
     MaterialStatus,
@@ -49,6 +51,7 @@ from ..models import (
     TimeSlot,
 )
 from .closing import TERMINATION_REASONS, request_evaluate
+from .consultations import consultation_answer_due
 from .intake import validate_phone
 
 # --- Status links ----------------------------------------------------------------------------------------
@@ -621,9 +624,11 @@ def consultation_submit_online(
         matter=matter,
         owner=owner,
         outcome=ConsultationOutcome.OPEN,
+        answer_due=consultation_answer_due(today),
         # The model needs the user who recorded it; online nobody did, so it is the owner's login.
         created_by=owner.user,
     )
+    ConsultationEvent.record(consultation=consultation, verb=ConsultationVerb.RECORDED, actor=CITIZEN, owner=owner)
     return OnlineConsultation.objects.create(
         consultation=consultation,
         reference=reference,

@@ -235,6 +235,10 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
         "matter_id": w.matter,
     },
     ("POST", "/api/v1/consultations/{id}/answer/"): lambda w, _pk: {"answer": "身份证和购房合同原件。"},
+    ("POST", "/api/v1/consultations/{id}/hand_over/"): lambda w, _pk: {
+        "to_id": w.leaders[-1],
+        "reason": "转带班人员答复",
+    },
     ("POST", "/api/v1/key-projects/{id}/designate/"): lambda w, _pk: {"agent": w.leaders[-1], "reason": "轮换代办人"},
     ("POST", "/api/v1/requests/"): _registration,
     ("POST", "/api/v1/requests/search/"): _search,

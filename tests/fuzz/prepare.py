@@ -59,8 +59,10 @@ def _preferred(resource: str, action: str, rows: list[dict], now: datetime) -> l
     wanted = PREFERRED_STATUS.get((resource, action))
     if wanted:
         return [r for r in rows if r.get("status") in wanted]
-    if (resource, action) == ("consultations", "answer"):
+    if (resource, action) in (("consultations", "answer"), ("consultations", "hand_over")):
         return [r for r in rows if r.get("outcome") == "open"]
+    if (resource, action) == ("consultations", "notice"):  # the notice lists the matter's materials
+        return [r for r in rows if r.get("matter")]
     if (resource, action) == ("rosters/duty-days", "set-leader"):
         return [r for r in rows if r.get("plan_status") == "draft"]
     if (resource, action) == ("training/sessions", "attendance"):  # attendance is taken once it has begun
