@@ -3,7 +3,7 @@
 Why a site module: the board puts the public helper board (guide.selectors) beside the supervision section's
 figures (supervision.statistics). guide and supervision share one layer and neither may import the other
 (pyproject.toml's layers, ARCHITECTURE.md), and each keeps its own reads; only the site, above both, may put
-them on one screen. Nothing is computed here.
+them on one screen; nothing is counted here.
 
 Public data only: helpers as guide.selectors.BoardEntry (name, staff number, work phone, desk — never an ID
 number or a personal phone), today's counts, the month's rates, the centre's notices. A centre keeps its board
@@ -82,12 +82,16 @@ def display_board(request, code: str):
     centre = _centre_or_refuse(request, code)
     token = board_token(centre)
     live_url = reverse("board-live", args=[centre.code]) + (f"?{urlencode({'token': token})}" if token else "")
+    now = timezone.localtime()
     context = {
         "centre": centre,
         "live": _live_html(centre),
         "live_url": live_url,
         "refresh_seconds": settings.DISPLAY_BOARD_REFRESH_SECONDS,
-        "now": timezone.localtime(),
+        "now": now,
+        # The clock shows the hall's time, whatever the TV's own clock and time zone say (static/js/board.js).
+        "now_ms": int(now.timestamp() * 1000),
+        "utc_offset_minutes": int(now.utcoffset().total_seconds() // 60),
     }
     return render(request, "board/page.html", context)
 

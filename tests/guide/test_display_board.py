@@ -206,7 +206,7 @@ def test_notices_roll_from_their_first_to_their_last_day_in_their_order(client, 
 
     text = live(client).content.decode()
 
-    assert "<li>一号通知：帮办代办免费</li>" in text and "<li>二号通知：元旦放假安排</li>" in text
+    assert "<li><span>一号通知：帮办代办免费</span></li>" in text and "二号通知：元旦放假安排" in text
     assert text.index("一号通知") < text.index("二号通知")
     for absent in ("已过期的通知", "还没开始的通知", "别的大厅的通知"):
         assert absent not in text
@@ -249,3 +249,25 @@ def test_the_live_part_is_cached_for_the_seconds_set(client, board_hall, setting
     Notice.objects.create(centre=board_hall["centre"], text="刚加的通知", starts_on=date(2026, 12, 1))
 
     assert ("刚加的通知" in live(client).content.decode()) is shown
+
+
+def test_a_supervisor_keeps_the_notices_of_their_own_centres_in_the_admin(client, december):
+    supervisor = december["supervisor"]
+    supervisor.is_staff = True
+    supervisor.save(update_fields=["is_staff"])
+    Notice.objects.create(centre=december["other"], text="别的大厅的通知", starts_on=date(2026, 12, 1))
+    client.force_login(supervisor)
+
+    form = client.get(reverse("admin:guide_notice_add"))
+    response = client.post(
+        reverse("admin:guide_notice_add"),
+        {"centre": december["centre"].pk, "text": "元旦假期安排", "starts_on": "2026-12-01", "position": 1},
+    )
+    listed = client.get(reverse("admin:guide_notice_changelist")).content.decode()
+
+    assert form.status_code == 200
+    offered = form.context["adminform"].form.fields["centre"].queryset
+    assert december["centre"] in offered and december["other"] not in offered
+    assert response.status_code == 302
+    assert Notice.objects.filter(centre=december["centre"], text="元旦假期安排").exists()
+    assert "元旦假期安排" in listed and "别的大厅的通知" not in listed
