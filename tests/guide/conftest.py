@@ -3,7 +3,8 @@
 import pytest
 
 from hallservice.core.identity import check_digit
-from staff.models import StaffMember
+from staff.models import StaffKind, StaffMember
+from tests.factories import StaffMemberFactory
 from tests.rosters.conftest import published, roster_hall  # noqa: F401  (fixtures)
 
 STAFF_ID = "41040219880808666" + check_digit("41040219880808666")
@@ -21,3 +22,15 @@ def board_hall(roster_hall, published):  # noqa: F811  (the fixtures imported ab
     helper.business_scope = "导办咨询、材料预审"
     helper.save(update_fields=["id_number", "business_scope"])
     return {**roster_hall, "plan": published}
+
+
+def add_specialists(hall: dict, count: int) -> None:
+    """``count`` more department specialists at the hall's second window: a board must cost no more queries."""
+    for i in range(count):
+        StaffMemberFactory(
+            centre=hall["centre"],
+            name=f"专员{i}",
+            kind=StaffKind.SPECIALIST,
+            department=hall["department"],
+            window=hall["windows"][1],
+        )

@@ -13,12 +13,11 @@ from django.urls import reverse
 from guide.models import Notice
 from requests.models import Evaluation, ServiceRequest
 from rosters.models import DutyDay
-from staff.models import StaffKind
 from supervision.figures import refresh_figures
-from tests.factories import DistrictFactory, ServiceRequestFactory, StaffMemberFactory
+from tests.factories import DistrictFactory, ServiceRequestFactory
 from tests.rosters.conftest import at
 
-from .conftest import STAFF_ID
+from .conftest import STAFF_ID, add_specialists
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -223,14 +222,8 @@ def test_the_live_part_costs_a_fixed_number_of_queries_and_the_cache_one(client,
         return len(captured)
 
     few = queries(clear=True)
+    add_specialists(december, 8)
     for i in range(8):
-        StaffMemberFactory(
-            centre=december["centre"],
-            name=f"专员{i}",
-            kind=StaffKind.SPECIALIST,
-            department=december["department"],
-            window=december["windows"][1],
-        )
         Notice.objects.create(centre=december["centre"], text=f"通知{i}", starts_on=date(2026, 12, 1))
         request_at(december["centre"], "in_progress", applied=moment(9, 8), deadline=date(2026, 12, 20))
     refresh_figures()

@@ -22,7 +22,7 @@ from staff.models import StaffKind, StaffMember
 from tests.factories import StaffMemberFactory
 from tests.rosters.conftest import at
 
-from .conftest import STAFF_ID
+from .conftest import STAFF_ID, add_specialists
 
 pytestmark = pytest.mark.django_db
 
@@ -148,14 +148,7 @@ def test_the_board_costs_the_same_queries_for_more_helpers(client, board_hall):
         return len(captured)
 
     few = queries()
-    for i in range(10):
-        StaffMemberFactory(
-            centre=board_hall["centre"],
-            name=f"专员{i}",
-            kind=StaffKind.SPECIALIST,
-            department=board_hall["department"],
-            window=board_hall["windows"][1],
-        )
+    add_specialists(board_hall, 10)
     many = queries()
 
     assert many == few
