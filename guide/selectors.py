@@ -1,4 +1,4 @@
-"""Reads of the public display (公示): the service guide's matters and the helper board.
+"""Reads of the public display (公示): the service guide's matters, the helper board and the display board's notices.
 
 Seed 004 服务场所 asks the hall to show 帮办代办服务事项和流程 and 帮办代办服务人员信息; seed 001 九 to publicise
 the service so that citizens "能够看到、了解和接收帮办代办服务". Everything here is public, so the helper board is
@@ -23,6 +23,8 @@ from requests.services.public import window_label
 from rosters.models import CheckInStatus
 from rosters.selectors import day_roster
 from staff.models import CentreLevel, ServiceCentre, StaffKind, StaffMember
+
+from .models import Notice
 
 # The order the board and the sign list people in: who leads the day first (seed 000 一: the three kinds).
 KIND_ORDER = [StaffKind.DUTY_LEADER, StaffKind.FULL_TIME_HELPER, StaffKind.WINDOW_HELPER, StaffKind.SPECIALIST]
@@ -230,6 +232,11 @@ def helper_board(centre: ServiceCentre, day: date) -> Board:
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     entries.sort(key=lambda e: (order.get(e.kind, len(order)), not e.on_duty, e.name))
     return Board(centre=centre, day=day, is_working_day=working, has_roster=has_roster, entries=entries)
+
+
+def board_notices(centre: ServiceCentre, day: date) -> list[str]:
+    """The notices rolling on the centre's display board on ``day``, in their order (one query)."""
+    return list(Notice.objects.current(centre.pk, day).values_list("text", flat=True))
 
 
 def helper_photo(staff_id: int) -> StaffMember | None:

@@ -321,6 +321,15 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # the only district when there is one; several districts in one database need it (requests.public.selectors.hall_centre).
 HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 
+# --- Hall display board (/board/<centre code>/, issue 19) -------------------------------------------------
+# The hall's TV polls the board's live part every N seconds; one centre's live part is built at most once per
+# cache period, however many screens show it.
+DISPLAY_BOARD_REFRESH_SECONDS = max(5, int(os.environ.get("DISPLAY_BOARD_REFRESH_SECONDS", "30")))
+DISPLAY_BOARD_CACHE_SECONDS = int(os.environ.get("DISPLAY_BOARD_CACHE_SECONDS", "10"))
+# Tokens a board's address must carry (?token=…) to keep it off the open internet: "XH=secret,*=other", per centre
+# code, "*" for every centre without its own. Unset (the default), every board is public like the guide.
+DISPLAY_BOARD_TOKENS = dict(item.split("=", 1) for item in env_list("DISPLAY_BOARD_TOKENS") if "=" in item)
+
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.
 DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAYS", "2"))

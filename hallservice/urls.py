@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import board, views
 from .accounts import LoginView, PasswordChangeView, ThrottledAdminAuthenticationForm, admin_login
 
 admin.site.site_header = "帮办代办服务系统 · 管理"
@@ -27,6 +27,9 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("track/", include("requests.public.urls")),
     path("guide/", include("guide.urls")),
+    # The hall's TV (issue 19): public, or behind the centre's display token; no login.
+    path("board/<str:code>/", board.display_board, name="board"),
+    path("board/<str:code>/live/", board.display_board_live, name="board-live"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password-change"),

@@ -155,7 +155,10 @@ _SUPERVISION = {
     # Seed 003 三(四): the bureau leads the inspections; its leaders read inspections, notices and difficult points.
     Role.BUREAU_LEADER: ["supervision.view_inspections"],
 }
-for _extra in (_TRAINING, _SUPERVISION):
+# The hall display board (/board/<code>/): supervisors and admins keep its rolling notices in the Django admin.
+_NOTICES = [f"guide.{verb}_notice" for verb in ("add", "change", "delete", "view")]
+_DISPLAY = {Role.SUPERVISOR: _NOTICES, Role.ADMIN: _NOTICES}
+for _extra in (_TRAINING, _SUPERVISION, _DISPLAY):
     for _role, _perms in _extra.items():
         ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
 

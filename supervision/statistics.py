@@ -35,7 +35,7 @@ from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
 
 from .choices import FigureMeasure as M
-from .figures import COUNTERS, refresh_figures, working_days_of
+from .figures import COUNTERS, day_ranges, refresh_figures, working_days_of
 from .models import DailyFigure, MonthlyFigure
 from .scope import Scope
 
@@ -119,6 +119,10 @@ class Statistics:
         return rate(self.completed_late, self.completed)
 
     @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.completed - self.completed_late, self.completed)
+
+    @property
     def one_visit_rate(self) -> float | None:
         return rate(self.completed_without_notice, self.completed)
 
@@ -175,6 +179,49 @@ def compute_statistics(scope: Scope, *, today: date | None = None) -> Statistics
     return stats
 
 
+@dataclass(frozen=True)
+class BoardFigures:
+    """What a hall's display board shows of its work: today's counts and the month's rates so far."""
+
+    registered_today: int
+    completed_today: int
+    in_handling: int
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+
+
+def board_figures(centre_ids: tuple[int, ...], today: date) -> BoardFigures:
+    """Today's counts read live from the requests, by the dashboard's definitions (registered and completed today
+    at the centre now handling the request; in handling = open: accepted, in progress or suspended), in one
+    index-backed query; the month's on-time and satisfaction rates so far from the pre-counted figures as last
+    refreshed, in one query (two on a month's last day, when the month is whole). A public page polled by every
+    board never rebuilds the figures itself: the beat task does every 5 minutes, the dashboard when opened."""
+    start, end = day_ranges([today])[0]
+    registered = Q(applied_at__gte=start, applied_at__lt=end)
+    completed = Q(completed_at__gte=start, completed_at__lt=end)
+    open_now = Q(status__in=OPEN_STATUSES)
+    counts = (
+        ServiceRequest.objects.filter(centre_id__in=centre_ids)
+        .filter(registered | completed | open_now)
+        .aggregate(
+            registered=Count("pk", filter=registered),
+            completed=Count("pk", filter=completed),
+            in_handling=Count("pk", filter=open_now),
+        )
+    )
+    month = Statistics(scope=Scope(centre_ids=tuple(centre_ids), date_from=month_start(today), date_to=today))
+    totals = _totals(month.scope, measures=(M.COMPLETED, M.EVALUATED_BY_RATING))
+    _completion(month, totals)
+    _satisfaction(month, totals[M.EVALUATED_BY_RATING])
+    return BoardFigures(
+        registered_today=counts["registered"],
+        completed_today=counts["completed"],
+        in_handling=counts["in_handling"],
+        on_time_rate=month.on_time_rate,
+        satisfaction_rate=month.satisfaction_rate,
+    )
+
+
 def whole_months(date_from: date, date_to: date) -> tuple[date, date] | None:
     """The first days of the first and last month lying wholly in [date_from, date_to], or None."""
     first = date_from if date_from.day == 1 else next_month(date_from)
@@ -182,10 +229,11 @@ def whole_months(date_from: date, date_to: date) -> tuple[date, date] | None:
     return (first, last) if first <= last else None
 
 
-def _totals(scope: Scope) -> dict[str, dict[str, dict]]:
-    """{measure: {key: {counter: sum}}} over the period: whole months from MonthlyFigure, the rest by day."""
+def _totals(scope: Scope, measures: tuple[str, ...] = ()) -> dict[str, dict[str, dict]]:
+    """{measure: {key: {counter: sum}}} over the period: whole months from MonthlyFigure, the rest by day; only
+    ``measures`` when given."""
     sums = {f"s_{counter}": Sum(counter) for counter in COUNTERS}
-    in_scope = {"centre_id__in": scope.centre_ids}
+    in_scope = {"centre_id__in": scope.centre_ids, **({"measure__in": measures} if measures else {})}
     months = whole_months(scope.date_from, scope.date_to)
     if months:
         first, last = months

@@ -858,6 +858,11 @@ def _targets() -> dict[str, Target]:
         "guide:service-sign": _page("guide:service-sign", query="size=A3&centre=XH", public=True),
         "guide:service-sign[no-centre]": _page("guide:service-sign", public=True),
         "guide:complaint-sign": _page("guide:complaint-sign", query="centre=XH", public=True),
+        # The hall display board of XH, and of a centre code that does not exist.
+        "board": _page("board", Slug("XH"), public=True),
+        "board[unknown]": _page("board", Slug("NOPE"), public=True),
+        "board-live": _page("board-live", Slug("XH"), public=True),
+        "board-live[unknown]": _page("board-live", Slug("NOPE"), public=True),
         # API
         "api:api-root": _api("api-root"),
         "api:api-logout-all": _api("api-logout-all", method="post"),

@@ -294,6 +294,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "guide:service-sign":                    row(200, 200, 200, 200, 200, 200, 200),
     "guide:service-sign[no-centre]":         row(404, 404, 404, 404, 404, 404, 404),
     "guide:complaint-sign":                  row(200, 200, 200, 200, 200, 200, 200),
+    # The hall's display board (public without a display token) and its polled live part.
+    "board":                                 row(200, 200, 200, 200, 200, 200, 200),
+    "board[unknown]":                        row(404, 404, 404, 404, 404, 404, 404),
+    "board-live":                            row(200, 200, 200, 200, 200, 200, 200),
+    "board-live[unknown]":                   row(404, 404, 404, 404, 404, 404, 404),
     # --- API: catalogue, consultations, requests (every action of the transition table), documents
     "api:api-root":                          row(401, 200, 200, 200, 200, 200, 200),
     "api:api-logout-all":                    row(401, 200, 200, 200, 200, 200, 200),

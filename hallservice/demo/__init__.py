@@ -17,6 +17,7 @@ from django.db import transaction
 
 from complaints.models import Complaint
 from hallservice.demo.catalogue import seed_catalogue
+from hallservice.demo.guide import seed_notices
 from hallservice.demo.rosters import seed_rosters
 from hallservice.demo.service_requests import seed_requests
 from hallservice.demo.staff import (
@@ -45,6 +46,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     seed_rosters(tally, centres, staff)
     seed_training(tally, centres, staff)
     seed_requests(tally, centres, staff)
+    seed_notices(tally, centres)
     totals = {
         "centres": ServiceCentre.objects.count(),
         "departments": Department.objects.count(),

@@ -456,8 +456,9 @@ def seed_staff(
             user = user_model(username=username, first_name=person.name, password=password_hash)
             user.full_clean()
             user.save()
-        if person.role == Role.ADMIN and not user.is_staff:
-            # The admin login reaches Django admin through its group's permissions, not as a superuser.
+        if person.role in (Role.ADMIN, Role.SUPERVISOR) and not user.is_staff:
+            # The admin login reaches Django admin through its group's permissions, not as a superuser; so does the
+            # supervisor, who keeps the display board's notices there.
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(groups[person.role or KIND_ROLES[person.kind]])

@@ -149,7 +149,8 @@ class Reader:
             response = self.client.get(f"/api/v1/{resource}{joiner}page_size=200")
             if response.status_code in (401, 403):
                 self.refused.add(resource.rstrip("/"))
-            body = response.json() if response.status_code == 200 else []
+            json_answer = response.status_code == 200 and response["Content-Type"].startswith("application/json")
+            body = response.json() if json_answer else []  # a file (an xlsx or PDF export) has no rows
             self._rows[resource] = body["results"] if isinstance(body, dict) else body
         return self._rows[resource]
 

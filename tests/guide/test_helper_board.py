@@ -16,37 +16,23 @@ from pypdf import PdfReader
 
 from guide import documents
 from hallservice.core.actors import SYSTEM
-from hallservice.core.identity import check_digit
 from rosters.models import DutyDay, RotationAssignment, UnavailabilityKind
 from rosters.services import unavailability_record
 from staff.models import StaffKind, StaffMember
 from tests.factories import StaffMemberFactory
 from tests.rosters.conftest import at
 
+from .conftest import STAFF_ID, add_specialists
+
 pytestmark = pytest.mark.django_db
 
 WEDNESDAY = date(2026, 12, 9)  # a working day of the published December plan
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-STAFF_ID = "41040219880808666" + check_digit("41040219880808666")
 
 
 def pdf_text(data: bytes) -> str:
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
     return "".join(out.stdout.decode().split())
-
-
-@pytest.fixture
-def board_hall(roster_hall, published):
-    """The rosters' hall with work contacts: staff numbers, work phones, a scope, and an ID number on file."""
-    for i, member in enumerate(StaffMember.objects.filter(centre=roster_hall["centre"]).order_by("pk"), start=1):
-        member.staff_number = f"XH{i:04d}"
-        member.phone = f"0375-2690{100 + i}"
-        member.save(update_fields=["staff_number", "phone"])
-    helper = roster_hall["helpers"][0]
-    helper.id_number = STAFF_ID
-    helper.business_scope = "导办咨询、材料预审"
-    helper.save(update_fields=["id_number", "business_scope"])
-    return {**roster_hall, "plan": published}
 
 
 def test_the_board_shows_each_helper_with_work_contacts_and_todays_desk_without_login(client, board_hall):
@@ -182,14 +168,7 @@ def test_the_board_costs_the_same_queries_for_more_helpers(client, board_hall):
         return len(captured)
 
     few = queries()
-    for i in range(10):
-        StaffMemberFactory(
-            centre=board_hall["centre"],
-            name=f"专员{i}",
-            kind=StaffKind.SPECIALIST,
-            department=board_hall["department"],
-            window=board_hall["windows"][1],
-        )
+    add_specialists(board_hall, 10)
     many = queries()
 
     assert many == few

@@ -4,7 +4,9 @@ language switch submits itself, the charts draw, Swagger lists the operations, t
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from guide.models import Notice
 from requests.services.public import request_status_url
 from staff.roles import Role
 from tests.browser import BROWSER_MODULE, chromium, sign_in
@@ -81,6 +83,14 @@ def test_main_pages_admin_and_swagger_run_under_the_policy_without_violations(li
         b.visit(anonymous, reverse("login"))
         b.visit(anonymous, reverse("track:home"))
         b.visit(anonymous, request_status_url(req))
+        # The hall display board: htmx polling and static/js/board.js, a notice too long for the line sliding along
+        # it (its distance set through the CSSOM, which the policy allows, not a style attribute).
+        Notice.objects.create(centre=req.centre, text="长通知" * 40, starts_on=timezone.localdate())
+        b.visit(
+            anonymous,
+            reverse("board", args=[req.centre.code]),
+            lambda page: expect(page.locator("[data-board-notices] li.is-long")).to_have_count(1),
+        )
 
         desk = b.context(site["desk"])
         b.visit(desk, reverse("home"))
