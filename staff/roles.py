@@ -150,6 +150,10 @@ _SUPERVISION = {
     ],
     Role.ADMIN: ["supervision.view_statistics", "supervision.view_integrityrecord"],
 }
+# The national 好差评 push: the supervision section and admins see what was sent, waits or failed, and send again.
+_EVALUATION_PUSH = ["requests.view_evaluationpush", "requests.retry_evaluation_push"]
+_SUPERVISION[Role.SUPERVISOR] += _EVALUATION_PUSH
+_SUPERVISION[Role.ADMIN] += _EVALUATION_PUSH
 for _extra in (_TRAINING, _SUPERVISION):
     for _role, _perms in _extra.items():
         ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_access, views_people
+from . import views, views_access, views_evaluation_push, views_people
 
 app_name = "supervision"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("integrity/<int:pk>/revoke/", views_people.integrity_revoke, name="integrity-revoke"),
     path("audit/", views_people.ledger_audit, name="audit"),
     path("access-log/", views_access.access_log, name="access-log"),
+    path("evaluation-push/", views_evaluation_push.evaluation_push_list, name="evaluation-push"),
+    path(
+        "evaluation-push/<int:pk>/retry/",
+        views_evaluation_push.evaluation_push_retry_view,
+        name="evaluation-push-retry",
+    ),
 ]

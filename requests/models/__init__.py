@@ -26,6 +26,7 @@ from .closing import (
 )
 from .consultation import Consultation, ConsultationChannel, ConsultationOutcome
 from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
+from .evaluation_push import EvaluationPush, PushEvent
 from .handling import (
     Assignment,
     DepartmentTask,
@@ -94,6 +95,8 @@ __all__ = [
     "DeliveryMethod",
     "DepartmentTask",
     "Evaluation",
+    "EvaluationPush",
+    "PushEvent",
     "FollowUpOutcome",
     "FollowUpStatus",
     "FollowUpTask",
