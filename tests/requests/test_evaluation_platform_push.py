@@ -276,3 +276,72 @@ def test_the_simulator_takes_its_commands_over_http(platform):
 def test_the_simulator_listens_on_loopback_only():
     with pytest.raises(ValueError):
         PlatformSimulator(key=KEY, host="0.0.0.0")  # noqa: S104 — the point of the test
+
+
+# --- The supervision page and the admin ----------------------------------------------------------------------
+
+
+def test_supervisors_see_what_was_sent_waits_and_failed_and_send_a_failed_one_again(
+    platform, rate, client, people, django_capture_on_commit_callbacks
+):
+    platform.script("reject:事项编码不存在")
+    push = rate(5)
+    client.force_login(people["supervisor"])
+    page = client.get("/supervision/evaluation-push/")
+    assert page.status_code == 200
+    assert page.context["counts"] == {"sent": 0, "pending": 0, "failed": 1}
+    text = page.content.decode()
+    assert "事项编码不存在" in text and push.evaluation.request.number in text
+    assert f"/supervision/evaluation-push/{push.pk}/retry/" in text
+    assert client.get("/supervision/evaluation-push/", {"status": "sent"}).context["page"].paginator.count == 0
+    assert client.get("/supervision/evaluation-push/", {"status": "nonsense"}).status_code == 400
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/supervision/evaluation-push/{push.pk}/retry/")
+    assert response.status_code == 302
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.SENT and push.attempts == 1 and push.last_error == ""
+    assert platform.stats()["accepted"] == 1
+    again = client.post(f"/supervision/evaluation-push/{push.pk}/retry/", follow=True)
+    assert "Only a failed message" in again.content.decode() or "只有" in again.content.decode()
+    assert client.get("/supervision/evaluation-push/").context["counts"]["sent"] == 1
+
+
+def test_other_districts_and_other_roles_do_not_see_the_messages(platform, rate, client, people):
+    from staff.roles import Role
+    from tests.conftest import make_staff_user
+    from tests.factories import DistrictFactory
+
+    platform.script("reject:x")
+    push = rate(5)
+    elsewhere = make_staff_user(role=Role.SUPERVISOR, centre=DistrictFactory(code="OT"), username="ot-sup")
+    client.force_login(elsewhere)
+    page = client.get("/supervision/evaluation-push/")
+    assert page.status_code == 200 and page.context["counts"]["failed"] == 0
+    assert push.evaluation.request.number not in page.content.decode()
+    assert client.post(f"/supervision/evaluation-push/{push.pk}/retry/").status_code == 404
+    client.force_login(people["desk"])
+    assert client.get("/supervision/evaluation-push/").status_code == 403
+    assert client.post(f"/supervision/evaluation-push/{push.pk}/retry/").status_code == 403
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.FAILED
+
+
+def test_the_page_says_when_sending_is_switched_off(rate, client, people, settings):
+    settings.EVALUATION_PLATFORM_URL = ""
+    rate(5)
+    client.force_login(people["supervisor"])
+    page = client.get("/supervision/evaluation-push/")
+    assert page.context["counts"]["pending"] == 1 and not page.context["enabled"]
+    assert "EVALUATION_PLATFORM_URL" in page.content.decode()
+
+
+def test_the_admin_lists_the_outbox_read_only(rate, client, admin_user_role, settings):
+    settings.EVALUATION_PLATFORM_URL = ""
+    push = rate(5)
+    client.force_login(admin_user_role)
+    listing = client.get("/admin/requests/evaluationpush/")
+    assert listing.status_code == 200 and str(push.message_id) in listing.content.decode()
+    assert client.get("/admin/requests/evaluationpush/add/").status_code == 403
+    detail = client.get(f"/admin/requests/evaluationpush/{push.pk}/change/")
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
