@@ -16,6 +16,7 @@ from requests.evaluation_platform_simulator import PlatformSimulator
 from requests.models import EvaluationPush, NotificationStatus, PushEvent
 from requests.services.evaluation_push import backoff_seconds, evaluation_push_deliver, evaluation_push_sweep
 from requests.tasks import evaluation_push_send
+from tests.conftest import all_at_once
 from tests.factories import VALID_ID_NUMBERS
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +211,21 @@ def test_a_message_whose_worker_died_is_sent_again_once_its_lease_passes(platfor
     push.refresh_from_db()
     assert push.status == NotificationStatus.SENT and push.attempts == 2
     assert platform.stats()["accepted"] == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_taking_one_message_at_once_send_it_once(platform, rate, settings, require_postgres):
+    settings.EVALUATION_PLATFORM_URL = ""
+    push = rate(5)
+    settings.EVALUATION_PLATFORM_URL = platform.url
+    platform.script("timeout:1")  # the first to claim it holds it while the platform answers slowly
+    settings.EVALUATION_PLATFORM_TIMEOUT = 3
+    outcomes = all_at_once([lambda: evaluation_push_deliver(push_id=push.pk)] * 4)
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert platform.stats()["received"] == 1  # the others skipped the locked row or found it claimed
+    push.refresh_from_db()
+    assert push.attempts == 1
 
 
 def test_the_sweep_sends_messages_written_while_sending_was_off(platform, rate, settings):
