@@ -3,6 +3,7 @@ Celery task to the platform — here the simulator, a real HTTP server on a free
 
 import json
 import logging
+import urllib.error
 import urllib.request
 from datetime import timedelta
 
@@ -361,3 +362,52 @@ def test_the_admin_lists_the_outbox_read_only(rate, client, admin_user_role, set
     assert client.get("/admin/requests/evaluationpush/add/").status_code == 403
     detail = client.get(f"/admin/requests/evaluationpush/{push.pk}/change/")
     assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+
+
+def test_the_sweep_waits_out_the_backoff(platform, rate, settings):
+    import time_machine
+
+    platform.script("error:503")
+    settings.EVALUATION_PLATFORM_URL = ""
+    push = rate(5)
+    settings.EVALUATION_PLATFORM_URL = platform.url
+    start = timezone.now()
+    assert evaluation_push_deliver(push_id=push.pk).retry_in == 30
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert evaluation_push_sweep() == []  # due at +30 s; the task's own retry has until +2.5 min
+    with time_machine.travel(start + timedelta(minutes=3), tick=False):
+        assert evaluation_push_sweep() == [push.pk]
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.SENT and push.attempts == 2
+
+
+def test_the_simulator_command_serves_on_loopback(settings):
+    import os
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "manage.py", "evaluation_platform_simulator", "--port", str(port), "--key", KEY]
+    server = subprocess.Popen(
+        command,
+        cwd=root,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert f"127.0.0.1:{port}" in server.stdout.readline().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_control/stats", timeout=5) as answer:
+            assert json.loads(answer.read())["accepted"] == 0
+        unsigned = urllib.request.Request(f"http://127.0.0.1:{port}/evaluations", b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(unsigned, timeout=5)
+        assert refused.value.code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
