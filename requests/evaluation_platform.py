@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
@@ -205,3 +206,23 @@ def wire_body(payload: dict[str, str], req: ServiceRequest) -> dict[str, str]:
         personal = personal_items(req)
         body |= {keys[name]: personal[name] for name in wanted}
     return body
+
+
+@checks.register(checks.Tags.compatibility)
+def check_evaluation_platform(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """requests.E030/E031: the province's item names and codes are valid JSON naming known items; a platform
+    address comes with a signing key."""
+    errors = []
+    try:
+        wire_keys()
+        _setting_json("EVALUATION_PLATFORM_CODES")
+    except ImproperlyConfigured as exc:
+        errors.append(checks.Error(str(exc), id="requests.E030"))
+    if settings.EVALUATION_PLATFORM_URL and not settings.EVALUATION_PLATFORM_KEY:
+        errors.append(
+            checks.Error(
+                "EVALUATION_PLATFORM_URL is set without EVALUATION_PLATFORM_KEY: the messages could not be signed.",
+                id="requests.E031",
+            )
+        )
+    return errors

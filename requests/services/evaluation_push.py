@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -137,12 +138,17 @@ def evaluation_push_deliver(*, push_id: int) -> Delivery:
         return Delivery(status or "missing")
     from ..evaluation_platform import wire_body
 
+    try:
+        payload = wire_body(push.payload, push.evaluation.request)
+    except ImproperlyConfigured as exc:  # a province's settings that name no known item (system check requests.E030)
+        _record(push, status=NotificationStatus.FAILED, last_error=str(exc)[:300])
+        return Delivery(NotificationStatus.FAILED)
     answer = signed_http.post_signed(
         settings.EVALUATION_PLATFORM_URL,
         key=settings.EVALUATION_PLATFORM_KEY,
         app_id=settings.EVALUATION_PLATFORM_APP_ID,
         message_id=str(push.message_id),
-        payload=wire_body(push.payload, push.evaluation.request),
+        payload=payload,
         timeout=settings.EVALUATION_PLATFORM_TIMEOUT,
     )
     now = timezone.now()

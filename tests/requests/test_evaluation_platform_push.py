@@ -411,3 +411,16 @@ def test_the_simulator_command_serves_on_loopback(settings):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_settings_naming_unknown_items_stop_the_start_and_fail_a_message_with_the_reason(platform, rate, settings):
+    from requests.evaluation_platform import check_evaluation_platform
+
+    settings.EVALUATION_PLATFORM_FIELDS = '{"办件号": "bjh"}'
+    assert [error.id for error in check_evaluation_platform()] == ["requests.E030"]
+    push = rate(5)
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.FAILED and "办件号" in push.last_error
+    assert platform.stats()["received"] == 0
+    settings.EVALUATION_PLATFORM_FIELDS, settings.EVALUATION_PLATFORM_KEY = "{}", ""
+    assert [error.id for error in check_evaluation_platform()] == ["requests.E031"]
