@@ -36,7 +36,7 @@ from hallservice.core import signed_http
 from hallservice.core.errors import DomainError, PermissionDenied
 from hallservice.core.outbox import send_quietly
 
-from ..models import Evaluation, EvaluationPush, NotificationStatus
+from ..models import Evaluation, EvaluationPush, NotificationStatus, ServiceRequest
 from ..models.evaluation_push import UNSENT
 
 log = logging.getLogger("requests.evaluation_push")
@@ -75,6 +75,12 @@ def evaluation_push_queue(evaluation: Evaluation, *, event: str) -> EvaluationPu
     """Write the message of one event of ``evaluation`` (the caller holds its lock, inside its transaction)."""
     from ..evaluation_platform import snapshot
 
+    if not Evaluation.request.is_cached(evaluation):
+        # The services that lock the evaluation by its request hold the request apart: read it once with what the
+        # message names, not one query per relation.
+        evaluation.request = ServiceRequest.objects.select_related(
+            "matter", "centre", "helper", "lead_department"
+        ).get(pk=evaluation.request_id)
     message_id = uuid.uuid4()
     push = EvaluationPush.objects.create(
         message_id=message_id,

@@ -424,3 +424,23 @@ def test_settings_naming_unknown_items_stop_the_start_and_fail_a_message_with_th
     assert platform.stats()["received"] == 0
     settings.EVALUATION_PLATFORM_FIELDS, settings.EVALUATION_PLATFORM_KEY = "{}", ""
     assert [error.id for error in check_evaluation_platform()] == ["requests.E031"]
+
+
+def test_a_rating_on_the_citizens_page_reaches_the_platform(platform, client, delivered_query):
+    from requests.services.public import request_status_url
+
+    with_all_indicators = {"rating": 4, "efficiency": 4, "service_level": 4, "attitude": 4, "comment": "不错"}
+    response = client.post(request_status_url(delivered_query) + "evaluate/", with_all_indicators)
+    assert response.status_code in (200, 302)
+    push = EvaluationPush.objects.get()
+    assert push.status == NotificationStatus.PENDING  # the page's transaction is the test's: not committed yet
+    evaluation_push_send.delay(push.pk).get()
+    assert filed(platform, push)["satisfaction"] == "4" and filed(platform, push)["pf"] == "1"
+
+
+def test_a_rating_taken_at_the_counter_is_sent_as_such(platform, delivered_query, people, settings):
+    settings.EVALUATION_PLATFORM_CODES = {"评价渠道": {"counter": "9"}}
+    svc.request_evaluate(actor=people["desk"], request_id=delivered_query.pk, rating=3)
+    push = EvaluationPush.objects.get()
+    assert push.payload["评价渠道"] == "9" and push.payload["服务人员姓名"] == delivered_query.helper.name
+    assert evaluation_push_send.delay(push.pk).get() == NotificationStatus.SENT
