@@ -81,6 +81,11 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.ledger_exports_sweep",
         "schedule": 60.0,
     },
+    # The national 好差评 push (requests/services/evaluation_push.py): messages whose send or retry was lost go again.
+    "evaluation-push-sweep": {
+        "task": "requests.tasks.evaluation_push_sweep",
+        "schedule": 60.0,
+    },
     "question-imports-sweep": {
         "task": "training.tasks.question_imports_sweep",
         "schedule": 60.0,

@@ -401,6 +401,22 @@ CONSULTATION_ANSWER_WORKING_DAYS = int(os.environ.get("CONSULTATION_ANSWER_WORKI
 CONSULTATION_REMINDER_WORKING_DAYS = int(os.environ.get("CONSULTATION_REMINDER_WORKING_DAYS", "1"))
 CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS = int(os.environ.get("CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS", "1"))
 
+# --- The national 好差评 push (国办发〔2019〕51号; requests/services/evaluation_push.py) ------------------------
+# Each evaluation event becomes a message in an outbox, POSTed signed with HMAC-SHA256 to the platform's address.
+# Empty URL: the push is off (messages are kept and sent once it is set). Never through an environment proxy.
+EVALUATION_PLATFORM_URL = os.environ.get("EVALUATION_PLATFORM_URL", "")
+EVALUATION_PLATFORM_APP_ID = os.environ.get("EVALUATION_PLATFORM_APP_ID", "")
+EVALUATION_PLATFORM_KEY = os.environ.get("EVALUATION_PLATFORM_KEY", "")
+# Seconds to wait for the platform's answer; failed attempts before a message is marked failed; the backoff between
+# attempts doubles from BACKOFF_SECONDS up to BACKOFF_MAX_SECONDS.
+EVALUATION_PLATFORM_TIMEOUT = float(os.environ.get("EVALUATION_PLATFORM_TIMEOUT", "10"))
+EVALUATION_PLATFORM_MAX_ATTEMPTS = int(os.environ.get("EVALUATION_PLATFORM_MAX_ATTEMPTS", "8"))
+EVALUATION_PLATFORM_BACKOFF_SECONDS = int(os.environ.get("EVALUATION_PLATFORM_BACKOFF_SECONDS", "30"))
+EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS = int(os.environ.get("EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS", "3600"))
+# A province's own names for the data items and its own codes (JSON, requests/evaluation_platform.py).
+EVALUATION_PLATFORM_FIELDS = os.environ.get("EVALUATION_PLATFORM_FIELDS", "{}")
+EVALUATION_PLATFORM_CODES = os.environ.get("EVALUATION_PLATFORM_CODES", "{}")
+
 # --- Rosters: substitutions (替岗, seed 000 二.3 "替岗情况向督查指导科进行备案") ---------------------------------
 # False (the seed): a substitution is filed and in effect at once; the supervision section is told and may reverse
 # it. True: it waits for the section's approval before the duty changes.

@@ -12,6 +12,7 @@ from .models import (
     DepartmentTask,
     Evaluation,
     EvaluationAppeal,
+    EvaluationPush,
     KeyProject,
     KeyProjectEvent,
     Matter,
@@ -271,3 +272,24 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "request", "centre"]
     search_fields = ["actor__username", "actor__staff_member__name", "request__number"]
     date_hierarchy = "at"
+
+
+@admin.register(EvaluationPush)
+class EvaluationPushAdmin(ReadOnlyAdmin):
+    """The national 好差评 push's outbox: each message, its data items (no personal data) and whether it went."""
+
+    list_display = [
+        "message_id",
+        "evaluation",
+        "event",
+        "status",
+        "attempts",
+        "response_status",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "event"]
+    list_select_related = ["evaluation__request"]
+    search_fields = ["message_id", "evaluation__request__number"]
+    readonly_fields = ["message_id", "payload", "lease_until"]
+    date_hierarchy = "created_at"

@@ -21,3 +21,6 @@ class RequestsConfig(AppConfig):
         from .public.selectors import hall_centre
 
         register_hall_lookup(hall_centre)
+
+        # The 好差评 push's settings are checked at start-up (requests.E030, E031).
+        from . import evaluation_platform  # noqa: F401

@@ -96,3 +96,30 @@ def notifications_sweep() -> dict:
     from .notifications import requeue_stale, sweep_request_events
 
     return {"queued": sweep_request_events(), "requeued": requeue_stale()}
+
+
+# --- The national 好差评 push (issue 19) ------------------------------------------------------------------
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def evaluation_push_send(self, push_id: int) -> str:
+    """Send one evaluation message to the national platform; a failure for now retries with exponential backoff
+    (the service counts the attempts and fails the message after the last). Sent or failed: nothing more happens."""
+    from .services.evaluation_push import evaluation_push_deliver
+
+    delivery = evaluation_push_deliver(push_id=push_id)
+    if delivery.retry_in is None:
+        return delivery.status
+    if self.request.is_eager:
+        # In-process (no REDIS_URL: development, the tests) there is no worker to wait for; Celery's apply() runs a
+        # returned retry at once (raising it would propagate as an error with eager propagation on).
+        return self.retry(countdown=delivery.retry_in, throw=False)
+    raise self.retry(countdown=delivery.retry_in)
+
+
+@shared_task
+def evaluation_push_sweep() -> list[int]:
+    """Every minute: evaluation messages whose send or retry was lost, or whose worker died, go again."""
+    from .services.evaluation_push import evaluation_push_sweep as sweep
+
+    return sweep()

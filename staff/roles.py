@@ -158,6 +158,10 @@ _SUPERVISION = {
 # The hall display board (/board/<code>/): supervisors and admins keep its rolling notices in the Django admin.
 _NOTICES = [f"guide.{verb}_notice" for verb in ("add", "change", "delete", "view")]
 _DISPLAY = {Role.SUPERVISOR: _NOTICES, Role.ADMIN: _NOTICES}
+# The national 好差评 push: the supervision section and admins see what was sent, waits or failed, and send again.
+_EVALUATION_PUSH = ["requests.view_evaluationpush", "requests.retry_evaluation_push"]
+_SUPERVISION[Role.SUPERVISOR] += _EVALUATION_PUSH
+_SUPERVISION[Role.ADMIN] += _EVALUATION_PUSH
 for _extra in (_TRAINING, _SUPERVISION, _DISPLAY):
     for _role, _perms in _extra.items():
         ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]

@@ -3,7 +3,7 @@ inspections, circulated notices and difficult points."""
 
 from django.urls import path
 
-from . import views, views_access, views_inspections, views_people
+from . import views, views_access, views_evaluation_push, views_inspections, views_people
 
 app_name = "supervision"
 
@@ -38,5 +38,11 @@ urlpatterns = [
     ),
     path(
         "difficult-points/<int:pk>/resolve/", views_inspections.difficult_point_resolve, name="difficult-point-resolve"
+    ),
+    path("evaluation-push/", views_evaluation_push.evaluation_push_list, name="evaluation-push"),
+    path(
+        "evaluation-push/<int:pk>/retry/",
+        views_evaluation_push.evaluation_push_retry_view,
+        name="evaluation-push-retry",
     ),
 ]

@@ -31,7 +31,7 @@ from django.test import override_settings
 from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
-from requests.models import DeliveryMethod, DocumentKind, Kind, LedgerExport, MaterialStatus
+from requests.models import DeliveryMethod, DocumentKind, EvaluationPush, Kind, LedgerExport, MaterialStatus
 from requests.services.documents import document_issue, track_token
 from requests.services.public import COMPLAINT, REQUEST, status_token
 from rosters import services as roster_svc
@@ -471,6 +471,11 @@ def _supervision(w: World, p: dict, district):
             actor=sup, centre_id=district.pk, title="跨部门材料互认难", description="重复提交材料"
         )
     o["staff"] = p["helper"].staff_member
+    # The XH rating's message to the national platform, refused there: the supervision section may send it again.
+    o["evaluation_push"] = EvaluationPush.objects.get(evaluation=o["evaluation"], event="rated")
+    EvaluationPush.objects.filter(pk=o["evaluation_push"].pk).update(
+        status="failed", attempts=1, response_status=422, last_error="HTTP 422: 事项编码不存在"
+    )
     w.xh_marks += [o["integrity"].description, o["session"].title, o["held_session"].title]
     w.xh_marks += [o["inspection"].findings, o["notice"].title, o["difficult_point"].title]
 
@@ -830,6 +835,10 @@ def _targets() -> dict[str, Target]:
         ),
         "api:difficult-point-resolve": _api(
             "difficult-point-resolve", "difficult_point", method="post", watch="difficult_point"
+        ),
+        "supervision:evaluation-push": _page("supervision:evaluation-push"),
+        "supervision:evaluation-push-retry": _post(
+            "supervision:evaluation-push-retry", "evaluation_push", watch="evaluation_push"
         ),
         # Citizens
         "track:home": _page("track:home", public=True),

@@ -268,6 +268,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "supervision:difficult-point":           row(302, 403, 403, 200, 403, 403, 404),
     "supervision:difficult-point-meeting":   row(302, 403, 403, 400, 403, 403, 404),
     "supervision:difficult-point-resolve":   row(302, 403, 403, 400, 403, 403, 404),
+    "supervision:evaluation-push":           row(302, 403, 403, 200, 403, 200, 200),
+    "supervision:evaluation-push-retry":     row(302, 403, 403, 302, 403, 302, 404),
     # --- Citizens: no login; a signed token in the link shows that request to whoever holds it
     "track:home":                            row(200, 200, 200, 200, 200, 200, 200),
     "track:home[post]":                      row(400, 400, 400, 400, 400, 400, 400),

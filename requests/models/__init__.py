@@ -32,6 +32,7 @@ from .consultation import (
     ConsultationVerb,
 )
 from .documents import DocumentKind, ExportStatus, IssuedDocument, LedgerExport
+from .evaluation_push import EvaluationPush, PushEvent
 from .handling import (
     Assignment,
     DepartmentTask,
@@ -104,6 +105,8 @@ __all__ = [
     "DepartmentTask",
     "EscalationLevel",
     "Evaluation",
+    "EvaluationPush",
+    "PushEvent",
     "FollowUpOutcome",
     "FollowUpStatus",
     "FollowUpTask",

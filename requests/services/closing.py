@@ -28,6 +28,7 @@ from ..models import (
     EvaluationAppeal,
     IssuedDocument,
     Kind,
+    PushEvent,
     Rating,
     ServiceRequest,
     Status,
@@ -36,6 +37,7 @@ from ..models import (
 )
 from .base import ensure_may_act, ensure_not_archived, lock_for, lock_request, move, record_event, require, with_note
 from .delivery_follow_up import follow_up_task_open
+from .evaluation_push import evaluation_push_queue
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -339,6 +341,7 @@ def request_evaluate(
         **indicators,
     )
     record_event(req, actor=actor, verb="evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip())
+    evaluation_push_queue(evaluation, event=PushEvent.RATED)
     if poor:
         record_event(
             req,
@@ -400,6 +403,7 @@ def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
         raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
     note = _step_done(evaluation, RECTIFICATION, note=note, missing=_("Say what was put right."), actor=actor)
     record_event(req, actor=actor, verb="rectified", public=True, note=note)
+    evaluation_push_queue(evaluation, event=PushEvent.RECTIFIED)
     return evaluation
 
 
@@ -436,6 +440,7 @@ def evaluation_rate_again(*, request_id: int, rating: int, comment: str = "") ->
     record_event(
         req, actor=CITIZEN, verb="re_evaluated", public=True, note=f"{Rating(rating).label} {comment}".strip()
     )
+    evaluation_push_queue(evaluation, event=PushEvent.RATED_AGAIN)
     return evaluation
 
 
@@ -469,6 +474,7 @@ def evaluation_appeal_decide(*, actor, request_id: int, invalid: bool, reasons: 
     if invalid:
         evaluation.is_invalid = True
         evaluation.save(update_fields=["is_invalid"])
+        evaluation_push_queue(evaluation, event=PushEvent.INVALIDATED)
     record_event(
         req,
         actor=actor,

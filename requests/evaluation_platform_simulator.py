@@ -1,0 +1,195 @@
+"""A stand-in for the national 好差评 platform: a real HTTP server on loopback (stdlib ``http.server``).
+
+``manage.py evaluation_platform_simulator`` runs it for development; the tests start it on a free loopback port in
+a thread and point ``EVALUATION_PLATFORM_URL`` at it. It behaves as the platform does toward us:
+
+- it checks each message's signature (``hallservice.core.signed_http.verify``): a wrong one is a 401 with the reason;
+- it de-duplicates on the message id: a message received again is answered 200 ``"duplicate": true`` and counted
+  once (``stats()["accepted"]``), however often it arrives (``stats()["deliveries"]``);
+- on command it refuses, fails or hangs. The commands are a script of answers for the next messages, one each,
+  given with ``POST /_control/script`` ``{"responses": ["reject:事项编码不存在", "error:503", "timeout", "lost"]}``
+  (or ``PlatformSimulator.script``); when the script is empty it accepts:
+
+  ``accept``              200, the message is filed
+  ``reject[:reason]``     422 with the reason (a 4xx: the message itself is wrong)
+  ``error[:status]``      a 5xx (503 by default), nothing filed
+  ``timeout[:seconds]``   no answer for that long (30 s by default), nothing filed, then the connection is closed
+  ``lost``                the message is filed, then the connection is closed without an answer (a lost answer)
+
+``GET /_control/stats`` answers the counts, ``GET /_control/messages`` the filed messages (for a developer's eyes;
+the simulator runs on loopback only), ``POST /_control/reset`` forgets everything.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter, deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from hallservice.core.signed_http import HEADERS, verify
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+
+class PlatformState:
+    """What the simulated platform has received and the answers it was told to give (shared by its threads)."""
+
+    def __init__(self, *, key: str, app_id: str = "") -> None:
+        self.key, self.app_id = key, app_id
+        self.lock = threading.Lock()
+        self.release = threading.Event()  # set on shutdown: a hanging answer stops waiting
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.responses: deque[str] = deque()
+            self.messages: dict[str, dict] = {}
+            self.deliveries: Counter[str] = Counter()
+            self.received = 0
+            self.refused = 0
+            self.bad_signatures = 0
+
+    def stats(self) -> dict:
+        with self.lock:
+            return {
+                "received": self.received,
+                "accepted": len(self.messages),
+                "deliveries": dict(self.deliveries),
+                "refused": self.refused,
+                "bad_signatures": self.bad_signatures,
+                "script": list(self.responses),
+            }
+
+    def next_response(self) -> str:
+        with self.lock:
+            self.received += 1
+            return self.responses.popleft() if self.responses else "accept"
+
+    def file(self, message_id: str, body: dict) -> bool:
+        """File a message; False when it was already filed (a duplicate)."""
+        with self.lock:
+            self.deliveries[message_id] += 1
+            if message_id in self.messages:
+                return False
+            self.messages[message_id] = body
+            return True
+
+
+class PlatformHandler(BaseHTTPRequestHandler):
+    server_version = "EvaluationPlatformSimulator/1"
+    protocol_version = "HTTP/1.1"
+
+    @property
+    def state(self) -> PlatformState:
+        return self.server.state
+
+    def log_message(self, format, *args):  # noqa: A002 — the stdlib's name
+        if self.server.verbose:  # the request line only; bodies are never printed
+            super().log_message(format, *args)
+
+    def _answer(self, status: int, data: dict) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _hang_up(self) -> None:
+        self.close_connection = True
+
+    def do_GET(self):  # noqa: N802 — the stdlib's name
+        if self.path == "/_control/stats":
+            return self._answer(200, self.state.stats())
+        if self.path == "/_control/messages":
+            with self.state.lock:
+                return self._answer(200, {"messages": self.state.messages})
+        return self._answer(404, {"code": "404", "message": "not found"})
+
+    def do_POST(self):  # noqa: N802 — the stdlib's name
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/_control/"):
+            return self._control(body)
+        problem = verify(key=self.state.key, headers=self.headers, body=body)
+        if not problem and self.state.app_id and self.headers.get(HEADERS["app_id"]) != self.state.app_id:
+            problem = "unknown app id"
+        if problem:
+            with self.state.lock:
+                self.state.bad_signatures += 1
+            return self._answer(401, {"code": "401", "message": problem})
+        try:
+            message = json.loads(body)
+        except ValueError:
+            return self._answer(400, {"code": "400", "message": "the body is not JSON"})
+        message_id = self.headers[HEADERS["message_id"]]
+        command, _sep, argument = self.state.next_response().partition(":")
+        if command == "reject":
+            with self.state.lock:
+                self.state.refused += 1
+            return self._answer(422, {"code": "422", "message": argument or "rejected by the simulator"})
+        if command == "error":
+            return self._answer(int(argument or 503), {"code": "500", "message": "the platform is unavailable"})
+        if command == "timeout":
+            self.state.release.wait(float(argument or DEFAULT_TIMEOUT_SECONDS))
+            return self._hang_up()
+        first = self.state.file(message_id, message)
+        if command == "lost":
+            return self._hang_up()
+        return self._answer(
+            200, {"code": "0", "message": "accepted" if first else "duplicate", "duplicate": not first}
+        )
+
+    def _control(self, body: bytes) -> None:
+        if self.path == "/_control/reset":
+            self.state.reset()
+            return self._answer(200, self.state.stats())
+        if self.path == "/_control/script":
+            try:
+                responses = json.loads(body or b"{}").get("responses", [])
+            except (ValueError, AttributeError):
+                return self._answer(400, {"code": "400", "message": 'send {"responses": [...]}'})
+            with self.state.lock:
+                self.state.responses.extend(str(r) for r in responses)
+            return self._answer(200, self.state.stats())
+        return self._answer(404, {"code": "404", "message": "not found"})
+
+
+class PlatformSimulator:
+    """The simulated platform on a loopback port (0: any free one), served from a daemon thread."""
+
+    def __init__(
+        self, *, key: str, app_id: str = "", host: str = "127.0.0.1", port: int = 0, verbose: bool = False
+    ) -> None:
+        if host not in LOOPBACK:
+            raise ValueError("The simulator listens on loopback only.")
+        self.state = PlatformState(key=key, app_id=app_id)
+        self.server = ThreadingHTTPServer((host, port), PlatformHandler)
+        self.server.daemon_threads = True
+        self.server.state, self.server.verbose = self.state, verbose
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/evaluations"
+
+    def start(self) -> PlatformSimulator:
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="evaluation-platform", daemon=True
+        )
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.state.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def script(self, *responses: str) -> None:
+        with self.state.lock:
+            self.state.responses.extend(responses)
+
+    def stats(self) -> dict:
+        return self.state.stats()
