@@ -49,7 +49,7 @@ class _SupervisionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewse
 
 class InspectionOutput(serializers.ModelSerializer):
     centre_name = serializers.CharField(source="centre.name", read_only=True)
-    staff_name = serializers.CharField(source="staff.name", read_only=True, default=None)
+    staff_name = serializers.CharField(source="staff.name", read_only=True, allow_null=True, default=None)
     notices = serializers.SerializerMethodField()
 
     class Meta:

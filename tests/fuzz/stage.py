@@ -45,7 +45,15 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     ),
     "summarised": (
         2,
-        [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {}), ("evaluate", {}), ("write_summary", {})],
+        [
+            ("accept", {}),
+            ("start", {}),
+            ("complete", {}),
+            PRINTED,
+            ("deliver", {}),
+            ("evaluate", {}),
+            ("write_summary", {}),
+        ],
     ),
 }
 
@@ -76,11 +84,12 @@ def stage(readers: dict, world: World) -> dict[str, list[int]]:
     )
     if desk is not None:
         _stage_requests(desk, department, world)
-        for _ in range(3):
+        for _ in range(6):  # answered, handed over, turned into requests: one each at least
             _post(desk, "/api/v1/consultations/", EXAMPLES[("POST", "/api/v1/consultations/")](world, None))
     if supervisor is not None:
         _stage_rosters(leader or supervisor, supervisor, world)
         _stage_training(supervisor, world)
+        _stage_supervision(supervisor, world)
     fresh: dict[str, list[int]] = {}
     if supervisor is not None:
         fresh["training/questions"] = _stage_questions(supervisor, world)
@@ -94,6 +103,19 @@ def stage(readers: dict, world: World) -> dict[str, list[int]]:
                     _post(reader, f"/api/v1/training/tests/{test['id']}/start/", {})
                     break
     return fresh
+
+
+def _stage_supervision(supervisor, world: World) -> None:
+    """Inspections with findings to rectify, a notice citing one, difficult points to meet about and resolve."""
+    inspections = [
+        _post(
+            supervisor, f"/api/v1/supervision/{name}/", EXAMPLES[("POST", f"/api/v1/supervision/{name}/")](world, None)
+        )
+        for name in ("inspections", "inspections", "difficult-points", "difficult-points")
+    ][:2]
+    notice = EXAMPLES[("POST", "/api/v1/supervision/notices/")](world, None)
+    cited = [inspection["id"] for inspection in inspections if inspection]
+    _post(supervisor, "/api/v1/supervision/notices/", {**notice, "inspections": cited[:1]})
 
 
 def _stage_questions(supervisor, world: World) -> list[int]:

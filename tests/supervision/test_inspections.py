@@ -469,6 +469,23 @@ def test_the_api_records_and_reads_inspections_notices_and_points(world):
     assert bad.status_code == 400 and "inspected_on" in bad.json()
 
 
+def test_an_inspection_of_a_centre_without_a_person_matches_its_documented_schema(world):
+    """Found by the API fuzzing: an inspection naming no staff member answered ``staff_name: null`` where the schema
+    promised a string (schemathesis' response_schema_conformance)."""
+    from tests.openapi_check import assert_matches_schema
+
+    api = api_as(world["supervisor"])
+    created = api.post(
+        "/api/v1/supervision/inspections/",
+        {"centre": world["district"].pk, "inspected_on": "2026-12-01"},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["staff_name"] is None
+    assert_matches_schema(created, "POST", "/api/v1/supervision/inspections/")
+    listed = api.get("/api/v1/supervision/inspections/")
+    assert_matches_schema(listed, "GET", "/api/v1/supervision/inspections/")
+
+
 def test_the_api_lets_bureau_leaders_read_and_refuses_their_writes_and_other_roles(world):
     inspection = _inspection(world)
     leader = api_as(world["leader"])
