@@ -148,7 +148,7 @@ class PatrolForm(forms.Form):
         label=_("Findings"), required=False, max_length=text_limits.TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
     follow_up = forms.CharField(
-        label=_("Follow-up"),
+        label=_("Follow-up measures"),
         required=False,
         max_length=text_limits.SUMMARY,
         widget=forms.Textarea(attrs={"rows": 3}),

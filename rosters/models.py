@@ -453,7 +453,7 @@ class PatrolRecord(models.Model):
     week_start = models.DateField(_("week from"), editable=False)
     checked = models.TextField(_("what was checked"), max_length=text_limits.SUMMARY)
     findings = models.TextField(_("findings"), max_length=text_limits.TEXT, blank=True)
-    follow_up = models.TextField(_("follow-up"), max_length=text_limits.SUMMARY, blank=True)
+    follow_up = models.TextField(_("follow-up measures"), max_length=text_limits.SUMMARY, blank=True)
     recorded_by = fields.user()
     recorded_at = fields.created_at(_("recorded at"))
 

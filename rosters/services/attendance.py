@@ -118,13 +118,10 @@ def checkin_record(
             source=source,
             recorded_by=user_of(actor),
         )
-    record_event(
-        centre_id=staff.centre_id,
-        actor=actor,
-        verb="checked_in",
-        note=f"{staff.name} {CheckInStatus(status).label} {timezone.localtime(now):%H:%M:%S}"
-        + (f" {_('without the party badge')}" if party_badge is False else ""),
-    )
+    note = f"{staff.name} {CheckInStatus(status).label} {timezone.localtime(now):%H:%M:%S}"
+    if party_badge is False:
+        note += " " + _("without the party badge")
+    record_event(centre_id=staff.centre_id, actor=actor, verb="checked_in", note=note)
     return check_in
 
 
