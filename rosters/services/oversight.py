@@ -110,8 +110,21 @@ def _ensure_open(record: DutyRecord) -> None:
         raise TransitionNotAllowed(_("The duty record has been reviewed: it can no longer be changed."))
 
 
+def _clean_content(content: str) -> str:
+    content = (content or "").strip()
+    require(content, _("Write the record of the duty."), field="content")
+    check_lengths(DutyRecord, content=content)
+    return content
+
+
 def _save_revision(record: DutyRecord, actor) -> None:
     DutyRecordRevision.objects.create(record=record, content=record.content, saved_by=user_of(actor))
+
+
+def _recorded(record: DutyRecord, duty_day: DutyDay, *, actor, verb: str) -> DutyRecord:
+    """The record's event: the day only, never the text (which may name applicants)."""
+    record_event(centre_id=duty_day.centre_id, actor=actor, verb=verb, note=f"{duty_day.day}", duty_record=record)
+    return record
 
 
 @transaction.atomic
@@ -119,21 +132,12 @@ def duty_record_write(*, actor, duty_day_id: int, content: str) -> DutyRecord:
     """A helper on duty writes the day's record: one per centre and duty day (the duty day is unique per centre)."""
     duty_day = _lock_duty_day(duty_day_id)
     ensure_on_duty_writer(actor, duty_day)
-    content = (content or "").strip()
-    require(content, _("Write the record of the duty."), field="content")
-    check_lengths(DutyRecord, content=content)
+    content = _clean_content(content)
     if DutyRecord.objects.filter(duty_day=duty_day).exists():
         raise TransitionNotAllowed(_("The duty record of this day has been written already: edit it instead."))
     record = DutyRecord.objects.create(duty_day=duty_day, content=content, written_by=user_of(actor))
     _save_revision(record, actor)
-    record_event(
-        centre_id=duty_day.centre_id,
-        actor=actor,
-        verb="duty_record_written",
-        note=f"{duty_day.day}",
-        duty_record=record,
-    )
-    return record
+    return _recorded(record, duty_day, actor=actor, verb="duty_record_written")
 
 
 @transaction.atomic
@@ -142,9 +146,7 @@ def duty_record_edit(*, actor, record_id: int, content: str) -> DutyRecord:
     record, duty_day = _lock_record(record_id)
     ensure_on_duty_writer(actor, duty_day)
     _ensure_open(record)
-    content = (content or "").strip()
-    require(content, _("Write the record of the duty."), field="content")
-    check_lengths(DutyRecord, content=content)
+    content = _clean_content(content)
     if content == record.content:
         return record
     record.content = content
@@ -152,14 +154,7 @@ def duty_record_edit(*, actor, record_id: int, content: str) -> DutyRecord:
     record.edited_at = timezone.now()
     record.save(update_fields=["content", "edited_by", "edited_at"])
     _save_revision(record, actor)
-    record_event(
-        centre_id=duty_day.centre_id,
-        actor=actor,
-        verb="duty_record_edited",
-        note=f"{duty_day.day}",
-        duty_record=record,
-    )
-    return record
+    return _recorded(record, duty_day, actor=actor, verb="duty_record_edited")
 
 
 @transaction.atomic
@@ -178,11 +173,4 @@ def duty_record_review(*, actor, record_id: int, comment: str = "") -> DutyRecor
     record.reviewed_at = timezone.now()
     record.review_comment = comment
     record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    record_event(
-        centre_id=duty_day.centre_id,
-        actor=actor,
-        verb="duty_record_reviewed",
-        note=f"{duty_day.day}",
-        duty_record=record,
-    )
-    return record
+    return _recorded(record, duty_day, actor=actor, verb="duty_record_reviewed")

@@ -4,6 +4,7 @@ members at check-in, and the duty record written by the helpers on duty and revi
 from datetime import date, datetime
 
 import pytest
+from django.utils.translation import gettext
 
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from rosters.models import (
@@ -137,7 +138,7 @@ def test_a_party_member_without_the_party_badge_is_recorded_and_shown(roster_hal
     assert check_in.party_badge_worn is False
     assert party_badge_missing(day_roster(h["centre"], date(2026, 12, 1))) == [check_in]
     assert attendance_report(h["centre"].pk, MONTH)[0].no_party_badge == 1
-    assert "party badge" in RosterEvent.objects.get(verb=RosterVerb.CHECKED_IN).note
+    assert RosterEvent.objects.get(verb=RosterVerb.CHECKED_IN).note.endswith(gettext("without the party badge"))
 
 
 def test_a_party_member_who_says_nothing_is_recorded_without_the_party_badge(roster_hall, published):

@@ -29,7 +29,7 @@ def test_the_bureau_leader_records_a_patrol_on_the_page(client, roster_hall, bur
     client.force_login(bureau_user)
     with at(2026, 12, 9, 16):
         form = client.get(reverse("rosters:patrols"))
-        assert form.status_code == 200 and "Record the patrol" in form.content.decode()
+        assert form.status_code == 200 and "patrol-form" in form.content.decode()
         response = client.post(
             reverse("rosters:patrols"),
             {
@@ -50,7 +50,7 @@ def test_the_supervisor_reads_patrols_and_sees_the_missing_week_at_home(client, 
         patrols = client.get(reverse("rosters:patrols"))
         home = client.get(reverse("home"))
         dashboard = client.get(reverse("rosters:dashboard"))
-    assert patrols.status_code == 200 and "Record the patrol" not in patrols.content.decode()
+    assert patrols.status_code == 200 and "patrol-form" not in patrols.content.decode()
     for response in (patrols, home, dashboard):
         assert f'data-gap="{roster_hall["centre"].pk}-2026-12-07"' in response.content.decode()
     # The supervision section reads patrols but does not record them.
@@ -97,7 +97,7 @@ def test_a_helper_writes_and_edits_the_record_and_the_leader_signs_it_off(client
     url = reverse("rosters:duty-record", args=[duty.pk])
     client.force_login(h["helper_user"])
     with at(2026, 12, 1, 17):
-        assert "Write the record" in client.get(url).content.decode()
+        assert "duty-record-form" in client.get(url).content.decode()
         assert client.post(url, {"content": "初稿"}).status_code == 302
         assert client.post(url, {"content": "修改稿"}).status_code == 302
     record = DutyRecord.objects.get()
@@ -105,14 +105,14 @@ def test_a_helper_writes_and_edits_the_record_and_the_leader_signs_it_off(client
     client.force_login(h["leader_user"])
     with at(2026, 12, 1, 18):
         page = client.get(url).content.decode()
-        assert "Sign off the record" in page and "Save the record" not in page
+        assert "duty-record-review" in page and "duty-record-form" not in page
         signed = client.post(reverse("rosters:duty-record-review", args=[duty.pk]), {"comment": "已阅"})
     assert signed.status_code == 302
     client.force_login(h["helper_user"])
     with at(2026, 12, 2, 9):
         page = client.get(url).content.decode()
         late_edit = client.post(url, {"content": "改"})
-    assert "Save the record" not in page and "已阅" in page
+    assert "duty-record-form" not in page and "已阅" in page
     assert late_edit.status_code == 409
     record.refresh_from_db()
     assert record.status == DutyRecordStatus.REVIEWED and record.content == "修改稿"
@@ -124,7 +124,7 @@ def test_someone_off_duty_may_not_write_the_record_on_the_page(client, roster_ha
     with at(2026, 12, 1, 17):
         page = client.get(url)
         refused = client.post(url, {"content": "我不在班"})
-    assert page.status_code == 200 and "Write the record" not in page.content.decode()
+    assert page.status_code == 200 and "duty-record-form" not in page.content.decode()
     assert refused.status_code == 403 and not DutyRecord.objects.exists()
 
 
@@ -134,7 +134,7 @@ def test_the_duty_record_list_shows_each_days_state(client, roster_hall, duty):
     client.force_login(roster_hall["supervisor"])
     with at(2026, 12, 2, 9):
         body = client.get(reverse("rosters:duty-records"), {"month": "2026-12"}).content.decode()
-    assert f'data-duty-day="{duty.pk}"' in body and "awaiting review" in body
+    assert f'data-duty-day="{duty.pk}"' in body and "record-written" in body
 
 
 # --- API --------------------------------------------------------------------------------------------------
