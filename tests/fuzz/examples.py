@@ -226,7 +226,6 @@ OBJECT_BOUND = {
 }
 
 
-# (method, path) → builder(world, object id) → body. Operations without input are absent: they need none.
 def _duty_record(w: World, _pk):
     """Today's (or the latest past) published duty day without a record: the demo front desk is on its roster."""
     from rosters.models import DutyDay
@@ -239,6 +238,7 @@ def _duty_record(w: World, _pk):
     return {"duty_day": day.pk, "content": "受理帮办事项 3 件，均已陪同到窗口递交。"} if day else None
 
 
+# (method, path) → builder(world, object id) → body. Operations without input are absent: they need none.
 EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/consultations/"): lambda w, _pk: {
         "channel": "desk",
