@@ -462,6 +462,8 @@ def check_in_view(request):
         "today": today,
         "is_working_day": WorkingCalendar().is_working_day(today),
         "duties": selectors.staff_post(member.centre, today, member.pk),
+        # The helpers on duty keep the day's duty record (seed 000 二.4): a way there from their check-in.
+        "duty_day": DutyDay.objects.published().filter(centre=member.centre, day=today).first(),
         "check_in": check_in,
         "deadline": svc.checkin_deadline(member.centre, today),
         "form": form,

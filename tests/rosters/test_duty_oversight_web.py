@@ -204,3 +204,10 @@ def test_other_centres_duty_records_are_hidden(roster_hall, duty):
         duty_record_review(actor=roster_hall["leader_user"], record_id=record.pk)
     api = api_as(roster_hall["town_supervisor"])
     assert api.get(f"{BASE}/duty-records/{record.pk}/").status_code == 404
+
+
+def test_a_helper_on_duty_reaches_the_days_record_from_the_check_in_page(client, roster_hall, duty):
+    client.force_login(roster_hall["helper_user"])
+    with at(2026, 12, 1, 8, 30):
+        page = client.get(reverse("rosters:check-in")).content.decode()
+    assert reverse("rosters:duty-record", args=[duty.pk]) in page
