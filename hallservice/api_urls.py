@@ -14,6 +14,7 @@ from rosters.api import (
     SubstitutionViewSet,
     UnavailabilityViewSet,
 )
+from rosters.api_oversight import DutyRecordViewSet, PatrolViewSet
 from supervision.api import DifficultPointViewSet, InspectionViewSet, NoticeViewSet
 from training.api import (
     MonthlyTestViewSet,
@@ -36,6 +37,8 @@ router.register("rosters/duty-days", DutyDayViewSet, basename="duty-day")
 router.register("rosters/substitutions", SubstitutionViewSet, basename="substitution")
 router.register("rosters/check-ins", CheckInViewSet, basename="check-in")
 router.register("rosters/unavailability", UnavailabilityViewSet, basename="unavailability")
+router.register("rosters/patrols", PatrolViewSet, basename="patrol")
+router.register("rosters/duty-records", DutyRecordViewSet, basename="duty-record")
 router.register("training/sessions", TrainingSessionViewSet, basename="training-session")
 router.register("training/attendance", TrainingAttendanceViewSet, basename="training-attendance")
 router.register("training/questions", QuestionViewSet, basename="training-question")

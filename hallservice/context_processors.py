@@ -20,6 +20,8 @@ NAV_ITEMS = [
     (_("Duty dashboard"), "rosters:dashboard", {Role.DUTY_LEADER, Role.SUPERVISOR}),
     (_("Rosters"), "rosters:plans", None),
     (_("My check-in"), "rosters:check-in", None),
+    (_("Duty records"), "rosters:duty-records", {Role.FRONT_DESK, Role.DUTY_LEADER, Role.SUPERVISOR}),
+    (_("Patrols"), "rosters:patrols", {Role.BUREAU_LEADER, Role.SUPERVISOR}),
     (_("Service catalogue"), "requests:matter-list", None),
     (_("Training"), "training:home", None),
     (_("Complaints"), "complaints:list", {Role.SUPERVISOR, Role.DUTY_LEADER}),

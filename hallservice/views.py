@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from requests.department_clock import part_rows
 from requests.selectors import my_work_counts, open_department_tasks, overdue_department_tasks, pending_extensions
+from rosters.selectors import patrol_gaps
 from staff.roles import Role, user_roles
 from staff.selectors import departments_short_of_specialists, staffing_shortfalls, visible_centres
 
@@ -39,6 +40,9 @@ def home(request):
         context["sign_centre"] = member.centre.code if member else ""
         context["public_display"] = True
         context["staffing_shortfalls"] = staffing_shortfalls(visible_centres(user))
+    if user.has_perm("rosters.view_patrolrecord"):
+        # Seed 000 五.1: a week of duty without the bureau leader's patrol is for the supervision section to see.
+        context["patrol_gaps"] = patrol_gaps(visible_centres(user), context["today"])
     if user.has_perm("requests.handle_request"):
         context["my_work"] = my_work_counts(user=user, today=context["today"])
     if user.has_perm("requests.approve_extension"):

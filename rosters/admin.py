@@ -1,5 +1,6 @@
 """Admin for the rosters app: bureau leaders are reference data; everything else is read-only here, because
-plans, substitutions and check-ins change only through the services (with their checks and events)."""
+plans, substitutions, check-ins, patrols and duty records change only through the services (with their checks and
+events)."""
 
 from django.contrib import admin
 
@@ -10,7 +11,10 @@ from .models import (
     BureauLeader,
     CheckIn,
     DutyDay,
+    DutyRecord,
+    DutyRecordRevision,
     DutySummary,
+    PatrolRecord,
     RosterEvent,
     RotationAssignment,
     RotationPlan,
@@ -63,8 +67,8 @@ class SubstitutionAdmin(ReadOnlyAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(ReadOnlyAdmin):
-    list_display = ["day", "staff", "status", "checked_in_at", "badge_worn", "source"]
-    list_filter = ["status", "source", "centre"]
+    list_display = ["day", "staff", "status", "checked_in_at", "badge_worn", "party_badge_worn", "source"]
+    list_filter = ["status", "source", "party_badge_worn", "centre"]
     list_select_related = ["staff"]
     date_hierarchy = "day"
 
@@ -81,6 +85,34 @@ class UnavailabilityAdmin(ReadOnlyAdmin):
 class DutySummaryAdmin(ReadOnlyAdmin):
     list_display = ["duty_day", "filed_at", "consultations", "assists", "agencies", "late", "absent"]
     list_select_related = ["duty_day", "duty_day__leader"]
+
+
+@admin.register(PatrolRecord)
+class PatrolRecordAdmin(ReadOnlyAdmin):
+    """The bureau leader's weekly patrols (seed 000 五.1); recorded on the patrols page and the API."""
+
+    list_display = ["patrolled_at", "centre", "leader", "week_start", "recorded_at"]
+    list_filter = ["centre"]
+    list_select_related = ["centre", "leader"]
+    search_fields = ["leader__name", "checked", "findings"]
+    date_hierarchy = "patrolled_at"
+
+
+class DutyRecordRevisionInline(ReadOnlyInline):
+    model = DutyRecordRevision
+    fields = ["saved_at", "saved_by", "content"]
+    readonly_fields = fields
+
+
+@admin.register(DutyRecord)
+class DutyRecordAdmin(ReadOnlyAdmin):
+    """Duty records (值班记录) with every saved version; written and reviewed on the duty record page and the API."""
+
+    list_display = ["duty_day", "status", "written_by", "written_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status", "duty_day__centre"]
+    list_select_related = ["duty_day", "duty_day__leader", "written_by", "reviewed_by"]
+    date_hierarchy = "duty_day__day"
+    inlines = [DutyRecordRevisionInline]
 
 
 @admin.register(RosterEvent)

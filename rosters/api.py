@@ -384,12 +384,30 @@ class CheckInOutput(serializers.ModelSerializer):
 
     class Meta:
         model = CheckIn
-        fields = ["id", "staff", "staff_name", "centre", "day", "status", "checked_in_at", "badge_worn", "source"]
+        fields = [
+            "id",
+            "staff",
+            "staff_name",
+            "centre",
+            "day",
+            "status",
+            "checked_in_at",
+            "badge_worn",
+            "party_badge_worn",
+            "source",
+        ]
 
 
 class CheckInInput(serializers.Serializer):
     staff = serializers.IntegerField(required=False, allow_null=True, help_text="Someone else (duty leaders only)")
     badge_worn = serializers.BooleanField(default=False)
+    party_badge_worn = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Party members only (seed 000 二.5): false or absent records an arrival without the party badge; "
+        "ignored for anyone else, whose check-in keeps null",
+    )
 
 
 class CheckInFilter(django_filters.FilterSet):
@@ -416,7 +434,12 @@ class CheckInViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Re
     @extend_schema(request=CheckInInput, responses={201: CheckInOutput})
     def create(self, request):
         data = validated(CheckInInput, request.data)
-        check_in = svc.checkin_record(actor=request.user, staff_id=data.get("staff"), badge_worn=data["badge_worn"])
+        check_in = svc.checkin_record(
+            actor=request.user,
+            staff_id=data.get("staff"),
+            badge_worn=data["badge_worn"],
+            party_badge_worn=data["party_badge_worn"],
+        )
         return Response(CheckInOutput(check_in).data, status=status.HTTP_201_CREATED)
 
 

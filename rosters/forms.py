@@ -80,11 +80,14 @@ class TurnForm(forms.Form):
 
 class CheckInForm(forms.Form):
     badge_worn = forms.BooleanField(label=_("I am wearing my badge"), required=False)
+    # Shown to party members only (seed 000 二.5); the service keeps nothing of it for anyone else.
+    party_badge_worn = forms.BooleanField(label=_("I am wearing the party badge"), required=False)
 
 
 class RecordCheckInForm(forms.Form):
     staff = forms.IntegerField(widget=forms.HiddenInput)
     badge_worn = forms.BooleanField(label=_("Badge worn"), required=False)
+    party_badge_worn = forms.BooleanField(label=_("Party badge worn"), required=False)
 
 
 class SubstitutionForm(forms.Form):
@@ -123,4 +126,54 @@ class DutySummaryForm(forms.Form):
         max_length=text_limits.TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Patrols, complex matters handled, incidents, joint meetings"),
+    )
+
+
+class PatrolForm(forms.Form):
+    """The bureau leader's patrol (seed 000 五.1): when, which centre, what was checked, findings, follow-up."""
+
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
+    patrolled_at = forms.DateTimeField(
+        label=_("Patrolled at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    checked = forms.CharField(
+        label=_("What was checked"),
+        max_length=text_limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Floors and desks visited, the duty leader's duty, check-ins, records"),
+    )
+    findings = forms.CharField(
+        label=_("Findings"), required=False, max_length=text_limits.TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    follow_up = forms.CharField(
+        label=_("Follow-up measures"),
+        required=False,
+        max_length=text_limits.SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is to be done, by whom, by when"),
+    )
+
+    def __init__(self, *args, centres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].choices = [(c.pk, c.name) for c in centres]
+
+
+class DutyRecordForm(forms.Form):
+    content = forms.CharField(
+        label=_("Duty record"),
+        max_length=text_limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Matters received for assist or agency during the duty, how they were handled, handovers"),
+    )
+
+
+class DutyRecordReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Review comment"),
+        required=False,
+        max_length=text_limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional; once reviewed the record can no longer be changed"),
     )

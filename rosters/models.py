@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, text_limits
@@ -19,6 +20,8 @@ from hallservice.core.centre_events import CentreEvent
 from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.working_copies import WorkingCopyQuerySet
+
+from .planning import week_start as monday_of
 
 # --- Unavailability -----------------------------------------------------------------------------------------
 
@@ -376,7 +379,12 @@ class CheckIn(models.Model):
     day = models.DateField(_("day"))
     status = models.CharField(_("status"), max_length=8, choices=CheckInStatus.choices)
     checked_in_at = fields.moment(_("arrived at"))
-    badge_worn = models.BooleanField(_("badge worn"), default=False)
+    # The help desk's own badge (佩戴专门标识, seed 000 二.4), asked of everyone on arrival.
+    badge_worn = models.BooleanField(_("badge worn"), default=False, help_text=_("The help-desk staff badge"))
+    # The party badge (党徽, seed 000 二.5): asked of party members only; empty for everyone else.
+    party_badge_worn = models.BooleanField(
+        _("party badge worn"), null=True, blank=True, help_text=_("Asked of party members only")
+    )
     source = models.CharField(_("recorded"), max_length=8, choices=CheckInSource.choices)
     recorded_by = fields.user(on_delete=models.SET_NULL, optional=True)
 
@@ -424,6 +432,127 @@ class DutySummary(models.Model):
         return f"{self.duty_day}"
 
 
+# --- Duty oversight: the bureau leader's weekly patrol, the duty record ---------------------------------
+
+
+class PatrolRecordQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
+    def in_week(self, monday) -> PatrolRecordQuerySet:
+        """Patrols whose hall-local date falls in the week Monday–Sunday starting ``monday``."""
+        return self.filter(week_start=monday)
+
+
+class PatrolRecord(models.Model):
+    """One patrol of a centre by the week's leading bureau leader (每周带班局领导, seed 000 五.1): when, what, findings."""
+
+    centre = fields.centre(related_name="patrol_records")
+    leader = fields.staff_member(_("bureau leader"), related_name="patrol_records")
+    patrolled_at = models.DateTimeField(_("patrolled at"))
+    # The Monday of the hall-local week of ``patrolled_at``, stored so the weekly check is one indexed lookup.
+    week_start = models.DateField(_("week from"), editable=False)
+    checked = models.TextField(_("what was checked"), max_length=text_limits.SUMMARY)
+    findings = models.TextField(_("findings"), max_length=text_limits.TEXT, blank=True)
+    follow_up = models.TextField(_("follow-up measures"), max_length=text_limits.SUMMARY, blank=True)
+    recorded_by = fields.user()
+    recorded_at = fields.created_at(_("recorded at"))
+
+    objects = PatrolRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-patrolled_at", "-pk"]
+        verbose_name = _("bureau leader's patrol")
+        verbose_name_plural = _("bureau leader's patrols")
+        permissions = [("record_patrol", _("Can record the bureau leader's weekly patrol"))]
+        indexes = [models.Index(fields=["centre", "week_start"], name="patrol_centre_week")]
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.patrolled_at:%Y-%m-%d} {self.leader}"
+
+    def set_patrolled_at(self, moment) -> None:
+        """Set the time of the patrol and the week it counts for (its hall-local date's Monday), always together."""
+        self.patrolled_at = moment
+        self.week_start = monday_of(timezone.localdate(moment))
+
+
+class DutyRecordStatus(models.TextChoices):
+    WRITTEN = "written", _("Written, awaiting review")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+# Written (and edited) by the helpers on duty; the duty leader's review signs it off for good.
+DUTY_RECORD_TRANSITIONS: dict[str, frozenset[str]] = {
+    DutyRecordStatus.WRITTEN: frozenset({DutyRecordStatus.REVIEWED}),
+    DutyRecordStatus.REVIEWED: frozenset(),
+}
+
+
+class DutyRecordQuerySet(CentreScopedQuerySet):
+    centre_path = "duty_day__centre"
+
+
+class DutyRecord(models.Model):
+    """The record of one duty day at a centre's help desk (值班记录), written by the helpers on duty (seed 000 二.4)
+    and signed off by the day's duty leader, after which it no longer changes."""
+
+    duty_day = models.OneToOneField(DutyDay, on_delete=models.CASCADE, related_name="record")
+    content = models.TextField(
+        _("record"),
+        max_length=text_limits.TEXT,
+        help_text=_("Matters received for assist or agency during the duty, how they were handled, handovers"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DutyRecordStatus.choices, default=DutyRecordStatus.WRITTEN
+    )
+    written_by = fields.user(_("written by"))
+    written_at = fields.created_at(_("written at"))
+    edited_by = fields.user(_("last edited by"), optional=True, on_delete=models.SET_NULL)
+    edited_at = fields.moment(_("last edited at"))
+    reviewed_by = fields.user(_("reviewed by"), optional=True, on_delete=models.SET_NULL)
+    reviewed_at = fields.moment(_("reviewed at"))
+    review_comment = models.CharField(_("review comment"), max_length=text_limits.NOTE, blank=True)
+
+    objects = DutyRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-duty_day__day"]
+        verbose_name = _("duty record")
+        verbose_name_plural = _("duty records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=DutyRecordStatus.WRITTEN, reviewed_at__isnull=True)
+                | Q(status=DutyRecordStatus.REVIEWED, reviewed_at__isnull=False),
+                name="duty_record_reviewed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty_day.day} {self.duty_day.centre}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rosters:duty-record", args=[self.duty_day_id])
+
+    def allowed_statuses(self) -> frozenset[str]:
+        return DUTY_RECORD_TRANSITIONS[self.status]
+
+
+class DutyRecordRevision(models.Model):
+    """One version of a duty record's text as it was saved (the first writing and every edit before review)."""
+
+    record = models.ForeignKey(DutyRecord, on_delete=models.CASCADE, related_name="revisions")
+    content = models.TextField(_("record"), max_length=text_limits.TEXT)
+    saved_by = fields.user(_("saved by"))
+    saved_at = fields.created_at(_("saved at"))
+
+    class Meta:
+        ordering = ["saved_at", "pk"]
+        verbose_name = _("duty record version")
+        verbose_name_plural = _("duty record versions")
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.saved_at:%Y-%m-%d %H:%M}"
+
+
 # --- Events ----------------------------------------------------------------------------------------------
 
 
@@ -449,6 +578,10 @@ class RosterVerb(models.TextChoices):
     CHECKED_IN = "checked_in", _("checked in")
     ABSENTEES_MARKED = "absentees_marked", _("absentees marked")
     DUTY_SUMMARY_FILED = "duty_summary_filed", _("duty summary filed")
+    PATROL_RECORDED = "patrol_recorded", _("bureau leader's patrol recorded")
+    DUTY_RECORD_WRITTEN = "duty_record_written", _("duty record written")
+    DUTY_RECORD_EDITED = "duty_record_edited", _("duty record edited")
+    DUTY_RECORD_REVIEWED = "duty_record_reviewed", _("duty record reviewed")
 
 
 class RosterEvent(CentreEvent):
@@ -461,6 +594,7 @@ class RosterEvent(CentreEvent):
     substitution = models.ForeignKey(
         Substitution, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
+    duty_record = models.ForeignKey(DutyRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
     class Meta(CentreEvent.Meta):
         verbose_name = _("roster event")

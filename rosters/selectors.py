@@ -25,7 +25,9 @@ from .models import (
     CheckInStatus,
     Duty,
     DutyDay,
+    DutyRecord,
     HelpAreaTurn,
+    PatrolRecord,
     PlanStatus,
     RotationAssignment,
     RotationCover,
@@ -651,6 +653,8 @@ class AttendanceRow:
     no_badge: int
     late_days: list[date]
     absent_days: list[date]
+    # Party members' arrivals without the party badge (seed 000 二.5); nobody else is asked.
+    no_party_badge: int = 0
 
 
 def attendance_report(centre_id: int, month: date) -> list[AttendanceRow]:
@@ -674,6 +678,8 @@ def attendance_report(centre_id: int, month: date) -> list[AttendanceRow]:
             row.absent_days.append(c.day)
         if c.status != CheckInStatus.ABSENT and not c.badge_worn:
             row.no_badge += 1
+        if c.party_badge_worn is False:
+            row.no_party_badge += 1
     return sorted(rows.values(), key=lambda r: (-r.absent, -r.late, r.staff.name))
 
 
@@ -690,3 +696,78 @@ def staff_choices(centre_id: int, kinds: Iterable[str] | None = None) -> QuerySe
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     return qs.order_by("kind", "name")
+
+
+# --- Duty oversight ------------------------------------------------------------------------------------------
+
+# How many ended weeks back the missing-patrol warning looks.
+PATROL_WEEKS_CHECKED = 4
+
+
+@dataclass(frozen=True)
+class PatrolGap:
+    """A week (Monday–Sunday) in which a centre was on duty and no bureau leader's patrol was recorded."""
+
+    centre: ServiceCentre
+    week_start: date
+    week_leader: StaffMember | None
+
+    @property
+    def week_end(self) -> date:
+        return self.week_start + timedelta(days=6)
+
+
+def patrol_gaps(centres: Iterable[ServiceCentre], today: date, weeks: int = PATROL_WEEKS_CHECKED) -> list[PatrolGap]:
+    """The ended weeks without a patrol record, newest first; two queries whatever the number of centres.
+
+    The rule (seed 000 五.1, "带班人员值班情况由每周带班局领导负责"): weeks run Monday to Sunday in the hall's time zone;
+    a patrol counts for the week of its local date. A week is checked once it has ended — from its following
+    Monday — so the week in progress is never flagged. Only weeks in which the centre had a duty day on a
+    published roster are checked (a week without working days, or a centre without a roster, needs no patrol).
+    The ``weeks`` ended weeks before ``today``'s week are looked at.
+    """
+    centres = {c.pk: c for c in centres}
+    this_monday = planning.week_start(today)
+    first_monday = this_monday - timedelta(weeks=weeks)
+    on_duty: dict[tuple[int, date], StaffMember | None] = {}
+    duty_days = (
+        DutyDay.objects.filter(
+            centre_id__in=centres, plan__status=PlanStatus.PUBLISHED, day__gte=first_monday, day__lt=this_monday
+        )
+        .select_related("week_leader")
+        .order_by("day")
+    )
+    for d in duty_days:
+        key = (d.centre_id, planning.week_start(d.day))
+        if on_duty.get(key) is None:
+            on_duty[key] = d.week_leader
+    patrolled = set(
+        PatrolRecord.objects.filter(
+            centre_id__in=centres, week_start__gte=first_monday, week_start__lt=this_monday
+        ).values_list("centre_id", "week_start")
+    )
+    gaps = [
+        PatrolGap(centres[centre_id], monday, leader)
+        for (centre_id, monday), leader in on_duty.items()
+        if (centre_id, monday) not in patrolled
+    ]
+    return sorted(gaps, key=lambda g: (-g.week_start.toordinal(), g.centre.code))
+
+
+def patrol_list(*, user, centre_id: int | None = None) -> QuerySet[PatrolRecord]:
+    qs = PatrolRecord.objects.restrict(user).select_related("centre", "leader")
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
+    return qs.order_by("-patrolled_at", "-pk")
+
+
+def duty_record_list(*, user) -> QuerySet[DutyRecord]:
+    return DutyRecord.objects.restrict(user).select_related(
+        "duty_day", "duty_day__centre", "duty_day__leader", "written_by", "reviewed_by"
+    )
+
+
+def party_badge_missing(roster: DayRoster) -> list[CheckIn]:
+    """The day's arrivals of party members without the party badge (seed 000 二.5: "上岗时要佩戴党徽")."""
+    missing = [c for c in roster.check_ins.values() if c.party_badge_worn is False]
+    return sorted(missing, key=lambda c: c.staff.name)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_oversight
 
 app_name = "rosters"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("absences/<int:pk>/delete/", views.unavailability_delete_view, name="unavailability-delete"),
     path("reports/attendance/", views.attendance_view, name="attendance"),
     path("duty/<int:pk>/summary/", views.duty_summary_view, name="duty-summary"),
+    path("duty/<int:pk>/record/", views_oversight.duty_record_view, name="duty-record"),
+    path("duty/<int:pk>/record/review/", views_oversight.duty_record_review_view, name="duty-record-review"),
+    path("duty-records/", views_oversight.duty_record_list_view, name="duty-records"),
+    path("patrols/", views_oversight.patrol_list_view, name="patrols"),
 ]

@@ -55,6 +55,7 @@ from .models import (
     CheckInStatus,
     Duty,
     DutyDay,
+    DutyRecord,
     DutySummary,
     HelpAreaTurn,
     RotationPlan,
@@ -366,9 +367,10 @@ def _dashboard_context(request) -> dict:
     for _staff, _duty, check_in in attendance:
         if check_in:
             tally[check_in.status] += 1
-    summary = None
+    summary = record = None
     if roster.duty_day is not None:
         summary = DutySummary.objects.filter(duty_day=roster.duty_day).first()
+        record = DutyRecord.objects.filter(duty_day=roster.duty_day).first()
     return {
         "centre": centre,
         "centres": visible_centres(request.user),
@@ -382,6 +384,9 @@ def _dashboard_context(request) -> dict:
         "can_record": day == today and request.user.has_perm("rosters.record_duty"),
         "is_leader_today": bool(member and roster.duty_day and roster.duty_day.leader_id == member.pk),
         "summary": summary,
+        "duty_record": record,
+        "party_badge_missing": selectors.party_badge_missing(roster),
+        "gaps": selectors.patrol_gaps([centre], day),
         "weeks": selectors.month_calendar(centre.pk, day, calendar),
         "month": month_start(day),
         "refresh_seconds": 30,
@@ -416,7 +421,10 @@ def record_check_in_view(request):
         check_in, _status = attempt(
             request,
             lambda: svc.checkin_record(
-                actor=request.user, staff_id=form.cleaned_data["staff"], badge_worn=form.cleaned_data["badge_worn"]
+                actor=request.user,
+                staff_id=form.cleaned_data["staff"],
+                badge_worn=form.cleaned_data["badge_worn"],
+                party_badge_worn=form.cleaned_data["party_badge_worn"],
             ),
         )
         if check_in is not None:
@@ -441,7 +449,11 @@ def check_in_view(request):
     if request.method == "POST":
         check_in, status = attempt(
             request,
-            lambda: svc.checkin_record(actor=request.user, badge_worn=bool(request.POST.get("badge_worn"))),
+            lambda: svc.checkin_record(
+                actor=request.user,
+                badge_worn=bool(request.POST.get("badge_worn")),
+                party_badge_worn=bool(request.POST.get("party_badge_worn")),
+            ),
             form,
         )
         if check_in is not None:
@@ -456,6 +468,8 @@ def check_in_view(request):
         "today": today,
         "is_working_day": WorkingCalendar().is_working_day(today),
         "duties": selectors.staff_post(member.centre, today, member.pk),
+        # The helpers on duty keep the day's duty record (seed 000 二.4): a way there from their check-in.
+        "duty_day": DutyDay.objects.published().filter(centre=member.centre, day=today).first(),
         "check_in": check_in,
         "deadline": svc.checkin_deadline(member.centre, today),
         "form": form,

@@ -72,10 +72,16 @@ _ROSTERS_SUPERVISE = [
     "rosters.delete_unavailability",
     "rosters.view_unavailability",
 ]
+# Duty oversight: the helpers on duty write the day's duty record and the duty leader reviews it (the services check
+# who is on duty); the week's bureau leader records patrols, which the supervision section reads.
+_DUTY_RECORDS_VIEW = ["rosters.view_dutyrecord"]
+_PATROLS_VIEW = ["rosters.view_patrolrecord"]
 _ROSTERS_ADMIN = [
     *_ROSTERS_VIEW,
     *[f"rosters.{verb}_bureauleader" for verb in ("add", "change", "delete", "view")],
     "rosters.view_unavailability",
+    *_DUTY_RECORDS_VIEW,
+    *_PATROLS_VIEW,
 ]
 
 # Citizens (F-PUB, F-SUP-2): desks take complaints at the window and by phone and may appeal a rating; duty
@@ -89,7 +95,14 @@ _COMPLAINTS_HANDLE = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FRONT_DESK: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, *_DESK, *_ROSTERS_VIEW, *_COMPLAINTS_TAKE],
+    Role.FRONT_DESK: [
+        *_VIEW_REFERENCE,
+        *_VIEW_REQUESTS,
+        *_DESK,
+        *_ROSTERS_VIEW,
+        *_DUTY_RECORDS_VIEW,
+        *_COMPLAINTS_TAKE,
+    ],
     Role.DUTY_LEADER: [
         *_VIEW_REFERENCE,
         *_VIEW_REQUESTS,
@@ -98,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
         *_ROSTERS_DUTY,
+        *_DUTY_RECORDS_VIEW,
         *_COMPLAINTS_TAKE,
         "complaints.view_complaint",
     ],
@@ -107,6 +121,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_REQUESTS,
         "requests.designate_key_project_agent",
         "requests.view_keyprojectevent",
+        # Seed 000 五.1: the week's leading bureau leader answers for the duty leaders' duty.
+        "rosters.record_patrol",
+        *_PATROLS_VIEW,
+        *_DUTY_RECORDS_VIEW,
     ],
     Role.SUPERVISOR: [
         *_VIEW_REFERENCE,
@@ -119,6 +137,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.manage_key_project",
         "requests.view_personal_data",
         *_ROSTERS_SUPERVISE,
+        *_DUTY_RECORDS_VIEW,
+        *_PATROLS_VIEW,
         *_COMPLAINTS_HANDLE,
     ],
     Role.DEPARTMENT_USER: [*_VIEW_REFERENCE, *_VIEW_REQUESTS, "requests.claim_department_task", *_ROSTERS_VIEW],

@@ -347,6 +347,24 @@ def _rosters(w: World, p: dict, district):
             end=date(2026, 12, 29),
             kind=UnavailabilityKind.LEAVE,
         )
+        # Duty oversight: the day's record written by the front desk on duty, not yet reviewed by the duty leader.
+        o["duty_record"] = roster_svc.duty_record_write(
+            actor=u["front_desk"], duty_day_id=o["duty_day"].pk, content="受理帮办 2 件，均已转交窗口。"
+        )
+    # A bureau leader (not a column) patrolled the hall this morning. Made after the plans: the rota stays as is.
+    bureau = make_staff_user(
+        role=Role.BUREAU_LEADER, centre=district, username="m-bureau", name="局长乙", kind=StaffKind.DUTY_LEADER
+    )
+    BureauLeader.objects.create(staff=bureau.staff_member, title="局长")
+    with time_machine.travel(NOW, tick=False):
+        o["patrol"] = roster_svc.patrol_record_create(
+            actor=bureau,
+            centre_id=district.pk,
+            patrolled_at=NOW - timedelta(hours=1),
+            checked="一楼帮办代办区",
+            findings="局长乙巡查发现",
+        )
+    w.xh_marks += [bureau.staff_member.name, "局长乙巡查发现"]
 
 
 def _training(w: World, p: dict, district):
@@ -627,6 +645,8 @@ API_COLLECTIONS = (
     "substitution-list",
     "check-in-list",
     "unavailability-list",
+    "patrol-list",
+    "duty-record-list",
     "training-session-list",
     "training-question-list",
     "training-test-list",
@@ -644,6 +664,8 @@ API_OBJECT_ACTIONS = (
     ("substitution-reject", "substitution"),
     ("substitution-withdraw", "substitution"),
     ("substitution-reverse", "filed_substitution"),
+    ("duty-record-edit", "duty_record"),
+    ("duty-record-review", "duty_record"),
     ("training-session-cancel", "session"),
     ("training-session-complete", "session"),
     ("training-test-close", "test"),
@@ -750,6 +772,13 @@ def _targets() -> dict[str, Target]:
         "rosters:attendance": _page("rosters:attendance"),
         "rosters:duty-summary": _page("rosters:duty-summary", "duty_day"),
         "rosters:duty-summary[post]": _post("rosters:duty-summary", "duty_day", watch="duty_day"),
+        "rosters:duty-records": _page("rosters:duty-records"),
+        "rosters:duty-record": _page("rosters:duty-record", "duty_day"),
+        "rosters:duty-record[post]": _post("rosters:duty-record", "duty_day", watch="duty_record"),
+        "rosters:duty-record-review": _post("rosters:duty-record-review", "duty_day", watch="duty_record"),
+        # Only a bureau leader records patrols: no column holds that role, so every POST is refused.
+        "rosters:patrols": _page("rosters:patrols"),
+        "rosters:patrols[post]": _post("rosters:patrols", watch="patrol"),
         # Training
         "training:home": _page("training:home"),
         "training:notices-read": _post("training:notices-read"),
@@ -913,6 +942,9 @@ def _targets() -> dict[str, Target]:
         "api:substitution-detail": _api("substitution-detail", "substitution"),
         "api:check-in-detail": _api("check-in-detail", "check_in"),
         "api:unavailability-detail": _api("unavailability-detail", "unavailability"),
+        "api:patrol-detail": _api("patrol-detail", "patrol"),
+        "api:patrol-missing": _api("patrol-missing"),
+        "api:duty-record-detail": _api("duty-record-detail", "duty_record"),
         "api:unavailability-detail[delete]": _api(
             "unavailability-detail", "unavailability", method="delete", watch="unavailability"
         ),

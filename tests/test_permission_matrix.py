@@ -184,6 +184,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "rosters:attendance":                    row(302, 403, 200, 200, 403, 403, 200),
     "rosters:duty-summary":                  row(302, 200, 200, 200, 200, 200, 404),
     "rosters:duty-summary[post]":            row(302, 403, 400, 403, 403, 403, 404),
+    "rosters:duty-records":                  row(302, 200, 200, 200, 403, 200, 200),
+    "rosters:duty-record":                   row(302, 200, 200, 200, 403, 200, 404),
+    "rosters:duty-record[post]":             row(302, 400, 403, 403, 403, 403, 404),  # the desk is on duty
+    "rosters:duty-record-review":            row(302, 403, 302, 403, 403, 403, 404),  # the day's duty leader
+    "rosters:patrols":                       row(302, 403, 403, 200, 403, 200, 200),
+    "rosters:patrols[post]":                 row(302, 403, 403, 403, 403, 403, 403),
     "rosters:substitution-act[approve]":     row(302, 403, 403, 302, 403, 403, 404),
     "rosters:substitution-act[reject]":      row(302, 403, 403, 400, 403, 403, 404),
     "rosters:substitution-act[withdraw]":    row(302, 403, 302, 403, 403, 403, 404),
@@ -411,6 +417,15 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:training-test-list[post]":          row(401, 403, 403, 400, 403, 403, 400),
     "api:training-test-detail":              row(401, 200, 200, 200, 200, 200, 404),
     "api:training-test-detail[draft]":       row(401, 404, 404, 200, 404, 404, 404),
+    "api:patrol-list":                       row(401, 403, 403, 200, 403, 200, 200),
+    "api:patrol-list[post]":                 row(401, 403, 403, 403, 403, 403, 403),
+    "api:patrol-detail":                     row(401, 403, 403, 200, 403, 200, 404),
+    "api:patrol-missing":                    row(401, 403, 403, 200, 403, 200, 200),
+    "api:duty-record-list":                  row(401, 200, 200, 200, 403, 200, 200),
+    "api:duty-record-list[post]":            row(401, 400, 400, 400, 400, 400, 400),
+    "api:duty-record-detail":                row(401, 200, 200, 200, 403, 200, 404),
+    "api:duty-record-edit":                  row(401, 400, 403, 403, 403, 403, 404),
+    "api:duty-record-review":                row(401, 403, 200, 403, 403, 403, 404),
     "api:training-test-close":               row(401, 403, 403, 409, 403, 403, 404),
     "api:training-test-publish":             row(401, 404, 404, 200, 404, 404, 404),
     "api:training-test-start":               row(401, 200, 409, 409, 409, 409, 404),  # her paper exists: handed back

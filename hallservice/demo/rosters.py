@@ -1,4 +1,5 @@
-"""Demo rotation plans, absences, substitutions, check-ins and duty summaries, through the rosters services."""
+"""Demo rotation plans, absences, substitutions, check-ins, duty summaries, duty records and the bureau leader's
+patrols, through the rosters services."""
 
 from __future__ import annotations
 
@@ -15,14 +16,20 @@ from rosters.models import (
     CheckInSource,
     CheckInStatus,
     Duty,
+    DutyRecord,
     DutySummary,
+    PatrolRecord,
     RotationPlan,
     Substitution,
     SubstitutionStatus,
 )
+from rosters.planning import week_start
 from rosters.selectors import day_roster, month_working_days
 from rosters.services import (
+    duty_record_review,
+    duty_record_write,
     duty_summary_file,
+    patrol_record_create,
     rotation_plan_generate,
     rotation_plan_publish,
     substitution_approve,
@@ -143,6 +150,8 @@ def seed_rosters(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[st
                     "status": status,
                     "checked_in_at": at,
                     "badge_worn": i % 11 != 3,
+                    # Party members are asked for the party badge (seed 000 二.5); now and then one forgets it.
+                    "party_badge_worn": (i % 10 != 5) if roster.expected[staff_id][0].is_party_member else None,
                     "source": CheckInSource.SYSTEM if at is None else CheckInSource.SELF,
                 },
             )
@@ -154,3 +163,45 @@ def seed_rosters(tally: Tally, centres: dict[str, ServiceCentre], staff: dict[st
                 actor=duty_day.leader.user, duty_day_id=duty_day.pk, notes="巡查一至三楼，帮办代办工作正常。"
             )
             tally.note("rosters", True)
+
+    _seed_duty_records(tally, plan, today)
+    _seed_patrols(tally, district, by_name["邓卫东"], today)
+
+
+def _seed_duty_records(tally: Tally, plan: RotationPlan, today) -> None:
+    """The last three duty days' records, written by a helper on duty; the two older ones reviewed by the leader."""
+    past = plan.duty_days.filter(day__lt=today).select_related("centre", "leader__user").order_by("-day")[:3]
+    for n, duty_day in enumerate(past):
+        if DutyRecord.objects.filter(duty_day=duty_day).exists():
+            continue
+        helpers = [
+            m for m, duty in day_roster(duty_day.centre, duty_day.day).expected.values() if duty != Duty.DUTY_LEADER
+        ]
+        if not helpers:
+            continue
+        record = duty_record_write(
+            actor=helpers[0].user,
+            duty_day_id=duty_day.pk,
+            content="受理帮办事项 6 件（不动产登记 3 件、公积金 2 件、社保 1 件），均已陪同到窗口递交；代办企业开办 1 件，材料已交接。",
+        )
+        if n > 0:
+            duty_record_review(actor=duty_day.leader.user, record_id=record.pk, comment="记录完整。")
+        tally.note("rosters", True)
+
+
+def _seed_patrols(tally: Tally, district: ServiceCentre, leader: StaffMember, today) -> None:
+    """The bureau leader's patrols of the ended weeks, but for the week before last (the supervisor's warning)."""
+    this_monday = week_start(today)
+    for weeks_back in (1, 3):
+        monday = this_monday - timedelta(weeks=weeks_back)
+        if PatrolRecord.objects.filter(centre=district, week_start=monday).exists():
+            continue
+        patrol_record_create(
+            actor=leader.user,
+            centre_id=district.pk,
+            patrolled_at=timezone.make_aware(datetime.combine(monday + timedelta(days=2), district.opening_time)),
+            checked="一至三楼帮办代办区、带班人员在岗情况、到岗签到和值班记录",
+            findings="二楼帮办代办区一名党员未佩戴党徽",
+            follow_up="督查指导科当日提醒，下周复查",
+        )
+        tally.note("rosters", True)

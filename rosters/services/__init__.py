@@ -3,7 +3,8 @@
 plans.py           drafting, editing and publishing the monthly roster
 unavailability.py  leave, travel, meetings, off-post study (also written by the training app)
 substitutions.py   替岗: filing (in effect at once) and reversing; approving, rejecting, withdrawing when approval is on
-attendance.py      check-in, absences at opening, the duty summary
+attendance.py      check-in (with the party badge of party members), absences at opening, the duty summary
+oversight.py       the bureau leader's weekly patrol; the duty record written by the helpers, reviewed by the leader
 """
 
 from .attendance import (
@@ -14,6 +15,7 @@ from .attendance import (
     checkin_status,
     duty_summary_file,
 )
+from .oversight import duty_record_edit, duty_record_review, duty_record_write, patrol_record_create
 from .plans import (
     duty_day_create,
     duty_day_set_leader,
@@ -43,6 +45,10 @@ __all__ = [
     "checkin_record",
     "checkin_status",
     "duty_summary_file",
+    "duty_record_edit",
+    "duty_record_review",
+    "duty_record_write",
+    "patrol_record_create",
     "duty_day_create",
     "duty_day_set_leader",
     "duty_week_leader_set",

@@ -45,9 +45,23 @@ def checkin_status(centre: ServiceCentre, at: datetime) -> str:
     return CheckInStatus.ON_TIME if at <= checkin_deadline(centre, timezone.localdate(at)) else CheckInStatus.LATE
 
 
+def party_badge_answer(staff: StaffMember, party_badge_worn: bool | None) -> bool | None:
+    """What a check-in records of the party badge: asked of party members only, empty for everyone else.
+
+    Seed 000 二.5: "帮办代办员是共产党员的，上岗时要佩戴党徽，亮明身份". A party member who does not say they wear
+    it is recorded without it; whatever is said for someone else is not asked and not kept.
+    """
+    if not staff.is_party_member:
+        return None
+    return bool(party_badge_worn)
+
+
 @transaction.atomic
-def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = False) -> CheckIn:
-    """Record an arrival now: one's own (anyone with a staff record) or another's (duty leaders only)."""
+def checkin_record(
+    *, actor, staff_id: int | None = None, badge_worn: bool = False, party_badge_worn: bool | None = None
+) -> CheckIn:
+    """Record an arrival now: one's own (anyone with a staff record) or another's (duty leaders only); party
+    members also say whether they wear the party badge (``party_badge_answer``)."""
     member = staff_of(actor)
     source = CheckInSource.SELF
     staff = member
@@ -73,6 +87,7 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
             field="staff",
         )
     status = checkin_status(staff.centre, now)
+    party_badge = party_badge_answer(staff, party_badge_worn)
     existing = CheckIn.objects.filter(staff=staff, day=day).first()
     if existing is not None and existing.status != CheckInStatus.ABSENT:
         raise TransitionNotAllowed(
@@ -84,9 +99,12 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
         existing.status = status
         existing.checked_in_at = now
         existing.badge_worn = badge_worn
+        existing.party_badge_worn = party_badge
         existing.source = source
         existing.recorded_by = user_of(actor)
-        existing.save(update_fields=["status", "checked_in_at", "badge_worn", "source", "recorded_by"])
+        existing.save(
+            update_fields=["status", "checked_in_at", "badge_worn", "party_badge_worn", "source", "recorded_by"]
+        )
         check_in = existing
     else:
         check_in = CheckIn.objects.create(
@@ -96,15 +114,14 @@ def checkin_record(*, actor, staff_id: int | None = None, badge_worn: bool = Fal
             status=status,
             checked_in_at=now,
             badge_worn=badge_worn,
+            party_badge_worn=party_badge,
             source=source,
             recorded_by=user_of(actor),
         )
-    record_event(
-        centre_id=staff.centre_id,
-        actor=actor,
-        verb="checked_in",
-        note=f"{staff.name} {CheckInStatus(status).label} {timezone.localtime(now):%H:%M:%S}",
-    )
+    note = f"{staff.name} {CheckInStatus(status).label} {timezone.localtime(now):%H:%M:%S}"
+    if party_badge is False:
+        note += " " + _("without the party badge")
+    record_event(centre_id=staff.centre_id, actor=actor, verb="checked_in", note=note)
     return check_in
 
 

@@ -225,6 +225,19 @@ OBJECT_BOUND = {
     ("POST", "/api/v1/training/sessions/{id}/attendance/"),
 }
 
+
+def _duty_record(w: World, _pk):
+    """Today's (or the latest past) published duty day without a record: the demo front desk is on its roster."""
+    from rosters.models import DutyDay
+
+    day = (
+        DutyDay.objects.filter(centre=w.centre, plan__status="published", day__lte=w.today, record__isnull=True)
+        .order_by("-day")
+        .first()
+    )
+    return {"duty_day": day.pk, "content": "受理帮办事项 3 件，均已陪同到窗口递交。"} if day else None
+
+
 # (method, path) → builder(world, object id) → body. Operations without input are absent: they need none.
 EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/consultations/"): lambda w, _pk: {
@@ -325,9 +338,19 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
         "outcome": "约定材料共享",
     },
     ("POST", "/api/v1/supervision/difficult-points/{id}/resolve/"): lambda w, _pk: {"outcome": "已实现材料互认"},
-    ("POST", "/api/v1/rosters/check-ins/"): lambda w, _pk: {"badge_worn": True},
+    ("POST", "/api/v1/rosters/check-ins/"): lambda w, _pk: {"badge_worn": True, "party_badge_worn": True},
     ("POST", "/api/v1/rosters/duty-days/"): _duty_day,
     ("POST", "/api/v1/rosters/duty-days/{id}/set-leader/"): lambda w, _pk: {"leader": w.leaders[1]},
+    ("POST", "/api/v1/rosters/duty-records/"): _duty_record,
+    ("POST", "/api/v1/rosters/duty-records/{id}/edit/"): lambda w, _pk: {"content": "补充：代办事项 1 件已交接。"},
+    ("POST", "/api/v1/rosters/duty-records/{id}/review/"): lambda w, _pk: {"comment": "记录完整。"},
+    ("POST", "/api/v1/rosters/patrols/"): lambda w, _pk: {
+        "centre": w.centre.pk,
+        "patrolled_at": w.moment(w.today - timedelta(days=1), 10),
+        "checked": "一至三楼帮办代办区、带班人员在岗情况",
+        "findings": "",
+        "follow_up": "",
+    },
     ("POST", "/api/v1/rosters/plans/"): _plan,
     ("POST", "/api/v1/rosters/plans/{id}/assign/"): lambda w, _pk: {"helper": w.helpers[0], "window": w.windows[0]},
     ("POST", "/api/v1/rosters/plans/{id}/publish/"): lambda w, _pk: {"confirm_repeats": True},

@@ -125,3 +125,18 @@ def published(roster_hall):
         rotation_plan_publish(actor=roster_hall["supervisor"], plan_id=plan.pk)
     plan.refresh_from_db()
     return plan
+
+
+@pytest.fixture
+def bureau_user(roster_hall):
+    """A bureau leader with a login (the role) and a place in the weekly rota (the BureauLeader row)."""
+    user = make_staff_user(
+        role=Role.BUREAU_LEADER,
+        centre=roster_hall["centre"],
+        username="bureau",
+        name="局长乙",
+        kind=StaffKind.DUTY_LEADER,
+        is_party_member=True,
+    )
+    BureauLeader.objects.create(staff=user.staff_member, title="局长")
+    return user
