@@ -81,6 +81,7 @@ class PatrolViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Rea
     """The week's leading bureau leader's patrols (seed 000 五.1), read by the supervision section; weeks run
     Monday to Sunday and ``missing`` lists the ended weeks of duty without one."""
 
+    queryset = PatrolRecord.objects.none()  # for the schema: the path's id is the patrol's integer key
     serializer_class = PatrolOutput
     filterset_class = PatrolFilter
 
@@ -168,6 +169,7 @@ class DutyRecordViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets
     """The duty record of each duty day (值班记录): written and edited by the helpers on duty, reviewed (signed off)
     by the day's duty leader, read-only after review."""
 
+    queryset = DutyRecord.objects.none()  # for the schema: the path's id is the record's integer key
     serializer_class = DutyRecordOutput
     filterset_class = DutyRecordFilter
 
