@@ -24,9 +24,9 @@ from django.utils import translation
 from complaints.models import ComplaintEvent
 from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
-from requests.models import KeyProjectEvent, Notification, RequestEvent
+from requests.models import ConsultationEvent, KeyProjectEvent, Notification, RequestEvent
 from rosters.models import RosterEvent
-from supervision.models import IntegrityRecord
+from supervision.models import IntegrityRecord, SupervisionEvent
 from tests.factories import UserFactory
 from training.models import TrainingEvent
 
@@ -266,6 +266,8 @@ def test_staff_change_their_own_password_only_to_a_valid_one(client, front_desk_
 
 AUDIT_MODELS = [
     RequestEvent,
+    ConsultationEvent,
+    SupervisionEvent,
     ComplaintEvent,
     TrainingEvent,
     RosterEvent,
