@@ -51,7 +51,13 @@ from .personal_data import (
     stored_lookups,
 )
 from .progress_clock import silences
-from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
+from .selectors import (
+    matter_list,
+    request_detail_queryset,
+    request_events,
+    request_filter,
+    request_page,
+)
 from .services import (
     ACTIONS,
     TERMINATION_REASONS,
@@ -168,11 +174,14 @@ def request_queue_view(request):
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         page=request.GET.get("page"),
+        urgent_first=True,
     )
     context = {
         **_list_context(request, request_filter_set),
         "page": page,
-        "rows": queue_rows(page.rows),
+        # Urgent requests first, by internal target (issue 18): above the first page only.
+        "rows": queue_rows(page.rows if page.has_previous else [*page.pinned, *page.rows]),
+        "urgent_count": 0 if page.has_previous else len(page.pinned),
         "personal_search": may_search_personal_data(request.user),
         "lookup": request.GET.get("lookup", ""),
     }
