@@ -360,3 +360,12 @@ def test_the_api_registers_marks_unmarks_lists_and_filters(people, matter, accep
     groups = api.post(f"/api/v1/requests/{accepted.pk}/set_priority_groups/", {"military": True}, format="json")
     assert groups.status_code == 200 and groups.json()["priority_groups"] == ["military"]
     assert api_as(people["dept_user"]).post(url, {"urgent_reason": "急"}, format="json").status_code == 403
+
+
+def test_the_admin_lists_and_filters_urgent_requests_read_only(client, admin_user_role, register):
+    urgent, plain = register(urgent=True, urgent_reason="急"), register()
+    client.force_login(admin_user_role)
+    html = client.get("/admin/requests/servicerequest/", {"urgent__exact": "1"}).content.decode()
+    assert urgent.number in html and plain.number not in html
+    page = client.get(f"/admin/requests/servicerequest/{urgent.pk}/change/").content.decode()
+    assert "2026-11-25" in page or "2026年11月25日" in page
