@@ -127,7 +127,7 @@ def request_page(
     if not urgent_first:
         branches = visibility_branches(filter_set.qs, user=user)
         return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
-    pinned = filter_set.qs.filter(URGENT_PENDING).restrict(user).order_by("urgent_target", "-applied_at", "-pk")
+    pinned = urgent_pending(user=user, filter_set=filter_set)
     for queryset in (filter_set.qs.exclude(URGENT_PENDING), filter_set.qs):
         result = seek_page(
             visibility_branches(queryset, user=user),
@@ -150,6 +150,11 @@ def request_page(
 
 # The queue pins at most this many urgent requests above the others; with more, the pages keep them too.
 URGENT_FIRST_LIMIT = 100
+
+
+def urgent_pending(*, user, filter_set) -> QuerySet[ServiceRequest]:
+    """The filtered urgent requests still to be worked on that ``user`` may see, by internal target, then newest."""
+    return filter_set.qs.filter(URGENT_PENDING).restrict(user).order_by("urgent_target", "-applied_at", "-pk")
 
 
 def request_detail_queryset(*, user):

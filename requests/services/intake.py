@@ -282,8 +282,7 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
         reason=data.reason.strip(),
         lookup_code=_lookup_code(),
         created_by=user_of(actor),
-        applicant_elderly=data.applicant_type == ApplicantType.PERSON
-        and elderly_of(id_type, id_number, on=timezone.localdate(), ticked=data.applicant_elderly),
+        applicant_elderly=elderly_of(id_type, id_number, on=timezone.localdate(), ticked=data.applicant_elderly),
         applicant_disabled=data.applicant_disabled,
         applicant_pregnant=data.applicant_pregnant,
         applicant_military=data.applicant_military,

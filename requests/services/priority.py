@@ -33,7 +33,10 @@ from .base import lock_for, record_event, require, with_note
 
 def elderly_of(id_type: str, id_number: str, *, on: date, ticked: bool = False) -> bool:
     """Whether the applicant is elderly on ``on``: from the birth date in the document when it has one (the clerk's
-    tick is then ignored), else as the clerk ticked it (a passport carries no date the desk can read)."""
+    tick is then ignored), else as the clerk ticked it (a passport carries no date the desk can read). An
+    organisation (no document type: it gives its credit code) never is."""
+    if not id_type:
+        return False
     born = birth_date_of(id_type, id_number)
     if born is None:
         return ticked

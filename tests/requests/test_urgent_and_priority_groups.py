@@ -156,6 +156,14 @@ def test_groups_are_recorded_at_registration_and_elderly_is_derived_from_the_id(
     assert passport.priority_groups == [PriorityGroup.ELDERLY]  # no birth date to read: the clerk's tick
 
 
+def test_an_organisation_is_never_elderly(register):
+    company = register(
+        applicant_type="organisation", applicant_name="平顶山市鑫源商贸有限公司",
+        applicant_id_number="91410402MA44A0B15N", contact_person="刘经理", applicant_elderly=True,
+    )  # fmt: skip
+    assert company.priority_groups == []
+
+
 def test_changing_the_groups_writes_an_event_and_keeps_elderly_derived(register, people):
     req = register(applicant_id_number=BORN_1949)
 
