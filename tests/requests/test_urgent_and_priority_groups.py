@@ -267,6 +267,16 @@ def test_urgent_requests_are_not_listed_twice_across_pages(client, register, peo
     assert first["page"].count == 5
 
 
+def test_with_more_urgent_requests_than_pinned_the_pages_keep_them_all(client, register, people, monkeypatch):
+    monkeypatch.setattr("requests.selectors.URGENT_FIRST_LIMIT", 1)
+    later = register(urgent=True, urgent_reason="急")  # target 25 November
+    sooner = register(urgent=True, urgent_reason="急", urgent_target=date(2026, 11, 24))
+    plain = register()
+    client.force_login(people["desk"])
+
+    assert queue_numbers(client) == [sooner.number, plain.number, later.number]
+
+
 def test_a_closed_urgent_request_is_listed_in_its_place(client, people, register):
     done = register(urgent=True, urgent_reason="急")
     svc.request_refuse(actor=people["desk"], request_id=done.pk, reason="不符合条件")
