@@ -29,7 +29,8 @@ for i, matter in enumerate(matters):
     req = svc.request_register(actor=desk, data=svc.RegistrationInput(kind="agency" if i % 2 else "assist",
         matter_id=matter.pk, applicant_name=name, applicant_id_number=idn, applicant_phone=phone,
         category="special_care", provided_material_ids=[m.pk for m in matter.materials.all()][: (1 if i == 1 else 99)],
-        reason="申请人年老行动不便"))
+        reason="申请人年老行动不便", applicant_military=i == 3,
+        urgent=i in (2, 4) and matter.time_limit_days > 1, urgent_reason="企业项目开工在即"))
     made.append(req)
 first = made[0]
 svc.request_accept(actor=desk, request_id=first.pk)

@@ -343,6 +343,14 @@ PROGRESS_REPORT_PROMPT_DAYS = int(os.environ.get("PROGRESS_REPORT_PROMPT_DAYS", 
 DEPARTMENT_TASK_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_WORKING_DAYS", "5"))
 DEPARTMENT_TASK_REMINDER_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_REMINDER_WORKING_DAYS", "1"))
 DEPARTMENT_TASK_ESCALATION_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_ESCALATION_WORKING_DAYS", "2"))
+# Urgent handling (急办, seed 000 三.3, issue 18): an urgent request's internal target, unless the clerk gives one, is
+# this share (percent) of the working days left to the promised deadline, counted from the day it is marked; it is
+# always before the promised deadline (requests/services/priority.py).
+URGENT_TARGET_SHARE_PERCENT = int(os.environ.get("URGENT_TARGET_SHARE_PERCENT", "50"))
+# Priority groups (seed 001 五 "老弱病残孕…应主动靠前"): an applicant this old or older on the day of registration is
+# elderly, derived from the date of birth in the ID number. The seeds give no age; 60 is the age of the Law on the
+# Protection of the Rights and Interests of the Elderly (老年人权益保障法 第二条).
+ELDERLY_AGE = int(os.environ.get("ELDERLY_AGE", "60"))
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.core.notifications; the SMS backend is a gateway class

@@ -136,8 +136,14 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "centre",
         "helper",
         "deadline",
+        "urgent",
+        "urgent_target",
     ]
-    list_filter = ["status", "kind", "channel", "category", "centre", "lead_department"]
+    # Read-only like the rest: urgency and priority groups change through the request's actions (with their events).
+    list_filter = [
+        *("status", "kind", "channel", "category", "centre", "lead_department", "urgent"),
+        *("applicant_elderly", "applicant_disabled", "applicant_pregnant", "applicant_military"),
+    ]
     search_fields = ["number", "applicant_name", "applicant_phone_masked"]
     list_select_related = ["matter", "centre", "helper"]
     date_hierarchy = "applied_at"
@@ -159,6 +165,13 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "lead_department",
         "key_project",
         "reason",
+        "applicant_elderly",
+        "applicant_disabled",
+        "applicant_pregnant",
+        "applicant_military",
+        "urgent",
+        "urgent_reason",
+        "urgent_target",
         "commission_signed",
         "applied_at",
         "accepted_at",

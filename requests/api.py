@@ -57,6 +57,7 @@ from .models import (
     IssuedDocument,
     Matter,
     PickupMethod,
+    PriorityGroup,
     RequiredMaterial,
     ServiceRequest,
     Status,
@@ -283,6 +284,12 @@ class ConsultationViewSet(
 # --- Requests -------------------------------------------------------------------------------------------
 
 
+PRIORITY_GROUPS_HELP = (
+    "The applicant's priority groups (seed 001 五): elderly (derived from the birth date in the ID number), disabled, "
+    "pregnant, military, key_project (the request is linked to a key project). Filter the list with priority_group."
+)
+
+
 class RequestListOutput(serializers.ModelSerializer):
     """A request as lists show it: personal data masked."""
 
@@ -292,6 +299,9 @@ class RequestListOutput(serializers.ModelSerializer):
     centre_name = serializers.CharField(source="centre.name", read_only=True)
     working_days_left = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    priority_groups = serializers.ListField(
+        child=enum_field(PriorityGroup, "PriorityGroupEnum")(), read_only=True, help_text=PRIORITY_GROUPS_HELP
+    )
 
     class Meta:
         model = ServiceRequest
@@ -321,6 +331,9 @@ class RequestListOutput(serializers.ModelSerializer):
             "deadline",
             "working_days_left",
             "overdue",
+            "urgent",
+            "urgent_target",
+            "priority_groups",
         ]
 
     def _calendar(self) -> WorkingCalendar:
@@ -439,6 +452,7 @@ class RequestDetailOutput(RequestListOutput):
             "applicant_address",
             "origin_centre",
             "reason",
+            "urgent_reason",
             "commission_signed",
             "paused_working_days",
             "extension_working_days",
@@ -810,6 +824,25 @@ class ServiceRequestViewSet(
     @request_action("link_key_project")
     def link_key_project(self, request, pk=None):
         return self._act(request, "link_key_project")
+
+    # Urgent handling and priority groups (issue 18)
+
+    @request_action("mark_urgent")
+    def mark_urgent(self, request, pk=None):
+        """Mark urgent (急办) with the reason and an internal target before the promised deadline; without
+        ``urgent_target`` the target is computed (settings.URGENT_TARGET_SHARE_PERCENT of the working days left).
+        409 when already urgent; 400 for a target not before the deadline."""
+        return self._act(request, "mark_urgent")
+
+    @request_action("unmark_urgent")
+    def unmark_urgent(self, request, pk=None):
+        return self._act(request, "unmark_urgent")
+
+    @request_action("set_priority_groups")
+    def set_priority_groups(self, request, pk=None):
+        """Set the applicant's priority groups; ``elderly`` counts only for a document without a birth date (it is
+        derived from a resident ID, a residence permit or a permanent residence card)."""
+        return self._act(request, "set_priority_groups")
 
     # Closing
 

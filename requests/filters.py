@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.models import Department, StaffMember
 
-from .models import Category, Channel, FollowUpStatus, Kind, ServiceRequest, Status
+from .models import Category, Channel, FollowUpStatus, Kind, PriorityGroup, ServiceRequest, Status, priority_group_q
 from .personal_data import looks_personal, may_search_personal_data, personal_condition, refusal_message
 from .search import search_condition
 
@@ -37,7 +37,8 @@ class RequestFilterForm(forms.Form):
 
 
 class RequestFilter(django_filters.FilterSet):
-    """Status, kind, department, channel, category, helper, date range, overdue and a free-text search.
+    """Status, kind, department, channel, category, helper, date range, overdue, urgent, priority group and a
+    free-text search.
 
     ``q`` never takes a full ID number or phone (a form error, and no result); ``lookup`` names a search by one
     that was POSTed and kept in the session as hashes (``lookups``, token → hashes; see requests.personal_data).
@@ -56,6 +57,10 @@ class RequestFilter(django_filters.FilterSet):
     applied_from = django_filters.DateFilter(field_name="applied_at", lookup_expr="date__gte", label=_("Applied from"))
     applied_to = django_filters.DateFilter(field_name="applied_at", lookup_expr="date__lte", label=_("Applied to"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    urgent = django_filters.BooleanFilter(label=_("Urgent"))
+    priority_group = django_filters.ChoiceFilter(
+        choices=PriorityGroup.choices, method="filter_priority_group", label=_("Priority group")
+    )
     view = django_filters.ChoiceFilter(choices=list(QUEUE_VIEWS.items()), method="filter_view", label=_("View"))
 
     class Meta:
@@ -105,6 +110,9 @@ class RequestFilter(django_filters.FilterSet):
         if value:
             return queryset.overdue(today)
         return queryset.not_overdue(today)
+
+    def filter_priority_group(self, queryset, name, value):
+        return queryset.filter(priority_group_q(value))
 
     def filter_view(self, queryset, name, value):
         if value == "mine":

@@ -324,6 +324,38 @@ class KeyProjectForm(ActionForm):
             self.fields["key_project_id"].choices = [(p.pk, p.name) for p in projects]
 
 
+class MarkUrgentForm(ActionForm):
+    """急办: the reason, and an internal target before the promised deadline (blank: computed)."""
+
+    urgent_reason = forms.CharField(label=_("Why it is urgent"), max_length=text_limits.REASON)
+    urgent_target = forms.DateField(
+        label=_("Internal target (blank: computed from the promised deadline)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=text_limits.SHORT_NOTE)
+
+
+class UnmarkUrgentForm(ActionForm):
+    note = forms.CharField(label=_("Why it is no longer urgent"), max_length=text_limits.REASON)
+
+
+class PriorityGroupsForm(ActionForm):
+    """The applicant's priority groups; elderly counts only when the document carries no birth date."""
+
+    elderly = forms.BooleanField(label=_("Elderly (derived from a resident ID)"), required=False)
+    disabled = forms.BooleanField(label=_("Disabled"), required=False)
+    pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
+    military = forms.BooleanField(label=_("Military or military family"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=text_limits.SHORT_NOTE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.req is not None:
+            for name in ("elderly", "disabled", "pregnant", "military"):
+                self.fields[name].initial = getattr(self.req, f"applicant_{name}")
+
+
 class CompleteForm(ActionForm):
     result = forms.CharField(label=_("Result"), max_length=text_limits.RESULT, widget=TEXTAREA)
 
@@ -471,6 +503,19 @@ class RegistrationForm(forms.Form):
         label=_("Materials at hand"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     consultation_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Priority groups (seed 001 五 主动靠前); elderly is derived from a resident ID's birth date.
+    applicant_elderly = forms.BooleanField(label=_("Elderly (derived from a resident ID)"), required=False)
+    applicant_disabled = forms.BooleanField(label=_("Disabled"), required=False)
+    applicant_pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
+    applicant_military = forms.BooleanField(label=_("Military or military family"), required=False)
+    # 急办 (seed 000 三.3)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    urgent_reason = forms.CharField(label=_("Why it is urgent"), required=False, max_length=text_limits.REASON)
+    urgent_target = forms.DateField(
+        label=_("Internal target (blank: computed from the promised deadline)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, matter=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
 from hallservice.core.workdays import WorkingCalendar
 
-from .models import Channel, Kind, ServiceRequest, Status
+from .models import Channel, Kind, PriorityGroup, ServiceRequest, Status
 from .progress_clock import silences
 
 # Encrypted columns: never loaded for lists (no decryption, and nothing to leak by accident).
@@ -77,6 +77,7 @@ def deadline_info(req: ServiceRequest, *, calendar: WorkingCalendar, today: date
 # (and so translating) each lazy label, which made the two labels a quarter of the queue's rows' drawing.
 KIND_LABELS = dict(Kind.choices)
 STATUS_LABELS = dict(Status.choices)
+PRIORITY_LABELS = dict(PriorityGroup.choices)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class QueueRow:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.req.status, self.req.status)
+
+    @property
+    def priority_badges(self) -> list[tuple[str, str]]:
+        """(group, label) of each priority group of the applicant (issue 18); never the birth date behind one."""
+        return [(group.value, PRIORITY_LABELS[group]) for group in self.req.priority_groups]
 
 
 def queue_rows(requests: Iterable[ServiceRequest], *, calendar: WorkingCalendar | None = None) -> list[QueueRow]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from hallservice.core.pagination import Branch, seek_page
 from hallservice.core.scoping import centre_q
 
-from .models import FORWARDED, KeyProject, Matter, ServiceRequest
+from .models import FORWARDED, URGENT_PENDING, KeyProject, Matter, ServiceRequest
 
 
 def matter_list(*, search: str = "", department_id: int | None = None, active_only: bool = True) -> QuerySet[Matter]:
@@ -87,26 +87,74 @@ def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[Que
 QUEUE_COLUMNS = (
     *("number", "kind", "status", "applicant_name", "applicant_phone_masked", "applied_at", "deadline"),
     *("matter__main_item", "matter__sub_item", "helper__name"),
+    # Urgent first and the badges of the priority groups (issue 18).
+    *("urgent", "urgent_target", "key_project", "applicant_elderly", "applicant_disabled"),
+    *("applicant_pregnant", "applicant_military"),
 )
 API_LIST_COLUMNS = (
     *QUEUE_COLUMNS,
     *("channel", "category", "applicant_type", "applicant_id_type", "applicant_id_masked", "accepted_at"),
-    *("key_project", "lead_department__name", "centre__name"),
+    *("lead_department__name", "centre__name"),
 )
 
 
+def _joins(columns: tuple) -> list[str]:
+    return sorted({column.split("__")[0] for column in columns if "__" in column})
+
+
 def request_page(
-    *, user, filter_set, per_page: int, after=None, before=None, page=None, columns: tuple = QUEUE_COLUMNS
+    *,
+    user,
+    filter_set,
+    per_page: int,
+    after=None,
+    before=None,
+    page=None,
+    columns: tuple = QUEUE_COLUMNS,
+    urgent_first: bool = False,
 ):
     """One page of the filtered requests ``user`` may see, newest first, with a bounded count (issue 17).
 
     ``filter_set`` comes from ``request_filter(..., restricted=False)``; the rows carry ``columns`` (with the tables
     they name joined) and no personal data beyond the masks.
+
+    ``urgent_first`` (the queue, issue 18: "orders urgent first, then by internal target"): the urgent requests still
+    to be worked on come as ``page.pinned``, by internal target then newest, in the same round trips, and the pages
+    leave them out. They are few (the partial index of urgent requests); should there be more than
+    URGENT_FIRST_LIMIT, the first ones are pinned and the pages keep every request, so none is lost from sight.
     """
-    branches = visibility_branches(filter_set.qs, user=user)
-    joins = sorted({column.split("__")[0] for column in columns if "__" in column})
-    rows = ServiceRequest.objects.select_related(*joins).only(*columns)
-    return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
+    rows = ServiceRequest.objects.select_related(*_joins(columns)).only(*columns)
+    if not urgent_first:
+        branches = visibility_branches(filter_set.qs, user=user)
+        return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
+    pinned = urgent_pending(user=user, filter_set=filter_set)
+    for queryset in (filter_set.qs.exclude(URGENT_PENDING), filter_set.qs):
+        result = seek_page(
+            visibility_branches(queryset, user=user),
+            rows,
+            key="applied_at",
+            per_page=per_page,
+            after=after,
+            before=before,
+            page=page,
+            pinned=pinned,
+            pinned_limit=URGENT_FIRST_LIMIT,
+        )
+        if not result.pinned_more:
+            # The pinned rows count among the list's rows (they are left out of the pages).
+            result.count += len(result.pinned)
+            break
+    result.pinned.sort(key=lambda req: (req.urgent_target, -req.applied_at.timestamp(), -req.pk))
+    return result
+
+
+# The queue pins at most this many urgent requests above the others; with more, the pages keep them too.
+URGENT_FIRST_LIMIT = 100
+
+
+def urgent_pending(*, user, filter_set) -> QuerySet[ServiceRequest]:
+    """The filtered urgent requests still to be worked on that ``user`` may see, by internal target, then newest."""
+    return filter_set.qs.filter(URGENT_PENDING).restrict(user).order_by("urgent_target", "-applied_at", "-pk")
 
 
 def request_detail_queryset(*, user):
@@ -154,7 +202,7 @@ def request_events(*, req, public_only: bool = False):
 def my_work_counts(*, user, today) -> dict[str, int]:
     """What waits for a helper, for the home page: their open requests, overdue ones, those missing materials,
     and the follow-ups after delivery still to make (跟踪服务)."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from .models import OPEN_STATUSES, FollowUpStatus, FollowUpTask, Status
 

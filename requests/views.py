@@ -52,7 +52,13 @@ from .personal_data import (
     stored_lookups,
 )
 from .progress_clock import silences
-from .selectors import matter_list, request_detail_queryset, request_events, request_filter, request_page
+from .selectors import (
+    matter_list,
+    request_detail_queryset,
+    request_events,
+    request_filter,
+    request_page,
+)
 from .services import (
     ACTIONS,
     TERMINATION_REASONS,
@@ -167,11 +173,14 @@ def request_queue_view(request):
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         page=request.GET.get("page"),
+        urgent_first=True,
     )
     context = {
         **_list_context(request, request_filter_set),
         "page": page,
-        "rows": queue_rows(page.rows),
+        # Urgent requests first, by internal target (issue 18): above the first page only.
+        "rows": queue_rows(page.rows if page.has_previous else urgent_first_rows(page)),
+        "urgent_count": 0 if page.has_previous else len(page.pinned),
         "personal_search": may_search_personal_data(request.user),
         "lookup": request.GET.get("lookup", ""),
     }
@@ -179,6 +188,13 @@ def request_queue_view(request):
     return _no_personal_push(
         request, render(request, template, context, status=_filter_status(request, request_filter_set))
     )
+
+
+def urgent_first_rows(page) -> list:
+    """The pinned urgent requests, then the page's rows; with more urgent requests than pinned the pages keep them
+    all (requests.selectors.request_page), and a pinned one is not listed twice."""
+    pinned = {req.pk for req in page.pinned}
+    return [*page.pinned, *(req for req in page.rows if req.pk not in pinned)]
 
 
 def _refuse_personal_query(request):

@@ -57,6 +57,10 @@ _DESK = [
     "requests.handle_request",
     "requests.archive_request",
 ]
+# Urgent handling and priority groups (issue 18): the front desk marks a request urgent when it registers it or
+# later, the duty leader (who handles the complex and urgent matters, seed 000 三.3 协助办理) and the supervision
+# section too; department users and bureau leaders do not.
+_PRIORITISE = ["requests.prioritise_request"]
 
 # Rosters (F-ROS): everyone with a staff record checks in and files substitutions for their own duties
 # (the services check the staff record); these permissions add what goes beyond that.
@@ -99,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_REFERENCE,
         *_VIEW_REQUESTS,
         *_DESK,
+        *_PRIORITISE,
         *_ROSTERS_VIEW,
         *_DUTY_RECORDS_VIEW,
         *_COMPLAINTS_TAKE,
@@ -107,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_REFERENCE,
         *_VIEW_REQUESTS,
         *_DESK,
+        *_PRIORITISE,
         "requests.reassign_request",
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
@@ -136,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests.convene_joint_meeting",
         "requests.manage_key_project",
         "requests.view_personal_data",
+        *_PRIORITISE,
         *_ROSTERS_SUPERVISE,
         *_DUTY_RECORDS_VIEW,
         *_PATROLS_VIEW,

@@ -24,6 +24,11 @@ class FigureMeasure(models.TextChoices):
     EVALUATED_BY_RATING = "eval_rating", _("Evaluated by rating")
     EVALUATED_BY_HELPER = "eval_helper", _("Evaluated by helper")
     CONSULTATIONS = "consultations", _("Consultations")
+    # Issue 18: urgent requests (急办) registered, and completed with their internal target met (on_time) or not
+    # (late); registrations by the applicant's priority group (key: requests.models.PriorityGroup).
+    REGISTERED_URGENT = "reg_urgent", _("Urgent requests registered")
+    COMPLETED_URGENT = "done_urgent", _("Urgent requests completed")
+    REGISTERED_BY_PRIORITY_GROUP = "reg_priority", _("Registered by priority group")
 
 
 class IntegrityKind(models.TextChoices):

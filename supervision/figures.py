@@ -39,7 +39,15 @@ from django.db.models.functions import Cast, TruncDate, TruncMonth
 
 from hallservice.core.months import month_start, next_month
 from hallservice.core.workdays import WorkingCalendar
-from requests.models import POOR_RATINGS, Consultation, Evaluation, ServiceRequest, Status
+from requests.models import (
+    POOR_RATINGS,
+    Consultation,
+    Evaluation,
+    PriorityGroup,
+    ServiceRequest,
+    Status,
+    priority_group_q,
+)
 from requests.satisfaction import final_rating
 
 from . import triggers
@@ -62,6 +70,14 @@ REQUEST_COLUMNS = (
     "category",
     "deadline",
     "deficiency_notices",
+    # Issue 18: urgency and the priority groups (the key project group is the link to a key project).
+    "urgent",
+    "urgent_target",
+    "applicant_elderly",
+    "applicant_disabled",
+    "applicant_pregnant",
+    "applicant_military",
+    "key_project_id",
 )
 # follow_up_rating: the satisfaction rate counts the rating after rectification (requests/satisfaction.py).
 # The four indicators all count towards a helper's poor ratings (好差评 counts each indicator).
@@ -380,6 +396,22 @@ def _sources(ranges, using: str):
             measure,
             registered.annotate(f_key=Cast(column, as_text)).values("f_day", "f_centre", "f_key").annotate(**counts),
         )
+    yield (
+        FigureMeasure.REGISTERED_URGENT,
+        registered.filter(urgent=True)
+        .annotate(f_key=Value(""))
+        .values("f_day", "f_centre", "f_key")
+        .annotate(**counts),
+    )
+    # An applicant may belong to several groups: a request counts in each of its groups (one statement for all).
+    by_group = [
+        registered.filter(priority_group_q(group))
+        .annotate(f_key=Value(group.value))
+        .values("f_day", "f_centre", "f_key")
+        .annotate(**counts)
+        for group in PriorityGroup
+    ]
+    yield FigureMeasure.REGISTERED_BY_PRIORITY_GROUP, by_group[0].union(*by_group[1:], all=True)
 
     completed = _completed(ranges, using)
     late = Count("pk", filter=Q(deadline__isnull=False, f_day__gt=F("deadline")))
@@ -394,6 +426,18 @@ def _sources(ranges, using: str):
             on_time=on_time,
             without_notice=Count("pk", filter=Q(deficiency_notices=0)),
             at_most_one_notice=Count("pk", filter=Q(deficiency_notices__lte=1)),
+        ),
+    )
+    # Seed 000 三.3 急办: an urgent request meets its internal target when completed on or before it.
+    yield (
+        FigureMeasure.COMPLETED_URGENT,
+        completed.filter(urgent=True)
+        .annotate(f_key=Value(""))
+        .values("f_day", "f_centre", "f_key")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(f_day__lte=F("urgent_target"))),
+            late=Count("pk", filter=Q(f_day__gt=F("urgent_target"))),
         ),
     )
     yield (

@@ -17,7 +17,7 @@ from hallservice.core.spreadsheets import append_row, workbook_bytes
 from .statistics import Statistics, chart_tables, headline
 
 # Sheet names: at most 31 characters, unique; the report is for the hall, so it is written in Chinese.
-SHEETS = ["department", "kind", "channel", "category", "satisfaction", "helpers", "weekly", "monthly"]
+SHEETS = ["department", "kind", "channel", "category", "priority", "satisfaction", "helpers", "weekly", "monthly"]
 
 
 def report_title(stats: Statistics) -> str:
@@ -67,7 +67,7 @@ def report_pdf(stats: Statistics) -> bytes:
         context = {
             "title": report_title(stats),
             "headline": headline(stats),
-            "tables": [(numeral, tables[key]) for numeral, key in zip("二三四五六七八九", SHEETS, strict=True)],
+            "tables": [(numeral, tables[key]) for numeral, key in zip("二三四五六七八九十", SHEETS, strict=True)],
             "generated_at": f"{timezone.localtime():%Y-%m-%d %H:%M}",
         }
         return render_pdf("supervision/documents/monthly_report.html", context)

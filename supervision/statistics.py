@@ -13,6 +13,9 @@ Definitions (shown on the page too, so a supervisor can check a number by hand):
   better (好差评 five levels). The one definition of requests/satisfaction.py, shared with the complaint
   dashboard (which counts every evaluation to date).
 - Consultations: those recorded in the period and how many became requests.
+- Urgent (急办, seed 000 三.3): requests registered in the period that are urgent now; urgent requests completed in the
+  period, and how many of them on or before their internal target. Priority groups (seed 001 五 主动靠前): requests
+  registered in the period per group of their applicant; one applicant may count in several groups.
 
 The figures are sums of pre-counted rows (supervision/figures.py): a district's year is some
 330,000 requests but a few thousand monthly rows plus the daily rows of the days outside whole months,
@@ -30,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core.months import month_start, next_month, previous_month
-from requests.models import OPEN_STATUSES, Category, Channel, Kind, Rating, ServiceRequest
+from requests.models import OPEN_STATUSES, Category, Channel, Kind, PriorityGroup, Rating, ServiceRequest
 from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
 
@@ -103,6 +106,11 @@ class Statistics:
     helpers: list[HelperRow] = field(default_factory=list)
     consultations: int = 0
     consultations_converted: int = 0
+    # Issue 18: urgent requests (急办) and the applicants' priority groups (主动靠前).
+    urgent_registered: int = 0
+    urgent_completed: int = 0
+    urgent_met_target: int = 0
+    by_priority_group: list[Row] = field(default_factory=list)
     weekly: list[tuple[date, int, int]] = field(default_factory=list)
     monthly: list[tuple[date, int, int]] = field(default_factory=list)
 
@@ -137,6 +145,10 @@ class Statistics:
     @property
     def conversion_rate(self) -> float | None:
         return rate(self.consultations_converted, self.consultations)
+
+    @property
+    def urgent_met_target_rate(self) -> float | None:
+        return rate(self.urgent_met_target, self.urgent_completed)
 
 
 def scoped_requests(scope: Scope):
@@ -272,6 +284,8 @@ def _volumes(stats: Statistics, totals: dict[str, dict[str, dict]]) -> None:
     stats.by_kind = _labelled(rows(M.REGISTERED_BY_KIND), Kind)
     stats.by_channel = _labelled(rows(M.REGISTERED_BY_CHANNEL), Channel)
     stats.by_category = _labelled(rows(M.REGISTERED_BY_CATEGORY), Category)
+    stats.by_priority_group = _labelled(rows(M.REGISTERED_BY_PRIORITY_GROUP), PriorityGroup)
+    stats.urgent_registered = totals[M.REGISTERED_URGENT].get("", {}).get("total", 0)
 
 
 def _labelled(rows: dict, choices) -> list[Row]:
@@ -290,6 +304,8 @@ def _completion(stats: Statistics, totals: dict[str, dict[str, dict]]) -> None:
     stats.completed_late = overall["late"]
     stats.completed_without_notice = overall["without_notice"]
     stats.completed_with_at_most_one_notice = overall["at_most_one_notice"]
+    urgent = totals[M.COMPLETED_URGENT].get("", dict.fromkeys(COUNTERS, 0))
+    stats.urgent_completed, stats.urgent_met_target = urgent["total"], urgent["on_time"]
     stats.median_working_days = weighted_median(
         [(int(key), row["total"]) for key, row in totals[M.COMPLETED_BY_WORKING_DAYS].items() if key]
     )
@@ -393,6 +409,7 @@ def chart_tables(stats: Statistics) -> dict[str, dict]:
         "kind": breakdown(_("Kind"), stats.by_kind),
         "channel": breakdown(_("Channel"), stats.by_channel),
         "category": breakdown(_("Applicant category"), stats.by_category),
+        "priority": breakdown(_("Priority group"), stats.by_priority_group),
         "satisfaction": {
             "title": _("Satisfaction"),
             "header": [_("Rating"), _("Evaluations")],
@@ -453,6 +470,10 @@ def headline(stats: Statistics) -> list[tuple[str, object]]:
         (_("At most one deficiency notice (%)"), _blank(stats.at_most_one_notice_rate)),
         (_("Median working days to completion"), _blank(stats.median_working_days)),
         (_("Open and overdue now"), stats.open_overdue_now),
+        (_("Urgent requests registered"), stats.urgent_registered),
+        (_("Urgent requests completed"), stats.urgent_completed),
+        (_("Urgent requests completed by the internal target"), stats.urgent_met_target),
+        (_("Internal target met (%)"), _blank(stats.urgent_met_target_rate)),
         (_("Evaluations"), stats.evaluations),
         (_("Satisfaction rate (%)"), _blank(stats.satisfaction_rate)),
         (_("Consultations"), stats.consultations),

@@ -33,6 +33,7 @@ CHARTS = [
     ("kind", "doughnut"),
     ("channel", "bar"),
     ("category", "bar"),
+    ("priority", "bar"),
     ("satisfaction", "bar"),
 ]
 

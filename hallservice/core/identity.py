@@ -34,6 +34,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
 
 from hallservice.core.crypto import mask_id_number, normalise
 from hallservice.core.errors import DomainError
@@ -44,6 +46,8 @@ __all__ = [
     "HKMT_PREFIXES",
     "PROVINCE_CODES",
     "IdType",
+    "age_on",
+    "birth_date_of",
     "check_digit",
     "mask_document_number",
     "validate_document_number",
@@ -159,3 +163,26 @@ def mask_document_number(id_type: str, number: str) -> str:
         shown = min(4, len(number) // 2)
         return "*" * (len(number) - shown) + number[len(number) - shown :]
     return mask_id_number(number)
+
+
+# The documents whose digits 7-14 are the holder's date of birth (the foreigner's card keeps the same place).
+DATED_DOCUMENTS = frozenset({IdType.RESIDENT_ID, IdType.HKMT_PERMIT, IdType.FOREIGNER_PR})
+
+
+def birth_date_of(id_type: str, number: str) -> date | None:
+    """The date of birth a checked document number carries, or None for a document that carries none.
+
+    Read with python-stdnum's ``cn.ric.get_birth_date`` (digits 7-14 only: no region lookup, see above). Only for
+    deriving facts such as "elderly"; the date itself is never stored apart from the number, nor shown in lists.
+    """
+    if id_type not in DATED_DOCUMENTS or len(number or "") != 18:
+        return None
+    try:
+        return ric.get_birth_date(number)
+    except StdnumError:
+        return None
+
+
+def age_on(born: date, day: date) -> int:
+    """Full years (周岁) on ``day``: one born on 29 February turns a year older on 1 March in other years."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -22,7 +22,7 @@ from datetime import datetime
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
@@ -105,6 +105,9 @@ class SeekPage:
     count_exact: bool = True
     per_page: int = 25
     extra: dict = field(default_factory=dict)
+    # Rows listed above the pages (``seek_page(pinned=...)``), unordered, and whether there were more than asked.
+    pinned: list = field(default_factory=list)
+    pinned_more: bool = False
 
     def __iter__(self):
         return iter(self.rows)
@@ -232,23 +235,32 @@ def _ids_and_count(
     limit: int,
     offset: int,
     threshold: int,
-) -> tuple[list[int], int]:
-    """``seek_ids`` and the bounded count's total in one round trip: the count rides as the first row."""
+    pinned: tuple[str, tuple] | None = None,
+    pinned_db: str = "default",
+) -> tuple[list[int], int, list[int]]:
+    """``seek_ids``, the bounded count's total and the ids of ``pinned`` (SQL of one column of ids) in one round
+    trip: the count rides as the first row, the pinned ids as the last rows."""
     page, count = (
         seek_sql(branches, key=key, cursor=cursor, after=after, limit=limit, offset=offset),
         count_sql(branches, threshold=threshold),
     )
-    if page is None or count is None:
-        return [], 0
+    if (page is None or count is None) and pinned is None:
+        return [], 0, []
     direction = "DESC" if after else "ASC"
-    sql = (
-        f"SELECT 0, NULL, NULL, ({count[0]}) UNION ALL SELECT 1, p.*, NULL FROM ({page[0]}) AS p "
-        f"ORDER BY 1, 2 {direction}, 3 {direction}"
-    )
-    with connections[Branch.of(branches[0]).queryset.db].cursor() as db_cursor:
-        db_cursor.execute(sql, (*count[1], *page[1]))
-        counted, *rows = db_cursor.fetchall()
-    return [row[2] for row in rows], counted[3]
+    parts, params = [], []
+    if page is not None and count is not None:
+        parts += [f"SELECT 0, NULL, NULL, ({count[0]})", f"SELECT 1, p.*, NULL FROM ({page[0]}) AS p"]
+        params += [*count[1], *page[1]]
+    if pinned is not None:
+        parts.append(f"SELECT 2, NULL, f.pinned_pk, NULL FROM ({pinned[0]}) AS f")
+        params += pinned[1]
+    sql = " UNION ALL ".join(parts) + f" ORDER BY 1, 2 {direction}, 3 {direction}"
+    using = Branch.of(branches[0]).queryset.db if branches else pinned_db
+    with connections[using].cursor() as db_cursor:
+        db_cursor.execute(sql, params)
+        rows = db_cursor.fetchall()
+    counted = next((row[3] for row in rows if row[0] == 0), 0)
+    return [row[2] for row in rows if row[0] == 1], counted, [row[2] for row in rows if row[0] == 2]
 
 
 def seek_page(
@@ -261,10 +273,14 @@ def seek_page(
     before: str | None = None,
     page: str | None = None,
     threshold: int | None = None,
+    pinned: QuerySet | None = None,
+    pinned_limit: int = 100,
 ) -> SeekPage:
     """One page of the union of ``branches``: after or before a cursor token, or by page number near the start.
 
-    ``rows`` loads the page's rows by id (with its joins); the branches only find and order the ids.
+    ``rows`` loads the page's rows by id (with its joins); the branches only find and order the ids. ``pinned``
+    (a queryset the caller keeps out of the branches) names up to ``pinned_limit`` rows listed above the pages: their
+    ids come in the same round trip and their rows with the page's (``SeekPage.pinned``, in no particular order).
     """
     cursor_after, cursor_before = Cursor.parse(after), Cursor.parse(before)
     number = None
@@ -277,7 +293,11 @@ def seek_page(
     forwards = cursor_before is None
     offset = (number - 1) * per_page if number else 0
     threshold = COUNT_THRESHOLD if threshold is None else threshold
-    ids, total = _ids_and_count(
+    # Named: a DISTINCT query (a filter across a join) also selects the columns it is ordered by.
+    pinned_sql = None
+    if pinned is not None:
+        pinned_sql = _compiled(pinned.annotate(pinned_pk=F("pk")).values_list("pinned_pk")[: pinned_limit + 1])
+    ids, total, pinned_ids = _ids_and_count(
         branches,
         key=key,
         cursor=cursor_after or cursor_before,
@@ -285,12 +305,18 @@ def seek_page(
         limit=per_page + 1,
         offset=offset,
         threshold=threshold,
+        pinned=pinned_sql,
+        pinned_db=pinned.db if pinned is not None else "default",
     )
     more = len(ids) > per_page
     ids = ids[:per_page]
     if not forwards:
         ids.reverse()
-    objects = rows_for_ids(rows, ids)
+    pinned_more, pinned_ids = len(pinned_ids) > pinned_limit, pinned_ids[:pinned_limit]
+    # One query for the page's rows and the pinned ones.
+    by_pk = {obj.pk: obj for obj in rows.order_by().filter(pk__in=[*ids, *pinned_ids])} if ids or pinned_ids else {}
+    objects = [by_pk[pk] for pk in ids if pk in by_pk]
+    pinned_objects = [by_pk[pk] for pk in pinned_ids if pk in by_pk]
     count, exact = (total, True) if total <= threshold else (threshold, False)
     result = SeekPage(
         rows=objects,
@@ -300,6 +326,8 @@ def seek_page(
         count=count,
         count_exact=exact,
         per_page=per_page,
+        pinned=pinned_objects,
+        pinned_more=pinned_more,
     )
     if objects:
         result.next_cursor = Cursor(getattr(objects[-1], key), objects[-1].pk) if result.has_next else None

@@ -51,6 +51,7 @@ from requests.models import (
 from requests.services.closing import TERMINATION_REASONS
 from requests.services.consultations import consultation_answer_due
 from requests.services.intake import LOOKUP_ALPHABET
+from requests.services.priority import elderly_of
 from staff.models import CentreLevel, ServiceCentre, StaffMember
 
 # About 400 requests over the 13 months before today, so the supervision statistics, the annual assessment and the
@@ -380,6 +381,10 @@ class _History(ComplaintHistory):
             contact_person=contact,
             **ApplicantIdentity(id_type=id_type, id_number=id_number, phone=phone).fields(),
             applicant_address=address,
+            # Priority groups as the desk records them (issue 18): elderly from the ID number, military from the
+            # green-channel category (no random draw, so the rest of the demo stays as it was).
+            applicant_elderly=elderly_of(id_type, id_number, on=day),
+            applicant_military=category == Category.MILITARY,
             matter=matter,
             centre=origin,
             origin_centre=origin,

@@ -56,6 +56,8 @@ from .service_request import (
     FORWARDED,
     INTAKE_STATUSES,
     OPEN_STATUSES,
+    PRIORITY_FIELDS,
+    URGENT_PENDING,
     ApplicantIdentity,
     ApplicantType,
     Category,
@@ -63,10 +65,12 @@ from .service_request import (
     KeyProject,
     Kind,
     PickupMethod,
+    PriorityGroup,
     RequestEvent,
     RequestVerb,
     ServiceRequest,
     Status,
+    priority_group_q,
 )
 
 __all__ = [
@@ -86,6 +90,10 @@ __all__ = [
     "INTAKE_STATUSES",
     "OPEN_STATUSES",
     "POOR_RATINGS",
+    "PRIORITY_FIELDS",
+    "URGENT_PENDING",
+    "PriorityGroup",
+    "priority_group_q",
     "ApplicantIdentity",
     "ApplicantType",
     "Assignment",

@@ -39,6 +39,36 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PriorityGroup(models.TextChoices):
+    """Applicants the desk serves first (seed 001 五): "对于老弱病残孕、行动不便人员，以及高层次人才、军人等特定群众，
+    应主动靠前提供帮办代办服务；对于省、市重点建设项目，应提前介入提供帮办代办服务". Several may apply at once.
+
+    Each is a flag of the request (``PRIORITY_FIELDS``) except the key project, which is the request's link to one.
+    """
+
+    ELDERLY = "elderly", _("Elderly")
+    DISABLED = "disabled", _("Disabled")
+    PREGNANT = "pregnant", _("Pregnant")
+    MILITARY = "military", _("Military or military family")
+    KEY_PROJECT = "key_project", _("Key project")
+
+
+# The request's field of each priority group that is a flag; the key project group is ``key_project IS NOT NULL``.
+PRIORITY_FIELDS = {
+    PriorityGroup.ELDERLY: "applicant_elderly",
+    PriorityGroup.DISABLED: "applicant_disabled",
+    PriorityGroup.PREGNANT: "applicant_pregnant",
+    PriorityGroup.MILITARY: "applicant_military",
+}
+
+
+def priority_group_q(group: str) -> Q:
+    """The condition "the request's applicant belongs to ``group``", for filters and statistics alike."""
+    if group == PriorityGroup.KEY_PROJECT:
+        return Q(key_project__isnull=False)
+    return Q(**{PRIORITY_FIELDS[group]: True})
+
+
 class ApplicantType(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANISATION = "organisation", _("Organisation")
@@ -67,6 +97,8 @@ OPEN_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.SUSPENDED)
 # States before acceptance: no deadline yet.
 INTAKE_STATUSES = (Status.APPLIED, Status.DEFICIENT)
 CLOSED_STATUSES = (Status.REFUSED, Status.COMPLETED, Status.DELIVERED, Status.TERMINATED, Status.ARCHIVED)
+# An urgent request still to be worked on: the queue lists these first, by internal target (issue 18).
+URGENT_PENDING = Q(urgent=True, status__in=[*INTAKE_STATUSES, *OPEN_STATUSES])
 
 
 class KeyProject(models.Model):
@@ -192,6 +224,12 @@ class ServiceRequest(models.Model):
     # The last four digits, which clerks search by ("尾号 5678"); indexed, unlike a LIKE '%5678' on the mask.
     applicant_phone_tail = models.CharField(max_length=4, blank=True, editable=False, db_index=True)
     applicant_address = EncryptedCharField(_("address"))
+    # Priority groups (PriorityGroup): elderly is derived from the date of birth in the ID number at registration
+    # (requests.services.priority.elderly_of); the others are ticked by the clerk.
+    applicant_elderly = models.BooleanField(_("elderly"), default=False)
+    applicant_disabled = models.BooleanField(_("disabled"), default=False)
+    applicant_pregnant = models.BooleanField(_("pregnant"), default=False)
+    applicant_military = models.BooleanField(_("military or military family"), default=False)
 
     matter = models.ForeignKey("requests.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+")
     centre = fields.centre(related_name="requests")
@@ -211,6 +249,10 @@ class ServiceRequest(models.Model):
         _("reason for help"), max_length=text_limits.REASON, blank=True, help_text=_("受理理由 in the ledger")
     )
     commission_signed = models.BooleanField(_("commission letter signed"), default=False)
+    # 急办 (seed 000 三.3): the reason and the internal target, a date before the promised deadline.
+    urgent = models.BooleanField(_("urgent"), default=False)
+    urgent_reason = models.CharField(_("reason for urgency"), max_length=text_limits.REASON, blank=True)
+    urgent_target = models.DateField(_("internal target date"), null=True, blank=True)
     # How the applicant wants the result (commission letter): hall pick-up or free postal delivery.
     pickup_method = models.CharField(
         _("result pick-up"), max_length=10, choices=PickupMethod.choices, default=PickupMethod.HALL
@@ -278,6 +320,8 @@ class ServiceRequest(models.Model):
             models.Index(fields=["centre", "status", "applied_at"], name="request_queue_status"),
             models.Index(fields=["helper", "applied_at"], name="request_queue_helper"),
             models.Index(fields=["origin_centre", "applied_at"], condition=FORWARDED, name="request_queue_forwarded"),
+            # The urgent requests the queue lists first (issue 18): few rows, read whole by internal target.
+            models.Index(fields=["centre", "urgent_target"], condition=Q(urgent=True), name="request_queue_urgent"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -288,6 +332,10 @@ class ServiceRequest(models.Model):
                 condition=~Q(kind=Kind.AGENCY, status__in=[s.value for s in OPEN_STATUSES])
                 | Q(commission_signed=True),
                 name="agency_in_progress_has_commission",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent=False) | (Q(urgent_target__isnull=False) & ~Q(urgent_reason="")),
+                name="urgent_request_has_reason_and_target",
             ),
         ]
         permissions = [
@@ -301,6 +349,7 @@ class ServiceRequest(models.Model):
             ("follow_up_evaluation", _("Can follow up poor evaluations")),
             ("convene_joint_meeting", _("Can convene joint meetings")),
             ("view_personal_data", _("Can see unmasked personal data of requests in scope")),
+            ("prioritise_request", _("Can mark requests urgent and record the applicant's priority groups")),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +361,12 @@ class ServiceRequest(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == Status.ARCHIVED
+
+    @property
+    def priority_groups(self) -> list[PriorityGroup]:
+        """The applicant's priority groups, in the order of PriorityGroup (the queue's badges)."""
+        groups = [group for group, name in PRIORITY_FIELDS.items() if getattr(self, name)]
+        return [*groups, PriorityGroup.KEY_PROJECT] if self.key_project_id else groups
 
     def set_applicant_identity(self, identity: ApplicantIdentity) -> None:
         """Set the applicant's document number and phone together with their hash, mask and tail."""
@@ -380,6 +435,10 @@ class RequestVerb(models.TextChoices):
     # The helper's follow-up after delivery (FollowUpTask, seed 004 跟踪服务), not a poor rating's return visit.
     DELIVERY_FOLLOW_UP_DUE = "delivery_follow_up_due", _("Follow-up after delivery scheduled")
     DELIVERY_FOLLOWED_UP = "delivery_followed_up", _("Followed up after delivery")
+    # Urgent handling and priority groups (issue 18).
+    URGENT_MARKED = "urgent_marked", _("Marked urgent")
+    URGENT_UNMARKED = "urgent_unmarked", _("No longer urgent")
+    PRIORITY_GROUPS_CHANGED = "priority_groups_changed", _("Priority groups changed")
 
 
 class RequestEvent(Event):

@@ -53,6 +53,7 @@ from .intake import (
     request_supply_materials,
 )
 from .key_projects import key_project_create, key_project_designate_agent, request_link_key_project
+from .priority import request_mark_urgent, request_set_priority_groups, request_unmark_urgent
 from .transitions import ACTIONS, TRANSITIONS, Action, transition_allowed
 
 __all__ = [
@@ -79,6 +80,9 @@ __all__ = [
     "matter_pinyin",
     "matter_save",
     "request_accept",
+    "request_mark_urgent",
+    "request_set_priority_groups",
+    "request_unmark_urgent",
     "request_add_department_task",
     "request_archive",
     "request_complete",

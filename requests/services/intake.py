@@ -48,6 +48,7 @@ from ..models import (
 )
 from ..selectors import key_projects_linkable
 from .base import lock_for, move, record_event, require, with_note
+from .priority import check_urgency, elderly_of
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
@@ -122,6 +123,15 @@ class RegistrationInput:
     key_project_id: int | None = None
     provided_material_ids: Sequence[int] = ()
     consultation_id: int | None = None
+    # Priority groups (requests.services.priority): elderly counts only for a document without a birth date.
+    applicant_elderly: bool = False
+    applicant_disabled: bool = False
+    applicant_pregnant: bool = False
+    applicant_military: bool = False
+    # 急办: the reason, and the internal target (blank: computed from the promised deadline).
+    urgent: bool = False
+    urgent_reason: str = ""
+    urgent_target: date | None = None
 
 
 def _applicant_document(data: RegistrationInput) -> tuple[str, str]:
@@ -217,8 +227,17 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
         reason=data.reason.strip(),
         lookup_code=_lookup_code(),
         created_by=user_of(actor),
+        applicant_elderly=elderly_of(id_type, id_number, on=timezone.localdate(), ticked=data.applicant_elderly),
+        applicant_disabled=data.applicant_disabled,
+        applicant_pregnant=data.applicant_pregnant,
+        applicant_military=data.applicant_military,
     )
     req.set_applicant_identity(ApplicantIdentity(id_type=id_type, id_number=id_number, phone=phone))
+    urgent_note = ""
+    if data.urgent:
+        ensure_perm(actor, "requests.prioritise_request", _("You may not mark requests urgent."))
+        reason, target, urgent_note = check_urgency(req, reason=data.urgent_reason, target=data.urgent_target)
+        req.urgent, req.urgent_reason, req.urgent_target = True, reason, target
     req.save(force_insert=True)
     provided = set(data.provided_material_ids)
     MaterialCheck.objects.bulk_create(
@@ -239,6 +258,8 @@ def request_register(*, actor, data: RegistrationInput) -> ServiceRequest:
         note=_("%(kind)s request for “%(matter)s” registered; dedicated helper %(helper)s.")
         % {"kind": Kind(data.kind).label, "matter": matter.name, "helper": helper.name},
     )
+    if req.urgent:
+        record_event(req, actor=actor, verb="urgent_marked", note=urgent_note)
     if consultation is not None:
         consultation.outcome = ConsultationOutcome.CONVERTED
         consultation.request = req

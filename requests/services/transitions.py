@@ -43,6 +43,7 @@ HANDLING = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED})
 FINISHED = frozenset({S.COMPLETED, S.DELIVERED, S.TERMINATED, S.REFUSED})
 
 HANDLE = "requests.handle_request"
+PRIORITISE = "requests.prioritise_request"
 
 
 def sources_of(target: Status) -> frozenset[Status]:
@@ -134,6 +135,15 @@ def materials_outstanding(user, req: ServiceRequest) -> bool:
 
 def no_key_project(user, req: ServiceRequest) -> bool:
     return req.key_project_id is None
+
+
+def may_become_urgent(user, req: ServiceRequest) -> bool:
+    # A matter done on the spot has no deadline to come before (the service says so when asked anyway).
+    return not req.urgent and not req.matter.is_immediate
+
+
+def is_urgent(user, req: ServiceRequest) -> bool:
+    return req.urgent
 
 
 def summarised_and_visited(user, req: ServiceRequest) -> bool:
@@ -361,6 +371,36 @@ ACTIONS: dict[str, Action] = {
             form="KeyProjectForm",
             permission="requests.manage_key_project",
             guard=no_key_project,
+        ),
+        # Urgent handling and priority groups (issue 18, requests/services/priority.py)
+        Action(
+            "mark_urgent",
+            _("Mark urgent"),
+            allowed_in=BEFORE_COMPLETION,
+            target=None,
+            service="request_mark_urgent",
+            form="MarkUrgentForm",
+            permission=PRIORITISE,
+            guard=may_become_urgent,
+        ),
+        Action(
+            "unmark_urgent",
+            _("No longer urgent"),
+            allowed_in=BEFORE_COMPLETION,
+            target=None,
+            service="request_unmark_urgent",
+            form="UnmarkUrgentForm",
+            permission=PRIORITISE,
+            guard=is_urgent,
+        ),
+        Action(
+            "set_priority_groups",
+            _("Change priority groups"),
+            allowed_in=NOT_ARCHIVED,
+            target=None,
+            service="request_set_priority_groups",
+            form="PriorityGroupsForm",
+            permission=PRIORITISE,
         ),
         # Closing
         Action(

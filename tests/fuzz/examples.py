@@ -288,6 +288,9 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
         {"key_project_id": w.key_projects[0]} if w.key_projects else None
     ),
     ("POST", "/api/v1/requests/{id}/log_work/"): lambda w, _pk: TEXT,
+    ("POST", "/api/v1/requests/{id}/mark_urgent/"): lambda w, _pk: {"urgent_reason": "企业开工在即"},
+    ("POST", "/api/v1/requests/{id}/unmark_urgent/"): lambda w, _pk: {"note": "申请人已不急"},
+    ("POST", "/api/v1/requests/{id}/set_priority_groups/"): lambda w, _pk: {"military": True, "note": "核实军人证"},
     ("POST", "/api/v1/requests/{id}/reassign/"): lambda w, pk: {
         "helper_id": next(h for h in w.helpers if h != _request(pk).helper_id),
         "reason": "原帮办员请假",

@@ -87,11 +87,14 @@ KEEPS_STATE = {
     "events",
     "link_key_project",
     "log_work",
+    "mark_urgent",
     "reassign",
     "record_handover",
     "record_joint_meeting",
     "report_progress",
     "review_materials",
+    "set_priority_groups",
+    "unmark_urgent",
 }
 # Operations that end their object's state never share an object with another operation (the run is parallel: a
 # paper handed in while another worker answers it turns every answer into a 409); a user with none left sits out.

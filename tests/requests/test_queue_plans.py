@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 
 from hallservice.core.pagination import Cursor, seek_sql
-from requests.models import ServiceRequest, Status
-from requests.selectors import request_filter, visibility_branches
+from requests.models import URGENT_PENDING, ServiceRequest, Status
+from requests.selectors import request_filter, urgent_pending, visibility_branches
 from tests.factories import DistrictFactory, ServiceRequestFactory, StaffMemberFactory, TownFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROWS = 6000
 TABS = [
     {},
+    {"urgent": "true"},
+    {"priority_group": "elderly"},
     {"view": "mine"},
     {"view": "centre"},
     {"view": "overdue"},
@@ -67,6 +69,10 @@ def many_requests(hall, people, matter):
                 created_by=template.created_by,
                 commission_signed=True,
                 deadline=None if status == Status.APPLIED else date(2026, 11, 1) + timedelta(days=n % 60),
+                # A few urgent ones (issue 18), listed first by the queue.
+                **(
+                    {"urgent": True, "urgent_reason": "急", "urgent_target": date(2026, 10, 20)} if n % 97 == 5 else {}
+                ),
             )
         )
     made = ServiceRequest.objects.bulk_create(rows, batch_size=2000)
@@ -78,12 +84,23 @@ def many_requests(hall, people, matter):
     return made
 
 
-def main_query(user, params: dict, *, cursor: Cursor | None = None, using: str | None = None) -> tuple[str, tuple]:
+def filtered(user, params: dict, using: str | None):
     filter_set = request_filter(user=user, filters=params, restricted=False)
     if using:
         filter_set.queryset = filter_set.queryset.using(using)  # before .qs: the filters follow its database
-    branches = visibility_branches(filter_set.qs, user=user)
+    return filter_set
+
+
+def main_query(user, params: dict, *, cursor: Cursor | None = None, using: str | None = None) -> tuple[str, tuple]:
+    # As the queue reads it: the urgent requests still to be worked on are listed above it (issue 18), not in it.
+    branches = visibility_branches(filtered(user, params, using).qs.exclude(URGENT_PENDING), user=user)
     return seek_sql(branches, key="applied_at", cursor=cursor, limit=26)
+
+
+def urgent_query(user, params: dict, *, using: str | None = None) -> tuple[str, tuple]:
+    """The query of the urgent requests the queue lists first (requests.selectors.urgent_pending)."""
+    pinned = urgent_pending(user=user, filter_set=filtered(user, params, using)).values_list("pk")[:101]
+    return pinned.query.get_compiler(using=pinned.db).as_sql()
 
 
 def postgresql_plan(sql: str, params: tuple) -> str:
@@ -113,16 +130,22 @@ def test_postgresql_plans_the_queue_with_indexes_only(require_postgres, many_req
     with connection.cursor() as cursor:
         cursor.execute("VACUUM FULL ANALYZE requests_servicerequest")
     for who, user, params, cursor in cases(people, admin_user_role):
-        text = postgresql_plan(*main_query(user, params, cursor=cursor))
-        # A branch that contradicts the filter (another centre's, under "my centre") is a one-time false whose
-        # plan may name a scan that is never executed; any other scan reads the table.
-        scans = [line for line in text.splitlines() if "Seq Scan on requests_servicerequest" in line]
-        assert not [line for line in scans if "(never executed)" not in line], (who, params, cursor, text)
+        for text in (
+            postgresql_plan(*main_query(user, params, cursor=cursor)),
+            postgresql_plan(*urgent_query(user, params)),
+        ):
+            # A branch that contradicts the filter (another centre's, under "my centre") is a one-time false whose
+            # plan may name a scan that is never executed; any other scan reads the table.
+            scans = [line for line in text.splitlines() if "Seq Scan on requests_servicerequest" in line]
+            assert not [line for line in scans if "(never executed)" not in line], (who, params, cursor, text)
 
 
 def test_sqlite_plans_the_queue_with_indexes_only(sqlite_plans, many_requests, people, admin_user_role):
     sqlite_plans.load(ServiceRequest, ServiceRequest.objects.all())
     for who, user, params, cursor in cases(people, admin_user_role):
-        text = sqlite_plans.explain(*main_query(user, params, cursor=cursor, using=sqlite_plans.ALIAS))
-        scans = [line for line in text.splitlines() if "SCAN" in line and "requests_servicerequest" in line]
-        assert not [line for line in scans if "USING" not in line], (who, params, cursor, text)
+        for text in (
+            sqlite_plans.explain(*main_query(user, params, cursor=cursor, using=sqlite_plans.ALIAS)),
+            sqlite_plans.explain(*urgent_query(user, params, using=sqlite_plans.ALIAS)),
+        ):
+            scans = [line for line in text.splitlines() if "SCAN" in line and "requests_servicerequest" in line]
+            assert not [line for line in scans if "USING" not in line], (who, params, cursor, text)

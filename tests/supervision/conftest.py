@@ -14,6 +14,10 @@ District hall XH (with town JD below it) and another district OT that XH's super
 | r8  | XH     | A    | assist | hall    | other        | 12-01 00:10      | —          | —          | —          | 0       | applied     |
 | r9  | OT     | A    | assist | hall    | other        | 10-15 09:00      | 10-15      | —          | 11-20      | 0       | in_progress |
 
+Urgent (issue 18): r1 (internal target 11-05, met), r2 (target 11-06, completed 11-13: missed), r4 (target 11-24, open),
+r7 (another district, target 11-10, missed). Priority groups: r1 elderly and disabled, r2 military, r4 linked to a
+key project, r7 pregnant (another district).
+
 r7 (late) and r9 (overdue now) are in another district; r8 is a minute past November in Beijing time though
 still 30 November in UTC. Working days: r1 3, r2 7, r5 4 (31 October is a Saturday) → median 4.
 Evaluations: r1 ★5 (11-06), r2 ★2 (11-14), r5 ★1 invalidated on appeal (11-04), r7 ★5 (other district).
@@ -25,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from requests.models import Consultation, Delivery, Evaluation, IssuedDocument, ServiceRequest, Summary
+from requests.models import Consultation, Delivery, Evaluation, IssuedDocument, KeyProject, ServiceRequest, Summary
 from staff.roles import Role
 from tests.conftest import all_at_once, make_staff_user
 from tests.factories import (
@@ -63,25 +67,42 @@ def november(hall):
         )
         return fields, {"applied_at": applied, "accepted_at": accepted, "completed_at": completed}
 
+    def urgent(target: date) -> dict:
+        return {"urgent": True, "urgent_reason": "急办", "urgent_target": target}
+
+    project = KeyProject.objects.create(name="重点项目", centre=district)
     rows = {
-        "r1": row(district, matter_a, h1, "delivered", at(11, 2), at(11, 2, 9, 30), at(11, 5), date(2026, 11, 6)),
+        "r1": row(
+            *(district, matter_a, h1, "delivered", at(11, 2), at(11, 2, 9, 30), at(11, 5), date(2026, 11, 6)),
+            **urgent(date(2026, 11, 5)),
+            applicant_elderly=True,
+            applicant_disabled=True,
+        ),
         "r2": row(
             *(district, matter_a, h1, "delivered", at(11, 3, 10), at(11, 4), at(11, 13), date(2026, 11, 10)),
             kind="agency",
             channel="online",
             category="special_care",
             notices=1,
+            applicant_military=True,
+            **urgent(date(2026, 11, 6)),
         ),
         "r3": row(district, matter_b, h2, "refused", at(11, 10, 11), channel="window"),
         "r4": row(
             *(district, matter_b, h2, "in_progress", at(11, 20, 14), at(11, 20, 15), None, date(2026, 11, 25)),
             category="key_project",
+            key_project=project,
+            **urgent(date(2026, 11, 24)),
         ),
         "r5": row(
             district, matter_a, h1, "archived", at(10, 28), at(10, 28, 10), at(11, 3), date(2026, 11, 4), notices=2
         ),
         "r6": row(town, matter_b, h3, "applied", at(11, 30, 23, 30), channel="phone"),
-        "r7": row(other, matter_a, h4, "delivered", at(11, 5), at(11, 5), at(11, 12), date(2026, 11, 9)),
+        "r7": row(
+            *(other, matter_a, h4, "delivered", at(11, 5), at(11, 5), at(11, 12), date(2026, 11, 9)),
+            applicant_pregnant=True,
+            **urgent(date(2026, 11, 10)),
+        ),
         "r9": row(other, matter_a, h4, "in_progress", at(10, 15), at(10, 15), None, date(2026, 11, 20)),
         "r8": row(district, matter_a, h1, "applied", at(12, 1, 0, 10)),
     }

@@ -9,7 +9,7 @@ from hallservice.core.errors import DomainError
 from requests import services as svc
 from requests.models import MaterialStatus
 from supervision.scope import build_scope
-from supervision.statistics import compute_statistics, weighted_median_working_days
+from supervision.statistics import chart_tables, compute_statistics, headline, weighted_median_working_days
 
 from .conftest import TODAY
 
@@ -130,8 +130,9 @@ def test_empty_period_gives_no_rates_instead_of_zero_division(supervisor_user):
 
 def test_the_figures_take_a_constant_number_of_queries(november, supervisor_user, django_assert_max_num_queries):
     scope = build_scope(supervisor_user, centre_id=None, **NOVEMBER)
-    # The first call rebuilds every day the fixture touched: a fixed set of grouped statements, however many days.
-    with django_assert_max_num_queries(30):
+    # The first call rebuilds every day the fixture touched: a fixed set of grouped statements, however many days
+    # (issue 18 added two: urgent requests registered and completed; the priority groups are one UNION ALL).
+    with django_assert_max_num_queries(32):
         compute_statistics(scope, today=TODAY)
     # Nothing changed since: (lock,) claim no stale day, sum the daily figures, count what is open now, names.
     with django_assert_max_num_queries(11):
@@ -166,3 +167,24 @@ def test_each_deficiency_notice_is_counted_on_the_request(front_desk_user, hall)
 
     req.refresh_from_db()
     assert req.deficiency_notices == 1
+
+
+def test_urgent_requests_and_priority_groups_are_counted(november, supervisor_user):
+    stats = _stats(supervisor_user)
+
+    # Registered in November at XH or JD: r1, r2, r4 urgent; r7 is another district's.
+    assert stats.urgent_registered == 3
+    # Completed in November: r1 by its target, r2 after it (r5 was not urgent).
+    assert (stats.urgent_completed, stats.urgent_met_target, stats.urgent_met_target_rate) == (2, 1, 50.0)
+    assert {r.key: r.total for r in stats.by_priority_group} == {
+        "elderly": 1,
+        "disabled": 1,
+        "pregnant": 0,  # r7, in another district
+        "military": 1,
+        "key_project": 1,
+    }
+    with translation.override("zh-hans"):
+        table = chart_tables(stats)["priority"]
+        figures = dict(headline(stats))
+    assert table["title"] == "优先群体" and ["老年人", 1, 1, 0] in table["rows"]
+    assert figures["登记的急办件"] == 3 and figures["内部目标达成率（%）"] == 50.0
