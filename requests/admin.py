@@ -10,6 +10,7 @@ from .models import (
     Consultation,
     Evaluation,
     EvaluationAppeal,
+    KeptSignature,
     KeyProject,
     KeyProjectEvent,
     Matter,
@@ -80,6 +81,14 @@ class RequestEventInline(StatusEventInline):
     model = RequestEvent
 
 
+class KeptSignatureInline(ReadOnlyInline):
+    """The signed forms kept for the request (issue 18), read-only: kept through the request page or the API."""
+
+    model = KeptSignature
+    fields = ["kind", "version", "source", "sha256", "size", "kept_by", "kept_at"]
+    readonly_fields = fields
+
+
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(ReadOnlyAdmin):
     """Masked personal data only: the unmasked values are for the dedicated helper and supervisors' pages."""
@@ -131,7 +140,7 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "termination_reason",
     ]
     readonly_fields = fields
-    inlines = [RequestEventInline]
+    inlines = [KeptSignatureInline, RequestEventInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)

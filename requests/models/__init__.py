@@ -60,6 +60,7 @@ from .service_request import (
     ServiceRequest,
     Status,
 )
+from .signatures import KeptSignature, ReturnedItem, SignatureSource, SignedFormKind
 
 __all__ = [
     "FORWARDED",
@@ -105,6 +106,10 @@ __all__ = [
     "KeyProject",
     "KeyProjectEvent",
     "KeyProjectVerb",
+    "KeptSignature",
+    "ReturnedItem",
+    "SignatureSource",
+    "SignedFormKind",
     "Kind",
     "Matter",
     "PickupMethod",
