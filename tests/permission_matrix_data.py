@@ -40,6 +40,7 @@ from staff.models import StaffKind
 from staff.roles import Role
 from supervision.models import MonthlyReport
 from supervision.services import integrity_record_create
+from tests.signed_forms import keep_signed
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
@@ -201,7 +202,8 @@ def _requests(w: World, p: dict, district, other):
         # Agency in progress: hand-over, commission letter, a department's part, a pending extension, a key project.
         progress = _register(desk, matter, name="司马进行", helper=hm, kind=Kind.AGENCY)
         req_svc.request_record_handover(actor=helper, request_id=progress.pk, items="申请书原件 1 份")
-        req_svc.request_accept(actor=helper, request_id=progress.pk, commission_signed=True)
+        keep_signed(helper, progress)
+        req_svc.request_accept(actor=helper, request_id=progress.pk)
         req_svc.request_start(actor=helper, request_id=progress.pk)
         req_svc.request_log_work(actor=helper, request_id=progress.pk, text="陪同到 A03 窗口递交材料")
         req_svc.request_report_progress(actor=helper, request_id=progress.pk, text="材料已递交窗口")

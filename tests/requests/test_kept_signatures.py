@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
 from requests import services as svc
 from requests.archive import archive_bundle
-from requests.models import Kind, KeptSignature, ServiceRequest, Status
+from requests.models import KeptSignature, Kind, ServiceRequest, Status
 from requests.services.documents import document_issue
 from tests.signed_forms import PDF_SCAN, keep_signed, pad_data_url, pad_png, scan
 
@@ -79,6 +79,7 @@ def test_an_upload_that_is_not_a_scan_is_refused(register, people, name, content
         svc.signature_upload(
             actor=people["desk"], request_id=req.pk, kind="commission_letter", file=scan(name, content)
         )
+    assert err.value.field == "file"
     assert not KeptSignature.objects.exists()
 
 
@@ -150,8 +151,8 @@ def test_the_tablet_signature_must_be_a_real_png_of_sane_size_with_ink(register,
     assert not KeptSignature.objects.exists()
 
 
-def test_a_signed_hand_over_needs_the_signed_completion_form_kept(completed, people):
-    desk = people["desk"]
+def test_a_signed_hand_over_needs_the_signed_completion_form_kept(completed_unsigned, people):
+    completed, desk = completed_unsigned, people["desk"]
     document_issue(actor=desk, request_id=completed.pk, kind="completion_form")
     with pytest.raises(TransitionNotAllowed, match="办结单|completion form"):
         svc.request_deliver(actor=desk, request_id=completed.pk, method="in_person", signer="张三")
@@ -169,7 +170,8 @@ def test_a_signed_hand_over_needs_the_signed_completion_form_kept(completed, peo
     assert "身份证原件、户口簿原件" in req.events.get(verb="delivered").note
 
 
-def test_a_posted_result_ends_only_once_the_post_receipt_is_kept(completed, people):
+def test_a_posted_result_ends_only_once_the_post_receipt_is_kept(completed_unsigned, people):
+    completed = completed_unsigned
     desk = people["desk"]
     svc.request_deliver(actor=desk, request_id=completed.pk, method="post", carrier="EMS", tracking_number="E1")
     with pytest.raises(TransitionNotAllowed, match="回执|post receipt"):
