@@ -45,15 +45,7 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     ),
     "summarised": (
         2,
-        [
-            ("accept", {}),
-            ("start", {}),
-            ("complete", {}),
-            PRINTED,
-            ("deliver", {}),
-            ("evaluate", {}),
-            ("write_summary", {}),
-        ],
+        [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {}), ("evaluate", {}), ("write_summary", {})],
     ),
 }
 
