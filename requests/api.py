@@ -19,7 +19,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from hallservice.core.api import enum_field, never_conflicts, require_perm, validated
@@ -665,13 +664,7 @@ class ServiceRequestViewSet(
         responses={201: KeptSignatureOutput},
         summary="Keep a scan of a signed form",
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="signatures/upload",
-        url_name="signature-upload",
-        parser_classes=[MultiPartParser],
-    )
+    @action(detail=True, methods=["post"], url_path="signatures/upload", url_name="signature-upload")
     def upload_signature(self, request, pk=None):
         """Keep a scan or photo of a signed paper form (commission letter, acceptance form, completion form, post
         receipt) as a new version; type, size and first bytes checked (400), 409 when the form makes no sense now."""

@@ -432,7 +432,9 @@ class SignatureUploadForm(forms.Form):
 
 class SignaturePadForm(forms.Form):
     # The canvas's data URL, put in by static/js/signature-pad.js when the form is sent.
-    signature = forms.CharField(widget=forms.HiddenInput, max_length=2_000_000)
+    signature = forms.CharField(
+        widget=forms.HiddenInput, max_length=2_000_000, error_messages={"required": _("Sign on the pad first.")}
+    )
 
 
 # --- Registration and consultation ------------------------------------------------------------------------

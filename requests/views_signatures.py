@@ -76,7 +76,7 @@ def signature_pad_view(request, pk: int, kind: str):
     if not request.user.has_perm("requests.handle_request") or not in_charge(request.user, req):
         raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
     kind = SignedFormKind(kind)
-    form = SignaturePadForm(request.POST or None)
+    form = SignaturePadForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -96,8 +96,6 @@ def signature_pad_view(request, pk: int, kind: str):
                 )
                 return redirect(f"{req.get_absolute_url()}#signatures")
         else:
-            form.errors.clear()
-            form.add_error(None, _("Sign on the pad first."))
             status = 400
     printed = req.documents.filter(kind=DocumentKind(kind.value)).order_by("-version").first()
     context = {
