@@ -27,7 +27,8 @@ def signature_panel(user, req: ServiceRequest) -> dict:
         "kept": list(req.signatures.all()),
         "upload_form": SignatureUploadForm(initial={"kind": kinds[0] if kinds else None}) if kinds else None,
         "upload_kinds": kinds,
-        "pad_kinds": [(kind.value, kind.label) for kind in kinds if kind in TABLET_KINDS],
+        # The pad signs a printed form: named as the form, not as the kept signed copy.
+        "pad_kinds": [(kind.value, DocumentKind(kind.value).label) for kind in kinds if kind in TABLET_KINDS],
     }
 
 
@@ -101,6 +102,7 @@ def signature_pad_view(request, pk: int, kind: str):
     context = {
         "req": req,
         "kind": kind,
+        "form_label": DocumentKind(kind.value).label,
         "form": form,
         "printed": printed,
         "refusal": signature_refusal(kind, req),
