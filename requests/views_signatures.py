@@ -36,23 +36,19 @@ def _request_of(user, pk: int) -> ServiceRequest:
     return get_object_or_404(ServiceRequest.objects.restrict(user), pk=pk)
 
 
-def _request_page(request, req: ServiceRequest, *, status: int):
-    from .views import render_request_page
-
-    return render_request_page(request, req.pk, status=status)
-
-
 @login_required
 @require_POST
 def signature_upload_view(request, pk: int):
     """Keep a scan or photo of a signed paper form; a refusal shows on the request page with its status."""
+    from .views import render_request_page  # the request page's module imports this one
+
     req = _request_of(request.user, pk)
     form = SignatureUploadForm(request.POST, request.FILES)
     if not request.user.has_perm("requests.handle_request"):
         raise PermissionDenied(_("You may not do this with request %(number)s.") % {"number": req.number})
     if not form.is_valid():
         messages.error(request, _("Choose the signed form and its file."))
-        return _request_page(request, req, status=400)
+        return render_request_page(request, req.pk, status=400)
     kept, status = attempt(
         request,
         lambda: signature_upload(
@@ -60,7 +56,7 @@ def signature_upload_view(request, pk: int):
         ),
     )
     if kept is None:
-        return _request_page(request, req, status=status)
+        return render_request_page(request, req.pk, status=status)
     messages.success(
         request, _("%(form)s kept (version %(version)s).") % {"form": kept.get_kind_display(), "version": kept.version}
     )
