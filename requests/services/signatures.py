@@ -92,7 +92,17 @@ def _lock_and_check(actor, request_id: int, kind: str) -> tuple[ServiceRequest, 
     return req, kind
 
 
-def _keep(req: ServiceRequest, kind: SignedFormKind, *, actor, source: str, content: bytes, name: str, **extra):
+def _keep(
+    req: ServiceRequest,
+    kind: SignedFormKind,
+    *,
+    actor,
+    source: str,
+    content: bytes,
+    name: str,
+    document: IssuedDocument | None = None,
+    image: bytes | None = None,
+) -> KeptSignature:
     """Store a new version with its hash and log it; the commission letter's flag follows what is kept."""
     version = (KeptSignature.objects.filter(request=req, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
     signature = KeptSignature(
@@ -103,11 +113,11 @@ def _keep(req: ServiceRequest, kind: SignedFormKind, *, actor, source: str, cont
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         kept_by=user_of(actor),
-        **{k: v for k, v in extra.items() if k != "image"},
+        document=document,
     )
     signature.file.save(name, ContentFile(content), save=False)
-    if "image" in extra:
-        signature.image.save("pad.png", ContentFile(extra["image"]), save=False)
+    if image is not None:
+        signature.image.save("pad.png", ContentFile(image), save=False)
     signature.save()
     if kind == SignedFormKind.COMMISSION_LETTER and not req.commission_signed:
         req.commission_signed = True
