@@ -17,6 +17,7 @@ from screenshot_session import OUT, ROOT
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.scratch_hall import agency_request_with_deficiency, demo_hall, scratch_database  # noqa: E402
+from tests.signed_forms import keep_signed  # noqa: E402
 
 DB = scratch_database("docs-render")
 os.environ["MEDIA_ROOT"] = str(ROOT / "var" / "docs-media")
@@ -68,7 +69,8 @@ def main() -> None:
         pickup_phone="13812345678",
     )
     issue(req, "notice_of_duties")
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="申请书、身份证复印件", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="申请书、身份证复印件")
     issue(req, "acceptance_form")
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_suspend(
@@ -102,7 +104,8 @@ def main() -> None:
             provided_material_ids=[m.pk for m in matter.materials.all()],
         ),
     )
-    svc.request_accept(actor=desk, request_id=other.pk, handover_items="全部材料", commission_signed=True)
+    keep_signed(desk, other)
+    svc.request_accept(actor=desk, request_id=other.pk, handover_items="全部材料")
     svc.request_terminate(actor=desk, request_id=other.pk, reason="withdrawn", note="申请人于窗口书面撤回委托。")
     issue(other, "termination_notice")
 

@@ -192,8 +192,8 @@ STORAGES = {
     },
 }
 
-# --- Uploads: training materials and question spreadsheets only, checked by hallservice.core.uploads (type, first
-# bytes, size). MEDIA_ROOT holds issued forms with personal data: it is served by no URL in production (only
+# --- Uploads: training materials, question spreadsheets and scans of signed forms only, checked by
+# hallservice.core.uploads (type, first bytes, size). MEDIA_ROOT holds issued forms with personal data: it is served by no URL in production (only
 # DEBUG adds /media/, see hallservice/urls.py); files go out through views that check who asks. The reverse
 # proxy caps request bodies too (client_max_body_size, docs/operations.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB of form fields (the files are not counted here)
@@ -201,6 +201,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a tempora
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o640  # the app's user only; no other account on the server reads the documents
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# A scan or photo of a signed paper form (requests.services.signatures, issue 18): PDF, PNG or JPEG up to this size.
+SIGNED_FORM_MAX_MB = int(os.environ.get("SIGNED_FORM_MAX_MB", "10"))
 
 # --- Security: strict when DEBUG is off (manage.py check --deploy reports nothing) --------------------
 if not DEBUG:

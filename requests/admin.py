@@ -13,6 +13,7 @@ from .models import (
     Evaluation,
     EvaluationAppeal,
     EvaluationPush,
+    KeptSignature,
     KeyProject,
     KeyProjectEvent,
     Matter,
@@ -122,6 +123,14 @@ class DepartmentTaskAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).filter(request__in=ServiceRequest.objects.restrict(request.user))
 
 
+class KeptSignatureInline(ReadOnlyInline):
+    """The signed forms kept for the request (issue 18), read-only: kept through the request page or the API."""
+
+    model = KeptSignature
+    fields = ["kind", "version", "source", "sha256", "size", "kept_by", "kept_at"]
+    readonly_fields = fields
+
+
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(ReadOnlyAdmin):
     """Masked personal data only: the unmasked values are for the dedicated helper and supervisors' pages."""
@@ -186,7 +195,7 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "termination_reason",
     ]
     readonly_fields = fields
-    inlines = [DepartmentTaskInline, RequestEventInline]
+    inlines = [DepartmentTaskInline, KeptSignatureInline, RequestEventInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)

@@ -55,11 +55,14 @@ from .models import (
     DocumentKind,
     FollowUpStatus,
     IssuedDocument,
+    KeptSignature,
     Matter,
     PickupMethod,
     PriorityGroup,
     RequiredMaterial,
     ServiceRequest,
+    SignatureSource,
+    SignedFormKind,
     Status,
 )
 from .personal_data import hashes_of, looks_personal, may_search_personal_data, personal_condition
@@ -73,6 +76,7 @@ from .selectors import (
 )
 from .services.consultations import may_answer_consultations
 from .services.documents import document_issue
+from .services.signatures import TABLET_KINDS
 from .services.transitions import ACTIONS, HANDLING
 from .views_consultations import notice_response, officer_name
 
@@ -403,6 +407,28 @@ class ExtensionOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
+class ReturnedItemOutput(serializers.Serializer):
+    """One material handed back to the applicant at delivery (移交相关材料)."""
+
+    position = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class KeptSignatureOutput(serializers.ModelSerializer):
+    """One kept version of a signed form: a scan of the signed paper or a copy signed on the tablet."""
+
+    kind = enum_field(SignedFormKind, "SignedFormKindEnum")(read_only=True)
+    source = enum_field(SignatureSource, "SignatureSourceEnum")(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeptSignature
+        fields = ["id", "request", "kind", "version", "source", "sha256", "size", "kept_by", "kept_at", "download_url"]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("requests:signature-download", args=[obj.pk])
+
+
 class DeliveryOutput(serializers.Serializer):
     """How the result reached the applicant (当面递交, 邮寄, 登门送达 of seed 003); the address masked."""
 
@@ -416,6 +442,7 @@ class DeliveryOutput(serializers.Serializer):
     handed_over_at = serializers.DateTimeField(allow_null=True)
     sent_at = serializers.DateTimeField()
     receipt_confirmed_at = serializers.DateTimeField(allow_null=True)
+    returned_items = ReturnedItemOutput(many=True, read_only=True)
 
 
 class FollowUpTaskOutput(serializers.Serializer):
@@ -439,6 +466,7 @@ class RequestDetailOutput(RequestListOutput):
     department_tasks = DepartmentTaskOutput(many=True, read_only=True)
     extensions = ExtensionOutput(many=True, read_only=True)
     delivery = DeliveryOutput(read_only=True, allow_null=True, default=None)
+    signatures = KeptSignatureOutput(many=True, read_only=True)
     follow_up_task = FollowUpTaskOutput(read_only=True, allow_null=True, default=None)
     allowed_actions = serializers.SerializerMethodField()
 
@@ -466,6 +494,7 @@ class RequestDetailOutput(RequestListOutput):
             "department_tasks",
             "extensions",
             "delivery",
+            "signatures",
             "follow_up_task",
             "allowed_actions",
         ]
@@ -573,6 +602,18 @@ class DocumentOutput(serializers.ModelSerializer):
 
     def get_download_url(self, obj) -> str:
         return reverse("api:document-download", args=[obj.pk])
+
+
+class SignatureUploadInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SignedFormKind.choices)
+    file = serializers.FileField(help_text="PDF, PNG or JPEG of the signed paper form")
+
+
+class SignatureSignInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in TABLET_KINDS])
+    signature = serializers.CharField(
+        max_length=2_000_000, help_text="The pad's drawing as a data:image/png;base64,… URL"
+    )
 
 
 class DocumentIssueInput(serializers.Serializer):
@@ -719,6 +760,44 @@ class ServiceRequestViewSet(
         data = validated(DocumentIssueInput, request.data)
         document = document_issue(actor=request.user, request_id=req.pk, kind=kind, **data)
         return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+
+    # --- Signed forms kept as files (issue 18) ----------------------------------------------------------------
+
+    @extend_schema(responses=KeptSignatureOutput(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def signatures(self, request, pk=None):
+        """Every kept version of every signed form of the request, with its SHA-256."""
+        req = self.get_object()
+        return Response(KeptSignatureOutput(req.signatures.order_by("kind", "version"), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": SignatureUploadInput},
+        responses={201: KeptSignatureOutput},
+        summary="Keep a scan of a signed form",
+    )
+    @action(detail=True, methods=["post"], url_path="signatures/upload", url_name="signature-upload")
+    def upload_signature(self, request, pk=None):
+        """Keep a scan or photo of a signed paper form (commission letter, acceptance form, completion form, post
+        receipt) as a new version; type, size and first bytes checked (400), 409 when the form makes no sense now."""
+        req = self.get_object()
+        require_perm(request.user, "requests.handle_request")
+        data = validated(SignatureUploadInput, request.data)
+        kept = svc.signature_upload(actor=request.user, request_id=req.pk, kind=data["kind"], file=data["file"])
+        return Response(KeptSignatureOutput(kept).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SignatureSignInput, responses={201: KeptSignatureOutput}, summary="Sign on the tablet")
+    @action(detail=True, methods=["post"], url_path="signatures/sign", url_name="signature-sign")
+    def sign_signature(self, request, pk=None):
+        """The applicant signed on the tablet: a signed copy of the last printed version of the form is rendered
+        with the drawing and kept; 400 when the drawing is not a real PNG of a sane size, 409 before the form is
+        printed."""
+        req = self.get_object()
+        require_perm(request.user, "requests.handle_request")
+        data = validated(SignatureSignInput, json_object(request.data))
+        kept = svc.signature_sign_on_tablet(
+            actor=request.user, request_id=req.pk, kind=data["kind"], signature=data["signature"]
+        )
+        return Response(KeptSignatureOutput(kept).data, status=status.HTTP_201_CREATED)
 
     # --- Actions of the transition table: one POST endpoint each, /api/v1/requests/{id}/<action>/ ---------
 

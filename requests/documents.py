@@ -12,6 +12,7 @@ applicant's signature (commission letter and acceptance form).
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -299,6 +300,19 @@ def _mask_phone(value: str) -> str:
 def render_document(kind: DocumentKind, req: ServiceRequest, stamp: Stamp) -> bytes:
     kind = DocumentKind(kind)
     return render_pdf(TEMPLATES[kind], request_context(kind, req, stamp), stylesheets=(FORM_STYLESHEET,))
+
+
+def render_signed_copy(
+    kind: DocumentKind, req: ServiceRequest, stamp: Stamp, *, signature_png: bytes, signed_at: datetime
+) -> bytes:
+    """The printed form with the applicant's signature from the tablet where they sign, and when they signed."""
+    kind = DocumentKind(kind)
+    context = request_context(kind, req, stamp)
+    context["signature"] = {
+        "image": "data:image/png;base64," + base64.b64encode(signature_png).decode(),
+        "signed_at": _d(signed_at),
+    }
+    return render_pdf(TEMPLATES[kind], context, stylesheets=(FORM_STYLESHEET,))
 
 
 def render_blank(kind: DocumentKind) -> bytes:

@@ -30,6 +30,7 @@ from .models import (
     MaterialStatus,
     PickupMethod,
     Rating,
+    SignedFormKind,
     Status,
     SuspensionReason,
     TaskStatus,
@@ -137,19 +138,19 @@ class HandoverForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
-    """Acceptance; the hand-over record and the signed commission only for an agency request."""
+    """Acceptance; the hand-over record only for an agency request, whose signed commission letter is kept as a file
+    (the request page's signed forms, or the API's signatures endpoints), not ticked here."""
 
     handover_items = forms.CharField(
         label=_("Materials handed over (agency)"), required=False, max_length=2000, widget=TEXTAREA
     )
-    commission_signed = forms.BooleanField(label=_("Commission letter signed by the applicant"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.req is not None and self.req.kind != Kind.AGENCY:
             # An assist has no commission and no hand-over: those fields would only confuse the clerk.
-            del self.fields["handover_items"], self.fields["commission_signed"]
+            del self.fields["handover_items"]
 
 
 class RefuseForm(ActionForm):
@@ -188,7 +189,6 @@ class ConvertToAgencyForm(ActionForm):
     handover_items = forms.CharField(
         label=_("Materials handed over"), required=False, max_length=2000, widget=TEXTAREA
     )
-    commission_signed = forms.BooleanField(label=_("Commission letter signed by the applicant"), required=False)
 
 
 class WorkLogForm(ActionForm):
@@ -371,10 +371,11 @@ class DeliverForm(ActionForm):
 
     ``print_first`` tells the page that the completion form, which the applicant signs when taking the result in
     person or at home, is not printed yet: the page says so before the clerk fills the form in (the service
-    refuses those methods until it is printed).
+    refuses those methods until it is printed); ``sign_first`` that the signed form is not kept yet.
     """
 
     print_first = False
+    sign_first = False
 
     method = forms.ChoiceField(label=_("Delivery"), choices=DeliveryMethod.choices)
     signer = forms.CharField(label=_("Signed by"), required=False, max_length=50)
@@ -394,6 +395,13 @@ class DeliverForm(ActionForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Empty: now."),
     )
+    returned_items = forms.CharField(
+        label=_("Materials handed back to the applicant"),
+        required=False,
+        max_length=5000,
+        widget=TEXTAREA,
+        help_text=_("One per line."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -411,6 +419,7 @@ class DeliverForm(ActionForm):
                 del self.fields[name]
             return
         self.print_first = not req.documents.filter(kind=DocumentKind.COMPLETION_FORM).exists()
+        self.sign_first = not req.signatures.filter(kind=SignedFormKind.COMPLETION_FORM).exists()
         # 登门送达 (seed 003) is offered only when an address is on file: without one it cannot succeed.
         home_possible = bool(req.pickup_address or req.applicant_address)
         method.choices = [
@@ -467,6 +476,21 @@ class SummaryForm(ActionForm):
         summary = getattr(self.req, "summary", None) if self.req else None
         if summary is not None:
             self.fields["text"].initial = summary.text
+
+
+# --- Signed forms kept as files (issue 18) ---------------------------------------------------------------
+
+
+class SignatureUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Signed form"), choices=SignedFormKind.choices)
+    file = forms.FileField(label=_("Scan or photo (PDF, PNG, JPEG)"))
+
+
+class SignaturePadForm(forms.Form):
+    # The canvas's data URL, put in by static/js/signature-pad.js when the form is sent.
+    signature = forms.CharField(
+        widget=forms.HiddenInput, max_length=2_000_000, error_messages={"required": _("Sign on the pad first.")}
+    )
 
 
 # --- Registration and consultation ------------------------------------------------------------------------

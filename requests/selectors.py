@@ -190,6 +190,8 @@ def request_detail_queryset(*, user):
             "work_log__author",
             "progress_reports",
             "joint_meetings",
+            "signatures__kept_by__staff_member",
+            "delivery__returned_items",
         )
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_consultations, views_documents, views_evaluations, views_projects
+from . import views, views_consultations, views_documents, views_evaluations, views_projects, views_signatures
 
 app_name = "requests"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("requests/<int:pk>/documents/<slug:kind>/", views_documents.document_issue_view, name="document-issue"),
     path("requests/<int:pk>/archive.zip", views_documents.request_archive_zip_view, name="archive-zip"),
     path("documents/<int:pk>/download/", views_documents.document_download_view, name="document-download"),
+    # Signed forms kept as files (issue 18): a scan of the signed paper, or signed on the tablet at the desk.
+    path("requests/<int:pk>/signatures/", views_signatures.signature_upload_view, name="signature-upload"),
+    path("requests/<int:pk>/signatures/<slug:kind>/pad/", views_signatures.signature_pad_view, name="signature-pad"),
+    path("signatures/<int:pk>/download/", views_signatures.signature_download_view, name="signature-download"),
     path("documents/blank/", views_documents.blank_forms_view, name="blank-forms"),
     path("documents/blank/<slug:kind>.pdf", views_documents.blank_form_pdf_view, name="blank-form"),
     path("requests/ledger/pdf/", views_documents.ledger_pdf_view, name="ledger-pdf"),

@@ -66,6 +66,7 @@ from .services import (
     request_register,
 )
 from .views_documents import issuable_documents
+from .views_signatures import signature_panel
 
 MATTERS_PER_PAGE = 30
 PAGE_SIZE = 25
@@ -412,6 +413,7 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "termination_reason": TERMINATION_REASONS.get(req.termination_reason, req.termination_reason),
         "documents": req.documents.select_related("issued_by__staff_member"),
         "issuable": issuable_documents(user, req),
+        "signed_forms": signature_panel(user, req),
         # The centre that forwarded the request keeps a read-only trace (issue 14 item 6).
         "trace_only": user.is_authenticated and not in_charge(user, req),
     }

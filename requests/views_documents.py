@@ -111,7 +111,10 @@ def request_archive_zip_view(request, pk: int):
     )
     personal = can_see_personal_data(request.user, req)
     data = archive_bundle(req, include_signing_copies=personal)
-    if personal and req.documents.filter(signing_copy=True).exists():
+    # The signing copies and the scans of signed paper (issue 18) carry full ID numbers: their export is logged.
+    if personal and (
+        req.documents.filter(signing_copy=True).exists() or req.signatures.filter(source="scan").exists()
+    ):
         personal_data_access_record(actor=request.user, kind=AccessKind.ARCHIVE, req=req)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{req.number}.zip"'

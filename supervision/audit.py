@@ -24,9 +24,9 @@ SUMMARY_WORKING_DAYS = 2
 
 PROBLEMS = {
     "no_summary": gettext_lazy("No summary 2 working days after completion"),
-    "no_delivery_proof": gettext_lazy("Delivered without proof of delivery"),
+    "no_delivery_proof": gettext_lazy("Delivered without a kept signed receipt or post receipt"),
     "no_documents": gettext_lazy("Archived without any issued document"),
-    "no_commission": gettext_lazy("Agency without a signed commission letter"),
+    "no_commission": gettext_lazy("Agency without a kept signed commission letter"),
 }
 
 

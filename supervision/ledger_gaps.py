@@ -6,7 +6,7 @@ seconds on a district's three years. Most requests have no gap, so `LedgerGap` k
 that have one, and the audit joins the scope's requests to it (supervision/audit.py).
 
 Kept right like the daily figures (supervision/figures.py): triggers on requests, summaries,
-deliveries and issued documents append the request's id to `StaleRequest` on every change that can open or
+deliveries, issued documents and kept signed forms append the request's id to `StaleRequest` on every change that can open or
 close a gap; `refresh_gaps()` (called by the audit before it reads, and after migrate) claims those ids and
 computes their gaps again with the conditions below, in the database. Whether a missing summary is overdue
 depends on today (2 working days of grace), so the audit applies that when it reads.
@@ -30,8 +30,10 @@ from requests.models import (
     DeliveryMethod,
     HandlingType,
     IssuedDocument,
+    KeptSignature,
     Kind,
     ServiceRequest,
+    SignedFormKind,
     Status,
     Summary,
 )
@@ -77,27 +79,44 @@ _SOURCES = {
     "hall_stale_summary_ledger": "requests_summary",
     "hall_stale_delivery_ledger": "requests_delivery",
     "hall_stale_document_ledger": "requests_issueddocument",
+    "hall_stale_signature_ledger": "requests_keptsignature",
 }
 
 
 def gap_conditions() -> dict[str, Q]:
     """Each gap as a condition on a request, independent of the date."""
     has_summary = Exists(Summary.objects.filter(request=OuterRef("pk")))
+
+    # Issue 18: a signature is kept, not flagged. A signed hand-over's proof is the kept signed completion form
+    # (seed 001 七.3 "由委托人在帮办代办服务办结单上签字确认"), a posted result's the kept post receipt ("签收确认").
+    def kept(kind: SignedFormKind):
+        return Exists(KeptSignature.objects.filter(request=OuterRef("request_id"), kind=kind))
+
     has_proof = Exists(
         Delivery.objects.filter(request=OuterRef("pk")).filter(
             Q(method=DeliveryMethod.ON_THE_SPOT)
-            | (Q(method__in=SIGNED_HANDOVERS) & ~Q(signer=""))
-            | (Q(method=DeliveryMethod.POST) & ~Q(tracking_number="") & Q(receipt_confirmed_at__isnull=False))
+            | (Q(method__in=SIGNED_HANDOVERS) & ~Q(signer="") & kept(SignedFormKind.COMPLETION_FORM))
+            | (
+                Q(method=DeliveryMethod.POST)
+                & ~Q(tracking_number="")
+                & Q(receipt_confirmed_at__isnull=False)
+                & kept(SignedFormKind.POST_RECEIPT)
+            )
         )
     )
     has_documents = Exists(IssuedDocument.objects.filter(request=OuterRef("pk")))
+    has_commission = Exists(
+        KeptSignature.objects.filter(request=OuterRef("pk"), kind=SignedFormKind.COMMISSION_LETTER)
+    )
     return {
         "no_summary": Q(status__in=FINISHED) & ~has_summary,
         "no_delivery_proof": Q(status__in=HANDED_OVER) & ~has_proof,
         "no_documents": Q(status=Status.ARCHIVED)
         & ~has_documents
         & (Q(kind=Kind.AGENCY) | ~Q(matter__handling_type=HandlingType.IMMEDIATE)),
-        "no_commission": Q(kind=Kind.AGENCY, commission_signed=False)
+        # The flag alone was a ticked box before issue 18: the kept signed letter decides.
+        "no_commission": Q(kind=Kind.AGENCY)
+        & (Q(commission_signed=False) | ~has_commission)
         & (Q(status__in=AFTER_ACCEPTANCE) | Q(accepted_at__isnull=False)),
     }
 

@@ -41,6 +41,7 @@ from staff.roles import Role
 from supervision.models import MonthlyReport
 from supervision.services import integrity_record_create
 from supervision.services_inspections import difficult_point_record, inspection_record, notice_issue
+from tests.signed_forms import keep_signed, pad_data_url
 from training import services as training_svc
 from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
 
@@ -202,7 +203,8 @@ def _requests(w: World, p: dict, district, other):
         # Agency in progress: hand-over, commission letter, a department's part, a pending extension, a key project.
         progress = _register(desk, matter, name="司马进行", helper=hm, kind=Kind.AGENCY)
         req_svc.request_record_handover(actor=helper, request_id=progress.pk, items="申请书原件 1 份")
-        req_svc.request_accept(actor=helper, request_id=progress.pk, commission_signed=True)
+        o["signature_scan"] = keep_signed(helper, progress)
+        req_svc.request_accept(actor=helper, request_id=progress.pk)
         req_svc.request_start(actor=helper, request_id=progress.pk)
         req_svc.request_log_work(actor=helper, request_id=progress.pk, text="陪同到 A03 窗口递交材料")
         req_svc.request_report_progress(actor=helper, request_id=progress.pk, text="材料已递交窗口")
@@ -217,6 +219,10 @@ def _requests(w: World, p: dict, district, other):
             actor=helper, request_id=progress.pk, kind=DocumentKind.COMMISSION_LETTER, signing_copy=True
         )
         o["duties_doc"] = document_issue(actor=helper, request_id=progress.pk, kind=DocumentKind.NOTICE_OF_DUTIES)
+        # The commission letter signed on the tablet: a masked signed copy, seen by everyone who sees the request.
+        o["signature_tablet"] = req_svc.signature_sign_on_tablet(
+            actor=helper, request_id=progress.pk, kind="commission_letter", signature=pad_data_url()
+        )
 
     with at(2026, 12, 8):
         o["applied"] = _register(desk, matter, name="司马待审", helper=hm, provide_all=False)
@@ -714,6 +720,14 @@ def _targets() -> dict[str, Target]:
         ),
         "requests:document-download": _page("requests:document-download", "duties_doc"),
         "requests:document-download[signing]": _page("requests:document-download", "commission_doc", personal=SUP),
+        # Signed forms kept as files (issue 18).
+        "requests:signature-upload": _post("requests:signature-upload", "request", watch="request", personal=SUP),
+        "requests:signature-pad": _page("requests:signature-pad", "request", Slug("commission_letter"), personal=SUP),
+        "requests:signature-pad[post]": _post(
+            "requests:signature-pad", "request", Slug("commission_letter"), watch="request", personal=SUP
+        ),
+        "requests:signature-download": _page("requests:signature-download", "signature_tablet"),
+        "requests:signature-download[scan]": _page("requests:signature-download", "signature_scan", personal=SUP),
         "requests:blank-forms": _page("requests:blank-forms"),
         "requests:blank-form": _page("requests:blank-form", Slug("deficiency_notice")),
         "requests:ledger-pdf": _page("requests:ledger-pdf"),
@@ -939,6 +953,9 @@ def _targets() -> dict[str, Target]:
         "api:document-detail": _api("document-detail", "duties_doc"),
         "api:document-download": _api("document-download", "duties_doc"),
         "api:document-download[signing]": _api("document-download", "commission_doc", personal=SUP),
+        "api:request-signatures": _api("request-signatures", "request"),
+        "api:request-signature-upload": _api("request-signature-upload", "request", method="post", watch="request"),
+        "api:request-signature-sign": _api("request-signature-sign", "request", method="post", watch="request"),
         "api:rotation-plan-detail": _api("rotation-plan-detail", "plan"),
         "api:rotation-plan-detail[draft]": _api("rotation-plan-detail", "draft_plan"),
         "api:rotation-plan-problems": _api("rotation-plan-problems", "draft_plan"),

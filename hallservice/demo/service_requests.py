@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _t  # a service's message as the service translates it
@@ -20,6 +23,7 @@ from hallservice.demo.complaints import ComplaintHistory
 from hallservice.demo.staff import COUNTY_CODES, DISTRICT, FT, SP, WH
 from hallservice.demo.writing import HISTORY_FIRST_SEQUENCE, Tally, bulk_create_backdated, in_minutes
 from requests.models import (
+    SIGNED_HANDOVERS,
     ApplicantIdentity,
     ApplicantType,
     Category,
@@ -31,6 +35,7 @@ from requests.models import (
     DeliveryMethod,
     Evaluation,
     Handover,
+    KeptSignature,
     KeyProject,
     KeyProjectEvent,
     KeyProjectVerb,
@@ -43,6 +48,8 @@ from requests.models import (
     Rating,
     RequestEvent,
     ServiceRequest,
+    SignatureSource,
+    SignedFormKind,
     Status,
     Summary,
     Suspension,
@@ -223,6 +230,17 @@ class Story:
         """A related row; ``stamps`` are its auto_now_add times, put back after bulk_create."""
         self.children.append((obj, stamps))
         return obj
+
+
+# What a demo request's kept scan of a signed paper form holds: a placeholder PDF, the same for every one.
+DEMO_SCAN = b"%PDF-1.4\n% Hall Service demo: scan of a signed paper form\n%%EOF\n"
+
+
+def _demo_scan_file(signature: KeptSignature) -> str:
+    name = f"signatures/{signature.request.number}/{signature.kind}-v{signature.version}.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(DEMO_SCAN))
+    return name
 
 
 class _History(ComplaintHistory):
@@ -431,6 +449,7 @@ class _History(ComplaintHistory):
             items = "、".join(c.name for c in checks[:3])
             story.child(Handover(request=req, received_by=helper, items=items), at=t)
             story.event(t, "handover_recorded", actor, note=items)
+            self.keep_signed(story, t, SignedFormKind.COMMISSION_LETTER)
 
         if rng.random() < 0.04:
             t += in_minutes(rng.randint(10, 40))
@@ -646,9 +665,12 @@ class _History(ComplaintHistory):
             delivered = self.at(self.workday(self.local_day(at), rng.randint(1, 3)), rng.randint(0, 450))
             if delivered >= self.cut_off:
                 return
+            self.keep_signed(story, delivered, SignedFormKind.POST_RECEIPT)
             delivery.receipt_confirmed_at = delivered
             story.event(delivered, "receipt_confirmed", actor, to=Status.DELIVERED, note="申请人电话确认已收到。")
         else:
+            if method in SIGNED_HANDOVERS:
+                self.keep_signed(story, at, SignedFormKind.COMPLETION_FORM)
             story.child(
                 Delivery(request=req, method=method, signer=signer, receipt_confirmed_at=at, by=actor), sent_at=at
             )
@@ -656,6 +678,21 @@ class _History(ComplaintHistory):
             story.event(at, "delivered", actor, to=Status.DELIVERED, note=note)
         req.delivered_at = req.closed_at = delivered
         self.after_delivery(story, delivered, late=late, at_hall=method != DeliveryMethod.POST)
+
+    def keep_signed(self, story: Story, at: datetime, kind: SignedFormKind) -> None:
+        """The scan of a signed paper form, kept by the helper (issue 18); its file is written with the rows."""
+        req = story.req
+        signature = KeptSignature(
+            request=req,
+            kind=kind,
+            version=1,
+            source=SignatureSource.SCAN,
+            sha256=hashlib.sha256(DEMO_SCAN).hexdigest(),
+            size=len(DEMO_SCAN),
+            kept_by=req.helper.user,
+        )
+        story.child(signature, kept_at=at)
+        story.event(at, "signature_kept", req.helper.user, public=False, note=str(kind.label))
 
     def write_summary(self, story: Story, completed_at: datetime, late: bool) -> None:
         """The helper's summary, due within 2 working days of completion."""
@@ -803,6 +840,8 @@ class _History(ComplaintHistory):
             for obj, stamps in story.children:
                 children.setdefault(type(obj), []).append((obj, stamps))
             children.setdefault(RequestEvent, []).extend((event, {"at": at}) for event, at in story.events)
+        for signature, _stamps in children.get(KeptSignature, []):
+            signature.file.name = _demo_scan_file(signature)
         for model, rows in children.items():
             bulk_create_backdated(model, rows)
         tally.created["request events"] = len(children[RequestEvent])

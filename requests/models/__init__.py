@@ -72,6 +72,7 @@ from .service_request import (
     Status,
     priority_group_q,
 )
+from .signatures import KeptSignature, ReturnedItem, SignatureSource, SignedFormKind
 
 __all__ = [
     "FORWARDED",
@@ -126,6 +127,10 @@ __all__ = [
     "KeyProject",
     "KeyProjectEvent",
     "KeyProjectVerb",
+    "KeptSignature",
+    "ReturnedItem",
+    "SignatureSource",
+    "SignedFormKind",
     "Kind",
     "Matter",
     "PickupMethod",

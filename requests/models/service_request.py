@@ -432,6 +432,8 @@ class RequestVerb(models.TextChoices):
     CORRECTION_ASKED = "correction_asked", _("Correction of a material asked")
     DOCUMENT_ISSUED = "document_issued", _("Document issued")
     PICKUP_CHOSEN = "pickup_chosen", _("Result pick-up chosen")
+    # A signed paper form kept as a file: a scan or photo, or a copy signed on the tablet (issue 18).
+    SIGNATURE_KEPT = "signature_kept", _("Signed form kept")
     # The helper's follow-up after delivery (FollowUpTask, seed 004 跟踪服务), not a poor rating's return visit.
     DELIVERY_FOLLOW_UP_DUE = "delivery_follow_up_due", _("Follow-up after delivery scheduled")
     DELIVERY_FOLLOWED_UP = "delivery_followed_up", _("Followed up after delivery")

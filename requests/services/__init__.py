@@ -54,6 +54,7 @@ from .intake import (
 )
 from .key_projects import key_project_create, key_project_designate_agent, request_link_key_project
 from .priority import request_mark_urgent, request_set_priority_groups, request_unmark_urgent
+from .signatures import signature_sign_on_tablet, signature_upload
 from .transitions import ACTIONS, TRANSITIONS, Action, transition_allowed
 
 __all__ = [
@@ -110,5 +111,7 @@ __all__ = [
     "request_supply_materials",
     "request_terminate",
     "request_write_summary",
+    "signature_sign_on_tablet",
+    "signature_upload",
     "transition_allowed",
 ]

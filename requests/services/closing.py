@@ -30,7 +30,9 @@ from ..models import (
     Kind,
     PushEvent,
     Rating,
+    ReturnedItem,
     ServiceRequest,
+    SignedFormKind,
     Status,
     Summary,
     TaskStatus,
@@ -38,6 +40,7 @@ from ..models import (
 from .base import ensure_may_act, ensure_not_archived, lock_for, lock_request, move, record_event, require, with_note
 from .delivery_follow_up import follow_up_task_open
 from .evaluation_push import evaluation_push_queue
+from .signatures import has_kept_signature
 
 TERMINATION_REASONS = {
     "withdrawn": gettext_lazy("The applicant withdrew the commission in writing"),
@@ -82,6 +85,7 @@ def request_deliver(
     result: str = "",
     deliverer_id: int | None = None,
     handed_over_at: datetime | None = None,
+    returned_items: str = "",
 ) -> ServiceRequest:
     """Hand the result over: in person or at the applicant's home (signed completion form), or by free post
     (delivered once received).
@@ -89,7 +93,11 @@ def request_deliver(
     Seed 003 四.4: "办结…移交相关材料，必要时可协商通过快递送达或登门送达的方式完成". Delivery at home (登门送达)
     records who went (``deliverer_id``, the acting clerk when empty), when the applicant signed (``handed_over_at``,
     now when empty), the address — the one on file (pick-up address, else the applicant's) — and the signer.
-    Both signed hand-overs need the completion form printed first (a 409 otherwise): the signature is on it.
+    Both signed hand-overs need the completion form printed first and, signed, kept on file (a scan or signed on
+    the tablet; a 409 otherwise): seed 001 七.3 "当面递交的，应由委托人在帮办代办服务办结单上签字确认".
+
+    ``returned_items``, one per line, are the materials handed back to the applicant (seed 003 四.4
+    "与申请人办理交接手续，移交相关材料"), recorded item by item.
 
     An assist request for an immediate matter gets its result on the spot straight after acceptance. A postal
     recipient or address left empty is taken from the file — the pick-up chosen on the commission letter,
@@ -122,6 +130,8 @@ def request_deliver(
         now = _handed_over_at(req, handed_over_at, now=now)
     if method in SIGNED_HANDOVERS:
         _ensure_completion_form_printed(req, signed_at=now, at_home=method == DeliveryMethod.AT_HOME)
+        _ensure_completion_form_kept(req)
+    items = returned_item_names(returned_items)
     if method == DeliveryMethod.POST:
         recipient = recipient.strip() or req.pickup_recipient or req.applicant_name
         address = address.strip() or req.pickup_address or req.applicant_address
@@ -129,7 +139,7 @@ def request_deliver(
         require(address, _("Enter the postal address."), field="address")
         require(carrier, _("Enter the carrier."), field="carrier")
         require(tracking_number, _("Enter the tracking number."), field="tracking_number")
-    Delivery.objects.create(
+    delivery = Delivery.objects.create(
         request=req,
         method=method,
         signer=signer.strip(),
@@ -142,14 +152,21 @@ def request_deliver(
         deliverer=deliverer,
         handed_over_at=now if deliverer is not None else None,
     )
+    ReturnedItem.objects.bulk_create(
+        ReturnedItem(delivery=delivery, position=position, name=name) for position, name in enumerate(items, 1)
+    )
+    handed_back = _("Materials handed back: %(items)s.") % {"items": "、".join(items)} if items else ""
     if method == DeliveryMethod.POST:
         record_event(
             req,
             actor=actor,
             verb="posted",
             public=True,
-            note=_("Sent by %(carrier)s, tracking number %(number)s.")
-            % {"carrier": carrier.strip(), "number": tracking_number.strip()},
+            note=with_note(
+                _("Sent by %(carrier)s, tracking number %(number)s.")
+                % {"carrier": carrier.strip(), "number": tracking_number.strip()},
+                handed_back,
+            ),
         )
         return req
     req.delivered_at = req.closed_at = now
@@ -162,6 +179,7 @@ def request_deliver(
         }
     else:
         note = _("Handed to %(signer)s, who signed the completion form.") % {"signer": signer.strip()}
+    note = with_note(note, handed_back)
     move(
         req,
         Status.DELIVERED,
@@ -215,6 +233,36 @@ def _ensure_completion_form_printed(req: ServiceRequest, *, signed_at: datetime,
         )
 
 
+def _ensure_completion_form_kept(req: ServiceRequest) -> None:
+    """The signature on the completion form is kept, not ticked (issue 18): a scan of the signed form or a copy
+    signed on the tablet must be on file before a signed hand-over is recorded."""
+    if not has_kept_signature(req, SignedFormKind.COMPLETION_FORM):
+        raise TransitionNotAllowed(
+            _(
+                "Keep the completion form signed by the applicant first: upload a scan of the signed form or "
+                "have it signed on the tablet."
+            ),
+            field="method",
+        )
+
+
+# At most this many materials handed back are recorded for one delivery (a long list belongs on paper).
+RETURNED_ITEMS_MAX = 50
+
+
+def returned_item_names(text: str) -> list[str]:
+    """The materials handed back, one per line, empty lines skipped; each within the column's length."""
+    names = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(names) > RETURNED_ITEMS_MAX:
+        raise DomainError(
+            _("List at most %(count)s materials handed back.") % {"count": RETURNED_ITEMS_MAX},
+            field="returned_items",
+        )
+    for name in names:
+        check_field_length(ReturnedItem, "name", name, field="returned_items")
+    return names
+
+
 def _handed_over_at(req: ServiceRequest, moment: datetime | None, *, now: datetime) -> datetime:
     """When the applicant signed at home: not in the future, not before the matter was completed."""
     if moment is None:
@@ -228,11 +276,19 @@ def _handed_over_at(req: ServiceRequest, moment: datetime | None, *, now: dateti
 
 @transaction.atomic
 def request_confirm_receipt(*, actor, request_id: int, note: str = "") -> ServiceRequest:
-    """The applicant confirmed receipt of the posted result: the service ends (seed 001 七.3)."""
+    """The applicant confirmed receipt of the posted result: the service ends (seed 001 七.3).
+
+    Seed 001 七.3: "邮寄送达的，帮办代办员应做好邮寄记录，待企业和群众签收确认后，帮办代办服务自然终止": the post
+    receipt (the courier's proof of the applicant's signature) must be kept on file first (409 otherwise).
+    """
     req = lock_for(actor, request_id, "confirm_receipt")
     delivery = Delivery.objects.select_for_update().filter(request=req, method=DeliveryMethod.POST).first()
     if delivery is None:
         raise TransitionNotAllowed(_("Nothing has been posted for this request."))
+    if not has_kept_signature(req, SignedFormKind.POST_RECEIPT):
+        raise TransitionNotAllowed(
+            _("Upload the post receipt signed by the applicant first: it proves the result was received.")
+        )
     now = timezone.now()
     delivery.receipt_confirmed_at = now
     delivery.save(update_fields=["receipt_confirmed_at"])

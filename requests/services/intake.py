@@ -44,11 +44,13 @@ from ..models import (
     MaterialStatus,
     Matter,
     ServiceRequest,
+    SignedFormKind,
     Status,
 )
 from ..selectors import key_projects_linkable
 from .base import lock_for, move, record_event, require, with_note
 from .priority import check_urgency, elderly_of
+from .signatures import has_kept_signature
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 PHONE_PATTERN = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
@@ -366,10 +368,21 @@ def request_record_handover(*, actor, request_id: int, items: str, note: str = "
 
 
 def _ensure_agency_ready(req: ServiceRequest) -> None:
+    """Seed 001 七.2: "申请人与帮办代办员完成材料交接和签订委托书后，由帮办代办员…代替申请人完成事项办理".
+
+    The signed commission letter must be kept as a file (a scan, or signed on the tablet): a ticked box is no
+    longer enough (issue 18). Without it the request is not ready: 409, nothing in the input is wrong.
+    """
     if not req.handovers.exists():
         raise DomainError(_("Agency needs a record of the materials handed over."), field="handover_items")
-    if not req.commission_signed:
-        raise DomainError(_("Agency needs the commission letter signed by the applicant."), field="commission_signed")
+    if not has_kept_signature(req, SignedFormKind.COMMISSION_LETTER):
+        raise TransitionNotAllowed(
+            _(
+                "Agency needs the commission letter signed by the applicant, kept on file: upload a scan of the "
+                "signed letter or have it signed on the tablet first."
+            ),
+            field="commission_signed",
+        )
 
 
 @transaction.atomic
@@ -378,7 +391,8 @@ def request_accept(
 ) -> ServiceRequest:
     """Accept: every material provided or waived; for agency, a hand-over record and a signed commission.
 
-    The promised deadline starts now: the matter's time limit in working days from today.
+    The promised deadline starts now: the matter's time limit in working days from today. ``commission_signed``
+    is kept for callers of the former API and decides nothing: the kept signed commission letter does.
     """
     req = lock_for(actor, request_id, "accept")
     outstanding = [
@@ -393,8 +407,6 @@ def request_accept(
     if req.kind == Kind.AGENCY:
         if handover_items.strip():
             Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
-        if commission_signed:
-            req.commission_signed = True
         _ensure_agency_ready(req)
     today = timezone.localdate()
     req.accepted_at = timezone.now()
@@ -472,7 +484,11 @@ def request_refuse(*, actor, request_id: int, reason: str) -> ServiceRequest:
 def request_convert_to_agency(
     *, actor, request_id: int, reason: str, handover_items: str = "", commission_signed: bool = False
 ) -> ServiceRequest:
-    """The applicant finds the matter too hard to do with assistance: the helper takes it over (帮办转代办)."""
+    """The applicant finds the matter too hard to do with assistance: the helper takes it over (帮办转代办).
+
+    Once accepted, the agency conditions hold at once: the hand-over and the kept signed commission letter
+    (``commission_signed`` is kept for callers of the former API and decides nothing).
+    """
     req = lock_for(actor, request_id, "convert_to_agency")
     if req.kind != Kind.ASSIST:
         raise TransitionNotAllowed(_("Only an assist request can be converted to agency."))
@@ -481,12 +497,10 @@ def request_convert_to_agency(
     check_field_length(Handover, "items", handover_items.strip(), field="handover_items")
     if handover_items.strip():
         Handover.objects.create(request=req, received_by=staff_of(actor), items=handover_items.strip())
-    if commission_signed:
-        req.commission_signed = True
     if req.status in (Status.ACCEPTED, Status.IN_PROGRESS):
         _ensure_agency_ready(req)  # already running: the agency conditions must hold from now on
     req.kind = Kind.AGENCY
-    req.save(update_fields=["kind", "commission_signed", "updated_at"])
+    req.save(update_fields=["kind", "updated_at"])
     record_event(req, actor=actor, verb="converted_to_agency", public=True, note=reason.strip())
     return req
 

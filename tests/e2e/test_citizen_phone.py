@@ -26,6 +26,7 @@ from requests.services.documents import document_issue
 from staff.roles import Role
 from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
+from tests.signed_forms import keep_signed
 
 from .conftest import JOURNEY, PHONE, no_errors
 
@@ -63,6 +64,7 @@ def delivered(hall, settings):
     request_report_progress(actor=clerk, request_id=req.pk, text=f"已电话（{MOBILE}）告知申请人提取进度。")
     request_complete(actor=clerk, request_id=req.pk, result="提取款已到账")
     document_issue(actor=clerk, request_id=req.pk, kind="completion_form")  # she signs it at the desk
+    keep_signed(clerk, req, "completion_form")  # and the clerk scans the signed form
     request_deliver(actor=clerk, request_id=req.pk, method="in_person", signer="刘秀英")
     req.refresh_from_db()
     return req

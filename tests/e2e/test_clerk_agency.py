@@ -3,14 +3,18 @@
 The applicant is an elder born in 1955 whose ID number carries a region code created in 1983 (a second, short
 journey registers a Macau resident by the residence permit). Everything goes through the pages: the matter is
 found by pinyin, the materials at hand are ticked, the one missing material gets the one-time deficiency notice
-(printed, and the PDF names it), the applicant comes back with it, the hand-over and the signed commission letter
-are recorded as agency requires, the commission letter is printed, and the request is handled, completed, handed
-over on the printed completion form (the delivery action asks for it first), summarised and archived.
+(printed, and the PDF names it), the applicant comes back with it, the hand-over is recorded, the commission letter
+is printed and signed on the tablet's signature pad (drawn with the mouse; issue 18: agency needs the signed letter
+kept), and the request is handled, completed, handed over on the printed completion form signed on the pad (the
+delivery action asks for both first) with the materials handed back listed, summarised and archived; the archive
+zip holds the signed copies with their hashes.
 """
 
+import hashlib
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -86,6 +90,33 @@ def print_document(page, kind: str, fill=None) -> str:
     new = [href for href in after if href not in before]
     assert len(new) == 1, (before, after)
     return new[0]
+
+
+def sign_on_pad(page, kind: str, *, screenshot: str = "") -> None:
+    """Open the signature pad from the signed-forms card, sign with the mouse as on a tablet, and confirm."""
+    page.locator(f"#signatures a[href$='/signatures/{kind}/pad/']").click()
+    canvas = page.locator("canvas.signature-pad")
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    # 张建国, roughly: three strokes across the pad.
+    for stroke in (
+        [(0.1, 0.6), (0.2, 0.3), (0.3, 0.7), (0.35, 0.4)],
+        [(0.45, 0.3), (0.5, 0.75), (0.6, 0.35)],
+        [(0.65, 0.5), (0.9, 0.45)],
+    ):
+        page.mouse.move(x + w * stroke[0][0], y + h * stroke[0][1])
+        page.mouse.down()
+        for (ax, ay), (bx, by) in zip(stroke, stroke[1:], strict=False):
+            for step in range(1, 9):
+                t = step / 8
+                page.mouse.move(x + w * (ax + (bx - ax) * t), y + h * (ay + (by - ay) * t))
+        page.mouse.up()
+    if screenshot:
+        page.screenshot(path=screenshot)
+    with page.expect_navigation():
+        page.locator("form[data-signature-pad] button[type=submit]").click()
+    expect(page.locator("#signatures")).to_contain_text("平板签署")
 
 
 def fetch_pdf(page, href: str) -> str:
@@ -177,14 +208,7 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     )
     expect(page.locator(".entries").first).to_contain_text("权属证书")
 
-    def accept(form):
-        form.locator("input[name=commission_signed]").check()
-        form.locator("input[name=note]").fill("申请人已签署委托书")
-
-    act(page, "accept", accept)
-    expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-accepted\b"))
-
-    # The commission letter, result to be picked up in the hall.
+    # The commission letter, result to be picked up in the hall, printed for 张建国 to read ...
     letter = fetch_pdf(
         page,
         print_document(
@@ -192,6 +216,16 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
         ),
     )
     assert req.number in letter and "委托" in letter
+    # ... and signed on the tablet at the desk (a 1024-pixel tablet screen); the signed copy is kept.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    out = Path(__file__).resolve().parents[2] / "test-results" / "e2e"
+    out.mkdir(parents=True, exist_ok=True)
+    sign_on_pad(page, "commission_letter", screenshot=str(out / "signature-pad-1024.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.locator(".facts").first).to_contain_text("委托书已签署")
+
+    act(page, "accept", lambda form: form.locator("input[name=note]").fill("申请人已在平板上签署委托书"))
+    expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-accepted\b"))
 
     act(page, "start")
     expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-in_progress\b"))
@@ -210,13 +244,19 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
         completion.locator("button[type=submit]").click()
     expect(page.locator("#documents")).to_contain_text(f"{req.number}-BJ01")
     expect(page.locator("#action-deliver .print-first")).to_have_count(0)
+    # Printed, not yet signed: the delivery action says so; 张建国 signs the completion form on the pad.
+    expect(page.locator("#action-deliver .sign-first")).to_have_count(1)
+    sign_on_pad(page, "completion_form")
+    expect(page.locator("#action-deliver .sign-first")).to_have_count(0)
 
     def in_person(form):
         form.locator("select[name=method]").select_option("in_person")
         form.locator("input[name=signer]").fill("张建国")
+        form.locator("textarea[name=returned_items]").fill("权属证书原件\n身份证原件")
 
     act(page, "deliver", in_person)
     expect(status_badge(page)).to_have_class(re.compile(r"\bstatus-delivered\b"))
+    expect(page.locator("ol.returned-items li")).to_have_text(["权属证书原件", "身份证原件"])
     act(
         page,
         "write_summary",
@@ -230,7 +270,15 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
     # One file per matter: the archive holds the printed forms.
     bundle = page.request.get(page.locator("#documents a[href$='/archive.zip']").get_attribute("href"))
     assert bundle.status == 200 and bundle.headers["content-type"] == "application/zip"
-    names = zipfile.ZipFile(io.BytesIO(bundle.body())).namelist()
+    archive = zipfile.ZipFile(io.BytesIO(bundle.body()))
+    names = archive.namelist()
+    # The signed copies made on the pad are in it, each listed in the index with its SHA-256.
+    index = archive.read("index.txt").decode()
+    for signed in req.signatures.all():
+        name = f"signatures/{signed.file_name}"
+        assert name in names and hashlib.sha256(archive.read(name)).hexdigest() == signed.sha256, names
+        assert f"{signed.sha256}  {name}" in index
+    assert {s.kind for s in req.signatures.all()} == {"commission_letter", "completion_form"}
     assert any("deficiency_notice" in n or "YC01" in n for n in names), names
     assert any("commission_letter" in n or "WT01" in n for n in names), names
     assert any("completion_form" in n or "BJ01" in n for n in names), names
@@ -264,6 +312,7 @@ def test_clerk_registers_an_agency_request_with_a_missing_material_and_carries_i
         "deficiency_notice",
         "materials_supplied",
         "handover_recorded",
+        "signature_kept",
         "accepted",
         "delivered",
         "archived",

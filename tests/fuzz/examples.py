@@ -15,6 +15,13 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 
+def _pad_signature() -> str:
+    """A drawing from the signature pad, as the pad page sends it (issue 18)."""
+    from tests.signed_forms import pad_data_url
+
+    return pad_data_url()
+
+
 class World:
     """The demo hall's reference data, read once with the ORM (the fuzz database only)."""
 
@@ -278,6 +285,10 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
     },
     ("POST", "/api/v1/requests/{id}/decide_extension/"): lambda w, pk: _extension(pk),
     ("POST", "/api/v1/requests/{id}/deliver/"): lambda w, _pk: {"method": "in_person", "signer": "张三"},
+    ("POST", "/api/v1/requests/{id}/signatures/sign/"): lambda w, _pk: {
+        "kind": "completion_form",
+        "signature": _pad_signature(),
+    },
     ("POST", "/api/v1/requests/{id}/evaluate/"): lambda w, _pk: {"rating": 5, "comment": "满意"},
     ("POST", "/api/v1/requests/{id}/follow_up/"): lambda w, _pk: {"note": "电话回访，已说明原因"},
     ("POST", "/api/v1/requests/{id}/record_follow_up/"): lambda w, _pk: {

@@ -13,6 +13,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests.signed_forms import pad_data_url
+
 from .examples import EXAMPLES, World
 
 # Sent by post: the request stays completed until the applicant's receipt is confirmed (confirm_receipt).
@@ -24,8 +26,10 @@ POSTED = {
     "tracking_number": "EA123456789CN",
 }
 
-# The completion form is printed before the result is handed over: the applicant signs the printed form (issue 20).
+# The completion form is printed before the result is handed over: the applicant signs the printed form (issue 20),
+# on the tablet here, and the signed copy is kept (issue 18: a hand-over in person needs it).
 PRINTED = ("documents/completion_form", {})
+SIGNED = ("signatures/sign", {"kind": "completion_form", "signature": pad_data_url()})
 
 # How many requests to take to each stage, and the actions that take a new request there, after registration.
 # Applied requests come after those with missing materials: the newest are offered first, and those can be accepted.
@@ -36,12 +40,20 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     "accepted": (3, [("accept", {})]),
     "in_progress": (10, [("accept", {}), ("start", {})]),
     "suspended": (2, [("accept", {}), ("start", {}), ("suspend", {})]),
-    "completed": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED]),
+    "completed": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED]),
     "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", POSTED)]),
-    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {})]),
+    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED, ("deliver", {})]),
     "poorly rated": (
         2,
-        [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", {}), ("evaluate", {"rating": 1})],
+        [
+            ("accept", {}),
+            ("start", {}),
+            ("complete", {}),
+            PRINTED,
+            SIGNED,
+            ("deliver", {}),
+            ("evaluate", {"rating": 1}),
+        ],
     ),
     "summarised": (
         2,
@@ -50,6 +62,7 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
             ("start", {}),
             ("complete", {}),
             PRINTED,
+            SIGNED,
             ("deliver", {}),
             ("evaluate", {}),
             ("write_summary", {}),

@@ -20,6 +20,7 @@ from tests.factories import (
     land_registration_matter,
     records_query_matter,
 )
+from tests.signed_forms import keep_signed
 
 
 @pytest.fixture(autouse=True)
@@ -176,7 +177,7 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def completed(register, people):
+def completed_unsigned(register, people, media_in_tmp):
     """张三's request for 不动产登记, done by his helper 王帮办 (desk): the certificate waits at the desk for him."""
     from requests import services as svc
     from requests.models import ServiceRequest
@@ -187,3 +188,11 @@ def completed(register, people):
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
     return ServiceRequest.objects.get(pk=req.pk)
+
+
+@pytest.fixture
+def completed(completed_unsigned, people):
+    """The same, with the scan of the completion form 张三 signed kept already (issue 18), so a hand-over in person
+    or at home needs only the printed form; ``completed_unsigned`` has no signed form kept."""
+    keep_signed(people["desk"], completed_unsigned, "completion_form")
+    return completed_unsigned

@@ -14,6 +14,7 @@ from hallservice.core.errors import TransitionNotAllowed
 from requests import services as svc
 from requests.models import DocumentKind, IssuedDocument, Kind, Status
 from requests.services.documents import document_issue
+from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,8 @@ def completed(register, people, **fields):
     desk = people["desk"]
     req = register(**fields)
     if req.kind == Kind.AGENCY:
-        svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料", commission_signed=True)
+        keep_signed(desk, req)
+        svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料")
     else:
         svc.request_accept(actor=desk, request_id=req.pk)
     svc.request_start(actor=desk, request_id=req.pk)
@@ -82,6 +84,7 @@ def test_a_completed_request_is_not_offered_on_the_spot_and_defaults_to_in_perso
     req = completed(register, people)
     # The applicant signs the printed completion form on taking the result (tests/requests/test_delivery_print_first.py).
     document_issue(actor=people["desk"], request_id=req.pk, kind="completion_form")
+    keep_signed(people["desk"], req, "completion_form")
     client.force_login(people["desk"])
     form = form_of(client.get(req.get_absolute_url()).content.decode(), req, "deliver")
 
@@ -104,7 +107,8 @@ def test_the_address_on_file_is_used_for_the_commission_letter_and_the_post(regi
     req.refresh_from_db()
     assert (req.pickup_recipient, req.pickup_address, req.pickup_phone) == ("张三", "新华区建设路 1 号", "13812345678")
 
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料")
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书已出证")
     svc.request_deliver(actor=desk, request_id=req.pk, method="post", carrier="EMS", tracking_number="1234567890")
@@ -116,7 +120,8 @@ def test_the_delivery_form_preselects_the_post_the_applicant_chose(client, regis
     req = register(kind=Kind.AGENCY)
     document_issue(actor=people["desk"], request_id=req.pk, kind=DocumentKind.COMMISSION_LETTER, pickup_method="post")
     desk = people["desk"]
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料")
     svc.request_start(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书已出证")
     client.force_login(desk)  # the dedicated helper: may see the address
@@ -186,4 +191,5 @@ def test_an_assists_accept_form_shows_only_assist_fields(client, register, peopl
     assist_form = form_of(client.get(assist.get_absolute_url()).content.decode(), assist, "accept")
     assert 'name="handover_items"' not in assist_form and 'name="commission_signed"' not in assist_form
     agency_form = form_of(client.get(agency.get_absolute_url()).content.decode(), agency, "accept")
-    assert 'name="handover_items"' in agency_form and 'name="commission_signed"' in agency_form
+    # The signed commission letter is kept as a file (issue 18), not ticked on the accept form.
+    assert 'name="handover_items"' in agency_form and 'name="commission_signed"' not in agency_form

@@ -15,8 +15,9 @@ from staff.models import SpecialistRole, StaffKind
 from tests.conftest import api_as
 from tests.factories import VALID_ID_NUMBERS, ServiceRequestFactory, StaffMemberFactory, UserFactory
 from tests.requests.conftest import registration_form
+from tests.signed_forms import scan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -26,6 +27,13 @@ def at(y, m, d):
 
 def post(client, req_id, action, body=None):
     return client.post(f"/api/v1/requests/{req_id}/{action}/", body or {}, format="json")
+
+
+def upload_scan(client, req_id, kind: str):
+    """Keep the scan of a signed paper form through the API (multipart)."""
+    return client.post(
+        f"/api/v1/requests/{req_id}/signatures/upload/", {"kind": kind, "file": scan()}, format="multipart"
+    )
 
 
 def test_assist_flow_through_the_api(people, matter):
@@ -44,8 +52,17 @@ def test_assist_flow_through_the_api(people, matter):
         assert post(api, rid, "complete", {"result": "不动产权证书"}).json()["status"] == "completed"
         # The applicant signs the printed completion form on taking the result.
         assert api.post(f"/api/v1/requests/{rid}/documents/completion_form/").status_code == 201
-        delivered = post(api, rid, "deliver", {"method": "in_person", "signer": "张三"})
+        assert post(api, rid, "deliver", {"method": "in_person", "signer": "张三"}).status_code == 409  # not kept
+        assert upload_scan(api, rid, "completion_form").status_code == 201
+        delivered = post(
+            api, rid, "deliver", {"method": "in_person", "signer": "张三", "returned_items": "身份证原件\n户口簿原件"}
+        )
         assert delivered.json()["status"] == "delivered"
+        assert delivered.json()["delivery"]["returned_items"] == [
+            {"position": 1, "name": "身份证原件"},
+            {"position": 2, "name": "户口簿原件"},
+        ]
+        assert [s["kind"] for s in delivered.json()["signatures"]] == ["completion_form"]
         assert post(api, rid, "evaluate", {"rating": 5, "comment": "满意"}).status_code == 200
         assert post(api, rid, "write_summary", {"text": "三日办结"}).status_code == 200
         archived = post(api, rid, "archive")
@@ -70,7 +87,11 @@ def test_agency_flow_through_the_api(people, matter):
         assert post(api, rid, "supply_materials", {"check_ids": missing}).status_code == 200
         refused = post(api, rid, "accept")
         assert refused.status_code == 400 and "handover_items" in refused.json()
-        accepted = post(api, rid, "accept", {"handover_items": "全部材料原件", "commission_signed": True})
+        # The former flag alone is refused (409): the signed commission letter must be kept as a file.
+        no_letter = post(api, rid, "accept", {"handover_items": "全部材料原件", "commission_signed": True})
+        assert no_letter.status_code == 409 and "委托书" in no_letter.json()["detail"]
+        assert upload_scan(api, rid, "commission_letter").status_code == 201
+        accepted = post(api, rid, "accept", {"handover_items": "全部材料原件"})
         assert accepted.json()["status"] == "accepted"
         post(api, rid, "start")
         suspended = post(api, rid, "suspend", {"reason": "fees_unpaid", "resume_by": "2026-12-10"})
@@ -93,6 +114,8 @@ def test_agency_flow_through_the_api(people, matter):
             },
         )
         assert posted.json()["status"] == "completed" and "confirm_receipt" in posted.json()["allowed_actions"]
+        assert post(api, rid, "confirm_receipt").status_code == 409  # the post receipt is not kept yet
+        assert upload_scan(api, rid, "post_receipt").status_code == 201
         assert post(api, rid, "confirm_receipt").json()["status"] == "delivered"
 
 

@@ -19,10 +19,11 @@ from requests.models import Delivery, DeliveryMethod, ServiceRequest, Status
 from requests.services.documents import document_issue
 from supervision.ledger_gaps import gap_conditions
 from tests.factories import OLD_LI
+from tests.signed_forms import keep_signed, scan
 
 from .test_documents import file_bytes, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 ADDRESS = "新华区建设路 1 号"
 
@@ -30,7 +31,7 @@ ADDRESS = "新华区建设路 1 号"
 @pytest.fixture
 def completed(register, people):
     """张三's request, done and waiting to be handed over; his address is on file. Unless told otherwise the
-    completion form is printed, as the helper does before setting off: 张三 signs it at home."""
+    completion form is printed, as the helper does before setting off: 张三 signs it at home, and its scan is kept."""
 
     def _completed(printed=True, **fields):
         desk = people["desk"]
@@ -40,6 +41,7 @@ def completed(register, people):
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
         if printed:
             document_issue(actor=desk, request_id=req.pk, kind="completion_form")
+            keep_signed(desk, req, "completion_form")  # the signed form's scan, kept on the helper's return
         return ServiceRequest.objects.get(pk=req.pk)
 
     return _completed
@@ -67,6 +69,11 @@ def test_the_clerk_delivers_at_home_from_the_request_page(client, completed, peo
         document_issue(actor=desk, request_id=req.pk, kind="completion_form")
     signed = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
     client.force_login(desk)
+    # Back at the desk, the helper scans the form 张三 signed at home.
+    kept = client.post(
+        reverse("requests:signature-upload", args=[req.pk]), {"kind": "completion_form", "file": scan()}
+    )
+    assert kept.status_code == 302
     response = client.post(
         reverse("requests:act", args=[req.pk, "deliver"]),
         {

@@ -15,6 +15,7 @@ from requests.models import FollowUpStatus, FollowUpTask, RequestEvent, ServiceR
 from requests.services.delivery_follow_up import follow_up_task_open
 from requests.services.documents import document_issue
 from tests.conftest import api_as
+from tests.signed_forms import keep_signed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
@@ -51,6 +52,7 @@ def test_a_posted_result_opens_the_follow_up_when_received_not_when_sent(complet
     desk = people["desk"]
     svc.request_deliver(actor=desk, request_id=completed.pk, method="post", carrier="EMS", tracking_number="E1")
     assert not FollowUpTask.objects.exists()
+    keep_signed(desk, completed, "post_receipt")
     svc.request_confirm_receipt(actor=desk, request_id=completed.pk)
     assert FollowUpTask.objects.filter(request=completed).count() == 1 and scheduled(completed) == 1
 

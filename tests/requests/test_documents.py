@@ -14,6 +14,7 @@ from requests import services as svc
 from requests.documents import BLANK_KINDS, render_blank
 from requests.models import DocumentKind, IssuedDocument, Kind, MaterialStatus
 from requests.services.documents import document_issue
+from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,8 @@ def test_notice_of_duties_and_acceptance_form(register, people):
     assert "帮办代办服务告知书" in notice and "委托人主动提出书面终止委托代办服务" in notice
     with pytest.raises(TransitionNotAllowed):  # not accepted yet
         document_issue(actor=desk, request_id=req.pk, kind="acceptance_form")
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料")
     form = pdf_text(file_bytes(document_issue(actor=desk, request_id=req.pk, kind="acceptance_form")))
     assert "代办事项受理单" in form and "承诺时限" in form and "5个工作日" in form
     assert "申请人短缺的资料必须按照承诺时限提交办理人员" in form and "王帮办" in form

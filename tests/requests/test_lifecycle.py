@@ -25,6 +25,7 @@ from requests.models import (
 from requests.services import timers
 from requests.services.documents import document_issue
 from tests.factories import VALID_ID_NUMBERS
+from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -144,6 +145,7 @@ def test_assist_flow_from_application_to_archive(register, people):
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
         # The applicant signs the printed completion form on taking the result.
         document_issue(actor=desk, request_id=req.pk, kind="completion_form")
+        keep_signed(desk, req, "completion_form")
         svc.request_deliver(actor=desk, request_id=req.pk, method=DeliveryMethod.IN_PERSON, signer="张三")
         svc.request_evaluate(actor=desk, request_id=req.pk, rating=5, comment="很快")
         with pytest.raises(DomainError) as err:
@@ -161,6 +163,7 @@ def test_assist_flow_from_application_to_archive(register, people):
         "progress_reported",
         "completed",
         "document_issued",
+        "signature_kept",
         "delivered",
         "delivery_follow_up_due",
         "evaluated",
@@ -285,7 +288,8 @@ def test_agency_needs_handover_and_commission(register, people):
     assert err.value.field == "commission_signed"
     req.refresh_from_db()
     assert req.status == Status.APPLIED
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="申请书原件 1 份", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="申请书原件 1 份")
     req.refresh_from_db()
     assert req.status == Status.ACCEPTED and req.commission_signed
     assert req.handovers.count() == 1  # the refused attempt left nothing behind
@@ -296,7 +300,8 @@ def test_agency_flow_with_suspension_resume_and_postal_delivery(register, people
     with at(2026, 11, 23):  # Monday
         req = register(kind=Kind.AGENCY)
         svc.request_record_handover(actor=desk, request_id=req.pk, items="申请书、身份证复印件、完税证明")
-        svc.request_accept(actor=desk, request_id=req.pk, commission_signed=True)
+        keep_signed(desk, req)
+        svc.request_accept(actor=desk, request_id=req.pk)
         svc.request_start(actor=desk, request_id=req.pk)
         req.refresh_from_db()
         assert req.deadline == date(2026, 11, 30)
@@ -327,6 +332,7 @@ def test_agency_flow_with_suspension_resume_and_postal_delivery(register, people
         )
         req.refresh_from_db()
         assert req.status == Status.COMPLETED  # posted, not yet received
+        keep_signed(desk, req, "post_receipt")
         svc.request_confirm_receipt(actor=desk, request_id=req.pk)
     req.refresh_from_db()
     assert req.status == Status.DELIVERED and req.delivery.receipt_confirmed_at
@@ -358,8 +364,9 @@ def test_assist_converts_to_agency(register, people):
     svc.request_accept(actor=desk, request_id=req.pk)
     with pytest.raises(DomainError):
         svc.request_convert_to_agency(actor=desk, request_id=req.pk, reason="申请人年老行动不便")
+    keep_signed(desk, req)
     svc.request_convert_to_agency(
-        actor=desk, request_id=req.pk, reason="申请人年老行动不便", handover_items="全部材料", commission_signed=True
+        actor=desk, request_id=req.pk, reason="申请人年老行动不便", handover_items="全部材料"
     )
     req.refresh_from_db()
     assert req.kind == Kind.AGENCY

@@ -12,6 +12,7 @@ from requests import services as svc
 from requests.models import IssuedDocument, Kind, LedgerExport
 from tests.factories import ServiceRequestFactory
 from tests.requests.test_documents import pdf_text
+from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,8 @@ def test_archive_zip_has_index_documents_events_and_summary(client, register, pe
     client.force_login(desk)
     client.post(reverse("requests:document-issue", args=[req.pk, "notice_of_duties"]))
     client.post(reverse("requests:document-issue", args=[req.pk, "commission_letter"]), {"signing_copy": "on"})
-    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料", commission_signed=True)
+    keep_signed(desk, req)
+    svc.request_accept(actor=desk, request_id=req.pk, handover_items="全部材料")
     svc.request_terminate(actor=desk, request_id=req.pk, reason="withdrawn")
     svc.request_write_summary(actor=desk, request_id=req.pk, text="申请人撤回，材料已退还。")
     data = client.get(reverse("requests:archive-zip", args=[req.pk])).content

@@ -11,8 +11,9 @@ from django.utils.html import escape
 from requests.models import MaterialStatus, RequestEvent, ServiceRequest, Status
 from tests.factories import VALID_ID_NUMBERS
 from tests.requests.conftest import registration_form
+from tests.signed_forms import scan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -67,6 +68,7 @@ def test_assist_flow_through_the_pages(client, people, matter):
         # The applicant signs the printed completion form on taking the result.
         printed = client.post(reverse("requests:document-issue", args=[req.pk, "completion_form"]))
         assert printed.status_code == 302
+        assert keep_scan(client, req, "completion_form").status_code == 302  # the signed form, scanned
         req = acted(client, req, "deliver", {"method": "in_person", "signer": "张三"})
         assert req.status == Status.DELIVERED and req.delivery.signer == "张三"
         acted(client, req, "record_follow_up", {"outcome": "satisfied", "note": "证书已用于办理贷款"})
@@ -79,6 +81,7 @@ def test_assist_flow_through_the_pages(client, people, matter):
         "work_logged",
         "completed",
         "document_issued",
+        "signature_kept",
         "delivered",
         "delivery_follow_up_due",
         "delivery_followed_up",
@@ -89,6 +92,11 @@ def test_assist_flow_through_the_pages(client, people, matter):
     assert "不动产权证书 1 本" in html and "材料齐全，三个工作日办结。" in html
     page = client.get(req.get_absolute_url())
     assert page.context["action_forms"] == []  # archived: read-only
+
+
+def keep_scan(client, req, kind: str):
+    """Upload the scan of a signed paper form from the request page's signed-forms card."""
+    return client.post(reverse("requests:signature-upload", args=[req.pk]), {"kind": kind, "file": scan()})
 
 
 def test_agency_flow_with_deficiency_suspension_and_postal_delivery(client, people, matter):
@@ -103,7 +111,8 @@ def test_agency_flow_with_deficiency_suspension_and_postal_delivery(client, peop
         assert acted(client, req, "issue_deficiency_notice").status == Status.DEFICIENT
         acted(client, req, "supply_materials", {"check_ids": [checks["身份证明"].pk], "note": "当场补交"})
         assert act(client, req, "accept").status_code == 400  # agency: no hand-over, no commission yet
-        req = acted(client, req, "accept", {"handover_items": "申请书、身份证复印件", "commission_signed": "on"})
+        assert keep_scan(client, req, "commission_letter").status_code == 302
+        req = acted(client, req, "accept", {"handover_items": "申请书、身份证复印件"})
         assert req.status == Status.ACCEPTED and req.commission_signed and req.handovers.count() == 1
         acted(client, req, "start")
         req = acted(
@@ -123,6 +132,7 @@ def test_agency_flow_with_deficiency_suspension_and_postal_delivery(client, peop
             "tracking_number": "1234567890",
         }
         assert acted(client, req, "deliver", posted).status == Status.COMPLETED  # posted, not received yet
+        assert keep_scan(client, req, "post_receipt").status_code == 302
         req = acted(client, req, "confirm_receipt")
     assert req.status == Status.DELIVERED and req.delivery.receipt_confirmed_at
     verbs = list(req.events.values_list("verb", flat=True))

@@ -21,6 +21,7 @@ from requests.models import (
 from requests.services.documents import document_issue, track_token
 from requests.services.public import masked_name, request_status_url, scrub
 from tests.factories import ServiceRequestFactory, StaffMemberFactory, WindowFactory
+from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +200,7 @@ def test_real_lifecycle_notes_never_leak(client, register, people, matter):
     svc.request_report_progress(actor=desk, request_id=req.pk, text="已联系张三丰，材料齐全。")
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书第0012345号")
     document_issue(actor=desk, request_id=req.pk, kind="completion_form")  # signed on taking the result
+    keep_signed(desk, req, "completion_form")
     svc.request_deliver(actor=desk, request_id=req.pk, method="in_person", signer="张三丰")
     content = client.get(request_status_url(req)).content.decode()
     for secret in ("张三丰", "三丰", "0012345", "410402199003150023", "13812345678", "建设路"):

@@ -29,7 +29,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from requests.models import Consultation, Delivery, Evaluation, IssuedDocument, KeyProject, ServiceRequest, Summary
+from requests.models import (
+    Consultation,
+    Delivery,
+    Evaluation,
+    IssuedDocument,
+    KeptSignature,
+    KeyProject,
+    ServiceRequest,
+    Summary,
+)
 from staff.roles import Role
 from tests.conftest import all_at_once, make_staff_user
 from tests.factories import (
@@ -165,7 +174,24 @@ def finished(helper, status, *, completed=None, kind="assist", commission=True, 
     ServiceRequest.objects.filter(pk=req.pk).update(
         accepted_at=moment(11, 2), completed_at=completed or moment(11, 10)
     )
+    if kind == "agency" and commission:
+        keep(req, "commission_letter")
     return ServiceRequest.objects.get(pk=req.pk)
+
+
+def keep(req, kind):
+    """A signed form kept on file (issue 18): its scan's row, as the signatures service writes it."""
+    version = KeptSignature.objects.filter(request=req, kind=kind).count() + 1
+    KeptSignature.objects.create(
+        request=req,
+        kind=kind,
+        version=version,
+        source="scan",
+        file=f"signatures/{req.number}/{kind}-v{version}.pdf",
+        sha256="0" * 64,
+        size=1000,
+        kept_by=req.helper.user,
+    )
 
 
 def summarise(req):
@@ -192,6 +218,7 @@ def issue(req):
 def complete_record(req):
     """Everything on file for a delivered or archived request."""
     summarise(req)
+    keep(req, "completion_form")
     deliver(req, "in_person", signer="张三")
     issue(req)
 

@@ -22,7 +22,7 @@ from supervision import audit
 from tests.conftest import make_staff_user
 from tests.factories import StaffMemberFactory
 
-from .conftest import deliver, finished, issue, moment, summarise
+from .conftest import deliver, finished, issue, keep, moment, summarise
 
 pytestmark = pytest.mark.django_db
 
@@ -96,10 +96,22 @@ def test_counts_per_problem(ledger):
     ("key", "fix"),
     [
         ("late_summary", summarise),
-        ("no_delivery", lambda req: deliver(req, "in_person", signer="李四")),
-        ("posted", lambda req: Delivery.objects.filter(request=req).update(receipt_confirmed_at=moment(11, 19))),
+        ("no_delivery", lambda req: (keep(req, "completion_form"), deliver(req, "in_person", signer="李四"))),
+        (
+            "posted",
+            lambda req: (
+                keep(req, "post_receipt"),
+                Delivery.objects.filter(request=req).update(receipt_confirmed_at=moment(11, 19)),
+            ),
+        ),
         ("archived_bare", issue),
-        ("agency", lambda req: ServiceRequest.objects.filter(pk=req.pk).update(commission_signed=True)),
+        (
+            "agency",
+            lambda req: (
+                keep(req, "commission_letter"),
+                ServiceRequest.objects.filter(pk=req.pk).update(commission_signed=True),
+            ),
+        ),
     ],
 )
 def test_a_fixed_request_drops_off_the_list(ledger, key, fix):

@@ -25,7 +25,7 @@ from supervision.ledger_gaps import (
 )
 from supervision.models import LedgerGap, StaleRequest
 
-from .conftest import deliver, drop_trigger, finished, issue, moment, run_at_once, summarise
+from .conftest import deliver, drop_trigger, finished, issue, keep, moment, run_at_once, summarise
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,7 @@ def test_the_gaps_are_those_of_the_fixture(ledger):
         pytest.param(lambda r: summarise(r), id="summary written"),
         pytest.param(lambda r: deliver(r), id="delivery recorded"),
         pytest.param(lambda r: issue(r), id="document issued"),
+        pytest.param(lambda r: keep(r, "completion_form"), id="signed form kept"),
         pytest.param(lambda r: ServiceRequest.objects.filter(pk=r.pk).update(status="delivered"), id="status"),
         pytest.param(
             lambda r: ServiceRequest.objects.filter(pk=r.pk).update(commission_signed=False), id="commission"
