@@ -30,6 +30,10 @@ POSTED = {
 # on the tablet here, and the signed copy is kept (issue 18: a hand-over in person needs it).
 PRINTED = ("documents/completion_form", {})
 SIGNED = ("signatures/sign", {"kind": "completion_form", "signature": pad_data_url()})
+# Scans of signed paper kept as files (a multipart upload, issue 18): the commission letter an agency needs (accept or
+# convert to agency), the post receipt that confirms a posted result's receipt.
+COMMISSION = ("signatures/upload", {"kind": "commission_letter"})
+RECEIPT = ("signatures/upload", {"kind": "post_receipt"})
 
 # How many requests to take to each stage, and the actions that take a new request there, after registration.
 # Applied requests come after those with missing materials: the newest are offered first, and those can be accepted.
@@ -37,11 +41,12 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     "missing": (2, [("review_materials", {"missing": True})]),
     "deficient": (2, [("review_materials", {"missing": True}), ("issue_deficiency_notice", {})]),
     "applied": (7, []),
-    "accepted": (3, [("accept", {})]),
-    "in_progress": (10, [("accept", {}), ("start", {})]),
+    "accepted": (3, [("accept", {}), COMMISSION]),
+    "in_progress": (10, [("accept", {}), ("start", {}), COMMISSION]),
+    "urgent": (2, [("accept", {}), ("start", {}), ("mark_urgent", {})]),
     "suspended": (2, [("accept", {}), ("start", {}), ("suspend", {})]),
     "completed": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED]),
-    "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", POSTED)]),
+    "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", POSTED), RECEIPT]),
     "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED, ("deliver", {})]),
     "poorly rated": (
         2,
@@ -72,7 +77,7 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
 
 
 def _post(reader, url: str, body: dict) -> dict | None:
-    response = reader.client.post(url, body, format="json")
+    response = reader.client.post(url, body, format="multipart" if "file" in body else "json")
     if response.status_code >= 300:
         print(
             f"fuzz: staging {url} as {reader.username}: {response.status_code} {response.content[:200]!r}",
@@ -85,6 +90,10 @@ def _post(reader, url: str, body: dict) -> dict | None:
 def _act(reader, world: World, rid: int, action: str, body: dict) -> bool:
     path = f"/api/v1/requests/{{id}}/{action}/"
     full = {**(EXAMPLES[("POST", path)](world, rid) or {}), **body} if ("POST", path) in EXAMPLES else body
+    if action == "signatures/upload":
+        from tests.signed_forms import scan
+
+        full["file"] = scan(f"{full['kind']}.pdf")
     if full.pop("missing", False):
         full["reviews"] = [{**review, "status": "missing"} for review in full["reviews"]]
     return _post(reader, path.replace("{id}", str(rid)), full) is not None
