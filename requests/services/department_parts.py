@@ -39,7 +39,9 @@ def open_followers(task: DepartmentTask, *, req: ServiceRequest, actor, today: d
     """The part ``task`` is done: the parts waiting for it open today, each with an event (the request is locked)."""
     calendar = WorkingCalendar()
     opened = []
-    for follower in task.followers.select_for_update().select_related("department").filter(status=TaskStatus.WAITING):
+    for follower in (
+        task.followers.select_for_update(of=("self",)).select_related("department").filter(status=TaskStatus.WAITING)
+    ):
         part_open(follower, today=today, calendar=calendar)
         follower.save(update_fields=["status", "opened_on", "deadline"])
         record_event(
@@ -80,7 +82,7 @@ def _running():
 
 def _lock_part(pk: int, request_id: int) -> tuple[ServiceRequest, DepartmentTask]:
     req = lock_request(request_id)
-    return req, DepartmentTask.objects.select_for_update().select_related("department").get(pk=pk)
+    return req, DepartmentTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=pk)
 
 
 def remind_department_tasks(today: date) -> list[int]:

@@ -172,7 +172,7 @@ def request_add_department_task(
 def _lock_task(actor, task_id: int, action: str) -> tuple[DepartmentTask, ServiceRequest]:
     task = DepartmentTask.objects.select_related("department").get(pk=task_id)
     req = lock_request(task.request_id)
-    task = DepartmentTask.objects.select_for_update().select_related("department").get(pk=task_id)
+    task = DepartmentTask.objects.select_for_update(of=("self",)).select_related("department").get(pk=task_id)
     ensure_action(actor, req, action)
     member = staff_of(actor)
     if member.department_id != task.department_id:
