@@ -275,7 +275,8 @@ class ConsultationViewSet(
         query = validated(ConsultationRecordQuery, request.query_params)
         # The page's form fills in the default range, so the page and the API export the same days.
         form = ConsultationRecordForm(data={**query, "format": query["file_type"]})
-        form.is_valid()
+        if not form.is_valid():
+            raise ValidationError({name: [str(error) for error in errors] for name, errors in form.errors.items()})
         data = form.cleaned_data
         export = record_export(
             user=request.user, date_from=data["date_from"], date_to=data["date_to"], fmt=data["format"]

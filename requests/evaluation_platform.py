@@ -23,6 +23,7 @@ read from the encrypted request at sending time (``personal_items``), never stor
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -107,7 +108,13 @@ def _time(moment) -> str:
 
 
 def _code(item: str, value) -> str:
-    overrides = _setting_json("EVALUATION_PLATFORM_CODES").get(item, {})
+    try:
+        overrides = _setting_json("EVALUATION_PLATFORM_CODES").get(item, {})
+    except ImproperlyConfigured as exc:
+        # Called inside the rating's transaction: a province's bad setting (system check requests.E030) must not
+        # roll back the citizen's rating. The platform's own codes go out, and the error is logged.
+        logging.getLogger(__name__).error("EVALUATION_PLATFORM_CODES ignored: %s", exc)
+        overrides = {}
     table = {str(k): v for k, v in CODES.get(item, {}).items()} | {str(k): v for k, v in overrides.items()}
     return table.get(str(value), "" if value is None else str(value))
 

@@ -7,6 +7,8 @@ Field names are the services' keyword arguments.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -581,6 +583,10 @@ class ConsultationHandoverForm(forms.Form):
         self.fields["to_id"].choices = [("", "—")] + [(m.pk, m.name) for m in people]
 
 
+# No hall kept a consultation record on this system before this day.
+RECORD_EARLIEST = date(2000, 1, 1)
+
+
 class ConsultationRecordForm(forms.Form):
     """The consultation record's range and file type; the range defaults to this month up to today."""
 
@@ -591,9 +597,15 @@ class ConsultationRecordForm(forms.Form):
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
-        data["date_to"] = data.get("date_to") or today
-        data["date_from"] = data.get("date_from") or data["date_to"].replace(day=1)
-        data["format"] = data.get("format") or "xlsx"
+        date_to = data.get("date_to") or today
+        date_from = data.get("date_from") or date_to.replace(day=1)
+        data.update(date_from=date_from, date_to=date_to, format=data.get("format") or "xlsx")
+        # Year 1 in the hall's zone is before year 1 in UTC: such a bound cannot even be compared (a 500).
+        early = [name for name, day in (("date_from", date_from), ("date_to", date_to)) if day < RECORD_EARLIEST]
+        for name in early:
+            self.add_error(name, _("Choose a date from %(year)d on.") % {"year": RECORD_EARLIEST.year})
+        if not early and date_to < date_from:
+            self.add_error("date_to", _("The period ends before it starts."))
         return data
 
 

@@ -161,6 +161,9 @@ def consultation_answer(*, actor, consultation_id: int, answer: str, referred: b
     consultation = _lock(actor, consultation_id, _("You may not answer this consultation."))
     if consultation.outcome == ConsultationOutcome.CONVERTED:
         raise TransitionNotAllowed(_("This consultation has already become a request."))
+    if consultation.outcome != ConsultationOutcome.OPEN:
+        # The answer given is what the consultation record (接待咨询记录) keeps: it is not overwritten.
+        raise TransitionNotAllowed(_("This consultation has already been answered."))
     require(answer, _("Enter the answer."), field="answer")
     consultation.answer = answer.strip()
     consultation.outcome = ConsultationOutcome.REFERRED if referred else ConsultationOutcome.ANSWERED

@@ -149,14 +149,20 @@ def evaluation_push_deliver(*, push_id: int) -> Delivery:
     except ImproperlyConfigured as exc:  # a province's settings that name no known item (system check requests.E030)
         _record(push, status=NotificationStatus.FAILED, last_error=str(exc)[:300])
         return Delivery(NotificationStatus.FAILED)
-    answer = signed_http.post_signed(
-        settings.EVALUATION_PLATFORM_URL,
-        key=settings.EVALUATION_PLATFORM_KEY,
-        app_id=settings.EVALUATION_PLATFORM_APP_ID,
-        message_id=str(push.message_id),
-        payload=payload,
-        timeout=settings.EVALUATION_PLATFORM_TIMEOUT,
-    )
+    try:
+        answer = signed_http.post_signed(
+            settings.EVALUATION_PLATFORM_URL,
+            key=settings.EVALUATION_PLATFORM_KEY,
+            app_id=settings.EVALUATION_PLATFORM_APP_ID,
+            message_id=str(push.message_id),
+            payload=payload,
+            timeout=settings.EVALUATION_PLATFORM_TIMEOUT,
+        )
+    except Exception as exc:  # noqa: BLE001 — e.g. an address without a scheme: no retry can mend it
+        # Left in "sending", the sweep would claim it after every lease and count attempts for ever.
+        _record(push, status=NotificationStatus.FAILED, last_error=f"{type(exc).__name__}"[:300])
+        log.error("Evaluation message %s not sent: %s", push.message_id, type(exc).__name__)
+        return Delivery(NotificationStatus.FAILED)
     now = timezone.now()
     if answer.outcome == signed_http.ACCEPTED:
         _record(push, status=NotificationStatus.SENT, sent_at=now, response_status=answer.status, last_error="")

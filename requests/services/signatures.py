@@ -211,6 +211,12 @@ def pad_png(signature: str | bytes) -> bytes:
 def _checked_png(data: bytes) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
+    # The size the header declares, read before anything is decoded: a 60-byte PNG may declare 30,000 × 30,000 pixels.
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[12:16] != b"IHDR" or not (
+        PAD_MIN_SIDE <= width <= PAD_MAX_SIDE and PAD_MIN_SIDE // 2 <= height <= PAD_MAX_SIDE
+    ):
+        raise DomainError(_("The signature image has an unexpected size."), field="signature")
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()  # the whole file: chunks and checksums
@@ -225,6 +231,6 @@ def _checked_png(data: bytes) -> bytes:
             paper.alpha_composite(image.convert("RGBA"))
             if paper.convert("L").point(lambda v: 255 if v < 200 else 0).getbbox() is None:
                 raise DomainError(_("Sign on the pad first."), field="signature")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise DomainError(_("The signature must be a PNG image from the signature pad."), field="signature") from None
     return data

@@ -385,3 +385,23 @@ def test_api_notice_without_a_matter_is_a_conflict(people):
     consultation = ask(people["desk"])
     response = api_as(people["desk"]).post(reverse("api:consultation-notice", args=[consultation.pk]))
     assert response.status_code == 409
+
+
+def test_a_range_from_year_one_is_a_400_not_a_500(client, people):
+    """Found in review: year 1 in the hall's zone is before year 1 in UTC, so the bound could not be compared."""
+    client.force_login(people["desk"])
+    page = client.get(reverse("requests:consultation-record"), {"date_from": "0001-01-01", "date_to": "0001-01-05"})
+    assert page.status_code == 400 and "date_from" in page.context["record_form"].errors
+    api = api_as(people["desk"])
+    answer = api.get(reverse("api:consultation-record"), {"date_from": "0001-01-01", "date_to": "0001-01-05"})
+    assert answer.status_code == 400 and "date_from" in answer.json()
+
+
+def test_an_answer_given_is_not_overwritten(people, matter):
+    """Found in review: a second answer replaced the first in the consultation record."""
+    consultation = ask(people["desk"], matter_id=matter.pk)
+    svc.consultation_answer(actor=people["desk"], consultation_id=consultation.pk, answer="带身份证原件。")
+    with pytest.raises(TransitionNotAllowed):
+        svc.consultation_answer(actor=people["desk"], consultation_id=consultation.pk, answer="改口")
+    consultation.refresh_from_db()
+    assert consultation.answer == "带身份证原件。"

@@ -444,3 +444,19 @@ def test_a_rating_taken_at_the_counter_is_sent_as_such(platform, delivered_query
     push = EvaluationPush.objects.get()
     assert push.payload["评价渠道"] == "9" and push.payload["服务人员姓名"] == delivered_query.helper.name
     assert evaluation_push_send.delay(push.pk).get() == NotificationStatus.SENT
+
+
+def test_a_bad_code_setting_keeps_the_rating_and_sends_the_platforms_own_codes(platform, rate, settings):
+    """Found in review: the codes are read inside the rating's transaction; bad JSON there rolled the rating back."""
+    settings.EVALUATION_PLATFORM_CODES = "{not json"
+    push = rate(5)
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.SENT and push.evaluation.rating == 5
+
+
+def test_an_address_that_cannot_be_sent_to_fails_the_message_once(platform, rate, settings):
+    """Found in review: an error no retry can mend left the message "sending", claimed again after every lease."""
+    settings.EVALUATION_PLATFORM_URL = "platform.example/evaluations"  # no scheme
+    push = rate(5)
+    push.refresh_from_db()
+    assert push.status == NotificationStatus.FAILED and push.attempts == 1 and push.last_error == "ValueError"

@@ -129,6 +129,20 @@ def test_signing_on_the_tablet_keeps_a_signed_copy_of_the_printed_form(register,
     assert ServiceRequest.objects.get(pk=req.pk).commission_signed
 
 
+def _declared_png(width: int, height: int) -> str:
+    """A tiny PNG whose header declares ``width`` × ``height`` pixels (a decompression bomb when large)."""
+    import base64
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 @pytest.mark.parametrize(
     "signature",
     [
@@ -138,8 +152,10 @@ def test_signing_on_the_tablet_keeps_a_signed_copy_of_the_printed_form(register,
         pad_data_url(drawn=False),
         pad_data_url(width=20, height=10),
         pad_data_url(width=5000, height=200),
+        _declared_png(30000, 30000),
+        _declared_png(600, 200),
     ],
-    ids=["not-data-url", "bad-base64", "fake-png", "blank", "tiny", "huge"],
+    ids=["not-data-url", "bad-base64", "fake-png", "blank", "tiny", "huge", "bomb", "no-pixels"],
 )
 def test_the_tablet_signature_must_be_a_real_png_of_sane_size_with_ink(register, people, signature):
     desk = people["desk"]

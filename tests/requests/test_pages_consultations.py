@@ -71,9 +71,11 @@ def test_answer_a_consultation(client, people):
     assert response.status_code == 302
     consultation.refresh_from_db()
     assert consultation.outcome == ConsultationOutcome.ANSWERED and "完税证明" in consultation.answer
+    # The answer given is what the consultation record keeps: a second one (here a referral) is refused.
     response = client.post(url, {"answer": "转税务局", "referred": "on"})
+    assert response.status_code == 409
     consultation.refresh_from_db()
-    assert consultation.outcome == ConsultationOutcome.REFERRED
+    assert consultation.outcome == ConsultationOutcome.ANSWERED and "完税证明" in consultation.answer
 
 
 def test_another_centres_consultation_cannot_be_answered(client, people):
