@@ -50,9 +50,16 @@ def _required(value: str, *, field: str, message: str) -> str:
     return value
 
 
+# No record of the supervision section predates this day; an earlier one is a typing error (year 1 in the hall's zone
+# is stored before year 1 in UTC, which PostgreSQL cannot read back).
+EARLIEST = date(2000, 1, 1)
+
+
 def _not_future(day: date, *, field: str) -> None:
     if day > timezone.localdate():
         raise DomainError(_("This date cannot be in the future."), field=field)
+    if day < EARLIEST:
+        raise DomainError(_("Choose a date from %(year)d on.") % {"year": EARLIEST.year}, field=field)
 
 
 # --- Inspections ---------------------------------------------------------------------------------------------
@@ -171,10 +178,12 @@ def notice_issue(
     issued_on = issued_on or timezone.localdate()
     _not_future(issued_on, field="issued_on")
     inspection_ids, staff_ids = set(inspection_ids), set(staff_ids)
-    inspections = list(Inspection.objects.restrict(actor).filter(pk__in=inspection_ids))
+    # The notice is the issuing centre's: what it cites and names belongs to that centre or the centres below it.
+    own = ServiceCentre.objects.subtree_of(centre)
+    inspections = list(Inspection.objects.restrict(actor).filter(pk__in=inspection_ids, centre__in=own))
     if len(inspections) != len(inspection_ids):
         raise DomainError(_("Choose inspections of your centres."), field="inspections")
-    members = list(StaffMember.objects.restrict(actor).filter(pk__in=staff_ids))
+    members = list(StaffMember.objects.restrict(actor).filter(pk__in=staff_ids, centre__in=own))
     if len(members) != len(staff_ids):
         raise DomainError(_("Choose staff members of your centres."), field="staff")
     named = {m.pk for m in members} | {i.staff_id for i in inspections if i.staff_id is not None}

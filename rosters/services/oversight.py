@@ -34,6 +34,8 @@ from .common import record_event, require
 
 # A patrol is recorded after it happened; a clock a few minutes fast on the leader's phone is not "the future".
 PATROL_CLOCK_TOLERANCE = timedelta(minutes=5)
+# No patrol of this system predates this year.
+PATROL_EARLIEST_YEAR = 2000
 
 
 @transaction.atomic
@@ -55,6 +57,10 @@ def patrol_record_create(
         patrolled_at = timezone.make_aware(patrolled_at)
     if patrolled_at > timezone.now() + PATROL_CLOCK_TOLERANCE:
         raise DomainError(_("A patrol is recorded after it took place, not before."), field="patrolled_at")
+    if timezone.localtime(patrolled_at).year < PATROL_EARLIEST_YEAR:
+        # Year 1 in the hall's zone is stored before year 1 in UTC, which PostgreSQL cannot read back (a 500 on
+        # every later read of the centre's patrols).
+        raise DomainError(_("Choose a date from %(year)d on.") % {"year": PATROL_EARLIEST_YEAR}, field="patrolled_at")
     values = {"checked": checked.strip(), "findings": findings.strip(), "follow_up": follow_up.strip()}
     check_lengths(PatrolRecord, **values)
     patrol = PatrolRecord(centre=centre, leader=member, recorded_by=user_of(actor), **values)

@@ -274,3 +274,10 @@ def test_a_leader_replaced_by_a_substitute_no_longer_reviews(roster_hall, publis
         record = write(h["helper_user"], duty)
         with pytest.raises(PermissionDenied):
             duty_record_review(actor=h["leader_user"], record_id=record.pk)
+
+
+def test_a_patrol_before_2000_is_refused(roster_hall, bureau_user):
+    """Found in review: a patrol dated year 1 broke every later read of the centre's patrols on PostgreSQL."""
+    with at(2026, 12, 9, 16), pytest.raises(DomainError) as err:
+        patrol(bureau_user, roster_hall["centre"], local(1, 1, 1, 5))
+    assert err.value.field == "patrolled_at"

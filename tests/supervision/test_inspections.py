@@ -513,3 +513,19 @@ def test_an_overdue_rectification_is_marked_on_the_inspection(client, world):
     inspection = _inspection(world, inspected_on=TODAY - timedelta(days=10), rectify_by=TODAY - timedelta(days=1))
     client.force_login(world["supervisor"])
     assert "Overdue" in client.get(inspection.get_absolute_url()).content.decode()
+
+
+def test_a_date_before_2000_is_refused(world):
+    """Found in review: year 1 in the hall's zone is stored before year 1 in UTC, which PostgreSQL cannot read back."""
+    with pytest.raises(DomainError) as err:
+        _inspection(world, inspected_on=date(1, 1, 1), rectify_by=None, findings="")
+    assert err.value.field == "inspected_on" and not Inspection.objects.exists()
+
+
+def test_a_notice_cites_only_inspections_of_its_centre_or_below(world):
+    """Found in review: a town's notice could cite the district's inspection and name its staff."""
+    district_inspection = _inspection(world)
+    with pytest.raises(DomainError) as err:
+        _notice(world, inspections=[district_inspection], centre_id=world["town"].pk)
+    assert err.value.field == "inspections" and not Notice.objects.exists()
+    assert _notice(world, inspections=[district_inspection]).inspections.get() == district_inspection
