@@ -20,7 +20,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -33,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from guide.selectors import board_centre, board_notices, helper_board
+from hallservice.core.safe_cache import cache_get, cache_set
 from staff.models import ServiceCentre
 from supervision.statistics import board_figures
 
@@ -56,7 +56,7 @@ def _centre_or_refuse(request, code: str) -> ServiceCentre:
 def _live_html(centre: ServiceCentre) -> str:
     """The board's live part, rendered, from the cache when another screen asked a moment ago."""
     key = f"display-board:{centre.pk}:{translation.get_language()}"
-    html = cache.get(key)
+    html = cache_get(key)
     if html is None:
         now = timezone.localtime()
         today = now.date()
@@ -71,7 +71,7 @@ def _live_html(centre: ServiceCentre) -> str:
             "updated": now,
         }
         html = render_to_string("board/live.html", context)
-        cache.set(key, html, settings.DISPLAY_BOARD_CACHE_SECONDS)
+        cache_set(key, html, settings.DISPLAY_BOARD_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 — our own template's output, escaped when it was rendered
 
 

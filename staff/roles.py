@@ -84,7 +84,7 @@ _ROSTERS_ADMIN = [
     *_ROSTERS_VIEW,
     *[f"rosters.{verb}_bureauleader" for verb in ("add", "change", "delete", "view")],
     "rosters.view_unavailability",
-    *_DUTY_RECORDS_VIEW,
+    # Not the duty records: their text may name applicants, and the administrator sees no personal data.
     *_PATROLS_VIEW,
 ]
 

@@ -190,8 +190,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "rosters:attendance":                    row(302, 403, 200, 200, 403, 403, 200),
     "rosters:duty-summary":                  row(302, 200, 200, 200, 200, 200, 404),
     "rosters:duty-summary[post]":            row(302, 403, 400, 403, 403, 403, 404),
-    "rosters:duty-records":                  row(302, 200, 200, 200, 403, 200, 200),
-    "rosters:duty-record":                   row(302, 200, 200, 200, 403, 200, 404),
+    "rosters:duty-records":                  row(302, 200, 200, 200, 403, 403, 200),
+    "rosters:duty-record":                   row(302, 200, 200, 200, 403, 403, 404),
     "rosters:duty-record[post]":             row(302, 400, 403, 403, 403, 403, 404),  # the desk is on duty
     "rosters:duty-record-review":            row(302, 403, 302, 403, 403, 403, 404),  # the day's duty leader
     "rosters:patrols":                       row(302, 403, 403, 200, 403, 200, 200),
@@ -433,9 +433,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:patrol-list[post]":                 row(401, 403, 403, 403, 403, 403, 403),
     "api:patrol-detail":                     row(401, 403, 403, 200, 403, 200, 404),
     "api:patrol-missing":                    row(401, 403, 403, 200, 403, 200, 200),
-    "api:duty-record-list":                  row(401, 200, 200, 200, 403, 200, 200),
+    "api:duty-record-list":                  row(401, 200, 200, 200, 403, 403, 200),
     "api:duty-record-list[post]":            row(401, 400, 400, 400, 400, 400, 400),
-    "api:duty-record-detail":                row(401, 200, 200, 200, 403, 200, 404),
+    "api:duty-record-detail":                row(401, 200, 200, 200, 403, 403, 404),
     "api:duty-record-edit":                  row(401, 400, 403, 403, 403, 403, 404),
     "api:duty-record-review":                row(401, 403, 200, 403, 403, 403, 404),
     "api:training-test-close":               row(401, 403, 403, 409, 403, 403, 404),

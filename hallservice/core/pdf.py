@@ -11,17 +11,14 @@ import base64
 import functools
 import hashlib
 import io
-import logging
 
 import qrcode
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from .bidi import strip_bidi
 from .fonts import weasyprint_fonts
-
-logger = logging.getLogger(__name__)
+from .safe_cache import cache_get, cache_set
 
 
 def qr_image(url: str) -> str:
@@ -35,6 +32,12 @@ def qr_image(url: str) -> str:
     image.save(buffer, format="PNG")
     data = base64.b64encode(buffer.getvalue()).decode()
     return f'<img class="qr-code" alt="QR" src="data:image/png;base64,{data}">'
+
+
+@functools.lru_cache
+def stylesheet_digest(name: str) -> str:
+    """The digest of a static stylesheet's text, read once per process like ``stylesheet``."""
+    return hashlib.sha256(render_to_string(name).encode()).hexdigest()
 
 
 @functools.lru_cache
@@ -63,14 +66,15 @@ def render_pdf(template: str, context: dict, *, stylesheets: tuple[str, ...] = (
         html = strip_bidi(render_to_string(template, context))  # no RLO & co. on paper (hallservice/core/bidi.py)
     key = ""
     if cache_seconds:
-        digest = hashlib.sha256("\0".join((template, *stylesheets, html)).encode()).hexdigest()
+        sheets = [stylesheet_digest(name) for name in stylesheets]  # a deploy that changes a sheet changes the key
+        digest = hashlib.sha256("\0".join((template, *sheets, html)).encode()).hexdigest()
         key = f"pdf:{digest}"
-        data = _cache_call(cache.get, key)
+        data = cache_get(key)
         if isinstance(data, bytes):
             return data
     data = _write_pdf(html, stylesheets)
     if key:
-        _cache_call(cache.set, key, data, cache_seconds)
+        cache_set(key, data, cache_seconds)
     return data
 
 
@@ -80,11 +84,3 @@ def _write_pdf(html: str, stylesheets: tuple[str, ...]) -> bytes:
     font_config, font_faces = weasyprint_fonts()
     sheets = [font_faces, *(stylesheet(name) for name in stylesheets)]
     return HTML(string=html).write_pdf(stylesheets=sheets, font_config=font_config)
-
-
-def _cache_call(method, *args):
-    try:
-        return method(*args)
-    except Exception as exc:  # noqa: BLE001 — an outage of the cache (redis ConnectionError…) must not fail a PDF
-        logger.warning("PDF cache unavailable: %s", type(exc).__name__)
-        return None

@@ -56,6 +56,25 @@ class CommonFilterForm(forms.Form):
     month = MonthField(label=gettext_lazy("Month"), required=False)
     day = forms.DateField(label=gettext_lazy("Day"), required=False, input_formats=["%Y-%m-%d"])
 
+    def clean_month(self):
+        return _within_years(self.cleaned_data["month"])
+
+    def clean_day(self):
+        return _within_years(self.cleaned_data["day"])
+
+
+# The days and months a page is asked about: year 1 or 9999 overflow the arithmetic around them (the month before, four
+# weeks back) and mean nothing to a hall.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _within_years(value: date | None) -> date | None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Choose a date from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}, code="range"
+        )
+    return value
+
 
 def validated(form_class, data, **kwargs) -> dict:
     """The cleaned data of ``form_class`` bound to ``data``, or ``BadQueryParameters`` with its errors."""

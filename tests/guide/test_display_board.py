@@ -272,3 +272,14 @@ def test_a_supervisor_keeps_the_notices_of_their_own_centres_in_the_admin(client
     assert response.status_code == 302
     assert Notice.objects.filter(centre=december["centre"], text="元旦假期安排").exists()
     assert "元旦假期安排" in listed and "别的大厅的通知" not in listed
+
+
+def test_the_board_stays_up_while_the_cache_is_down(client, board_hall):
+    """Found in review: the live part read and wrote the cache unguarded, so the public board answered 500 while
+    Redis was down."""
+    from django.test import override_settings
+
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    with override_settings(CACHES=down):
+        response = live(client)
+    assert response.status_code == 200 and board_hall["helpers"][0].name in response.content.decode()
