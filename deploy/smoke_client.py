@@ -64,6 +64,33 @@ def api(base: str, token: str, method: str, path: str, data=None, expect=(200,))
     return json.loads(content) if content else None
 
 
+def signature_png(width: int = 600, height: int = 200) -> str:
+    """What the tablet's signature pad sends: a PNG data URL with a stroke of ink (standard library only)."""
+    import base64
+    import struct
+    import zlib
+
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00" + b"\xff\xff\xff\x00" * width)  # filter byte, then transparent pixels
+        for x in range(40, width - 40):
+            if abs(y - (height // 2 + (x % 60) - 30)) < 3:  # a zigzag stroke across the pad
+                row[1 + 4 * x : 5 + 4 * x] = b"\x00\x00\x00\xff"
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 def flow(base: str, token: str) -> None:
     matters = api(base, token, "GET", "/api/v1/matters/?page_size=50")
     results = matters["results"] if isinstance(matters, dict) else matters
@@ -101,6 +128,10 @@ def flow(base: str, token: str) -> None:
             path = f"/api/v1/requests/{rid}/documents/completion_form/"
             document = api(base, token, "POST", path, {}, expect=(201,))
             print(f"smoke:   completion form -> {document['code']}")
+            # ... and signs it on the desk's tablet: the signed copy is kept before the hand-over (issue 18).
+            signed = {"kind": "completion_form", "signature": signature_png()}
+            kept = api(base, token, "POST", f"/api/v1/requests/{rid}/signatures/sign/", signed, expect=(201,))
+            print(f"smoke:   signed completion form -> version {kept['version']}")
         body = api(base, token, "POST", f"/api/v1/requests/{rid}/{action}/", data)
         print(f"smoke:   {action} -> {body['status']}")
     if body["status"] != "archived":
