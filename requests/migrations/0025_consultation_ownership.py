@@ -3,6 +3,17 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def give_waiting_questions_a_deadline(apps, schema_editor):
+    """Questions still waiting when deadlines arrive get one from the day of this migration (not from when they were
+    asked, which would escalate them all on the first night), so they are reminded and escalated like new ones."""
+    from hallservice.core.workdays import WorkingCalendar
+
+    Consultation = apps.get_model("requests", "Consultation")
+    due = WorkingCalendar().add_working_days(timezone.localdate(), settings.CONSULTATION_ANSWER_WORKING_DAYS)
+    Consultation.objects.filter(outcome="open", answer_due__isnull=True).update(answer_due=due)
 
 
 class Migration(migrations.Migration):
@@ -59,4 +70,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
+        migrations.RunPython(give_waiting_questions_a_deadline, migrations.RunPython.noop),
     ]
