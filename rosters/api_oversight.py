@@ -112,7 +112,7 @@ class PatrolViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.Rea
 class RevisionOutput(serializers.ModelSerializer):
     class Meta:
         model = DutyRecordRevision
-        fields = ["content", "saved_by", "saved_at"]
+        fields = ["id", "content", "saved_by", "saved_at"]
 
 
 class DutyRecordOutput(serializers.ModelSerializer):
@@ -152,6 +152,14 @@ class DutyRecordEditInput(serializers.Serializer):
 
 class ReviewInput(serializers.Serializer):
     comment = serializers.CharField(max_length=text_limits.NOTE, required=False, allow_blank=True, default="")
+    seen_revision = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The id of the latest revision the reviewer read; a later edit makes the review a 409",
+    )
 
 
 class DutyRecordFilter(django_filters.FilterSet):
@@ -210,4 +218,7 @@ class DutyRecordViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets
         record = self.get_object()
         ensure_reviewer(request.user, record.duty_day)
         data = validated(ReviewInput, request.data)
-        return self._answer(svc.duty_record_review(actor=request.user, record_id=record.pk, comment=data["comment"]))
+        reviewed = svc.duty_record_review(
+            actor=request.user, record_id=record.pk, comment=data["comment"], seen_revision=data["seen_revision"]
+        )
+        return self._answer(reviewed)

@@ -170,6 +170,8 @@ class DutyRecordForm(forms.Form):
 
 
 class DutyRecordReviewForm(forms.Form):
+    # The version the duty leader read: the service refuses the sign-off if a helper changed the record since.
+    seen_revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Review comment"),
         required=False,

@@ -114,7 +114,8 @@ def _render_record(request, duty_day: DutyDay, *, form=None, review_form=None, s
     if form is None and can_write:
         form = DutyRecordForm(initial={"content": record.content} if record else None)
     if review_form is None and can_review:
-        review_form = DutyRecordReviewForm()
+        latest = record.revisions.order_by("-pk").values_list("pk", flat=True).first() if record else None
+        review_form = DutyRecordReviewForm(initial={"seen_revision": latest})
     context = {
         "duty_day": duty_day,
         "record": record,
@@ -160,7 +161,9 @@ def duty_record_review_view(request, pk: int):
     done, status = submit(
         request,
         form,
-        lambda data: svc.duty_record_review(actor=request.user, record_id=record.pk, comment=data["comment"]),
+        lambda data: svc.duty_record_review(
+            actor=request.user, record_id=record.pk, comment=data["comment"], seen_revision=data["seen_revision"]
+        ),
         success=_("Duty record reviewed."),
         to=reverse("rosters:duty-record", args=[duty_day.pk]),
     )

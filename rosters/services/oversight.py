@@ -164,14 +164,18 @@ def duty_record_edit(*, actor, record_id: int, content: str) -> DutyRecord:
 
 
 @transaction.atomic
-def duty_record_review(*, actor, record_id: int, comment: str = "") -> DutyRecord:
+def duty_record_review(*, actor, record_id: int, comment: str = "", seen_revision: int | None = None) -> DutyRecord:
     """The day's duty leader signs the record off, with an optional comment; from then on it is read-only.
 
-    Seed 000 二.3: the duty leader "指导、协调、督促帮办代办工作".
+    Seed 000 二.3: the duty leader "指导、协调、督促帮办代办工作". ``seen_revision`` is the version the leader read
+    (the page sends it): a helper's edit since then is refused (409), so nobody signs off text they never saw.
     """
     record, duty_day = _lock_record(record_id)
     ensure_reviewer(actor, duty_day)
     _ensure_open(record)
+    latest = record.revisions.order_by("-pk").values_list("pk", flat=True).first()
+    if seen_revision is not None and seen_revision != latest:
+        raise TransitionNotAllowed(_("The record was changed after you opened it: read it again, then sign it off."))
     comment = (comment or "").strip()
     check_lengths(DutyRecord, review_comment=comment)
     record.status = DutyRecordStatus.REVIEWED

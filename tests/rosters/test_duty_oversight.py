@@ -281,3 +281,19 @@ def test_a_patrol_before_2000_is_refused(roster_hall, bureau_user):
     with at(2026, 12, 9, 16), pytest.raises(DomainError) as err:
         patrol(bureau_user, roster_hall["centre"], local(1, 1, 1, 5))
     assert err.value.field == "patrolled_at"
+
+
+def test_the_leader_cannot_sign_off_text_edited_after_they_read_it(roster_hall, duty):
+    """Found in review: a helper's edit between the leader's reading and sign-off was signed off unseen."""
+    h = roster_hall
+    with at(2026, 12, 1, 17):
+        record = write(h["helper_user"], duty)
+        read = record.revisions.get().pk  # what the leader's page showed
+        duty_record_edit(actor=h["helper_user"], record_id=record.pk, content="修改稿：另有一件未交接")
+        with pytest.raises(TransitionNotAllowed):
+            duty_record_review(actor=h["leader_user"], record_id=record.pk, seen_revision=read)
+        record.refresh_from_db()
+        assert record.status == DutyRecordStatus.WRITTEN
+        latest = record.revisions.order_by("-pk").first().pk
+        reviewed = duty_record_review(actor=h["leader_user"], record_id=record.pk, seen_revision=latest)
+    assert reviewed.status == DutyRecordStatus.REVIEWED

@@ -106,7 +106,12 @@ def test_a_helper_writes_and_edits_the_record_and_the_leader_signs_it_off(client
     with at(2026, 12, 1, 18):
         page = client.get(url).content.decode()
         assert "duty-record-review" in page and "duty-record-form" not in page
-        signed = client.post(reverse("rosters:duty-record-review", args=[duty.pk]), {"comment": "已阅"})
+        latest = record.revisions.order_by("-pk").first().pk
+        assert f'name="seen_revision" value="{latest}"' in page  # the version the leader reads
+        review = reverse("rosters:duty-record-review", args=[duty.pk])
+        stale = client.post(review, {"comment": "已阅", "seen_revision": latest - 1})
+        assert stale.status_code == 409
+        signed = client.post(review, {"comment": "已阅", "seen_revision": latest})
     assert signed.status_code == 302
     client.force_login(h["helper_user"])
     with at(2026, 12, 2, 9):
