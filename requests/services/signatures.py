@@ -32,6 +32,7 @@ from ..models import (
     DocumentKind,
     IssuedDocument,
     KeptSignature,
+    RequestVerb,
     ServiceRequest,
     SignatureSource,
     SignedFormKind,
@@ -168,6 +169,7 @@ def signature_sign_on_tablet(*, actor, request_id: int, kind: str, signature: st
             % {"form": DocumentKind(kind.value).label},
             field="kind",
         )
+    _ensure_unchanged_since(req, printed)
     member = getattr(printed.issued_by, "staff_member", None)
     stamp = Stamp(
         code=printed.code,
@@ -187,6 +189,35 @@ def signature_sign_on_tablet(*, actor, request_id: int, kind: str, signature: st
         document=printed,
         image=png,
     )
+
+
+# What the request's history may hold after a form was printed without changing what the form says: printing and
+# signing themselves, the helper's notes and progress reports, and the timers' reminders.
+CONTENT_NEUTRAL_VERBS = frozenset(
+    {
+        RequestVerb.DOCUMENT_ISSUED,
+        RequestVerb.SIGNATURE_KEPT,
+        RequestVerb.WORK_LOGGED,
+        RequestVerb.PROGRESS_REPORTED,
+        RequestVerb.DEADLINE_WARNING,
+        RequestVerb.PROGRESS_REPORT_PROMPTED,
+        RequestVerb.MATERIAL_REMINDER,
+        RequestVerb.DEPARTMENT_TASK_REMINDER,
+        RequestVerb.OVERDUE,
+    }
+)
+
+
+def _ensure_unchanged_since(req: ServiceRequest, printed: IssuedDocument) -> None:
+    """The tablet's copy is rendered from the request as it is now and stamped with the printed version: it is that
+    version only while nothing that could change the form happened since it was printed (else 409: print again)."""
+    changed = req.events.filter(at__gt=printed.issued_at).exclude(verb__in=CONTENT_NEUTRAL_VERBS).exists()
+    if changed:
+        raise TransitionNotAllowed(
+            _("The request changed after the %(form)s was printed: print it again for the applicant to sign.")
+            % {"form": DocumentKind(printed.kind).label},
+            field="kind",
+        )
 
 
 def pad_png(signature: str | bytes) -> bytes:

@@ -12,6 +12,7 @@ from hallservice.core.errors import DomainError, PermissionDenied, TransitionNot
 from requests import services as svc
 from requests.archive import archive_bundle
 from requests.models import KeptSignature, Kind, ServiceRequest, Status
+from requests.services.base import record_event
 from requests.services.documents import document_issue
 from tests.signed_forms import PDF_SCAN, keep_signed, pad_data_url, pad_png, scan
 
@@ -216,3 +217,21 @@ def test_the_archive_zip_holds_the_signed_copy_with_its_hash(register, people):
             # The scan of the paper may carry full ID numbers: only for those who may see them, always indexed.
             assert (f"signatures/{scanned.file_name}" in names) is personal
             assert scanned.sha256 in index
+
+
+def test_a_form_printed_before_a_change_is_printed_again_before_the_tablet_signs_it(register, people):
+    """Found in review: the tablet's copy is rendered from the request as it is now, stamped with the printed
+    version; after a change (here the pick-up chosen) it would not be what the applicant was handed."""
+    desk = people["desk"]
+    req = register(kind=Kind.AGENCY)
+    document_issue(actor=desk, request_id=req.pk, kind="commission_letter")
+    record_event(req, actor=desk, verb="work_logged", note="核对委托书内容")  # changes nothing printed
+    record_event(req, actor=desk, verb="pickup_chosen", note="邮寄")
+    with pytest.raises(TransitionNotAllowed):
+        svc.signature_sign_on_tablet(actor=desk, request_id=req.pk, kind="commission_letter", signature=pad_data_url())
+    assert not KeptSignature.objects.exists()
+    document_issue(actor=desk, request_id=req.pk, kind="commission_letter")
+    kept = svc.signature_sign_on_tablet(
+        actor=desk, request_id=req.pk, kind="commission_letter", signature=pad_data_url()
+    )
+    assert kept.document.version == 2
