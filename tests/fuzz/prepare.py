@@ -202,7 +202,11 @@ def candidate_ids(reader: Reader, method: str, path: str) -> list[int] | None:
     if not match:
         return None
     resource, action = match["resource"], match["action"]
-    if resource == "requests" and action and action not in ("documents", "events", "signatures"):
+    if resource == "requests" and action == "signatures":
+        # Results waiting to be handed over: their completion form was printed and signed with nothing since, so the
+        # tablet may sign it again (a change after printing makes the signature a 409: print again).
+        return reader.requests_allowing("deliver")
+    if resource == "requests" and action and action not in ("documents", "events"):
         return reader.requests_allowing(action)
     from django.utils import timezone
 
