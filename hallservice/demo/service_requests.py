@@ -232,8 +232,31 @@ class Story:
         return obj
 
 
-# What a demo request's kept scan of a signed paper form holds: a placeholder PDF, the same for every one.
-DEMO_SCAN = b"%PDF-1.4\n% Hall Service demo: scan of a signed paper form\n%%EOF\n"
+def _demo_scan_pdf() -> bytes:
+    """A one-page A4 PDF saying it stands for the scan of a signed paper form (a demo has no paper to scan); built
+    by hand so that seeding needs no PDF renderer, with a real cross-reference table so every viewer opens it."""
+    text = b"BT /F1 16 Tf 72 760 Td (Hall Service demo data: scan of a signed paper form) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
+
+
+# What a demo request's kept scan of a signed paper form holds: the same one-page sample for every one.
+DEMO_SCAN = _demo_scan_pdf()
 
 
 def _demo_scan_file(signature: KeptSignature) -> str:
