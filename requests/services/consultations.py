@@ -43,6 +43,7 @@ from ..models import (
     Matter,
 )
 from .base import require
+from .intake import validate_phone
 
 # --- Who is the duty leader on duty (the rosters app knows; it sits above this one and registers itself) ---
 
@@ -133,7 +134,8 @@ def consultation_create(
     matter = Matter.objects.filter(pk=matter_id).first() if matter_id else None
     if matter_id and matter is None:
         raise DomainError(_("Choose a matter from the catalogue."), field="matter_id")
-    contact, answer = contact.strip(), answer.strip()
+    # A phone number or nothing: the answer is given by phone and the list masks it like every other phone.
+    contact, answer = validate_phone(contact, field="contact"), answer.strip()
     consultation = Consultation.objects.create(
         centre=owner.centre,
         channel=channel,

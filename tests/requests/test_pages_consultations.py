@@ -107,3 +107,28 @@ def test_list_runs_a_constant_number_of_queries(client, people, matter, rows_cos
     client.force_login(people["desk"])
     make(5)
     rows_cost_constant_queries(reverse("requests:consultations"), lambda: make(55))
+
+
+@pytest.mark.parametrize("contact", ["abc12", "微信 zhangsan", "1381234567", "23812345678"])
+def test_a_contact_that_is_no_phone_number_is_refused_and_nothing_recorded(client, people, contact):
+    """The contact is the number the answer is phoned to, masked like every phone: "abc12" once showed as "*BC12"."""
+    client.force_login(people["desk"])
+    data = {"channel": "desk", "name": "李四", "contact": contact, "question": "问题"}
+    response = client.post(reverse("requests:consultation-create"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["contact"] == ["请填写 11 位手机号码或带区号的固定电话。"]
+    assert not Consultation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept", "masked"),
+    [
+        ("138 1234 5678", "13812345678", "138****5678"),
+        ("0571-87654321", "057187654321", "********4321"),
+        ("0571 8765 4321", "057187654321", "********4321"),
+        ("", "", ""),
+    ],
+)
+def test_a_phone_number_is_kept_as_typed_without_spaces_and_masked(people, typed, kept, masked):
+    consultation = ask(people["desk"], contact=typed)
+    assert (consultation.contact, consultation.contact_masked) == (kept, masked)
