@@ -16,6 +16,7 @@ from .actions import can_see_personal_data, in_charge
 from .forms import SignaturePadForm, SignatureUploadForm
 from .models import AccessKind, DocumentKind, KeptSignature, ServiceRequest, SignatureSource, SignedFormKind
 from .services.access_log import personal_data_access_record
+from .services.documents import document_refusal
 from .services.signatures import TABLET_KINDS, signature_refusal, signature_sign_on_tablet, signature_upload
 
 
@@ -28,8 +29,22 @@ def signature_panel(user, req: ServiceRequest) -> dict:
         "upload_form": SignatureUploadForm(initial={"kind": kinds[0] if kinds else None}) if kinds else None,
         "upload_kinds": kinds,
         # The pad signs a printed form: named as the form, not as the kept signed copy.
-        "pad_kinds": [(kind.value, DocumentKind(kind.value).label) for kind in kinds if kind in TABLET_KINDS],
+        "pad_kinds": [(kind.value, DocumentKind(kind.value).label) for kind in _pad_kinds(req, kinds)],
     }
+
+
+def _pad_kinds(req: ServiceRequest, kinds: list[SignedFormKind]) -> list[SignedFormKind]:
+    """The forms the tablet can sign now: printed already, or printable now (the pad page then says to print it).
+
+    A help request has no commission letter or acceptance form to print (they are agency forms), so no pad button
+    may lead the clerk to a page where nothing can be done; a scan of a signed blank form is still uploaded.
+    """
+    printed = {document.kind for document in req.documents.all()}
+    return [
+        kind
+        for kind in kinds
+        if kind in TABLET_KINDS and (kind.value in printed or document_refusal(DocumentKind(kind.value), req) is None)
+    ]
 
 
 def _request_of(user, pk: int) -> ServiceRequest:

@@ -235,3 +235,28 @@ def test_a_form_printed_before_a_change_is_printed_again_before_the_tablet_signs
         actor=desk, request_id=req.pk, kind="commission_letter", signature=pad_data_url()
     )
     assert kept.document.version == 2
+
+
+def pad_links(client, req) -> list[str]:
+    page = client.get(req.get_absolute_url()).content.decode()
+    return [kind for kind in ("commission_letter", "acceptance_form", "completion_form") if f"/{kind}/pad/" in page]
+
+
+def test_the_request_page_offers_the_pad_only_for_a_form_that_is_or_can_be_printed(client, register, people):
+    """A help request has no commission letter or acceptance form to print (they are agency forms): a pad button
+    for them led the clerk to "print the form first" with nothing to print. A scan of a signed blank letter, which
+    a conversion to agency needs, is still offered in the upload."""
+    desk = people["desk"]
+    client.force_login(desk)
+    assist = register()
+    svc.request_accept(actor=desk, request_id=assist.pk)
+    assert pad_links(client, assist) == []
+    assert 'value="commission_letter"' in client.get(assist.get_absolute_url()).content.decode()
+
+    agency = register(kind=Kind.AGENCY)
+    assert pad_links(client, agency) == ["commission_letter"]  # printable now; accepted later
+    document_issue(actor=desk, request_id=agency.pk, kind="commission_letter")
+    keep_signed(desk, agency)
+    svc.request_record_handover(actor=desk, request_id=agency.pk, items="申请书原件 1 份")
+    svc.request_accept(actor=desk, request_id=agency.pk)
+    assert pad_links(client, agency) == ["commission_letter", "acceptance_form"]
