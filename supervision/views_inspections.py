@@ -119,16 +119,40 @@ def notice_list(request):
 
 @staff_page(WRITE, methods=["GET", "POST"])
 def notice_create(request):
-    initial = {"inspection_ids": request.GET.getlist("inspection")}
     return _create_page(
         request,
-        NoticeForm(request.POST or None, user=request.user, initial=initial),
+        NoticeForm(request.POST or None, user=request.user, initial=_notice_draft(request)),
         svc.notice_issue,
         success=lambda notice: _("Notice %(number)s issued.") % {"number": notice.number},
         heading=_("Issue a circulated notice"),
         intro=_("The number is given when it is issued; the staff of the inspections chosen are named in it."),
         back="supervision:notices",
     )
+
+
+def _notice_draft(request) -> dict:
+    """A notice issued from an inspection starts from it: its centre, and a body drafted from its findings."""
+    ids = [int(value) for value in request.GET.getlist("inspection") if value.isdigit() and len(value) < 10]
+    inspections = list(selectors.inspection_list(user=request.user).filter(pk__in=ids).exclude(findings=""))
+    initial: dict = {"inspection_ids": [i.pk for i in inspections]}
+    centres = {i.centre_id for i in inspections}
+    if len(centres) == 1:
+        initial["centre_id"] = centres.pop()
+    paragraphs = []
+    for i in inspections:
+        text = _("On %(date)s the inspection of %(place)s found: %(findings)s") % {
+            "date": f"{i.inspected_on:%Y-%m-%d}",
+            "place": " ".join(
+                name for name in (i.centre.name, i.department and i.department.name, i.staff and i.staff.name) if name
+            ),
+            "findings": i.findings.strip(),
+        }
+        if i.rectify_by:
+            text += " " + _("To be rectified by %(date)s.") % {"date": f"{i.rectify_by:%Y-%m-%d}"}
+        paragraphs.append(text)
+    if paragraphs:
+        initial["body"] = "\n\n".join(paragraphs)
+    return initial
 
 
 @staff_page(READ)

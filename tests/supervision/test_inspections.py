@@ -529,3 +529,20 @@ def test_a_notice_cites_only_inspections_of_its_centre_or_below(world):
         _notice(world, inspections=[district_inspection], centre_id=world["town"].pk)
     assert err.value.field == "inspections" and not Notice.objects.exists()
     assert _notice(world, inspections=[district_inspection]).inspections.get() == district_inspection
+
+
+def test_a_notice_issued_from_an_inspection_starts_from_its_centre_and_findings(client, world):
+    inspection = _inspection(world)
+    client.force_login(world["supervisor"])
+    form = client.get(reverse("supervision:notice-create"), {"inspection": inspection.pk}).context["form"]
+    assert form.initial["centre_id"] == world["district"].pk
+    assert form.initial["inspection_ids"] == [inspection.pk]
+    assert form.initial["body"] == (
+        f"On 2026-12-01 the inspection of {world['district'].name} 不动产登记中心 甲帮办 found: "
+        "帮办代办台账记录不实，两件事项缺少办结记录 To be rectified by 2026-12-15."
+    )
+    # Another district's inspection, a bad id or none: nothing is drafted from it.
+    client.force_login(world["other_supervisor"])
+    for value in (str(inspection.pk), "x", "9" * 30):
+        initial = client.get(reverse("supervision:notice-create"), {"inspection": value}).context["form"].initial
+        assert initial.get("inspection_ids") == [] and "body" not in initial and "centre_id" not in initial
