@@ -27,6 +27,7 @@ from hallservice.demo.staff import (
     seed_staff,
     seed_windows,
 )
+from hallservice.demo.supervision import seed_supervision
 from hallservice.demo.training import seed_training
 from hallservice.demo.writing import Tally
 from requests.models import Consultation, Matter, RequiredMaterial, ServiceRequest
@@ -47,6 +48,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     seed_training(tally, centres, staff)
     seed_requests(tally, centres, staff)
     seed_notices(tally, centres)
+    seed_supervision(tally, centres, departments, staff)
     totals = {
         "centres": ServiceCentre.objects.count(),
         "departments": Department.objects.count(),

@@ -194,3 +194,20 @@ def test_command_refuses_without_debug_unless_told(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
     assert not get_user_model().objects.filter(username="frontdesk").exists()
+
+
+def test_the_supervisor_finds_inspections_a_notice_and_difficult_points_with_their_events(seeded):
+    """The supervision section's pages are not empty in the demo: an inspection rectified and circulated, one open,
+    one that found nothing; a difficult point in coordination and one resolved; each written through its service."""
+    from supervision.choices import DifficultPointStatus
+    from supervision.models import DifficultPoint, Inspection, Notice, SupervisionEvent
+
+    inspections = Inspection.objects.order_by("inspected_on")
+    assert [bool(i.findings) for i in inspections] == [True, True, False]
+    assert [i.rectified for i in inspections] == [True, False, False]
+    notice = Notice.objects.get()
+    assert list(notice.inspections.all()) == [inspections[0]] and notice.number
+    assert sorted(DifficultPoint.objects.values_list("status", flat=True)) == sorted(
+        [DifficultPointStatus.RESOLVED, DifficultPointStatus.COORDINATING]
+    )
+    assert SupervisionEvent.objects.filter(actor__username="supervisor").count() >= 8
