@@ -5,12 +5,10 @@ at once is due in working days, its owner is reminded before the deadline and th
 supervision section, are told after it — each step once, however often the timer runs.
 """
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,15 +17,11 @@ from requests import services as svc
 from requests.models import Consultation, ConsultationOutcome, ConsultationVerb, Notification
 from requests.services import consultations
 from requests.tasks import consultation_timers
+from tests.clock import at
 from tests.conftest import api_as
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13812345678"
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,9 @@ Seed 003 (帮办代办人员职责): "督促相关部门按承诺时限办结". 
 10 October a working day; 21–22 November 2026 is an ordinary weekend.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -19,15 +17,11 @@ from requests.models import DepartmentTask, EscalationLevel, Notification, Reque
 from requests.services.department_parts import escalate_department_tasks, remind_department_tasks
 from requests.tasks import department_task_timers
 from staff.roles import Role
+from tests.clock import at
 from tests.conftest import api_as, make_department_worker, make_staff_user
 from tests.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +32,10 @@ def _limits(settings):
 
 
 @pytest.fixture
-def handling(register, people):
+def handling(in_handling):
     """A request in handling since Friday 20 November 2026."""
-    desk = people["desk"]
     with at(2026, 11, 20):
-        req = register()
-        svc.request_accept(actor=desk, request_id=req.pk)
-        svc.request_start(actor=desk, request_id=req.pk)
-    return req
+        return in_handling()
 
 
 def add_part(req, people, *, department=None, day=(2026, 11, 20), **fields):

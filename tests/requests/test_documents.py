@@ -130,11 +130,9 @@ def test_documents_that_make_no_sense_now_are_refused(register, people):
     assert not IssuedDocument.objects.exists()
 
 
-def test_completion_suspension_and_termination_forms(register, people):
+def test_completion_suspension_and_termination_forms(register, in_handling, people):
     desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
+    req = in_handling()
     svc.request_suspend(
         actor=desk, request_id=req.pk, reason="fees_unpaid", resume_by=date(2099, 1, 1), note="请到税务窗口缴纳契税"
     )
