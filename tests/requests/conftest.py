@@ -207,3 +207,21 @@ def completed(completed_unsigned, people):
     or at home needs only the printed form; ``completed_unsigned`` has no signed form kept."""
     keep_signed(people["desk"], completed_unsigned, "completion_form")
     return completed_unsigned
+
+
+def migrate_through_on_day(migration: str, day: tuple[int, int, int]) -> None:
+    """Take the requests app back to before ``migration`` (a 0025, whose data migration reads today's date), run it on
+    ``day`` (year, month, day), then migrate on to the latest. Needs ``django_db(transaction=True)``."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.clock import at
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("requests", target)])
+
+    with at(*day):
+        migrate("0024_event_verbs_follow_up_and_corrections")
+        migrate(migration)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])

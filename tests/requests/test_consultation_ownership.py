@@ -19,6 +19,7 @@ from requests.services import consultations
 from requests.tasks import consultation_timers
 from tests.clock import at
 from tests.conftest import api_as
+from tests.requests.conftest import migrate_through_on_day
 
 pytestmark = pytest.mark.django_db
 PHONE = "13812345678"
@@ -404,22 +405,11 @@ def test_an_answer_given_is_not_overwritten(people, matter):
 @pytest.mark.django_db(transaction=True)
 def test_questions_waiting_before_deadlines_existed_get_one_from_the_migration_day(people):
     """Found in review: without a deadline, questions already waiting on the day of the upgrade were never reminded."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     waiting = ask(people["desk"])
     answered = ask(people["desk"])
     svc.consultation_answer(actor=people["desk"], consultation_id=answered.pk, answer="带身份证原件。")
 
-    def migrate(target):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate([("requests", target)])
-
-    with at(2026, 11, 20):  # Friday
-        migrate("0024_event_verbs_follow_up_and_corrections")
-        migrate("0025_consultation_ownership")
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])
+    migrate_through_on_day("0025_consultation_ownership", (2026, 11, 20))  # a Friday
     waiting.refresh_from_db()
     answered.refresh_from_db()
     assert waiting.answer_due == date(2026, 11, 24)  # two working days after Friday

@@ -20,6 +20,7 @@ from staff.roles import Role
 from tests.clock import at
 from tests.conftest import api_as, make_department_worker, make_staff_user
 from tests.factories import DepartmentFactory
+from tests.requests.conftest import migrate_through_on_day
 
 pytestmark = pytest.mark.django_db
 
@@ -357,9 +358,6 @@ def test_admin_lists_parts_with_their_clocks(admin_client, handling, people):
 
 @pytest.mark.django_db(transaction=True)
 def test_parts_added_before_deadlines_get_a_clock_from_the_migration_day_not_from_their_past():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     from tests.factories import ServiceRequestFactory
 
     req = ServiceRequestFactory(status="in_progress")
@@ -368,15 +366,7 @@ def test_parts_added_before_deadlines_get_a_clock_from_the_migration_day_not_fro
         request=req, department=DepartmentFactory(), description="登簿", status=TaskStatus.DONE
     )
 
-    def migrate(target):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate([("requests", target)])
-
-    with at(2026, 11, 20):  # Friday
-        migrate("0024_event_verbs_follow_up_and_corrections")
-        migrate("0025_department_deadlines")
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])
+    migrate_through_on_day("0025_department_deadlines", (2026, 11, 20))  # a Friday
     running.refresh_from_db()
     done.refresh_from_db()
     assert running.opened_on == date(2026, 11, 20) and running.deadline == date(2026, 11, 27)
