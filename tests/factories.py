@@ -124,6 +124,18 @@ def registration_input(matter, **fields) -> RegistrationInput:
     return RegistrationInput(**{"kind": "assist", "matter_id": matter.pk, **applicant, **fields})
 
 
+def posted_by_ems(**fields) -> dict:
+    """``request_deliver``'s arguments for a result sent by EMS to 张三 at home; ``fields`` change any part."""
+    return {
+        "method": "post",
+        "recipient": "张三",
+        "address": "新华区建设路 1 号",
+        "carrier": "EMS",
+        "tracking_number": "EA123456789CN",
+        **fields,
+    }
+
+
 def _identity(o) -> dict[str, str]:
     return ApplicantIdentity(o.applicant_id_type, o.applicant_id_number, o.applicant_phone).fields()
 

@@ -24,7 +24,7 @@ from requests.models import (
 )
 from requests.services import timers
 from requests.services.documents import document_issue
-from tests.factories import VALID_ID_NUMBERS
+from tests.factories import VALID_ID_NUMBERS, posted_by_ems
 from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
@@ -321,15 +321,7 @@ def test_agency_flow_with_suspension_resume_and_postal_delivery(register, people
     assert "2026-12-03" in req.events.get(verb="resumed").note
     with at(2026, 11, 27):
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书")
-        svc.request_deliver(
-            actor=desk,
-            request_id=req.pk,
-            method=DeliveryMethod.POST,
-            recipient="张三",
-            address="建设路 1 号",
-            carrier="EMS",
-            tracking_number="1234567890",
-        )
+        svc.request_deliver(actor=desk, request_id=req.pk, **posted_by_ems(address="建设路 1 号"))
         req.refresh_from_db()
         assert req.status == Status.COMPLETED  # posted, not yet received
         keep_signed(desk, req, "post_receipt")
