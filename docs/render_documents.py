@@ -41,6 +41,7 @@ def main() -> None:
     from requests.documents import BLANK_KINDS, render_blank
     from requests.models import Matter
     from requests.services.documents import document_issue
+    from tests.factories import VALID_ID_NUMBERS, posted_by_ems, registration_input
 
     desk = get_user_model().objects.get(username="frontdesk")
     issued = {}
@@ -83,26 +84,13 @@ def main() -> None:
     issue(req, "suspension_notice")
     svc.request_resume(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
-    svc.request_deliver(
-        actor=desk,
-        request_id=req.pk,
-        method="post",
-        recipient="欧阳𠮷堃",
-        address="平顶山市新华区建设路 1 号",
-        carrier="EMS",
-        tracking_number="EA123456789CN",
-    )
+    posted = posted_by_ems(recipient="欧阳𠮷堃", address="平顶山市新华区建设路 1 号")
+    svc.request_deliver(actor=desk, request_id=req.pk, **posted)
     issue(req, "completion_form")
+    li_si = {"applicant_name": "李四", "applicant_id_number": VALID_ID_NUMBERS[1], "applicant_phone": "13900001111"}
+    everything = [m.pk for m in matter.materials.all()]
     other = svc.request_register(
-        actor=desk,
-        data=svc.RegistrationInput(
-            kind="agency",
-            matter_id=matter.pk,
-            applicant_name="李四",
-            applicant_id_number="110105198001011238",
-            applicant_phone="13900001111",
-            provided_material_ids=[m.pk for m in matter.materials.all()],
-        ),
+        actor=desk, data=registration_input(matter, kind="agency", provided_material_ids=everything, **li_si)
     )
     keep_signed(desk, other)
     svc.request_accept(actor=desk, request_id=other.pk, handover_items="全部材料")

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from complaints.services import complaint_register
 from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import IdType
-from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial
+from requests.models import ApplicantIdentity, HandlingType, Matter, RequiredMaterial, SubmissionForm
 from requests.services import RegistrationInput, matter_save
 from rosters.models import PlanStatus, RotationAssignment, RotationPlan
 from staff.models import CentreLevel, Department, ServiceCentre, StaffKind, StaffMember, Window
@@ -124,6 +124,18 @@ def registration_input(matter, **fields) -> RegistrationInput:
     return RegistrationInput(**{"kind": "assist", "matter_id": matter.pk, **applicant, **fields})
 
 
+def posted_by_ems(**fields) -> dict:
+    """``request_deliver``'s arguments for a result sent by EMS to 张三 at home; ``fields`` change any part."""
+    return {
+        "method": "post",
+        "recipient": "张三",
+        "address": "新华区建设路 1 号",
+        "carrier": "EMS",
+        "tracking_number": "EA123456789CN",
+        **fields,
+    }
+
+
 def _identity(o) -> dict[str, str]:
     return ApplicantIdentity(o.applicant_id_type, o.applicant_id_number, o.applicant_phone).fields()
 
@@ -188,6 +200,46 @@ def records_query_matter(department) -> Matter:
         )
     )
     RequiredMaterialFactory(matter=matter, position=1, name="身份证明")
+    return matter
+
+
+def business_registration_matter(window, **fields) -> Matter:
+    """个体工商户登记（设立登记）, SCJG-004, handled at ``window`` by its department: one working day, free, with its
+    legal basis and process; two materials, the application form (original) and two copies of the proof of premises,
+    which may follow later. ``fields`` change any part of the matter."""
+    matter = matter_save(
+        matter=MatterFactory.build(
+            **{
+                "code": "SCJG-004",
+                "main_item": "个体工商户登记",
+                "sub_item": "设立登记",
+                "department": window.department,
+                "window": window,
+                "legal_basis": "《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第三条，"
+                "《中华人民共和国市场主体登记管理条例实施细则》第二十六条",
+                "process": "1. 网上或窗口提交申请\n2. 窗口审核\n3. 当场发放营业执照",
+                "time_limit_days": 1,
+                "fees": "不收费",
+                **fields,
+            }
+        )
+    )
+    RequiredMaterialFactory(
+        matter=matter,
+        position=1,
+        name="个体工商户登记（备案）申请书",
+        how_to_obtain="窗口领取或登录河南政务服务网（https://www.hnzwfw.gov.cn/）下载打印",
+        submission_form=SubmissionForm.ORIGINAL,
+    )
+    RequiredMaterialFactory(
+        matter=matter,
+        position=2,
+        name="经营场所使用证明",
+        how_to_obtain="房屋租赁合同或产权证明",
+        submission_form=SubmissionForm.COPY,
+        copies=2,
+        tolerant_waivable=True,
+    )
     return matter
 
 

@@ -17,7 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from rosters.models import BureauLeader
+from staff.models import StaffKind
+from staff.roles import Role
 from tests.browser import chromium, orm_beside_playwright
+from tests.conftest import make_staff_user
+from tests.factories import DepartmentFactory, StaffMemberFactory, WindowFactory
 
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory sets it for every user
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -143,3 +148,40 @@ def no_errors(*actors: Actor, expected: tuple[str, ...] = ()) -> None:
         f"{a.name}: {e}" for a in actors for e in a.errors if not any(re.search(pattern, e) for pattern in expected)
     ]
     assert not errors, "\n".join(errors)
+
+
+def fits_the_phone(page) -> None:
+    """The page is no wider than the phone's screen (``PHONE``): nothing to swipe sideways to."""
+    width, screen = page.evaluate("document.documentElement.scrollWidth"), PHONE["viewport"]["width"]
+    assert width <= screen, f"{page.url} is {width}px wide on a {screen}px screen"
+
+
+def rotation_hall(district, *, standby: str) -> dict:
+    """A district hall a rotation can be drawn for: 不动产登记中心 (``bdc``), a high-volume department with four
+    ``windows`` (A01–A04); six full-time helpers and 陈帮办 (``helper``, user "helper"); three duty leaders and a
+    bureau leader; the supervisor 钱督查 (user "sup") and the ``standby``, window helpers of 民政局, a department
+    without rotation windows, so free to stand in at a window."""
+    bdc = DepartmentFactory(code="BDC", name="不动产登记中心", is_high_volume=True)
+    quiet = DepartmentFactory(code="MZJ", name="民政局")
+    windows = [
+        WindowFactory(centre=district, number=f"A0{i}", name=f"综合窗口{i}", department=bdc, min_staff=1, max_staff=2)
+        for i in range(1, 5)
+    ]
+    for i in range(1, 7):
+        StaffMemberFactory(centre=district, name=f"专职帮办{i}", kind=StaffKind.FULL_TIME_HELPER)
+    helper = make_staff_user(
+        role=Role.FRONT_DESK, centre=district, username="helper", name="陈帮办", kind=StaffKind.FULL_TIME_HELPER
+    )
+    for i in range(1, 4):
+        StaffMemberFactory(centre=district, name=f"带班{i}", kind=StaffKind.DUTY_LEADER)
+    chief = StaffMemberFactory(centre=district, name="局长甲", kind=StaffKind.DUTY_LEADER)
+    BureauLeader.objects.create(staff=chief, title="副局长")
+    quiet_helper = {"kind": StaffKind.WINDOW_HELPER, "department": quiet}
+    supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查", **quiet_helper)
+    return {
+        "bdc": bdc,
+        "windows": windows,
+        "helper": helper,
+        "supervisor": supervisor,
+        "standby": StaffMemberFactory(centre=district, name=standby, **quiet_helper),
+    }

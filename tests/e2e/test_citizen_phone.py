@@ -28,7 +28,7 @@ from tests.conftest import make_staff_user
 from tests.factories import VALID_ID_NUMBERS, DepartmentFactory, MatterFactory, RequiredMaterialFactory
 from tests.signed_forms import keep_signed
 
-from .conftest import JOURNEY, PHONE, no_errors
+from .conftest import JOURNEY, PHONE, fits_the_phone, no_errors
 
 pytestmark = JOURNEY
 
@@ -70,11 +70,6 @@ def delivered(hall, settings):
     return req
 
 
-def fits_the_screen(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["viewport"]["width"], f"{page.url} is {width}px wide"
-
-
 def test_citizen_on_a_phone_follows_rates_complains_and_uses_elder_mode(pages, delivered):
     citizen = pages("citizen", **PHONE)
     page = citizen.page
@@ -96,13 +91,13 @@ def test_citizen_on_a_phone_follows_rates_complains_and_uses_elder_mode(pages, d
     html = page.content()
     for secret in (ID_NUMBER, ID_NUMBER[-6:], MOBILE, "人民路"):
         assert secret not in html, secret
-    fits_the_screen(page)
+    fits_the_phone(page)
 
     # Rate it: four indicators and a comment.
     with page.expect_navigation():
         page.locator("main a[href$='/evaluate/']").click()
     expect(page).to_have_url(re.compile(r"/evaluate/$"))
-    fits_the_screen(page)
+    fits_the_phone(page)
     for name in ("rating", "efficiency", "service_level", "attitude"):
         page.locator(f"input[name={name}][value='5']").check()
     page.locator("textarea[name=comment]").fill("帮办员很耐心")
@@ -116,7 +111,7 @@ def test_citizen_on_a_phone_follows_rates_complains_and_uses_elder_mode(pages, d
     with page.expect_navigation():
         page.locator(".pub-aside a[href*='/track/complain/']").click()
     expect(page.locator("input[name=request_number]")).to_have_value(delivered.number)
-    fits_the_screen(page)
+    fits_the_phone(page)
     # Sent empty first: the errors show on the fields, nothing is registered.
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -148,7 +143,7 @@ def test_citizen_on_a_phone_follows_rates_complains_and_uses_elder_mode(pages, d
     expect(page).to_have_url(re.compile(r"/track/c/[^/]+/$"))
     expect(page.locator(".pub-number strong")).to_have_text(number)
     expect(page.locator("main")).to_contain_text("提取到账前需要来回跑两次窗口")
-    fits_the_screen(page)
+    fits_the_phone(page)
 
     # Elder-friendly mode, switched on from the keyboard: still on after a reload and on the other citizen pages.
     switch = page.locator(".elder-switch button")
@@ -167,11 +162,11 @@ def test_citizen_on_a_phone_follows_rates_complains_and_uses_elder_mode(pages, d
     expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
     page.goto(status_url)
     expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
-    fits_the_screen(page)
+    fits_the_phone(page)
     # In the larger type the complaint form still fits and its button is not covered by anything.
     page.locator("nav.pub-nav a[href='/track/complain/']").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
-    fits_the_screen(page)
+    fits_the_phone(page)
     send = page.locator("main form button[type=submit]")
     send.scroll_into_view_if_needed()
     assert send.evaluate(

@@ -5,18 +5,17 @@ who helps at the hall today. No page is wider than the screen."""
 import pytest
 from playwright.sync_api import expect
 
-from requests.models import SubmissionForm
 from requests.services import matter_save
 from staff.models import StaffKind
 from tests.factories import (
     DepartmentFactory,
     MatterFactory,
-    RequiredMaterialFactory,
     StaffMemberFactory,
     WindowFactory,
+    business_registration_matter,
 )
 
-from .conftest import JOURNEY, PHONE, no_errors
+from .conftest import JOURNEY, PHONE, fits_the_phone, no_errors
 
 pytestmark = JOURNEY
 
@@ -25,33 +24,7 @@ pytestmark = JOURNEY
 def guide_hall(hall):
     scjg = DepartmentFactory(code="SCJG", name="市场监督管理局")
     window = WindowFactory(centre=hall["district"], number="B03", name="个体工商户登记窗口", floor=2, department=scjg)
-    matter = matter_save(
-        matter=MatterFactory.build(
-            code="SCJG-004",
-            main_item="个体工商户登记",
-            sub_item="设立登记",
-            department=scjg,
-            window=window,
-            legal_basis="《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第三条，"
-            "《中华人民共和国市场主体登记管理条例实施细则》第二十六条",
-            process="1. 网上或窗口提交申请\n2. 窗口审核\n3. 当场发放营业执照",
-            time_limit_days=1,
-            fees="不收费",
-        )
-    )
-    RequiredMaterialFactory(
-        matter=matter,
-        name="个体工商户登记（备案）申请书",
-        how_to_obtain="窗口领取或登录河南政务服务网（https://www.hnzwfw.gov.cn/）下载打印",
-        submission_form=SubmissionForm.ORIGINAL,
-    )
-    RequiredMaterialFactory(
-        matter=matter,
-        name="经营场所使用证明",
-        how_to_obtain="房屋租赁合同或产权证明",
-        copies=2,
-        tolerant_waivable=True,
-    )
+    matter = business_registration_matter(window)
     decoy = matter_save(
         matter=MatterFactory.build(code="BDC-002", main_item="不动产登记", sub_item="转移登记", department=scjg)
     )
@@ -68,11 +41,6 @@ def guide_hall(hall):
     return {"matter": matter, "decoy": decoy}
 
 
-def fits_the_screen(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["viewport"]["width"], f"{page.url} is {width}px wide"
-
-
 def test_citizen_finds_a_matter_by_pinyin_prints_the_checklist_and_sees_todays_helpers(pages, guide_hall):
     citizen = pages("citizen", **PHONE)
     page = citizen.page
@@ -80,7 +48,7 @@ def test_citizen_finds_a_matter_by_pinyin_prints_the_checklist_and_sees_todays_h
     page.goto("/track/")
     page.get_by_role("link", name="办事指南").click()
     expect(page.get_by_role("heading", name="办事指南")).to_be_visible()
-    fits_the_screen(page)
+    fits_the_phone(page)
 
     # Full pinyin finds 个体工商户登记, not the real estate matter.
     page.get_by_label("查找事项").fill("gongshang")
@@ -91,12 +59,12 @@ def test_citizen_finds_a_matter_by_pinyin_prints_the_checklist_and_sees_todays_h
     expect(matter).to_contain_text("经营场所使用证明")
     expect(matter).to_contain_text("可容缺")
     expect(matter).to_contain_text("2楼 B03号窗口")
-    fits_the_screen(page)
+    fits_the_phone(page)
 
     # The matter's page and its checklist, a PDF to print at home.
     matter.get_by_role("link", name="查看事项详情").click()
     expect(page.get_by_role("heading", name="个体工商户登记（设立登记）")).to_be_visible()
-    fits_the_screen(page)
+    fits_the_phone(page)
     checklist = page.get_by_role("link", name="打印材料清单（PDF）")
     pdf = page.request.get(checklist.get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF-")
@@ -105,7 +73,7 @@ def test_citizen_finds_a_matter_by_pinyin_prints_the_checklist_and_sees_todays_h
     page.get_by_role("button", name="长辈模式").click()
     expect(page.locator("html")).to_have_class("elder")
     expect(page.get_by_role("heading", name="个体工商户登记（设立登记）")).to_be_visible()
-    fits_the_screen(page)
+    fits_the_phone(page)
 
     page.get_by_role("link", name="今日帮办代办人员").click()
     expect(page.get_by_role("heading", name="帮办代办人员公示")).to_be_visible()
@@ -113,5 +81,5 @@ def test_citizen_finds_a_matter_by_pinyin_prints_the_checklist_and_sees_todays_h
     helper = page.locator("li.helper", has_text="朱晓东")
     expect(helper).to_contain_text("XH0022")
     expect(helper).to_contain_text("0375-2690122")
-    fits_the_screen(page)
+    fits_the_phone(page)
     no_errors(citizen)

@@ -15,21 +15,20 @@ from playwright.sync_api import expect
 
 from hallservice.core.months import add_months, month_start
 from requests import services as req_svc
-from rosters.models import BureauLeader, RotationPlan, Substitution, SubstitutionStatus
+from rosters.models import RotationPlan, Substitution, SubstitutionStatus
 from rosters.services import rotation_plan_generate, rotation_plan_publish, substitution_request
 from staff.models import StaffKind
 from staff.roles import Role
+from tests.clock import weekdays_from
 from tests.conftest import make_staff_user
 from tests.factories import (
     VALID_ID_NUMBERS,
     DepartmentFactory,
     MatterFactory,
     RequiredMaterialFactory,
-    StaffMemberFactory,
-    WindowFactory,
 )
 
-from .conftest import JOURNEY, PHONE, login, no_errors
+from .conftest import JOURNEY, PHONE, fits_the_phone, login, no_errors, rotation_hall
 
 pytestmark = JOURNEY
 
@@ -37,8 +36,7 @@ WIDTH = PHONE["viewport"]["width"]
 
 
 def fits_the_screen(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= WIDTH, f"{page.url} is {width}px wide on a {WIDTH}px screen"
+    fits_the_phone(page)
     # Nor is a table squeezed into a box of its own that scrolls sideways (a swipe all the same).
     scrollers = page.evaluate(
         """() => [...document.querySelectorAll('.table-wrap, .scroll')]
@@ -58,40 +56,16 @@ def on_screen(locator) -> None:
         assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH, (element.inner_text(), box)
 
 
-def weekdays_of(month: date, count: int) -> list[date]:
-    """The first ``count`` weekdays from the 5th of ``month``: inside the plan, never today."""
-    day, found = month + timedelta(days=4), []
-    while len(found) < count:
-        if day.weekday() < 5:
-            found.append(day)
-        day += timedelta(days=1)
-    return found
-
-
 @pytest.fixture
 def roster_world(hall):
     """A district hall with next month's rotation published, and two substitutions filed for days of it."""
     district = hall["district"]
-    bdc = DepartmentFactory(code="BDC", name="不动产登记中心", is_high_volume=True)
-    quiet = DepartmentFactory(code="MZJ", name="民政局")
-    for i in range(1, 5):
-        WindowFactory(centre=district, number=f"A0{i}", name=f"综合窗口{i}", department=bdc, min_staff=1, max_staff=2)
-    for i in range(1, 7):
-        StaffMemberFactory(centre=district, name=f"专职帮办{i}", kind=StaffKind.FULL_TIME_HELPER)
-    helper = make_staff_user(
-        role=Role.FRONT_DESK, centre=district, username="helper", name="陈帮办", kind=StaffKind.FULL_TIME_HELPER
-    )
-    for i in range(1, 4):
-        StaffMemberFactory(centre=district, name=f"带班{i}", kind=StaffKind.DUTY_LEADER)
-    chief = StaffMemberFactory(centre=district, name="局长甲", kind=StaffKind.DUTY_LEADER)
-    BureauLeader.objects.create(staff=chief, title="副局长")
-    quiet_helper = {"kind": StaffKind.WINDOW_HELPER, "department": quiet}
-    supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查", **quiet_helper)
-    standby = StaffMemberFactory(centre=district, name="欧阳替岗", **quiet_helper)
+    world = rotation_hall(district, standby="欧阳替岗")
     next_month = add_months(month_start(timezone.localdate()), 1)
-    plan = rotation_plan_generate(actor=supervisor, centre_id=district.pk, month=next_month)
-    rotation_plan_publish(actor=supervisor, plan_id=plan.pk)
-    return {"helper": helper, "supervisor": supervisor, "standby": standby, "days": weekdays_of(next_month, 2)}
+    plan = rotation_plan_generate(actor=world["supervisor"], centre_id=district.pk, month=next_month)
+    rotation_plan_publish(actor=world["supervisor"], plan_id=plan.pk)
+    # Days from the 5th of next month: inside the plan, never today.
+    return {**world, "days": weekdays_from(next_month + timedelta(days=4), 2)}
 
 
 def file_window_substitution(actor, world, day: date, reason: str) -> Substitution:

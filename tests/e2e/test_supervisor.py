@@ -7,7 +7,7 @@ requests and complaints this month so the dashboards have figures.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -18,21 +18,20 @@ from complaints.services import complaint_register
 from hallservice.core.actors import CITIZEN
 from hallservice.core.months import add_months, month_start
 from requests.services import RegistrationInput, matter_save, request_accept, request_register
-from rosters.models import BureauLeader, PlanStatus, RotationPlan, Substitution, SubstitutionStatus
+from rosters.models import PlanStatus, RotationPlan, Substitution, SubstitutionStatus
 from rosters.services import rotation_plan_generate, rotation_plan_publish
 from staff.models import StaffKind
 from staff.roles import Role
+from tests.clock import weekdays_from
 from tests.conftest import make_staff_user
 from tests.factories import (
     VALID_ID_NUMBERS,
-    DepartmentFactory,
     MatterFactory,
     RequiredMaterialFactory,
     StaffMemberFactory,
-    WindowFactory,
 )
 
-from .conftest import JOURNEY, login, no_errors
+from .conftest import JOURNEY, login, no_errors, rotation_hall
 
 pytestmark = JOURNEY
 
@@ -40,29 +39,16 @@ pytestmark = JOURNEY
 @pytest.fixture
 def roster_world(hall):
     district = hall["district"]
-    bdc = DepartmentFactory(code="BDC", name="不动产登记中心", is_high_volume=True)
-    quiet = DepartmentFactory(code="MZJ", name="民政局")
-    windows = [
-        WindowFactory(centre=district, number=f"A0{i}", name=f"综合窗口{i}", department=bdc, min_staff=1, max_staff=2)
-        for i in range(1, 5)
-    ]
-    for i in range(1, 7):
-        StaffMemberFactory(centre=district, name=f"专职帮办{i}", kind=StaffKind.FULL_TIME_HELPER)
-    helper = make_staff_user(
-        role=Role.FRONT_DESK, centre=district, username="helper", name="陈帮办", kind=StaffKind.FULL_TIME_HELPER
-    )
-    for i in range(1, 4):
-        StaffMemberFactory(centre=district, name=f"带班{i}", kind=StaffKind.DUTY_LEADER)
-    chief = StaffMemberFactory(centre=district, name="局长甲", kind=StaffKind.DUTY_LEADER)
-    BureauLeader.objects.create(staff=chief, title="副局长")
+    world = rotation_hall(district, standby="孙替岗")
+    bdc, supervisor = world["bdc"], world["supervisor"]
     for i in (1, 2):
         StaffMemberFactory(
-            centre=district, name=f"窗口帮办{i}", kind=StaffKind.WINDOW_HELPER, department=bdc, window=windows[0]
+            centre=district,
+            name=f"窗口帮办{i}",
+            kind=StaffKind.WINDOW_HELPER,
+            department=bdc,
+            window=world["windows"][0],
         )
-    # Window helpers of a department without rotation windows: free to stand in at a window.
-    quiet_helper = {"kind": StaffKind.WINDOW_HELPER, "department": quiet}
-    supervisor = make_staff_user(role=Role.SUPERVISOR, centre=district, username="sup", name="钱督查", **quiet_helper)
-    standby = StaffMemberFactory(centre=district, name="孙替岗", **quiet_helper)
     this_month = month_start(timezone.localdate())
     current = rotation_plan_generate(actor=supervisor, centre_id=district.pk, month=this_month)
     rotation_plan_publish(actor=supervisor, plan_id=current.pk)
@@ -88,14 +74,7 @@ def roster_world(hall):
             request_accept(actor=clerk, request_id=req.pk)
     for text in ("窗口排队太久", "材料清单与窗口要求不一致"):
         complaint_register(actor=CITIZEN, source="online", category="process", content=text, centre_id=district.pk)
-    return {"centre": district, "helper": helper, "standby": standby, "next_month": add_months(this_month, 1)}
-
-
-def first_weekday_after_the_4th(month: date) -> date:
-    day = month + timedelta(days=4)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+    return {**world, "centre": district, "next_month": add_months(this_month, 1)}
 
 
 def test_supervisor_publishes_the_rotation_approves_a_substitution_and_reads_the_dashboards(
@@ -135,7 +114,7 @@ def test_supervisor_publishes_the_rotation_approves_a_substitution_and_reads_the
     expect(hp.locator("#plan-body")).to_contain_text("陈帮办")
     hp.locator("nav.rosters-tabs a[href='/rosters/substitutions/']").click()
     hp.locator("main a[href='/rosters/substitutions/new/']").click()
-    day = first_weekday_after_the_4th(w["next_month"])
+    [day] = weekdays_from(w["next_month"] + timedelta(days=4), 1)
     expect(hp.locator("select[name=absent]")).to_have_value(str(w["helper"].staff_member.pk))
     hp.locator("input[name=day]").fill(day.isoformat())
     hp.locator("select[name=duty]").select_option("window")

@@ -34,6 +34,8 @@ SIGNED = ("signatures/sign", {"kind": "completion_form", "signature": pad_data_u
 # convert to agency), the post receipt that confirms a posted result's receipt.
 COMMISSION = ("signatures/upload", {"kind": "commission_letter"})
 RECEIPT = ("signatures/upload", {"kind": "post_receipt"})
+# Accepted, started, completed, its completion form printed and signed, and handed over in person.
+HANDED_OVER = [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED, ("deliver", {})]
 
 # How many requests to take to each stage, and the actions that take a new request there, after registration.
 # Applied requests come after those with missing materials: the newest are offered first, and those can be accepted.
@@ -47,32 +49,9 @@ CHAINS: dict[str, tuple[int, list[tuple[str, dict]]]] = {
     "suspended": (2, [("accept", {}), ("start", {}), ("suspend", {})]),
     "completed": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED]),
     "posted": (2, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, ("deliver", POSTED), RECEIPT]),
-    "delivered": (3, [("accept", {}), ("start", {}), ("complete", {}), PRINTED, SIGNED, ("deliver", {})]),
-    "poorly rated": (
-        2,
-        [
-            ("accept", {}),
-            ("start", {}),
-            ("complete", {}),
-            PRINTED,
-            SIGNED,
-            ("deliver", {}),
-            ("evaluate", {"rating": 1}),
-        ],
-    ),
-    "summarised": (
-        2,
-        [
-            ("accept", {}),
-            ("start", {}),
-            ("complete", {}),
-            PRINTED,
-            SIGNED,
-            ("deliver", {}),
-            ("evaluate", {}),
-            ("write_summary", {}),
-        ],
-    ),
+    "delivered": (3, HANDED_OVER),
+    "poorly rated": (2, [*HANDED_OVER, ("evaluate", {"rating": 1})]),
+    "summarised": (2, [*HANDED_OVER, ("evaluate", {}), ("write_summary", {})]),
 }
 
 

@@ -8,9 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from requests.models import SubmissionForm
 from requests.services import matter_save
-from tests.factories import DepartmentFactory, MatterFactory, RequiredMaterialFactory, WindowFactory
+from tests.factories import (
+    DepartmentFactory,
+    MatterFactory,
+    RequiredMaterialFactory,
+    WindowFactory,
+    business_registration_matter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,36 +32,7 @@ def catalogue(hall):
     scjg = DepartmentFactory(code="SCJG", name="市场监督管理局", short_name="市场监管")
     bdc = DepartmentFactory(code="BDC", name="不动产登记中心")
     window = WindowFactory(centre=hall["district"], number="B03", name="个体工商户登记窗口", floor=2, department=scjg)
-    business = matter_save(
-        matter=MatterFactory.build(
-            code="SCJG-004",
-            main_item="个体工商户登记",
-            sub_item="设立登记",
-            department=scjg,
-            window=window,
-            accepting_window="二楼B03 个体工商户登记窗口",
-            legal_basis="《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第三条",
-            process="1. 网上或窗口提交申请\n2. 窗口审核\n3. 当场发放营业执照",
-            time_limit_days=1,
-            fees="不收费",
-        )
-    )
-    RequiredMaterialFactory(
-        matter=business,
-        position=1,
-        name="个体工商户登记（备案）申请书",
-        how_to_obtain="窗口领取或登录河南政务服务网下载",
-        submission_form=SubmissionForm.ORIGINAL,
-    )
-    RequiredMaterialFactory(
-        matter=business,
-        position=2,
-        name="经营场所使用证明",
-        how_to_obtain="房屋租赁合同或产权证明",
-        submission_form=SubmissionForm.COPY,
-        copies=2,
-        tolerant_waivable=True,
-    )
+    business = business_registration_matter(window, accepting_window="二楼B03 个体工商户登记窗口")
     land = matter_save(
         matter=MatterFactory.build(
             code="BDC-002",
@@ -85,7 +61,7 @@ def test_the_guide_lists_each_active_matter_with_what_to_bring_without_login(cli
     assert "个体工商户登记（设立登记）" in page
     assert "不动产登记（转移登记（存量房买卖））" in page
     # Materials: how to obtain, form, copies and the tolerant-acceptance mark.
-    assert "窗口领取或登录河南政务服务网下载" in page
+    assert "窗口领取或登录河南政务服务网（https://www.hnzwfw.gov.cn/）下载打印" in page
     assert "经营场所使用证明" in page and "可容缺" in page
     assert "2 份" in page
     # The window with its floor (from the hall's window), the time limit, fees and legal basis.

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.test import RequestFactory
 from django.utils import translation
@@ -49,24 +50,31 @@ def test_a_service_that_succeeds_gives_its_result_and_200(request_):
     assert shown(request_) == []
 
 
-def test_a_domain_error_lands_on_the_field_it_names_with_400(request_):
+@pytest.mark.parametrize(
+    ("error", "conflict_on_form", "status", "lands_on"),
+    [
+        (DomainError("Too short.", field="note"), False, 400, "note"),
+        (DomainError("Not in your centre.", field="staff"), False, 400, "staff_id"),
+        (DomainError("No.", field="elsewhere"), False, 400, NON_FIELD_ERRORS),
+        (TransitionNotAllowed("Already a request."), True, 409, NON_FIELD_ERRORS),
+        (TransitionNotAllowed("Print the form first.", field="note"), False, 409, "note"),
+    ],
+    ids=[
+        "domain-error-on-its-field",
+        "domain-error-on-a-relation-lands-on-its-id-input",
+        "domain-error-on-a-field-the-form-lacks-lands-on-the-whole-form",
+        "a-conflict-may-be-shown-on-the-form",
+        "a-conflict-naming-an-input-of-the-form-lands-on-that-input",
+    ],
+)
+def test_an_error_the_form_can_hold_is_shown_on_it_not_as_a_message(
+    request_, error, conflict_on_form, status, lands_on
+):
     form = bound_form()
-    result = attempt(request_, raising(DomainError("Too short.", field="note")), form)
-    assert result == (None, 400)
-    assert form.errors == {"note": ["Too short."]}
+    result = attempt(request_, raising(error), form, conflict_on_form=conflict_on_form)
+    assert result == (None, status)
+    assert form.errors == {lands_on: [error.args[0]]}
     assert shown(request_) == []
-
-
-def test_a_domain_error_on_a_relation_lands_on_its_id_input(request_):
-    form = bound_form()
-    attempt(request_, raising(DomainError("Not in your centre.", field="staff")), form)
-    assert form.errors == {"staff_id": ["Not in your centre."]}
-
-
-def test_a_domain_error_on_a_field_the_form_lacks_lands_on_the_whole_form(request_):
-    form = bound_form()
-    attempt(request_, raising(DomainError("No.", field="elsewhere")), form)
-    assert form.non_field_errors() == ["No."]
 
 
 def test_a_domain_error_without_a_form_is_a_message(request_):
@@ -74,40 +82,20 @@ def test_a_domain_error_without_a_form_is_a_message(request_):
     assert shown(request_) == ["Not today."]
 
 
-def test_a_transition_not_allowed_now_is_a_message_and_409(request_):
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (TransitionNotAllowed("Already published."), 409),
+        (TransitionNotAllowed("Write the summary first.", field="summary"), 409),
+        (PermissionDenied("Not yours."), 403),
+    ],
+    ids=["a-transition-not-allowed-now", "a-conflict-naming-an-input-the-form-lacks", "permission-denied"],
+)
+def test_an_error_the_form_cannot_hold_is_a_message_and_leaves_the_form_alone(request_, error, status):
     form = bound_form()
-    assert attempt(request_, raising(TransitionNotAllowed("Already published.")), form) == (None, 409)
-    assert shown(request_) == ["Already published."]
+    assert attempt(request_, raising(error), form) == (None, status)
+    assert shown(request_) == [error.args[0]]
     assert form.errors == {}
-
-
-def test_a_conflict_may_be_shown_on_the_form(request_):
-    form = bound_form()
-    result = attempt(request_, raising(TransitionNotAllowed("Already a request.")), form, conflict_on_form=True)
-    assert result == (None, 409)
-    assert form.non_field_errors() == ["Already a request."]
-    assert shown(request_) == []
-
-
-def test_a_conflict_naming_an_input_of_the_form_lands_on_that_input(request_):
-    form = bound_form()
-    result = attempt(request_, raising(TransitionNotAllowed("Print the form first.", field="note")), form)
-    assert result == (None, 409)
-    assert form.errors == {"note": ["Print the form first."]}
-    assert shown(request_) == []
-
-
-def test_a_conflict_naming_an_input_the_form_lacks_stays_a_message(request_):
-    form = bound_form()
-    result = attempt(request_, raising(TransitionNotAllowed("Write the summary first.", field="summary")), form)
-    assert result == (None, 409)
-    assert shown(request_) == ["Write the summary first."]
-    assert form.errors == {}
-
-
-def test_permission_denied_is_a_message_and_403(request_):
-    assert attempt(request_, raising(PermissionDenied("Not yours.")), bound_form()) == (None, 403)
-    assert shown(request_) == ["Not yours."]
 
 
 def test_permission_denied_without_a_reason_says_the_views_refusal(request_):

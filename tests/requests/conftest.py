@@ -108,6 +108,21 @@ def register(people, matter):
 
 
 @pytest.fixture
+def in_handling(register, people):
+    """Register a request as the front desk (``fields`` as for ``register``), accept and start it: 王帮办 (desk) is
+    handling it."""
+
+    def _in_handling(**fields):
+        desk = people["desk"]
+        req = register(**fields)
+        svc.request_accept(actor=desk, request_id=req.pk)
+        svc.request_start(actor=desk, request_id=req.pk)
+        return req
+
+    return _in_handling
+
+
+@pytest.fixture
 def deliver_query(register, people, immediate_matter):
     """Register, accept and deliver 张三's on-the-spot query at the desk; the applicant may rate it then."""
 
@@ -177,16 +192,12 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def completed_unsigned(register, people, media_in_tmp):
+def completed_unsigned(in_handling, people, media_in_tmp):
     """张三's request for 不动产登记, done by his helper 王帮办 (desk): the certificate waits at the desk for him."""
-    from requests import services as svc
     from requests.models import ServiceRequest
 
-    desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
-    svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
+    req = in_handling()
+    svc.request_complete(actor=people["desk"], request_id=req.pk, result="不动产权证书 1 本")
     return ServiceRequest.objects.get(pk=req.pk)
 
 
@@ -196,3 +207,21 @@ def completed(completed_unsigned, people):
     or at home needs only the printed form; ``completed_unsigned`` has no signed form kept."""
     keep_signed(people["desk"], completed_unsigned, "completion_form")
     return completed_unsigned
+
+
+def migrate_through_on_day(migration: str, day: tuple[int, int, int]) -> None:
+    """Take the requests app back to before ``migration`` (a 0025, whose data migration reads today's date), run it on
+    ``day`` (year, month, day), then migrate on to the latest. Needs ``django_db(transaction=True)``."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.clock import at
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("requests", target)])
+
+    with at(*day):
+        migrate("0024_event_verbs_follow_up_and_corrections")
+        migrate(migration)
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])

@@ -4,11 +4,9 @@ chinese-calendar 1.11 knows nothing of 2027, so a request accepted in late Decem
 working day. When the admin enters the 2027 holidays the deadline must move, with an event saying from and to.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from hallservice.core.calendar import calendar_notice_enter, calendar_override_delete, calendar_override_save
 from hallservice.core.errors import DomainError
@@ -16,14 +14,10 @@ from requests import services as svc
 from requests.models import ServiceRequest, Status, SuspensionReason
 from requests.services import timers
 from staff.roles import Role
+from tests.clock import at
 from tests.conftest import make_staff_user
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture

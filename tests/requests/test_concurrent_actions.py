@@ -18,11 +18,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def in_progress(register, people):
-    req = register()
-    svc.request_accept(actor=people["desk"], request_id=req.pk)
-    svc.request_start(actor=people["desk"], request_id=req.pk)
-    return req
+def in_progress(in_handling):
+    return in_handling()
 
 
 def test_complete_suspend_and_terminate_at_once_run_as_if_one_after_the_other(require_postgres, people, in_progress):

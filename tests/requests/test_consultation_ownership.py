@@ -5,12 +5,10 @@ at once is due in working days, its owner is reminded before the deadline and th
 supervision section, are told after it — each step once, however often the timer runs.
 """
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,15 +17,12 @@ from requests import services as svc
 from requests.models import Consultation, ConsultationOutcome, ConsultationVerb, Notification
 from requests.services import consultations
 from requests.tasks import consultation_timers
+from tests.clock import at
 from tests.conftest import api_as
+from tests.requests.conftest import migrate_through_on_day
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13812345678"
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -410,22 +405,11 @@ def test_an_answer_given_is_not_overwritten(people, matter):
 @pytest.mark.django_db(transaction=True)
 def test_questions_waiting_before_deadlines_existed_get_one_from_the_migration_day(people):
     """Found in review: without a deadline, questions already waiting on the day of the upgrade were never reminded."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     waiting = ask(people["desk"])
     answered = ask(people["desk"])
     svc.consultation_answer(actor=people["desk"], consultation_id=answered.pk, answer="带身份证原件。")
 
-    def migrate(target):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate([("requests", target)])
-
-    with at(2026, 11, 20):  # Friday
-        migrate("0024_event_verbs_follow_up_and_corrections")
-        migrate("0025_consultation_ownership")
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])
+    migrate_through_on_day("0025_consultation_ownership", (2026, 11, 20))  # a Friday
     waiting.refresh_from_db()
     answered.refresh_from_db()
     assert waiting.answer_due == date(2026, 11, 24)  # two working days after Friday

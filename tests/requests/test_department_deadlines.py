@@ -5,11 +5,9 @@ Seed 003 (帮办代办人员职责): "督促相关部门按承诺时限办结". 
 10 October a working day; 21–22 November 2026 is an ordinary weekend.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -19,15 +17,12 @@ from requests.models import DepartmentTask, EscalationLevel, Notification, Reque
 from requests.services.department_parts import escalate_department_tasks, remind_department_tasks
 from requests.tasks import department_task_timers
 from staff.roles import Role
+from tests.clock import at
 from tests.conftest import api_as, make_department_worker, make_staff_user
 from tests.factories import DepartmentFactory
+from tests.requests.conftest import migrate_through_on_day
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +33,10 @@ def _limits(settings):
 
 
 @pytest.fixture
-def handling(register, people):
+def handling(in_handling):
     """A request in handling since Friday 20 November 2026."""
-    desk = people["desk"]
     with at(2026, 11, 20):
-        req = register()
-        svc.request_accept(actor=desk, request_id=req.pk)
-        svc.request_start(actor=desk, request_id=req.pk)
-    return req
+        return in_handling()
 
 
 def add_part(req, people, *, department=None, day=(2026, 11, 20), **fields):
@@ -367,9 +358,6 @@ def test_admin_lists_parts_with_their_clocks(admin_client, handling, people):
 
 @pytest.mark.django_db(transaction=True)
 def test_parts_added_before_deadlines_get_a_clock_from_the_migration_day_not_from_their_past():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     from tests.factories import ServiceRequestFactory
 
     req = ServiceRequestFactory(status="in_progress")
@@ -378,15 +366,7 @@ def test_parts_added_before_deadlines_get_a_clock_from_the_migration_day_not_fro
         request=req, department=DepartmentFactory(), description="登簿", status=TaskStatus.DONE
     )
 
-    def migrate(target):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate([("requests", target)])
-
-    with at(2026, 11, 20):  # Friday
-        migrate("0024_event_verbs_follow_up_and_corrections")
-        migrate("0025_department_deadlines")
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes("requests")[0][1])
+    migrate_through_on_day("0025_department_deadlines", (2026, 11, 20))  # a Friday
     running.refresh_from_db()
     done.refresh_from_db()
     assert running.opened_on == date(2026, 11, 20) and running.deadline == date(2026, 11, 27)

@@ -14,6 +14,7 @@ from requests import services as svc
 from requests.documents import BLANK_KINDS, render_blank
 from requests.models import DocumentKind, IssuedDocument, Kind, MaterialStatus
 from requests.services.documents import document_issue
+from tests.factories import posted_by_ems
 from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
@@ -130,11 +131,9 @@ def test_documents_that_make_no_sense_now_are_refused(register, people):
     assert not IssuedDocument.objects.exists()
 
 
-def test_completion_suspension_and_termination_forms(register, people):
+def test_completion_suspension_and_termination_forms(register, in_handling, people):
     desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
+    req = in_handling()
     svc.request_suspend(
         actor=desk, request_id=req.pk, reason="fees_unpaid", resume_by=date(2099, 1, 1), note="请到税务窗口缴纳契税"
     )
@@ -142,15 +141,7 @@ def test_completion_suspension_and_termination_forms(register, people):
     assert "中止告知单" in suspension and "请到税务窗口缴纳契税" in suspension and "2099-01-01" in suspension
     svc.request_resume(actor=desk, request_id=req.pk)
     svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书 1 本")
-    svc.request_deliver(
-        actor=desk,
-        request_id=req.pk,
-        method="post",
-        recipient="张三",
-        address="建设路",
-        carrier="EMS",
-        tracking_number="EA998877",
-    )
+    svc.request_deliver(actor=desk, request_id=req.pk, **posted_by_ems(tracking_number="EA998877"))
     completion = pdf_text(file_bytes(document_issue(actor=desk, request_id=req.pk, kind="completion_form")))
     assert "帮办代办服务办结单" in completion and "不动产权证书1本" in completion and "EA998877" in completion
 

@@ -24,7 +24,7 @@ from requests.models import (
 )
 from requests.services import timers
 from requests.services.documents import document_issue
-from tests.factories import VALID_ID_NUMBERS
+from tests.factories import VALID_ID_NUMBERS, posted_by_ems
 from tests.signed_forms import keep_signed
 
 pytestmark = pytest.mark.django_db
@@ -321,15 +321,7 @@ def test_agency_flow_with_suspension_resume_and_postal_delivery(register, people
     assert "2026-12-03" in req.events.get(verb="resumed").note
     with at(2026, 11, 27):
         svc.request_complete(actor=desk, request_id=req.pk, result="不动产权证书")
-        svc.request_deliver(
-            actor=desk,
-            request_id=req.pk,
-            method=DeliveryMethod.POST,
-            recipient="张三",
-            address="建设路 1 号",
-            carrier="EMS",
-            tracking_number="1234567890",
-        )
+        svc.request_deliver(actor=desk, request_id=req.pk, **posted_by_ems(address="建设路 1 号"))
         req.refresh_from_db()
         assert req.status == Status.COMPLETED  # posted, not yet received
         keep_signed(desk, req, "post_receipt")
@@ -339,12 +331,10 @@ def test_agency_flow_with_suspension_resume_and_postal_delivery(register, people
     assert req.delivery.address == "建设路 1 号"
 
 
-def test_suspension_past_its_deadline_terminates(register, people):
+def test_suspension_past_its_deadline_terminates(in_handling, people):
     desk = people["desk"]
     with at(2026, 11, 23):
-        req = register()
-        svc.request_accept(actor=desk, request_id=req.pk)
-        svc.request_start(actor=desk, request_id=req.pk)
+        req = in_handling()
         with pytest.raises(DomainError):
             svc.request_suspend(actor=desk, request_id=req.pk, reason="applicant_asked", resume_by=date(2026, 11, 23))
         svc.request_suspend(actor=desk, request_id=req.pk, reason="applicant_asked", resume_by=date(2026, 11, 27))
@@ -399,11 +389,9 @@ def test_reassignment_needs_a_reason_and_a_helper_of_the_centre(register, people
     assert event.public and "李帮办" in event.note and "轮岗" in event.note
 
 
-def test_multi_department_claim_and_joint_meeting(register, people):
+def test_multi_department_claim_and_joint_meeting(in_handling, people):
     desk, dept_user = people["desk"], people["dept_user"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
+    req = in_handling()
     task = svc.request_add_department_task(
         actor=desk, request_id=req.pk, department_id=people["other_dept"].pk, description="核定契税"
     )

@@ -25,11 +25,9 @@ def at(y, m, d):
 
 
 @pytest.fixture
-def handling(register, people):
+def handling(in_handling):
     with at(2026, 11, 23):
-        req = register()
-        svc.request_accept(actor=people["desk"], request_id=req.pk)
-        svc.request_start(actor=people["desk"], request_id=req.pk)
+        req = in_handling()
     assert req.material_checks.count() >= 2
     return req
 

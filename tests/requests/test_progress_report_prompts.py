@@ -4,11 +4,9 @@ Seed 004 (承办): "在执行过程中，服务人员需定期向服务对象提
 working days of the statutory calendar: National Day 2026 is 1–7 October off, Saturday 10 October a working day.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -16,13 +14,9 @@ from requests import services as svc
 from requests.models import Notification, RequestVerb, Status
 from requests.services import timers
 from requests.tasks import request_deadline_timers
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(y, m, d, hour=10):
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +25,13 @@ def _three_days(settings):
 
 
 @pytest.fixture
-def handling(register, people):
+def handling(in_handling, people):
     """A request accepted and started on Wednesday 30 September 2026, the last working day before National Day."""
     desk = people["desk"]
     desk.email = "wang@hall.example.cn"
     desk.save(update_fields=["email"])
     with at(2026, 9, 30):
-        req = register()
-        svc.request_accept(actor=desk, request_id=req.pk)
-        svc.request_start(actor=desk, request_id=req.pk)
-    return req
+        return in_handling()
 
 
 def prompts(req):

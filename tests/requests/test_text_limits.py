@@ -54,25 +54,22 @@ def test_a_reason_of_exactly_200_characters_is_kept_whole(people, matter):
     assert req.reason == reason
 
 
-def completed_request(register, people, *, result):
-    desk = people["desk"]
-    req = register()
-    svc.request_accept(actor=desk, request_id=req.pk)
-    svc.request_start(actor=desk, request_id=req.pk)
-    return svc.request_complete(actor=desk, request_id=req.pk, result=result)
+def completed_request(in_handling, people, *, result):
+    req = in_handling()
+    return svc.request_complete(actor=people["desk"], request_id=req.pk, result=result)
 
 
-def test_a_result_longer_than_the_completion_form_holds_is_refused_and_the_request_stays_open(register, people):
+def test_a_result_longer_than_the_completion_form_holds_is_refused_and_the_request_stays_open(in_handling, people):
     result = "已办结，核发不动产权证书。" * 30  # 390 characters
     with pytest.raises(DomainError) as refused:
-        completed_request(register, people, result=result)
+        completed_request(in_handling, people, result=result)
     assert refused.value.field == "result"
     req = ServiceRequest.objects.get()
     assert req.result == "" and req.status == "in_progress"
 
 
-def test_a_5000_character_summary_is_refused_not_cut(register, people):
-    req = completed_request(register, people, result="已办结，核发不动产权证书。")
+def test_a_5000_character_summary_is_refused_not_cut(in_handling, people):
+    req = completed_request(in_handling, people, result="已办结，核发不动产权证书。")
     with pytest.raises(DomainError) as refused:
         svc.request_write_summary(actor=people["desk"], request_id=req.pk, text="帮办过程顺利。" * 715)
     assert refused.value.field == "text"

@@ -1,24 +1,21 @@
 """The daily timer task, and two clerks accepting one request at the same moment on PostgreSQL."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 
 from requests import services as svc
 from requests.models import ServiceRequest, Status
 from requests.tasks import request_deadline_timers
+from tests.clock import at
 from tests.conftest import race
 
 
 @pytest.mark.django_db
-def test_daily_task_runs_every_timer_and_is_idempotent(register, people):
+def test_daily_task_runs_every_timer_and_is_idempotent(in_handling, people):
     desk = people["desk"]
-    with time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        req = register()
-        svc.request_accept(actor=desk, request_id=req.pk)
-        svc.request_start(actor=desk, request_id=req.pk)
+    with at(2026, 11, 23):
+        req = in_handling()
         svc.request_suspend(actor=desk, request_id=req.pk, reason="applicant_asked", resume_by=date(2026, 11, 25))
     first = request_deadline_timers.delay("2026-11-26").get()
     assert first["expired_suspensions"] == [req.pk]

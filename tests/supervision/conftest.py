@@ -179,18 +179,23 @@ def finished(helper, status, *, completed=None, kind="assist", commission=True, 
     return ServiceRequest.objects.get(pk=req.pk)
 
 
+def stored_pdf(req, folder, kind, version) -> dict:
+    """The fields of a PDF of ``req`` stored under ``folder``, as the services name it, with a made-up hash."""
+    return {
+        "request": req,
+        "kind": kind,
+        "version": version,
+        "file": f"{folder}/{req.number}/{kind}-v{version}.pdf",
+        "sha256": "0" * 64,
+        "size": 1000,
+    }
+
+
 def keep(req, kind):
     """A signed form kept on file (issue 18): its scan's row, as the signatures service writes it."""
     version = KeptSignature.objects.filter(request=req, kind=kind).count() + 1
     KeptSignature.objects.create(
-        request=req,
-        kind=kind,
-        version=version,
-        source="scan",
-        file=f"signatures/{req.number}/{kind}-v{version}.pdf",
-        sha256="0" * 64,
-        size=1000,
-        kept_by=req.helper.user,
+        **stored_pdf(req, "signatures", kind, version), source="scan", kept_by=req.helper.user
     )
 
 
@@ -203,15 +208,9 @@ def deliver(req, method="on_the_spot", **fields):
 
 
 def issue(req):
+    """The completion form printed once."""
     IssuedDocument.objects.create(
-        request=req,
-        kind="completion_form",
-        version=1,
-        code="BJ-1",
-        file=f"documents/{req.number}/completion_form-v1.pdf",
-        sha256="0" * 64,
-        size=1000,
-        issued_by=req.helper.user,
+        **stored_pdf(req, "documents", "completion_form", 1), code="BJ-1", issued_by=req.helper.user
     )
 
 

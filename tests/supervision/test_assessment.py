@@ -25,7 +25,7 @@ District XH (town JD below it) and another district OT. Year 2026, Beijing time.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
@@ -47,6 +47,7 @@ from staff.roles import Role
 from supervision import assessment
 from supervision.figures import refresh_figures
 from supervision.models import IntegrityRecord
+from tests.clock import weekdays_from
 from tests.conftest import make_staff_user
 from tests.factories import DepartmentFactory, DistrictFactory, ServiceRequestFactory, StaffMemberFactory
 from training.models import Attempt, Attendance, MonthlyTest, TrainingSession
@@ -153,15 +154,6 @@ def add_integrity(staff, occurred_on, kind, recorder, *, revoked=False):
     )
 
 
-def working_days(start: date, n: int) -> list[date]:
-    days, day = [], start
-    while len(days) < n:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 @pytest.fixture
 def year_2026(hall, supervisor_user):
     district, town = hall["district"], hall["town"]
@@ -200,7 +192,7 @@ def year_2026(hall, supervisor_user):
     add_test(h1, date(YEAR, 3, 1), status="missed", score=Decimal("0"))
     add_test(h1, date(YEAR, 4, 1), status="excused")
     add_test(h1, date(2025, 12, 1), status="submitted", score=Decimal("50"))
-    days = working_days(date(YEAR, 6, 1), 10)
+    days = weekdays_from(date(YEAR, 6, 1), 10)
     for day in days[:8]:
         add_check_in(h1, day, "on_time")
     add_check_in(h1, days[8], "late")
@@ -213,7 +205,7 @@ def year_2026(hall, supervisor_user):
 
     for i in range(3):
         add_request(h3, accepted=moment(YEAR, 6, 1 + i), completed=moment(YEAR, 6, 2 + i), deadline=date(YEAR, 6, 10))
-    for day in working_days(date(YEAR, 7, 1), 10):
+    for day in weekdays_from(date(YEAR, 7, 1), 10):
         add_check_in(h3, day, "on_time")
 
     r7 = add_request(h4, accepted=moment(YEAR, 3, 2), completed=moment(YEAR, 3, 5), deadline=date(YEAR, 3, 6))

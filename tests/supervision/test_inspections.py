@@ -262,18 +262,22 @@ def test_the_notice_pdf_carries_its_number_title_findings_and_issuer(world):
 # --- Pages ---------------------------------------------------------------------------------------------------------
 
 
-def test_the_supervisor_records_an_inspection_and_its_rectification_through_the_pages(client, world):
+def supervisor_creates(client, world, view: str, **fields):
+    """The supervisor logs in and posts the form of ``view`` (``supervision:<view>``) for the district."""
     client.force_login(world["supervisor"])
-    response = client.post(
-        reverse("supervision:inspection-create"),
-        {
-            "centre_id": world["district"].pk,
-            "inspected_on": "2026-12-01",
-            "staff_id": world["helper"].pk,
-            "department_id": world["department"].pk,
-            "findings": "服务不到位",
-            "rectify_by": "2026-12-10",
-        },
+    return client.post(reverse(f"supervision:{view}"), {"centre_id": world["district"].pk, **fields})
+
+
+def test_the_supervisor_records_an_inspection_and_its_rectification_through_the_pages(client, world):
+    response = supervisor_creates(
+        client,
+        world,
+        "inspection-create",
+        inspected_on="2026-12-01",
+        staff_id=world["helper"].pk,
+        department_id=world["department"].pk,
+        findings="服务不到位",
+        rectify_by="2026-12-10",
     )
     inspection = Inspection.objects.get()
     assert response.status_code == 302 and response["Location"] == inspection.get_absolute_url()
@@ -292,11 +296,7 @@ def test_the_supervisor_records_an_inspection_and_its_rectification_through_the_
 
 
 def test_a_bad_inspection_form_is_shown_again_with_the_services_message(client, world):
-    client.force_login(world["supervisor"])
-    response = client.post(
-        reverse("supervision:inspection-create"),
-        {"centre_id": world["district"].pk, "inspected_on": "2026-12-01", "findings": "服务不到位"},
-    )
+    response = supervisor_creates(client, world, "inspection-create", inspected_on="2026-12-01", findings="服务不到位")
     assert response.status_code == 400
     assert "Set the deadline for putting the findings right." in response.content.decode()
     assert not Inspection.objects.exists()
@@ -307,15 +307,14 @@ def test_the_notice_pages_issue_list_and_open_the_pdf(client, world):
     client.force_login(world["supervisor"])
     form = client.get(reverse("supervision:notice-create"), {"inspection": inspection.pk})
     assert form.status_code == 200
-    response = client.post(
-        reverse("supervision:notice-create"),
-        {
-            "centre_id": world["district"].pk,
-            "title": "关于服务不到位问题的通报",
-            "body": "通报如下。",
-            "inspection_ids": [inspection.pk],
-            "issued_on": "2026-12-07",
-        },
+    response = supervisor_creates(
+        client,
+        world,
+        "notice-create",
+        title="关于服务不到位问题的通报",
+        body="通报如下。",
+        inspection_ids=[inspection.pk],
+        issued_on="2026-12-07",
     )
     notice = Notice.objects.get()
     assert response.status_code == 302 and response["Location"] == notice.get_absolute_url()
@@ -326,15 +325,13 @@ def test_the_notice_pages_issue_list_and_open_the_pdf(client, world):
 
 
 def test_the_difficult_point_pages_record_a_meeting_and_the_outcome(client, world):
-    client.force_login(world["supervisor"])
-    response = client.post(
-        reverse("supervision:difficult-point-create"),
-        {
-            "centre_id": world["district"].pk,
-            "title": "企业开办跨部门衔接慢",
-            "description": "市场监管与税务衔接",
-            "department_ids": [world["department"].pk],
-        },
+    response = supervisor_creates(
+        client,
+        world,
+        "difficult-point-create",
+        title="企业开办跨部门衔接慢",
+        description="市场监管与税务衔接",
+        department_ids=[world["department"].pk],
     )
     point = DifficultPoint.objects.get()
     assert response.status_code == 302

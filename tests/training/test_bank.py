@@ -182,33 +182,18 @@ def test_the_bank_pages(client, people, topics, sessions):
     assert client.get(reverse("training:bank-import")).status_code == 403
     client.force_login(people["supervisor"])
     assert client.get(reverse("training:bank")).status_code == 200
-    added = client.post(
-        reverse("training:bank"),
-        {
-            "centre": people["centre"].pk,
-            "kind": QuestionKind.SINGLE,
-            "session": sessions[0].pk,
-            "text": "网页添加的题目",
-            "options": "甲\n乙\n丙",
-            "answer": "B",
-            "difficulty": 2,
-        },
+
+    def add_question(**fields):
+        """Post the bank page's form: a question of difficulty 2 for the centre."""
+        return client.post(reverse("training:bank"), {"centre": people["centre"].pk, "difficulty": 2, **fields})
+
+    added = add_question(
+        kind=QuestionKind.SINGLE, session=sessions[0].pk, text="网页添加的题目", options="甲\n乙\n丙", answer="B"
     )
     assert added.status_code == 302
     question = Question.objects.get(text="网页添加的题目")
     assert question.topic == sessions[0].topic and question.options.get(is_correct=True).text == "乙"
-    refused = client.post(
-        reverse("training:bank"),
-        {
-            "centre": people["centre"].pk,
-            "kind": "single",
-            "topic": topics[0].pk,
-            "text": "题",
-            "options": "甲\n乙",
-            "answer": "D",
-            "difficulty": 2,
-        },
-    )
+    refused = add_question(kind="single", topic=topics[0].pk, text="题", options="甲\n乙", answer="D")
     assert refused.status_code == 400 and not Question.objects.filter(text="题").exists()
     page = client.get(question.get_absolute_url())
     assert page.status_code == 200
