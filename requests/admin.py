@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 
-from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedReadOnlyAdmin, StatusEventInline
 
 from .models import (
     Consultation,
@@ -132,7 +132,7 @@ class KeptSignatureInline(ReadOnlyInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ReadOnlyAdmin):
+class ServiceRequestAdmin(ScopedReadOnlyAdmin):
     """Masked personal data only: the unmasked values are for the dedicated helper and supervisors' pages."""
 
     list_display = [
@@ -197,9 +197,6 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [DepartmentTaskInline, KeptSignatureInline, RequestEventInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
-
 
 class ConsultationEventInline(ReadOnlyInline):
     """The consultation's history under 首问负责: recorded, answered, handed over, reminded, escalated, notices."""
@@ -210,16 +207,13 @@ class ConsultationEventInline(ReadOnlyInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnlyAdmin):
+class ConsultationAdmin(ScopedReadOnlyAdmin):
     list_display = ["created_at", "channel", "name", "contact_masked", "owner", "answer_due", "outcome", "centre"]
     list_filter = ["channel", "outcome", "centre", "answer_due"]
     search_fields = ["name", "question"]
     list_select_related = ["owner", "centre"]
     exclude = ["contact"]
     inlines = [ConsultationEventInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
 
 class KeyProjectEventInline(ReadOnlyInline):

@@ -19,6 +19,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ScopedAdminMixin:
+    """Only the rows of the user's centres (the scoped queryset's ``restrict``), as on the pages and in the API."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+
+class ScopedReadOnlyAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    """Read-only, and only the rows of the user's centres."""
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Events are the audit trail: shown under their record, never added, changed or deleted, by anyone."""
 
