@@ -94,7 +94,6 @@ class DepartmentTaskInline(ReadOnlyInline):
     model = DepartmentTask
     fk_name = "request"
     fields = ["department", "description", *PART_CLOCK]
-    readonly_fields = fields
 
 
 @admin.register(DepartmentTask)
@@ -117,7 +116,6 @@ class DepartmentTaskAdmin(ReadOnlyAdmin):
         "finished_at",
         "note",
     ]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(request__in=ServiceRequest.objects.restrict(request.user))
@@ -128,7 +126,6 @@ class KeptSignatureInline(ReadOnlyInline):
 
     model = KeptSignature
     fields = ["kind", "version", "source", "sha256", "size", "kept_by", "kept_at"]
-    readonly_fields = fields
 
 
 @admin.register(ServiceRequest)
@@ -194,7 +191,6 @@ class ServiceRequestAdmin(ScopedReadOnlyAdmin):
         "archived_at",
         "termination_reason",
     ]
-    readonly_fields = fields
     inlines = [DepartmentTaskInline, KeptSignatureInline, RequestEventInline]
 
 
@@ -203,7 +199,6 @@ class ConsultationEventInline(ReadOnlyInline):
 
     model = ConsultationEvent
     fields = ["at", "verb", "actor", "actor_kind", "owner", "previous_owner", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Consultation)
@@ -221,7 +216,6 @@ class KeyProjectEventInline(ReadOnlyInline):
 
     model = KeyProjectEvent
     fields = ["at", "verb", "actor", "agent", "previous_agent", "requests_moved", "note"]
-    readonly_fields = fields
 
 
 @admin.register(KeyProject)

@@ -22,7 +22,6 @@ class IntegrityRecordAdmin(ScopedReadOnlyAdmin):
 class SupervisionEventInline(ReadOnlyInline):
     model = SupervisionEvent
     fields = ["at", "actor", "verb", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Inspection)
@@ -51,7 +50,6 @@ class NoticeAdmin(ScopedReadOnlyAdmin):
 class CoordinationMeetingInline(ReadOnlyInline):
     model = CoordinationMeeting
     fields = ["held_on", "attendees", "outcome", "recorded_by"]
-    readonly_fields = fields
 
 
 @admin.register(DifficultPoint)
