@@ -108,13 +108,19 @@ def consultation_detail_view(request, pk: int):
     return _render_detail(request, get_object_or_404(_consultations(request.user), pk=pk))
 
 
+def _to_answer(request, pk: int, *, refused: str) -> Consultation:
+    """The consultation the user sees (else a 404), if they are one of those who answer consultations (the desks):
+    anyone else is refused with ``refused`` before the input is read, as the service would refuse them after."""
+    consultation = get_object_or_404(_consultations(request.user), pk=pk)
+    if not may_answer_consultations(request.user):
+        raise PermissionDenied(refused)
+    return consultation
+
+
 @login_required
 @require_POST
 def consultation_answer_view(request, pk: int):
-    consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not may_answer_consultations(request.user):
-        # Refused before the input is read, as the service would refuse it after (the desks answer).
-        raise PermissionDenied(_("You may not answer this consultation."))
+    consultation = _to_answer(request, pk, refused=_("You may not answer this consultation."))
     on_detail = request.POST.get("on") == "detail"
     form = ConsultationAnswerForm(request.POST, auto_id="id_%s" if on_detail else f"id_answer_{pk}_%s")
     done, status = submit(
@@ -135,9 +141,7 @@ def consultation_answer_view(request, pk: int):
 @require_POST
 def consultation_handover_view(request, pk: int):
     """首问负责: hand the question over to a colleague, with the reason; the new owner is told."""
-    consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not may_answer_consultations(request.user):
-        raise PermissionDenied(_("You may not hand over this consultation."))
+    consultation = _to_answer(request, pk, refused=_("You may not hand over this consultation."))
     form = ConsultationHandoverForm(request.POST, consultation=consultation)
     done, status = submit(
         request,
