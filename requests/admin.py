@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet
 
-from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, StatusEventInline
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedReadOnlyAdmin, StatusEventInline
 
 from .models import (
     Consultation,
@@ -94,7 +94,6 @@ class DepartmentTaskInline(ReadOnlyInline):
     model = DepartmentTask
     fk_name = "request"
     fields = ["department", "description", *PART_CLOCK]
-    readonly_fields = fields
 
 
 @admin.register(DepartmentTask)
@@ -117,7 +116,6 @@ class DepartmentTaskAdmin(ReadOnlyAdmin):
         "finished_at",
         "note",
     ]
-    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(request__in=ServiceRequest.objects.restrict(request.user))
@@ -128,11 +126,10 @@ class KeptSignatureInline(ReadOnlyInline):
 
     model = KeptSignature
     fields = ["kind", "version", "source", "sha256", "size", "kept_by", "kept_at"]
-    readonly_fields = fields
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ReadOnlyAdmin):
+class ServiceRequestAdmin(ScopedReadOnlyAdmin):
     """Masked personal data only: the unmasked values are for the dedicated helper and supervisors' pages."""
 
     list_display = [
@@ -194,11 +191,7 @@ class ServiceRequestAdmin(ReadOnlyAdmin):
         "archived_at",
         "termination_reason",
     ]
-    readonly_fields = fields
     inlines = [DepartmentTaskInline, KeptSignatureInline, RequestEventInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
 
 
 class ConsultationEventInline(ReadOnlyInline):
@@ -206,11 +199,10 @@ class ConsultationEventInline(ReadOnlyInline):
 
     model = ConsultationEvent
     fields = ["at", "verb", "actor", "actor_kind", "owner", "previous_owner", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnlyAdmin):
+class ConsultationAdmin(ScopedReadOnlyAdmin):
     list_display = ["created_at", "channel", "name", "contact_masked", "owner", "answer_due", "outcome", "centre"]
     list_filter = ["channel", "outcome", "centre", "answer_due"]
     search_fields = ["name", "question"]
@@ -218,16 +210,12 @@ class ConsultationAdmin(ReadOnlyAdmin):
     exclude = ["contact"]
     inlines = [ConsultationEventInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
-
 
 class KeyProjectEventInline(ReadOnlyInline):
     """The project's history, read-only: who designated whom, instead of whom, when."""
 
     model = KeyProjectEvent
     fields = ["at", "verb", "actor", "agent", "previous_agent", "requests_moved", "note"]
-    readonly_fields = fields
 
 
 @admin.register(KeyProject)

@@ -367,11 +367,13 @@ def _initial_from_post(data) -> dict:
 # --- The request page and its actions ---------------------------------------------------------------------
 
 
-def _detail_queryset(user):
+def _visible_request(user, pk: int) -> ServiceRequest:
+    """The request for its page, if the user sees it (else a 404)."""
     # The page also names the authors of log entries and reports.
-    return request_detail_queryset(user=user).prefetch_related(
+    requests = request_detail_queryset(user=user).prefetch_related(
         "work_log__author__staff_member", "progress_reports__author__staff_member"
     )
+    return get_object_or_404(requests, pk=pk)
 
 
 def _action_form(name: str, req, user, data=None):
@@ -420,17 +422,15 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
     return render(request, "requests/detail.html", context, status=status)
 
 
-def render_request_page(request, pk: int, *, status: int = 200):
-    """The request page as it is now, e.g. with the reason of a refused print (views_documents)."""
-    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
-    return _render_request(request, req, status=status)
+def render_request_page(request, pk: int, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
+    """The request page as it is now, e.g. with the reason of a refused print (views_documents) or action."""
+    return _render_request(request, _visible_request(request.user, pk), failed=failed, status=status)
 
 
 @login_required
 @require_GET
 def request_detail_view(request, pk: int):
-    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
-    return _render_request(request, req)
+    return render_request_page(request, pk)
 
 
 @login_required
@@ -439,7 +439,7 @@ def request_act_view(request, pk: int, action: str):
     """Run one action of the transition table on the request; the service decides whether it may happen."""
     if action not in ACTIONS:
         raise Http404
-    req = get_object_or_404(_detail_queryset(request.user), pk=pk)
+    req = _visible_request(request.user, pk)
     form = _action_form(action, req, request.user, request.POST)
     refused = _("You may not do this with this request.")
     # Who may act and whether the state allows it are answered before the input is looked at.
@@ -455,8 +455,7 @@ def request_act_view(request, pk: int, action: str):
     if status == 200:
         messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action].label})
         return redirect(req)
-    req = get_object_or_404(_detail_queryset(request.user), pk=pk)  # as it is now, for the page
-    return _render_request(request, req, failed=(action, form), status=status)
+    return render_request_page(request, pk, failed=(action, form), status=status)
 
 
 # --- Ledger -------------------------------------------------------------------------------------------------

@@ -8,17 +8,16 @@ refusals (not the owner, not waiting any more) come back through hallservice.cor
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hallservice.core.errors import DomainError, PermissionDenied
-from hallservice.core.web import attach_error, attempt, staff_page
+from hallservice.core.web import attach_error, attempt, staff_page, submit
 
 from .consultation_record import record_export
 from .documents import render_consultation_notice
@@ -73,19 +72,18 @@ def _matter_choices() -> list:
 def consultation_create_view(request):
     form = ConsultationForm(request.POST or None)
     form.fields["matter_id"].widget = forms.Select(choices=_matter_choices())
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            consultation, status = attempt(
-                request, lambda: consultation_create(actor=request.user, **form.cleaned_data), form
-            )
-            if consultation is not None:
-                messages.success(request, _("Consultation of %(name)s recorded.") % {"name": consultation.name})
-                if "then_register" in request.POST:
-                    return redirect(f"{reverse('requests:register')}?consultation={consultation.pk}")
-                return redirect("requests:consultations")
-    return render(request, "requests/consultation_form.html", {"form": form}, status=status)
+    done, status = submit(
+        request,
+        form,
+        lambda data: consultation_create(actor=request.user, **data),
+        success=lambda consultation: _("Consultation of %(name)s recorded.") % {"name": consultation.name},
+        to=lambda consultation: (
+            f"{reverse('requests:register')}?consultation={consultation.pk}"
+            if "then_register" in request.POST
+            else "requests:consultations"
+        ),
+    )
+    return done or render(request, "requests/consultation_form.html", {"form": form}, status=status)
 
 
 def _render_detail(request, consultation: Consultation, *, answer=None, handover=None, status: int = 200):
@@ -110,25 +108,30 @@ def consultation_detail_view(request, pk: int):
     return _render_detail(request, get_object_or_404(_consultations(request.user), pk=pk))
 
 
+def _to_answer(request, pk: int, *, refused: str) -> Consultation:
+    """The consultation the user sees (else a 404), if they are one of those who answer consultations (the desks):
+    anyone else is refused with ``refused`` before the input is read, as the service would refuse them after."""
+    consultation = get_object_or_404(_consultations(request.user), pk=pk)
+    if not may_answer_consultations(request.user):
+        raise PermissionDenied(refused)
+    return consultation
+
+
 @login_required
 @require_POST
 def consultation_answer_view(request, pk: int):
-    consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not may_answer_consultations(request.user):
-        # Refused before the input is read, as the service would refuse it after (the desks answer).
-        raise PermissionDenied(_("You may not answer this consultation."))
+    consultation = _to_answer(request, pk, refused=_("You may not answer this consultation."))
     on_detail = request.POST.get("on") == "detail"
     form = ConsultationAnswerForm(request.POST, auto_id="id_%s" if on_detail else f"id_answer_{pk}_%s")
-    status = 400
-    if form.is_valid():
-        _answered, status = attempt(
-            request,
-            lambda: consultation_answer(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data),
-            form,
-        )
-        if status == 200:
-            messages.success(request, _("Answer to %(name)s saved.") % {"name": consultation.name})
-            return redirect(consultation if on_detail else "requests:consultations")
+    done, status = submit(
+        request,
+        form,
+        lambda data: consultation_answer(actor=request.user, consultation_id=consultation.pk, **data),
+        success=_("Answer to %(name)s saved.") % {"name": consultation.name},
+        to=consultation if on_detail else "requests:consultations",
+    )
+    if done:
+        return done
     if on_detail:
         return _render_detail(request, consultation, answer=form, status=status)
     return _render_consultations(request, failed=(consultation.pk, form), status=status)
@@ -138,21 +141,15 @@ def consultation_answer_view(request, pk: int):
 @require_POST
 def consultation_handover_view(request, pk: int):
     """首问负责: hand the question over to a colleague, with the reason; the new owner is told."""
-    consultation = get_object_or_404(_consultations(request.user), pk=pk)
-    if not may_answer_consultations(request.user):
-        raise PermissionDenied(_("You may not hand over this consultation."))
+    consultation = _to_answer(request, pk, refused=_("You may not hand over this consultation."))
     form = ConsultationHandoverForm(request.POST, consultation=consultation)
-    status = 400
-    if form.is_valid():
-        result, status = attempt(
-            request,
-            lambda: consultation_hand_over(actor=request.user, consultation_id=consultation.pk, **form.cleaned_data),
-            form,
-        )
-        if result is not None:
-            messages.success(request, _("Handed over to %(name)s.") % {"name": result.owner.name})
-            return redirect(result)
-    return _render_detail(request, consultation, handover=form, status=status)
+    done, status = submit(
+        request,
+        form,
+        lambda data: consultation_hand_over(actor=request.user, consultation_id=consultation.pk, **data),
+        success=lambda handed_over: _("Handed over to %(name)s.") % {"name": handed_over.owner.name},
+    )
+    return done or _render_detail(request, consultation, handover=form, status=status)
 
 
 def notice_response(consultation: Consultation, code: str, *, officer: str) -> HttpResponse:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -22,6 +25,8 @@ from .forms import IssueForm, LedgerExportForm
 from .models import AccessKind, DocumentKind, IssuedDocument, LedgerExport, ServiceRequest, Status
 from .services.access_log import personal_data_access_record
 from .services.documents import document_issue, document_refusal, ledger_export_create, ledger_export_retry
+
+T = TypeVar("T")
 
 
 def issuable_documents(user, req: ServiceRequest) -> list[dict]:
@@ -85,19 +90,26 @@ def _request_page(request, req: ServiceRequest, *, status: int):
     return render_request_page(request, req.pk, status=status)
 
 
+def kept_file(request, rows, pk: int, *, with_id_numbers: Callable[[T], bool]) -> T:
+    """The row ``pk`` of ``rows`` (a file kept with a request), if its request is one the user sees (else a 404).
+
+    A file that carries full ID numbers (``with_id_numbers(row)``: a signing copy, a scan of signed paper) goes only
+    to those who see personal data, and handing it out is logged; to anyone else it does not exist.
+    """
+    row = get_object_or_404(
+        rows.select_related("request").filter(request__in=ServiceRequest.objects.restrict(request.user)), pk=pk
+    )
+    if with_id_numbers(row):
+        if not can_see_personal_data(request.user, row.request):
+            raise Http404
+        personal_data_access_record(actor=request.user, kind=AccessKind.SIGNING_COPY, req=row.request)
+    return row
+
+
 @login_required
 @require_GET
 def document_download_view(request, pk: int):
-    document = get_object_or_404(
-        IssuedDocument.objects.select_related("request").filter(
-            request__in=ServiceRequest.objects.restrict(request.user)
-        ),
-        pk=pk,
-    )
-    if document.signing_copy:
-        if not can_see_personal_data(request.user, document.request):
-            raise Http404
-        personal_data_access_record(actor=request.user, kind=AccessKind.SIGNING_COPY, req=document.request)
+    document = kept_file(request, IssuedDocument.objects, pk, with_id_numbers=lambda document: document.signing_copy)
     return FileResponse(
         document.file.open("rb"), content_type="application/pdf", filename=f"{document.code}-v{document.version}.pdf"
     )

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hallservice.core.errors import PermissionDenied
 from hallservice.core.web import attempt
 
-from .actions import can_see_personal_data, in_charge
+from .actions import in_charge
 from .forms import SignaturePadForm, SignatureUploadForm
-from .models import AccessKind, DocumentKind, KeptSignature, ServiceRequest, SignatureSource, SignedFormKind
-from .services.access_log import personal_data_access_record
+from .models import DocumentKind, KeptSignature, ServiceRequest, SignatureSource, SignedFormKind
 from .services.documents import document_refusal
 from .services.signatures import TABLET_KINDS, signature_refusal, signature_sign_on_tablet, signature_upload
+from .views_documents import kept_file
 
 
 def signature_panel(user, req: ServiceRequest) -> dict:
@@ -125,14 +125,7 @@ def signature_pad_view(request, pk: int, kind: str):
 @require_GET
 def signature_download_view(request, pk: int):
     """A kept signed form; a scan of the paper may carry full ID numbers, so it goes only to those who see them."""
-    signature = get_object_or_404(
-        KeptSignature.objects.select_related("request").filter(
-            request__in=ServiceRequest.objects.restrict(request.user)
-        ),
-        pk=pk,
+    signature = kept_file(
+        request, KeptSignature.objects, pk, with_id_numbers=lambda signature: signature.source == SignatureSource.SCAN
     )
-    if signature.source == SignatureSource.SCAN:
-        if not can_see_personal_data(request.user, signature.request):
-            raise Http404
-        personal_data_access_record(actor=request.user, kind=AccessKind.SIGNING_COPY, req=signature.request)
     return FileResponse(signature.file.open("rb"), filename=f"{signature.request.number}-{signature.file_name}")

@@ -34,7 +34,6 @@ class BureauLeaderAdmin(admin.ModelAdmin):
 class AssignmentInline(ReadOnlyInline):
     model = RotationAssignment
     fields = ["helper", "window", "reason", "is_repeat"]
-    readonly_fields = fields
 
 
 @admin.register(RotationPlan)
@@ -101,7 +100,6 @@ class PatrolRecordAdmin(ReadOnlyAdmin):
 class DutyRecordRevisionInline(ReadOnlyInline):
     model = DutyRecordRevision
     fields = ["saved_at", "saved_by", "content"]
-    readonly_fields = fields
 
 
 @admin.register(DutyRecord)

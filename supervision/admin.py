@@ -3,13 +3,13 @@ read-only (the statistics rows are derived, never edited)."""
 
 from django.contrib import admin
 
-from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.admin import ReadOnlyInline, ScopedReadOnlyAdmin
 
 from .models import CoordinationMeeting, DifficultPoint, Inspection, IntegrityRecord, Notice, SupervisionEvent
 
 
 @admin.register(IntegrityRecord)
-class IntegrityRecordAdmin(ReadOnlyAdmin):
+class IntegrityRecordAdmin(ScopedReadOnlyAdmin):
     """Read-only: records are written and revoked through supervision.services, which check scope and rules."""
 
     list_display = ["staff", "kind", "occurred_on", "request", "recorded_by", "recorded_at", "revoked_at"]
@@ -18,18 +18,14 @@ class IntegrityRecordAdmin(ReadOnlyAdmin):
     list_select_related = ["staff", "request", "recorded_by"]
     date_hierarchy = "occurred_on"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
-
 
 class SupervisionEventInline(ReadOnlyInline):
     model = SupervisionEvent
     fields = ["at", "actor", "verb", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyAdmin):
+class InspectionAdmin(ScopedReadOnlyAdmin):
     """Read-only: inspections and their rectification are written through supervision.services_inspections."""
 
     list_display = ["inspected_on", "centre", "department", "staff", "rectify_by", "rectified_on", "recorded_by"]
@@ -39,12 +35,9 @@ class InspectionAdmin(ReadOnlyAdmin):
     date_hierarchy = "inspected_on"
     inlines = [SupervisionEventInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
-
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(ScopedReadOnlyAdmin):
     """Read-only: a notice is numbered and issued by supervision.services_inspections.notice_issue."""
 
     list_display = ["__str__", "title", "centre", "issued_on", "issued_by"]
@@ -53,18 +46,14 @@ class NoticeAdmin(ReadOnlyAdmin):
     list_select_related = ["centre", "issued_by"]
     inlines = [SupervisionEventInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)
-
 
 class CoordinationMeetingInline(ReadOnlyInline):
     model = CoordinationMeeting
     fields = ["held_on", "attendees", "outcome", "recorded_by"]
-    readonly_fields = fields
 
 
 @admin.register(DifficultPoint)
-class DifficultPointAdmin(ReadOnlyAdmin):
+class DifficultPointAdmin(ScopedReadOnlyAdmin):
     """Read-only: points, their meetings and resolution go through supervision.services_inspections."""
 
     list_display = ["title", "centre", "status", "created_at", "resolved_on"]
@@ -72,6 +61,3 @@ class DifficultPointAdmin(ReadOnlyAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["centre"]
     inlines = [CoordinationMeetingInline, SupervisionEventInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user)

@@ -40,8 +40,11 @@ class CanReadInspections(permissions.BasePermission):
 class _SupervisionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [CanReadInspections]
 
-    def _write(self):
+    def _act(self, service, input_class, **ids):
+        """A write: the right to manage first (a 403), then the input (a 400 with field messages); then ``service``
+        decides, as the user, on the ids named and the input (whose fields carry the service's argument names)."""
         require_perm(self.request.user, svc.MANAGE)
+        return service(actor=self.request.user, **ids, **validated(input_class, self.request.data))
 
 
 # --- Inspections ---------------------------------------------------------------------------------------------------
@@ -76,10 +79,10 @@ class InspectionOutput(serializers.ModelSerializer):
 
 
 class InspectionInput(serializers.Serializer):
-    centre = serializers.IntegerField()
+    centre = serializers.IntegerField(source="centre_id")
     inspected_on = serializers.DateField()
-    department = serializers.IntegerField(required=False, allow_null=True, default=None)
-    staff = serializers.IntegerField(required=False, allow_null=True, default=None)
+    department = serializers.IntegerField(source="department_id", required=False, allow_null=True, default=None)
+    staff = serializers.IntegerField(source="staff_id", required=False, allow_null=True, default=None)
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -106,26 +109,14 @@ class InspectionViewSet(_SupervisionViewSet):
 
     @extend_schema(request=InspectionInput, responses={201: InspectionOutput})
     def create(self, request):
-        self._write()
-        d = validated(InspectionInput, request.data)
-        inspection = svc.inspection_record(
-            actor=request.user,
-            centre_id=d["centre"],
-            inspected_on=d["inspected_on"],
-            department_id=d["department"],
-            staff_id=d["staff"],
-            findings=d["findings"],
-            rectify_by=d["rectify_by"],
-        )
+        inspection = self._act(svc.inspection_record, InspectionInput)
         return Response(InspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RectificationInput, responses=InspectionOutput)
     @action(detail=True, methods=["post"])
     def rectify(self, request, pk=None):
         inspection = self.get_object()
-        self._write()
-        d = validated(RectificationInput, request.data)
-        inspection = svc.inspection_record_rectification(actor=request.user, inspection_id=inspection.pk, **d)
+        inspection = self._act(svc.inspection_record_rectification, RectificationInput, inspection_id=inspection.pk)
         return Response(InspectionOutput(inspection).data)
 
 
@@ -153,11 +144,13 @@ class NoticeOutput(serializers.ModelSerializer):
 
 
 class NoticeInput(serializers.Serializer):
-    centre = serializers.IntegerField()
+    centre = serializers.IntegerField(source="centre_id")
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=5000)
-    inspections = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    staff = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    inspections = serializers.ListField(
+        child=serializers.IntegerField(), source="inspection_ids", required=False, default=list
+    )
+    staff = serializers.ListField(child=serializers.IntegerField(), source="staff_ids", required=False, default=list)
     issued_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -172,17 +165,7 @@ class NoticeViewSet(_SupervisionViewSet):
 
     @extend_schema(request=NoticeInput, responses={201: NoticeOutput})
     def create(self, request):
-        self._write()
-        d = validated(NoticeInput, request.data)
-        notice = svc.notice_issue(
-            actor=request.user,
-            centre_id=d["centre"],
-            title=d["title"],
-            body=d["body"],
-            inspection_ids=d["inspections"],
-            staff_ids=d["staff"],
-            issued_on=d["issued_on"],
-        )
+        notice = self._act(svc.notice_issue, NoticeInput)
         return Response(NoticeOutput(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
@@ -225,10 +208,12 @@ class DifficultPointOutput(serializers.ModelSerializer):
 
 
 class DifficultPointInput(serializers.Serializer):
-    centre = serializers.IntegerField()
+    centre = serializers.IntegerField(source="centre_id")
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=2000)
-    departments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    departments = serializers.ListField(
+        child=serializers.IntegerField(), source="department_ids", required=False, default=list
+    )
 
 
 class MeetingInput(serializers.Serializer):
@@ -264,31 +249,19 @@ class DifficultPointViewSet(_SupervisionViewSet):
 
     @extend_schema(request=DifficultPointInput, responses={201: DifficultPointOutput})
     def create(self, request):
-        self._write()
-        d = validated(DifficultPointInput, request.data)
-        point = svc.difficult_point_record(
-            actor=request.user,
-            centre_id=d["centre"],
-            title=d["title"],
-            description=d["description"],
-            department_ids=d["departments"],
-        )
+        point = self._act(svc.difficult_point_record, DifficultPointInput)
         return Response(DifficultPointOutput(self._fresh(point.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeetingInput, responses=DifficultPointOutput)
     @action(detail=True, methods=["post"])
     def meetings(self, request, pk=None):
         point = self.get_object()
-        self._write()
-        d = validated(MeetingInput, request.data)
-        svc.difficult_point_add_meeting(actor=request.user, point_id=point.pk, **d)
+        self._act(svc.difficult_point_add_meeting, MeetingInput, point_id=point.pk)
         return Response(DifficultPointOutput(self._fresh(point.pk)).data)
 
     @extend_schema(request=ResolveInput, responses=DifficultPointOutput)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         point = self.get_object()
-        self._write()
-        d = validated(ResolveInput, request.data)
-        svc.difficult_point_resolve(actor=request.user, point_id=point.pk, **d)
+        self._act(svc.difficult_point_resolve, ResolveInput, point_id=point.pk)
         return Response(DifficultPointOutput(self._fresh(point.pk)).data)

@@ -102,15 +102,15 @@ class SessionOutput(serializers.ModelSerializer):
 
 
 class SessionInput(serializers.Serializer):
-    centre = serializers.IntegerField()
+    centre = serializers.IntegerField(source="centre_id")
     kind = SessionKindField(default=SessionKind.WEEKLY)
-    topic = serializers.IntegerField()
+    topic = serializers.IntegerField(source="topic_id")
     title = serializers.CharField(max_length=120)
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(default=60)
     location = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     trainer_name = serializers.CharField(max_length=50)
-    department = serializers.IntegerField(required=False, allow_null=True, default=None)
+    department = serializers.IntegerField(source="department_id", required=False, allow_null=True, default=None)
     content = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -150,19 +150,8 @@ class TrainingSessionViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
     def create(self, request):
         require_perm(request.user, "training.manage_sessions", "training.add_department_session")
         d = validated(SessionInput, request.data)
-        session = svc.session_create(
-            actor=request.user,
-            centre_id=visible_id(visible_centres(request.user), d["centre"], field="centre"),
-            kind=d["kind"],
-            topic_id=d["topic"],
-            title=d["title"],
-            starts_at=d["starts_at"],
-            duration_minutes=d["duration_minutes"],
-            location=d["location"],
-            trainer_name=d["trainer_name"],
-            department_id=d["department"],
-            content=d["content"],
-        )
+        d["centre_id"] = visible_id(visible_centres(request.user), d["centre_id"], field="centre")
+        session = svc.session_create(actor=request.user, **d)
         return Response(SessionOutput(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], request=None, responses=AttendanceOutput(many=True))
@@ -378,7 +367,7 @@ class MonthlyTestOutput(serializers.ModelSerializer):
 
 
 class MonthlyTestInput(serializers.Serializer):
-    centre = serializers.IntegerField()
+    centre = serializers.IntegerField(source="centre_id")
     month = serializers.DateField(help_text="Any day of the month")
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     question_count = serializers.IntegerField()
@@ -498,17 +487,9 @@ class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewset
     def create(self, request):
         require_perm(request.user, "training.manage_tests")
         d = validated(MonthlyTestInput, request.data)
-        test = svc.monthly_test_create(
-            actor=request.user,
-            centre_id=visible_id(visible_centres(request.user), d["centre"], field="centre"),
-            month=d["month"],
-            title=d["title"],
-            question_count=d["question_count"],
-            time_limit_minutes=d["time_limit_minutes"],
-            opens_at=d["opens_at"],
-            closes_at=d["closes_at"],
-            quotas={_int_key(k): v for k, v in d["quotas"].items()},
-        )
+        d["centre_id"] = visible_id(visible_centres(request.user), d["centre_id"], field="centre")
+        d["quotas"] = {_int_key(k): v for k, v in d["quotas"].items()}
+        test = svc.monthly_test_create(actor=request.user, **d)
         return Response(MonthlyTestOutput(test).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=MonthlyTestOutput)

@@ -91,12 +91,7 @@ class FormRenderer(DjangoTemplates):
 
     def select(self, widget: dict) -> str:
         parts = [f'<select name="{_text(widget["name"])}"{attrs(widget)}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{_label(group_name)}">')
-            parts += [f"\n  {self.option(option)}" for option in options]
-            if group_name:
-                parts.append("\n  </optgroup>")
+        parts += self._grouped(widget, '\n  <optgroup label="{}">', "\n  {}", "\n  </optgroup>")
         parts.append("\n</select>")
         return "".join(parts)
 
@@ -105,11 +100,18 @@ class FormRenderer(DjangoTemplates):
         parts = ["<div", f' id="{_text(element_id)}"' if element_id else "", ">"]
         if css_class:
             parts.insert(2, f' class="{_text(css_class)}"')
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(f"\n  <div><label>{_label(group)}</label>")
-            parts += [f"<div>\n    {self.option(option)}</div>" for option in options]
-            if group:
-                parts.append("\n  </div>")
+        parts += self._grouped(widget, "\n  <div><label>{}</label>", "<div>\n    {}</div>", "\n  </div>")
         parts.append("\n</div>")
         return "".join(parts)
+
+    def _grouped(self, widget: dict, group_start: str, each: str, group_end: str) -> list[str]:
+        """The widget's options, each drawn into ``each``; a named group's between ``group_start`` (with its label)
+        and ``group_end``."""
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(group_start.format(_label(group)))
+            parts += [each.format(self.option(option)) for option in options]
+            if group:
+                parts.append(group_end)
+        return parts
