@@ -12,6 +12,7 @@ import json
 import logging
 
 from django.http import JsonResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -39,7 +40,10 @@ def _answer(status: int, message: str, **data) -> JsonResponse:
 def sms_callback(request):
     if int(request.headers.get("Content-Length") or 0) > MAX_CALLBACK_BYTES:
         return _answer(413, "too large")
-    body = request.body
+    try:
+        body = request.body
+    except RawPostDataException:  # a middleware read a form's body: a callback is JSON, signed over its bytes
+        return _answer(403, "a callback is a signed JSON body")
     problem = verify_callback(request.headers, body)
     if problem:
         log.warning("SMS callback refused: %s", problem)

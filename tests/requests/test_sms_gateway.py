@@ -392,3 +392,10 @@ def test_the_gateway_needs_its_account_secret_and_https(settings):
     assert check_sms_gateway() == []
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:8766/sms/send"  # the simulator
     assert check_sms_gateway() == []
+
+
+@pytest.mark.django_db
+def test_a_form_posted_to_the_callback_is_a_403_not_a_500(settings):
+    settings.SMS_GATEWAY_SECRET, settings.SMS_GATEWAY_ACCOUNT = SECRET, ACCOUNT
+    answer = Client().post(reverse("sms-callback"), {"type": "uplink", "from": PHONE, "text": "TD"})
+    assert answer.status_code == 403 and not SmsOptOut.objects.exists()
