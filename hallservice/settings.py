@@ -1,5 +1,6 @@
 """Settings for Hall Service, read from the environment (one module for development, tests and production)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -363,6 +364,37 @@ NOTIFICATION_BACKENDS = {
     "sms": "hallservice.core.notifications.DisabledSmsBackend" if SMS_BACKEND.lower() == "none" else SMS_BACKEND,
     "email": os.environ.get("NOTIFICATION_EMAIL_BACKEND", "hallservice.core.notifications.EmailBackend"),
 }
+# The generic HTTP SMS gateway (SMS_BACKEND=hallservice.core.sms_gateway.HttpSmsGatewayBackend): its https:// address,
+# the hall's account there, the shared secret both sides sign with (HMAC-SHA256, hallservice/core/signed_http.py),
+# the signature name (短信签名) printed in front of every text, and seconds to wait for an answer. The gateway
+# sends delivery reports and citizens' replies to /sms/callback/, signed with the same secret; a callback older
+# than SMS_CALLBACK_MAX_AGE seconds is refused.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_ACCOUNT = os.environ.get("SMS_GATEWAY_ACCOUNT", "")
+SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
+SMS_GATEWAY_SIGN_NAME = os.environ.get("SMS_GATEWAY_SIGN_NAME", "政务服务中心")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
+SMS_CALLBACK_MAX_AGE = int(os.environ.get("SMS_CALLBACK_MAX_AGE", "300"))
+# The provider's template id of each kind of SMS (requests/sms_kinds.py lists the kinds; each text is
+# templates/requests/notifications/<kind>.txt and is filed with the provider under this id). JSON in the
+# environment, merged over the defaults, which name each template by its kind.
+SMS_TEMPLATE_IDS = {
+    kind: kind
+    for kind in (
+        "request_accepted",
+        "request_deficient",
+        "request_suspended",
+        "request_completed",
+        "request_helper_changed",
+        "complaint_accepted",
+        "complaint_responded",
+    )
+} | json.loads(os.environ.get("SMS_TEMPLATE_IDS", "{}"))
+# At most this many SMS to one phone number a day (counted in the database, so every worker shares the count); a
+# message over it is not sent and is recorded as withheld. Replies meaning "unsubscribe" (上行 退订) opt the number
+# out of non-essential SMS.
+SMS_DAILY_LIMIT_PER_NUMBER = int(os.environ.get("SMS_DAILY_LIMIT_PER_NUMBER", "10"))
+SMS_OPT_OUT_KEYWORDS = env_list("SMS_OPT_OUT_KEYWORDS") or ["TD", "T", "N", "退订", "退订短信"]
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).
 NOTIFICATION_LOOKBACK_HOURS = int(os.environ.get("NOTIFICATION_LOOKBACK_HOURS", "24"))
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from requests.views_sms import sms_callback
+
 from . import board, views
 from .accounts import LoginView, PasswordChangeView, ThrottledAdminAuthenticationForm, admin_login
 
@@ -20,6 +22,8 @@ admin.site.login = admin_login  # answers 429 when throttled (hallservice.accoun
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The SMS gateway's delivery reports and citizens' replies, signed (hallservice/core/sms_gateway.py).
+    path("sms/callback/", sms_callback, name="sms-callback"),
     path("", include("requests.urls")),
     path("complaints/", include("complaints.urls")),
     path("rosters/", include("rosters.urls")),

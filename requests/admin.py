@@ -23,6 +23,9 @@ from .models import (
     RequestEvent,
     RequiredMaterial,
     ServiceRequest,
+    SmsDailyCount,
+    SmsDeliveryReport,
+    SmsOptOut,
 )
 from .services import matter_save
 
@@ -267,8 +270,17 @@ class OnlineConsultationAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     """The outbox: what was sent to whom (masked) and whether it went."""
 
-    list_display = ["template", "channel", "recipient_masked", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "channel", "template"]
+    list_display = [
+        "template",
+        "channel",
+        "recipient_masked",
+        "status",
+        "withheld",
+        "attempts",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "withheld", "channel", "template"]
     search_fields = ["key"]
     exclude = ["recipient"]
 
@@ -303,3 +315,33 @@ class EvaluationPushAdmin(ReadOnlyAdmin):
     search_fields = ["message_id", "evaluation__request__number"]
     readonly_fields = ["message_id", "payload", "lease_until"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SmsDeliveryReport)
+class SmsDeliveryReportAdmin(ReadOnlyAdmin):
+    """What the SMS gateway reported back for each message (phone masked): a log, never edited."""
+
+    list_display = ["message_id", "phone_masked", "status", "provider_code", "reported_at", "received_at"]
+    list_filter = ["status"]
+    search_fields = ["message_id", "reference"]
+    exclude = ["phone_hash"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(ReadOnlyAdmin):
+    """Each number's choices about non-essential SMS (masked), with who recorded them: a log, never edited."""
+
+    list_display = ["at", "phone_masked", "opted_out", "channel", "recorded_by"]
+    list_filter = ["opted_out", "channel"]
+    exclude = ["phone_hash"]
+    date_hierarchy = "at"
+
+
+@admin.register(SmsDailyCount)
+class SmsDailyCountAdmin(ReadOnlyAdmin):
+    """SMS handed to the gateway per number and day (the number only as a hash): the daily limit's counter."""
+
+    list_display = ["day", "count"]
+    exclude = ["phone_hash"]
+    date_hierarchy = "day"

@@ -51,6 +51,7 @@ from .models import (
     PickupMethod,
     RequestEvent,
     ServiceRequest,
+    WithheldReason,
 )
 
 log = logging.getLogger("requests.notifications")
@@ -432,9 +433,15 @@ def deliver(*, notification_id: int) -> str:
         notification.claimed_at = timezone.now()
         notification.attempts += 1
         notification.save(update_fields=["status", "claimed_at", "attempts"])
+    if notification.attempts == 1 and (withheld := _withhold_reason(notification)):
+        return withheld
     try:
-        get_backend(notification.channel).send(
-            recipient=notification.recipient, subject=notification.subject, body=notification.body
+        provider_message_id = get_backend(notification.channel).send(
+            recipient=notification.recipient,
+            subject=notification.subject,
+            body=notification.body,
+            template=notification.template,
+            reference=notification.key,
         )
     except TemporaryFailure as exc:
         final = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
@@ -451,8 +458,27 @@ def deliver(*, notification_id: int) -> str:
         if not isinstance(exc, SmsDisabled):  # SMS_BACKEND=none: recorded as not sent, nothing to log
             log.warning("Notification %s to %s refused (%s)", notification_id, notification.recipient_masked, exc)
         return NotificationStatus.FAILED
-    Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    Notification.objects.filter(pk=notification_id).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), provider_message_id=(provider_message_id or "")[:64]
+    )
     return NotificationStatus.SENT
+
+
+def _withhold_reason(notification: Notification) -> str:
+    """Withhold an SMS to a number that opted out (non-essential kinds) or is over today's limit: recorded as
+    failed with the reason, never retried. Returns the status, or "" when the message may go."""
+    from .services.sms import sms_withhold_reason
+
+    reason = sms_withhold_reason(notification)
+    if not reason:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(WithheldReason(reason).label)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.FAILED, withheld=reason, last_error=label
+    )
+    log.info("Notification %s to %s withheld (%s)", notification.pk, notification.recipient_masked, reason)
+    return NotificationStatus.FAILED
 
 
 def requeue_stale(now=None) -> list[int]:

@@ -189,6 +189,11 @@ _DISPLAY = {Role.SUPERVISOR: _NOTICES, Role.ADMIN: _NOTICES}
 _EVALUATION_PUSH = ["requests.view_evaluationpush", "requests.retry_evaluation_push"]
 _SUPERVISION[Role.SUPERVISOR] += _EVALUATION_PUSH
 _SUPERVISION[Role.ADMIN] += _EVALUATION_PUSH
+# Citizens' SMS (issue 19): the supervision section and admins read delivery reports and opt-outs, and record an
+# opt-out a citizen asks for in person or by phone.
+_SMS = ["requests.view_smsdeliveryreport", "requests.view_smsoptout", "requests.add_smsoptout"]
+_SUPERVISION[Role.SUPERVISOR] += _SMS
+_SUPERVISION[Role.ADMIN] += _SMS
 for _extra in (_TRAINING, _SUPERVISION, _DISPLAY):
     for _role, _perms in _extra.items():
         ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]

@@ -3,7 +3,7 @@ inspections, circulated notices and difficult points."""
 
 from django.urls import path
 
-from . import views, views_access, views_evaluation_push, views_inspections, views_people
+from . import views, views_access, views_evaluation_push, views_inspections, views_people, views_sms
 
 app_name = "supervision"
 
@@ -40,6 +40,8 @@ urlpatterns = [
         "difficult-points/<int:pk>/resolve/", views_inspections.difficult_point_resolve, name="difficult-point-resolve"
     ),
     path("evaluation-push/", views_evaluation_push.evaluation_push_list, name="evaluation-push"),
+    path("sms/", views_sms.sms_list, name="sms"),
+    path("sms/opt-out/", views_sms.sms_opt_out, name="sms-opt-out"),
     path(
         "evaluation-push/<int:pk>/retry/",
         views_evaluation_push.evaluation_push_retry_view,

@@ -691,6 +691,8 @@ def _targets() -> dict[str, Target]:
         # Site
         "home": _page("home"),
         "healthz": _page("healthz"),
+        # The SMS gateway's callback: no login, a signature; an unsigned POST is a 403 to everyone.
+        "sms-callback": _post("sms-callback", public=True),
         "login": _page("login"),
         "logout": _post("logout"),
         "password-change": _page("password-change"),
@@ -884,6 +886,8 @@ def _targets() -> dict[str, Target]:
             "difficult-point-resolve", "difficult_point", method="post", watch="difficult_point"
         ),
         "supervision:evaluation-push": _page("supervision:evaluation-push"),
+        "supervision:sms": _page("supervision:sms"),
+        "supervision:sms-opt-out": _post("supervision:sms-opt-out"),
         "supervision:evaluation-push-retry": _post(
             "supervision:evaluation-push-retry", "evaluation_push", watch="evaluation_push"
         ),

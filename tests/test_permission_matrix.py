@@ -76,6 +76,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # --- Site
     "home":                                  row(302, 200, 200, 200, 200, 200, 200),
     "healthz":                               row(200, 200, 200, 200, 200, 200, 200),
+    "sms-callback":                          row(403, 403, 403, 403, 403, 403, 403),
     "login":                                 row(200, 302, 302, 302, 302, 302, 302),
     "logout":                                row(302, 302, 302, 302, 302, 302, 302),
     "password-change":                       row(302, 200, 200, 200, 200, 200, 200),
@@ -282,6 +283,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "supervision:difficult-point-resolve":   row(302, 403, 403, 400, 403, 403, 404),
     "supervision:evaluation-push":           row(302, 403, 403, 200, 403, 200, 200),
     "supervision:evaluation-push-retry":     row(302, 403, 403, 302, 403, 302, 404),
+    "supervision:sms":                       row(302, 403, 403, 200, 403, 200, 200),
+    "supervision:sms-opt-out":               row(302, 403, 403, 400, 403, 400, 400),
     # --- Citizens: no login; a signed token in the link shows that request to whoever holds it
     "track:home":                            row(200, 200, 200, 200, 200, 200, 200),
     "track:home[post]":                      row(400, 400, 400, 400, 400, 400, 400),

@@ -9,7 +9,8 @@ they carry no personal data beyond what the recipient already knows. The console
 only the masked recipient's last four characters and the text's length: a text carries a status link whose
 token opens the request's public page for 30 days, so it never reaches a log.
 
-SMS in production (DEBUG off) must be chosen: SMS_BACKEND names a gateway subclass of ``SmsBackend``, or
+SMS in production (DEBUG off) must be chosen: SMS_BACKEND names a gateway subclass of ``SmsBackend`` (the generic
+HTTP gateway is ``hallservice.core.sms_gateway.HttpSmsGatewayBackend``), or
 ``none`` (``DisabledSmsBackend``: each message is recorded as failed with the reason "SMS is switched off", and
 nothing is logged). Left at the console default, the system check ``hallservice.E010`` refuses to start.
 """
@@ -66,8 +67,10 @@ class NotificationBackend(ABC):
     channel = ""
 
     @abstractmethod
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
-        """Deliver the message or raise TemporaryFailure / PermanentFailure."""
+    def send(self, *, recipient: str, subject: str, body: str, template: str = "", reference: str = "") -> str:
+        """Deliver the message or raise TemporaryFailure / PermanentFailure; returns the provider's message id
+        ("" when it gives none). ``template`` names the kind of message (a provider's template is chosen by it),
+        ``reference`` is our own id of the message, which a provider's delivery reports repeat."""
 
 
 class EmailBackend(NotificationBackend):
@@ -75,13 +78,14 @@ class EmailBackend(NotificationBackend):
 
     channel = "email"
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, template: str = "", reference: str = "") -> str:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentFailure("recipient refused") from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(type(exc).__name__) from exc
+        return ""
 
 
 class SmsBackend(NotificationBackend):
@@ -93,8 +97,9 @@ class SmsBackend(NotificationBackend):
 
     channel = "sms"
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, template: str = "", reference: str = "") -> str:
         self.send_sms(phone=recipient, text=body)
+        return ""
 
     @abstractmethod
     def send_sms(self, *, phone: str, text: str) -> None:
@@ -129,8 +134,9 @@ class ConsoleEmailBackend(NotificationBackend):
 
     channel = "email"
 
-    def send(self, *, recipient: str, subject: str, body: str) -> None:
+    def send(self, *, recipient: str, subject: str, body: str, template: str = "", reference: str = "") -> str:
         log.info("Email to %s: %s | %d characters", recipient_tail(recipient), subject, len(body))
+        return ""
 
 
 def get_backend(channel: str) -> NotificationBackend:

@@ -25,7 +25,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 HEADERS = {
     "app_id": "X-App-Id",
@@ -71,6 +71,8 @@ class Answer:
     outcome: str
     status: int | None
     reason: str = ""
+    # The JSON object an accepting receiver answered with (a gateway's message id, say); empty otherwise.
+    data: dict = field(default_factory=dict)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -79,6 +81,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+def _json_object(raw: bytes) -> dict:
+    try:
+        data = json.loads(raw.decode("utf-8", errors="replace") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def reason_of(status: int, raw: bytes) -> str:
@@ -109,8 +119,7 @@ def post_signed(
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            response.read()
-            return Answer(ACCEPTED, response.status)
+            return Answer(ACCEPTED, response.status, data=_json_object(response.read()))
     except urllib.error.HTTPError as exc:
         status = exc.code
         raw = exc.read() if exc.fp is not None else b""

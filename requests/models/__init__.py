@@ -8,6 +8,7 @@ from .citizens import (
     NotificationStatus,
     OnlineConsultation,
     TimeSlot,
+    WithheldReason,
 )
 from .closing import (
     POOR_RATINGS,
@@ -73,6 +74,7 @@ from .service_request import (
     priority_group_q,
 )
 from .signatures import KeptSignature, ReturnedItem, SignatureSource, SignedFormKind
+from .sms import DeliveryState, OptOutChannel, SmsDailyCount, SmsDeliveryReport, SmsOptOut
 
 __all__ = [
     "FORWARDED",
@@ -87,6 +89,12 @@ __all__ = [
     "NotificationStatus",
     "OnlineConsultation",
     "TimeSlot",
+    "WithheldReason",
+    "DeliveryState",
+    "OptOutChannel",
+    "SmsDailyCount",
+    "SmsDeliveryReport",
+    "SmsOptOut",
     "CLOSED_STATUSES",
     "INTAKE_STATUSES",
     "OPEN_STATUSES",

@@ -65,6 +65,13 @@ class NotificationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class WithheldReason(models.TextChoices):
+    """Why an SMS was not sent on purpose (its status is failed, and it is never retried)."""
+
+    DAILY_LIMIT = "daily_limit", _("Over the number's daily SMS limit")
+    OPTED_OUT = "opted_out", _("The number opted out of non-essential SMS")
+
+
 class Notification(models.Model):
     """One message to one recipient, rendered from a template; sent by a Celery task (an outbox row).
 
@@ -84,6 +91,9 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    withheld = models.CharField(_("withheld"), max_length=12, choices=WithheldReason.choices, blank=True)
+    # The gateway's id of a sent SMS: what its delivery reports name.
+    provider_message_id = models.CharField(_("gateway message id"), max_length=64, blank=True, db_index=True)
     request = models.ForeignKey(
         ServiceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
