@@ -469,15 +469,28 @@ class DeliveryFollowUpForm(ActionForm):
 
 
 class SummaryForm(ActionForm):
+    """The helper's summary. Unbound, it starts from the draft built from the request's history
+    (``requests.summary_draft``) when no summary exists yet, else from the summary as written; ``draft=True``
+    loads the draft over an existing summary (the page's "regenerate" link). Nothing is saved until it is sent.
+    """
+
     text = forms.CharField(
-        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 12})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         summary = getattr(self.req, "summary", None) if self.req else None
-        if summary is not None:
+        # The page offers to replace a written summary by a fresh draft (without saving it).
+        self.offers_draft = summary is not None and not draft
+        if self.is_bound or self.req is None:
+            return
+        if summary is not None and not draft:
             self.fields["text"].initial = summary.text
+        else:
+            from .summary_draft import summary_draft_for
+
+            self.fields["text"].initial = summary_draft_for(self.req)
 
 
 # --- Signed forms kept as files (issue 18) ---------------------------------------------------------------

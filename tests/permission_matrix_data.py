@@ -942,6 +942,8 @@ def _targets() -> dict[str, Target]:
         "api:request-detail": _api("request-detail", "request", personal=SUP),
         "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
         "api:request-events": _api("request-events", "request"),
+        # The summary's draft from the history (issue 19 item 6): whoever may write the summary, nothing personal.
+        "api:request-summary-draft": _api("request-summary-draft", "delivered"),
         "api:request-documents": _api("request-documents", "request"),
         "api:request-issue-document": _api(
             "request-issue-document", "request", Slug("notice_of_duties"), method="post", watch="request"

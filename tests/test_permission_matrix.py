@@ -336,6 +336,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-detail":                    row(401, 200, 200, 200, 200, 200, 404),
     "api:request-detail[own]":               row(401, 200, 200, 200, 200, 200, 404),
     "api:request-events":                    row(401, 200, 200, 200, 200, 200, 404),
+    "api:request-summary-draft":             row(401, 200, 200, 403, 403, 403, 404),
     "api:request-documents":                 row(401, 200, 200, 200, 200, 200, 404),
     "api:request-issue-document":            row(401, 201, 201, 403, 403, 403, 404),
     "api:document-list":                     row(401, 200, 200, 200, 200, 200, 200),
