@@ -19,6 +19,7 @@ from hallservice.core.form_fields import two_way_choice
 from hallservice.core.identity import IdType
 from staff.models import Department, ServiceCentre, StaffMember
 
+from .causes import FailureCause
 from .models import (
     ApplicantType,
     Category,
@@ -457,8 +458,19 @@ class EvaluateForm(ActionForm):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000, widget=TEXTAREA)
 
 
+def cause_field() -> forms.ChoiceField:
+    """The optional cause of an upheld complaint or a poor rating (requests.causes): it proposes training."""
+    return forms.ChoiceField(
+        label=_("Cause (for training)"),
+        required=False,
+        choices=[("", _("— not named —")), *FailureCause.choices],
+        help_text=_("Naming the cause proposes a training topic and questions to the supervision section."),
+    )
+
+
 class FollowUpForm(ActionForm):
     note = forms.CharField(label=_("What was done"), max_length=1000, widget=TEXTAREA)
+    cause = cause_field()
 
 
 class DeliveryFollowUpForm(ActionForm):
@@ -627,6 +639,12 @@ class ConsultationRecordForm(forms.Form):
 
 class RequiredNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, widget=TEXTAREA)
+
+
+class PoorRatingStepForm(RequiredNoteForm):
+    """The return visit or the rectification of a poor rating, with the cause when it is known."""
+
+    cause = cause_field()
 
 
 class AppealForm(forms.Form):

@@ -236,6 +236,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "training:recommendations":              row(302, 403, 403, 200, 403, 403, 200),
     "training:recommendation-letter":        row(302, 403, 403, 200, 403, 403, 404),
     "training:recommendation-sent":          row(302, 403, 403, 302, 403, 403, 404),
+    "training:proposals":                    row(302, 403, 403, 200, 403, 403, 200),
+    "training:proposal-accept":              row(302, 403, 403, 400, 403, 403, 404),
+    "training:proposal-dismiss":             row(302, 403, 403, 400, 403, 403, 404),
     "training:session-act[complete]":        row(302, 403, 403, 302, 403, 403, 404),
     "training:session-act[cancel]":          row(302, 403, 403, 302, 403, 403, 404),
     "training:session-act[attendee]":        row(302, 403, 403, 302, 403, 403, 404),
@@ -448,6 +451,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:training-paper-submit":             row(401, 409, 404, 403, 404, 404, 404),
     "api:training-score-list":               row(401, 200, 200, 200, 200, 200, 200),
     "api:training-score-detail":             row(401, 200, 404, 200, 404, 404, 404),
+    "api:training-proposal-list":            row(401, 403, 403, 200, 403, 403, 200),
+    "api:training-proposal-detail":          row(401, 403, 403, 200, 403, 403, 404),
+    "api:training-proposal-accept":          row(401, 403, 403, 400, 403, 403, 404),
+    "api:training-proposal-dismiss":         row(401, 403, 403, 400, 403, 403, 404),
     # --- API: inspections, circulated notices, difficult points (the supervision section writes; bureau leaders
     # read, tests/supervision/test_inspections.py)
     "api:inspection-list":                   row(401, 403, 403, 200, 403, 403, 200),
