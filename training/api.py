@@ -642,6 +642,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Training proposals from complaints and poor ratings ------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
 class MonthFilter(django_filters.Filter):
     """``?month=YYYY-MM``: the proposals made in that month (the hall's time)."""
 
