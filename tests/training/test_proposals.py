@@ -338,6 +338,13 @@ def test_cause_is_chosen_on_the_complaint_and_evaluation_forms(client, staff, in
     )
     assert posted.status_code == 302
     assert TrainingProposal.objects.get(complaint=investigated).cause == "incomplete_notice"
+    assert "告知不全" in client.get(investigated.get_absolute_url()).content.decode()
+    visited = client.post(
+        reverse("requests:evaluation-act", args=[poor.pk, "return_visit"]), {"note": "已回访", "cause": "overtime"}
+    )
+    assert visited.status_code == 302
+    assert TrainingProposal.objects.get(evaluation=poor).cause == "overtime"
+    assert "原因（用于培训）</strong> 超时" in client.get(poor.request.get_absolute_url()).content.decode()
 
 
 # --- API ---------------------------------------------------------------------------------------------------------
