@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from hallservice.core.form_fields import two_way_choice
-from requests.forms import TEXTAREA, RequiredNoteForm
+from requests.forms import TEXTAREA, RequiredNoteForm, cause_field
 from staff.models import Department, StaffMember
 
 from .models import ComplaintCategory, ComplaintSource, ComplaintStatus
@@ -48,6 +48,7 @@ class RespondForm(forms.Form):
         empty_value=None,
         choices=[("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
     )
+    cause = cause_field()
 
 
 class FeedbackForm(forms.Form):

@@ -18,6 +18,7 @@ from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.events import Event, actor_field, verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
+from requests.causes import FailureCause
 from requests.models import ServiceRequest
 
 
@@ -109,6 +110,8 @@ class Complaint(models.Model):
     response = models.TextField(_("response to the complainant"), max_length=text_limits.TEXT, blank=True)
     findings = models.TextField(_("findings (internal)"), max_length=text_limits.LONG_TEXT, blank=True)
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    # Why the service fell short, named when the complaint is substantiated: it proposes training (requests.causes).
+    cause = models.CharField(_("cause"), max_length=20, choices=FailureCause.choices, blank=True)
     feedback_satisfied = models.BooleanField(_("complainant satisfied"), null=True, blank=True)
     feedback_comment = models.TextField(_("complainant's feedback"), max_length=text_limits.TEXT, blank=True)
     feedback_at = fields.moment(_("feedback at"))

@@ -29,6 +29,7 @@ from hallservice.core.sequences import sequence_next
 from hallservice.core.statuses import status_move
 from hallservice.core.text_limits import check_length, check_lengths
 from hallservice.core.workdays import WorkingCalendar
+from requests.causes import FailureCause, cause_tagged
 from requests.models import ServiceRequest
 from requests.notifications import after_commit
 from requests.services.base import require
@@ -334,14 +335,30 @@ def complaint_investigate(*, actor, complaint_id: int, note: str = "") -> Compla
 
 @transaction.atomic
 def complaint_respond(
-    *, actor, complaint_id: int, response: str, findings: str = "", substantiated: bool | None = None
+    *,
+    actor,
+    complaint_id: int,
+    response: str,
+    findings: str = "",
+    substantiated: bool | None = None,
+    cause: str = "",
 ) -> Complaint:
-    """Answer the complainant (public) with the internal findings and whether the complaint was substantiated."""
+    """Answer the complainant (public) with the internal findings and whether the complaint was substantiated.
+
+    A substantiated complaint may name its ``cause`` (requests.causes): kept with an internal note, it proposes
+    training to the supervision section in this transaction.
+    """
     complaint = _lock_for(actor, complaint_id, "respond")
     complaint.response = _text(response, _("Write the answer to the complainant."), field="response", max_length=2000)
     check_lengths(Complaint, findings=(findings or "").strip())
+    cause = (cause or "").strip()
+    if cause and cause not in FailureCause.values:
+        raise DomainError(_("Choose a cause from the list."), field="cause")
+    if cause and substantiated is not True:
+        raise DomainError(_("A cause is named for a substantiated complaint only."), field="cause")
     complaint.findings = (findings or "").strip()
     complaint.substantiated = substantiated
+    complaint.cause = cause
     complaint.responded_at = timezone.now()
     _move(
         complaint,
@@ -349,10 +366,15 @@ def complaint_respond(
         actor=actor,
         verb="responded",
         note=complaint.response,
-        fields=("response", "findings", "substantiated", "responded_at"),
+        fields=("response", "findings", "substantiated", "cause", "responded_at"),
     )
     if complaint.findings:
         _record(complaint, actor=actor, verb="noted", note=complaint.findings)
+    if cause:
+        _record(
+            complaint, actor=actor, verb="noted", note=_("Cause: %(cause)s") % {"cause": FailureCause(cause).label}
+        )
+        cause_tagged(source="complaint", row=complaint, actor=actor)
     _tell_complainant(complaint, "complaint_responded")
     return complaint
 

@@ -22,6 +22,7 @@ from training.api import (
     QuestionViewSet,
     ScoreViewSet,
     TrainingAttendanceViewSet,
+    TrainingProposalViewSet,
     TrainingSessionViewSet,
 )
 
@@ -45,6 +46,7 @@ router.register("training/questions", QuestionViewSet, basename="training-questi
 router.register("training/tests", MonthlyTestViewSet, basename="training-test")
 router.register("training/papers", PaperViewSet, basename="training-paper")
 router.register("training/scores", ScoreViewSet, basename="training-score")
+router.register("training/proposals", TrainingProposalViewSet, basename="training-proposal")
 router.register("supervision/inspections", InspectionViewSet, basename="inspection")
 router.register("supervision/notices", NoticeViewSet, basename="notice")
 router.register("supervision/difficult-points", DifficultPointViewSet, basename="difficult-point")

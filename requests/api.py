@@ -78,6 +78,7 @@ from .services.consultations import may_answer_consultations
 from .services.documents import document_issue
 from .services.signatures import TABLET_KINDS
 from .services.transitions import ACTIONS, HANDLING
+from .summary_draft import summary_draft_for
 from .views_consultations import notice_response, officer_name
 
 # --- Catalogue ------------------------------------------------------------------------------------------
@@ -516,6 +517,10 @@ class RequestDetailOutput(RequestListOutput):
         return [a.name for a in allowed_actions(self.context["request"].user, obj)]
 
 
+class SummaryDraftOutput(serializers.Serializer):
+    text = serializers.CharField(help_text="The draft summary built from the request's history; nothing is saved")
+
+
 class EventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     verb = serializers.CharField()
@@ -741,6 +746,22 @@ class ServiceRequestViewSet(
     def events(self, request, pk=None):
         req = self.get_object()
         return Response(EventOutput(request_events(req=req), many=True).data)
+
+    @extend_schema(responses=SummaryDraftOutput, summary="Draft of the summary from the request's history")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="summary-draft",
+        url_name="summary-draft",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def summary_draft(self, request, pk=None):
+        """The helper's summary as drafted from the request's events and complaints, to edit and send to
+        ``write_summary``. Allowed to whoever may write the summary now (403, 409 otherwise); saves nothing."""
+        req = self.get_object()
+        check_action("write_summary", actor=request.user, req=req)
+        return Response(SummaryDraftOutput({"text": summary_draft_for(req)}).data)
 
     @extend_schema(responses=DocumentOutput(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -19,6 +19,7 @@ from hallservice.core.form_fields import two_way_choice
 from hallservice.core.identity import IdType
 from staff.models import Department, ServiceCentre, StaffMember
 
+from .causes import FailureCause
 from .models import (
     ApplicantType,
     Category,
@@ -457,8 +458,19 @@ class EvaluateForm(ActionForm):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000, widget=TEXTAREA)
 
 
+def cause_field() -> forms.ChoiceField:
+    """The optional cause of an upheld complaint or a poor rating (requests.causes): it proposes training."""
+    return forms.ChoiceField(
+        label=_("Cause (for training)"),
+        required=False,
+        choices=[("", _("— not named —")), *FailureCause.choices],
+        help_text=_("Naming the cause proposes a training topic and questions to the supervision section."),
+    )
+
+
 class FollowUpForm(ActionForm):
     note = forms.CharField(label=_("What was done"), max_length=1000, widget=TEXTAREA)
+    cause = cause_field()
 
 
 class DeliveryFollowUpForm(ActionForm):
@@ -469,15 +481,28 @@ class DeliveryFollowUpForm(ActionForm):
 
 
 class SummaryForm(ActionForm):
+    """The helper's summary. Unbound, it starts from the draft built from the request's history
+    (``requests.summary_draft``) when no summary exists yet, else from the summary as written; ``draft=True``
+    loads the draft over an existing summary (the page's "regenerate" link). Nothing is saved until it is sent.
+    """
+
     text = forms.CharField(
-        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Summary"), max_length=text_limits.SUMMARY, widget=forms.Textarea(attrs={"rows": 12})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         summary = getattr(self.req, "summary", None) if self.req else None
-        if summary is not None:
+        # The page offers to replace a written summary by a fresh draft (without saving it).
+        self.offers_draft = summary is not None and not draft
+        if self.is_bound or self.req is None:
+            return
+        if summary is not None and not draft:
             self.fields["text"].initial = summary.text
+        else:
+            from .summary_draft import summary_draft_for
+
+            self.fields["text"].initial = summary_draft_for(self.req)
 
 
 # --- Signed forms kept as files (issue 18) ---------------------------------------------------------------
@@ -614,6 +639,12 @@ class ConsultationRecordForm(forms.Form):
 
 class RequiredNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, widget=TEXTAREA)
+
+
+class PoorRatingStepForm(RequiredNoteForm):
+    """The return visit or the rectification of a poor rating, with the cause when it is known."""
+
+    cause = cause_field()
 
 
 class AppealForm(forms.Form):

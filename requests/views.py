@@ -376,18 +376,24 @@ def _visible_request(user, pk: int) -> ServiceRequest:
     return get_object_or_404(requests, pk=pk)
 
 
-def _action_form(name: str, req, user, data=None):
+def _action_form(name: str, req, user, data=None, **kwargs):
     # One page holds many action forms with the same field names: give each its own HTML ids.
-    return action_form(name, req=req, user=user, data=data, auto_id=f"id_{name}_%s")
+    return action_form(name, req=req, user=user, data=data, auto_id=f"id_{name}_%s", **kwargs)
 
 
 def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = None, status: int = 200):
     user = request.user
     calendar = WorkingCalendar()
-    action_forms = [
-        (action, failed[1] if failed and failed[0] == action.name else _action_form(action.name, req, user))
-        for action in allowed_actions(user, req)
-    ]
+    # "Regenerate the draft from the handling record": the summary form shows the draft instead of the summary.
+    redraft = not failed and request.GET.get("summary_draft") == "1"
+
+    def form_for(action):
+        if failed and failed[0] == action.name:
+            return failed[1]
+        extra = {"draft": True} if redraft and action.name == "write_summary" else {}
+        return _action_form(action.name, req, user, **extra)
+
+    action_forms = [(action, form_for(action)) for action in allowed_actions(user, req)]
     # Material actions sit under the checklist they change, where their table has room.
     material_forms = [(action, form) for action, form in action_forms if action.name in MATERIAL_ACTIONS]
     personal = can_see_personal_data(user, req)
@@ -400,7 +406,7 @@ def _render_request(request, req, *, failed: tuple[str, forms.Form] | None = Non
         "events": request_events(req=req),
         "action_forms": [(action, form) for action, form in action_forms if action.name not in MATERIAL_ACTIONS],
         "material_forms": material_forms,
-        "open_action": failed[0] if failed else "",
+        "open_action": failed[0] if failed else ("write_summary" if redraft else ""),
         "personal": personal,
         "deadline": deadline_info(req, calendar=calendar, today=timezone.localdate()),
         "department_parts": part_rows(req.department_tasks.all(), today=timezone.localdate(), calendar=calendar),

@@ -24,7 +24,7 @@ from hallservice.core.query_params import validated
 from hallservice.core.web import attempt
 
 from .actions import in_charge
-from .forms import AppealDecisionForm, AppealForm, EvaluationFilterForm, RequiredNoteForm
+from .forms import AppealDecisionForm, AppealForm, EvaluationFilterForm, PoorRatingStepForm
 from .models import RECTIFICATION_STAGES, AppealDecision, Evaluation, ServiceRequest
 from .models import Status as RequestStatus
 from .satisfaction import evaluation_rates
@@ -41,13 +41,13 @@ EVALUATION_ACTIONS = {
     # name: (label, form, service, permission)
     "return_visit": (
         gettext_lazy("Record the return visit"),
-        RequiredNoteForm,
+        PoorRatingStepForm,
         evaluation_follow_up,
         "requests.follow_up_evaluation",
     ),
     "rectify": (
         gettext_lazy("Record the rectification"),
-        RequiredNoteForm,
+        PoorRatingStepForm,
         evaluation_rectify,
         "requests.follow_up_evaluation",
     ),

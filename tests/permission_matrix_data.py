@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from complaints.services import complaint_accept, complaint_investigate, complaint_register, complaint_respond
 from hallservice.core.actors import CITIZEN
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
@@ -43,7 +44,7 @@ from supervision.services import integrity_record_create
 from supervision.services_inspections import difficult_point_record, inspection_record, notice_issue
 from tests.signed_forms import keep_signed, pad_data_url
 from training import services as training_svc
-from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind
+from training.models import QuestionImport, QuestionKind, Recommendation, SessionKind, TrainingProposal
 
 from .conftest import make_department_worker, make_staff_user
 from .factories import (
@@ -500,6 +501,23 @@ def _supervision(w: World, p: dict, district):
     EvaluationPush.objects.filter(pk=o["evaluation_push"].pk).update(
         status="failed", attempts=1, response_status=422, last_error="HTTP 422: 事项编码不存在"
     )
+    # A substantiated complaint about policy knowledge, with its cause: it proposed training (issue 19 item 7).
+    with time_machine.travel(NOW, tick=False):
+        upheld = complaint_register(
+            actor=sup, source="window", category="process", content="新华窗口不懂政策", name="投诉人欧阳"
+        )
+        for step in (complaint_accept, complaint_investigate):
+            step(actor=sup, complaint_id=upheld.pk)
+        complaint_respond(
+            actor=sup,
+            complaint_id=upheld.pk,
+            response="已核实",
+            findings="帮办不熟悉政策",
+            substantiated=True,
+            cause="policy",
+        )
+    o["proposal"] = TrainingProposal.objects.get(complaint=upheld)
+    w.xh_marks += [upheld.number, "新华窗口不懂政策", "投诉人欧阳"]
     w.xh_marks += [o["integrity"].description, o["session"].title, o["held_session"].title]
     w.xh_marks += [o["inspection"].findings, o["notice"].title, o["difficult_point"].title]
 
@@ -837,6 +855,16 @@ def _targets() -> dict[str, Target]:
         "training:recommendation-sent": _post(
             "training:recommendation-sent", "recommendation", watch="recommendation"
         ),
+        # Training proposed by complaints and poor ratings (issue 19 item 7): the supervision section decides.
+        "training:proposals": _page("training:proposals"),
+        "training:proposal-accept": _post("training:proposal-accept", "proposal", watch="proposal"),
+        "training:proposal-dismiss": _post("training:proposal-dismiss", "proposal", watch="proposal"),
+        "api:training-proposal-list": _api("training-proposal-list"),
+        "api:training-proposal-detail": _api("training-proposal-detail", "proposal"),
+        "api:training-proposal-accept": _api("training-proposal-accept", "proposal", method="post", watch="proposal"),
+        "api:training-proposal-dismiss": _api(
+            "training-proposal-dismiss", "proposal", method="post", watch="proposal"
+        ),
         # Supervision
         "supervision:statistics": _page("supervision:statistics"),
         "supervision:statistics[xh]": _page("supervision:statistics", query="centre={district}"),
@@ -946,6 +974,8 @@ def _targets() -> dict[str, Target]:
         "api:request-detail": _api("request-detail", "request", personal=SUP),
         "api:request-detail[own]": _api("request-detail", "own", personal=SUP_AND_OWN_HELPER),
         "api:request-events": _api("request-events", "request"),
+        # The summary's draft from the history (issue 19 item 6): whoever may write the summary, nothing personal.
+        "api:request-summary-draft": _api("request-summary-draft", "delivered"),
         "api:request-documents": _api("request-documents", "request"),
         "api:request-issue-document": _api(
             "request-issue-document", "request", Slug("notice_of_duties"), method="post", watch="request"

@@ -237,6 +237,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "training:recommendations":              row(302, 403, 403, 200, 403, 403, 200),
     "training:recommendation-letter":        row(302, 403, 403, 200, 403, 403, 404),
     "training:recommendation-sent":          row(302, 403, 403, 302, 403, 403, 404),
+    "training:proposals":                    row(302, 403, 403, 200, 403, 403, 200),
+    "training:proposal-accept":              row(302, 403, 403, 400, 403, 403, 404),
+    "training:proposal-dismiss":             row(302, 403, 403, 400, 403, 403, 404),
     "training:session-act[complete]":        row(302, 403, 403, 302, 403, 403, 404),
     "training:session-act[cancel]":          row(302, 403, 403, 302, 403, 403, 404),
     "training:session-act[attendee]":        row(302, 403, 403, 302, 403, 403, 404),
@@ -339,6 +342,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:request-detail":                    row(401, 200, 200, 200, 200, 200, 404),
     "api:request-detail[own]":               row(401, 200, 200, 200, 200, 200, 404),
     "api:request-events":                    row(401, 200, 200, 200, 200, 200, 404),
+    "api:request-summary-draft":             row(401, 200, 200, 403, 403, 403, 404),
     "api:request-documents":                 row(401, 200, 200, 200, 200, 200, 404),
     "api:request-issue-document":            row(401, 201, 201, 403, 403, 403, 404),
     "api:document-list":                     row(401, 200, 200, 200, 200, 200, 200),
@@ -450,6 +454,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "api:training-paper-submit":             row(401, 409, 404, 403, 404, 404, 404),
     "api:training-score-list":               row(401, 200, 200, 200, 200, 200, 200),
     "api:training-score-detail":             row(401, 200, 404, 200, 404, 404, 404),
+    "api:training-proposal-list":            row(401, 403, 403, 200, 403, 403, 200),
+    "api:training-proposal-detail":          row(401, 403, 403, 200, 403, 403, 404),
+    "api:training-proposal-accept":          row(401, 403, 403, 400, 403, 403, 404),
+    "api:training-proposal-dismiss":         row(401, 403, 403, 400, 403, 403, 404),
     # --- API: inspections, circulated notices, difficult points (the supervision section writes; bureau leaders
     # read, tests/supervision/test_inspections.py)
     "api:inspection-list":                   row(401, 403, 403, 200, 403, 403, 200),

@@ -15,6 +15,7 @@ from .models import (
     StudyDay,
     Topic,
     TrainingEvent,
+    TrainingProposal,
     TrainingSession,
 )
 
@@ -75,6 +76,15 @@ class RecommendationAdmin(ReadOnlyAdmin):
     list_display = ["staff", "company", "test", "status", "sent_on"]
     list_filter = ["status"]
     list_select_related = ["staff", "test"]
+
+
+@admin.register(TrainingProposal)
+class TrainingProposalAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "topic_name", "cause", "status", "centre", "decided_at"]
+    list_filter = ["status", "cause", "centre"]
+    list_select_related = ["centre"]
+    # The sources are shown by id: their admin pages (and the citizens' data on them) stay behind their own rights.
+    raw_id_fields = ["complaint", "evaluation"]
 
 
 @admin.register(TrainingEvent)

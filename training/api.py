@@ -23,7 +23,9 @@ from rest_framework.response import Response
 from hallservice.core.api import enum_field, require_perm, validated
 from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
-from hallservice.core.months import month_start
+from hallservice.core.months import month_start, next_month
+from hallservice.core.query_params import MonthField
+from requests.causes import FailureCause
 from staff.selectors import visible_centres
 
 from . import selectors
@@ -35,10 +37,12 @@ from .models import (
     AttendanceStatus,
     MonthlyTest,
     MonthlyTestStatus,
+    ProposalStatus,
     Question,
     QuestionKind,
     SessionKind,
     SessionStatus,
+    TrainingProposal,
     TrainingSession,
 )
 
@@ -48,6 +52,8 @@ AttendanceStatusField = enum_field(AttendanceStatus, "TrainingAttendanceStatusEn
 QuestionKindField = enum_field(QuestionKind, "TrainingQuestionKindEnum")
 MonthlyTestStatusField = enum_field(MonthlyTestStatus, "TrainingTestStatusEnum")
 AttemptStatusField = enum_field(AttemptStatus, "TrainingPaperStatusEnum")
+ProposalStatusField = enum_field(ProposalStatus, "TrainingProposalStatusEnum")
+FailureCauseField = enum_field(FailureCause, "TrainingProposalCauseEnum")
 
 
 class HasPerm(permissions.BasePermission):
@@ -612,3 +618,105 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("staff", "test", "study_day")
             .order_by("-test__month", "staff__name")
         )
+
+
+# --- Training proposals from complaints and poor ratings ------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-11"})
+class MonthFilter(django_filters.Filter):
+    """``?month=YYYY-MM``: the proposals made in that month (the hall's time)."""
+
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(created_at__date__gte=value, created_at__date__lt=next_month(value))
+
+
+class ProposalFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices)
+    cause = django_filters.ChoiceFilter(choices=FailureCause.choices)
+    month = MonthFilter()
+
+    class Meta:
+        model = TrainingProposal
+        fields = ["status", "cause", "month"]
+
+
+class ProposalOutput(serializers.ModelSerializer):
+    source = serializers.SerializerMethodField()
+    source_number = serializers.CharField(source="source_label", read_only=True)
+    cause = FailureCauseField(read_only=True)
+    status = ProposalStatusField(read_only=True)
+    questions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingProposal
+        fields = [
+            "id",
+            "centre",
+            "source",
+            "source_number",
+            "complaint",
+            "evaluation",
+            "cause",
+            "case",
+            "topic",
+            "topic_name",
+            "questions",
+            "status",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "dismiss_reason",
+        ]
+
+    def get_source(self, obj) -> str:
+        return "complaint" if obj.complaint_id else "evaluation"
+
+    def get_decided_by(self, obj) -> str:
+        if obj.decided_by is None:
+            return ""
+        member = getattr(obj.decided_by, "staff_member", None)
+        return member.name if member is not None else obj.decided_by.get_username()
+
+
+class ProposalAcceptInput(serializers.Serializer):
+    topic_name = serializers.CharField(max_length=60)
+    questions = serializers.ListField(child=serializers.CharField(max_length=2000), allow_empty=False, max_length=10)
+
+
+class ProposalDismissInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class TrainingProposalViewSet(viewsets.ReadOnlyModelViewSet):
+    """Training proposed by upheld complaints and poor ratings with a cause: for the supervision section only.
+    Accepting puts the topic and the draft questions into the bank (inactive); dismissing needs a reason."""
+
+    permission_classes = [HasPerm]
+    required_perm = "training.manage_bank"
+    serializer_class = ProposalOutput
+    filterset_class = ProposalFilter
+
+    def get_queryset(self):
+        return selectors.proposal_list(user=self.request.user, filters={})
+
+    @extend_schema(request=ProposalAcceptInput, responses=ProposalOutput)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        proposal = self.get_object()
+        data = validated(ProposalAcceptInput, request.data)
+        proposal = svc.training_proposal_accept(actor=request.user, proposal_id=proposal.pk, **data)
+        return Response(ProposalOutput(proposal).data)
+
+    @extend_schema(request=ProposalDismissInput, responses=ProposalOutput)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        proposal = self.get_object()
+        data = validated(ProposalDismissInput, request.data)
+        proposal = svc.training_proposal_dismiss(actor=request.user, proposal_id=proposal.pk, **data)
+        return Response(ProposalOutput(proposal).data)

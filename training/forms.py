@@ -9,8 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
+from hallservice.core.query_params import MonthField as OptionalMonthField
+from requests.causes import FailureCause
 
-from .models import Difficulty, QuestionKind, SessionKind
+from .models import Difficulty, ProposalStatus, QuestionKind, SessionKind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -186,3 +188,44 @@ class ExcuseForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].choices = _choices(staff)
+
+
+# --- Training proposals from complaints and poor ratings ------------------------------------------------------
+
+
+class ProposalFilterForm(forms.Form):
+    """The proposals list's filters: status, cause and the month the proposal was made."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ProposalStatus.choices])
+    cause = forms.ChoiceField(label=_("Cause"), required=False, choices=[("", _("All")), *FailureCause.choices])
+    month = OptionalMonthField(
+        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+    )
+
+
+class ProposalAcceptForm(forms.Form):
+    """The topic and the draft questions as the supervision section edited them; one question per line."""
+
+    topic_name = forms.CharField(label=_("Topic"), max_length=60)
+    questions = forms.CharField(
+        label=_("Draft questions (one per line)"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Each line goes into the bank as an inactive true/false question: check it and activate it there."
+        ),
+    )
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        if proposal is not None and not args:
+            kwargs.setdefault(
+                "initial", {"topic_name": proposal.topic_name, "questions": "\n".join(proposal.questions)}
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean_questions(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+
+class ProposalDismissForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for dismissing"), max_length=200)

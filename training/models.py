@@ -24,6 +24,7 @@ from hallservice.core.events import verb_field
 from hallservice.core.scoping import CentreScopedQuerySet
 from hallservice.core.text_limits import excerpt
 from hallservice.core.working_copies import WorkingCopyQuerySet
+from requests.causes import FailureCause
 
 # --- Topics ------------------------------------------------------------------------------------------------
 
@@ -599,6 +600,105 @@ class TrainingNotice(models.Model):
         return self.text
 
 
+# --- Proposals from complaints and poor ratings ----------------------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", pgettext_lazy("training proposal", "Accepted")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+# A proposal is decided once: accepted (topic and draft questions in the bank) or dismissed with a reason.
+PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProposalStatus.PROPOSED: frozenset({ProposalStatus.ACCEPTED, ProposalStatus.DISMISSED}),
+    ProposalStatus.ACCEPTED: frozenset(),
+    ProposalStatus.DISMISSED: frozenset(),
+}
+
+
+class TrainingProposalQuerySet(CentreScopedQuerySet):
+    centre_path = "centre"
+
+
+class TrainingProposal(models.Model):
+    """A training topic and draft questions proposed by the cause of an upheld complaint or a poor rating
+    (training.services.proposals), for the supervision section to accept into the bank or dismiss.
+
+    One per source: ``complaint`` or ``evaluation``, exactly one of them. ``case`` and ``questions`` are written
+    from the case without personal data (no citizen's name, phone, ID number or address).
+    """
+
+    centre = fields.centre(related_name="training_proposals")
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="training_proposal",
+    )
+    evaluation = models.OneToOneField(
+        "requests.Evaluation",
+        verbose_name=_("evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="training_proposal",
+    )
+    cause = models.CharField(_("cause"), max_length=20, choices=FailureCause.choices)
+    case = models.TextField(_("case"), max_length=text_limits.TEXT)
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text=_("The existing topic proposed, or the topic created on acceptance"),
+    )
+    topic_name = models.CharField(_("proposed topic"), max_length=60)
+    questions = models.JSONField(_("draft questions"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED, db_index=True
+    )
+    created_at = fields.created_at(_("proposed at"))
+    decided_by = fields.user(on_delete=models.SET_NULL, optional=True)
+    decided_at = fields.moment(_("decided at"))
+    dismiss_reason = models.CharField(_("reason for dismissing"), max_length=200, blank=True)
+
+    objects = TrainingProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("training proposal")
+        verbose_name_plural = _("training proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(complaint__isnull=False, evaluation__isnull=True)
+                | Q(complaint__isnull=True, evaluation__isnull=False),
+                name="training_proposal_one_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProposalStatus.DISMISSED) | ~Q(dismiss_reason=""),
+                name="training_proposal_dismissed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic_name} ({self.get_cause_display()})"
+
+    def allowed_statuses(self) -> frozenset[str]:
+        return PROPOSAL_TRANSITIONS[self.status]
+
+    @property
+    def source_label(self) -> str:
+        """The complaint's or the request's number, which the section looks up for the whole case."""
+        if self.complaint_id:
+            return self.complaint.number
+        return self.evaluation.request.number
+
+
 class TrainingVerb(models.TextChoices):
     """What can happen in training: the closed set of ``TrainingEvent.verb``, with what each says on the pages."""
 
@@ -625,6 +725,9 @@ class TrainingVerb(models.TextChoices):
     ATTEMPT_EXCUSED = "attempt_excused", _("excused from the test")
     CONSEQUENCES_APPLIED = "consequences_applied", _("consequences applied")
     RECOMMENDATION_SENT = "recommendation_sent", _("recommendation sent")
+    PROPOSAL_MADE = "proposal_made", _("training proposed from a complaint or a poor rating")
+    PROPOSAL_ACCEPTED = "proposal_accepted", _("training proposal accepted")
+    PROPOSAL_DISMISSED = "proposal_dismissed", _("training proposal dismissed")
 
 
 class TrainingEvent(CentreEvent):
@@ -637,6 +740,9 @@ class TrainingEvent(CentreEvent):
         TrainingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     test = models.ForeignKey(MonthlyTest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    proposal = models.ForeignKey(
+        TrainingProposal, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
 
     class Meta(CentreEvent.Meta):
         verbose_name = _("training event")

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hallservice.core.months import add_months, month_end, month_start, months_between
+from hallservice.core.months import add_months, month_end, month_start, months_between, next_month
 from hallservice.core.text_limits import excerpt
 from hallservice.core.workdays import WorkingCalendar
 from rosters.models import UnavailabilityKind
@@ -39,6 +39,7 @@ from .models import (
     SessionStatus,
     StudyDay,
     TrainingNotice,
+    TrainingProposal,
     TrainingSession,
 )
 
@@ -495,3 +496,18 @@ def recommendation_list(*, user) -> QuerySet[Recommendation]:
     return (
         Recommendation.objects.restrict(user).select_related("staff", "staff__centre", "test").order_by("-created_at")
     )
+
+
+def proposal_list(*, user, filters: dict) -> QuerySet[TrainingProposal]:
+    """The training proposals the user sees, newest first; ``filters``: status, cause, month (a date of day 1)."""
+    qs = TrainingProposal.objects.restrict(user).select_related(
+        "centre", "topic", "complaint", "evaluation__request", "decided_by__staff_member"
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("cause"):
+        qs = qs.filter(cause=filters["cause"])
+    month = filters.get("month")
+    if month:
+        qs = qs.filter(created_at__date__gte=month, created_at__date__lt=next_month(month))
+    return qs.order_by("-created_at", "-pk")

@@ -31,6 +31,10 @@ urlpatterns = [
     path("reports/attendance/", views.attendance_view, name="report-attendance"),
     path("people/<int:staff_pk>/", views.person_view, name="person"),
     path("recommendations/", views.recommendations_view, name="recommendations"),
+    # Training proposed by upheld complaints and poor ratings (issue 19 item 7): the supervision section decides.
+    path("proposals/", views.proposal_list_view, name="proposals"),
+    path("proposals/<int:pk>/accept/", views.proposal_accept_view, name="proposal-accept"),
+    path("proposals/<int:pk>/dismiss/", views.proposal_dismiss_view, name="proposal-dismiss"),
     path("recommendations/<int:pk>/letter.pdf", views.recommendation_letter_view, name="recommendation-letter"),
     path("recommendations/<int:pk>/sent/", views.recommendation_sent_view, name="recommendation-sent"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import fields, text_limits
 from hallservice.core.crypto import EncryptedCharField, mask_address
 
+from ..causes import FailureCause
 from .service_request import ServiceRequest
 
 
@@ -110,6 +111,8 @@ class Evaluation(models.Model):
     follow_up_comment = models.TextField(_("comment after rectification"), max_length=text_limits.SUMMARY, blank=True)
     follow_up_rated_at = fields.moment(_("rated again at"))
     is_invalid = models.BooleanField(_("invalid (after appeal)"), default=False)
+    # Why the service fell short, named at the return visit or the rectification: it proposes training.
+    cause = models.CharField(_("cause"), max_length=20, choices=FailureCause.choices, blank=True)
     # Timer bookkeeping, so each overdue warning is raised once.
     return_visit_flagged_on = models.DateField(null=True, blank=True, editable=False)
     rectify_flagged_on = models.DateField(null=True, blank=True, editable=False)

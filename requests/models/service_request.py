@@ -420,6 +420,8 @@ class RequestVerb(models.TextChoices):
     APPEAL_DECIDED = "appeal_decided", _("Appeal decided")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", _("Return visit overdue")
     RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
+    # The cause of a poor rating, for training (requests.causes).
+    CAUSE_RECORDED = "cause_recorded", _("Cause recorded for training")
     SUMMARY_WRITTEN = "summary_written", _("Summary written")
     SUMMARY_REVISED = "summary_revised", _("Summary revised")
     ARCHIVED = "archived", _("Archived")

@@ -17,6 +17,7 @@ from hallservice.core.text_limits import check_field_length, check_lengths, exce
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import StaffMember
 
+from ..causes import FailureCause, cause_tagged
 from ..models import (
     POOR_RATINGS,
     SIGNED_HANDOVERS,
@@ -430,8 +431,9 @@ RECTIFICATION = ("rectification_note", "rectified_at", "rectified_by")
 
 
 @transaction.atomic
-def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
-    """The return visit (回访) of a poor rating: talk to the applicant, apologise, find out what went wrong."""
+def evaluation_follow_up(*, actor, request_id: int, note: str, cause: str = "") -> Evaluation:
+    """The return visit (回访) of a poor rating: talk to the applicant, apologise, find out what went wrong
+    (``cause``, optional: it proposes training, see requests.causes)."""
     req = lock_for(actor, request_id, "follow_up")
     evaluation = Evaluation.objects.select_for_update().filter(request=req).first()
     if evaluation is None or not evaluation.needs_follow_up:
@@ -440,6 +442,7 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
         raise TransitionNotAllowed(_("This evaluation has already been followed up."))
     if evaluation.is_invalid:
         raise TransitionNotAllowed(_("This rating was found invalid on appeal."))
+    cause = _cause_to_record(evaluation, cause)
     note = _step_done(
         evaluation,
         RETURN_VISIT,
@@ -448,19 +451,49 @@ def evaluation_follow_up(*, actor, request_id: int, note: str) -> Evaluation:
         actor=actor,
     )
     record_event(req, actor=actor, verb="followed_up", note=note)
+    _record_cause(req, evaluation, cause, actor=actor)
     return evaluation
 
 
 @transaction.atomic
-def evaluation_rectify(*, actor, request_id: int, note: str) -> Evaluation:
-    """Record what was put right after the return visit; the applicant may then rate again."""
+def evaluation_rectify(*, actor, request_id: int, note: str, cause: str = "") -> Evaluation:
+    """Record what was put right after the return visit; the applicant may then rate again. The cause may be
+    named here when the return visit did not name it."""
     req, evaluation = _lock_case(actor, request_id, permission="requests.follow_up_evaluation")
     if evaluation.rectification_stage != "rectifying":
         raise TransitionNotAllowed(_("Rectification follows the return visit of a poor rating, once."))
+    cause = _cause_to_record(evaluation, cause)
     note = _step_done(evaluation, RECTIFICATION, note=note, missing=_("Say what was put right."), actor=actor)
     record_event(req, actor=actor, verb="rectified", public=True, note=note)
+    _record_cause(req, evaluation, cause, actor=actor)
     evaluation_push_queue(evaluation, event=PushEvent.RECTIFIED)
     return evaluation
+
+
+def _cause_to_record(evaluation: Evaluation, cause: str) -> str:
+    """The cause to record with this step ("" for none), checked before anything is written: one of the list,
+    and not another one than the cause named already."""
+    cause = (cause or "").strip()
+    if not cause:
+        return ""
+    if cause not in FailureCause.values:
+        raise DomainError(_("Choose a cause from the list."), field="cause")
+    if evaluation.cause and evaluation.cause != cause:
+        raise DomainError(
+            _("The cause was named already: %(cause)s.") % {"cause": FailureCause(evaluation.cause).label},
+            field="cause",
+        )
+    return cause
+
+
+def _record_cause(req: ServiceRequest, evaluation: Evaluation, cause: str, *, actor) -> None:
+    """Keep a newly named cause with its (internal) event and tell the hooks, in the step's transaction."""
+    if not cause or evaluation.cause == cause:
+        return
+    evaluation.cause = cause
+    evaluation.save(update_fields=["cause"])
+    record_event(req, actor=actor, verb="cause_recorded", note=str(FailureCause(cause).label))
+    cause_tagged(source="evaluation", row=evaluation, actor=actor)
 
 
 def _step_done(evaluation: Evaluation, columns: tuple[str, str, str], *, note: str, missing: str, actor) -> str:

@@ -5,6 +5,7 @@ bank.py          the question bank and its xlsx import
 exams.py         monthly tests: set, publish, close, excuse
 attempts.py      taking a test: start (the draw), answer, submit, time running out
 consequences.py  study days and recommendations after a test closes
+proposals.py     training proposed by complaints and poor ratings: propose, accept into the bank, dismiss
 """
 
 from .attempts import (
@@ -29,6 +30,7 @@ from .bank import (
 )
 from .consequences import monthly_test_apply_consequences, recommendation_mark_sent, study_source
 from .exams import attempt_excuse, monthly_test_close, monthly_test_create, monthly_test_publish, monthly_test_update
+from .proposals import training_proposal_accept, training_proposal_dismiss, training_proposal_propose
 from .sessions import (
     attendance_record,
     session_attendee_add,
@@ -73,4 +75,7 @@ __all__ = [
     "session_update",
     "study_source",
     "topic_create",
+    "training_proposal_accept",
+    "training_proposal_dismiss",
+    "training_proposal_propose",
 ]

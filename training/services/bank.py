@@ -169,8 +169,10 @@ def question_create(
     explanation: str = "",
     difficulty: int = Difficulty.MEDIUM,
     variant_group: str = "",
+    active: bool = True,
 ) -> Question:
-    """Add a question to a centre's bank, tied to the training that taught it or to a topic."""
+    """Add a question to a centre's bank, tied to the training that taught it or to a topic; ``active=False``
+    adds a draft that no test draws until it is activated (training proposals)."""
     _ensure_bank(actor)
     centre = managed_centre(actor, centre_id)
     data = question_check(
@@ -186,6 +188,7 @@ def question_create(
         variant_group=_group(variant_group),
         explanation=data.explanation,
         difficulty=data.difficulty,
+        is_active=active,
         created_by=user_of(actor),
     )
     _write_options(question, data)

@@ -21,6 +21,7 @@ from .exams import (
     test_list_view,
     test_start_view,
 )
+from .proposals import proposal_accept_view, proposal_dismiss_view, proposal_list_view
 from .reports import (
     attendance_view,
     person_view,
@@ -44,6 +45,9 @@ __all__ = [
     "my_training_view",
     "notices_read_view",
     "person_view",
+    "proposal_accept_view",
+    "proposal_dismiss_view",
+    "proposal_list_view",
     "question_act_view",
     "question_edit_view",
     "recommendation_letter_view",
