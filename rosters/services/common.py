@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.statuses import ensure_transition
 
 from ..models import PLAN_TRANSITIONS, DeskVersion, PlanStatus, RosterEvent, RotationPlan
 
@@ -28,12 +29,9 @@ def ensure_draft(plan: RotationPlan) -> None:
         )
 
 
-def ensure_plan_transition(plan: RotationPlan, target: str) -> None:
-    if target not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
-        raise TransitionNotAllowed(
-            _("A plan that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": PlanStatus(plan.status).label, "target": PlanStatus(target).label}
-        )
+def ensure_plan_transition(plan: RotationPlan, target: PlanStatus) -> None:
+    refusal = _("A plan that is “%(current)s” cannot become “%(target)s”.")
+    ensure_transition(plan, target, transitions=PLAN_TRANSITIONS, refusal=refusal)
 
 
 def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:

@@ -144,6 +144,23 @@ def _write_options(question: Question, data: QuestionData) -> None:
     )
 
 
+def _add_question(actor, centre, data: QuestionData, *, topic, session, variant_group: str) -> Question:
+    """A new question of the centre's bank from checked data, with its options."""
+    question = Question.objects.create(
+        centre=centre,
+        kind=data.kind,
+        topic=topic,
+        session=session,
+        text=data.text,
+        variant_group=variant_group,
+        explanation=data.explanation,
+        difficulty=data.difficulty,
+        created_by=user_of(actor),
+    )
+    _write_options(question, data)
+    return question
+
+
 @transaction.atomic
 def topic_create(*, actor, name: str, description: str = "") -> Topic:
     """A new topic, or the existing one of that name."""
@@ -177,18 +194,7 @@ def question_create(
         kind=kind, text=text, options=options, correct=correct, explanation=explanation, difficulty=difficulty
     )
     session, topic = _session_and_topic(actor, centre.pk, session_id, topic_id)
-    question = Question.objects.create(
-        centre=centre,
-        kind=data.kind,
-        topic=topic,
-        session=session,
-        text=data.text,
-        variant_group=_group(variant_group),
-        explanation=data.explanation,
-        difficulty=data.difficulty,
-        created_by=user_of(actor),
-    )
-    _write_options(question, data)
+    question = _add_question(actor, centre, data, topic=topic, session=session, variant_group=_group(variant_group))
     record_event(
         centre_id=centre.pk, actor=actor, verb="question_added", note=excerpt(question.text, 100), session=session
     )
@@ -389,18 +395,7 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
             Question.objects.filter(centre=centre, topic=topic, text=group, variant_group="").update(
                 variant_group=group
             )
-        question = Question.objects.create(
-            centre=centre,
-            kind=data.kind,
-            topic=topic,
-            session=session,
-            text=data.text,
-            variant_group=group,
-            explanation=data.explanation,
-            difficulty=data.difficulty,
-            created_by=user_of(actor),
-        )
-        _write_options(question, data)
+        _add_question(actor, centre, data, topic=topic, session=session, variant_group=group)
         result.created += 1
     if errors:
         raise ImportRefused(errors)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+
 from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core import statuses
+from hallservice.core.errors import DomainError
 from hallservice.core.text_limits import excerpt
 
 from ..models import TrainingEvent, TrainingNotice
 
 
-def ensure_transition(obj, target: str, transitions, labels) -> None:
-    if target not in transitions[obj.status]:
-        raise TransitionNotAllowed(
-            _("It is “%(current)s” and cannot become “%(target)s”.")
-            % {"current": labels(obj.status).label, "target": labels(target).label}
-        )
+def ensure_transition(obj, target: Enum, transitions: Mapping) -> None:
+    refusal = _("It is “%(current)s” and cannot become “%(target)s”.")
+    statuses.ensure_transition(obj, target, transitions=transitions, refusal=refusal)
 
 
 def require_text(value: str, message: str, *, field: str, max_length: int | None = None) -> str:

@@ -179,7 +179,7 @@ def recommendation_mark_sent(*, actor, recommendation_id: int, sent_on: date | N
     if not qs.filter(pk=recommendation_id).exists():
         raise DomainError(_("No such recommendation."), field="recommendation")
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recommendation_id)
-    ensure_transition(rec, RecommendationStatus.SENT, RECOMMENDATION_TRANSITIONS, RecommendationStatus)
+    ensure_transition(rec, RecommendationStatus.SENT, RECOMMENDATION_TRANSITIONS)
     rec.status, rec.sent_on, rec.sent_by = RecommendationStatus.SENT, sent_on or timezone.localdate(), actor
     rec.save(update_fields=["status", "sent_on", "sent_by"])
     record_event(centre_id=rec.staff.centre_id, actor=actor, verb="recommendation_sent", note=rec.staff.name)

@@ -173,7 +173,7 @@ def monthly_test_publish(*, actor, test_id: int) -> MonthlyTest:
     """People may take the test inside its window; the centre's full-time helpers are told."""
     _ensure_tests(actor)
     test = _lock(actor, test_id)
-    ensure_transition(test, MonthlyTestStatus.PUBLISHED, MONTHLY_TEST_TRANSITIONS, MonthlyTestStatus)
+    ensure_transition(test, MonthlyTestStatus.PUBLISHED, MONTHLY_TEST_TRANSITIONS)
     now = timezone.now()
     if test.closes_at <= now:
         raise DomainError(_("The test's window is over: set a later closing time."), field="closes_at")
@@ -214,7 +214,7 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     ``now`` is for the system only (timers, the demo's history); people close at the present time."""
     _ensure_tests(actor)
     test = _lock(actor, test_id)
-    ensure_transition(test, MonthlyTestStatus.CLOSED, MONTHLY_TEST_TRANSITIONS, MonthlyTestStatus)
+    ensure_transition(test, MonthlyTestStatus.CLOSED, MONTHLY_TEST_TRANSITIONS)
     now = now if actor is SYSTEM and now is not None else timezone.now()
     for attempt in (
         Attempt.objects.select_for_update(of=("self",))

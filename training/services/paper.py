@@ -48,9 +48,9 @@ def paper_check(centre: ServiceCentre, month: date, count: int, quotas: Mapping[
         )
 
 
-def attempt_grade(attempt: Attempt, *, status: str, now: datetime, actor=SYSTEM) -> Attempt:
+def attempt_grade(attempt: Attempt, *, status: AttemptStatus, now: datetime, actor=SYSTEM) -> Attempt:
     """Grade a locked attempt in progress with the answers it holds, and close it as ``status``."""
-    ensure_transition(attempt, status, ATTEMPT_TRANSITIONS, AttemptStatus)
+    ensure_transition(attempt, status, ATTEMPT_TRANSITIONS)
     rows = list(attempt.questions.all())
     correct: dict[int, set[int]] = defaultdict(set)
     for question_id, option_id in Option.objects.filter(

@@ -280,7 +280,7 @@ def attendance_record(
 def session_complete(*, actor, session_id: int) -> TrainingSession:
     """The training was held: whoever is still unmarked counts as absent."""
     session = _managed_session(actor, session_id)
-    ensure_transition(session, SessionStatus.HELD, SESSION_TRANSITIONS, SessionStatus)
+    ensure_transition(session, SessionStatus.HELD, SESSION_TRANSITIONS)
     if session.starts_at > timezone.now():
         raise TransitionNotAllowed(_("A training is held once it has begun."))
     session.attendance.filter(status=AttendanceStatus.PENDING).update(
@@ -295,7 +295,7 @@ def session_complete(*, actor, session_id: int) -> TrainingSession:
 @transaction.atomic
 def session_cancel(*, actor, session_id: int, reason: str) -> TrainingSession:
     session = _managed_session(actor, session_id)
-    ensure_transition(session, SessionStatus.CANCELLED, SESSION_TRANSITIONS, SessionStatus)
+    ensure_transition(session, SessionStatus.CANCELLED, SESSION_TRANSITIONS)
     session.cancel_reason = require_text(
         reason, _("Say why the training is cancelled."), field="reason", max_length=200
     )
