@@ -41,6 +41,11 @@ def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:
     return RosterEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)
 
 
+def record_plan_event(plan: RotationPlan, *, actor, verb: str, note: str) -> RosterEvent:
+    """An event of a month's plan, in its centre's roster history."""
+    return record_event(centre_id=plan.centre_id, actor=actor, verb=verb, plan=plan, note=note)
+
+
 def _raise_desk_version(centre_id: int) -> None:
     raised = DeskVersion.objects.filter(centre_id=centre_id).update(number=F("number") + 1)
     if not raised:

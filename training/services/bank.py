@@ -250,7 +250,7 @@ def question_update(
     if variant_group is not None:
         question.variant_group = _group(variant_group)
     question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty", "variant_group"])
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_edited", note=excerpt(question.text, 100))
+    _record(actor, question, "question_edited")
     return question
 
 
@@ -258,16 +258,20 @@ def question_update(
 def question_set_active(*, actor, question_id: int, active: bool) -> Question:
     _ensure_bank(actor)
     question = _lock(actor, question_id)
+    _set_active(actor, question, active)
+    return question
+
+
+def _set_active(actor, question: Question, active: bool) -> None:
     if question.is_active != active:
         question.is_active = active
         question.save(update_fields=["is_active"])
-        record_event(
-            centre_id=question.centre_id,
-            actor=actor,
-            verb="question_activated" if active else "question_deactivated",
-            note=excerpt(question.text, 100),
-        )
-    return question
+        _record(actor, question, "question_activated" if active else "question_deactivated")
+
+
+def _record(actor, question: Question, verb: str) -> None:
+    """An event of a question, in its centre's training history."""
+    record_event(centre_id=question.centre_id, actor=actor, verb=verb, note=excerpt(question.text, 100))
 
 
 @transaction.atomic
@@ -276,17 +280,9 @@ def question_delete(*, actor, question_id: int) -> bool:
     _ensure_bank(actor)
     question = _lock(actor, question_id)
     if used_question_ids([question.pk]):
-        if question.is_active:
-            question.is_active = False
-            question.save(update_fields=["is_active"])
-            record_event(
-                centre_id=question.centre_id,
-                actor=actor,
-                verb="question_deactivated",
-                note=excerpt(question.text, 100),
-            )
+        _set_active(actor, question, False)
         return False
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_deleted", note=excerpt(question.text, 100))
+    _record(actor, question, "question_deleted")
     question.delete()
     return True
 

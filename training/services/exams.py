@@ -30,7 +30,7 @@ from ..models import (
     TopicQuota,
 )
 from ..selectors import excused_by_rosters, participants_of
-from .common import ensure_transition, notify, record_event
+from .common import ensure_transition, notify, record_test_event
 from .paper import attempt_grade, paper_check
 
 MAX_QUESTIONS = 200
@@ -130,7 +130,7 @@ def monthly_test_create(
         created_by=user_of(actor),
     )
     _set_quotas(test, clean)
-    record_event(centre_id=centre.pk, actor=actor, verb="test_set", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_set", note=test.title)
     return test
 
 
@@ -164,7 +164,7 @@ def monthly_test_update(
     test.title = (title or "").strip() or test.title
     test.save(update_fields=["question_count", "time_limit_minutes", "opens_at", "closes_at", "title"])
     _set_quotas(test, clean)
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_edited", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_edited", note=test.title)
     return test
 
 
@@ -197,7 +197,7 @@ def monthly_test_publish(*, actor, test_id: int) -> MonthlyTest:
         },
         link=test.get_absolute_url(),
     )
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_published", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_published", note=test.title)
     return test
 
 
@@ -245,16 +245,10 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     )
     for member in absent:
         if member.pk in excused:
-            record_event(
-                centre_id=test.centre_id,
-                actor=actor,
-                verb="attempt_excused",
-                note=f"{member.name}: {excused[member.pk]}",
-                test=test,
-            )
+            record_test_event(test, actor=actor, verb="attempt_excused", note=f"{member.name}: {excused[member.pk]}")
     test.status, test.closed_at = MonthlyTestStatus.CLOSED, now
     test.save(update_fields=["status", "closed_at"])
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_closed", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_closed", note=test.title)
 
     from hallservice.core.outbox import send_quietly
 
@@ -287,7 +281,5 @@ def attempt_excuse(*, actor, test_id: int, staff_id: int, reason: str) -> Attemp
             _("%(name)s has begun the test already and cannot be excused.") % {"name": member.name}
         )
     attempt = Attempt.objects.create(test=test, staff=member, status=AttemptStatus.EXCUSED, note=reason)
-    record_event(
-        centre_id=test.centre_id, actor=actor, verb="attempt_excused", note=f"{member.name}: {reason}", test=test
-    )
+    record_test_event(test, actor=actor, verb="attempt_excused", note=f"{member.name}: {reason}")
     return attempt

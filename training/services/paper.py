@@ -16,7 +16,7 @@ from ..draw import Shortfall, shortfalls
 from ..grading import answer_is_correct, passes, score_of
 from ..models import ATTEMPT_TRANSITIONS, Attempt, AttemptQuestion, AttemptStatus, Option, Topic
 from ..selectors import pool_for
-from .common import ensure_transition, record_event
+from .common import ensure_transition, record_test_event
 
 
 def shortfall_message(problems: list[Shortfall]) -> str:
@@ -66,11 +66,7 @@ def attempt_grade(attempt: Attempt, *, status: AttemptStatus, now: datetime, act
     attempt.status = status
     attempt.finished_at = now
     attempt.save(update_fields=["correct_count", "score", "passed", "status", "finished_at"])
-    record_event(
-        centre_id=attempt.test.centre_id,
-        actor=actor,
-        verb="attempt_" + status,
-        note=f"{attempt.staff.name} {attempt.score}",
-        test=attempt.test,
+    record_test_event(
+        attempt.test, actor=actor, verb="attempt_" + status, note=f"{attempt.staff.name} {attempt.score}"
     )
     return attempt
