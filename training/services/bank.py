@@ -250,7 +250,7 @@ def question_update(
     if variant_group is not None:
         question.variant_group = _group(variant_group)
     question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty", "variant_group"])
-    _record(actor, question, "question_edited")
+    _record(question, actor=actor, verb="question_edited")
     return question
 
 
@@ -266,10 +266,10 @@ def _set_active(actor, question: Question, active: bool) -> None:
     if question.is_active != active:
         question.is_active = active
         question.save(update_fields=["is_active"])
-        _record(actor, question, "question_activated" if active else "question_deactivated")
+        _record(question, actor=actor, verb="question_activated" if active else "question_deactivated")
 
 
-def _record(actor, question: Question, verb: str) -> None:
+def _record(question: Question, *, actor, verb: str) -> None:
     """An event of a question, in its centre's training history."""
     record_event(centre_id=question.centre_id, actor=actor, verb=verb, note=excerpt(question.text, 100))
 
@@ -282,7 +282,7 @@ def question_delete(*, actor, question_id: int) -> bool:
     if used_question_ids([question.pk]):
         _set_active(actor, question, False)
         return False
-    _record(actor, question, "question_deleted")
+    _record(question, actor=actor, verb="question_deleted")
     question.delete()
     return True
 
