@@ -10,10 +10,9 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hallservice.core.spreadsheets import titled_sheet, workbook_bytes
+from hallservice.core.spreadsheets import new_workbook, one_sheet_workbook, titled_sheet, workbook_bytes
 
 from .models import DutyDay, Substitution
 from .selectors import PlanGrid
@@ -28,9 +27,7 @@ def plan_workbook(grid: PlanGrid) -> bytes:
     plan = grid.plan
     month = f"{plan.month:%Y-%m}"
     windows = {w.pk: w for w in grid.inputs.windows}
-    workbook = Workbook()
-    rotation = workbook.active
-    rotation.title = _("Rotation")
+    workbook, rotation = new_workbook(_("Rotation"))
     titled_sheet(
         rotation,
         _("%(centre)s rotation plan %(month)s (%(status)s)")
@@ -115,9 +112,7 @@ def duty_schedule_workbook(
     *, centre_name: str, month: date, duty_days: Sequence[DutyDay], substitutions: Sequence[Substitution]
 ) -> bytes:
     """The duty schedule of a month as published, with every substitution in effect."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Duty schedule")
+    workbook, sheet = new_workbook(_("Duty schedule"))
     _duty_rows(
         sheet,
         _("%(centre)s duty schedule %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
@@ -129,11 +124,8 @@ def duty_schedule_workbook(
 
 def attendance_workbook(*, centre_name: str, month: date, rows) -> bytes:
     """Lateness and absence per staff member for a month."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Attendance")
-    titled_sheet(
-        sheet,
+    return one_sheet_workbook(
+        _("Attendance"),
         _("%(centre)s lateness and absence %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
         [
             (_("Staff member"), 14),
@@ -157,7 +149,6 @@ def attendance_workbook(*, centre_name: str, month: date, rows) -> bytes:
             for r in rows
         ),
     )
-    return workbook_bytes(workbook)
 
 
 def filename(kind: str, centre_code: str, month: date) -> str:

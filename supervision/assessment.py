@@ -65,12 +65,10 @@ from django.db.models.functions import Cast, ExtractMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from complaints.models import Complaint
-from hallservice.core.spreadsheets import append_row, set_cell, workbook_bytes
+from hallservice.core.spreadsheets import new_workbook, set_cell, titled_sheet, workbook_bytes
 from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
 from staff.models import StaffKind, StaffMember
@@ -395,31 +393,39 @@ def _complaint_figures(year: int, centre_ids, staff_id: int | None) -> dict[int,
     )
 
 
-def _training_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
+def _required_places(year: int, centre_ids):
+    """The required places at the year's trainings of the centres, cancelled trainings aside."""
     start, end = year_bounds(year)
+    return Attendance.objects.filter(
+        required=True,
+        session__starts_at__gte=start,
+        session__starts_at__lt=end,
+        session__centre_id__in=centre_ids,
+    ).exclude(session__status=SessionStatus.CANCELLED)
+
+
+def _attendance_counts() -> dict:
+    """Places attended, and places that count (present or absent: an excused absence does not count)."""
     counted = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)
-    return _per_staff(
-        Attendance.objects.filter(
-            required=True,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-            session__centre_id__in=centre_ids,
-            staff__centre_id__in=centre_ids,
-        ).exclude(session__status=SessionStatus.CANCELLED),
-        staff_id,
-        training_present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-        training_counted=Count("pk", filter=Q(status__in=counted)),
-    )
+    return {
+        "training_present": Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+        "training_counted": Count("pk", filter=Q(status__in=counted)),
+    }
+
+
+def _graded_attempts(year: int, centre_ids):
+    """The graded papers of the centres' monthly tests of the year (a missed test is graded 0)."""
+    return Attempt.objects.filter(status__in=GRADED_STATUSES, test__month__year=year, test__centre_id__in=centre_ids)
+
+
+def _training_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
+    places = _required_places(year, centre_ids).filter(staff__centre_id__in=centre_ids)
+    return _per_staff(places, staff_id, **_attendance_counts())
 
 
 def _test_figures(year: int, centre_ids, staff_id: int | None) -> dict[int, dict]:
     return _per_staff(
-        Attempt.objects.filter(
-            status__in=GRADED_STATUSES,
-            test__month__year=year,
-            test__centre_id__in=centre_ids,
-            staff__centre_id__in=centre_ids,
-        ),
+        _graded_attempts(year, centre_ids).filter(staff__centre_id__in=centre_ids),
         staff_id,
         tests=Count("pk"),
         score_sum=Sum("score"),
@@ -501,6 +507,14 @@ class MonthFigures:
         return _rate(self.training_present, self.training_counted)
 
 
+def _by_month(months: dict[int, MonthFigures], rows, moment: str, **figures) -> None:
+    """Count ``rows`` by the month of ``moment`` (the hall's time zone) into that month's ``figures``."""
+    for row in rows.annotate(m=ExtractMonth(moment)).values("m").annotate(**figures).order_by():
+        month = months[row.pop("m")]
+        for name, value in row.items():
+            setattr(month, name, value)
+
+
 def monthly_breakdown(*, member: StaffMember, year: int, centre_ids: Iterable[int]) -> list[MonthFigures]:
     """Requests accepted and completed, the test score and the training attendance of each month of the year.
 
@@ -510,46 +524,17 @@ def monthly_breakdown(*, member: StaffMember, year: int, centre_ids: Iterable[in
     start, end = year_bounds(year)
     months = {m: MonthFigures(month=date(year, m, 1)) for m in range(1, 13)}
     requests = ServiceRequest.objects.filter(helper=member, centre_id__in=centre_ids)
-    for row in (
-        requests.filter(accepted_at__gte=start, accepted_at__lt=end)
-        .annotate(m=ExtractMonth("accepted_at"))
-        .values("m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        months[row["m"]].requests = row["n"]
-    for row in (
-        requests.filter(completed_at__gte=start, completed_at__lt=end)
-        .annotate(m=ExtractMonth("completed_at"))
-        .values("m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        months[row["m"]].completed = row["n"]
-    for month, score in Attempt.objects.filter(
-        staff=member, status__in=GRADED_STATUSES, test__month__year=year, test__centre_id__in=centre_ids
-    ).values_list("test__month", "score"):
+    _by_month(
+        months, requests.filter(accepted_at__gte=start, accepted_at__lt=end), "accepted_at", requests=Count("pk")
+    )
+    _by_month(
+        months, requests.filter(completed_at__gte=start, completed_at__lt=end), "completed_at", completed=Count("pk")
+    )
+    for month, score in _graded_attempts(year, centre_ids).filter(staff=member).values_list("test__month", "score"):
         months[month.month].test_score = score
         months[month.month].tests_below_pass = score < pass_mark()
-    for row in (
-        Attendance.objects.filter(
-            staff=member,
-            required=True,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-            session__centre_id__in=centre_ids,
-        )
-        .exclude(session__status=SessionStatus.CANCELLED)
-        .annotate(m=ExtractMonth("session__starts_at"))
-        .values("m")
-        .annotate(
-            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
-            counted=Count("pk", filter=Q(status__in=(AttendanceStatus.PRESENT, AttendanceStatus.ABSENT))),
-        )
-        .order_by()
-    ):
-        months[row["m"]].training_present = row["present"]
-        months[row["m"]].training_counted = row["counted"]
+    places = _required_places(year, centre_ids).filter(staff=member)
+    _by_month(months, places, "session__starts_at", **_attendance_counts())
     return list(months.values())
 
 
@@ -681,22 +666,14 @@ def table_cells(row: AssessmentRow) -> list:
 
 def assessment_workbook(*, rows: list[AssessmentRow], year: int, scope_name: str) -> bytes:
     """The assessment table as .xlsx: the same rows, columns and rounded figures as the page, then the formula."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Assessment")
-    headings = [str(c.label) for c in COLUMNS]
-    append_row(sheet, [_("Annual assessment %(year)d · %(scope)s") % {"year": year, "scope": scope_name}])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headings))
-    sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, headings)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for position, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = column.width
-    for row in rows:
-        append_row(sheet, [float(v) if isinstance(v, Decimal) else v for v in table_cells(row)])
-    sheet.freeze_panes = "C3"
+    workbook, sheet = new_workbook(_("Assessment"))
+    titled_sheet(
+        sheet,
+        _("Annual assessment %(year)d · %(scope)s") % {"year": year, "scope": scope_name},
+        [(str(c.label), c.width) for c in COLUMNS],
+        ([float(v) if isinstance(v, Decimal) else v for v in table_cells(row)] for row in rows),
+        freeze="C3",
+    )
     note = workbook.create_sheet(_("How the score is computed"))
     note.column_dimensions["A"].width = 120
     set_cell(note["A1"], formula_note())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallservice.core import outbox
 from hallservice.core.actors import user_of
@@ -25,20 +26,14 @@ from .scope import Scope
 logger = logging.getLogger(__name__)
 
 ACTIVE = (ReportStatus.QUEUED, ReportStatus.RUNNING)
-# The expected time of a build: the worker writes a heartbeat at each step; none for LEASE means it was lost.
-LEASE = timedelta(minutes=10)
-# A queued report sent this long ago and not started: the message was lost (e.g. Redis restarted), send it again.
-QUEUE_STALE = timedelta(minutes=10)
-
-
-def _task():
-    from supervision.tasks import monthly_report_build
-
-    return monthly_report_build
-
-
-def _queue_build(report_id: int) -> None:
-    outbox.send_on_commit(MonthlyReport, report_id, _task())
+# Reports built by a Celery task, swept by the beat (hallservice/core/outbox.py).
+REPORTS = outbox.JobKind(
+    MonthlyReport,
+    "supervision.tasks.monthly_report_build",
+    lost_reason=gettext_lazy(
+        "The worker stopped %(attempts)s times while building this report (killed or out of memory)."
+    ),
+)
 
 
 @transaction.atomic
@@ -63,15 +58,15 @@ def monthly_report_request(*, actor, centre_id: int, month: date) -> MonthlyRepo
         .first()
     )
     if latest is not None and latest.status in ACTIVE:
-        if outbox.is_stuck(latest, lease=LEASE, queue_stale=QUEUE_STALE):
-            outbox.reset(latest, _task())
+        if REPORTS.is_stuck(latest):
+            REPORTS.reset(latest)
         return latest
     if latest is not None and latest.status == ReportStatus.FAILED:
         MonthlyReport.objects.filter(pk=latest.pk).update(requested_by=user_of(actor))
-        outbox.reset(latest, _task())
+        REPORTS.reset(latest)
         return latest
     report = MonthlyReport.objects.create(centre=centre, month=month, requested_by=user_of(actor))
-    _queue_build(report.pk)
+    REPORTS.send_on_commit(report.pk)
     return report
 
 
@@ -87,19 +82,13 @@ def monthly_report_retry(*, actor, report_id: int) -> MonthlyReport:
     )
     if report is None:
         raise DomainError(_("You cannot see this report."))
-    outbox.retry(report, _task(), actor=actor, refusal=_("Only a failed report can be tried again."))
+    REPORTS.retry(report, actor=actor, refusal=_("Only a failed report can be tried again."))
     return report
 
 
 def monthly_reports_sweep() -> dict:
     """The beat's pass: send again what the broker lost, put back reports whose worker died, fail after 3 tries."""
-    return outbox.sweep(
-        MonthlyReport,
-        _task(),
-        lease=LEASE,
-        queue_stale=QUEUE_STALE,
-        lost_reason=_("The worker stopped %(attempts)s times while building this report (killed or out of memory)."),
-    )
+    return REPORTS.sweep()
 
 
 @transaction.atomic
@@ -111,7 +100,7 @@ def monthly_reports_prepare(*, month: date) -> list[MonthlyReport]:
         if MonthlyReport.objects.filter(centre=centre, month=month, requested_by__isnull=True).exists():
             continue
         report = MonthlyReport.objects.create(centre=centre, month=month)
-        _queue_build(report.pk)
+        REPORTS.send_on_commit(report.pk)
         made.append(report)
     return made
 
@@ -125,7 +114,7 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
     from .reports import report_pdf, report_xlsx
     from .statistics import compute_statistics
 
-    if not outbox.claim(MonthlyReport, report_id, lease=LEASE):
+    if not REPORTS.claim(report_id):
         return MonthlyReport.objects.get(pk=report_id)
     report = MonthlyReport.objects.select_related("centre").get(pk=report_id)
     try:
@@ -138,9 +127,9 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
         report.xlsx.save(f"{stem}.xlsx", ContentFile(report_xlsx(stats)), save=False)
         outbox.progress(report, 60, xlsx=report.xlsx.name)
         report.pdf.save(f"{stem}.pdf", ContentFile(report_pdf(stats)), save=False)
-        outbox.progress(report, 100, status=ReportStatus.DONE, pdf=report.pdf.name, finished_at=timezone.now())
+        outbox.finish(report, pdf=report.pdf.name)
     except Exception as exc:  # the page must show the failure rather than poll for ever; the task logs it
-        outbox.progress(report, report.progress, status=ReportStatus.FAILED, error=outbox.reason(exc))
+        outbox.fail(report, exc)
         raise
     return report
 

@@ -9,9 +9,8 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from hallservice.core.spreadsheets import append_row, titled_sheet, workbook_bytes
+from hallservice.core.spreadsheets import append_row, new_workbook, one_sheet_workbook, titled_sheet, workbook_bytes
 
 from .models import AttendanceStatus, TrainingSession
 from .selectors import AttendanceRow, ScoreReport
@@ -30,9 +29,7 @@ def filename(kind: str, centre_code: str, month: date) -> str:
 
 def scores_workbook(*, centre_name: str, month: date, report: ScoreReport) -> bytes:
     """The month's test: one row a person with score, result, study day and failures in a row; a summary."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Scores")
+    workbook, sheet = new_workbook(_("Scores"))
     rows = []
     for r in report.rows:
         a = r.attempt
@@ -84,14 +81,11 @@ def attendance_workbook(
     *, centre_name: str, month: date, sessions: list[TrainingSession], rows: list[AttendanceRow]
 ) -> bytes:
     """One row a person, one column a training (✓ present, ✗ absent, ○ excused), then totals and the rate."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Attendance")
     columns = [(_("Name"), 12)]
     columns += [(f"{timezone.localtime(s.starts_at):%m-%d} {s.title}", 14) for s in sessions]
     columns += [(_("Present"), 8), (_("Absent"), 8), (_("Excused"), 8), (_("Attendance rate (%)"), 10)]
-    titled_sheet(
-        sheet,
+    return one_sheet_workbook(
+        _("Attendance"),
         _("%(centre)s training attendance %(month)s") % {"centre": centre_name, "month": f"{month:%Y-%m}"},
         columns,
         (
@@ -106,14 +100,11 @@ def attendance_workbook(
             for r in rows
         ),
     )
-    return workbook_bytes(workbook)
 
 
 def question_template_workbook() -> bytes:
     """An import template with the expected columns and one example of each kind."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "题库"
+    workbook, sheet = new_workbook("题库")
     append_row(sheet, ["题型", "主题", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "难度", "变式组"])
     append_row(
         sheet,

@@ -1,4 +1,4 @@
-"""Background jobs with a row (monthly reports, ledger PDF exports): the row is the outbox.
+"""Background jobs with a row (monthly reports, ledger PDF exports, question imports): the row is the outbox.
 
 At-least-once delivery, as Celery's guidance says:
 
@@ -15,6 +15,9 @@ At-least-once delivery, as Celery's guidance says:
 - An exception in the body marks the row `failed` at once with the reason (a bug or bad data does not heal by
   running again); the page shows it with a retry button (`reset`).
 
+Each kind of job is declared once, as a `JobKind` (its model, its task, its lease and its sweep's message), and the
+services call the steps above through it.
+
 Rule chosen (not in SPEC): only starts by a worker count as attempts. Sends while the broker is down do not, so a
 long Redis outage delays the jobs but never fails them.
 """
@@ -22,10 +25,12 @@ long Redis outage delays the jobs but never fails them.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from hallservice.core.errors import DomainError
@@ -138,7 +143,53 @@ def sweep(model: type[models.Model], task, *, lease: timedelta, queue_stale: tim
     return {"failed": failed, "requeued": requeued, "sent": sent}
 
 
+def finish(row: models.Model, **fields) -> None:
+    """A job's last step: done at 100 % and finished now; ``fields``: the columns it set (the file, the counts)."""
+    progress(row, 100, status=DONE, finished_at=timezone.now(), **fields)
+
+
+def fail(row: models.Model, exc: BaseException) -> None:
+    """An exception in a job's body: the row is failed at once with the reason, at the progress it reached."""
+    progress(row, row.progress, status=FAILED, error=reason(exc))
+
+
 def reason(exc: BaseException) -> str:
     """What the page shows for a failed run: the kind of error and its message, cut to the field's 300 characters."""
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return text[:300]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of job, declared once: its row's model, its task, and the times and message of its sweep.
+
+    ``task`` is the Celery task's dotted path, imported when first needed (the tasks module imports the services
+    that declare the kind). ``lease``: a run with no heartbeat for this long has lost its worker; ``queue_stale``: a
+    message queued this long ago and not started was lost; ``lost_reason``: the error of a job whose worker was lost
+    ``MAX_ATTEMPTS`` times, with ``%(attempts)s``.
+    """
+
+    model: type[models.Model]
+    task: str
+    lost_reason: str
+    lease: timedelta = timedelta(minutes=10)
+    queue_stale: timedelta = timedelta(minutes=10)
+
+    def send_on_commit(self, pk: int) -> None:
+        send_on_commit(self.model, pk, import_string(self.task))
+
+    def claim(self, pk: int) -> bool:
+        return claim(self.model, pk, lease=self.lease)
+
+    def reset(self, row: models.Model) -> None:
+        reset(row, import_string(self.task))
+
+    def retry(self, row: models.Model, *, actor, refusal: str) -> None:
+        retry(row, import_string(self.task), actor=actor, refusal=refusal)
+
+    def is_stuck(self, row: models.Model) -> bool:
+        return is_stuck(row, lease=self.lease, queue_stale=self.queue_stale)
+
+    def sweep(self) -> dict:
+        task = import_string(self.task)
+        return sweep(self.model, task, lease=self.lease, queue_stale=self.queue_stale, lost_reason=self.lost_reason)

@@ -75,6 +75,23 @@ def append_row(sheet: Worksheet, row: Iterable[Any]) -> None:
             sheet.cell(row=row_number, column=column).data_type = "s"
 
 
+def new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
+    """An empty workbook and its first sheet, named ``first_sheet``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = first_sheet
+    return workbook, sheet
+
+
+def one_sheet_workbook(
+    sheet_name: str, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
+) -> bytes:
+    """The bytes of an .xlsx file of one :func:`titled_sheet` named ``sheet_name``."""
+    workbook, sheet = new_workbook(sheet_name)
+    titled_sheet(sheet, title, columns, rows)
+    return workbook_bytes(workbook)
+
+
 def titled_sheet(
     sheet: Worksheet,
     title: str,

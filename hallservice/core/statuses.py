@@ -12,16 +12,24 @@ from enum import Enum
 from hallservice.core.errors import TransitionNotAllowed
 
 
+def ensure_transition(obj, target: Enum, *, transitions: Mapping, refusal: str) -> Enum:
+    """Refuse (409) unless ``transitions`` lets ``obj.status`` become ``target``; returns the current status.
+
+    ``refusal`` is the message of the 409, with ``%(current)s`` and ``%(target)s`` for the two statuses' labels.
+    """
+    choices = type(target)
+    current = choices(obj.status)
+    if target not in transitions[current]:
+        raise TransitionNotAllowed(refusal % {"current": current.label, "target": target.label})
+    return current
+
+
 def status_move(obj, target: Enum, *, transitions: Mapping, refusal: str, fields: tuple[str, ...] = ()) -> Enum:
     """Set ``obj.status`` to ``target`` after checking ``transitions``; returns the previous status (for the event).
 
-    ``refusal`` is the message of the 409 when the table forbids the move, with ``%(current)s`` and
-    ``%(target)s`` for the two statuses' labels. ``fields``: other columns the caller changed with the status.
+    ``refusal`` is as for :func:`ensure_transition`. ``fields``: other columns the caller changed with the status.
     """
-    choices = type(target)
-    previous = choices(obj.status)
-    if target not in transitions[previous]:
-        raise TransitionNotAllowed(refusal % {"current": previous.label, "target": target.label})
+    previous = ensure_transition(obj, target, transitions=transitions, refusal=refusal)
     obj.status = target
     obj.save(update_fields=["status", "updated_at", *fields])
     return previous

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -14,6 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallservice.core import outbox
 from hallservice.core.actors import user_of
@@ -22,7 +22,6 @@ from staff.access import ensure_perm
 
 from ..models import (
     DocumentKind,
-    ExportStatus,
     IssuedDocument,
     Kind,
     LedgerExport,
@@ -208,20 +207,18 @@ def ledger_export_create(*, actor, centre_id: int, date_from, date_to) -> Ledger
     export = LedgerExport.objects.create(
         centre=centre, date_from=date_from, date_to=date_to, requested_by=user_of(actor)
     )
-    outbox.send_on_commit(LedgerExport, export.pk, _render_task())
+    LEDGER_EXPORTS.send_on_commit(export.pk)
     return export
 
 
-# The expected time of a rendering: a heartbeat at each step; none for LEDGER_LEASE means the worker was lost.
-LEDGER_LEASE = timedelta(minutes=10)
-# Queued, sent this long ago and not started: the message was lost (e.g. Redis restarted); send it again.
-LEDGER_QUEUE_STALE = timedelta(minutes=10)
-
-
-def _render_task():
-    from ..tasks import ledger_export_render
-
-    return ledger_export_render
+# The PDF exports of the ledger: rendered by a Celery task, swept by the beat (hallservice/core/outbox.py).
+LEDGER_EXPORTS = outbox.JobKind(
+    LedgerExport,
+    "requests.tasks.ledger_export_render",
+    lost_reason=gettext_lazy(
+        "The worker stopped %(attempts)s times while rendering this PDF (killed or out of memory)."
+    ),
+)
 
 
 @transaction.atomic
@@ -230,19 +227,13 @@ def ledger_export_retry(*, actor, export_id: int) -> LedgerExport:
     export = LedgerExport.objects.select_for_update().filter(pk=export_id, requested_by=actor).first()
     if export is None:
         raise DomainError(_("You cannot see this export."))
-    outbox.retry(export, _render_task(), actor=actor, refusal=_("Only a failed export can be tried again."))
+    LEDGER_EXPORTS.retry(export, actor=actor, refusal=_("Only a failed export can be tried again."))
     return export
 
 
 def ledger_exports_sweep() -> dict:
     """The beat's pass: send again what the broker lost, put back exports whose worker died, fail after 3 tries."""
-    return outbox.sweep(
-        LedgerExport,
-        _render_task(),
-        lease=LEDGER_LEASE,
-        queue_stale=LEDGER_QUEUE_STALE,
-        lost_reason=_("The worker stopped %(attempts)s times while rendering this PDF (killed or out of memory)."),
-    )
+    return LEDGER_EXPORTS.sweep()
 
 
 def ledger_export_render(*, export_id: int) -> LedgerExport:
@@ -251,7 +242,7 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
     from ..documents import render_ledger
     from ..ledger import ledger_queryset, ledger_rows
 
-    if not outbox.claim(LedgerExport, export_id, lease=LEDGER_LEASE):
+    if not LEDGER_EXPORTS.claim(export_id):
         return LedgerExport.objects.get(pk=export_id)
     export = LedgerExport.objects.select_related("centre", "requested_by").get(pk=export_id)
     try:
@@ -286,17 +277,8 @@ def ledger_export_render(*, export_id: int) -> LedgerExport:
             ContentFile(pdf),
             save=False,
         )
-        export.sha256 = hashlib.sha256(pdf).hexdigest()
-        export.finished_at = timezone.now()
-        outbox.progress(
-            export,
-            100,
-            status=ExportStatus.DONE,
-            file=export.file,
-            sha256=export.sha256,
-            finished_at=export.finished_at,
-        )
+        outbox.finish(export, file=export.file, sha256=hashlib.sha256(pdf).hexdigest())
     except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
-        outbox.progress(export, export.progress, status=ExportStatus.FAILED, error=outbox.reason(exc))
+        outbox.fail(export, exc)
         raise
     return export

@@ -1,9 +1,9 @@
 """The request state machine and its actions: the one place that declares what can be done with a request.
 
 `TRANSITIONS` maps each status to the statuses it may move to. `ACTIONS` holds one `Action` per thing a user
-can do with a request: its label, the states it is allowed in, the state it leads to (None: no change of
-state), the permission it needs, the service that does it, the form that validates its input, and the guard
-that says when offering it is pointless. Services check state and permission against it (`ensure_action`),
+can do with a request: its label, the states it is allowed in, the state it leads to (by default none: no
+change of state), the permission it needs, the service that does it, the form that validates its input, and
+the guard that says when offering it is pointless. Services check state and permission against it (`ensure_action`),
 `requests.actions` offers and runs actions from it for the request page and the API, and a parametrised test
 walks every (status, action) pair. A new action is one entry here, its service, its form and its API method.
 
@@ -14,7 +14,7 @@ forms use the services' choices), so `requests.actions` resolves the names.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -162,10 +162,11 @@ class Action:
 
     name: str
     label: str
+    _: KW_ONLY
     allowed_in: frozenset[Status]
-    target: Status | None  # None: the action leaves the status as it is
     service: str  # a function of requests.services, called with actor, request_id and the form's data
     form: str  # an ActionForm of requests.forms; its cleaned data are the service's keyword arguments
+    target: Status | None = None  # the status the action leads to; None: it leaves the status as it is
     permission: str = HANDLE
     guard: Callable[..., bool] = always  # (user, req): whether offering the action makes sense now
     on_child: bool = False  # the form names a task or extension and the service takes its id, not request_id
@@ -180,7 +181,6 @@ ACTIONS: dict[str, Action] = {
             "review_materials",
             _("Review materials"),
             allowed_in=frozenset({S.APPLIED, S.DEFICIENT}),
-            target=None,
             service="request_review_materials",
             form="ReviewMaterialsForm",
         ),
@@ -188,7 +188,6 @@ ACTIONS: dict[str, Action] = {
             "record_handover",
             _("Record material hand-over"),
             allowed_in=BEFORE_COMPLETION,
-            target=None,
             service="request_record_handover",
             form="HandoverForm",
         ),
@@ -221,7 +220,6 @@ ACTIONS: dict[str, Action] = {
             "supply_materials",
             _("Record supplied materials"),
             allowed_in=BEFORE_COMPLETION,
-            target=None,
             service="request_supply_materials",
             form="SupplyMaterialsForm",
             guard=materials_outstanding,
@@ -230,7 +228,6 @@ ACTIONS: dict[str, Action] = {
             "convert_to_agency",
             _("Convert to agency"),
             allowed_in=BEFORE_COMPLETION - {S.SUSPENDED},
-            target=None,
             service="request_convert_to_agency",
             form="ConvertToAgencyForm",
             guard=is_assist,
@@ -239,7 +236,6 @@ ACTIONS: dict[str, Action] = {
             "forward",
             _("Forward to the parent centre"),
             allowed_in=BEFORE_COMPLETION,
-            target=None,
             service="request_forward",
             form="NoteForm",
             guard=has_parent_centre,
@@ -257,7 +253,6 @@ ACTIONS: dict[str, Action] = {
             "log_work",
             _("Add to work log"),
             allowed_in=NOT_ARCHIVED,
-            target=None,
             service="request_log_work",
             form="WorkLogForm",
         ),
@@ -265,7 +260,6 @@ ACTIONS: dict[str, Action] = {
             "report_progress",
             _("Report progress to the applicant"),
             allowed_in=HANDLING,
-            target=None,
             service="request_report_progress",
             form="ProgressForm",
         ),
@@ -273,7 +267,6 @@ ACTIONS: dict[str, Action] = {
             "ask_correction",
             _("Ask the applicant to correct a material"),
             allowed_in=frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-            target=None,
             service="request_ask_correction",
             form="AskCorrectionForm",
             guard=material_provided,
@@ -282,7 +275,6 @@ ACTIONS: dict[str, Action] = {
             "add_department_task",
             _("Ask a department to take part"),
             allowed_in=HANDLING,
-            target=None,
             service="request_add_department_task",
             form="DepartmentTaskForm",
         ),
@@ -290,7 +282,6 @@ ACTIONS: dict[str, Action] = {
             "claim_task",
             _("Claim our department's part"),
             allowed_in=HANDLING,
-            target=None,
             service="department_task_claim",
             form="ClaimTaskForm",
             permission="requests.claim_department_task",
@@ -301,7 +292,6 @@ ACTIONS: dict[str, Action] = {
             "finish_task",
             _("Report our department's part"),
             allowed_in=HANDLING,
-            target=None,
             service="department_task_finish",
             form="FinishTaskForm",
             permission="requests.claim_department_task",
@@ -312,7 +302,6 @@ ACTIONS: dict[str, Action] = {
             "record_joint_meeting",
             _("Record a joint meeting"),
             allowed_in=HANDLING,
-            target=None,
             service="request_record_joint_meeting",
             form="JointMeetingForm",
             permission="requests.convene_joint_meeting",
@@ -337,7 +326,6 @@ ACTIONS: dict[str, Action] = {
             "request_extension",
             _("Ask for an extension"),
             allowed_in=HANDLING,
-            target=None,
             service="request_request_extension",
             form="ExtensionRequestForm",
             guard=no_extension_pending,
@@ -346,7 +334,6 @@ ACTIONS: dict[str, Action] = {
             "decide_extension",
             _("Decide on the extension"),
             allowed_in=HANDLING,
-            target=None,
             service="extension_decide",
             form="ExtensionDecisionForm",
             permission="requests.approve_extension",
@@ -357,7 +344,6 @@ ACTIONS: dict[str, Action] = {
             "reassign",
             _("Reassign"),
             allowed_in=NOT_ARCHIVED - {S.REFUSED, S.TERMINATED},
-            target=None,
             service="request_reassign",
             form="ReassignForm",
             permission="requests.reassign_request",
@@ -366,7 +352,6 @@ ACTIONS: dict[str, Action] = {
             "link_key_project",
             _("Link to a key project"),
             allowed_in=NOT_ARCHIVED,
-            target=None,
             service="request_link_key_project",
             form="KeyProjectForm",
             permission="requests.manage_key_project",
@@ -377,7 +362,6 @@ ACTIONS: dict[str, Action] = {
             "mark_urgent",
             _("Mark urgent"),
             allowed_in=BEFORE_COMPLETION,
-            target=None,
             service="request_mark_urgent",
             form="MarkUrgentForm",
             permission=PRIORITISE,
@@ -387,7 +371,6 @@ ACTIONS: dict[str, Action] = {
             "unmark_urgent",
             _("No longer urgent"),
             allowed_in=BEFORE_COMPLETION,
-            target=None,
             service="request_unmark_urgent",
             form="UnmarkUrgentForm",
             permission=PRIORITISE,
@@ -397,7 +380,6 @@ ACTIONS: dict[str, Action] = {
             "set_priority_groups",
             _("Change priority groups"),
             allowed_in=NOT_ARCHIVED,
-            target=None,
             service="request_set_priority_groups",
             form="PriorityGroupsForm",
             permission=PRIORITISE,
@@ -415,7 +397,6 @@ ACTIONS: dict[str, Action] = {
             "deliver",
             _("Deliver the result"),
             allowed_in=frozenset({S.ACCEPTED, S.COMPLETED}),
-            target=None,
             service="request_deliver",
             form="DeliverForm",
             guard=deliverable,
@@ -441,7 +422,6 @@ ACTIONS: dict[str, Action] = {
             "evaluate",
             _("Record the applicant's evaluation"),
             allowed_in=FINISHED - {S.REFUSED},
-            target=None,
             service="request_evaluate",
             form="EvaluateForm",
             guard=not_evaluated,
@@ -451,7 +431,6 @@ ACTIONS: dict[str, Action] = {
             "follow_up",
             _("Follow up the evaluation"),
             allowed_in=NOT_ARCHIVED,
-            target=None,
             service="evaluation_follow_up",
             form="FollowUpForm",
             permission="requests.follow_up_evaluation",
@@ -461,7 +440,6 @@ ACTIONS: dict[str, Action] = {
             "record_follow_up",
             _("Record the follow-up after delivery"),
             allowed_in=frozenset({S.DELIVERED}),
-            target=None,
             service="request_record_follow_up",
             form="DeliveryFollowUpForm",
             guard=delivery_follow_up_open,
@@ -470,7 +448,6 @@ ACTIONS: dict[str, Action] = {
             "write_summary",
             _("Write the summary"),
             allowed_in=FINISHED,
-            target=None,
             service="request_write_summary",
             form="SummaryForm",
         ),

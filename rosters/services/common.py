@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core.statuses import ensure_transition
 
 from ..models import PLAN_TRANSITIONS, DeskVersion, PlanStatus, RosterEvent, RotationPlan
 
@@ -28,12 +29,9 @@ def ensure_draft(plan: RotationPlan) -> None:
         )
 
 
-def ensure_plan_transition(plan: RotationPlan, target: str) -> None:
-    if target not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
-        raise TransitionNotAllowed(
-            _("A plan that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": PlanStatus(plan.status).label, "target": PlanStatus(target).label}
-        )
+def ensure_plan_transition(plan: RotationPlan, target: PlanStatus) -> None:
+    refusal = _("A plan that is “%(current)s” cannot become “%(target)s”.")
+    ensure_transition(plan, target, transitions=PLAN_TRANSITIONS, refusal=refusal)
 
 
 def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:
@@ -41,6 +39,11 @@ def record_event(*, centre_id: int, actor, verb: str, **fields) -> RosterEvent:
     here, so it also raises the centre's desk version (see DeskVersion)."""
     _raise_desk_version(centre_id)
     return RosterEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)
+
+
+def record_plan_event(plan: RotationPlan, *, actor, verb: str, note: str) -> RosterEvent:
+    """An event of a month's plan, in its centre's roster history."""
+    return record_event(centre_id=plan.centre_id, actor=actor, verb=verb, plan=plan, note=note)
 
 
 def _raise_desk_version(centre_id: int) -> None:

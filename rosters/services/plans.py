@@ -18,7 +18,7 @@ from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 from .. import planning
 from ..models import DutyDay, HelpAreaTurn, PlanStatus, RotationAssignment, RotationCover, RotationPlan
 from ..selectors import PlanInputs, help_area_per_day, plan_check, plan_inputs, plans_in_sequence, rotation_history
-from .common import ensure_draft, ensure_plan_transition, lock_plan, record_event
+from .common import ensure_draft, ensure_plan_transition, lock_plan, record_plan_event
 
 MANAGE = "rosters.manage_rotation"
 # How many problems the refusal to publish names before "…".
@@ -126,7 +126,7 @@ def rotation_plan_generate(*, actor, centre_id: int, month: date) -> RotationPla
         continued_from=plans_in_sequence(centre_id, month).last(),
     )
     result = _fill(plan, plan_inputs(centre_id, month))
-    record_event(centre_id=centre_id, actor=actor, verb="plan_generated", plan=plan, note=_summary_note(result, plan))
+    record_plan_event(plan, actor=actor, verb="plan_generated", note=_summary_note(result, plan))
     return plan
 
 
@@ -142,9 +142,7 @@ def rotation_plan_regenerate(*, actor, plan_id: int) -> RotationPlan:
     plan.generated_at = timezone.now()
     plan.continued_from = plans_in_sequence(plan.centre_id, plan.month).last()
     plan.save(update_fields=["generated_at", "continued_from"])
-    record_event(
-        centre_id=plan.centre_id, actor=actor, verb="plan_regenerated", plan=plan, note=_summary_note(result, plan)
-    )
+    record_plan_event(plan, actor=actor, verb="plan_regenerated", note=_summary_note(result, plan))
     return plan
 
 
@@ -166,12 +164,8 @@ def rotation_assignment_set(
         raise DomainError(_("Choose an active full-time helper of this centre."), field="helper")
     if window_id is None:
         plan.assignments.filter(helper=helper).delete()
-        record_event(
-            centre_id=plan.centre_id,
-            actor=actor,
-            verb="assignment_removed",
-            plan=plan,
-            note=_("%(helper)s has no window.") % {"helper": helper.name},
+        record_plan_event(
+            plan, actor=actor, verb="assignment_removed", note=_("%(helper)s has no window.") % {"helper": helper.name}
         )
         return None
     window = Window.objects.filter(pk=window_id, centre_id=plan.centre_id, is_active=True).first()
@@ -189,13 +183,7 @@ def rotation_assignment_set(
     assignment, _created = RotationAssignment.objects.update_or_create(
         plan=plan, helper=helper, defaults={"window": window, "reason": excerpt(reason, 200), "is_repeat": is_repeat}
     )
-    record_event(
-        centre_id=plan.centre_id,
-        actor=actor,
-        verb="assignment_set",
-        plan=plan,
-        note=f"{helper.name} → {window.number}",
-    )
+    record_plan_event(plan, actor=actor, verb="assignment_set", note=f"{helper.name} → {window.number}")
     return assignment
 
 
@@ -232,7 +220,7 @@ def duty_day_create(*, actor, plan_id: int, day: date, leader_id: int) -> DutyDa
         planned_leader=leader,
         reason=excerpt(_("Set by %(name)s.") % {"name": name}, 200),
     )
-    record_event(centre_id=plan.centre_id, actor=actor, verb="duty_day_added", plan=plan, note=f"{day} {leader.name}")
+    record_plan_event(plan, actor=actor, verb="duty_day_added", note=f"{day} {leader.name}")
     return duty_day
 
 
@@ -245,9 +233,7 @@ def duty_day_set_leader(*, actor, duty_day_id: int, leader_id: int) -> DutyDay:
     duty_day.leader = duty_day.planned_leader = leader
     duty_day.reason = excerpt(_("Set by %(name)s.") % {"name": name}, 200)
     duty_day.save(update_fields=["leader", "planned_leader", "reason"])
-    record_event(
-        centre_id=plan.centre_id, actor=actor, verb="duty_leader_set", plan=plan, note=f"{duty_day.day} {leader.name}"
-    )
+    record_plan_event(plan, actor=actor, verb="duty_leader_set", note=f"{duty_day.day} {leader.name}")
     return duty_day
 
 
@@ -266,13 +252,7 @@ def duty_week_leader_set(*, actor, plan_id: int, week: date, leader_id: int | No
             raise DomainError(_("Choose a bureau leader of this centre."), field="leader")
     monday = planning.week_start(week)
     changed = plan.duty_days.filter(day__gte=monday, day__lte=monday + timedelta(days=6)).update(week_leader=leader)
-    record_event(
-        centre_id=plan.centre_id,
-        actor=actor,
-        verb="week_leader_set",
-        plan=plan,
-        note=f"{monday} {leader.name if leader else '—'}",
-    )
+    record_plan_event(plan, actor=actor, verb="week_leader_set", note=f"{monday} {leader.name if leader else '—'}")
     return changed
 
 
@@ -291,9 +271,7 @@ def help_area_turn_set(*, actor, turn_id: int, helper_id: int) -> HelpAreaTurn:
         raise DomainError(_("%(helper)s already has a turn that day.") % {"helper": helper.name}, field="helper")
     turn.helper = turn.planned_helper = helper
     turn.save(update_fields=["helper", "planned_helper"])
-    record_event(
-        centre_id=plan.centre_id, actor=actor, verb="help_area_turn_set", plan=plan, note=f"{turn.day} {helper.name}"
-    )
+    record_plan_event(plan, actor=actor, verb="help_area_turn_set", note=f"{turn.day} {helper.name}")
     return turn
 
 
@@ -335,11 +313,10 @@ def rotation_plan_publish(*, actor, plan_id: int, confirm_repeats: bool = False)
     plan.published_by = user_of(actor)
     plan.save(update_fields=["status", "published_at", "published_by"])
     warnings = len(problems) - len(errors)
-    record_event(
-        centre_id=plan.centre_id,
+    record_plan_event(
+        plan,
         actor=actor,
         verb="plan_published",
-        plan=plan,
         note=_("%(covers)d day cover(s), %(warnings)d warning(s).") % {"covers": len(covers), "warnings": warnings}
         + (" " + _("Published with %(n)d confirmed repeat(s).") % {"n": len(repeats)} if repeats else ""),
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from hallservice.core.actors import user_of
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.statuses import ensure_transition
 from hallservice.core.text_limits import check_field_length, check_lengths
 from requests.notifications import after_commit
 from staff.access import ensure_centre, ensure_perm, staff_of
@@ -223,15 +224,9 @@ def _lock(substitution_id: int) -> Substitution:
     )
 
 
-def _ensure_transition(substitution: Substitution, target: str) -> None:
-    if target not in SUBSTITUTION_TRANSITIONS[substitution.status]:
-        raise TransitionNotAllowed(
-            _("A substitution that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": SubstitutionStatus(substitution.status).label,
-                "target": SubstitutionStatus(target).label,
-            }
-        )
+def _ensure_transition(substitution: Substitution, target: SubstitutionStatus) -> None:
+    refusal = _("A substitution that is “%(current)s” cannot become “%(target)s”.")
+    ensure_transition(substitution, target, transitions=SUBSTITUTION_TRANSITIONS, refusal=refusal)
 
 
 def _decide(actor, substitution: Substitution, target: str, note: str, *, verb: str) -> None:

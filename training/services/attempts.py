@@ -23,7 +23,7 @@ from ..draw import DrawImpossible, draw
 from ..grading import grace
 from ..models import Attempt, AttemptQuestion, AttemptStatus, MonthlyTest, QuestionKind
 from ..selectors import pool_for
-from .common import record_event
+from .common import record_test_event
 from .paper import attempt_grade, shortfall_message
 
 
@@ -77,7 +77,7 @@ def attempt_start_or_resume(*, actor, test_id: int) -> tuple[Attempt, bool]:
             for i, d in enumerate(drawn, start=1)
         ]
     )
-    record_event(centre_id=test.centre_id, actor=actor, verb="attempt_started", note=member.name, test=test)
+    record_test_event(test, actor=actor, verb="attempt_started", note=member.name)
     return attempt, True
 
 

@@ -144,6 +144,26 @@ def _write_options(question: Question, data: QuestionData) -> None:
     )
 
 
+def _add_question(
+    actor, centre, data: QuestionData, *, topic, session, variant_group: str, active: bool = True
+) -> Question:
+    """A new question of the centre's bank from checked data, with its options (inactive: a draft to check first)."""
+    question = Question.objects.create(
+        centre=centre,
+        kind=data.kind,
+        topic=topic,
+        session=session,
+        text=data.text,
+        variant_group=variant_group,
+        explanation=data.explanation,
+        difficulty=data.difficulty,
+        is_active=active,
+        created_by=user_of(actor),
+    )
+    _write_options(question, data)
+    return question
+
+
 @transaction.atomic
 def topic_create(*, actor, name: str, description: str = "") -> Topic:
     """A new topic, or the existing one of that name."""
@@ -179,19 +199,9 @@ def question_create(
         kind=kind, text=text, options=options, correct=correct, explanation=explanation, difficulty=difficulty
     )
     session, topic = _session_and_topic(actor, centre.pk, session_id, topic_id)
-    question = Question.objects.create(
-        centre=centre,
-        kind=data.kind,
-        topic=topic,
-        session=session,
-        text=data.text,
-        variant_group=_group(variant_group),
-        explanation=data.explanation,
-        difficulty=data.difficulty,
-        is_active=active,
-        created_by=user_of(actor),
+    question = _add_question(
+        actor, centre, data, topic=topic, session=session, variant_group=_group(variant_group), active=active
     )
-    _write_options(question, data)
     record_event(
         centre_id=centre.pk, actor=actor, verb="question_added", note=excerpt(question.text, 100), session=session
     )
@@ -247,7 +257,7 @@ def question_update(
     if variant_group is not None:
         question.variant_group = _group(variant_group)
     question.save(update_fields=["kind", "text", "topic", "session", "explanation", "difficulty", "variant_group"])
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_edited", note=excerpt(question.text, 100))
+    _record(question, actor=actor, verb="question_edited")
     return question
 
 
@@ -255,16 +265,20 @@ def question_update(
 def question_set_active(*, actor, question_id: int, active: bool) -> Question:
     _ensure_bank(actor)
     question = _lock(actor, question_id)
+    _set_active(actor, question, active)
+    return question
+
+
+def _set_active(actor, question: Question, active: bool) -> None:
     if question.is_active != active:
         question.is_active = active
         question.save(update_fields=["is_active"])
-        record_event(
-            centre_id=question.centre_id,
-            actor=actor,
-            verb="question_activated" if active else "question_deactivated",
-            note=excerpt(question.text, 100),
-        )
-    return question
+        _record(question, actor=actor, verb="question_activated" if active else "question_deactivated")
+
+
+def _record(question: Question, *, actor, verb: str) -> None:
+    """An event of a question, in its centre's training history."""
+    record_event(centre_id=question.centre_id, actor=actor, verb=verb, note=excerpt(question.text, 100))
 
 
 @transaction.atomic
@@ -273,17 +287,9 @@ def question_delete(*, actor, question_id: int) -> bool:
     _ensure_bank(actor)
     question = _lock(actor, question_id)
     if used_question_ids([question.pk]):
-        if question.is_active:
-            question.is_active = False
-            question.save(update_fields=["is_active"])
-            record_event(
-                centre_id=question.centre_id,
-                actor=actor,
-                verb="question_deactivated",
-                note=excerpt(question.text, 100),
-            )
+        _set_active(actor, question, False)
         return False
-    record_event(centre_id=question.centre_id, actor=actor, verb="question_deleted", note=excerpt(question.text, 100))
+    _record(question, actor=actor, verb="question_deleted")
     question.delete()
     return True
 
@@ -392,18 +398,7 @@ def question_import(*, actor, centre_id: int, rows: Sequence[ImportRow]) -> Impo
             Question.objects.filter(centre=centre, topic=topic, text=group, variant_group="").update(
                 variant_group=group
             )
-        question = Question.objects.create(
-            centre=centre,
-            kind=data.kind,
-            topic=topic,
-            session=session,
-            text=data.text,
-            variant_group=group,
-            explanation=data.explanation,
-            difficulty=data.difficulty,
-            created_by=user_of(actor),
-        )
-        _write_options(question, data)
+        _add_question(actor, centre, data, topic=topic, session=session, variant_group=group)
         result.created += 1
     if errors:
         raise ImportRefused(errors)

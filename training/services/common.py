@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+
 from django.utils.translation import gettext as _
 
-from hallservice.core.errors import DomainError, TransitionNotAllowed
+from hallservice.core import statuses
+from hallservice.core.errors import DomainError
 from hallservice.core.text_limits import excerpt
 
-from ..models import TrainingEvent, TrainingNotice
+from ..models import MonthlyTest, TrainingEvent, TrainingNotice, TrainingSession
 
 
-def ensure_transition(obj, target: str, transitions, labels) -> None:
-    if target not in transitions[obj.status]:
-        raise TransitionNotAllowed(
-            _("It is “%(current)s” and cannot become “%(target)s”.")
-            % {"current": labels(obj.status).label, "target": labels(target).label}
-        )
+def ensure_transition(obj, target: Enum, transitions: Mapping) -> None:
+    refusal = _("It is “%(current)s” and cannot become “%(target)s”.")
+    statuses.ensure_transition(obj, target, transitions=transitions, refusal=refusal)
 
 
 def require_text(value: str, message: str, *, field: str, max_length: int | None = None) -> str:
@@ -30,6 +31,16 @@ def require_text(value: str, message: str, *, field: str, max_length: int | None
 def record_event(*, centre_id: int, actor, verb: str, **fields) -> TrainingEvent:
     """One row of the centre's training history; ``fields``: note, session, test."""
     return TrainingEvent.record(centre_id=centre_id, actor=actor, verb=verb, **fields)
+
+
+def record_session_event(session: TrainingSession, *, actor, verb: str, note: str) -> TrainingEvent:
+    """An event of a training, in its centre's history."""
+    return record_event(centre_id=session.centre_id, actor=actor, verb=verb, note=note, session=session)
+
+
+def record_test_event(test: MonthlyTest, *, actor, verb: str, note: str) -> TrainingEvent:
+    """An event of a monthly test, in its centre's history."""
+    return record_event(centre_id=test.centre_id, actor=actor, verb=verb, note=note, test=test)
 
 
 def notify(*, staff_ids, kind: str, key: str, text: str, link: str = "") -> int:

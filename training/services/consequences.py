@@ -46,7 +46,7 @@ from ..models import (
     StudyDay,
 )
 from ..selectors import fail_streak
-from .common import ensure_transition, notify, record_event
+from .common import ensure_transition, notify, record_event, record_test_event
 
 DEFAULT_FAIL_STREAK = 3
 # How far ahead a free working day is looked for (someone on long leave studies when they are back).
@@ -102,12 +102,8 @@ def monthly_test_apply_consequences(*, actor, test_id: int, now: datetime | None
     if test.consequences_applied_at is None:
         test.consequences_applied_at = now
         test.save(update_fields=["consequences_applied_at"])
-        record_event(
-            centre_id=test.centre_id,
-            actor=actor,
-            verb="consequences_applied",
-            note=f"{summary.study_days} / {summary.recommendations}",
-            test=test,
+        record_test_event(
+            test, actor=actor, verb="consequences_applied", note=f"{summary.study_days} / {summary.recommendations}"
         )
     return summary
 
@@ -179,7 +175,7 @@ def recommendation_mark_sent(*, actor, recommendation_id: int, sent_on: date | N
     if not qs.filter(pk=recommendation_id).exists():
         raise DomainError(_("No such recommendation."), field="recommendation")
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recommendation_id)
-    ensure_transition(rec, RecommendationStatus.SENT, RECOMMENDATION_TRANSITIONS, RecommendationStatus)
+    ensure_transition(rec, RecommendationStatus.SENT, RECOMMENDATION_TRANSITIONS)
     rec.status, rec.sent_on, rec.sent_by = RecommendationStatus.SENT, sent_on or timezone.localdate(), actor
     rec.save(update_fields=["status", "sent_on", "sent_by"])
     record_event(centre_id=rec.staff.centre_id, actor=actor, verb="recommendation_sent", note=rec.staff.name)

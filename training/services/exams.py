@@ -30,7 +30,7 @@ from ..models import (
     TopicQuota,
 )
 from ..selectors import excused_by_rosters, participants_of
-from .common import ensure_transition, notify, record_event
+from .common import ensure_transition, notify, record_test_event
 from .paper import attempt_grade, paper_check
 
 MAX_QUESTIONS = 200
@@ -130,7 +130,7 @@ def monthly_test_create(
         created_by=user_of(actor),
     )
     _set_quotas(test, clean)
-    record_event(centre_id=centre.pk, actor=actor, verb="test_set", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_set", note=test.title)
     return test
 
 
@@ -164,7 +164,7 @@ def monthly_test_update(
     test.title = (title or "").strip() or test.title
     test.save(update_fields=["question_count", "time_limit_minutes", "opens_at", "closes_at", "title"])
     _set_quotas(test, clean)
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_edited", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_edited", note=test.title)
     return test
 
 
@@ -173,7 +173,7 @@ def monthly_test_publish(*, actor, test_id: int) -> MonthlyTest:
     """People may take the test inside its window; the centre's full-time helpers are told."""
     _ensure_tests(actor)
     test = _lock(actor, test_id)
-    ensure_transition(test, MonthlyTestStatus.PUBLISHED, MONTHLY_TEST_TRANSITIONS, MonthlyTestStatus)
+    ensure_transition(test, MonthlyTestStatus.PUBLISHED, MONTHLY_TEST_TRANSITIONS)
     now = timezone.now()
     if test.closes_at <= now:
         raise DomainError(_("The test's window is over: set a later closing time."), field="closes_at")
@@ -197,7 +197,7 @@ def monthly_test_publish(*, actor, test_id: int) -> MonthlyTest:
         },
         link=test.get_absolute_url(),
     )
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_published", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_published", note=test.title)
     return test
 
 
@@ -214,7 +214,7 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     ``now`` is for the system only (timers, the demo's history); people close at the present time."""
     _ensure_tests(actor)
     test = _lock(actor, test_id)
-    ensure_transition(test, MonthlyTestStatus.CLOSED, MONTHLY_TEST_TRANSITIONS, MonthlyTestStatus)
+    ensure_transition(test, MonthlyTestStatus.CLOSED, MONTHLY_TEST_TRANSITIONS)
     now = now if actor is SYSTEM and now is not None else timezone.now()
     for attempt in (
         Attempt.objects.select_for_update(of=("self",))
@@ -245,16 +245,10 @@ def monthly_test_close(*, actor, test_id: int, now: datetime | None = None) -> M
     )
     for member in absent:
         if member.pk in excused:
-            record_event(
-                centre_id=test.centre_id,
-                actor=actor,
-                verb="attempt_excused",
-                note=f"{member.name}: {excused[member.pk]}",
-                test=test,
-            )
+            record_test_event(test, actor=actor, verb="attempt_excused", note=f"{member.name}: {excused[member.pk]}")
     test.status, test.closed_at = MonthlyTestStatus.CLOSED, now
     test.save(update_fields=["status", "closed_at"])
-    record_event(centre_id=test.centre_id, actor=actor, verb="test_closed", note=test.title, test=test)
+    record_test_event(test, actor=actor, verb="test_closed", note=test.title)
 
     from hallservice.core.outbox import send_quietly
 
@@ -287,7 +281,5 @@ def attempt_excuse(*, actor, test_id: int, staff_id: int, reason: str) -> Attemp
             _("%(name)s has begun the test already and cannot be excused.") % {"name": member.name}
         )
     attempt = Attempt.objects.create(test=test, staff=member, status=AttemptStatus.EXCUSED, note=reason)
-    record_event(
-        centre_id=test.centre_id, actor=actor, verb="attempt_excused", note=f"{member.name}: {reason}", test=test
-    )
+    record_test_event(test, actor=actor, verb="attempt_excused", note=f"{member.name}: {reason}")
     return attempt

@@ -14,12 +14,12 @@ The uploaded file is deleted once the import is done; a failed import keeps it f
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hallservice.core import outbox
 from hallservice.core.actors import user_of
@@ -32,14 +32,12 @@ from .bank import ImportRefused, _ensure_bank, question_import
 log = logging.getLogger(__name__)
 
 BACKGROUND_ROWS = 200
-IMPORT_LEASE = timedelta(minutes=10)
-IMPORT_QUEUE_STALE = timedelta(minutes=10)
-
-
-def _task():
-    from ..tasks import question_import_run as task
-
-    return task
+# Imports run by a Celery task, swept by the beat (hallservice/core/outbox.py).
+QUESTION_IMPORTS = outbox.JobKind(
+    QuestionImport,
+    "training.tasks.question_import_run",
+    lost_reason=gettext_lazy("The worker stopped %(attempts)s times during this import (killed or out of memory)."),
+)
 
 
 @transaction.atomic
@@ -50,7 +48,7 @@ def question_import_enqueue(*, actor, centre_id: int, content: bytes, filename: 
     job = QuestionImport(centre=centre, requested_by=user_of(actor), filename=filename[:200])
     job.file.save(f"questions-{centre.code}-{timezone.now():%Y%m%d%H%M%S}.xlsx", ContentFile(content), save=False)
     job.save()
-    outbox.send_on_commit(QuestionImport, job.pk, _task())
+    QUESTION_IMPORTS.send_on_commit(job.pk)
     return job
 
 
@@ -62,18 +60,12 @@ def question_import_retry(*, actor, import_id: int) -> QuestionImport:
         raise DomainError(_("You cannot see this import."))
     if job.status != ImportStatus.FAILED or job.row_errors or not job.file:
         raise DomainError(_("Only an import that failed without rows at fault can be tried again."))
-    outbox.reset(job, _task())
+    QUESTION_IMPORTS.reset(job)
     return job
 
 
 def question_imports_sweep() -> dict:
-    return outbox.sweep(
-        QuestionImport,
-        _task(),
-        lease=IMPORT_LEASE,
-        queue_stale=IMPORT_QUEUE_STALE,
-        lost_reason=_("The worker stopped %(attempts)s times during this import (killed or out of memory)."),
-    )
+    return QUESTION_IMPORTS.sweep()
 
 
 def question_import_run(*, import_id: int) -> QuestionImport:
@@ -81,7 +73,7 @@ def question_import_run(*, import_id: int) -> QuestionImport:
     live worker is left alone (a second delivery of the message adds nothing)."""
     from ..importing import read_questions
 
-    if not outbox.claim(QuestionImport, import_id, lease=IMPORT_LEASE):
+    if not QUESTION_IMPORTS.claim(import_id):
         return QuestionImport.objects.get(pk=import_id)
     job = QuestionImport.objects.select_related("requested_by").get(pk=import_id)
     try:
@@ -105,15 +97,7 @@ def question_import_run(*, import_id: int) -> QuestionImport:
             )
             return job
         job.file.delete(save=False)
-        outbox.progress(
-            job,
-            100,
-            status=ImportStatus.DONE,
-            created_count=result.created,
-            skipped_count=result.skipped,
-            file=job.file,
-            finished_at=timezone.now(),
-        )
+        outbox.finish(job, created_count=result.created, skipped_count=result.skipped, file=job.file)
     except (DomainError, PermissionDenied) as exc:  # refused as a whole (no questions, centre no longer theirs)
         outbox.progress(
             job,
@@ -124,6 +108,6 @@ def question_import_run(*, import_id: int) -> QuestionImport:
             finished_at=timezone.now(),
         )
     except Exception as exc:  # the page must show a failure rather than spin forever; the task logs it
-        outbox.progress(job, job.progress, status=ImportStatus.FAILED, error=outbox.reason(exc))
+        outbox.fail(job, exc)
         raise
     return job

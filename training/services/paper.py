@@ -16,7 +16,7 @@ from ..draw import Shortfall, shortfalls
 from ..grading import answer_is_correct, passes, score_of
 from ..models import ATTEMPT_TRANSITIONS, Attempt, AttemptQuestion, AttemptStatus, Option, Topic
 from ..selectors import pool_for
-from .common import ensure_transition, record_event
+from .common import ensure_transition, record_test_event
 
 
 def shortfall_message(problems: list[Shortfall]) -> str:
@@ -48,9 +48,9 @@ def paper_check(centre: ServiceCentre, month: date, count: int, quotas: Mapping[
         )
 
 
-def attempt_grade(attempt: Attempt, *, status: str, now: datetime, actor=SYSTEM) -> Attempt:
+def attempt_grade(attempt: Attempt, *, status: AttemptStatus, now: datetime, actor=SYSTEM) -> Attempt:
     """Grade a locked attempt in progress with the answers it holds, and close it as ``status``."""
-    ensure_transition(attempt, status, ATTEMPT_TRANSITIONS, AttemptStatus)
+    ensure_transition(attempt, status, ATTEMPT_TRANSITIONS)
     rows = list(attempt.questions.all())
     correct: dict[int, set[int]] = defaultdict(set)
     for question_id, option_id in Option.objects.filter(
@@ -66,11 +66,7 @@ def attempt_grade(attempt: Attempt, *, status: str, now: datetime, actor=SYSTEM)
     attempt.status = status
     attempt.finished_at = now
     attempt.save(update_fields=["correct_count", "score", "passed", "status", "finished_at"])
-    record_event(
-        centre_id=attempt.test.centre_id,
-        actor=actor,
-        verb="attempt_" + status,
-        note=f"{attempt.staff.name} {attempt.score}",
-        test=attempt.test,
+    record_test_event(
+        attempt.test, actor=actor, verb="attempt_" + status, note=f"{attempt.staff.name} {attempt.score}"
     )
     return attempt

@@ -32,7 +32,7 @@ from ..models import (
     TrainingSession,
 )
 from ..selectors import required_attendees
-from .common import ensure_transition, notify, record_event, require_text
+from .common import ensure_transition, notify, record_session_event, require_text
 
 MATERIAL_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".jpg", ".jpeg", ".png"}
 
@@ -164,12 +164,11 @@ def session_create(
         },
         link=session.get_absolute_url(),
     )
-    record_event(
-        centre_id=centre.pk,
+    record_session_event(
+        session,
         actor=actor,
         verb="session_planned",
         note=f"{session.get_kind_display()} {session.title} {_when(session.starts_at)}",
-        session=session,
     )
     return session
 
@@ -210,7 +209,7 @@ def session_update(
     session.save(
         update_fields=["topic", "title", "trainer_name", "starts_at", "duration_minutes", "location", "content"]
     )
-    record_event(centre_id=session.centre_id, actor=actor, verb="session_edited", note=session.title, session=session)
+    record_session_event(session, actor=actor, verb="session_edited", note=session.title)
     return session
 
 
@@ -225,9 +224,7 @@ def session_attendee_add(*, actor, session_id: int, staff_id: int) -> Attendance
         raise DomainError(_("Choose a staff member of the training's centre."), field="staff")
     attendance, created = Attendance.objects.get_or_create(session=session, staff=member, defaults={"required": False})
     if created:
-        record_event(
-            centre_id=session.centre_id, actor=actor, verb="attendee_added", note=member.name, session=session
-        )
+        record_session_event(session, actor=actor, verb="attendee_added", note=member.name)
     return attendance
 
 
@@ -266,12 +263,8 @@ def attendance_record(
             changed.append(row)
     Attendance.objects.bulk_update(strip_bidi_objects(changed), ["status", "note", "recorded_by", "recorded_at"])
     if changed:
-        record_event(
-            centre_id=session.centre_id,
-            actor=actor,
-            verb="attendance_recorded",
-            note=_("%(n)d marks") % {"n": len(changed)},
-            session=session,
+        record_session_event(
+            session, actor=actor, verb="attendance_recorded", note=_("%(n)d marks") % {"n": len(changed)}
         )
     return changed
 
@@ -280,7 +273,7 @@ def attendance_record(
 def session_complete(*, actor, session_id: int) -> TrainingSession:
     """The training was held: whoever is still unmarked counts as absent."""
     session = _managed_session(actor, session_id)
-    ensure_transition(session, SessionStatus.HELD, SESSION_TRANSITIONS, SessionStatus)
+    ensure_transition(session, SessionStatus.HELD, SESSION_TRANSITIONS)
     if session.starts_at > timezone.now():
         raise TransitionNotAllowed(_("A training is held once it has begun."))
     session.attendance.filter(status=AttendanceStatus.PENDING).update(
@@ -288,14 +281,14 @@ def session_complete(*, actor, session_id: int) -> TrainingSession:
     )
     session.status = SessionStatus.HELD
     session.save(update_fields=["status"])
-    record_event(centre_id=session.centre_id, actor=actor, verb="session_held", note=session.title, session=session)
+    record_session_event(session, actor=actor, verb="session_held", note=session.title)
     return session
 
 
 @transaction.atomic
 def session_cancel(*, actor, session_id: int, reason: str) -> TrainingSession:
     session = _managed_session(actor, session_id)
-    ensure_transition(session, SessionStatus.CANCELLED, SESSION_TRANSITIONS, SessionStatus)
+    ensure_transition(session, SessionStatus.CANCELLED, SESSION_TRANSITIONS)
     session.cancel_reason = require_text(
         reason, _("Say why the training is cancelled."), field="reason", max_length=200
     )
@@ -309,9 +302,7 @@ def session_cancel(*, actor, session_id: int, reason: str) -> TrainingSession:
         % {"title": session.title, "when": _when(session.starts_at), "reason": session.cancel_reason},
         link=session.get_absolute_url(),
     )
-    record_event(
-        centre_id=session.centre_id, actor=actor, verb="session_cancelled", note=session.cancel_reason, session=session
-    )
+    record_session_event(session, actor=actor, verb="session_cancelled", note=session.cancel_reason)
     return session
 
 
@@ -326,5 +317,5 @@ def session_material_add(*, actor, session_id: int, title: str, file) -> Session
     check_lengths(SessionMaterial, title=title)
     title = title or excerpt(Path(file.name).stem, SessionMaterial._meta.get_field("title").max_length)
     material = SessionMaterial.objects.create(session=session, title=title, file=file, uploaded_by=user_of(actor))
-    record_event(centre_id=session.centre_id, actor=actor, verb="material_added", note=material.title, session=session)
+    record_session_event(session, actor=actor, verb="material_added", note=material.title)
     return material
