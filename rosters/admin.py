@@ -1,10 +1,11 @@
 """Admin for the rosters app: bureau leaders are reference data; everything else is read-only here, because
 plans, substitutions, check-ins, patrols and duty records change only through the services (with their checks and
-events)."""
+events). Every list holds only the rows of the user's centres, as on the pages: a supervisor, staff in the admin for
+the display board's notices, sees no other district's check-ins, absences or duty records here either."""
 
 from django.contrib import admin
 
-from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from hallservice.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedReadOnlyAdmin
 from hallservice.core.event_admin import CentreEventAdmin
 
 from .models import (
@@ -37,7 +38,7 @@ class AssignmentInline(ReadOnlyInline):
 
 
 @admin.register(RotationPlan)
-class RotationPlanAdmin(ReadOnlyAdmin):
+class RotationPlanAdmin(ScopedReadOnlyAdmin):
     list_display = ["month", "centre", "status", "published_at"]
     list_filter = ["status", "centre"]
     date_hierarchy = "month"
@@ -45,7 +46,7 @@ class RotationPlanAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DutyDay)
-class DutyDayAdmin(ReadOnlyAdmin):
+class DutyDayAdmin(ScopedReadOnlyAdmin):
     list_display = ["day", "centre", "leader", "planned_leader", "week_leader"]
     list_filter = ["centre", "plan__status"]
     list_select_related = ["centre", "leader", "planned_leader", "week_leader"]
@@ -53,7 +54,7 @@ class DutyDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Substitution)
-class SubstitutionAdmin(ReadOnlyAdmin):
+class SubstitutionAdmin(ScopedReadOnlyAdmin):
     """Filed substitutions (替岗备案) and who reversed (or, with approval on, decided) them; reversing is on the
     substitutions page and the API, where the service checks the day and the reason."""
 
@@ -65,7 +66,7 @@ class SubstitutionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(ScopedReadOnlyAdmin):
     list_display = ["day", "staff", "status", "checked_in_at", "badge_worn", "party_badge_worn", "source"]
     list_filter = ["status", "source", "party_badge_worn", "centre"]
     list_select_related = ["staff"]
@@ -73,7 +74,7 @@ class CheckInAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Unavailability)
-class UnavailabilityAdmin(ReadOnlyAdmin):
+class UnavailabilityAdmin(ScopedReadOnlyAdmin):
     list_display = ["staff", "kind", "start", "end", "source"]
     list_filter = ["kind"]
     search_fields = ["staff__name", "source"]
@@ -85,9 +86,12 @@ class DutySummaryAdmin(ReadOnlyAdmin):
     list_display = ["duty_day", "filed_at", "consultations", "assists", "agencies", "late", "absent"]
     list_select_related = ["duty_day", "duty_day__leader"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(duty_day__in=DutyDay.objects.restrict(request.user))
+
 
 @admin.register(PatrolRecord)
-class PatrolRecordAdmin(ReadOnlyAdmin):
+class PatrolRecordAdmin(ScopedReadOnlyAdmin):
     """The bureau leader's weekly patrols (seed 000 五.1); recorded on the patrols page and the API."""
 
     list_display = ["patrolled_at", "centre", "leader", "week_start", "recorded_at"]
@@ -103,7 +107,7 @@ class DutyRecordRevisionInline(ReadOnlyInline):
 
 
 @admin.register(DutyRecord)
-class DutyRecordAdmin(ReadOnlyAdmin):
+class DutyRecordAdmin(ScopedReadOnlyAdmin):
     """Duty records (值班记录) with every saved version; written and reviewed on the duty record page and the API."""
 
     list_display = ["duty_day", "status", "written_by", "written_at", "reviewed_by", "reviewed_at"]

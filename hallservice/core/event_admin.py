@@ -2,6 +2,7 @@
 the same columns and filters for the rosters', the training's and any later app's events."""
 
 from .admin import ReadOnlyAdmin
+from .scoping import centre_q
 
 
 class CentreEventAdmin(ReadOnlyAdmin):
@@ -10,3 +11,7 @@ class CentreEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "centre", "actor", "verb", "note"]
     list_filter = ["verb", "centre"]
     list_select_related = ["centre", "actor"]
+
+    def get_queryset(self, request):
+        """Only the histories of the user's centres, as on the pages."""
+        return super().get_queryset(request).filter(centre_q(request.user, "centre"))
