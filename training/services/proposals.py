@@ -193,7 +193,7 @@ def training_proposal_accept(
     the centre's bank as inactive true/false questions to check and activate there."""
     _ensure_section(actor)
     proposal = _lock(actor, proposal_id)
-    ensure_transition(proposal, ProposalStatus.ACCEPTED, PROPOSAL_TRANSITIONS, ProposalStatus)
+    ensure_transition(proposal, ProposalStatus.ACCEPTED, PROPOSAL_TRANSITIONS)
     topic_name = require_text(topic_name, _("Name the topic."), field="topic_name", max_length=TOPIC_LENGTH)
     texts = _question_texts(questions)
     topic = topic_create(actor=actor, name=topic_name)
@@ -234,7 +234,7 @@ def training_proposal_dismiss(*, actor, proposal_id: int, reason: str) -> Traini
     """Dismiss a proposal, with the reason (already trained, a one-off, not a training matter…)."""
     _ensure_section(actor)
     proposal = _lock(actor, proposal_id)
-    ensure_transition(proposal, ProposalStatus.DISMISSED, PROPOSAL_TRANSITIONS, ProposalStatus)
+    ensure_transition(proposal, ProposalStatus.DISMISSED, PROPOSAL_TRANSITIONS)
     reason = require_text(reason, _("Give the reason for dismissing."), field="reason", max_length=200)
     proposal.status, proposal.dismiss_reason = ProposalStatus.DISMISSED, reason
     proposal.decided_by, proposal.decided_at = user_of(actor), timezone.now()
