@@ -315,3 +315,6 @@ class EvaluationPushAdmin(ReadOnlyAdmin):
     search_fields = ["message_id", "evaluation__request__number"]
     readonly_fields = ["message_id", "payload", "lease_until"]
     date_hierarchy = "created_at"
+
+
+from . import admin_appointments  # noqa: E402, F401 — appointments (issue 19) register their admin there

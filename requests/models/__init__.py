@@ -1,6 +1,19 @@
 """Models of the requests app: catalogue, requests and what happens to them."""
 
 from .access import AccessKind, PersonalDataAccess
+from .appointments import (
+    APPOINTMENT_TRANSITIONS,
+    HOLDING_STATUSES,
+    SLOT_ENDS,
+    SLOT_STARTS,
+    Appointment,
+    AppointmentCapacity,
+    AppointmentEvent,
+    AppointmentSlot,
+    AppointmentStatus,
+    AppointmentVerb,
+    Weekday,
+)
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
 from .citizens import (
     Notification,
@@ -75,6 +88,17 @@ from .service_request import (
 from .signatures import KeptSignature, ReturnedItem, SignatureSource, SignedFormKind
 
 __all__ = [
+    "APPOINTMENT_TRANSITIONS",
+    "HOLDING_STATUSES",
+    "SLOT_ENDS",
+    "SLOT_STARTS",
+    "Appointment",
+    "AppointmentCapacity",
+    "AppointmentEvent",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "AppointmentVerb",
+    "Weekday",
     "FORWARDED",
     "AccessKind",
     "PersonalDataAccess",
