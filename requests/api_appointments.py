@@ -61,7 +61,7 @@ class AppointmentOutput(serializers.ModelSerializer):
         ]
 
 
-class CheckInInput(serializers.Serializer):
+class AppointmentCheckInInput(serializers.Serializer):
     priority_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=BOOKABLE_GROUPS), required=False, allow_empty=True
     )
@@ -109,14 +109,14 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=CheckInInput, responses=AppointmentOutput)
+    @extend_schema(request=AppointmentCheckInInput, responses=AppointmentOutput)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         """Check a booking of today in: its queue number (``Y…`` for the priority lane) comes back; 409 on another
         day or when it is no longer booked."""
         appointment = self.get_object()
         require_perm(request.user, CHECK_IN_PERM)
-        data = validated(CheckInInput, request.data)
+        data = validated(AppointmentCheckInInput, request.data)
         done = appointment_check_in(
             actor=request.user, appointment_id=appointment.pk, priority_groups=data.get("priority_groups")
         )

@@ -55,7 +55,7 @@ class DaySetForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     half_day = forms.ChoiceField(label=gettext_lazy("Time slot"), choices=TimeSlot.choices)
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=0, max_value=200)
-    closed = forms.BooleanField(label=gettext_lazy("Closed"), required=False)
+    closed = forms.BooleanField(label=gettext_lazy("Closed for bookings"), required=False)
 
 
 # --- The desk: today's bookings, check-in, no-show, the ticket --------------------------------------------------
@@ -81,7 +81,9 @@ def appointment_desk_view(request):
         rows = (
             rows.filter(phone_tail=q) if q.isdigit() and len(q) == 4 else rows.filter(code=normalise_booking_code(q))
         )
-    rows = list(rows.order_by("slot__half_day", "status", "pk"))
+    # Morning before afternoon, and within each the bookings still to come first.
+    halves, statuses = list(TimeSlot.values), list(AppointmentStatus.values)
+    rows = sorted(rows, key=lambda a: (halves.index(a.slot.half_day), statuses.index(a.status), a.pk))
     context = {
         "centre": centre,
         "today": today,

@@ -15,10 +15,14 @@ from .forms import PublicForm
 BOOKABLE_GROUPS = [(g.value, g.label) for g in PriorityGroup if g != PriorityGroup.KEY_PROJECT]
 
 
+def day_label(day: date) -> str:
+    return f"{formats.date_format(day, 'MONTH_DAY_FORMAT')} {formats.date_format(day, 'l')}"
+
+
 def slot_label(slot: FreeSlot) -> str:
-    day = f"{formats.date_format(slot.day, 'MONTH_DAY_FORMAT')} {formats.date_format(slot.day, 'l')}"
+    """The half-day and its places left; the page shows the day above it (``BookingForm.slot_days``)."""
     left = ngettext("%(n)s place left", "%(n)s places left", slot.free) % {"n": slot.free}
-    return f"{day} {slot.half_day_label} · {left}"
+    return f"{slot.half_day_label} · {left}"
 
 
 class ChooseDepartmentForm(PublicForm):
@@ -63,6 +67,18 @@ class BookingForm(PublicForm):
         self.fields["slot"].choices = [(s.key, slot_label(s)) for s in slots]
         matters = Matter.objects.active().filter(department=department).order_by("code")
         self.fields["matter_id"].choices = [("", gettext_lazy("Not sure")), *((m.pk, m.name) for m in matters)]
+
+    def slot_days(self) -> list[tuple[str, list]]:
+        """The slot's radio buttons grouped by day, for a short list on a phone: (day, [(radio, half-day name,
+        hours, places left)]); each radio's own label says all of it to a screen reader."""
+        days: dict[str, list] = {}
+        for choice in self["slot"]:
+            slot = self.slots[choice.data["value"]]
+            # "上午（9:00–12:00）" / "Morning (9:00–12:00)": the name, then the hours on their own line.
+            name, _sep, hours = slot.half_day_label.replace(" (", "（").partition("（")
+            left = ngettext("%(n)s place left", "%(n)s places left", slot.free) % {"n": slot.free}
+            days.setdefault(day_label(slot.day), []).append((choice, name, hours.rstrip("）)"), left))
+        return list(days.items())
 
     def booking(self) -> dict:
         """The service's arguments of this form's slot, name, phone, question, matter and groups."""

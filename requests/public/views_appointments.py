@@ -9,6 +9,7 @@ so nothing on the page lets anyone reach another booking.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -157,4 +158,6 @@ def track_booking_cancel(request):
     if appointment is None:
         return redirect("track:booking")
     cancelled, status = attempt(request, lambda: appointment_cancel(actor=CITIZEN, appointment_id=appointment.pk))
+    if cancelled is not None:
+        messages.success(request, _("Your booking is cancelled. Thank you for freeing the place."))
     return _show(request, _booking(pk), status=200 if cancelled is not None else status)
