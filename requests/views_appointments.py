@@ -37,6 +37,7 @@ from .services.appointments import (
     appointment_day_set,
     appointment_mark_no_show,
     normalise_booking_code,
+    slot_window,
     window_departments,
 )
 from .services.public import appointment_dates
@@ -74,7 +75,7 @@ def _desk_centre(request) -> ServiceCentre | None:
 def appointment_desk_view(request):
     """Today's bookings of the clerk's centre, found by booking code or the phone's last four digits."""
     centre = _desk_centre(request)
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     rows = _bookings(request.user).filter(centre=centre, day=today).defer("online__consultation__contact")
     q = (request.GET.get("q") or "").strip()
     if q:
@@ -92,7 +93,9 @@ def appointment_desk_view(request):
             (
                 a,
                 CheckInForm(initial={"priority_groups": a.priority_groups}, auto_id=f"id_{a.pk}_%s"),
-                APPOINTMENT_TRANSITIONS[a.status],
+                # A no-show only once the half-day has begun (the service refuses it before).
+                APPOINTMENT_TRANSITIONS[a.status]
+                - ({AppointmentStatus.NO_SHOW} if now < slot_window(a.day, a.slot.half_day)[0] else set()),
             )
             for a in rows
         ],

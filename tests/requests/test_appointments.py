@@ -396,3 +396,30 @@ def test_system_actor_marks_no_show_only_after_the_end(places):
         booking = book(places)
     with at(datetime(2026, 12, 9, 11, tzinfo=TZ)), pytest.raises(TransitionNotAllowed):
         appt.appointment_mark_no_show(actor=SYSTEM, appointment_id=booking.pk)
+
+
+# --- Django admin --------------------------------------------------------------------------------------------------
+
+
+def test_the_admin_keeps_places_through_the_services_and_not_the_bookings(client, admin_user_role, people, places):
+    client.force_login(admin_user_role)
+    with at(TUESDAY):
+        booking = book(places)
+        add = "/admin/requests/appointmentslot/add/"
+        data = {
+            "centre": places["centre"].pk,
+            "department": places["department"].pk,
+            "day": "2026-12-10",
+            "half_day": "afternoon",
+            "capacity": "0",
+            "closed": "on",
+        }
+        weekend = client.post(add, {**data, "day": "2026-12-12"})
+        assert weekend.status_code == 200 and "工作日" in weekend.content.decode()
+        assert client.post(add, data).status_code == 302
+        slot = AppointmentSlot.objects.get(day=THURSDAY, half_day="afternoon")
+        assert slot.closed and slot.overridden and slot.events.get().verb == "day_set"
+        assert slot.events.get().actor == admin_user_role
+        # Bookings carry citizens' names: not the administrator's to read (the desk and the API show them masked).
+        assert client.get("/admin/requests/appointment/").status_code == 403
+        assert client.get(f"/admin/requests/appointment/{booking.pk}/change/").status_code == 403
