@@ -13,6 +13,7 @@ bookings in and record no-shows (``requests.register_request``); the supervision
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,6 +60,7 @@ CODE_LENGTH = 6
 ORDINARY_LANE, PRIORITY_LANE = "A", "Y"
 PHONE_PURPOSE = "appointment-phone"
 MAX_CAPACITY = 200
+MOBILE = re.compile(r"1\d{10}")
 
 
 def phone_index(phone: str) -> str:
@@ -229,6 +231,9 @@ def appointment_book(
     if not (phone or "").strip():
         raise DomainError(_("Enter a mobile number for the booking code."), field="phone")
     phone = validate_phone(phone, field="phone")
+    if not MOBILE.fullmatch(phone):
+        # The booking code and the reminder come by SMS: a landline would never get them.
+        raise DomainError(_("Enter an 11-digit mobile number: the booking code is sent by SMS."), field="phone")
     groups = _clean_groups(priority_groups)
     slot = slot_for(centre, department, day, half_day)
     index = phone_index(phone)

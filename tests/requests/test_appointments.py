@@ -146,7 +146,13 @@ def test_one_booking_per_phone_per_half_day(places):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("day", date(2026, 12, 12)), ("day", date(2026, 12, 8)), ("half_day", "evening"), ("phone", "12345")],
+    [
+        ("day", date(2026, 12, 12)),
+        ("day", date(2026, 12, 8)),
+        ("half_day", "evening"),
+        ("phone", "12345"),
+        ("phone", "0375-2690000"),  # a landline gets no SMS
+    ],
 )
 def test_bad_bookings_are_refused(places, field, value):
     with at(TUESDAY), pytest.raises(DomainError):
@@ -423,3 +429,22 @@ def test_the_admin_keeps_places_through_the_services_and_not_the_bookings(client
         # Bookings carry citizens' names: not the administrator's to read (the desk and the API show them masked).
         assert client.get("/admin/requests/appointment/").status_code == 403
         assert client.get(f"/admin/requests/appointment/{booking.pk}/change/").status_code == 403
+
+
+def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places):
+    import re
+
+    with at(TUESDAY):
+        for url in ("/track/book/", book_url(places), "/track/booking/"):
+            response = client.get(url)
+            assert response.status_code == 200
+            content = response.content.decode()
+            assert 'lang="zh-hans"' in content and "长辈模式" in content
+            controls = {
+                m.group(2)
+                for m in re.finditer(r"<(input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", content)
+                if 'type="hidden"' not in m.group(0)
+            }
+            labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
+            labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
+            assert controls and controls <= labelled, (url, controls - labelled)
