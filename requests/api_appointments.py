@@ -65,6 +65,12 @@ class AppointmentCheckInInput(serializers.Serializer):
     priority_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=BOOKABLE_GROUPS), required=False, allow_empty=True
     )
+    id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=18,
+        help_text="Read from the citizen's ID card: adds the elderly lane when old enough; not kept.",
+    )
 
 
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -118,7 +124,10 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         require_perm(request.user, CHECK_IN_PERM)
         data = validated(AppointmentCheckInInput, request.data)
         done = appointment_check_in(
-            actor=request.user, appointment_id=appointment.pk, priority_groups=data.get("priority_groups")
+            actor=request.user,
+            appointment_id=appointment.pk,
+            priority_groups=data.get("priority_groups"),
+            id_number=data.get("id_number", ""),
         )
         return Response(AppointmentOutput(self.get_queryset().get(pk=done.pk)).data)
 

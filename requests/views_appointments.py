@@ -49,6 +49,12 @@ class CheckInForm(forms.Form):
     priority_groups = forms.MultipleChoiceField(
         label=gettext_lazy("Priority lane"), required=False, choices=GROUPS, widget=forms.CheckboxSelectMultiple
     )
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number (for the elderly lane, not kept)"),
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 18}),
+    )
 
 
 class DaySetForm(forms.Form):
@@ -118,7 +124,10 @@ def appointment_check_in_view(request, pk: int):
     done, status = attempt(
         request,
         lambda: appointment_check_in(
-            actor=request.user, appointment_id=appointment.pk, priority_groups=form.cleaned_data["priority_groups"]
+            actor=request.user,
+            appointment_id=appointment.pk,
+            priority_groups=form.cleaned_data["priority_groups"],
+            id_number=form.cleaned_data["id_number"],
         ),
     )
     if done is None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from hallservice.core.actors import CITIZEN, SYSTEM
 from hallservice.core.crypto import blind_index, mask_phone
 from hallservice.core.errors import DomainError, PermissionDenied, TransitionNotAllowed
+from hallservice.core.identity import IdType, validate_document_number
 from hallservice.core.sequences import sequence_next
 from hallservice.core.workdays import WorkingCalendar
 from staff.access import ensure_centre, ensure_perm
@@ -48,6 +49,7 @@ from ..models import (
 )
 from ..notifications import after_commit, queue
 from .intake import validate_phone
+from .priority import elderly_of
 from .public import appointment_dates, consultation_submit_online
 
 CHECK_IN_PERM = "requests.register_request"
@@ -342,11 +344,22 @@ def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
 # --- At the hall ------------------------------------------------------------------------------------------------
 
 
+def _elderly_by_id(id_number: str, today: date) -> bool:
+    """Whether the resident ID card the clerk read belongs to someone of ELDERLY_AGE or more (requests.services
+    .priority); the number itself is neither kept nor logged."""
+    try:
+        number = validate_document_number(IdType.RESIDENT_ID, id_number, today=today)
+    except DomainError as exc:
+        raise DomainError(str(exc), field="id_number") from None
+    return elderly_of(IdType.RESIDENT_ID, number, on=today)
+
+
 @transaction.atomic
-def appointment_check_in(*, actor, appointment_id: int, priority_groups=None) -> Appointment:
+def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id_number: str = "") -> Appointment:
     """The clerk checks a booking of today in: it gets the next queue number of its lane (``Y…`` for the priority
     groups, ``A…`` otherwise), per centre and day. ``priority_groups`` is what the clerk confirmed (None: as
-    booked)."""
+    booked); an ``id_number`` read from the citizen's ID card adds the elderly group when its date of birth says
+    so."""
     appointment = _lock(appointment_id)
     _ensure_desk(actor, appointment, _("You may not check bookings in."))
     today = timezone.localdate()
@@ -357,6 +370,8 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None) ->
         )
     if priority_groups is not None:
         appointment.priority_groups = _clean_groups(priority_groups)
+    if (id_number or "").strip() and _elderly_by_id(id_number, today):
+        appointment.priority_groups = _clean_groups([*appointment.priority_groups, PriorityGroup.ELDERLY])
     lane = PRIORITY_LANE if appointment.priority_groups else ORDINARY_LANE
     if appointment.status == AppointmentStatus.BOOKED:
         number = sequence_next(key=f"appointment-queue:{appointment.centre.code}:{today:%Y%m%d}:{lane}")

@@ -448,3 +448,33 @@ def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places
             labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
             labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
             assert controls and controls <= labelled, (url, controls - labelled)
+
+
+def test_an_id_card_read_at_check_in_puts_the_elderly_in_the_priority_lane_without_keeping_the_number(
+    client, people, places
+):
+    from hallservice.core.identity import check_digit
+
+    old = "41040219500101002"
+    old += check_digit(old)  # born 1950: 76 in 2026
+    young = "41040219900101002"
+    young += check_digit(young)
+    with at(TUESDAY):
+        elder = book(places)
+        other = book(places, phone="13800001111")
+    with at(datetime(2026, 12, 9, 9, 5, tzinfo=TZ)):
+        with pytest.raises(DomainError) as bad:
+            appt.appointment_check_in(actor=people["desk"], appointment_id=elder.pk, id_number="123")
+        assert bad.value.field == "id_number"
+        assert appt.appointment_check_in(
+            actor=people["desk"], appointment_id=elder.pk, id_number=old
+        ).queue_number == ("Y001")
+        client.force_login(people["desk"])
+        client.post(f"/appointments/{other.pk}/check-in/", {"id_number": young})
+    other.refresh_from_db()
+    assert other.queue_number == "A001" and other.priority_groups == []
+    elder.refresh_from_db()
+    assert elder.priority_groups == ["elderly"]
+    stored = " ".join(str(v) for v in Appointment.objects.values_list().get(pk=elder.pk))
+    stored += " ".join(AppointmentEvent.objects.values_list("note", flat=True))
+    assert old not in stored
