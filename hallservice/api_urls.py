@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from guide.api import GuideMatterViewSet
 from hallservice.core.api_token_views import LogoutAllView
 from requests.api import ConsultationViewSet, DocumentViewSet, MatterViewSet, ServiceRequestViewSet
+from requests.api_appointments import AppointmentViewSet
 from requests.api_key_projects import KeyProjectViewSet
 from rosters.api import (
     CheckInViewSet,
@@ -33,6 +34,7 @@ router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("requests", ServiceRequestViewSet, basename="request")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("key-projects", KeyProjectViewSet, basename="key-project")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("rosters/plans", RotationPlanViewSet, basename="rotation-plan")
 router.register("rosters/duty-days", DutyDayViewSet, basename="duty-day")
 router.register("rosters/substitutions", SubstitutionViewSet, basename="substitution")

@@ -90,6 +90,12 @@ app.conf.beat_schedule = {
         "task": "training.tasks.question_imports_sweep",
         "schedule": 60.0,
     },
+    # Appointments (issue 19): after each half-day ends, its bookings not checked in become no-shows; from the
+    # afternoon on, tomorrow's bookings are reminded by SMS (once each, so the repeated runs catch late bookings).
+    "appointment-timers": {
+        "task": "requests.tasks.appointment_timers",
+        "schedule": crontab(minute="5,35", hour="12-21"),
+    },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
         "task": "supervision.tasks.monthly_reports_prepare_last_month",

@@ -15,6 +15,8 @@ NAV_ITEMS = [
     (_("Queue"), "requests:queue", None),
     (_("Register"), "requests:register", {Role.FRONT_DESK, Role.DUTY_LEADER}),
     (_("Consultations"), "requests:consultations", None),
+    (_("Appointments today"), "requests:appointments", {Role.FRONT_DESK, Role.DUTY_LEADER}),
+    (_("Appointment places"), "requests:appointment-capacity", {Role.SUPERVISOR}),
     (_("Ledger"), "requests:ledger", None),
     (_("Key projects"), "requests:key-projects", {Role.DUTY_LEADER, Role.SUPERVISOR}),
     (_("Duty dashboard"), "rosters:dashboard", {Role.DUTY_LEADER, Role.SUPERVISOR}),

@@ -388,6 +388,9 @@ SMS_TEMPLATE_IDS = {
         "request_helper_changed",
         "complaint_accepted",
         "complaint_responded",
+        "appointment_booked",
+        "appointment_cancelled",
+        "appointment_reminder",
     )
 } | json.loads(os.environ.get("SMS_TEMPLATE_IDS", "{}"))
 # At most this many SMS to one phone number a day (counted in the database, so every worker shares the count); a

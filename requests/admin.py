@@ -345,3 +345,6 @@ class SmsDailyCountAdmin(ReadOnlyAdmin):
     list_display = ["day", "count"]
     exclude = ["phone_hash"]
     date_hierarchy = "day"
+
+
+from . import admin_appointments  # noqa: E402, F401 — appointments (issue 19) register their admin there

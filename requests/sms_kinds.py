@@ -10,9 +10,12 @@ does not stop them; the daily limit still does:
 - ``request_deficient``: the one-time notice of missing materials (一次性告知): the time limit waits for them;
 - ``request_suspended``: the request's time limit is paused, and the citizen is told why and until when;
 - ``request_completed``: the result waits to be collected (or is posted): a document left uncollected is at risk;
-- ``complaint_responded``: the answer to the citizen's own complaint, which opens the time to give feedback.
+- ``complaint_responded``: the answer to the citizen's own complaint, which opens the time to give feedback;
+- ``appointment_booked`` and ``appointment_cancelled``: the answer to the citizen's own booking or cancellation,
+  with the booking code the desk checks in by.
 
-The others are courtesy news (accepted, the helper changed, a complaint accepted): an opt-out stops them.
+The others are courtesy news (accepted, the helper changed, a complaint accepted, the reminder the day before an
+appointment): an opt-out stops them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ SMS_KINDS: dict[str, str] = {
     "request_helper_changed": NON_ESSENTIAL,
     "complaint_accepted": NON_ESSENTIAL,
     "complaint_responded": ESSENTIAL,
+    "appointment_booked": ESSENTIAL,
+    "appointment_cancelled": ESSENTIAL,
+    "appointment_reminder": NON_ESSENTIAL,
 }
 
 

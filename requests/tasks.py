@@ -123,3 +123,15 @@ def evaluation_push_sweep() -> list[int]:
     from .services.evaluation_push import evaluation_push_sweep as sweep
 
     return sweep()
+
+
+# --- Appointments with capacity (issue 19) ------------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def appointment_timers() -> dict:
+    """Every half hour in the afternoon and evening: bookings not checked in when their half-day ended become
+    no-shows, and tomorrow's bookings get their reminder SMS (each once: a second run changes and sends nothing)."""
+    from .services.appointments import appointments_record_no_shows, appointments_remind
+
+    return {"no_shows": appointments_record_no_shows(), "reminded": appointments_remind()}

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_consultations, views_documents, views_evaluations, views_projects, views_signatures
+from . import (
+    views,
+    views_appointments,
+    views_consultations,
+    views_documents,
+    views_evaluations,
+    views_projects,
+    views_signatures,
+)
 
 app_name = "requests"
 
@@ -55,4 +63,13 @@ urlpatterns = [
 urlpatterns += [
     path("evaluations/", views_evaluations.evaluation_list_view, name="evaluations"),
     path("evaluations/<int:pk>/act/<slug:action>/", views_evaluations.evaluation_act_view, name="evaluation-act"),
+]
+
+# Appointments with capacity (issue 19): the desk's check-in page and ticket, the supervision section's places.
+urlpatterns += [
+    path("appointments/", views_appointments.appointment_desk_view, name="appointments"),
+    path("appointments/places/", views_appointments.appointment_capacity_view, name="appointment-capacity"),
+    path("appointments/<int:pk>/check-in/", views_appointments.appointment_check_in_view, name="appointment-check-in"),
+    path("appointments/<int:pk>/no-show/", views_appointments.appointment_no_show_view, name="appointment-no-show"),
+    path("appointments/<int:pk>/ticket/", views_appointments.appointment_ticket_view, name="appointment-ticket"),
 ]

@@ -194,7 +194,15 @@ _SUPERVISION[Role.ADMIN] += _EVALUATION_PUSH
 _SMS = ["requests.view_smsdeliveryreport", "requests.view_smsoptout", "requests.add_smsoptout"]
 _SUPERVISION[Role.SUPERVISOR] += _SMS
 _SUPERVISION[Role.ADMIN] += _SMS
-for _extra in (_TRAINING, _SUPERVISION, _DISPLAY):
+# Appointments with capacity (issue 19): the supervision section sets the places per department and half-day (its
+# page and the Django admin), as admins may in the admin; the desk checks bookings in with register_request.
+_PLACES = [
+    f"requests.{verb}_{model}"
+    for model in ("appointmentcapacity", "appointmentslot")
+    for verb in ("add", "change", "view")
+]
+_APPOINTMENTS = {Role.SUPERVISOR: _PLACES, Role.ADMIN: _PLACES}
+for _extra in (_TRAINING, _SUPERVISION, _DISPLAY, _APPOINTMENTS):
     for _role, _perms in _extra.items():
         ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
 

@@ -29,10 +29,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from complaints.services import complaint_accept, complaint_investigate, complaint_register, complaint_respond
-from hallservice.core.actors import CITIZEN
+from hallservice.core.actors import CITIZEN, SYSTEM
 from hallservice.core.identity import check_digit
 from requests import services as req_svc
 from requests.models import DeliveryMethod, DocumentKind, EvaluationPush, Kind, LedgerExport, MaterialStatus
+from requests.services.appointments import appointment_book, appointment_capacity_set, appointment_check_in
 from requests.services.documents import document_issue, track_token
 from requests.services.public import COMPLAINT, REQUEST, status_token
 from rosters import services as roster_svc
@@ -522,6 +523,37 @@ def _supervision(w: World, p: dict, district):
     w.xh_marks += [o["inspection"].findings, o["notice"].title, o["difficult_point"].title]
 
 
+def _appointments(w: World, p: dict, district):
+    """Appointments (issue 19): the land registry's places at XH, a booking for the matrix's morning made the day
+    before, and one already checked in (its ticket)."""
+    o = w.objects
+    o["appt_department"] = p["bdc"]
+    with at(2026, 12, 8):
+        appointment_capacity_set(
+            actor=SYSTEM,
+            centre_id=district.pk,
+            department_id=p["bdc"].pk,
+            capacities={(d, h): 4 for d in range(5) for h in ("morning", "afternoon")},
+        )
+
+        def book(name, phone):
+            return appointment_book(
+                centre_id=district.pk,
+                department_id=p["bdc"].pk,
+                day=date(2026, 12, 9),
+                half_day="morning",
+                name=name,
+                phone=phone,
+                question="预约办理转移登记",
+            )
+
+        o["appointment"] = book("预约人司马", XH_PHONE)
+        arrived = book("预约人欧阳", "13907775678")
+    with at(2026, 12, 9, 9, 30):
+        o["checked_in"] = appointment_check_in(actor=w.users["front_desk"], appointment_id=arrived.pk)
+    w.xh_marks += ["预约人司马", "预约人欧阳"]
+
+
 def build_world() -> World:
     w = World()
     district = DistrictFactory(code="XH", name="新华区政务服务中心")
@@ -533,6 +565,7 @@ def build_world() -> World:
     _rosters(w, p, district)
     _training(w, p, district)
     _supervision(w, p, district)
+    _appointments(w, p, district)
     return w
 
 
@@ -770,6 +803,15 @@ def _targets() -> dict[str, Target]:
         "requests:consultation-notice": _post("requests:consultation-notice", "consultation", watch="consultation"),
         "requests:consultation-record": _page("requests:consultation-record"),
         "requests:consultation-record[pdf]": _page("requests:consultation-record", query="format=pdf"),
+        # Appointments (issue 19): the desk's check-in page, its actions and the ticket; the places page.
+        "requests:appointments": _page("requests:appointments"),
+        "requests:appointments[code]": _page("requests:appointments", query="q=5678"),
+        "requests:appointment-check-in": _post("requests:appointment-check-in", "appointment", watch="appointment"),
+        "requests:appointment-no-show": _post("requests:appointment-no-show", "appointment", watch="appointment"),
+        "requests:appointment-ticket": _page("requests:appointment-ticket", "checked_in"),
+        "requests:appointment-capacity": _page("requests:appointment-capacity"),
+        "requests:appointment-capacity[xh]": _page("requests:appointment-capacity", query="centre={district}"),
+        "requests:appointment-capacity[post]": _post("requests:appointment-capacity"),
         # Complaints and poor ratings
         "complaints:list": _page("complaints:list"),
         "complaints:create": _page("complaints:create"),
@@ -935,6 +977,13 @@ def _targets() -> dict[str, Target]:
         "track:complain[post]": _post("track:complain", public=True),
         "track:complain-done": _page("track:complain-done", public=True),
         "track:mode": _post("track:mode", public=True),
+        # Appointments (issue 19): booking a half-day of XH's land registry, the page after it, lookup and cancel.
+        "track:book": _page("track:book", query="centre={district}&department={appt_department}", public=True),
+        "track:book[post]": _post("track:book", query="centre={district}&department={appt_department}", public=True),
+        "track:book-done": _page("track:book-done", public=True),
+        "track:booking": _page("track:booking", public=True),
+        "track:booking[post]": _post("track:booking", public=True),
+        "track:booking-cancel": _post("track:booking-cancel", public=True),
         # Public display: the service guide, the helper board, the signs (two districts here: the board is asked
         # for XH by its code; without it the page asks the citizen to pick a centre).
         "guide:home": _page("guide:home", query="q=bdc", public=True),
@@ -965,6 +1014,10 @@ def _targets() -> dict[str, Target]:
         ),
         "api:consultation-notice": _api("consultation-notice", "consultation", method="post", watch="consultation"),
         "api:consultation-record": _api("consultation-record"),
+        "api:appointment-list": _api("appointment-list"),
+        "api:appointment-detail": _api("appointment-detail", "appointment"),
+        "api:appointment-check-in": _api("appointment-check-in", "appointment", method="post", watch="appointment"),
+        "api:appointment-no-show": _api("appointment-no-show", "appointment", method="post", watch="appointment"),
         "api:consultation-record[pdf]": _api("consultation-record", query="file_type=pdf"),
         "api:request-list": _api("request-list"),
         "api:request-list[xh]": _api("request-list", query="centre={district}"),

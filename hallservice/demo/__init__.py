@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from complaints.models import Complaint
+from hallservice.demo.appointments import seed_appointments
 from hallservice.demo.catalogue import seed_catalogue
 from hallservice.demo.guide import seed_notices
 from hallservice.demo.rosters import seed_rosters
@@ -49,6 +50,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     seed_requests(tally, centres, staff)
     seed_notices(tally, centres)
     seed_supervision(tally, centres, departments, staff)
+    seed_appointments(tally, centres)
     totals = {
         "centres": ServiceCentre.objects.count(),
         "departments": Department.objects.count(),

@@ -1,6 +1,19 @@
 """Models of the requests app: catalogue, requests and what happens to them."""
 
 from .access import AccessKind, PersonalDataAccess
+from .appointments import (
+    APPOINTMENT_TRANSITIONS,
+    HOLDING_STATUSES,
+    SLOT_ENDS,
+    SLOT_STARTS,
+    Appointment,
+    AppointmentCapacity,
+    AppointmentEvent,
+    AppointmentSlot,
+    AppointmentStatus,
+    AppointmentVerb,
+    Weekday,
+)
 from .catalogue import HandlingType, Matter, MatterQuerySet, RequiredMaterial, SubmissionForm
 from .citizens import (
     Notification,
@@ -77,6 +90,17 @@ from .signatures import KeptSignature, ReturnedItem, SignatureSource, SignedForm
 from .sms import DeliveryState, OptOutChannel, SmsDailyCount, SmsDeliveryReport, SmsOptOut
 
 __all__ = [
+    "APPOINTMENT_TRANSITIONS",
+    "HOLDING_STATUSES",
+    "SLOT_ENDS",
+    "SLOT_STARTS",
+    "Appointment",
+    "AppointmentCapacity",
+    "AppointmentEvent",
+    "AppointmentSlot",
+    "AppointmentStatus",
+    "AppointmentVerb",
+    "Weekday",
     "FORWARDED",
     "AccessKind",
     "PersonalDataAccess",

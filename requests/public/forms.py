@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.conf import settings
-from django.utils import formats
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import ComplaintCategory
 from hallservice.core.form_fields import two_way_choice
 
-from ..models import Matter, Rating, TimeSlot
-from ..services.public import appointment_dates
+from ..models import Matter, Rating
 from .selectors import centre_choices, hall_centre
 
 RATING_CHOICES = [(r.value, r.label) for r in sorted(Rating, key=lambda r: -r.value)]
@@ -66,27 +61,11 @@ class LookupForm(PublicForm):
 
 
 class ConsultForm(PublicForm):
-    appointment = two_way_choice(
-        gettext_lazy("What would you like?"),
-        [
-            ("question", gettext_lazy("Ask a question (we call you back)")),
-            ("appointment", gettext_lazy("Book a visit with a helper")),
-        ],
-        true="appointment",
-        initial="question",
-    )
+    """A question; a visit is booked on the booking page, among the half-days with free places (issue 19)."""
+
     centre_id = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
     matter_id = forms.TypedChoiceField(
         label=gettext_lazy("Matter (if you know it)"), coerce=int, required=False, empty_value=None
-    )
-    preferred_date = forms.TypedChoiceField(
-        label=gettext_lazy("Preferred day (appointment)"),
-        required=False,
-        empty_value=None,
-        coerce=date.fromisoformat,
-    )
-    slot = forms.ChoiceField(
-        label=gettext_lazy("Time (appointment)"), required=False, choices=TimeSlot.choices, widget=forms.RadioSelect
     )
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
     phone = forms.CharField(
@@ -107,19 +86,6 @@ class ConsultForm(PublicForm):
         for matter in Matter.objects.active().select_related("department").order_by("department__code", "code"):
             groups.setdefault(matter.department.name, []).append((matter.pk, matter.name))
         self.fields["matter_id"].choices = [("", gettext_lazy("Not sure")), *groups.items()]
-        self.fields["preferred_date"].choices = [("", "—")] + [
-            (day.isoformat(), f"{formats.date_format(day, 'MONTH_DAY_FORMAT')} {formats.date_format(day, 'l')}")
-            for day in appointment_dates()
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("appointment"):
-            if not data.get("preferred_date"):
-                self.add_error("preferred_date", _("Choose the day you would like to come."))
-            if not data.get("slot"):
-                self.add_error("slot", _("Choose morning or afternoon."))
-        return data
 
 
 class ComplaintForm(PublicForm):

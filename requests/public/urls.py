@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_appointments
 
 app_name = "track"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path("complain/", views.track_complain, name="complain"),
     path("complain/done/", views.track_complain_done, name="complain-done"),
     path("mode/", views.track_mode, name="mode"),
+    # Appointments with capacity (issue 19): book a half-day with free places, look the booking up, cancel it.
+    path("book/", views_appointments.track_book, name="book"),
+    path("book/done/", views_appointments.track_book_done, name="book-done"),
+    path("booking/", views_appointments.track_booking, name="booking"),
+    path("booking/cancel/", views_appointments.track_booking_cancel, name="booking-cancel"),
 ]

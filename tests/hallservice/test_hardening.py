@@ -24,7 +24,7 @@ from django.utils import translation
 from complaints.models import ComplaintEvent
 from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
-from requests.models import ConsultationEvent, KeyProjectEvent, Notification, RequestEvent
+from requests.models import AppointmentEvent, ConsultationEvent, KeyProjectEvent, Notification, RequestEvent
 from rosters.models import RosterEvent
 from supervision.models import IntegrityRecord, SupervisionEvent
 from tests.factories import UserFactory
@@ -272,6 +272,7 @@ AUDIT_MODELS = [
     TrainingEvent,
     RosterEvent,
     KeyProjectEvent,
+    AppointmentEvent,
     IntegrityRecord,
     Notification,
     LogEntry,

@@ -34,7 +34,6 @@ def complaint_data(hall, **fields):
 def question_data(hall, **fields):
     """The consult form as a citizen fills it in: a question to the district centre."""
     data = {
-        "appointment": "question",
         "centre_id": hall["district"].pk,
         "name": "周九",
         "phone": "13700002222",
@@ -85,15 +84,28 @@ def test_online_question_lands_in_the_centres_consultations_with_a_reference(cli
 
 
 def test_appointment_only_on_offered_working_days(client, hall, people):
+    """A visit is booked on the booking page (issue 19: a half-day with free places); the days it offers are still
+    the working days of appointment_dates, and the booking still lands as the centre's appointment consultation."""
+    from requests.services.appointments import appointment_capacity_set
+    from tests.factories import WindowFactory
+
+    WindowFactory(centre=hall["district"], department=people["dept"])
     with time_machine.travel(datetime(2026, 9, 29, 10, tzinfo=TZ), tick=False):
         days = appointment_dates()
         assert days[:3] == [datetime(2026, 9, 30).date(), datetime(2026, 10, 8).date(), datetime(2026, 10, 9).date()]
-        base = question_data(hall, appointment="appointment", question="想预约办理", slot="morning")
-        holiday = client.post("/track/consult/", {**base, "preferred_date": "2026-10-02"})
+        appointment_capacity_set(
+            actor=people["supervisor"],
+            centre_id=hall["district"].pk,
+            department_id=people["dept"].pk,
+            capacities={(d, h): 5 for d in range(7) for h in ("morning", "afternoon")},
+        )
+        url = f"/track/book/?centre={hall['district'].pk}&department={people['dept'].pk}"
+        base = {"name": "周九", "phone": "13700002222", "question": "想预约办理"}
+        holiday = client.post(url, {**base, "slot": "2026-10-02_morning"})
         assert holiday.status_code == 400 and not Consultation.objects.exists()
-        missing_slot = client.post("/track/consult/", {**base, "preferred_date": "2026-10-08", "slot": ""})
+        missing_slot = client.post(url, {**base, "slot": ""})
         assert missing_slot.status_code == 400
-        ok = client.post("/track/consult/", {**base, "preferred_date": "2026-10-08"})
+        ok = client.post(url, {**base, "slot": "2026-10-08_morning"})
         assert ok.status_code == 302
     online = OnlineConsultation.objects.get()
     assert online.is_appointment and str(online.preferred_date) == "2026-10-08" and online.slot == "morning"
