@@ -25,11 +25,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from hallservice.core.loopback import JsonHandler, LoopbackSimulator
 from hallservice.core.signed_http import HEADERS, verify
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
 
@@ -77,28 +76,9 @@ class PlatformState:
             return True
 
 
-class PlatformHandler(BaseHTTPRequestHandler):
+class PlatformHandler(JsonHandler):
     server_version = "EvaluationPlatformSimulator/1"
-    protocol_version = "HTTP/1.1"
-
-    @property
-    def state(self) -> PlatformState:
-        return self.server.state
-
-    def log_message(self, format, *args):  # noqa: A002 — the stdlib's name
-        if self.server.verbose:  # the request line only; bodies are never printed
-            super().log_message(format, *args)
-
-    def _answer(self, status: int, data: dict) -> None:
-        body = json.dumps(data, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _hang_up(self) -> None:
-        self.close_connection = True
+    state: PlatformState
 
     def do_GET(self):  # noqa: N802 — the stdlib's name
         if self.path == "/_control/stats":
@@ -156,40 +136,12 @@ class PlatformHandler(BaseHTTPRequestHandler):
         return self._answer(404, {"code": "404", "message": "not found"})
 
 
-class PlatformSimulator:
+class PlatformSimulator(LoopbackSimulator):
     """The simulated platform on a loopback port (0: any free one), served from a daemon thread."""
+
+    handler, path, name = PlatformHandler, "/evaluations", "evaluation-platform"
 
     def __init__(
         self, *, key: str, app_id: str = "", host: str = "127.0.0.1", port: int = 0, verbose: bool = False
     ) -> None:
-        if host not in LOOPBACK:
-            raise ValueError("The simulator listens on loopback only.")
-        self.state = PlatformState(key=key, app_id=app_id)
-        self.server = ThreadingHTTPServer((host, port), PlatformHandler)
-        self.server.daemon_threads = True
-        self.server.state, self.server.verbose = self.state, verbose
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/evaluations"
-
-    def start(self) -> PlatformSimulator:
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="evaluation-platform", daemon=True
-        )
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.state.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def script(self, *responses: str) -> None:
-        with self.state.lock:
-            self.state.responses.extend(responses)
-
-    def stats(self) -> dict:
-        return self.state.stats()
+        super().__init__(PlatformState(key=key, app_id=app_id), host=host, port=port, verbose=verbose)

@@ -33,11 +33,10 @@ import threading
 import uuid
 from collections import deque
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .loopback import JsonHandler, LoopbackSimulator
 from .signed_http import HEADERS, post_signed, verify
 
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 DEFAULT_TIMEOUT_SECONDS = 30.0
 REPORT_DELAY_SECONDS = 0.05
 
@@ -121,25 +120,9 @@ def _report(message: dict, *, status: str, code: str) -> dict:
     }
 
 
-class GatewayHandler(BaseHTTPRequestHandler):
+class GatewayHandler(JsonHandler):
     server_version = "SmsGatewaySimulator/1"
-    protocol_version = "HTTP/1.1"
-
-    @property
-    def state(self) -> GatewayState:
-        return self.server.state
-
-    def log_message(self, format, *args):  # noqa: A002 — the stdlib's name
-        if self.server.verbose:  # the request line only; bodies (phones, texts) are never printed
-            super().log_message(format, *args)
-
-    def _answer(self, status: int, data: dict) -> None:
-        body = json.dumps(data, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    state: GatewayState
 
     def do_GET(self):  # noqa: N802 — the stdlib's name
         if self.path == "/_control/stats":
@@ -175,8 +158,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             return self._answer(int(argument or 503), {"code": "500", "message": "the gateway is unavailable"})
         if command == "timeout":
             self.state.release.wait(float(argument or DEFAULT_TIMEOUT_SECONDS))
-            self.close_connection = True
-            return None
+            return self._hang_up()
         reference = self.headers[HEADERS["message_id"]]
         message_id = self.state.accept(reference, message)
         self._answer(200, {"code": "0", "message": "accepted", "message_id": message_id})
@@ -216,8 +198,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
         return self._answer(404, {"code": "404", "message": "not found"})
 
 
-class SmsGatewaySimulator:
+class SmsGatewaySimulator(LoopbackSimulator):
     """The simulated gateway on a loopback port (0: any free one), served from a daemon thread."""
+
+    handler, path, name = GatewayHandler, "/sms/send", "sms-gateway"
 
     def __init__(
         self,
@@ -229,37 +213,8 @@ class SmsGatewaySimulator:
         port: int = 0,
         verbose: bool = False,
     ) -> None:
-        if host not in LOOPBACK:
-            raise ValueError("The simulator listens on loopback only.")
-        self.state = GatewayState(key=key, account=account, callback_url=callback_url)
-        self.server = ThreadingHTTPServer((host, port), GatewayHandler)
-        self.server.daemon_threads = True
-        self.server.state, self.server.verbose = self.state, verbose
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/sms/send"
-
-    def start(self) -> SmsGatewaySimulator:
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sms-gateway", daemon=True
-        )
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.state.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def script(self, *responses: str) -> None:
-        with self.state.lock:
-            self.state.responses.extend(responses)
-
-    def stats(self) -> dict:
-        return self.state.stats()
+        state = GatewayState(key=key, account=account, callback_url=callback_url)
+        super().__init__(state, host=host, port=port, verbose=verbose)
 
     def uplink(self, *, phone: str, text: str) -> dict:
         """A citizen's reply reaching the gateway, passed on to the hall's callback; the hall's answer."""

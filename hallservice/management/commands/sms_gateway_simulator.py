@@ -14,12 +14,11 @@ Tell it how to answer the next messages, or send a citizen's reply, with for exa
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from hallservice.core.sms_gateway_simulator import LOOPBACK, SmsGatewaySimulator
+from hallservice.core.loopback import LOOPBACK, serve_in_foreground
+from hallservice.core.sms_gateway_simulator import SmsGatewaySimulator
 
 
 class Command(BaseCommand):
@@ -40,22 +39,17 @@ class Command(BaseCommand):
         if not secret:
             raise CommandError("Give the shared secret with --secret or SMS_GATEWAY_SECRET.")
         account = settings.SMS_GATEWAY_ACCOUNT if account is None else account
-        try:
-            simulator = SmsGatewaySimulator(
+        serve_in_foreground(
+            lambda: SmsGatewaySimulator(
                 key=secret,
                 account=account,
                 callback_url=callback,
                 host=host,
                 port=port,
                 verbose=options["verbosity"] > 1,
-            )
-        except OSError as exc:
-            raise CommandError(f"Cannot listen on {host}:{port}: {exc}") from exc
-        simulator.start()
-        self.stdout.write(f"Simulated SMS gateway at {simulator.url} (Ctrl-C to stop)")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            simulator.stop()
+            ),
+            host=host,
+            port=port,
+            write=self.stdout.write,
+            title="Simulated SMS gateway",
+        )

@@ -11,12 +11,11 @@ Point the hall at it with ``EVALUATION_PLATFORM_URL=http://127.0.0.1:8765/evalua
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from requests.evaluation_platform_simulator import LOOPBACK, PlatformSimulator
+from hallservice.core.loopback import LOOPBACK, serve_in_foreground
+from requests.evaluation_platform_simulator import PlatformSimulator
 
 
 class Command(BaseCommand):
@@ -36,17 +35,10 @@ class Command(BaseCommand):
         if not key:
             raise CommandError("Give the signing key with --key or EVALUATION_PLATFORM_KEY.")
         app_id = settings.EVALUATION_PLATFORM_APP_ID if app_id is None else app_id
-        try:
-            simulator = PlatformSimulator(
-                key=key, app_id=app_id, host=host, port=port, verbose=options["verbosity"] > 1
-            )
-        except OSError as exc:
-            raise CommandError(f"Cannot listen on {host}:{port}: {exc}") from exc
-        simulator.start()
-        self.stdout.write(f"Simulated evaluation platform at {simulator.url} (Ctrl-C to stop)")
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            simulator.stop()
+        serve_in_foreground(
+            lambda: PlatformSimulator(key=key, app_id=app_id, host=host, port=port, verbose=options["verbosity"] > 1),
+            host=host,
+            port=port,
+            write=self.stdout.write,
+            title="Simulated evaluation platform",
+        )
