@@ -226,6 +226,34 @@ def bounded_count(branches: list[QuerySet | Branch], *, threshold: int | None = 
     return (total, True) if total <= threshold else (threshold, False)
 
 
+def pinned_sql(branches: list[QuerySet | Branch], *, order: tuple[str, ...], limit: int) -> tuple[str, tuple] | None:
+    """The ids (one column, ``pinned_pk``) of the first ``limit`` rows of the union of ``branches`` by ``order``
+    (field names, ``-`` for descending; end it with the pk for a total order); None when no branch can have a row.
+
+    Each branch is cut to ``limit`` rows by its own index, as ``seek_sql`` does, instead of one query ORing the
+    branches' conditions, which reads every row of either (issue 17: 135 ms of the queue's 150 at 100,000 rows).
+    """
+    names = [f"pinned_{i}" for i in range(len(order))]
+    sort = [("-" if field.startswith("-") else "") + name for name, field in zip(names, order, strict=True)]
+    parts = []
+    for branch in map(Branch.of, branches):
+        # Named: a DISTINCT query (a filter across a join) also selects the columns it is ordered by.
+        annotated = branch.queryset.annotate(
+            pinned_pk=F("pk"), **{name: F(field.lstrip("-")) for name, field in zip(names, order, strict=True)}
+        )
+        compiled = _compiled(annotated.order_by(*sort).values_list("pinned_pk", *names)[:limit])
+        if compiled is not None:
+            parts.append(compiled)
+    if not parts:
+        return None
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS u{i}" for i, (sql, _params) in enumerate(parts))
+    outer = ", ".join(
+        f"{name} {'DESC' if field.startswith('-') else 'ASC'}" for name, field in zip(names, order, strict=True)
+    )
+    sql = f"SELECT pinned_pk FROM ({union}) AS pinned ORDER BY {outer} LIMIT %s"
+    return sql, (*(p for _sql, part in parts for p in part), limit)
+
+
 def _ids_and_count(
     branches: list[QuerySet | Branch],
     *,
@@ -237,20 +265,24 @@ def _ids_and_count(
     threshold: int,
     pinned: tuple[str, tuple] | None = None,
     pinned_db: str = "default",
+    count_branches: list[QuerySet | Branch] | None = None,
 ) -> tuple[list[int], int, list[int]]:
-    """``seek_ids``, the bounded count's total and the ids of ``pinned`` (SQL of one column of ids) in one round
-    trip: the count rides as the first row, the pinned ids as the last rows."""
+    """``seek_ids``, the bounded count's total (of ``count_branches`` when given) and the ids of ``pinned`` (SQL of
+    one column of ids) in one round trip: the count rides as the first row, the pinned ids as the last rows."""
     page, count = (
         seek_sql(branches, key=key, cursor=cursor, after=after, limit=limit, offset=offset),
-        count_sql(branches, threshold=threshold),
+        count_sql(branches if count_branches is None else count_branches, threshold=threshold),
     )
-    if (page is None or count is None) and pinned is None:
+    if page is None and count is None and pinned is None:
         return [], 0, []
     direction = "DESC" if after else "ASC"
     parts, params = [], []
-    if page is not None and count is not None:
-        parts += [f"SELECT 0, NULL, NULL, ({count[0]})", f"SELECT 1, p.*, NULL FROM ({page[0]}) AS p"]
-        params += [*count[1], *page[1]]
+    if count is not None:
+        parts.append(f"SELECT 0, NULL, NULL, ({count[0]})")
+        params += count[1]
+    if page is not None:
+        parts.append(f"SELECT 1, p.*, NULL FROM ({page[0]}) AS p")
+        params += page[1]
     if pinned is not None:
         parts.append(f"SELECT 2, NULL, f.pinned_pk, NULL FROM ({pinned[0]}) AS f")
         params += pinned[1]
@@ -273,14 +305,19 @@ def seek_page(
     before: str | None = None,
     page: str | None = None,
     threshold: int | None = None,
-    pinned: QuerySet | None = None,
+    pinned: list[QuerySet | Branch] | None = None,
+    pinned_order: tuple[str, ...] = ("-pk",),
     pinned_limit: int = 100,
+    count_branches: list[QuerySet | Branch] | None = None,
 ) -> SeekPage:
     """One page of the union of ``branches``: after or before a cursor token, or by page number near the start.
 
     ``rows`` loads the page's rows by id (with its joins); the branches only find and order the ids. ``pinned``
-    (a queryset the caller keeps out of the branches) names up to ``pinned_limit`` rows listed above the pages: their
-    ids come in the same round trip and their rows with the page's (``SeekPage.pinned``, in no particular order).
+    (branches of rows the caller keeps out of ``branches``) names the first ``pinned_limit`` rows by
+    ``pinned_order``, listed above the pages: their ids come in the same round trip and their rows with the page's
+    (``SeekPage.pinned``, in no particular order). The count is of ``count_branches`` when given (say, the list
+    with its pinned rows: a branch left whole counts from its index alone, where leaving rows out of it may make
+    the database read each row to tell), else of ``branches``.
     """
     cursor_after, cursor_before = Cursor.parse(after), Cursor.parse(before)
     number = None
@@ -293,10 +330,9 @@ def seek_page(
     forwards = cursor_before is None
     offset = (number - 1) * per_page if number else 0
     threshold = COUNT_THRESHOLD if threshold is None else threshold
-    # Named: a DISTINCT query (a filter across a join) also selects the columns it is ordered by.
-    pinned_sql = None
+    pinned_query = None
     if pinned is not None:
-        pinned_sql = _compiled(pinned.annotate(pinned_pk=F("pk")).values_list("pinned_pk")[: pinned_limit + 1])
+        pinned_query = pinned_sql(pinned, order=pinned_order, limit=pinned_limit + 1)
     ids, total, pinned_ids = _ids_and_count(
         branches,
         key=key,
@@ -305,8 +341,9 @@ def seek_page(
         limit=per_page + 1,
         offset=offset,
         threshold=threshold,
-        pinned=pinned_sql,
-        pinned_db=pinned.db if pinned is not None else "default",
+        pinned=pinned_query,
+        pinned_db=Branch.of(pinned[0]).queryset.db if pinned else "default",
+        count_branches=count_branches,
     )
     more = len(ids) > per_page
     ids = ids[:per_page]

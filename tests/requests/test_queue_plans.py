@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from hallservice.core.pagination import Cursor, seek_sql
+from hallservice.core.pagination import Cursor, pinned_sql, seek_sql
 from requests.models import URGENT_PENDING, ServiceRequest, Status
-from requests.selectors import request_filter, urgent_pending, visibility_branches
+from requests.selectors import URGENT_FIRST_ORDER, request_filter, urgent_pending, visibility_branches
 from tests.factories import DistrictFactory, ServiceRequestFactory, StaffMemberFactory, TownFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +99,8 @@ def main_query(user, params: dict, *, cursor: Cursor | None = None, using: str |
 
 def urgent_query(user, params: dict, *, using: str | None = None) -> tuple[str, tuple]:
     """The query of the urgent requests the queue lists first (requests.selectors.urgent_pending)."""
-    pinned = urgent_pending(user=user, filter_set=filtered(user, params, using)).values_list("pk")[:101]
-    return pinned.query.get_compiler(using=pinned.db).as_sql()
+    branches = urgent_pending(user=user, filter_set=filtered(user, params, using))
+    return pinned_sql(branches, order=URGENT_FIRST_ORDER, limit=101)
 
 
 def postgresql_plan(sql: str, params: tuple) -> str:
