@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -254,6 +256,20 @@ def pinned_sql(branches: list[QuerySet | Branch], *, order: tuple[str, ...], lim
     return sql, (*(p for _sql, part in parts for p in part), limit)
 
 
+# A list found to have more rows than COUNT_THRESHOLD says "more than …" without counting again for this long: its
+# bounded count reads COUNT_THRESHOLD index entries, most of the queue's SQL time (issue 17). Counts at or below the
+# threshold are always counted, exact and fresh.
+OVER_THRESHOLD_TTL = 60
+
+
+def _over_threshold_key(count: tuple[str, tuple] | None, using: str) -> str | None:
+    """The cache key saying the list whose bounded count is ``count`` (its SQL) was over the threshold."""
+    if count is None:
+        return None
+    text = repr((using, connections[using].settings_dict.get("NAME"), count[0], count[1]))
+    return "seek-count-over:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def _ids_and_count(
     branches: list[QuerySet | Branch],
     *,
@@ -273,8 +289,14 @@ def _ids_and_count(
         seek_sql(branches, key=key, cursor=cursor, after=after, limit=limit, offset=offset),
         count_sql(branches if count_branches is None else count_branches, threshold=threshold),
     )
+    using = Branch.of(branches[0]).queryset.db if branches else pinned_db
+    over_key = _over_threshold_key(count, using)
+    if over_key is not None and cache.get(over_key):
+        count = None  # known to be over the threshold a moment ago: not counted again
+    else:
+        over_key = None
     if page is None and count is None and pinned is None:
-        return [], 0, []
+        return [], threshold + 1 if over_key else 0, []
     direction = "DESC" if after else "ASC"
     parts, params = [], []
     if count is not None:
@@ -287,11 +309,14 @@ def _ids_and_count(
         parts.append(f"SELECT 2, NULL, f.pinned_pk, NULL FROM ({pinned[0]}) AS f")
         params += pinned[1]
     sql = " UNION ALL ".join(parts) + f" ORDER BY 1, 2 {direction}, 3 {direction}"
-    using = Branch.of(branches[0]).queryset.db if branches else pinned_db
     with connections[using].cursor() as db_cursor:
         db_cursor.execute(sql, params)
         rows = db_cursor.fetchall()
+    if over_key is not None:
+        return [row[2] for row in rows if row[0] == 1], threshold + 1, [row[2] for row in rows if row[0] == 2]
     counted = next((row[3] for row in rows if row[0] == 0), 0)
+    if counted > threshold and count is not None:
+        cache.set(_over_threshold_key(count, using), True, OVER_THRESHOLD_TTL)
     return [row[2] for row in rows if row[0] == 1], counted, [row[2] for row in rows if row[0] == 2]
 
 

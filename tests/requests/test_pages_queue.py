@@ -158,7 +158,7 @@ def test_next_and_previous_pages_follow_cursors_and_the_first_pages_keep_numbers
     assert numbers(client.get(url, {"page_size": 2, "after": "not-a-cursor"})) == newest_first[:2]
 
 
-def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch):
+def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch, fresh_cache):
     from hallservice.core import pagination
 
     desk = people["desk"].staff_member
@@ -167,6 +167,39 @@ def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch):
     client.force_login(people["desk"])
     page = client.get(reverse("requests:queue")).context["page"]
     assert (page.count, page.count_exact) == (3, False)
+
+
+def test_a_count_over_the_threshold_is_not_counted_again_for_a_minute(
+    client, people, matter, monkeypatch, fresh_cache
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hallservice.core import pagination
+
+    desk = people["desk"].staff_member
+    ServiceRequestFactory.create_batch(4, centre=desk.centre, helper=desk, matter=matter)
+    monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 3)
+    client.force_login(people["desk"])
+    url = reverse("requests:queue")
+
+    def view(params):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url, params).context["page"]
+        counted = any("COUNT(*)" in query["sql"] for query in captured.captured_queries)
+        return page.count, page.count_exact, counted
+
+    assert view({}) == (3, False, True)
+    # The same list again, and its next page: "more than 3" without counting.
+    assert view({}) == (3, False, False)
+    assert view({"page": 2, "page_size": 2})[1:] == (False, False)
+    # A list at or below the threshold is counted on every view, exact.
+    assert view({"view": "deficient"}) == (0, True, True)
+    assert view({"view": "deficient"}) == (0, True, True)
+    # Forgotten once the cache entry expires: counted again.
+    cache.clear()
+    assert view({}) == (3, False, True)
 
 
 def test_htmx_search_returns_only_the_results(client, people, register):
