@@ -9,7 +9,7 @@ Two ways, for two kinds of list:
   Each branch walks its own index from the cursor and stops after one page, whatever the table's size; the
   database merges the branches' few rows. ``OR`` of the branches in one WHERE would defeat every index and sort
   the whole list on each view. Counts are bounded the same way (``bounded_count``): exact up to a threshold,
-  "more than" above it.
+  "more than" above it; a page's count of more than FRESH_COUNT_LIMIT rows is kept in the cache a short while.
 """
 
 from __future__ import annotations
@@ -256,18 +256,21 @@ def pinned_sql(branches: list[QuerySet | Branch], *, order: tuple[str, ...], lim
     return sql, (*(p for _sql, part in parts for p in part), limit)
 
 
-# A list found to have more rows than COUNT_THRESHOLD says "more than …" without counting again for this long: its
-# bounded count reads COUNT_THRESHOLD index entries, most of the queue's SQL time (issue 17). Counts at or below the
-# threshold are always counted, exact and fresh.
+# Counts that read many index entries are kept a short while (issue 17): the bounded count of the queue read 10,000
+# entries on every view, the overdue view's every open request past its deadline. A count up to FRESH_COUNT_LIMIT
+# is made on every view, exact and fresh; a larger one is kept for COUNT_TTL seconds (a clerk's "1,294 requests"
+# may be that many seconds old), and "more than COUNT_THRESHOLD" for OVER_THRESHOLD_TTL.
+FRESH_COUNT_LIMIT = 1_000
+COUNT_TTL = 30
 OVER_THRESHOLD_TTL = 60
 
 
-def _over_threshold_key(count: tuple[str, tuple] | None, using: str) -> str | None:
-    """The cache key saying the list whose bounded count is ``count`` (its SQL) was over the threshold."""
+def _count_key(count: tuple[str, tuple] | None, using: str) -> str | None:
+    """The cache key of the bounded count whose SQL is ``count`` on database ``using``."""
     if count is None:
         return None
     text = repr((using, connections[using].settings_dict.get("NAME"), count[0], count[1]))
-    return "seek-count-over:" + hashlib.sha256(text.encode()).hexdigest()
+    return "seek-count:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _ids_and_count(
@@ -290,13 +293,12 @@ def _ids_and_count(
         count_sql(branches if count_branches is None else count_branches, threshold=threshold),
     )
     using = Branch.of(branches[0]).queryset.db if branches else pinned_db
-    over_key = _over_threshold_key(count, using)
-    if over_key is not None and cache.get(over_key):
-        count = None  # known to be over the threshold a moment ago: not counted again
-    else:
-        over_key = None
+    count_key = _count_key(count, using)
+    kept = cache.get(count_key) if count_key is not None else None
+    if kept is not None:
+        count = None  # counted a moment ago: not counted again
     if page is None and count is None and pinned is None:
-        return [], threshold + 1 if over_key else 0, []
+        return [], kept or 0, []
     direction = "DESC" if after else "ASC"
     parts, params = [], []
     if count is not None:
@@ -312,11 +314,9 @@ def _ids_and_count(
     with connections[using].cursor() as db_cursor:
         db_cursor.execute(sql, params)
         rows = db_cursor.fetchall()
-    if over_key is not None:
-        return [row[2] for row in rows if row[0] == 1], threshold + 1, [row[2] for row in rows if row[0] == 2]
-    counted = next((row[3] for row in rows if row[0] == 0), 0)
-    if counted > threshold and count is not None:
-        cache.set(_over_threshold_key(count, using), True, OVER_THRESHOLD_TTL)
+    counted = kept if kept is not None else next((row[3] for row in rows if row[0] == 0), 0)
+    if kept is None and count_key is not None and counted > FRESH_COUNT_LIMIT:
+        cache.set(count_key, counted, OVER_THRESHOLD_TTL if counted > threshold else COUNT_TTL)
     return [row[2] for row in rows if row[0] == 1], counted, [row[2] for row in rows if row[0] == 2]
 
 
@@ -464,7 +464,10 @@ class SeekPagination(BasePagination):
                 "count": {
                     "type": "integer",
                     "example": 123,
-                    "description": f"Exact when count_exact; otherwise at least this many (stops at {COUNT_THRESHOLD}).",
+                    "description": (
+                        f"Exact when count_exact; otherwise at least this many (stops at {COUNT_THRESHOLD}). "
+                        f"A count above {FRESH_COUNT_LIMIT} may be up to {OVER_THRESHOLD_TTL} seconds old."
+                    ),
                 },
                 "count_exact": {"type": "boolean"},
                 "next": {**link, "description": "The next page (an `after` cursor)."},

@@ -169,7 +169,7 @@ def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch, 
     assert (page.count, page.count_exact) == (3, False)
 
 
-def test_a_count_over_the_threshold_is_not_counted_again_for_a_minute(
+def test_a_large_count_is_kept_a_short_while_and_a_small_one_is_always_fresh(
     client, people, matter, monkeypatch, fresh_cache
 ):
     from django.core.cache import cache
@@ -181,6 +181,7 @@ def test_a_count_over_the_threshold_is_not_counted_again_for_a_minute(
     desk = people["desk"].staff_member
     ServiceRequestFactory.create_batch(4, centre=desk.centre, helper=desk, matter=matter)
     monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 3)
+    monkeypatch.setattr(pagination, "FRESH_COUNT_LIMIT", 2)
     client.force_login(people["desk"])
     url = reverse("requests:queue")
 
@@ -194,12 +195,16 @@ def test_a_count_over_the_threshold_is_not_counted_again_for_a_minute(
     # The same list again, and its next page: "more than 3" without counting.
     assert view({}) == (3, False, False)
     assert view({"page": 2, "page_size": 2})[1:] == (False, False)
-    # A list at or below the threshold is counted on every view, exact.
+    # A list of up to FRESH_COUNT_LIMIT rows is counted on every view.
     assert view({"view": "deficient"}) == (0, True, True)
     assert view({"view": "deficient"}) == (0, True, True)
+    # Above it and up to the threshold: exact, then kept.
+    monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 10)
+    assert view({}) == (4, True, True)
+    assert view({}) == (4, True, False)
     # Forgotten once the cache entry expires: counted again.
     cache.clear()
-    assert view({}) == (3, False, True)
+    assert view({}) == (4, True, True)
 
 
 def test_htmx_search_returns_only_the_results(client, people, register):
