@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import F, Value, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -130,6 +132,23 @@ def _list_context(request, request_filter_set) -> dict:
 MORE_FILTERS_TTL = 600
 
 
+def _choice_lists(*querysets) -> list[list[tuple[int, str]]]:
+    """The (pk, name) of each queryset's rows in its own order, all read in one query (a UNION ALL, each part
+    numbered by its ordering): one round trip less on every list page."""
+    parts = []
+    for index, queryset in enumerate(querysets):
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        order = [F(field[1:]).desc() if field.startswith("-") else F(field).asc() for field in ordering]
+        numbered = queryset.order_by().annotate(
+            choice_part=Value(index), choice_n=Window(RowNumber(), order_by=[*order, F("pk").asc()])
+        )
+        parts.append(numbered.values_list("choice_part", "choice_n", "pk", "name"))
+    lists: list[list[tuple[int, str]]] = [[] for _ in querysets]
+    for part, _number, pk, name in parts[0].union(*parts[1:], all=True).order_by("choice_part", "choice_n"):
+        lists[part].append((pk, name))
+    return lists
+
+
 def _more_filters_html(request_filter_set) -> str:
     """The folded fields of the filter form (requests/partials/more_filters.html), from the cache when the same
     choices, values and language were drawn before.
@@ -138,9 +157,9 @@ def _more_filters_html(request_filter_set) -> str:
     name the cached copy and draw a new one; a form with errors is drawn each time."""
     form = request_filter_set.form
     folded = [name for name in form.fields if name not in ("q", "view", "lookup")]
-    for name in ("helper", "department"):
-        field = form.fields[name]
-        field.widget.choices = [("", field.empty_label), *field.queryset.values_list("pk", "name")]
+    names = ("helper", "department")
+    for name, choices in zip(names, _choice_lists(*(form.fields[name].queryset for name in names)), strict=True):
+        form.fields[name].widget.choices = [("", form.fields[name].empty_label), *choices]
     if form.errors:
         return render_to_string("requests/partials/more_filters.html", {"filter": request_filter_set})
     state = repr(

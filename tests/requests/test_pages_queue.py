@@ -267,3 +267,22 @@ def test_queue_and_api_list_read_no_encrypted_column(client, people, desk_reques
     read = " ".join(q["sql"] for q in queries.captured_queries if 'FROM "requests_servicerequest"' in q["sql"])
     assert len(encrypted) >= 6
     assert [column for column in encrypted if column in read] == []
+
+
+def test_the_filter_choices_read_in_one_query_keep_each_list_in_its_order(people):
+    from requests.views import _choice_lists
+    from staff.models import Department, StaffMember
+    from tests.factories import DepartmentFactory, StaffMemberFactory
+
+    centre = people["desk"].staff_member.centre
+    for name in ("王五", "Anna", "张三", "Bob"):
+        StaffMemberFactory(centre=centre, name=name)
+    for code in ("Z9", "A1", "M5"):
+        DepartmentFactory(code=code)
+    helpers = StaffMember.objects.restrict(people["desk"]).only("pk", "name").order_by("name")
+    departments = Department.objects.all()
+    with CaptureQueriesContext(connection) as captured:
+        lists = _choice_lists(helpers, departments)
+    assert len(captured.captured_queries) == 1
+    assert lists == [list(helpers.values_list("pk", "name")), list(departments.values_list("pk", "name"))]
+    assert len(lists[0]) >= 4 and len(lists[1]) >= 3
