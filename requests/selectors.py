@@ -60,15 +60,19 @@ def visible_centre_ids(user) -> list[int] | None:
     return list(ServiceCentre.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
 
 
-def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[QuerySet[ServiceRequest] | Branch]:
+def visibility_branches(
+    queryset: QuerySet[ServiceRequest], *, user, centres: list[int] | None | bool = False
+) -> list[QuerySet[ServiceRequest] | Branch]:
     """``queryset`` (not yet restricted) split into disjoint parts whose union is what ``user`` may see of it.
 
     Same rows as ``queryset.restrict(user)``, which ORs "the request's centre is visible" with "its registering
     centre is": one OR over two columns defeats every index, so each part here names one column and one index —
     a part per visible centre (``centre_id = c``, the index on centre and applied_at), and one for requests
     forwarded away from a visible centre to one that is not (the partial index on forwarded requests).
+    ``centres`` is ``visible_centre_ids(user)`` when the caller has it already.
     """
-    centres = visible_centre_ids(user)
+    if centres is False:
+        centres = visible_centre_ids(user)
     if centres is None:
         return [queryset]
     if not centres:
@@ -127,13 +131,14 @@ def request_page(
     if not urgent_first:
         branches = visibility_branches(filter_set.qs, user=user)
         return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
-    pinned = urgent_pending(user=user, filter_set=filter_set)
+    centres = visible_centre_ids(user)
+    pinned = urgent_pending(user=user, filter_set=filter_set, centres=centres)
     # Counted with the pinned rows, branch by branch as they stand: leaving the urgent ones out of the count would
     # make the database read every row it counts to tell (a column no index of the centre holds).
-    counted = visibility_branches(filter_set.qs, user=user)
+    counted = visibility_branches(filter_set.qs, user=user, centres=centres)
     for queryset in (filter_set.qs.exclude(URGENT_PENDING), filter_set.qs):
         result = seek_page(
-            visibility_branches(queryset, user=user),
+            visibility_branches(queryset, user=user, centres=centres),
             rows,
             key="applied_at",
             per_page=per_page,
@@ -159,10 +164,12 @@ URGENT_FIRST_LIMIT = 100
 URGENT_FIRST_ORDER = ("urgent_target", "-applied_at", "-pk")
 
 
-def urgent_pending(*, user, filter_set) -> list[QuerySet[ServiceRequest] | Branch]:
+def urgent_pending(
+    *, user, filter_set, centres: list[int] | None | bool = False
+) -> list[QuerySet[ServiceRequest] | Branch]:
     """The filtered urgent requests still to be worked on that ``user`` may see, as visibility branches (each
     answered by the partial index of urgent requests or of forwarded ones); ``URGENT_FIRST_ORDER`` orders them."""
-    return visibility_branches(filter_set.qs.filter(URGENT_PENDING), user=user)
+    return visibility_branches(filter_set.qs.filter(URGENT_PENDING), user=user, centres=centres)
 
 
 def request_detail_queryset(*, user):
