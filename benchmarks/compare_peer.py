@@ -79,11 +79,17 @@ BENCH_ENV = {
 
 def our_worker(args) -> None:
     """Fill our database if needed, then serve our pages (runs in our venv, with BENCH_ENV)."""
+    claim_stdout()
+    pages, info = our_pages(args)
+    serve(pages, info)
+
+
+def our_pages(args) -> tuple[dict[str, Page], dict]:
+    """Set our project up (migrate, the demo hall, --rows requests) and the pages to time, with what they run on.
+    Also what benchmarks/profile_pages.py profiles."""
     import random
 
     from scratch_hall import demo_hall
-
-    claim_stdout()
 
     demo_hall()
     import django
@@ -142,7 +148,7 @@ def our_worker(args) -> None:
         info["sqlite"] = sqlite3.sqlite_version
     else:
         info["postgresql"] = connection.cursor().connection.info.server_version
-    serve(pages, info)
+    return pages, info
 
 
 # --- Starting the two workers -------------------------------------------------------------------------------

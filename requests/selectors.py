@@ -60,15 +60,19 @@ def visible_centre_ids(user) -> list[int] | None:
     return list(ServiceCentre.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
 
 
-def visibility_branches(queryset: QuerySet[ServiceRequest], *, user) -> list[QuerySet[ServiceRequest] | Branch]:
+def visibility_branches(
+    queryset: QuerySet[ServiceRequest], *, user, centres: list[int] | None | bool = False
+) -> list[QuerySet[ServiceRequest] | Branch]:
     """``queryset`` (not yet restricted) split into disjoint parts whose union is what ``user`` may see of it.
 
     Same rows as ``queryset.restrict(user)``, which ORs "the request's centre is visible" with "its registering
     centre is": one OR over two columns defeats every index, so each part here names one column and one index —
     a part per visible centre (``centre_id = c``, the index on centre and applied_at), and one for requests
     forwarded away from a visible centre to one that is not (the partial index on forwarded requests).
+    ``centres`` is ``visible_centre_ids(user)`` when the caller has it already.
     """
-    centres = visible_centre_ids(user)
+    if centres is False:
+        centres = visible_centre_ids(user)
     if centres is None:
         return [queryset]
     if not centres:
@@ -127,10 +131,14 @@ def request_page(
     if not urgent_first:
         branches = visibility_branches(filter_set.qs, user=user)
         return seek_page(branches, rows, key="applied_at", per_page=per_page, after=after, before=before, page=page)
-    pinned = urgent_pending(user=user, filter_set=filter_set)
+    centres = visible_centre_ids(user)
+    pinned = urgent_pending(user=user, filter_set=filter_set, centres=centres)
+    # Counted with the pinned rows, branch by branch as they stand: leaving the urgent ones out of the count would
+    # make the database read every row it counts to tell (a column no index of the centre holds).
+    counted = visibility_branches(filter_set.qs, user=user, centres=centres)
     for queryset in (filter_set.qs.exclude(URGENT_PENDING), filter_set.qs):
         result = seek_page(
-            visibility_branches(queryset, user=user),
+            visibility_branches(queryset, user=user, centres=centres),
             rows,
             key="applied_at",
             per_page=per_page,
@@ -138,11 +146,11 @@ def request_page(
             before=before,
             page=page,
             pinned=pinned,
+            pinned_order=URGENT_FIRST_ORDER,
             pinned_limit=URGENT_FIRST_LIMIT,
+            count_branches=counted,
         )
         if not result.pinned_more:
-            # The pinned rows count among the list's rows (they are left out of the pages).
-            result.count += len(result.pinned)
             break
     result.pinned.sort(key=lambda req: (req.urgent_target, -req.applied_at.timestamp(), -req.pk))
     return result
@@ -152,9 +160,16 @@ def request_page(
 URGENT_FIRST_LIMIT = 100
 
 
-def urgent_pending(*, user, filter_set) -> QuerySet[ServiceRequest]:
-    """The filtered urgent requests still to be worked on that ``user`` may see, by internal target, then newest."""
-    return filter_set.qs.filter(URGENT_PENDING).restrict(user).order_by("urgent_target", "-applied_at", "-pk")
+# How the pinned urgent requests are ordered: by internal target, then newest.
+URGENT_FIRST_ORDER = ("urgent_target", "-applied_at", "-pk")
+
+
+def urgent_pending(
+    *, user, filter_set, centres: list[int] | None | bool = False
+) -> list[QuerySet[ServiceRequest] | Branch]:
+    """The filtered urgent requests still to be worked on that ``user`` may see, as visibility branches (each
+    answered by the partial index of urgent requests or of forwarded ones); ``URGENT_FIRST_ORDER`` orders them."""
+    return visibility_branches(filter_set.qs.filter(URGENT_PENDING), user=user, centres=centres)
 
 
 def request_detail_queryset(*, user):

@@ -158,7 +158,7 @@ def test_next_and_previous_pages_follow_cursors_and_the_first_pages_keep_numbers
     assert numbers(client.get(url, {"page_size": 2, "after": "not-a-cursor"})) == newest_first[:2]
 
 
-def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch):
+def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch, fresh_cache):
     from hallservice.core import pagination
 
     desk = people["desk"].staff_member
@@ -167,6 +167,44 @@ def test_a_long_list_shows_a_bounded_count(client, people, matter, monkeypatch):
     client.force_login(people["desk"])
     page = client.get(reverse("requests:queue")).context["page"]
     assert (page.count, page.count_exact) == (3, False)
+
+
+def test_a_large_count_is_kept_a_short_while_and_a_small_one_is_always_fresh(
+    client, people, matter, monkeypatch, fresh_cache
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hallservice.core import pagination
+
+    desk = people["desk"].staff_member
+    ServiceRequestFactory.create_batch(4, centre=desk.centre, helper=desk, matter=matter)
+    monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 3)
+    monkeypatch.setattr(pagination, "FRESH_COUNT_LIMIT", 2)
+    client.force_login(people["desk"])
+    url = reverse("requests:queue")
+
+    def view(params):
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url, params).context["page"]
+        counted = any("COUNT(*)" in query["sql"] for query in captured.captured_queries)
+        return page.count, page.count_exact, counted
+
+    assert view({}) == (3, False, True)
+    # The same list again, and its next page: "more than 3" without counting.
+    assert view({}) == (3, False, False)
+    assert view({"page": 2, "page_size": 2})[1:] == (False, False)
+    # A list of up to FRESH_COUNT_LIMIT rows is counted on every view.
+    assert view({"view": "deficient"}) == (0, True, True)
+    assert view({"view": "deficient"}) == (0, True, True)
+    # Above it and up to the threshold: exact, then kept.
+    monkeypatch.setattr(pagination, "COUNT_THRESHOLD", 10)
+    assert view({}) == (4, True, True)
+    assert view({}) == (4, True, False)
+    # Forgotten once the cache entry expires: counted again.
+    cache.clear()
+    assert view({}) == (4, True, True)
 
 
 def test_htmx_search_returns_only_the_results(client, people, register):
@@ -229,3 +267,22 @@ def test_queue_and_api_list_read_no_encrypted_column(client, people, desk_reques
     read = " ".join(q["sql"] for q in queries.captured_queries if 'FROM "requests_servicerequest"' in q["sql"])
     assert len(encrypted) >= 6
     assert [column for column in encrypted if column in read] == []
+
+
+def test_the_filter_choices_read_in_one_query_keep_each_list_in_its_order(people):
+    from requests.views import _choice_lists
+    from staff.models import Department, StaffMember
+    from tests.factories import DepartmentFactory, StaffMemberFactory
+
+    centre = people["desk"].staff_member.centre
+    for name in ("王五", "Anna", "张三", "Bob"):
+        StaffMemberFactory(centre=centre, name=name)
+    for code in ("Z9", "A1", "M5"):
+        DepartmentFactory(code=code)
+    helpers = StaffMember.objects.restrict(people["desk"]).only("pk", "name").order_by("name")
+    departments = Department.objects.all()
+    with CaptureQueriesContext(connection) as captured:
+        lists = _choice_lists(helpers, departments)
+    assert len(captured.captured_queries) == 1
+    assert lists == [list(helpers.values_list("pk", "name")), list(departments.values_list("pk", "name"))]
+    assert len(lists[0]) >= 4 and len(lists[1]) >= 3
