@@ -90,6 +90,7 @@ KEEPS_STATE = {
     "mark_urgent",
     "reassign",
     "signatures",
+    "summary-draft",
     "record_handover",
     "record_joint_meeting",
     "report_progress",
@@ -206,6 +207,9 @@ def candidate_ids(reader: Reader, method: str, path: str) -> list[int] | None:
         # Results waiting to be handed over: their completion form was printed and signed with nothing since, so the
         # tablet may sign it again (a change after printing makes the signature a 409: print again).
         return reader.requests_allowing("deliver")
+    if resource == "requests" and action == "summary-draft":
+        # The draft is offered where the summary may be written (the same permission and state).
+        return reader.requests_allowing("write_summary")
     if resource == "requests" and action and action not in ("documents", "events"):
         return reader.requests_allowing(action)
     from django.utils import timezone
