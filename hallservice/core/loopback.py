@@ -43,6 +43,15 @@ class JsonHandler(BaseHTTPRequestHandler):
     def _hang_up(self) -> None:
         self.close_connection = True
 
+    def do_GET(self):  # noqa: N802 — the stdlib's name
+        """The control endpoints every simulator answers: its counts, and what it received (loopback only)."""
+        if self.path == "/_control/stats":
+            return self._answer(200, self.state.stats())
+        if self.path == "/_control/messages":
+            with self.state.lock:
+                return self._answer(200, {"messages": self.state.messages})
+        return self._answer(404, {"code": "404", "message": "not found"})
+
 
 class LoopbackSimulator:
     """A simulated service on a loopback port (0: any free one), served from a daemon thread.

@@ -124,14 +124,6 @@ class GatewayHandler(JsonHandler):
     server_version = "SmsGatewaySimulator/1"
     state: GatewayState
 
-    def do_GET(self):  # noqa: N802 — the stdlib's name
-        if self.path == "/_control/stats":
-            return self._answer(200, self.state.stats())
-        if self.path == "/_control/messages":
-            with self.state.lock:
-                return self._answer(200, {"messages": self.state.messages})
-        return self._answer(404, {"code": "404", "message": "not found"})
-
     def do_POST(self):  # noqa: N802 — the stdlib's name
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path.startswith("/_control/"):
