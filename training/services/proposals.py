@@ -64,10 +64,10 @@ def _topic_name(cause: str, matter_name: str) -> str:
     return name[:TOPIC_LENGTH]
 
 
-def _question_stubs(cause: str, matter_name: str, case_label: str) -> list[str]:
+def _draft_questions(cause: str, matter_name: str, case_label: str) -> list[str]:
     """Statements to turn into true/false questions; the section rewrites them from the case and the policy."""
     matter = matter_name or _("the matter concerned")
-    stubs = {
+    drafts = {
         FailureCause.POLICY: [
             _("The conditions and the legal basis for “%(matter)s” are: (write them from the policy)"),
             _("The promised time limit of “%(matter)s” is ( ) working days. (check and rewrite)"),
@@ -96,7 +96,7 @@ def _question_stubs(cause: str, matter_name: str, case_label: str) -> list[str]:
         FailureCause.OTHER: [_("What went wrong in “%(matter)s” and what should have been done: (write it)")],
     }[FailureCause(cause)]
     case = _("Case %(case)s: what should have been done? (write a statement from the case)") % {"case": case_label}
-    return [stub % {"matter": matter} for stub in stubs] + [case]
+    return [draft % {"matter": matter} for draft in drafts] + [case]
 
 
 def _complaint_case(complaint) -> dict:
@@ -153,7 +153,7 @@ def training_proposal_propose(*, source: str, row, actor) -> TrainingProposal:
     with translation.override(settings.LANGUAGE_CODE):
         facts = _complaint_case(row) if source == "complaint" else _evaluation_case(row)
         topic_name = _topic_name(row.cause, facts["matter"])
-        questions = _question_stubs(row.cause, facts["matter"], facts["label"])
+        questions = _draft_questions(row.cause, facts["matter"], facts["label"])
         note = _("%(cause)s: %(topic)s") % {"cause": FailureCause(row.cause).label, "topic": topic_name}
     proposal = TrainingProposal.objects.create(
         centre_id=facts["centre_id"],
