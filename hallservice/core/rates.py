@@ -37,3 +37,9 @@ def mean(total, count: int, places: Decimal = TWO_DECIMALS) -> Decimal | None:
     if not count:
         return None
     return (Decimal(total) / count).quantize(places, ROUND_HALF_UP)
+
+
+def mean_value(total, count: int) -> float | None:
+    """:func:`mean` as a float, like :func:`percent_value`."""
+    average = mean(total, count)
+    return None if average is None else float(average)

@@ -6,7 +6,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hallservice.core.rates import mean, percent, percent_value, share_percent
+from hallservice.core.rates import mean, mean_value, percent, percent_value, share_percent
 from requests.satisfaction import satisfaction_rate
 from supervision.statistics import rate
 from training.selectors import AttendanceRow
@@ -33,6 +33,7 @@ def test_percent_is_the_exact_share_rounded_half_up(whole, data):
 @given(count=st.integers(min_value=1, max_value=10**5), total=st.integers(min_value=0, max_value=10**7))
 def test_mean_rounds_half_up(count, total):
     assert mean(total, count) == half_up(Fraction(total, count), 2)
+    assert mean_value(total, count) == float(mean(total, count))
 
 
 def test_ties_go_up_not_to_even():
@@ -48,6 +49,7 @@ def test_nothing_to_divide_is_none():
     assert percent(0, 0) is None
     assert percent_value(3, 0) is None
     assert mean(10, 0) is None
+    assert mean_value(10, 0) is None
     assert share_percent(None) is None
 
 
