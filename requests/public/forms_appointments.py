@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Matter, PriorityGroup
 from ..services.appointments import FreeSlot
-from .forms import PublicForm
+from .forms import PublicForm, code_input
 
 BOOKABLE_GROUPS = [(g.value, g.label) for g in PriorityGroup if g != PriorityGroup.KEY_PROJECT]
 
@@ -99,7 +99,7 @@ class BookingLookupForm(PublicForm):
     code = forms.CharField(
         label=gettext_lazy("Booking code"),
         max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=code_input(),
         help_text=gettext_lazy("6 letters and digits, in the SMS and on the booking page."),
     )
     phone_tail = forms.CharField(
