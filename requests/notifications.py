@@ -255,20 +255,14 @@ def _consultation_event(event_id: int) -> ConsultationEvent:
 
 def _email_staff(event: ConsultationEvent, members, *, template: str) -> list[int]:
     """E-mail each staff member about a consultation event, once per event and person (the key says so)."""
-    context = {"event": event, "consultation": event.consultation, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
-    queued = []
-    for member in members:
-        with transaction.atomic():
-            notification = queue(
-                key=f"consultation-event:{event.pk}:{member.pk}",
-                channel=NotificationChannel.EMAIL,
-                recipient=member.user.email if member.user_id else "",
-                template=template,
-                context={**context, "member": member},
-            )
-        if notification is not None:
-            queued.append(notification.pk)
-    return queued
+    return _email_each(
+        members,
+        address=lambda member: member.user.email if member.user_id else "",
+        as_name="member",
+        key=f"consultation-event:{event.pk}",
+        template=template,
+        context={"event": event, "consultation": event.consultation},
+    )
 
 
 def notify_consultation_owner(*, event_id: int, template: str) -> list[int]:
@@ -333,18 +327,33 @@ def email_users(
     users, *, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
 ) -> list[int]:
     """E-mail each of ``users`` once per ``key`` (the user's id is added to it); returns notification ids."""
+    return _email_each(
+        users,
+        address=lambda user: user.email,
+        as_name="user",
+        key=key,
+        template=template,
+        context=context,
+        complaint=complaint,
+        request=request,
+    )
+
+
+def _email_each(people, *, address, as_name: str, key: str, template: str, context: dict, **about) -> list[int]:
+    """E-mail each person at ``address(person)``, once per ``key`` and person, each message in its own
+    transaction; the person is ``as_name`` in the context, ``about`` what the message is about (request or
+    complaint). Returns the ids of the messages queued (none for a person already told or without an address)."""
     context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
-    for user in users:
+    for person in people:
         with transaction.atomic():
             notification = queue(
-                key=f"{key}:{user.pk}",
+                key=f"{key}:{person.pk}",
                 channel=NotificationChannel.EMAIL,
-                recipient=user.email,
+                recipient=address(person),
                 template=template,
-                context={**context, "user": user},
-                complaint=complaint,
-                request=request,
+                context={**context, as_name: person},
+                **about,
             )
         if notification is not None:
             queued.append(notification.pk)
