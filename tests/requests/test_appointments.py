@@ -432,7 +432,7 @@ def test_the_admin_keeps_places_through_the_services_and_not_the_bookings(client
 
 
 def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places):
-    import re
+    from tests.accessibility import labelled_controls
 
     with at(TUESDAY):
         for url in ("/track/book/", book_url(places), "/track/booking/"):
@@ -440,13 +440,7 @@ def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places
             assert response.status_code == 200
             content = response.content.decode()
             assert 'lang="zh-hans"' in content and "长辈模式" in content
-            controls = {
-                m.group(2)
-                for m in re.finditer(r"<(input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", content)
-                if 'type="hidden"' not in m.group(0)
-            }
-            labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
-            labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
+            controls, labelled = labelled_controls(content)
             assert controls and controls <= labelled, (url, controls - labelled)
 
 
