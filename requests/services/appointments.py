@@ -303,7 +303,8 @@ def _lock(appointment_id: int) -> Appointment:
     return Appointment.objects.select_for_update(of=("self",)).select_related("slot", "centre").get(pk=appointment_id)
 
 
-def _move(appointment: Appointment, target: str, *, fields: tuple[str, ...] = ()) -> None:
+def _move(appointment: Appointment, target: str, *, actor, verb: str, note: str = "", fields=()) -> None:
+    """Move the booking to ``target`` (the table allowing it), saving ``fields`` too, and write its event."""
     if target not in APPOINTMENT_TRANSITIONS[appointment.status]:
         raise TransitionNotAllowed(
             _("This booking is %(current)s: it cannot be %(target)s.")
@@ -314,6 +315,7 @@ def _move(appointment: Appointment, target: str, *, fields: tuple[str, ...] = ()
         )
     appointment.status = target
     appointment.save(update_fields=["status", *fields])
+    AppointmentEvent.record(verb=verb, actor=actor, centre=appointment.centre, appointment=appointment, note=note)
 
 
 def _ensure_desk(actor, appointment: Appointment, message: str) -> None:
@@ -332,11 +334,8 @@ def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
     starts, _ends = slot_window(appointment.day, appointment.slot.half_day)
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() >= starts:
         raise TransitionNotAllowed(_("The booked half-day has already begun; it can no longer be cancelled."))
-    _move(appointment, AppointmentStatus.CANCELLED)
+    _move(appointment, AppointmentStatus.CANCELLED, actor=actor, verb=AppointmentVerb.CANCELLED)
     AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-    AppointmentEvent.record(
-        verb=AppointmentVerb.CANCELLED, actor=actor, centre=appointment.centre, appointment=appointment
-    )
     _queue_message(appointment, "appointment_cancelled")
     return appointment
 
@@ -377,13 +376,13 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
         number = sequence_next(key=f"appointment-queue:{appointment.centre.code}:{today:%Y%m%d}:{lane}")
         appointment.queue_number = f"{lane}{number:03d}"
         appointment.checked_in_at = timezone.now()
-    _move(appointment, AppointmentStatus.CHECKED_IN, fields=("queue_number", "checked_in_at", "priority_groups"))
-    AppointmentEvent.record(
-        verb=AppointmentVerb.CHECKED_IN,
+    _move(
+        appointment,
+        AppointmentStatus.CHECKED_IN,
         actor=actor,
-        centre=appointment.centre,
-        appointment=appointment,
+        verb=AppointmentVerb.CHECKED_IN,
         note=appointment.queue_number,
+        fields=("queue_number", "checked_in_at", "priority_groups"),
     )
     return appointment
 
@@ -398,10 +397,7 @@ def appointment_mark_no_show(*, actor, appointment_id: int) -> Appointment:
     moment = ends if actor is SYSTEM else starts
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() < moment:
         raise TransitionNotAllowed(_("The booked half-day has not begun yet."))
-    _move(appointment, AppointmentStatus.NO_SHOW)
-    AppointmentEvent.record(
-        verb=AppointmentVerb.NO_SHOW, actor=actor, centre=appointment.centre, appointment=appointment
-    )
+    _move(appointment, AppointmentStatus.NO_SHOW, actor=actor, verb=AppointmentVerb.NO_SHOW)
     return appointment
 
 
