@@ -318,19 +318,22 @@ def _move(appointment: Appointment, target: str, *, actor, verb: str, note: str 
     AppointmentEvent.record(verb=verb, actor=actor, centre=appointment.centre, appointment=appointment, note=note)
 
 
-def _ensure_desk(actor, appointment: Appointment, message: str) -> None:
-    if actor is CITIZEN or actor is None:
-        raise PermissionDenied(message)
-    ensure_perm(actor, CHECK_IN_PERM, message)
-    ensure_centre(actor, appointment.centre_id)
+def _lock_for(actor, appointment_id: int, refusal: str, *, also=None) -> Appointment:
+    """Lock the booking; refuse (``refusal``) anyone but the desk of its centre and ``also`` (CITIZEN or SYSTEM:
+    the one besides the desk whose step it is)."""
+    appointment = _lock(appointment_id)
+    if also is None or actor is not also:
+        if actor is CITIZEN or actor is None:
+            raise PermissionDenied(refusal)
+        ensure_perm(actor, CHECK_IN_PERM, refusal)
+        ensure_centre(actor, appointment.centre_id)
+    return appointment
 
 
 @transaction.atomic
 def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
     """The citizen (or the desk for them) cancels a booking before its half-day starts: the place is free again."""
-    appointment = _lock(appointment_id)
-    if actor is not CITIZEN:
-        _ensure_desk(actor, appointment, _("You may not cancel bookings."))
+    appointment = _lock_for(actor, appointment_id, _("You may not cancel bookings."), also=CITIZEN)
     starts, _ends = slot_window(appointment.day, appointment.slot.half_day)
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() >= starts:
         raise TransitionNotAllowed(_("The booked half-day has already begun; it can no longer be cancelled."))
@@ -359,8 +362,7 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
     groups, ``A…`` otherwise), per centre and day. ``priority_groups`` is what the clerk confirmed (None: as
     booked); an ``id_number`` read from the citizen's ID card adds the elderly group when its date of birth says
     so."""
-    appointment = _lock(appointment_id)
-    _ensure_desk(actor, appointment, _("You may not check bookings in."))
+    appointment = _lock_for(actor, appointment_id, _("You may not check bookings in."))
     today = timezone.localdate()
     if appointment.status == AppointmentStatus.BOOKED and appointment.day != today:
         raise TransitionNotAllowed(
@@ -390,9 +392,7 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
 @transaction.atomic
 def appointment_mark_no_show(*, actor, appointment_id: int) -> Appointment:
     """Record that the citizen did not come: by the clerk once the half-day has begun, by the timer after it ended."""
-    appointment = _lock(appointment_id)
-    if actor is not SYSTEM:
-        _ensure_desk(actor, appointment, _("You may not record no-shows."))
+    appointment = _lock_for(actor, appointment_id, _("You may not record no-shows."), also=SYSTEM)
     starts, ends = slot_window(appointment.day, appointment.slot.half_day)
     moment = ends if actor is SYSTEM else starts
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() < moment:
