@@ -20,7 +20,9 @@ phones or addresses. Messages are queued with transaction.on_commit, so a rolled
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -255,7 +257,7 @@ def _consultation_event(event_id: int) -> ConsultationEvent:
 
 def _email_staff(event: ConsultationEvent, members, *, template: str) -> list[int]:
     """E-mail each staff member about a consultation event, once per event and person (the key says so)."""
-    return _email_each(
+    return email_users(
         members,
         address=lambda member: member.user.email if member.user_id else "",
         as_name="member",
@@ -324,28 +326,25 @@ def email_supervisors(
 
 
 def email_users(
-    users, *, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
+    users,
+    *,
+    template: str,
+    key: str,
+    context: dict,
+    complaint=None,
+    request: ServiceRequest | None = None,
+    address: Callable = attrgetter("email"),
+    as_name: str = "user",
 ) -> list[int]:
-    """E-mail each of ``users`` once per ``key`` (the user's id is added to it); returns notification ids."""
-    return _email_each(
-        users,
-        address=lambda user: user.email,
-        as_name="user",
-        key=key,
-        template=template,
-        context=context,
-        complaint=complaint,
-        request=request,
-    )
+    """E-mail each of ``users`` once per ``key`` (the user's id is added to it), each message in its own
+    transaction; returns the ids of the messages queued (none for someone already told or without an address).
 
-
-def _email_each(people, *, address, as_name: str, key: str, template: str, context: dict, **about) -> list[int]:
-    """E-mail each person at ``address(person)``, once per ``key`` and person, each message in its own
-    transaction; the person is ``as_name`` in the context, ``about`` what the message is about (request or
-    complaint). Returns the ids of the messages queued (none for a person already told or without an address)."""
+    ``complaint`` (the complaints app's) or ``request`` is what the message is about. Staff members are e-mailed
+    the same way: ``address`` finds a person's e-mail address, ``as_name`` names the person in the context.
+    """
     context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
-    for person in people:
+    for person in users:
         with transaction.atomic():
             notification = queue(
                 key=f"{key}:{person.pk}",
@@ -353,7 +352,8 @@ def _email_each(people, *, address, as_name: str, key: str, template: str, conte
                 recipient=address(person),
                 template=template,
                 context={**context, as_name: person},
-                **about,
+                complaint=complaint,
+                request=request,
             )
         if notification is not None:
             queued.append(notification.pk)
