@@ -187,26 +187,30 @@ def _clean_groups(groups) -> list[str]:
     return groups
 
 
-def _queue_message(appointment: Appointment, template: str) -> None:
-    """The citizen's SMS about the booking, through the notification outbox (once per booking and kind)."""
-    consultation = appointment.online.consultation
+def _sms(appointment: Appointment, template: str):
+    """Queue the citizen's SMS about the booking in the outbox, once per booking and kind (None: queued before)."""
     department = appointment.slot.department
+    return queue(
+        key=f"appointment:{appointment.pk}:{template}",
+        channel=NotificationChannel.SMS,
+        recipient=appointment.online.consultation.contact,
+        template=template,
+        context={
+            "centre": appointment.centre,
+            "department": department.short_name or department.name,
+            "day": appointment.day,
+            "half_day": TimeSlot(appointment.slot.half_day).label,
+            "code": appointment.code,
+        },
+    )
+
+
+def _queue_message(appointment: Appointment, template: str) -> None:
+    """The citizen's SMS about the booking, queued once the change is committed."""
 
     def send():
         with transaction.atomic():
-            queue(
-                key=f"appointment:{appointment.pk}:{template}",
-                channel=NotificationChannel.SMS,
-                recipient=consultation.contact,
-                template=template,
-                context={
-                    "centre": appointment.centre,
-                    "department": department.short_name or department.name,
-                    "day": appointment.day,
-                    "half_day": TimeSlot(appointment.slot.half_day).label,
-                    "code": appointment.code,
-                },
-            )
+            _sms(appointment, template)
 
     after_commit(send)
 
@@ -433,21 +437,7 @@ def appointments_remind(today: date | None = None) -> int:
     count = 0
     for appointment in due.order_by("pk"):
         with transaction.atomic():
-            department = appointment.slot.department
-            queued = queue(
-                key=f"appointment:{appointment.pk}:appointment_reminder",
-                channel=NotificationChannel.SMS,
-                recipient=appointment.online.consultation.contact,
-                template="appointment_reminder",
-                context={
-                    "centre": appointment.centre,
-                    "department": department.short_name or department.name,
-                    "day": appointment.day,
-                    "half_day": TimeSlot(appointment.slot.half_day).label,
-                    "code": appointment.code,
-                },
-            )
-            count += queued is not None
+            count += _sms(appointment, "appointment_reminder") is not None
     return count
 
 
