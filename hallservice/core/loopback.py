@@ -1,8 +1,10 @@
-"""What the simulators of outside services share: a JSON handler and a server on loopback only, run in a thread.
+"""What the simulators of outside services share: a server on loopback only, run in a thread or by a command.
 
 The national 好差评 platform (``requests/evaluation_platform_simulator.py``) and the SMS gateway
 (``hallservice/core/sms_gateway_simulator.py``) are real HTTP servers the tests and developers start on a free
-loopback port; each brings its own state (what it received, the script of answers to give) and its own handler.
+loopback port. Both keep a ``SimulatorState`` (the script of answers, what they filed, the counts), check a signed
+message and play the scripted refusals, failures and hangs the same way (``JsonHandler``), and run from a
+``SimulatorCommand``; each adds what it alone does (the platform's de-duplication, the gateway's callbacks).
 Nothing here reaches or listens on an outside address.
 """
 
@@ -156,8 +158,7 @@ class LoopbackSimulator:
     """A simulated service on a loopback port (0: any free one), served from a daemon thread.
 
     Subclasses name the ``handler`` class, the ``path`` their clients post to and the thread's ``name``; the state
-    has a ``lock``, a ``responses`` deque (the script of answers), a ``release`` event (set on shutdown, so a hanging
-    answer stops waiting) and ``stats()``.
+    is a ``SimulatorState``.
     """
 
     handler: type[JsonHandler]
