@@ -20,7 +20,9 @@ phones or addresses. Messages are queued with transaction.on_commit, so a rolled
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -255,20 +257,14 @@ def _consultation_event(event_id: int) -> ConsultationEvent:
 
 def _email_staff(event: ConsultationEvent, members, *, template: str) -> list[int]:
     """E-mail each staff member about a consultation event, once per event and person (the key says so)."""
-    context = {"event": event, "consultation": event.consultation, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
-    queued = []
-    for member in members:
-        with transaction.atomic():
-            notification = queue(
-                key=f"consultation-event:{event.pk}:{member.pk}",
-                channel=NotificationChannel.EMAIL,
-                recipient=member.user.email if member.user_id else "",
-                template=template,
-                context={**context, "member": member},
-            )
-        if notification is not None:
-            queued.append(notification.pk)
-    return queued
+    return email_users(
+        members,
+        address=lambda member: member.user.email if member.user_id else "",
+        as_name="member",
+        key=f"consultation-event:{event.pk}",
+        template=template,
+        context={"event": event, "consultation": event.consultation},
+    )
 
 
 def notify_consultation_owner(*, event_id: int, template: str) -> list[int]:
@@ -330,19 +326,32 @@ def email_supervisors(
 
 
 def email_users(
-    users, *, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
+    users,
+    *,
+    template: str,
+    key: str,
+    context: dict,
+    complaint=None,
+    request: ServiceRequest | None = None,
+    address: Callable = attrgetter("email"),
+    as_name: str = "user",
 ) -> list[int]:
-    """E-mail each of ``users`` once per ``key`` (the user's id is added to it); returns notification ids."""
+    """E-mail each of ``users`` once per ``key`` (the user's id is added to it), each message in its own
+    transaction; returns the ids of the messages queued (none for someone already told or without an address).
+
+    ``complaint`` (the complaints app's) or ``request`` is what the message is about. Staff members are e-mailed
+    the same way: ``address`` finds a person's e-mail address, ``as_name`` names the person in the context.
+    """
     context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
-    for user in users:
+    for person in users:
         with transaction.atomic():
             notification = queue(
-                key=f"{key}:{user.pk}",
+                key=f"{key}:{person.pk}",
                 channel=NotificationChannel.EMAIL,
-                recipient=user.email,
+                recipient=address(person),
                 template=template,
-                context={**context, "user": user},
+                context={**context, as_name: person},
                 complaint=complaint,
                 request=request,
             )

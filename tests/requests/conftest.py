@@ -1,6 +1,5 @@
 """Fixtures for the request lifecycle: a hall with staff of every role and two matters with materials."""
 
-import re
 import uuid
 
 import pytest
@@ -229,14 +228,3 @@ def migrate_through_on_day(migration: str, day: tuple[int, int, int]) -> None:
     # a later requests migration (training's proposals on evaluation causes), and a later test would miss their tables.
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-
-def unlabelled_controls(content: str) -> tuple[set[str], set[str]]:
-    """A page's visible form controls (by id) and those of them without a label, by for="…" or by wrapping."""
-    controls = {
-        m.group(2)
-        for m in re.finditer(r"<(input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", content)
-        if 'type="hidden"' not in m.group(0)
-    }
-    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
-    labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
-    return controls, controls - labelled
