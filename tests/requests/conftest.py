@@ -227,4 +227,3 @@ def migrate_through_on_day(migration: str, day: tuple[int, int, int]) -> None:
     # On to the latest of every app: going back in requests also took back the other apps' migrations that depend on
     # a later requests migration (training's proposals on evaluation causes), and a later test would miss their tables.
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
