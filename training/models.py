@@ -617,10 +617,6 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TrainingProposalQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class TrainingProposal(models.Model):
     """A training topic and draft questions proposed by the cause of an upheld complaint or a poor rating
     (training.services.proposals), for the supervision section to accept into the bank or dismiss.
@@ -667,7 +663,7 @@ class TrainingProposal(models.Model):
     decided_at = fields.moment(_("decided at"))
     dismiss_reason = models.CharField(_("reason for dismissing"), max_length=200, blank=True)
 
-    objects = TrainingProposalQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
