@@ -196,9 +196,8 @@ class AppointmentEvent(CentreEvent):
     )
     slot = models.ForeignKey(AppointmentSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
+    subject = "centre"
+
     class Meta(CentreEvent.Meta):
         verbose_name = _("appointment event")
         verbose_name_plural = _("appointment events")
-
-    def __str__(self) -> str:
-        return f"{self.centre_id} {self.verb}"
