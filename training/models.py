@@ -748,29 +748,21 @@ class TrainingEvent(CentreEvent):
 ImportStatus = job_rows.job_statuses("ImportStatus", module=__name__, running=_("Importing"))
 
 
-class QuestionImport(models.Model):
+class QuestionImport(job_rows.RequestedJob):
     """A large question-bank spreadsheet imported in the background (training.services.imports); the row is the
     outbox (hallservice/core/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
 
-    centre = fields.centre()
     file = models.FileField(_("file"), upload_to="question-imports/")
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     status = job_rows.status_field(ImportStatus)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("questions added"), default=0)
     skipped_count = models.PositiveIntegerField(_("already in the bank"), default=0)
     row_errors = models.JSONField(_("rows at fault"), default=list, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     enqueued_at = fields.moment()
     heartbeat_at = fields.moment()
-    requested_by = fields.user()
-    created_at = fields.created_at()
-    finished_at = fields.moment()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(job_rows.RequestedJob.Meta):
         verbose_name = _("question import")
         verbose_name_plural = _("question imports")
 

@@ -57,27 +57,19 @@ class IssuedDocument(models.Model):
 ExportStatus = job_rows.job_statuses("ExportStatus", module=__name__, running=_("Rendering"))
 
 
-class LedgerExport(models.Model):
+class LedgerExport(job_rows.RequestedJob):
     """A registration-ledger PDF for one centre and period, rendered in the background."""
 
-    centre = fields.centre()
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
     status = job_rows.status_field(ExportStatus)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to="ledgers/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
     enqueued_at = fields.moment(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
     heartbeat_at = fields.moment(_("last sign of life"))
-    requested_by = fields.user()
-    created_at = fields.created_at()
-    finished_at = fields.moment()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(job_rows.RequestedJob.Meta):
         verbose_name = _("ledger export")
         verbose_name_plural = _("ledger exports")
         constraints = [
