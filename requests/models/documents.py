@@ -24,12 +24,24 @@ def document_path(instance: IssuedDocument, filename: str) -> str:
     return f"documents/{instance.request.number}/{instance.kind}-v{instance.version}.pdf"
 
 
-class IssuedDocument(models.Model):
+class RequestFileVersion(models.Model):
+    """Abstract: one stored version of a file of a request (a printed form, a signed form), numbered within its
+    kind and hashed when stored; a new version is added beside the others, none is overwritten."""
+
+    version = models.PositiveSmallIntegerField(_("version"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        abstract = True
+        ordering = ["request", "kind", "version"]
+
+
+class IssuedDocument(RequestFileVersion):
     """One printed version of one form for one request; issuing again adds a version, nothing is overwritten."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
-    version = models.PositiveSmallIntegerField(_("version"))
     code = models.CharField(
         _("code"), max_length=40, help_text=_("Printed on the form, e.g. the deficiency notice's code")
     )
@@ -37,13 +49,10 @@ class IssuedDocument(models.Model):
         _("signing copy"), default=False, help_text=_("Printed with unmasked ID numbers for signature")
     )
     file = models.FileField(_("file"), upload_to=document_path)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("size in bytes"))
     issued_by = fields.user()
     issued_at = fields.created_at(_("issued at"))
 
-    class Meta:
-        ordering = ["request", "kind", "version"]
+    class Meta(RequestFileVersion.Meta):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         constraints = [
