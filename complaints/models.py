@@ -200,7 +200,7 @@ class ComplaintEvent(Event):
     public = models.BooleanField(_("public"), default=False)
 
     citizen_label = _("complainant")
-    subject = "complaint"
+    subject_field = "complaint"
 
     class Meta(Event.Meta):
         db_table = "requests_complaintevent"

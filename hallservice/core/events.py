@@ -60,15 +60,15 @@ class Event(models.Model):
     citizen_label = ActorKind.CITIZEN.label
     # The foreign key naming the record this history follows ("request", "complaint"…): a row then reads as that
     # record's id and the verb. Empty: the row reads as its time and the verb.
-    subject = ""
+    subject_field = ""
 
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        if self.subject:
-            return f"{getattr(self, f'{self.subject}_id')} {self.verb}"
+        if self.subject_field:
+            return f"{getattr(self, f'{self.subject_field}_id')} {self.verb}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
 
     @classmethod

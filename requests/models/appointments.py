@@ -196,7 +196,7 @@ class AppointmentEvent(CentreEvent):
     )
     slot = models.ForeignKey(AppointmentSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
-    subject = "centre"
+    subject_field = "centre"
 
     class Meta(CentreEvent.Meta):
         verbose_name = _("appointment event")

@@ -74,7 +74,8 @@ class WithheldReason(models.TextChoices):
 
 class OutgoingMessage(models.Model):
     """Abstract: a message the hall sends out through an outbox row (to a citizen or staff member, or to the
-    national evaluation platform): waiting until a worker sends it, retried after a failure, newest first."""
+    national evaluation platform): waiting until a worker sends it, retried after a failure, newest first (each
+    message declares its own ``created_at``)."""
 
     status = models.CharField(
         _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING

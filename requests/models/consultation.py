@@ -132,7 +132,7 @@ class ConsultationEvent(Event):
     owner = fields.staff_member(_("owner"), optional=True)
     previous_owner = fields.staff_member(_("previous owner"), optional=True)
 
-    subject = "consultation"
+    subject_field = "consultation"
 
     class Meta(Event.Meta):
         verbose_name = _("consultation event")

@@ -26,7 +26,8 @@ def document_path(instance: IssuedDocument, filename: str) -> str:
 
 class RequestFileVersion(models.Model):
     """Abstract: one stored version of a file of a request (a printed form, a signed form), numbered within its
-    kind and hashed when stored; a new version is added beside the others, none is overwritten."""
+    kind and hashed when stored; a new version is added beside the others, none is overwritten. Each file declares
+    its own ``request`` and ``kind``."""
 
     version = models.PositiveSmallIntegerField(_("version"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

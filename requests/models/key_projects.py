@@ -28,7 +28,7 @@ class KeyProjectEvent(Event):
     previous_agent = fields.staff_member(_("previous agent"), optional=True)
     requests_moved = models.PositiveIntegerField(_("open requests moved to the agent"), default=0)
 
-    subject = "project"
+    subject_field = "project"
 
     class Meta(Event.Meta):
         verbose_name = _("key project event")

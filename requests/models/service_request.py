@@ -454,7 +454,7 @@ class RequestEvent(Event):
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
     public = models.BooleanField(_("public"), default=False)
 
-    subject = "request"
+    subject_field = "request"
 
     class Meta(Event.Meta):
         verbose_name = _("request event")

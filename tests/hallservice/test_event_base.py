@@ -16,8 +16,8 @@ EVENT_MODELS = [model for model in apps.get_models() if issubclass(model, Event)
 
 @pytest.mark.parametrize("model", EVENT_MODELS, ids=lambda model: model.__name__)
 def test_an_event_subject_is_a_foreign_key_of_its_table(model):
-    if model.subject:
-        assert isinstance(model._meta.get_field(model.subject), models.ForeignKey)
+    if model.subject_field:
+        assert isinstance(model._meta.get_field(model.subject_field), models.ForeignKey)
 
 
 def test_an_event_with_a_subject_reads_as_the_record_and_the_verb():
