@@ -223,12 +223,16 @@ def appointment_book(
     question: str,
     matter_id: int | None = None,
     priority_groups=(),
+    booked_on: date | None = None,
 ) -> Appointment:
     """A citizen books a place: refused when the half-day is not offered, full or closed, or when this phone already
-    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS."""
+    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS.
+
+    ``booked_on`` is the day whose booking window is checked (today when not given): the demo hall books today's
+    places as a citizen did the working day before (hallservice.demo.appointments)."""
     centre, department = _centre_and_department(centre_id, department_id)
     _check_half_day(half_day)
-    if day not in appointment_dates():
+    if day not in appointment_dates(booked_on):
         raise DomainError(_("Choose one of the working days offered."), field="slot")
     if not (phone or "").strip():
         raise DomainError(_("Enter a mobile number for the booking code."), field="phone")
@@ -257,6 +261,7 @@ def appointment_book(
         appointment=True,
         preferred_date=day,
         slot=half_day,
+        booked_on=booked_on,
     )
     try:
         with transaction.atomic():
