@@ -367,6 +367,12 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
     so."""
     appointment = _lock(appointment_id)
     _ensure_desk(actor, appointment, _("You may not check bookings in."))
+    if appointment.status == AppointmentStatus.CHECKED_IN:
+        # Sent twice (a second click, the back button, two clerks): the number it already has is what counts.
+        raise TransitionNotAllowed(
+            _("This booking was already checked in at %(time)s: its queue number is %(number)s.")
+            % {"time": f"{timezone.localtime(appointment.checked_in_at):%H:%M}", "number": appointment.queue_number}
+        )
     today = timezone.localdate()
     if appointment.status == AppointmentStatus.BOOKED and appointment.day != today:
         raise TransitionNotAllowed(
