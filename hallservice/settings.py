@@ -405,7 +405,7 @@ SMS_TEMPLATE_IDS = {
 } | json.loads(os.environ.get("SMS_TEMPLATE_IDS", "{}"))
 # At most this many SMS to one phone number a day (counted in the database, so every worker shares the count); a
 # message over it is not sent and is recorded as withheld. Replies meaning "unsubscribe" (上行 退订) opt the number
-# out of non-essential SMS.
+# out of non-essential SMS; the first is the one those messages name at their end ("回复TD退订").
 SMS_DAILY_LIMIT_PER_NUMBER = env_int("SMS_DAILY_LIMIT_PER_NUMBER", 10)
 SMS_OPT_OUT_KEYWORDS = env_list("SMS_OPT_OUT_KEYWORDS") or ["TD", "T", "N", "退订", "退订短信"]
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).

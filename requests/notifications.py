@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hallservice.core.notifications import (
     PermanentFailure,
@@ -55,6 +56,7 @@ from .models import (
     ServiceRequest,
     WithheldReason,
 )
+from .sms_kinds import is_essential
 
 log = logging.getLogger("requests.notifications")
 
@@ -77,6 +79,20 @@ def render_message(template: str, context: dict) -> tuple[str, str]:
         rendered = render_to_string(f"requests/notifications/{template}.txt", context).strip()
     subject, _sep, body = rendered.partition("\n")
     return subject.strip(), body.strip()
+
+
+def sms_text(template: str, body: str) -> str:
+    """The SMS as sent: a kind the citizen may opt out of ends with how to (回复TD退订, naming the first of
+    ``SMS_OPT_OUT_KEYWORDS``); an essential kind does not, since an opt-out does not stop it (requests.sms_kinds).
+    The instruction is kept whole: a text too long for the message's column loses the end of its body instead."""
+    if is_essential(template):
+        return body
+    with translation.override(settings.LANGUAGE_CODE):
+        ending = _("Reply %(keyword)s to unsubscribe") % {"keyword": settings.SMS_OPT_OUT_KEYWORDS[0]}
+    # A Chinese text ends with its own punctuation; an English one needs a space before the instruction.
+    gap = " " if body and body[-1].isascii() else ""
+    room = Notification._meta.get_field("body").max_length - len(gap) - len(ending)
+    return f"{excerpt(body, room)}{gap}{ending}"
 
 
 def _enqueue(notification_id: int) -> None:
@@ -118,6 +134,8 @@ def queue(
     if not recipient or Notification.objects.filter(key=key).exists():
         return None
     subject, body = render_message(template, context)
+    if channel == NotificationChannel.SMS:
+        body = sms_text(template, body)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(

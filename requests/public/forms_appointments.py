@@ -29,7 +29,13 @@ class ChooseDepartmentForm(PublicForm):
     """Step one (GET): where and with whom."""
 
     centre = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
-    department = forms.TypedChoiceField(label=gettext_lazy("Department (window)"), coerce=int)
+    # Its choices are the chosen centre's departments: a page sent without script after the centre was changed
+    # names a department of the centre before, and is shown again with this centre's list and this message.
+    department = forms.TypedChoiceField(
+        label=gettext_lazy("Department (window)"),
+        coerce=int,
+        error_messages={"invalid_choice": gettext_lazy("Choose a department with a window at this centre.")},
+    )
 
 
 class BookingForm(PublicForm):

@@ -227,12 +227,16 @@ def appointment_book(
     question: str,
     matter_id: int | None = None,
     priority_groups=(),
+    booked_on: date | None = None,
 ) -> Appointment:
     """A citizen books a place: refused when the half-day is not offered, full or closed, or when this phone already
-    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS."""
+    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS.
+
+    ``booked_on`` is the day whose booking window is checked (today when not given): the demo hall books today's
+    places as a citizen did the working day before (hallservice.demo.appointments)."""
     centre, department = _centre_and_department(centre_id, department_id)
     _check_half_day(half_day)
-    if day not in appointment_dates():
+    if day not in appointment_dates(booked_on):
         raise DomainError(_("Choose one of the working days offered."), field="slot")
     if not (phone or "").strip():
         raise DomainError(_("Enter a mobile number for the booking code."), field="phone")
@@ -261,6 +265,7 @@ def appointment_book(
         appointment=True,
         preferred_date=day,
         slot=half_day,
+        booked_on=booked_on,
     )
     try:
         with transaction.atomic():
@@ -367,6 +372,12 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
     booked); an ``id_number`` read from the citizen's ID card adds the elderly group when its date of birth says
     so."""
     appointment = _lock_for(actor, appointment_id, _("You may not check bookings in."))
+    if appointment.status == AppointmentStatus.CHECKED_IN:
+        # Sent twice (a second click, the back button, two clerks): the number it already has is what counts.
+        raise TransitionNotAllowed(
+            _("This booking was already checked in at %(time)s: its queue number is %(number)s.")
+            % {"time": f"{timezone.localtime(appointment.checked_in_at):%H:%M}", "number": appointment.queue_number}
+        )
     today = timezone.localdate()
     if appointment.status == AppointmentStatus.BOOKED and appointment.day != today:
         raise TransitionNotAllowed(
