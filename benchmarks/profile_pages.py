@@ -1,11 +1,11 @@
 """Where our hot pages spend their time: the pages of benchmarks/compare_peer.py, on its database, one at a time.
 
     .venv/bin/python benchmarks/profile_pages.py [--rows 100000] [--database-url URL] [--only queue,overdue]
-        [--n 30] [--profile 30] [--top 25] [--sql]
+        [--n 30] [--profile 30] [--top 25] [--match REGEX] [--sql]
 
 For each page: the median and p95 of --n requests after 5 warm-up ones (in-process test client, DEBUG off, the
 benchmark's settings and keys, as compare_peer.py measures them); with --sql, each query of one request with its
-time; with --profile N, cProfile over N requests, the --top functions by their own time and by cumulative time.
+time; with --profile N, cProfile over N requests, the --top functions by their own time and by cumulative time (with --match, of those whose path or name match).
 It fills the database first when it has fewer than --rows requests (compare_peer.py's fill, which takes minutes).
 """
 
@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0, help="requests under cProfile (default none)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--match", default="", help="with --profile: only functions whose path or name match")
     parser.add_argument("--sql", action="store_true", help="print each query of one request with its time")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample", type=int, default=30)
@@ -85,7 +86,8 @@ def main() -> None:
             profiler.disable()
             for order in ("tottime", "cumulative"):
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+                restrictions = [args.match, args.top] if args.match else [args.top]
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(*restrictions)
                 print(out.getvalue())
 
 
