@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--match", default="", help="with --profile: only functions whose path or name match")
     parser.add_argument("--sql", action="store_true", help="print each query of one request with its time")
+    parser.add_argument(
+        "--explain", type=float, default=0, help="with --sql: the whole text and plan of a query over N ms"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample", type=int, default=30)
     args = parser.parse_args()
@@ -78,6 +81,12 @@ def main() -> None:
         if args.sql:
             for query in captured.captured_queries:
                 print(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:300]}")
+                if args.explain and float(query["time"]) * 1000 >= args.explain:
+                    print(query["sql"])
+                    with connection.cursor() as cursor:
+                        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+                        cursor.execute(prefix + query["sql"])
+                        print("\n".join(" ".join(map(str, row)) for row in cursor.fetchall()))
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
