@@ -122,7 +122,7 @@ class _Rare(_Selective):
     The queue's pages read each centre newest first, which the centre's indexes give without sorting. With the
     sampled statistics ``PRAGMA optimize`` leaves (a few hundred rows an index) SQLite took a centre of 750,000
     requests for a few hundred, and walked it, or its open requests for the urgent ones, to find the tail's rows
-    (125 and 60 ms at 1,000,000 requests, issue 17). A tail keeps one request in ten thousand; the hint is set
+    (125 and 70 ms at 1,000,000 requests, issue 17). A tail keeps one request in ten thousand; the hint is set
     lower so that it outweighs such statistics: the tail's index is read, its ~100 rows sorted (under 1 ms).
     """
 
