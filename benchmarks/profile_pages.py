@@ -1,11 +1,11 @@
 """Where our hot pages spend their time: the pages of benchmarks/compare_peer.py, on its database, one at a time.
 
     .venv/bin/python benchmarks/profile_pages.py [--rows 100000] [--database-url URL] [--only queue,overdue]
-        [--n 30] [--profile 30] [--top 25] [--sql]
+        [--n 30] [--profile 30] [--top 25] [--match REGEX] [--sql]
 
 For each page: the median and p95 of --n requests after 5 warm-up ones (in-process test client, DEBUG off, the
 benchmark's settings and keys, as compare_peer.py measures them); with --sql, each query of one request with its
-time; with --profile N, cProfile over N requests, the --top functions by their own time and by cumulative time.
+time; with --profile N, cProfile over N requests, the --top functions by their own time and by cumulative time (with --match, of those whose path or name match).
 It fills the database first when it has fewer than --rows requests (compare_peer.py's fill, which takes minutes).
 """
 
@@ -33,7 +33,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0, help="requests under cProfile (default none)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--match", default="", help="with --profile: only functions whose path or name match")
     parser.add_argument("--sql", action="store_true", help="print each query of one request with its time")
+    parser.add_argument(
+        "--explain", type=float, default=0, help="with --sql: the whole text and plan of a query over N ms"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample", type=int, default=30)
     args = parser.parse_args()
@@ -77,6 +81,12 @@ def main() -> None:
         if args.sql:
             for query in captured.captured_queries:
                 print(f"  {float(query['time']) * 1000:7.2f} ms  {query['sql'][:300]}")
+                if args.explain and float(query["time"]) * 1000 >= args.explain:
+                    print(query["sql"])
+                    with connection.cursor() as cursor:
+                        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+                        cursor.execute(prefix + query["sql"])
+                        print("\n".join(" ".join(map(str, row)) for row in cursor.fetchall()))
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -85,7 +95,8 @@ def main() -> None:
             profiler.disable()
             for order in ("tottime", "cumulative"):
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
+                restrictions = [args.match, args.top] if args.match else [args.top]
+                pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(*restrictions)
                 print(out.getvalue())
 
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from hallservice.core.models import CalendarOverride, CalendarYear
 from hallservice.core.workdays import (
@@ -101,3 +102,20 @@ def test_working_days_between_counts_as_walking_day_by_day_across_years_and_over
         for b in ends:
             expected = walked(a, b) if a <= b else -walked(b, a)
             assert calendar.working_days_between(a, b) == expected, (a, b)
+
+
+def test_last_this_and_next_years_overrides_are_read_in_one_query(django_assert_num_queries):
+    year = timezone.localdate().year
+    CalendarOverride.objects.create(date=date(year - 1, 12, 31), is_working_day=False, note="closure")
+    CalendarOverride.objects.create(date=date(year + 1, 1, 4), is_working_day=True, note="make-up day")
+    CalendarOverride.objects.create(date=date(year + 20, 5, 6), is_working_day=False, note="far")
+    cal = WorkingCalendar()
+    with django_assert_num_queries(1):
+        for asked in (year, year - 1, year + 1):
+            cal.is_working_day(date(asked, 6, 1))
+    with django_assert_num_queries(0):
+        assert cal.is_working_day(date(year - 1, 12, 31)) is False
+        assert cal.is_working_day(date(year + 1, 1, 4)) is True
+    with django_assert_num_queries(1):  # a year far off: read on its own, once
+        assert cal.is_working_day(date(year + 20, 5, 6)) is False
+        cal.is_working_day(date(year + 20, 3, 2))

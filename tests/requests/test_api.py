@@ -1,15 +1,19 @@
 """The request API: both flows end to end, and the answers for bad input, wrong role, wrong centre, wrong state."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from hallservice.core.actors import SYSTEM
 from hallservice.core.api_tokens import api_token_issue
-from requests.models import DepartmentTask, Extension, RequestEvent, ServiceRequest, Status
+from requests.api import RequestListOutput
+from requests.models import DepartmentTask, Extension, KeyProject, RequestEvent, ServiceRequest, Status
+from requests.selectors import API_LIST_COLUMNS
 from requests.services import ACTIONS
 from staff.models import SpecialistRole, StaffKind
 from tests.conftest import api_as
@@ -204,6 +208,47 @@ def test_list_runs_constant_queries(people, matter, django_assert_max_num_querie
     ServiceRequestFactory.create_batch(40, centre=helper.centre, helper=helper, matter=matter, status="in_progress")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert api.get("/api/v1/requests/").json()["count"] == 43
+
+
+def test_list_rows_are_what_the_serializers_fields_give(people, matter):
+    """The list writes its rows as plain values (issue 17); the same as DRF's field-by-field walk, key for key."""
+    helper = people["desk"].staff_member
+    centre = helper.centre
+    project = KeyProject.objects.create(name="项目", centre=centre)
+    make = ServiceRequestFactory.create
+    make(centre=centre, helper=helper, matter=matter, status="in_progress", applicant_elderly=True)
+    make(
+        centre=centre,
+        helper=helper,
+        matter=matter,
+        status="applied",
+        deadline=None,
+    )
+    make(centre=centre, helper=helper, matter=matter, status="suspended", key_project=project, applicant_military=True)
+    make(
+        centre=centre,
+        helper=helper,
+        matter=matter,
+        status="accepted",
+        accepted_at=datetime(2026, 11, 20, 9, 30, tzinfo=SHANGHAI),
+        deadline=date(2026, 11, 25),
+        urgent=True,
+        urgent_target=date(2026, 11, 24),
+        urgent_reason="急",
+        applicant_pregnant=True,
+        applicant_disabled=True,
+    )
+    make(centre=centre, helper=helper, matter=matter, status="archived", channel="phone", applicant_id_masked="")
+    listed = api_as(people["desk"]).get("/api/v1/requests/").json()["results"]
+    assert len(listed) == 5
+    joins = ("matter", "helper", "lead_department", "centre")
+    rows = ServiceRequest.objects.select_related(*joins).only(*API_LIST_COLUMNS).in_bulk([row["id"] for row in listed])
+    fields = RequestListOutput(context={"today": timezone.localdate()})
+    for row in listed:
+        plain = fields.to_representation(rows[row["id"]])
+        walked = serializers.ModelSerializer.to_representation(fields, rows[row["id"]])
+        assert list(plain.items()) == list(walked.items())
+        assert list(row) == list(walked)
 
 
 FORBIDDEN = [(s, name) for s in Status for name, action in ACTIONS.items() if s not in action.allowed_in]
