@@ -96,6 +96,12 @@ app.conf.beat_schedule = {
         "task": "requests.tasks.appointment_timers",
         "schedule": crontab(minute="5,35", hour="12-21"),
     },
+    # Supervision: the skills matrix (issue 19 item 5) is graded again every night, before the rosters' draft of
+    # 02:10 reads it; its "recompute now" button does the same for one centre at once.
+    "supervision-skills-matrix": {
+        "task": "supervision.tasks.skills_matrix_recompute",
+        "schedule": crontab(hour=1, minute=50),
+    },
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": {
         "task": "supervision.tasks.monthly_reports_prepare_last_month",
