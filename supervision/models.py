@@ -442,7 +442,7 @@ class SkillGap(models.Model):
     department = fields.department(on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(_("level when proposed"), default=0)
     # [{"id": topic id or null, "name": "…", "score": "72.50" or null}, …], the weakest first.
-    topics = models.JSONField(_("proposed training topics"), default=list)
+    topics = models.JSONField(_("proposed training topics"), default=list, blank=True)
     created_at = fields.created_at(_("proposed at"))
     updated_at = fields.moment(_("updated at"))
     closed_at = fields.moment(_("closed at"))
