@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rosters.models import PlanStatus, RotationAssignment, RotationPlan
 from rosters.planning import HelperSpec, WindowSpec, cycle_state, propose_rotation
@@ -14,6 +16,7 @@ from staff.models import Qualification, QualificationLevel, StaffKind
 from tests.factories import DepartmentFactory, StaffMemberFactory, WindowFactory
 
 from .conftest import at
+from .test_generator_properties import PROPERTY_SETTINGS, WORKING_DAYS, halls, remaining_in_cycle
 
 DAYS = [date(2027, 1, 4) + timedelta(days=i) for i in range(5)]
 # Window 1 is of department A, window 2 of department B; one helper each.
@@ -96,3 +99,49 @@ def test_the_service_reads_the_skills_matrix(hall):
 
     assert generate(h1) == {h1.pk: wb.pk, h2.pk: wa.pk}
     assert generate(h2) == {h1.pk: wa.pk, h2.pk: wb.pk}
+
+
+# --- The soft rule never breaks a hard one -------------------------------------------------------------------
+
+
+@st.composite
+def halls_with_levels(draw):
+    windows, helpers, turn = draw(halls())
+    levels = {
+        h.id: {w.id: draw(st.integers(0, 3)) for w in windows if draw(st.booleans())}
+        for h in helpers
+        if draw(st.booleans())
+    }
+    return windows, helpers, turn, levels
+
+
+@PROPERTY_SETTINGS
+@given(halls_with_levels(), st.randoms(use_true_random=False))
+def test_the_hard_rules_hold_whatever_the_levels(hall, rnd):
+    windows, helpers, turn, levels = hall
+    proposal = propose_rotation(windows=windows, helpers=helpers, working_days=WORKING_DAYS, turn=turn, levels=levels)
+    plain = propose_rotation(windows=windows, helpers=helpers, working_days=WORKING_DAYS, turn=turn)
+    eligible = [h for h in helpers if not set(WORKING_DAYS) <= h.away]
+    total_min = sum(w.min_staff for w in windows)
+    total_max = sum(w.max_staff for w in windows)
+    counts = {w.id: 0 for w in windows}
+    for p in proposal.placements.values():
+        counts[p.window_id] += 1
+    assert len(proposal.placements) == min(len(eligible), total_max) == len(plain.placements)
+    assert all(counts[w.id] <= w.max_staff for w in windows)
+    if len(eligible) >= total_min:
+        assert all(counts[w.id] >= w.min_staff for w in windows)
+    by_id = {h.id: h for h in helpers}
+    ids = [w.id for w in windows]
+    for p in proposal.placements.values():
+        assert p.is_repeat == (p.window_id not in remaining_in_cycle(by_id[p.helper_id].history, ids))
+        assert p.reason and len(p.reason) <= 200
+    # Repeats only when the strict problem is infeasible: then the plan without levels repeats too.
+    if any(p.is_repeat for p in proposal.placements.values()):
+        assert any(p.is_repeat for p in plain.placements.values())
+    shuffled = list(helpers)
+    rnd.shuffle(shuffled)
+    again = propose_rotation(windows=windows, helpers=shuffled, working_days=WORKING_DAYS, turn=turn, levels=levels)
+    assert {h: p.window_id for h, p in again.placements.items()} == {
+        h: p.window_id for h, p in proposal.placements.items()
+    }
