@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from hallservice.core.months import add_months, month_start, next_month
 from requests.models import POOR_RATINGS, Evaluation, ServiceRequest
 from rosters.models import PlanStatus, RotationAssignment
-from staff.models import Department, QualificationLevel, StaffKind, StaffMember
+from staff.models import Department, QualificationLevel, ServiceCentre, StaffKind, StaffMember
 from staff.models import Qualification as QualificationRow
 from training.grading import pass_mark
 from training.models import AttemptQuestion, AttemptStatus, SessionStatus, Topic, TrainingSession
@@ -307,6 +307,9 @@ def recompute(*, centre_ids, today: date | None = None) -> dict:
     opened, updated or closed. Idempotent; returns what was written."""
     today = today or timezone.localdate()
     now = timezone.now()
+    # Two recomputations of one centre (the nightly task and the button) take turns: each replaces the rows the
+    # other would write. Locked in one order, so two overlapping sets of centres cannot deadlock.
+    list(ServiceCentre.objects.select_for_update(no_key=True).filter(pk__in=centre_ids).order_by("pk").values("pk"))
     computed = compute(centre_ids=centre_ids, today=today)
     QualificationRow.objects.filter(staff__centre_id__in=centre_ids).delete()
     rows = [

@@ -319,3 +319,19 @@ def test_the_nightly_task_grades_every_centre(skills_world):
     h4 = skills_world["helpers"]["h4"]
     # The other district's helper is graded too (r7: completed late).
     assert Qualification.objects.get(staff=h4, matter__isnull=True).on_time == 0
+
+
+def test_the_admin_shows_only_the_users_centres(people, skills_world, hall, rf):
+    from django.contrib import admin
+
+    skills.recompute(centre_ids=[hall["district"].pk, skills_world["other"].pk], today=TODAY)
+    h4 = skills_world["helpers"]["h4"]
+    for model in (Qualification, SkillGap):
+        model_admin = admin.site._registry[model]
+        request = rf.get("/")
+        request.user = people["supervisor"]
+        shown = model_admin.get_queryset(request)
+        assert not shown.filter(staff=h4).exists()
+        assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
+    request.user = people["other_supervisor"]
+    assert set(admin.site._registry[Qualification].get_queryset(request).values_list("staff_id", flat=True)) == {h4.pk}
