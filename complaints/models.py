@@ -200,11 +200,9 @@ class ComplaintEvent(Event):
     public = models.BooleanField(_("public"), default=False)
 
     citizen_label = _("complainant")
+    subject_field = "complaint"
 
     class Meta(Event.Meta):
         db_table = "requests_complaintevent"
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id} {self.verb}"

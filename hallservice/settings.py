@@ -17,6 +17,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value is None else int(value)
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value is None else float(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -115,7 +125,7 @@ FORM_RENDERER = "hallservice.core.form_renderer.FormRenderer"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -203,13 +213,13 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_PERMISSIONS = 0o640  # the app's user only; no other account on the server reads the documents
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # A scan or photo of a signed paper form (requests.services.signatures, issue 18): PDF, PNG or JPEG up to this size.
-SIGNED_FORM_MAX_MB = int(os.environ.get("SIGNED_FORM_MAX_MB", "10"))
+SIGNED_FORM_MAX_MB = env_int("SIGNED_FORM_MAX_MB", 10)
 
 # --- Security: strict when DEBUG is off (manage.py check --deploy reports nothing) --------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     # Cookies only over HTTPS in production; `make run` on http://127.0.0.1 needs them without.
@@ -224,7 +234,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session when a clerk follows a link from a message
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter, however active (absolute)
 # A signed-in user idle this long (seconds) is logged out (hallservice.core.middleware.IdleSessionTimeoutMiddleware).
-SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 # No script reads the CSRF cookie: pages put the token in the form, htmx sends it from hx-headers.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -267,7 +277,7 @@ PERMISSIONS_POLICY = [
 
 # --- REST API ----------------------------------------------------------------------------------------
 # Lifetime of an API token issued without --days (hallservice/core/api_tokens.py).
-API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: DRF answers 401 (not 403) for a bad or expired token only when the first class names a scheme.
@@ -327,33 +337,33 @@ HALL_CENTRE_CODE = os.environ.get("HALL_CENTRE_CODE", "")
 # --- Hall display board (/board/<centre code>/, issue 19) -------------------------------------------------
 # The hall's TV polls the board's live part every N seconds; one centre's live part is built at most once per
 # cache period, however many screens show it.
-DISPLAY_BOARD_REFRESH_SECONDS = max(5, int(os.environ.get("DISPLAY_BOARD_REFRESH_SECONDS", "30")))
-DISPLAY_BOARD_CACHE_SECONDS = int(os.environ.get("DISPLAY_BOARD_CACHE_SECONDS", "10"))
+DISPLAY_BOARD_REFRESH_SECONDS = max(5, env_int("DISPLAY_BOARD_REFRESH_SECONDS", 30))
+DISPLAY_BOARD_CACHE_SECONDS = env_int("DISPLAY_BOARD_CACHE_SECONDS", 10)
 # Tokens a board's address must carry (?token=…) to keep it off the open internet: "XH=secret,*=other", per centre
 # code, "*" for every centre without its own. Unset (the default), every board is public like the guide.
 DISPLAY_BOARD_TOKENS = dict(item.split("=", 1) for item in env_list("DISPLAY_BOARD_TOKENS") if "=" in item)
 
 # --- Hall rules ---------------------------------------------------------------------------------------
 # Working days before the promised deadline at which the helper is warned.
-DEADLINE_WARNING_WORKING_DAYS = int(os.environ.get("DEADLINE_WARNING_WORKING_DAYS", "2"))
+DEADLINE_WARNING_WORKING_DAYS = env_int("DEADLINE_WARNING_WORKING_DAYS", 2)
 # Full working days a request in handling may go without a progress report before its helper is reminded (seed 004
 # 承办: 服务人员需定期向服务对象提供进度报告); requests/progress_clock.py counts them.
-PROGRESS_REPORT_PROMPT_DAYS = int(os.environ.get("PROGRESS_REPORT_PROMPT_DAYS", "3"))
+PROGRESS_REPORT_PROMPT_DAYS = env_int("PROGRESS_REPORT_PROMPT_DAYS", 3)
 # Department parts of a multi-department request (seed 003: 督促相关部门按承诺时限办结; requests/department_clock.py):
 # the time limit a part gets when none is entered, how many working days before its deadline the department and
 # the helper are reminded, and every how many working days overdue it is escalated one step further
 # (helper → duty leader → supervision section → bureau leader).
-DEPARTMENT_TASK_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_WORKING_DAYS", "5"))
-DEPARTMENT_TASK_REMINDER_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_REMINDER_WORKING_DAYS", "1"))
-DEPARTMENT_TASK_ESCALATION_WORKING_DAYS = int(os.environ.get("DEPARTMENT_TASK_ESCALATION_WORKING_DAYS", "2"))
+DEPARTMENT_TASK_WORKING_DAYS = env_int("DEPARTMENT_TASK_WORKING_DAYS", 5)
+DEPARTMENT_TASK_REMINDER_WORKING_DAYS = env_int("DEPARTMENT_TASK_REMINDER_WORKING_DAYS", 1)
+DEPARTMENT_TASK_ESCALATION_WORKING_DAYS = env_int("DEPARTMENT_TASK_ESCALATION_WORKING_DAYS", 2)
 # Urgent handling (急办, seed 000 三.3, issue 18): an urgent request's internal target, unless the clerk gives one, is
 # this share (percent) of the working days left to the promised deadline, counted from the day it is marked; it is
 # always before the promised deadline (requests/services/priority.py).
-URGENT_TARGET_SHARE_PERCENT = int(os.environ.get("URGENT_TARGET_SHARE_PERCENT", "50"))
+URGENT_TARGET_SHARE_PERCENT = env_int("URGENT_TARGET_SHARE_PERCENT", 50)
 # Priority groups (seed 001 五 "老弱病残孕…应主动靠前"): an applicant this old or older on the day of registration is
 # elderly, derived from the date of birth in the ID number. The seeds give no age; 60 is the age of the Law on the
 # Protection of the Rights and Interests of the Elderly (老年人权益保障法 第二条).
-ELDERLY_AGE = int(os.environ.get("ELDERLY_AGE", "60"))
+ELDERLY_AGE = env_int("ELDERLY_AGE", 60)
 
 # --- Citizens (issue 7): notifications, throttling of the public pages, complaint and evaluation limits -----
 # Messages to applicants and staff go through hallservice.core.notifications; the SMS backend is a gateway class
@@ -373,8 +383,8 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_ACCOUNT = os.environ.get("SMS_GATEWAY_ACCOUNT", "")
 SMS_GATEWAY_SECRET = os.environ.get("SMS_GATEWAY_SECRET", "")
 SMS_GATEWAY_SIGN_NAME = os.environ.get("SMS_GATEWAY_SIGN_NAME", "政务服务中心")
-SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
-SMS_CALLBACK_MAX_AGE = int(os.environ.get("SMS_CALLBACK_MAX_AGE", "300"))
+SMS_GATEWAY_TIMEOUT = env_float("SMS_GATEWAY_TIMEOUT", 5.0)
+SMS_CALLBACK_MAX_AGE = env_int("SMS_CALLBACK_MAX_AGE", 300)
 # The provider's template id of each kind of SMS (requests/sms_kinds.py lists the kinds; each text is
 # templates/requests/notifications/<kind>.txt and is filed with the provider under this id). JSON in the
 # environment, merged over the defaults, which name each template by its kind.
@@ -395,18 +405,18 @@ SMS_TEMPLATE_IDS = {
 } | json.loads(os.environ.get("SMS_TEMPLATE_IDS", "{}"))
 # At most this many SMS to one phone number a day (counted in the database, so every worker shares the count); a
 # message over it is not sent and is recorded as withheld. Replies meaning "unsubscribe" (上行 退订) opt the number
-# out of non-essential SMS.
-SMS_DAILY_LIMIT_PER_NUMBER = int(os.environ.get("SMS_DAILY_LIMIT_PER_NUMBER", "10"))
+# out of non-essential SMS; the first is the one those messages name at their end ("回复TD退订").
+SMS_DAILY_LIMIT_PER_NUMBER = env_int("SMS_DAILY_LIMIT_PER_NUMBER", 10)
 SMS_OPT_OUT_KEYWORDS = env_list("SMS_OPT_OUT_KEYWORDS") or ["TD", "T", "N", "退订", "退订短信"]
 # The sweeper turns public request events of the last N hours into messages (older ones are never sent).
-NOTIFICATION_LOOKBACK_HOURS = int(os.environ.get("NOTIFICATION_LOOKBACK_HOURS", "24"))
-NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
+NOTIFICATION_LOOKBACK_HOURS = env_int("NOTIFICATION_LOOKBACK_HOURS", 24)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -422,29 +432,29 @@ PUBLIC_THROTTLE_RATES = {
     "evaluation_address": os.environ.get("THROTTLE_EVALUATION_ADDRESS", "20/3600"),
 }
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use the socket address).
-PUBLIC_TRUSTED_PROXY_COUNT = int(os.environ.get("PUBLIC_TRUSTED_PROXY_COUNT", "0"))
+PUBLIC_TRUSTED_PROXY_COUNT = env_int("PUBLIC_TRUSTED_PROXY_COUNT", 0)
 # How long a status link (after a lookup, or in a message) stays valid; QR codes on printed forms never expire.
-PUBLIC_STATUS_LINK_MAX_AGE = int(os.environ.get("PUBLIC_STATUS_LINK_MAX_AGE", str(60 * 60 * 24 * 30)))
+PUBLIC_STATUS_LINK_MAX_AGE = env_int("PUBLIC_STATUS_LINK_MAX_AGE", 60 * 60 * 24 * 30)
 # Appointments may be asked for on the next N working days.
-APPOINTMENT_WORKING_DAYS_AHEAD = int(os.environ.get("APPOINTMENT_WORKING_DAYS_AHEAD", "10"))
+APPOINTMENT_WORKING_DAYS_AHEAD = env_int("APPOINTMENT_WORKING_DAYS_AHEAD", 10)
 
 # Complaint time limits in working days (GB/T 36113 style), and how long a response waits for feedback.
-COMPLAINT_ACCEPT_WORKING_DAYS = int(os.environ.get("COMPLAINT_ACCEPT_WORKING_DAYS", "1"))
-COMPLAINT_RESPOND_WORKING_DAYS = int(os.environ.get("COMPLAINT_RESPOND_WORKING_DAYS", "5"))
-COMPLAINT_FEEDBACK_WORKING_DAYS = int(os.environ.get("COMPLAINT_FEEDBACK_WORKING_DAYS", "5"))
-COMPLAINT_MAX_LENGTH = int(os.environ.get("COMPLAINT_MAX_LENGTH", "2000"))
+COMPLAINT_ACCEPT_WORKING_DAYS = env_int("COMPLAINT_ACCEPT_WORKING_DAYS", 1)
+COMPLAINT_RESPOND_WORKING_DAYS = env_int("COMPLAINT_RESPOND_WORKING_DAYS", 5)
+COMPLAINT_FEEDBACK_WORKING_DAYS = env_int("COMPLAINT_FEEDBACK_WORKING_DAYS", 5)
+COMPLAINT_MAX_LENGTH = env_int("COMPLAINT_MAX_LENGTH", 2000)
 # A poor evaluation: return visit within N working days, rectification within M working days of the rating.
-EVALUATION_RETURN_VISIT_WORKING_DAYS = int(os.environ.get("EVALUATION_RETURN_VISIT_WORKING_DAYS", "1"))
-EVALUATION_RECTIFY_WORKING_DAYS = int(os.environ.get("EVALUATION_RECTIFY_WORKING_DAYS", "5"))
+EVALUATION_RETURN_VISIT_WORKING_DAYS = env_int("EVALUATION_RETURN_VISIT_WORKING_DAYS", 1)
+EVALUATION_RECTIFY_WORKING_DAYS = env_int("EVALUATION_RECTIFY_WORKING_DAYS", 5)
 # The helper's follow-up after delivery (seed 004 跟踪服务): due this many working days after the result is delivered.
-DELIVERY_FOLLOW_UP_WORKING_DAYS = int(os.environ.get("DELIVERY_FOLLOW_UP_WORKING_DAYS", "3"))
+DELIVERY_FOLLOW_UP_WORKING_DAYS = env_int("DELIVERY_FOLLOW_UP_WORKING_DAYS", 3)
 # 首问负责 (seed 001 七.1 "对不能直接解答的咨询，及时组织相关人员集中研究答复"): the seeds say only "promptly"; a question
 # not answered at once is due 2 working days later. The owner is reminded when the deadline is this many working
 # days away or fewer; past it the duty leader on duty is told, and the supervision section this many working days
 # after the duty leader.
-CONSULTATION_ANSWER_WORKING_DAYS = int(os.environ.get("CONSULTATION_ANSWER_WORKING_DAYS", "2"))
-CONSULTATION_REMINDER_WORKING_DAYS = int(os.environ.get("CONSULTATION_REMINDER_WORKING_DAYS", "1"))
-CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS = int(os.environ.get("CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS", "1"))
+CONSULTATION_ANSWER_WORKING_DAYS = env_int("CONSULTATION_ANSWER_WORKING_DAYS", 2)
+CONSULTATION_REMINDER_WORKING_DAYS = env_int("CONSULTATION_REMINDER_WORKING_DAYS", 1)
+CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS = env_int("CONSULTATION_SUPERVISION_AFTER_WORKING_DAYS", 1)
 
 # --- The national 好差评 push (国办发〔2019〕51号; requests/services/evaluation_push.py) ------------------------
 # Each evaluation event becomes a message in an outbox, POSTed signed with HMAC-SHA256 to the platform's address.
@@ -454,10 +464,10 @@ EVALUATION_PLATFORM_APP_ID = os.environ.get("EVALUATION_PLATFORM_APP_ID", "")
 EVALUATION_PLATFORM_KEY = os.environ.get("EVALUATION_PLATFORM_KEY", "")
 # Seconds to wait for the platform's answer; failed attempts before a message is marked failed; the backoff between
 # attempts doubles from BACKOFF_SECONDS up to BACKOFF_MAX_SECONDS.
-EVALUATION_PLATFORM_TIMEOUT = float(os.environ.get("EVALUATION_PLATFORM_TIMEOUT", "10"))
-EVALUATION_PLATFORM_MAX_ATTEMPTS = int(os.environ.get("EVALUATION_PLATFORM_MAX_ATTEMPTS", "8"))
-EVALUATION_PLATFORM_BACKOFF_SECONDS = int(os.environ.get("EVALUATION_PLATFORM_BACKOFF_SECONDS", "30"))
-EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS = int(os.environ.get("EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS", "3600"))
+EVALUATION_PLATFORM_TIMEOUT = env_float("EVALUATION_PLATFORM_TIMEOUT", 10.0)
+EVALUATION_PLATFORM_MAX_ATTEMPTS = env_int("EVALUATION_PLATFORM_MAX_ATTEMPTS", 8)
+EVALUATION_PLATFORM_BACKOFF_SECONDS = env_int("EVALUATION_PLATFORM_BACKOFF_SECONDS", 30)
+EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS = env_int("EVALUATION_PLATFORM_BACKOFF_MAX_SECONDS", 3600)
 # A province's own names for the data items and its own codes (JSON, requests/evaluation_platform.py).
 EVALUATION_PLATFORM_FIELDS = os.environ.get("EVALUATION_PLATFORM_FIELDS", "{}")
 EVALUATION_PLATFORM_CODES = os.environ.get("EVALUATION_PLATFORM_CODES", "{}")
@@ -469,9 +479,9 @@ SUBSTITUTION_NEEDS_APPROVAL = env_bool("SUBSTITUTION_NEEDS_APPROVAL", False)
 
 # --- Training (issue 6, seed 000 四.2): the monthly test and its consequences --------------------------------
 # Below the pass mark: a day of off-post study; this many failed tests in a row: a recommendation letter.
-TRAINING_PASS_MARK = int(os.environ.get("TRAINING_PASS_MARK", "85"))
-TRAINING_FAIL_STREAK = int(os.environ.get("TRAINING_FAIL_STREAK", "3"))
+TRAINING_PASS_MARK = env_int("TRAINING_PASS_MARK", 85)
+TRAINING_FAIL_STREAK = env_int("TRAINING_FAIL_STREAK", 3)
 # Seconds after a paper's deadline in which answers and the submission are still accepted (network delay).
-TRAINING_SUBMIT_GRACE_SECONDS = int(os.environ.get("TRAINING_SUBMIT_GRACE_SECONDS", "10"))
+TRAINING_SUBMIT_GRACE_SECONDS = env_int("TRAINING_SUBMIT_GRACE_SECONDS", 10)
 # Largest training material (slides, handouts) that may be attached to a session.
-TRAINING_MATERIAL_MAX_MB = int(os.environ.get("TRAINING_MATERIAL_MAX_MB", "20"))
+TRAINING_MATERIAL_MAX_MB = env_int("TRAINING_MATERIAL_MAX_MB", 20)

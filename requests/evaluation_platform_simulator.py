@@ -23,48 +23,25 @@ the simulator runs on loopback only), ``POST /_control/reset`` forgets everythin
 from __future__ import annotations
 
 import json
-import threading
-from collections import Counter, deque
+from collections import Counter
 
-from hallservice.core.loopback import JsonHandler, LoopbackSimulator
-from hallservice.core.signed_http import HEADERS, verify
-
-DEFAULT_TIMEOUT_SECONDS = 30.0
+from hallservice.core.loopback import JsonHandler, LoopbackSimulator, SimulatorState
+from hallservice.core.signed_http import HEADERS
 
 
-class PlatformState:
+class PlatformState(SimulatorState):
     """What the simulated platform has received and the answers it was told to give (shared by its threads)."""
 
     def __init__(self, *, key: str, app_id: str = "") -> None:
-        self.key, self.app_id = key, app_id
-        self.lock = threading.Lock()
-        self.release = threading.Event()  # set on shutdown: a hanging answer stops waiting
-        self.reset()
+        self.app_id = app_id
+        super().__init__(key=key)
 
-    def reset(self) -> None:
-        with self.lock:
-            self.responses: deque[str] = deque()
-            self.messages: dict[str, dict] = {}
-            self.deliveries: Counter[str] = Counter()
-            self.received = 0
-            self.refused = 0
-            self.bad_signatures = 0
+    def _clear(self) -> None:
+        super()._clear()
+        self.deliveries: Counter[str] = Counter()
 
-    def stats(self) -> dict:
-        with self.lock:
-            return {
-                "received": self.received,
-                "accepted": len(self.messages),
-                "deliveries": dict(self.deliveries),
-                "refused": self.refused,
-                "bad_signatures": self.bad_signatures,
-                "script": list(self.responses),
-            }
-
-    def next_response(self) -> str:
-        with self.lock:
-            self.received += 1
-            return self.responses.popleft() if self.responses else "accept"
+    def _more_stats(self) -> dict:
+        return {"deliveries": dict(self.deliveries)}
 
     def file(self, message_id: str, body: dict) -> bool:
         """File a message; False when it was already filed (a duplicate)."""
@@ -80,32 +57,14 @@ class PlatformHandler(JsonHandler):
     server_version = "EvaluationPlatformSimulator/1"
     state: PlatformState
 
-    def do_POST(self):  # noqa: N802 — the stdlib's name
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path.startswith("/_control/"):
-            return self._control(body)
-        problem = verify(key=self.state.key, headers=self.headers, body=body)
-        if not problem and self.state.app_id and self.headers.get(HEADERS["app_id"]) != self.state.app_id:
-            problem = "unknown app id"
-        if problem:
-            with self.state.lock:
-                self.state.bad_signatures += 1
-            return self._answer(401, {"code": "401", "message": problem})
-        try:
-            message = json.loads(body)
-        except ValueError:
-            return self._answer(400, {"code": "400", "message": "the body is not JSON"})
+    def _receive(self, body: bytes) -> None:
+        message = self._signed_message(body, app_id=self.state.app_id or None, unknown="unknown app id")
+        if message is None:
+            return None
         message_id = self.headers[HEADERS["message_id"]]
         command, _sep, argument = self.state.next_response().partition(":")
-        if command == "reject":
-            with self.state.lock:
-                self.state.refused += 1
-            return self._answer(422, {"code": "422", "message": argument or "rejected by the simulator"})
-        if command == "error":
-            return self._answer(int(argument or 503), {"code": "500", "message": "the platform is unavailable"})
-        if command == "timeout":
-            self.state.release.wait(float(argument or DEFAULT_TIMEOUT_SECONDS))
-            return self._hang_up()
+        if self._obey_failure(command, argument, reject_status=422, unavailable="the platform is unavailable"):
+            return None
         first = self.state.file(message_id, message)
         if command == "lost":
             return self._hang_up()
@@ -122,8 +81,7 @@ class PlatformHandler(JsonHandler):
                 responses = json.loads(body or b"{}").get("responses", [])
             except (ValueError, AttributeError):
                 return self._answer(400, {"code": "400", "message": 'send {"responses": [...]}'})
-            with self.state.lock:
-                self.state.responses.extend(str(r) for r in responses)
+            self.state.script(responses)
             return self._answer(200, self.state.stats())
         return self._answer(404, {"code": "404", "message": "not found"})
 

@@ -20,7 +20,9 @@ phones or addresses. Messages are queued with transaction.on_commit, so a rolled
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hallservice.core.notifications import (
     PermanentFailure,
@@ -53,6 +56,7 @@ from .models import (
     ServiceRequest,
     WithheldReason,
 )
+from .sms_kinds import is_essential
 
 log = logging.getLogger("requests.notifications")
 
@@ -75,6 +79,20 @@ def render_message(template: str, context: dict) -> tuple[str, str]:
         rendered = render_to_string(f"requests/notifications/{template}.txt", context).strip()
     subject, _sep, body = rendered.partition("\n")
     return subject.strip(), body.strip()
+
+
+def sms_text(template: str, body: str) -> str:
+    """The SMS as sent: a kind the citizen may opt out of ends with how to (回复TD退订, naming the first of
+    ``SMS_OPT_OUT_KEYWORDS``); an essential kind does not, since an opt-out does not stop it (requests.sms_kinds).
+    The instruction is kept whole: a text too long for the message's column loses the end of its body instead."""
+    if is_essential(template):
+        return body
+    with translation.override(settings.LANGUAGE_CODE):
+        ending = _("Reply %(keyword)s to unsubscribe") % {"keyword": settings.SMS_OPT_OUT_KEYWORDS[0]}
+    # A Chinese text ends with its own punctuation; an English one needs a space before the instruction.
+    gap = " " if body and body[-1].isascii() else ""
+    room = Notification._meta.get_field("body").max_length - len(gap) - len(ending)
+    return f"{excerpt(body, room)}{gap}{ending}"
 
 
 def _enqueue(notification_id: int) -> None:
@@ -116,6 +134,8 @@ def queue(
     if not recipient or Notification.objects.filter(key=key).exists():
         return None
     subject, body = render_message(template, context)
+    if channel == NotificationChannel.SMS:
+        body = sms_text(template, body)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -255,20 +275,14 @@ def _consultation_event(event_id: int) -> ConsultationEvent:
 
 def _email_staff(event: ConsultationEvent, members, *, template: str) -> list[int]:
     """E-mail each staff member about a consultation event, once per event and person (the key says so)."""
-    context = {"event": event, "consultation": event.consultation, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
-    queued = []
-    for member in members:
-        with transaction.atomic():
-            notification = queue(
-                key=f"consultation-event:{event.pk}:{member.pk}",
-                channel=NotificationChannel.EMAIL,
-                recipient=member.user.email if member.user_id else "",
-                template=template,
-                context={**context, "member": member},
-            )
-        if notification is not None:
-            queued.append(notification.pk)
-    return queued
+    return email_users(
+        members,
+        address=lambda member: member.user.email if member.user_id else "",
+        as_name="member",
+        key=f"consultation-event:{event.pk}",
+        template=template,
+        context={"event": event, "consultation": event.consultation},
+    )
 
 
 def notify_consultation_owner(*, event_id: int, template: str) -> list[int]:
@@ -330,19 +344,32 @@ def email_supervisors(
 
 
 def email_users(
-    users, *, template: str, key: str, context: dict, complaint=None, request: ServiceRequest | None = None
+    users,
+    *,
+    template: str,
+    key: str,
+    context: dict,
+    complaint=None,
+    request: ServiceRequest | None = None,
+    address: Callable = attrgetter("email"),
+    as_name: str = "user",
 ) -> list[int]:
-    """E-mail each of ``users`` once per ``key`` (the user's id is added to it); returns notification ids."""
+    """E-mail each of ``users`` once per ``key`` (the user's id is added to it), each message in its own
+    transaction; returns the ids of the messages queued (none for someone already told or without an address).
+
+    ``complaint`` (the complaints app's) or ``request`` is what the message is about. Staff members are e-mailed
+    the same way: ``address`` finds a person's e-mail address, ``as_name`` names the person in the context.
+    """
     context = {**context, "base_url": settings.PUBLIC_BASE_URL.rstrip("/")}
     queued = []
-    for user in users:
+    for person in users:
         with transaction.atomic():
             notification = queue(
-                key=f"{key}:{user.pk}",
+                key=f"{key}:{person.pk}",
                 channel=NotificationChannel.EMAIL,
-                recipient=user.email,
+                recipient=address(person),
                 template=template,
-                context={**context, "user": user},
+                context={**context, as_name: person},
                 complaint=complaint,
                 request=request,
             )

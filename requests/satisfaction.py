@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from hallservice.core.rates import percent_value
+
 from .models import POOR_RATINGS, Rating
 
 SATISFIED_MIN = Rating.BASICALLY_SATISFIED
@@ -35,7 +37,7 @@ def satisfied(final: str = "final") -> Q:
 
 
 def satisfaction_rate(satisfied_count: int, total: int) -> float | None:
-    return round(100 * satisfied_count / total, 1) if total else None
+    return percent_value(satisfied_count, total)
 
 
 def satisfaction(evaluations: QuerySet) -> dict:
@@ -60,7 +62,7 @@ def evaluation_rates(evaluations) -> dict:
     total = counts["total"]
 
     def pct(n):
-        return round(100 * n / total, 1) if total else None
+        return percent_value(n, total)
 
     return {
         **counts,

@@ -15,7 +15,8 @@ does not stop them; the daily limit still does:
   with the booking code the desk checks in by.
 
 The others are courtesy news (accepted, the helper changed, a complaint accepted, the reminder the day before an
-appointment): an opt-out stops them.
+appointment): an opt-out stops them, and each of them ends with how to opt out (回复TD退订,
+``requests.notifications.sms_text``); the essential ones do not, since the reply would not stop them.
 """
 
 from __future__ import annotations

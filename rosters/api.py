@@ -14,10 +14,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api import MonthOfFilter, enum_field, require_perm, validated
 from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
-from hallservice.core.months import month_start
 from staff.selectors import visible_centres
 
 from . import services as svc
@@ -101,14 +100,11 @@ class AssignInput(serializers.Serializer):
 
 class PlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
-    month = django_filters.DateFilter(method="filter_month")
+    month = MonthOfFilter()
 
     class Meta:
         model = RotationPlan
         fields = ["centre", "status", "month"]
-
-    def filter_month(self, queryset, name, value):
-        return queryset.filter(month=month_start(value))
 
 
 class RotationPlanViewSet(IdempotentCreateMixin, viewsets.ReadOnlyModelViewSet):

@@ -24,13 +24,23 @@ class MonthField(forms.DateField):
         return month_start(day) if day else day
 
 
-class PlanCreateForm(forms.Form):
+class ChooseOneForm(forms.Form):
+    """A form choosing one row (a centre, a person) among those the view passes as ``among``: the field named by
+    ``chosen`` lists them by name, "—" first when it may stay empty."""
+
+    chosen = ""
+
+    def __init__(self, *args, among=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.chosen]
+        choices = [(row.pk, row.name) for row in among]
+        field.choices = choices if field.required else [("", "—"), *choices]
+
+
+class PlanCreateForm(ChooseOneForm):
+    chosen = "centre"
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
     month = MonthField(label=_("Month"))
-
-    def __init__(self, *args, centres=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = [(c.pk, c.name) for c in centres]
 
 
 class PublishForm(forms.Form):
@@ -53,29 +63,20 @@ class AssignForm(forms.Form):
         return data
 
 
-class LeaderForm(forms.Form):
+class LeaderForm(ChooseOneForm):
+    chosen = "leader"
     leader = forms.TypedChoiceField(label=_("Duty leader"), coerce=int)
 
-    def __init__(self, *args, leaders=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [(p.pk, p.name) for p in leaders]
 
-
-class WeekLeaderForm(forms.Form):
+class WeekLeaderForm(ChooseOneForm):
+    chosen = "leader"
     week = forms.DateField()
     leader = forms.TypedChoiceField(label=_("Leading bureau leader"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, leaders=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [("", "—"), *[(p.pk, p.name) for p in leaders]]
 
-
-class TurnForm(forms.Form):
+class TurnForm(ChooseOneForm):
+    chosen = "helper"
     helper = forms.TypedChoiceField(label=_("Helper"), coerce=int)
-
-    def __init__(self, *args, helpers=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["helper"].choices = [(p.pk, p.name) for p in helpers]
 
 
 class CheckInForm(forms.Form):
@@ -129,9 +130,10 @@ class DutySummaryForm(forms.Form):
     )
 
 
-class PatrolForm(forms.Form):
+class PatrolForm(ChooseOneForm):
     """The bureau leader's patrol (seed 000 五.1): when, which centre, what was checked, findings, follow-up."""
 
+    chosen = "centre"
     centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
     patrolled_at = forms.DateTimeField(
         label=_("Patrolled at"),
@@ -154,10 +156,6 @@ class PatrolForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What is to be done, by whom, by when"),
     )
-
-    def __init__(self, *args, centres=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = [(c.pk, c.name) for c in centres]
 
 
 class DutyRecordForm(forms.Form):

@@ -367,10 +367,6 @@ class CheckInSource(models.TextChoices):
     SYSTEM = "system", _("Marked at opening")
 
 
-class CheckInQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class CheckIn(models.Model):
     """A staff member's arrival on a working day, or the absence marked at opening when nobody came."""
 
@@ -388,7 +384,7 @@ class CheckIn(models.Model):
     source = models.CharField(_("recorded"), max_length=8, choices=CheckInSource.choices)
     recorded_by = fields.user(on_delete=models.SET_NULL, optional=True)
 
-    objects = CheckInQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-day", "staff"]

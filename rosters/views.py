@@ -95,7 +95,7 @@ def plan_list_view(request):
     can_manage = request.user.has_perm("rosters.manage_rotation")
     centres = list(visible_centres(request.user))
     next_month = add_months(month_start(timezone.localdate()), 1)
-    form = PlanCreateForm(request.POST or None, centres=centres, initial={"centre": centre.pk, "month": next_month})
+    form = PlanCreateForm(request.POST or None, among=centres, initial={"centre": centre.pk, "month": next_month})
     if request.method == "POST" and not can_manage:
         raise PermissionDenied(_("Only the supervision section drafts and publishes rosters."))
     done, status = submit(
@@ -212,7 +212,7 @@ def plan_assign_view(request, pk: int):
 def duty_leader_set_view(request, pk: int, duty_day_pk: int):
     plan = _plan(request, pk)
     duty_day = get_object_or_404(DutyDay, pk=duty_day_pk, plan=plan)
-    form = LeaderForm(request.POST, leaders=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
+    form = LeaderForm(request.POST, among=selectors.staff_choices(plan.centre_id, [StaffKind.DUTY_LEADER]))
     return _edit_with(
         request,
         plan,
@@ -235,7 +235,7 @@ def _edit_with(request, plan, form, call, *, invalid: str):
 @require_POST
 def week_leader_set_view(request, pk: int):
     plan = _plan(request, pk)
-    form = WeekLeaderForm(request.POST, leaders=selectors.bureau_leader_pool(plan.centre_id))
+    form = WeekLeaderForm(request.POST, among=selectors.bureau_leader_pool(plan.centre_id))
     return _edit_with(
         request,
         plan,
@@ -254,7 +254,7 @@ def turn_set_view(request, pk: int, turn_pk: int):
     turn = get_object_or_404(HelpAreaTurn, pk=turn_pk, plan=plan)
     form = TurnForm(
         request.POST,
-        helpers=StaffMember.objects.filter(centre_id=plan.centre_id, department_id=turn.department_id),
+        among=StaffMember.objects.filter(centre_id=plan.centre_id, department_id=turn.department_id),
     )
     return _edit_with(
         request,

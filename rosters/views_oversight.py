@@ -39,7 +39,7 @@ def patrol_list_view(request):
     centres = list(visible_centres(request.user))
     member = getattr(request.user, "staff_member", None)
     initial = {"centre": member.centre_id if member else None, "patrolled_at": timezone.localtime()}
-    form = PatrolForm(request.POST or None, centres=centres, initial=initial)
+    form = PatrolForm(request.POST or None, among=centres, initial=initial)
     done, status = submit(
         request,
         form,

@@ -129,10 +129,6 @@ class Department(models.Model):
         department_validate_chief_representative(department=self, member=self.chief_representative)
 
 
-class WindowQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class Window(models.Model):
     """A counter in a centre; help desks are the windows where helpers receive citizens."""
 
@@ -159,7 +155,7 @@ class Window(models.Model):
         _("maximum helpers"), default=2, help_text=_("Full-time helpers the monthly rotation may put here")
     )
 
-    objects = WindowQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["centre", "floor", "number"]

@@ -68,6 +68,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment
 
 from complaints.models import Complaint
+from hallservice.core.rates import ONE_DECIMAL, mean, percent
 from hallservice.core.spreadsheets import new_workbook, set_cell, titled_sheet, workbook_bytes
 from requests.models import ServiceRequest
 from rosters.models import CheckIn, CheckInStatus
@@ -126,27 +127,6 @@ GRADE_RANK = {Grade.FAIL: 0, Grade.BASIC_PASS: 1, Grade.PASS: 2, Grade.EXCELLENT
 # The lowest score of each grade, best first.
 GRADE_BOUNDS = ((Decimal(90), Grade.EXCELLENT), (Decimal(75), Grade.PASS), (Decimal(60), Grade.BASIC_PASS))
 
-ONE_DECIMAL = Decimal("0.1")
-TWO_DECIMALS = Decimal("0.01")
-
-
-def _rate(part: int, whole: int) -> Decimal | None:
-    """A percentage with one decimal, or None without a whole."""
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-
-
-def percent(share: Decimal | None) -> Decimal | None:
-    """A share between 0 and 1 as a percentage with one decimal."""
-    return None if share is None else (100 * share).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-
-
-def _mean(total, count: int, places: Decimal = TWO_DECIMALS) -> Decimal | None:
-    if not count:
-        return None
-    return (Decimal(total) / count).quantize(places, ROUND_HALF_UP)
-
 
 @dataclass
 class AssessmentRow:
@@ -177,23 +157,23 @@ class AssessmentRow:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return _rate(self.on_time, self.completed)
+        return percent(self.on_time, self.completed)
 
     @property
     def average_rating(self) -> Decimal | None:
-        return _mean(self.rating_sum, self.evaluations)
+        return mean(self.rating_sum, self.evaluations)
 
     @property
     def attendance_rate(self) -> Decimal | None:
-        return _rate(self.training_present, self.training_counted)
+        return percent(self.training_present, self.training_counted)
 
     @property
     def average_score(self) -> Decimal | None:
-        return _mean(self.score_sum, self.tests)
+        return mean(self.score_sum, self.tests)
 
     @property
     def punctuality(self) -> Decimal | None:
-        return _rate(self.check_ins_on_time, self.check_ins)
+        return percent(self.check_ins_on_time, self.check_ins)
 
     # --- The composite score -------------------------------------------------------------------------------
 
@@ -504,7 +484,7 @@ class MonthFigures:
 
     @property
     def attendance_rate(self) -> Decimal | None:
-        return _rate(self.training_present, self.training_counted)
+        return percent(self.training_present, self.training_counted)
 
 
 def _by_month(months: dict[int, MonthFigures], rows, moment: str, **figures) -> None:

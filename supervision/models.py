@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import fields, job_rows, text_limits
@@ -253,10 +254,6 @@ class IntegrityRecord(models.Model):
 # --- Inspections, circulated notices, difficult points (seed 001 八, seed 003 三(一) and 三(四)) ----------------
 
 
-class CentreRecordQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class Inspection(models.Model):
     """One supervisory inspection (督查) of a centre, of one of its departments or staff members: what was found,
     by when it must be put right, and (recorded later) how it was."""
@@ -275,7 +272,7 @@ class Inspection(models.Model):
     recorded_by = fields.user(_("recorded by"))
     recorded_at = fields.created_at(_("recorded at"))
 
-    objects = CentreRecordQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-inspected_on", "-pk"]
@@ -302,8 +299,6 @@ class Inspection(models.Model):
         return f"{self.centre} {self.inspected_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("supervision:inspection", args=[self.pk])
 
     @property
@@ -328,7 +323,7 @@ class Notice(models.Model):
     issued_by = fields.user(_("issued by"))
     issued_at = fields.created_at(_("recorded at"))
 
-    objects = CentreRecordQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-sequence"]
@@ -340,8 +335,6 @@ class Notice(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("supervision:notice", args=[self.pk])
 
     @property
@@ -369,7 +362,7 @@ class DifficultPoint(models.Model):
     created_at = fields.created_at(_("recorded at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CentreRecordQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -386,8 +379,6 @@ class DifficultPoint(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("supervision:difficult-point", args=[self.pk])
 
 

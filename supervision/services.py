@@ -197,8 +197,7 @@ def integrity_record_create(
 def integrity_record_revoke(*, actor, record_id: int, reason: str) -> IntegrityRecord:
     """Revoke a record found wrong on review; it stays on file, marked revoked, and no longer counts."""
     _ensure_integrity_keeper(actor)
-    if not IntegrityRecord.objects.restrict(actor).filter(pk=record_id).exists():
-        raise DomainError(_("No such integrity record in your centres."))
+    IntegrityRecord.objects.ensure_visible(actor, record_id, refusal=_("No such integrity record in your centres."))
     # Re-read under a row lock: two supervisors must not revoke one record at once.
     record = IntegrityRecord.objects.select_for_update().get(pk=record_id)
     if record.revoked_at is not None:

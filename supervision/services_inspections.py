@@ -120,8 +120,7 @@ def inspection_record(
 def inspection_record_rectification(*, actor, inspection_id: int, result: str, rectified_on: date) -> Inspection:
     """Record how the findings were put right, once; an inspection without findings has nothing to rectify."""
     ensure_inspector(actor)
-    if not Inspection.objects.restrict(actor).filter(pk=inspection_id).exists():
-        raise DomainError(_("No such inspection in your centres."))
+    Inspection.objects.ensure_visible(actor, inspection_id, refusal=_("No such inspection in your centres."))
     # Re-read under a row lock: two supervisors must not record the result at once.
     inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
     if not inspection.findings:
@@ -237,8 +236,7 @@ def difficult_point_record(
 
 def _locked_point(actor, point_id: int) -> DifficultPoint:
     ensure_inspector(actor)
-    if not DifficultPoint.objects.restrict(actor).filter(pk=point_id).exists():
-        raise DomainError(_("No such difficult point in your centres."))
+    DifficultPoint.objects.ensure_visible(actor, point_id, refusal=_("No such difficult point in your centres."))
     # Re-read under a row lock: a meeting and the resolution must not cross.
     return DifficultPoint.objects.select_for_update().get(pk=point_id)
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core.months import month_start, next_month, previous_month
+from hallservice.core.rates import mean_value, percent_value
 from requests.models import OPEN_STATUSES, Category, Channel, Kind, PriorityGroup, Rating, ServiceRequest
 from requests.satisfaction import SATISFIED_MIN, satisfaction_rate
 from staff.models import Department, StaffMember
@@ -45,7 +46,7 @@ from .scope import Scope
 
 def rate(part: int, whole: int) -> float | None:
     """A percentage with one decimal, or None when there is nothing to divide (shown as "—")."""
-    return round(100 * part / whole, 1) if whole else None
+    return percent_value(part, whole)
 
 
 @dataclass
@@ -365,7 +366,7 @@ def _helpers(stats: Statistics, totals: dict[str, dict[str, dict]], in_scope) ->
         helper = row(pk)
         helper.evaluations = figures["total"]
         helper.poor = figures["poor"]
-        helper.average_rating = round(figures["rating_sum"] / helper.evaluations, 2) if helper.evaluations else None
+        helper.average_rating = mean_value(figures["rating_sum"], helper.evaluations)
     names = dict(StaffMember.objects.filter(pk__in=rows).values_list("pk", "name"))
     for pk, helper in rows.items():
         helper.name = names.get(pk, str(pk))

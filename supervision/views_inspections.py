@@ -8,6 +8,8 @@ as form errors (400), a message with 409 for a step the state refuses, or 403.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -48,6 +50,13 @@ def _create_page(request, form, service, *, success, heading: str, intro: str, b
         return done
     context = {"form": form, "heading": heading, "intro": intro, "back": back}
     return render(request, "supervision/inspections/form.html", context, status=status)
+
+
+def _post_on_record(request, form, service, *, success: str, page, to=None):
+    """A form posted from a record's page: its POST through ``service(actor=…, **cleaned_data)``, and on an error
+    the record's page again, drawn by ``page(status)`` with the form and its errors."""
+    done, status = submit(request, form, lambda d: service(actor=request.user, **d), success=success, to=to)
+    return done or page(status)
 
 
 # --- Inspections -------------------------------------------------------------------------------------------------
@@ -100,13 +109,13 @@ def inspection_detail(request, pk: int):
 def inspection_rectify(request, pk: int):
     inspection = get_object_or_404(selectors.inspection_list(user=request.user), pk=pk)
     form = RectificationForm(request.POST)
-    done, status = submit(
+    return _post_on_record(
         request,
         form,
-        lambda d: svc.inspection_record_rectification(actor=request.user, inspection_id=inspection.pk, **d),
+        partial(svc.inspection_record_rectification, inspection_id=inspection.pk),
         success=_("Rectification recorded."),
+        page=lambda status: _inspection_page(request, pk, rectify_form=form, status=status),
     )
-    return done or _inspection_page(request, pk, rectify_form=form, status=status)
 
 
 # --- Circulated notices ------------------------------------------------------------------------------------------
@@ -223,24 +232,24 @@ def difficult_point_detail(request, pk: int):
 def difficult_point_meeting(request, pk: int):
     point = get_object_or_404(selectors.difficult_point_list(user=request.user), pk=pk)
     form = MeetingForm(request.POST)
-    done, status = submit(
+    return _post_on_record(
         request,
         form,
-        lambda d: svc.difficult_point_add_meeting(actor=request.user, point_id=point.pk, **d),
+        partial(svc.difficult_point_add_meeting, point_id=point.pk),
         success=_("Coordination meeting recorded."),
+        page=lambda status: _point_page(request, pk, meeting_form=form, status=status),
         to=lambda meeting: meeting.point,
     )
-    return done or _point_page(request, pk, meeting_form=form, status=status)
 
 
 @staff_page(WRITE, methods=["POST"])
 def difficult_point_resolve(request, pk: int):
     point = get_object_or_404(selectors.difficult_point_list(user=request.user), pk=pk)
     form = ResolveForm(request.POST)
-    done, status = submit(
+    return _post_on_record(
         request,
         form,
-        lambda d: svc.difficult_point_resolve(actor=request.user, point_id=point.pk, **d),
+        partial(svc.difficult_point_resolve, point_id=point.pk),
         success=_("Difficult point resolved."),
+        page=lambda status: _point_page(request, pk, resolve_form=form, status=status),
     )
-    return done or _point_page(request, pk, resolve_form=form, status=status)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core.errors import DomainError
+from hallservice.core.rates import share_percent
 from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attach_error, attempt, staff_page
 from staff.models import StaffMember
@@ -153,7 +154,7 @@ def assessment_person(request, staff_id: int):
         "centre": scope["centre"],
         "row": row,
         "figures": list(zip(assessment.COLUMNS[4:], assessment.table_cells(row)[4:], strict=True)),
-        "components": [(c, assessment.percent(row.component_values().get(c.key))) for c in assessment.WEIGHTS],
+        "components": [(c, share_percent(row.component_values().get(c.key))) for c in assessment.WEIGHTS],
         "months": assessment.monthly_breakdown(member=member, year=scope["year"], centre_ids=ids),
         "formula": assessment.formula_note(),
         **assessment.person_records(member=member, year=scope["year"], centre_ids=ids),

@@ -899,6 +899,7 @@ def _targets() -> dict[str, Target]:
         ),
         # Training proposed by complaints and poor ratings (issue 19 item 7): the supervision section decides.
         "training:proposals": _page("training:proposals"),
+        "training:proposal": _page("training:proposal", "proposal"),
         "training:proposal-accept": _post("training:proposal-accept", "proposal", watch="proposal"),
         "training:proposal-dismiss": _post("training:proposal-dismiss", "proposal", watch="proposal"),
         "api:training-proposal-list": _api("training-proposal-list"),

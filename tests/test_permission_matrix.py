@@ -248,6 +248,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "training:recommendation-letter":        row(302, 403, 403, 200, 403, 403, 404),
     "training:recommendation-sent":          row(302, 403, 403, 302, 403, 403, 404),
     "training:proposals":                    row(302, 403, 403, 200, 403, 403, 200),
+    "training:proposal":                     row(302, 403, 403, 200, 403, 403, 404),
     "training:proposal-accept":              row(302, 403, 403, 400, 403, 403, 404),
     "training:proposal-dismiss":             row(302, 403, 403, 400, 403, 403, 404),
     "training:session-act[complete]":        row(302, 403, 403, 302, 403, 403, 404),

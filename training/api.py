@@ -20,10 +20,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from hallservice.core.api import enum_field, require_perm, validated
+from hallservice.core.api import MonthOfFilter, enum_field, require_perm, validated
 from hallservice.core.api_inputs import visible_id
 from hallservice.core.idempotency import IdempotentCreateMixin
-from hallservice.core.months import month_start, next_month
+from hallservice.core.months import next_month
 from hallservice.core.query_params import MonthField
 from requests.causes import FailureCause
 from staff.selectors import visible_centres
@@ -469,15 +469,12 @@ class SubmitInput(serializers.Serializer):
 
 
 class MonthlyTestFilter(django_filters.FilterSet):
-    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    month = MonthOfFilter(help_text="Any day of the month")
     status = django_filters.ChoiceFilter(choices=MonthlyTestStatus.choices)
 
     class Meta:
         model = MonthlyTest
         fields = ["centre", "status", "month"]
-
-    def filter_month(self, queryset, name, value):
-        return queryset.filter(month=month_start(value))
 
 
 class MonthlyTestViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -592,16 +589,13 @@ class ScoreOutput(serializers.ModelSerializer):
 
 
 class ScoreFilter(django_filters.FilterSet):
-    month = django_filters.DateFilter(method="filter_month", help_text="Any day of the month")
+    month = MonthOfFilter(field_name="test__month", help_text="Any day of the month")
     centre = django_filters.NumberFilter(field_name="test__centre")
     passed = django_filters.BooleanFilter()
 
     class Meta:
         model = Attempt
         fields = ["test", "staff", "centre", "month", "passed"]
-
-    def filter_month(self, queryset, name, value):
-        return queryset.filter(test__month=month_start(value))
 
 
 class ScoreViewSet(viewsets.ReadOnlyModelViewSet):

@@ -617,10 +617,6 @@ PROPOSAL_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class TrainingProposalQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class TrainingProposal(models.Model):
     """A training topic and draft questions proposed by the cause of an upheld complaint or a poor rating
     (training.services.proposals), for the supervision section to accept into the bank or dismiss.
@@ -667,7 +663,7 @@ class TrainingProposal(models.Model):
     decided_at = fields.moment(_("decided at"))
     dismiss_reason = models.CharField(_("reason for dismissing"), max_length=200, blank=True)
 
-    objects = TrainingProposalQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -752,29 +748,21 @@ class TrainingEvent(CentreEvent):
 ImportStatus = job_rows.job_statuses("ImportStatus", module=__name__, running=_("Importing"))
 
 
-class QuestionImport(models.Model):
+class QuestionImport(job_rows.RequestedJob):
     """A large question-bank spreadsheet imported in the background (training.services.imports); the row is the
     outbox (hallservice/core/outbox.py) and the uploaded file stays in MEDIA storage until the import has run."""
 
-    centre = fields.centre()
     file = models.FileField(_("file"), upload_to="question-imports/")
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     status = job_rows.status_field(ImportStatus)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
     created_count = models.PositiveIntegerField(_("questions added"), default=0)
     skipped_count = models.PositiveIntegerField(_("already in the bank"), default=0)
     row_errors = models.JSONField(_("rows at fault"), default=list, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     enqueued_at = fields.moment()
     heartbeat_at = fields.moment()
-    requested_by = fields.user()
-    created_at = fields.created_at()
-    finished_at = fields.moment()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(job_rows.RequestedJob.Meta):
         verbose_name = _("question import")
         verbose_name_plural = _("question imports")
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hallservice.core.months import add_months, month_end, month_start, months_between, next_month
+from hallservice.core.rates import mean, percent
 from hallservice.core.text_limits import excerpt
 from hallservice.core.workdays import WorkingCalendar
 from rosters.models import UnavailabilityKind
@@ -371,17 +372,12 @@ class ScoreReport:
 
     @property
     def pass_rate(self) -> Decimal | None:
-        graded = self.graded
-        if not graded:
-            return None
-        return (Decimal(100) * self.passed / len(graded)).quantize(Decimal("0.1"))
+        return percent(self.passed, len(self.graded))
 
     @property
     def average(self) -> Decimal | None:
         graded = self.graded
-        if not graded:
-            return None
-        return (sum(r.attempt.score for r in graded) / len(graded)).quantize(Decimal("0.01"))
+        return mean(sum((r.attempt.score for r in graded), Decimal(0)), len(graded))
 
 
 def score_report(centre: ServiceCentre, month: date) -> ScoreReport:
@@ -419,10 +415,7 @@ class AttendanceRow:
     @property
     def rate(self) -> Decimal | None:
         """Present of the sessions that count: excused absences do not count against the person."""
-        counted = self.present + self.absent
-        if not counted:
-            return None
-        return (Decimal(100) * self.present / counted).quantize(Decimal("0.1"))
+        return percent(self.present, self.present + self.absent)
 
 
 def attendance_report(centre: ServiceCentre, month: date) -> tuple[list[TrainingSession], list[AttendanceRow]]:

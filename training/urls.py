@@ -33,6 +33,7 @@ urlpatterns = [
     path("recommendations/", views.recommendations_view, name="recommendations"),
     # Training proposed by upheld complaints and poor ratings (issue 19 item 7): the supervision section decides.
     path("proposals/", views.proposal_list_view, name="proposals"),
+    path("proposals/<int:pk>/", views.proposal_detail_view, name="proposal"),
     path("proposals/<int:pk>/accept/", views.proposal_accept_view, name="proposal-accept"),
     path("proposals/<int:pk>/dismiss/", views.proposal_dismiss_view, name="proposal-dismiss"),
     path("recommendations/<int:pk>/letter.pdf", views.recommendation_letter_view, name="recommendation-letter"),

@@ -1,6 +1,7 @@
 """API-wide pieces: the exception handler that maps domain errors to HTTP answers, the early permission check,
 choice fields documented as named enums, and the schema that documents every refusal an operation can answer."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -15,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import DomainError, TransitionNotAllowed
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import IdempotentCreateMixin
+from .months import month_start
 
 
 def require_perm(user, *perms: str) -> None:
@@ -47,6 +49,14 @@ def enum_field(choices, component: str) -> type[serializers.ChoiceField]:
 
     EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
     return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=component)(EnumField)
+
+
+class MonthOfFilter(django_filters.DateFilter):
+    """A month filter given any day of the month: the rows whose month field (``field_name``, a month's first
+    day) is that month."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, month_start(value) if value else value)
 
 
 def exception_handler(exc, context):

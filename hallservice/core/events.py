@@ -58,12 +58,17 @@ class Event(models.Model):
 
     # What the pages call the applicant when ``actor_kind`` is CITIZEN (a complaint's history says 投诉人).
     citizen_label = ActorKind.CITIZEN.label
+    # The foreign key naming the record this history follows ("request", "complaint"…): a row then reads as that
+    # record's id and the verb. Empty: the row reads as its time and the verb.
+    subject_field = ""
 
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
+        if self.subject_field:
+            return f"{getattr(self, f'{self.subject_field}_id')} {self.verb}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
 
     @classmethod

@@ -18,6 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
+from .errors import DomainError
+
 # The rule: (user, path to a ServiceCentre, or "pk" on centres themselves) → a Q object; an empty Q means "every
 # row" (admins), so it must never be OR-ed with a narrower one (that would silently narrow it).
 CentreFilter = Callable[[object, str], Q]
@@ -56,6 +58,14 @@ class CentreScopedQuerySet(models.QuerySet):
     def restrict(self, user, *, via: str | None = None) -> Self:
         """The rows ``user`` may see; ``via`` narrows to one of the declared paths (who acts, not who looks)."""
         return self.filter(self.centre_q(user, via=via))
+
+    def ensure_visible(self, user, pk: int, *, refusal: str, field: str | None = None) -> None:
+        """Refuse (a DomainError saying ``refusal``) unless ``user`` may see row ``pk``.
+
+        A service checks this, then locks the row by key alone: PostgreSQL refuses FOR UPDATE on the nullable side
+        of the outer joins that ``restrict`` needs for some roles."""
+        if not self.restrict(user).filter(pk=pk).exists():
+            raise DomainError(refusal, field=field)
 
     def centre_q(self, user, *, via: str | None = None) -> Q:
         """The Q object behind ``restrict``, for a subclass that ORs it with another rule."""

@@ -31,50 +31,28 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections import deque
 from datetime import UTC, datetime
 
-from .loopback import JsonHandler, LoopbackSimulator
-from .signed_http import HEADERS, post_signed, verify
+from .loopback import JsonHandler, LoopbackSimulator, SimulatorState
+from .signed_http import HEADERS, post_signed
 
-DEFAULT_TIMEOUT_SECONDS = 30.0
 REPORT_DELAY_SECONDS = 0.05
 
 
-class GatewayState:
+class GatewayState(SimulatorState):
     """What the simulated gateway has received, the answers it was told to give and the callbacks it made."""
 
     def __init__(self, *, key: str, account: str, callback_url: str = "") -> None:
-        self.key, self.account, self.callback_url = key, account, callback_url
-        self.lock = threading.Lock()
-        self.release = threading.Event()  # set on shutdown: a hanging answer stops waiting
+        self.account, self.callback_url = account, callback_url
+        super().__init__(key=key)
         self.callback_done = threading.Condition(self.lock)
-        self.reset()
 
-    def reset(self) -> None:
-        with self.lock:
-            self.responses: deque[str] = deque()
-            self.messages: dict[str, dict] = {}  # by our reference
-            self.received = 0
-            self.refused = 0
-            self.bad_signatures = 0
-            self.callbacks: list[dict] = []  # each callback made: kind, HTTP status of our answer, reason
+    def _clear(self) -> None:
+        super()._clear()  # messages: by our reference
+        self.callbacks: list[dict] = []  # each callback made: kind, HTTP status of our answer, reason
 
-    def stats(self) -> dict:
-        with self.lock:
-            return {
-                "received": self.received,
-                "accepted": len(self.messages),
-                "refused": self.refused,
-                "bad_signatures": self.bad_signatures,
-                "callbacks": list(self.callbacks),
-                "script": list(self.responses),
-            }
-
-    def next_response(self) -> str:
-        with self.lock:
-            self.received += 1
-            return self.responses.popleft() if self.responses else "accept"
+    def _more_stats(self) -> dict:
+        return {"callbacks": list(self.callbacks)}
 
     def accept(self, reference: str, message: dict) -> str:
         """File a message; the gateway's message id (the first one's for a message sent again)."""
@@ -124,33 +102,15 @@ class GatewayHandler(JsonHandler):
     server_version = "SmsGatewaySimulator/1"
     state: GatewayState
 
-    def do_POST(self):  # noqa: N802 — the stdlib's name
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path.startswith("/_control/"):
-            return self._control(body)
-        problem = verify(key=self.state.key, headers=self.headers, body=body)
-        if not problem and self.headers.get(HEADERS["app_id"]) != self.state.account:
-            problem = "unknown account"
-        if problem:
-            with self.state.lock:
-                self.state.bad_signatures += 1
-            return self._answer(401, {"code": "401", "message": problem})
-        try:
-            message = json.loads(body)
-        except ValueError:
-            return self._answer(400, {"code": "400", "message": "the body is not JSON"})
+    def _receive(self, body: bytes) -> None:
+        message = self._signed_message(body, app_id=self.state.account, unknown="unknown account")
+        if message is None:
+            return None
         if not isinstance(message, dict) or not message.get("to") or not message.get("template_id"):
             return self._answer(400, {"code": "400", "message": "to and template_id are required"})
         command, _sep, argument = self.state.next_response().partition(":")
-        if command == "reject":
-            with self.state.lock:
-                self.state.refused += 1
-            return self._answer(400, {"code": "400", "message": argument or "rejected by the simulator"})
-        if command == "error":
-            return self._answer(int(argument or 503), {"code": "500", "message": "the gateway is unavailable"})
-        if command == "timeout":
-            self.state.release.wait(float(argument or DEFAULT_TIMEOUT_SECONDS))
-            return self._hang_up()
+        if self._obey_failure(command, argument, reject_status=400, unavailable="the gateway is unavailable"):
+            return None
         reference = self.headers[HEADERS["message_id"]]
         message_id = self.state.accept(reference, message)
         self._answer(200, {"code": "0", "message": "accepted", "message_id": message_id})
@@ -179,8 +139,7 @@ class GatewayHandler(JsonHandler):
             self.state.reset()
             return self._answer(200, self.state.stats())
         if self.path == "/_control/script":
-            with self.state.lock:
-                self.state.responses.extend(str(r) for r in data.get("responses", []))
+            self.state.script(data.get("responses", []))
             return self._answer(200, self.state.stats())
         if self.path == "/_control/uplink":
             if not self.state.callback_url:

@@ -6,6 +6,8 @@ code, department code, centre + window number, username, matter code, matter + m
 the seed twice leaves the database as it was. Rows are validated with `full_clean()` before they are saved,
 and matters go through `matter_save` so their pinyin search keys are filled. The request history
 (`seed_requests`) is the exception: a year of backdated requests written once, in bulk, and skipped when present.
+What happens today goes through the services, found again by its own key: the supervisor upholds the complaints
+the history left under investigation (proposing training), citizens' bookings fill today's desk.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import transaction
 from complaints.models import Complaint
 from hallservice.demo.appointments import seed_appointments
 from hallservice.demo.catalogue import seed_catalogue
+from hallservice.demo.complaints import seed_upheld_complaints
 from hallservice.demo.guide import seed_notices
 from hallservice.demo.rosters import seed_rosters
 from hallservice.demo.service_requests import seed_requests
@@ -48,9 +51,10 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     seed_rosters(tally, centres, staff)
     seed_training(tally, centres, staff)
     seed_requests(tally, centres, staff)
+    seed_upheld_complaints(tally, staff)
     seed_notices(tally, centres)
     seed_supervision(tally, centres, departments, staff)
-    seed_appointments(tally, centres)
+    seed_appointments(tally, centres, staff)
     seed_skills(tally, centres)
     totals = {
         "centres": ServiceCentre.objects.count(),

@@ -1,4 +1,5 @@
-"""Demo complaints of the last year and the follow-up of poorly rated requests, planned with the request history."""
+"""Demo complaints of the last year and the follow-up of poorly rated requests, planned with the request history;
+the two complaints still under investigation are upheld with a cause, proposing training."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _t  # a service's message as the service translates it
 
 from complaints.models import PUBLIC_SOURCES, Complaint, ComplaintEvent, ComplaintSource, ComplaintStatus
+from complaints.services import complaint_respond
 from hallservice.core.actors import CITIZEN, kind_of, user_of
 from hallservice.core.crypto import mask_phone
 from hallservice.demo.staff import DISTRICT, FT, WH
-from hallservice.demo.writing import HISTORY_FIRST_SEQUENCE, in_minutes
+from hallservice.demo.writing import HISTORY_FIRST_SEQUENCE, Tally, in_minutes
+from requests.causes import FailureCause
 from requests.models import Evaluation, Rating
+from staff.models import StaffMember
 
 if TYPE_CHECKING:
     from hallservice.demo.service_requests import Story
@@ -100,8 +104,19 @@ COMPLAINTS = [
         "closed",
         FT,
     ),
+    # Still being investigated when the history ends: the demo upholds these two with a cause (UPHELD below).
     HistoricComplaint(
-        8, DISTRICT, "phone", "efficiency", "身份证换领快到期限了，问进度说还在审核。", None, "responded", FT
+        8, DISTRICT, "phone", "efficiency", "身份证换领快到期限了，问进度说还在审核。", True, "investigating", FT
+    ),
+    HistoricComplaint(
+        6,
+        DISTRICT,
+        "status_page",
+        "not_one_visit",
+        "帮办员没有一次说清要带哪些材料，补了两次材料才受理。",
+        True,
+        "investigating",
+        FT,
     ),
     HistoricComplaint(4, DISTRICT, "window", "attitude", "窗口人员午休前提前停止受理。", None, "investigating", WH),
 ]
@@ -261,3 +276,36 @@ class ComplaintHistory:
                 complaint.feedback_satisfied, complaint.feedback_comment, complaint.feedback_at = True, "满意", last
                 log(last, "feedback_satisfied", CITIZEN, ComplaintStatus.CLOSED, "满意")
         return complaint, {"registered_at": registered, "updated_at": last}, events
+
+
+# The complaints the history leaves under investigation that the supervisor upholds with a cause: through the service,
+# so each proposes training to the supervision section (requests.causes → training.services.proposals) and the
+# proposals pages have cases to accept or dismiss. Found by their text: a second run finds them answered.
+UPHELD = {
+    "身份证换领快到期限了，问进度说还在审核。": (
+        "经调查情况属实：办件在审核环节滞留，帮办员未按时跟进和告知进度。已督促办结并向您致歉。",
+        "审核环节超出承诺时限两个工作日，帮办员未主动跟进，也未告知申请人。",
+        FailureCause.OVERTIME,
+    ),
+    "帮办员没有一次说清要带哪些材料，补了两次材料才受理。": (
+        "经调查情况属实：受理前未一次性告知全部材料。已对帮办员批评教育，今后按清单一次告知。",
+        "帮办员未对照材料清单一次性告知，申请人两次补交材料。",
+        FailureCause.INCOMPLETE_NOTICE,
+    ),
+}
+
+
+def seed_upheld_complaints(tally: Tally, staff: dict[str, StaffMember]) -> None:
+    supervisor = staff["supervisor"].user
+    for content, (response, findings, cause) in UPHELD.items():
+        complaint = Complaint.objects.filter(content=content, status=ComplaintStatus.INVESTIGATING).first()
+        tally.note("upheld complaints", complaint is not None)
+        if complaint is not None:
+            complaint_respond(
+                actor=supervisor,
+                complaint_id=complaint.pk,
+                response=response,
+                findings=findings,
+                substantiated=True,
+                cause=cause,
+            )

@@ -37,10 +37,6 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class AppointmentCapacityQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class AppointmentCapacity(models.Model):
     """A centre's usual number of appointment places for one window department on one weekday's half-day."""
 
@@ -50,7 +46,7 @@ class AppointmentCapacity(models.Model):
     half_day = models.CharField(_("time slot"), max_length=10, choices=TimeSlot.choices)
     capacity = models.PositiveSmallIntegerField(_("places"))
 
-    objects = AppointmentCapacityQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["centre", "department", "weekday", "half_day"]
@@ -64,10 +60,6 @@ class AppointmentCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre_id}/{self.department_id} {self.weekday} {self.half_day}: {self.capacity}"
-
-
-class AppointmentSlotQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
 
 
 class AppointmentSlot(models.Model):
@@ -87,7 +79,7 @@ class AppointmentSlot(models.Model):
     closed = models.BooleanField(_("closed"), default=False)
     overridden = models.BooleanField(_("set for this day"), default=False)
 
-    objects = AppointmentSlotQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["day", "half_day", "department"]
@@ -128,10 +120,6 @@ APPOINTMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 HOLDING_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
 
 
-class AppointmentQuerySet(CentreScopedQuerySet):
-    centre_path = "centre"
-
-
 class Appointment(models.Model):
     """A citizen's place in one appointment slot, from the booking to check-in, no-show or cancellation.
 
@@ -157,7 +145,7 @@ class Appointment(models.Model):
     checked_in_at = fields.moment(_("checked in at"))
     created_at = fields.created_at(_("booked at"))
 
-    objects = AppointmentQuerySet.as_manager()
+    objects = CentreScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["day", "slot__half_day", "pk"]
@@ -208,9 +196,8 @@ class AppointmentEvent(CentreEvent):
     )
     slot = models.ForeignKey(AppointmentSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
 
+    subject_field = "centre"
+
     class Meta(CentreEvent.Meta):
         verbose_name = _("appointment event")
         verbose_name_plural = _("appointment events")
-
-    def __str__(self) -> str:
-        return f"{self.centre_id} {self.verb}"

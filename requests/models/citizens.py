@@ -72,7 +72,24 @@ class WithheldReason(models.TextChoices):
     OPTED_OUT = "opted_out", _("The number opted out of non-essential SMS")
 
 
-class Notification(models.Model):
+class OutgoingMessage(models.Model):
+    """Abstract: a message the hall sends out through an outbox row (to a citizen or staff member, or to the
+    national evaluation platform): waiting until a worker sends it, retried after a failure, newest first (each
+    message declares its own ``created_at``)."""
+
+    status = models.CharField(
+        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    sent_at = fields.moment(_("sent at"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class Notification(OutgoingMessage):
     """One message to one recipient, rendered from a template; sent by a Celery task (an outbox row).
 
     ``key`` names what the message is about (e.g. ``request-event:42:sms``) so each is queued at most once
@@ -86,11 +103,6 @@ class Notification(models.Model):
     template = models.CharField(_("template"), max_length=60)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"), max_length=text_limits.EVENT_NOTE)
-    status = models.CharField(
-        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     withheld = models.CharField(_("withheld"), max_length=12, choices=WithheldReason.choices, blank=True)
     # The gateway's id of a sent SMS: what its delivery reports name.
     provider_message_id = models.CharField(_("gateway message id"), max_length=64, blank=True, db_index=True)
@@ -106,10 +118,8 @@ class Notification(models.Model):
     )
     created_at = fields.created_at(_("queued at"), db_index=True)
     claimed_at = fields.moment(editable=False)
-    sent_at = fields.moment(_("sent at"))
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(OutgoingMessage.Meta):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["status", "created_at"])]

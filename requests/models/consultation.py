@@ -132,9 +132,8 @@ class ConsultationEvent(Event):
     owner = fields.staff_member(_("owner"), optional=True)
     previous_owner = fields.staff_member(_("previous owner"), optional=True)
 
+    subject_field = "consultation"
+
     class Meta(Event.Meta):
         verbose_name = _("consultation event")
         verbose_name_plural = _("consultation events")
-
-    def __str__(self) -> str:
-        return f"{self.consultation_id} {self.verb}"

@@ -24,12 +24,25 @@ def document_path(instance: IssuedDocument, filename: str) -> str:
     return f"documents/{instance.request.number}/{instance.kind}-v{instance.version}.pdf"
 
 
-class IssuedDocument(models.Model):
+class RequestFileVersion(models.Model):
+    """Abstract: one stored version of a file of a request (a printed form, a signed form), numbered within its
+    kind and hashed when stored; a new version is added beside the others, none is overwritten. Each file declares
+    its own ``request`` and ``kind``."""
+
+    version = models.PositiveSmallIntegerField(_("version"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        abstract = True
+        ordering = ["request", "kind", "version"]
+
+
+class IssuedDocument(RequestFileVersion):
     """One printed version of one form for one request; issuing again adds a version, nothing is overwritten."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
-    version = models.PositiveSmallIntegerField(_("version"))
     code = models.CharField(
         _("code"), max_length=40, help_text=_("Printed on the form, e.g. the deficiency notice's code")
     )
@@ -37,13 +50,10 @@ class IssuedDocument(models.Model):
         _("signing copy"), default=False, help_text=_("Printed with unmasked ID numbers for signature")
     )
     file = models.FileField(_("file"), upload_to=document_path)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("size in bytes"))
     issued_by = fields.user()
     issued_at = fields.created_at(_("issued at"))
 
-    class Meta:
-        ordering = ["request", "kind", "version"]
+    class Meta(RequestFileVersion.Meta):
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
         constraints = [
@@ -57,27 +67,19 @@ class IssuedDocument(models.Model):
 ExportStatus = job_rows.job_statuses("ExportStatus", module=__name__, running=_("Rendering"))
 
 
-class LedgerExport(models.Model):
+class LedgerExport(job_rows.RequestedJob):
     """A registration-ledger PDF for one centre and period, rendered in the background."""
 
-    centre = fields.centre()
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("to"))
     status = job_rows.status_field(ExportStatus)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to="ledgers/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Runs started by a worker"))
     enqueued_at = fields.moment(_("sent to the queue at"), help_text=_("Empty while the task queue was unreachable"))
     heartbeat_at = fields.moment(_("last sign of life"))
-    requested_by = fields.user()
-    created_at = fields.created_at()
-    finished_at = fields.moment()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(job_rows.RequestedJob.Meta):
         verbose_name = _("ledger export")
         verbose_name_plural = _("ledger exports")
         constraints = [

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import fields
 from hallservice.core.scoping import CentreScopedQuerySet
 
-from .citizens import NotificationStatus
+from .citizens import NotificationStatus, OutgoingMessage
 from .closing import Evaluation
 
 
@@ -46,7 +46,7 @@ class EvaluationPushQuerySet(CentreScopedQuerySet):
         )
 
 
-class EvaluationPush(models.Model):
+class EvaluationPush(OutgoingMessage):
     """One message to the national evaluation platform about one event of one evaluation (an outbox row).
 
     ``message_id`` is what the platform de-duplicates on: a message sent again after a lost answer counts once.
@@ -61,23 +61,16 @@ class EvaluationPush(models.Model):
     )
     event = models.CharField(_("event"), max_length=12, choices=PushEvent.choices)
     payload = models.JSONField(_("data items"), editable=False)
-    status = models.CharField(
-        _("status"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When the next attempt is due (the backoff after a failure); the sweep sends what is overdue.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # A worker's claim: another may take the message once this has passed (the worker died mid-send).
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     response_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = fields.created_at(_("queued at"))
-    sent_at = fields.moment(_("sent at"))
 
     objects = EvaluationPushQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(OutgoingMessage.Meta):
         verbose_name = _("evaluation platform message")
         verbose_name_plural = _("evaluation platform messages")
         constraints = [

@@ -110,17 +110,26 @@ class MaterialCorrection(models.Model):
         return f"{self.material_check} {self.due:%Y-%m-%d}"
 
 
-class Handover(models.Model):
+class RequestLogEntry(models.Model):
+    """Abstract: one dated line of a request's handling record (a hand-over, a change of helper, the work log,
+    a progress report), listed oldest first on the request's page."""
+
+    at = fields.created_at(_("time"))
+
+    class Meta:
+        abstract = True
+        ordering = ["at"]
+
+
+class Handover(RequestLogEntry):
     """The record of materials an agency helper received from the applicant."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="handovers")
     received_by = fields.staff_member(_("received by"))
     items = models.TextField(_("materials received"), max_length=text_limits.TEXT)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    at = fields.created_at(_("time"))
 
-    class Meta:
-        ordering = ["at"]
+    class Meta(RequestLogEntry.Meta):
         verbose_name = _("material hand-over")
         verbose_name_plural = _("material hand-overs")
 
@@ -128,7 +137,7 @@ class Handover(models.Model):
         return f"{self.request} {self.at:%Y-%m-%d}"
 
 
-class Assignment(models.Model):
+class Assignment(RequestLogEntry):
     """A change of dedicated helper, with the reason the applicant was told."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="assignments")
@@ -136,10 +145,8 @@ class Assignment(models.Model):
     previous_helper = fields.staff_member(_("previous helper"), optional=True)
     reason = models.CharField(_("reason"), max_length=300)
     by = fields.user(_("by"))
-    at = fields.created_at(_("time"))
 
-    class Meta:
-        ordering = ["at"]
+    class Meta(RequestLogEntry.Meta):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
 
@@ -147,7 +154,7 @@ class Assignment(models.Model):
         return f"{self.request} → {self.helper}"
 
 
-class WorkLogEntry(models.Model):
+class WorkLogEntry(RequestLogEntry):
     """A line of the helper's work log: what was done, a problem met and how it was solved."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="work_log")
@@ -155,10 +162,8 @@ class WorkLogEntry(models.Model):
     text = models.TextField(_("work done"), max_length=text_limits.TEXT)
     problem = models.TextField(_("problem"), max_length=text_limits.TEXT, blank=True)
     resolution = models.TextField(_("resolution"), max_length=text_limits.TEXT, blank=True)
-    at = fields.created_at(_("time"))
 
-    class Meta:
-        ordering = ["at"]
+    class Meta(RequestLogEntry.Meta):
         verbose_name = _("work log entry")
         verbose_name_plural = _("work log")
 
@@ -166,16 +171,14 @@ class WorkLogEntry(models.Model):
         return excerpt(self.text, 40)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(RequestLogEntry):
     """A progress report the applicant sees on their status page."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="progress_reports")
     author = fields.user()
     text = models.TextField(_("progress"), max_length=text_limits.SUMMARY)
-    at = fields.created_at(_("time"))
 
-    class Meta:
-        ordering = ["at"]
+    class Meta(RequestLogEntry.Meta):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 

@@ -28,9 +28,8 @@ class KeyProjectEvent(Event):
     previous_agent = fields.staff_member(_("previous agent"), optional=True)
     requests_moved = models.PositiveIntegerField(_("open requests moved to the agent"), default=0)
 
+    subject_field = "project"
+
     class Meta(Event.Meta):
         verbose_name = _("key project event")
         verbose_name_plural = _("key project events")
-
-    def __str__(self) -> str:
-        return f"{self.project_id} {self.verb}"

@@ -454,9 +454,8 @@ class RequestEvent(Event):
     to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
     public = models.BooleanField(_("public"), default=False)
 
+    subject_field = "request"
+
     class Meta(Event.Meta):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.verb}"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hallservice.core import fields
 
 from .closing import Delivery
-from .documents import IssuedDocument
+from .documents import IssuedDocument, RequestFileVersion
 from .service_request import ServiceRequest
 
 
@@ -36,16 +36,13 @@ def signature_image_path(instance: KeptSignature, filename: str) -> str:
     return f"signatures/{instance.request.number}/{instance.kind}-v{instance.version}-pad.png"
 
 
-class KeptSignature(models.Model):
+class KeptSignature(RequestFileVersion):
     """One kept version of a signed form of a request; a new upload or signature adds a version, none is replaced."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="signatures")
     kind = models.CharField(_("signed form"), max_length=20, choices=SignedFormKind.choices)
-    version = models.PositiveSmallIntegerField(_("version"))
     source = models.CharField(_("source"), max_length=10, choices=SignatureSource.choices)
     file = models.FileField(_("file"), upload_to=signed_file_path)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("size in bytes"))
     # Signed on the tablet: the printed version that was signed, and the pad's own drawing beside the signed PDF.
     document = fields.optional_reference(
         IssuedDocument, _("signed version of the printed form"), on_delete=models.PROTECT, related_name="+"
@@ -54,8 +51,7 @@ class KeptSignature(models.Model):
     kept_by = fields.user(_("kept by"))
     kept_at = fields.created_at(_("kept at"))
 
-    class Meta:
-        ordering = ["request", "kind", "version"]
+    class Meta(RequestFileVersion.Meta):
         verbose_name = _("kept signed form")
         verbose_name_plural = _("kept signed forms")
         constraints = [

@@ -15,6 +15,12 @@ from .selectors import centre_choices, hall_centre
 RATING_CHOICES = [(r.value, r.label) for r in sorted(Rating, key=lambda r: -r.value)]
 
 
+def code_input() -> forms.TextInput:
+    """The input of a code printed on a form or sent by SMS: letters and digits, typed as capitals, nothing to
+    complete or spell-check."""
+    return forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
 class PublicForm(forms.Form):
     """Ties each field to its help text and error message for screen readers (aria-describedby, aria-invalid)."""
 
@@ -49,13 +55,13 @@ class LookupForm(PublicForm):
     number = forms.CharField(
         label=gettext_lazy("Request or complaint number"),
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=code_input(),
         help_text=gettext_lazy("Printed at the top of your forms, e.g. XH-20261123-0001."),
     )
     code = forms.CharField(
         label=gettext_lazy("Lookup code"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=code_input(),
         help_text=gettext_lazy("8 letters and digits, printed beside the number."),
     )
 

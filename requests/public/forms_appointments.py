@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Matter, PriorityGroup
 from ..services.appointments import FreeSlot
-from .forms import PublicForm
+from .forms import PublicForm, code_input
 
 BOOKABLE_GROUPS = [(g.value, g.label) for g in PriorityGroup if g != PriorityGroup.KEY_PROJECT]
 
@@ -29,7 +29,13 @@ class ChooseDepartmentForm(PublicForm):
     """Step one (GET): where and with whom."""
 
     centre = forms.TypedChoiceField(label=gettext_lazy("Service centre"), coerce=int)
-    department = forms.TypedChoiceField(label=gettext_lazy("Department (window)"), coerce=int)
+    # Its choices are the chosen centre's departments: a page sent without script after the centre was changed
+    # names a department of the centre before, and is shown again with this centre's list and this message.
+    department = forms.TypedChoiceField(
+        label=gettext_lazy("Department (window)"),
+        coerce=int,
+        error_messages={"invalid_choice": gettext_lazy("Choose a department with a window at this centre.")},
+    )
 
 
 class BookingForm(PublicForm):
@@ -99,7 +105,7 @@ class BookingLookupForm(PublicForm):
     code = forms.CharField(
         label=gettext_lazy("Booking code"),
         max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=code_input(),
         help_text=gettext_lazy("6 letters and digits, in the SMS and on the booking page."),
     )
     phone_tail = forms.CharField(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core import signing
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -37,7 +37,15 @@ from .views import _counted, _throttled, render_public
 KEPT_AS = "track_appointment"
 CANCEL_SALT = "hallservice.track.appointment-cancel"
 CANCEL_TOKEN_AGE = 30 * 60
+# The element the booking page's centre select swaps (htmx) when another centre is chosen.
+DEPARTMENT_FIELD = "appt-department"
 NOT_FOUND = gettext_lazy("No booking matches this code and phone number. Check both against your SMS and try again.")
+
+
+def _department_choices(centre: ServiceCentre | None, departments=None) -> list:
+    if departments is None:
+        departments = window_departments(centre) if centre else []
+    return [("", "—"), *((d.pk, d.name) for d in departments)]
 
 
 def _choose(request) -> tuple[ChooseDepartmentForm, ServiceCentre | None, object | None]:
@@ -51,7 +59,7 @@ def _choose(request) -> tuple[ChooseDepartmentForm, ServiceCentre | None, object
     if centre is None or centre.pk not in dict(form.fields["centre"].choices):
         centre = None
     departments = window_departments(centre) if centre else []
-    form.fields["department"].choices = [("", "—"), *((d.pk, d.name) for d in departments)]
+    form.fields["department"].choices = _department_choices(centre, departments)
     if centre is not None:
         form.fields["centre"].initial = centre.pk
     department = None
@@ -64,6 +72,11 @@ def _choose(request) -> tuple[ChooseDepartmentForm, ServiceCentre | None, object
 def track_book(request):
     choose, centre, department = _choose(request)
     context = {"choose": choose, "centre": centre, "department": department}
+    if request.htmx and request.htmx.target == DEPARTMENT_FIELD:
+        # The centre was changed: only the department list of the new centre, nothing chosen yet (no error).
+        choose = ChooseDepartmentForm(initial={"centre": centre.pk if centre else None})
+        choose.fields["department"].choices = _department_choices(centre)
+        return render(request, "requests/appointments/partials/department_field.html", {"choose": choose})
     if department is None:
         return render_public(
             request, "requests/appointments/book.html", context, status=200 if request.method == "GET" else 400

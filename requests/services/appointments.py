@@ -187,26 +187,30 @@ def _clean_groups(groups) -> list[str]:
     return groups
 
 
-def _queue_message(appointment: Appointment, template: str) -> None:
-    """The citizen's SMS about the booking, through the notification outbox (once per booking and kind)."""
-    consultation = appointment.online.consultation
+def _sms(appointment: Appointment, template: str):
+    """Queue the citizen's SMS about the booking in the outbox, once per booking and kind (None: queued before)."""
     department = appointment.slot.department
+    return queue(
+        key=f"appointment:{appointment.pk}:{template}",
+        channel=NotificationChannel.SMS,
+        recipient=appointment.online.consultation.contact,
+        template=template,
+        context={
+            "centre": appointment.centre,
+            "department": department.short_name or department.name,
+            "day": appointment.day,
+            "half_day": TimeSlot(appointment.slot.half_day).label,
+            "code": appointment.code,
+        },
+    )
+
+
+def _queue_message(appointment: Appointment, template: str) -> None:
+    """The citizen's SMS about the booking, queued once the change is committed."""
 
     def send():
         with transaction.atomic():
-            queue(
-                key=f"appointment:{appointment.pk}:{template}",
-                channel=NotificationChannel.SMS,
-                recipient=consultation.contact,
-                template=template,
-                context={
-                    "centre": appointment.centre,
-                    "department": department.short_name or department.name,
-                    "day": appointment.day,
-                    "half_day": TimeSlot(appointment.slot.half_day).label,
-                    "code": appointment.code,
-                },
-            )
+            _sms(appointment, template)
 
     after_commit(send)
 
@@ -223,12 +227,16 @@ def appointment_book(
     question: str,
     matter_id: int | None = None,
     priority_groups=(),
+    booked_on: date | None = None,
 ) -> Appointment:
     """A citizen books a place: refused when the half-day is not offered, full or closed, or when this phone already
-    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS."""
+    holds a place in it. The booking is the centre's online appointment request with a code, and an SMS.
+
+    ``booked_on`` is the day whose booking window is checked (today when not given): the demo hall books today's
+    places as a citizen did the working day before (hallservice.demo.appointments)."""
     centre, department = _centre_and_department(centre_id, department_id)
     _check_half_day(half_day)
-    if day not in appointment_dates():
+    if day not in appointment_dates(booked_on):
         raise DomainError(_("Choose one of the working days offered."), field="slot")
     if not (phone or "").strip():
         raise DomainError(_("Enter a mobile number for the booking code."), field="phone")
@@ -257,6 +265,7 @@ def appointment_book(
         appointment=True,
         preferred_date=day,
         slot=half_day,
+        booked_on=booked_on,
     )
     try:
         with transaction.atomic():
@@ -303,7 +312,8 @@ def _lock(appointment_id: int) -> Appointment:
     return Appointment.objects.select_for_update(of=("self",)).select_related("slot", "centre").get(pk=appointment_id)
 
 
-def _move(appointment: Appointment, target: str, *, fields: tuple[str, ...] = ()) -> None:
+def _move(appointment: Appointment, target: str, *, actor, verb: str, note: str = "", fields=()) -> None:
+    """Move the booking to ``target`` (the table allowing it), saving ``fields`` too, and write its event."""
     if target not in APPOINTMENT_TRANSITIONS[appointment.status]:
         raise TransitionNotAllowed(
             _("This booking is %(current)s: it cannot be %(target)s.")
@@ -314,29 +324,30 @@ def _move(appointment: Appointment, target: str, *, fields: tuple[str, ...] = ()
         )
     appointment.status = target
     appointment.save(update_fields=["status", *fields])
+    AppointmentEvent.record(verb=verb, actor=actor, centre=appointment.centre, appointment=appointment, note=note)
 
 
-def _ensure_desk(actor, appointment: Appointment, message: str) -> None:
-    if actor is CITIZEN or actor is None:
-        raise PermissionDenied(message)
-    ensure_perm(actor, CHECK_IN_PERM, message)
-    ensure_centre(actor, appointment.centre_id)
+def _lock_for(actor, appointment_id: int, refusal: str, *, also=None) -> Appointment:
+    """Lock the booking; refuse (``refusal``) anyone but the desk of its centre and ``also`` (CITIZEN or SYSTEM:
+    the one besides the desk whose step it is)."""
+    appointment = _lock(appointment_id)
+    if also is None or actor is not also:
+        if actor is CITIZEN or actor is None:
+            raise PermissionDenied(refusal)
+        ensure_perm(actor, CHECK_IN_PERM, refusal)
+        ensure_centre(actor, appointment.centre_id)
+    return appointment
 
 
 @transaction.atomic
 def appointment_cancel(*, actor, appointment_id: int) -> Appointment:
     """The citizen (or the desk for them) cancels a booking before its half-day starts: the place is free again."""
-    appointment = _lock(appointment_id)
-    if actor is not CITIZEN:
-        _ensure_desk(actor, appointment, _("You may not cancel bookings."))
+    appointment = _lock_for(actor, appointment_id, _("You may not cancel bookings."), also=CITIZEN)
     starts, _ends = slot_window(appointment.day, appointment.slot.half_day)
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() >= starts:
         raise TransitionNotAllowed(_("The booked half-day has already begun; it can no longer be cancelled."))
-    _move(appointment, AppointmentStatus.CANCELLED)
+    _move(appointment, AppointmentStatus.CANCELLED, actor=actor, verb=AppointmentVerb.CANCELLED)
     AppointmentSlot.objects.filter(pk=appointment.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-    AppointmentEvent.record(
-        verb=AppointmentVerb.CANCELLED, actor=actor, centre=appointment.centre, appointment=appointment
-    )
     _queue_message(appointment, "appointment_cancelled")
     return appointment
 
@@ -360,8 +371,13 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
     groups, ``A…`` otherwise), per centre and day. ``priority_groups`` is what the clerk confirmed (None: as
     booked); an ``id_number`` read from the citizen's ID card adds the elderly group when its date of birth says
     so."""
-    appointment = _lock(appointment_id)
-    _ensure_desk(actor, appointment, _("You may not check bookings in."))
+    appointment = _lock_for(actor, appointment_id, _("You may not check bookings in."))
+    if appointment.status == AppointmentStatus.CHECKED_IN:
+        # Sent twice (a second click, the back button, two clerks): the number it already has is what counts.
+        raise TransitionNotAllowed(
+            _("This booking was already checked in at %(time)s: its queue number is %(number)s.")
+            % {"time": f"{timezone.localtime(appointment.checked_in_at):%H:%M}", "number": appointment.queue_number}
+        )
     today = timezone.localdate()
     if appointment.status == AppointmentStatus.BOOKED and appointment.day != today:
         raise TransitionNotAllowed(
@@ -377,13 +393,13 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
         number = sequence_next(key=f"appointment-queue:{appointment.centre.code}:{today:%Y%m%d}:{lane}")
         appointment.queue_number = f"{lane}{number:03d}"
         appointment.checked_in_at = timezone.now()
-    _move(appointment, AppointmentStatus.CHECKED_IN, fields=("queue_number", "checked_in_at", "priority_groups"))
-    AppointmentEvent.record(
-        verb=AppointmentVerb.CHECKED_IN,
+    _move(
+        appointment,
+        AppointmentStatus.CHECKED_IN,
         actor=actor,
-        centre=appointment.centre,
-        appointment=appointment,
+        verb=AppointmentVerb.CHECKED_IN,
         note=appointment.queue_number,
+        fields=("queue_number", "checked_in_at", "priority_groups"),
     )
     return appointment
 
@@ -391,17 +407,12 @@ def appointment_check_in(*, actor, appointment_id: int, priority_groups=None, id
 @transaction.atomic
 def appointment_mark_no_show(*, actor, appointment_id: int) -> Appointment:
     """Record that the citizen did not come: by the clerk once the half-day has begun, by the timer after it ended."""
-    appointment = _lock(appointment_id)
-    if actor is not SYSTEM:
-        _ensure_desk(actor, appointment, _("You may not record no-shows."))
+    appointment = _lock_for(actor, appointment_id, _("You may not record no-shows."), also=SYSTEM)
     starts, ends = slot_window(appointment.day, appointment.slot.half_day)
     moment = ends if actor is SYSTEM else starts
     if appointment.status == AppointmentStatus.BOOKED and timezone.now() < moment:
         raise TransitionNotAllowed(_("The booked half-day has not begun yet."))
-    _move(appointment, AppointmentStatus.NO_SHOW)
-    AppointmentEvent.record(
-        verb=AppointmentVerb.NO_SHOW, actor=actor, centre=appointment.centre, appointment=appointment
-    )
+    _move(appointment, AppointmentStatus.NO_SHOW, actor=actor, verb=AppointmentVerb.NO_SHOW)
     return appointment
 
 
@@ -437,21 +448,7 @@ def appointments_remind(today: date | None = None) -> int:
     count = 0
     for appointment in due.order_by("pk"):
         with transaction.atomic():
-            department = appointment.slot.department
-            queued = queue(
-                key=f"appointment:{appointment.pk}:appointment_reminder",
-                channel=NotificationChannel.SMS,
-                recipient=appointment.online.consultation.contact,
-                template="appointment_reminder",
-                context={
-                    "centre": appointment.centre,
-                    "department": department.short_name or department.name,
-                    "day": appointment.day,
-                    "half_day": TimeSlot(appointment.slot.half_day).label,
-                    "code": appointment.code,
-                },
-            )
-            count += queued is not None
+            count += _sms(appointment, "appointment_reminder") is not None
     return count
 
 

@@ -133,7 +133,7 @@ def document_issue(
     if kind == DocumentKind.COMMISSION_LETTER and pickup_method is not None:
         _record_pickup(req, actor, pickup_method, pickup_recipient, pickup_address, pickup_phone)
 
-    version = (IssuedDocument.objects.filter(request=req, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    version = next_version(IssuedDocument, req, kind)
     code = f"{req.number}-{KIND_CODES[kind]}{version:02d}"
     now = timezone.now()
     member = getattr(actor, "staff_member", None)
@@ -165,6 +165,12 @@ def document_issue(
         note=f"{DocumentKind(kind).label} {code}" + (f" ({_('signing copy')})" if signing_copy else ""),
     )
     return document
+
+
+def next_version(model, req: ServiceRequest, kind: str) -> int:
+    """The number of the next version of ``kind`` kept in ``model`` (issued documents, signed forms) for the
+    request: 1 for the first."""
+    return (model.objects.filter(request=req, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
 
 
 def _record_pickup(req, actor, method: str, recipient: str, address: str, phone: str) -> None:

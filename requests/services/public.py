@@ -576,9 +576,11 @@ def consultation_submit_online(
     appointment: bool = False,
     preferred_date: date | None = None,
     slot: str = "",
+    booked_on: date | None = None,
 ) -> OnlineConsultation:
     """A citizen's question or appointment request from the public pages: it lands as a Consultation in the
-    centre's list, owned by the matter's responsible helper or the front desk, with a reference number."""
+    centre's list, owned by the matter's responsible helper or the front desk, with a reference number.
+    ``booked_on``: the day whose appointment window is checked (today when not given; see appointment_book)."""
     centre = ServiceCentre.objects.filter(pk=centre_id).first()
     if centre is None:
         raise DomainError(_("Choose a service centre."), field="centre")
@@ -595,7 +597,7 @@ def consultation_submit_online(
     if not question or len(question) > 1000:
         raise DomainError(_("Describe your question (at most 1000 characters)."), field="question")
     if appointment:
-        if preferred_date not in appointment_dates():
+        if preferred_date not in appointment_dates(booked_on):
             raise DomainError(_("Choose one of the working days offered."), field="preferred_date")
         if slot not in TimeSlot.values:
             raise DomainError(_("Choose a time slot."), field="slot")

@@ -19,7 +19,6 @@ import io
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +38,7 @@ from ..models import (
     Status,
 )
 from .base import ensure_may_act, ensure_not_archived, lock_request, record_event
-from .documents import track_token, track_url
+from .documents import next_version, track_token, track_url
 from .transitions import BEFORE_COMPLETION, HANDLE
 
 # A scan is a PDF from the hall's scanner or a photo from a phone or the desk camera.
@@ -105,7 +104,7 @@ def _keep(
     image: bytes | None = None,
 ) -> KeptSignature:
     """Store a new version with its hash and log it; the commission letter's flag follows what is kept."""
-    version = (KeptSignature.objects.filter(request=req, kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    version = next_version(KeptSignature, req, kind)
     signature = KeptSignature(
         request=req,
         kind=kind,

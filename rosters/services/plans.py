@@ -199,6 +199,12 @@ def rotation_assignment_set(
     return assignment
 
 
+def _set_by(actor) -> str:
+    """The reason a duty day set by hand carries: who set it."""
+    name = getattr(getattr(actor, "staff_member", None), "name", "")
+    return excerpt(_("Set by %(name)s.") % {"name": name}, 200)
+
+
 def _duty_leader_of(plan: RotationPlan, leader_id: int) -> StaffMember:
     leader = (
         StaffMember.objects.active().filter(pk=leader_id, centre_id=plan.centre_id, kind=StaffKind.DUTY_LEADER).first()
@@ -223,14 +229,8 @@ def duty_day_create(*, actor, plan_id: int, day: date, leader_id: int) -> DutyDa
             field="day",
         )
     leader = _duty_leader_of(plan, leader_id)
-    name = getattr(getattr(actor, "staff_member", None), "name", "")
     duty_day = DutyDay.objects.create(
-        plan=plan,
-        centre_id=plan.centre_id,
-        day=day,
-        leader=leader,
-        planned_leader=leader,
-        reason=excerpt(_("Set by %(name)s.") % {"name": name}, 200),
+        plan=plan, centre_id=plan.centre_id, day=day, leader=leader, planned_leader=leader, reason=_set_by(actor)
     )
     record_plan_event(plan, actor=actor, verb="duty_day_added", note=f"{day} {leader.name}")
     return duty_day
@@ -241,9 +241,8 @@ def duty_day_set_leader(*, actor, duty_day_id: int, leader_id: int) -> DutyDay:
     """Change the duty leader of one day of a draft."""
     plan, duty_day = _lock_draft_row(actor, DutyDay, duty_day_id)
     leader = _duty_leader_of(plan, leader_id)
-    name = getattr(getattr(actor, "staff_member", None), "name", "")
     duty_day.leader = duty_day.planned_leader = leader
-    duty_day.reason = excerpt(_("Set by %(name)s.") % {"name": name}, 200)
+    duty_day.reason = _set_by(actor)
     duty_day.save(update_fields=["leader", "planned_leader", "reason"])
     record_plan_event(plan, actor=actor, verb="duty_leader_set", note=f"{duty_day.day} {leader.name}")
     return duty_day

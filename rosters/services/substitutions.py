@@ -126,8 +126,9 @@ def substitution_request(
     with ``SUBSTITUTION_NEEDS_APPROVAL`` it waits for the section's approval instead.
     """
     member = staff_of(actor)
-    if not StaffMember.objects.restrict(actor).filter(pk=absent_id).exists():
-        raise DomainError(_("Choose a staff member of your centre."), field="absent")
+    StaffMember.objects.ensure_visible(
+        actor, absent_id, refusal=_("Choose a staff member of your centre."), field="absent"
+    )
     # Lock the absent person's and the substitute's rows, in key order (by key alone: PostgreSQL cannot lock across
     # the visibility filter's outer joins): two filings for the same duty, or two naming the same substitute for one
     # day, must not race past the checks below (a filing is in effect at once, with nobody approving to catch a

@@ -395,6 +395,12 @@ EXAMPLES: dict[tuple[str, str], Callable] = {
     ("POST", "/api/v1/training/sessions/{id}/attendance/"): _attendance,
     ("POST", "/api/v1/training/sessions/{id}/cancel/"): lambda w, _pk: {"reason": "讲师临时有事"},
     ("POST", "/api/v1/training/tests/"): _monthly_test,
+    ("POST", "/api/v1/training/proposals/{id}/accept/"): lambda w, _pk: {
+        "topic_name": "一次性告知",
+        "questions": ["材料不全时应一次性告知申请人需补正的全部材料。"],
+    },
+    ("POST", "/api/v1/training/proposals/{id}/dismiss/"): lambda w, _pk: {"reason": "已在本月培训中讲过"},
+    ("POST", "/api/v1/appointments/{id}/check-in/"): lambda w, _pk: {"priority_groups": []},
 }
 
 

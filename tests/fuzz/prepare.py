@@ -32,7 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain
 
 import django
@@ -50,6 +50,9 @@ PREFERRED_STATUS: dict[tuple[str, str], set[str]] = {
     ("training/tests", "publish"): {"draft"},
     ("training/papers", "answer"): {"in_progress"},
     ("training/papers", "submit"): {"in_progress"},
+    ("training/proposals", "accept"): {"proposed"},
+    ("training/proposals", "dismiss"): {"proposed"},
+    ("appointments", "check-in"): {"booked"},
 }
 
 
@@ -73,6 +76,14 @@ def _preferred(resource: str, action: str, rows: list[dict], now: datetime) -> l
         return [r for r in rows if r["status"] == "published" and at(r["opens_at"]) <= now <= at(r["closes_at"])]
     if (resource, action) == ("training/tests", "close"):  # a later month's test, not the one being taken now
         return sorted((r for r in rows if r["status"] == "published"), key=lambda r: r["month"], reverse=True)
+    if (resource, action) == ("appointments", "no-show"):  # the desk records one once its half-day has begun
+        from requests.services.appointments import slot_window
+
+        return [
+            r
+            for r in rows
+            if r["status"] == "booked" and slot_window(date.fromisoformat(r["day"]), r["half_day"])[0] <= now
+        ]
     if resource == "training/questions":  # the newest first: drawn questions cannot be edited
         return sorted(rows, key=lambda r: r["id"], reverse=True)
     return rows
@@ -215,6 +226,13 @@ def candidate_ids(reader: Reader, method: str, path: str) -> list[int] | None:
     from django.utils import timezone
 
     rows = reader.rows(resource)
+    if (resource, action) == ("appointments", "no-show"):
+        # Today's list (the API's default) and the working day before's, whose bookings not come are still open
+        # (the timer that records them does not run beside the fuzz server): a no-show needs a begun half-day.
+        from hallservice.core.workdays import add_working_days
+
+        before = add_working_days(timezone.localdate(), -1)
+        rows = reader.rows(f"appointments/?day={before:%Y-%m-%d}") + rows
     if (resource, action) == ("rosters/duty-days", "set-leader"):
         # The days of the draft plan of the earliest month: the plan operations (publish, regenerate, which replaces
         # the days) take the latest months' drafts.

@@ -1,8 +1,11 @@
 """`manage.py seed_demo` builds a believable, valid hall and can be run again without changing it."""
 
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
@@ -211,3 +214,45 @@ def test_the_supervisor_finds_inspections_a_notice_and_difficult_points_with_the
         [DifficultPointStatus.RESOLVED, DifficultPointStatus.COORDINATING]
     )
     assert SupervisionEvent.objects.filter(actor__username="supervisor").count() >= 8
+
+
+# Tuesday 8 December 2026, before the hall opens: the demo books the Monday before, this Tuesday and the Wednesday.
+DEMO_TUESDAY = datetime(2026, 12, 8, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_the_desk_has_todays_bookings_and_the_supervision_section_two_training_proposals(client):
+    """The appointment desk and the proposals pages reach real objects, made through the services: bookings of the
+    working day before (not come), today (booked, one checked in, one in the priority lane) and the next; the two
+    complaints left under investigation upheld with a cause. A second run the same day adds nothing."""
+    from complaints.models import Complaint
+    from requests.models import Appointment, AppointmentEvent, AppointmentStatus
+    from training.models import ProposalStatus, TrainingProposal
+
+    with time_machine.travel(DEMO_TUESDAY):
+        seed_demo()
+        today = Appointment.objects.filter(day=date(2026, 12, 8))
+        assert set(today.values_list("status", flat=True)) == {AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN}
+        checked_in = today.get(status=AppointmentStatus.CHECKED_IN)
+        assert checked_in.queue_number == "A001"
+        assert checked_in.events.filter(verb="checked_in", actor__username="frontdesk").exists()
+        assert today.filter(status=AppointmentStatus.BOOKED).exclude(priority_groups=[]).exists()
+        assert Appointment.objects.filter(day=date(2026, 12, 9), status=AppointmentStatus.BOOKED).count() >= 2
+        assert Appointment.objects.filter(day=date(2026, 12, 7), status=AppointmentStatus.BOOKED).exists()
+        assert AppointmentEvent.objects.filter(verb="booked").count() == Appointment.objects.count()
+
+        proposals = TrainingProposal.objects.order_by("pk")
+        assert [p.status for p in proposals] == [ProposalStatus.PROPOSED] * 2
+        assert all(p.complaint.substantiated and p.complaint.cause == p.cause for p in proposals)
+        assert Complaint.objects.filter(status="investigating").exists()  # one left for the supervisor
+
+        client.force_login(get_user_model().objects.get(username="frontdesk"))
+        desk = client.get("/appointments/")
+        assert checked_in.code in desk.text and "A001" in desk.text
+        client.force_login(get_user_model().objects.get(username="supervisor"))
+        page = client.get("/training/proposals/")
+        assert all(f'id="proposal-{p.pk}"' in page.text for p in proposals)
+
+        before = (Appointment.objects.count(), TrainingProposal.objects.count())
+        again = seed_demo()
+        assert (Appointment.objects.count(), TrainingProposal.objects.count()) == before
+        assert sum(again["created"].values()) == 0

@@ -432,7 +432,7 @@ def test_the_admin_keeps_places_through_the_services_and_not_the_bookings(client
 
 
 def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places):
-    import re
+    from tests.accessibility import labelled_controls
 
     with at(TUESDAY):
         for url in ("/track/book/", book_url(places), "/track/booking/"):
@@ -440,13 +440,7 @@ def test_booking_pages_are_in_chinese_with_every_control_labelled(client, places
             assert response.status_code == 200
             content = response.content.decode()
             assert 'lang="zh-hans"' in content and "长辈模式" in content
-            controls = {
-                m.group(2)
-                for m in re.finditer(r"<(input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", content)
-                if 'type="hidden"' not in m.group(0)
-            }
-            labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
-            labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
+            controls, labelled = labelled_controls(content)
             assert controls and controls <= labelled, (url, controls - labelled)
 
 
@@ -478,3 +472,90 @@ def test_an_id_card_read_at_check_in_puts_the_elderly_in_the_priority_lane_witho
     stored = " ".join(str(v) for v in Appointment.objects.values_list().get(pk=elder.pk))
     stored += " ".join(AppointmentEvent.objects.values_list("note", flat=True))
     assert old not in stored
+
+
+@pytest.fixture
+def town_window(hall):
+    """The town's only window department: civil affairs (民政), which the district books nothing for."""
+    from tests.factories import DepartmentFactory
+
+    civil = DepartmentFactory(code="MZJ", name="民政局")
+    WindowFactory(centre=hall["town"], department=civil, number="T01")
+    return civil
+
+
+def _department_options(content: str) -> list[str]:
+    import re
+
+    select = re.search(r'<select name="department".*?</select>', content, re.S).group(0)
+    return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+
+
+def test_choosing_another_centre_swaps_in_its_departments_by_htmx(client, hall, places, town_window):
+    with at(TUESDAY):
+        page = client.get("/track/book/").content.decode()
+        assert 'hx-target="#appt-department"' in page and "vendor/htmx/htmx.min.js" in page
+        assert _department_options(page) == [places["department"].name]
+
+        response = client.get(
+            f"/track/book/?centre={hall['town'].pk}",
+            headers={"HX-Request": "true", "HX-Target": "appt-department"},
+        )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<div id="appt-department"') and "<html" not in content
+    assert _department_options(content) == ["民政局"]
+    assert "fielderror" not in content  # nothing chosen yet is not an error
+    # The booking form of the department chosen before is taken away (out of band).
+    assert '<div id="appt-slots" hx-swap-oob="true"></div>' in content
+
+
+def test_without_script_the_changed_centre_shows_its_own_departments(client, hall, places, town_window):
+    # The centre changed, the department of the district still selected: the page comes back with the town's list.
+    with at(TUESDAY):
+        response = client.get(f"/track/book/?centre={hall['town'].pk}&department={places['department'].pk}")
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert _department_options(content) == ["民政局"]
+        assert "请选择在本中心设有窗口的部门。" in content
+        assert 'method="post"' not in content.split('id="appt-slots"')[1].split("</div>")[0]
+
+        chosen = client.get(f"/track/book/?centre={hall['town'].pk}&department={town_window.pk}")
+    assert chosen.status_code == 200
+    assert "<h2>民政局</h2>" in chosen.content.decode()
+
+
+def test_a_check_in_sent_twice_keeps_its_first_number_and_a_later_one_says_when_it_was_done(client, people, places):
+    import re
+
+    with at(TUESDAY):
+        booking = book(places)
+    client.force_login(people["desk"])
+    with at(datetime(2026, 12, 9, 9, 5, tzinfo=TZ)):
+        page = client.get("/appointments/").content.decode()
+        form = page[page.index(f"/appointments/{booking.pk}/check-in/") :]
+        token = re.search(r'name="form_token" value="([0-9a-f]{32})"', form).group(1)
+        url = f"/appointments/{booking.pk}/check-in/"
+
+        first, second = client.post(url, {"form_token": token}), client.post(url, {"form_token": token})
+        assert first.status_code == 302 and first.url == f"/appointments/{booking.pk}/ticket/"
+        assert second.status_code in (200, 302)
+
+    with at(datetime(2026, 12, 9, 9, 20, tzinfo=TZ)):
+        # The back button: the desk's old page, a new form token; the booking keeps A001 and the clerk is told.
+        later = client.post(url, {"form_token": "f" * 32}, follow=True)
+    assert "该预约已于 09:05 签到，排队号为 A001。" in later.content.decode()
+    booking.refresh_from_db()
+    assert booking.queue_number == "A001" and booking.events.filter(verb="checked_in").count() == 1
+
+
+def test_the_desk_finds_nothing_for_a_wrong_code_and_shows_the_search_escaped(client, people, places):
+    with at(TUESDAY):
+        book(places)
+    client.force_login(people["desk"])
+    with at(datetime(2026, 12, 9, 9, 5, tzinfo=TZ)):
+        for q in ("ZZZZZZ", "12", "<b>x</b>", "9" * 300):
+            response = client.get("/appointments/", {"q": q})
+            html = response.content.decode()
+            assert response.status_code == 200 and "今日没有相符的预约。" in html and "<b>x</b>" not in html

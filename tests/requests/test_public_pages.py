@@ -1,7 +1,6 @@
 """The citizen pages: online consultation and appointment, the complaint form and the complainant's page, the
 elder-friendly switch, escaping and throttled floods."""
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from complaints.selectors import complaint_status_url
 from complaints.services import complaint_accept, complaint_investigate, complaint_respond
 from requests.models import Consultation, OnlineConsultation
 from requests.services.public import appointment_dates
+from tests.accessibility import labelled_controls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -55,13 +55,7 @@ def test_citizen_pages_render_in_chinese_without_login(client, hall, url):
     assert "长辈模式" in content or "大字" in content
     assert 'href="#main"' in content  # skip link
     # Every visible control has a label: by for="…" or by wrapping it.
-    controls = {
-        m.group(2)
-        for m in re.finditer(r"<(input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", content)
-        if 'type="hidden"' not in m.group(0)
-    }
-    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', content))
-    labelled |= set(re.findall(r'<label[^>]*>\s*<input[^>]*\bid="([^"]+)"', content))
+    controls, labelled = labelled_controls(content)
     assert controls and controls <= labelled, controls - labelled
 
 

@@ -2,6 +2,7 @@
 proposes a topic and draft questions to the supervision section, which accepts them into the bank or dismisses
 them; nothing personal is copied into a proposal."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -369,3 +370,68 @@ def test_api_lists_accepts_and_dismisses(staff, proposal, poor):
     assert api.post(f"/api/v1/training/proposals/{proposal.pk}/dismiss/", {"reason": "x"}).status_code == 409
     assert api_as(staff["desk"]).get("/api/v1/training/proposals/").status_code == 403
     assert api_as(staff["other"]).get(f"/api/v1/training/proposals/{proposal.pk}/").status_code == 404
+
+
+# --- One proposal's page, refusals and a second decision ----------------------------------------------------------
+
+FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
+
+
+def test_the_proposal_has_a_page_of_its_own_with_the_case_and_both_decisions(client, staff, proposal):
+    url = reverse("training:proposal", args=[proposal.pk])
+    client.force_login(staff["sup"])
+    listed = client.get(reverse("training:proposals")).content.decode()
+    assert f'href="{url}"' in listed
+
+    page = client.get(url)
+
+    html = page.content.decode()
+    assert page.status_code == 200 and proposal.case in html and proposal.complaint.number in html
+    assert 'id="id_accept_topic_name"' in html and 'id="id_dismiss_reason"' in html
+    assert f'href="{proposal.complaint.get_absolute_url()}"' in html
+    assert "由投诉或差评提出培训建议" in html  # its history
+    assert "张三" not in html and PHONE not in html
+    client.force_login(staff["other"])
+    assert client.get(url).status_code == 404
+    client.force_login(staff["desk"])
+    assert client.get(url).status_code == 403
+
+
+def test_a_refused_decision_comes_back_on_the_proposals_page_with_its_input(client, staff, proposal):
+    client.force_login(staff["sup"])
+    too_many = "\n".join(f"草稿题{n}" for n in range(12))
+
+    refused = client.post(
+        reverse("training:proposal-accept", args=[proposal.pk]), {"topic_name": "资料查询", "questions": too_many}
+    )
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert [t.name for t in refused.templates][0] == "training/proposal_detail.html"
+    assert "草稿题最多 10 道。" in html and "草稿题11" in html and 'value="资料查询"' in html
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed" and not Question.objects.exists()
+
+
+def test_a_decision_sent_twice_is_done_once_and_a_second_one_says_who_decided(client, staff, proposal):
+    client.force_login(staff["sup"])
+    url = reverse("training:proposal", args=[proposal.pk])
+    token = FORM_TOKEN.search(client.get(url).content.decode()).group(1)
+    data = {"topic_name": "资料查询政策", "questions": "第一题\n第二题", "form_token": token}
+    accept = reverse("training:proposal-accept", args=[proposal.pk])
+
+    first, second = client.post(accept, data), client.post(accept, data)  # a double click
+
+    assert first.status_code == 302 and second.status_code in (200, 302)
+    assert Question.objects.filter(topic__name="资料查询政策").count() == 2
+    # The back button, then the other decision with the page's new form: refused, saying who decided and when.
+    token = FORM_TOKEN.search(client.get(reverse("training:proposals")).content.decode()).group(1)
+    again = client.post(
+        reverse("training:proposal-dismiss", args=[proposal.pk]), {"reason": "重复", "form_token": token}
+    )
+    html = again.content.decode()
+    assert again.status_code == 409
+    assert "该建议已处理（已采纳" in html and "钱督查" in html
+    assert 'id="id_dismiss_reason"' not in html  # the page no longer offers a decision
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted" and proposal.dismiss_reason == ""

@@ -209,9 +209,7 @@ def question_create(
 
 
 def _lock(actor, question_id: int) -> Question:
-    qs = Question.objects.restrict(actor)
-    if not qs.filter(pk=question_id).exists():
-        raise DomainError(_("No such question."), field="question")
+    Question.objects.ensure_visible(actor, question_id, refusal=_("No such question."), field="question")
     return Question.objects.select_for_update(of=("self",)).get(pk=question_id)
 
 

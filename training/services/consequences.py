@@ -171,9 +171,9 @@ def _recommend(test: MonthlyTest, member: StaffMember) -> bool:
 @transaction.atomic
 def recommendation_mark_sent(*, actor, recommendation_id: int, sent_on: date | None = None) -> Recommendation:
     ensure_perm(actor, "training.manage_tests", _("Only the supervision section sends recommendations."))
-    qs = Recommendation.objects.restrict(actor)
-    if not qs.filter(pk=recommendation_id).exists():
-        raise DomainError(_("No such recommendation."), field="recommendation")
+    Recommendation.objects.ensure_visible(
+        actor, recommendation_id, refusal=_("No such recommendation."), field="recommendation"
+    )
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("staff").get(pk=recommendation_id)
     ensure_transition(rec, RecommendationStatus.SENT, RECOMMENDATION_TRANSITIONS)
     rec.status, rec.sent_on, rec.sent_by = RecommendationStatus.SENT, sent_on or timezone.localdate(), actor

@@ -73,9 +73,7 @@ def _checked(
 
 
 def _lock(actor, test_id: int) -> MonthlyTest:
-    qs = MonthlyTest.objects.restrict(actor)
-    if not qs.filter(pk=test_id).exists():
-        raise DomainError(_("No such test."), field="test")
+    MonthlyTest.objects.ensure_visible(actor, test_id, refusal=_("No such test."), field="test")
     # FOR NO KEY UPDATE, not FOR UPDATE: it still excludes every other service that locks the test, but not the
     # key-share lock that PostgreSQL takes to check the foreign key of a row inserted for the test. With FOR
     # UPDATE, closing the test deadlocked with a hand-in: the hand-in held its paper and waited to insert its

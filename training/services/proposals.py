@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hallservice.core.actors import user_of
-from hallservice.core.errors import DomainError
+from hallservice.core.errors import DomainError, TransitionNotAllowed
 from hallservice.core.text_limits import excerpt
 from requests.causes import FailureCause
 from requests.services.public import scrub
@@ -171,7 +171,19 @@ def training_proposal_propose(*, source: str, row, actor) -> TrainingProposal:
 def _lock(actor, proposal_id: int) -> TrainingProposal:
     if not TrainingProposal.objects.restrict(actor).filter(pk=proposal_id).exists():
         raise DomainError(_("No such training proposal."), field="proposal")
-    return TrainingProposal.objects.select_for_update(of=("self",)).get(pk=proposal_id)
+    proposal = TrainingProposal.objects.select_for_update(of=("self",)).get(pk=proposal_id)
+    if proposal.status != ProposalStatus.PROPOSED:
+        # A second decision (a page left open, the back button, a second clerk): say who decided, and when.
+        decided_by = getattr(proposal.decided_by, "staff_member", None)
+        raise TransitionNotAllowed(
+            _("This proposal was already decided (%(status)s, %(when)s, %(who)s); it cannot be decided again.")
+            % {
+                "status": proposal.get_status_display(),
+                "when": f"{timezone.localtime(proposal.decided_at):%Y-%m-%d %H:%M}" if proposal.decided_at else "—",
+                "who": decided_by.name if decided_by is not None else "—",
+            }
+        )
+    return proposal
 
 
 def _question_texts(questions: Sequence[str]) -> list[str]:

@@ -68,9 +68,7 @@ def session_manager_check(*, actor, session: TrainingSession) -> None:
 
 
 def _visible_session(actor, session_id: int) -> TrainingSession:
-    qs = TrainingSession.objects.restrict(actor)
-    if not qs.filter(pk=session_id).exists():
-        raise DomainError(_("No such training."), field="session")
+    TrainingSession.objects.ensure_visible(actor, session_id, refusal=_("No such training."), field="session")
     return _lock(session_id)
 
 

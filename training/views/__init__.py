@@ -21,7 +21,7 @@ from .exams import (
     test_list_view,
     test_start_view,
 )
-from .proposals import proposal_accept_view, proposal_dismiss_view, proposal_list_view
+from .proposals import proposal_accept_view, proposal_detail_view, proposal_dismiss_view, proposal_list_view
 from .reports import (
     attendance_view,
     person_view,
@@ -46,6 +46,7 @@ __all__ = [
     "notices_read_view",
     "person_view",
     "proposal_accept_view",
+    "proposal_detail_view",
     "proposal_dismiss_view",
     "proposal_list_view",
     "question_act_view",

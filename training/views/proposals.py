@@ -1,5 +1,5 @@
-"""The supervision section's page of training proposed by complaints and poor ratings (issue 19 item 7): the list
-with its filters, and accepting (topic and draft questions into the bank) or dismissing one proposal."""
+"""The supervision section's pages of training proposed by complaints and poor ratings (issue 19 item 7): the list
+with its filters, one proposal's page, and accepting (topic and draft questions into the bank) or dismissing it."""
 
 from __future__ import annotations
 
@@ -22,26 +22,26 @@ PERMISSION = "training.manage_bank"
 PAGE_SIZE = 25
 
 
-def _render(request, *, failed: tuple[int, str, forms.Form] | None = None, status: int = 200):
+def _render(request):
     filters = validated(ProposalFilterForm, request.GET)
     page = Paginator(selectors.proposal_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = []
-    for proposal in page:
-        accept = ProposalAcceptForm(proposal=proposal, auto_id=f"id_accept_{proposal.pk}_%s")
-        dismiss = ProposalDismissForm(auto_id=f"id_dismiss_{proposal.pk}_%s")
-        if failed and failed[0] == proposal.pk:
-            accept, dismiss = (failed[2], dismiss) if failed[1] == "accept" else (accept, failed[2])
-        rows.append((proposal, accept, dismiss))
+    rows = [
+        (
+            proposal,
+            ProposalAcceptForm(proposal=proposal, auto_id=f"id_accept_{proposal.pk}_%s"),
+            ProposalDismissForm(auto_id=f"id_dismiss_{proposal.pk}_%s"),
+        )
+        for proposal in page
+    ]
     context = {
         "page": page,
         "rows": rows,
         "filter_form": ProposalFilterForm(request.GET),
-        "open_proposal": failed[0] if failed else None,
         "proposed": ProposalStatus.PROPOSED,
     }
-    return render(request, "training/proposals.html", context, status=status)
+    return render(request, "training/proposals.html", context)
 
 
 @staff_page(PERMISSION)
@@ -49,14 +49,43 @@ def proposal_list_view(request):
     return _render(request)
 
 
+def _proposal(request, pk: int) -> TrainingProposal:
+    return get_object_or_404(selectors.proposal_list(user=request.user, filters={}), pk=pk)
+
+
+def _render_detail(request, proposal: TrainingProposal, *, failed: tuple[str, forms.Form] | None = None, status=200):
+    """One proposal on a page of its own: the case, the topic and questions to edit at full width, the decision and
+    its history. A refused decision comes back here with its form and the reason."""
+    accept = ProposalAcceptForm(proposal=proposal, auto_id="id_accept_%s")
+    dismiss = ProposalDismissForm(auto_id="id_dismiss_%s")
+    if failed:
+        accept, dismiss = (failed[1], dismiss) if failed[0] == "accept" else (accept, failed[1])
+    source = proposal.complaint if proposal.complaint_id else proposal.evaluation.request
+    context = {
+        "proposal": proposal,
+        "source_url": source.get_absolute_url(),
+        "accept_form": accept,
+        "dismiss_form": dismiss,
+        "failed": failed[0] if failed else "",
+        "proposed": ProposalStatus.PROPOSED,
+        "events": proposal.events.select_related("actor__staff_member").order_by("at", "pk"),
+    }
+    return render(request, "training/proposal_detail.html", context, status=status)
+
+
+@staff_page(PERMISSION)
+def proposal_detail_view(request, pk: int):
+    return _render_detail(request, _proposal(request, pk))
+
+
 def _act(request, pk: int, name: str, form: forms.Form, call):
-    proposal = get_object_or_404(TrainingProposal.objects.restrict(request.user), pk=pk)
+    proposal = _proposal(request, pk)
     status = 400
     if form.is_valid():
         done, status = attempt(request, lambda: call(proposal, form.cleaned_data), form)
         if done is not None:
             return done
-    return _render(request, failed=(proposal.pk, name, form), status=status)
+    return _render_detail(request, proposal, failed=(name, form), status=status)
 
 
 @staff_page(PERMISSION, methods=["POST"])
@@ -70,7 +99,7 @@ def proposal_accept_view(request, pk: int):
         )
         return redirect(f"{reverse('training:bank')}?active=0")
 
-    form = ProposalAcceptForm(request.POST, auto_id=f"id_accept_{pk}_%s")
+    form = ProposalAcceptForm(request.POST, auto_id="id_accept_%s")
     return _act(request, pk, "accept", form, accept)
 
 
@@ -81,5 +110,5 @@ def proposal_dismiss_view(request, pk: int):
         messages.success(request, _("The proposal was dismissed."))
         return redirect("training:proposals")
 
-    form = ProposalDismissForm(request.POST, auto_id=f"id_dismiss_{pk}_%s")
+    form = ProposalDismissForm(request.POST, auto_id="id_dismiss_%s")
     return _act(request, pk, "dismiss", form, dismiss)

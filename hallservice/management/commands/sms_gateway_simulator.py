@@ -15,41 +15,30 @@ Tell it how to answer the next messages, or send a citizen's reply, with for exa
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from hallservice.core.loopback import LOOPBACK, serve_in_foreground
+from hallservice.core.loopback import SimulatorCommand
 from hallservice.core.sms_gateway_simulator import SmsGatewaySimulator
 
 
-class Command(BaseCommand):
+class Command(SimulatorCommand):
     help = (
         "Run a simulated HTTP SMS gateway on loopback: checks signatures, accepts, refuses, fails or hangs on "
         "command (POST /_control/script) and posts signed delivery reports and replies to the hall's callback."
     )
+    port, title = 8766, "Simulated SMS gateway"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK, help="Loopback address to listen on")
-        parser.add_argument("--port", type=int, default=8766)
+        super().add_arguments(parser)
         parser.add_argument("--secret", default=None, help="Shared secret (default: SMS_GATEWAY_SECRET)")
         parser.add_argument("--account", default=None, help="Expected account (default: SMS_GATEWAY_ACCOUNT)")
         parser.add_argument("--callback", default="", help="The hall's /sms/callback/ address for reports")
 
-    def handle(self, *args, host: str, port: int, secret, account, callback: str, **options) -> None:
+    def simulator(self, *, host, port, verbose, secret, account, callback: str, **options) -> SmsGatewaySimulator:
         secret = settings.SMS_GATEWAY_SECRET if secret is None else secret
         if not secret:
             raise CommandError("Give the shared secret with --secret or SMS_GATEWAY_SECRET.")
         account = settings.SMS_GATEWAY_ACCOUNT if account is None else account
-        serve_in_foreground(
-            lambda: SmsGatewaySimulator(
-                key=secret,
-                account=account,
-                callback_url=callback,
-                host=host,
-                port=port,
-                verbose=options["verbosity"] > 1,
-            ),
-            host=host,
-            port=port,
-            write=self.stdout.write,
-            title="Simulated SMS gateway",
+        return SmsGatewaySimulator(
+            key=secret, account=account, callback_url=callback, host=host, port=port, verbose=verbose
         )

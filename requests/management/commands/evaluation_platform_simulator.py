@@ -12,33 +12,27 @@ Point the hall at it with ``EVALUATION_PLATFORM_URL=http://127.0.0.1:8765/evalua
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from hallservice.core.loopback import LOOPBACK, serve_in_foreground
+from hallservice.core.loopback import SimulatorCommand
 from requests.evaluation_platform_simulator import PlatformSimulator
 
 
-class Command(BaseCommand):
+class Command(SimulatorCommand):
     help = (
         "Run a simulated national evaluation platform on loopback: checks signatures, de-duplicates by message "
         "id, and accepts, refuses, fails or hangs on command (POST /_control/script)."
     )
+    port, title = 8765, "Simulated evaluation platform"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK, help="Loopback address to listen on")
-        parser.add_argument("--port", type=int, default=8765)
+        super().add_arguments(parser)
         parser.add_argument("--key", default=None, help="Signing key (default: EVALUATION_PLATFORM_KEY)")
         parser.add_argument("--app-id", default=None, help="Expected app id (default: EVALUATION_PLATFORM_APP_ID)")
 
-    def handle(self, *args, host: str, port: int, key: str | None, app_id: str | None, **options) -> None:
+    def simulator(self, *, host, port, verbose, key: str | None, app_id: str | None, **options) -> PlatformSimulator:
         key = settings.EVALUATION_PLATFORM_KEY if key is None else key
         if not key:
             raise CommandError("Give the signing key with --key or EVALUATION_PLATFORM_KEY.")
         app_id = settings.EVALUATION_PLATFORM_APP_ID if app_id is None else app_id
-        serve_in_foreground(
-            lambda: PlatformSimulator(key=key, app_id=app_id, host=host, port=port, verbose=options["verbosity"] > 1),
-            host=host,
-            port=port,
-            write=self.stdout.write,
-            title="Simulated evaluation platform",
-        )
+        return PlatformSimulator(key=key, app_id=app_id, host=host, port=port, verbose=verbose)
