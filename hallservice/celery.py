@@ -54,6 +54,9 @@ app.conf.beat_schedule = {
     # Appointments (issue 19): after each half-day ends, its bookings not checked in become no-shows; from the
     # afternoon on, tomorrow's bookings are reminded by SMS (once each, so the repeated runs catch late bookings).
     "appointment-timers": _timer("requests.tasks.appointment_timers", crontab(minute="5,35", hour="12-21")),
+    # Supervision: the skills matrix (issue 19 item 5) is graded again every night, before the rosters' draft of
+    # 02:10 reads it; its "recompute now" button does the same for one centre at once.
+    "supervision-skills-matrix": _timer("supervision.tasks.skills_matrix_recompute", crontab(hour=1, minute=50)),
     # Supervision: on the 1st, last month's statistics report (数据统计上报) for each district and town centre.
     "supervision-monthly-reports": _timer(
         "supervision.tasks.monthly_reports_prepare_last_month", crontab(day_of_month=1, hour=1, minute=40)

@@ -554,6 +554,9 @@ class RegistrationForm(forms.Form):
         label=_("Materials at hand"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     consultation_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The dedicated helper, when not the clerk: one of the qualified helpers the page suggests for the matter (the
+    # skills matrix); the service checks they are an active member of the clerk's centre.
+    helper_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Priority groups (seed 001 五 主动靠前); elderly is derived from a resident ID's birth date.
     applicant_elderly = forms.BooleanField(label=_("Elderly (derived from a resident ID)"), required=False)
     applicant_disabled = forms.BooleanField(label=_("Disabled"), required=False)

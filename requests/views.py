@@ -36,6 +36,7 @@ from hallservice.core.spreadsheets import xlsx_response
 from hallservice.core.web import attempt, staff_page
 from hallservice.core.workdays import WorkingCalendar
 from staff.models import Department
+from staff.selectors import qualified_helpers
 
 from .actions import action_form, allowed_actions, can_see_personal_data, check_action, in_charge, perform_action
 from .department_clock import part_rows
@@ -444,8 +445,27 @@ def matter_materials_view(request, pk: int):
     matter = _matter_with_materials(pk)
     if matter is None:
         raise Http404
-    context = {"matter": matter, "materials": matter.materials.all(), "checked": set(), "clear_matches": True}
+    context = {
+        "matter": matter,
+        "materials": matter.materials.all(),
+        "checked": set(),
+        "clear_matches": True,
+        "suggested": suggested_helpers(request.user, matter),
+    }
     return render(request, "requests/partials/matter_materials.html", context)
+
+
+def suggested_helpers(user, matter) -> list:
+    """The helpers of the user's centre qualified for the matter's department (the skills matrix), best first: the
+    registration page offers them as the dedicated helper beside the clerk themself."""
+    member = getattr(user, "staff_member", None)
+    if matter is None or member is None:
+        return []
+    return [
+        h
+        for h in qualified_helpers(centre_id=member.centre_id, department_id=matter.department_id, matter_id=matter.pk)
+        if h.staff_id != member.pk
+    ]
 
 
 def _checked_ids(values) -> set[int]:
@@ -508,6 +528,8 @@ def request_register_view(request):
         "search": request.POST.get("q", "") if request.method == "POST" else "",
         "searched": request.method == "POST" and bool(request.POST.get("q", "").strip()) and matter is None,
         "consultation": consultation,
+        "suggested": suggested_helpers(request.user, matter),
+        "chosen_helper": str(request.POST.get("helper_id", "")) if request.method == "POST" else "",
     }
     return render(request, "requests/register.html", context, status=status)
 

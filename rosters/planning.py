@@ -45,6 +45,14 @@ Help area. Each high-volume department with window helpers in the centre station
 the help area every working day, in turn: those not away that day with the fewest turns this month, then the
 fewest before, then the longest since their last turn.
 
+Qualification (issue 19 item 5, a soft rule after the seeds' hard ones). The skills matrix grades each helper for
+each department (staff.Qualification, computed by the supervision section); the service passes the levels in as
+``levels`` (helper id → window id → level, a window taking its department's level). Among choices the rules above
+leave equal, the generator prefers the helper more qualified for the window: helpers with a history who are as
+constrained as each other take their next window in that order, a newcomer goes to the window they are more
+qualified for among the equally empty ones, and the repair searches try the more qualified candidates first. It
+never breaks the cycle, a minimum or a maximum to do so.
+
 Ties. Whenever the keys above are equal, people are taken in a round that shifts by one every month
 (`turn`): deterministic (the same input gives the same plan) without favouring the same person every month.
 """
@@ -52,7 +60,7 @@ Ties. Whenever the keys above are equal, people are taken in a round that shifts
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -83,6 +91,8 @@ __all__ = [
 
 ERROR = "error"
 WARNING = "warning"
+# staff.QualificationLevel.QUALIFIED: the level from which a placement's reason names the qualification.
+QUALIFIED = 2
 
 
 @dataclass(frozen=True)
@@ -239,7 +249,14 @@ def _enqueue(queue: deque, dist: int, node: object, *, front: bool) -> None:
 class _Rotation:
     """The state of one month's assignment while the generator works on it."""
 
-    def __init__(self, windows: Sequence[WindowSpec], helpers: Sequence[HelperSpec], turn: int) -> None:
+    def __init__(
+        self,
+        windows: Sequence[WindowSpec],
+        helpers: Sequence[HelperSpec],
+        turn: int,
+        levels: Mapping[int, Mapping[int, int]] | None = None,
+    ) -> None:
+        self.levels = levels or {}
         self.windows = list(windows)
         self.pos = {w.id: i for i, w in enumerate(self.windows)}
         self.low = {w.id: w.min_staff for w in self.windows}
@@ -259,8 +276,20 @@ class _Rotation:
         self.may_repeat: set[int] = set()
         # Who may go where without breaking the cycle rule, in round order (for the repair searches).
         by_rank = sorted(self.at, key=self.rank.__getitem__)
-        self.strict_candidates = {w: [h for h in by_rank if w in self.remaining[h]] for w in self.pos}
+        # The more qualified for the window first (a stable sort keeps the round among equals).
+        self.strict_candidates = {
+            w: sorted((h for h in by_rank if w in self.remaining[h]), key=lambda h, w=w: -self.level(h, w))
+            for w in self.pos
+        }
         self.all_candidates = by_rank
+
+    def level(self, helper: int, window: int) -> int:
+        """The helper's qualification for the window's department (0 when the skills matrix has none)."""
+        return self.levels.get(helper, {}).get(window, 0)
+
+    def next_window(self, helper: int) -> int | None:
+        """The first window in turn still missing from the helper's cycle."""
+        return next((w for w in self.cyclic(helper) if w in self.remaining[helper]), None)
 
     def place(self, helper: int, window: int) -> None:
         old = self.at[helper]
@@ -389,13 +418,16 @@ def propose_rotation(
     helpers: Sequence[HelperSpec],
     working_days: Sequence[date],
     turn: int = 0,
+    levels: Mapping[int, Mapping[int, int]] | None = None,
 ) -> RotationProposal:
-    """Propose the month's windows of the full-time helpers (see the module docstring for the rules)."""
+    """Propose the month's windows of the full-time helpers (see the module docstring for the rules).
+
+    ``levels``: helper id → window id → qualification level (the skills matrix), a soft preference only."""
     days = list(working_days)
     away = sorted(h.id for h in helpers if days and all(d in h.away for d in days))
     away_set = set(away)
     eligible = [h for h in helpers if h.id not in away_set]
-    state = _Rotation(windows, eligible, turn)
+    state = _Rotation(windows, eligible, turn, levels)
     first_choice: dict[int, int] = {}
     names = {w.id: w.label for w in windows}
 
@@ -404,7 +436,8 @@ def propose_rotation(
     # what lets N helpers per window cover N windows in N months. The most constrained go first.
     with_history = [h.id for h in eligible if state.last[h.id] is not None]
     newcomers = [h.id for h in eligible if state.last[h.id] is None]
-    with_history.sort(key=lambda h: (len(state.remaining[h]), state.rank[h]))
+    # Among the equally constrained, the more qualified for their next window goes first (the soft rule).
+    with_history.sort(key=lambda h: (len(state.remaining[h]), -state.level(h, state.next_window(h)), state.rank[h]))
     for helper in with_history:
         for window in state.cyclic(helper):
             if window in state.remaining[helper]:
@@ -412,11 +445,15 @@ def propose_rotation(
                 if state.count[window] < state.high[window]:
                     state.place(helper, window)
                     break
-    # Newcomers fill the windows below their minimum first, then the emptiest.
-    for helper in sorted(newcomers, key=state.rank.__getitem__):
+    # Newcomers fill the windows below their minimum first, then the emptiest; the more qualified choose first.
+    best_level = {h: max((state.level(h, w) for w in state.pos), default=0) for h in newcomers}
+    for helper in sorted(newcomers, key=lambda h: (-best_level[h], state.rank[h])):
         open_windows = [w for w in state.pos if state.count[w] < state.high[w]]
         if open_windows:
-            best = min(open_windows, key=lambda w: (state.count[w] >= state.low[w], state.count[w], state.pos[w]))
+            best = min(
+                open_windows,
+                key=lambda w: (state.count[w] >= state.low[w], state.count[w], -state.level(helper, w), state.pos[w]),
+            )
             first_choice[helper] = best
             state.place(helper, best)
 
@@ -470,6 +507,8 @@ def propose_rotation(
             }
         if not repeat and state.completed[h.id] and len(state.remaining[h.id]) == len(state.pos):
             reason = _("Every window worked: a new cycle starts. ") + reason
+        if state.level(h.id, window) >= QUALIFIED:
+            reason += " " + _("Qualified for this window's department.")
         proposal.placements[h.id] = Placement(h.id, window, excerpt(reason, 200), repeat)
     proposal.shortfalls = {w: state.low[w] - state.count[w] for w in state.pos if state.count[w] < state.low[w]}
     return proposal

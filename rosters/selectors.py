@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from hallservice.core.months import add_months, month_days, month_end, month_start
 from hallservice.core.workdays import WorkingCalendar
-from staff.models import Department, ServiceCentre, StaffKind, StaffMember, Window
+from staff.models import Department, Qualification, ServiceCentre, StaffKind, StaffMember, Window
 
 from . import planning
 from .models import (
@@ -181,6 +181,27 @@ class PlanInputs:
 
     def person_specs(self) -> dict[int, planning.PersonSpec]:
         return {p.id: p for _d, specs in self.departments for p in specs}
+
+
+def qualification_levels(inputs: PlanInputs) -> dict[int, dict[int, int]]:
+    """Helper id → window id → the helper's level for the window's department in the skills matrix (one query).
+
+    The supervision section computes the levels (supervision.skills) into staff.Qualification; the generator only
+    prefers the more qualified among choices its rules leave equal."""
+    by_department: dict[int, list[int]] = defaultdict(list)
+    for window in inputs.windows:
+        if window.department_id is not None:
+            by_department[window.department_id].append(window.pk)
+    if not by_department or not inputs.helpers:
+        return {}
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = Qualification.objects.filter(
+        staff_id__in=list(inputs.helpers), department_id__in=list(by_department), matter__isnull=True, level__gt=0
+    ).values_list("staff_id", "department_id", "level")
+    for staff_id, department_id, level in rows:
+        for window_id in by_department[department_id]:
+            levels[staff_id][window_id] = level
+    return dict(levels)
 
 
 def plans_in_sequence(centre_id: int, before: date) -> QuerySet[RotationPlan]:

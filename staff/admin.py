@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hallservice.core.admin import ScopedReadOnlyAdmin
 from hallservice.core.crypto import EncryptedCharField
 from hallservice.core.errors import DomainError
 from hallservice.core.uploads import validate_upload
 
-from .models import Department, ServiceCentre, StaffMember, Window
+from .models import Department, Qualification, ServiceCentre, StaffMember, Window
 from .selectors import (
     REQUIRED_SPECIALISTS,
     StaffingShortfall,
@@ -187,3 +188,13 @@ class StaffMemberAdmin(admin.ModelAdmin):
     raw_id_fields = []
     # The ID number is one line, not a text area (an encrypted field is a TextField underneath).
     formfield_overrides = {EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}}
+
+
+@admin.register(Qualification)
+class QualificationAdmin(ScopedReadOnlyAdmin):
+    """Read-only: the skills matrix is computed by supervision.skills (nightly, or "recompute now" on its page)."""
+
+    list_display = ["staff", "department", "matter", "level", "windows_covered", "handled", "on_time", "poor_ratings"]
+    list_filter = ["level", "department", "staff__centre"]
+    search_fields = ["staff__name", "department__name", "matter__main_item"]
+    list_select_related = ["staff", "department", "matter"]

@@ -256,3 +256,61 @@ class StaffMember(models.Model):
         )
         if self.id_number:
             self.id_number = staff_validate_id_number(self.id_number)
+
+
+# --- Skills matrix (issue 19 item 5) -----------------------------------------------------------------------
+
+
+class QualificationLevel(models.IntegerChoices):
+    """How far a helper is qualified for a department's (or one matter's) business; the rule that grades it is
+    ``supervision.skills.qualification_level``."""
+
+    NONE = 0, _("None")
+    LEARNING = 1, _("Learning")
+    QUALIFIED = 2, _("Qualified")
+    EXPERT = 3, _("Expert")
+
+
+class QualificationQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
+
+
+class Qualification(models.Model):
+    """A helper's computed qualification for a department (``matter`` empty) or for one matter of it.
+
+    Written only by the supervision section's recomputation (supervision.skills), nightly and on demand; the
+    rosters' generator and the registration page read it here, below them, and never compute it themselves.
+    The figures it was graded from are kept beside the level so the page can show why.
+    """
+
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="qualifications")
+    department = fields.department(on_delete=models.CASCADE, related_name="+")
+    matter = fields.optional_reference("requests.Matter", _("matter"), on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=QualificationLevel.choices, default=0)
+    windows_covered = models.PositiveIntegerField(_("months at the department's windows"), default=0)
+    handled = models.PositiveIntegerField(_("requests handled"), default=0)
+    on_time = models.PositiveIntegerField(_("handled on time"), default=0)
+    poor_ratings = models.PositiveIntegerField(_("poor ratings"), default=0)
+    test_score = models.DecimalField(_("test score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["staff", "department", "matter"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff", "department"],
+                condition=Q(matter__isnull=True),
+                name="qualification_one_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "matter"], condition=Q(matter__isnull=False), name="qualification_one_per_matter"
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "level"], name="qualification_department_level")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.matter or self.department}: {self.get_level_display()}"

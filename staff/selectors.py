@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext
 
-from .models import Department, ServiceCentre, SpecialistRole, StaffKind, StaffMember, Window
+from .models import (
+    Department,
+    Qualification,
+    QualificationLevel,
+    ServiceCentre,
+    SpecialistRole,
+    StaffKind,
+    StaffMember,
+    Window,
+)
 
 REQUIRED_SPECIALISTS = 2
 
@@ -167,3 +176,37 @@ def staffing_shortfalls(centres: Iterable[ServiceCentre]) -> list[StaffingShortf
             for name, department_id, count in departments
         )
     return shortfalls
+
+
+@dataclass(frozen=True)
+class QualifiedHelper:
+    staff_id: int
+    name: str
+    level: int
+    level_label: str
+    for_matter: bool  # graded on the matter itself, not only on its department
+
+
+def qualified_helpers(*, centre_id: int, department_id: int, matter_id: int | None = None, limit: int = 5):
+    """The active helpers of a centre qualified for a department's business (the skills matrix), the best first:
+    a level on the matter itself ranks before the same level on its department (one query)."""
+    rows = (
+        Qualification.objects.filter(
+            staff__centre_id=centre_id,
+            staff__is_active=True,
+            department_id=department_id,
+            level__gte=QualificationLevel.QUALIFIED,
+        )
+        .filter(Q(matter__isnull=True) | Q(matter_id=matter_id))
+        .values_list("staff_id", "staff__name", "level", "matter_id")
+    )
+    best: dict[int, tuple[int, bool, str]] = {}
+    for staff_id, name, level, row_matter in rows:
+        key = (level, row_matter is not None, name)
+        if staff_id not in best or key[:2] > best[staff_id][:2]:
+            best[staff_id] = key
+    ordered = sorted(best.items(), key=lambda item: (-item[1][0], not item[1][1], item[1][2]))
+    return [
+        QualifiedHelper(staff_id, name, level, QualificationLevel(level).label, for_matter)
+        for staff_id, (level, for_matter, name) in ordered[:limit]
+    ]

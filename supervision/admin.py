@@ -5,7 +5,15 @@ from django.contrib import admin
 
 from hallservice.core.admin import ReadOnlyInline, ScopedReadOnlyAdmin
 
-from .models import CoordinationMeeting, DifficultPoint, Inspection, IntegrityRecord, Notice, SupervisionEvent
+from .models import (
+    CoordinationMeeting,
+    DifficultPoint,
+    Inspection,
+    IntegrityRecord,
+    Notice,
+    SkillGap,
+    SupervisionEvent,
+)
 
 
 @admin.register(IntegrityRecord)
@@ -61,3 +69,13 @@ class DifficultPointAdmin(ScopedReadOnlyAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["centre"]
     inlines = [CoordinationMeetingInline, SupervisionEventInline]
+
+
+@admin.register(SkillGap)
+class SkillGapAdmin(ScopedReadOnlyAdmin):
+    """Read-only: gaps are opened, updated and closed by the skills matrix's recomputation (supervision.skills)."""
+
+    list_display = ["staff", "department", "level", "created_at", "updated_at", "closed_at"]
+    list_filter = ["department", "staff__centre", ("closed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["staff__name", "department__name"]
+    list_select_related = ["staff", "department"]

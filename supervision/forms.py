@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import AccessKind, ServiceRequest
-from staff.models import ServiceCentre, StaffMember
+from staff.models import Department, ServiceCentre, StaffMember
 from staff.selectors import visible_centres
 
 from .assessment import DEFAULT_SORT, SORT_KEYS
@@ -199,3 +199,15 @@ class IntegrityRevokeForm(forms.Form):
         max_length=IntegrityRecord._meta.get_field("revoke_reason").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SkillsFilterForm(CentreFilterForm):
+    """The skills matrix: a centre of the user's (or all of them) and a department (or all)."""
+
+    department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (d.pk, d.name) for d in Department.objects.order_by("code")
+        ]

@@ -414,3 +414,37 @@ class SupervisionEvent(CentreEvent):
     class Meta(CentreEvent.Meta):
         verbose_name = _("supervision event")
         verbose_name_plural = _("supervision events")
+
+
+class SkillGapQuerySet(CentreScopedQuerySet):
+    centre_path = "staff__centre"
+
+    def open(self) -> SkillGapQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class SkillGap(models.Model):
+    """A helper rostered at a department's windows without the qualification for it (supervision.skills), and the
+    training topics that would close the gap: proposed once per helper and department, kept up to date by each
+    recomputation, and closed when the helper reaches the qualified level or leaves the department's windows.
+    """
+
+    staff = fields.staff_member(on_delete=models.CASCADE, related_name="skill_gaps")
+    department = fields.department(on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level when proposed"), default=0)
+    # [{"id": topic id or null, "name": "…", "score": "72.50" or null}, …], the weakest first.
+    topics = models.JSONField(_("proposed training topics"), default=list, blank=True)
+    created_at = fields.created_at(_("proposed at"))
+    updated_at = fields.moment(_("updated at"))
+    closed_at = fields.moment(_("closed at"))
+
+    objects = SkillGapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["staff", "department"]
+        verbose_name = _("skill gap")
+        verbose_name_plural = _("skill gaps")
+        constraints = [models.UniqueConstraint(fields=["staff", "department"], name="skill_gap_once")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.department}"

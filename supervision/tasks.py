@@ -39,3 +39,13 @@ def statistics_figures_refresh() -> dict:
     from .ledger_gaps import refresh_gaps
 
     return {"days": refresh_figures(), "requests": refresh_gaps()}
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def skills_matrix_recompute() -> dict:
+    """Nightly: grade every centre's helpers again for the skills matrix and refresh their skill gaps (idempotent)."""
+    from staff.models import ServiceCentre
+
+    from .skills import recompute
+
+    return recompute(centre_ids=list(ServiceCentre.objects.values_list("pk", flat=True)))

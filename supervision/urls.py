@@ -3,7 +3,7 @@ inspections, circulated notices and difficult points."""
 
 from django.urls import path
 
-from . import views, views_access, views_evaluation_push, views_inspections, views_people, views_sms
+from . import views, views_access, views_evaluation_push, views_inspections, views_people, views_skills, views_sms
 
 app_name = "supervision"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("integrity/", views_people.integrity_list, name="integrity"),
     path("integrity/<int:pk>/revoke/", views_people.integrity_revoke, name="integrity-revoke"),
     path("audit/", views_people.ledger_audit, name="audit"),
+    path("skills/", views_skills.skills_matrix, name="skills"),
+    path("skills/recompute/", views_skills.skills_recompute, name="skills-recompute"),
+    path("skills/<int:staff_id>/", views_skills.skills_person, name="skills-person"),
     path("access-log/", views_access.access_log, name="access-log"),
     path("inspections/", views_inspections.inspection_list, name="inspections"),
     path("inspections/new/", views_inspections.inspection_create, name="inspection-create"),

@@ -31,7 +31,7 @@ from hallservice.demo.staff import (
     seed_staff,
     seed_windows,
 )
-from hallservice.demo.supervision import seed_supervision
+from hallservice.demo.supervision import seed_skills, seed_supervision
 from hallservice.demo.training import seed_training
 from hallservice.demo.writing import Tally
 from requests.models import Consultation, Matter, RequiredMaterial, ServiceRequest
@@ -55,6 +55,7 @@ def seed_demo(*, stdout: TextIO | None = None) -> dict:
     seed_notices(tally, centres)
     seed_supervision(tally, centres, departments, staff)
     seed_appointments(tally, centres, staff)
+    seed_skills(tally, centres)
     totals = {
         "centres": ServiceCentre.objects.count(),
         "departments": Department.objects.count(),

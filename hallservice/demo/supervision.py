@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from staff.models import Department, ServiceCentre, StaffMember
+from staff.models import Department, Qualification, ServiceCentre, StaffMember
 from supervision.models import DifficultPoint, Inspection, Notice
 from supervision.services_inspections import (
     difficult_point_add_meeting,
@@ -20,6 +20,7 @@ from supervision.services_inspections import (
     inspection_record_rectification,
     notice_issue,
 )
+from supervision.skills import recompute
 
 from .writing import Tally
 
@@ -134,3 +135,12 @@ def seed_supervision(
         if resolution:
             # Resolved today: a point is never resolved before it was recorded, and the demo records it today.
             difficult_point_resolve(actor=supervisor, point_id=point.pk, outcome=resolution)
+
+
+def seed_skills(tally: Tally, centres: dict[str, ServiceCentre]) -> None:
+    """The skills matrix graded from the demo's year of rosters, requests, ratings and tests (issue 19 item 5), as the
+    nightly task would: run last, once everything it reads is there. Grading again gives the same rows."""
+    ids = [centre.pk for centre in centres.values()]
+    first = not Qualification.objects.filter(staff__centre_id__in=ids).exists()
+    result = recompute(centre_ids=ids)
+    tally.note("qualifications", first and result["qualifications"] > 0)

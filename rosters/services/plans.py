@@ -17,7 +17,15 @@ from staff.models import ServiceCentre, StaffKind, StaffMember, Window
 
 from .. import planning
 from ..models import DutyDay, HelpAreaTurn, PlanStatus, RotationAssignment, RotationCover, RotationPlan
-from ..selectors import PlanInputs, help_area_per_day, plan_check, plan_inputs, plans_in_sequence, rotation_history
+from ..selectors import (
+    PlanInputs,
+    help_area_per_day,
+    plan_check,
+    plan_inputs,
+    plans_in_sequence,
+    qualification_levels,
+    rotation_history,
+)
 from .common import ensure_draft, ensure_plan_transition, lock_plan, record_plan_event
 
 MANAGE = "rosters.manage_rotation"
@@ -48,7 +56,11 @@ def _fill(plan: RotationPlan, inputs: PlanInputs) -> dict:
     """Write the generator's proposal into an empty draft; returns what the generator could not do."""
     turn = inputs.turn
     proposal = planning.propose_rotation(
-        windows=inputs.window_specs, helpers=inputs.helper_specs, working_days=inputs.working_days, turn=turn
+        windows=inputs.window_specs,
+        helpers=inputs.helper_specs,
+        working_days=inputs.working_days,
+        turn=turn,
+        levels=qualification_levels(inputs),
     )
     RotationAssignment.objects.bulk_create(
         RotationAssignment(
