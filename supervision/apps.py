@@ -23,3 +23,9 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_supervision_triggers, sender=self, dispatch_uid="hall_statistics_triggers")
+        # Training may not import supervision: the skills matrix's open gaps reach its proposals page this way.
+        from training.gap_sources import register_gap_source
+
+        from .skill_gaps import gap_rows
+
+        register_gap_source(gap_rows)

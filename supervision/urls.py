@@ -22,6 +22,7 @@ urlpatterns = [
     path("skills/", views_skills.skills_matrix, name="skills"),
     path("skills/recompute/", views_skills.skills_recompute, name="skills-recompute"),
     path("skills/<int:staff_id>/", views_skills.skills_person, name="skills-person"),
+    path("skills/gaps/<int:gap_id>/plan/", views_skills.skill_gap_plan, name="skill-gap-plan"),
     path("access-log/", views_access.access_log, name="access-log"),
     path("inspections/", views_inspections.inspection_list, name="inspections"),
     path("inspections/new/", views_inspections.inspection_create, name="inspection-create"),

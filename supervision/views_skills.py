@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hallservice.core.web import staff_page
+from hallservice.core.web import attempt, staff_page
 from staff.models import QualificationLevel, StaffMember
 
-from . import skills
+from . import skill_gaps, skills
 from .forms import SkillsFilterForm
 from .scope import centre_ids_for
 from .views_people import filter_scope
@@ -70,3 +70,21 @@ def skills_person(request, staff_id: int):
         StaffMember.objects.filter(centre_id__in=visible_ids).select_related("centre", "department"), pk=staff_id
     )
     return render(request, "supervision/skills_person.html", _context(member=member, **skills.helper_detail(member)))
+
+
+@staff_page(skill_gaps.PERMISSION, methods=["POST"])
+def skill_gap_plan(request, gap_id: int):
+    """The section decides to train a helper's open gap (from the training proposals page): recorded in the
+    training history, then the session form opens prefilled with the weakest topic and the department."""
+    _all, visible_ids = centre_ids_for(request.user, None)
+    get_object_or_404(skill_gaps.open_gaps(centre_ids=visible_ids), pk=gap_id)
+    done, _status = attempt(request, lambda: skill_gaps.skill_gap_plan(actor=request.user, gap_id=gap_id))
+    if done is None:
+        return redirect("training:proposals")
+    gap, url = done
+    messages.success(
+        request,
+        _("Training decided for %(helper)s at %(department)s: plan it below.")
+        % {"helper": gap.staff.name, "department": gap.department.name},
+    )
+    return redirect(url)

@@ -724,6 +724,7 @@ class TrainingVerb(models.TextChoices):
     PROPOSAL_MADE = "proposal_made", _("training proposed from a complaint or a poor rating")
     PROPOSAL_ACCEPTED = "proposal_accepted", _("training proposal accepted")
     PROPOSAL_DISMISSED = "proposal_dismissed", _("training proposal dismissed")
+    SKILL_GAP_PLANNED = "skill_gap_planned", _("training decided for a skill gap")
 
 
 class TrainingEvent(CentreEvent):

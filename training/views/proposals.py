@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from hallservice.core.query_params import validated
 from hallservice.core.web import attempt, staff_page
 
-from .. import selectors
+from .. import gap_sources, selectors
 from .. import services as svc
 from ..forms import ProposalAcceptForm, ProposalDismissForm, ProposalFilterForm
 from ..models import ProposalStatus, TrainingProposal
@@ -40,6 +40,7 @@ def _render(request):
         "rows": rows,
         "filter_form": ProposalFilterForm(request.GET),
         "proposed": ProposalStatus.PROPOSED,
+        "gaps": gap_sources.open_gaps(request.user),
     }
     return render(request, "training/proposals.html", context)
 

@@ -71,6 +71,23 @@ def _session_fields(data: dict) -> dict:
     }
 
 
+def _prefill(request) -> dict:
+    """The plan form's first values; a skill gap's decision (supervision.skill_gaps) names the kind, topic,
+    department and title in the address."""
+    initial = {"kind": SessionKind.WEEKLY}
+    if request.method != "GET":
+        return initial
+    asked = request.GET
+    if asked.get("kind") in SessionKind.values:
+        initial["kind"] = asked["kind"]
+    for name in ("topic", "department"):
+        if asked.get(name, "").isdigit():
+            initial[name] = int(asked[name])
+    if asked.get("title", "").strip():
+        initial["title"] = asked["title"].strip()[:120]
+    return initial
+
+
 @login_required
 def session_list_view(request):
     if member_of(request) is None and not request.user.is_superuser:
@@ -80,7 +97,8 @@ def session_list_view(request):
     can_add = can_manage_sessions(request.user)
     if request.method == "POST" and not can_add:
         raise PermissionDenied(_("You may not do this."))
-    form = _session_form(request, request.POST or None, initial={"kind": SessionKind.WEEKLY}) if can_add else None
+    initial = _prefill(request)
+    form = _session_form(request, request.POST or None, initial=initial) if can_add else None
     done, status = submit(
         request,
         form,
@@ -99,6 +117,7 @@ def session_list_view(request):
         **month_context(request, centre, month),
         "sessions": selectors.session_list(user=request.user, centre_id=centre.pk, month=month),
         "form": form,
+        "prefilled": "title" in initial,
     }
     return render(request, "training/session_list.html", context, status=status)
 
