@@ -40,7 +40,7 @@ from rosters import services as roster_svc
 from rosters.models import BureauLeader, Duty, DutyDay, HelpAreaTurn, UnavailabilityKind
 from staff.models import StaffKind
 from staff.roles import Role
-from supervision.models import MonthlyReport
+from supervision.models import MonthlyReport, SkillGap
 from supervision.services import integrity_record_create
 from supervision.services_inspections import difficult_point_record, inspection_record, notice_issue
 from tests.signed_forms import keep_signed, pad_data_url
@@ -518,6 +518,11 @@ def _supervision(w: World, p: dict, district):
             cause="policy",
         )
     o["proposal"] = TrainingProposal.objects.get(complaint=upheld)
+    # An open skill gap of XH's helper at the land registry (issue 19 item 5), listed with the proposals.
+    o["skill_gap"] = SkillGap.objects.create(
+        staff=o["staff"], department=p["bdc"], topics=[{"id": None, "name": "新华技能缺口课题", "score": None}]
+    )
+    w.xh_marks += ["新华技能缺口课题"]
     w.xh_marks += [upheld.number, "新华窗口不懂政策", "投诉人欧阳"]
     w.xh_marks += [o["integrity"].description, o["session"].title, o["held_session"].title]
     w.xh_marks += [o["inspection"].findings, o["notice"].title, o["difficult_point"].title]
@@ -927,6 +932,7 @@ def _targets() -> dict[str, Target]:
         "supervision:skills": _page("supervision:skills"),
         "supervision:skills-recompute": _post("supervision:skills-recompute"),
         "supervision:skills-person": _page("supervision:skills-person", "staff"),
+        "supervision:skill-gap-plan": _post("supervision:skill-gap-plan", "skill_gap"),
         "supervision:access-log": _page("supervision:access-log"),
         "supervision:inspections": _page("supervision:inspections"),
         "supervision:inspection-create": _page("supervision:inspection-create"),

@@ -281,6 +281,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "supervision:skills":                    row(302, 403, 403, 200, 403, 403, 200),
     "supervision:skills-recompute":          row(302, 403, 403, 302, 403, 403, 302),
     "supervision:skills-person":             row(302, 403, 403, 200, 403, 403, 404),
+    "supervision:skill-gap-plan":            row(302, 403, 403, 302, 403, 403, 404),
     "supervision:access-log":                row(302, 403, 403, 200, 403, 403, 200),
     "supervision:inspections":               row(302, 403, 403, 200, 403, 403, 200),
     "supervision:inspection-create":         row(302, 403, 403, 200, 403, 403, 200),

@@ -38,7 +38,9 @@ from training.models import (
     QuestionKind,
     SessionKind,
     Topic,
+    TrainingEvent,
     TrainingSession,
+    TrainingVerb,
 )
 
 from .conftest import TODAY
@@ -335,3 +337,77 @@ def test_the_admin_shows_only_the_users_centres(people, skills_world, hall, rf):
         assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
     request.user = people["other_supervisor"]
     assert set(admin.site._registry[Qualification].get_queryset(request).values_list("staff_id", flat=True)) == {h4.pk}
+
+
+# --- The gaps on the training proposals page ------------------------------------------------------------------
+
+
+@pytest.fixture
+def gaps(people, skills_world, hall):
+    """h1's gap in XH from the recomputation, and a gap of 丁帮办 (h4) in the other district made by hand."""
+    skills.recompute(centre_ids=[hall["district"].pk], today=TODAY)
+    dept_a, dept_b = skills_world["departments"]
+    other = SkillGap.objects.create(
+        staff=skills_world["helpers"]["h4"],
+        department=dept_b,
+        topics=[{"id": None, "name": "外区课题", "score": None}],
+    )
+    return {"h1": SkillGap.objects.get(staff=skills_world["helpers"]["h1"]), "h4": other}
+
+
+def test_the_proposals_page_lists_the_open_gaps_of_the_users_centres_only(people, gaps):
+    page = client_of(people["supervisor"]).get(reverse("training:proposals"))
+    assert page.status_code == 200
+    assert [row["id"] for row in page.context["gaps"]] == [gaps["h1"].pk]
+    body = page.content.decode()
+    assert 'id="skill-gaps"' in body and f'id="gap-{gaps["h1"].pk}"' in body
+    assert "不动产登记业务" in body
+    assert "丁帮办" not in body and "外区课题" not in body
+    assert reverse("supervision:skill-gap-plan", args=[gaps["h1"].pk]) in body
+    # The other district's supervisor sees their own gap and not XH's.
+    other = client_of(people["other_supervisor"]).get(reverse("training:proposals"))
+    assert [row["id"] for row in other.context["gaps"]] == [gaps["h4"].pk]
+    assert "甲帮办" not in other.content.decode()
+    # A closed gap is gone from the list.
+    SkillGap.objects.filter(pk=gaps["h1"].pk).update(closed_at=datetime(2026, 12, 1, 9, tzinfo=TZ))
+    assert client_of(people["supervisor"]).get(reverse("training:proposals")).context["gaps"] == []
+
+
+def test_planning_a_gap_records_an_event_and_opens_the_prefilled_training_form(people, gaps, skills_world, hall):
+    topic_a, _etiquette = skills_world["topics"]
+    dept_a, _dept_b = skills_world["departments"]
+    client = client_of(people["supervisor"])
+    response = client.post(reverse("supervision:skill-gap-plan", args=[gaps["h1"].pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("training:sessions") + "?")
+    event = TrainingEvent.objects.get(verb=TrainingVerb.SKILL_GAP_PLANNED)
+    assert event.actor == people["supervisor"]
+    assert event.centre == hall["district"]
+    assert "甲帮办" in event.note and "不动产登记业务" in event.note
+    form_page = client.get(response["Location"])
+    assert form_page.status_code == 200
+    form = form_page.context["form"]
+    assert form.initial["topic"] == topic_a.pk
+    assert form.initial["department"] == dept_a.pk
+    assert form.initial["kind"] == SessionKind.DEPARTMENT
+    assert "不动产登记业务" in form.initial["title"]
+    assert form_page.context["prefilled"]
+    # Nothing is planned until the form is sent: the decision is only recorded.
+    assert not TrainingSession.objects.filter(title=form.initial["title"]).exists()
+
+
+@pytest.mark.parametrize("who", ["desk", "leader", "dept_user"])
+def test_only_the_training_section_plans_a_gap(people, gaps, who):
+    client = client_of(people[who])
+    assert client.post(reverse("supervision:skill-gap-plan", args=[gaps["h1"].pk])).status_code == 403
+    assert not TrainingEvent.objects.exists()
+
+
+def test_another_centres_gap_and_a_closed_gap_are_not_found(people, gaps):
+    supervisor = client_of(people["supervisor"])
+    assert supervisor.post(reverse("supervision:skill-gap-plan", args=[gaps["h4"].pk])).status_code == 404
+    other = client_of(people["other_supervisor"])
+    assert other.post(reverse("supervision:skill-gap-plan", args=[gaps["h1"].pk])).status_code == 404
+    SkillGap.objects.filter(pk=gaps["h1"].pk).update(closed_at=datetime(2026, 12, 1, 9, tzinfo=TZ))
+    assert supervisor.post(reverse("supervision:skill-gap-plan", args=[gaps["h1"].pk])).status_code == 404
+    assert not TrainingEvent.objects.exists()
