@@ -297,7 +297,9 @@ class Qualification(models.Model):
     objects = QualificationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["staff", "department", "matter"]
+        # By the keys, with no join: ordering by the nullable matter joined it by an outer join, which a locking
+        # read (SELECT … FOR UPDATE, as manage.py strip_bidi_controls does) cannot take on PostgreSQL.
+        ordering = ["staff_id", "department_id", "matter_id"]
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = [
