@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from hallservice.core.errors import DomainError
 from staff.access import ensure_perm
 from staff.models import QualificationLevel
-from training.models import TrainingVerb
 from training.services.common import record_event
 
 from .models import SkillGap
@@ -78,7 +77,7 @@ def skill_gap_plan(*, actor, gap_id: int) -> tuple[SkillGap, str]:
     record_event(
         centre_id=gap.staff.centre_id,
         actor=actor,
-        verb=TrainingVerb.SKILL_GAP_PLANNED,
+        verb="skill_gap_planned",
         note=_("%(helper)s · %(department)s: %(topic)s")
         % {"helper": gap.staff.name, "department": gap.department.name, "topic": topic["name"]},
     )

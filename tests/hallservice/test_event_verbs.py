@@ -25,7 +25,8 @@ WRITERS = {
     RequestVerb: list((ROOT / "requests/services").glob("*.py")),
     ComplaintVerb: [ROOT / "complaints/services.py"],
     RosterVerb: list((ROOT / "rosters/services").glob("*.py")),
-    TrainingVerb: list((ROOT / "training/services").glob("*.py")),
+    # The training section's decision on a skill gap is written by the supervision layer, which owns the gaps.
+    TrainingVerb: [*(ROOT / "training/services").glob("*.py"), ROOT / "supervision/skill_gaps.py"],
 }
 # The demo's history bypasses the services: the function writing each table's events there.
 DEMO_WRITERS = {"event": RequestVerb, "log": ComplaintVerb}
