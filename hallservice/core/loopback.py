@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -72,7 +73,7 @@ class SimulatorState:
             return self.responses.popleft() if self.responses else "accept"
 
 
-class JsonHandler(BaseHTTPRequestHandler):
+class JsonHandler(BaseHTTPRequestHandler, ABC):
     """Answers JSON; logs the request line only when the server is verbose, never a body (phones, texts)."""
 
     protocol_version = "HTTP/1.1"
@@ -102,13 +103,13 @@ class JsonHandler(BaseHTTPRequestHandler):
             return self._control(body)
         return self._receive(body)
 
+    @abstractmethod
     def _control(self, body: bytes) -> None:
         """A POST to /_control/…: the simulator's own commands (reset, script, …)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _receive(self, body: bytes) -> None:
         """A POST from the hall: check it, obey the script, file it."""
-        raise NotImplementedError
 
     def _signed_message(self, body: bytes, *, app_id: str | None, unknown: str):
         """The JSON of a signed message, or None once refused: 401 for a wrong signature or an ``app_id`` other
@@ -214,7 +215,7 @@ def serve_in_foreground(build: Callable[[], LoopbackSimulator], *, host: str, po
         simulator.stop()
 
 
-class SimulatorCommand(BaseCommand):
+class SimulatorCommand(BaseCommand, ABC):
     """``manage.py <simulator>``: one simulator on a loopback port, in the foreground until Ctrl-C.
 
     Subclasses give the default ``port`` and the ``title`` it announces, add their own options and build the
@@ -228,8 +229,9 @@ class SimulatorCommand(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", choices=LOOPBACK, help="Loopback address to listen on")
         parser.add_argument("--port", type=int, default=self.port)
 
+    @abstractmethod
     def simulator(self, *, host: str, port: int, verbose: bool, **options) -> LoopbackSimulator:
-        raise NotImplementedError
+        """The simulator to serve, built from the command's options."""
 
     def handle(self, *args, host: str, port: int, **options) -> None:
         verbose = options["verbosity"] > 1
