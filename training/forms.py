@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hallservice.core import text_limits
 from hallservice.core.query_params import MonthField as OptionalMonthField
+from hallservice.core.query_params import MonthInput
 from requests.causes import FailureCause
 
 from .models import Difficulty, ProposalStatus, QuestionKind, SessionKind
@@ -138,7 +139,7 @@ class ImportForm(forms.Form):
 class MonthField(forms.CharField):
     """A month as YYYY-MM (an <input type=month>), cleaned to its first day."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+    widget = MonthInput
 
     def clean(self, value):
         value = super().clean(value)
@@ -198,9 +199,7 @@ class ProposalFilterForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ProposalStatus.choices])
     cause = forms.ChoiceField(label=_("Cause"), required=False, choices=[("", _("All")), *FailureCause.choices])
-    month = OptionalMonthField(
-        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
-    )
+    month = OptionalMonthField(label=_("Month"), required=False)
 
 
 class ProposalAcceptForm(forms.Form):

@@ -32,8 +32,19 @@ class BadQueryParameters(Exception):
         self.errors = errors
 
 
+class MonthInput(forms.TextInput):
+    """An ``<input type=month>``; a browser without a month picker shows a text box with the format as its hint."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "YYYY-MM", **(attrs or {})})
+
+
 class MonthField(forms.Field):
     """A month as ``YYYY-MM`` (a whole date ``YYYY-MM-DD`` is accepted and means its month); cleaned to day 1."""
+
+    widget = MonthInput
 
     default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM.")}
 
