@@ -312,22 +312,9 @@ def recompute(*, centre_ids, today: date | None = None) -> dict:
     list(ServiceCentre.objects.select_for_update(no_key=True).filter(pk__in=centre_ids).order_by("pk").values("pk"))
     computed = compute(centre_ids=centre_ids, today=today)
     QualificationRow.objects.filter(staff__centre_id__in=centre_ids).delete()
-    rows = [
-        QualificationRow(
-            staff_id=staff_id,
-            department_id=department_id,
-            level=qualification_level(f),
-            windows_covered=f.windows,
-            handled=f.handled,
-            on_time=f.on_time,
-            poor_ratings=f.poor,
-            test_score=f.test_score,
-            computed_at=now,
-        )
-        for (staff_id, department_id), f in computed.departments.items()
-    ]
-    rows += [
-        QualificationRow(
+
+    def row(staff_id: int, department_id: int, f, matter_id: int | None = None) -> QualificationRow:
+        return QualificationRow(
             staff_id=staff_id,
             department_id=department_id,
             matter_id=matter_id,
@@ -339,6 +326,10 @@ def recompute(*, centre_ids, today: date | None = None) -> dict:
             test_score=f.test_score,
             computed_at=now,
         )
+
+    rows = [row(staff_id, department_id, f) for (staff_id, department_id), f in computed.departments.items()]
+    rows += [
+        row(staff_id, department_id, f, matter_id)
         for (staff_id, matter_id), (department_id, f) in computed.matters.items()
     ]
     QualificationRow.objects.bulk_create(rows, batch_size=500)
